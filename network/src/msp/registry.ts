@@ -1,0 +1,139 @@
+import { X509Certificate } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { msp } from '@hyperledger/fabric-protos';
+import { normaliseSerial, readCertificate } from './certificate';
+import type { CertificateInfo } from './certificate';
+import { MspError, MspErrorCode } from './errors';
+
+/** An identity the registry accepted: who it is and the key to check its signatures with. */
+export interface ValidatedIdentity extends CertificateInfo {
+  readonly mspId: string;
+  /** PEM, exactly as presented. */
+  readonly certificate: string;
+  readonly publicKey: KeyObject;
+}
+
+interface MspEntry {
+  readonly roots: readonly X509Certificate[];
+  readonly rootPems: readonly string[];
+  readonly revoked: Set<string>;
+}
+
+type ChainChecked = ValidatedIdentity;
+
+// Chain verification is the expensive part and its answer does not change; time and revocation do.
+const CACHE_LIMIT = 10_000;
+
+/**
+ * The channel's MSPs as a peer sees them: mspId → CA certificates and revoked serials. Validates
+ * creators the way Fabric does for proposals: the certificate must chain to that MSP's CA, be a leaf
+ * (not a CA), be within its validity period and not be revoked.
+ */
+export class MspRegistry {
+  private readonly msps = new Map<string, MspEntry>();
+  private readonly chainChecked = new Map<string, ChainChecked>();
+
+  /** Adds (or extends) an MSP with its root CA certificate(s). */
+  add(mspId: string, caCertificates: string | readonly string[]): void {
+    const pems = typeof caCertificates === 'string' ? [caCertificates] : [...caCertificates];
+    const roots = pems.map((pem) => {
+      let cert: X509Certificate;
+      try {
+        cert = new X509Certificate(pem);
+      } catch {
+        throw new MspError(MspErrorCode.InvalidKey, 'MSP root is not a PEM certificate');
+      }
+      if (!cert.ca) throw new MspError(MspErrorCode.InvalidKey, 'MSP root is not a CA certificate');
+      return cert;
+    });
+    const existing = this.msps.get(mspId);
+    this.msps.set(mspId, {
+      roots: [...(existing?.roots ?? []), ...roots],
+      rootPems: [...(existing?.rootPems ?? []), ...pems],
+      revoked: existing?.revoked ?? new Set(),
+    });
+  }
+
+  has(mspId: string): boolean {
+    return this.msps.has(mspId);
+  }
+
+  mspIds(): string[] {
+    return [...this.msps.keys()];
+  }
+
+  caCertificates(mspId: string): readonly string[] {
+    return this.entry(mspId).rootPems;
+  }
+
+  /** Marks a certificate serial (any hex form) as revoked for that MSP. */
+  revoke(mspId: string, serialNumber: string): void {
+    this.entry(mspId).revoked.add(normaliseSerial(serialNumber));
+  }
+
+  isRevoked(mspId: string, serialNumber: string): boolean {
+    return this.entry(mspId).revoked.has(normaliseSerial(serialNumber));
+  }
+
+  /** Validates a serialized `msp.SerializedIdentity` (a proposal's or envelope's creator). */
+  validate(serializedIdentity: Uint8Array, at: Date = new Date()): ValidatedIdentity {
+    let mspId: string;
+    let idBytes: Uint8Array;
+    try {
+      const identity = msp.SerializedIdentity.deserializeBinary(serializedIdentity);
+      mspId = identity.getMspid();
+      idBytes = identity.getIdBytes_asU8();
+    } catch {
+      throw new MspError(MspErrorCode.MalformedIdentity, 'creator is not a serialized identity');
+    }
+    return this.validateCertificate(mspId, new TextDecoder().decode(idBytes), at);
+  }
+
+  /** Validates a PEM certificate claimed to belong to `mspId`. */
+  validateCertificate(mspId: string, certificate: string, at: Date = new Date()): ValidatedIdentity {
+    const entry = this.entry(mspId);
+    const identity = this.checkChain(mspId, entry, certificate);
+    if (at < identity.notBefore) {
+      throw new MspError(MspErrorCode.NotYetValid, 'identity certificate is not yet valid');
+    }
+    if (at > identity.notAfter) throw new MspError(MspErrorCode.Expired, 'identity certificate has expired');
+    if (entry.revoked.has(identity.serialNumber)) {
+      throw new MspError(MspErrorCode.Revoked, 'identity certificate has been revoked');
+    }
+    return identity;
+  }
+
+  private entry(mspId: string): MspEntry {
+    const entry = this.msps.get(mspId);
+    if (!entry) throw new MspError(MspErrorCode.UnknownMsp, `unknown MSP ${JSON.stringify(mspId)}`);
+    return entry;
+  }
+
+  private checkChain(mspId: string, entry: MspEntry, pem: string): ChainChecked {
+    const cacheKey = `${mspId}\n${pem}`;
+    const hit = this.chainChecked.get(cacheKey);
+    if (hit) return hit;
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+      throw new MspError(MspErrorCode.MalformedIdentity, 'identity is not a PEM certificate');
+    }
+    let cert: X509Certificate;
+    try {
+      cert = new X509Certificate(pem);
+    } catch {
+      throw new MspError(MspErrorCode.MalformedIdentity, 'identity is not a well-formed X.509 certificate');
+    }
+    const info = readCertificate(pem);
+    if (info.isCa || cert.ca) throw new MspError(MspErrorCode.CaCertificate, 'a CA certificate cannot sign');
+    const trusted = entry.roots.some((root) => cert.checkIssued(root) && cert.verify(root.publicKey));
+    if (!trusted) {
+      throw new MspError(
+        MspErrorCode.UntrustedIssuer,
+        `identity was not issued by MSP ${JSON.stringify(mspId)}`,
+      );
+    }
+    const checked: ChainChecked = { ...info, mspId, certificate: pem, publicKey: cert.publicKey };
+    if (this.chainChecked.size >= CACHE_LIMIT) this.chainChecked.clear();
+    this.chainChecked.set(cacheKey, checked);
+    return checked;
+  }
+}
