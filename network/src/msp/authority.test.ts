@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { X509Certificate } from 'node:crypto';
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { ClientIdentity } from 'fabric-shim';
 import type { ChaincodeStub } from 'fabric-shim';
 import { x509 } from './x509';
@@ -103,5 +103,42 @@ describe('CertificateAuthority', () => {
     expect(() =>
       CertificateAuthority.load({ ...ca.material(), privateKey: other.material().privateKey }),
     ).toThrow(expect.objectContaining({ code: MspErrorCode.InvalidKey }));
+  });
+
+  it('certifies a presented key with exactly the attributes given, and none at all when empty', async () => {
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const withAttrs = await ca.certify({
+      enrollmentId: 'csr-user',
+      publicKey,
+      attrs: { 'custodia.role': 'patient' },
+    });
+    expect(readCertificate(withAttrs).attrs).toEqual({ 'custodia.role': 'patient' });
+    expect(new X509Certificate(withAttrs).publicKey.equals(publicKey)).toBe(true);
+    const bare = await ca.certify({ enrollmentId: 'csr-user', publicKey, attrs: {} });
+    expect(new x509.X509Certificate(bare).getExtension('1.2.3.4.5.6.7.8.1')).toBeNull();
+  });
+
+  it('issues TLS-profile certificates with serverAuth/clientAuth and the requested host names', async () => {
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const pem = await ca.certify({
+      enrollmentId: 'peer0',
+      publicKey,
+      attrs: {},
+      profile: 'tls',
+      hosts: ['peer0.de', '127.0.0.1'],
+    });
+    const cert = new X509Certificate(pem);
+    expect(cert.subjectAltName).toBe('DNS:peer0.de, IP Address:127.0.0.1');
+    expect(cert.keyUsage).toEqual(expect.arrayContaining(['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2']));
+  });
+
+  it('signs CRLs listing revoked serials that verify against the CA certificate', async () => {
+    const revoked = readCertificate((await ca.issue({ enrollmentId: 'leaver' })).certificate).serialNumber;
+    const crl = new x509.X509Crl(
+      await ca.createCrl([{ serialNumber: revoked, revokedAt: new Date(), reason: 1 }]),
+    );
+    expect(await crl.verify({ publicKey: new x509.X509Certificate(ca.certificate).publicKey })).toBe(true);
+    expect(crl.findRevoked(revoked)?.reason).toBe(1);
+    expect(crl.entries).toHaveLength(1);
   });
 });

@@ -54,11 +54,32 @@ export interface IssueOptions {
   readonly notAfter?: Date;
 }
 
-export interface CertifyOptions extends IssueOptions {
+/** Certificate profile, as in Fabric CA's signing section: enrolment (default) or TLS. */
+export type CertificateProfile = 'ecert' | 'tls';
+
+export interface CertifyOptions {
+  readonly enrollmentId: string;
   /** The subject's public key (from a CSR): a KeyObject, a WebCrypto key or SPKI DER. */
   readonly publicKey: KeyObject | WebCryptoKey | Uint8Array;
+  /** Embedded verbatim in extension 1.2.3.4.5.6.7.8.1 (left out when empty), as the CA server selected them. */
+  readonly attrs: Attributes;
+  /** Identity type: first subject OU. Default client. */
+  readonly ou?: string;
+  /** Dotted affiliation: one further subject OU per component. */
+  readonly affiliation?: string;
   /** DNS names / IPs for subjectAltName, as Fabric CA copies them from the CSR hosts. */
   readonly hosts?: readonly string[];
+  readonly profile?: CertificateProfile;
+  readonly notBefore?: Date;
+  readonly notAfter?: Date;
+}
+
+/** One revoked certificate for a CRL. */
+export interface CrlEntry {
+  readonly serialNumber: string;
+  readonly revokedAt: Date;
+  /** RFC 5280 CRLReason code (0 unspecified, 1 keyCompromise, …). */
+  readonly reason?: number;
 }
 
 function pem(label: string, der: ArrayBuffer | Uint8Array): string {
@@ -174,7 +195,21 @@ export class CertificateAuthority {
   /** A new key pair and its enrolment certificate. */
   async issue(options: IssueOptions): Promise<Identity> {
     const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-    const certificate = await this.certify({ ...options, publicKey });
+    const type = options.ou ?? 'client';
+    const affiliation = options.affiliation ?? '';
+    const certificate = await this.certify({
+      ...options,
+      publicKey,
+      ou: type,
+      affiliation,
+      // What Fabric CA puts in an ecert by default: the custom ecert attributes plus the three hf.* ones.
+      attrs: {
+        ...options.attrs,
+        'hf.EnrollmentID': options.enrollmentId,
+        'hf.Type': type,
+        'hf.Affiliation': affiliation,
+      },
+    });
     return {
       mspId: this.mspId,
       certificate,
@@ -184,18 +219,17 @@ export class CertificateAuthority {
 
   /** An enrolment certificate (PEM) for a key the subject already holds, e.g. from a CSR. */
   async certify(options: CertifyOptions): Promise<string> {
-    const type = options.ou ?? 'client';
     const affiliation = options.affiliation ?? '';
-    const attrs: Attributes = {
-      ...options.attrs,
-      'hf.EnrollmentID': options.enrollmentId,
-      'hf.Type': type,
-      'hf.Affiliation': affiliation,
-    };
-    const ous = [type, ...affiliation.split('.').filter((part) => part !== '')];
+    const ous = [options.ou ?? 'client', ...affiliation.split('.').filter((part) => part !== '')];
     const now = Date.now();
+    const tls = options.profile === 'tls';
+    const usages = tls
+      ? x509.KeyUsageFlags.digitalSignature |
+        x509.KeyUsageFlags.keyEncipherment |
+        x509.KeyUsageFlags.keyAgreement
+      : x509.KeyUsageFlags.digitalSignature;
     const extensions: x509.Extension[] = [
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.KeyUsagesExtension(usages, true),
       new x509.BasicConstraintsExtension(false, undefined, true),
       await x509.SubjectKeyIdentifierExtension.create(spki(options.publicKey)),
       new x509.AuthorityKeyIdentifierExtension(this.keyIdentifier),
@@ -209,7 +243,17 @@ export class CertificateAuthority {
         ),
       );
     }
-    extensions.push(new x509.Extension(FABRIC_ATTRIBUTES_OID, false, encodeAttributes(attrs)));
+    if (tls) {
+      extensions.push(
+        new x509.ExtendedKeyUsageExtension([
+          x509.ExtendedKeyUsage.serverAuth,
+          x509.ExtendedKeyUsage.clientAuth,
+        ]),
+      );
+    }
+    if (Object.keys(options.attrs).length > 0) {
+      extensions.push(new x509.Extension(FABRIC_ATTRIBUTES_OID, false, encodeAttributes(options.attrs)));
+    }
     const cert = await x509.X509CertificateGenerator.create({
       serialNumber: randomSerial(),
       // Go's pkix.Name puts all OUs in one multi-valued RDN, before CN.
@@ -223,6 +267,34 @@ export class CertificateAuthority {
       extensions,
     });
     return cert.toString('pem');
+  }
+
+  /** A CRL (PEM) signed by this CA, with an AKI, as Fabric CA's gencrl produces. */
+  async createCrl(
+    entries: readonly CrlEntry[],
+    options: { readonly thisUpdate?: Date; readonly nextUpdate?: Date } = {},
+  ): Promise<string> {
+    const thisUpdate = options.thisUpdate ?? new Date();
+    const crl = await x509.X509CrlGenerator.create({
+      issuer: this.subject,
+      thisUpdate,
+      // Fabric CA's crl.expiry default: 24h.
+      nextUpdate: options.nextUpdate ?? new Date(thisUpdate.getTime() + 24 * HOUR_MS),
+      signingAlgorithm: SIGNING_ALGORITHM,
+      signingKey: await this.key(),
+      extensions: [new x509.AuthorityKeyIdentifierExtension(this.keyIdentifier)],
+      entries: entries.map((entry) => ({
+        serialNumber: entry.serialNumber,
+        revocationDate: entry.revokedAt,
+        ...(entry.reason !== undefined && entry.reason > 0 ? { reason: entry.reason } : {}),
+      })),
+    });
+    return crl.toString('pem');
+  }
+
+  /** Hex key identifier of this CA (its SKI; the AKI of everything it issues). */
+  get authorityKeyIdentifier(): string {
+    return this.keyIdentifier;
   }
 
   private key(): Promise<WebCryptoKey> {

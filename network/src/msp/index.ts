@@ -1,6 +1,13 @@
 export type { Identity } from './identity';
 export { CertificateAuthority } from './authority';
-export type { AuthorityMaterial, CertifyOptions, CreateAuthorityOptions, IssueOptions } from './authority';
+export type {
+  AuthorityMaterial,
+  CertificateProfile,
+  CertifyOptions,
+  CreateAuthorityOptions,
+  CrlEntry,
+  IssueOptions,
+} from './authority';
 export { sign, verify } from './signature';
 export { FABRIC_ATTRIBUTES_OID, decodeAttributes, encodeAttributes } from './attributes';
 export type { Attributes } from './attributes';
