@@ -1,1 +1,2 @@
-export const PACKAGE = '@custodia/chaincode';
+/** @custodia/chaincode: the rule model (pure, reusable by gateway and data lake). */
+export * from './model';

@@ -1,0 +1,231 @@
+/** Decoders for every structured argument of the chaincode, and for the caller's certificate attributes. */
+import {
+  bool,
+  decodeJson,
+  fail,
+  integer,
+  literal,
+  map,
+  ok,
+  oneOf,
+  refine,
+  setOf,
+  sortedSet,
+  struct,
+  tagged,
+  text,
+} from './decode';
+import type { Decoded, Decoder } from './decode';
+import { LIMITS } from './limits';
+import { dateOrInstant, instant, toMillis } from './time';
+import type { Instant } from './time';
+import type {
+  Caller,
+  ContributionSubmission,
+  EmergencyPolicySpec,
+  Grantee,
+  RecordRegistration,
+  Requester,
+  RuleSpec,
+} from './types';
+import { CATEGORIES, EFFECTS, LABELS, PURPOSES, ROLES } from './vocabulary';
+import type { Category, Purpose } from './vocabulary';
+
+export const id = text({
+  max: LIMITS.maxIdLength,
+  pattern: /^[A-Za-z0-9][A-Za-z0-9._@-]*$/,
+  patternName: 'letters, digits and . _ @ -',
+});
+export const mspId = text({
+  max: LIMITS.maxMspIdLength,
+  pattern: /^[A-Za-z0-9][A-Za-z0-9.-]*$/,
+  patternName: 'an MSP id (letters, digits, . -)',
+});
+export const country = text({ max: 2, pattern: /^[A-Z]{2}$/, patternName: 'an ISO 3166-1 alpha-2 code' });
+export const sha256Hex = text({
+  min: 64,
+  max: 64,
+  pattern: /^[0-9a-f]{64}$/,
+  patternName: 'lowercase hex SHA-256',
+});
+export const purpose = oneOf(PURPOSES, 'purpose');
+export const role = oneOf(ROLES, 'role');
+export const categories = setOf(CATEGORIES, 'category', { min: 1 });
+export const labels = setOf(LABELS, 'label');
+export const reason = text({ min: 0, max: LIMITS.maxReasonLength });
+const countries = sortedSet(country, { max: LIMITS.maxCountries });
+
+const scope = { countries };
+export const grantee: Decoder<Grantee> = tagged<'kind', Grantee>(
+  'kind',
+  {
+    practitioner: struct({ kind: literal('practitioner'), id, mspId }, scope),
+    organization: struct({ kind: literal('organization'), mspId }, scope),
+    role: struct({ kind: literal('role'), role }, scope),
+  },
+  'grantee kind',
+);
+
+export const ruleSpec: Decoder<RuleSpec> = refine(
+  map(
+    struct(
+      {
+        effect: oneOf(EFFECTS, 'effect'),
+        grantee,
+        categories,
+        purposes: setOf(PURPOSES, 'purpose', { min: 1 }),
+      },
+      { labels, notBefore: instant, notAfter: instant },
+    ),
+    (spec): RuleSpec => ({
+      effect: spec.effect,
+      grantee: spec.grantee,
+      categories: spec.categories,
+      labels: spec.labels ?? [],
+      purposes: spec.purposes,
+      ...(spec.notBefore === undefined ? {} : { notBefore: spec.notBefore }),
+      ...(spec.notAfter === undefined ? {} : { notAfter: spec.notAfter }),
+    }),
+  ),
+  (spec) =>
+    spec.notBefore !== undefined &&
+    spec.notAfter !== undefined &&
+    toMillis(spec.notAfter) <= toMillis(spec.notBefore)
+      ? { path: 'notAfter', reason: 'must be after notBefore' }
+      : undefined,
+);
+
+export const emergencyPolicySpec: Decoder<EmergencyPolicySpec> = refine(
+  map(
+    struct(
+      {
+        enabled: bool,
+        roles: setOf(ROLES, 'role'),
+        categories: setOf(CATEGORIES, 'category'),
+        maxDurationMinutes: integer(1, LIMITS.maxEmergencyMinutes),
+      },
+      { countries, labels },
+    ),
+    (spec): EmergencyPolicySpec => ({
+      enabled: spec.enabled,
+      roles: spec.roles,
+      countries: spec.countries ?? [],
+      categories: spec.categories,
+      labels: spec.labels ?? [],
+      maxDurationMinutes: spec.maxDurationMinutes,
+    }),
+  ),
+  (spec) => {
+    if (!spec.enabled) return undefined;
+    if (spec.roles.length === 0) return { path: 'roles', reason: 'must name a role when enabled' };
+    if (spec.categories.length === 0)
+      return { path: 'categories', reason: 'must name a category when enabled' };
+    return undefined;
+  },
+);
+
+export const recordRegistration: Decoder<RecordRegistration> = map(
+  struct(
+    { recordId: id, patientId: id, categories, contentHash: sha256Hex, effectiveDate: dateOrInstant },
+    { labels },
+  ),
+  (record): RecordRegistration => ({
+    recordId: record.recordId,
+    patientId: record.patientId,
+    categories: record.categories,
+    labels: record.labels ?? [],
+    contentHash: record.contentHash,
+    effectiveDate: record.effectiveDate,
+  }),
+);
+
+export const contributionSubmission: Decoder<ContributionSubmission> = map(
+  struct({ patientId: id, categories, contentHash: sha256Hex }, { labels }),
+  (submission): ContributionSubmission => ({
+    patientId: submission.patientId,
+    categories: submission.categories,
+    labels: submission.labels ?? [],
+    contentHash: submission.contentHash,
+  }),
+);
+
+export const requester: Decoder<Requester> = struct({ mspId, role, id }, { country });
+
+/** What a patient asks `previewAccess` about. */
+export interface PreviewQuery {
+  readonly requester: Requester;
+  readonly categories: readonly Category[];
+  readonly purpose: Purpose;
+  /** Default: the transaction timestamp. */
+  readonly at?: Instant;
+}
+export const previewQuery: Decoder<PreviewQuery> = struct(
+  { requester, categories, purpose },
+  { at: instant },
+);
+
+export type AccessLogQuery =
+  | { readonly by: 'patient'; readonly patientId: string }
+  | { readonly by: 'requester'; readonly mspId: string; readonly requesterId: string }
+  | { readonly by: 'time'; readonly from: Instant; readonly to?: Instant };
+export const accessLogQuery: Decoder<AccessLogQuery> = tagged<'by', AccessLogQuery>(
+  'by',
+  {
+    patient: struct({ by: literal('patient'), patientId: id }),
+    requester: struct({ by: literal('requester'), mspId, requesterId: id }),
+    time: refine(struct({ by: literal('time'), from: instant }, { to: instant }), (query) =>
+      query.to !== undefined && toMillis(query.to) <= toMillis(query.from)
+        ? { path: 'to', reason: 'must be after from' }
+        : undefined,
+    ),
+  },
+  'query kind',
+);
+
+/** `pageSize` arrives as a transaction argument string. */
+export function pageSize(value: string): Decoded<number> {
+  if (!/^\d{1,4}$/.test(value)) return fail('pageSize', `must be an integer from 1 to ${LIMITS.maxPageSize}`);
+  return integer(1, LIMITS.maxPageSize)(Number(value), 'pageSize');
+}
+
+/** A rule version number as a transaction argument string. */
+export function versionNumber(value: string): Decoded<number> {
+  if (!/^\d{1,9}$/.test(value)) return fail('version', 'must be a positive integer');
+  return integer(1, 999_999_999)(Number(value), 'version');
+}
+
+/** Parses JSON and decodes it in one step, e.g. `parseArgument(json, ruleSpec, 'rule')`. */
+export function parseArgument<T>(json: string, decoder: Decoder<T>, name: string): Decoded<T> {
+  return decodeJson(json, decoder, name);
+}
+
+/** A single decoded string argument (e.g. a patient id). */
+export function parseText<T>(value: string, decoder: Decoder<T>, name: string): Decoded<T> {
+  return decoder(value, name);
+}
+
+/** Builds the caller from certificate attributes; undefined attributes are absent. */
+export function callerFromAttributes(attributes: {
+  mspId: string;
+  role: string | undefined;
+  id: string | undefined;
+  country: string | undefined;
+}): Decoded<Caller> {
+  const decodedRole = role(attributes.role, 'custodia.role');
+  if (!decodedRole.ok) return decodedRole;
+  const decodedId = id(attributes.id, 'custodia.id');
+  if (!decodedId.ok) return decodedId;
+  const decodedMsp = mspId(attributes.mspId, 'mspId');
+  if (!decodedMsp.ok) return decodedMsp;
+  if (attributes.country === undefined) {
+    return ok({ mspId: decodedMsp.value, role: decodedRole.value, id: decodedId.value });
+  }
+  const decodedCountry = country(attributes.country, 'custodia.country');
+  if (!decodedCountry.ok) return decodedCountry;
+  return ok({
+    mspId: decodedMsp.value,
+    role: decodedRole.value,
+    id: decodedId.value,
+    country: decodedCountry.value,
+  });
+}
