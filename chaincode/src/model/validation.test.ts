@@ -1,14 +1,8 @@
 import fc from 'fast-check';
-import {
-  accessLogQuery,
-  callerFromAttributes,
-  emergencyPolicySpec,
-  pageSize,
-  parseArgument,
-  recordRegistration,
-  ruleSpec,
-} from './validation';
+import { callerFromAttributes, decoders, pageSize, parseArgument } from './validation';
 import type { Decoded } from './decode';
+
+const { accessLogQuery, emergencyPolicySpec, recordRegistration, ruleSpec } = decoders;
 
 const validRule = {
   effect: 'permit',

@@ -31,32 +31,32 @@ import type {
 import { CATEGORIES, EFFECTS, LABELS, PURPOSES, ROLES } from './vocabulary';
 import type { Category, Purpose } from './vocabulary';
 
-export const id = text({
+const id = text({
   max: LIMITS.maxIdLength,
   pattern: /^[A-Za-z0-9][A-Za-z0-9._@-]*$/,
   patternName: 'letters, digits and . _ @ -',
 });
-export const mspId = text({
+const mspId = text({
   max: LIMITS.maxMspIdLength,
   pattern: /^[A-Za-z0-9][A-Za-z0-9.-]*$/,
   patternName: 'an MSP id (letters, digits, . -)',
 });
-export const country = text({ max: 2, pattern: /^[A-Z]{2}$/, patternName: 'an ISO 3166-1 alpha-2 code' });
-export const sha256Hex = text({
+const country = text({ max: 2, pattern: /^[A-Z]{2}$/, patternName: 'an ISO 3166-1 alpha-2 code' });
+const sha256Hex = text({
   min: 64,
   max: 64,
   pattern: /^[0-9a-f]{64}$/,
   patternName: 'lowercase hex SHA-256',
 });
-export const purpose = oneOf(PURPOSES, 'purpose');
-export const role = oneOf(ROLES, 'role');
-export const categories = setOf(CATEGORIES, 'category', { min: 1 });
-export const labels = setOf(LABELS, 'label');
-export const reason = text({ min: 0, max: LIMITS.maxReasonLength });
+const purpose = oneOf(PURPOSES, 'purpose');
+const role = oneOf(ROLES, 'role');
+const categories = setOf(CATEGORIES, 'category', { min: 1 });
+const labels = setOf(LABELS, 'label');
+const reason = text({ min: 0, max: LIMITS.maxReasonLength });
 const countries = sortedSet(country, { max: LIMITS.maxCountries });
 
 const scope = { countries };
-export const grantee: Decoder<Grantee> = tagged<'kind', Grantee>(
+const grantee: Decoder<Grantee> = tagged<'kind', Grantee>(
   'kind',
   {
     practitioner: struct({ kind: literal('practitioner'), id, mspId }, scope),
@@ -66,7 +66,7 @@ export const grantee: Decoder<Grantee> = tagged<'kind', Grantee>(
   'grantee kind',
 );
 
-export const ruleSpec: Decoder<RuleSpec> = refine(
+const ruleSpec: Decoder<RuleSpec> = refine(
   map(
     struct(
       {
@@ -95,7 +95,7 @@ export const ruleSpec: Decoder<RuleSpec> = refine(
       : undefined,
 );
 
-export const emergencyPolicySpec: Decoder<EmergencyPolicySpec> = refine(
+const emergencyPolicySpec: Decoder<EmergencyPolicySpec> = refine(
   map(
     struct(
       {
@@ -124,7 +124,7 @@ export const emergencyPolicySpec: Decoder<EmergencyPolicySpec> = refine(
   },
 );
 
-export const recordRegistration: Decoder<RecordRegistration> = map(
+const recordRegistration: Decoder<RecordRegistration> = map(
   struct(
     { recordId: id, patientId: id, categories, contentHash: sha256Hex, effectiveDate: dateOrInstant },
     { labels },
@@ -139,7 +139,7 @@ export const recordRegistration: Decoder<RecordRegistration> = map(
   }),
 );
 
-export const contributionSubmission: Decoder<ContributionSubmission> = map(
+const contributionSubmission: Decoder<ContributionSubmission> = map(
   struct({ patientId: id, categories, contentHash: sha256Hex }, { labels }),
   (submission): ContributionSubmission => ({
     patientId: submission.patientId,
@@ -149,7 +149,7 @@ export const contributionSubmission: Decoder<ContributionSubmission> = map(
   }),
 );
 
-export const requester: Decoder<Requester> = struct({ mspId, role, id }, { country });
+const requester: Decoder<Requester> = struct({ mspId, role, id }, { country });
 
 /** What a patient asks `previewAccess` about. */
 export interface PreviewQuery {
@@ -159,16 +159,13 @@ export interface PreviewQuery {
   /** Default: the transaction timestamp. */
   readonly at?: Instant;
 }
-export const previewQuery: Decoder<PreviewQuery> = struct(
-  { requester, categories, purpose },
-  { at: instant },
-);
+const previewQuery: Decoder<PreviewQuery> = struct({ requester, categories, purpose }, { at: instant });
 
 export type AccessLogQuery =
   | { readonly by: 'patient'; readonly patientId: string }
   | { readonly by: 'requester'; readonly mspId: string; readonly requesterId: string }
   | { readonly by: 'time'; readonly from: Instant; readonly to?: Instant };
-export const accessLogQuery: Decoder<AccessLogQuery> = tagged<'by', AccessLogQuery>(
+const accessLogQuery: Decoder<AccessLogQuery> = tagged<'by', AccessLogQuery>(
   'by',
   {
     patient: struct({ by: literal('patient'), patientId: id }),
@@ -181,6 +178,27 @@ export const accessLogQuery: Decoder<AccessLogQuery> = tagged<'by', AccessLogQue
   },
   'query kind',
 );
+
+/** Decoders of every argument shape, e.g. `parseArgument(json, decoders.ruleSpec, 'rule')`. */
+export const decoders = {
+  id,
+  mspId,
+  country,
+  sha256Hex,
+  purpose,
+  role,
+  categories,
+  labels,
+  reason,
+  grantee,
+  ruleSpec,
+  emergencyPolicySpec,
+  recordRegistration,
+  contributionSubmission,
+  requester,
+  previewQuery,
+  accessLogQuery,
+} as const;
 
 /** `pageSize` arrives as a transaction argument string. */
 export function pageSize(value: string): Decoded<number> {

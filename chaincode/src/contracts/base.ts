@@ -1,0 +1,55 @@
+/** What every Custodia contract shares: its context, argument size limits and typed failures. */
+import { Contract } from 'fabric-contract-api';
+import type { Context } from 'fabric-contract-api';
+import { ChaincodeError, LIMITS } from '../model';
+import type { Decoded } from '../model';
+import { CustodiaContext } from './context';
+
+export abstract class CustodiaContract extends Contract {
+  override createContext(): CustodiaContext {
+    return new CustodiaContext();
+  }
+
+  override async beforeTransaction(ctx: Context): Promise<void> {
+    const args = ctx.stub.getArgs();
+    for (let i = 1; i < args.length; i++) {
+      if (Buffer.byteLength(args[i] ?? '', 'utf8') > LIMITS.maxArgumentBytes) {
+        throw new ChaincodeError(
+          'INVALID_ARGUMENT',
+          `argument ${i} exceeds ${LIMITS.maxArgumentBytes} bytes`,
+        );
+      }
+    }
+  }
+
+  override async unknownTransaction(): Promise<void> {
+    throw new ChaincodeError('NOT_FOUND', 'unknown transaction');
+  }
+
+  /** Unexpected failures become INTERNAL, so every failure a client sees carries a code. */
+  override async aroundTransaction(
+    ctx: Context,
+    fn: Parameters<Contract['aroundTransaction']>[1],
+    parameters: unknown,
+  ): Promise<void> {
+    try {
+      return await super.aroundTransaction(ctx, fn, parameters);
+    } catch (error) {
+      if (error instanceof ChaincodeError) throw error;
+      ctx.logging
+        .getLogger()
+        .error(`${ctx.stub.getTxID()} ${error instanceof Error ? error.message : 'failure'}`);
+      throw new ChaincodeError('INTERNAL', 'internal error');
+    }
+  }
+}
+
+/** The value, or the validation error thrown as INVALID_ARGUMENT. */
+export function valid<T>(decoded: Decoded<T>): T {
+  if (!decoded.ok) throw new ChaincodeError('INVALID_ARGUMENT', decoded.error.message);
+  return decoded.value;
+}
+
+export function json(value: unknown): string {
+  return JSON.stringify(value);
+}

@@ -1,0 +1,101 @@
+/** `records:*` — metadata of records medical centres hold in the data lake (never content, never names). */
+import { Info, Returns, Transaction } from 'fabric-contract-api';
+import { CATEGORIES, ChaincodeError, decoders, EVENTS, oneOf, parseArgument, parseText } from '../model';
+import type { Caller, RecordMeta, RecordRegistration } from '../model';
+import { loadRecord, pageRecords, saveRecord } from '../ledger/records';
+import { requireSelfOr } from './access-control';
+import { CustodiaContract, json, valid } from './base';
+import { CustodiaContext } from './context';
+import { pageArgs } from './paging';
+
+/** Roles that read every record's metadata; `admin` is the platform's service identity (the data lake). */
+const READERS = ['auditor', 'admin'] as const;
+
+@Info({ title: 'records', description: 'Registrations of records held in the data lake' })
+export class RecordsContract extends CustodiaContract {
+  constructor() {
+    super('records');
+  }
+
+  /**
+   * Registers a record; the source organisation and country come from the centre's certificate.
+   * Registering the same record again is a no-op (uploads are retried), different content is a CONFLICT.
+   */
+  @Transaction()
+  @Returns('string')
+  async registerRecord(ctx: CustodiaContext, record: string): Promise<string> {
+    const caller = ctx.callerAs(['centre'], 'registerRecord');
+    if (caller.country === undefined) {
+      throw new ChaincodeError('FORBIDDEN', 'certificate has no custodia.country');
+    }
+    const registration = valid(parseArgument(record, decoders.recordRegistration, 'record'));
+    const existing = await loadRecord(ctx.store, registration.recordId);
+    if (existing) {
+      if (sameRegistration(existing, registration, caller)) return json(existing);
+      throw new ChaincodeError('CONFLICT', 'record id already registered with different metadata');
+    }
+    const meta: RecordMeta = {
+      ...registration,
+      sourceMspId: caller.mspId,
+      country: caller.country,
+      registeredBy: caller.id,
+      registeredAt: ctx.now,
+      txId: ctx.txId,
+    };
+    await saveRecord(ctx.store, meta);
+    ctx.emit(EVENTS.recordRegistered, {
+      recordId: meta.recordId,
+      patientId: meta.patientId,
+      sourceMspId: meta.sourceMspId,
+    });
+    return json(meta);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async getRecordMeta(ctx: CustodiaContext, recordId: string): Promise<string> {
+    const id = valid(parseText(recordId, decoders.id, 'recordId'));
+    const caller = ctx.caller;
+    const meta = await loadRecord(ctx.store, id);
+    if (!meta) throw new ChaincodeError('NOT_FOUND', 'record not found');
+    if (!(caller.role === 'centre' && caller.mspId === meta.sourceMspId)) {
+      requireSelfOr(caller, meta.patientId, READERS, 'getRecordMeta');
+    }
+    return json(meta);
+  }
+
+  /**
+   * A patient's records, optionally of one category (`category` empty for all). Centres see only
+   * what their organisation registered; the patient, auditors and the data lake see everything.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async listRecordMeta(
+    ctx: CustodiaContext,
+    patientId: string,
+    category: string,
+    pageSize: string,
+    bookmark: string,
+  ): Promise<string> {
+    const patient = valid(parseText(patientId, decoders.id, 'patientId'));
+    const only =
+      category === '' ? undefined : valid(parseText(category, oneOf(CATEGORIES, 'category'), 'category'));
+    const caller = ctx.caller;
+    const page = pageArgs(pageSize, bookmark);
+    const scope = caller.role === 'centre' ? { sourceMspId: caller.mspId } : {};
+    if (caller.role !== 'centre') requireSelfOr(caller, patient, READERS, 'listRecordMeta');
+    const query = { patientId: patient, ...(only === undefined ? {} : { category: only }), ...scope };
+    return json(await pageRecords(ctx.store, query, page.pageSize, page.bookmark));
+  }
+}
+
+function sameRegistration(existing: RecordMeta, registration: RecordRegistration, caller: Caller): boolean {
+  return (
+    existing.sourceMspId === caller.mspId &&
+    existing.patientId === registration.patientId &&
+    existing.contentHash === registration.contentHash &&
+    existing.effectiveDate === registration.effectiveDate &&
+    existing.categories.join() === registration.categories.join() &&
+    existing.labels.join() === registration.labels.join()
+  );
+}

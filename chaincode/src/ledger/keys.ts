@@ -1,0 +1,67 @@
+/**
+ * Every key the chaincode writes. Composite keys are grouped by the attribute a query starts
+ * from (patient, rule, requester, grant), so each listing is a prefix scan costing O(matches).
+ * Attributes are validated ids, codes and fixed-width instants (they sort chronologically).
+ */
+import type { Instant } from '../model';
+
+export const OBJECT_TYPES = {
+  /** [patientId, ruleId] → StoredRule */
+  rule: 'rule',
+  /** [ruleId] → {patientId}: finds a rule's owner from its id */
+  ruleOwner: 'rule-owner',
+  /** [ruleId, version] → RuleVersion */
+  ruleVersion: 'rule-version',
+  /** [patientId] → EmergencyPolicy */
+  policy: 'policy',
+  /** [patientId, version] → EmergencyPolicy */
+  policyVersion: 'policy-version',
+  /** [recordId] → RecordMeta */
+  record: 'record',
+  /** [patientId, recordId], [patientId, category, recordId] → marker */
+  recordByPatient: 'record-by-patient',
+  recordByPatientCategory: 'record-by-patient-category',
+  /** [sourceMspId, patientId, recordId], [sourceMspId, patientId, category, recordId] → marker */
+  recordBySource: 'record-by-source',
+  recordBySourceCategory: 'record-by-source-category',
+  /** [grantId] → Grant */
+  grant: 'grant',
+  /** [patientId, ruleId, grantId] → marker: grants a rule (or the emergency policy) decided */
+  grantByRule: 'grant-by-rule',
+  /** [patientId, grantId] → marker: grants not yet known to be revoked or expired */
+  liveGrant: 'grant-live',
+  /** [grantId, deliveryId] → Delivery */
+  delivery: 'delivery',
+  /** [entryId] → AccessLogEntry */
+  accessLog: 'access-log',
+  /** [patientId, timestamp, entryId] → marker */
+  accessLogByPatient: 'access-log-by-patient',
+  /** [requesterMspId, requesterId, timestamp, entryId] → marker */
+  accessLogByRequester: 'access-log-by-requester',
+  /** [patientId, contributionId] → Contribution */
+  contribution: 'contribution',
+} as const;
+export type ObjectType = (typeof OBJECT_TYPES)[keyof typeof OBJECT_TYPES];
+
+/**
+ * The time index of the access log uses simple keys, because Fabric range queries (needed for
+ * "from … to …") only accept simple keys: `access-log@<instant>@<entryId>`.
+ */
+export const TIME_INDEX_PREFIX = 'access-log@';
+
+export function timeIndexKey(timestamp: Instant, entryId: string): string {
+  return `${TIME_INDEX_PREFIX}${timestamp}@${entryId}`;
+}
+
+/** [from, to) over the time index; no `to` means up to the end of the index ('A' follows '@'). */
+export function timeIndexRange(from: Instant, to: Instant | undefined): { start: string; end: string } {
+  return {
+    start: `${TIME_INDEX_PREFIX}${from}`,
+    end: to === undefined ? 'access-logA' : `${TIME_INDEX_PREFIX}${to}`,
+  };
+}
+
+/** Zero-padded so versions sort numerically. */
+export function versionAttribute(version: number): string {
+  return String(version).padStart(9, '0');
+}
