@@ -289,7 +289,8 @@ export class CertificateAuthority {
         ...(entry.reason !== undefined && entry.reason > 0 ? { reason: entry.reason } : {}),
       })),
     });
-    return crl.toString('pem');
+    // Go and OpenSSL label CRLs "X509 CRL"; @peculiar/x509 writes "CRL".
+    return pem('X509 CRL', crl.rawData);
   }
 
   /** Hex key identifier of this CA (its SKI; the AKI of everything it issues). */
