@@ -18,7 +18,7 @@ import {
   parseArgument,
   parseText,
 } from '../model';
-import type { AccessLogEntry, Caller, Category, Decision, Grant, GrantView } from '../model';
+import type { AccessLogEntry, Decision, Grant, GrantView, RequestFacts } from '../model';
 import { saveLogEntry } from '../ledger/access-log';
 import { loadGrant, pageDeliveries, saveDelivery, saveGrant } from '../ledger/grants';
 import { loadPolicy } from '../ledger/policies';
@@ -29,17 +29,6 @@ import { CustodiaContext } from './context';
 import { pageArgs } from './paging';
 
 const MINUTE_MS = 60_000;
-
-interface Outcome {
-  readonly patientId: string;
-  readonly requester: Caller;
-  readonly requested: readonly Category[];
-  readonly decision: Decision;
-  readonly emergency: boolean;
-  readonly reason: string;
-  readonly maxDurationMs: number;
-  readonly emergencyPolicyVersion?: number;
-}
 
 @Info({ title: 'access', description: 'Access requests, grants and deliveries' })
 export class AccessContract extends CustodiaContract {
@@ -57,9 +46,13 @@ export class AccessContract extends CustodiaContract {
     purpose: string,
     reason: string,
   ): Promise<string> {
-    const requester = ctx.callerAs(['clinician'], 'requestAccess');
-    const patient = valid(parseText(patientId, decoders.id, 'patientId'));
-    const requested = valid(parseArgument(categories, decoders.categories, 'categories'));
+    const { requester, patient, requested, note } = this.parseRequest(
+      ctx,
+      'requestAccess',
+      patientId,
+      categories,
+      reason,
+    );
     const why = valid(parseText(purpose, decoders.purpose, 'purpose'));
     if (why === EMERGENCY_PURPOSE) {
       throw new ChaincodeError(
@@ -67,20 +60,17 @@ export class AccessContract extends CustodiaContract {
         'purpose: ETREAT is requested through requestEmergencyAccess',
       );
     }
-    const note = valid(parseText(reason, decoders.reason, 'reason'));
     const rules = await patientRules(ctx.store, patient);
     const decision = decide(rules, { requester, categories: requested, purpose: why }, ctx.now);
-    return json(
-      await this.log(ctx, {
-        patientId: patient,
-        requester,
-        requested,
-        decision,
-        emergency: false,
-        reason: note,
-        maxDurationMs: LIMITS.grantDurationMs,
-      }),
-    );
+    const facts = {
+      patientId: patient,
+      requester,
+      purpose: why,
+      emergency: false,
+      requested,
+      ...reasonOf(note),
+    };
+    return json(await this.log(ctx, facts, decision, LIMITS.grantDurationMs));
   }
 
   /** Emergency access under the patient's emergency policy: needs a reason, is flagged and short-lived. */
@@ -92,27 +82,29 @@ export class AccessContract extends CustodiaContract {
     categories: string,
     reason: string,
   ): Promise<string> {
-    const requester = ctx.callerAs(['clinician'], 'requestEmergencyAccess');
-    const patient = valid(parseText(patientId, decoders.id, 'patientId'));
-    const requested = valid(parseArgument(categories, decoders.categories, 'categories'));
-    const note = valid(parseText(reason, decoders.reason, 'reason'));
-    if (note.trim() === '')
+    const { requester, patient, requested, note } = this.parseRequest(
+      ctx,
+      'requestEmergencyAccess',
+      patientId,
+      categories,
+      reason,
+    );
+    if (note.trim() === '') {
       throw new ChaincodeError('INVALID_ARGUMENT', 'reason: is required for emergency access');
+    }
     const policy = await loadPolicy(ctx.store, patient);
     const rules = await patientRules(ctx.store, patient);
     const decision = decideEmergency(rules, policy, requester, requested, ctx.now);
-    return json(
-      await this.log(ctx, {
-        patientId: patient,
-        requester,
-        requested,
-        decision,
-        emergency: true,
-        reason: note,
-        maxDurationMs: (policy?.maxDurationMinutes ?? 0) * MINUTE_MS,
-        ...(policy ? { emergencyPolicyVersion: policy.version } : {}),
-      }),
-    );
+    const facts: RequestFacts = {
+      patientId: patient,
+      requester,
+      purpose: EMERGENCY_PURPOSE,
+      emergency: true,
+      requested,
+      ...reasonOf(note),
+      ...(policy ? { emergencyPolicyVersion: policy.version } : {}),
+    };
+    return json(await this.log(ctx, facts, decision, (policy?.maxDurationMinutes ?? 0) * MINUTE_MS));
   }
 
   /** The grant with its status at this transaction's timestamp. */
@@ -185,56 +177,53 @@ export class AccessContract extends CustodiaContract {
     return json(previewOf(decision, at, LIMITS.grantDurationMs));
   }
 
-  private async log(ctx: CustodiaContext, outcome: Outcome): Promise<AccessLogEntry> {
-    const { patientId, requester, requested, decision, emergency, reason } = outcome;
+  private parseRequest(
+    ctx: CustodiaContext,
+    action: string,
+    patientId: string,
+    categories: string,
+    reason: string,
+  ) {
+    return {
+      requester: ctx.callerAs(['clinician'], action),
+      patient: valid(parseText(patientId, decoders.id, 'patientId')),
+      requested: valid(parseArgument(categories, decoders.categories, 'categories')),
+      note: valid(parseText(reason, decoders.reason, 'reason')),
+    };
+  }
+
+  /** Writes the access-log entry and, when something is granted, the grant; announces the request. */
+  private async log(
+    ctx: CustodiaContext,
+    facts: RequestFacts,
+    decision: Decision,
+    maxDurationMs: number,
+  ): Promise<AccessLogEntry> {
     const at = ctx.now;
     const entryId = ctx.txId;
-    const granted = decision.granted.length > 0 && outcome.maxDurationMs > 0;
-    const expiresAt = granted ? grantExpiry(decision, at, outcome.maxDurationMs) : undefined;
-    const policyVersion =
-      outcome.emergencyPolicyVersion === undefined
-        ? {}
-        : { emergencyPolicyVersion: outcome.emergencyPolicyVersion };
-    const because = reason === '' ? {} : { reason };
-    const entry: AccessLogEntry = {
-      entryId,
-      timestamp: at,
-      patientId,
-      requester,
-      purpose: decision.purpose,
-      emergency,
-      ...because,
-      requested,
-      decision,
-      ...policyVersion,
-      ...(expiresAt === undefined ? {} : { grantId: entryId, expiresAt }),
-    };
+    const expiresAt =
+      decision.granted.length > 0 && maxDurationMs > 0 ? grantExpiry(decision, at, maxDurationMs) : undefined;
+    const granted = expiresAt === undefined ? {} : { grantId: entryId, expiresAt };
+    const entry: AccessLogEntry = { entryId, timestamp: at, ...facts, decision, ...granted };
     await saveLogEntry(ctx.store, entry);
     if (expiresAt !== undefined) {
-      const grant: Grant = {
+      await saveGrant(ctx.store, {
         grantId: entryId,
-        patientId,
-        requester,
-        purpose: decision.purpose,
-        emergency,
-        ...because,
-        requested,
+        ...facts,
         granted: grantedCategories(decision),
         denied: decision.denied,
         rules: decision.rules,
-        ...policyVersion,
         issuedAt: at,
         expiresAt,
-      };
-      await saveGrant(ctx.store, grant);
+      });
     }
-    ctx.emit(emergency ? EVENTS.emergencyAccess : EVENTS.accessRequested, {
+    ctx.emit(facts.emergency ? EVENTS.emergencyAccess : EVENTS.accessRequested, {
       entryId,
-      patientId,
-      requesterMspId: requester.mspId,
-      requesterId: requester.id,
-      emergency,
-      ...(expiresAt === undefined ? {} : { grantId: entryId, expiresAt }),
+      patientId: facts.patientId,
+      requesterMspId: facts.requester.mspId,
+      requesterId: facts.requester.id,
+      emergency: facts.emergency,
+      ...granted,
     });
     return entry;
   }
@@ -254,6 +243,10 @@ export class AccessContract extends CustodiaContract {
       requireSelfOr(caller, grant.patientId, ['auditor', 'admin'], action);
     return grant;
   }
+}
+
+function reasonOf(note: string): { reason?: string } {
+  return note === '' ? {} : { reason: note };
 }
 
 function previewOf(

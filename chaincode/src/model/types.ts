@@ -145,19 +145,24 @@ export interface GrantRevocation {
   readonly ruleId: string;
 }
 
-/** A committed authorisation to release data; the data lake releases nothing without one. */
-export interface Grant {
-  readonly grantId: string;
+/** What every access request records, granted or not. */
+export interface RequestFacts {
   readonly patientId: string;
   readonly requester: Requester;
   readonly purpose: Purpose;
   readonly emergency: boolean;
   readonly reason?: string;
   readonly requested: readonly Category[];
+  /** For emergency requests: the policy version in force. */
+  readonly emergencyPolicyVersion?: number;
+}
+
+/** A committed authorisation to release data; the data lake releases nothing without one. */
+export interface Grant extends RequestFacts {
+  readonly grantId: string;
   readonly granted: readonly GrantedCategory[];
   readonly denied: readonly Category[];
   readonly rules: readonly RuleRef[];
-  readonly emergencyPolicyVersion?: number;
   readonly issuedAt: Instant;
   readonly expiresAt: Instant;
   readonly revoked?: GrantRevocation;
@@ -169,17 +174,10 @@ export interface GrantView extends Grant {
 }
 
 /** One `requestAccess` / `requestEmergencyAccess`, granted or not. */
-export interface AccessLogEntry {
+export interface AccessLogEntry extends RequestFacts {
   readonly entryId: string;
   readonly timestamp: Instant;
-  readonly patientId: string;
-  readonly requester: Requester;
-  readonly purpose: Purpose;
-  readonly emergency: boolean;
-  readonly reason?: string;
-  readonly requested: readonly Category[];
   readonly decision: Decision;
-  readonly emergencyPolicyVersion?: number;
   readonly grantId?: string;
   readonly expiresAt?: Instant;
 }
