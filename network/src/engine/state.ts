@@ -55,8 +55,12 @@ export interface KeyWrite {
 /** A range query's results as seen at simulation time, re-checked at commit (phantom reads). */
 export interface RangeQueryRead {
   readonly startKey: string;
+  /** The query's end key when itrExhausted; otherwise the last key read (validated inclusively), as in Fabric. */
   readonly endKey: string;
-  /** True when the iteration stopped before endKey (a page limit); only the keys read are checked. */
+  /**
+   * Fabric's RangeQueryInfo.itr_exhausted: true when the scan reached the end of the range; false when it
+   * stopped earlier (the chaincode stopped pulling, or a page was full), so only [startKey, endKey] is checked.
+   */
   readonly itrExhausted: boolean;
   readonly reads: readonly KeyRead[];
 }
