@@ -1,0 +1,323 @@
+import type { AccessLogEntry, Delivery, GrantView, Page, StoredRule } from '../src';
+import { at, harness, T0 } from './fixtures/ledger';
+import type { Harness, Party } from './fixtures/ledger';
+
+const rule = (overrides: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    effect: 'permit',
+    grantee: { kind: 'practitioner', id: 'dr-a', mspId: 'Org1MSP' },
+    categories: ['allergies', 'medications', 'problems'],
+    labels: ['HIV'],
+    purposes: ['TREAT'],
+    ...overrides,
+  });
+const HASH = 'ab'.repeat(32);
+
+let h: Harness;
+beforeEach(async () => {
+  h = await harness();
+});
+
+function request(who: Party, categories: string[], time = T0, purpose = 'TREAT'): Promise<AccessLogEntry> {
+  return h.submit<AccessLogEntry>(
+    who,
+    'access:requestAccess',
+    ['patient-a', JSON.stringify(categories), purpose, ''],
+    time,
+  );
+}
+
+describe('access: requestAccess', () => {
+  it('decides, logs and grants in one transaction, naming the deciding rule and version', async () => {
+    const permit = await h.submit<StoredRule>(h.patientA, 'rules:createRule', [
+      rule({ notAfter: at(10).toISOString() }),
+    ]);
+    const entry = await h.submit<AccessLogEntry>(h.clinician, 'access:requestAccess', [
+      'patient-a',
+      JSON.stringify(['problems', 'allergies', 'imaging']),
+      'TREAT',
+      'follow-up visit',
+    ]);
+    expect(entry).toMatchObject({
+      patientId: 'patient-a',
+      requester: { mspId: 'Org1MSP', role: 'clinician', id: 'dr-a', country: 'DE' },
+      purpose: 'TREAT',
+      emergency: false,
+      reason: 'follow-up visit',
+      requested: ['allergies', 'problems', 'imaging'],
+      grantId: entry.entryId,
+      expiresAt: at(10).toISOString(),
+    });
+    expect(entry.decision.granted).toEqual(['allergies', 'problems']);
+    expect(entry.decision.denied).toEqual(['imaging']);
+    expect(entry.decision.rules).toEqual([{ ruleId: permit.ruleId, version: 1, effect: 'permit' }]);
+    expect(h.lastEvent()).toEqual({
+      eventName: 'custodia.access.requested',
+      payload: {
+        entryId: entry.entryId,
+        patientId: 'patient-a',
+        requesterMspId: 'Org1MSP',
+        requesterId: 'dr-a',
+        emergency: false,
+        grantId: entry.entryId,
+        expiresAt: at(10).toISOString(),
+      },
+    });
+
+    const grant = await h.evaluate<GrantView>(h.clinician, 'access:getGrant', [entry.entryId]);
+    expect(grant).toMatchObject({
+      status: 'active',
+      granted: [
+        { category: 'allergies', labels: ['HIV'] },
+        { category: 'problems', labels: ['HIV'] },
+      ],
+      denied: ['imaging'],
+      expiresAt: at(10).toISOString(),
+    });
+  });
+
+  it('bounds a grant to 24 hours and reports it expired afterwards', async () => {
+    await h.submit(h.patientA, 'rules:createRule', [rule()]);
+    const entry = await request(h.clinician, ['allergies']);
+    expect(entry.expiresAt).toBe(at(24).toISOString());
+    expect(
+      (await h.evaluate<GrantView>(h.clinician, 'access:getGrant', [entry.entryId], at(23.9))).status,
+    ).toBe('active');
+    expect(
+      (await h.evaluate<GrantView>(h.clinician, 'access:getGrant', [entry.entryId], at(24))).status,
+    ).toBe('expired');
+    await h.rejects(
+      h.clinician,
+      'access:recordDelivery',
+      [entry.entryId, HASH],
+      'FAILED_PRECONDITION',
+      at(25),
+    );
+  });
+
+  it('logs a fully denied request without a grant', async () => {
+    await h.submit(h.patientA, 'rules:createRule', [rule()]);
+    const before = h.ledger.dump().size;
+    const entry = await request(h.clinicianFr, ['allergies']);
+    expect(entry.grantId).toBeUndefined();
+    expect(entry.decision.denied).toEqual(['allergies']);
+    expect(h.ledger.dump().size).toBeGreaterThan(before);
+    expect(h.lastEvent()?.payload).not.toHaveProperty('grantId');
+    const log = await h.evaluate<Page<AccessLogEntry>>(h.patientA, 'audit:listAccessLog', [
+      JSON.stringify({ by: 'patient', patientId: 'patient-a' }),
+      '10',
+      '',
+    ]);
+    expect(log.items.map((e) => e.entryId)).toEqual([entry.entryId]);
+    await h.rejects(h.clinicianFr, 'access:getGrant', [entry.entryId], 'NOT_FOUND');
+  });
+
+  it('lets a deny override the permit and withholds a label a deny names', async () => {
+    await h.submit(h.patientA, 'rules:createRule', [rule({ labels: ['HIV', 'PSY'] })]);
+    await h.submit(h.patientA, 'rules:createRule', [
+      rule({ effect: 'deny', categories: ['medications'], labels: [] }),
+    ]);
+    await h.submit(h.patientA, 'rules:createRule', [
+      rule({ effect: 'deny', categories: ['problems'], labels: ['PSY'] }),
+    ]);
+    const entry = await request(h.clinician, ['allergies', 'medications', 'problems']);
+    expect(entry.decision.granted).toEqual(['allergies', 'problems']);
+    expect(entry.decision.categories.find((c) => c.category === 'problems')?.labels).toEqual(['HIV']);
+    expect(entry.decision.categories.find((c) => c.category === 'allergies')?.labels).toEqual(['HIV', 'PSY']);
+  });
+
+  it('grants nothing before notBefore and grants from then on', async () => {
+    await h.submit(h.patientA, 'rules:createRule', [rule({ notBefore: at(2).toISOString() })]);
+    expect((await request(h.clinician, ['allergies'], at(1))).decision.granted).toEqual([]);
+    expect((await request(h.clinician, ['allergies'], at(2))).decision.granted).toEqual(['allergies']);
+  });
+
+  it("applies country limits to the requester's certificate country", async () => {
+    await h.submit(h.patientA, 'rules:createRule', [
+      rule({ grantee: { kind: 'role', role: 'clinician', countries: ['FR'] } }),
+    ]);
+    expect((await request(h.clinicianFr, ['allergies'])).decision.granted).toEqual(['allergies']);
+    expect((await request(h.clinician, ['allergies'])).decision.granted).toEqual([]);
+    expect((await request(h.clinicianNoCountry, ['allergies'])).decision.granted).toEqual([]);
+  });
+
+  it('matches an organisation grantee by MSP id', async () => {
+    await h.submit(h.patientA, 'rules:createRule', [
+      rule({ grantee: { kind: 'organization', mspId: 'Org2MSP' } }),
+    ]);
+    expect((await request(h.clinicianFr, ['allergies'])).decision.granted).toEqual(['allergies']);
+    expect((await request(h.clinician, ['allergies'])).decision.granted).toEqual([]);
+  });
+
+  it.each([
+    ['centre', 'centre'],
+    ['patient', 'patientA'],
+    ['auditor', 'auditor'],
+    ['admin', 'admin'],
+  ] as const)('refuses requestAccess from a %s', async (_name, who) => {
+    await h.rejects(h[who], 'access:requestAccess', ['patient-a', '["allergies"]', 'TREAT', ''], 'FORBIDDEN');
+  });
+
+  it.each([
+    ['categories not JSON', ['patient-a', 'allergies', 'TREAT', '']],
+    ['no category', ['patient-a', '[]', 'TREAT', '']],
+    ['an unknown category', ['patient-a', '["allergies","genome"]', 'TREAT', '']],
+    ['an unknown purpose', ['patient-a', '["allergies"]', 'CURIOSITY', '']],
+    ['the emergency purpose', ['patient-a', '["allergies"]', 'ETREAT', 'urgent']],
+    ['a malformed patient id', ['patient a', '["allergies"]', 'TREAT', '']],
+    ['a reason over 500 characters', ['patient-a', '["allergies"]', 'TREAT', 'x'.repeat(501)]],
+    ['an argument over 64 KiB', ['patient-a', '["allergies"]', 'TREAT', 'x'.repeat(65 * 1024)]],
+  ])('rejects %s with INVALID_ARGUMENT and logs nothing', async (_name, args) => {
+    await h.rejects(h.clinician, 'access:requestAccess', args, 'INVALID_ARGUMENT');
+  });
+});
+
+describe('access: revocation', () => {
+  it('revoking a rule revokes the grants it decided and blocks the next request', async () => {
+    const permit = await h.submit<StoredRule>(h.patientA, 'rules:createRule', [rule()]);
+    const entry = await request(h.clinician, ['allergies']);
+    await h.submit(h.patientA, 'rules:revokeRule', [permit.ruleId], at(1));
+    expect(h.lastEvent()?.payload).toMatchObject({ change: 'revoked', revokedGrantIds: [entry.entryId] });
+
+    const grant = await h.evaluate<GrantView>(h.patientA, 'access:getGrant', [entry.entryId], at(1));
+    expect(grant.status).toBe('revoked');
+    expect(grant.revoked).toEqual({
+      at: at(1).toISOString(),
+      txId: expect.any(String),
+      ruleId: permit.ruleId,
+    });
+    await h.rejects(
+      h.clinician,
+      'access:recordDelivery',
+      [entry.entryId, HASH],
+      'FAILED_PRECONDITION',
+      at(1),
+    );
+    expect((await request(h.clinician, ['allergies'], at(1))).decision.granted).toEqual([]);
+  });
+
+  it('updating a rule revokes the grants its old version decided', async () => {
+    const permit = await h.submit<StoredRule>(h.patientA, 'rules:createRule', [rule()]);
+    const first = await request(h.clinician, ['allergies']);
+    await h.submit(h.patientA, 'rules:updateRule', [permit.ruleId, rule({ categories: ['results'] })], at(1));
+    expect(h.lastEvent()?.payload).toMatchObject({
+      change: 'updated',
+      version: 2,
+      revokedGrantIds: [first.entryId],
+    });
+    expect((await h.evaluate<GrantView>(h.clinician, 'access:getGrant', [first.entryId], at(1))).status).toBe(
+      'revoked',
+    );
+    const second = await request(h.clinician, ['allergies', 'results'], at(1));
+    expect(second.decision.granted).toEqual(['results']);
+    expect(second.decision.rules).toEqual([{ ruleId: permit.ruleId, version: 2, effect: 'permit' }]);
+  });
+
+  it('a new deny cuts the live grants it narrows, and only those', async () => {
+    await h.submit(h.patientA, 'rules:createRule', [rule({ grantee: { kind: 'role', role: 'clinician' } })]);
+    const de = await request(h.clinician, ['problems']);
+    const fr = await request(h.clinicianFr, ['problems']);
+    await h.submit(
+      h.patientA,
+      'rules:createRule',
+      [
+        rule({
+          effect: 'deny',
+          grantee: { kind: 'organization', mspId: 'Org2MSP' },
+          categories: ['problems'],
+          labels: [],
+        }),
+      ],
+      at(1),
+    );
+    expect(h.lastEvent()?.payload).toMatchObject({ change: 'created', revokedGrantIds: [fr.entryId] });
+    expect((await h.evaluate<GrantView>(h.auditor, 'access:getGrant', [fr.entryId], at(1))).status).toBe(
+      'revoked',
+    );
+    expect((await h.evaluate<GrantView>(h.auditor, 'access:getGrant', [de.entryId], at(1))).status).toBe(
+      'active',
+    );
+  });
+});
+
+describe('access: grants and deliveries', () => {
+  it('lets the requester, the patient, auditors and the data lake read a grant, nobody else', async () => {
+    await h.submit(h.patientA, 'rules:createRule', [rule()]);
+    const { entryId } = await request(h.clinician, ['allergies']);
+    for (const reader of [h.clinician, h.patientA, h.auditor, h.admin]) {
+      expect((await h.evaluate<GrantView>(reader, 'access:getGrant', [entryId])).grantId).toBe(entryId);
+    }
+    for (const other of [h.patientB, h.clinicianFr, h.centre, h.stranger]) {
+      await h.rejects(other, 'access:getGrant', [entryId], 'FORBIDDEN');
+    }
+  });
+
+  it('records deliveries by the requester of an active grant only', async () => {
+    await h.submit(h.patientA, 'rules:createRule', [rule({ grantee: { kind: 'role', role: 'clinician' } })]);
+    const { entryId } = await request(h.clinician, ['allergies']);
+    const delivery = await h.submit<Delivery>(h.clinician, 'access:recordDelivery', [entryId, HASH], at(1));
+    expect(delivery).toMatchObject({
+      grantId: entryId,
+      patientId: 'patient-a',
+      manifestHash: HASH,
+      deliveredAt: at(1).toISOString(),
+    });
+    expect(h.lastEvent()).toEqual({
+      eventName: 'custodia.delivery.recorded',
+      payload: { deliveryId: delivery.deliveryId, grantId: entryId, patientId: 'patient-a' },
+    });
+    await h.rejects(h.clinicianFr, 'access:recordDelivery', [entryId, HASH], 'FORBIDDEN');
+    await h.rejects(h.patientA, 'access:recordDelivery', [entryId, HASH], 'FORBIDDEN');
+    await h.rejects(h.clinician, 'access:recordDelivery', [entryId, 'not-a-hash'], 'INVALID_ARGUMENT');
+    await h.rejects(h.clinician, 'access:recordDelivery', ['no-such-grant', HASH], 'NOT_FOUND');
+
+    const deliveries = await h.evaluate<Page<Delivery>>(h.auditor, 'access:listDeliveries', [
+      entryId,
+      '10',
+      '',
+    ]);
+    expect(deliveries.items).toEqual([delivery]);
+    await h.rejects(h.patientB, 'access:listDeliveries', [entryId, '10', ''], 'FORBIDDEN');
+  });
+});
+
+describe('access: previewAccess', () => {
+  const query = (requester: Record<string, string>, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ requester, categories: ['allergies', 'results'], purpose: 'TREAT', ...extra });
+
+  it('shows the patient what a described requester would get, without writing anything', async () => {
+    await h.submit(h.patientA, 'rules:createRule', [
+      rule({ grantee: { kind: 'organization', mspId: 'Org2MSP' } }),
+    ]);
+    const before = h.ledger.dump();
+    const preview = await h.evaluate<{ decision: AccessLogEntry['decision']; expiresAt?: string }>(
+      h.patientA,
+      'access:previewAccess',
+      [query({ mspId: 'Org2MSP', role: 'clinician', id: 'anyone', country: 'FR' })],
+    );
+    expect(preview.decision.granted).toEqual(['allergies']);
+    expect(preview.expiresAt).toBe(at(24).toISOString());
+    const later = await h.evaluate<{ decision: AccessLogEntry['decision'] }>(
+      h.patientA,
+      'access:previewAccess',
+      [query({ mspId: 'Org1MSP', role: 'clinician', id: 'dr-a' }, { at: at(5).toISOString() })],
+    );
+    expect(later.decision.granted).toEqual([]);
+    expect(h.ledger.dump()).toEqual(before);
+  });
+
+  it('is for patients only, about their own rules', async () => {
+    await h.rejects(
+      h.clinician,
+      'access:previewAccess',
+      [query({ mspId: 'Org1MSP', role: 'clinician', id: 'dr-a' })],
+      'FORBIDDEN',
+    );
+    await h.rejects(
+      h.patientA,
+      'access:previewAccess',
+      [query({ mspId: 'Org1MSP', role: 'wizard', id: 'x' })],
+      'INVALID_ARGUMENT',
+    );
+  });
+});

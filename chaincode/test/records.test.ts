@@ -1,0 +1,116 @@
+import type { Page, RecordMeta } from '../src';
+import { allPages, harness } from './fixtures/ledger';
+import type { Harness, Party } from './fixtures/ledger';
+
+const record = (overrides: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    recordId: 'rec-1',
+    patientId: 'patient-a',
+    categories: ['results'],
+    labels: ['HIV'],
+    contentHash: 'c0'.repeat(32),
+    effectiveDate: '2030-05-30',
+    ...overrides,
+  });
+
+let h: Harness;
+beforeEach(async () => {
+  h = await harness();
+});
+
+describe('records', () => {
+  it('registers metadata with source organisation and country from the certificate', async () => {
+    const meta = await h.submit<RecordMeta>(h.centre, 'records:registerRecord', [record()]);
+    expect(meta).toMatchObject({
+      recordId: 'rec-1',
+      patientId: 'patient-a',
+      sourceMspId: 'Org1MSP',
+      country: 'DE',
+      registeredBy: 'centre-1',
+      categories: ['results'],
+      labels: ['HIV'],
+    });
+    expect(h.lastEvent()).toEqual({
+      eventName: 'custodia.record.registered',
+      payload: { recordId: 'rec-1', patientId: 'patient-a', sourceMspId: 'Org1MSP' },
+    });
+    for (const reader of [h.centre, h.patientA, h.auditor, h.admin]) {
+      expect(await h.evaluate(reader, 'records:getRecordMeta', ['rec-1'])).toEqual(meta);
+    }
+    for (const other of [h.centreFr, h.patientB, h.clinician]) {
+      await h.rejects(other, 'records:getRecordMeta', ['rec-1'], 'FORBIDDEN');
+    }
+    await h.rejects(h.centre, 'records:getRecordMeta', ['rec-2'], 'NOT_FOUND');
+  });
+
+  it('is idempotent for a retried upload and refuses a different record under the same id', async () => {
+    const meta = await h.submit<RecordMeta>(h.centre, 'records:registerRecord', [record()]);
+    const before = h.ledger.dump();
+    expect(await h.submit(h.centre, 'records:registerRecord', [record()])).toEqual(meta);
+    expect(h.ledger.dump()).toEqual(before);
+    await h.rejects(
+      h.centre,
+      'records:registerRecord',
+      [record({ contentHash: 'd1'.repeat(32) })],
+      'CONFLICT',
+    );
+    await h.rejects(h.centreFr, 'records:registerRecord', [record()], 'CONFLICT');
+  });
+
+  it('is registered by centres only, with a country, never taking source or country from arguments', async () => {
+    await h.rejects(h.clinician, 'records:registerRecord', [record()], 'FORBIDDEN');
+    await h.rejects(h.patientA, 'records:registerRecord', [record()], 'FORBIDDEN');
+    await h.rejects(h.auditor, 'records:registerRecord', [record()], 'FORBIDDEN');
+    const stateless = await h.party('Org1MSP', 'centre-x', {
+      'custodia.role': 'centre',
+      'custodia.id': 'centre-x',
+    });
+    await h.rejects(stateless, 'records:registerRecord', [record()], 'FORBIDDEN');
+    await h.rejects(
+      h.centre,
+      'records:registerRecord',
+      [record({ sourceMspId: 'Org2MSP' })],
+      'INVALID_ARGUMENT',
+    );
+    await h.rejects(h.centre, 'records:registerRecord', [record({ country: 'FR' })], 'INVALID_ARGUMENT');
+  });
+
+  it.each([
+    ['a missing hash', record({ contentHash: undefined })],
+    ['an uppercase hash', record({ contentHash: 'C0'.repeat(32) })],
+    ['an unknown category', record({ categories: ['gossip'] })],
+    ['an impossible date', record({ effectiveDate: '2030-13-01' })],
+    ['content in the registration', record({ content: 'Jane Doe, HIV positive' })],
+  ])('rejects %s with INVALID_ARGUMENT', async (_name, arg) => {
+    await h.rejects(h.centre, 'records:registerRecord', [arg], 'INVALID_ARGUMENT');
+  });
+
+  it('lists by patient and category; a centre sees only its organisation’s registrations', async () => {
+    const register = (who: Party, recordId: string, patientId: string, categories: string[]) =>
+      h.submit(who, 'records:registerRecord', [record({ recordId, patientId, categories })]);
+    await register(h.centre, 'a-1', 'patient-a', ['results']);
+    await register(h.centre, 'a-2', 'patient-a', ['allergies', 'results']);
+    await register(h.centreFr, 'a-3', 'patient-a', ['results']);
+    await register(h.centre, 'b-1', 'patient-b', ['results']);
+    const ids = async (who: Party, patientId: string, category: string) =>
+      (
+        await allPages((bookmark) =>
+          h.evaluate<Page<RecordMeta>>(who, 'records:listRecordMeta', [patientId, category, '1', bookmark]),
+        )
+      ).items.map((m) => m.recordId);
+
+    expect(await ids(h.patientA, 'patient-a', '')).toEqual(['a-1', 'a-2', 'a-3']);
+    expect(await ids(h.admin, 'patient-a', 'allergies')).toEqual(['a-2']);
+    expect(await ids(h.centre, 'patient-a', '')).toEqual(['a-1', 'a-2']);
+    expect(await ids(h.centreFr, 'patient-a', 'results')).toEqual(['a-3']);
+    expect(await ids(h.auditor, 'patient-b', 'results')).toEqual(['b-1']);
+    await h.rejects(h.patientB, 'records:listRecordMeta', ['patient-a', '', '10', ''], 'FORBIDDEN');
+    await h.rejects(h.clinician, 'records:listRecordMeta', ['patient-a', '', '10', ''], 'FORBIDDEN');
+    await h.rejects(
+      h.patientA,
+      'records:listRecordMeta',
+      ['patient-a', 'tarot', '10', ''],
+      'INVALID_ARGUMENT',
+    );
+  });
+});
