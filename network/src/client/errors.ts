@@ -1,0 +1,46 @@
+import type { ErrorCode } from '@custodia/chaincode';
+
+/** Stable codes of ledger-client failures; callers map these, never the message. */
+export const LedgerErrorCode = {
+  /** The configuration or connection profile is missing or invalid. */
+  InvalidConfig: 'LEDGER_CONFIG_INVALID',
+  /** No peer of the profile could be reached. */
+  Unavailable: 'LEDGER_UNAVAILABLE',
+  /** The transaction was ordered but the committing peers marked it invalid (see `validationCode`). */
+  CommitFailed: 'LEDGER_COMMIT_FAILED',
+  /** The peer refused the request itself (identity, signature, replay, unknown chaincode…), not the chaincode. */
+  Rejected: 'LEDGER_REJECTED',
+  /** The request timed out. */
+  Timeout: 'LEDGER_TIMEOUT',
+} as const;
+export type LedgerErrorCode = (typeof LedgerErrorCode)[keyof typeof LedgerErrorCode];
+
+export class LedgerError extends Error {
+  override readonly name = 'LedgerError';
+  constructor(
+    readonly code: LedgerErrorCode,
+    message: string,
+    readonly details: {
+      readonly transactionId?: string;
+      /** gRPC status code of the failed call. */
+      readonly grpcCode?: number;
+      /** Fabric validation code name, e.g. MVCC_READ_CONFLICT, for LEDGER_COMMIT_FAILED. */
+      readonly validationCode?: string;
+    } = {},
+  ) {
+    super(message);
+  }
+}
+
+/** The chaincode refused the transaction: `code` is the chaincode's own error code (FORBIDDEN, NOT_FOUND…). */
+export class ChaincodeCallError extends Error {
+  override readonly name = 'ChaincodeCallError';
+  constructor(
+    readonly code: ErrorCode,
+    /** The chaincode's reason (field names and rules, never submitted values). */
+    readonly reason: string,
+    readonly transactionId: string,
+  ) {
+    super(`${code}: ${reason}`);
+  }
+}

@@ -1,0 +1,65 @@
+import { peer } from '@hyperledger/fabric-protos';
+import type { ParsedTransaction } from '../ledger/transaction';
+import type { TxValidationCode } from '../ledger/validator';
+import type { MspRegistry } from '../msp';
+import { MspError, verify } from '../msp';
+
+/**
+ * The channel's default chaincode endorsement policy, `MAJORITY Endorsement`: peers of more than half of the
+ * application organisations must endorse (each organisation's Endorsement policy is one of its peers).
+ */
+export interface EndorsementPolicy {
+  readonly organisations: readonly string[];
+  /** How many distinct organisations must endorse. */
+  readonly required: number;
+}
+
+export function majorityPolicy(organisations: readonly string[]): EndorsementPolicy {
+  return { organisations: [...organisations], required: Math.floor(organisations.length / 2) + 1 };
+}
+
+/** The organisations that endorse when the client names none: the gateway's own first, then the others in order. */
+export function defaultEndorsers(policy: EndorsementPolicy, localMspId: string): string[] {
+  const others = policy.organisations.filter((mspId) => mspId !== localMspId);
+  return [localMspId, ...others].slice(0, policy.required);
+}
+
+const PEER_ROLE = 'peer';
+
+/** The organisations whose peers validly endorsed `responsePayload`. */
+function endorsingOrganisations(
+  msps: MspRegistry,
+  responsePayload: Uint8Array,
+  endorsements: ParsedTransaction['actions'][number]['endorsements'],
+): Set<string> {
+  const organisations = new Set<string>();
+  for (const endorsement of endorsements) {
+    try {
+      const identity = msps.validate(endorsement.endorser);
+      if (identity.organizationalUnits[0] !== PEER_ROLE) continue;
+      const signed = Buffer.concat([responsePayload, endorsement.endorser]);
+      if (verify(identity.publicKey, signed, endorsement.signature)) organisations.add(identity.mspId);
+    } catch (error) {
+      if (!(error instanceof MspError)) throw error;
+    }
+  }
+  return organisations;
+}
+
+/**
+ * The committing peer's endorsement validation (Fabric's VSCC with the default policy): every chaincode action
+ * must carry valid signatures, over its proposal response payload, from peers of enough distinct organisations.
+ */
+export function validateEndorsements(
+  msps: MspRegistry,
+  policy: EndorsementPolicy,
+  transaction: ParsedTransaction,
+): TxValidationCode {
+  if (transaction.actions.length === 0) return peer.TxValidationCode.NIL_TXACTION;
+  for (const action of transaction.actions) {
+    const endorsed = endorsingOrganisations(msps, action.proposalResponsePayload, action.endorsements);
+    const satisfied = policy.organisations.filter((mspId) => endorsed.has(mspId)).length;
+    if (satisfied < policy.required) return peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE;
+  }
+  return peer.TxValidationCode.VALID;
+}

@@ -1,0 +1,204 @@
+import * as grpc from '@grpc/grpc-js';
+import { common, gateway, peer } from '@hyperledger/fabric-protos';
+import type { DeliverKind, DeliverService } from './deliver-service';
+import { RpcError, toServiceError } from './errors';
+import type { GatewayService } from './gateway-service';
+
+export interface PeerServerOptions {
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly tls: { readonly certificate: string; readonly privateKey: string };
+  readonly gateway: GatewayService;
+  readonly deliver: DeliverService;
+}
+
+export interface PeerServer {
+  /** host:port, as a connection profile names it. */
+  readonly endpoint: string;
+  readonly port: number;
+  /** Stops accepting calls, cancels open streams (event listeners) and waits for the rest to finish. */
+  close(): Promise<void>;
+}
+
+// Fabric peers accept messages up to 100 MiB (peer.yaml maxRecvMsgSize / maxSendMsgSize).
+const MAX_MESSAGE_BYTES = 100 * 1024 * 1024;
+
+interface Writable<T> {
+  write(message: T): boolean;
+  once(event: 'drain', listener: () => void): unknown;
+}
+
+/** Calls in progress, so that closing the server can end them (event streams never end by themselves). */
+class OpenCalls {
+  private readonly controllers = new Set<AbortController>();
+  private closing = false;
+
+  open(call: { on(event: 'cancelled', listener: () => void): unknown }): AbortController {
+    const controller = new AbortController();
+    call.on('cancelled', () =>
+      controller.abort(new RpcError(grpc.status.CANCELLED, 'call cancelled by the client')),
+    );
+    if (this.closing) controller.abort(SHUTTING_DOWN);
+    this.controllers.add(controller);
+    return controller;
+  }
+
+  finished(controller: AbortController): void {
+    this.controllers.delete(controller);
+  }
+
+  closeAll(): void {
+    this.closing = true;
+    for (const controller of this.controllers) controller.abort(SHUTTING_DOWN);
+  }
+}
+
+const SHUTTING_DOWN = new RpcError(grpc.status.UNAVAILABLE, 'peer is shutting down');
+
+/** Writes with backpressure: waits for 'drain' when the transport buffer is full. */
+async function send<T>(call: Writable<T>, message: T, signal: AbortSignal): Promise<void> {
+  if (call.write(message) || signal.aborted) return;
+  await new Promise<void>((resolve) => {
+    call.once('drain', resolve);
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+/** Ends a stream: normally, with the handler's error, or UNAVAILABLE when the server shuts down under it. */
+function finish(
+  call: grpc.ServerWritableStream<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>,
+  signal: AbortSignal,
+  error?: unknown,
+): void {
+  if (signal.aborted) {
+    if (signal.reason === SHUTTING_DOWN) call.emit('error', toServiceError(SHUTTING_DOWN));
+    return;
+  }
+  if (error === undefined) call.end();
+  else call.emit('error', toServiceError(error));
+}
+
+function unary<Request, Response>(
+  calls: OpenCalls,
+  handler: (request: Request, signal: AbortSignal) => Promise<Response>,
+): grpc.handleUnaryCall<Request, Response> {
+  return (call, callback) => {
+    const controller = calls.open(call);
+    handler(call.request, controller.signal)
+      .then(
+        (response) => callback(null, response),
+        (error: unknown) => callback(toServiceError(error)),
+      )
+      .finally(() => calls.finished(controller));
+  };
+}
+
+function serverStream<Request, Response>(
+  calls: OpenCalls,
+  handler: (request: Request, signal: AbortSignal) => AsyncIterable<Response>,
+): grpc.handleServerStreamingCall<Request, Response> {
+  return (call) => {
+    const controller = calls.open(call);
+    const { signal } = controller;
+    void (async () => {
+      try {
+        for await (const message of handler(call.request, signal)) {
+          await send(call, message, signal);
+          if (signal.aborted) break;
+        }
+        finish(call, signal);
+      } catch (error) {
+        finish(call, signal, error);
+      } finally {
+        calls.finished(controller);
+      }
+    })();
+  };
+}
+
+function deliverStream(
+  calls: OpenCalls,
+  service: DeliverService,
+  kind: DeliverKind,
+): grpc.handleBidiStreamingCall<common.Envelope, peer.DeliverResponse> {
+  return (call) => {
+    const controller = calls.open(call);
+    const { signal } = controller;
+    void (async () => {
+      try {
+        // Seek requests on one stream are served one after the other; a failed one ends the stream.
+        for await (const envelope of call as AsyncIterable<common.Envelope>) {
+          let last: peer.DeliverResponse | undefined;
+          for await (const response of service.handle(envelope, kind, signal)) {
+            await send(call, response, signal);
+            last = response;
+          }
+          if (signal.aborted || last?.getStatus() !== common.Status.SUCCESS) break;
+        }
+        finish(call, signal);
+      } catch (error) {
+        finish(call, signal, error);
+      } finally {
+        calls.finished(controller);
+      }
+    })();
+  };
+}
+
+/**
+ * The peer's gRPC endpoint over TLS: the Gateway service (fabric-gateway's client API) and the Deliver service
+ * (block events), with the service definitions of @hyperledger/fabric-protos.
+ */
+export async function startPeerServer(options: PeerServerOptions): Promise<PeerServer> {
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+  });
+  const calls = new OpenCalls();
+  const gatewayService = options.gateway;
+  server.addService(gateway.GatewayService, {
+    endorse: unary(calls, (request: gateway.EndorseRequest) => gatewayService.endorse(request)),
+    evaluate: unary(calls, (request: gateway.EvaluateRequest) => gatewayService.evaluate(request)),
+    submit: unary(calls, (request: gateway.SubmitRequest) => gatewayService.submit(request)),
+    commitStatus: unary(calls, (request: gateway.SignedCommitStatusRequest, signal) =>
+      gatewayService.commitStatus(request, signal),
+    ),
+    chaincodeEvents: serverStream(calls, (request: gateway.SignedChaincodeEventsRequest, signal) =>
+      gatewayService.chaincodeEvents(request, signal),
+    ),
+  } satisfies gateway.IGatewayServer);
+  server.addService(peer.DeliverService, {
+    deliver: deliverStream(calls, options.deliver, 'block'),
+    deliverFiltered: deliverStream(calls, options.deliver, 'filtered'),
+    deliverWithPrivateData: deliverStream(calls, options.deliver, 'privateData'),
+  } satisfies peer.IDeliverServer);
+
+  const host = options.host ?? '127.0.0.1';
+  const credentials = grpc.ServerCredentials.createSsl(
+    null,
+    [{ cert_chain: Buffer.from(options.tls.certificate), private_key: Buffer.from(options.tls.privateKey) }],
+    false,
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${host}:${options.port}`, credentials, (error, bound) => {
+      if (error) reject(error);
+      else resolve(bound);
+    });
+  });
+  return {
+    endpoint: `${host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        // End event streams and commit-status waits, let calls in flight finish, cut the rest after 5 s.
+        calls.closeAll();
+        const timer = setTimeout(() => server.forceShutdown(), 5_000);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
+  };
+}
