@@ -1,8 +1,9 @@
 /** What holds for every transaction: coded errors for unknown calls, identities and oversize arguments. */
 import 'reflect-metadata';
+import { ChaincodeEngine, createSignedProposal } from '@custodia/network/engine';
 import { contracts } from '../src';
-import { harness } from './fixtures/ledger';
-import type { Harness } from './fixtures/ledger';
+import { at, harness } from './fixtures/ledger';
+import type { Harness, Party } from './fixtures/ledger';
 
 let h: Harness;
 beforeAll(async () => {
@@ -59,5 +60,43 @@ describe('every transaction', () => {
       }
     }
     expect(checked).toBe(26);
+  });
+
+  it('is deterministic: the same proposal twice gives the same reads, writes, answer and event', async () => {
+    const permit = { effect: 'permit', grantee: { kind: 'role', role: 'clinician' }, purposes: ['TREAT'] };
+    await h.submit(h.patientA, 'rules:createRule', [
+      JSON.stringify({ ...permit, categories: ['allergies', 'problems', 'results'], labels: ['HIV'] }),
+    ]);
+    await h.submit(h.clinician, 'access:requestAccess', ['patient-a', '["allergies"]', 'TREAT', '']);
+    const engine = new ChaincodeEngine({ contracts, chaincodeName: 'custodia', channelName: 'custodia' });
+    const cases: [Party, string, string[]][] = [
+      [
+        h.clinician,
+        'access:requestAccess',
+        ['patient-a', '["results","problems","allergies"]', 'TREAT', 'ward round'],
+      ],
+      // A deny that also revokes the earlier grant.
+      [
+        h.patientA,
+        'rules:createRule',
+        [JSON.stringify({ ...permit, effect: 'deny', categories: ['allergies'] })],
+      ],
+    ];
+    for (const [caller, fcn, args] of cases) {
+      const { signedProposal } = createSignedProposal(caller.identity, {
+        channelName: 'custodia',
+        chaincodeName: 'custodia',
+        transactionName: fcn,
+        arguments: args,
+        timestamp: at(1),
+      });
+      const first = await engine.execute(signedProposal, h.ledger.state);
+      const second = await engine.execute(signedProposal, h.ledger.state);
+      expect(first.status).toBe(200);
+      expect(first.rwset.writes.length).toBeGreaterThan(2);
+      expect(second.rwset).toEqual(first.rwset);
+      expect(Buffer.from(second.payload).equals(Buffer.from(first.payload))).toBe(true);
+      expect(second.event).toEqual(first.event);
+    }
   });
 });
