@@ -143,6 +143,7 @@ class KvContract extends Contract {
   @Transaction()
   async fail(ctx: Context, key: string, message: string): Promise<void> {
     await ctx.stub.putState(key, Buffer.from('never committed'));
+    ctx.stub.setEvent('never-seen', Buffer.from(key));
     throw new Error(message);
   }
 
@@ -456,6 +457,7 @@ describe('responses and events', () => {
   it('turns a thrown error into status 500 with its message and commits nothing', async () => {
     const result = await submit('fail', 'x', 'CODE_42: nope');
     expect(result).toMatchObject({ status: 500, message: 'CODE_42: nope', payload: '' });
+    expect(result.event).toBeUndefined();
     expect(ledger.dump().has('x')).toBe(false);
     expect(ledger.height).toBe(0);
   });

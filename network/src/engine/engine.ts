@@ -36,7 +36,7 @@ export interface SimulationResult {
   readonly payload: Uint8Array;
   /** What the simulation read and wrote; meaningful to commit only when the status is < 400. */
   readonly rwset: ReadWriteSet;
-  /** The event set with stub.setEvent (the last call wins), if any. */
+  /** The event set with stub.setEvent (the last call wins), if any and if the status is < 400. */
   readonly event?: ChaincodeEventData;
   /** The proposal's channel header timestamp: the transaction time the chaincode saw. */
   readonly timestamp: TxTimestamp;
@@ -86,7 +86,8 @@ export class ChaincodeEngine {
     const response = await this.invoke(stub, proposal);
     await handler.finish();
 
-    const event = stub.chaincodeEvent;
+    // The endorser keeps the event only with a successful response.
+    const event = response.status < ERROR_THRESHOLD ? stub.chaincodeEvent : undefined;
     return {
       txId: proposal.txId,
       status: response.status,

@@ -14,6 +14,8 @@ export const EngineErrorCode = {
   MissingEndorsement: 'ENGINE_MISSING_ENDORSEMENT',
   /** Endorsers returned different proposal response payloads (non-deterministic chaincode or diverging state). */
   EndorsementMismatch: 'ENGINE_ENDORSEMENT_MISMATCH',
+  /** Bytes that are not a KV TxReadWriteSet this engine can represent (e.g. Merkle-summarised range reads). */
+  MalformedReadWriteSet: 'ENGINE_MALFORMED_RWSET',
 } as const;
 export type EngineErrorCode = (typeof EngineErrorCode)[keyof typeof EngineErrorCode];
 

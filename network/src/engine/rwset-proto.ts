@@ -5,6 +5,7 @@
  * Fabric summarises them as Merkle hashes only past 50 results, and its validator accepts either.
  */
 import { ledger } from '@hyperledger/fabric-protos';
+import { EngineError, EngineErrorCode } from './errors';
 import type { KeyRead, RangeQueryRead, ReadWriteSet } from './state';
 
 const { rwset } = ledger;
@@ -28,20 +29,38 @@ export function encodeReadWriteSets(sets: readonly ReadWriteSet[]): Uint8Array {
   return toTxReadWriteSet(sets).serializeBinary();
 }
 
-/** One ReadWriteSet per namespace; private-data hashes and metadata writes are not represented and are ignored. */
+/**
+ * One ReadWriteSet per namespace. Private-data hashes and metadata writes have no representation here and
+ * are ignored; Merkle-summarised range reads cannot be re-checked key by key and are refused.
+ */
 export function decodeReadWriteSets(bytes: Uint8Array): ReadWriteSet[] {
-  const tx = rwset.TxReadWriteSet.deserializeBinary(bytes);
+  let tx: InstanceType<typeof rwset.TxReadWriteSet>;
+  try {
+    tx = rwset.TxReadWriteSet.deserializeBinary(bytes);
+  } catch {
+    return malformed('cannot decode TxReadWriteSet');
+  }
+  if (tx.getDataModel() !== rwset.TxReadWriteSet.DataModel.KV)
+    malformed('only the KV data model is supported');
   return tx.getNsRwsetList().map((ns) => {
-    const kv = kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8());
+    let kv: InstanceType<typeof kvrwset.KVRWSet>;
+    try {
+      kv = kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8());
+    } catch {
+      return malformed(`cannot decode the KVRWSet of namespace '${ns.getNamespace()}'`);
+    }
     return {
       namespace: ns.getNamespace(),
       reads: kv.getReadsList().map(fromKvRead),
-      rangeQueries: kv.getRangeQueriesInfoList().map((info): RangeQueryRead => ({
-        startKey: info.getStartKey(),
-        endKey: info.getEndKey(),
-        itrExhausted: info.getItrExhausted(),
-        reads: info.getRawReads()?.getKvReadsList().map(fromKvRead) ?? [],
-      })),
+      rangeQueries: kv.getRangeQueriesInfoList().map((info): RangeQueryRead => {
+        if (info.hasReadsMerkleHashes()) malformed('Merkle-summarised range query reads are not supported');
+        return {
+          startKey: info.getStartKey(),
+          endKey: info.getEndKey(),
+          itrExhausted: info.getItrExhausted(),
+          reads: info.getRawReads()?.getKvReadsList().map(fromKvRead) ?? [],
+        };
+      }),
       writes: kv.getWritesList().map((write) => ({
         key: write.getKey(),
         isDelete: write.getIsDelete(),
@@ -49,6 +68,10 @@ export function decodeReadWriteSets(bytes: Uint8Array): ReadWriteSet[] {
       })),
     };
   });
+}
+
+function malformed(reason: string): never {
+  throw new EngineError(EngineErrorCode.MalformedReadWriteSet, `malformed read-write set: ${reason}`);
 }
 
 function toKvRwSet(set: ReadWriteSet): InstanceType<typeof kvrwset.KVRWSet> {
