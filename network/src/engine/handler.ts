@@ -111,11 +111,12 @@ export class PeerHandler {
    * Key-level endorsement policies would be stored but not enforced by the embedded network's validator, so
    * accepting them would promise protection that does not exist: refused.
    */
-  handlePutStateMetadata(collection: string, key: string, metakey: string): Promise<Buffer> {
+  handlePutStateMetadata(collection: string, _key: string, metakey: string): Promise<Buffer> {
+    // The key stays out of the message: keys can carry identifiers and messages reach logs.
     return this.call('PUT_STATE_METADATA', collection, () => {
       throw new LedgerCallError(
         LedgerCallErrorCode.KeyLevelEndorsementUnsupported,
-        `state metadata '${metakey}' for key [${key}] is not supported: the embedded network does not enforce key-level endorsement policies`,
+        `state metadata '${metakey}' is not supported: the embedded network does not enforce key-level endorsement policies`,
       );
     });
   }
