@@ -1,0 +1,107 @@
+/**
+ * The default KeyProvider: one 32-byte key-encryption key per organisation, in `<dir>/<owner>.key`
+ * (hex). Missing keys are created (mode 0600) only when `create` is set, for development stacks.
+ */
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DatalakeError } from '../errors';
+import { KEY_BYTES, TAG_BYTES } from './format';
+import type { KeyProvider, WrappedKey } from './key-provider';
+
+const OWNER = /^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/;
+const NONCE_BYTES = 12;
+
+export interface FileKeyProviderOptions {
+  readonly directory: string;
+  /** Create a missing organisation key instead of failing. */
+  readonly create?: boolean;
+}
+
+export class FileKeyProvider implements KeyProvider {
+  private readonly keys = new Map<string, Promise<Buffer>>();
+
+  constructor(private readonly options: FileKeyProviderOptions) {}
+
+  async wrap(owner: string, dataKey: Buffer, context: string): Promise<WrappedKey> {
+    const kek = await this.key(owner);
+    const nonce = randomBytes(NONCE_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', kek, nonce);
+    cipher.setAAD(aad(owner, context));
+    const body = Buffer.concat([cipher.update(dataKey), cipher.final()]);
+    const wrapped = Buffer.concat([nonce, body, cipher.getAuthTag()]).toString('base64url');
+    return { owner, kekId: kekId(kek), alg: 'A256GCM', wrapped };
+  }
+
+  async unwrap(key: WrappedKey, context: string): Promise<Buffer> {
+    const kek = await this.key(key.owner);
+    if (key.alg !== 'A256GCM' || key.kekId !== kekId(kek)) {
+      throw new DatalakeError('INTEGRITY_FAILED', 'data key was wrapped by another key');
+    }
+    const bytes = Buffer.from(key.wrapped, 'base64url');
+    if (bytes.length !== NONCE_BYTES + KEY_BYTES + TAG_BYTES) {
+      throw new DatalakeError('INTEGRITY_FAILED', 'wrapped data key is malformed');
+    }
+    const decipher = createDecipheriv('aes-256-gcm', kek, bytes.subarray(0, NONCE_BYTES));
+    decipher.setAAD(aad(key.owner, context));
+    decipher.setAuthTag(bytes.subarray(NONCE_BYTES + KEY_BYTES));
+    try {
+      return Buffer.concat([
+        decipher.update(bytes.subarray(NONCE_BYTES, NONCE_BYTES + KEY_BYTES)),
+        decipher.final(),
+      ]);
+    } catch {
+      throw new DatalakeError('INTEGRITY_FAILED', 'wrapped data key failed authentication');
+    }
+  }
+
+  private key(owner: string): Promise<Buffer> {
+    if (!OWNER.test(owner)) throw new DatalakeError('INVALID_INPUT', 'key owner must be an organisation id');
+    let pending = this.keys.get(owner);
+    if (pending === undefined) {
+      pending = this.load(owner);
+      // A failed load is not cached, so a key file added later is picked up.
+      pending.catch(() => this.keys.delete(owner));
+      this.keys.set(owner, pending);
+    }
+    return pending;
+  }
+
+  private async load(owner: string): Promise<Buffer> {
+    const file = path.join(this.options.directory, `${owner}.key`);
+    try {
+      return parseKey(await readFile(file, 'utf8'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !this.options.create) {
+        if (error instanceof DatalakeError) throw error;
+        throw new DatalakeError('FORBIDDEN', 'no key-encryption key for this organisation');
+      }
+    }
+    await mkdir(this.options.directory, { recursive: true, mode: 0o700 });
+    const key = randomBytes(KEY_BYTES);
+    try {
+      // 'wx': never overwrite a key another process created meanwhile.
+      const handle = await open(file, 'wx', 0o600);
+      await handle.writeFile(`${key.toString('hex')}\n`);
+      await handle.close();
+      return key;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return parseKey(await readFile(file, 'utf8'));
+      throw error;
+    }
+  }
+}
+
+function parseKey(text: string): Buffer {
+  const hex = text.trim();
+  if (!/^[0-9a-f]{64}$/i.test(hex)) throw new DatalakeError('INTERNAL', 'key file is not 32 bytes of hex');
+  return Buffer.from(hex, 'hex');
+}
+
+function kekId(kek: Buffer): string {
+  return createHash('sha256').update('custodia-kek-id').update(kek).digest('hex').slice(0, 16);
+}
+
+function aad(owner: string, context: string): Buffer {
+  return Buffer.from(`custodia-dek\0${owner}\0${context}`, 'utf8');
+}

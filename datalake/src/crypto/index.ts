@@ -1,0 +1,12 @@
+export * from './format';
+export { SealStream } from './seal-stream';
+export type { SealOptions } from './seal-stream';
+export { OpenStream } from './open-stream';
+export type { OpenOptions } from './open-stream';
+export { DigestStream, sha256Hex } from './digest-stream';
+export { generateDataKey } from './key-provider';
+export type { KeyProvider, WrappedKey } from './key-provider';
+export { FileKeyProvider } from './file-key-provider';
+export type { FileKeyProviderOptions } from './file-key-provider';
+export { createOpener, createSealer } from './envelope';
+export type { Sealer } from './envelope';

@@ -1,0 +1,22 @@
+/**
+ * What the data lake needs from the ledger. The production adapter submits and evaluates the
+ * chaincode transactions through `@custodia/network`'s `connect()`; the data lake never talks to
+ * the ledger any other way. Every call names the identity it acts for, because the chaincode takes
+ * the caller from the signing certificate (a centre registers its own records, a clinician records
+ * its own delivery).
+ */
+import type { Caller, GrantView, RecordMeta, RecordRegistration } from '@custodia/chaincode';
+
+/** The identity a ledger call is signed with (the gateway's authenticated user, or the data lake's own). */
+export type LedgerActor = Caller;
+
+export interface LedgerPort {
+  /** `records:registerRecord`; idempotent for identical metadata (uploads are retried). */
+  registerRecord(actor: LedgerActor, registration: RecordRegistration): Promise<RecordMeta>;
+  /** `records:getRecordMeta`; undefined when the record is not registered. */
+  getRecordMeta(actor: LedgerActor, recordId: string): Promise<RecordMeta | undefined>;
+  /** `access:getGrant`, evaluated at the query's transaction time; undefined when there is no such grant. */
+  getGrant(actor: LedgerActor, grantId: string): Promise<GrantView | undefined>;
+  /** `access:recordDelivery`: logs that the requester received the record with this manifest hash. */
+  recordDelivery(actor: LedgerActor, grantId: string, manifestHash: string): Promise<void>;
+}

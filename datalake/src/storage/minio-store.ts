@@ -1,0 +1,148 @@
+/** ObjectStore over the minio client — the only S3 client of the data lake (embedded s3rver or MinIO). */
+import { Client } from 'minio';
+import type { Readable } from 'node:stream';
+import { DatalakeError } from '../errors';
+import type { ObjectInfo, ObjectStore, PutOptions } from './object-store';
+
+export interface S3Endpoint {
+  /** e.g. `http://127.0.0.1:9000` */
+  readonly url: string;
+  readonly accessKey: string;
+  readonly secretKey: string;
+  readonly region?: string;
+  /** Multipart part size; bounds the memory one upload holds (minio buffers one part). */
+  readonly partSize?: number;
+}
+
+export const DEFAULT_PART_SIZE = 16 * 1024 * 1024;
+const NOT_FOUND_CODES = new Set(['NoSuchKey', 'NotFound', 'NoSuchBucket']);
+const DELETE_BATCH = 1000;
+
+export class MinioObjectStore implements ObjectStore {
+  private readonly client: Client;
+  private readonly buckets = new Set<string>();
+
+  constructor(endpoint: S3Endpoint) {
+    const url = new URL(endpoint.url);
+    const useSSL = url.protocol === 'https:';
+    this.client = new Client({
+      endPoint: url.hostname,
+      port: url.port === '' ? (useSSL ? 443 : 80) : Number(url.port),
+      useSSL,
+      accessKey: endpoint.accessKey,
+      secretKey: endpoint.secretKey,
+      // A fixed region spares a GetBucketLocation round trip before each request.
+      region: endpoint.region ?? 'us-east-1',
+      partSize: endpoint.partSize ?? DEFAULT_PART_SIZE,
+      pathStyle: true,
+    });
+  }
+
+  async ensureBucket(bucket: string): Promise<void> {
+    if (this.buckets.has(bucket)) return;
+    await storage(async () => {
+      if (!(await this.client.bucketExists(bucket))) {
+        try {
+          await this.client.makeBucket(bucket);
+        } catch (error) {
+          // Another process may have created it meanwhile.
+          if (!['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes(codeOf(error) ?? '')) throw error;
+        }
+      }
+    });
+    this.buckets.add(bucket);
+  }
+
+  async put(bucket: string, key: string, body: Readable | Buffer, options: PutOptions = {}): Promise<void> {
+    const meta = options.contentType === undefined ? {} : { 'Content-Type': options.contentType };
+    const upload = storage(() => this.client.putObject(bucket, key, body, options.size, meta));
+    if (Buffer.isBuffer(body)) {
+      await upload;
+      return;
+    }
+    // minio pipes the body without listening for its errors, so a failing source (size limit,
+    // client disconnect) would leave the upload pending forever: the body's error wins the race.
+    const failed = new Promise<never>((_resolve, reject) => body.once('error', reject));
+    await Promise.race([upload, failed]);
+  }
+
+  async get(bucket: string, key: string): Promise<Readable> {
+    const stream = await storage(() => this.client.getObject(bucket, key));
+    if (stream === undefined) throw new DatalakeError('NOT_FOUND', 'object not found');
+    return stream;
+  }
+
+  async getBuffer(bucket: string, key: string, maxBytes: number): Promise<Buffer | undefined> {
+    const stream = await storage(() => this.client.getObject(bucket, key));
+    if (stream === undefined) return undefined;
+    const parts: Buffer[] = [];
+    let length = 0;
+    for await (const part of stream) {
+      const data = part as Buffer;
+      length += data.length;
+      if (length > maxBytes) {
+        stream.destroy();
+        throw new DatalakeError('PAYLOAD_TOO_LARGE', 'stored document exceeds its size limit', { maxBytes });
+      }
+      parts.push(data);
+    }
+    return Buffer.concat(parts, length);
+  }
+
+  async stat(bucket: string, key: string): Promise<ObjectInfo | undefined> {
+    const stat = await storage(() => this.client.statObject(bucket, key));
+    return stat === undefined ? undefined : { key, size: stat.size, lastModified: stat.lastModified };
+  }
+
+  async *list(bucket: string, prefix: string): AsyncIterable<ObjectInfo> {
+    const stream = this.client.listObjectsV2(bucket, prefix, true);
+    try {
+      for await (const item of stream) {
+        const entry = item as { name?: string; size?: number; lastModified?: Date };
+        if (entry.name === undefined) continue;
+        yield { key: entry.name, size: entry.size ?? 0, lastModified: entry.lastModified ?? new Date(0) };
+      }
+    } catch (error) {
+      if (NOT_FOUND_CODES.has(codeOf(error) ?? '')) return;
+      throw unavailable(error);
+    }
+  }
+
+  async remove(bucket: string, keys: readonly string[]): Promise<void> {
+    for (let at = 0; at < keys.length; at += DELETE_BATCH) {
+      const batch = keys.slice(at, at + DELETE_BATCH);
+      await storage(() => this.client.removeObjects(bucket, batch));
+    }
+  }
+}
+
+/**
+ * Runs a storage call: "not found" becomes undefined, an S3 refusal or an unreachable endpoint
+ * becomes STORAGE_UNAVAILABLE (the caller retries; nothing half-written is ever published).
+ */
+async function storage<T>(call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (error) {
+    if (NOT_FOUND_CODES.has(codeOf(error) ?? '')) return undefined;
+    if (error instanceof DatalakeError) throw error;
+    throw unavailable(error);
+  }
+}
+
+function unavailable(error: unknown): DatalakeError {
+  return new DatalakeError(
+    'STORAGE_UNAVAILABLE',
+    'object storage request failed',
+    {
+      storageCode: codeOf(error) ?? 'unknown',
+    },
+    error,
+  );
+}
+
+function codeOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}

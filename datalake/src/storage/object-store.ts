@@ -1,0 +1,30 @@
+/** The object-storage operations the zones use; `MinioObjectStore` is the adapter over the minio client. */
+import type { Readable } from 'node:stream';
+
+export interface ObjectInfo {
+  readonly key: string;
+  readonly size: number;
+  readonly lastModified: Date;
+}
+
+export interface PutOptions {
+  readonly contentType?: string;
+  /** Known length of a stream body; lets small objects go up in one request. */
+  readonly size?: number;
+}
+
+export interface ObjectStore {
+  /** Creates the bucket when missing. */
+  ensureBucket(bucket: string): Promise<void>;
+  /** Streams the body up (multipart for large or unsized bodies); resolves when the object is complete. */
+  put(bucket: string, key: string, body: Readable | Buffer, options?: PutOptions): Promise<void>;
+  /** The object's bytes as a stream; NOT_FOUND when absent. */
+  get(bucket: string, key: string): Promise<Readable>;
+  /** A small object read whole (metadata documents); undefined when absent, PAYLOAD_TOO_LARGE past maxBytes. */
+  getBuffer(bucket: string, key: string, maxBytes: number): Promise<Buffer | undefined>;
+  stat(bucket: string, key: string): Promise<ObjectInfo | undefined>;
+  /** Every object under the prefix, in key order. */
+  list(bucket: string, prefix: string): AsyncIterable<ObjectInfo>;
+  /** Removes objects; absent ones are not an error. */
+  remove(bucket: string, keys: readonly string[]): Promise<void>;
+}

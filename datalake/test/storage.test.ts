@@ -1,0 +1,153 @@
+import { createHash, randomFillSync } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import { DigestStream } from '../src/crypto/digest-stream';
+import { DatalakeError } from '../src/errors';
+import { StorageLocations } from '../src/storage/locations';
+import { MinioObjectStore } from '../src/storage/minio-store';
+import { startTestS3 } from './s3';
+import type { TestS3 } from './s3';
+
+const MiB = 1024 * 1024;
+
+function generated(total: number, fail?: DatalakeError): Readable {
+  let sent = 0;
+  return new Readable({
+    read() {
+      if (fail !== undefined && sent >= total / 2) {
+        this.destroy(fail);
+        return;
+      }
+      if (sent >= total) {
+        this.push(null);
+        return;
+      }
+      const size = Math.min(MiB, total - sent);
+      sent += size;
+      this.push(randomFillSync(Buffer.allocUnsafe(size)));
+    },
+  });
+}
+
+async function sha256(stream: Readable): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const part of stream) hash.update(part as Buffer);
+  return hash.digest('hex');
+}
+
+describe('embedded S3 server through the minio client', () => {
+  let s3: TestS3;
+  beforeAll(async () => {
+    s3 = await startTestS3();
+  });
+  afterAll(async () => {
+    await s3.dispose();
+  });
+
+  it('stores, stats, lists, reads and removes objects', async () => {
+    const store = s3.store();
+    await store.ensureBucket('basic');
+    await store.ensureBucket('basic');
+    await store.put('basic', 'a/1.json', Buffer.from('{"n":1}'), { contentType: 'application/json' });
+    await store.put('basic', 'a/2.json', Readable.from([Buffer.from('{"n":2}')]), { size: 7 });
+    await store.put('basic', 'b/3.json', Buffer.from('{"n":3}'));
+
+    expect((await store.stat('basic', 'a/1.json'))?.size).toBe(7);
+    expect(await store.stat('basic', 'a/none.json')).toBeUndefined();
+    expect((await store.getBuffer('basic', 'a/2.json', 100))?.toString()).toBe('{"n":2}');
+    expect(await store.getBuffer('basic', 'a/none.json', 100)).toBeUndefined();
+    await expect(store.getBuffer('basic', 'a/2.json', 3)).rejects.toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+    });
+    expect((await buffer(await store.get('basic', 'b/3.json'))).toString()).toBe('{"n":3}');
+    await expect(store.get('basic', 'b/none.json')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+    const listed: string[] = [];
+    for await (const item of store.list('basic', 'a/')) listed.push(item.key);
+    expect(listed).toEqual(['a/1.json', 'a/2.json']);
+
+    await store.remove('basic', ['a/1.json', 'a/2.json', 'a/never-existed.json']);
+    const left: string[] = [];
+    for await (const item of store.list('basic', '')) left.push(item.key);
+    expect(left).toEqual(['b/3.json']);
+  });
+
+  it('uploads a large unsized stream as a multipart upload and reads it back intact', async () => {
+    const store = s3.store(5 * MiB);
+    await store.ensureBucket('multipart');
+    const digest = new DigestStream();
+    await store.put('multipart', 'big.bin', generated(23 * MiB).pipe(digest));
+    expect((await store.stat('multipart', 'big.bin'))?.size).toBe(23 * MiB);
+    expect(await sha256(await store.get('multipart', 'big.bin'))).toBe(digest.sha256);
+  });
+
+  it('answers list-multipart-uploads for an existing bucket with an empty list', async () => {
+    const response = await fetch(`${s3.server.endpoint}/multipart?uploads&prefix=big`);
+    expect(response.status).toBe(200);
+    const body = await response.text();
+    expect(body).toContain('<ListMultipartUploadsResult');
+    expect(body).toContain('<Prefix>big</Prefix>');
+    expect(body).not.toContain('<Upload>');
+    const missing = await fetch(`${s3.server.endpoint}/no-such-bucket?uploads`);
+    expect(missing.status).toBe(404);
+  });
+
+  it('fails an upload whose source fails, without completing the object', async () => {
+    const store = s3.store(5 * MiB);
+    await store.ensureBucket('failing');
+    const failure = new DatalakeError('PAYLOAD_TOO_LARGE', 'too big');
+    await expect(store.put('failing', 'cut.bin', generated(12 * MiB, failure))).rejects.toBe(failure);
+    expect(await store.stat('failing', 'cut.bin')).toBeUndefined();
+  });
+
+  it('reports an unreachable endpoint as STORAGE_UNAVAILABLE', async () => {
+    const store = new MinioObjectStore({ ...s3.endpoint, url: 'http://127.0.0.1:1' });
+    await expect(store.ensureBucket('any-bucket')).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+  });
+});
+
+describe('per-country storage locations', () => {
+  let home: TestS3;
+  let france: TestS3;
+  beforeAll(async () => {
+    [home, france] = await Promise.all([startTestS3(), startTestS3()]);
+  });
+  afterAll(async () => {
+    await Promise.all([home.dispose(), france.dispose()]);
+  });
+
+  it('keeps each country in its own buckets or on its own endpoint', async () => {
+    const locations = new StorageLocations(
+      {
+        home: { endpoint: home.endpoint },
+        countries: { DE: { bucketPrefix: 'de-' }, FR: { endpoint: france.endpoint, bucketPrefix: 'fr-' } },
+      },
+      (endpoint) => new MinioObjectStore(endpoint),
+    );
+    await locations.ensureBuckets();
+    const de = locations.forCountry('DE');
+    const fr = locations.forCountry('FR');
+    expect(de.bucket('raw')).toBe('de-custodia-raw');
+    expect(locations.forCountry('IT').bucket('raw')).toBe('custodia-raw');
+
+    await de.store.put(de.bucket('raw'), 'r1', Buffer.from('de'));
+    await fr.store.put(fr.bucket('raw'), 'r2', Buffer.from('fr'));
+    const onHome = home.store();
+    const onFrance = france.store();
+    expect(await onHome.stat('de-custodia-raw', 'r1')).toBeDefined();
+    expect(await onHome.stat('custodia-raw', 'r1')).toBeUndefined();
+    expect(await onFrance.stat('fr-custodia-raw', 'r2')).toBeDefined();
+    // French data never reached the home endpoint.
+    expect(await onHome.getBuffer('fr-custodia-raw', 'r2', 10)).toBeUndefined();
+  });
+
+  it('refuses two locations that would share buckets', () => {
+    expect(
+      () =>
+        new StorageLocations(
+          { home: { endpoint: home.endpoint }, countries: { DE: {} } },
+          (endpoint) => new MinioObjectStore(endpoint),
+        ),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+  });
+});
