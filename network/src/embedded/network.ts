@@ -202,7 +202,15 @@ export async function startEmbeddedNetwork(
     const profile: ConnectionProfile = {
       channelName: config.channelName,
       chaincodeName: config.chaincodeName,
-      peers: [{ endpoint: server.endpoint, mspId: localMspId, tlsCaCertificate: tls.caCertificate }],
+      peers: [
+        {
+          endpoint: server.endpoint,
+          mspId: localMspId,
+          tlsCaCertificate: tls.caCertificate,
+          // TLS names are host names (RFC 6066); the certificate names the peer as well as 127.0.0.1.
+          hostnameOverride: PEER_TLS_NAME,
+        },
+      ],
       organisations: organisations.map((organisation) => ({
         mspId: organisation.mspId,
         country: organisation.country,

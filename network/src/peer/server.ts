@@ -126,25 +126,55 @@ function deliverStream(
   return (call) => {
     const controller = calls.open(call);
     const { signal } = controller;
-    void (async () => {
-      try {
-        // Seek requests on one stream are served one after the other; a failed one ends the stream.
-        for await (const envelope of call as AsyncIterable<common.Envelope>) {
-          let last: peer.DeliverResponse | undefined;
-          for await (const response of service.handle(envelope, kind, signal)) {
-            await send(call, response, signal);
-            last = response;
-          }
-          if (signal.aborted || last?.getStatus() !== common.Status.SUCCESS) break;
-        }
-        finish(call, signal);
-      } catch (error) {
-        finish(call, signal, error);
-      } finally {
-        calls.finished(controller);
+    // Seek requests on one stream are served one after the other; a failed one ends the stream. (Reading with
+    // events, not async iteration: leaving a for-await early destroys the call before its status is sent.)
+    let serving: Promise<boolean> = Promise.resolve(true);
+    const serve = async (envelope: common.Envelope): Promise<boolean> => {
+      let last: peer.DeliverResponse | undefined;
+      for await (const response of service.handle(envelope, kind, signal)) {
+        await send(call, response, signal);
+        last = response;
       }
-    })();
+      return !signal.aborted && last?.getStatus() === common.Status.SUCCESS;
+    };
+    const done = (error?: unknown): void => {
+      call.removeAllListeners('data');
+      finish(call, signal, error);
+      calls.finished(controller);
+    };
+    call.on('data', (envelope: common.Envelope) => {
+      serving = serving.then(async (open) => {
+        if (!open) return false;
+        const stillOpen = await serve(envelope);
+        if (!stillOpen) done();
+        return stillOpen;
+      });
+      serving.catch((error: unknown) => done(error));
+    });
+    call.on('end', () => {
+      void serving.then((open) => {
+        if (open) done();
+      });
+    });
   };
+}
+
+/**
+ * The service definition with a plain serializer. The generated one checks `instanceof` against its own copy of
+ * the message class, but google-protobuf's generated code shares one global namespace between the copies of
+ * fabric-protos a process loads (fabric-shim's 0.2, fabric-gateway's and ours 0.3), so a message built with the
+ * class a namespace export resolves to may belong to another copy and be refused.
+ */
+function withPlainSerializers<Definition extends grpc.ServiceDefinition>(definition: Definition): Definition {
+  const methods = Object.entries(definition).map(([name, method]) => [
+    name,
+    {
+      ...method,
+      responseSerialize: (message: { serializeBinary(): Uint8Array }) =>
+        Buffer.from(message.serializeBinary()),
+    },
+  ]);
+  return Object.fromEntries(methods) as Definition;
 }
 
 /**
@@ -158,7 +188,7 @@ export async function startPeerServer(options: PeerServerOptions): Promise<PeerS
   });
   const calls = new OpenCalls();
   const gatewayService = options.gateway;
-  server.addService(gateway.GatewayService, {
+  server.addService(withPlainSerializers(gateway.GatewayService), {
     endorse: unary(calls, (request: gateway.EndorseRequest) => gatewayService.endorse(request)),
     evaluate: unary(calls, (request: gateway.EvaluateRequest) => gatewayService.evaluate(request)),
     submit: unary(calls, (request: gateway.SubmitRequest) => gatewayService.submit(request)),
@@ -169,7 +199,7 @@ export async function startPeerServer(options: PeerServerOptions): Promise<PeerS
       gatewayService.chaincodeEvents(request, signal),
     ),
   } satisfies gateway.IGatewayServer);
-  server.addService(peer.DeliverService, {
+  server.addService(withPlainSerializers(peer.DeliverService), {
     deliver: deliverStream(calls, options.deliver, 'block'),
     deliverFiltered: deliverStream(calls, options.deliver, 'filtered'),
     deliverWithPrivateData: deliverStream(calls, options.deliver, 'privateData'),
