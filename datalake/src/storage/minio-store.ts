@@ -114,6 +114,13 @@ export class MinioObjectStore implements ObjectStore {
       await storage(() => this.client.removeObjects(bucket, batch));
     }
   }
+
+  async removePrefix(bucket: string, prefix: string): Promise<number> {
+    const keys: string[] = [];
+    for await (const item of this.list(bucket, prefix)) keys.push(item.key);
+    await this.remove(bucket, keys);
+    return keys.length;
+  }
 }
 
 /**

@@ -27,4 +27,6 @@ export interface ObjectStore {
   list(bucket: string, prefix: string): AsyncIterable<ObjectInfo>;
   /** Removes objects; absent ones are not an error. */
   remove(bucket: string, keys: readonly string[]): Promise<void>;
+  /** Removes every object under the prefix; returns how many there were. */
+  removePrefix(bucket: string, prefix: string): Promise<number>;
 }

@@ -1,0 +1,99 @@
+/**
+ * The structured zone's metadata document of one record: what makes it searchable (patient,
+ * categories, labels, dates, source, hash) and where its sealed bytes are. No content, no names.
+ * A record is visible to readers only once `state` is `published`.
+ */
+import type { Category, Label } from '@custodia/chaincode';
+import { CATEGORIES, decoders, isMember, LABELS } from '@custodia/chaincode';
+import type { WrappedKey } from '../crypto/key-provider';
+import { DatalakeError } from '../errors';
+
+export const RECORD_STATES = ['pending', 'published'] as const;
+export type RecordState = (typeof RECORD_STATES)[number];
+
+export interface SealedObjectRef {
+  /** Raw-zone object id; also the context its data key is bound to. */
+  readonly objectId: string;
+  readonly contentType: string;
+  /** Plaintext bytes. */
+  readonly size: number;
+  readonly sha256: string;
+}
+
+export interface RecordDocument {
+  readonly schema: 1;
+  readonly recordId: string;
+  readonly patientId: string;
+  /** MSP id of the source organisation. */
+  readonly organisation: string;
+  /** Storage location (country) that holds the raw object. */
+  readonly country: string;
+  readonly sourceId: string;
+  readonly kind: 'fhir' | 'binary';
+  readonly resourceType: string;
+  readonly categories: readonly Category[];
+  readonly labels: readonly Label[];
+  readonly effectiveDate: string;
+  /** SHA-256 registered on the ledger: of the resource JSON, or of the binary's bytes. */
+  readonly contentHash: string;
+  /** The FHIR resource (for binaries, their DocumentReference). */
+  readonly resource: SealedObjectRef;
+  /** The binary itself, for binary records. */
+  readonly binary?: SealedObjectRef;
+  readonly state: RecordState;
+  readonly createdAt: string;
+  readonly publishedAt?: string;
+}
+
+export interface StoredDataKey {
+  readonly objectId: string;
+  readonly key: WrappedKey;
+}
+
+export function encodeRecordDocument(doc: RecordDocument): Buffer {
+  return Buffer.from(JSON.stringify(doc), 'utf8');
+}
+
+/** Parses a stored document, refusing anything that is not one (a corrupted zone must not feed the index). */
+export function decodeRecordDocument(bytes: Buffer): RecordDocument {
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new DatalakeError('INTEGRITY_FAILED', 'record document is not JSON');
+  }
+  const doc = value as Partial<RecordDocument>;
+  const valid =
+    doc.schema === 1 &&
+    decoders.id(doc.recordId, 'recordId').ok &&
+    decoders.id(doc.patientId, 'patientId').ok &&
+    typeof doc.organisation === 'string' &&
+    typeof doc.country === 'string' &&
+    typeof doc.sourceId === 'string' &&
+    (doc.kind === 'fhir' || doc.kind === 'binary') &&
+    typeof doc.resourceType === 'string' &&
+    Array.isArray(doc.categories) &&
+    doc.categories.every((c) => isMember(CATEGORIES, c)) &&
+    Array.isArray(doc.labels) &&
+    doc.labels.every((l) => isMember(LABELS, l)) &&
+    typeof doc.effectiveDate === 'string' &&
+    decoders.sha256Hex(doc.contentHash, 'contentHash').ok &&
+    isObjectRef(doc.resource) &&
+    (doc.binary === undefined || isObjectRef(doc.binary)) &&
+    isMember(RECORD_STATES, doc.state) &&
+    typeof doc.createdAt === 'string';
+  if (!valid) throw new DatalakeError('INTEGRITY_FAILED', 'record document is malformed');
+  return doc as RecordDocument;
+}
+
+function isObjectRef(value: unknown): value is SealedObjectRef {
+  if (typeof value !== 'object' || value === null) return false;
+  const ref = value as Partial<SealedObjectRef>;
+  return (
+    typeof ref.objectId === 'string' &&
+    /^[A-Za-z0-9-]{8,64}$/.test(ref.objectId) &&
+    typeof ref.contentType === 'string' &&
+    typeof ref.size === 'number' &&
+    typeof ref.sha256 === 'string'
+  );
+}
