@@ -6,7 +6,7 @@ export { connect } from './client/connect';
 export type { ConnectOptions, LedgerConnection, SubmitResult, TransactionOptions } from './client/connect';
 export { CONNECTION_PROFILE_FILE, DEFAULT_NETWORK_DIR, readLedgerClientConfig } from './client/config';
 export type { LedgerClientConfig, NetworkKind } from './client/config';
-export { ChaincodeCallError, LedgerError, LedgerErrorCode } from './client/errors';
+export { ChaincodeCallError, LedgerClientError, LedgerClientErrorCode } from './client/errors';
 export { parseConnectionProfile, readConnectionProfile } from './client/profile';
 export type { ConnectionProfile, OrganisationProfile, PeerEndpoint } from './client/profile';
 export {

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { LedgerError, LedgerErrorCode } from './errors';
+import { LedgerClientError, LedgerClientErrorCode } from './errors';
 
 export type NetworkKind = 'embedded' | 'fabric';
 
@@ -26,7 +26,10 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) {
-    throw new LedgerError(LedgerErrorCode.InvalidConfig, `${name} must be a positive integer (milliseconds)`);
+    throw new LedgerClientError(
+      LedgerClientErrorCode.InvalidConfig,
+      `${name} must be a positive integer (milliseconds)`,
+    );
   }
   return value;
 }
@@ -34,21 +37,24 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
 /**
  * Reads CUSTODIA_NETWORK (embedded | fabric, default embedded), CUSTODIA_NETWORK_DIR (embedded data directory,
  * default .custodia/network), CUSTODIA_CONNECTION_FILE (required for fabric) and the CUSTODIA_LEDGER_*_TIMEOUT_MS
- * deadlines. Throws LedgerError(LEDGER_CONFIG_INVALID).
+ * deadlines. Throws LedgerClientError(LEDGER_CLIENT_CONFIG_INVALID).
  */
 export function readLedgerClientConfig(env: NodeJS.ProcessEnv = process.env): LedgerClientConfig {
   const network =
     env.CUSTODIA_NETWORK === undefined || env.CUSTODIA_NETWORK === '' ? 'embedded' : env.CUSTODIA_NETWORK;
   if (network !== 'embedded' && network !== 'fabric') {
-    throw new LedgerError(LedgerErrorCode.InvalidConfig, 'CUSTODIA_NETWORK must be "embedded" or "fabric"');
+    throw new LedgerClientError(
+      LedgerClientErrorCode.InvalidConfig,
+      'CUSTODIA_NETWORK must be "embedded" or "fabric"',
+    );
   }
   let profilePath: string;
   if (network === 'embedded') {
     profilePath = join(resolve(env.CUSTODIA_NETWORK_DIR || DEFAULT_NETWORK_DIR), CONNECTION_PROFILE_FILE);
   } else {
     if (!env.CUSTODIA_CONNECTION_FILE) {
-      throw new LedgerError(
-        LedgerErrorCode.InvalidConfig,
+      throw new LedgerClientError(
+        LedgerClientErrorCode.InvalidConfig,
         'CUSTODIA_CONNECTION_FILE must name the connection file when CUSTODIA_NETWORK=fabric',
       );
     }

@@ -6,7 +6,7 @@ import type { Identity } from '../msp';
 import { sign } from '../msp';
 import { readLedgerClientConfig } from './config';
 import type { LedgerClientConfig } from './config';
-import { LedgerError, LedgerErrorCode } from './errors';
+import { LedgerClientError, LedgerClientErrorCode } from './errors';
 import { toLedgerFailure, validationCodeName } from './failures';
 import { PeerPool } from './peer-pool';
 import { readConnectionProfile } from './profile';
@@ -40,9 +40,9 @@ export interface SubmitResult {
 export interface LedgerConnection {
   readonly profile: ConnectionProfile;
   readonly mspId: string;
-  /** Endorse, submit and wait for commit; throws ChaincodeCallError or LedgerError. */
+  /** Endorse, submit and wait for commit; throws ChaincodeCallError or LedgerClientError. */
   submit(transactionName: string, options?: TransactionOptions): Promise<SubmitResult>;
-  /** Run on one peer without committing; throws ChaincodeCallError or LedgerError. */
+  /** Run on one peer without committing; throws ChaincodeCallError or LedgerClientError. */
   evaluate(transactionName: string, options?: TransactionOptions): Promise<Uint8Array>;
   /** The channel on the peer in use now, for event streams and anything the helpers do not cover. */
   network(): Network;
@@ -87,8 +87,8 @@ class Connection implements LedgerConnection {
       const status = await this.peers.use((gateway) => gateway.newCommit(commitBytes).getStatus());
       if (!status.successful) {
         const validationCode = validationCodeName(status.code);
-        throw new LedgerError(
-          LedgerErrorCode.CommitFailed,
+        throw new LedgerClientError(
+          LedgerClientErrorCode.TransactionInvalid,
           `transaction ${transactionId} was not committed: ${validationCode}`,
           { transactionId, validationCode },
         );
@@ -132,7 +132,7 @@ class Connection implements LedgerConnection {
 /**
  * The one way Custodia reaches the ledger: a fabric-gateway connection (gRPC over TLS, the caller's identity, a
  * node:crypto ECDSA signer) to the embedded network or a Fabric network, per configuration. Throws
- * LedgerError(LEDGER_CONFIG_INVALID) when the configuration or the profile is unusable.
+ * LedgerClientError(LEDGER_CLIENT_CONFIG_INVALID) when the configuration or the profile is unusable.
  */
 export async function connect(options: ConnectOptions): Promise<LedgerConnection> {
   const config = options.config ?? readLedgerClientConfig();
@@ -141,7 +141,10 @@ export async function connect(options: ConnectOptions): Promise<LedgerConnection
   try {
     privateKey = createPrivateKey(options.identity.privateKey);
   } catch {
-    throw new LedgerError(LedgerErrorCode.InvalidConfig, 'identity private key is not a PEM private key');
+    throw new LedgerClientError(
+      LedgerClientErrorCode.InvalidConfig,
+      'identity private key is not a PEM private key',
+    );
   }
   const peers = new PeerPool(profile.peers, {
     identity: { mspId: options.identity.mspId, credentials: Buffer.from(options.identity.certificate) },

@@ -1,30 +1,30 @@
 import type { ErrorCode } from '@custodia/chaincode';
 
 /** Stable codes of ledger-client failures; callers map these, never the message. */
-export const LedgerErrorCode = {
+export const LedgerClientErrorCode = {
   /** The configuration or connection profile is missing or invalid. */
-  InvalidConfig: 'LEDGER_CONFIG_INVALID',
+  InvalidConfig: 'LEDGER_CLIENT_CONFIG_INVALID',
   /** No peer of the profile could be reached. */
   Unavailable: 'LEDGER_UNAVAILABLE',
   /** The transaction was ordered but the committing peers marked it invalid (see `validationCode`). */
-  CommitFailed: 'LEDGER_COMMIT_FAILED',
+  TransactionInvalid: 'LEDGER_TRANSACTION_INVALID',
   /** The peer refused the request itself (identity, signature, replay, unknown chaincode…), not the chaincode. */
-  Rejected: 'LEDGER_REJECTED',
+  Rejected: 'LEDGER_REQUEST_REJECTED',
   /** The request timed out. */
   Timeout: 'LEDGER_TIMEOUT',
 } as const;
-export type LedgerErrorCode = (typeof LedgerErrorCode)[keyof typeof LedgerErrorCode];
+export type LedgerClientErrorCode = (typeof LedgerClientErrorCode)[keyof typeof LedgerClientErrorCode];
 
-export class LedgerError extends Error {
-  override readonly name = 'LedgerError';
+export class LedgerClientError extends Error {
+  override readonly name = 'LedgerClientError';
   constructor(
-    readonly code: LedgerErrorCode,
+    readonly code: LedgerClientErrorCode,
     message: string,
     readonly details: {
       readonly transactionId?: string;
       /** gRPC status code of the failed call. */
       readonly grpcCode?: number;
-      /** Fabric validation code name, e.g. MVCC_READ_CONFLICT, for LEDGER_COMMIT_FAILED. */
+      /** Fabric validation code name, e.g. MVCC_READ_CONFLICT, for LEDGER_TRANSACTION_INVALID. */
       readonly validationCode?: string;
     } = {},
   ) {

@@ -1,7 +1,7 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { CommitError, GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
+import { GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
 import { parseChaincodeError } from '@custodia/chaincode';
-import { ChaincodeCallError, LedgerError, LedgerErrorCode } from './errors';
+import { ChaincodeCallError, LedgerClientError, LedgerClientErrorCode } from './errors';
 
 const VALIDATION_CODE_NAMES = new Map<number, string>(
   Object.entries(StatusCode).map(([name, code]) => [code, name]),
@@ -13,19 +13,11 @@ export function validationCodeName(code: number): string {
 }
 
 /**
- * Maps what fabric-gateway throws to the client's typed errors: a chaincode's coded error (found in the
- * endorsing peers' error details or the message) becomes ChaincodeCallError with that code; commit failures,
- * unreachable peers, deadlines and peer refusals become LedgerError with their stable code.
+ * Maps what a fabric-gateway call throws to the client's typed errors: a chaincode's coded error (found in the
+ * endorsing peers' error details or the message) becomes ChaincodeCallError with that code; unreachable peers,
+ * deadlines and peer refusals become LedgerClientError with their stable code.
  */
 export function toLedgerFailure(error: unknown, transactionId: string): Error {
-  if (error instanceof CommitError) {
-    const validationCode = validationCodeName(error.code);
-    return new LedgerError(
-      LedgerErrorCode.CommitFailed,
-      `transaction ${error.transactionId} was not committed: ${validationCode}`,
-      { transactionId: error.transactionId, validationCode },
-    );
-  }
   if (!(error instanceof GatewayError)) return error instanceof Error ? error : new Error(String(error));
   for (const text of [...error.details.map((detail) => detail.message), error.message]) {
     const body = parseChaincodeError(text);
@@ -34,17 +26,25 @@ export function toLedgerFailure(error: unknown, transactionId: string): Error {
   const details = { transactionId, grpcCode: error.code };
   switch (error.code) {
     case GrpcStatus.UNAVAILABLE:
-      return new LedgerError(
-        LedgerErrorCode.Unavailable,
+      return new LedgerClientError(
+        LedgerClientErrorCode.Unavailable,
         'no peer of the connection profile is reachable',
         details,
       );
     case GrpcStatus.DEADLINE_EXCEEDED:
-      return new LedgerError(LedgerErrorCode.Timeout, 'the ledger did not answer in time', details);
+      return new LedgerClientError(
+        LedgerClientErrorCode.Timeout,
+        'the ledger did not answer in time',
+        details,
+      );
     default: {
       // The peer's own reason (e.g. "access denied: channel [c] creator org [X]") names no patient data.
       const reason = error.details.map((detail) => detail.message).join('; ') || error.message;
-      return new LedgerError(LedgerErrorCode.Rejected, `the peer refused the request: ${reason}`, details);
+      return new LedgerClientError(
+        LedgerClientErrorCode.Rejected,
+        `the peer refused the request: ${reason}`,
+        details,
+      );
     }
   }
 }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import Ajv from 'ajv';
 import type { JSONSchemaType } from 'ajv';
-import { LedgerError, LedgerErrorCode } from './errors';
+import { LedgerClientError, LedgerClientErrorCode } from './errors';
 
 /** One gateway peer a client may talk to. */
 export interface PeerEndpoint {
@@ -103,8 +103,8 @@ const schema: JSONSchemaType<ConnectionProfileFile> = {
 
 const validate = new Ajv({ allErrors: false }).compile(schema);
 
-function invalid(message: string): LedgerError {
-  return new LedgerError(LedgerErrorCode.InvalidConfig, message);
+function invalid(message: string): LedgerClientError {
+  return new LedgerClientError(LedgerClientErrorCode.InvalidConfig, message);
 }
 
 /** Validates a parsed profile; certificate files are resolved against `baseDir`. */
@@ -139,8 +139,8 @@ export async function readConnectionProfile(path: string): Promise<ConnectionPro
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    throw new LedgerError(
-      LedgerErrorCode.InvalidConfig,
+    throw new LedgerClientError(
+      LedgerClientErrorCode.InvalidConfig,
       `connection profile ${path} cannot be read (is the network started?)`,
     );
   }

@@ -1,0 +1,117 @@
+/**
+ * connect() from configuration as other packages use it: CUSTODIA_NETWORK=fabric with a connection file listing
+ * several peers, failing over past unreachable ones, and a typed error when none answers.
+ */
+import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, LedgerClientError, LedgerClientErrorCode, readLedgerClientConfig } from '@custodia/network';
+import type { Identity } from '@custodia/network';
+import { json, ORG_DE, startTestNetwork } from './fixtures/embedded-network';
+import type { TestNetwork } from './fixtures/embedded-network';
+
+let net: TestNetwork;
+let identity: Identity;
+let dir: string;
+
+/** A port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (typeof address !== 'object' || !address) throw new Error('no port');
+  return address.port;
+}
+
+/** A Fabric connection file with the TLS CA in a separate file, as an operator would write it. */
+function connectionFile(endpoints: string[]): string {
+  const [peer] = net.network.profile.peers;
+  if (!peer) throw new Error('no peer');
+  writeFileSync(join(dir, 'tls-ca.pem'), peer.tlsCaCertificate);
+  const path = join(dir, `connection-${endpoints.length}-${Date.now()}.json`);
+  writeFileSync(
+    path,
+    JSON.stringify({
+      channelName: net.network.profile.channelName,
+      chaincodeName: net.network.profile.chaincodeName,
+      peers: endpoints.map((endpoint) => ({
+        endpoint,
+        mspId: ORG_DE,
+        tlsCaCertificateFile: 'tls-ca.pem',
+        hostnameOverride: peer.hostnameOverride,
+      })),
+    }),
+  );
+  return path;
+}
+
+beforeAll(async () => {
+  net = await startTestNetwork();
+  identity = await net.enrol(ORG_DE, 'patient-a', 'patient');
+  dir = mkdtempSync(join(tmpdir(), 'custodia-client-'));
+}, 120_000);
+
+afterAll(async () => {
+  await net.destroy();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('fails over to the next peer of a Fabric connection file when the first is unreachable', async () => {
+  const down = `127.0.0.1:${await closedPort()}`;
+  const config = readLedgerClientConfig({
+    CUSTODIA_NETWORK: 'fabric',
+    CUSTODIA_CONNECTION_FILE: connectionFile([down, net.network.endpoint]),
+  });
+  expect(config.network).toBe('fabric');
+  const connection = await connect({ identity, config });
+  try {
+    const rule = JSON.stringify({
+      effect: 'permit',
+      grantee: { kind: 'role', role: 'clinician' },
+      categories: ['allergies'],
+      purposes: ['TREAT'],
+    });
+    const result = await connection.submit('rules:createRule', { arguments: [rule] });
+    const { ruleId } = json<{ ruleId: string }>(result.payload);
+    expect(json(await connection.evaluate('rules:getRule', { arguments: [ruleId] }))).toMatchObject({
+      ruleId,
+    });
+  } finally {
+    connection.close();
+  }
+});
+
+it('raises LEDGER_UNAVAILABLE when no peer of the file answers', async () => {
+  const config = readLedgerClientConfig({
+    CUSTODIA_NETWORK: 'fabric',
+    CUSTODIA_CONNECTION_FILE: connectionFile([
+      `127.0.0.1:${await closedPort()}`,
+      `127.0.0.1:${await closedPort()}`,
+    ]),
+  });
+  const connection = await connect({ identity, config });
+  try {
+    const error: unknown = await connection
+      .evaluate('rules:listMyRules', { arguments: ['10', ''] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LedgerClientError);
+    expect((error as LedgerClientError).code).toBe(LedgerClientErrorCode.Unavailable);
+  } finally {
+    connection.close();
+  }
+});
+
+it('reads the embedded network’s own profile from its data directory by default', async () => {
+  const config = readLedgerClientConfig({ CUSTODIA_NETWORK_DIR: net.dataDir });
+  expect(config).toMatchObject({ network: 'embedded', profilePath: join(net.dataDir, 'connection.json') });
+  const connection = await connect({ identity, config });
+  try {
+    expect(json(await connection.evaluate('rules:listMyRules', { arguments: ['10', ''] }))).toHaveProperty(
+      'items',
+    );
+  } finally {
+    connection.close();
+  }
+});

@@ -1,0 +1,115 @@
+/**
+ * The embedded network across restarts: every block and all state survive, the chain continues where it stopped,
+ * and a block file altered while the network was down is detected when it starts (and nothing is served).
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Network } from '@hyperledger/fabric-gateway';
+import { common } from '@hyperledger/fabric-protos';
+import type { StoredRule } from '@custodia/chaincode';
+import { startEmbeddedNetwork } from '@custodia/network';
+import type { Identity, LedgerConnection } from '@custodia/network';
+import { json, ORG_DE, startTestNetwork } from './fixtures/embedded-network';
+import type { TestNetwork } from './fixtures/embedded-network';
+
+let net: TestNetwork;
+let identity: Identity;
+
+const rule = JSON.stringify({
+  effect: 'permit',
+  grantee: { kind: 'role', role: 'clinician' },
+  categories: ['allergies'],
+  purposes: ['TREAT'],
+});
+
+async function chainInfo(network: Network): Promise<common.BlockchainInfo> {
+  const bytes = await network.getContract('qscc').evaluateTransaction('GetChainInfo', network.getName());
+  return common.BlockchainInfo.deserializeBinary(bytes);
+}
+
+/** Every block from 0 to height - 1, serialized, as Deliver sends them. */
+async function allBlocks(network: Network, height: number): Promise<Buffer[]> {
+  const blocks: Buffer[] = [];
+  const events = await network.getBlockEvents({ startBlock: 0n });
+  try {
+    for await (const block of events) {
+      blocks.push(Buffer.from(block.serializeBinary()));
+      if (blocks.length === height) break;
+    }
+  } finally {
+    events.close();
+  }
+  return blocks;
+}
+
+/** The block file holding the chain (a single file at this size). */
+function blockFile(dataDir: string): string {
+  const dir = join(dataDir, 'ledger', 'custodia', 'blocks', 'chains');
+  const [file] = readdirSync(dir).filter((name) => name.startsWith('blockfile_'));
+  if (!file) throw new Error('no block file');
+  return join(dir, file);
+}
+
+beforeAll(async () => {
+  net = await startTestNetwork();
+  identity = await net.enrol(ORG_DE, 'patient-a', 'patient');
+}, 120_000);
+
+afterAll(async () => {
+  await net.destroy();
+});
+
+it('keeps every block and all state across a restart, and continues the chain', async () => {
+  let connection: LedgerConnection = await net.connect(identity);
+  const rules: StoredRule[] = [];
+  for (let i = 0; i < 3; i++) {
+    rules.push(
+      json<StoredRule>((await connection.submit('rules:createRule', { arguments: [rule] })).payload),
+    );
+  }
+  const before = await chainInfo(connection.network());
+  const blocksBefore = await allBlocks(connection.network(), before.getHeight());
+
+  await net.restart();
+  connection = await net.connect(identity);
+  const after = await chainInfo(connection.network());
+  expect(after.getHeight()).toBe(before.getHeight());
+  expect(Buffer.from(after.getCurrentblockhash_asU8())).toEqual(
+    Buffer.from(before.getCurrentblockhash_asU8()),
+  );
+  expect(await allBlocks(connection.network(), after.getHeight())).toEqual(blocksBefore);
+  for (const stored of rules) {
+    expect(json(await connection.evaluate('rules:getRule', { arguments: [stored.ruleId] }))).toEqual(stored);
+  }
+
+  const next = await connection.submit('rules:updateRule', { arguments: [rules[0]?.ruleId ?? '', rule] });
+  expect(next.blockNumber).toBe(BigInt(before.getHeight()));
+  expect(json<StoredRule>(next.payload).version).toBe(2);
+});
+
+it('refuses to start when a byte of a stored block was changed, naming the block', async () => {
+  const connection = await net.connect(identity);
+  await connection.submit('rules:createRule', { arguments: [rule] });
+  const config = net.network.config;
+  await net.stop();
+
+  // Records are length (u32) ‖ block bytes ‖ SHA-256: flip a byte inside block 1, after the genesis record.
+  const path = blockFile(net.dataDir);
+  const bytes = readFileSync(path);
+  const genesisLength = bytes.readUInt32BE(0);
+  const block1 = 4 + genesisLength + 32;
+  const block1Length = bytes.readUInt32BE(block1);
+  const target = block1 + 4 + Math.floor(block1Length / 2);
+  bytes.writeUInt8(bytes.readUInt8(target) ^ 0x01, target);
+  writeFileSync(path, bytes);
+
+  await expect(startEmbeddedNetwork(config)).rejects.toMatchObject({
+    code: 'LEDGER_BLOCK_TAMPERED',
+    blockNumber: 1,
+  });
+  // With the byte restored, the same data opens again.
+  bytes.writeUInt8(bytes.readUInt8(target) ^ 0x01, target);
+  writeFileSync(path, bytes);
+  await net.restart();
+  expect((await chainInfo((await net.connect(identity)).network())).getHeight()).toBeGreaterThan(1);
+});
