@@ -1,15 +1,6 @@
-/** One jest run over every workspace; TypeScript is transpiled by swc, type-checked by `npm run typecheck`. */
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true, tsx: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true, react: { runtime: 'automatic' } },
-      target: 'es2022',
-    },
-    module: { type: 'commonjs' },
-  },
-];
+/** One jest run over every workspace; TypeScript is transpiled by ts-jest, type-checked by `npm run typecheck`. */
+// Transpile-only (isolatedModules): type errors are caught by `npm run typecheck`, not at test time.
+const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }];
 
 module.exports = {
   testEnvironment: 'node',
@@ -23,7 +14,7 @@ module.exports = {
   testMatch: ['**/*.test.ts', '**/*.test.tsx'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   modulePathIgnorePatterns: ['<rootDir>/[^/]+/dist/'],
-  transform: { '^.+\\.(t|j)sx?$': swc },
+  transform: { '^.+\\.tsx?$': tsJest },
   // Tests run against the sources of sibling workspaces, never their build output.
   moduleNameMapper: {
     '^@custodia/([a-z]+)$': '<rootDir>/$1/src/index.ts',
