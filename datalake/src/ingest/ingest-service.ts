@@ -1,0 +1,234 @@
+/**
+ * The upload flow: validate → hash → seal into raw → metadata (pending) → ledger registration →
+ * metadata (published) → index. Readers see published records only, so a failure at any step
+ * leaves nothing half-visible; the same upload retried maps to the same record id and completes it.
+ */
+import type { Readable } from 'node:stream';
+import type { Resource } from '@medplum/fhirtypes';
+import type { Category, Label } from '@custodia/chaincode';
+import { DatalakeError } from '../errors';
+import type { LedgerActor, LedgerPort } from '../ledger/port';
+import type { StorageLocation, StorageLocations } from '../storage/locations';
+import { layout } from '../zones/layout';
+import type { RecordDocument, SealedObjectRef } from '../zones/record-document';
+import type { RecordIndex } from '../zones/record-index';
+import { newObjectId } from '../zones/sealed-objects';
+import type { SealedObjects } from '../zones/sealed-objects';
+import type { StructuredZone } from '../zones/structured';
+import { planFhirRecords } from './fhir-records';
+import type { PlannedRecord, SkippedEntry } from './fhir-records';
+import { recordIdFor } from './record-id';
+
+export interface UploadContext {
+  /** The centre the gateway authenticated; its certificate signs the registration. */
+  readonly actor: LedgerActor & { readonly country: string };
+  readonly patientId: string;
+  /** The source system's id of the uploaded document. */
+  readonly sourceId: string;
+}
+
+export interface IngestedRecord {
+  readonly recordId: string;
+  /** `created` for a new record, `existing` when this exact upload was already stored. */
+  readonly outcome: 'created' | 'existing';
+  readonly resourceType: string;
+  readonly categories: readonly Category[];
+  readonly labels: readonly Label[];
+  readonly contentHash: string;
+}
+
+export interface IngestResult {
+  readonly records: readonly IngestedRecord[];
+  readonly skipped: readonly SkippedEntry[];
+}
+
+export interface IngestDeps {
+  readonly locations: StorageLocations;
+  readonly structured: StructuredZone;
+  readonly index: RecordIndex;
+  readonly sealed: SealedObjects;
+  readonly ledger: LedgerPort;
+  readonly now: () => Date;
+}
+
+const JSON_TYPE = 'application/fhir+json';
+
+export class IngestService {
+  constructor(private readonly deps: IngestDeps) {}
+
+  /** Stores a validated FHIR resource or Bundle (one record per categorised entry). */
+  async ingestFhir(context: UploadContext, resource: Resource): Promise<IngestResult> {
+    const plan = planFhirRecords(resource, context.sourceId, this.deps.now());
+    const records: IngestedRecord[] = [];
+    for (const planned of plan.records) records.push(await this.storeFhirRecord(context, planned));
+    return { records, skipped: plan.skipped };
+  }
+
+  /** Streams a binary into the raw zone and stores it with the DocumentReference describing it. */
+  async ingestBinary(
+    context: UploadContext,
+    documentReference: Resource,
+    body: Readable,
+    contentType: string,
+    maxBytes: number,
+  ): Promise<IngestedRecord> {
+    if (documentReference.resourceType !== 'DocumentReference') {
+      throw new DatalakeError('INVALID_INPUT', 'a binary must be described by a DocumentReference');
+    }
+    const plan = planFhirRecords(documentReference, context.sourceId, this.deps.now());
+    const described = plan.records[0] as PlannedRecord;
+    const location = this.location(context);
+    const binary = await this.seal(context, location, body, contentType, maxBytes);
+    // Idempotency is on the binary's content: the same file from the same source is the same record.
+    const recordId = recordIdFor(context.actor.mspId, context.sourceId, binary.sha256);
+    const existing = await this.deps.structured.get(context.actor.country, context.patientId, recordId);
+    if (existing !== undefined) {
+      await this.discard(context, location, binary.objectId);
+      return this.resume(context, existing, described);
+    }
+    const resource = await this.seal(context, location, described.content, JSON_TYPE);
+    return this.register(context, {
+      recordId,
+      kind: 'binary',
+      planned: described,
+      contentHash: binary.sha256,
+      resource,
+      binary,
+    });
+  }
+
+  private async storeFhirRecord(context: UploadContext, planned: PlannedRecord): Promise<IngestedRecord> {
+    const recordId = recordIdFor(context.actor.mspId, planned.sourceId, planned.contentHash);
+    const existing = await this.deps.structured.get(context.actor.country, context.patientId, recordId);
+    if (existing !== undefined) return this.resume(context, existing, planned);
+    const resource = await this.seal(context, this.location(context), planned.content, JSON_TYPE);
+    return this.register(context, {
+      recordId,
+      kind: 'fhir',
+      planned,
+      contentHash: planned.contentHash,
+      resource,
+    });
+  }
+
+  /** A retried upload: a published record is returned as is; a pending one is registered and published now. */
+  private async resume(
+    context: UploadContext,
+    existing: RecordDocument,
+    planned: PlannedRecord,
+  ): Promise<IngestedRecord> {
+    if (
+      existing.categories.join() !== planned.categories.join() ||
+      existing.labels.join() !== planned.labels.join()
+    ) {
+      throw new DatalakeError('CONFLICT', 'this source document is already stored with different tags');
+    }
+    if (existing.state === 'published') return summary(existing, 'existing');
+    return summary(await this.publish(context, existing), 'created');
+  }
+
+  private async register(
+    context: UploadContext,
+    input: {
+      recordId: string;
+      kind: RecordDocument['kind'];
+      planned: PlannedRecord;
+      contentHash: string;
+      resource: SealedObjectRef;
+      binary?: SealedObjectRef;
+    },
+  ): Promise<IngestedRecord> {
+    const pending: RecordDocument = {
+      schema: 1,
+      recordId: input.recordId,
+      patientId: context.patientId,
+      organisation: context.actor.mspId,
+      country: context.actor.country,
+      sourceId: input.kind === 'binary' ? context.sourceId : input.planned.sourceId,
+      kind: input.kind,
+      resourceType: input.planned.resourceType,
+      categories: input.planned.categories,
+      labels: input.planned.labels,
+      effectiveDate: input.planned.effectiveDate,
+      contentHash: input.contentHash,
+      resource: input.resource,
+      ...(input.binary === undefined ? {} : { binary: input.binary }),
+      state: 'pending',
+      createdAt: this.deps.now().toISOString(),
+    };
+    await this.deps.structured.put(pending);
+    return summary(await this.publish(context, pending), 'created');
+  }
+
+  private async publish(context: UploadContext, pending: RecordDocument): Promise<RecordDocument> {
+    try {
+      await this.deps.ledger.registerRecord(context.actor, {
+        recordId: pending.recordId,
+        patientId: pending.patientId,
+        categories: pending.categories,
+        labels: pending.labels,
+        contentHash: pending.contentHash,
+        effectiveDate: pending.effectiveDate,
+      });
+    } catch (error) {
+      if (error instanceof DatalakeError) throw error;
+      throw new DatalakeError(
+        'LEDGER_UNAVAILABLE',
+        'record registration failed; retry the upload',
+        {},
+        error,
+      );
+    }
+    const published: RecordDocument = {
+      ...pending,
+      state: 'published',
+      publishedAt: this.deps.now().toISOString(),
+    };
+    await this.deps.structured.put(published);
+    await this.deps.index.upsert(published);
+    return published;
+  }
+
+  private location(context: UploadContext): StorageLocation {
+    return this.deps.locations.forCountry(context.actor.country);
+  }
+
+  private async seal(
+    context: UploadContext,
+    location: StorageLocation,
+    body: Readable | Buffer,
+    contentType: string,
+    maxBytes?: number,
+  ): Promise<SealedObjectRef> {
+    const objectId = newObjectId();
+    const written = await this.deps.sealed.write(
+      {
+        location,
+        zone: 'raw',
+        objectKey: layout.rawObject(context.patientId, objectId),
+        keyKey: layout.dataKey(context.patientId, objectId),
+        owner: context.actor.mspId,
+        objectId,
+      },
+      body,
+      maxBytes,
+    );
+    return { objectId, contentType, size: written.size, sha256: written.sha256 };
+  }
+
+  private async discard(context: UploadContext, location: StorageLocation, objectId: string): Promise<void> {
+    await location.store.remove(location.bucket('keys'), [layout.dataKey(context.patientId, objectId)]);
+    await location.store.remove(location.bucket('raw'), [layout.rawObject(context.patientId, objectId)]);
+  }
+}
+
+function summary(doc: RecordDocument, outcome: IngestedRecord['outcome']): IngestedRecord {
+  return {
+    recordId: doc.recordId,
+    outcome,
+    resourceType: doc.resourceType,
+    categories: doc.categories,
+    labels: doc.labels,
+    contentHash: doc.contentHash,
+  };
+}

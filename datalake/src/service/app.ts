@@ -1,0 +1,142 @@
+/**
+ * The data lake's internal HTTP API (Express 5). Every route is behind the service credential;
+ * the user the gateway acts for arrives in the Custodia-Actor-* headers. Errors leave as problem+json.
+ */
+import express from 'express';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { DatalakeError } from '../errors';
+import { validateFhir } from '../ingest/fhir-validation';
+import type { IngestService, UploadContext } from '../ingest/ingest-service';
+import type { LedgerPort } from '../ledger/port';
+import type { ConsumerZone } from '../zones/consumer';
+import type { Erasure } from '../zones/erasure';
+import type { PatientDirectory } from '../zones/structured';
+import { actorOf, pathId } from './actor';
+import { requireServiceCredential } from './credential';
+import { readDocumentUpload } from './multipart';
+import { errorHandler } from './problem';
+
+export interface AppDeps {
+  readonly serviceToken: string;
+  readonly maxJsonBytes: number;
+  readonly maxBinaryBytes: number;
+  readonly ingest: IngestService;
+  readonly patients: PatientDirectory;
+  readonly consumer: ConsumerZone;
+  readonly erasure: Erasure;
+  readonly ledger: LedgerPort;
+  readonly logger: Logger;
+  readonly now: () => Date;
+}
+
+const FHIR_JSON = ['application/fhir+json', 'application/json'];
+const SOURCE_ID = /^[A-Za-z0-9][A-Za-z0-9._:/#@-]{0,199}$/;
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(requireServiceCredential(deps.serviceToken));
+  const json = express.json({ limit: deps.maxJsonBytes, type: FHIR_JSON, strict: true });
+
+  /** The gateway registers a patient when they enrol; records are accepted for registered patients only. */
+  app.put('/v1/patients/:patientId', async (req, res) => {
+    const patientId = pathId(req.params.patientId, 'patientId');
+    const actor = actorOf(req, ['admin', 'patient']);
+    if (actor.role === 'patient' && actor.id !== patientId)
+      throw new DatalakeError('FORBIDDEN', 'not this patient');
+    await deps.patients.register(patientId, deps.now());
+    res.status(204).end();
+  });
+
+  app.post(
+    '/v1/patients/:patientId/records',
+    (req, _res, next) => {
+      if (!req.is(FHIR_JSON)) throw new DatalakeError('UNSUPPORTED_MEDIA_TYPE', 'send application/fhir+json');
+      next();
+    },
+    json,
+    async (req, res) => {
+      const context = await uploadContext(req, deps);
+      const resource = validateFhir(req.body);
+      const result = await deps.ingest.ingestFhir(context, resource);
+      const created = result.records.some((record) => record.outcome === 'created');
+      res.status(created ? 201 : 200).json(result);
+    },
+  );
+
+  app.post('/v1/patients/:patientId/documents', async (req, res) => {
+    const context = await uploadContext(req, deps);
+    const record = await readDocumentUpload(req, (documentReference, content, contentType) =>
+      deps.ingest.ingestBinary(
+        context,
+        validateFhir(documentReference),
+        content,
+        contentType,
+        deps.maxBinaryBytes,
+      ),
+    );
+    res.status(record.outcome === 'created' ? 201 : 200).json({ records: [record], skipped: [] });
+  });
+
+  app.delete('/v1/patients/:patientId', async (req, res) => {
+    const patientId = pathId(req.params.patientId, 'patientId');
+    const actor = actorOf(req, ['admin', 'patient']);
+    if (actor.role === 'patient' && actor.id !== patientId)
+      throw new DatalakeError('FORBIDDEN', 'not this patient');
+    await deps.patients.require(patientId);
+    res.json(await deps.erasure.erasePatient(patientId));
+  });
+
+  /** The requester downloads the temporary record, while the grant is active on the ledger. */
+  app.get('/v1/grants/:grantId/record', async (req, res) => {
+    const grantId = pathId(req.params.grantId, 'grantId');
+    const actor = actorOf(req, ['clinician']);
+    const grant = await deps.ledger.getGrant(actor, grantId);
+    if (grant === undefined) throw new DatalakeError('NOT_FOUND', 'no temporary record for this grant');
+    if (grant.status !== 'active')
+      throw new DatalakeError('GRANT_NOT_ACTIVE', `the grant is ${grant.status}`);
+    const { meta, body } = await deps.consumer.open(grantId, actor, deps.now());
+    res.status(200).type(meta.contentType).setHeader('cache-control', 'no-store');
+    await streamOut(body, res);
+  });
+
+  app.use((_req, _res, next) => next(new DatalakeError('NOT_FOUND', 'no such route')));
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
+async function uploadContext(req: Request, deps: AppDeps): Promise<UploadContext> {
+  const patientId = pathId(req.params.patientId, 'patientId');
+  const actor = actorOf(req, ['centre']);
+  if (actor.country === undefined)
+    throw new DatalakeError('INVALID_INPUT', 'actor: a centre needs a country');
+  const sourceId = req.query.sourceId;
+  if (typeof sourceId !== 'string' || !SOURCE_ID.test(sourceId)) {
+    throw new DatalakeError(
+      'INVALID_INPUT',
+      'sourceId query parameter is required (the source system document id)',
+    );
+  }
+  await deps.patients.require(patientId);
+  return { actor: { ...actor, country: actor.country }, patientId, sourceId };
+}
+
+/** Pipes a sealed-object stream to the response; a failure mid-stream aborts the response, never truncates it silently. */
+function streamOut(
+  body: NodeJS.ReadableStream & { destroy(error?: Error): void },
+  res: Response,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    body.on('error', (error) => {
+      res.destroy(error as Error);
+      reject(error);
+    });
+    res.on('close', () => {
+      body.destroy();
+      resolve();
+    });
+    body.pipe(res);
+  });
+}

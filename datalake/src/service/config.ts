@@ -1,0 +1,110 @@
+/** The data-lake service's configuration: read once from the environment, validated, documented in the README. */
+import path from 'node:path';
+import { DatalakeError } from '../errors';
+import type { LocationsConfig } from '../storage/locations';
+
+export interface DatalakeConfig {
+  /** HTTP listen address (default 127.0.0.1:0 picks a free port). */
+  readonly host: string;
+  readonly port: number;
+  /** The service credential the gateway presents (`Authorization: Bearer …`); required. */
+  readonly serviceToken: string;
+  /** Data directory of the service (index, embedded S3 data, key files). */
+  readonly dataDir: string;
+  /** Start the embedded S3 server (s3rver) unless an S3 endpoint is configured. */
+  readonly embeddedS3: { readonly directory: string; readonly port: number } | undefined;
+  /** Storage locations; the home endpoint is the embedded server when it runs. */
+  readonly locations: Omit<LocationsConfig, 'home'> & {
+    readonly home: Omit<LocationsConfig['home'], 'endpoint'> & {
+      readonly endpoint?: LocationsConfig['home']['endpoint'];
+    };
+  };
+  readonly keyDir: string;
+  /** Create missing organisation key files (development stacks only). */
+  readonly createKeys: boolean;
+  /** Key owner of the lake's own key (curated and consumer zones). */
+  readonly serviceKeyOwner: string;
+  readonly maxJsonBytes: number;
+  readonly maxBinaryBytes: number;
+  readonly sweepIntervalMs: number;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Variables: CUSTODIA_DATALAKE_HOST, CUSTODIA_DATALAKE_PORT, CUSTODIA_DATALAKE_TOKEN (required),
+ * CUSTODIA_DATALAKE_DIR (.custodia/datalake), CUSTODIA_S3_DIR (.custodia/s3), CUSTODIA_S3_PORT (0),
+ * CUSTODIA_S3_ENDPOINT / CUSTODIA_S3_ACCESS_KEY / CUSTODIA_S3_SECRET_KEY (MinIO; disables the
+ * embedded server), CUSTODIA_S3_LOCATIONS (JSON: {"DE":{"bucketPrefix":"de-"},"FR":{"endpoint":{…}}}),
+ * CUSTODIA_KEY_DIR (<dir>/keys), CUSTODIA_CREATE_KEYS (true), CUSTODIA_MAX_JSON_BYTES (5 MiB),
+ * CUSTODIA_MAX_BINARY_BYTES (10 GiB), CUSTODIA_SWEEP_INTERVAL_MS (60000).
+ */
+export function loadConfig(env: Env = process.env): DatalakeConfig {
+  const token = env.CUSTODIA_DATALAKE_TOKEN;
+  if (token === undefined || token.length < 16) {
+    throw new DatalakeError('INVALID_INPUT', 'CUSTODIA_DATALAKE_TOKEN must be set (at least 16 characters)');
+  }
+  const dataDir = path.resolve(env.CUSTODIA_DATALAKE_DIR ?? '.custodia/datalake');
+  const external = env.CUSTODIA_S3_ENDPOINT;
+  const endpoint =
+    external === undefined
+      ? undefined
+      : {
+          url: external,
+          accessKey: required(env, 'CUSTODIA_S3_ACCESS_KEY'),
+          secretKey: required(env, 'CUSTODIA_S3_SECRET_KEY'),
+        };
+  return {
+    host: env.CUSTODIA_DATALAKE_HOST ?? '127.0.0.1',
+    port: integer(env, 'CUSTODIA_DATALAKE_PORT', 0),
+    serviceToken: token,
+    dataDir,
+    embeddedS3:
+      external === undefined
+        ? {
+            directory: path.resolve(env.CUSTODIA_S3_DIR ?? '.custodia/s3'),
+            port: integer(env, 'CUSTODIA_S3_PORT', 0),
+          }
+        : undefined,
+    locations: {
+      home: endpoint === undefined ? {} : { endpoint },
+      countries: countries(env.CUSTODIA_S3_LOCATIONS),
+    },
+    keyDir: path.resolve(env.CUSTODIA_KEY_DIR ?? path.join(dataDir, 'keys')),
+    createKeys: (env.CUSTODIA_CREATE_KEYS ?? 'true') === 'true',
+    serviceKeyOwner: 'custodia-datalake',
+    maxJsonBytes: integer(env, 'CUSTODIA_MAX_JSON_BYTES', 5 * 1024 * 1024),
+    maxBinaryBytes: integer(env, 'CUSTODIA_MAX_BINARY_BYTES', 10 * 1024 * 1024 * 1024),
+    sweepIntervalMs: integer(env, 'CUSTODIA_SWEEP_INTERVAL_MS', 60_000),
+  };
+}
+
+function required(env: Env, name: string): string {
+  const value = env[name];
+  if (value === undefined || value === '') throw new DatalakeError('INVALID_INPUT', `${name} must be set`);
+  return value;
+}
+
+function integer(env: Env, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined) return fallback;
+  if (!/^\d{1,15}$/.test(value))
+    throw new DatalakeError('INVALID_INPUT', `${name} must be a non-negative integer`);
+  return Number(value);
+}
+
+function countries(json: string | undefined): LocationsConfig['countries'] {
+  if (json === undefined) return {};
+  try {
+    const parsed = JSON.parse(json) as unknown;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+      return parsed as LocationsConfig['countries'];
+    }
+  } catch {
+    // reported below
+  }
+  throw new DatalakeError(
+    'INVALID_INPUT',
+    'CUSTODIA_S3_LOCATIONS must be a JSON object of country → location',
+  );
+}

@@ -1,0 +1,108 @@
+/** Starts the data-lake service: storage (embedded s3rver unless MinIO is configured), zones, index, sweeper, HTTP. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import pino from 'pino';
+import type { Logger } from 'pino';
+import { FileKeyProvider } from '../crypto/file-key-provider';
+import type { KeyProvider } from '../crypto/key-provider';
+import { DatalakeError } from '../errors';
+import { loadFhirDefinitions } from '../ingest/fhir-validation';
+import { IngestService } from '../ingest/ingest-service';
+import type { LedgerPort } from '../ledger/port';
+import { StorageLocations } from '../storage/locations';
+import { MinioObjectStore } from '../storage/minio-store';
+import { EMBEDDED_S3_CREDENTIALS, startS3Server } from '../storage/s3-server';
+import type { RunningS3Server } from '../storage/s3-server';
+import { ConsumerZone } from '../zones/consumer';
+import { Erasure } from '../zones/erasure';
+import { RecordIndex } from '../zones/record-index';
+import { SealedObjects } from '../zones/sealed-objects';
+import { PatientDirectory, StructuredZone } from '../zones/structured';
+import { ExpirySweeper } from '../zones/sweeper';
+import { createApp } from './app';
+import type { DatalakeConfig } from './config';
+
+export interface DatalakeDeps {
+  readonly ledger: LedgerPort;
+  readonly logger?: Logger;
+  /** Defaults to key files in `config.keyDir`. */
+  readonly keys?: KeyProvider;
+  readonly now?: () => Date;
+}
+
+export interface RunningDatalake {
+  readonly url: string;
+  readonly s3?: RunningS3Server;
+  readonly locations: StorageLocations;
+  readonly index: RecordIndex;
+  readonly structured: StructuredZone;
+  readonly consumer: ConsumerZone;
+  readonly sweeper: ExpirySweeper;
+  close(): Promise<void>;
+}
+
+export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps): Promise<RunningDatalake> {
+  const logger = deps.logger ?? pino({ name: 'datalake', redact: ['req.headers.authorization'] });
+  const now = deps.now ?? (() => new Date());
+  loadFhirDefinitions();
+  const s3 = config.embeddedS3 === undefined ? undefined : await startS3Server(config.embeddedS3);
+  const homeEndpoint =
+    config.locations.home.endpoint ??
+    (s3 === undefined ? undefined : { url: s3.endpoint, ...EMBEDDED_S3_CREDENTIALS });
+  if (homeEndpoint === undefined) throw new DatalakeError('INVALID_INPUT', 'no S3 endpoint configured');
+  const locations = new StorageLocations(
+    { ...config.locations, home: { ...config.locations.home, endpoint: homeEndpoint } },
+    (endpoint) => new MinioObjectStore(endpoint),
+  );
+  await locations.ensureBuckets();
+  const keys = deps.keys ?? new FileKeyProvider({ directory: config.keyDir, create: config.createKeys });
+  const sealed = new SealedObjects(keys);
+  const structured = new StructuredZone(locations);
+  const index = new RecordIndex(path.join(config.dataDir, 'index'));
+  await index.open();
+  const patients = new PatientDirectory(locations);
+  const consumer = new ConsumerZone(locations.homeLocation, sealed, config.serviceKeyOwner);
+  const erasure = new Erasure(locations, structured, index, patients, consumer);
+  const ingest = new IngestService({ locations, structured, index, sealed, ledger: deps.ledger, now });
+  const sweeper = new ExpirySweeper(consumer, { intervalMs: config.sweepIntervalMs, now, logger });
+  await sweeper.start();
+
+  const app = createApp({
+    serviceToken: config.serviceToken,
+    maxJsonBytes: config.maxJsonBytes,
+    maxBinaryBytes: config.maxBinaryBytes,
+    ingest,
+    patients,
+    consumer,
+    erasure,
+    ledger: deps.ledger,
+    logger,
+    now,
+  });
+  const server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  logger.info({ port }, 'data lake listening');
+  return {
+    url: `http://${config.host}:${port}`,
+    ...(s3 === undefined ? {} : { s3 }),
+    locations,
+    index,
+    structured,
+    consumer,
+    sweeper,
+    close: async () => {
+      await sweeper.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await index.close();
+      await s3?.close();
+    },
+  };
+}

@@ -1,0 +1,218 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import type { LedgerPort } from '../src/ledger/port';
+import { loadConfig } from '../src/service/config';
+import { startDatalake } from '../src/service/server';
+import type { RunningDatalake } from '../src/service/server';
+
+const TOKEN = 'test-service-token-0123456789';
+const PATIENT = 'patient-7';
+
+/**
+ * A ledger that refuses every call and remembers it: bad input must be turned away before the
+ * ledger is ever asked, and a refused registration must leave nothing visible.
+ */
+function refusingLedger(): LedgerPort & { calls: string[] } {
+  const calls: string[] = [];
+  const refuse = async (name: string): Promise<never> => {
+    calls.push(name);
+    throw new Error('ledger unreachable');
+  };
+  return {
+    calls,
+    registerRecord: () => refuse('registerRecord'),
+    getRecordMeta: () => refuse('getRecordMeta'),
+    getGrant: () => refuse('getGrant'),
+    recordDelivery: () => refuse('recordDelivery'),
+  };
+}
+
+const centre = {
+  'custodia-actor-msp': 'HospitalA',
+  'custodia-actor-id': 'centre-a',
+  'custodia-actor-role': 'centre',
+  'custodia-actor-country': 'DE',
+};
+
+const observation = {
+  resourceType: 'Observation',
+  status: 'final',
+  category: [
+    {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }],
+    },
+  ],
+  code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
+  effectiveDateTime: '2030-01-02T10:00:00Z',
+  valueQuantity: { value: 72, unit: '/min' },
+};
+
+describe('data-lake HTTP service', () => {
+  let dir: string;
+  let lake: RunningDatalake;
+  let ledger: ReturnType<typeof refusingLedger>;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'custodia-lake-'));
+    ledger = refusingLedger();
+    const config = loadConfig({
+      CUSTODIA_DATALAKE_TOKEN: TOKEN,
+      CUSTODIA_DATALAKE_DIR: path.join(dir, 'lake'),
+      CUSTODIA_S3_DIR: path.join(dir, 's3'),
+      CUSTODIA_MAX_JSON_BYTES: String(64 * 1024),
+    });
+    lake = await startDatalake(config, { ledger, logger: pino({ level: 'silent' }) });
+    const registered = await call('PUT', `/v1/patients/${PATIENT}`, {
+      headers: {
+        'custodia-actor-msp': 'Custodia',
+        'custodia-actor-id': 'gateway',
+        'custodia-actor-role': 'admin',
+      },
+    });
+    expect(registered.status).toBe(204);
+  });
+
+  afterAll(async () => {
+    await lake.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function call(
+    method: string,
+    route: string,
+    options: { headers?: Record<string, string>; body?: string | FormData; token?: string | null } = {},
+  ): Promise<Response> {
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    if (options.token !== null) headers.authorization = `Bearer ${options.token ?? TOKEN}`;
+    return fetch(`${lake.url}${route}`, {
+      method,
+      headers,
+      ...(options.body === undefined ? {} : { body: options.body }),
+    });
+  }
+
+  function upload(
+    body: string,
+    contentType = 'application/fhir+json',
+    query = '?sourceId=doc-1',
+  ): Promise<Response> {
+    return call('POST', `/v1/patients/${PATIENT}/records${query}`, {
+      headers: { ...centre, 'content-type': contentType },
+      body,
+    });
+  }
+
+  async function problem(response: Response): Promise<Record<string, unknown>> {
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    return (await response.json()) as Record<string, unknown>;
+  }
+
+  async function storedObjects(): Promise<string[]> {
+    const home = lake.locations.homeLocation;
+    const found: string[] = [];
+    for (const zone of ['raw', 'keys', 'curated', 'consumer'] as const) {
+      for await (const item of home.store.list(home.bucket(zone), '')) found.push(`${zone}:${item.key}`);
+    }
+    for await (const item of home.store.list(home.bucket('structured'), 'records/')) found.push(item.key);
+    return found;
+  }
+
+  it('refuses any caller without the service credential, with one generic answer', async () => {
+    const none = await call('POST', `/v1/patients/${PATIENT}/records?sourceId=x`, { token: null });
+    const wrong = await call('POST', `/v1/patients/${PATIENT}/records?sourceId=x`, {
+      token: 'guess-guess-guess-guess',
+    });
+    expect(none.status).toBe(401);
+    expect(wrong.status).toBe(401);
+    expect(await problem(none)).toEqual(await problem(wrong));
+  });
+
+  it('turns bad uploads away with a clear 4xx and stores nothing', async () => {
+    const cases: Array<[Promise<Response>, number, string]> = [
+      [upload(JSON.stringify(observation), 'text/plain'), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      [upload('{"resourceType": "Observation", '), 400, 'NOT_FHIR'],
+      [upload('{"hello": "world"}'), 400, 'NOT_FHIR'],
+      [upload('{"resourceType": "Spaceship"}'), 400, 'NOT_FHIR'],
+      [upload(JSON.stringify({ ...observation, valueQuantity: { value: 'high' } })), 400, 'INVALID_INPUT'],
+      [upload(JSON.stringify({ resourceType: 'Patient', gender: 'female' })), 400, 'INVALID_INPUT'],
+      [
+        upload(JSON.stringify({ ...observation, note: [{ text: 'x'.repeat(70 * 1024) }] })),
+        413,
+        'PAYLOAD_TOO_LARGE',
+      ],
+      [upload(JSON.stringify(observation), 'application/fhir+json', ''), 400, 'INVALID_INPUT'],
+      [
+        call('POST', '/v1/patients/nobody-here/records?sourceId=doc-1', {
+          headers: { ...centre, 'content-type': 'application/fhir+json' },
+          body: JSON.stringify(observation),
+        }),
+        404,
+        'UNKNOWN_PATIENT',
+      ],
+      [
+        call('POST', `/v1/patients/${PATIENT}/records?sourceId=doc-1`, {
+          headers: { ...centre, 'custodia-actor-role': 'clinician', 'content-type': 'application/fhir+json' },
+          body: JSON.stringify(observation),
+        }),
+        403,
+        'FORBIDDEN',
+      ],
+    ];
+    for (const [pending, status, code] of cases) {
+      const response = await pending;
+      expect({ status: response.status, code: (await problem(response)).code }).toEqual({ status, code });
+    }
+    expect(await storedObjects()).toEqual([]);
+    expect(ledger.calls).toEqual([]);
+  });
+
+  it('reports where a FHIR resource is invalid, without echoing its content', async () => {
+    const response = await upload(
+      JSON.stringify({ ...observation, valueQuantity: { value: 'secret-value' } }),
+    );
+    const body = await problem(response);
+    expect(JSON.stringify(body)).not.toContain('secret-value');
+    expect(body.issues).toEqual([expect.objectContaining({ expression: 'Observation.value[x].value' })]);
+  });
+
+  it('refuses document uploads that are not multipart or send the file first', async () => {
+    const notMultipart = await call('POST', `/v1/patients/${PATIENT}/documents?sourceId=scan-1`, {
+      headers: { ...centre, 'content-type': 'application/pdf' },
+      body: '%PDF-1.7',
+    });
+    expect(notMultipart.status).toBe(415);
+    const form = new FormData();
+    form.append('content', new Blob(['%PDF-1.7'], { type: 'application/pdf' }), 'scan.pdf');
+    form.append(
+      'documentReference',
+      JSON.stringify({ resourceType: 'DocumentReference', status: 'current' }),
+    );
+    const fileFirst = await call('POST', `/v1/patients/${PATIENT}/documents?sourceId=scan-1`, {
+      headers: centre,
+      body: form,
+    });
+    expect(fileFirst.status).toBe(400);
+    expect(await storedObjects()).toEqual([]);
+  });
+
+  it('leaves a record invisible when the ledger refuses its registration', async () => {
+    const response = await upload(JSON.stringify(observation));
+    expect(response.status).toBe(503);
+    expect((await problem(response)).code).toBe('LEDGER_UNAVAILABLE');
+    expect(ledger.calls).toEqual(['registerRecord']);
+    expect(await lake.index.published(PATIENT)).toEqual([]);
+    const docs = [];
+    for await (const doc of lake.structured.scan(PATIENT)) docs.push(doc);
+    expect(docs.map((doc) => ({ state: doc.state, categories: doc.categories }))).toEqual([
+      { state: 'pending', categories: ['vital-signs'] },
+    ]);
+    // The raw object is sealed: the uploaded JSON is not readable in the bucket.
+    const home = lake.locations.homeLocation;
+    for await (const item of home.store.list(home.bucket('raw'), '')) {
+      const bytes = await home.store.getBuffer(home.bucket('raw'), item.key, 1 << 20);
+      expect(bytes?.toString('latin1')).not.toContain('Observation');
+    }
+  });
+});
