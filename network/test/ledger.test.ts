@@ -224,9 +224,11 @@ describe('Ledger + Committer', () => {
     controller.abort(new Error('client went away'));
     await expect(aborted).rejects.toThrow('client went away');
 
-    const pending = ledger.committer.commitStatus('never-submitted-either');
+    const pending = expect(ledger.committer.commitStatus('never-submitted-either')).rejects.toMatchObject({
+      code: LedgerErrorCode.Closed,
+    });
     await ledger.close();
-    await expect(pending).rejects.toMatchObject({ code: LedgerErrorCode.Closed });
+    await pending;
     ledger = await Ledger.open(options());
   });
 
