@@ -9,3 +9,42 @@ export type { S3Endpoint } from './storage/minio-store';
 export type { ObjectInfo, ObjectStore, PutOptions } from './storage/object-store';
 export { StorageLocations, ZONES, bucketName } from './storage/locations';
 export type { LocationSpec, LocationsConfig, StorageLocation, Zone } from './storage/locations';
+export { loadFhirDefinitions, validateFhir } from './ingest/fhir-validation';
+export type { FhirIssue } from './ingest/fhir-validation';
+export {
+  categoriesOf,
+  derivedCategories,
+  explicitCategories,
+  CATEGORY_TAG_SYSTEM,
+} from './ingest/categories';
+export { securityLabels, ACT_CODE_SYSTEM, CONFIDENTIALITY_SYSTEM } from './ingest/labels';
+export { planFhirRecords } from './ingest/fhir-records';
+export type { FhirUploadPlan, PlannedRecord, SkippedEntry } from './ingest/fhir-records';
+export { recordIdFor } from './ingest/record-id';
+export { IngestService } from './ingest/ingest-service';
+export type { IngestDeps, IngestedRecord, IngestResult, UploadContext } from './ingest/ingest-service';
+export { layout } from './zones/layout';
+export type { RecordDocument, RecordState, SealedObjectRef } from './zones/record-document';
+export { SealedObjects } from './zones/sealed-objects';
+export { StructuredZone, PatientDirectory } from './zones/structured';
+export { RecordIndex } from './zones/record-index';
+export { ConsumerZone } from './zones/consumer';
+export type { ConsumerParty, ConsumerRecordMeta, ConsumerRecordSpec } from './zones/consumer';
+export { ExpirySweeper } from './zones/sweeper';
+export { Erasure } from './zones/erasure';
+export type { ErasureReport } from './zones/erasure';
+export { buildPatientSummary } from './assembly/ips-bundle';
+export type { SummaryGrant, SummaryInput, SummaryRecord } from './assembly/ips-bundle';
+export { releasedCategories, selectRecords } from './assembly/select';
+export type { GrantScope } from './assembly/select';
+export { SECTION_CODES, REQUIRED_SECTIONS } from './assembly/sections';
+export { signLink, verifyLink, binaryPath } from './assembly/links';
+export { canonicalManifest, manifestHash } from './assembly/manifest';
+export type { ExclusionReason, Manifest } from './assembly/manifest';
+export { createApp } from './service/app';
+export type { AppDeps } from './service/app';
+export { ACTOR_HEADERS } from './service/actor';
+export { loadConfig } from './service/config';
+export type { DatalakeConfig } from './service/config';
+export { startDatalake } from './service/server';
+export type { DatalakeDeps, RunningDatalake } from './service/server';
