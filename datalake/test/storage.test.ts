@@ -1,32 +1,18 @@
-import { createHash, randomFillSync } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { DigestStream } from '../src/crypto/digest-stream';
 import { DatalakeError } from '../src/errors';
 import { StorageLocations } from '../src/storage/locations';
 import { MinioObjectStore } from '../src/storage/minio-store';
+import { generatedStream } from './generated';
 import { startTestS3 } from './s3';
 import type { TestS3 } from './s3';
 
 const MiB = 1024 * 1024;
 
 function generated(total: number, fail?: DatalakeError): Readable {
-  let sent = 0;
-  return new Readable({
-    read() {
-      if (fail !== undefined && sent >= total / 2) {
-        this.destroy(fail);
-        return;
-      }
-      if (sent >= total) {
-        this.push(null);
-        return;
-      }
-      const size = Math.min(MiB, total - sent);
-      sent += size;
-      this.push(randomFillSync(Buffer.allocUnsafe(size)));
-    },
-  });
+  return generatedStream(total, MiB, fail);
 }
 
 async function sha256(stream: Readable): Promise<string> {

@@ -1,29 +1,13 @@
-import { randomFillSync } from 'node:crypto';
-import { Readable, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { generateDataKey } from './key-provider';
 import { DigestStream } from './digest-stream';
 import { OpenStream } from './open-stream';
 import { SealStream } from './seal-stream';
+import { generatedStream } from '../../test/generated';
 
 const TOTAL = 300 * 1024 * 1024;
 const BLOCK = 256 * 1024;
-
-/** 300 MB of random bytes generated on the fly: the test itself never holds the object. */
-function generated(): Readable {
-  let sent = 0;
-  return new Readable({
-    read() {
-      if (sent >= TOTAL) {
-        this.push(null);
-        return;
-      }
-      const size = Math.min(BLOCK, TOTAL - sent);
-      sent += size;
-      this.push(randomFillSync(Buffer.allocUnsafe(size)));
-    },
-  });
-}
 
 describe('streaming a large object', () => {
   it('seals and opens 300 MB with bounded memory and an identical SHA-256', async () => {
@@ -41,7 +25,7 @@ describe('streaming a large object', () => {
       },
     });
     await pipeline(
-      generated(),
+      generatedStream(TOTAL, BLOCK),
       before,
       new SealStream(key, { context: 'big' }),
       new OpenStream(key, { context: 'big' }),
