@@ -17,8 +17,8 @@ import {
   decodeProposal,
   decodeReadWriteSets,
   serializeIdentity,
-} from '.';
-import type { SimulationResult } from '.';
+} from './index';
+import type { SimulationResult } from './index';
 
 /** Test-only contract: one write with an event, one read, one failure. */
 class NotesContract extends Contract {

@@ -1,4 +1,4 @@
-import { LedgerCallErrorCode, MemoryState } from '.';
+import { LedgerCallErrorCode, MemoryState } from './index';
 import { PeerHandler } from './handler';
 import { TxSimulator } from './simulator';
 

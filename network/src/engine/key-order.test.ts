@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { compareKeys, inRange } from '.';
+import { compareKeys, inRange } from './index';
 
 const utf8Order = (a: string, b: string) => Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b)));
 

@@ -1,5 +1,5 @@
-import { MemoryState } from '.';
-import type { CommitPosition } from '.';
+import { MemoryState } from './index';
+import type { CommitPosition } from './index';
 
 const bytes = (text: string) => new Uint8Array(Buffer.from(text));
 const at = (blockNum: number): CommitPosition => ({

@@ -1,6 +1,6 @@
 import { ledger } from '@hyperledger/fabric-protos';
-import { EngineErrorCode, decodeReadWriteSets, encodeReadWriteSets } from '.';
-import type { ReadWriteSet } from '.';
+import { EngineErrorCode, decodeReadWriteSets, encodeReadWriteSets } from './index';
+import type { ReadWriteSet } from './index';
 
 const bytes = (text: string) => new Uint8Array(Buffer.from(text));
 
