@@ -20,5 +20,6 @@ module.exports = {
     '^@custodia/([a-z]+)$': '<rootDir>/$1/src/index.ts',
     '^@custodia/([a-z]+)/(.+)$': '<rootDir>/$1/src/$2',
   },
+  setupFiles: ['<rootDir>/jest.setup.js'],
   testTimeout: 30000,
 };
