@@ -224,11 +224,13 @@ describe('Ledger + Committer', () => {
     controller.abort(new Error('client went away'));
     await expect(aborted).rejects.toThrow('client went away');
 
-    const pending = expect(ledger.committer.commitStatus('never-submitted-either')).rejects.toMatchObject({
-      code: LedgerErrorCode.Closed,
-    });
+    // Settle into a value at once so the rejection at close is never momentarily unhandled.
+    const pending = ledger.committer.commitStatus('never-submitted-either').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     await ledger.close();
-    await pending;
+    expect(await pending).toMatchObject({ code: LedgerErrorCode.Closed });
     ledger = await Ledger.open(options());
   });
 
