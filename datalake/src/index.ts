@@ -1,6 +1,10 @@
 /** @custodia/datalake: the data-lake service and its building blocks. */
 export * from './errors';
 export type { LedgerActor, LedgerPort } from './ledger/port';
+export { FabricLedgerPort } from './ledger/fabric-port';
+export type { FabricLedgerOptions } from './ledger/fabric-port';
+export { WalletDirectory, walletPath } from './ledger/identity';
+export type { IdentityResolver } from './ledger/identity';
 export * from './crypto';
 export { startS3Server, EMBEDDED_S3_CREDENTIALS } from './storage/s3-server';
 export type { RunningS3Server, S3ServerOptions } from './storage/s3-server';

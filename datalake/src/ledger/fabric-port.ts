@@ -1,0 +1,163 @@
+/**
+ * The production LedgerPort: every call goes through `@custodia/network`'s `connect()` signed with the acting
+ * user's identity. One gRPC connection per identity, reused, closed on `close()`.
+ */
+import { ChaincodeCallError, connect, LedgerClientError, LedgerClientErrorCode } from '@custodia/network';
+import type { ConnectOptions, LedgerClientConfig, LedgerConnection } from '@custodia/network';
+import type { GrantView, RecordMeta, RecordRegistration } from '@custodia/chaincode';
+import { DatalakeError } from '../errors';
+import type { IdentityResolver } from './identity';
+import type { LedgerActor, LedgerPort } from './port';
+
+export interface FabricLedgerOptions {
+  readonly identities: IdentityResolver;
+  /** Default: `readLedgerClientConfig()` (environment), as every Custodia client. */
+  readonly config?: LedgerClientConfig;
+}
+
+const decoder = new TextDecoder();
+
+const RECONNECT_ON: ReadonlySet<string> = new Set([
+  LedgerClientErrorCode.Unavailable,
+  LedgerClientErrorCode.Timeout,
+]);
+
+function parse<T>(payload: Uint8Array): T {
+  return JSON.parse(decoder.decode(payload)) as T;
+}
+
+/** Chaincode refusals keep their meaning; anything else is the ledger being unreachable or failing. */
+function toDatalakeError(error: unknown): DatalakeError {
+  if (error instanceof DatalakeError) return error;
+  if (error instanceof ChaincodeCallError) {
+    switch (error.code) {
+      case 'NOT_FOUND':
+        return new DatalakeError('NOT_FOUND', error.reason, { ledgerCode: error.code }, error);
+      case 'FORBIDDEN':
+        return new DatalakeError('FORBIDDEN', error.reason, { ledgerCode: error.code }, error);
+      case 'CONFLICT':
+        return new DatalakeError('CONFLICT', error.reason, { ledgerCode: error.code }, error);
+      case 'FAILED_PRECONDITION':
+        return new DatalakeError('GRANT_NOT_ACTIVE', error.reason, { ledgerCode: error.code }, error);
+      case 'INVALID_ARGUMENT':
+        return new DatalakeError('INVALID_INPUT', error.reason, { ledgerCode: error.code }, error);
+      case 'INTERNAL':
+        return new DatalakeError('INTERNAL', 'the ledger failed', { ledgerCode: error.code }, error);
+    }
+  }
+  const ledgerCode = error instanceof LedgerClientError ? error.code : undefined;
+  return new DatalakeError(
+    'LEDGER_UNAVAILABLE',
+    'the ledger did not answer; retry',
+    ledgerCode === undefined ? {} : { ledgerCode },
+    error,
+  );
+}
+
+function connectionKey(actor: LedgerActor): string {
+  return `${actor.mspId}\u0000${actor.id}`;
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof ChaincodeCallError && error.code === 'NOT_FOUND';
+}
+
+export class FabricLedgerPort implements LedgerPort {
+  private readonly connections = new Map<string, Promise<LedgerConnection>>();
+
+  constructor(private readonly options: FabricLedgerOptions) {}
+
+  async registerRecord(actor: LedgerActor, registration: RecordRegistration): Promise<RecordMeta> {
+    return this.call(actor, async (ledger) =>
+      parse<RecordMeta>(
+        (await ledger.submit('records:registerRecord', { arguments: [JSON.stringify(registration)] }))
+          .payload,
+      ),
+    );
+  }
+
+  getRecordMeta(actor: LedgerActor, recordId: string): Promise<RecordMeta | undefined> {
+    return this.lookup<RecordMeta>(actor, 'records:getRecordMeta', recordId);
+  }
+
+  getGrant(actor: LedgerActor, grantId: string): Promise<GrantView | undefined> {
+    return this.lookup<GrantView>(actor, 'access:getGrant', grantId);
+  }
+
+  async recordDelivery(actor: LedgerActor, grantId: string, manifestHash: string): Promise<void> {
+    await this.call(actor, (ledger) =>
+      ledger.submit('access:recordDelivery', { arguments: [grantId, manifestHash] }),
+    );
+  }
+
+  /** Closes every cached connection. */
+  close(): void {
+    const open = [...this.connections.values()];
+    this.connections.clear();
+    for (const pending of open) void pending.then((connection) => connection.close()).catch(() => undefined);
+  }
+
+  /** Evaluates a read of one item by id; undefined when the chaincode answers NOT_FOUND. */
+  private lookup<T>(actor: LedgerActor, transactionName: string, id: string): Promise<T | undefined> {
+    return this.call(
+      actor,
+      async (ledger) => {
+        try {
+          return parse<T>(await ledger.evaluate(transactionName, { arguments: [id] }));
+        } catch (error) {
+          if (isNotFound(error)) return undefined;
+          throw error;
+        }
+      },
+      true,
+    );
+  }
+
+  /**
+   * Runs `run` on the actor's connection. After an outage the channel is rebuilt from the profile (the peers may
+   * have moved); a read (`retryRead`) is then tried once more, a submit is left to the caller to retry.
+   */
+  private async call<T>(
+    actor: LedgerActor,
+    run: (ledger: LedgerConnection) => Promise<T>,
+    retryRead = false,
+  ): Promise<T> {
+    try {
+      return await run(await this.connection(actor));
+    } catch (error) {
+      if (!(error instanceof LedgerClientError && RECONNECT_ON.has(error.code))) throw toDatalakeError(error);
+      this.evict(actor);
+      if (!retryRead) throw toDatalakeError(error);
+    }
+    try {
+      return await run(await this.connection(actor));
+    } catch (error) {
+      if (error instanceof LedgerClientError && RECONNECT_ON.has(error.code)) this.evict(actor);
+      throw toDatalakeError(error);
+    }
+  }
+
+  private evict(actor: LedgerActor): void {
+    const key = connectionKey(actor);
+    const pending = this.connections.get(key);
+    this.connections.delete(key);
+    void pending?.then((connection) => connection.close()).catch(() => undefined);
+  }
+
+  private connection(actor: LedgerActor): Promise<LedgerConnection> {
+    const key = connectionKey(actor);
+    const cached = this.connections.get(key);
+    if (cached) return cached;
+    const opening = this.options.identities.resolve(actor).then((identity) => {
+      const options: ConnectOptions = {
+        identity,
+        ...(this.options.config === undefined ? {} : { config: this.options.config }),
+      };
+      return connect(options);
+    });
+    this.connections.set(key, opening);
+    // A failed open (no enrolment, bad profile) is not cached: the next call tries again.
+    opening.catch(() => this.connections.delete(key));
+    return opening;
+  }
+}
