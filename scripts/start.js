@@ -8,7 +8,7 @@
 // fabric-contract-api logs every contract annotation at info level; warnings are what an operator needs.
 process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'warning';
 const pino = require('pino');
-const { readEmbeddedConfig, startEmbeddedNetwork } = require('@custodia/network');
+const { readEmbeddedConfig, startEmbeddedNetwork } = require('@custodia/network/embedded');
 
 async function main() {
   const logger = pino({ name: 'custodia' });

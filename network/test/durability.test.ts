@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Network } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
 import type { StoredRule } from '@custodia/chaincode';
-import { startEmbeddedNetwork } from '@custodia/network';
+import { startEmbeddedNetwork } from '@custodia/network/embedded';
 import type { Identity, LedgerConnection } from '@custodia/network';
 import { json, ORG_DE, startTestNetwork } from './fixtures/embedded-network';
 import type { TestNetwork } from './fixtures/embedded-network';

@@ -51,6 +51,12 @@ export interface LedgerConnection {
   close(): void;
 }
 
+/** A value together with the gateway (peer connection) it belongs to. */
+interface OnPeer<T> {
+  readonly gateway: Gateway;
+  readonly value: T;
+}
+
 function deadline(milliseconds: number): () => CallOptions {
   return () => ({ deadline: Date.now() + milliseconds });
 }
@@ -69,7 +75,8 @@ class Connection implements LedgerConnection {
   async submit(transactionName: string, options: TransactionOptions = {}): Promise<SubmitResult> {
     // The proposal is built (and its transaction id fixed) once, so a retry on another peer is the same
     // transaction: if the first peer had forwarded it, the copy is refused as a duplicate, never applied twice.
-    const proposal = this.contract(this.peers.current()).newProposal(transactionName, {
+    const gateway = this.peers.current();
+    const proposal = this.contract(gateway).newProposal(transactionName, {
       arguments: [...(options.arguments ?? [])],
       ...(options.transient ? { transientData: { ...options.transient } } : {}),
       ...(options.endorsingOrganizations
@@ -78,38 +85,66 @@ class Connection implements LedgerConnection {
     });
     const transactionId = proposal.getTransactionId();
     try {
-      const proposalBytes = proposal.getBytes();
-      const transaction = await this.peers.use((gateway) => gateway.newProposal(proposalBytes).endorse());
-      const payload = transaction.getResult();
-      const transactionBytes = transaction.getBytes();
-      const submitted = await this.peers.use((gateway) => gateway.newTransaction(transactionBytes).submit());
-      const commitBytes = submitted.getBytes();
-      const status = await this.peers.use((gateway) => gateway.newCommit(commitBytes).getStatus());
-      if (!status.successful) {
-        const validationCode = validationCodeName(status.code);
+      const transaction = await this.onPeer(
+        { gateway, value: proposal },
+        (other) => other.newProposal(proposal.getBytes()),
+        (current) => current.endorse(),
+      );
+      const submitted = await this.onPeer(
+        transaction,
+        (other) => other.newTransaction(transaction.value.getBytes()),
+        (current) => current.submit(),
+      );
+      const status = await this.onPeer(
+        submitted,
+        (other) => other.newCommit(submitted.value.getBytes()),
+        (current) => current.getStatus(),
+      );
+      if (!status.value.successful) {
+        const validationCode = validationCodeName(status.value.code);
         throw new LedgerClientError(
           LedgerClientErrorCode.TransactionInvalid,
           `transaction ${transactionId} was not committed: ${validationCode}`,
           { transactionId, validationCode },
         );
       }
-      return { transactionId, blockNumber: status.blockNumber, payload };
+      return { transactionId, blockNumber: status.value.blockNumber, payload: transaction.value.getResult() };
     } catch (error) {
       throw toLedgerFailure(error, transactionId);
     }
   }
 
   async evaluate(transactionName: string, options: TransactionOptions = {}): Promise<Uint8Array> {
-    const proposal = this.contract(this.peers.current()).newProposal(transactionName, {
+    const gateway = this.peers.current();
+    const proposal = this.contract(gateway).newProposal(transactionName, {
       arguments: [...(options.arguments ?? [])],
       ...(options.transient ? { transientData: { ...options.transient } } : {}),
     });
-    const proposalBytes = proposal.getBytes();
     try {
-      return await this.peers.use((gateway) => gateway.newProposal(proposalBytes).evaluate());
+      const result = await this.onPeer(
+        { gateway, value: proposal },
+        (other) => other.newProposal(proposal.getBytes()),
+        (current) => current.evaluate(),
+      );
+      return result.value;
     } catch (error) {
       throw toLedgerFailure(error, proposal.getTransactionId());
     }
+  }
+
+  /**
+   * One step of a transaction on the peer in use: `made` (bound to the gateway it was made on) is used as is on
+   * that peer; after a failover it is carried over to the new peer's gateway as bytes by `rebuild`.
+   */
+  private async onPeer<Step, Result>(
+    made: OnPeer<Step>,
+    rebuild: (gateway: Gateway) => Step,
+    run: (step: Step) => Promise<Result>,
+  ): Promise<OnPeer<Result>> {
+    return this.peers.use(async (gateway) => ({
+      gateway,
+      value: await run(gateway === made.gateway ? made.value : rebuild(gateway)),
+    }));
   }
 
   network(): Network {

@@ -2,7 +2,7 @@ import { createProposalResponse, ERROR_THRESHOLD } from '../engine';
 import type { ChaincodeEngine, DecodedProposal, StateReader } from '../engine';
 import type { Identity } from '../msp';
 import { defaultEndorsers } from '../peer/endorsement-policy';
-import type { EndorsementPolicy } from '../peer/endorsement-policy';
+import type { EndorsementPolicy, SignedEndorsements } from '../peer/endorsement-policy';
 import type { Endorsement, ProposalEndorser } from '../peer/ports';
 
 /**
@@ -22,6 +22,8 @@ export class EngineEndorser implements ProposalEndorser {
     private readonly policy: EndorsementPolicy,
     /** The organisation whose peer runs the gateway: it endorses first, as Fabric's gateway prefers. */
     private readonly localMspId: string,
+    /** Where the signatures made here are recorded for the committing side. */
+    private readonly signed: SignedEndorsements,
   ) {
     this.chaincodeNames = new Set([engine.chaincodeName]);
     this.organisations = new Set(peers.keys());
@@ -41,7 +43,14 @@ export class EngineEndorser implements ProposalEndorser {
         : defaultEndorsers(this.policy, this.localMspId);
     const proposalResponses = organisations.flatMap((mspId) => {
       const endorser = this.peers.get(mspId);
-      return endorser ? [createProposalResponse(result, endorser)] : [];
+      if (!endorser) return [];
+      const response = createProposalResponse(result, endorser);
+      const endorsement = response.getEndorsement();
+      if (endorsement) {
+        const message = Buffer.concat([response.getPayload_asU8(), endorsement.getEndorser_asU8()]);
+        this.signed.remember(message, endorsement.getSignature_asU8());
+      }
+      return [response];
     });
     return { response, proposalResponses };
   }

@@ -12,7 +12,7 @@ import type { BlockSigner, RecoveryReport } from '../ledger';
 import { MspRegistry, sign } from '../msp';
 import type { Identity } from '../msp';
 import { DeliverService } from '../peer/deliver-service';
-import { majorityPolicy, validateEndorsements } from '../peer/endorsement-policy';
+import { majorityPolicy, SignedEndorsements, validateEndorsements } from '../peer/endorsement-policy';
 import { GatewayService } from '../peer/gateway-service';
 import { startPeerServer } from '../peer/server';
 import type { PeerServer } from '../peer/server';
@@ -146,6 +146,7 @@ export async function startEmbeddedNetwork(
     });
     const orderer = await ordererCa.issue({ enrollmentId: 'orderer0', ou: 'orderer' });
     const policy = majorityPolicy(config.organisations.map((organisation) => organisation.mspId));
+    const signed = new SignedEndorsements();
     const ledger = await Ledger.open({
       dir: dataDir.ledgerDir(config.channelName),
       channelId: config.channelName,
@@ -165,7 +166,7 @@ export async function startEmbeddedNetwork(
       batch: config.batch,
       signer: blockSigner(orderer),
       // The committing peer's endorsement validation; the creator's signature was checked when submitted.
-      precheck: (transaction) => validateEndorsements(msps, policy, transaction),
+      precheck: (transaction) => validateEndorsements(msps, policy, transaction, signed),
     });
     resources.add(() => ledger.close());
 
@@ -183,7 +184,7 @@ export async function startEmbeddedNetwork(
       gateway: new GatewayService({
         channelId: config.channelName,
         msps,
-        endorser: new EngineEndorser(engine, ledger.state, peers, policy, localMspId),
+        endorser: new EngineEndorser(engine, ledger.state, peers, policy, localMspId, signed),
         blocks: ledger.blocks,
         commits: ledger.committer,
         self,

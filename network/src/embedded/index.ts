@@ -1,0 +1,10 @@
+/** @custodia/network/embedded: the embedded Fabric-compatible network, started in this process. */
+export {
+  DEFAULT_ORGANISATIONS,
+  EmbeddedConfigError,
+  readEmbeddedConfig,
+  resolveEmbeddedConfig,
+} from './config';
+export type { EmbeddedNetworkConfig, EmbeddedNetworkSettings, EmbeddedOrganisation } from './config';
+export { startEmbeddedNetwork } from './network';
+export type { EmbeddedNetwork, NetworkLogger, StartedOrganisation, StartOptions } from './network';

@@ -1,0 +1,327 @@
+/**
+ * Ledger benchmark: the embedded network in its own process (as `npm run -w network start` runs it), N concurrent
+ * clients in this one, each with its own enrolled identity and gRPC connection through connect() (the production
+ * fabric-gateway path). Phase 1: `access:requestAccess` submitted and waited for until committed; phase 2:
+ * `rules:getRule` evaluated. Prints throughput, latency percentiles and where CPU time went.
+ *
+ *   npm run bench:ledger -- [--clients 50] [--seconds 20] [--profile] [--keep]
+ *
+ * --profile runs the network with --cpu-prof and prints where its CPU time went (self time by package and by
+ * function); --keep leaves the data directory (ledger, CPU profile) in place.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import FabricCAServices from 'fabric-ca-client';
+import { User } from 'fabric-common';
+import { connect, LedgerClientError, readConnectionProfile } from '@custodia/network';
+import type { ConnectionProfile, Identity, LedgerConnection } from '@custodia/network';
+
+interface Options {
+  readonly clients: number;
+  readonly seconds: number;
+  readonly profile: boolean;
+  readonly keep: boolean;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const value = (name: string, fallback: number): number => {
+    const index = argv.indexOf(`--${name}`);
+    const parsed = index >= 0 ? Number(argv[index + 1]) : fallback;
+    if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`--${name} must be a positive integer`);
+    return parsed;
+  };
+  return {
+    clients: value('clients', 50),
+    seconds: value('seconds', 20),
+    profile: argv.includes('--profile'),
+    keep: argv.includes('--keep'),
+  };
+}
+
+const ROOT = resolve(__dirname, '..', '..');
+const REGISTRAR_SECRET = 'bench-registrar-secret';
+const ORG = 'HospitalDEMSP';
+
+interface Server {
+  readonly process: ChildProcess;
+  readonly profile: ConnectionProfile;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks / 100;
+}
+
+async function startServer(dataDir: string, profileDir: string | undefined): Promise<Server> {
+  const configPath = join(dataDir, 'network-config.json');
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      peerPort: 0,
+      organisations: [
+        { mspId: ORG, country: 'DE', caPort: 0 },
+        { mspId: 'HospitalFRMSP', country: 'FR', caPort: 0 },
+        { mspId: 'HospitalITMSP', country: 'IT', caPort: 0 },
+      ],
+    }),
+  );
+  const child = spawn(
+    process.execPath,
+    [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'network/dist/embedded/main.js'],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        CUSTODIA_NETWORK_DIR: join(dataDir, 'network'),
+        CUSTODIA_NETWORK_CONFIG: configPath,
+        CUSTODIA_CA_ADMIN_SECRET: REGISTRAR_SECRET,
+        CORE_CHAINCODE_LOGGING_LEVEL: 'warning',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  for await (const line of lines) {
+    if (!line.includes('"msg":"ready"')) continue;
+    const { profile } = JSON.parse(line) as { profile: string };
+    lines.close();
+    // Keep draining its output: a full pipe would block the network's writes (and with them the network).
+    child.stdout?.resume();
+    return { process: child, profile: await readConnectionProfile(profile) };
+  }
+  throw new Error('the network exited before it was ready');
+}
+
+async function enrolAll(
+  profile: ConnectionProfile,
+  users: readonly { id: string; role: string }[],
+): Promise<Map<string, Identity>> {
+  const organisation = profile.organisations.find((candidate) => candidate.mspId === ORG);
+  if (!organisation?.ca) throw new Error('no CA in the profile');
+  const ca = new FabricCAServices(
+    organisation.ca.url,
+    { trustedRoots: [organisation.ca.tlsCaCertificate ?? ''], verify: true },
+    organisation.ca.caName,
+  );
+  const admin = await ca.enroll({ enrollmentID: 'admin', enrollmentSecret: REGISTRAR_SECRET });
+  const registrar = User.createUser('admin', '', ORG, admin.certificate, admin.key.toBytes());
+  const identities = new Map<string, Identity>();
+  const queue = [...users];
+  const worker = async (): Promise<void> => {
+    for (let user = queue.shift(); user; user = queue.shift()) {
+      const attrs = [
+        { name: 'custodia.role', value: user.role, ecert: true },
+        { name: 'custodia.id', value: user.id, ecert: true },
+        { name: 'custodia.country', value: 'DE', ecert: true },
+      ];
+      const secret = await ca.register(
+        { enrollmentID: user.id, affiliation: '', role: 'client', attrs },
+        registrar,
+      );
+      const enrollment = await ca.enroll({ enrollmentID: user.id, enrollmentSecret: secret });
+      identities.set(user.id, {
+        mspId: ORG,
+        certificate: enrollment.certificate,
+        privateKey: enrollment.key.toBytes(),
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return identities;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+interface PhaseResult {
+  readonly completed: number;
+  readonly failures: Map<string, number>;
+  readonly latencies: number[];
+  readonly seconds: number;
+  readonly serverCpu: number;
+  readonly clientCpu: number;
+}
+
+/** Runs `operation` in `clients` concurrent loops for `seconds`. */
+async function phase(
+  serverPid: number,
+  clients: number,
+  seconds: number,
+  operation: (client: number, iteration: number) => Promise<void>,
+): Promise<PhaseResult> {
+  const latencies: number[] = [];
+  const failures = new Map<string, number>();
+  const serverBefore = cpuSeconds(serverPid);
+  const clientBefore = process.cpuUsage();
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      for (let iteration = 0; performance.now() < deadline; iteration++) {
+        const t0 = performance.now();
+        try {
+          await operation(client, iteration);
+          latencies.push(performance.now() - t0);
+        } catch (error) {
+          const code =
+            error instanceof LedgerClientError
+              ? `${error.code}${error.details.validationCode ? `:${error.details.validationCode}` : ''}`
+              : error instanceof Error
+                ? error.name
+                : 'unknown';
+          failures.set(code, (failures.get(code) ?? 0) + 1);
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  const clientCpu = process.cpuUsage(clientBefore);
+  return {
+    completed: latencies.length,
+    failures,
+    latencies: latencies.sort((a, b) => a - b),
+    seconds: elapsed,
+    serverCpu: cpuSeconds(serverPid) - serverBefore,
+    clientCpu: (clientCpu.user + clientCpu.system) / 1e6,
+  };
+}
+
+function report(title: string, unit: string, result: PhaseResult): void {
+  const rate = result.completed / result.seconds;
+  const failures = [...result.failures].map(([code, count]) => `${code}×${count}`).join(', ') || 'none';
+  console.log(`\n${title}`);
+  console.log(
+    `  ${rate.toFixed(0)} ${unit}/s (${result.completed} in ${result.seconds.toFixed(1)} s); failures: ${failures}`,
+  );
+  console.log(
+    `  latency p50 ${percentile(result.latencies, 50).toFixed(1)} ms, p90 ${percentile(result.latencies, 90).toFixed(1)} ms, p99 ${percentile(result.latencies, 99).toFixed(1)} ms, max ${(result.latencies.at(-1) ?? NaN).toFixed(1)} ms`,
+  );
+  const per = (cpu: number): string => `${((cpu / Math.max(result.completed, 1)) * 1000).toFixed(2)} ms`;
+  console.log(
+    `  CPU: network process ${(result.serverCpu / result.seconds).toFixed(2)} cores (${per(result.serverCpu)} per ${unit}), clients ${(result.clientCpu / result.seconds).toFixed(2)} cores (${per(result.clientCpu)} per ${unit})`,
+  );
+}
+
+/** The hottest functions (self time) of a V8 CPU profile. */
+function hottest(profileDir: string, top: number): void {
+  const [file] = readdirSync(profileDir).filter((name) => name.endsWith('.cpuprofile'));
+  if (!file) return;
+  const profile = JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as {
+    nodes: {
+      id: number;
+      hitCount?: number;
+      callFrame: { functionName: string; url: string; lineNumber: number };
+    }[];
+  };
+  const functions = new Map<string, number>();
+  const packages = new Map<string, number>();
+  let busy = 0;
+  for (const node of profile.nodes) {
+    const hits = node.hitCount ?? 0;
+    const { functionName, url, lineNumber } = node.callFrame;
+    if (functionName === '(idle)') continue;
+    busy += hits;
+    const where = url.replace(/^.*node_modules\//, '').replace(`file://${ROOT}/`, '');
+    const key = `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`;
+    functions.set(key, (functions.get(key) ?? 0) + hits);
+    // A package (or our own source folder), node's internals, or V8's own (GC, program).
+    const owner = url.includes('node_modules/')
+      ? (/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? url)
+      : url.startsWith('node:')
+        ? url.split('/').slice(0, 2).join('/')
+        : url === ''
+          ? functionName
+          : (/(\w+\/(?:src|dist)\/\w+)/.exec(url)?.[1] ?? url);
+    packages.set(owner, (packages.get(owner) ?? 0) + hits);
+  }
+  const print = (title: string, totals: Map<string, number>): void => {
+    console.log(`\nnetwork process, ${title} (share of busy self time, whole run):`);
+    for (const [key, hits] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+      console.log(`  ${((hits / busy) * 100).toFixed(1).padStart(5)}%  ${key}`);
+    }
+  };
+  print('by package', packages);
+  print('hottest functions', functions);
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const dataDir = mkdtempSync(join(tmpdir(), 'custodia-bench-'));
+  const profileDir = options.profile ? join(dataDir, 'profile') : undefined;
+  const server = await startServer(dataDir, profileDir);
+  const serverPid = server.process.pid ?? 0;
+  const connections: LedgerConnection[] = [];
+  try {
+    const patients = Array.from({ length: 10 }, (_, i) => ({ id: `patient-${i}`, role: 'patient' }));
+    const clinicians = Array.from({ length: options.clients }, (_, i) => ({
+      id: `dr-${i}`,
+      role: 'clinician',
+    }));
+    console.log(`enrolling ${patients.length + clinicians.length} users through fabric-ca-client…`);
+    const identities = await enrolAll(server.profile, [...patients, ...clinicians]);
+    const open = async (id: string): Promise<LedgerConnection> => {
+      const identity = identities.get(id);
+      if (!identity) throw new Error(`no identity ${id}`);
+      const connection = await connect({ identity, profile: server.profile });
+      connections.push(connection);
+      return connection;
+    };
+
+    const rule = JSON.stringify({
+      effect: 'permit',
+      grantee: { kind: 'role', role: 'clinician' },
+      categories: ['allergies', 'medications'],
+      purposes: ['TREAT'],
+    });
+    const ruleIds: string[] = [];
+    for (const patient of patients) {
+      const result = await (await open(patient.id)).submit('rules:createRule', { arguments: [rule] });
+      ruleIds.push((JSON.parse(Buffer.from(result.payload).toString()) as { ruleId: string }).ruleId);
+    }
+    const clinicianConnections = await Promise.all(clinicians.map((clinician) => open(clinician.id)));
+    // Evaluations: each client a patient reading its own rule, over its own connection.
+    const readerConnections = await Promise.all(
+      clinicians.map((_, i) => open(patients[i % patients.length]?.id ?? '')),
+    );
+
+    console.log(
+      `\n${options.clients} concurrent clients, ${options.seconds} s per phase, network in process ${serverPid}`,
+    );
+    const submits = await phase(serverPid, options.clients, options.seconds, async (client, iteration) => {
+      const connection = clinicianConnections[client];
+      const patientId = patients[(client + iteration) % patients.length]?.id ?? '';
+      await connection?.submit('access:requestAccess', {
+        arguments: [patientId, JSON.stringify(['allergies']), 'TREAT', ''],
+      });
+    });
+    report('access:requestAccess (endorse → submit → commit status VALID)', 'tx', submits);
+
+    const evaluations = await phase(serverPid, options.clients, options.seconds, async (client) => {
+      await readerConnections[client]?.evaluate('rules:getRule', {
+        arguments: [ruleIds[client % patients.length] ?? ''],
+      });
+    });
+    report('rules:getRule (evaluate)', 'evaluation', evaluations);
+  } finally {
+    for (const connection of connections) connection.close();
+    const exited = new Promise((resolveExit) => server.process.once('exit', resolveExit));
+    server.process.kill('SIGTERM');
+    await exited;
+    if (profileDir) hottest(profileDir, 25);
+    if (options.keep) console.log(`\ndata and profile kept in ${dataDir}`);
+    else rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
