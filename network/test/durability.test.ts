@@ -5,11 +5,10 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Network } from '@hyperledger/fabric-gateway';
-import { common } from '@hyperledger/fabric-protos';
 import type { StoredRule } from '@custodia/chaincode';
 import { startEmbeddedNetwork } from '@custodia/network/embedded';
 import type { Identity, LedgerConnection } from '@custodia/network';
-import { json, ORG_DE, startTestNetwork } from './fixtures/embedded-network';
+import { chainInfo, json, ORG_DE, startTestNetwork } from './fixtures/embedded-network';
 import type { TestNetwork } from './fixtures/embedded-network';
 
 let net: TestNetwork;
@@ -21,11 +20,6 @@ const rule = JSON.stringify({
   categories: ['allergies'],
   purposes: ['TREAT'],
 });
-
-async function chainInfo(network: Network): Promise<common.BlockchainInfo> {
-  const bytes = await network.getContract('qscc').evaluateTransaction('GetChainInfo', network.getName());
-  return common.BlockchainInfo.deserializeBinary(bytes);
-}
 
 /** Every block from 0 to height - 1, serialized, as Deliver sends them. */
 async function allBlocks(network: Network, height: number): Promise<Buffer[]> {

@@ -2,7 +2,6 @@
  * Chaincode events, block events (full, filtered, with private data) and qscc through @hyperledger/fabric-gateway,
  * with resume from checkpoints; and Deliver's SeekInfo stop and behaviour through a raw gRPC Deliver stream.
  */
-import * as grpc from '@grpc/grpc-js';
 import { checkpointers } from '@hyperledger/fabric-gateway';
 import type { ChaincodeEvent, CloseableAsyncIterable, Network } from '@hyperledger/fabric-gateway';
 import { common, msp, orderer, peer } from '@hyperledger/fabric-protos';
@@ -11,7 +10,7 @@ import { EVENTS } from '@custodia/chaincode';
 import type { RuleChangedEvent, StoredRule } from '@custodia/chaincode';
 import type { Identity, LedgerConnection } from '@custodia/network';
 import { sign } from '@custodia/network/msp';
-import { json, ORG_DE, startTestNetwork } from './fixtures/embedded-network';
+import { chainInfo, json, ORG_DE, startTestNetwork } from './fixtures/embedded-network';
 import type { TestNetwork } from './fixtures/embedded-network';
 
 let net: TestNetwork;
@@ -44,13 +43,6 @@ async function take<T>(events: CloseableAsyncIterable<T>, count: number): Promis
   return taken;
 }
 
-async function chainInfo(): Promise<common.BlockchainInfo> {
-  const bytes = await network
-    .getContract('qscc')
-    .evaluateTransaction('GetChainInfo', patient.profile.channelName);
-  return common.BlockchainInfo.deserializeBinary(bytes);
-}
-
 beforeAll(async () => {
   net = await startTestNetwork();
   identity = await net.enrol(ORG_DE, 'patient-a', 'patient');
@@ -64,7 +56,7 @@ afterAll(async () => {
 
 describe('chaincode events', () => {
   it('streams the events of committed transactions and resumes after the checkpointed transaction', async () => {
-    const startBlock = BigInt((await chainInfo()).getHeight());
+    const startBlock = BigInt((await chainInfo(network)).getHeight());
     const first = await createRule();
     // Three transactions submitted together share a block: resuming must skip exactly what was seen.
     const together = await Promise.all([createRule(), createRule(), createRule()]);
@@ -106,7 +98,7 @@ describe('chaincode events', () => {
 
 describe('block events', () => {
   it('delivers hash-chained blocks from the genesis block, and resumes after a checkpointed block', async () => {
-    const info = await chainInfo();
+    const info = await chainInfo(network);
     const tip = await createRule();
     const blocks = await network.getBlockEvents({ startBlock: 0n });
     const [genesis, second] = await take(blocks, 2);
@@ -235,15 +227,7 @@ describe('Deliver seek semantics', () => {
 
   /** Every response of one seek request on a raw Deliver stream, until the server ends it. */
   async function deliver(envelope: common.Envelope): Promise<peer.DeliverResponse[]> {
-    const [endpoint] = patient.profile.peers;
-    if (!endpoint) throw new Error('no peer');
-    const client = new grpc.Client(
-      endpoint.endpoint,
-      grpc.credentials.createSsl(Buffer.from(endpoint.tlsCaCertificate)),
-      {
-        'grpc.ssl_target_name_override': endpoint.hostnameOverride ?? '',
-      },
-    );
+    const client = net.peerClient();
     const call = client.makeBidiStreamRequest(
       '/protos.Deliver/Deliver',
       (message: common.Envelope) => Buffer.from(message.serializeBinary()),
@@ -252,11 +236,7 @@ describe('Deliver seek semantics', () => {
     call.write(envelope);
     call.end();
     const responses: peer.DeliverResponse[] = [];
-    try {
-      for await (const response of call as AsyncIterable<peer.DeliverResponse>) responses.push(response);
-    } finally {
-      client.close();
-    }
+    for await (const response of call as AsyncIterable<peer.DeliverResponse>) responses.push(response);
     return responses;
   }
 
@@ -270,7 +250,7 @@ describe('Deliver seek semantics', () => {
     ]);
     expect(responses.at(-1)?.getStatus()).toBe(common.Status.SUCCESS);
 
-    const height = (await chainInfo()).getHeight();
+    const height = (await chainInfo(network)).getHeight();
     const beyond = await deliver(
       seekEnvelope(height + 5, height + 6, orderer.SeekInfo.SeekBehavior.FAIL_IF_NOT_READY),
     );

@@ -14,8 +14,6 @@ import {
   StatusCode,
 } from '@hyperledger/fabric-gateway';
 import type { Contract, Gateway, Network, SubmitError } from '@hyperledger/fabric-gateway';
-import FabricCAServices from 'fabric-ca-client';
-import { User } from 'fabric-common';
 import type { StoredRule } from '@custodia/chaincode';
 import { LedgerClientError, LedgerClientErrorCode } from '@custodia/network';
 import type { Identity, LedgerConnection } from '@custodia/network';
@@ -26,7 +24,6 @@ import type { TestNetwork } from './fixtures/embedded-network';
 let net: TestNetwork;
 let identity: Identity;
 let patient: LedgerConnection;
-const clients: grpc.Client[] = [];
 
 const rule = (categories: string[] = ['allergies']): string =>
   JSON.stringify({
@@ -38,16 +35,7 @@ const rule = (categories: string[] = ['allergies']): string =>
 
 /** A raw fabric-gateway Gateway whose signer signs with `signingKey` (PEM), whatever the certificate says. */
 function rawGateway(who: Identity, signingKey: string = who.privateKey): Gateway {
-  const [peer] = patient.profile.peers;
-  if (!peer) throw new Error('no peer');
-  const client = new grpc.Client(
-    peer.endpoint,
-    grpc.credentials.createSsl(Buffer.from(peer.tlsCaCertificate)),
-    {
-      'grpc.ssl_target_name_override': peer.hostnameOverride ?? '',
-    },
-  );
-  clients.push(client);
+  const client = net.peerClient();
   const key = createPrivateKey(signingKey);
   return connectGateway({
     client,
@@ -91,7 +79,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const client of clients) client.close();
   await net.destroy();
 });
 
@@ -141,25 +128,7 @@ describe('signatures and identities', () => {
     const connection = await net.connect(revokedIdentity);
     await connection.submit('rules:createRule', { arguments: [rule()] });
 
-    const org = net.network.organisations.find((candidate) => candidate.mspId === ORG_DE);
-    if (!org) throw new Error('no organisation');
-    const ca = new FabricCAServices(
-      org.caUrl,
-      { trustedRoots: [net.network.tlsCaCertificate], verify: true },
-      org.caName,
-    );
-    const enrollment = await ca.enroll({
-      enrollmentID: org.registrar.id,
-      enrollmentSecret: org.registrar.secret,
-    });
-    const registrar = User.createUser(
-      org.registrar.id,
-      '',
-      ORG_DE,
-      enrollment.certificate,
-      enrollment.key.toBytes(),
-    );
-    await ca.revoke({ enrollmentID: 'patient-r' }, registrar);
+    await net.revoke(ORG_DE, 'patient-r');
 
     const refused = await failure(connection.submit('rules:createRule', { arguments: [rule()] }));
     expect(refused).toMatchObject({ code: LedgerClientErrorCode.Rejected });
