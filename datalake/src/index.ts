@@ -37,6 +37,8 @@ export type { ConsumerParty, ConsumerRecordMeta, ConsumerRecordSpec } from './zo
 export { ExpirySweeper } from './zones/sweeper';
 export { Erasure } from './zones/erasure';
 export type { ErasureReport } from './zones/erasure';
+export { AssemblyService, rawTarget } from './assembly/assemble';
+export type { AssemblyDeps, AssemblyResult } from './assembly/assemble';
 export { buildPatientSummary } from './assembly/ips-bundle';
 export type { SummaryGrant, SummaryInput, SummaryRecord } from './assembly/ips-bundle';
 export { releasedCategories, selectRecords } from './assembly/select';

@@ -5,6 +5,8 @@
 import express from 'express';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
+import type { AssemblyService } from '../assembly/assemble';
+import { verifyLink } from '../assembly/links';
 import { DatalakeError } from '../errors';
 import { validateFhir } from '../ingest/fhir-validation';
 import type { IngestService, UploadContext } from '../ingest/ingest-service';
@@ -26,6 +28,10 @@ export interface AppDeps {
   readonly consumer: ConsumerZone;
   readonly erasure: Erasure;
   readonly ledger: LedgerPort;
+  /** Absent when the lake has no ledger identity of its own: assembly routes answer 404. */
+  readonly assembly?: AssemblyService;
+  /** HMAC secret of binary links (the one assembly signs with). */
+  readonly linkSecret?: Buffer;
   readonly logger: Logger;
   readonly now: () => Date;
 }
@@ -99,6 +105,33 @@ export function createApp(deps: AppDeps): express.Express {
       throw new DatalakeError('GRANT_NOT_ACTIVE', `the grant is ${grant.status}`);
     const { meta, body } = await deps.consumer.open(grantId, actor, deps.now());
     res.status(200).type(meta.contentType).setHeader('cache-control', 'no-store');
+    await streamOut(body, res);
+  });
+
+  /** Assembles the temporary record of the caller's committed, active grant and logs the delivery on-chain. */
+  app.post('/v1/grants/:grantId/assembly', async (req, res) => {
+    const grantId = pathId(req.params.grantId, 'grantId');
+    const actor = actorOf(req, ['clinician']);
+    if (deps.assembly === undefined) throw new DatalakeError('NOT_FOUND', 'assembly is not configured');
+    res.status(201).json(await deps.assembly.assemble(grantId, actor));
+  });
+
+  /** A binary of the temporary record, through the short-lived signed link in its DocumentReference. */
+  app.get('/v1/grants/:grantId/binaries/:recordId', async (req, res) => {
+    const grantId = pathId(req.params.grantId, 'grantId');
+    const recordId = pathId(req.params.recordId, 'recordId');
+    const actor = actorOf(req, ['clinician']);
+    const { expires, sig } = req.query;
+    if (
+      deps.assembly === undefined ||
+      deps.linkSecret === undefined ||
+      typeof expires !== 'string' ||
+      typeof sig !== 'string' ||
+      !verifyLink(deps.linkSecret, { grantId, recordId }, expires, sig, deps.now())
+    )
+      throw new DatalakeError('NOT_FOUND', 'no such binary link, or it has expired');
+    const { contentType, body } = await deps.assembly.openBinary(grantId, recordId, actor);
+    res.status(200).type(contentType).setHeader('cache-control', 'no-store');
     await streamOut(body, res);
   });
 

@@ -1,15 +1,17 @@
 /** Starts the data-lake service: storage (embedded s3rver unless MinIO is configured), zones, index, sweeper, HTTP. */
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import pino from 'pino';
 import type { Logger } from 'pino';
+import { AssemblyService } from '../assembly/assemble';
 import { FileKeyProvider } from '../crypto/file-key-provider';
 import type { KeyProvider } from '../crypto/key-provider';
 import { DatalakeError } from '../errors';
 import { loadFhirDefinitions } from '../ingest/fhir-validation';
 import { IngestService } from '../ingest/ingest-service';
-import type { LedgerPort } from '../ledger/port';
+import type { LedgerActor, LedgerPort } from '../ledger/port';
 import { StorageLocations } from '../storage/locations';
 import { MinioObjectStore } from '../storage/minio-store';
 import { EMBEDDED_S3_CREDENTIALS, startS3Server } from '../storage/s3-server';
@@ -23,8 +25,14 @@ import { ExpirySweeper } from '../zones/sweeper';
 import { createApp } from './app';
 import type { DatalakeConfig } from './config';
 
+const LINK_TTL_MS = 15 * 60_000;
+
 export interface DatalakeDeps {
   readonly ledger: LedgerPort;
+  /** The lake's own ledger identity (role admin), which reads record registrations; without it, no assembly. */
+  readonly serviceActor?: LedgerActor;
+  /** HMAC secret of binary links; default random per start (links do not outlive a restart). */
+  readonly linkSecret?: Buffer;
   readonly logger?: Logger;
   /** Defaults to key files in `config.keyDir`. */
   readonly keys?: KeyProvider;
@@ -38,6 +46,7 @@ export interface RunningDatalake {
   readonly index: RecordIndex;
   readonly structured: StructuredZone;
   readonly consumer: ConsumerZone;
+  readonly assembly?: AssemblyService;
   readonly sweeper: ExpirySweeper;
   close(): Promise<void>;
 }
@@ -65,6 +74,22 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
   const consumer = new ConsumerZone(locations.homeLocation, sealed, config.serviceKeyOwner);
   const erasure = new Erasure(locations, structured, index, patients, consumer);
   const ingest = new IngestService({ locations, structured, index, sealed, ledger: deps.ledger, now });
+  const linkSecret = deps.linkSecret ?? randomBytes(32);
+  const assembly =
+    deps.serviceActor === undefined
+      ? undefined
+      : new AssemblyService({
+          ledger: deps.ledger,
+          serviceActor: deps.serviceActor,
+          locations,
+          index,
+          sealed,
+          consumer,
+          serviceKeyOwner: config.serviceKeyOwner,
+          linkSecret,
+          linkTtlMs: LINK_TTL_MS,
+          now,
+        });
   const sweeper = new ExpirySweeper(consumer, { intervalMs: config.sweepIntervalMs, now, logger });
   await sweeper.start();
 
@@ -77,6 +102,7 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
     consumer,
     erasure,
     ledger: deps.ledger,
+    ...(assembly === undefined ? {} : { assembly, linkSecret }),
     logger,
     now,
   });
@@ -94,6 +120,7 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
     index,
     structured,
     consumer,
+    ...(assembly === undefined ? {} : { assembly }),
     sweeper,
     close: async () => {
       await sweeper.stop();

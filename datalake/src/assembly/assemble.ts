@@ -1,0 +1,255 @@
+/**
+ * Assembly of the temporary record for a committed grant. The grant is read from the ledger with the requester's
+ * own identity (a gateway bug cannot release data alone); every released record is copied raw → curated
+ * (re-sealed for the grant), and the copy's SHA-256 is checked against the record's on-chain registration; the
+ * IPS Bundle goes to the consumer zone until the grant expires; the delivery and its manifest hash go on-chain.
+ * The curated copies are deleted when assembly ends, whatever happens.
+ */
+import { Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Resource } from '@medplum/fhirtypes';
+import type { GrantView } from '@custodia/chaincode';
+import { DigestStream } from '../crypto/digest-stream';
+import { DatalakeError, isDatalakeError } from '../errors';
+import type { LedgerActor, LedgerPort } from '../ledger/port';
+import type { StorageLocation, StorageLocations } from '../storage/locations';
+import type { ConsumerZone } from '../zones/consumer';
+import { layout } from '../zones/layout';
+import type { RecordDocument, SealedObjectRef } from '../zones/record-document';
+import type { RecordIndex } from '../zones/record-index';
+import { newObjectId } from '../zones/sealed-objects';
+import type { SealedObjects } from '../zones/sealed-objects';
+import { buildPatientSummary } from './ips-bundle';
+import type { SummaryRecord } from './ips-bundle';
+import { signLink } from './links';
+import { manifestHash } from './manifest';
+import type { ExclusionReason, Manifest } from './manifest';
+import { releasedCategories, selectRecords } from './select';
+
+export interface AssemblyDeps {
+  readonly ledger: LedgerPort;
+  /** The data lake's own ledger identity (role admin): reads record registrations, which clinicians may not. */
+  readonly serviceActor: LedgerActor;
+  readonly locations: StorageLocations;
+  readonly index: RecordIndex;
+  readonly sealed: SealedObjects;
+  readonly consumer: ConsumerZone;
+  /** Key owner of the lake's own key, for curated copies. */
+  readonly serviceKeyOwner: string;
+  /** HMAC secret of binary links. */
+  readonly linkSecret: Buffer;
+  /** Lifetime of a binary link (never past the grant's expiry). */
+  readonly linkTtlMs: number;
+  readonly now: () => Date;
+}
+
+export interface AssemblyResult {
+  readonly grantId: string;
+  readonly manifestHash: string;
+  readonly expiresAt: string;
+  readonly included: Manifest['included'];
+  readonly excluded: Manifest['excluded'];
+}
+
+const MAX_RESOURCE_BYTES = 16 * 1024 * 1024;
+const FHIR_JSON = 'application/fhir+json';
+
+type Checked =
+  | { readonly ok: true; readonly record: SummaryRecord }
+  | { readonly ok: false; readonly reason: ExclusionReason };
+
+/** A sink that only counts: a binary's bytes are hashed, not kept. */
+function discard(): Writable {
+  return new Writable({ write: (_chunk, _encoding, done) => done() });
+}
+
+export class AssemblyService {
+  constructor(private readonly deps: AssemblyDeps) {}
+
+  /** The grant as the requester sees it on the ledger; refuses anything but the requester's active grant. */
+  async activeGrant(grantId: string, actor: LedgerActor): Promise<GrantView> {
+    const grant = await this.deps.ledger.getGrant(actor, grantId);
+    if (grant === undefined) throw new DatalakeError('NOT_FOUND', 'no such grant');
+    // The patient and auditors may read a grant on the ledger; only its requester receives the data.
+    if (grant.requester.mspId !== actor.mspId || grant.requester.id !== actor.id)
+      throw new DatalakeError('FORBIDDEN', 'not the requester of this grant');
+    if (grant.status !== 'active')
+      throw new DatalakeError('GRANT_NOT_ACTIVE', `the grant is ${grant.status}`);
+    return grant;
+  }
+
+  async assemble(grantId: string, actor: LedgerActor): Promise<AssemblyResult> {
+    const grant = await this.activeGrant(grantId, actor);
+    const home = this.deps.locations.homeLocation;
+    try {
+      const candidates = selectRecords(await this.deps.index.published(grant.patientId), grant);
+      const records: SummaryRecord[] = [];
+      const excluded: { recordId: string; reason: ExclusionReason }[] = [];
+      for (const document of candidates) {
+        const checked = await this.check(grant, document, home);
+        if (checked.ok) records.push(checked.record);
+        else excluded.push({ recordId: document.recordId, reason: checked.reason });
+      }
+      const assembledAt = this.deps.now();
+      const manifest: Manifest = {
+        grantId,
+        patientId: grant.patientId,
+        assembledAt: assembledAt.toISOString(),
+        included: records.map(({ document }) => ({
+          recordId: document.recordId,
+          contentHash: document.contentHash,
+        })),
+        excluded,
+      };
+      const hash = manifestHash(manifest);
+      const bundle = buildPatientSummary({
+        grant: {
+          grantId,
+          patientId: grant.patientId,
+          granted: grant.granted,
+          requested: grant.requested,
+          denied: grant.denied,
+        },
+        records,
+        assembledAt,
+      });
+      const expiresAt = new Date(grant.expiresAt);
+      // A second assembly of the same grant replaces the first.
+      if ((await this.deps.consumer.meta(grantId)) !== undefined) await this.deps.consumer.remove(grantId);
+      await this.deps.consumer.put(
+        {
+          grantId,
+          patientId: grant.patientId,
+          requester: { mspId: actor.mspId, id: actor.id },
+          expiresAt,
+          contentType: FHIR_JSON,
+          manifestHash: hash,
+        },
+        Buffer.from(JSON.stringify(bundle)),
+      );
+      try {
+        await this.deps.ledger.recordDelivery(actor, grantId, hash);
+      } catch (error) {
+        // Nothing is released without its delivery on the ledger.
+        await this.deps.consumer.remove(grantId);
+        throw error;
+      }
+      return {
+        grantId,
+        manifestHash: hash,
+        expiresAt: expiresAt.toISOString(),
+        included: manifest.included,
+        excluded,
+      };
+    } finally {
+      await home.store.removePrefix(home.bucket('curated'), layout.curatedGrant(grantId));
+    }
+  }
+
+  /** A released binary of an active grant, for its requester (the link was checked by the caller). */
+  async openBinary(
+    grantId: string,
+    recordId: string,
+    actor: LedgerActor,
+  ): Promise<{ contentType: string; body: Readable }> {
+    const grant = await this.activeGrant(grantId, actor);
+    const document = await this.deps.index.get(grant.patientId, recordId);
+    const binary = document?.binary;
+    if (document === undefined || binary === undefined || releasedCategories(document, grant).length === 0)
+      throw new DatalakeError('NOT_FOUND', 'no such binary in this grant');
+    const body = await this.deps.sealed.read(
+      rawTarget(document, binary, this.deps.locations.forCountry(document.country)),
+    );
+    return { contentType: binary.contentType, body };
+  }
+
+  /**
+   * Copies one record raw → curated and checks what was read against the ledger's registration. A tampered
+   * raw object fails its authenticated decryption ('unreadable'); a substituted one fails the hash.
+   */
+  private async check(grant: GrantView, document: RecordDocument, home: StorageLocation): Promise<Checked> {
+    const meta = await this.deps.ledger.getRecordMeta(this.deps.serviceActor, document.recordId);
+    if (meta === undefined || meta.patientId !== grant.patientId)
+      return { ok: false, reason: 'not-registered' };
+    if (meta.contentHash !== document.contentHash) return { ok: false, reason: 'hash-mismatch' };
+    const source = this.deps.locations.forCountry(document.country);
+    try {
+      const copied = await this.copyToCurated(grant.grantId, document, document.resource, source, home);
+      const resourceHash = document.kind === 'fhir' ? meta.contentHash : document.resource.sha256;
+      if (copied.sha256 !== resourceHash) return { ok: false, reason: 'hash-mismatch' };
+      if (
+        document.binary !== undefined &&
+        (await this.binaryHash(document, document.binary, source)) !== meta.contentHash
+      )
+        return { ok: false, reason: 'hash-mismatch' };
+      const resource = JSON.parse(
+        (await this.deps.sealed.readBuffer(copied.target, MAX_RESOURCE_BYTES)).toString('utf8'),
+      ) as Resource;
+      const linkExpiry = new Date(
+        Math.min(this.deps.now().getTime() + this.deps.linkTtlMs, Date.parse(grant.expiresAt)),
+      );
+      return {
+        ok: true,
+        record: {
+          document,
+          resource,
+          ...(document.binary === undefined
+            ? {}
+            : {
+                binaryUrl: signLink(
+                  this.deps.linkSecret,
+                  { grantId: grant.grantId, recordId: document.recordId },
+                  linkExpiry,
+                ),
+              }),
+        },
+      };
+    } catch (error) {
+      if (isDatalakeError(error, 'INTEGRITY_FAILED') || isDatalakeError(error, 'NOT_FOUND'))
+        return { ok: false, reason: 'unreadable' };
+      throw error;
+    }
+  }
+
+  private async copyToCurated(
+    grantId: string,
+    document: RecordDocument,
+    ref: SealedObjectRef,
+    source: StorageLocation,
+    home: StorageLocation,
+  ) {
+    const plaintext = await this.deps.sealed.read(rawTarget(document, ref, source));
+    const objectId = newObjectId();
+    const target = {
+      location: home,
+      zone: 'curated' as const,
+      objectKey: layout.curatedRecord(grantId, document.recordId),
+      keyKey: `${layout.curatedGrant(grantId)}${objectId}.json`,
+      objectId,
+    };
+    const written = await this.deps.sealed.write({ ...target, owner: this.deps.serviceKeyOwner }, plaintext);
+    return { sha256: written.sha256, target };
+  }
+
+  private async binaryHash(
+    document: RecordDocument,
+    binary: SealedObjectRef,
+    source: StorageLocation,
+  ): Promise<string> {
+    const digest = new DigestStream();
+    await pipeline(await this.deps.sealed.read(rawTarget(document, binary, source)), digest, discard());
+    return digest.sha256;
+  }
+}
+
+/** Where the ingest service sealed a record's object. */
+export function rawTarget(document: RecordDocument, ref: SealedObjectRef, location: StorageLocation) {
+  return {
+    location,
+    zone: 'raw' as const,
+    objectKey: layout.rawObject(document.patientId, ref.objectId),
+    keyKey: layout.dataKey(document.patientId, ref.objectId),
+    objectId: ref.objectId,
+  };
+}

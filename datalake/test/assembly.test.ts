@@ -1,0 +1,216 @@
+/**
+ * The temporary record end to end, against the embedded network and a real s3rver: a centre uploads, the patient's
+ * rules decide on-chain, the clinician's committed grant is assembled by the lake (which reads the grant and every
+ * registration on the ledger itself), downloaded by the requester only, logged as a delivery; tampering, expiry
+ * and revocation are each seen where a user would notice them.
+ */
+import type { Bundle, Composition } from '@medplum/fhirtypes';
+import type { AccessLogEntry, Caller } from '@custodia/chaincode';
+import type { LedgerConnection } from '@custodia/network';
+import type { AssemblyResult } from '../src/assembly/assemble';
+import { layout } from '../src/zones/layout';
+import { json, ORG_DE, ORG_FR } from '../../network/test/fixtures/embedded-network';
+import { startLakeOnLedger } from './lake-on-ledger';
+import type { LakeOnLedger } from './lake-on-ledger';
+
+const PATIENT = 'patient-asm-1';
+const centre: Caller = { mspId: ORG_DE, id: 'centre-asm', role: 'centre', country: 'DE' };
+const patient: Caller = { mspId: ORG_DE, id: PATIENT, role: 'patient' };
+const clinician: Caller = { mspId: ORG_FR, id: 'dr-asm', role: 'clinician', country: 'FR' };
+const stranger: Caller = { mspId: ORG_FR, id: 'dr-stranger', role: 'clinician', country: 'FR' };
+
+const subject = { reference: `Patient/${PATIENT}` };
+const resources = {
+  allergy: {
+    resourceType: 'AllergyIntolerance',
+    clinicalStatus: {
+      coding: [
+        { system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' },
+      ],
+    },
+    patient: subject,
+    code: { coding: [{ system: 'http://snomed.info/sct', code: '91936005' }] },
+  },
+  problem: {
+    resourceType: 'Condition',
+    subject,
+    code: { coding: [{ system: 'http://snomed.info/sct', code: '38341003' }] },
+  },
+  psychiatric: {
+    resourceType: 'Condition',
+    meta: { security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'PSY' }] },
+    subject,
+    code: { coding: [{ system: 'http://snomed.info/sct', code: '35489007' }] },
+  },
+  medication: {
+    resourceType: 'MedicationStatement',
+    status: 'active',
+    subject,
+    medicationCodeableConcept: {
+      coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '197361' }],
+    },
+  },
+} as const;
+
+let env: LakeOnLedger;
+let patientLedger: LedgerConnection;
+let clinicianLedger: LedgerConnection;
+const recordIds: Record<string, string> = {};
+
+async function createRule(rule: object): Promise<string> {
+  const result = await patientLedger.submit('rules:createRule', {
+    arguments: [JSON.stringify({ labels: [], purposes: ['TREAT'], ...rule })],
+  });
+  return json<{ ruleId: string }>(result.payload).ruleId;
+}
+
+async function requestGrant(categories: string[]): Promise<AccessLogEntry> {
+  const result = await clinicianLedger.submit('access:requestAccess', {
+    arguments: [PATIENT, JSON.stringify(categories), 'TREAT', ''],
+  });
+  return json<AccessLogEntry>(result.payload);
+}
+
+async function assemble(grantId: string, actor: Caller = clinician): Promise<Response> {
+  return env.call('POST', `/v1/grants/${grantId}/assembly`, actor);
+}
+
+async function download(grantId: string, actor: Caller = clinician): Promise<Response> {
+  return env.call('GET', `/v1/grants/${grantId}/record`, actor);
+}
+
+async function consumerKeys(grantId: string): Promise<string[]> {
+  const home = env.lake.locations.homeLocation;
+  const keys: string[] = [];
+  for await (const item of home.store.list(home.bucket('consumer'), layout.consumerGrant(grantId)))
+    keys.push(item.key);
+  return keys;
+}
+
+function resourceTypes(bundle: Bundle): string[] {
+  return (bundle.entry ?? [])
+    .map((entry) => entry.resource?.resourceType ?? '')
+    .filter((type) => type !== 'Composition' && type !== 'Patient' && type !== 'Device');
+}
+
+beforeAll(async () => {
+  env = await startLakeOnLedger();
+  for (const actor of [centre, patient, clinician, stranger]) await env.enrol(actor);
+  patientLedger = await env.connect(patient);
+  clinicianLedger = await env.connect(clinician);
+  expect((await env.call('PUT', `/v1/patients/${PATIENT}`, patient)).status).toBe(204);
+  for (const [name, resource] of Object.entries(resources)) {
+    const response = await env.call('POST', `/v1/patients/${PATIENT}/records?sourceId=${name}`, centre, {
+      body: JSON.stringify(resource),
+      contentType: 'application/fhir+json',
+    });
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as { records: { recordId: string }[] };
+    recordIds[name] = body.records[0]?.recordId ?? '';
+  }
+  // Clinicians may see allergies and problems (not the psychiatric label); medications are denied outright.
+  await createRule({
+    effect: 'permit',
+    grantee: { kind: 'role', role: 'clinician' },
+    categories: ['allergies', 'problems'],
+  });
+  await createRule({
+    effect: 'deny',
+    grantee: { kind: 'role', role: 'clinician' },
+    categories: ['medications'],
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await env?.destroy();
+});
+
+it('assembles, delivers and logs only the granted categories and labels, for the requester only', async () => {
+  const entry = await requestGrant(['allergies', 'problems', 'medications']);
+  expect(entry.decision.denied).toEqual(['medications']);
+  const grantId = entry.grantId as string;
+
+  expect((await assemble(grantId, stranger)).status).toBe(403);
+  const assembled = await assemble(grantId);
+  expect(assembled.status).toBe(201);
+  const result = (await assembled.json()) as AssemblyResult;
+  expect(result.excluded).toEqual([]);
+  expect(result.included.map((each) => each.recordId).sort()).toEqual(
+    [recordIds.allergy, recordIds.problem].sort(),
+  );
+
+  const response = await download(grantId);
+  expect(response.status).toBe(200);
+  const bundle = (await response.json()) as Bundle;
+  expect(resourceTypes(bundle).sort()).toEqual(['AllergyIntolerance', 'Condition']);
+  // The psychiatric condition is not there: only the unlabelled problem's code is.
+  expect(JSON.stringify(bundle)).not.toContain('35489007');
+  const composition = bundle.entry?.[0]?.resource as Composition;
+  const medications = composition.section?.find((section) => section.code?.coding?.[0]?.code === '10160-0');
+  expect(medications?.emptyReason?.coding?.[0]?.code).toBe('withheld');
+
+  // The ledger itself refuses the stranger's reading of the grant.
+  expect((await download(grantId, stranger)).status).toBe(403);
+  const deliveries = json<{ items: { manifestHash: string }[] }>(
+    await patientLedger.evaluate('access:listDeliveries', { arguments: [grantId, '10', ''] }),
+  );
+  expect(deliveries.items.map((delivery) => delivery.manifestHash)).toEqual([result.manifestHash]);
+});
+
+it('refuses a request the rules denied entirely, and stores nothing for it', async () => {
+  const entry = await requestGrant(['medications']);
+  expect(entry.grantId).toBeUndefined();
+  const refused = await assemble(entry.entryId);
+  expect(refused.status).toBe(404);
+  expect(await consumerKeys(entry.entryId)).toEqual([]);
+});
+
+it('deletes the temporary record once the grant has expired', async () => {
+  const entry = await requestGrant(['allergies']);
+  const grantId = entry.grantId as string;
+  expect((await assemble(grantId)).status).toBe(201);
+  expect(await consumerKeys(grantId)).not.toEqual([]);
+  const expiresAt = Date.parse(entry.expiresAt as string);
+  expect(await env.lake.consumer.sweep(new Date(expiresAt - 1))).not.toContain(grantId);
+  expect(await env.lake.consumer.sweep(new Date(expiresAt + 1))).toContain(grantId);
+  expect(await consumerKeys(grantId)).toEqual([]);
+  expect((await download(grantId)).status).toBe(404);
+});
+
+it('refuses to assemble or serve a revoked grant', async () => {
+  const ruleId = await createRule({
+    effect: 'permit',
+    grantee: { kind: 'practitioner', id: clinician.id, mspId: clinician.mspId },
+    categories: ['immunizations'],
+  });
+  const entry = await requestGrant(['immunizations']);
+  const grantId = entry.grantId as string;
+  expect((await assemble(grantId)).status).toBe(201);
+  await patientLedger.submit('rules:revokeRule', { arguments: [ruleId] });
+  const again = await assemble(grantId);
+  expect(again.status).toBe(403);
+  expect(((await again.json()) as { code: string }).code).toBe('GRANT_NOT_ACTIVE');
+  const served = await download(grantId);
+  expect(served.status).toBe(403);
+  expect(((await served.json()) as { code: string }).code).toBe('GRANT_NOT_ACTIVE');
+});
+
+it('excludes and reports a record whose raw object was altered', async () => {
+  const document = await env.lake.index.get(PATIENT, recordIds.allergy as string);
+  if (!document) throw new Error('no allergy document');
+  const location = env.lake.locations.forCountry(document.country);
+  const key = layout.rawObject(PATIENT, document.resource.objectId);
+  const sealed = await location.store.getBuffer(location.bucket('raw'), key, 1024 * 1024);
+  if (!sealed) throw new Error('no raw object');
+  sealed[sealed.length - 20] = (sealed[sealed.length - 20] as number) ^ 0x01;
+  await location.store.put(location.bucket('raw'), key, sealed);
+
+  const entry = await requestGrant(['allergies', 'problems']);
+  const assembled = await assemble(entry.grantId as string);
+  expect(assembled.status).toBe(201);
+  const result = (await assembled.json()) as AssemblyResult;
+  expect(result.excluded).toEqual([{ recordId: recordIds.allergy, reason: 'unreadable' }]);
+  expect(result.included.map((each) => each.recordId)).toEqual([recordIds.problem]);
+  const bundle = (await (await download(entry.grantId as string)).json()) as Bundle;
+  expect(resourceTypes(bundle)).toEqual(['Condition']);
+});

@@ -1,0 +1,113 @@
+/**
+ * Test factory: the embedded network, a wallet of enrolled users, and the data-lake service over a real s3rver
+ * talking to the ledger through FabricLedgerPort — the whole path a deployment uses.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import type { Caller } from '@custodia/chaincode';
+import type { Identity, LedgerClientConfig, LedgerConnection } from '@custodia/network';
+import { FabricLedgerPort } from '../src/ledger/fabric-port';
+import { WalletDirectory, walletPath } from '../src/ledger/identity';
+import { loadConfig } from '../src/service/config';
+import { startDatalake } from '../src/service/server';
+import type { DatalakeDeps, RunningDatalake } from '../src/service/server';
+import { ORG_DE, startTestNetwork } from '../../network/test/fixtures/embedded-network';
+import type { Role, TestNetwork } from '../../network/test/fixtures/embedded-network';
+
+export const TOKEN = 'test-service-token-0123456789';
+/** The lake's own ledger identity. */
+export const LAKE_ACTOR: Caller = { mspId: ORG_DE, id: 'custodia-datalake', role: 'admin' };
+
+export interface LakeOnLedger {
+  readonly net: TestNetwork;
+  readonly lake: RunningDatalake;
+  readonly ledger: FabricLedgerPort;
+  /** Enrols `actor` at its organisation's CA and files the identity in the lake's wallet. */
+  enrol(actor: Caller): Promise<Identity>;
+  /** A ledger connection of an enrolled actor (the patient's own client, say). */
+  connect(actor: Caller): Promise<LedgerConnection>;
+  /** Points the lake's connection file at the network's current peer (after a restart). */
+  refreshProfile(): void;
+  /** An HTTP call to the lake, with the service credential and the actor headers. */
+  call(
+    method: string,
+    route: string,
+    actor: Caller,
+    init?: { body?: string; contentType?: string },
+  ): Promise<Response>;
+  destroy(): Promise<void>;
+}
+
+export function actorHeaders(actor: Caller): Record<string, string> {
+  return {
+    'custodia-actor-msp': actor.mspId,
+    'custodia-actor-id': actor.id,
+    'custodia-actor-role': actor.role,
+    ...(actor.country === undefined ? {} : { 'custodia-actor-country': actor.country }),
+  };
+}
+
+export async function startLakeOnLedger(deps: Pick<DatalakeDeps, 'now'> = {}): Promise<LakeOnLedger> {
+  const net = await startTestNetwork();
+  const dir = mkdtempSync(path.join(tmpdir(), 'custodia-lake-ledger-'));
+  const walletDir = path.join(dir, 'wallet');
+  const profilePath = path.join(dir, 'connection.json');
+  const identities = new Map<string, Identity>();
+  // The lake reads its connection file like any operator-configured Fabric client.
+  const refreshProfile = (): void => writeFileSync(profilePath, readFileSync(net.network.profilePath));
+  refreshProfile();
+  const enrol = async (actor: Caller): Promise<Identity> => {
+    const identity = await net.enrol(actor.mspId, actor.id, actor.role as Role, actor.country);
+    identities.set(`${actor.mspId}/${actor.id}`, identity);
+    const file = walletPath(walletDir, actor);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(identity));
+    return identity;
+  };
+  await enrol(LAKE_ACTOR);
+  const config: LedgerClientConfig = {
+    network: 'fabric',
+    profilePath,
+    timeouts: { evaluate: 5_000, endorse: 5_000, submit: 5_000, commitStatus: 10_000 },
+  };
+  const ledger = new FabricLedgerPort({ identities: new WalletDirectory(walletDir), config });
+  const lake = await startDatalake(
+    loadConfig({
+      CUSTODIA_DATALAKE_TOKEN: TOKEN,
+      CUSTODIA_DATALAKE_DIR: path.join(dir, 'lake'),
+      CUSTODIA_S3_DIR: path.join(dir, 's3'),
+      CUSTODIA_SWEEP_INTERVAL_MS: String(3_600_000),
+    }),
+    { ledger, serviceActor: LAKE_ACTOR, logger: pino({ level: 'silent' }), ...deps },
+  );
+  return {
+    net,
+    lake,
+    ledger,
+    enrol,
+    connect: (actor) => {
+      const identity = identities.get(`${actor.mspId}/${actor.id}`);
+      if (identity === undefined) throw new Error(`${actor.id} is not enrolled`);
+      return net.connect(identity);
+    },
+    refreshProfile,
+    call: (method, route, actor, init = {}) =>
+      fetch(`${lake.url}${route}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          ...actorHeaders(actor),
+          ...(init.contentType === undefined ? {} : { 'content-type': init.contentType }),
+        },
+        ...(init.body === undefined ? {} : { body: init.body }),
+      }),
+    destroy: async () => {
+      ledger.close();
+      await lake.close();
+      await net.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
