@@ -112,9 +112,10 @@ export class GatewayService {
         GrpcStatus.ABORTED,
         `received unsuccessful response from orderer: status=${status}, info=${info}`,
       );
+    const envelopeBytes = envelope.serializeBinary();
     let unpacked;
     try {
-      unpacked = parseEnvelopeHeader(envelope.serializeBinary());
+      unpacked = parseEnvelopeHeader(envelopeBytes);
     } catch (error) {
       if (error instanceof LedgerError) throw refused('BAD_REQUEST', error.message);
       throw error;
@@ -135,7 +136,7 @@ export class GatewayService {
       throw error;
     }
     try {
-      await this.options.commits.submit(envelope.serializeBinary());
+      await this.options.commits.submit(envelopeBytes);
     } catch (error) {
       throw new RpcError(GrpcStatus.UNAVAILABLE, 'no orderers could successfully process transaction', [
         this.detail(errorMessage(error)),
