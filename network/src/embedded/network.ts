@@ -189,6 +189,7 @@ export async function startEmbeddedNetwork(
         commits: ledger.committer,
         self,
       }),
+      ...(options.logger && { logger: options.logger }),
       deliver: new DeliverService({
         channelId: config.channelName,
         msps,

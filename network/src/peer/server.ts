@@ -12,6 +12,14 @@ export interface PeerServerOptions {
   readonly tls: { readonly certificate: string; readonly privateKey: string };
   readonly gateway: GatewayService;
   readonly deliver: DeliverService;
+  /** Where refused and failed calls are logged (identifiers and reasons only, never request content). */
+  readonly logger?: PeerLogger;
+}
+
+/** Structured log sink, pino-compatible. */
+export interface PeerLogger {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
 }
 
 export interface PeerServer {
@@ -80,16 +88,41 @@ function finish(
   else call.emit('error', toServiceError(error));
 }
 
+/**
+ * Logs a refused call: chaincode failures and endorsement refusals (UNKNOWN, ABORTED) at info, other refusals
+ * at warn with the peer's reason (Fabric's wording, no request content); unexpected failures by name only.
+ */
+function logFailure(logger: PeerLogger | undefined, method: string, error: unknown): void {
+  if (!logger) return;
+  if (error instanceof RpcError) {
+    const fields = {
+      method,
+      code: grpc.status[error.code],
+      reason: error.details[0]?.message ?? error.message,
+    };
+    if (error.code === grpc.status.UNKNOWN || error.code === grpc.status.ABORTED)
+      logger.info(fields, 'refused');
+    else logger.warn(fields, 'refused');
+    return;
+  }
+  logger.warn({ method, error: error instanceof Error ? error.name : 'unknown' }, 'failed');
+}
+
 function unary<Request, Response>(
   calls: OpenCalls,
+  method: string,
   handler: (request: Request, signal: AbortSignal) => Promise<Response>,
+  logger: PeerLogger | undefined,
 ): grpc.handleUnaryCall<Request, Response> {
   return (call, callback) => {
     const controller = calls.open(call);
     handler(call.request, controller.signal)
       .then(
         (response) => callback(null, response),
-        (error: unknown) => callback(toServiceError(error)),
+        (error: unknown) => {
+          if (!controller.signal.aborted) logFailure(logger, method, error);
+          callback(toServiceError(error));
+        },
       )
       .finally(() => calls.finished(controller));
   };
@@ -189,13 +222,32 @@ export async function startPeerServer(options: PeerServerOptions): Promise<PeerS
     'grpc.enable_channelz': 0,
   });
   const calls = new OpenCalls();
+  const { logger } = options;
   const gatewayService = options.gateway;
   server.addService(withPlainSerializers(gateway.GatewayService), {
-    endorse: unary(calls, (request: gateway.EndorseRequest) => gatewayService.endorse(request)),
-    evaluate: unary(calls, (request: gateway.EvaluateRequest) => gatewayService.evaluate(request)),
-    submit: unary(calls, (request: gateway.SubmitRequest) => gatewayService.submit(request)),
-    commitStatus: unary(calls, (request: gateway.SignedCommitStatusRequest, signal) =>
-      gatewayService.commitStatus(request, signal),
+    endorse: unary(
+      calls,
+      'Endorse',
+      (request: gateway.EndorseRequest) => gatewayService.endorse(request),
+      logger,
+    ),
+    evaluate: unary(
+      calls,
+      'Evaluate',
+      (request: gateway.EvaluateRequest) => gatewayService.evaluate(request),
+      logger,
+    ),
+    submit: unary(
+      calls,
+      'Submit',
+      (request: gateway.SubmitRequest) => gatewayService.submit(request),
+      logger,
+    ),
+    commitStatus: unary(
+      calls,
+      'CommitStatus',
+      (request: gateway.SignedCommitStatusRequest, signal) => gatewayService.commitStatus(request, signal),
+      logger,
     ),
     chaincodeEvents: serverStream(calls, (request: gateway.SignedChaincodeEventsRequest, signal) =>
       gatewayService.chaincodeEvents(request, signal),
