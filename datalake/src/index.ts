@@ -1,6 +1,15 @@
 /** @custodia/datalake: the data-lake service and its building blocks. */
 export * from './errors';
-export type { LedgerActor, LedgerPort } from './ledger/port';
+export type {
+  EventPosition,
+  LedgerActor,
+  LedgerEvent,
+  LedgerEventSource,
+  LedgerEventStream,
+  LedgerPort,
+} from './ledger/port';
+export { RevocationListener, revokedGrantIds } from './ledger/revocation-listener';
+export type { RevocationListenerDeps } from './ledger/revocation-listener';
 export { FabricLedgerPort } from './ledger/fabric-port';
 export type { FabricLedgerOptions } from './ledger/fabric-port';
 export { WalletDirectory, walletPath } from './ledger/identity';

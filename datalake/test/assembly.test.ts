@@ -87,6 +87,12 @@ async function consumerKeys(grantId: string): Promise<string[]> {
   return keys;
 }
 
+/** Waits for a condition the lake reaches asynchronously (bounded, so a broken listener fails the test). */
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  for (let attempt = 0; attempt < 100 && !(await condition()); attempt += 1)
+    await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
 function resourceTypes(bundle: Bundle): string[] {
   return (bundle.entry ?? [])
     .map((entry) => entry.resource?.resourceType ?? '')
@@ -177,7 +183,7 @@ it('deletes the temporary record once the grant has expired', async () => {
   expect((await download(grantId)).status).toBe(404);
 });
 
-it('refuses to assemble or serve a revoked grant', async () => {
+it('refuses a revoked grant and deletes its record when the revocation commits', async () => {
   const ruleId = await createRule({
     effect: 'permit',
     grantee: { kind: 'practitioner', id: clinician.id, mspId: clinician.mspId },
@@ -193,6 +199,9 @@ it('refuses to assemble or serve a revoked grant', async () => {
   const served = await download(grantId);
   expect(served.status).toBe(403);
   expect(((await served.json()) as { code: string }).code).toBe('GRANT_NOT_ACTIVE');
+  // The lake follows the ledger's events: the revoked grant's stored record is deleted without any request.
+  await until(async () => (await consumerKeys(grantId)).length === 0);
+  expect(await consumerKeys(grantId)).toEqual([]);
 });
 
 it('excludes and reports a record whose raw object was altered', async () => {

@@ -80,7 +80,7 @@ export async function startLakeOnLedger(deps: Pick<DatalakeDeps, 'now'> = {}): P
       CUSTODIA_S3_DIR: path.join(dir, 's3'),
       CUSTODIA_SWEEP_INTERVAL_MS: String(3_600_000),
     }),
-    { ledger, serviceActor: LAKE_ACTOR, logger: pino({ level: 'silent' }), ...deps },
+    { ledger, events: ledger, serviceActor: LAKE_ACTOR, logger: pino({ level: 'silent' }), ...deps },
   );
   return {
     net,

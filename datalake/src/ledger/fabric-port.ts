@@ -7,7 +7,7 @@ import type { ConnectOptions, LedgerClientConfig, LedgerConnection } from '@cust
 import type { GrantView, RecordMeta, RecordRegistration } from '@custodia/chaincode';
 import { DatalakeError } from '../errors';
 import type { IdentityResolver } from './identity';
-import type { LedgerActor, LedgerPort } from './port';
+import type { EventPosition, LedgerActor, LedgerEventSource, LedgerEventStream, LedgerPort } from './port';
 
 export interface FabricLedgerOptions {
   readonly identities: IdentityResolver;
@@ -62,7 +62,7 @@ function isNotFound(error: unknown): boolean {
   return error instanceof ChaincodeCallError && error.code === 'NOT_FOUND';
 }
 
-export class FabricLedgerPort implements LedgerPort {
+export class FabricLedgerPort implements LedgerPort, LedgerEventSource {
   private readonly connections = new Map<string, Promise<LedgerConnection>>();
 
   constructor(private readonly options: FabricLedgerOptions) {}
@@ -87,6 +87,19 @@ export class FabricLedgerPort implements LedgerPort {
   async recordDelivery(actor: LedgerActor, grantId: string, manifestHash: string): Promise<void> {
     await this.call(actor, (ledger) =>
       ledger.submit('access:recordDelivery', { arguments: [grantId, manifestHash] }),
+    );
+  }
+
+  async chaincodeEvents(actor: LedgerActor, after?: EventPosition): Promise<LedgerEventStream> {
+    return this.call(actor, (ledger) =>
+      ledger.network().getChaincodeEvents(ledger.profile.chaincodeName, {
+        // fabric-gateway resumes after the checkpoint's transaction; without one, from the first block.
+        checkpoint: {
+          getBlockNumber: () => after?.blockNumber,
+          getTransactionId: () => after?.transactionId,
+        },
+        startBlock: 0n,
+      }),
     );
   }
 

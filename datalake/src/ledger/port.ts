@@ -20,3 +20,26 @@ export interface LedgerPort {
   /** `access:recordDelivery`: logs that the requester received the record with this manifest hash. */
   recordDelivery(actor: LedgerActor, grantId: string, manifestHash: string): Promise<void>;
 }
+
+/** One chaincode event as the ledger delivered it (payload: JSON of identifiers only). */
+export interface LedgerEvent {
+  readonly blockNumber: bigint;
+  readonly transactionId: string;
+  readonly eventName: string;
+  readonly payload: Uint8Array;
+}
+
+/** Where a listener stopped: events up to and including this transaction are not delivered again. */
+export interface EventPosition {
+  readonly blockNumber: bigint;
+  readonly transactionId: string;
+}
+
+export interface LedgerEventStream extends AsyncIterable<LedgerEvent> {
+  close(): void;
+}
+
+export interface LedgerEventSource {
+  /** The chaincode's events after `after` (from the first block when absent), read with `actor`'s identity. */
+  chaincodeEvents(actor: LedgerActor, after?: EventPosition): Promise<LedgerEventStream>;
+}

@@ -1,5 +1,6 @@
 /** Starts the data-lake service: storage (embedded s3rver unless MinIO is configured), zones, index, sweeper, HTTP. */
 import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -11,7 +12,8 @@ import type { KeyProvider } from '../crypto/key-provider';
 import { DatalakeError } from '../errors';
 import { loadFhirDefinitions } from '../ingest/fhir-validation';
 import { IngestService } from '../ingest/ingest-service';
-import type { LedgerActor, LedgerPort } from '../ledger/port';
+import type { LedgerActor, LedgerEventSource, LedgerPort } from '../ledger/port';
+import { RevocationListener } from '../ledger/revocation-listener';
 import { StorageLocations } from '../storage/locations';
 import { MinioObjectStore } from '../storage/minio-store';
 import { EMBEDDED_S3_CREDENTIALS, startS3Server } from '../storage/s3-server';
@@ -26,11 +28,14 @@ import { createApp } from './app';
 import type { DatalakeConfig } from './config';
 
 const LINK_TTL_MS = 15 * 60_000;
+const REVOCATION_RETRY_MS = 2_000;
 
 export interface DatalakeDeps {
   readonly ledger: LedgerPort;
   /** The lake's own ledger identity (role admin), which reads record registrations; without it, no assembly. */
   readonly serviceActor?: LedgerActor;
+  /** The ledger's chaincode events: with `serviceActor`, revoked grants' records are deleted as revocations commit. */
+  readonly events?: LedgerEventSource;
   /** HMAC secret of binary links; default random per start (links do not outlive a restart). */
   readonly linkSecret?: Buffer;
   readonly logger?: Logger;
@@ -47,6 +52,7 @@ export interface RunningDatalake {
   readonly structured: StructuredZone;
   readonly consumer: ConsumerZone;
   readonly assembly?: AssemblyService;
+  readonly revocations?: RevocationListener;
   readonly sweeper: ExpirySweeper;
   close(): Promise<void>;
 }
@@ -92,6 +98,19 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
         });
   const sweeper = new ExpirySweeper(consumer, { intervalMs: config.sweepIntervalMs, now, logger });
   await sweeper.start();
+  await mkdir(config.dataDir, { recursive: true });
+  const revocations =
+    deps.events === undefined || deps.serviceActor === undefined
+      ? undefined
+      : new RevocationListener({
+          events: deps.events,
+          actor: deps.serviceActor,
+          consumer,
+          checkpointFile: path.join(config.dataDir, 'revocation-checkpoint.json'),
+          logger,
+          retryMs: REVOCATION_RETRY_MS,
+        });
+  revocations?.start();
 
   const app = createApp({
     serviceToken: config.serviceToken,
@@ -121,9 +140,11 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
     structured,
     consumer,
     ...(assembly === undefined ? {} : { assembly }),
+    ...(revocations === undefined ? {} : { revocations }),
     sweeper,
     close: async () => {
       await sweeper.stop();
+      await revocations?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

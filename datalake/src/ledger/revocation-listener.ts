@@ -1,0 +1,115 @@
+/**
+ * Deletes the temporary records of revoked grants as soon as the ledger says so: it follows the chaincode's events
+ * (rule changes and emergency-policy changes name the grants they revoked) from a checkpoint kept in the lake's
+ * data directory, so a restart resumes where it stopped and no revocation is missed while the lake was down.
+ * The consumer zone also refuses revoked grants at read time (the ledger is asked on every download); this
+ * listener is what makes the bytes go away.
+ */
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import { EVENTS } from '@custodia/chaincode';
+import type { ConsumerZone } from '../zones/consumer';
+import type { EventPosition, LedgerActor, LedgerEvent, LedgerEventSource, LedgerEventStream } from './port';
+
+export interface RevocationListenerDeps {
+  readonly events: LedgerEventSource;
+  readonly actor: LedgerActor;
+  readonly consumer: ConsumerZone;
+  /** JSON file holding the last handled event's position. */
+  readonly checkpointFile: string;
+  readonly logger: Logger;
+  /** Pause before reconnecting after the stream fails. */
+  readonly retryMs: number;
+  /** Called after a revocation event was handled (grant ids whose records were deleted). */
+  readonly onRevoked?: (grantIds: readonly string[]) => void;
+}
+
+const REVOKING_EVENTS: ReadonlySet<string> = new Set([EVENTS.ruleChanged, EVENTS.emergencyPolicySet]);
+const decoder = new TextDecoder();
+
+/** The grant ids a chaincode event revoked (none for other events or a payload without the list). */
+export function revokedGrantIds(event: Pick<LedgerEvent, 'eventName' | 'payload'>): string[] {
+  if (!REVOKING_EVENTS.has(event.eventName)) return [];
+  try {
+    const payload = JSON.parse(decoder.decode(event.payload)) as { revokedGrantIds?: unknown };
+    const ids = payload.revokedGrantIds;
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export class RevocationListener {
+  private stopped = false;
+  private stream: LedgerEventStream | undefined;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly deps: RevocationListenerDeps) {}
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.stream?.close();
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        this.stream = await this.deps.events.chaincodeEvents(this.deps.actor, await this.readCheckpoint());
+        if (this.stopped) this.stream.close();
+        for await (const event of this.stream) {
+          const grantIds = revokedGrantIds(event);
+          for (const grantId of grantIds) await this.deps.consumer.remove(grantId);
+          await this.writeCheckpoint({ blockNumber: event.blockNumber, transactionId: event.transactionId });
+          if (grantIds.length > 0) {
+            this.deps.logger.info({ grantIds }, 'temporary records of revoked grants deleted');
+            this.deps.onRevoked?.(grantIds);
+          }
+        }
+      } catch (error) {
+        if (this.stopped) break;
+        this.deps.logger.warn({ err: error }, 'ledger event stream failed; reconnecting');
+      }
+      if (!this.stopped) await this.pause();
+    }
+  }
+
+  private pause(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, this.deps.retryMs);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private async readCheckpoint(): Promise<EventPosition | undefined> {
+    try {
+      const saved = JSON.parse(await readFile(this.deps.checkpointFile, 'utf8')) as {
+        blockNumber: string;
+        transactionId: string;
+      };
+      return { blockNumber: BigInt(saved.blockNumber), transactionId: saved.transactionId };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  /** Written to a temporary file and renamed, so a crash never leaves a torn checkpoint. */
+  private async writeCheckpoint(position: EventPosition): Promise<void> {
+    const temporary = `${this.deps.checkpointFile}.tmp`;
+    await writeFile(
+      temporary,
+      JSON.stringify({ blockNumber: position.blockNumber.toString(), transactionId: position.transactionId }),
+    );
+    await rename(temporary, this.deps.checkpointFile);
+  }
+}
