@@ -3,22 +3,12 @@
  * and deliveries logged with the clinician's own identity, and an upload during a ledger outage that leaves
  * nothing visible and completes on retry.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import pino from 'pino';
 import type { AccessLogEntry, Caller } from '@custodia/chaincode';
-import type { Identity, LedgerClientConfig } from '@custodia/network';
 import { isDatalakeError } from '../src/errors';
-import { FabricLedgerPort } from '../src/ledger/fabric-port';
-import { WalletDirectory, walletPath } from '../src/ledger/identity';
-import { loadConfig } from '../src/service/config';
-import { startDatalake } from '../src/service/server';
-import type { RunningDatalake } from '../src/service/server';
-import { json, ORG_DE, ORG_FR, startTestNetwork } from '../../network/test/fixtures/embedded-network';
-import type { Role, TestNetwork } from '../../network/test/fixtures/embedded-network';
+import { json, ORG_DE, ORG_FR } from '../../network/test/fixtures/embedded-network';
+import { startLakeOnLedger } from './lake-on-ledger';
+import type { LakeOnLedger } from './lake-on-ledger';
 
-const TOKEN = 'test-service-token-0123456789';
 const PATIENT = 'patient-ledger-1';
 
 const centre: Caller = { mspId: ORG_DE, id: 'centre-de', role: 'centre', country: 'DE' };
@@ -36,87 +26,23 @@ const allergy = {
   recordedDate: '2030-01-02',
 };
 
-let net: TestNetwork;
-let dir: string;
-let walletDir: string;
-let profilePath: string;
-let ledger: FabricLedgerPort;
-let lake: RunningDatalake;
-const identities = new Map<string, Identity>();
-
-function actorHeaders(actor: Caller): Record<string, string> {
-  return {
-    'custodia-actor-msp': actor.mspId,
-    'custodia-actor-id': actor.id,
-    'custodia-actor-role': actor.role,
-    ...(actor.country === undefined ? {} : { 'custodia-actor-country': actor.country }),
-  };
-}
-
-async function enrolIntoWallet(actor: Caller): Promise<void> {
-  const identity = await net.enrol(actor.mspId, actor.id, actor.role as Role, actor.country);
-  identities.set(actor.id, identity);
-  const file = walletPath(walletDir, actor);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(identity));
-}
+let env: LakeOnLedger;
 
 function upload(sourceId: string, resource: unknown = allergy): Promise<Response> {
-  return fetch(`${lake.url}/v1/patients/${PATIENT}/records?sourceId=${sourceId}`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${TOKEN}`,
-      'content-type': 'application/fhir+json',
-      ...actorHeaders(centre),
-    },
+  return env.call('POST', `/v1/patients/${PATIENT}/records?sourceId=${sourceId}`, centre, {
     body: JSON.stringify(resource),
+    contentType: 'application/fhir+json',
   });
-}
-
-/** The data lake reads its connection file like any operator-configured client; tests point it elsewhere. */
-function writeProfile(endpoint: string): void {
-  const profile = JSON.parse(readFileSync(net.network.profilePath, 'utf8')) as {
-    peers: { endpoint: string }[];
-  };
-  writeFileSync(
-    profilePath,
-    JSON.stringify({ ...profile, peers: profile.peers.map((peer) => ({ ...peer, endpoint })) }),
-  );
 }
 
 beforeAll(async () => {
-  net = await startTestNetwork();
-  dir = mkdtempSync(path.join(tmpdir(), 'custodia-lake-ledger-'));
-  walletDir = path.join(dir, 'wallet');
-  profilePath = path.join(dir, 'connection.json');
-  writeProfile(net.network.endpoint);
-  for (const actor of [centre, patient, clinician, otherClinician]) await enrolIntoWallet(actor);
-  const config: LedgerClientConfig = {
-    network: 'fabric',
-    profilePath,
-    timeouts: { evaluate: 5_000, endorse: 5_000, submit: 5_000, commitStatus: 10_000 },
-  };
-  ledger = new FabricLedgerPort({ identities: new WalletDirectory(walletDir), config });
-  lake = await startDatalake(
-    loadConfig({
-      CUSTODIA_DATALAKE_TOKEN: TOKEN,
-      CUSTODIA_DATALAKE_DIR: path.join(dir, 'lake'),
-      CUSTODIA_S3_DIR: path.join(dir, 's3'),
-    }),
-    { ledger, logger: pino({ level: 'silent' }) },
-  );
-  const registered = await fetch(`${lake.url}/v1/patients/${PATIENT}`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${TOKEN}`, ...actorHeaders(patient) },
-  });
-  expect(registered.status).toBe(204);
+  env = await startLakeOnLedger();
+  for (const actor of [centre, patient, clinician, otherClinician]) await env.enrol(actor);
+  expect((await env.call('PUT', `/v1/patients/${PATIENT}`, patient)).status).toBe(204);
 }, 120_000);
 
 afterAll(async () => {
-  ledger?.close();
-  await lake?.close();
-  await net?.destroy();
-  rmSync(dir, { recursive: true, force: true });
+  await env?.destroy();
 });
 
 it('registers an upload on-chain under the centre’s own identity, with the content hash', async () => {
@@ -125,7 +51,7 @@ it('registers an upload on-chain under the centre’s own identity, with the con
   const [record] = ((await response.json()) as { records: { recordId: string; contentHash: string }[] })
     .records;
   if (!record) throw new Error('no record');
-  const meta = await ledger.getRecordMeta(patient, record.recordId);
+  const meta = await env.ledger.getRecordMeta(patient, record.recordId);
   expect(meta).toMatchObject({
     recordId: record.recordId,
     patientId: PATIENT,
@@ -135,14 +61,16 @@ it('registers an upload on-chain under the centre’s own identity, with the con
     registeredBy: centre.id,
     country: 'DE',
   });
-  expect(await ledger.getRecordMeta(patient, 'no-such-record')).toBeUndefined();
+  expect(await env.ledger.getRecordMeta(patient, 'no-such-record')).toBeUndefined();
   // A clinician is not a reader of registrations: the chaincode refuses it on the clinician's own certificate.
-  const refused: unknown = await ledger.getRecordMeta(clinician, record.recordId).catch((e: unknown) => e);
+  const refused: unknown = await env.ledger
+    .getRecordMeta(clinician, record.recordId)
+    .catch((e: unknown) => e);
   expect(isDatalakeError(refused, 'FORBIDDEN')).toBe(true);
 });
 
 it('reads a grant and logs a delivery with the requester’s identity, and refuses anyone else', async () => {
-  const patientLedger = await net.connect(identities.get(patient.id) as Identity);
+  const patientLedger = await env.connect(patient);
   await patientLedger.submit('rules:createRule', {
     arguments: [
       JSON.stringify({
@@ -153,7 +81,7 @@ it('reads a grant and logs a delivery with the requester’s identity, and refus
       }),
     ],
   });
-  const clinicianLedger = await net.connect(identities.get(clinician.id) as Identity);
+  const clinicianLedger = await env.connect(clinician);
   const entry = json<AccessLogEntry>(
     (
       await clinicianLedger.submit('access:requestAccess', {
@@ -164,19 +92,19 @@ it('reads a grant and logs a delivery with the requester’s identity, and refus
   const grantId = entry.grantId;
   if (grantId === undefined) throw new Error('nothing granted');
 
-  const grant = await ledger.getGrant(clinician, grantId);
+  const grant = await env.ledger.getGrant(clinician, grantId);
   expect(grant).toMatchObject({ grantId, patientId: PATIENT, status: 'active' });
   expect(grant?.granted.map((granted) => granted.category)).toEqual(['allergies']);
-  expect(await ledger.getGrant(clinician, 'no-such-grant')).toBeUndefined();
+  expect(await env.ledger.getGrant(clinician, 'no-such-grant')).toBeUndefined();
 
-  const stranger: unknown = await ledger.getGrant(otherClinician, grantId).catch((e: unknown) => e);
+  const stranger: unknown = await env.ledger.getGrant(otherClinician, grantId).catch((e: unknown) => e);
   expect(isDatalakeError(stranger, 'FORBIDDEN')).toBe(true);
-  const strangerDelivery: unknown = await ledger
+  const strangerDelivery: unknown = await env.ledger
     .recordDelivery(otherClinician, grantId, 'a'.repeat(64))
     .catch((e: unknown) => e);
   expect(isDatalakeError(strangerDelivery, 'FORBIDDEN')).toBe(true);
 
-  await ledger.recordDelivery(clinician, grantId, 'b'.repeat(64));
+  await env.ledger.recordDelivery(clinician, grantId, 'b'.repeat(64));
   const deliveries = json<{ items: { manifestHash: string; requester: Caller }[] }>(
     await patientLedger.evaluate('access:listDeliveries', { arguments: [grantId, '10', ''] }),
   );
@@ -190,27 +118,27 @@ it('reads a grant and logs a delivery with the requester’s identity, and refus
 
 it('refuses an actor without an enrolment before reaching the ledger', async () => {
   const unknown: Caller = { mspId: ORG_DE, id: 'centre-unknown', role: 'centre', country: 'DE' };
-  const error: unknown = await ledger.getGrant(unknown, 'any').catch((e: unknown) => e);
+  const error: unknown = await env.ledger.getGrant(unknown, 'any').catch((e: unknown) => e);
   expect(isDatalakeError(error, 'FORBIDDEN')).toBe(true);
 });
 
 it('leaves nothing visible when the ledger is down during registration, and the retry completes', async () => {
-  await net.stop();
+  await env.net.stop();
   const failed = await upload('allergy-outage', { ...allergy, recordedDate: '2030-03-04' });
   expect(failed.status).toBe(503);
   expect(((await failed.json()) as { code: string }).code).toBe('LEDGER_UNAVAILABLE');
-  const visible = await lake.index.published(PATIENT);
+  const visible = await env.lake.index.published(PATIENT);
   expect(visible.map((doc) => doc.sourceId)).not.toContain('allergy-outage');
 
-  await net.restart();
-  writeProfile(net.network.endpoint);
+  await env.net.restart();
+  env.refreshProfile();
   const retried = await upload('allergy-outage', { ...allergy, recordedDate: '2030-03-04' });
   expect(retried.status).toBe(201);
   const [record] = ((await retried.json()) as { records: { recordId: string; contentHash: string }[] })
     .records;
   if (!record) throw new Error('no record');
-  expect((await lake.index.published(PATIENT)).map((doc) => doc.recordId)).toContain(record.recordId);
-  expect(await ledger.getRecordMeta(patient, record.recordId)).toMatchObject({
+  expect((await env.lake.index.published(PATIENT)).map((doc) => doc.recordId)).toContain(record.recordId);
+  expect(await env.ledger.getRecordMeta(patient, record.recordId)).toMatchObject({
     contentHash: record.contentHash,
   });
 });
