@@ -4,7 +4,8 @@
  * registration on the ledger itself), downloaded by the requester only, logged as a delivery; tampering, expiry
  * and revocation are each seen where a user would notice them.
  */
-import type { Bundle, Composition } from '@medplum/fhirtypes';
+import { randomBytes } from 'node:crypto';
+import type { Bundle, Composition, DocumentReference } from '@medplum/fhirtypes';
 import type { AccessLogEntry, Caller } from '@custodia/chaincode';
 import type { LedgerConnection } from '@custodia/network';
 import type { AssemblyResult } from '../src/assembly/assemble';
@@ -202,6 +203,45 @@ it('refuses a revoked grant and deletes its record when the revocation commits',
   // The lake follows the ledger's events: the revoked grant's stored record is deleted without any request.
   await until(async () => (await consumerKeys(grantId)).length === 0);
   expect(await consumerKeys(grantId)).toEqual([]);
+});
+
+it('serves a released binary through its signed link to the requester only, byte for byte', async () => {
+  const content = randomBytes(300 * 1024);
+  const form = new FormData();
+  form.append(
+    'documentReference',
+    JSON.stringify({
+      resourceType: 'DocumentReference',
+      status: 'current',
+      subject,
+      content: [{ attachment: { contentType: 'application/pdf', title: 'scan' } }],
+    }),
+  );
+  form.append('content', new Blob([content], { type: 'application/pdf' }), 'scan.pdf');
+  const uploaded = await env.call('POST', `/v1/patients/${PATIENT}/documents?sourceId=scan-1`, centre, {
+    body: form,
+  });
+  expect(uploaded.status).toBe(201);
+  await createRule({
+    effect: 'permit',
+    grantee: { kind: 'role', role: 'clinician' },
+    categories: ['documents'],
+  });
+
+  const entry = await requestGrant(['documents']);
+  const grantId = entry.grantId as string;
+  expect((await assemble(grantId)).status).toBe(201);
+  const bundle = (await (await download(grantId)).json()) as Bundle;
+  const reference = bundle.entry?.find((each) => each.resource?.resourceType === 'DocumentReference')
+    ?.resource as DocumentReference;
+  const url = reference.content[0]?.attachment.url as string;
+  expect(url).toMatch(new RegExp(`^/v1/grants/${grantId}/binaries/`));
+
+  const served = await env.call('GET', url, clinician);
+  expect(served.status).toBe(200);
+  expect(Buffer.from(await served.arrayBuffer()).equals(content)).toBe(true);
+  expect((await env.call('GET', url, stranger)).status).toBe(403);
+  expect((await env.call('GET', url.replace(/sig=[^&]+/, 'sig=forged'), clinician)).status).toBe(404);
 });
 
 it('excludes and reports a record whose raw object was altered', async () => {

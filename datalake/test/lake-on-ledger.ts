@@ -35,7 +35,7 @@ export interface LakeOnLedger {
     method: string,
     route: string,
     actor: Caller,
-    init?: { body?: string; contentType?: string },
+    init?: { body?: string | FormData; contentType?: string },
   ): Promise<Response>;
   destroy(): Promise<void>;
 }

@@ -26,7 +26,8 @@ export function readDocumentUpload<T>(req: Request, handle: FileHandler<T>): Pro
     try {
       parser = busboy({
         headers: req.headers,
-        limits: { fields: 1, files: 1, parts: 2, fieldSize: MAX_DOCUMENT_REFERENCE_BYTES },
+        // busboy 1.x emits partsLimit when the count *reaches* the limit: 3 makes it fire only on a third part.
+        limits: { fields: 1, files: 1, parts: 3, fieldSize: MAX_DOCUMENT_REFERENCE_BYTES },
       });
     } catch {
       reject(new DatalakeError('INVALID_INPUT', 'malformed multipart request'));
