@@ -15,6 +15,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { common } from '@hyperledger/fabric-protos';
 import FabricCAServices from 'fabric-ca-client';
 import { User } from 'fabric-common';
 import { connect, LedgerClientError, readConnectionProfile } from '@custodia/network';
@@ -295,6 +296,12 @@ async function main(): Promise<void> {
     console.log(
       `\n${options.clients} concurrent clients, ${options.seconds} s per phase, network in process ${serverPid}`,
     );
+    const height = async (): Promise<number> => {
+      const qscc = clinicianConnections[0]?.network().getContract('qscc');
+      const info = await qscc?.evaluateTransaction('GetChainInfo', server.profile.channelName);
+      return common.BlockchainInfo.deserializeBinary(info ?? new Uint8Array()).getHeight();
+    };
+    const heightBefore = await height();
     const submits = await phase(serverPid, options.clients, options.seconds, async (client, iteration) => {
       const connection = clinicianConnections[client];
       const patientId = patients[(client + iteration) % patients.length]?.id ?? '';
@@ -303,6 +310,10 @@ async function main(): Promise<void> {
       });
     });
     report('access:requestAccess (endorse → submit → commit status VALID)', 'tx', submits);
+    const blocks = (await height()) - heightBefore;
+    console.log(
+      `  ${blocks} blocks, ${(submits.completed / Math.max(blocks, 1)).toFixed(1)} tx per block, one every ${((submits.seconds * 1000) / Math.max(blocks, 1)).toFixed(0)} ms`,
+    );
 
     const evaluations = await phase(serverPid, options.clients, options.seconds, async (client) => {
       await readerConnections[client]?.evaluate('rules:getRule', {
