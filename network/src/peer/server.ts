@@ -38,6 +38,10 @@ interface Writable<T> {
   once(event: 'drain', listener: () => void): unknown;
 }
 
+const SHUTTING_DOWN = new RpcError(grpc.status.UNAVAILABLE, 'peer is shutting down');
+// grpc-js reports a call that ended early as cancelled; one shared reason spares a stack trace per call.
+const CANCELLED = new RpcError(grpc.status.CANCELLED, 'call cancelled by the client');
+
 /** Calls in progress, so that closing the server can end them (event streams never end by themselves). */
 class OpenCalls {
   private readonly controllers = new Set<AbortController>();
@@ -45,9 +49,7 @@ class OpenCalls {
 
   open(call: { on(event: 'cancelled', listener: () => void): unknown }): AbortController {
     const controller = new AbortController();
-    call.on('cancelled', () =>
-      controller.abort(new RpcError(grpc.status.CANCELLED, 'call cancelled by the client')),
-    );
+    call.on('cancelled', () => controller.abort(CANCELLED));
     if (this.closing) controller.abort(SHUTTING_DOWN);
     this.controllers.add(controller);
     return controller;
@@ -62,8 +64,6 @@ class OpenCalls {
     for (const controller of this.controllers) controller.abort(SHUTTING_DOWN);
   }
 }
-
-const SHUTTING_DOWN = new RpcError(grpc.status.UNAVAILABLE, 'peer is shutting down');
 
 /** Writes with backpressure: waits for 'drain' when the transport buffer is full. */
 async function send<T>(call: Writable<T>, message: T, signal: AbortSignal): Promise<void> {
