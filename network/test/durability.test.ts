@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Network } from '@hyperledger/fabric-gateway';
+import { common } from '@hyperledger/fabric-protos';
 import type { StoredRule } from '@custodia/chaincode';
 import { startEmbeddedNetwork } from '@custodia/network/embedded';
 import type { Identity, LedgerConnection } from '@custodia/network';
@@ -42,6 +43,20 @@ function blockFile(dataDir: string): string {
   const [file] = readdirSync(dir).filter((name) => name.startsWith('blockfile_'));
   if (!file) throw new Error('no block file');
   return join(dir, file);
+}
+
+/** Flips one bit in the middle of block 1's bytes (records are length u32 ‖ block ‖ SHA-256); returns the undo. */
+function flipByteInBlock1(dataDir: string): () => void {
+  const path = blockFile(dataDir);
+  const bytes = readFileSync(path);
+  const block1 = 4 + bytes.readUInt32BE(0) + 32;
+  const target = block1 + 4 + Math.floor(bytes.readUInt32BE(block1) / 2);
+  const flip = (): void => {
+    bytes.writeUInt8(bytes.readUInt8(target) ^ 0x01, target);
+    writeFileSync(path, bytes);
+  };
+  flip();
+  return flip;
 }
 
 beforeAll(async () => {
@@ -87,23 +102,39 @@ it('refuses to start when a byte of a stored block was changed, naming the block
   const config = net.network.config;
   await net.stop();
 
-  // Records are length (u32) ‖ block bytes ‖ SHA-256: flip a byte inside block 1, after the genesis record.
-  const path = blockFile(net.dataDir);
-  const bytes = readFileSync(path);
-  const genesisLength = bytes.readUInt32BE(0);
-  const block1 = 4 + genesisLength + 32;
-  const block1Length = bytes.readUInt32BE(block1);
-  const target = block1 + 4 + Math.floor(block1Length / 2);
-  bytes.writeUInt8(bytes.readUInt8(target) ^ 0x01, target);
-  writeFileSync(path, bytes);
+  const undo = flipByteInBlock1(net.dataDir);
 
   await expect(startEmbeddedNetwork(config)).rejects.toMatchObject({
     code: 'LEDGER_BLOCK_TAMPERED',
     blockNumber: 1,
   });
   // With the byte restored, the same data opens again.
-  bytes.writeUInt8(bytes.readUInt8(target) ^ 0x01, target);
-  writeFileSync(path, bytes);
+  undo();
   await net.restart();
   expect((await chainInfo((await net.connect(identity)).network())).getHeight()).toBeGreaterThan(1);
+});
+
+it('refuses to serve a block altered while the network runs, through qscc and Deliver alike', async () => {
+  const connection = await net.connect(identity);
+  await connection.submit('rules:createRule', { arguments: [rule] });
+  const undo = flipByteInBlock1(net.dataDir);
+  try {
+    const network = connection.network();
+    await expect(
+      network.getContract('qscc').evaluateTransaction('GetBlockByNumber', network.getName(), '1'),
+    ).rejects.toThrow(/block 1 failed verification/);
+    const blocks = await network.getBlockEvents({ startBlock: 1n });
+    try {
+      await expect(blocks[Symbol.asyncIterator]().next()).rejects.toThrow(/Unexpected status response: 500/);
+    } finally {
+      blocks.close();
+    }
+    // Blocks that were not altered are still served.
+    const block0 = await network
+      .getContract('qscc')
+      .evaluateTransaction('GetBlockByNumber', network.getName(), '0');
+    expect(common.Block.deserializeBinary(block0).getHeader()?.getNumber()).toBe(0);
+  } finally {
+    undo();
+  }
 });
