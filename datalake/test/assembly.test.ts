@@ -4,7 +4,7 @@
  * registration on the ledger itself), downloaded by the requester only, logged as a delivery; tampering, expiry
  * and revocation are each seen where a user would notice them.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Bundle, Composition, DocumentReference } from '@medplum/fhirtypes';
 import type { AccessLogEntry, Caller } from '@custodia/chaincode';
 import type { LedgerConnection } from '@custodia/network';
@@ -260,6 +260,18 @@ it('excludes and reports a record whose raw object was altered', async () => {
   const result = (await assembled.json()) as AssemblyResult;
   expect(result.excluded).toEqual([{ recordId: recordIds.allergy, reason: 'unreadable' }]);
   expect(result.included.map((each) => each.recordId)).toEqual([recordIds.problem]);
+  // Auditors find the exclusion in the stored manifest, whose SHA-256 is the one the ledger logged.
+  const home = env.lake.locations.homeLocation;
+  const stored = await home.store.getBuffer(
+    home.bucket('structured'),
+    layout.deliveryManifest(entry.grantId as string, result.manifestHash),
+    64 * 1024,
+  );
+  if (!stored) throw new Error('no stored manifest');
+  expect(createHash('sha256').update(stored).digest('hex')).toBe(result.manifestHash);
+  expect((JSON.parse(stored.toString('utf8')) as { excluded: unknown[] }).excluded).toEqual([
+    { recordId: recordIds.allergy, reason: 'unreadable' },
+  ]);
   const bundle = (await (await download(entry.grantId as string)).json()) as Bundle;
   expect(resourceTypes(bundle)).toEqual(['Condition']);
 });

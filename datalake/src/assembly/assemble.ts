@@ -23,7 +23,7 @@ import type { SealedObjects } from '../zones/sealed-objects';
 import { buildPatientSummary } from './ips-bundle';
 import type { SummaryRecord } from './ips-bundle';
 import { signLink } from './links';
-import { manifestHash } from './manifest';
+import { canonicalManifest, manifestHash } from './manifest';
 import type { ExclusionReason, Manifest } from './manifest';
 import { releasedCategories, selectRecords } from './select';
 
@@ -115,6 +115,13 @@ export class AssemblyService {
         assembledAt,
       });
       const expiresAt = new Date(grant.expiresAt);
+      // The manifest itself stays readable for auditors (exclusions included); the ledger holds its hash.
+      await home.store.put(
+        home.bucket('structured'),
+        layout.deliveryManifest(grantId, hash),
+        Buffer.from(canonicalManifest(manifest)),
+        { contentType: 'application/json' },
+      );
       // A second assembly of the same grant replaces the first.
       if ((await this.deps.consumer.meta(grantId)) !== undefined) await this.deps.consumer.remove(grantId);
       await this.deps.consumer.put(

@@ -13,6 +13,8 @@ export const layout = {
   recordDocument: (patientId: string, recordId: string) => `records/${patientId}/${recordId}.json`,
   recordDocuments: (patientId?: string) => (patientId === undefined ? 'records/' : `records/${patientId}/`),
   patientEntry: (patientId: string) => `patients/${patientId}.json`,
+  /** Delivery manifests (ids and hashes only), kept past expiry: the ledger holds their SHA-256. */
+  deliveryManifest: (grantId: string, manifestHash: string) => `manifests/${grantId}/${manifestHash}.json`,
   /** curated: per-grant copies, removed when assembly ends. */
   curatedGrant: (grantId: string) => `grants/${grantId}/`,
   curatedRecord: (grantId: string, recordId: string) => `grants/${grantId}/${recordId}`,
