@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, LedgerClientError, LedgerClientErrorCode, readLedgerClientConfig } from '@custodia/network';
 import type { Identity } from '@custodia/network';
-import { json, ORG_DE, startTestNetwork } from './fixtures/embedded-network';
+import { json, ORG_DE, PERMIT_CLINICIANS, startTestNetwork } from './fixtures/embedded-network';
 import type { TestNetwork } from './fixtures/embedded-network';
 
 let net: TestNetwork;
@@ -67,13 +67,7 @@ it('fails over to the next peer of a Fabric connection file when the first is un
   expect(config.network).toBe('fabric');
   const connection = await connect({ identity, config });
   try {
-    const rule = JSON.stringify({
-      effect: 'permit',
-      grantee: { kind: 'role', role: 'clinician' },
-      categories: ['allergies'],
-      purposes: ['TREAT'],
-    });
-    const result = await connection.submit('rules:createRule', { arguments: [rule] });
+    const result = await connection.submit('rules:createRule', { arguments: [PERMIT_CLINICIANS] });
     const { ruleId } = json<{ ruleId: string }>(result.payload);
     expect(json(await connection.evaluate('rules:getRule', { arguments: [ruleId] }))).toMatchObject({
       ruleId,

@@ -9,18 +9,17 @@ import { common } from '@hyperledger/fabric-protos';
 import type { StoredRule } from '@custodia/chaincode';
 import { startEmbeddedNetwork } from '@custodia/network/embedded';
 import type { Identity, LedgerConnection } from '@custodia/network';
-import { chainInfo, json, ORG_DE, startTestNetwork } from './fixtures/embedded-network';
+import {
+  chainInfo,
+  json,
+  ORG_DE,
+  PERMIT_CLINICIANS as rule,
+  startTestNetwork,
+} from './fixtures/embedded-network';
 import type { TestNetwork } from './fixtures/embedded-network';
 
 let net: TestNetwork;
 let identity: Identity;
-
-const rule = JSON.stringify({
-  effect: 'permit',
-  grantee: { kind: 'role', role: 'clinician' },
-  categories: ['allergies'],
-  purposes: ['TREAT'],
-});
 
 /** Every block from 0 to height - 1, serialized, as Deliver sends them. */
 async function allBlocks(network: Network, height: number): Promise<Buffer[]> {

@@ -10,20 +10,19 @@ import { EVENTS } from '@custodia/chaincode';
 import type { RuleChangedEvent, StoredRule } from '@custodia/chaincode';
 import type { Identity, LedgerConnection } from '@custodia/network';
 import { sign } from '@custodia/network/msp';
-import { chainInfo, json, ORG_DE, startTestNetwork } from './fixtures/embedded-network';
+import {
+  chainInfo,
+  json,
+  ORG_DE,
+  PERMIT_CLINICIANS as rule,
+  startTestNetwork,
+} from './fixtures/embedded-network';
 import type { TestNetwork } from './fixtures/embedded-network';
 
 let net: TestNetwork;
 let identity: Identity;
 let patient: LedgerConnection;
 let network: Network;
-
-const rule = JSON.stringify({
-  effect: 'permit',
-  grantee: { kind: 'role', role: 'clinician' },
-  categories: ['allergies'],
-  purposes: ['TREAT'],
-});
 
 async function createRule(): Promise<{ txId: string; blockNumber: bigint; ruleId: string }> {
   const result = await patient.submit('rules:createRule', { arguments: [rule] });
