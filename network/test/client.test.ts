@@ -2,7 +2,8 @@
  * connect() from configuration as other packages use it: CUSTODIA_NETWORK=fabric with a connection file listing
  * several peers, failing over past unreachable ones, and a typed error when none answers.
  */
-import { createServer } from 'node:net';
+import { connect as tcpConnect, createServer } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,32 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (typeof address !== 'object' || !address) throw new Error('no port');
   return address.port;
+}
+
+/** A TCP relay to the peer that can be taken down, as a peer whose host goes offline mid-session. */
+async function relayTo(endpoint: string): Promise<{ endpoint: string; down(): Promise<void> }> {
+  const [host, port] = endpoint.split(':');
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = tcpConnect(Number(port), host);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => socket.destroy());
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (typeof address !== 'object' || !address) throw new Error('no port');
+  return {
+    endpoint: `127.0.0.1:${address.port}`,
+    down: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 /** A Fabric connection file with the TLS CA in a separate file, as an operator would write it. */
@@ -69,6 +96,27 @@ it('fails over to the next peer of a Fabric connection file when the first is un
   try {
     const result = await connection.submit('rules:createRule', { arguments: [PERMIT_CLINICIANS] });
     const { ruleId } = json<{ ruleId: string }>(result.payload);
+    expect(json(await connection.evaluate('rules:getRule', { arguments: [ruleId] }))).toMatchObject({
+      ruleId,
+    });
+  } finally {
+    connection.close();
+  }
+});
+
+it('moves to the next peer when the one in use goes down mid-session, losing no committed transaction', async () => {
+  const relay = await relayTo(net.network.endpoint);
+  const config = readLedgerClientConfig({
+    CUSTODIA_NETWORK: 'fabric',
+    CUSTODIA_CONNECTION_FILE: connectionFile([relay.endpoint, net.network.endpoint]),
+  });
+  const connection = await connect({ identity, config });
+  try {
+    const before = await connection.submit('rules:createRule', { arguments: [PERMIT_CLINICIANS] });
+    await relay.down();
+    const after = await connection.submit('rules:createRule', { arguments: [PERMIT_CLINICIANS] });
+    expect(after.blockNumber).toBeGreaterThan(before.blockNumber);
+    const { ruleId } = json<{ ruleId: string }>(before.payload);
     expect(json(await connection.evaluate('rules:getRule', { arguments: [ruleId] }))).toMatchObject({
       ruleId,
     });
