@@ -229,7 +229,7 @@ async function throughput(bench: Bench, sizeMiB: number): Promise<void> {
   const grantId = await grant(bench, patientId, ['documents']);
   const assembly = await timed(async () => {
     const response = await bench.call('POST', `/v1/grants/${grantId}/assembly`, clinician);
-    if (response.status !== 201) throw new Error(`assembly: ${response.status}`);
+    if (response.status !== 201) throw new Error(`assembly: ${response.status} ${await response.text()}`);
   });
   const record = (await (await bench.call('GET', `/v1/grants/${grantId}/record`, clinician)).json()) as {
     entry: { resource: { resourceType: string; content?: { attachment: { url?: string } }[] } }[];
@@ -292,7 +292,7 @@ async function assemblyLatency(bench: Bench, records: number, runs: number): Pro
   for (let run = 0; run < runs; run += 1) {
     const { seconds, value } = await timed(async () => {
       const response = await bench.call('POST', `/v1/grants/${grantId}/assembly`, clinician);
-      if (response.status !== 201) throw new Error(`assembly: ${response.status}`);
+      if (response.status !== 201) throw new Error(`assembly: ${response.status} ${await response.text()}`);
       return (await response.json()) as AssemblyResult;
     });
     if (value.included.length !== records) throw new Error('assembly left records out');
