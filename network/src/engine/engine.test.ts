@@ -2,7 +2,13 @@ import 'reflect-metadata';
 import { Context, Contract, Returns, Transaction } from 'fabric-contract-api';
 import { CertificateAuthority } from '../msp';
 import type { Identity } from '../msp';
-import { ChaincodeEngine, EngineErrorCode, MemoryState, createSignedProposal, createTestLedger } from './index';
+import {
+  ChaincodeEngine,
+  EngineErrorCode,
+  MemoryState,
+  createSignedProposal,
+  createTestLedger,
+} from './index';
 import type { TestLedger } from './index';
 
 /** A key-value store contract exercising every stub call the engine answers. Test-only. */
