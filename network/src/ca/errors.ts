@@ -1,3 +1,4 @@
+import { CodedError } from '../coded-error';
 /**
  * Fabric CA's numeric error codes (fabric-ca lib/caerrors) for the answers this server gives. They go on
  * the wire in `errors[].code`, so clients written against a real Fabric CA see the same codes.
@@ -37,10 +38,10 @@ export const CaErrorCode = {
 } as const;
 export type CaErrorCode = (typeof CaErrorCode)[keyof typeof CaErrorCode];
 
-export class CaError extends Error {
+export class CaError extends CodedError<CaErrorCode> {
   override readonly name = 'CaError';
   constructor(
-    readonly code: CaErrorCode,
+    code: CaErrorCode,
     /** HTTP status to answer with. */
     readonly status: number,
     /** Fabric CA numeric code sent to the client. */
@@ -50,7 +51,7 @@ export class CaError extends Error {
     /** Why, for the server log only (identifiers, never secrets). */
     readonly reason: string = message,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '@custodia/chaincode';
+import { CodedError } from '../coded-error';
 
 /** Stable codes of ledger-client failures; callers map these, never the message. */
 export const LedgerClientErrorCode = {
@@ -15,10 +16,10 @@ export const LedgerClientErrorCode = {
 } as const;
 export type LedgerClientErrorCode = (typeof LedgerClientErrorCode)[keyof typeof LedgerClientErrorCode];
 
-export class LedgerClientError extends Error {
+export class LedgerClientError extends CodedError<LedgerClientErrorCode> {
   override readonly name = 'LedgerClientError';
   constructor(
-    readonly code: LedgerClientErrorCode,
+    code: LedgerClientErrorCode,
     message: string,
     readonly details: {
       readonly transactionId?: string;
@@ -28,19 +29,19 @@ export class LedgerClientError extends Error {
       readonly validationCode?: string;
     } = {},
   ) {
-    super(message);
+    super(code, message);
   }
 }
 
 /** The chaincode refused the transaction: `code` is the chaincode's own error code (FORBIDDEN, NOT_FOUND…). */
-export class ChaincodeCallError extends Error {
+export class ChaincodeCallError extends CodedError<ErrorCode> {
   override readonly name = 'ChaincodeCallError';
   constructor(
-    readonly code: ErrorCode,
+    code: ErrorCode,
     /** The chaincode's reason (field names and rules, never submitted values). */
     readonly reason: string,
     readonly transactionId: string,
   ) {
-    super(`${code}: ${reason}`);
+    super(code, `${code}: ${reason}`);
   }
 }

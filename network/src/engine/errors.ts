@@ -1,3 +1,4 @@
+import { CodedError } from '../coded-error';
 /** Why the engine refused a proposal or endorsement; stable codes, callers map them (never the message). */
 export const EngineErrorCode = {
   /** The bytes are not a SignedProposal → Proposal → Header/ChaincodeProposalPayload chain. */
@@ -19,14 +20,8 @@ export const EngineErrorCode = {
 } as const;
 export type EngineErrorCode = (typeof EngineErrorCode)[keyof typeof EngineErrorCode];
 
-export class EngineError extends Error {
+export class EngineError extends CodedError<EngineErrorCode> {
   override readonly name = 'EngineError';
-  constructor(
-    readonly code: EngineErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /**
@@ -51,12 +46,6 @@ export const LedgerCallErrorCode = {
 } as const;
 export type LedgerCallErrorCode = (typeof LedgerCallErrorCode)[keyof typeof LedgerCallErrorCode];
 
-export class LedgerCallError extends Error {
+export class LedgerCallError extends CodedError<LedgerCallErrorCode> {
   override readonly name = 'LedgerCallError';
-  constructor(
-    readonly code: LedgerCallErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }

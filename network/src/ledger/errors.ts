@@ -1,3 +1,4 @@
+import { CodedError } from '../coded-error';
 /** Why the ledger refused or failed; stable codes, callers map them (never the message). */
 export const LedgerErrorCode = {
   /** A stored block does not match its checksum, its data hash or the hash chain: it is not served. */
@@ -19,14 +20,14 @@ export const LedgerErrorCode = {
 } as const;
 export type LedgerErrorCode = (typeof LedgerErrorCode)[keyof typeof LedgerErrorCode];
 
-export class LedgerError extends Error {
+export class LedgerError extends CodedError<LedgerErrorCode> {
   override readonly name = 'LedgerError';
   constructor(
-    readonly code: LedgerErrorCode,
+    code: LedgerErrorCode,
     message: string,
     /** The block the error is about, when there is one (e.g. the first tampered block). */
     readonly blockNumber?: number,
   ) {
-    super(message);
+    super(code, message);
   }
 }

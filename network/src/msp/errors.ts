@@ -1,3 +1,4 @@
+import { CodedError } from '../coded-error';
 /** Why an identity was refused; stable codes, callers map them (never the message). */
 export const MspErrorCode = {
   UnknownMsp: 'MSP_UNKNOWN',
@@ -11,12 +12,6 @@ export const MspErrorCode = {
 } as const;
 export type MspErrorCode = (typeof MspErrorCode)[keyof typeof MspErrorCode];
 
-export class MspError extends Error {
+export class MspError extends CodedError<MspErrorCode> {
   override readonly name = 'MspError';
-  constructor(
-    readonly code: MspErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }

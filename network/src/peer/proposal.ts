@@ -4,6 +4,7 @@ import { decodeProposal, EngineError, EngineErrorCode } from '../engine';
 import type { DecodedProposal, ProposalCreator } from '../engine';
 import type { MspRegistry, ValidatedIdentity } from '../msp';
 import { MspError, MspErrorCode, verify } from '../msp';
+import { CodedError } from '../coded-error';
 
 /** Why a proposal (or any signed request) was refused; stable codes, the message follows Fabric's wording. */
 export const ProposalErrorCode = {
@@ -18,14 +19,8 @@ export const ProposalErrorCode = {
 } as const;
 export type ProposalErrorCode = (typeof ProposalErrorCode)[keyof typeof ProposalErrorCode];
 
-export class ProposalError extends Error {
+export class ProposalError extends CodedError<ProposalErrorCode> {
   override readonly name = 'ProposalError';
-  constructor(
-    readonly code: ProposalErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** Decodes a SignedProposal with the engine's endorser-side unpacking; throws ProposalError. */
