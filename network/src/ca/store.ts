@@ -1,8 +1,9 @@
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CertificateAuthority } from '../msp';
 import type { CreateAuthorityOptions } from '../msp';
 import type { CaState } from './state';
+import { writeFileAtomically } from '../durable-file';
 
 /**
  * The CA's files under its data directory, laid out like fabric-ca-server's home: `ca-cert.pem`,
@@ -22,8 +23,8 @@ export class CaStore {
     }
     const authority = await CertificateAuthority.create(create);
     const material = authority.material();
-    await writeAtomically(this.dir, 'ca-key.pem', material.privateKey, 0o600);
-    await writeAtomically(this.dir, 'ca-cert.pem', material.certificate, 0o644);
+    await writeFileAtomically(this.dir, 'ca-key.pem', material.privateKey, 0o600);
+    await writeFileAtomically(this.dir, 'ca-cert.pem', material.certificate, 0o644);
     return authority;
   }
 
@@ -36,7 +37,7 @@ export class CaStore {
   }
 
   async saveState(state: CaState): Promise<void> {
-    await writeAtomically(this.dir, 'ca-state.json', JSON.stringify(state), 0o600);
+    await writeFileAtomically(this.dir, 'ca-state.json', JSON.stringify(state), 0o600);
   }
 }
 
@@ -46,24 +47,5 @@ async function readOptional(path: string): Promise<string | undefined> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
-  }
-}
-
-async function writeAtomically(dir: string, name: string, content: string, mode: number): Promise<void> {
-  const target = join(dir, name);
-  const temporary = `${target}.${process.pid}.tmp`;
-  const file = await open(temporary, 'w', mode);
-  try {
-    await file.writeFile(content, 'utf8');
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-  await rename(temporary, target);
-  const directory = await open(dir, 'r');
-  try {
-    await directory.sync();
-  } finally {
-    await directory.close();
   }
 }

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CONNECTION_PROFILE_FILE } from '../client/config';
 import type { ConnectionProfile } from '../client/profile';
+import { writeFileAtomically } from '../durable-file';
 
 /**
  * The embedded network's data directory:
@@ -49,25 +50,16 @@ export class DataDir {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
     const secret = randomBytes(24).toString('base64url');
-    await this.write('registrar.secret', `${secret}\n`, 0o600);
+    await writeFileAtomically(this.root, 'registrar.secret', `${secret}\n`, 0o600);
     return secret;
   }
 
   async writeProfile(profile: ConnectionProfile): Promise<void> {
-    await this.write(CONNECTION_PROFILE_FILE, `${JSON.stringify(profile, null, 2)}\n`, 0o644);
-  }
-
-  /** Replaces a file atomically (write to a temporary file, fsync, rename). */
-  private async write(name: string, content: string, mode: number): Promise<void> {
-    const target = join(this.root, name);
-    const temporary = `${target}.${process.pid}.tmp`;
-    const file = await open(temporary, 'w', mode);
-    try {
-      await file.writeFile(content, 'utf8');
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(temporary, target);
+    await writeFileAtomically(
+      this.root,
+      CONNECTION_PROFILE_FILE,
+      `${JSON.stringify(profile, null, 2)}\n`,
+      0o644,
+    );
   }
 }
