@@ -24,3 +24,15 @@ function codePointRank(unit: number): number {
 export function inRange(key: string, startKey: string, endKey: string): boolean {
   return compareKeys(key, startKey) >= 0 && (endKey === '' || compareKeys(key, endKey) < 0);
 }
+
+/** Index of the first key in `sorted` (byte order) that is not below `key`. */
+export function lowerBound(sorted: readonly string[], key: string): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareKeys(sorted[middle] as string, key) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}

@@ -2,7 +2,7 @@
  * World state and key history in memory: a StateReader for tests and tools, with Fabric's versioning
  * (block number, transaction number) and history (newest first, deletes included).
  */
-import { compareKeys } from './key-order';
+import { lowerBound } from './key-order';
 import type { KeyModification, KeyWrite, StateReader, TxTimestamp, Version, VersionedValue } from './state';
 
 interface NamespaceState {
@@ -93,16 +93,4 @@ export class MemoryState implements StateReader {
     }
     return state;
   }
-}
-
-/** Index of the first key ≥ `key`. */
-function lowerBound(keys: readonly string[], key: string): number {
-  let low = 0;
-  let high = keys.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (compareKeys(keys[middle] as string, key) < 0) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }

@@ -1,6 +1,6 @@
 import { peer } from '@hyperledger/fabric-protos';
 import type { KeyRead, RangeQueryRead, ReadWriteSet, StateReader, Version } from '../engine/state';
-import { compareKeys } from '../engine/key-order';
+import { compareKeys, lowerBound } from '../engine/key-order';
 import { addUpdates } from './updates';
 import type { StateUpdate, UpdateBatch } from './updates';
 
@@ -27,18 +27,6 @@ function sameVersion(a: Version | null | undefined, b: Version | null | undefine
 /** The smallest key after `key` in byte order: turns an inclusive end into an exclusive one. */
 function successor(key: string): string {
   return `${key}\u0000`;
-}
-
-/** Index of the first key >= `key` in a sorted array. */
-function lowerBound(sorted: readonly string[], key: string): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (compareKeys(sorted[middle] as string, key) < 0) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 /** The writes of the block's earlier valid transactions, with each namespace's keys kept in byte order. */
