@@ -1,0 +1,30 @@
+/** Users of the gateway and what a verified access token says about one. */
+import type { Role } from '@custodia/chaincode';
+
+export interface User {
+  /** Stable internal id (UUID). */
+  readonly userId: string;
+  /** Login name, lowercase. */
+  readonly username: string;
+  /** May be a person's name: never logged. */
+  readonly displayName: string;
+  readonly role: Role;
+  /** The user's organisation (MSP id). */
+  readonly mspId: string;
+  /** ISO 3166-1 alpha-2. */
+  readonly country: string;
+  /** `custodia.id` on the user's certificate; for a patient, their patient id. */
+  readonly ledgerId: string;
+  readonly mfaEnabled: boolean;
+  readonly disabled: boolean;
+}
+
+/** The claims of a verified access token: enough to authorise a route and pick the ledger identity. */
+export interface AuthUser {
+  readonly userId: string;
+  readonly username: string;
+  readonly role: Role;
+  readonly mspId: string;
+  readonly country: string;
+  readonly ledgerId: string;
+}
