@@ -1,0 +1,16 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// The portal shares the ledger's vocabulary (categories, labels, purposes, roles) with the chaincode:
+// its pure model is compiled into the bundle from source, never the contracts.
+export default defineConfig({
+  plugins: [react()],
+  resolve: {
+    alias: {
+      '@custodia/chaincode/model': fileURLToPath(new URL('../chaincode/src/model/index.ts', import.meta.url)),
+    },
+  },
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  server: { proxy: { '/api': 'http://localhost:8080' } },
+});
