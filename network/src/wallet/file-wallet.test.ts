@@ -1,0 +1,141 @@
+import 'reflect-metadata';
+import { createPrivateKey, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { chmod, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CertificateAuthority } from '../msp';
+import type { Identity } from '../msp';
+import { FileWallet, WALLET_KEY_FILE } from './file-wallet';
+import { WalletError, WalletErrorCode } from './errors';
+import { loadWalletKey, WALLET_KEY_ENV } from './key';
+
+let dir: string;
+let alice: Identity;
+let bob: Identity;
+
+beforeAll(async () => {
+  const ca = await CertificateAuthority.create({ mspId: 'HospitalDEMSP', country: 'DE' });
+  alice = await ca.issue({ enrollmentId: 'alice' });
+  bob = await ca.issue({ enrollmentId: 'bob' });
+});
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'custodia-wallet-'));
+});
+
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof WalletError) return error.code;
+    throw error;
+  }
+  return undefined;
+}
+
+const keyHex = randomBytes(32).toString('hex');
+const env = { [WALLET_KEY_ENV]: keyHex };
+
+describe('FileWallet', () => {
+  it('stores identities one file each, the private key encrypted, the file 0600', async () => {
+    const wallet = await FileWallet.open(dir, { env });
+    await wallet.put(alice, 'alice');
+    const path = join(dir, 'HospitalDEMSP', 'alice.json');
+    const text = await readFile(path, 'utf8');
+    expect(text).toContain(alice.certificate.split('\n')[1]);
+    const keyBody = alice.privateKey.split('\n')[1] ?? '';
+    expect(keyBody.length).toBeGreaterThan(20);
+    expect(text).not.toContain(keyBody);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+
+    const back = await (await FileWallet.open(dir, { env })).get('HospitalDEMSP', 'alice');
+    expect(back).toEqual(alice);
+    // The decrypted key is usable as a signing key.
+    expect(createPrivateKey(back?.privateKey ?? '').asymmetricKeyType).toBe('ec');
+  });
+
+  it('lists, replaces and removes entries; an unknown entry is undefined', async () => {
+    const wallet = await FileWallet.open(dir, { env });
+    await wallet.put(alice, 'alice');
+    await wallet.put(bob, 'b/ob');
+    await wallet.put(bob, 'alice');
+    expect(await wallet.list()).toEqual([
+      { mspId: 'HospitalDEMSP', id: 'alice' },
+      { mspId: 'HospitalDEMSP', id: 'b/ob' },
+    ]);
+    expect((await wallet.get('HospitalDEMSP', 'alice'))?.certificate).toBe(bob.certificate);
+    expect(await wallet.remove('HospitalDEMSP', 'alice')).toBe(true);
+    expect(await wallet.remove('HospitalDEMSP', 'alice')).toBe(false);
+    expect(await wallet.get('HospitalDEMSP', 'alice')).toBeUndefined();
+    expect(await wallet.get('HospitalFRMSP', 'b/ob')).toBeUndefined();
+    expect(await codeOf(wallet.get('HospitalDEMSP', '..'))).toBe(WalletErrorCode.IdInvalid);
+  });
+
+  it('refuses an entry whose key was altered, or whose certificate was swapped', async () => {
+    const wallet = await FileWallet.open(dir, { env });
+    await wallet.put(alice, 'alice');
+    await wallet.put(bob, 'bob');
+    const alicePath = join(dir, 'HospitalDEMSP', 'alice.json');
+    const original = JSON.parse(await readFile(alicePath, 'utf8')) as {
+      certificate: string;
+      privateKey: { ciphertext: string };
+    };
+
+    const bytes = Buffer.from(original.privateKey.ciphertext, 'base64');
+    bytes[5] = (bytes[5] ?? 0) ^ 0xff;
+    const altered = {
+      ...original,
+      privateKey: { ...original.privateKey, ciphertext: bytes.toString('base64') },
+    };
+    await writeFile(alicePath, JSON.stringify(altered));
+    expect(await codeOf(wallet.get('HospitalDEMSP', 'alice'))).toBe(WalletErrorCode.EntryTampered);
+
+    await writeFile(alicePath, JSON.stringify({ ...original, certificate: bob.certificate }));
+    expect(await codeOf(wallet.get('HospitalDEMSP', 'alice'))).toBe(WalletErrorCode.EntryTampered);
+
+    // Bob's entry copied over Alice's: filed under another name.
+    await writeFile(alicePath, await readFile(join(dir, 'HospitalDEMSP', 'bob.json')));
+    expect(await codeOf(wallet.get('HospitalDEMSP', 'alice'))).toBe(WalletErrorCode.EntryTampered);
+
+    await writeFile(alicePath, '{"version":1');
+    expect(await codeOf(wallet.get('HospitalDEMSP', 'alice'))).toBe(WalletErrorCode.EntryInvalid);
+  });
+
+  it('refuses entries sealed under another wallet key', async () => {
+    await (await FileWallet.open(dir, { env })).put(alice, 'alice');
+    const other = await FileWallet.open(dir, { env: { [WALLET_KEY_ENV]: randomBytes(32).toString('hex') } });
+    expect(await codeOf(other.get('HospitalDEMSP', 'alice'))).toBe(WalletErrorCode.KeyMismatch);
+  });
+});
+
+describe('wallet key', () => {
+  it('without CUSTODIA_WALLET_KEY, creates a 0600 key file once and reuses it', async () => {
+    const wallet = await FileWallet.open(dir, { env: {} });
+    await wallet.put(alice, 'alice');
+    const keyFile = join(dir, WALLET_KEY_FILE);
+    expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
+    expect((await readFile(keyFile, 'utf8')).trim()).toMatch(/^[0-9a-f]{64}$/);
+    expect(await (await FileWallet.open(dir, { env: {} })).get('HospitalDEMSP', 'alice')).toEqual(alice);
+    expect(await wallet.list()).toEqual([{ mspId: 'HospitalDEMSP', id: 'alice' }]);
+    expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('processes starting together agree on one key', async () => {
+    const keyFile = join(dir, 'keys', 'wallet.key');
+    const keys = await Promise.all(Array.from({ length: 8 }, () => loadWalletKey({ env: {}, keyFile })));
+    expect(new Set(keys.map((key) => key.toString('hex'))).size).toBe(1);
+  });
+
+  it('refuses a malformed key or a key file others can read', async () => {
+    expect(await codeOf(loadWalletKey({ env: { [WALLET_KEY_ENV]: 'abcd' }, keyFile: join(dir, 'k') }))).toBe(
+      WalletErrorCode.KeyInvalid,
+    );
+    const keyFile = join(dir, 'open.key');
+    await writeFile(keyFile, `${keyHex}\n`, { mode: 0o644 });
+    await chmod(keyFile, 0o644);
+    expect(await codeOf(loadWalletKey({ env: {}, keyFile }))).toBe(WalletErrorCode.KeyInvalid);
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * Where the wallet key comes from: CUSTODIA_WALLET_KEY (64 hex digits) in production; in development, a key
+ * file created on first use with mode 0600 (and refused when others may read it, as ssh refuses keys).
+ */
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { WalletError, WalletErrorCode } from './errors';
+import { WALLET_KEY_BYTES } from './seal';
+
+export const WALLET_KEY_ENV = 'CUSTODIA_WALLET_KEY';
+const HEX_KEY = new RegExp(`^[0-9a-fA-F]{${WALLET_KEY_BYTES * 2}}$`);
+
+function parseHexKey(text: string, source: string): Buffer {
+  const trimmed = text.trim();
+  if (!HEX_KEY.test(trimmed))
+    throw new WalletError(WalletErrorCode.KeyInvalid, `${source} must be ${WALLET_KEY_BYTES * 2} hex digits`);
+  return Buffer.from(trimmed, 'hex');
+}
+
+async function readKeyFile(path: string): Promise<Buffer> {
+  const info = await stat(path);
+  if (process.platform !== 'win32' && (info.mode & 0o077) !== 0)
+    throw new WalletError(
+      WalletErrorCode.KeyInvalid,
+      'the wallet key file must not be readable by others (0600)',
+    );
+  return parseHexKey(await readFile(path, 'utf8'), 'the wallet key file');
+}
+
+/**
+ * Creates the key file exclusively: written whole to a temporary file, then hard-linked into place, which fails
+ * if another process (the data lake starting beside the gateway) created it first — then its key is used.
+ */
+async function createKeyFile(path: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const file = await open(temporary, 'wx', 0o600);
+  try {
+    await file.writeFile(`${randomBytes(WALLET_KEY_BYTES).toString('hex')}\n`, 'utf8');
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  try {
+    await link(temporary, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    await unlink(temporary);
+  }
+}
+
+export interface WalletKeySource {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Used (and created on first use) when the environment has no key. */
+  readonly keyFile: string;
+}
+
+/** The 32-byte wallet key; throws WalletError(WALLET_KEY_INVALID). */
+export async function loadWalletKey(source: WalletKeySource): Promise<Buffer> {
+  const fromEnv = (source.env ?? process.env)[WALLET_KEY_ENV];
+  if (fromEnv !== undefined && fromEnv !== '') return parseHexKey(fromEnv, WALLET_KEY_ENV);
+  try {
+    return await readKeyFile(source.keyFile);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  await createKeyFile(source.keyFile);
+  return readKeyFile(source.keyFile);
+}
