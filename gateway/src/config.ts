@@ -1,0 +1,100 @@
+/** The gateway's configuration: read once from the environment, validated, documented in the README. */
+import path from 'node:path';
+import { GatewayError } from './errors';
+
+export interface GatewayConfig {
+  readonly host: string;
+  readonly port: number;
+  /** Users, token keys, chunked uploads in progress. */
+  readonly dataDir: string;
+  /** Built portal served at `/`; absent when not built. */
+  readonly portalDir?: string;
+  /** Browser origins allowed by CORS (the portal served by the gateway itself needs none). */
+  readonly corsOrigins: readonly string[];
+  /** Per-organisation IP allow-lists (CIDRs); an organisation absent here is not restricted. */
+  readonly allowedNetworks: Readonly<Record<string, readonly string[]>>;
+  /** Requests per minute and client address on the authentication routes. */
+  readonly authRateLimit: number;
+  /** Requests per minute and client address on every other route. */
+  readonly apiRateLimit: number;
+  /** Trust `X-Forwarded-For` from this many proxies (0: use the socket address). */
+  readonly trustProxy: number;
+  readonly maxJsonBytes: number;
+  readonly uploadPartBytes: number;
+  readonly datalake: { readonly url: string; readonly token: string } | undefined;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function integer(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new GatewayError('VALIDATION_FAILED', `${name} must be a non-negative integer`);
+  return value;
+}
+
+function json<T>(env: Env, name: string, fallback: T, check: (value: unknown) => value is T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new GatewayError('VALIDATION_FAILED', `${name} is not JSON`);
+  }
+  if (!check(value)) throw new GatewayError('VALIDATION_FAILED', `${name} has the wrong shape`);
+  return value;
+}
+
+const CIDR = /^[0-9a-fA-F:.]+\/\d{1,3}$|^[0-9a-fA-F:.]+$/;
+
+function isNetworks(value: unknown): value is Record<string, string[]> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return Object.values(value).every(
+    (list) => Array.isArray(list) && list.every((entry) => typeof entry === 'string' && CIDR.test(entry)),
+  );
+}
+
+function isStrings(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((entry) => typeof entry === 'string');
+}
+
+/**
+ * CUSTODIA_GATEWAY_HOST (127.0.0.1), CUSTODIA_GATEWAY_PORT (8080), CUSTODIA_GATEWAY_DIR (.custodia/gateway),
+ * CUSTODIA_PORTAL_DIR (portal/dist when present), CUSTODIA_CORS_ORIGINS (JSON list, []),
+ * CUSTODIA_ALLOWED_NETWORKS (JSON {mspId: [cidr…]}, {}), CUSTODIA_AUTH_RATE_LIMIT (30/min),
+ * CUSTODIA_API_RATE_LIMIT (1200/min), CUSTODIA_TRUST_PROXY (0), CUSTODIA_MAX_JSON_BYTES (5 MiB),
+ * CUSTODIA_UPLOAD_PART_BYTES (8 MiB), CUSTODIA_DATALAKE_URL + CUSTODIA_DATALAKE_TOKEN (the lake; required together).
+ */
+export function loadGatewayConfig(
+  env: Env = process.env,
+  defaults: Partial<GatewayConfig> = {},
+): GatewayConfig {
+  const lakeUrl = env.CUSTODIA_DATALAKE_URL;
+  const lakeToken = env.CUSTODIA_DATALAKE_TOKEN;
+  if ((lakeUrl === undefined) !== (lakeToken === undefined))
+    throw new GatewayError(
+      'VALIDATION_FAILED',
+      'CUSTODIA_DATALAKE_URL and CUSTODIA_DATALAKE_TOKEN are set together',
+    );
+  const portalDir = env.CUSTODIA_PORTAL_DIR ?? defaults.portalDir;
+  return {
+    host: env.CUSTODIA_GATEWAY_HOST ?? defaults.host ?? '127.0.0.1',
+    port: integer(env, 'CUSTODIA_GATEWAY_PORT', defaults.port ?? 8080),
+    dataDir: path.resolve(env.CUSTODIA_GATEWAY_DIR ?? defaults.dataDir ?? '.custodia/gateway'),
+    ...(portalDir === undefined ? {} : { portalDir: path.resolve(portalDir) }),
+    corsOrigins: json(env, 'CUSTODIA_CORS_ORIGINS', defaults.corsOrigins ?? [], isStrings),
+    allowedNetworks: json(env, 'CUSTODIA_ALLOWED_NETWORKS', defaults.allowedNetworks ?? {}, isNetworks),
+    authRateLimit: integer(env, 'CUSTODIA_AUTH_RATE_LIMIT', defaults.authRateLimit ?? 30),
+    apiRateLimit: integer(env, 'CUSTODIA_API_RATE_LIMIT', defaults.apiRateLimit ?? 1200),
+    trustProxy: integer(env, 'CUSTODIA_TRUST_PROXY', defaults.trustProxy ?? 0),
+    maxJsonBytes: integer(env, 'CUSTODIA_MAX_JSON_BYTES', defaults.maxJsonBytes ?? 5 * 1024 * 1024),
+    uploadPartBytes: integer(env, 'CUSTODIA_UPLOAD_PART_BYTES', defaults.uploadPartBytes ?? 8 * 1024 * 1024),
+    datalake:
+      lakeUrl !== undefined && lakeToken !== undefined
+        ? { url: lakeUrl, token: lakeToken }
+        : defaults.datalake,
+  };
+}

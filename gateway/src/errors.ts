@@ -1,0 +1,35 @@
+/**
+ * The gateway's own typed errors. Each code has one HTTP status; the edge (`http/problem.ts`) turns
+ * these — and the ledger's, the data lake's and the identity service's coded errors — into problem+json.
+ */
+export const GATEWAY_ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_OWNER: 403,
+  LOCATION_NOT_ALLOWED: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  TOO_MANY_REQUESTS: 429,
+  INTERNAL: 500,
+  LEDGER_UNAVAILABLE: 503,
+  DATALAKE_UNAVAILABLE: 503,
+} as const;
+export type GatewayErrorCode = keyof typeof GATEWAY_ERROR_STATUS;
+
+export class GatewayError extends Error {
+  override readonly name = 'GatewayError';
+  readonly status: number;
+
+  constructor(
+    readonly code: GatewayErrorCode,
+    message: string,
+    /** Extra problem members (field names, limits) — never submitted values. */
+    readonly details?: Readonly<Record<string, unknown>>,
+  ) {
+    super(message);
+    this.status = GATEWAY_ERROR_STATUS[code];
+  }
+}

@@ -1,0 +1,101 @@
+/** The OpenAPI 3.1 document, generated from the same route declarations ajv validates with. */
+import type { TObject, TSchema } from '@sinclair/typebox';
+import { fullPath } from './route';
+import type { RouteDef } from './route';
+
+type Json = Record<string, unknown>;
+
+/** TypeBox schemas are JSON Schema; drop its symbol keys and `$id`s so the document is plain JSON. */
+function plain(schema: TSchema): Json {
+  return JSON.parse(JSON.stringify(schema)) as Json;
+}
+
+function parameters(where: 'path' | 'query', schema: TObject | undefined): Json[] {
+  if (schema === undefined) return [];
+  const required = new Set(schema.required ?? []);
+  return Object.entries(schema.properties).map(([name, property]) => ({
+    name,
+    in: where,
+    required: where === 'path' || required.has(name),
+    schema: plain(property),
+    ...(typeof property.description === 'string' ? { description: property.description } : {}),
+  }));
+}
+
+const PROBLEM = {
+  description: 'RFC 9457 problem details',
+  content: {
+    'application/problem+json': {
+      schema: {
+        type: 'object',
+        properties: {
+          type: { type: 'string' },
+          title: { type: 'string' },
+          status: { type: 'integer' },
+          detail: { type: 'string' },
+          code: { type: 'string' },
+        },
+        required: ['type', 'title', 'status', 'code'],
+      },
+    },
+  },
+};
+
+function operation(route: RouteDef): Json {
+  const status = String(route.status ?? 200);
+  const media = route.produces ?? 'application/json';
+  const success =
+    route.schemas.response === undefined && media === 'application/json'
+      ? { description: 'done' }
+      : {
+          description: 'done',
+          content: { [media]: { schema: route.schemas.response ? plain(route.schemas.response) : {} } },
+        };
+  const body =
+    route.body === 'raw'
+      ? {
+          requestBody: {
+            required: true,
+            content: Object.fromEntries(
+              (route.contentTypes ?? ['application/octet-stream']).map((type) => [type, { schema: {} }]),
+            ),
+          },
+        }
+      : route.schemas.body === undefined
+        ? {}
+        : {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: plain(route.schemas.body) } },
+            },
+          };
+  return {
+    operationId: `${route.method}${route.path.replace(/[^A-Za-z0-9]+/g, '_')}`,
+    summary: route.summary,
+    tags: [route.tag],
+    parameters: [...parameters('path', route.schemas.params), ...parameters('query', route.schemas.query)],
+    ...body,
+    ...(route.access === 'public' ? { security: [] } : {}),
+    responses: { [status]: success, '4XX': PROBLEM, '5XX': PROBLEM },
+  };
+}
+
+export function openApiDocument(routes: readonly RouteDef[], info: { version: string }): Json {
+  const paths: Record<string, Json> = {};
+  for (const route of routes) {
+    const key = fullPath(route).replace(/:(\w+)/g, '{$1}');
+    paths[key] = { ...(paths[key] ?? {}), [route.method]: operation(route) };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Custodia gateway API',
+      version: info.version,
+      description:
+        'Patient-controlled, ledger-anchored sharing of medical data. Errors are RFC 9457 problem+json.',
+    },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    security: [{ bearer: [] }],
+    paths,
+  };
+}

@@ -1,0 +1,194 @@
+/**
+ * Every failure leaves the gateway as RFC 9457 problem+json, mapped once here by code — never by message
+ * text. Internal failures get a generic detail; their codes (not their messages) are logged.
+ */
+import type { ErrorRequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import { ChaincodeCallError, LedgerClientError, LedgerClientErrorCode } from '@custodia/network';
+import type { ErrorCode as ChaincodeErrorCode } from '@custodia/chaincode';
+import { GatewayError } from '../errors';
+import { FHIR_BASE } from './route';
+
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly code: string;
+  readonly detail: string;
+  readonly [member: string]: unknown;
+}
+
+export const PROBLEM_TYPE_BASE = 'urn:custodia:problem:';
+
+const TITLES: Readonly<Record<number, string>> = {
+  400: 'Bad request',
+  401: 'Not signed in',
+  403: 'Not allowed',
+  404: 'Not found',
+  409: 'Conflict',
+  413: 'Too large',
+  415: 'Unsupported media type',
+  422: 'Unprocessable',
+  423: 'Locked',
+  429: 'Too many requests',
+  500: 'Internal error',
+  502: 'Bad gateway',
+  503: 'Service unavailable',
+};
+
+const CHAINCODE_STATUS: Readonly<Record<ChaincodeErrorCode, number>> = {
+  INVALID_ARGUMENT: 400,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  FAILED_PRECONDITION: 409,
+  INTERNAL: 500,
+};
+
+/** Errors of other services that already know their HTTP status (identity service, data-lake client). */
+interface StatusCarrier {
+  readonly code: string;
+  readonly message: string;
+  readonly status?: number;
+  readonly httpStatus?: number;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+function statusOf(error: unknown): StatusCarrier | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const candidate = error as Partial<StatusCarrier>;
+  const status = candidate.httpStatus ?? candidate.status;
+  if (typeof candidate.code !== 'string' || typeof status !== 'number' || status < 400 || status > 599)
+    return undefined;
+  return candidate as StatusCarrier;
+}
+
+/** body-parser's own failures, which the caller caused. */
+const BODY_ERRORS: Readonly<Record<string, GatewayError>> = {
+  'entity.too.large': new GatewayError('PAYLOAD_TOO_LARGE', 'the JSON body exceeds the size limit'),
+  'entity.parse.failed': new GatewayError('VALIDATION_FAILED', 'the body is not valid JSON'),
+  'encoding.unsupported': new GatewayError('UNSUPPORTED_MEDIA_TYPE', 'unsupported body encoding'),
+  'charset.unsupported': new GatewayError('UNSUPPORTED_MEDIA_TYPE', 'unsupported body charset'),
+  'request.aborted': new GatewayError('VALIDATION_FAILED', 'the request was aborted'),
+};
+
+function problem(
+  status: number,
+  code: string,
+  detail: string,
+  extra?: Readonly<Record<string, unknown>>,
+): Problem {
+  return {
+    ...(extra ?? {}),
+    type: `${PROBLEM_TYPE_BASE}${code.toLowerCase().replace(/_/g, '-')}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    code,
+    detail,
+  };
+}
+
+const INTERNAL = problem(500, 'INTERNAL', 'the request could not be completed; it has been logged');
+
+/** The problem for any thrown value; unknown failures become a bare 500. */
+export function toProblem(error: unknown): Problem {
+  if (error instanceof GatewayError)
+    return error.status >= 500 && error.code === 'INTERNAL'
+      ? INTERNAL
+      : problem(error.status, error.code, error.message, error.details);
+  if (error instanceof ChaincodeCallError) {
+    const status = CHAINCODE_STATUS[error.code];
+    return status >= 500 ? INTERNAL : problem(status, error.code, error.reason);
+  }
+  if (error instanceof LedgerClientError) {
+    switch (error.code) {
+      case LedgerClientErrorCode.Unavailable:
+      case LedgerClientErrorCode.Timeout:
+        return problem(
+          503,
+          'LEDGER_UNAVAILABLE',
+          'the ledger cannot be reached right now; try again shortly',
+        );
+      case LedgerClientErrorCode.TransactionInvalid:
+        return error.details.validationCode === 'MVCC_READ_CONFLICT'
+          ? problem(409, 'CONFLICT', 'the data changed while this request was processed; try again')
+          : problem(
+              409,
+              'TRANSACTION_INVALID',
+              `the ledger refused the transaction (${error.details.validationCode ?? 'invalid'})`,
+            );
+      case LedgerClientErrorCode.Rejected:
+        return problem(403, 'LEDGER_REJECTED', 'the ledger refused this identity or request');
+      default:
+        return INTERNAL;
+    }
+  }
+  const bodyType =
+    typeof error === 'object' && error !== null ? (error as { type?: unknown }).type : undefined;
+  if (typeof bodyType === 'string' && BODY_ERRORS[bodyType] !== undefined)
+    return toProblem(BODY_ERRORS[bodyType]);
+  const carrier = statusOf(error);
+  if (carrier !== undefined) {
+    const status = carrier.httpStatus ?? carrier.status ?? 500;
+    // 502/503 say which dependency failed (a CA, the lake); other 5xx stay generic.
+    if (status >= 500 && status !== 502 && status !== 503) return INTERNAL;
+    return problem(status, carrier.code, carrier.message, carrier.details);
+  }
+  return INTERNAL;
+}
+
+export function sendProblem(res: Response, value: Problem): void {
+  res.status(value.status).type('application/problem+json').json(value);
+}
+
+const ISSUE_CODES: Readonly<Record<number, string>> = {
+  400: 'invalid',
+  401: 'login',
+  403: 'forbidden',
+  404: 'not-found',
+  409: 'conflict',
+  413: 'too-costly',
+  415: 'not-supported',
+  429: 'throttled',
+  503: 'transient',
+};
+
+/** FHIR clients get an OperationOutcome carrying the same code and detail. */
+export function toOperationOutcome(value: Problem): Record<string, unknown> {
+  return {
+    resourceType: 'OperationOutcome',
+    issue: [
+      {
+        severity: 'error',
+        code: ISSUE_CODES[value.status] ?? 'exception',
+        details: {
+          coding: [{ system: PROBLEM_TYPE_BASE.slice(0, -1), code: value.code }],
+          text: value.detail,
+        },
+        diagnostics: value.detail,
+      },
+    ],
+  };
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const mapped = toProblem(error);
+    if (mapped.status >= 500) {
+      // Names and codes only: messages of lower layers may quote stored values.
+      const code =
+        typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+      logger.error(
+        { code: typeof code === 'string' ? code : mapped.code, err: (error as Error)?.name },
+        'request failed',
+      );
+    }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (req.originalUrl.startsWith(`${FHIR_BASE}/`))
+      res.status(mapped.status).type('application/fhir+json').json(toOperationOutcome(mapped));
+    else sendProblem(res, mapped);
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * The auditor's journey (MFA enforced at sign-in): access log by patient, requester or time; rule
+ * history; the chain explorer; replay & verify with its report as JSON or CSV.
+ */
+import { Type } from '@sinclair/typebox';
+import { GatewayError } from '../errors';
+import { defineRoute } from '../http/route';
+import type { RouteDef } from '../http/route';
+import type { AuthUser } from '../identity/user';
+import { caller } from './context';
+import type { JourneyDeps } from './context';
+import { Id, Instant, MspId, Paging, PatientParams } from './schemas';
+
+const TAG = 'auditor';
+
+/** Replay & verify and the block explorer, as the routes use them (`AuditService` implements it). */
+export interface AuditPort {
+  listBlocks(user: AuthUser, from: number | undefined, limit: number): Promise<unknown>;
+  getBlock(user: AuthUser, number: number): Promise<unknown>;
+  getTransaction(user: AuthUser, txId: string): Promise<unknown>;
+  /** The report as JSON-friendly data and as CSV. */
+  replay(
+    user: AuthUser,
+    options: { fromBlock?: number; toBlock?: number },
+  ): Promise<{ report: unknown; csv: string }>;
+}
+
+export function auditorRoutes(deps: JourneyDeps & { readonly audit: AuditPort }): RouteDef[] {
+  const { ledger, audit } = deps;
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/audit/access-log',
+      summary: 'The access log by patient, by requester or by time, oldest first',
+      tag: TAG,
+      schemas: {
+        query: Type.Object(
+          {
+            patientId: Type.Optional(Id),
+            requesterMspId: Type.Optional(MspId),
+            requesterId: Type.Optional(Id),
+            from: Type.Optional(Instant),
+            to: Type.Optional(Instant),
+            ...Paging.properties,
+          },
+          { additionalProperties: false },
+        ),
+      },
+      handler: async (input) => {
+        const { patientId, requesterMspId, requesterId, from, to, pageSize, bookmark } = input.query;
+        const query =
+          patientId !== undefined
+            ? { by: 'patient', patientId }
+            : requesterId !== undefined && requesterMspId !== undefined
+              ? { by: 'requester', mspId: requesterMspId, requesterId }
+              : from !== undefined
+                ? { by: 'time', from, ...(to === undefined ? {} : { to }) }
+                : undefined;
+        if (query === undefined)
+          throw new GatewayError(
+            'VALIDATION_FAILED',
+            'give patientId, or requesterMspId with requesterId, or from (and optionally to)',
+          );
+        return ledger.evaluate(caller(input), 'audit:listAccessLog', [
+          JSON.stringify(query),
+          String(pageSize),
+          bookmark,
+        ]);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/audit/patients/:patientId/emergency-policy/history',
+      summary: 'Every version of a patient’s emergency policy',
+      tag: TAG,
+      schemas: { params: PatientParams, query: Paging },
+      handler: async (input) =>
+        ledger.evaluate(caller(input), 'emergency:getEmergencyPolicyHistory', [
+          input.params.patientId,
+          String(input.query.pageSize),
+          input.query.bookmark,
+        ]),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/audit/rules/:ruleId/history',
+      summary: 'Every version of a rule, oldest first',
+      tag: TAG,
+      schemas: { params: Type.Object({ ruleId: Id }, { additionalProperties: false }), query: Paging },
+      handler: async (input) =>
+        ledger.evaluate(caller(input), 'rules:getRuleHistory', [
+          input.params.ruleId,
+          String(input.query.pageSize),
+          input.query.bookmark,
+        ]),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/audit/blocks',
+      summary: 'Blocks, newest first from `from` (default: the chain head)',
+      tag: TAG,
+      schemas: {
+        query: Type.Object(
+          {
+            from: Type.Optional(Type.Integer({ minimum: 0 })),
+            limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      handler: async (input) => audit.listBlocks(caller(input), input.query.from, input.query.limit),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/audit/blocks/:number',
+      summary: 'One block: hashes and its transactions with their validation codes',
+      tag: TAG,
+      schemas: {
+        params: Type.Object({ number: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
+      },
+      handler: async (input) => audit.getBlock(caller(input), input.params.number),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/audit/transactions/:txId',
+      summary: 'One transaction: creator, function, validation code, writes (ids and hashes only)',
+      tag: TAG,
+      schemas: {
+        params: Type.Object(
+          { txId: Type.String({ pattern: '^[0-9a-f]{64}$' }) },
+          { additionalProperties: false },
+        ),
+      },
+      handler: async (input) => audit.getTransaction(caller(input), input.params.txId),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/audit/replay',
+      summary:
+        'Replay & verify from block 0: every decision re-derived, every delivery checked (JSON or text/csv)',
+      tag: TAG,
+      schemas: {
+        query: Type.Object(
+          {
+            fromBlock: Type.Optional(Type.Integer({ minimum: 0 })),
+            toBlock: Type.Optional(Type.Integer({ minimum: 0 })),
+            format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      handler: async (input) => {
+        const { fromBlock, toBlock, format } = input.query;
+        const { report, csv } = await audit.replay(caller(input), {
+          ...(fromBlock === undefined ? {} : { fromBlock }),
+          ...(toBlock === undefined ? {} : { toBlock }),
+        });
+        if (format === 'csv' || input.req.accepts(['application/json', 'text/csv']) === 'text/csv') {
+          input.res
+            .status(200)
+            .type('text/csv')
+            .setHeader('Content-Disposition', 'attachment; filename="custodia-replay.csv"')
+            .send(csv);
+          return undefined;
+        }
+        return report;
+      },
+    }),
+  ];
+}

@@ -1,0 +1,204 @@
+/**
+ * The medical centre's journey: FHIR uploads (streamed to the data lake) and resumable uploads of large
+ * binaries with their DocumentReference, plus the centre's upload history.
+ */
+import { Type } from '@sinclair/typebox';
+import { defineRoute } from '../http/route';
+import type { RouteDef } from '../http/route';
+import type { UploadOwner, UploadSession, UploadStore } from '../uploads/upload-store';
+import { partCount } from '../uploads/upload-store';
+import { actorOf, caller, lake } from './context';
+import type { JourneyDeps } from './context';
+import { Id } from './schemas';
+
+const TAG = 'centre';
+const SourceId = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._:/#@-]*$',
+  maxLength: 200,
+  description: 'the centre’s own id of the record (uploads are idempotent on it)',
+});
+const FHIR_TYPES = ['application/fhir+json', 'application/json'];
+const UploadParams = Type.Object(
+  { uploadId: Type.String({ format: 'uuid' }) },
+  { additionalProperties: false },
+);
+
+function ownerOf(user: { mspId: string; ledgerId: string }): UploadOwner {
+  return { mspId: user.mspId, ledgerId: user.ledgerId };
+}
+
+/** What the portal needs to resume: which parts are in, how many there are. */
+function progress(
+  session: UploadSession,
+): UploadSession & { readonly partCount: number; readonly receivedBytes: number } {
+  const count = partCount(session);
+  const receivedBytes = session.parts.reduce(
+    (sum, index) =>
+      sum + (index < count - 1 ? session.partBytes : session.size - session.partBytes * (count - 1)),
+    0,
+  );
+  return { ...session, partCount: count, receivedBytes };
+}
+
+export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore }): RouteDef[] {
+  const { uploads } = deps;
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/patients/:patientId/records',
+      summary: 'Upload FHIR R4 JSON (a resource or a Bundle), streamed to the data lake',
+      tag: TAG,
+      status: 201,
+      body: 'raw',
+      contentTypes: FHIR_TYPES,
+      schemas: {
+        params: Type.Object({ patientId: Id }, { additionalProperties: false }),
+        query: Type.Object({ sourceId: SourceId }, { additionalProperties: false }),
+      },
+      handler: async (input) => {
+        const user = caller(input);
+        const type = (input.req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+        const session = await uploads.create({
+          kind: 'fhir',
+          owner: ownerOf(user),
+          patientId: input.params.patientId,
+          sourceId: input.query.sourceId,
+          contentType: type,
+          size: Number(input.req.headers['content-length'] ?? 0),
+        });
+        try {
+          const result = await lake(deps).uploadRecords(
+            actorOf(user),
+            input.params.patientId,
+            input.query.sourceId,
+            input.req,
+            type,
+          );
+          await uploads.mark(session, 'stored', { result });
+          return { uploadId: session.uploadId, result };
+        } catch (error) {
+          await uploads.mark(session, 'failed', { error: codeOf(error) });
+          throw error;
+        }
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/uploads',
+      summary: 'Announce a large binary (PDF, image, DICOM…) and its DocumentReference; then send its parts',
+      tag: TAG,
+      status: 201,
+      schemas: {
+        body: Type.Object(
+          {
+            patientId: Id,
+            sourceId: SourceId,
+            fileName: Type.String({ minLength: 1, maxLength: 255 }),
+            contentType: Type.String({ pattern: '^[a-z]+/[A-Za-z0-9.+-]+$', maxLength: 100 }),
+            size: Type.Integer({ minimum: 1, maximum: 20 * 1024 ** 3 }),
+            documentReference: Type.Object({ resourceType: Type.Literal('DocumentReference') }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      handler: async (input) => {
+        const user = caller(input);
+        const session = await uploads.create({
+          kind: 'document',
+          owner: ownerOf(user),
+          patientId: input.body.patientId,
+          sourceId: input.body.sourceId,
+          contentType: input.body.contentType,
+          size: input.body.size,
+        });
+        await uploads.attach(session, {
+          fileName: input.body.fileName,
+          documentReference: input.body.documentReference,
+        });
+        return progress(session);
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/uploads/:uploadId/parts/:index',
+      summary: 'Send one part (retry freely; every part but the last has the announced part size)',
+      tag: TAG,
+      body: 'raw',
+      contentTypes: ['application/octet-stream'],
+      schemas: {
+        params: Type.Object(
+          {
+            uploadId: Type.String({ format: 'uuid' }),
+            index: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      handler: async (input) =>
+        progress(
+          await uploads.putPart(input.params.uploadId, ownerOf(caller(input)), input.params.index, input.req),
+        ),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/uploads/:uploadId',
+      summary: 'An upload’s progress and status',
+      tag: TAG,
+      schemas: { params: UploadParams },
+      handler: async (input) => progress(await uploads.get(input.params.uploadId, ownerOf(caller(input)))),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/uploads/:uploadId/complete',
+      summary: 'All parts are in: stream them to the data lake (hash, encrypt, register on the ledger)',
+      tag: TAG,
+      schemas: { params: UploadParams },
+      handler: async (input) => {
+        const user = caller(input);
+        const session = await uploads.get(input.params.uploadId, ownerOf(user));
+        if (session.status === 'stored') return progress(session);
+        const attachment = await uploads.attachment(session);
+        const content = await uploads.content(session);
+        const storing = await uploads.mark(session, 'storing');
+        try {
+          const result = await lake(deps).uploadDocument(
+            actorOf(user),
+            session.patientId,
+            session.sourceId,
+            attachment.documentReference,
+            content,
+            attachment.fileName,
+            session.contentType,
+          );
+          const stored = await uploads.mark(storing, 'stored', { result });
+          await uploads.discardParts(stored);
+          return progress(stored);
+        } catch (error) {
+          // Parts are kept: completing again retries (the lake is idempotent on source id + content).
+          await uploads.mark(storing, 'receiving', { error: codeOf(error) });
+          throw error;
+        }
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/uploads',
+      summary: 'The centre’s uploads, newest first',
+      tag: TAG,
+      schemas: {
+        query: Type.Object(
+          { limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) },
+          { additionalProperties: false },
+        ),
+      },
+      handler: async (input) => ({
+        items: (await uploads.history(ownerOf(caller(input)), input.query.limit)).map(progress),
+      }),
+    }),
+  ];
+}
+
+function codeOf(error: unknown): string {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : 'INTERNAL';
+}

@@ -1,0 +1,193 @@
+/**
+ * The clinician's journey: find a patient, request access (or emergency access), receive the temporary
+ * record assembled by the data lake against the committed grant, submit a contribution.
+ */
+import { createHash } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import { Type } from '@sinclair/typebox';
+import { GatewayError } from '../errors';
+import { defineRoute } from '../http/route';
+import type { RouteDef } from '../http/route';
+import { actorOf, caller, lake, readRecord } from './context';
+import type { JourneyDeps } from './context';
+import { Category, GrantParams, Id, Label, Purpose, Reason } from './schemas';
+
+const TAG = 'clinician';
+const Categories = Type.Array(Category, { minItems: 1, uniqueItems: true });
+
+/** A stable hash of a JSON document: keys sorted, no whitespace. */
+export function canonicalHash(value: unknown): string {
+  const canonical = (item: unknown): unknown =>
+    Array.isArray(item)
+      ? item.map(canonical)
+      : typeof item === 'object' && item !== null
+        ? Object.fromEntries(
+            Object.keys(item)
+              .sort()
+              .map((key) => [key, canonical((item as Record<string, unknown>)[key])]),
+          )
+        : item;
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(value)))
+    .digest('hex');
+}
+
+export function clinicianRoutes(deps: JourneyDeps): RouteDef[] {
+  const { ledger } = deps;
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/patients/lookup',
+      summary: 'Find a patient by id or by the code of their emergency card',
+      tag: TAG,
+      schemas: {
+        query: Type.Object(
+          { id: Type.Optional(Id), card: Type.Optional(Type.String({ maxLength: 300 })) },
+          { additionalProperties: false },
+        ),
+        response: Type.Object({ patientId: Id }),
+      },
+      handler: async (input) => {
+        const { id, card } = input.query;
+        if ((id === undefined) === (card === undefined))
+          throw new GatewayError('VALIDATION_FAILED', 'give either id or card');
+        const patientId = id ?? deps.cards.patientOf(card ?? '');
+        if (patientId === undefined) throw new GatewayError('NOT_FOUND', 'this card code is not valid');
+        if (!(await deps.patients.exists(patientId)))
+          throw new GatewayError('NOT_FOUND', 'no patient with this id');
+        return { patientId };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/access-requests',
+      summary: 'Ask for a patient’s records: the rules decide on the ledger, and the decision is logged',
+      tag: TAG,
+      status: 201,
+      schemas: {
+        body: Type.Object(
+          {
+            patientId: Id,
+            categories: Categories,
+            purpose: Purpose,
+            reason: Type.Optional(Type.String({ maxLength: 500 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      handler: async (input) =>
+        ledger.submit(caller(input), 'access:requestAccess', [
+          input.body.patientId,
+          JSON.stringify(input.body.categories),
+          input.body.purpose,
+          input.body.reason ?? '',
+        ]),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/emergency-access',
+      summary:
+        'Emergency access under the patient’s emergency policy: a reason is required; the patient is told',
+      tag: TAG,
+      status: 201,
+      schemas: {
+        body: Type.Object(
+          { patientId: Id, categories: Categories, reason: Reason },
+          { additionalProperties: false },
+        ),
+      },
+      handler: async (input) =>
+        ledger.submit(caller(input), 'access:requestEmergencyAccess', [
+          input.body.patientId,
+          JSON.stringify(input.body.categories),
+          input.body.reason,
+        ]),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/grants/:grantId',
+      summary: 'A grant and its status now',
+      tag: TAG,
+      schemas: { params: GrantParams },
+      handler: async (input) => ledger.evaluate(caller(input), 'access:getGrant', [input.params.grantId]),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/grants/:grantId/assembly',
+      summary: 'Have the data lake assemble the temporary record of a committed grant',
+      tag: TAG,
+      status: 201,
+      schemas: { params: GrantParams },
+      handler: async (input) => lake(deps).assemble(actorOf(caller(input)), input.params.grantId),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/grants/:grantId/record',
+      summary: 'The temporary patient record (FHIR IPS-style Bundle), assembled on first read',
+      tag: TAG,
+      produces: 'application/fhir+json',
+      schemas: { params: GrantParams },
+      handler: async (input) => {
+        const stream = await readRecord(deps, caller(input), input.params.grantId);
+        input.res.status(200).type('application/fhir+json');
+        input.res.setHeader('Cache-Control', 'no-store');
+        await pipeline(stream, input.res);
+        return undefined;
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/grants/:grantId/binaries/:recordId',
+      summary: 'A released binary, through the short-lived link in its DocumentReference',
+      tag: TAG,
+      produces: 'application/octet-stream',
+      schemas: {
+        params: Type.Object({ grantId: Id, recordId: Id }, { additionalProperties: false }),
+        query: Type.Object(
+          { expires: Type.String({ maxLength: 40 }), sig: Type.String({ maxLength: 200 }) },
+          { additionalProperties: false },
+        ),
+      },
+      handler: async (input) => {
+        const binary = await lake(deps).downloadBinary(
+          actorOf(caller(input)),
+          input.params.grantId,
+          input.params.recordId,
+          { expires: input.query.expires, sig: input.query.sig },
+        );
+        input.res.status(200).type(binary.contentType);
+        input.res.setHeader('Cache-Control', 'no-store');
+        if (binary.length !== undefined) input.res.setHeader('Content-Length', String(binary.length));
+        await pipeline(binary.stream, input.res);
+        return undefined;
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/patients/:patientId/contributions',
+      summary: 'Add to a patient’s record: held as a contribution until the patient approves it',
+      tag: TAG,
+      status: 201,
+      schemas: {
+        params: Type.Object({ patientId: Id }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            categories: Categories,
+            labels: Type.Array(Label, { uniqueItems: true, default: [] }),
+            resource: Type.Object({ resourceType: Type.String({ minLength: 1, maxLength: 64 }) }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      handler: async (input) =>
+        ledger.submit(caller(input), 'contributions:submitContribution', [
+          JSON.stringify({
+            patientId: input.params.patientId,
+            categories: input.body.categories,
+            labels: input.body.labels,
+            contentHash: canonicalHash(input.body.resource),
+          }),
+        ]),
+    }),
+  ];
+}

@@ -1,0 +1,90 @@
+/** What the journeys' routes are built from: the ledger (as the signed-in user), the data lake, the directories. */
+import type { Readable } from 'node:stream';
+import { GatewayError } from '../errors';
+import type { AuthUser } from '../identity/user';
+import type { LedgerSessions } from '../ledger/sessions';
+import type { EmergencyCards } from './emergency-card';
+import type { RouteInput, RouteSchemas } from '../http/route';
+
+/** Who the data lake acts for (sent as its Custodia-Actor-* headers). */
+export interface LakeActor {
+  readonly mspId: string;
+  readonly id: string;
+  readonly role: AuthUser['role'];
+  readonly country: string;
+}
+
+/** The data lake as the journeys use it (`DatalakeClient` of @custodia/datalake implements it). */
+export interface DataLake {
+  registerPatient(actor: LakeActor, patientId: string): Promise<void>;
+  uploadRecords(
+    actor: LakeActor,
+    patientId: string,
+    sourceId: string,
+    body: Readable | Buffer,
+    contentType: string,
+  ): Promise<unknown>;
+  uploadDocument(
+    actor: LakeActor,
+    patientId: string,
+    sourceId: string,
+    documentReference: object,
+    content: Readable,
+    fileName: string,
+    contentType: string,
+  ): Promise<unknown>;
+  assemble(actor: LakeActor, grantId: string): Promise<unknown>;
+  downloadRecord(actor: LakeActor, grantId: string): Promise<Readable>;
+  downloadBinary(
+    actor: LakeActor,
+    grantId: string,
+    recordId: string,
+    query: Readonly<Record<string, string>>,
+  ): Promise<{ stream: Readable; contentType: string; length?: number }>;
+  erasePatient(actor: LakeActor, patientId: string): Promise<unknown>;
+  health(): Promise<boolean>;
+}
+
+/** Whether a patient is known here (clinicians look patients up by id before asking). */
+export interface PatientDirectory {
+  exists(patientId: string): Promise<boolean>;
+}
+
+export interface JourneyDeps {
+  readonly ledger: LedgerSessions;
+  /** Absent or down: routes that need data answer 503, everything else keeps working. */
+  readonly datalake: DataLake | undefined;
+  readonly patients: PatientDirectory;
+  readonly cards: EmergencyCards;
+  readonly now: () => Date;
+}
+
+/** The signed-in caller (routes that reach here are never public). */
+export function caller<S extends RouteSchemas>(input: RouteInput<S>): AuthUser {
+  if (input.user === undefined) throw new GatewayError('UNAUTHENTICATED', 'sign in first');
+  return input.user;
+}
+
+export function lake(deps: JourneyDeps): DataLake {
+  if (deps.datalake === undefined)
+    throw new GatewayError('DATALAKE_UNAVAILABLE', 'the data lake is not configured on this gateway');
+  return deps.datalake;
+}
+
+/** How the data lake is told who it acts for. */
+export function actorOf(user: AuthUser): LakeActor {
+  return { mspId: user.mspId, id: user.ledgerId, role: user.role, country: user.country };
+}
+
+/** The grant's temporary record from the consumer zone, assembled first if the lake has none yet. */
+export async function readRecord(deps: JourneyDeps, user: AuthUser, grantId: string): Promise<Readable> {
+  const datalake = lake(deps);
+  const actor = actorOf(user);
+  try {
+    return await datalake.downloadRecord(actor, grantId);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'NOT_FOUND') throw error;
+    await datalake.assemble(actor, grantId);
+    return datalake.downloadRecord(actor, grantId);
+  }
+}

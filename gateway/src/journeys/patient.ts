@@ -1,0 +1,214 @@
+/** The patient's journey: rules and their versions, preview, emergency policy, own access log, contributions. */
+import { Type } from '@sinclair/typebox';
+import type { Page, PreviewQuery, RuleSpec as RuleSpecValue } from '@custodia/chaincode';
+import { defineRoute } from '../http/route';
+import type { RouteDef } from '../http/route';
+import { caller } from './context';
+import type { JourneyDeps } from './context';
+import {
+  Category,
+  EmergencyPolicySpec,
+  Id,
+  Instant,
+  Paging,
+  PatientParams,
+  Purpose,
+  Requester,
+  RuleParams,
+  RuleSpec,
+} from './schemas';
+
+const TAG = 'patient';
+const page = (query: { pageSize: number; bookmark: string }): string[] => [
+  String(query.pageSize),
+  query.bookmark,
+];
+
+export function patientRoutes(deps: JourneyDeps): RouteDef[] {
+  const { ledger } = deps;
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/patients/:patientId/rules',
+      summary: 'The patient’s rules, every status (auditors: any patient)',
+      tag: TAG,
+      ownedBy: 'patientId',
+      schemas: { params: PatientParams, query: Paging },
+      handler: async (input) => {
+        const user = caller(input);
+        return user.role === 'patient'
+          ? ledger.evaluate<Page<unknown>>(user, 'rules:listMyRules', page(input.query))
+          : ledger.evaluate<Page<unknown>>(user, 'rules:listPatientRules', [
+              input.params.patientId,
+              ...page(input.query),
+            ]);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/patients/:patientId/rules',
+      summary: 'Create a rule: who may see what, when, why; permit or deny',
+      tag: TAG,
+      ownedBy: 'patientId',
+      status: 201,
+      schemas: { params: PatientParams, body: RuleSpec },
+      handler: async (input) =>
+        ledger.submit(caller(input), 'rules:createRule', [JSON.stringify(input.body as RuleSpecValue)]),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/patients/:patientId/rules/:ruleId',
+      summary: 'One rule, current version',
+      tag: TAG,
+      ownedBy: 'patientId',
+      schemas: { params: RuleParams },
+      handler: async (input) => ledger.evaluate(caller(input), 'rules:getRule', [input.params.ruleId]),
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/patients/:patientId/rules/:ruleId',
+      summary: 'Update a rule (a new version; grants it decided are revoked)',
+      tag: TAG,
+      ownedBy: 'patientId',
+      schemas: { params: RuleParams, body: RuleSpec },
+      handler: async (input) =>
+        ledger.submit(caller(input), 'rules:updateRule', [input.params.ruleId, JSON.stringify(input.body)]),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/patients/:patientId/rules/:ruleId',
+      summary: 'Revoke a rule: effective at the next request; records it released are deleted',
+      tag: TAG,
+      ownedBy: 'patientId',
+      schemas: { params: RuleParams },
+      handler: async (input) => ledger.submit(caller(input), 'rules:revokeRule', [input.params.ruleId]),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/patients/:patientId/rules/:ruleId/history',
+      summary: 'Every version of a rule, oldest first',
+      tag: TAG,
+      ownedBy: 'patientId',
+      schemas: { params: RuleParams, query: Paging },
+      handler: async (input) =>
+        ledger.evaluate(caller(input), 'rules:getRuleHistory', [input.params.ruleId, ...page(input.query)]),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/patients/:patientId/rules/:ruleId/restore',
+      summary: 'Restore a previous version of a rule (as a new version)',
+      tag: TAG,
+      ownedBy: 'patientId',
+      schemas: {
+        params: RuleParams,
+        body: Type.Object({ version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+      },
+      handler: async (input) =>
+        ledger.submit(caller(input), 'rules:restoreRuleVersion', [
+          input.params.ruleId,
+          String(input.body.version),
+        ]),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/patients/:patientId/preview',
+      summary: 'What a described clinician would receive under the current rules (nothing is logged)',
+      tag: TAG,
+      ownedBy: 'patientId',
+      schemas: {
+        params: PatientParams,
+        body: Type.Object(
+          {
+            requester: Requester,
+            categories: Type.Array(Category, { minItems: 1, uniqueItems: true }),
+            purpose: Purpose,
+            at: Type.Optional(Instant),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      handler: async (input) =>
+        ledger.evaluate(caller(input), 'access:previewAccess', [JSON.stringify(input.body as PreviewQuery)]),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/patients/:patientId/emergency-policy',
+      summary: 'The patient’s terms for emergency access (404 when never set)',
+      tag: TAG,
+      ownedBy: 'patientId',
+      schemas: { params: PatientParams },
+      handler: async (input) =>
+        ledger.evaluate(caller(input), 'emergency:getEmergencyPolicy', [input.params.patientId]),
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/patients/:patientId/emergency-policy',
+      summary: 'Set the emergency policy (a new version)',
+      tag: TAG,
+      ownedBy: 'patientId',
+      schemas: { params: PatientParams, body: EmergencyPolicySpec },
+      handler: async (input) =>
+        ledger.submit(caller(input), 'emergency:setEmergencyPolicy', [JSON.stringify(input.body)]),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/patients/:patientId/access-log',
+      summary: 'Who asked for what about this patient, what was decided and why',
+      tag: TAG,
+      ownedBy: 'patientId',
+      schemas: { params: PatientParams, query: Paging },
+      handler: async (input) =>
+        ledger.evaluate(caller(input), 'audit:listAccessLog', [
+          JSON.stringify({ by: 'patient', patientId: input.params.patientId }),
+          ...page(input.query),
+        ]),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/patients/:patientId/contributions',
+      summary: 'Clinicians’ additions to the record, pending until the patient decides',
+      tag: TAG,
+      ownedBy: 'patientId',
+      schemas: { params: PatientParams, query: Paging },
+      handler: async (input) =>
+        ledger.evaluate(caller(input), 'contributions:listContributions', [
+          input.params.patientId,
+          ...page(input.query),
+        ]),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/patients/:patientId/emergency-card',
+      summary:
+        'The code of the patient’s emergency card (shown as a QR code), which clinicians scan to find them',
+      tag: TAG,
+      ownedBy: 'patientId',
+      schemas: {
+        params: PatientParams,
+        response: Type.Object({ patientId: Id, code: Type.String() }),
+      },
+      handler: async (input) => ({
+        patientId: input.params.patientId,
+        code: deps.cards.codeFor(input.params.patientId),
+      }),
+    }),
+    ...(['approve', 'reject'] as const).map((decision) =>
+      defineRoute({
+        method: 'post',
+        path: `/patients/:patientId/contributions/:contributionId/${decision}`,
+        summary: `${decision === 'approve' ? 'Approve' : 'Reject'} a clinician’s contribution`,
+        tag: TAG,
+        ownedBy: 'patientId',
+        schemas: {
+          params: Type.Object({ patientId: Id, contributionId: Id }, { additionalProperties: false }),
+        },
+        handler: async (input) =>
+          ledger.submit(
+            caller(input),
+            decision === 'approve' ? 'contributions:approveContribution' : 'contributions:rejectContribution',
+            [input.params.contributionId],
+          ),
+      }),
+    ),
+  ];
+}

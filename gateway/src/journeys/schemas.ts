@@ -1,0 +1,89 @@
+/** Request shapes of the journeys, in TypeBox: one source for ajv validation and the OpenAPI document. */
+import { Type } from '@sinclair/typebox';
+import type { TLiteral, TUnion } from '@sinclair/typebox';
+import { CATEGORIES, EFFECTS, LABELS, LIMITS, PURPOSES, ROLES } from '@custodia/chaincode';
+
+function oneOf<T extends string>(values: readonly T[], description?: string): TUnion<TLiteral<T>[]> {
+  return Type.Union(
+    values.map((value) => Type.Literal(value)),
+    description === undefined ? {} : { description },
+  );
+}
+
+/** Pseudonymous ids as the ledger accepts them. */
+export const Id = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]*$',
+  maxLength: LIMITS.maxIdLength,
+  description: 'a pseudonymous identifier',
+});
+export const MspId = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9.-]*$',
+  maxLength: LIMITS.maxMspIdLength,
+});
+export const Country = Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2' });
+export const Instant = Type.String({ format: 'date-time' });
+export const Category = oneOf(CATEGORIES);
+export const Label = oneOf(LABELS);
+export const Purpose = oneOf(PURPOSES);
+export const Role = oneOf(ROLES);
+
+const Countries = Type.Optional(Type.Array(Country, { maxItems: 30, uniqueItems: true }));
+
+export const Grantee = Type.Union([
+  Type.Object(
+    { kind: Type.Literal('practitioner'), id: Id, mspId: MspId, countries: Countries },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { kind: Type.Literal('organization'), mspId: MspId, countries: Countries },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { kind: Type.Literal('role'), role: Role, countries: Countries },
+    { additionalProperties: false },
+  ),
+]);
+
+export const RuleSpec = Type.Object(
+  {
+    effect: oneOf(EFFECTS),
+    grantee: Grantee,
+    categories: Type.Array(Category, { minItems: 1, uniqueItems: true }),
+    labels: Type.Array(Label, { uniqueItems: true, default: [] }),
+    purposes: Type.Array(Purpose, { minItems: 1, uniqueItems: true }),
+    notBefore: Type.Optional(Instant),
+    notAfter: Type.Optional(Instant),
+  },
+  { additionalProperties: false },
+);
+
+export const EmergencyPolicySpec = Type.Object(
+  {
+    enabled: Type.Boolean(),
+    roles: Type.Array(Role, { uniqueItems: true }),
+    countries: Type.Array(Country, { uniqueItems: true, maxItems: 30 }),
+    categories: Type.Array(Category, { uniqueItems: true }),
+    labels: Type.Array(Label, { uniqueItems: true }),
+    maxDurationMinutes: Type.Integer({ minimum: 1, maximum: 10080 }),
+  },
+  { additionalProperties: false },
+);
+
+export const Requester = Type.Object(
+  { mspId: MspId, role: Role, id: Id, country: Type.Optional(Country) },
+  { additionalProperties: false },
+);
+
+export const Paging = Type.Object(
+  {
+    pageSize: Type.Integer({ minimum: 1, maximum: LIMITS.maxPageSize, default: 50 }),
+    bookmark: Type.String({ maxLength: 512, default: '' }),
+  },
+  { additionalProperties: false },
+);
+
+export const PatientParams = Type.Object({ patientId: Id }, { additionalProperties: false });
+export const RuleParams = Type.Object({ patientId: Id, ruleId: Id }, { additionalProperties: false });
+export const GrantParams = Type.Object({ grantId: Id }, { additionalProperties: false });
+
+export const Reason = Type.String({ minLength: 1, maxLength: 500 });
