@@ -16,12 +16,39 @@ export const DATALAKE_ERROR_CODES = [
   'GRANT_NOT_ACTIVE',
   'STORAGE_UNAVAILABLE',
   'LEDGER_UNAVAILABLE',
+  /** Client side: the data-lake service could not be reached (connection refused, reset, timed out). */
+  'DATALAKE_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export type DatalakeErrorCode = (typeof DATALAKE_ERROR_CODES)[number];
 
+/** The HTTP status of each code: the service answers with it, and the client's callers (the gateway) reuse it. */
+export const DATALAKE_ERROR_STATUS: Readonly<Record<DatalakeErrorCode, number>> = {
+  INVALID_INPUT: 400,
+  NOT_FHIR: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  UNKNOWN_PATIENT: 404,
+  CONFLICT: 409,
+  INTEGRITY_FAILED: 500,
+  GRANT_NOT_ACTIVE: 403,
+  STORAGE_UNAVAILABLE: 503,
+  LEDGER_UNAVAILABLE: 503,
+  DATALAKE_UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+export function isDatalakeErrorCode(value: unknown): value is DatalakeErrorCode {
+  return typeof value === 'string' && (DATALAKE_ERROR_CODES as readonly string[]).includes(value);
+}
+
 export class DatalakeError extends Error {
   readonly code: DatalakeErrorCode;
+  /** The HTTP status this failure answers with. */
+  readonly status: number;
   /** Machine-readable details safe to return to the caller (paths, limits — never content). */
   readonly details?: Readonly<Record<string, unknown>>;
 
@@ -35,6 +62,7 @@ export class DatalakeError extends Error {
     super(message, cause === undefined ? undefined : { cause });
     this.name = 'DatalakeError';
     this.code = code;
+    this.status = DATALAKE_ERROR_STATUS[code];
     if (details !== undefined) this.details = details;
   }
 }

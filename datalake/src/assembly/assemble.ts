@@ -15,6 +15,7 @@ import { DatalakeError, isDatalakeError } from '../errors';
 import type { LedgerActor, LedgerPort } from '../ledger/port';
 import type { StorageLocation, StorageLocations } from '../storage/locations';
 import type { ConsumerZone } from '../zones/consumer';
+import type { DeliveryManifests } from '../zones/manifests';
 import { layout } from '../zones/layout';
 import type { RecordDocument, SealedObjectRef } from '../zones/record-document';
 import type { RecordIndex } from '../zones/record-index';
@@ -23,7 +24,6 @@ import type { SealedObjects } from '../zones/sealed-objects';
 import { buildPatientSummary } from './ips-bundle';
 import type { SummaryRecord } from './ips-bundle';
 import { signLink } from './links';
-import { canonicalManifest, manifestHash } from './manifest';
 import type { ExclusionReason, Manifest } from './manifest';
 import { releasedCategories, selectRecords } from './select';
 
@@ -35,6 +35,8 @@ export interface AssemblyDeps {
   readonly index: RecordIndex;
   readonly sealed: SealedObjects;
   readonly consumer: ConsumerZone;
+  /** Where manifests are kept for auditors. */
+  readonly manifests: DeliveryManifests;
   /** Key owner of the lake's own key, for curated copies. */
   readonly serviceKeyOwner: string;
   /** HMAC secret of binary links. */
@@ -102,7 +104,6 @@ export class AssemblyService {
         })),
         excluded,
       };
-      const hash = manifestHash(manifest);
       const bundle = buildPatientSummary({
         grant: {
           grantId,
@@ -116,12 +117,7 @@ export class AssemblyService {
       });
       const expiresAt = new Date(grant.expiresAt);
       // The manifest itself stays readable for auditors (exclusions included); the ledger holds its hash.
-      await home.store.put(
-        home.bucket('structured'),
-        layout.deliveryManifest(grantId, hash),
-        Buffer.from(canonicalManifest(manifest)),
-        { contentType: 'application/json' },
-      );
+      const hash = await this.deps.manifests.put(manifest);
       // A second assembly of the same grant replaces the first.
       if ((await this.deps.consumer.meta(grantId)) !== undefined) await this.deps.consumer.remove(grantId);
       await this.deps.consumer.put(
@@ -159,7 +155,7 @@ export class AssemblyService {
     grantId: string,
     recordId: string,
     actor: LedgerActor,
-  ): Promise<{ contentType: string; body: Readable }> {
+  ): Promise<{ contentType: string; size: number; body: Readable }> {
     const grant = await this.activeGrant(grantId, actor);
     const document = await this.deps.index.get(grant.patientId, recordId);
     const binary = document?.binary;
@@ -168,7 +164,7 @@ export class AssemblyService {
     const body = await this.deps.sealed.read(
       rawTarget(document, binary, this.deps.locations.forCountry(document.country)),
     );
-    return { contentType: binary.contentType, body };
+    return { contentType: binary.contentType, size: binary.size, body };
   }
 
   /**

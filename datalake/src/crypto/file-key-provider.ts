@@ -3,10 +3,10 @@
  * (hex). Missing keys are created (mode 0600) only when `create` is set, for development stacks.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DatalakeError } from '../errors';
 import { KEY_BYTES, TAG_BYTES } from './format';
+import { readKeyFile } from './key-file';
 import type { KeyProvider, WrappedKey } from './key-provider';
 
 const OWNER = /^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/;
@@ -68,34 +68,14 @@ export class FileKeyProvider implements KeyProvider {
   }
 
   private async load(owner: string): Promise<Buffer> {
-    const file = path.join(this.options.directory, `${owner}.key`);
-    try {
-      return parseKey(await readFile(file, 'utf8'));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !this.options.create) {
-        if (error instanceof DatalakeError) throw error;
-        throw new DatalakeError('FORBIDDEN', 'no key-encryption key for this organisation');
-      }
-    }
-    await mkdir(this.options.directory, { recursive: true, mode: 0o700 });
-    const key = randomBytes(KEY_BYTES);
-    try {
-      // 'wx': never overwrite a key another process created meanwhile.
-      const handle = await open(file, 'wx', 0o600);
-      await handle.writeFile(`${key.toString('hex')}\n`);
-      await handle.close();
-      return key;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return parseKey(await readFile(file, 'utf8'));
-      throw error;
-    }
+    const key = await readKeyFile(
+      path.join(this.options.directory, `${owner}.key`),
+      this.options.create ?? false,
+    );
+    if (key === undefined)
+      throw new DatalakeError('FORBIDDEN', 'no key-encryption key for this organisation');
+    return key;
   }
-}
-
-function parseKey(text: string): Buffer {
-  const hex = text.trim();
-  if (!/^[0-9a-f]{64}$/i.test(hex)) throw new DatalakeError('INTERNAL', 'key file is not 32 bytes of hex');
-  return Buffer.from(hex, 'hex');
 }
 
 function kekId(kek: Buffer): string {

@@ -13,6 +13,7 @@ import type { IngestService, UploadContext } from '../ingest/ingest-service';
 import type { LedgerPort } from '../ledger/port';
 import type { ConsumerZone } from '../zones/consumer';
 import type { Erasure } from '../zones/erasure';
+import type { DeliveryManifests } from '../zones/manifests';
 import type { PatientDirectory } from '../zones/structured';
 import { actorOf, pathId } from './actor';
 import { requireServiceCredential } from './credential';
@@ -27,7 +28,10 @@ export interface AppDeps {
   readonly patients: PatientDirectory;
   readonly consumer: ConsumerZone;
   readonly erasure: Erasure;
+  readonly manifests: DeliveryManifests;
   readonly ledger: LedgerPort;
+  /** Resolves when the storage answers (health check); throws STORAGE_UNAVAILABLE otherwise. */
+  readonly probeStorage: () => Promise<void>;
   /** Absent when the lake has no ledger identity of its own: assembly routes answer 404. */
   readonly assembly?: AssemblyService;
   /** HMAC secret of binary links (the one assembly signs with). */
@@ -37,6 +41,7 @@ export interface AppDeps {
 }
 
 const FHIR_JSON = ['application/fhir+json', 'application/json'];
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 const SOURCE_ID = /^[A-Za-z0-9][A-Za-z0-9._:/#@-]{0,199}$/;
 
 export function createApp(deps: AppDeps): express.Express {
@@ -44,6 +49,12 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requireServiceCredential(deps.serviceToken));
+
+  /** Up and able to reach its storage (the gateway's readiness check). */
+  app.get('/v1/health', async (_req, res) => {
+    await deps.probeStorage();
+    res.json({ status: 'ok' });
+  });
   const json = express.json({ limit: deps.maxJsonBytes, type: FHIR_JSON, strict: true });
 
   /** The gateway registers a patient when they enrol; records are accepted for registered patients only. */
@@ -130,9 +141,33 @@ export function createApp(deps: AppDeps): express.Express {
       !verifyLink(deps.linkSecret, { grantId, recordId }, expires, sig, deps.now())
     )
       throw new DatalakeError('NOT_FOUND', 'no such binary link, or it has expired');
-    const { contentType, body } = await deps.assembly.openBinary(grantId, recordId, actor);
+    const { contentType, size, body } = await deps.assembly.openBinary(grantId, recordId, actor);
     res.status(200).type(contentType).setHeader('cache-control', 'no-store');
+    // A stream that fails midway is cut short of this length: the client sees the failure, never a short file.
+    res.setHeader('content-length', String(size));
     await streamOut(body, res);
+  });
+
+  /**
+   * For auditors: the stored manifest of a grant's delivery, as the exact bytes whose SHA-256 the ledger's
+   * delivery entry holds (the latest assembly, or `?manifestHash=` for a given one). The grant is read with the
+   * auditor's own enrolment first, so the chaincode — not a header — decides that the caller may audit it.
+   */
+  app.get('/v1/grants/:grantId/manifest', async (req, res) => {
+    const grantId = pathId(req.params.grantId, 'grantId');
+    const actor = actorOf(req, ['auditor']);
+    const { manifestHash } = req.query;
+    if (manifestHash !== undefined && (typeof manifestHash !== 'string' || !SHA256_HEX.test(manifestHash)))
+      throw new DatalakeError('INVALID_INPUT', 'manifestHash must be a lowercase hex SHA-256');
+    if ((await deps.ledger.getGrant(actor, grantId)) === undefined)
+      throw new DatalakeError('NOT_FOUND', 'no such grant');
+    const stored = await deps.manifests.get(grantId, manifestHash);
+    res
+      .status(200)
+      .type('application/json')
+      .setHeader('custodia-manifest-hash', stored.manifestHash)
+      .setHeader('cache-control', 'no-store')
+      .send(stored.bytes);
   });
 
   app.use((_req, _res, next) => next(new DatalakeError('NOT_FOUND', 'no such route')));

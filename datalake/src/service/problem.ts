@@ -4,30 +4,13 @@ import type { Logger } from 'pino';
 import { DatalakeError } from '../errors';
 import type { DatalakeErrorCode } from '../errors';
 
-const STATUS: Readonly<Record<DatalakeErrorCode, number>> = {
-  INVALID_INPUT: 400,
-  NOT_FHIR: 400,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  PAYLOAD_TOO_LARGE: 413,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  UNKNOWN_PATIENT: 404,
-  CONFLICT: 409,
-  INTEGRITY_FAILED: 500,
-  GRANT_NOT_ACTIVE: 403,
-  STORAGE_UNAVAILABLE: 503,
-  LEDGER_UNAVAILABLE: 503,
-  INTERNAL: 500,
-};
-
 /** Errors whose message is about our internals, not the request: the caller gets a generic text. */
 const INTERNAL_CODES = new Set<DatalakeErrorCode>(['INTEGRITY_FAILED', 'INTERNAL']);
 
 export const PROBLEM_TYPE_BASE = 'urn:custodia:datalake:problem:';
 
 export function sendProblem(res: Response, error: DatalakeError): void {
-  const status = STATUS[error.code];
+  const { status } = error;
   const internal = INTERNAL_CODES.has(error.code);
   res
     .status(status)

@@ -1,5 +1,4 @@
 /** Starts the data-lake service: storage (embedded s3rver unless MinIO is configured), zones, index, sweeper, HTTP. */
-import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +7,7 @@ import pino from 'pino';
 import type { Logger } from 'pino';
 import { AssemblyService } from '../assembly/assemble';
 import { FileKeyProvider } from '../crypto/file-key-provider';
+import { readKeyFile } from '../crypto/key-file';
 import type { KeyProvider } from '../crypto/key-provider';
 import { DatalakeError } from '../errors';
 import { loadFhirDefinitions } from '../ingest/fhir-validation';
@@ -20,6 +20,7 @@ import { EMBEDDED_S3_CREDENTIALS, startS3Server } from '../storage/s3-server';
 import type { RunningS3Server } from '../storage/s3-server';
 import { ConsumerZone } from '../zones/consumer';
 import { Erasure } from '../zones/erasure';
+import { DeliveryManifests } from '../zones/manifests';
 import { RecordIndex } from '../zones/record-index';
 import { SealedObjects } from '../zones/sealed-objects';
 import { PatientDirectory, StructuredZone } from '../zones/structured';
@@ -29,6 +30,9 @@ import type { DatalakeConfig } from './config';
 
 const LINK_TTL_MS = 15 * 60_000;
 const REVOCATION_RETRY_MS = 2_000;
+export const LINK_SECRET_FILE = 'link-secret.key';
+/** A key that never exists: its stat answers "not found" while the storage is up. */
+const HEALTH_PROBE_KEY = 'health/probe';
 
 export interface DatalakeDeps {
   readonly ledger: LedgerPort;
@@ -36,7 +40,7 @@ export interface DatalakeDeps {
   readonly serviceActor?: LedgerActor;
   /** The ledger's chaincode events: with `serviceActor`, revoked grants' records are deleted as revocations commit. */
   readonly events?: LedgerEventSource;
-  /** HMAC secret of binary links; default random per start (links do not outlive a restart). */
+  /** HMAC secret of binary links; default `<dataDir>/link-secret.key`, created once (0600), so links survive restarts. */
   readonly linkSecret?: Buffer;
   readonly logger?: Logger;
   /** Defaults to key files in `config.keyDir`. */
@@ -80,7 +84,9 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
   const consumer = new ConsumerZone(locations.homeLocation, sealed, config.serviceKeyOwner);
   const erasure = new Erasure(locations, structured, index, patients, consumer);
   const ingest = new IngestService({ locations, structured, index, sealed, ledger: deps.ledger, now });
-  const linkSecret = deps.linkSecret ?? randomBytes(32);
+  const manifests = new DeliveryManifests(locations.homeLocation);
+  const linkSecret =
+    deps.linkSecret ?? ((await readKeyFile(path.join(config.dataDir, LINK_SECRET_FILE), true)) as Buffer);
   const assembly =
     deps.serviceActor === undefined
       ? undefined
@@ -91,6 +97,7 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
           index,
           sealed,
           consumer,
+          manifests,
           serviceKeyOwner: config.serviceKeyOwner,
           linkSecret,
           linkTtlMs: LINK_TTL_MS,
@@ -120,7 +127,12 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
     patients,
     consumer,
     erasure,
+    manifests,
     ledger: deps.ledger,
+    probeStorage: async () => {
+      const home = locations.homeLocation;
+      await home.store.stat(home.bucket('structured'), HEALTH_PROBE_KEY);
+    },
     ...(assembly === undefined ? {} : { assembly, linkSecret }),
     logger,
     now,

@@ -15,6 +15,7 @@ export const layout = {
   patientEntry: (patientId: string) => `patients/${patientId}.json`,
   /** Delivery manifests (ids and hashes only), kept past expiry: the ledger holds their SHA-256. */
   deliveryManifest: (grantId: string, manifestHash: string) => `manifests/${grantId}/${manifestHash}.json`,
+  deliveryManifests: (grantId: string) => `manifests/${grantId}/`,
   /** curated: per-grant copies, removed when assembly ends. */
   curatedGrant: (grantId: string) => `grants/${grantId}/`,
   curatedRecord: (grantId: string, recordId: string) => `grants/${grantId}/${recordId}`,

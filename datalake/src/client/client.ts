@@ -1,0 +1,203 @@
+/**
+ * The typed client of the data lake's internal API (see the README's route table), used by the gateway. Every
+ * call names the user the gateway acts for; the lake signs its ledger calls with that user's own enrolment.
+ * Failures are DatalakeErrors: the lake's own code and status, or DATALAKE_UNAVAILABLE (503) when the lake
+ * cannot be reached.
+ */
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Caller } from '@custodia/chaincode';
+import type { AssemblyResult } from '../assembly/assemble';
+import type { Manifest } from '../assembly/manifest';
+import { DatalakeError } from '../errors';
+import type { IngestResult } from '../ingest/ingest-service';
+import type { ErasureReport } from '../zones/erasure';
+import { documentUploadBody } from './multipart-body';
+import { Transport } from './transport';
+
+export interface DatalakeClientOptions {
+  readonly baseUrl: string;
+  /** The service credential (`CUSTODIA_DATALAKE_TOKEN`). */
+  readonly token: string;
+  /** Inactivity limit per request (no byte moving for this long); default 120 s. */
+  readonly timeoutMs?: number;
+}
+
+/** The user the gateway acts for: who they are on the ledger (their certificate's MSP, id, role, country). */
+export type DatalakeActor = Caller;
+
+/** The signed link's query of a binary in the temporary record (`?expires=…&sig=…`). */
+export interface BinaryLinkQuery {
+  readonly expires: string;
+  readonly sig: string;
+}
+
+export interface BinaryDownload {
+  readonly stream: Readable;
+  readonly contentType: string;
+  /** Plaintext length, when the lake announced it. */
+  readonly length?: number;
+}
+
+/** A delivery manifest as stored by the lake, with the SHA-256 of its canonical bytes (what the ledger holds). */
+export interface StoredManifest extends Manifest {
+  readonly manifestHash: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+const FHIR_JSON = 'application/fhir+json';
+
+const segment = (value: string): string => encodeURIComponent(value);
+
+export class DatalakeClient {
+  private readonly transport: Transport;
+
+  constructor(options: DatalakeClientOptions) {
+    this.transport = new Transport({
+      baseUrl: options.baseUrl,
+      token: options.token,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    });
+  }
+
+  /** Registers a patient (the gateway does it when they enrol); idempotent. Admin or the patient. */
+  registerPatient(actor: DatalakeActor, patientId: string): Promise<void> {
+    return this.transport.empty({
+      method: 'PUT',
+      path: `/v1/patients/${segment(patientId)}`,
+      actor,
+      expect: [204],
+    });
+  }
+
+  /** A FHIR R4 resource or Bundle from a centre (`sourceId`: the source system's document id). */
+  uploadRecords(
+    actor: DatalakeActor,
+    patientId: string,
+    sourceId: string,
+    body: Readable | Buffer,
+    contentType: string = FHIR_JSON,
+  ): Promise<IngestResult> {
+    return this.transport.json<IngestResult>({
+      method: 'POST',
+      path: `/v1/patients/${segment(patientId)}/records?sourceId=${segment(sourceId)}`,
+      actor,
+      body,
+      contentType,
+      expect: [200, 201],
+    });
+  }
+
+  /** A binary and the DocumentReference describing it, streamed to the lake as it is read. */
+  uploadDocument(
+    actor: DatalakeActor,
+    patientId: string,
+    sourceId: string,
+    documentReference: object,
+    content: Readable,
+    fileName: string,
+    contentType: string,
+  ): Promise<IngestResult> {
+    const form = documentUploadBody(documentReference, content, fileName, contentType);
+    return this.transport.json<IngestResult>({
+      method: 'POST',
+      path: `/v1/patients/${segment(patientId)}/documents?sourceId=${segment(sourceId)}`,
+      actor,
+      body: form.body,
+      contentType: form.contentType,
+      expect: [200, 201],
+    });
+  }
+
+  /** Assembles the temporary record of the requester's active grant; the manifest of what went in. */
+  assemble(actor: DatalakeActor, grantId: string): Promise<AssemblyResult> {
+    return this.transport.json<AssemblyResult>({
+      method: 'POST',
+      path: `/v1/grants/${segment(grantId)}/assembly`,
+      actor,
+      expect: [201],
+    });
+  }
+
+  /** The temporary record (IPS Bundle JSON) as a stream, for the grant's requester while the grant is active. */
+  async downloadRecord(actor: DatalakeActor, grantId: string): Promise<Readable> {
+    const answer = await this.transport.send({
+      method: 'GET',
+      path: `/v1/grants/${segment(grantId)}/record`,
+      actor,
+      expect: [200],
+    });
+    return answer.body;
+  }
+
+  /** A binary of the temporary record through its signed link (the query of the link in the DocumentReference). */
+  async downloadBinary(
+    actor: DatalakeActor,
+    grantId: string,
+    recordId: string,
+    query: BinaryLinkQuery,
+  ): Promise<BinaryDownload> {
+    const answer = await this.transport.send({
+      method: 'GET',
+      path:
+        `/v1/grants/${segment(grantId)}/binaries/${segment(recordId)}` +
+        `?expires=${segment(query.expires)}&sig=${segment(query.sig)}`,
+      actor,
+      expect: [200],
+    });
+    const length = Number(answer.headers['content-length']);
+    return {
+      stream: answer.body,
+      contentType: answer.headers['content-type'] ?? 'application/octet-stream',
+      ...(Number.isSafeInteger(length) && length >= 0 ? { length } : {}),
+    };
+  }
+
+  /** Erasure of everything the lake holds for a patient (admin or the patient). */
+  erasePatient(actor: DatalakeActor, patientId: string): Promise<ErasureReport> {
+    return this.transport.json<ErasureReport>({
+      method: 'DELETE',
+      path: `/v1/patients/${segment(patientId)}`,
+      actor,
+      expect: [200],
+    });
+  }
+
+  /**
+   * For auditors: the stored manifest of a grant's delivery (the latest, or the one whose hash the ledger
+   * recorded when `manifestHash` is given). `manifestHash` in the answer is the SHA-256 of the bytes received,
+   * to compare with the ledger's delivery entry.
+   */
+  async getManifest(actor: DatalakeActor, grantId: string, manifestHash?: string): Promise<StoredManifest> {
+    const bytes = await this.transport.bytes({
+      method: 'GET',
+      path:
+        `/v1/grants/${segment(grantId)}/manifest` +
+        (manifestHash === undefined ? '' : `?manifestHash=${segment(manifestHash)}`),
+      actor,
+      expect: [200],
+    });
+    let manifest: Manifest;
+    try {
+      manifest = JSON.parse(bytes.toString('utf8')) as Manifest;
+    } catch (error) {
+      throw new DatalakeError('INTERNAL', 'the stored manifest is not JSON', {}, error);
+    }
+    return { ...manifest, manifestHash: createHash('sha256').update(bytes).digest('hex') };
+  }
+
+  /** True when the lake answers and its storage is reachable; never throws. */
+  async health(): Promise<boolean> {
+    try {
+      await this.transport.empty({ method: 'GET', path: '/v1/health', expect: [200] });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Closes idle keep-alive connections. */
+  close(): void {
+    this.transport.close();
+  }
+}

@@ -1,0 +1,8 @@
+export { DatalakeClient } from './client';
+export type {
+  BinaryDownload,
+  BinaryLinkQuery,
+  DatalakeActor,
+  DatalakeClientOptions,
+  StoredManifest,
+} from './client';
