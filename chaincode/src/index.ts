@@ -12,3 +12,6 @@ export {
   RecordsContract,
   RulesContract,
 } from './contracts';
+// The world-state key layout, for tools that read the chaincode's writes off the chain (auditors' replay).
+export { OBJECT_TYPES, TIME_INDEX_PREFIX, versionAttribute } from './ledger/keys';
+export type { ObjectType } from './ledger/keys';

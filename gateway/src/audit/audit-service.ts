@@ -1,0 +1,120 @@
+/**
+ * The auditor's facade over the chain: the block explorer (list blocks, one block, one transaction) and
+ * replay & verify (hash chain, every logged decision, every delivery, optionally every delivery manifest).
+ */
+import type { common } from '@hyperledger/fabric-protos';
+import type { LedgerConnection } from '@custodia/network';
+import { GatewayError } from '../errors';
+import { decodeBlock } from './chain-decode';
+import { QsccChainReader } from './chain-reader';
+import type { ChainReader } from './chain-reader';
+import { verifyManifests } from './manifests';
+import type { ManifestSource } from './manifests';
+import { replayChain } from './replay';
+import type { ReplayReport } from './report';
+import { blockView, transactionView } from './views';
+import type { BlockView, TransactionView } from './views';
+
+/** Most blocks one listing returns. */
+export const MAX_BLOCKS_PER_PAGE = 100;
+
+export interface AuditServiceOptions {
+  readonly reader: ChainReader;
+  /** The chaincode whose world state is replayed (the connection profile's chaincodeName). */
+  readonly chaincodeName: string;
+  /** When given, replay also checks every delivery's manifest and record hashes against the data lake. */
+  readonly manifests?: ManifestSource;
+}
+
+export interface BlockPage {
+  /** Committed blocks on the peer at the time of the call. */
+  readonly height: number;
+  readonly blocks: readonly BlockView[];
+}
+
+export interface AuditReplayOptions {
+  /** Last block to walk (default: the chain's last block). Replay always starts from block 0. */
+  readonly toBlock?: number;
+}
+
+function blockNumber(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new GatewayError('VALIDATION_FAILED', `${name} must be a non-negative integer`, { field: name });
+  }
+  return value;
+}
+
+export class AuditService {
+  constructor(private readonly options: AuditServiceOptions) {}
+
+  /** An audit service reading the chain through `connection` (the auditor's own ledger identity). */
+  static forConnection(connection: LedgerConnection, manifests?: ManifestSource): AuditService {
+    return new AuditService({
+      reader: new QsccChainReader(connection),
+      chaincodeName: connection.profile.chaincodeName,
+      ...(manifests && { manifests }),
+    });
+  }
+
+  /** Up to `limit` blocks from block `from` upwards. */
+  async listBlocks(from: number, limit: number): Promise<BlockPage> {
+    blockNumber(from, 'from');
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_BLOCKS_PER_PAGE) {
+      throw new GatewayError('VALIDATION_FAILED', `limit must be between 1 and ${MAX_BLOCKS_PER_PAGE}`, {
+        field: 'limit',
+      });
+    }
+    const height = await this.options.reader.height();
+    const numbers = Array.from({ length: Math.max(0, Math.min(limit, height - from)) }, (_, i) => from + i);
+    const blocks = await Promise.all(numbers.map((n) => this.options.reader.block(n)));
+    return { height, blocks: blocks.map((block) => blockView(decodeBlock(block))) };
+  }
+
+  async getBlock(number: number): Promise<BlockView> {
+    blockNumber(number, 'number');
+    const height = await this.options.reader.height();
+    if (number >= height) throw new GatewayError('NOT_FOUND', `block ${number} is not committed yet`);
+    return blockView(decodeBlock(await this.options.reader.block(number)));
+  }
+
+  async getTransaction(txId: string): Promise<TransactionView> {
+    const notFound = () => new GatewayError('NOT_FOUND', 'no such transaction');
+    // Fabric transaction ids are hex SHA-256 digests; anything else cannot be on the chain.
+    if (!/^[0-9a-f]{64}$/.test(txId)) throw notFound();
+    const block = await this.options.reader.blockOfTransaction(txId);
+    const decoded = block && decodeBlock(block);
+    const tx = decoded?.transactions.find((candidate) => candidate.txId === txId);
+    if (!decoded || !tx) throw notFound();
+    return transactionView(decoded, tx);
+  }
+
+  /** Replays the chain from block 0 and reports every discrepancy found. */
+  async replay(options: AuditReplayOptions = {}): Promise<ReplayReport> {
+    const height = await this.options.reader.height();
+    const last = Math.min(
+      height - 1,
+      options.toBlock === undefined ? height - 1 : blockNumber(options.toBlock, 'toBlock'),
+    );
+    const outcome = await replayChain(this.blocks(last), { chaincodeName: this.options.chaincodeName });
+    const manifests = this.options.manifests
+      ? await verifyManifests(outcome.deliveries, this.options.manifests, (recordId) =>
+          outcome.registration(recordId),
+        )
+      : { manifestsChecked: 0, discrepancies: [] };
+    const discrepancies = [...outcome.discrepancies, ...manifests.discrepancies];
+    return {
+      range: { from: 0, to: outcome.lastBlock },
+      blocksChecked: outcome.blocksChecked,
+      transactionsChecked: outcome.transactionsChecked,
+      decisionsChecked: outcome.decisionsChecked,
+      deliveriesChecked: outcome.deliveriesChecked,
+      manifestsChecked: manifests.manifestsChecked,
+      discrepancies,
+      ok: discrepancies.length === 0,
+    };
+  }
+
+  private async *blocks(last: number): AsyncGenerator<common.Block> {
+    for (let number = 0; number <= last; number++) yield await this.options.reader.block(number);
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * Re-derives a logged access decision with the chaincode's own model (decide / decideEmergency, grantExpiry)
+ * from the rules and emergency policy in force before the transaction, at the transaction's timestamp, and
+ * compares it with what the access-log entry and its grant say.
+ */
+import { decide, decideEmergency, grantedCategories, grantExpiry, LIMITS } from '@custodia/chaincode';
+import type { AccessLogEntry, Decision, EmergencyPolicy, Grant, Instant, Rule } from '@custodia/chaincode';
+import { differingFields } from './canonical-json';
+import { DISCREPANCY_KINDS } from './discrepancy';
+import type { Discrepancy } from './discrepancy';
+
+const MINUTE_MS = 60_000;
+
+/** The transaction a log entry was written by, as the block says. */
+export interface LoggedBy {
+  readonly block: number;
+  readonly txId: string;
+  readonly at: Instant;
+  readonly creatorMspId: string;
+}
+
+/** The patient's state before the transaction. */
+export interface PatientState {
+  readonly rules: readonly Rule[];
+  readonly policy?: EmergencyPolicy;
+}
+
+interface Derived {
+  readonly decision: Decision;
+  readonly expiresAt?: Instant;
+  readonly emergencyPolicyVersion?: number;
+}
+
+/** What the contract decides and logs for this request (see AccessContract.requestAccess / requestEmergencyAccess). */
+function derive(entry: AccessLogEntry, state: PatientState, at: Instant): Derived {
+  const decision = entry.emergency
+    ? decideEmergency(state.rules, state.policy, entry.requester, entry.requested, at)
+    : decide(
+        state.rules,
+        { requester: entry.requester, categories: entry.requested, purpose: entry.purpose },
+        at,
+      );
+  const maxDurationMs = entry.emergency
+    ? (state.policy?.maxDurationMinutes ?? 0) * MINUTE_MS
+    : LIMITS.grantDurationMs;
+  const expiresAt =
+    decision.granted.length > 0 && maxDurationMs > 0 ? grantExpiry(decision, at, maxDurationMs) : undefined;
+  return {
+    decision,
+    ...(expiresAt !== undefined && { expiresAt }),
+    ...(entry.emergency && state.policy && { emergencyPolicyVersion: state.policy.version }),
+  };
+}
+
+function expectedGrant(entry: AccessLogEntry, derived: Derived): Grant | undefined {
+  if (derived.expiresAt === undefined) return undefined;
+  return {
+    grantId: entry.entryId,
+    patientId: entry.patientId,
+    requester: entry.requester,
+    purpose: entry.purpose,
+    emergency: entry.emergency,
+    ...(entry.reason !== undefined && { reason: entry.reason }),
+    requested: entry.requested,
+    ...(derived.emergencyPolicyVersion !== undefined && {
+      emergencyPolicyVersion: derived.emergencyPolicyVersion,
+    }),
+    granted: grantedCategories(derived.decision),
+    denied: derived.decision.denied,
+    rules: derived.decision.rules,
+    issuedAt: entry.timestamp,
+    expiresAt: derived.expiresAt,
+  };
+}
+
+/**
+ * Checks one access-log entry; `grantWritten` is the grant its transaction wrote under the entry's id, if any.
+ * Reports which fields differ (categories, labels, rule ids and versions, instants — never free text).
+ */
+export function checkAccessDecision(
+  entry: AccessLogEntry,
+  grantWritten: Grant | undefined,
+  state: PatientState,
+  tx: LoggedBy,
+): Discrepancy[] {
+  const found: Discrepancy[] = [];
+  const report = (kind: Discrepancy['kind'], detail: string) =>
+    found.push({ kind, block: tx.block, txId: tx.txId, detail });
+
+  const foreign = [
+    ...(entry.entryId === tx.txId ? [] : [`entryId ${entry.entryId}`]),
+    ...(entry.timestamp === tx.at ? [] : [`timestamp ${entry.timestamp} (transaction at ${tx.at})`]),
+    ...(entry.requester.mspId === tx.creatorMspId
+      ? []
+      : [`requester organisation ${entry.requester.mspId} (submitted by ${tx.creatorMspId})`]),
+  ];
+  if (foreign.length > 0) {
+    report(DISCREPANCY_KINDS.LOG_ENTRY_INCONSISTENT, `access-log entry: ${foreign.join('; ')}`);
+  }
+
+  const derived = derive(entry, state, tx.at);
+  const decisionFields = differingFields(entry.decision, derived.decision, [
+    'purpose',
+    'granted',
+    'denied',
+    'categories',
+    'rules',
+    'notAfter',
+  ]);
+  const logged = {
+    grantId: entry.grantId,
+    expiresAt: entry.expiresAt,
+    emergencyPolicyVersion: entry.emergencyPolicyVersion,
+  };
+  const outcomeFields = differingFields(
+    logged,
+    {
+      grantId: derived.expiresAt === undefined ? undefined : entry.entryId,
+      expiresAt: derived.expiresAt,
+      emergencyPolicyVersion: derived.emergencyPolicyVersion,
+    },
+    ['grantId', 'expiresAt', 'emergencyPolicyVersion'],
+  );
+  if (decisionFields.length + outcomeFields.length > 0) {
+    report(
+      DISCREPANCY_KINDS.DECISION_MISMATCH,
+      `entry ${entry.entryId} for patient ${entry.patientId}: ${[...decisionFields, ...outcomeFields].join('; ')}`,
+    );
+  }
+
+  const grant = expectedGrant(entry, derived);
+  if (grant === undefined && grantWritten !== undefined) {
+    report(
+      DISCREPANCY_KINDS.GRANT_MISMATCH,
+      `grant ${grantWritten.grantId} written for a request that grants nothing`,
+    );
+  } else if (grant !== undefined && grantWritten === undefined) {
+    report(
+      DISCREPANCY_KINDS.GRANT_MISMATCH,
+      `grant ${grant.grantId} missing for a request that grants access`,
+    );
+  } else if (grant !== undefined && grantWritten !== undefined) {
+    const grantFields = differingFields(grantWritten, grant, [
+      'patientId',
+      'requester',
+      'purpose',
+      'emergency',
+      'requested',
+      'emergencyPolicyVersion',
+      'granted',
+      'denied',
+      'rules',
+      'issuedAt',
+      'expiresAt',
+      'revoked',
+    ]);
+    if (grantFields.length > 0) {
+      report(DISCREPANCY_KINDS.GRANT_MISMATCH, `grant ${grant.grantId}: ${grantFields.join('; ')}`);
+    }
+  }
+  return found;
+}

@@ -1,0 +1,83 @@
+/**
+ * Checks each logged delivery against the manifest the data lake kept for it: the manifest's canonical SHA-256
+ * (the data lake's own `manifestHash`) must be the hash on-chain, and every record it includes must be
+ * registered on-chain, before the delivery, with the same content hash.
+ */
+import { toMillis } from '@custodia/chaincode';
+import type { RecordMeta } from '@custodia/chaincode';
+import { manifestHash } from '@custodia/datalake';
+import type { Manifest } from '@custodia/datalake';
+import { DISCREPANCY_KINDS } from './discrepancy';
+import type { Discrepancy } from './discrepancy';
+import type { LoggedDelivery } from './replay';
+
+/** Where delivery manifests come from (the data lake's auditor API, e.g. `DatalakeClient.getManifest`). */
+export interface ManifestSource {
+  /** The manifest kept for the delivery of `grantId` whose on-chain hash is `manifestHash`; undefined if none. */
+  getManifest(grantId: string, manifestHash: string): Promise<Manifest | undefined>;
+}
+
+export interface ManifestCheck {
+  readonly manifestsChecked: number;
+  readonly discrepancies: readonly Discrepancy[];
+}
+
+function codeOf(error: unknown): string {
+  if (error !== null && typeof error === 'object' && 'code' in error && typeof error.code === 'string') {
+    return error.code;
+  }
+  return 'UNKNOWN';
+}
+
+export async function verifyManifests(
+  deliveries: readonly LoggedDelivery[],
+  source: ManifestSource,
+  registration: (recordId: string) => Promise<RecordMeta | undefined>,
+): Promise<ManifestCheck> {
+  const found: Discrepancy[] = [];
+  let manifestsChecked = 0;
+  for (const delivery of deliveries) {
+    const report = (kind: Discrepancy['kind'], detail: string) =>
+      found.push({ kind, block: delivery.block, txId: delivery.txId, detail });
+    let manifest: Manifest | undefined;
+    try {
+      manifest = await source.getManifest(delivery.grantId, delivery.manifestHash);
+    } catch (error) {
+      report(
+        DISCREPANCY_KINDS.MANIFEST_UNAVAILABLE,
+        `grant ${delivery.grantId}: the data lake answered ${codeOf(error)}`,
+      );
+      continue;
+    }
+    if (!manifest) {
+      report(
+        DISCREPANCY_KINDS.MANIFEST_UNAVAILABLE,
+        `grant ${delivery.grantId}: no manifest ${delivery.manifestHash}`,
+      );
+      continue;
+    }
+    manifestsChecked += 1;
+    const actual = manifestHash(manifest);
+    if (actual !== delivery.manifestHash || manifest.grantId !== delivery.grantId) {
+      report(
+        DISCREPANCY_KINDS.MANIFEST_HASH_MISMATCH,
+        `grant ${delivery.grantId}: manifest of grant ${manifest.grantId} hashes to ${actual}, on-chain ${delivery.manifestHash}`,
+      );
+    }
+    for (const record of manifest.included) {
+      const registered = await registration(record.recordId);
+      if (!registered || toMillis(registered.registeredAt) > toMillis(delivery.deliveredAt)) {
+        report(
+          DISCREPANCY_KINDS.RECORD_NOT_REGISTERED,
+          `record ${record.recordId} was not registered on-chain before the delivery of grant ${delivery.grantId}`,
+        );
+      } else if (registered.contentHash !== record.contentHash) {
+        report(
+          DISCREPANCY_KINDS.RECORD_HASH_MISMATCH,
+          `record ${record.recordId}: delivered ${record.contentHash}, registered ${registered.contentHash}`,
+        );
+      }
+    }
+  }
+  return { manifestsChecked, discrepancies: found };
+}

@@ -1,0 +1,425 @@
+import { peer } from '@hyperledger/fabric-protos';
+import type { common } from '@hyperledger/fabric-protos';
+import type { AccessLogEntry, Delivery, StoredRule } from '@custodia/chaincode';
+import { manifestHash } from '@custodia/datalake';
+import type { Manifest } from '@custodia/datalake';
+import type { KeyWrite } from '@custodia/network/engine';
+import { at, buildTestChain, CHAINCODE, copyBlock, editJson, T0 } from '../../test/audit-chain';
+import type { Party, TestChain } from '../../test/audit-chain';
+import { DISCREPANCY_KINDS } from './discrepancy';
+import type { Discrepancy } from './discrepancy';
+import { verifyManifests } from './manifests';
+import type { ManifestSource } from './manifests';
+import { replayChain } from './replay';
+import { compositeKey } from './world-keys';
+
+const PERMIT_DE_CLINICIANS = JSON.stringify({
+  effect: 'permit',
+  grantee: { kind: 'role', role: 'clinician', countries: ['DE'] },
+  categories: ['allergies', 'medications'],
+  purposes: ['TREAT'],
+});
+const EMERGENCY_POLICY = JSON.stringify({
+  enabled: true,
+  roles: ['clinician'],
+  categories: ['allergies'],
+  maxDurationMinutes: 60,
+});
+const RECORD = { recordId: 'rec-1', contentHash: 'ab'.repeat(32) };
+
+interface Story {
+  readonly chain: TestChain;
+  readonly ruleId: string;
+  /** The clinician's granted request (block 4) and its delivery (block 5). */
+  readonly grantId: string;
+  readonly deliveryTxId: string;
+  readonly manifest: Manifest;
+}
+
+function request(chain: TestChain, who: Party, categories: string[], time: Date) {
+  return chain.submit<AccessLogEntry>(
+    who,
+    'access:requestAccess',
+    ['patient-a', JSON.stringify(categories), 'TREAT', ''],
+    { time },
+  );
+}
+
+/**
+ * A clean history: a rule, an emergency policy, a record, a granted request and its delivery, a request refused
+ * by country, an emergency access, the rule revoked (revoking the grant) and a request refused afterwards.
+ */
+async function story(): Promise<Story> {
+  const chain = await buildTestChain();
+  const { patient, clinician, clinicianFr, centre } = chain;
+  const rule = await chain.submit<StoredRule>(patient, 'rules:createRule', [PERMIT_DE_CLINICIANS]);
+  await chain.submit(patient, 'emergency:setEmergencyPolicy', [EMERGENCY_POLICY]);
+  await chain.submit(centre, 'records:registerRecord', [
+    JSON.stringify({
+      ...RECORD,
+      patientId: 'patient-a',
+      categories: ['allergies'],
+      effectiveDate: '2030-01-01',
+    }),
+  ]);
+  const granted = await request(chain, clinician, ['allergies', 'problems'], T0);
+  const grantId = granted.result.grantId ?? '';
+  const manifest: Manifest = {
+    grantId,
+    patientId: 'patient-a',
+    assembledAt: at(1).toISOString(),
+    included: [RECORD],
+    excluded: [],
+  };
+  const delivery = await chain.submit<Delivery>(
+    clinician,
+    'access:recordDelivery',
+    [grantId, manifestHash(manifest)],
+    {
+      time: at(1),
+    },
+  );
+  await request(chain, clinicianFr, ['allergies'], at(1));
+  await chain.submit(
+    clinicianFr,
+    'access:requestEmergencyAccess',
+    ['patient-a', '["allergies"]', 'unconscious'],
+    {
+      time: at(2),
+    },
+  );
+  await chain.submit(patient, 'rules:revokeRule', [rule.result.ruleId], { time: at(3) });
+  await request(chain, clinician, ['allergies'], at(4));
+  return { chain, ruleId: rule.result.ruleId, grantId, deliveryTxId: delivery.txId, manifest };
+}
+
+const kinds = (found: readonly Discrepancy[]) => found.map((each) => each.kind);
+
+/** A delivery write for `grantId` planted into a transaction of `by`. */
+function plantDelivery(grantId: string, by: Party, role = 'clinician', country = 'DE') {
+  return (writes: readonly KeyWrite[], tx: { txId: string; at: string }): KeyWrite[] => {
+    const delivery: Delivery = {
+      deliveryId: tx.txId,
+      grantId,
+      patientId: 'patient-a',
+      requester: { mspId: by.mspId, role: role as 'clinician', id: by.id, country },
+      manifestHash: 'cd'.repeat(32),
+      deliveredAt: tx.at,
+    };
+    return [
+      ...writes,
+      {
+        key: compositeKey('delivery', [grantId, tx.txId]),
+        isDelete: false,
+        value: Buffer.from(JSON.stringify(delivery)),
+      },
+    ];
+  };
+}
+
+describe('replay of a clean chain', () => {
+  it('re-derives every decision and checks every delivery without a discrepancy', async () => {
+    const { chain } = await story();
+    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+    expect(outcome.discrepancies).toEqual([]);
+    expect(outcome).toMatchObject({
+      blocksChecked: 10,
+      lastBlock: 9,
+      // the genesis config transaction and one transaction per block after it
+      transactionsChecked: 10,
+      decisionsChecked: 4,
+      deliveriesChecked: 1,
+    });
+    expect(outcome.deliveries).toHaveLength(1);
+  });
+
+  it('ignores what a transaction marked invalid wrote, as the committing peer did', async () => {
+    const { chain, grantId } = await story();
+    await chain.submit(
+      chain.clinicianFr,
+      'access:requestAccess',
+      ['patient-a', '["allergies"]', 'TREAT', ''],
+      {
+        time: at(5),
+        tamper: editJson('access-log', (entry) => ({ ...entry, grantId: 'forged' })),
+        validationCode: peer.TxValidationCode.MVCC_READ_CONFLICT,
+      },
+    );
+    await chain.submit(chain.clinician, 'access:requestAccess', ['patient-a', '["allergies"]', 'TREAT', ''], {
+      time: at(6),
+      tamper: plantDelivery(grantId, chain.clinician),
+      validationCode: peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE,
+    });
+    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+    expect(outcome.discrepancies).toEqual([]);
+    expect(outcome.transactionsChecked).toBe(12);
+    expect(outcome.decisionsChecked).toBe(4);
+  });
+});
+
+describe('replay finds planted discrepancies', () => {
+  it('an access-log entry granting what the rules in force deny', async () => {
+    const { chain } = await story();
+    // The French clinician is outside the rule's countries: a forged endorsement logs a grant anyway.
+    const { txId } = await chain.submit(
+      chain.clinicianFr,
+      'access:requestAccess',
+      ['patient-a', '["allergies"]', 'TREAT', ''],
+      {
+        time: at(0.5),
+        tamper: editJson('access-log', (entry) => ({
+          ...entry,
+          decision: { ...(entry.decision as object), granted: ['allergies'], denied: [] },
+        })),
+      },
+    );
+    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+    expect(outcome.discrepancies).toEqual([
+      expect.objectContaining({ kind: DISCREPANCY_KINDS.DECISION_MISMATCH, block: 10, txId }),
+    ]);
+    expect(outcome.discrepancies[0]?.detail).toContain('granted: logged ["allergies"], derived []');
+  });
+
+  it('a logged decision naming a rule version that did not decide it', async () => {
+    const { chain, ruleId } = await story();
+    // After revocation nothing is granted; the forged entry claims version 1 of the rule still decided.
+    const { txId } = await chain.submit(
+      chain.clinician,
+      'access:requestAccess',
+      ['patient-a', '["allergies"]', 'TREAT', ''],
+      {
+        time: at(5),
+        tamper: editJson('access-log', (entry) => ({
+          ...entry,
+          decision: { ...(entry.decision as object), rules: [{ ruleId, version: 1, effect: 'permit' }] },
+        })),
+      },
+    );
+    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+    expect(outcome.discrepancies).toEqual([
+      expect.objectContaining({ kind: DISCREPANCY_KINDS.DECISION_MISMATCH, txId }),
+    ]);
+    expect(outcome.discrepancies[0]?.detail).toContain('rules:');
+  });
+
+  it('a grant whose expiry outlives its decision', async () => {
+    const chain = await buildTestChain();
+    await chain.submit(chain.patient, 'rules:createRule', [PERMIT_DE_CLINICIANS]);
+    await request(chain, chain.clinician, ['allergies'], T0);
+    const { txId } = await chain.submit(
+      chain.clinician,
+      'access:requestAccess',
+      ['patient-a', '["allergies"]', 'TREAT', ''],
+      {
+        time: at(1),
+        tamper: editJson('grant', (grant) => ({ ...grant, expiresAt: at(500).toISOString() })),
+      },
+    );
+    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+    expect(outcome.discrepancies).toEqual([
+      expect.objectContaining({ kind: DISCREPANCY_KINDS.GRANT_MISMATCH, txId }),
+    ]);
+    expect(outcome.discrepancies[0]?.detail).toContain('expiresAt');
+  });
+
+  it('a delivery for a grant that never existed', async () => {
+    const { chain } = await story();
+    const { txId } = await chain.submit(
+      chain.clinician,
+      'access:requestAccess',
+      ['patient-a', '["allergies"]', 'TREAT', ''],
+      {
+        time: at(5),
+        tamper: plantDelivery('no-such-grant', chain.clinician),
+      },
+    );
+    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+    expect(outcome.discrepancies).toEqual([
+      expect.objectContaining({ kind: DISCREPANCY_KINDS.DELIVERY_WITHOUT_GRANT, txId }),
+    ]);
+  });
+
+  it('a delivery after the grant expired', async () => {
+    const chain = await buildTestChain();
+    await chain.submit(chain.patient, 'rules:createRule', [PERMIT_DE_CLINICIANS]);
+    const granted = await request(chain, chain.clinician, ['allergies'], T0);
+    // Regular grants last 24 hours at most.
+    const { txId } = await chain.submit(
+      chain.clinician,
+      'access:requestAccess',
+      ['patient-a', '["allergies"]', 'TREAT', ''],
+      {
+        time: at(30),
+        tamper: plantDelivery(granted.result.grantId ?? '', chain.clinician),
+      },
+    );
+    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+    expect(outcome.discrepancies).toEqual([
+      expect.objectContaining({ kind: DISCREPANCY_KINDS.DELIVERY_AFTER_EXPIRY, txId }),
+    ]);
+    expect(outcome.deliveriesChecked).toBe(1);
+  });
+
+  it('a delivery after the grant was revoked', async () => {
+    const { chain, grantId } = await story();
+    const { txId } = await chain.submit(
+      chain.clinician,
+      'access:requestAccess',
+      ['patient-a', '["allergies"]', 'TREAT', ''],
+      {
+        time: at(5),
+        tamper: plantDelivery(grantId, chain.clinician),
+      },
+    );
+    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+    expect(outcome.discrepancies).toEqual([
+      expect.objectContaining({ kind: DISCREPANCY_KINDS.DELIVERY_AFTER_REVOCATION, txId }),
+    ]);
+  });
+
+  it('a delivery taken by someone other than the grant requester', async () => {
+    const chain = await buildTestChain();
+    await chain.submit(chain.patient, 'rules:createRule', [PERMIT_DE_CLINICIANS]);
+    const granted = await request(chain, chain.clinician, ['allergies'], T0);
+    const { txId } = await chain.submit(
+      chain.clinicianFr,
+      'access:requestAccess',
+      ['patient-a', '["allergies"]', 'TREAT', ''],
+      {
+        time: at(1),
+        tamper: plantDelivery(granted.result.grantId ?? '', chain.clinicianFr, 'clinician', 'FR'),
+      },
+    );
+    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+    expect(outcome.discrepancies).toEqual([
+      expect.objectContaining({ kind: DISCREPANCY_KINDS.DELIVERY_REQUESTER_MISMATCH, txId }),
+    ]);
+    expect(outcome.discrepancies[0]?.detail).toContain('submitted by organisation Org2MSP');
+  });
+
+  it('an access-log entry that does not decode as the chaincode wrote it', async () => {
+    const chain = await buildTestChain();
+    const { txId } = await chain.submit(
+      chain.clinician,
+      'access:requestAccess',
+      ['patient-a', '["allergies"]', 'TREAT', ''],
+      {
+        tamper: editJson('access-log', (entry) => ({ ...entry, requested: 'allergies', requester: null })),
+      },
+    );
+    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+    expect(outcome.discrepancies).toEqual([
+      expect.objectContaining({ kind: DISCREPANCY_KINDS.LOG_ENTRY_INCONSISTENT, txId }),
+    ]);
+  });
+});
+
+describe('hash chain verification', () => {
+  const replay = (blocks: readonly common.Block[]) => replayChain(blocks, { chaincodeName: CHAINCODE });
+
+  it('names a block whose transactions were replaced after it was hashed', async () => {
+    const { chain } = await story();
+    const blocks = [...chain.blocks];
+    const altered = copyBlock(blocks[4] as common.Block);
+    // Block 4's granted request swapped for block 9's refused one: the header no longer covers the data.
+    altered.getData()?.setDataList((blocks[9] as common.Block).getData()?.getDataList_asU8() ?? []);
+    blocks[4] = altered;
+    const outcome = await replay(blocks);
+    expect(outcome.discrepancies).toContainEqual(
+      expect.objectContaining({ kind: DISCREPANCY_KINDS.DATA_HASH_MISMATCH, block: 4, txId: '' }),
+    );
+    expect(kinds(outcome.discrepancies)).not.toContain(DISCREPANCY_KINDS.HASH_CHAIN_BROKEN);
+  });
+
+  it('names the block after a header that was re-hashed to cover altered data', async () => {
+    const { chain } = await story();
+    const blocks = [...chain.blocks];
+    const altered = copyBlock(blocks[4] as common.Block);
+    altered.getData()?.setDataList((blocks[9] as common.Block).getData()?.getDataList_asU8() ?? []);
+    altered
+      .getHeader()
+      ?.setDataHash((blocks[9] as common.Block).getHeader()?.getDataHash_asU8() ?? new Uint8Array());
+    blocks[4] = altered;
+    const outcome = await replay(blocks);
+    expect(outcome.discrepancies).toContainEqual(
+      expect.objectContaining({ kind: DISCREPANCY_KINDS.HASH_CHAIN_BROKEN, block: 5 }),
+    );
+    expect(kinds(outcome.discrepancies)).not.toContain(DISCREPANCY_KINDS.DATA_HASH_MISMATCH);
+  });
+
+  it('names a block whose previous hash was changed, and a missing block', async () => {
+    const { chain } = await story();
+    const tampered = [...chain.blocks];
+    const altered = copyBlock(tampered[7] as common.Block);
+    altered.getHeader()?.setPreviousHash(new Uint8Array(32));
+    tampered[7] = altered;
+    // Block 7 no longer links to block 6, and its header hash (which covers previous_hash) no longer matches block 8's.
+    expect((await replay(tampered)).discrepancies).toEqual([
+      expect.objectContaining({ kind: DISCREPANCY_KINDS.HASH_CHAIN_BROKEN, block: 7 }),
+      expect.objectContaining({ kind: DISCREPANCY_KINDS.HASH_CHAIN_BROKEN, block: 8 }),
+    ]);
+
+    const missing = chain.blocks.filter((_, index) => index !== 3);
+    const found = (await replay(missing)).discrepancies;
+    expect(found).toEqual([
+      expect.objectContaining({ kind: DISCREPANCY_KINDS.BLOCK_NUMBER_MISMATCH, block: 3 }),
+      expect.objectContaining({ kind: DISCREPANCY_KINDS.HASH_CHAIN_BROKEN, block: 4 }),
+    ]);
+  });
+});
+
+describe('manifest verification', () => {
+  function source(manifests: Record<string, Manifest | undefined>): ManifestSource {
+    return { getManifest: (grantId) => Promise.resolve(manifests[grantId]) };
+  }
+
+  it('accepts a manifest that hashes to the delivery and whose records match their registrations', async () => {
+    const { chain, grantId, manifest } = await story();
+    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+    const checked = await verifyManifests(
+      outcome.deliveries,
+      source({ [grantId]: manifest }),
+      outcome.registration,
+    );
+    expect(checked).toEqual({ manifestsChecked: 1, discrepancies: [] });
+  });
+
+  it('names an altered manifest, a record hash that differs from its registration and an unregistered record', async () => {
+    const { chain, grantId, manifest, deliveryTxId } = await story();
+    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+    const altered: Manifest = {
+      ...manifest,
+      included: [
+        { recordId: 'rec-1', contentHash: 'ef'.repeat(32) },
+        { recordId: 'rec-unknown', contentHash: 'ab'.repeat(32) },
+      ],
+    };
+    const checked = await verifyManifests(
+      outcome.deliveries,
+      source({ [grantId]: altered }),
+      outcome.registration,
+    );
+    expect(checked.discrepancies).toEqual([
+      expect.objectContaining({
+        kind: DISCREPANCY_KINDS.MANIFEST_HASH_MISMATCH,
+        block: 5,
+        txId: deliveryTxId,
+      }),
+      expect.objectContaining({ kind: DISCREPANCY_KINDS.RECORD_HASH_MISMATCH, txId: deliveryTxId }),
+      expect.objectContaining({ kind: DISCREPANCY_KINDS.RECORD_NOT_REGISTERED, txId: deliveryTxId }),
+    ]);
+  });
+
+  it('names a delivery whose manifest the data lake does not have or cannot give', async () => {
+    const { chain } = await story();
+    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+    const missing = await verifyManifests(outcome.deliveries, source({}), outcome.registration);
+    const failing: ManifestSource = {
+      getManifest: () => Promise.reject(Object.assign(new Error('down'), { code: 'DATALAKE_UNAVAILABLE' })),
+    };
+    const unavailable = await verifyManifests(outcome.deliveries, failing, outcome.registration);
+    expect(kinds(missing.discrepancies)).toEqual([DISCREPANCY_KINDS.MANIFEST_UNAVAILABLE]);
+    expect(unavailable.discrepancies[0]?.detail).toContain('DATALAKE_UNAVAILABLE');
+    expect(unavailable.manifestsChecked).toBe(0);
+  });
+});

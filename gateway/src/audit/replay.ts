@@ -1,0 +1,234 @@
+/**
+ * Replay: walks the chain from block 0, applies the writes of VALID transactions to an in-memory world state
+ * keyed exactly as the chaincode keys it, and checks every access-log entry and delivery written against that
+ * state as it stood before their transaction. Pure: fed with blocks, no I/O.
+ */
+import type { common } from '@hyperledger/fabric-protos';
+import { OBJECT_TYPES } from '@custodia/chaincode';
+import type {
+  AccessLogEntry,
+  Delivery,
+  EmergencyPolicy,
+  Grant,
+  RecordMeta,
+  StoredRule,
+} from '@custodia/chaincode';
+import { MemoryState } from '@custodia/network/engine';
+import { decodeBlock, VALID_CODE } from './chain-decode';
+import type { DecodedBlock, DecodedWrite } from './chain-decode';
+import { checkAccessDecision } from './decision-check';
+import type { LoggedBy } from './decision-check';
+import { checkDelivery } from './delivery-check';
+import { DISCREPANCY_KINDS } from './discrepancy';
+import type { Discrepancy } from './discrepancy';
+import { HashChainVerifier } from './hash-chain';
+import { compositeKey, partialKeyRange, splitKey } from './world-keys';
+
+/** A delivery as logged on-chain, kept for the manifest checks that need the data lake. */
+export interface LoggedDelivery {
+  readonly block: number;
+  readonly txId: string;
+  readonly grantId: string;
+  readonly manifestHash: string;
+  readonly deliveredAt: string;
+}
+
+export interface ReplayCounts {
+  readonly blocksChecked: number;
+  readonly transactionsChecked: number;
+  readonly decisionsChecked: number;
+  readonly deliveriesChecked: number;
+}
+
+export interface ReplayOutcome extends ReplayCounts {
+  /** Number of the last block walked; -1 when there was none. */
+  readonly lastBlock: number;
+  readonly discrepancies: readonly Discrepancy[];
+  readonly deliveries: readonly LoggedDelivery[];
+  /** A record's registration in the replayed world state (registrations are never altered). */
+  registration(recordId: string): Promise<RecordMeta | undefined>;
+}
+
+const decoder = new TextDecoder();
+
+function parsed<T>(write: DecodedWrite): T | undefined {
+  try {
+    return JSON.parse(decoder.decode(write.value)) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+function timestampOf(at: string): { seconds: number; nanos: number } {
+  const ms = Date.parse(at);
+  return Number.isNaN(ms)
+    ? { seconds: 0, nanos: 0 }
+    : { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 };
+}
+
+class ChainReplay {
+  private readonly state = new MemoryState();
+  private readonly found: Discrepancy[] = [];
+  readonly deliveries: LoggedDelivery[] = [];
+  transactionsChecked = 0;
+  decisionsChecked = 0;
+  deliveriesChecked = 0;
+
+  constructor(private readonly chaincodeName: string) {}
+
+  get discrepancies(): readonly Discrepancy[] {
+    return this.found;
+  }
+
+  report(discrepancies: readonly Discrepancy[]): void {
+    this.found.push(...discrepancies);
+  }
+
+  async apply(block: DecodedBlock): Promise<void> {
+    for (const tx of block.transactions) {
+      this.transactionsChecked += 1;
+      if (tx.validationCode !== VALID_CODE) continue;
+      if (tx.type === 'MALFORMED') {
+        this.report([
+          {
+            kind: DISCREPANCY_KINDS.MALFORMED_BLOCK,
+            block: block.number,
+            txId: '',
+            detail: `transaction ${tx.index} is marked VALID but does not decode`,
+          },
+        ]);
+        continue;
+      }
+      const writes = tx.writes.filter((write) => write.namespace === this.chaincodeName);
+      const loggedBy: LoggedBy = {
+        block: block.number,
+        txId: tx.txId,
+        at: tx.timestamp,
+        creatorMspId: tx.creatorMspId,
+      };
+      for (const write of writes) await this.check(write, writes, loggedBy);
+      this.state.apply(this.chaincodeName, writes, {
+        version: { blockNum: block.number, txNum: tx.index },
+        txId: tx.txId,
+        timestamp: timestampOf(tx.timestamp),
+      });
+    }
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    const found = await this.state.get(this.chaincodeName, key);
+    if (!found) return undefined;
+    return JSON.parse(decoder.decode(found.value)) as T;
+  }
+
+  private async check(write: DecodedWrite, writes: readonly DecodedWrite[], tx: LoggedBy): Promise<void> {
+    const split = splitKey(write.key);
+    if (write.isDelete || !split) return;
+    const isLog = split.objectType === OBJECT_TYPES.accessLog && split.attributes.length === 1;
+    const isDelivery = split.objectType === OBJECT_TYPES.delivery && split.attributes.length === 2;
+    if (!isLog && !isDelivery) return;
+    if (isLog) this.decisionsChecked += 1;
+    else this.deliveriesChecked += 1;
+    try {
+      if (isLog) await this.checkLogEntry(write, writes, tx);
+      else await this.checkDelivery(write, tx);
+    } catch {
+      // A value that decodes as JSON but not as the chaincode's shape makes the model functions throw.
+      this.report([
+        {
+          kind: DISCREPANCY_KINDS.LOG_ENTRY_INCONSISTENT,
+          block: tx.block,
+          txId: tx.txId,
+          detail: `${split.objectType} entry does not have the chaincode's shape`,
+        },
+      ]);
+    }
+  }
+
+  private async checkLogEntry(
+    write: DecodedWrite,
+    writes: readonly DecodedWrite[],
+    tx: LoggedBy,
+  ): Promise<void> {
+    const entry = parsed<AccessLogEntry>(write);
+    if (!entry) throw new TypeError('undecodable access-log entry');
+    const grantKey = compositeKey(OBJECT_TYPES.grant, [entry.entryId]);
+    const grantWrite = writes.find((each) => each.key === grantKey && !each.isDelete);
+    const rules: StoredRule[] = [];
+    const { start, end } = partialKeyRange(OBJECT_TYPES.rule, [entry.patientId]);
+    for await (const rule of this.state.range(this.chaincodeName, start, end)) {
+      rules.push(JSON.parse(decoder.decode(rule.value)) as StoredRule);
+    }
+    const policy = await this.get<EmergencyPolicy>(compositeKey(OBJECT_TYPES.policy, [entry.patientId]));
+    this.report(
+      checkAccessDecision(
+        entry,
+        grantWrite && parsed<Grant>(grantWrite),
+        { rules, ...(policy && { policy }) },
+        tx,
+      ),
+    );
+  }
+
+  private async checkDelivery(write: DecodedWrite, tx: LoggedBy): Promise<void> {
+    const delivery = parsed<Delivery>(write);
+    if (!delivery) throw new TypeError('undecodable delivery');
+    const grant = await this.get<Grant>(compositeKey(OBJECT_TYPES.grant, [delivery.grantId]));
+    this.report(checkDelivery(delivery, grant, tx));
+    this.deliveries.push({
+      block: tx.block,
+      txId: tx.txId,
+      grantId: delivery.grantId,
+      manifestHash: delivery.manifestHash,
+      deliveredAt: delivery.deliveredAt,
+    });
+  }
+}
+
+export interface ReplayOptions {
+  /** The chaincode whose namespace holds Custodia's world state (the connection profile's chaincodeName). */
+  readonly chaincodeName: string;
+}
+
+/**
+ * Verifies the hash chain and replays the chaincode's world state over `blocks`, which must start at block 0
+ * and follow in order.
+ */
+export async function replayChain(
+  blocks: AsyncIterable<common.Block> | Iterable<common.Block>,
+  options: ReplayOptions,
+): Promise<ReplayOutcome> {
+  const chain = new HashChainVerifier();
+  const replay = new ChainReplay(options.chaincodeName);
+  let blocksChecked = 0;
+  let lastBlock = -1;
+  for await (const block of blocks) {
+    replay.report(chain.check(block));
+    let decoded: DecodedBlock | undefined;
+    try {
+      decoded = decodeBlock(block);
+    } catch {
+      replay.report([
+        {
+          kind: DISCREPANCY_KINDS.MALFORMED_BLOCK,
+          block: lastBlock + 1,
+          txId: '',
+          detail: 'block does not decode',
+        },
+      ]);
+    }
+    if (decoded) await replay.apply(decoded);
+    blocksChecked += 1;
+    lastBlock += 1;
+  }
+  return {
+    blocksChecked,
+    lastBlock,
+    transactionsChecked: replay.transactionsChecked,
+    decisionsChecked: replay.decisionsChecked,
+    deliveriesChecked: replay.deliveriesChecked,
+    discrepancies: replay.discrepancies,
+    deliveries: replay.deliveries,
+    registration: (recordId) => replay.get<RecordMeta>(compositeKey(OBJECT_TYPES.record, [recordId])),
+  };
+}

@@ -1,0 +1,177 @@
+/**
+ * A typed test factory for replay tests: the real chaincode executed by the network's engine over an in-memory
+ * world state, each transaction a real endorsed, client-signed envelope in its own real `common.Block`, hash
+ * chained after a real genesis (config) block. A test may tamper with a transaction's writes before they are
+ * endorsed (a forged endorsement) or commit it with a failing validation code.
+ */
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { common, peer } from '@hyperledger/fabric-protos';
+import { contracts } from '@custodia/chaincode';
+import { blockHash, createBlock, createGenesisBlock, sealBlock } from '@custodia/network';
+import {
+  ChaincodeEngine,
+  MemoryState,
+  createProposalResponse,
+  createSignedProposal,
+  createTransactionPayload,
+} from '@custodia/network/engine';
+import type { KeyWrite } from '@custodia/network/engine';
+import { CertificateAuthority, sign } from '@custodia/network/msp';
+import type { Identity } from '@custodia/network/msp';
+
+export const CHANNEL = 'custodia';
+export const CHAINCODE = 'custodia';
+export const T0 = new Date('2030-06-01T08:00:00.000Z');
+
+export function at(hours: number): Date {
+  return new Date(T0.getTime() + hours * 3_600_000);
+}
+
+export interface Party {
+  readonly identity: Identity;
+  readonly mspId: string;
+  readonly id: string;
+}
+
+export interface SubmitOptions {
+  /** Transaction time; default T0. */
+  readonly time?: Date;
+  /** Rewrites the simulated writes before endorsement, as a forged endorsement would. */
+  readonly tamper?: (
+    writes: readonly KeyWrite[],
+    tx: { readonly txId: string; readonly at: string },
+  ) => KeyWrite[];
+  /** The code the block's TRANSACTIONS_FILTER gives the transaction; default VALID. */
+  readonly validationCode?: number;
+}
+
+export interface Submitted<T> {
+  readonly txId: string;
+  readonly result: T;
+}
+
+export interface TestChain {
+  readonly patient: Party;
+  readonly clinician: Party;
+  /** Another organisation, France. */
+  readonly clinicianFr: Party;
+  readonly centre: Party;
+  /** Runs the transaction and commits it as the next block; throws if the chaincode refuses it. */
+  submit<T>(
+    party: Party,
+    fcn: string,
+    args: readonly string[],
+    options?: SubmitOptions,
+  ): Promise<Submitted<T>>;
+  /** Genesis first, then one block per submitted transaction. */
+  readonly blocks: readonly common.Block[];
+}
+
+const decoder = new TextDecoder();
+
+export async function buildTestChain(): Promise<TestChain> {
+  const org1 = await CertificateAuthority.create({ mspId: 'Org1MSP' });
+  const org2 = await CertificateAuthority.create({ mspId: 'Org2MSP' });
+  const party = async (
+    ca: CertificateAuthority,
+    id: string,
+    role: string,
+    country?: string,
+  ): Promise<Party> => ({
+    identity: await ca.issue({
+      enrollmentId: id,
+      attrs: { 'custodia.role': role, 'custodia.id': id, ...(country && { 'custodia.country': country }) },
+    }),
+    mspId: ca.mspId,
+    id,
+  });
+  const endorser = await org1.issue({ enrollmentId: 'peer0', ou: 'peer' });
+  const engine = new ChaincodeEngine({ contracts, chaincodeName: CHAINCODE, channelName: CHANNEL });
+  const state = new MemoryState();
+  const blocks: common.Block[] = [
+    createGenesisBlock({
+      channelId: CHANNEL,
+      organisations: [org1, org2].map((ca) => ({ mspId: ca.mspId, rootCertificates: [ca.certificate] })),
+      batch: { maxMessageCount: 10, timeoutMs: 100 },
+      timestamp: T0,
+      nonce: randomBytes(24),
+    }),
+  ];
+
+  return {
+    patient: await party(org1, 'patient-a', 'patient'),
+    clinician: await party(org1, 'dr-a', 'clinician', 'DE'),
+    clinicianFr: await party(org2, 'dr-fr', 'clinician', 'FR'),
+    centre: await party(org1, 'centre-1', 'centre', 'DE'),
+    blocks,
+    async submit<T>(caller: Party, fcn: string, args: readonly string[], options: SubmitOptions = {}) {
+      const { signedProposal } = createSignedProposal(caller.identity, {
+        channelName: CHANNEL,
+        chaincodeName: CHAINCODE,
+        transactionName: fcn,
+        arguments: args,
+        timestamp: options.time ?? T0,
+      });
+      const simulated = await engine.execute(signedProposal, state);
+      if (simulated.status >= 400) throw new Error(`${fcn} failed: ${simulated.message}`);
+      const writes = options.tamper
+        ? options.tamper(simulated.rwset.writes, {
+            txId: simulated.txId,
+            at: (options.time ?? T0).toISOString(),
+          })
+        : [...simulated.rwset.writes];
+      const endorsed = { ...simulated, rwset: { ...simulated.rwset, writes } };
+      const payload = createTransactionPayload(endorsed.proposal, [
+        createProposalResponse(endorsed, endorser),
+      ]);
+      const payloadBytes = payload.serializeBinary();
+      const envelope = new common.Envelope();
+      envelope.setPayload(payloadBytes);
+      envelope.setSignature(sign(caller.identity.privateKey, payloadBytes));
+
+      const number = blocks.length;
+      const code = options.validationCode ?? peer.TxValidationCode.VALID;
+      const block = createBlock(number, blockHash(blocks[number - 1] as common.Block), [
+        envelope.serializeBinary(),
+      ]);
+      sealBlock(block, {
+        lastConfig: 0,
+        validationCodes: Uint8Array.of(code),
+        commitHash: new Uint8Array(32),
+      });
+      blocks.push(block);
+      if (code === peer.TxValidationCode.VALID) {
+        state.apply(CHAINCODE, writes, {
+          version: { blockNum: number, txNum: 0 },
+          txId: endorsed.txId,
+          timestamp: endorsed.timestamp,
+        });
+      }
+      return { txId: endorsed.txId, result: JSON.parse(decoder.decode(endorsed.payload)) as T };
+    },
+  };
+}
+
+/** Edits the JSON value of every write under `objectType` (a composite key's object type). */
+export function editJson(
+  objectType: string,
+  edit: (value: Record<string, unknown>) => Record<string, unknown>,
+): (writes: readonly KeyWrite[]) => KeyWrite[] {
+  return (writes) =>
+    writes.map((write) =>
+      write.key.startsWith(`\u0000${objectType}\u0000`) && !write.isDelete
+        ? {
+            ...write,
+            value: Buffer.from(
+              JSON.stringify(edit(JSON.parse(decoder.decode(write.value)) as Record<string, unknown>)),
+            ),
+          }
+        : write,
+    );
+}
+
+/** A deep copy of a block, so a test can alter it without touching the chain it came from. */
+export function copyBlock(block: common.Block): common.Block {
+  return common.Block.deserializeBinary(block.serializeBinary());
+}
