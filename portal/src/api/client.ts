@@ -47,9 +47,8 @@ export class ApiClient {
 
   constructor(private readonly options: ApiClientOptions) {
     this.baseUrl = options.baseUrl ?? API_BASE;
-    // Bound so that `window.fetch` is not called with the client as `this`.
-    const fetchFn = options.fetch ?? globalThis.fetch;
-    this.fetchFn = (input, init) => fetchFn(input, init);
+    // Resolved per call and never called as a method (`window.fetch` refuses another `this`).
+    this.fetchFn = (input, init) => (options.fetch ?? globalThis.fetch)(input, init);
   }
 
   /** Keeps a new token pair: access token in memory, refresh token in the store. */

@@ -8,7 +8,6 @@ import type {
   BlockSummary,
   Contribution,
   ContributionBody,
-  Decision,
   EmergencyCard,
   EmergencyPolicy,
   EmergencyPolicySpec,
@@ -19,6 +18,7 @@ import type {
   LoginResponse,
   PatientLookup,
   PreviewRequest,
+  PreviewResult,
   ReplayReport,
   RuleSpec,
   RuleVersion,
@@ -56,7 +56,7 @@ export function patientApi(client: ApiClient, patientId: string) {
       client.json<ListPage<RuleVersion>>('GET', `${base}/rules/${seg(ruleId)}/history`),
     restore: (ruleId: string, version: number) =>
       client.json<StoredRule>('POST', `${base}/rules/${seg(ruleId)}/restore`, { body: { version } }),
-    preview: (body: PreviewRequest) => client.json<Decision>('POST', `${base}/preview`, { body }),
+    preview: (body: PreviewRequest) => client.json<PreviewResult>('POST', `${base}/preview`, { body }),
     emergencyPolicy: () => client.json<EmergencyPolicy | null>('GET', `${base}/emergency-policy`),
     setEmergencyPolicy: (spec: EmergencyPolicySpec) =>
       client.json<EmergencyPolicy>('PUT', `${base}/emergency-policy`, { body: spec }),
@@ -74,9 +74,10 @@ export function clinicianApi(client: ApiClient) {
   return {
     lookup: (by: { id: string } | { card: string }) =>
       client.json<PatientLookup>('GET', '/patients/lookup', { query: by }),
-    requestAccess: (body: AccessRequestBody) => client.json<GrantView>('POST', '/access-requests', { body }),
+    requestAccess: (body: AccessRequestBody) =>
+      client.json<AccessLogEntry>('POST', '/access-requests', { body }),
     emergencyAccess: (patientId: string, reason: string) =>
-      client.json<GrantView>('POST', '/emergency-access', { body: { patientId, reason } }),
+      client.json<AccessLogEntry>('POST', '/emergency-access', { body: { patientId, reason } }),
     grant: (grantId: string) => client.json<GrantView>('GET', `/grants/${seg(grantId)}`),
     assemble: (grantId: string) =>
       client.json<unknown>('POST', `/grants/${seg(grantId)}/assembly`, { body: {} }),

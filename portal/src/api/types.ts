@@ -83,6 +83,12 @@ export interface PreviewRequest {
   readonly purpose: Purpose;
 }
 
+/** What a described requester would receive today; nothing is logged. */
+export interface PreviewResult {
+  readonly decision: Decision;
+  readonly expiresAt?: string;
+}
+
 export interface EmergencyCard {
   readonly code: string;
 }

@@ -39,7 +39,7 @@ describe('describeRule', () => {
       categories: ['results', 'imaging', 'documents'],
       purposes: [],
       notBefore: '2026-01-01T00:00:00.000Z',
-      notAfter: '2026-06-30T00:00:00.000Z',
+      notAfter: '2026-07-01T00:00:00.000Z',
     };
     expect(describeRule(spec)).toBe(
       'Never show any of the clinicians your test results, scans and X-rays and documents from 1 January 2026 until 30 June 2026, even if another rule allows it.',

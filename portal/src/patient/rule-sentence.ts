@@ -8,6 +8,7 @@ import {
   PURPOSE_NAMES,
   ROLE_NAMES,
 } from '../vocabulary/names';
+import { formatDay } from '../ui/format';
 
 /** How the portal names people and organisations it knows; ids are shown when it does not. */
 export interface Directory {
@@ -30,20 +31,16 @@ export function describeGrantee(grantee: Grantee, directory: Directory = {}): st
   }
 }
 
-function formatDay(instant: string): string {
-  return new Date(instant).toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
+/** `notAfter` is exclusive: a rule ending at midnight applies "until" the day before, inclusive. */
+export function lastDay(notAfter: string): string {
+  return new Date(Date.parse(notAfter) - 1).toISOString();
 }
 
 function period(spec: RuleSpec): string {
-  if (spec.notBefore && spec.notAfter)
-    return ` from ${formatDay(spec.notBefore)} until ${formatDay(spec.notAfter)}`;
+  const until = spec.notAfter && formatDay(lastDay(spec.notAfter));
+  if (spec.notBefore && until) return ` from ${formatDay(spec.notBefore)} until ${until}`;
   if (spec.notBefore) return ` from ${formatDay(spec.notBefore)}`;
-  if (spec.notAfter) return ` until ${formatDay(spec.notAfter)}`;
+  if (until) return ` until ${until}`;
   return '';
 }
 

@@ -45,6 +45,49 @@ export const ROLE_NAMES: Readonly<Record<Role, string>> = {
   admin: 'administrators',
 };
 
+export const ROLE_TITLES: Readonly<Record<Role, string>> = {
+  patient: 'Patient',
+  clinician: 'Clinician',
+  centre: 'Medical centre',
+  auditor: 'Auditor',
+  admin: 'Administrator',
+};
+
+/** EU and EEA countries a grantee can be limited to (ISO 3166-1 alpha-2). */
+export const COUNTRIES = [
+  'AT',
+  'BE',
+  'BG',
+  'CH',
+  'CY',
+  'CZ',
+  'DE',
+  'DK',
+  'EE',
+  'ES',
+  'FI',
+  'FR',
+  'GR',
+  'HR',
+  'HU',
+  'IE',
+  'IS',
+  'IT',
+  'LI',
+  'LT',
+  'LU',
+  'LV',
+  'MT',
+  'NL',
+  'NO',
+  'PL',
+  'PT',
+  'RO',
+  'SE',
+  'SI',
+  'SK',
+] as const;
+
 export const EFFECT_NAMES: Readonly<Record<Effect, string>> = { permit: 'Allow', deny: 'Block' };
 
 /** Capitalises the first letter, for names that start a line. */

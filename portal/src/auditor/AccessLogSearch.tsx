@@ -1,0 +1,114 @@
+/** Access-log search by patient, requester and period, with a CSV export of what is shown. */
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import type { AuditorApi } from '../api/endpoints';
+import type { AccessLogEntry, AuditLogQuery } from '../api/types';
+import { downloadText } from '../ui/download';
+import { formatWhen } from '../ui/format';
+import { ProblemAlert } from '../ui/ProblemAlert';
+import { useAction } from '../ui/use-async';
+import { accessLogCsv } from './csv';
+
+function toInstant(local: string): string | undefined {
+  return local ? new Date(`${local}Z`).toISOString() : undefined;
+}
+
+export function AccessLogSearch({ api }: { api: AuditorApi }) {
+  const [filters, setFilters] = useState({ patientId: '', requesterId: '', from: '', to: '' });
+  const [entries, setEntries] = useState<readonly AccessLogEntry[] | undefined>();
+  const search = useAction(async () => {
+    const query: AuditLogQuery = {
+      patientId: filters.patientId.trim() || undefined,
+      requesterId: filters.requesterId.trim() || undefined,
+      from: toInstant(filters.from),
+      to: toInstant(filters.to),
+    };
+    setEntries((await api.accessLog(query)).items);
+  });
+  const set = (key: keyof typeof filters) => (e: { target: { value: string } }) =>
+    setFilters((f) => ({ ...f, [key]: e.target.value }));
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void search.run();
+  };
+  return (
+    <div>
+      <h1>Access log</h1>
+      <form className="card filters" onSubmit={submit} aria-label="Access-log filters">
+        <label>
+          Patient id
+          <input value={filters.patientId} onChange={set('patientId')} />
+        </label>
+        <label>
+          Requester id
+          <input value={filters.requesterId} onChange={set('requesterId')} />
+        </label>
+        <label>
+          From (UTC)
+          <input type="datetime-local" value={filters.from} onChange={set('from')} />
+        </label>
+        <label>
+          To (UTC)
+          <input type="datetime-local" value={filters.to} onChange={set('to')} />
+        </label>
+        <button type="submit" className="primary" disabled={search.pending}>
+          Search
+        </button>
+      </form>
+      <ProblemAlert problem={search.problem} />
+      {entries && (
+        <>
+          <div className="view-head">
+            <p>{entries.length} entries</p>
+            <button
+              type="button"
+              disabled={entries.length === 0}
+              onClick={() => downloadText('custodia-access-log.csv', accessLogCsv(entries), 'text/csv')}
+            >
+              Export CSV
+            </button>
+          </div>
+          <div className="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">When (UTC)</th>
+                  <th scope="col">Patient</th>
+                  <th scope="col">Requester</th>
+                  <th scope="col">Purpose</th>
+                  <th scope="col">Granted</th>
+                  <th scope="col">Denied</th>
+                  <th scope="col">Deciding rules</th>
+                </tr>
+              </thead>
+              <tbody>
+                {entries.map((e) => (
+                  <tr key={e.entryId} className={e.emergency ? 'row-emergency' : undefined}>
+                    <td>{formatWhen(e.timestamp)}</td>
+                    <td>
+                      <code>{e.patientId}</code>
+                    </td>
+                    <td>
+                      {e.requester.id} ({e.requester.mspId}
+                      {e.requester.country ? `, ${e.requester.country}` : ''})
+                    </td>
+                    <td>
+                      {e.purpose}
+                      {e.emergency && <strong> · emergency</strong>}
+                    </td>
+                    <td>{e.decision.granted.join(', ') || '—'}</td>
+                    <td>{e.decision.denied.join(', ') || '—'}</td>
+                    <td>
+                      {e.decision.rules.map((r) => `${r.ruleId} v${r.version} (${r.effect})`).join(', ') ||
+                        'default deny'}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}

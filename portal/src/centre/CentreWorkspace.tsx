@@ -1,0 +1,208 @@
+/** The medical centre: drop FHIR files and scans for a patient, watch each upload, see the history. */
+import { useMemo, useRef, useState } from 'react';
+import type { DragEvent } from 'react';
+import { CATEGORIES, LABELS } from '@custodia/chaincode/model';
+import { centreApi } from '../api/endpoints';
+import type { CentreApi } from '../api/endpoints';
+import { asProblem } from '../api/problem';
+import type { ApiProblem } from '../api/problem';
+import type { Category, Label } from '../api/types';
+import { useSession } from '../session/session';
+import { Chips } from '../ui/Chips';
+import { formatBytes, formatWhen } from '../ui/format';
+import { ProblemAlert } from '../ui/ProblemAlert';
+import { Sections } from '../ui/Sections';
+import { useLoad } from '../ui/use-async';
+import { capitalise, CATEGORY_NAMES, LABEL_NAMES } from '../vocabulary/names';
+import { isFhirJson } from './parts';
+import { uploadFile } from './upload';
+
+interface QueuedFile {
+  readonly key: string;
+  readonly file: File;
+  readonly progress: number;
+  readonly state: 'waiting' | 'sending' | 'done' | 'failed';
+  readonly problem?: ApiProblem;
+}
+
+const STATE_TEXT: Readonly<Record<QueuedFile['state'], string>> = {
+  waiting: 'Waiting',
+  sending: 'Uploading',
+  done: 'Uploaded',
+  failed: 'Failed',
+};
+
+function Uploader({ api, sourceId }: { api: CentreApi; sourceId: string }) {
+  const [patientId, setPatientId] = useState('');
+  const [categories, setCategories] = useState<Category[]>([]);
+  const [labels, setLabels] = useState<Label[]>([]);
+  const [queue, setQueue] = useState<readonly QueuedFile[]>([]);
+  const [dragging, setDragging] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  const update = (key: string, change: Partial<QueuedFile>) =>
+    setQueue((q) => q.map((item) => (item.key === key ? { ...item, ...change } : item)));
+
+  const add = (files: FileList | null) => {
+    if (!files) return;
+    const added = Array.from(files).map((file, i) => ({
+      key: `${Date.now()}-${i}-${file.name}`,
+      file,
+      progress: 0,
+      state: 'waiting' as const,
+    }));
+    setQueue((q) => [...q, ...added]);
+  };
+
+  const sendAll = async () => {
+    const target = { patientId: patientId.trim(), sourceId, tags: { categories, labels } };
+    // One file at a time: parts of one file already keep the connection busy.
+    for (const item of queue.filter((q) => q.state === 'waiting' || q.state === 'failed')) {
+      update(item.key, { state: 'sending', progress: 0, problem: undefined });
+      try {
+        await uploadFile(api, item.file, target, (progress) => update(item.key, { progress }));
+        update(item.key, { state: 'done', progress: 1 });
+      } catch (error) {
+        update(item.key, { state: 'failed', problem: asProblem(error) });
+      }
+    }
+  };
+
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    add(event.dataTransfer.files);
+  };
+  const busy = queue.some((q) => q.state === 'sending');
+  const pending = queue.some((q) => q.state === 'waiting' || q.state === 'failed');
+
+  return (
+    <div className="card">
+      <h2>Upload records</h2>
+      <label>
+        Patient identifier
+        <input required value={patientId} onChange={(e) => setPatientId(e.target.value)} autoComplete="off" />
+      </label>
+      <details>
+        <summary>Tags for this upload (optional)</summary>
+        <Chips
+          legend="Kinds of information"
+          hint="Leave empty to let Custodia recognise them from the FHIR resources."
+          options={CATEGORIES.map((value) => ({ value, label: capitalise(CATEGORY_NAMES[value]) }))}
+          selected={categories}
+          onChange={setCategories}
+        />
+        <Chips
+          legend="Sensitivity"
+          options={LABELS.map((value) => ({ value, label: capitalise(LABEL_NAMES[value]) }))}
+          selected={labels}
+          onChange={setLabels}
+        />
+      </details>
+      <div
+        className={dragging ? 'drop-zone drop-zone-active' : 'drop-zone'}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+      >
+        <p>Drop FHIR files (.json) or documents and images here</p>
+        <button type="button" onClick={() => input.current?.click()}>
+          Choose files
+        </button>
+        <input
+          ref={input}
+          type="file"
+          multiple
+          hidden
+          aria-label="Files to upload"
+          onChange={(e) => {
+            add(e.target.files);
+            e.target.value = '';
+          }}
+        />
+      </div>
+      {queue.length > 0 && (
+        <ul className="upload-queue" aria-label="Files">
+          {queue.map((item) => (
+            <li key={item.key}>
+              <span className="file-name">{item.file.name}</span>
+              <span className="muted">
+                {isFhirJson(item.file) ? 'FHIR' : 'document'} · {formatBytes(item.file.size)}
+              </span>
+              <progress max={1} value={item.progress} aria-label={`Progress of ${item.file.name}`} />
+              <span className={`upload-state upload-${item.state}`}>{STATE_TEXT[item.state]}</span>
+              <ProblemAlert problem={item.problem} />
+            </li>
+          ))}
+        </ul>
+      )}
+      <button
+        type="button"
+        className="primary"
+        disabled={busy || !pending || !patientId.trim()}
+        onClick={() => void sendAll()}
+      >
+        {busy ? 'Uploading…' : 'Upload'}
+      </button>
+    </div>
+  );
+}
+
+function UploadHistory({ api }: { api: CentreApi }) {
+  const history = useLoad(() => api.uploads(), []);
+  const items = [...(history.data?.items ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  return (
+    <div>
+      <div className="view-head">
+        <h2>Upload history</h2>
+        <button type="button" onClick={history.reload}>
+          Refresh
+        </button>
+      </div>
+      <ProblemAlert problem={history.problem} />
+      {history.data && items.length === 0 && <p>No uploads yet.</p>}
+      {items.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">File</th>
+              <th scope="col">Patient</th>
+              <th scope="col">Size</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((u) => (
+              <tr key={u.uploadId}>
+                <td>{formatWhen(u.createdAt)}</td>
+                <td>{u.fileName}</td>
+                <td>
+                  <code>{u.patientId}</code>
+                </td>
+                <td>{formatBytes(u.size)}</td>
+                <td>{u.status}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+export function CentreWorkspace() {
+  const { client, user } = useSession();
+  const api = useMemo(() => centreApi(client), [client]);
+  return (
+    <Sections
+      label="Centre"
+      sections={[
+        { id: 'upload', label: 'Upload', render: () => <Uploader api={api} sourceId={user.ledgerId} /> },
+        { id: 'history', label: 'History', render: () => <UploadHistory api={api} /> },
+      ]}
+    />
+  );
+}

@@ -1,0 +1,97 @@
+/** The temporary record, section by section, with the time left before it is deleted. */
+import { useEffect, useState } from 'react';
+import type { ClinicianApi } from '../api/endpoints';
+import { formatBytes } from '../ui/format';
+import { ProblemAlert } from '../ui/ProblemAlert';
+import { useAction, useLoad } from '../ui/use-async';
+import { timeLeft } from './countdown';
+import { readableSections } from './ips';
+import type { ReadableEntry } from './ips';
+
+function useNow(intervalMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
+function Attachment({ api, grantId, entry }: { api: ClinicianApi; grantId: string; entry: ReadableEntry }) {
+  const open = useAction(async () => {
+    const blob = await api.binary(grantId, entry.id ?? '');
+    const url = URL.createObjectURL(blob);
+    window.open(url, '_blank', 'noopener');
+    // The object URL only lives as long as needed to open it: the record must not linger.
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  });
+  const a = entry.attachment;
+  if (!a) return null;
+  return (
+    <span>
+      <button type="button" disabled={open.pending || !entry.id} onClick={() => void open.run()}>
+        Open {a.title}
+        {a.size !== undefined && ` (${formatBytes(a.size)})`}
+      </button>
+      <ProblemAlert problem={open.problem} />
+    </span>
+  );
+}
+
+export function RecordView({
+  api,
+  grantId,
+  expiresAt,
+}: {
+  api: ClinicianApi;
+  grantId: string;
+  expiresAt: string;
+}) {
+  const record = useLoad(async () => {
+    await api.assemble(grantId);
+    return api.record(grantId);
+  }, [grantId]);
+  const now = useNow(1000);
+  const left = timeLeft(expiresAt, now);
+  return (
+    <article className="card record" aria-labelledby="record-title">
+      <div className="view-head">
+        <h2 id="record-title">Temporary record</h2>
+        <p
+          className={left.expired ? 'countdown countdown-expired' : 'countdown'}
+          role="timer"
+          aria-live="off"
+        >
+          {left.text}
+        </p>
+      </div>
+      <ProblemAlert problem={record.problem} />
+      {record.loading && <p>Preparing the record…</p>}
+      {left.expired ? (
+        <p>This record has expired and has been deleted. Request access again if you still need it.</p>
+      ) : (
+        record.data &&
+        readableSections(record.data).map((section) => (
+          <section key={section.title} className="ips-section" aria-label={section.title}>
+            <h3>{section.title}</h3>
+            {section.entries.length === 0 ? (
+              <p className="muted">{section.emptyReason ?? 'Nothing recorded'}</p>
+            ) : (
+              <ul>
+                {section.entries.map((entry, i) => (
+                  <li key={entry.id ?? i}>
+                    <strong>{entry.title}</strong>
+                    {entry.details.length > 0 && (
+                      <span className="muted"> — {entry.details.join(' · ')}</span>
+                    )}{' '}
+                    {entry.attachment && <Attachment api={api} grantId={grantId} entry={entry} />}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        ))
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,150 @@
+/** The emergency policy (who may open the record in an emergency, and what they see) and the card. */
+import { useEffect, useState } from 'react';
+import type { FormEvent } from 'react';
+import { CATEGORIES, LABELS } from '@custodia/chaincode/model';
+import type { PatientApi } from '../api/endpoints';
+import type { EmergencyPolicySpec, Role } from '../api/types';
+import { Chips } from '../ui/Chips';
+import { Notice, ProblemAlert } from '../ui/ProblemAlert';
+import { QrCode } from '../ui/QrCode';
+import { useAction, useLoad } from '../ui/use-async';
+import {
+  capitalise,
+  CATEGORY_NAMES,
+  COUNTRIES,
+  countryName,
+  LABEL_NAMES,
+  ROLE_NAMES,
+} from '../vocabulary/names';
+
+export const DEFAULT_POLICY: EmergencyPolicySpec = {
+  enabled: true,
+  roles: ['clinician'],
+  countries: [],
+  categories: ['allergies', 'medications', 'problems', 'immunizations', 'devices', 'vital-signs'],
+  labels: [],
+  maxDurationMinutes: 240,
+};
+
+const STAFF_ROLES: readonly Role[] = ['clinician', 'centre'];
+
+function specOf(policy: EmergencyPolicySpec): EmergencyPolicySpec {
+  const { enabled, roles, countries, categories, labels, maxDurationMinutes } = policy;
+  return { enabled, roles, countries, categories, labels, maxDurationMinutes };
+}
+
+export function EmergencyPolicyForm({ api }: { api: PatientApi }) {
+  const current = useLoad(
+    () =>
+      api.emergencyPolicy().catch((error: unknown) => {
+        // Never set yet: the gateway answers 404; the form starts from sensible defaults.
+        if (error && typeof error === 'object' && 'status' in error && error.status === 404) return null;
+        throw error;
+      }),
+    [],
+  );
+  const [policy, setPolicy] = useState<EmergencyPolicySpec>(DEFAULT_POLICY);
+  const [saved, setSaved] = useState(false);
+  useEffect(() => {
+    if (current.data) setPolicy(specOf(current.data));
+  }, [current.data]);
+  const save = useAction(async () => {
+    await api.setEmergencyPolicy(policy);
+    setSaved(true);
+  });
+  const set = <K extends keyof EmergencyPolicySpec>(key: K, value: EmergencyPolicySpec[K]) => {
+    setSaved(false);
+    setPolicy((p) => ({ ...p, [key]: value }));
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void save.run();
+  };
+  return (
+    <form className="card" onSubmit={submit} aria-labelledby="policy-title">
+      <h2 id="policy-title">In an emergency</h2>
+      <p>
+        If you cannot answer, a doctor may need your record quickly. Choose what they may see. Every emergency
+        access is recorded and you are told about it.
+      </p>
+      <ProblemAlert problem={current.problem} />
+      <label className="checkbox">
+        <input type="checkbox" checked={policy.enabled} onChange={(e) => set('enabled', e.target.checked)} />
+        Allow emergency access to my record
+      </label>
+      {policy.enabled && (
+        <>
+          <Chips
+            legend="Who may use emergency access?"
+            options={STAFF_ROLES.map((value) => ({ value, label: capitalise(ROLE_NAMES[value]) }))}
+            selected={policy.roles}
+            onChange={(v) => set('roles', v)}
+          />
+          <Chips
+            legend="What may they see?"
+            options={CATEGORIES.map((value) => ({ value, label: capitalise(CATEGORY_NAMES[value]) }))}
+            selected={policy.categories}
+            onChange={(v) => set('categories', v)}
+          />
+          <Chips
+            legend="Sensitive information they may also see"
+            hint="Usually none."
+            options={LABELS.map((value) => ({ value, label: capitalise(LABEL_NAMES[value]) }))}
+            selected={policy.labels}
+            onChange={(v) => set('labels', v)}
+          />
+          <details>
+            <summary>Only in some countries ({policy.countries.length || 'any'})</summary>
+            <Chips
+              legend="Countries"
+              options={COUNTRIES.map((value) => ({ value, label: countryName(value) }))}
+              selected={policy.countries}
+              onChange={(v) => set('countries', v)}
+            />
+          </details>
+          <label>
+            For how long (hours)
+            <input
+              type="number"
+              min={1}
+              max={168}
+              value={Math.round(policy.maxDurationMinutes / 60)}
+              onChange={(e) =>
+                set('maxDurationMinutes', Math.max(1, Math.min(168, Number(e.target.value) || 1)) * 60)
+              }
+            />
+          </label>
+        </>
+      )}
+      <ProblemAlert problem={save.problem} />
+      {saved && <Notice>Your emergency choices are saved.</Notice>}
+      <button type="submit" className="primary" disabled={save.pending}>
+        Save emergency choices
+      </button>
+    </form>
+  );
+}
+
+export function EmergencyCard({ api }: { api: PatientApi }) {
+  const card = useLoad(() => api.emergencyCard(), []);
+  return (
+    <div className="card emergency-card">
+      <h2>My emergency card</h2>
+      <p>
+        Print this card or keep it on your phone. A clinician scans it to find your record in an emergency.
+      </p>
+      <ProblemAlert problem={card.problem} />
+      {card.data && (
+        <>
+          <QrCode text={card.data.code} label="Emergency card QR code" />
+          <p>
+            Card code: <code className="break">{card.data.code}</code>
+          </p>
+          <button type="button" onClick={() => window.print()}>
+            Print card
+          </button>
+        </>
+      )}
+    </div>
+  );
+}
