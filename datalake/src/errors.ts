@@ -14,6 +14,8 @@ export const DATALAKE_ERROR_CODES = [
   'CONFLICT',
   'INTEGRITY_FAILED',
   'GRANT_NOT_ACTIVE',
+  /** The requester's certificate country is not the one the grant was decided for. */
+  'COUNTRY_NOT_ALLOWED',
   'STORAGE_UNAVAILABLE',
   'LEDGER_UNAVAILABLE',
   /** Client side: the data-lake service could not be reached (connection refused, reset, timed out). */
@@ -35,6 +37,7 @@ export const DATALAKE_ERROR_STATUS: Readonly<Record<DatalakeErrorCode, number>> 
   CONFLICT: 409,
   INTEGRITY_FAILED: 500,
   GRANT_NOT_ACTIVE: 403,
+  COUNTRY_NOT_ALLOWED: 403,
   STORAGE_UNAVAILABLE: 503,
   LEDGER_UNAVAILABLE: 503,
   DATALAKE_UNAVAILABLE: 503,

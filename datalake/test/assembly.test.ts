@@ -138,6 +138,11 @@ it('assembles, delivers and logs only the granted categories and labels, for the
   const grantId = entry.grantId as string;
 
   expect((await assemble(grantId, stranger)).status).toBe(403);
+  // The gateway's claim must agree with the certificate the lake signs with: the grant was decided for FR.
+  const elsewhere = await assemble(grantId, { ...clinician, country: 'DE' });
+  expect(elsewhere.status).toBe(403);
+  expect(((await elsewhere.json()) as { code: string }).code).toBe('COUNTRY_NOT_ALLOWED');
+  expect(await consumerKeys(grantId)).toEqual([]);
   const assembled = await assemble(grantId);
   expect(assembled.status).toBe(201);
   const result = (await assembled.json()) as AssemblyResult;

@@ -26,6 +26,7 @@ function refusingLedger(): LedgerPort & { calls: string[] } {
     getRecordMeta: () => refuse('getRecordMeta'),
     getGrant: () => refuse('getGrant'),
     recordDelivery: () => refuse('recordDelivery'),
+    signerOf: () => refuse('signerOf'),
   };
 }
 

@@ -25,6 +25,7 @@ import { buildPatientSummary } from './ips-bundle';
 import type { SummaryRecord } from './ips-bundle';
 import { signLink } from './links';
 import type { ExclusionReason, Manifest } from './manifest';
+import { checkRequester } from './requester';
 import { releasedCategories, selectRecords } from './select';
 
 export interface AssemblyDeps {
@@ -69,7 +70,10 @@ function discard(): Writable {
 export class AssemblyService {
   constructor(private readonly deps: AssemblyDeps) {}
 
-  /** The grant as the requester sees it on the ledger; refuses anything but the requester's active grant. */
+  /**
+   * The grant as the requester sees it on the ledger; refuses anything but the requester's active grant, and a
+   * requester whose certificate is no longer in the country the grant was decided for.
+   */
   async activeGrant(grantId: string, actor: LedgerActor): Promise<GrantView> {
     const grant = await this.deps.ledger.getGrant(actor, grantId);
     if (grant === undefined) throw new DatalakeError('NOT_FOUND', 'no such grant');
@@ -78,6 +82,7 @@ export class AssemblyService {
       throw new DatalakeError('FORBIDDEN', 'not the requester of this grant');
     if (grant.status !== 'active')
       throw new DatalakeError('GRANT_NOT_ACTIVE', `the grant is ${grant.status}`);
+    checkRequester(grant, await this.deps.ledger.signerOf(actor), actor);
     return grant;
   }
 

@@ -4,7 +4,9 @@
  */
 import { ChaincodeCallError, connect, LedgerClientError, LedgerClientErrorCode } from '@custodia/network';
 import type { ConnectOptions, LedgerClientConfig, LedgerConnection } from '@custodia/network';
-import type { GrantView, RecordMeta, RecordRegistration } from '@custodia/chaincode';
+import { callerFromAttributes, IDENTITY_ATTRIBUTES } from '@custodia/chaincode';
+import type { Caller, GrantView, RecordMeta, RecordRegistration } from '@custodia/chaincode';
+import { readCertificate } from '@custodia/network/msp';
 import { DatalakeError } from '../errors';
 import type { IdentityResolver } from './identity';
 import type { EventPosition, LedgerActor, LedgerEventSource, LedgerEventStream, LedgerPort } from './port';
@@ -88,6 +90,26 @@ export class FabricLedgerPort implements LedgerPort, LedgerEventSource {
     await this.call(actor, (ledger) =>
       ledger.submit('access:recordDelivery', { arguments: [grantId, manifestHash] }),
     );
+  }
+
+  async signerOf(actor: LedgerActor): Promise<Caller> {
+    const identity = await this.options.identities.resolve(actor);
+    let attrs: Readonly<Record<string, string>>;
+    try {
+      attrs = readCertificate(identity.certificate).attrs;
+    } catch (error) {
+      throw new DatalakeError('INTERNAL', 'a wallet certificate is malformed', {}, error);
+    }
+    const caller = callerFromAttributes({
+      mspId: identity.mspId,
+      role: attrs[IDENTITY_ATTRIBUTES.role],
+      id: attrs[IDENTITY_ATTRIBUTES.id],
+      country: attrs[IDENTITY_ATTRIBUTES.country],
+    });
+    // The chaincode would refuse such a certificate too.
+    if (!caller.ok)
+      throw new DatalakeError('FORBIDDEN', 'the actor’s certificate carries no valid Custodia identity');
+    return caller.value;
   }
 
   async chaincodeEvents(actor: LedgerActor, after?: EventPosition): Promise<LedgerEventStream> {

@@ -19,6 +19,11 @@ export interface LedgerPort {
   getGrant(actor: LedgerActor, grantId: string): Promise<GrantView | undefined>;
   /** `access:recordDelivery`: logs that the requester received the record with this manifest hash. */
   recordDelivery(actor: LedgerActor, grantId: string, manifestHash: string): Promise<void>;
+  /**
+   * Who the chaincode sees when the lake signs for `actor`: read from the certificate it signs with (MSP id and
+   * the `custodia.*` attributes), not from the gateway's claim. FORBIDDEN when the actor has no enrolment.
+   */
+  signerOf(actor: LedgerActor): Promise<Caller>;
 }
 
 /** One chaincode event as the ledger delivered it (payload: JSON of identifiers only). */

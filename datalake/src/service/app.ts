@@ -110,10 +110,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/v1/grants/:grantId/record', async (req, res) => {
     const grantId = pathId(req.params.grantId, 'grantId');
     const actor = actorOf(req, ['clinician']);
-    const grant = await deps.ledger.getGrant(actor, grantId);
-    if (grant === undefined) throw new DatalakeError('NOT_FOUND', 'no temporary record for this grant');
-    if (grant.status !== 'active')
-      throw new DatalakeError('GRANT_NOT_ACTIVE', `the grant is ${grant.status}`);
+    if (deps.assembly === undefined)
+      throw new DatalakeError('NOT_FOUND', 'no temporary record for this grant');
+    await deps.assembly.activeGrant(grantId, actor);
     const { meta, body } = await deps.consumer.open(grantId, actor, deps.now());
     res.status(200).type(meta.contentType).setHeader('cache-control', 'no-store');
     await streamOut(body, res);
