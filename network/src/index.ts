@@ -22,3 +22,4 @@ export { createGenesisBlock } from './ledger/genesis';
 export type { ChannelOrganisation, GenesisOptions } from './ledger/genesis';
 export { parseTransaction } from './ledger/transaction';
 export type { ChaincodeActionInfo, EnvelopeHeader, ParsedTransaction } from './ledger/transaction';
+export { writeFileAtomically } from './durable-file';

@@ -1,0 +1,198 @@
+/**
+ * Enrolment of users at their organisation's CA through fabric-ca-client (the embedded CA or a Fabric CA):
+ * the CA's bootstrap registrar registers the user with the Custodia attributes as ecert attributes, the user is
+ * enrolled (key pair made here, certificate from the CA), and the identity goes into the wallet. Disabling a
+ * user revokes their certificates at the CA, which the channel's MSPs then refuse.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import FabricCAServices from 'fabric-ca-client';
+import { User as FabricUser } from 'fabric-common';
+import { IDENTITY_ATTRIBUTES } from '@custodia/chaincode';
+import type { Role } from '@custodia/chaincode';
+import type { ConnectionProfile, Identity } from '@custodia/network';
+import type { Wallet } from '@custodia/network/wallet';
+import { IdentityError } from './errors';
+
+/** One organisation's CA. */
+export interface CaEndpoint {
+  readonly mspId: string;
+  readonly url: string;
+  readonly caName: string;
+  /** PEM of the CA's TLS root, for https URLs. */
+  readonly tlsCaCertificate?: string;
+}
+
+export interface Registrar {
+  readonly id: string;
+  readonly secret: string;
+}
+
+export interface EnrolmentRequest {
+  readonly mspId: string;
+  /** The enrolment id, also `custodia.id` and the wallet label. */
+  readonly ledgerId: string;
+  readonly role: Role;
+  readonly country: string;
+}
+
+/** The CAs named in a connection profile (organisations without a CA are left out). */
+export function caEndpoints(profile: ConnectionProfile): CaEndpoint[] {
+  return profile.organisations.flatMap((organisation) =>
+    organisation.ca
+      ? [
+          {
+            mspId: organisation.mspId,
+            url: organisation.ca.url,
+            caName: organisation.ca.caName,
+            ...(organisation.ca.tlsCaCertificate !== undefined && {
+              tlsCaCertificate: organisation.ca.tlsCaCertificate,
+            }),
+          },
+        ]
+      : [],
+  );
+}
+
+/**
+ * The CAs' bootstrap registrar: id `admin` (or CUSTODIA_CA_ADMIN_ID), secret CUSTODIA_CA_ADMIN_SECRET or, for
+ * the embedded network, `<networkDir>/registrar.secret` (written by the network on first start).
+ */
+export async function readRegistrar(
+  env: Readonly<Record<string, string | undefined>>,
+  networkDir: string,
+): Promise<Registrar> {
+  const id = env.CUSTODIA_CA_ADMIN_ID || 'admin';
+  const fromEnv = env.CUSTODIA_CA_ADMIN_SECRET;
+  if (fromEnv) return { id, secret: fromEnv };
+  try {
+    return { id, secret: (await readFile(join(networkDir, 'registrar.secret'), 'utf8')).trim() };
+  } catch (error) {
+    throw new IdentityError(
+      'CA_UNAVAILABLE',
+      'no CA registrar secret: set CUSTODIA_CA_ADMIN_SECRET or start the embedded network first',
+      {},
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * fabric-ca-client rejects with the CA's `errors` array when the CA answered, and with the socket error's
+ * `code` when it could not be reached: structure, not message text, says which.
+ */
+function caFailure(error: unknown, action: string): IdentityError {
+  const answered =
+    typeof error === 'object' && error !== null && Array.isArray((error as { errors?: unknown }).errors);
+  return answered
+    ? new IdentityError(
+        'ENROLMENT_FAILED',
+        `the organisation's CA refused the ${action}`,
+        {},
+        { cause: error },
+      )
+    : new IdentityError('CA_UNAVAILABLE', `the organisation's CA cannot be reached`, {}, { cause: error });
+}
+
+export class Enrolment {
+  private readonly endpoints = new Map<string, CaEndpoint>();
+  private readonly registrars = new Map<string, Promise<FabricUser>>();
+
+  constructor(
+    endpoints: readonly CaEndpoint[],
+    private readonly registrar: Registrar,
+    private readonly wallet: Wallet,
+  ) {
+    for (const endpoint of endpoints) this.endpoints.set(endpoint.mspId, endpoint);
+  }
+
+  /** MSP ids of the organisations whose CA is known. */
+  organisations(): string[] {
+    return [...this.endpoints.keys()];
+  }
+
+  /** Registers and enrols a user, stores the identity in the wallet under (mspId, ledgerId), and returns it. */
+  async enrol(request: EnrolmentRequest): Promise<Identity> {
+    const client = this.client(request.mspId);
+    const registrar = await this.registrarOf(request.mspId);
+    const attrs = [
+      { name: IDENTITY_ATTRIBUTES.role, value: request.role, ecert: true },
+      { name: IDENTITY_ATTRIBUTES.id, value: request.ledgerId, ecert: true },
+      { name: IDENTITY_ATTRIBUTES.country, value: request.country, ecert: true },
+    ];
+    let secret: string;
+    try {
+      secret = await client.register(
+        { enrollmentID: request.ledgerId, affiliation: '', role: 'client', maxEnrollments: 1, attrs },
+        registrar,
+      );
+    } catch (error) {
+      throw caFailure(error, 'registration');
+    }
+    let enrollment: FabricCAServices.IEnrollResponse;
+    try {
+      enrollment = await client.enroll({ enrollmentID: request.ledgerId, enrollmentSecret: secret });
+    } catch (error) {
+      throw caFailure(error, 'enrolment');
+    }
+    const identity: Identity = {
+      mspId: request.mspId,
+      certificate: enrollment.certificate,
+      privateKey: enrollment.key.toBytes(),
+    };
+    await this.wallet.put(identity, request.ledgerId);
+    return identity;
+  }
+
+  /** Revokes every certificate of the user at the CA and drops the identity from the wallet. */
+  async revoke(mspId: string, ledgerId: string): Promise<void> {
+    const client = this.client(mspId);
+    try {
+      await client.revoke(
+        { enrollmentID: ledgerId, reason: 'privilegewithdrawn' },
+        await this.registrarOf(mspId),
+      );
+    } catch (error) {
+      throw caFailure(error, 'revocation');
+    }
+    await this.wallet.remove(mspId, ledgerId);
+  }
+
+  private client(mspId: string): FabricCAServices {
+    const endpoint = this.endpoints.get(mspId);
+    if (!endpoint)
+      throw new IdentityError('UNKNOWN_ORGANISATION', 'the organisation has no known CA', { field: 'mspId' });
+    return new FabricCAServices(
+      endpoint.url,
+      endpoint.tlsCaCertificate !== undefined
+        ? { trustedRoots: [endpoint.tlsCaCertificate], verify: true }
+        : undefined,
+      endpoint.caName,
+    );
+  }
+
+  /** The registrar's own enrolment at `mspId`'s CA, made once and reused. */
+  private registrarOf(mspId: string): Promise<FabricUser> {
+    let registrar = this.registrars.get(mspId);
+    if (!registrar) {
+      registrar = this.client(mspId)
+        .enroll({ enrollmentID: this.registrar.id, enrollmentSecret: this.registrar.secret })
+        .then(
+          (enrollment) =>
+            FabricUser.createUser(
+              this.registrar.id,
+              '',
+              mspId,
+              enrollment.certificate,
+              enrollment.key.toBytes(),
+            ),
+          (error: unknown) => {
+            this.registrars.delete(mspId);
+            throw caFailure(error, 'registrar enrolment');
+          },
+        );
+      this.registrars.set(mspId, registrar);
+    }
+    return registrar;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The identity service's typed errors. Each code has one HTTP status (`httpStatus`), which the HTTP layer turns
+ * into problem+json. Authentication failures share one generic message so that a caller learns nothing about
+ * which part failed or whether the account exists.
+ */
+export const IDENTITY_ERROR_STATUS = {
+  INVALID_CREDENTIALS: 401,
+  /** The account has TOTP: the login must carry a code. */
+  MFA_REQUIRED: 401,
+  /** The role requires TOTP and it is not set up yet: `details.setupToken` lets the user set it up. */
+  MFA_SETUP_REQUIRED: 401,
+  /** The TOTP code given to confirm a setup is wrong. */
+  MFA_CODE_INVALID: 400,
+  MFA_ALREADY_ENABLED: 409,
+  /** Too many failed logins: `details.retryAfterSeconds`. */
+  ACCOUNT_LOCKED: 423,
+  TOKEN_INVALID: 401,
+  TOKEN_EXPIRED: 401,
+  USER_EXISTS: 409,
+  USER_NOT_FOUND: 404,
+  /** A new user's fields are unacceptable (`details.field` names which). */
+  INVALID_USER: 400,
+  /** The organisation has no CA the gateway knows. */
+  UNKNOWN_ORGANISATION: 400,
+  /** The user has no usable ledger identity (not enrolled, or revoked). */
+  IDENTITY_UNAVAILABLE: 403,
+  /** The organisation's CA refused or failed the registration, enrolment or revocation. */
+  ENROLMENT_FAILED: 502,
+  /** The organisation's CA cannot be reached. */
+  CA_UNAVAILABLE: 503,
+  OIDC_NOT_CONFIGURED: 404,
+} as const;
+export type IdentityErrorCode = keyof typeof IDENTITY_ERROR_STATUS;
+
+export const GENERIC_AUTH_FAILURE = 'invalid credentials';
+
+export class IdentityError extends Error {
+  override readonly name = 'IdentityError';
+  readonly httpStatus: number;
+
+  constructor(
+    readonly code: IdentityErrorCode,
+    message: string,
+    /** Extra problem members (field names, a retry delay, a setup token) — never submitted values. */
+    readonly details?: Readonly<Record<string, unknown>>,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.httpStatus = IDENTITY_ERROR_STATUS[code];
+  }
+}
+
+/** The generic authentication failure (wrong password, unknown user, disabled account, wrong TOTP code). */
+export function invalidCredentials(): IdentityError {
+  return new IdentityError('INVALID_CREDENTIALS', GENERIC_AUTH_FAILURE);
+}

@@ -1,0 +1,24 @@
+/** Users, logins, tokens and ledger identities of the gateway. */
+export type { AuthUser, User } from './user';
+export { GENERIC_AUTH_FAILURE, IDENTITY_ERROR_STATUS, IdentityError } from './errors';
+export type { IdentityErrorCode } from './errors';
+export { IdentityService, MFA_ROLES, PASSWORD_MIN_LENGTH, requiresMfa } from './service';
+export type {
+  IdentityLogger,
+  IdentityServiceDeps,
+  LoginRequest,
+  LoginResult,
+  NewUser,
+  TotpSetup,
+} from './service';
+export { openIdentityService } from './open';
+export type { IdentityServiceOptions } from './open';
+export { caEndpoints, Enrolment, readRegistrar } from './enrolment';
+export type { CaEndpoint, EnrolmentRequest, Registrar } from './enrolment';
+export { TokenService } from './token-service';
+export type { IssuedTokens, TokenServiceOptions } from './token-service';
+export { Totp } from './totp';
+export { Lockout } from './lockout';
+export { PasswordHasher } from './password';
+export { normaliseUsername, UserStore } from './user-store';
+export type { UserRecord } from './user-store';

@@ -1,0 +1,48 @@
+/** Wires the identity service from its stores under the gateway's data directory. */
+import type { ConnectionProfile } from '@custodia/network';
+import type { Wallet } from '@custodia/network/wallet';
+import { caEndpoints, Enrolment } from './enrolment';
+import type { Registrar } from './enrolment';
+import { Lockout } from './lockout';
+import type { LockoutOptions } from './lockout';
+import { PasswordHasher } from './password';
+import type { PasswordHasherOptions } from './password';
+import { IdentityService } from './service';
+import type { IdentityLogger } from './service';
+import { TokenService } from './token-service';
+import type { TokenServiceOptions } from './token-service';
+import { Totp } from './totp';
+import { UserStore } from './user-store';
+
+export interface IdentityServiceOptions {
+  /** The gateway's data directory: `users/`, `keys/`, `sessions/` go here. */
+  readonly dataDir: string;
+  /** The organisations' CAs are read from it. */
+  readonly profile: ConnectionProfile;
+  /** The CAs' bootstrap registrar (see readRegistrar). */
+  readonly registrar: Registrar;
+  /** Shared with the data lake, which signs as the user with the same identities. */
+  readonly wallet: Wallet;
+  readonly logger?: IdentityLogger;
+  /** Shown in authenticator apps; default "Custodia". */
+  readonly issuer?: string;
+  readonly passwords?: PasswordHasherOptions;
+  readonly lockout?: LockoutOptions;
+  readonly tokens?: TokenServiceOptions;
+  readonly now?: () => number;
+}
+
+export async function openIdentityService(options: IdentityServiceOptions): Promise<IdentityService> {
+  const now = options.now ?? Date.now;
+  return new IdentityService({
+    users: await UserStore.open(options.dataDir),
+    passwords: new PasswordHasher(options.passwords),
+    totp: new Totp({ issuer: options.issuer ?? 'Custodia', now }),
+    lockout: new Lockout({ now, ...options.lockout }),
+    tokens: await TokenService.open(options.dataDir, { now, ...options.tokens }),
+    enrolment: new Enrolment(caEndpoints(options.profile), options.registrar, options.wallet),
+    wallet: options.wallet,
+    ...(options.logger && { logger: options.logger }),
+    now,
+  });
+}

@@ -1,0 +1,359 @@
+/**
+ * The identity service the HTTP routes use: local logins (argon2id + TOTP, mandatory for auditors and admins),
+ * tokens, lockout, and users' ledger identities (enrolled at their organisation's CA, kept in the wallet).
+ * Logs carry identifiers only (user id, role, organisation, client address) — never names, display names,
+ * passwords, codes or tokens.
+ */
+import { randomUUID } from 'node:crypto';
+import { callerFromAttributes, isMember, ROLES } from '@custodia/chaincode';
+import type { Role } from '@custodia/chaincode';
+import type { Identity } from '@custodia/network';
+import type { Wallet } from '@custodia/network/wallet';
+import type { Enrolment } from './enrolment';
+import { IdentityError, invalidCredentials } from './errors';
+import type { Lockout, LockState } from './lockout';
+import type { PasswordHasher } from './password';
+import type { IssuedTokens, TokenService } from './token-service';
+import type { Totp } from './totp';
+import { normaliseUsername, toUser } from './user-store';
+import type { UserRecord, UserStore } from './user-store';
+import type { AuthUser, User } from './user';
+
+/** Roles that must sign in with a second factor. */
+export const MFA_ROLES: readonly Role[] = ['auditor', 'admin'];
+
+export const PASSWORD_MIN_LENGTH = 12;
+const PASSWORD_MAX_LENGTH = 256;
+const USERNAME = /^[a-z0-9][a-z0-9._@-]{2,63}$/;
+
+/** Identifiers only (pino-compatible). */
+export interface IdentityLogger {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface LoginRequest {
+  readonly username: string;
+  readonly password: string;
+  readonly totp?: string;
+}
+
+export interface LoginResult extends IssuedTokens {
+  readonly user: User;
+}
+
+export interface NewUser {
+  readonly username: string;
+  readonly password: string;
+  /** May be a person's name: stored, shown to the user, never logged. */
+  readonly displayName: string;
+  readonly role: Role;
+  readonly mspId: string;
+  readonly country: string;
+  /** `custodia.id`; default a new UUID. For a patient, their patient id. */
+  readonly ledgerId?: string;
+}
+
+export interface TotpSetup {
+  /** otpauth:// URI for authenticator apps (shown once). */
+  readonly otpauthUri: string;
+  /** The same secret, base32, for manual entry. */
+  readonly secret: string;
+}
+
+export interface IdentityServiceDeps {
+  readonly users: UserStore;
+  readonly passwords: PasswordHasher;
+  readonly totp: Totp;
+  readonly lockout: Lockout;
+  readonly tokens: TokenService;
+  readonly enrolment: Enrolment;
+  readonly wallet: Wallet;
+  readonly logger?: IdentityLogger;
+  readonly now?: () => number;
+}
+
+function authUserOf(record: UserRecord): AuthUser {
+  return {
+    userId: record.userId,
+    username: record.username,
+    role: record.role,
+    mspId: record.mspId,
+    country: record.country,
+    ledgerId: record.ledgerId,
+  };
+}
+
+function invalidUser(field: string, message: string): IdentityError {
+  return new IdentityError('INVALID_USER', message, { field });
+}
+
+function lockedError(state: LockState): IdentityError | undefined {
+  return state.locked
+    ? new IdentityError('ACCOUNT_LOCKED', 'too many failed attempts; try again later', {
+        retryAfterSeconds: Math.ceil(state.retryAfterMs / 1000),
+      })
+    : undefined;
+}
+
+export function requiresMfa(record: Pick<User, 'role' | 'mfaEnabled'>): boolean {
+  return record.mfaEnabled || MFA_ROLES.includes(record.role);
+}
+
+export class IdentityService {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: IdentityServiceDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  /**
+   * Password (+ TOTP) login. Throws INVALID_CREDENTIALS (every failure alike), ACCOUNT_LOCKED, MFA_REQUIRED
+   * (the account has TOTP and no code was given), MFA_SETUP_REQUIRED (`details.setupToken`: the role needs TOTP
+   * and it is not set up — call setupTotp/confirmTotp with the user id the token names).
+   */
+  async login(request: LoginRequest, ip: string): Promise<LoginResult> {
+    const name = normaliseUsername(request.username);
+    this.checkLock(name);
+    const record = this.deps.users.byUsername(name);
+    if (!record?.passwordHash) {
+      await this.deps.passwords.verifyNothing(request.password);
+      throw this.failed(name, ip, undefined);
+    }
+    const passwordOk = await this.deps.passwords.verify(record.passwordHash, request.password);
+    if (!passwordOk || record.disabled) throw this.failed(name, ip, record.userId);
+
+    if (requiresMfa(record)) {
+      if (!record.totp?.confirmed) {
+        const setup = await this.deps.tokens.issueMfaSetupToken(record.userId);
+        this.deps.logger?.info({ event: 'mfa_setup_required', userId: record.userId, ip }, 'login');
+        throw new IdentityError('MFA_SETUP_REQUIRED', 'set up a second factor (TOTP) to sign in', {
+          setupToken: setup.token,
+          expiresIn: setup.expiresIn,
+        });
+      }
+      if (request.totp === undefined || request.totp === '')
+        throw new IdentityError('MFA_REQUIRED', 'a TOTP code is required');
+      const step = this.deps.totp.match(record.totp.secret, request.totp, record.totp.lastStep);
+      if (step === undefined) throw this.failed(name, ip, record.userId);
+      await this.deps.users.update(record.userId, (current) => ({
+        ...current,
+        ...(current.totp && { totp: { ...current.totp, lastStep: step } }),
+      }));
+    }
+    this.deps.lockout.succeed(name);
+    this.deps.logger?.info({ event: 'login', userId: record.userId, role: record.role, ip }, 'login');
+    return this.signIn(record);
+  }
+
+  /** Rotates a refresh token (TOKEN_INVALID on reuse, which also ends that login everywhere). */
+  async refresh(refreshToken: string): Promise<LoginResult> {
+    const tokens = await this.deps.tokens.refresh(refreshToken, (userId) => {
+      const record = this.deps.users.get(userId);
+      return record && !record.disabled ? authUserOf(record) : undefined;
+    });
+    const user = await this.deps.tokens.verifyAccessToken(tokens.accessToken);
+    return { ...tokens, user: toUser(this.record(user.userId)) };
+  }
+
+  /** Ends the login the refresh token belongs to; unknown tokens are ignored. */
+  async logout(refreshToken: string): Promise<void> {
+    await this.deps.tokens.revoke(refreshToken);
+  }
+
+  /** The user of a valid access token whose account is still active; throws TOKEN_INVALID / TOKEN_EXPIRED. */
+  async verifyAccessToken(token: string): Promise<AuthUser> {
+    const user = await this.deps.tokens.verifyAccessToken(token);
+    const record = this.deps.users.get(user.userId);
+    if (!record || record.disabled) throw new IdentityError('TOKEN_INVALID', 'the token is not valid');
+    return user;
+  }
+
+  /** The user id an MFA-setup token (from MFA_SETUP_REQUIRED) was issued to. */
+  verifyMfaSetupToken(token: string): Promise<string> {
+    return this.deps.tokens.verifyMfaSetupToken(token);
+  }
+
+  /** Starts (or restarts) TOTP setup: a new secret, returned this once. MFA_ALREADY_ENABLED when confirmed. */
+  async setupTotp(userId: string): Promise<TotpSetup> {
+    const record = this.record(userId);
+    if (record.totp?.confirmed)
+      throw new IdentityError('MFA_ALREADY_ENABLED', 'a second factor is already set up');
+    const secret = this.deps.totp.generateSecret();
+    await this.deps.users.update(userId, (current) => ({ ...current, totp: { secret, confirmed: false } }));
+    this.deps.logger?.info({ event: 'mfa_setup_started', userId }, 'mfa');
+    return { otpauthUri: this.deps.totp.uri(secret, record.username), secret };
+  }
+
+  /**
+   * Confirms TOTP setup with a first code from the authenticator; the account then needs a code at every login.
+   * Signs the user in (password and code are both proven). MFA_CODE_INVALID for a wrong code (counted towards
+   * the lockout), MFA_ALREADY_ENABLED when already confirmed.
+   */
+  async confirmTotp(userId: string, code: string): Promise<LoginResult> {
+    const record = this.record(userId);
+    const name = normaliseUsername(record.username);
+    this.checkLock(name);
+    if (record.totp?.confirmed)
+      throw new IdentityError('MFA_ALREADY_ENABLED', 'a second factor is already set up');
+    const step = record.totp && this.deps.totp.match(record.totp.secret, code);
+    if (!record.totp || step === undefined || record.disabled) {
+      const locked = lockedError(this.deps.lockout.fail(name));
+      if (locked) throw locked;
+      throw new IdentityError(
+        'MFA_CODE_INVALID',
+        'the code does not match; check the authenticator and try again',
+      );
+    }
+    const secret = record.totp.secret;
+    const updated = await this.deps.users.update(userId, (current) => ({
+      ...current,
+      mfaEnabled: true,
+      totp: { secret, confirmed: true, lastStep: step },
+    }));
+    this.deps.lockout.succeed(name);
+    this.deps.logger?.info({ event: 'mfa_enabled', userId }, 'mfa');
+    return this.signIn(updated);
+  }
+
+  /**
+   * Creates a user: registered and enrolled at the organisation's CA with `custodia.role`, `custodia.id` and
+   * `custodia.country` on the certificate, the identity stored in the wallet. USER_EXISTS for a taken username
+   * or ledger id (per organisation); INVALID_USER names the field; ENROLMENT_FAILED / CA_UNAVAILABLE from the CA.
+   */
+  async createUser(input: NewUser): Promise<User> {
+    const username = normaliseUsername(input.username);
+    const ledgerId = input.ledgerId ?? randomUUID();
+    this.validate({ ...input, username, ledgerId });
+    const release = this.deps.users.reserve(username);
+    try {
+      if (this.deps.users.find((user) => user.mspId === input.mspId && user.ledgerId === ledgerId))
+        throw new IdentityError('USER_EXISTS', 'the ledger id is taken in this organisation', {
+          field: 'ledgerId',
+        });
+      const passwordHash = await this.deps.passwords.hash(input.password);
+      await this.deps.enrolment.enrol({
+        mspId: input.mspId,
+        ledgerId,
+        role: input.role,
+        country: input.country,
+      });
+      const record: UserRecord = {
+        userId: randomUUID(),
+        username,
+        displayName: input.displayName,
+        role: input.role,
+        mspId: input.mspId,
+        country: input.country,
+        ledgerId,
+        mfaEnabled: false,
+        disabled: false,
+        passwordHash,
+        createdAt: new Date(this.now()).toISOString(),
+      };
+      await this.deps.users.create(record);
+      this.deps.logger?.info(
+        { event: 'user_created', userId: record.userId, role: record.role, mspId: record.mspId },
+        'user',
+      );
+      return toUser(record);
+    } finally {
+      release();
+    }
+  }
+
+  listUsers(): User[] {
+    return this.deps.users.list().map(toUser);
+  }
+
+  getUser(userId: string): User {
+    return toUser(this.record(userId));
+  }
+
+  /**
+   * Disables an account: no more logins, its refresh tokens revoked, access tokens refused, and its certificates
+   * revoked at the CA (so the ledger refuses its signature too). Retrying after a CA failure finishes the job.
+   */
+  async disableUser(userId: string): Promise<User> {
+    let record = this.record(userId);
+    if (!record.disabled) {
+      record = await this.deps.users.update(userId, (current) => ({ ...current, disabled: true }));
+      await this.deps.tokens.revokeUser(userId);
+    }
+    if (record.revokedAt === undefined) {
+      await this.deps.enrolment.revoke(record.mspId, record.ledgerId);
+      const revokedAt = new Date(this.now()).toISOString();
+      record = await this.deps.users.update(userId, (current) => ({ ...current, revokedAt }));
+    }
+    this.deps.logger?.info({ event: 'user_disabled', userId }, 'user');
+    return toUser(record);
+  }
+
+  /** The user's ledger identity (certificate + key from the wallet), for connect(). */
+  async identityOf(user: AuthUser): Promise<Identity> {
+    const record = this.deps.users.get(user.userId);
+    const identity =
+      record && !record.disabled ? await this.deps.wallet.get(record.mspId, record.ledgerId) : undefined;
+    if (!identity) throw new IdentityError('IDENTITY_UNAVAILABLE', 'the user has no usable ledger identity');
+    return identity;
+  }
+
+  private async signIn(record: UserRecord): Promise<LoginResult> {
+    return { ...(await this.deps.tokens.issue(authUserOf(record))), user: toUser(record) };
+  }
+
+  private record(userId: string): UserRecord {
+    const record = this.deps.users.get(userId);
+    if (!record) throw new IdentityError('USER_NOT_FOUND', 'no such user');
+    return record;
+  }
+
+  private checkLock(name: string): void {
+    const locked = lockedError(this.deps.lockout.state(name));
+    if (locked) throw locked;
+  }
+
+  /** Counts a failed login and answers the generic failure (or ACCOUNT_LOCKED once the limit is reached). */
+  private failed(name: string, ip: string, userId: string | undefined): IdentityError {
+    const state = this.deps.lockout.fail(name);
+    this.deps.logger?.warn(
+      { event: 'login_failed', ip, ...(userId && { userId }), locked: state.locked },
+      'login',
+    );
+    return lockedError(state) ?? invalidCredentials();
+  }
+
+  private validate(input: NewUser & { ledgerId: string }): void {
+    if (!USERNAME.test(input.username))
+      throw invalidUser(
+        'username',
+        'the username must be 3-64 of a-z 0-9 . _ @ - (starting with a letter or digit)',
+      );
+    if (input.password.length < PASSWORD_MIN_LENGTH || input.password.length > PASSWORD_MAX_LENGTH)
+      throw invalidUser(
+        'password',
+        `the password must have ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`,
+      );
+    if (input.displayName.trim() === '' || input.displayName.length > 200)
+      throw invalidUser('displayName', 'the display name must have 1 to 200 characters');
+    if (!isMember(ROLES, input.role)) throw invalidUser('role', 'unknown role');
+    if (!this.deps.enrolment.organisations().includes(input.mspId))
+      throw new IdentityError('UNKNOWN_ORGANISATION', 'the organisation has no known CA', { field: 'mspId' });
+    // The chaincode's own decoder of certificate attributes: what it would refuse, refuse here.
+    const caller = callerFromAttributes({
+      mspId: input.mspId,
+      role: input.role,
+      id: input.ledgerId,
+      country: input.country,
+    });
+    if (!caller.ok) {
+      const field =
+        caller.error.path === 'custodia.country'
+          ? 'country'
+          : caller.error.path === 'custodia.id'
+            ? 'ledgerId'
+            : 'mspId';
+      throw invalidUser(field, `the ${field} is not acceptable on a certificate`);
+    }
+  }
+}
