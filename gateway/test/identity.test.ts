@@ -1,0 +1,206 @@
+/**
+ * The identity service against the embedded network's real CAs: users created through fabric-ca-client carry
+ * the Custodia attributes on their certificates, their identities (from the encrypted wallet) sign chaincode
+ * transactions through connect(), and disabling a user revokes the certificate so the peer refuses it.
+ */
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { StoredRule } from '@custodia/chaincode';
+import { ChaincodeCallError, LedgerClientError, LedgerClientErrorCode } from '@custodia/network';
+import type { Identity, LedgerConnection } from '@custodia/network';
+import { readCertificate } from '@custodia/network/msp';
+import { FileWallet, WALLET_KEY_ENV } from '@custodia/network/wallet';
+import { IdentityError, openIdentityService, readRegistrar } from '../src/identity';
+import type { IdentityService, IdentityServiceOptions, NewUser } from '../src/identity';
+import {
+  json,
+  ORG_DE,
+  ORG_FR,
+  PERMIT_CLINICIANS,
+  startTestNetwork,
+} from '../../network/test/fixtures/embedded-network';
+import type { TestNetwork } from '../../network/test/fixtures/embedded-network';
+
+let net: TestNetwork;
+let dir: string;
+let wallet: FileWallet;
+let options: IdentityServiceOptions;
+let identity: IdentityService;
+const connections: LedgerConnection[] = [];
+
+const PASSWORD = 'correct horse battery staple';
+
+const patient: NewUser = {
+  username: 'Maria.Rossi',
+  password: PASSWORD,
+  displayName: 'Maria Rossi',
+  role: 'patient',
+  mspId: ORG_DE,
+  country: 'DE',
+  ledgerId: 'patient-maria',
+};
+const clinician: NewUser = {
+  username: 'dr.dupont',
+  password: PASSWORD,
+  displayName: 'Jean Dupont',
+  role: 'clinician',
+  mspId: ORG_FR,
+  country: 'FR',
+};
+
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (error: unknown) => error,
+  );
+}
+
+async function identityCode(promise: Promise<unknown>): Promise<string> {
+  const error = await failure(promise);
+  if (!(error instanceof IdentityError)) throw new Error(`expected an IdentityError, got ${String(error)}`);
+  return error.code;
+}
+
+async function ledgerAs(user: Identity): Promise<LedgerConnection> {
+  const connection = await net.connect(user);
+  connections.push(connection);
+  return connection;
+}
+
+// The network generates its registrar secret (registrar.secret in its data dir), as `npm start` does.
+beforeAll(async () => {
+  net = await startTestNetwork({ registrar: {} });
+  dir = mkdtempSync(join(tmpdir(), 'custodia-gateway-identity-'));
+  wallet = await FileWallet.open(join(dir, 'wallet'), {
+    env: { [WALLET_KEY_ENV]: randomBytes(32).toString('hex') },
+  });
+  options = {
+    dataDir: join(dir, 'gateway'),
+    profile: net.network.profile,
+    registrar: await readRegistrar({}, net.dataDir),
+    wallet,
+  };
+  identity = await openIdentityService(options);
+}, 120_000);
+
+afterAll(async () => {
+  for (const connection of connections) connection.close();
+  await net.destroy();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('users enrolled at their organisation CA', () => {
+  it('reads the registrar secret from CUSTODIA_CA_ADMIN_SECRET before the network data dir', async () => {
+    const fromFile = await readRegistrar({}, net.dataDir);
+    expect(fromFile.id).toBe('admin');
+    expect(fromFile.secret).toBe((await readFile(join(net.dataDir, 'registrar.secret'), 'utf8')).trim());
+    expect(await readRegistrar({ CUSTODIA_CA_ADMIN_SECRET: 'from-env-secret' }, net.dataDir)).toEqual({
+      id: 'admin',
+      secret: 'from-env-secret',
+    });
+  });
+
+  it('creates a patient whose certificate carries custodia.role/id/country and who can create a rule', async () => {
+    const user = await identity.createUser(patient);
+    expect(user).toMatchObject({ username: 'maria.rossi', role: 'patient', ledgerId: 'patient-maria' });
+
+    const stored = await wallet.get(ORG_DE, 'patient-maria');
+    expect(stored).toBeDefined();
+    expect(readCertificate(stored?.certificate ?? '').attrs).toMatchObject({
+      'custodia.role': 'patient',
+      'custodia.id': 'patient-maria',
+      'custodia.country': 'DE',
+    });
+    // Encrypted at rest: the key's PEM body is not in the wallet file.
+    const entry = await readFile(join(dir, 'wallet', ORG_DE, 'patient-maria.json'), 'utf8');
+    expect(entry).not.toContain((stored?.privateKey ?? '').split('\n')[1]);
+
+    const login = await identity.login({ username: 'MARIA.ROSSI', password: PASSWORD }, '127.0.0.1');
+    const me = await identity.verifyAccessToken(login.accessToken);
+    const ledger = await ledgerAs(await identity.identityOf(me));
+    const rule = json<StoredRule>(
+      (await ledger.submit('rules:createRule', { arguments: [PERMIT_CLINICIANS] })).payload,
+    );
+    expect(rule).toMatchObject({ patientId: 'patient-maria', version: 1, status: 'active' });
+  });
+
+  it('creates a clinician in another organisation; the chaincode sees a clinician (who may not create rules)', async () => {
+    const user = await identity.createUser(clinician);
+    expect(user.ledgerId).toMatch(/^[0-9a-f-]{36}$/);
+    const login = await identity.login({ username: 'dr.dupont', password: PASSWORD }, '127.0.0.1');
+    const ledger = await ledgerAs(
+      await identity.identityOf(await identity.verifyAccessToken(login.accessToken)),
+    );
+    const refused = await failure(ledger.submit('rules:createRule', { arguments: [PERMIT_CLINICIANS] }));
+    expect(refused).toBeInstanceOf(ChaincodeCallError);
+    expect((refused as ChaincodeCallError).code).toBe('FORBIDDEN');
+  });
+
+  it('refuses taken usernames (any case) and ledger ids, unknown organisations and bad fields', async () => {
+    expect(
+      await identityCode(identity.createUser({ ...patient, username: 'maria.ROSSI', ledgerId: 'p-2' })),
+    ).toBe('USER_EXISTS');
+    expect(await identityCode(identity.createUser({ ...patient, username: 'maria2' }))).toBe('USER_EXISTS');
+    expect(
+      await identityCode(identity.createUser({ ...patient, username: 'maria3', mspId: 'NoSuchMSP' })),
+    ).toBe('UNKNOWN_ORGANISATION');
+    const invalid = await failure(identity.createUser({ ...patient, username: 'maria4', ledgerId: 'p 4' }));
+    expect(invalid).toMatchObject({ code: 'INVALID_USER', httpStatus: 400, details: { field: 'ledgerId' } });
+    expect(
+      await identityCode(
+        identity.createUser({ ...patient, username: 'maria5', ledgerId: 'p-5', password: 'short' }),
+      ),
+    ).toBe('INVALID_USER');
+    expect(identity.listUsers().map((user) => user.username)).toEqual(['dr.dupont', 'maria.rossi']);
+  });
+
+  it('answers ENROLMENT_FAILED when the CA refuses (the id is already registered there)', async () => {
+    await net.enrol(ORG_DE, 'registered-elsewhere', 'patient');
+    expect(
+      await identityCode(
+        identity.createUser({ ...patient, username: 'elsewhere', ledgerId: 'registered-elsewhere' }),
+      ),
+    ).toBe('ENROLMENT_FAILED');
+    expect(identity.listUsers()).toHaveLength(2);
+  });
+
+  it('keeps users and keys across a restart of the service', async () => {
+    const reopened = await openIdentityService(options);
+    const login = await reopened.login({ username: 'maria.rossi', password: PASSWORD }, '127.0.0.1');
+    expect(await identity.verifyAccessToken(login.accessToken)).toMatchObject({ ledgerId: 'patient-maria' });
+  });
+
+  it('disabling a user revokes the certificate at the CA: the peer refuses it, and the account is closed', async () => {
+    const login = await identity.login({ username: 'maria.rossi', password: PASSWORD }, '127.0.0.1');
+    const me = await identity.verifyAccessToken(login.accessToken);
+    const ledgerIdentity = await identity.identityOf(me);
+    const user = identity.listUsers().find((candidate) => candidate.username === 'maria.rossi');
+    expect((await identity.disableUser(user?.userId ?? '')).disabled).toBe(true);
+
+    const ledger = await ledgerAs(ledgerIdentity);
+    const refused = await failure(ledger.submit('rules:createRule', { arguments: [PERMIT_CLINICIANS] }));
+    expect(refused).toBeInstanceOf(LedgerClientError);
+    expect((refused as LedgerClientError).code).toBe(LedgerClientErrorCode.Rejected);
+
+    expect(await wallet.get(ORG_DE, 'patient-maria')).toBeUndefined();
+    expect(await identityCode(identity.identityOf(me))).toBe('IDENTITY_UNAVAILABLE');
+    expect(await identityCode(identity.verifyAccessToken(login.accessToken))).toBe('TOKEN_INVALID');
+    expect(await identityCode(identity.refresh(login.refreshToken))).toBe('TOKEN_INVALID');
+    expect(await identityCode(identity.login({ username: 'maria.rossi', password: PASSWORD }, 'ip'))).toBe(
+      'INVALID_CREDENTIALS',
+    );
+  });
+
+  it('answers CA_UNAVAILABLE when the CA cannot be reached', async () => {
+    await net.stop();
+    expect(
+      await identityCode(identity.createUser({ ...clinician, username: 'dr.later', ledgerId: 'dr-later' })),
+    ).toBe('CA_UNAVAILABLE');
+  });
+});
