@@ -1,45 +1,54 @@
 #!/usr/bin/env node
 /**
- * `npm start`: the platform on its embedded default, in one process, from the built packages.
- * Today that is the embedded Fabric-compatible network (peer Gateway + Deliver over TLS, one
- * Fabric-CA-compatible enrolment server per organisation, the Custodia chaincode in-process).
- * Data persists under .custodia/ across restarts; Ctrl-C closes the ledger cleanly.
+ * `npm start`: the whole platform on its embedded default, in one process, from the built packages — the
+ * embedded Fabric-compatible network, the data lake with its embedded S3 server, and the gateway serving the
+ * portal at http://localhost:8080. The first start seeds a demo and prints its logins. Data persists under
+ * .custodia/ across restarts; Ctrl-C stops everything cleanly.
  */
 // fabric-contract-api logs every contract annotation at info level; warnings are what an operator needs.
+process.env.CUSTODIA_LOG_LEVEL ??= 'info';
 process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'warning';
+const path = require('node:path');
 const pino = require('pino');
-const { readEmbeddedConfig, startEmbeddedNetwork } = require('@custodia/network/embedded');
+const { startPlatform } = require('@custodia/gateway');
 
 async function main() {
-  const logger = pino({ name: 'custodia' });
-  const config = await readEmbeddedConfig();
-  const network = await startEmbeddedNetwork(config, { logger });
-  const organisations = network.organisations.map(({ mspId, country, caUrl }) => ({ mspId, country, caUrl }));
-  logger.info(
-    { endpoint: network.endpoint, profile: network.profilePath, organisations },
-    'embedded network ready',
-  );
-  process.stdout.write(
-    [
-      '',
-      'Custodia is running on its embedded default.',
-      `  ledger (Fabric Gateway gRPC, TLS): ${network.endpoint}`,
-      `  connection profile:                ${network.profilePath}`,
-      ...organisations.map((org) => `  ${org.mspId} (${org.country}) Fabric CA: ${org.caUrl}`),
-      'Press Ctrl-C to stop.',
-      '',
-    ].join('\n'),
-  );
+  const logger = pino({ name: 'custodia', level: process.env.CUSTODIA_LOG_LEVEL });
+  const root = path.resolve(__dirname, '..');
+  const platform = await startPlatform({
+    dataDir: process.env.CUSTODIA_DATA_DIR ?? path.join(process.cwd(), '.custodia'),
+    port: Number(process.env.CUSTODIA_GATEWAY_PORT ?? 8080),
+    portalDir: process.env.CUSTODIA_PORTAL_DIR ?? path.join(root, 'portal', 'dist'),
+    seed: process.env.CUSTODIA_SEED !== 'false',
+    logger,
+  });
+  const url = platform.url.replace('127.0.0.1', 'localhost');
+  const lines = [
+    '',
+    `Custodia is running at ${url}  (API: ${url}/api/v1/openapi.json)`,
+    `  ledger (Fabric Gateway gRPC, TLS): ${platform.network.endpoint}`,
+    ...platform.network.organisations.map((org) => `  ${org.mspId} (${org.country}) Fabric CA: ${org.caUrl}`),
+  ];
+  if (platform.demo.length > 0) {
+    lines.push('', 'Demo logins (synthetic data):');
+    for (const login of platform.demo)
+      lines.push(
+        `  ${login.role.padEnd(9)} ${login.username.padEnd(14)} password ${login.password}` +
+          (login.totpSecret ? `  TOTP secret ${login.totpSecret}` : ''),
+      );
+  }
+  lines.push('Press Ctrl-C to stop.', '');
+  process.stdout.write(lines.join('\n'));
 
   let stopping = false;
   const stop = (signal) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
-    network.close().then(
+    platform.close().then(
       () => process.exit(0),
       (error) => {
-        logger.error({ err: error }, 'close failed');
+        logger.error({ err: error?.name }, 'close failed');
         process.exit(1);
       },
     );

@@ -27,6 +27,8 @@ export function describe(part: Part, error: ErrorObject | undefined): string {
   const where = `${part}${error.instancePath.replace(/\//g, '.')}`;
   if (error.keyword === 'additionalProperties')
     return `${where}: unknown property '${String(error.params.additionalProperty)}'`;
+  if (error.keyword === 'enum')
+    return `${where} must be one of: ${(error.params.allowedValues as unknown[]).join(', ')}`;
   if (error.keyword === 'required') return `${where}: '${String(error.params.missingProperty)}' is required`;
   return `${where} ${error.message ?? 'is invalid'}`;
 }

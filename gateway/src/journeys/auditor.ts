@@ -15,7 +15,7 @@ const TAG = 'auditor';
 
 /** Replay & verify and the block explorer, as the routes use them (`AuditService` implements it). */
 export interface AuditPort {
-  listBlocks(user: AuthUser, from: number | undefined, limit: number): Promise<unknown>;
+  listBlocks(user: AuthUser, from: number, limit: number): Promise<unknown>;
   getBlock(user: AuthUser, number: number): Promise<unknown>;
   getTransaction(user: AuthUser, txId: string): Promise<unknown>;
   /** The report as JSON-friendly data and as CSV. */
@@ -97,12 +97,12 @@ export function auditorRoutes(deps: JourneyDeps & { readonly audit: AuditPort })
     defineRoute({
       method: 'get',
       path: '/audit/blocks',
-      summary: 'Blocks, newest first from `from` (default: the chain head)',
+      summary: 'Blocks from number `from` upwards, with the chain height',
       tag: TAG,
       schemas: {
         query: Type.Object(
           {
-            from: Type.Optional(Type.Integer({ minimum: 0 })),
+            from: Type.Integer({ minimum: 0, default: 0 }),
             limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
           },
           { additionalProperties: false },
@@ -142,7 +142,6 @@ export function auditorRoutes(deps: JourneyDeps & { readonly audit: AuditPort })
       schemas: {
         query: Type.Object(
           {
-            fromBlock: Type.Optional(Type.Integer({ minimum: 0 })),
             toBlock: Type.Optional(Type.Integer({ minimum: 0 })),
             format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),
           },
@@ -150,11 +149,8 @@ export function auditorRoutes(deps: JourneyDeps & { readonly audit: AuditPort })
         ),
       },
       handler: async (input) => {
-        const { fromBlock, toBlock, format } = input.query;
-        const { report, csv } = await audit.replay(caller(input), {
-          ...(fromBlock === undefined ? {} : { fromBlock }),
-          ...(toBlock === undefined ? {} : { toBlock }),
-        });
+        const { toBlock, format } = input.query;
+        const { report, csv } = await audit.replay(caller(input), toBlock === undefined ? {} : { toBlock });
         if (format === 'csv' || input.req.accepts(['application/json', 'text/csv']) === 'text/csv') {
           input.res
             .status(200)

@@ -39,7 +39,7 @@ export interface DataLake {
     actor: LakeActor,
     grantId: string,
     recordId: string,
-    query: Readonly<Record<string, string>>,
+    query: { readonly expires: string; readonly sig: string },
   ): Promise<{ stream: Readable; contentType: string; length?: number }>;
   erasePatient(actor: LakeActor, patientId: string): Promise<unknown>;
   health(): Promise<boolean>;

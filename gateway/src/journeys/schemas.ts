@@ -1,13 +1,15 @@
 /** Request shapes of the journeys, in TypeBox: one source for ajv validation and the OpenAPI document. */
 import { Type } from '@sinclair/typebox';
-import type { TLiteral, TUnion } from '@sinclair/typebox';
+import type { TUnsafe } from '@sinclair/typebox';
 import { CATEGORIES, EFFECTS, LABELS, LIMITS, PURPOSES, ROLES } from '@custodia/chaincode';
 
-function oneOf<T extends string>(values: readonly T[], description?: string): TUnion<TLiteral<T>[]> {
-  return Type.Union(
-    values.map((value) => Type.Literal(value)),
-    description === undefined ? {} : { description },
-  );
+/** A closed vocabulary as a JSON Schema enum (one clear error naming the allowed values). */
+function oneOf<T extends string>(values: readonly T[], description?: string): TUnsafe<T> {
+  return Type.Unsafe<T>({
+    type: 'string',
+    enum: [...values],
+    ...(description === undefined ? {} : { description }),
+  });
 }
 
 /** Pseudonymous ids as the ledger accepts them. */

@@ -9,7 +9,10 @@ describe('demo data', () => {
     const plan = planFhirRecords(validateFhir(demoBundle('patient-anna')), 'demo', new Date());
     expect(plan.skipped).toEqual([]);
     const document = validateFhir(demoDocument('patient-anna').documentReference);
-    const covered = new Set([...plan.records.flatMap((record) => record.categories), ...categoriesOf(document)]);
+    const covered = new Set([
+      ...plan.records.flatMap((record) => record.categories),
+      ...categoriesOf(document),
+    ]);
     expect([...covered].sort()).toEqual([...CATEGORIES].sort());
     expect(plan.records.some((record) => record.labels.includes('PSY'))).toBe(true);
   });

@@ -1,0 +1,89 @@
+/** The administrator's journey: organisations of the network, users and their enrolment at the CAs. */
+import { Type } from '@sinclair/typebox';
+import type { ConnectionProfile } from '@custodia/network';
+import type { IdentityService } from '../identity';
+import { defineRoute } from '../http/route';
+import type { RouteDef } from '../http/route';
+import type { LedgerSessions } from '../ledger/sessions';
+import { actorOf, caller } from './context';
+import type { DataLake } from './context';
+import { Country, Id, MspId, Role } from './schemas';
+
+const TAG = 'admin';
+
+export interface AdminDeps {
+  readonly identity: IdentityService;
+  readonly ledger: LedgerSessions;
+  readonly profile: ConnectionProfile;
+  readonly datalake: DataLake | undefined;
+}
+
+export function adminRoutes(deps: AdminDeps): RouteDef[] {
+  const { identity } = deps;
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/admin/organisations',
+      summary: 'The organisations of the channel, their country and their CA',
+      tag: TAG,
+      schemas: {},
+      handler: async () => ({
+        items: deps.profile.organisations.map((organisation) => ({
+          mspId: organisation.mspId,
+          country: organisation.country,
+          ca: organisation.ca?.url,
+        })),
+      }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/admin/users',
+      summary: 'Every user, with role, organisation and status',
+      tag: TAG,
+      schemas: {},
+      handler: async () => ({ items: identity.listUsers() }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/admin/users',
+      summary:
+        'Create a user: registered and enrolled at the organisation’s CA; patients also in the data lake',
+      tag: TAG,
+      status: 201,
+      schemas: {
+        body: Type.Object(
+          {
+            username: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$' }),
+            password: Type.String({ minLength: 12, maxLength: 1024 }),
+            displayName: Type.String({ minLength: 1, maxLength: 200 }),
+            role: Role,
+            mspId: MspId,
+            country: Country,
+            ledgerId: Type.Optional(Id),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      handler: async (input) => {
+        const user = await identity.createUser(input.body);
+        if (user.role === 'patient' && deps.datalake !== undefined)
+          await deps.datalake.registerPatient(actorOf(caller(input)), user.ledgerId);
+        return user;
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/admin/users/:userId/disable',
+      summary: 'Disable a user: no more sign-ins, tokens refused, certificate revoked at the CA',
+      tag: TAG,
+      schemas: {
+        params: Type.Object({ userId: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
+      },
+      handler: async (input) => {
+        const user = await identity.disableUser(input.params.userId);
+        deps.ledger.forget(user);
+        return user;
+      },
+    }),
+  ];
+}

@@ -1,0 +1,121 @@
+/**
+ * First start: creates the demo users (enrolled at their organisation's CA), registers the patients with the
+ * data lake, writes Anna's rules and emergency policy on the ledger as Anna, and uploads synthetic records as
+ * the centre. The demo logins (with the auditor's and admin's TOTP secrets) are kept in the gateway's data
+ * dir, 0600, so later starts print them again. Demo only: never seeded unless asked.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { Secret, TOTP } from 'otpauth';
+import type { Logger } from 'pino';
+import type { IdentityService, User } from '../identity';
+import type { AuthUser } from '../identity/user';
+import { actorOf } from '../journeys/context';
+import type { RunningGateway } from '../server';
+import {
+  DEMO_EMERGENCY_POLICY,
+  DEMO_PASSWORD,
+  DEMO_RULES,
+  DEMO_USERS,
+  demoBundle,
+  demoDocument,
+} from './demo-data';
+
+export interface DemoLogin {
+  readonly username: string;
+  readonly password: string;
+  readonly role: string;
+  readonly mspId: string;
+  readonly ledgerId: string;
+  /** Base32 TOTP secret (auditor, admin): add it to an authenticator app. */
+  readonly totpSecret?: string;
+}
+
+const SEED_FILE = 'demo-logins.json';
+
+function authUser(user: User): AuthUser {
+  return {
+    userId: user.userId,
+    username: user.username,
+    role: user.role,
+    mspId: user.mspId,
+    country: user.country,
+    ledgerId: user.ledgerId,
+  };
+}
+
+/** The current code of a TOTP secret (what the authenticator app shows). */
+export function totpCode(secret: string, at: number = Date.now()): string {
+  return new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: at });
+}
+
+export async function seedDemo(deps: {
+  readonly identity: IdentityService;
+  readonly gateway: RunningGateway;
+  readonly dataDir: string;
+  readonly logger: Logger;
+}): Promise<DemoLogin[]> {
+  const file = path.join(deps.dataDir, SEED_FILE);
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as DemoLogin[];
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  if (deps.identity.listUsers().length > 0) return [];
+  const { identity, gateway } = deps;
+  const logins: DemoLogin[] = [];
+  const users = new Map<string, User>();
+  for (const spec of DEMO_USERS) {
+    const user = await identity.createUser({ ...spec, password: DEMO_PASSWORD });
+    users.set(spec.username, user);
+    let totpSecret: string | undefined;
+    if (user.role === 'auditor' || user.role === 'admin') {
+      totpSecret = (await identity.setupTotp(user.userId)).secret;
+      await identity.confirmTotp(user.userId, totpCode(totpSecret));
+    }
+    logins.push({
+      username: user.username,
+      password: DEMO_PASSWORD,
+      role: user.role,
+      mspId: user.mspId,
+      ledgerId: user.ledgerId,
+      ...(totpSecret === undefined ? {} : { totpSecret }),
+    });
+  }
+  const get = (username: string): AuthUser => {
+    const user = users.get(username);
+    if (user === undefined) throw new Error(`demo user ${username} missing`);
+    return authUser(user);
+  };
+  const lake = gateway.datalake;
+  const admin = get('admin');
+  const centre = get('centre.berlin');
+  for (const patient of DEMO_USERS.filter((user) => user.role === 'patient')) {
+    await lake?.registerPatient(actorOf(admin), patient.ledgerId);
+    await lake?.uploadRecords(
+      actorOf(centre),
+      patient.ledgerId,
+      `demo-summary-${patient.ledgerId}`,
+      Buffer.from(JSON.stringify(demoBundle(patient.ledgerId))),
+      'application/fhir+json',
+    );
+    const document = demoDocument(patient.ledgerId);
+    await lake?.uploadDocument(
+      actorOf(centre),
+      patient.ledgerId,
+      `demo-discharge-${patient.ledgerId}`,
+      document.documentReference,
+      Readable.from([document.content]),
+      'discharge-summary.pdf',
+      'application/pdf',
+    );
+  }
+  const anna = get('anna');
+  for (const rule of DEMO_RULES)
+    await gateway.ledger.submit(anna, 'rules:createRule', [JSON.stringify(rule)]);
+  await gateway.ledger.submit(anna, 'emergency:setEmergencyPolicy', [JSON.stringify(DEMO_EMERGENCY_POLICY)]);
+  await writeFile(file, JSON.stringify(logins, null, 2), { mode: 0o600 });
+  deps.logger.info({ users: logins.length }, 'demo seeded');
+  return logins;
+}

@@ -1,0 +1,183 @@
+/**
+ * The whole platform on its embedded default, in one process: the embedded Fabric-compatible network, the data
+ * lake (with its embedded S3 server) and the gateway serving the portal. `npm start` and the end-to-end tests
+ * use it; production starts the same services separately (CUSTODIA_NETWORK=fabric, a MinIO endpoint).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Caller } from '@custodia/chaincode';
+import {
+  DatalakeError,
+  FabricLedgerPort,
+  loadConfig as loadDatalakeConfig,
+  startDatalake,
+} from '@custodia/datalake';
+import type { IdentityResolver, RunningDatalake } from '@custodia/datalake';
+import type { LedgerClientConfig } from '@custodia/network';
+import { readEmbeddedConfig, startEmbeddedNetwork } from '@custodia/network/embedded';
+import type { EmbeddedNetwork } from '@custodia/network/embedded';
+import { FileWallet } from '@custodia/network/wallet';
+import type { Wallet } from '@custodia/network/wallet';
+import { loadGatewayConfig } from '../config';
+import { caEndpoints, Enrolment, openIdentityService } from '../identity';
+import type { IdentityService } from '../identity';
+import { startGateway } from '../server';
+import type { RunningGateway } from '../server';
+import { seedDemo } from './seed';
+import type { DemoLogin } from './seed';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface PlatformOptions {
+  /** Root of every service's data (default `.custodia`). */
+  readonly dataDir: string;
+  /** Gateway port (default 8080; 0 picks a free one). */
+  readonly port?: number;
+  /** Built portal to serve. */
+  readonly portalDir?: string;
+  /** Seed the demo on first start. */
+  readonly seed?: boolean;
+  readonly logger: Logger;
+  /** Configuration variables (documented in the README); default process.env. */
+  readonly env?: Env;
+}
+
+export interface RunningPlatform {
+  readonly url: string;
+  readonly network: EmbeddedNetwork;
+  readonly gateway: RunningGateway;
+  readonly identity: IdentityService;
+  readonly wallet: Wallet;
+  /** The data lake while it runs (`stopDatalake` stops it, e.g. to show what still works without it). */
+  datalake(): RunningDatalake | undefined;
+  stopDatalake(): Promise<void>;
+  /** Demo logins (seeded now or on an earlier start). */
+  readonly demo: readonly DemoLogin[];
+  close(): Promise<void>;
+}
+
+/** The data lake's own ledger identity: reads record registrations and follows chaincode events. */
+export const LAKE_IDENTITY = { id: 'custodia-datalake', role: 'admin' } as const;
+
+/** The lake signs as the acting user with the identity the gateway enrolled for them (same wallet). */
+export function walletResolver(wallet: Wallet): IdentityResolver {
+  return {
+    resolve: async (actor) => {
+      const identity = await wallet.get(actor.mspId, actor.id);
+      if (identity === undefined)
+        throw new DatalakeError('FORBIDDEN', 'the actor has no enrolment in the wallet');
+      return identity;
+    },
+  };
+}
+
+export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
+  const env = options.env ?? process.env;
+  const { logger } = options;
+  const root = path.resolve(options.dataDir);
+  await mkdir(root, { recursive: true, mode: 0o700 });
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
+  };
+  try {
+    const networkConfig = await readEmbeddedConfig({
+      ...env,
+      CUSTODIA_NETWORK_DIR: path.join(root, 'network'),
+    });
+    const network = await startEmbeddedNetwork(networkConfig, {
+      logger: logger.child({ service: 'network' }),
+    });
+    closers.push(() => network.close());
+    const home = network.organisations[0];
+    if (home === undefined) throw new Error('the embedded network has no organisation');
+
+    const wallet = await FileWallet.open(path.join(root, 'wallet'), { env });
+    const gatewayDir = path.join(root, 'gateway');
+    const identity = await openIdentityService({
+      dataDir: gatewayDir,
+      profile: network.profile,
+      registrar: home.registrar,
+      wallet,
+      logger: logger.child({ service: 'identity' }),
+    });
+
+    const lakeActor: Caller = { mspId: home.mspId, country: home.country, ...LAKE_IDENTITY };
+    if ((await wallet.get(lakeActor.mspId, lakeActor.id)) === undefined)
+      await new Enrolment(caEndpoints(network.profile), home.registrar, wallet).enrol({
+        mspId: lakeActor.mspId,
+        ledgerId: lakeActor.id,
+        role: lakeActor.role,
+        country: home.country,
+      });
+    const ledgerConfig: LedgerClientConfig = {
+      network: 'embedded',
+      profilePath: network.profilePath,
+      timeouts: { evaluate: 10_000, endorse: 15_000, submit: 15_000, commitStatus: 30_000 },
+    };
+    const token = env.CUSTODIA_DATALAKE_TOKEN ?? randomBytes(24).toString('base64url');
+    const lakeConfig = loadDatalakeConfig({
+      ...env,
+      CUSTODIA_DATALAKE_TOKEN: token,
+      CUSTODIA_DATALAKE_DIR: env.CUSTODIA_DATALAKE_DIR ?? path.join(root, 'datalake'),
+      CUSTODIA_S3_DIR: env.CUSTODIA_S3_DIR ?? path.join(root, 's3'),
+    });
+    const startLake = async (): Promise<RunningDatalake> => {
+      const ledger = new FabricLedgerPort({ identities: walletResolver(wallet), config: ledgerConfig });
+      const running = await startDatalake(lakeConfig, {
+        ledger,
+        events: ledger,
+        serviceActor: lakeActor,
+        logger: logger.child({ service: 'datalake' }),
+      });
+      return {
+        ...running,
+        close: async () => {
+          await running.close();
+          ledger.close();
+        },
+      };
+    };
+    let lake: RunningDatalake | undefined = await startLake();
+    closers.push(async () => lake?.close());
+
+    const gatewayConfig = loadGatewayConfig(
+      { ...env, CUSTODIA_DATALAKE_URL: lake.url, CUSTODIA_DATALAKE_TOKEN: token },
+      {
+        dataDir: gatewayDir,
+        ...(options.port === undefined ? {} : { port: options.port }),
+        ...(options.portalDir === undefined ? {} : { portalDir: options.portalDir }),
+      },
+    );
+    const gateway = await startGateway(gatewayConfig, {
+      identity,
+      profile: network.profile,
+      ledgerConfig,
+      logger: logger.child({ service: 'gateway' }),
+    });
+    closers.push(() => gateway.close());
+
+    const demo =
+      options.seed === false ? [] : await seedDemo({ identity, gateway, dataDir: gatewayDir, logger });
+    return {
+      url: gateway.url,
+      network,
+      gateway,
+      identity,
+      wallet,
+      demo,
+      datalake: () => lake,
+      stopDatalake: async () => {
+        const running = lake;
+        lake = undefined;
+        await running?.close();
+      },
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
