@@ -20,7 +20,7 @@ export function AccessTimeline({ entries, now }: { entries: readonly AccessLogEn
       {sorted.length === 0 ? (
         <p>Nobody has asked for your record yet.</p>
       ) : (
-        <ol className="timeline">
+        <ol className="timeline" aria-label="Accesses, newest first">
           {sorted.map((e) => (
             <li key={e.entryId} className={e.emergency ? 'card entry entry-emergency' : 'card entry'}>
               <time dateTime={e.timestamp}>{formatWhen(e.timestamp)}</time>

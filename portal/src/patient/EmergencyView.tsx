@@ -26,6 +26,7 @@ export const DEFAULT_POLICY: EmergencyPolicySpec = {
   maxDurationMinutes: 240,
 };
 
+const MAX_HOURS = 168;
 const STAFF_ROLES: readonly Role[] = ['clinician', 'centre'];
 
 function specOf(policy: EmergencyPolicySpec): EmergencyPolicySpec {
@@ -44,12 +45,17 @@ export function EmergencyPolicyForm({ api }: { api: PatientApi }) {
     [],
   );
   const [policy, setPolicy] = useState<EmergencyPolicySpec>(DEFAULT_POLICY);
+  const [hours, setHours] = useState(String(DEFAULT_POLICY.maxDurationMinutes / 60));
   const [saved, setSaved] = useState(false);
   useEffect(() => {
-    if (current.data) setPolicy(specOf(current.data));
+    if (current.data) {
+      setPolicy(specOf(current.data));
+      setHours(String(Math.round(current.data.maxDurationMinutes / 60)));
+    }
   }, [current.data]);
   const save = useAction(async () => {
-    await api.setEmergencyPolicy(policy);
+    const maxDurationMinutes = Math.max(1, Math.min(MAX_HOURS, Math.round(Number(hours) || 1))) * 60;
+    await api.setEmergencyPolicy({ ...policy, maxDurationMinutes });
     setSaved(true);
   });
   const set = <K extends keyof EmergencyPolicySpec>(key: K, value: EmergencyPolicySpec[K]) => {
@@ -107,11 +113,12 @@ export function EmergencyPolicyForm({ api }: { api: PatientApi }) {
             <input
               type="number"
               min={1}
-              max={168}
-              value={Math.round(policy.maxDurationMinutes / 60)}
-              onChange={(e) =>
-                set('maxDurationMinutes', Math.max(1, Math.min(168, Number(e.target.value) || 1)) * 60)
-              }
+              max={MAX_HOURS}
+              value={hours}
+              onChange={(e) => {
+                setSaved(false);
+                setHours(e.target.value);
+              }}
             />
           </label>
         </>

@@ -2,7 +2,7 @@
 import { useMemo, useState } from 'react';
 import type { FormEvent } from 'react';
 import { CATEGORIES, LABELS, PURPOSES, ROLES } from '@custodia/chaincode/model';
-import type { Decision, RuleSpec, StoredRule } from '../api/types';
+import type { Category, Decision, RuleSpec, StoredRule } from '../api/types';
 import { Chips } from '../ui/Chips';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { useAction } from '../ui/use-async';
@@ -30,7 +30,9 @@ const purposeOptions = PURPOSES.filter((p) => p !== 'ETREAT').map((value) => ({
 }));
 const countryOptions = COUNTRIES.map((value) => ({ value, label: countryName(value) }));
 
-export function PreviewSummary({ decision }: { decision: Decision }) {
+/** What the grantee would receive; `asked` are the rule's categories, named when they are not shared. */
+export function PreviewSummary({ decision, asked }: { decision: Decision; asked: readonly Category[] }) {
+  const withheld = asked.filter((c) => !decision.granted.includes(c));
   const granted = decision.categories.filter((c) => c.granted);
   return (
     <div className="preview" aria-live="polite">
@@ -47,8 +49,8 @@ export function PreviewSummary({ decision }: { decision: Decision }) {
           ))}
         </ul>
       )}
-      {decision.denied.length > 0 && (
-        <p className="muted">Not shared: {listInWords(decision.denied.map((c) => CATEGORY_NAMES[c]))}.</p>
+      {withheld.length > 0 && (
+        <p className="muted">Not shared: {listInWords(withheld.map((c) => CATEGORY_NAMES[c]))}.</p>
       )}
     </div>
   );
@@ -227,7 +229,7 @@ export function RuleBuilder(props: {
           {result.ok ? describeRule(result.spec) : 'Complete the choices above to see what this rule means.'}
         </p>
       </div>
-      {preview && <PreviewSummary decision={preview} />}
+      {preview && result.ok && <PreviewSummary decision={preview} asked={result.spec.categories} />}
       <ProblemAlert problem={save.problem} />
       <div className="actions">
         <button type="submit" className="primary" disabled={save.pending}>

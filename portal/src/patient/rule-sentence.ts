@@ -52,8 +52,9 @@ export function describeRule(spec: RuleSpec, directory: Directory = {}): string 
   const why =
     spec.purposes.length > 0 ? ` for ${listInWords(spec.purposes.map((p) => PURPOSE_NAMES[p]))}` : '';
   if (spec.effect === 'permit') {
-    const sensitive = labels ? `, including ${labels}` : '';
-    return `Allow ${who} to see your ${what}${sensitive}${why}${period(spec)}.`;
+    const rest = `${why}${period(spec)}`;
+    const sensitive = labels ? `, including ${labels}${rest ? ',' : ''}` : '';
+    return `Allow ${who} to see your ${what}${sensitive}${rest}.`;
   }
   if (labels) {
     return `Never show ${who} any ${labels} in your ${what}${why}${period(spec)}, even if another rule allows it.`;
