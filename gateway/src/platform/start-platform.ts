@@ -42,6 +42,8 @@ export interface PlatformOptions {
   readonly logger: Logger;
   /** Configuration variables (documented in the README); default process.env. */
   readonly env?: Env;
+  /** Every port (peer, CAs, S3, lake, gateway unless `port` is given) picked free: tests run side by side. */
+  readonly ephemeralPorts?: boolean;
 }
 
 export interface RunningPlatform {
@@ -123,6 +125,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       CUSTODIA_DATALAKE_TOKEN: token,
       CUSTODIA_DATALAKE_DIR: env.CUSTODIA_DATALAKE_DIR ?? path.join(root, 'datalake'),
       CUSTODIA_S3_DIR: env.CUSTODIA_S3_DIR ?? path.join(root, 's3'),
+      ...(options.ephemeralPorts ? { CUSTODIA_S3_PORT: '0', CUSTODIA_DATALAKE_PORT: '0' } : {}),
     });
     const startLake = async (): Promise<RunningDatalake> => {
       const ledger = new FabricLedgerPort({ identities: walletResolver(wallet), config: ledgerConfig });
@@ -147,7 +150,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       { ...env, CUSTODIA_DATALAKE_URL: lake.url, CUSTODIA_DATALAKE_TOKEN: token },
       {
         dataDir: gatewayDir,
-        ...(options.port === undefined ? {} : { port: options.port }),
+        ...(options.port !== undefined ? { port: options.port } : options.ephemeralPorts ? { port: 0 } : {}),
         ...(options.portalDir === undefined ? {} : { portalDir: options.portalDir }),
       },
     );

@@ -1,0 +1,50 @@
+import { startTestPlatform } from './fixtures/platform';
+import type { TestPlatform } from './fixtures/platform';
+
+jest.setTimeout(120_000);
+
+describe('the platform on its embedded default', () => {
+  let stack: TestPlatform;
+  beforeAll(async () => {
+    stack = await startTestPlatform();
+  });
+  afterAll(async () => stack?.destroy());
+
+  it('serves its OpenAPI document and is ready', async () => {
+    const openapi = (await (await stack.call('GET', '/api/v1/openapi.json')).json()) as {
+      openapi: string;
+      paths: object;
+    };
+    expect(openapi.openapi).toBe('3.1.0');
+    expect(Object.keys(openapi.paths)).toContain('/api/v1/patients/{patientId}/rules');
+    expect((await stack.call('GET', '/readyz')).status).toBe(200);
+  });
+
+  it('gives a French clinician the essentials of Anna’s record under her country-limited rule', async () => {
+    const token = await stack.login('dr.dubois');
+    const request = await stack.call('POST', '/api/v1/access-requests', token, {
+      patientId: 'patient-anna',
+      categories: ['allergies', 'results'],
+      purpose: 'TREAT',
+    });
+    expect(request.status).toBe(201);
+    const entry = (await request.json()) as {
+      grantId: string;
+      decision: { categories: { category: string; granted: boolean }[] };
+    };
+    expect(entry.decision.categories).toEqual([
+      expect.objectContaining({ category: 'allergies', granted: true }),
+      expect.objectContaining({ category: 'results', granted: false }),
+    ]);
+    const record = await stack.call('GET', `/api/v1/grants/${entry.grantId}/record`, token);
+    expect(record.status).toBe(200);
+    const bundle = (await record.json()) as {
+      resourceType: string;
+      entry: { resource: { resourceType: string } }[];
+    };
+    expect(bundle.resourceType).toBe('Bundle');
+    const types = bundle.entry.map((item) => item.resource.resourceType);
+    expect(types).toContain('AllergyIntolerance');
+    expect(types).not.toContain('Observation');
+  });
+});
