@@ -8,6 +8,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { common, peer } from '@hyperledger/fabric-protos';
 import { contracts } from '@custodia/chaincode';
+import type { AccessLogEntry } from '@custodia/chaincode';
 import { blockHash, createBlock, createGenesisBlock, sealBlock } from '@custodia/network';
 import {
   ChaincodeEngine,
@@ -18,21 +19,13 @@ import {
 } from '@custodia/network/engine';
 import type { KeyWrite } from '@custodia/network/engine';
 import { CertificateAuthority, sign } from '@custodia/network/msp';
-import type { Identity } from '@custodia/network/msp';
+import { at, T0 } from '../../chaincode/test/fixtures/ledger';
+import type { Party } from '../../chaincode/test/fixtures/ledger';
 
 export const CHANNEL = 'custodia';
 export const CHAINCODE = 'custodia';
-export const T0 = new Date('2030-06-01T08:00:00.000Z');
-
-export function at(hours: number): Date {
-  return new Date(T0.getTime() + hours * 3_600_000);
-}
-
-export interface Party {
-  readonly identity: Identity;
-  readonly mspId: string;
-  readonly id: string;
-}
+export { at, T0 };
+export type { Party };
 
 export interface SubmitOptions {
   /** Transaction time; default T0. */
@@ -151,6 +144,21 @@ export async function buildTestChain(): Promise<TestChain> {
       return { txId: endorsed.txId, result: JSON.parse(decoder.decode(endorsed.payload)) as T };
     },
   };
+}
+
+/** `access:requestAccess` for patient-a with purpose TREAT (default categories: allergies). */
+export function requestAccess(
+  chain: TestChain,
+  who: Party,
+  options: SubmitOptions & { readonly categories?: readonly string[] } = {},
+): Promise<Submitted<AccessLogEntry>> {
+  const { categories = ['allergies'], ...submit } = options;
+  return chain.submit<AccessLogEntry>(
+    who,
+    'access:requestAccess',
+    ['patient-a', JSON.stringify(categories), 'TREAT', ''],
+    submit,
+  );
 }
 
 /** Edits the JSON value of every write under `objectType` (a composite key's object type). */

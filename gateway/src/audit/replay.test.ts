@@ -1,13 +1,21 @@
 import { peer } from '@hyperledger/fabric-protos';
 import type { common } from '@hyperledger/fabric-protos';
-import type { AccessLogEntry, Delivery, StoredRule } from '@custodia/chaincode';
+import type { Delivery, StoredRule } from '@custodia/chaincode';
 import { manifestHash } from '@custodia/datalake';
 import type { Manifest } from '@custodia/datalake';
 import type { KeyWrite } from '@custodia/network/engine';
-import { at, buildTestChain, CHAINCODE, copyBlock, editJson, T0 } from '../../test/audit-chain';
+import {
+  at,
+  buildTestChain,
+  CHAINCODE,
+  copyBlock,
+  editJson,
+  requestAccess,
+  T0,
+} from '../../test/audit-chain';
 import type { Party, TestChain } from '../../test/audit-chain';
 import { DISCREPANCY_KINDS } from './discrepancy';
-import type { Discrepancy } from './discrepancy';
+import type { Discrepancy, DiscrepancyKind } from './discrepancy';
 import { verifyManifests } from './manifests';
 import type { ManifestSource } from './manifests';
 import { replayChain } from './replay';
@@ -36,15 +44,6 @@ interface Story {
   readonly manifest: Manifest;
 }
 
-function request(chain: TestChain, who: Party, categories: string[], time: Date) {
-  return chain.submit<AccessLogEntry>(
-    who,
-    'access:requestAccess',
-    ['patient-a', JSON.stringify(categories), 'TREAT', ''],
-    { time },
-  );
-}
-
 /**
  * A clean history: a rule, an emergency policy, a record, a granted request and its delivery, a request refused
  * by country, an emergency access, the rule revoked (revoking the grant) and a request refused afterwards.
@@ -62,7 +61,7 @@ async function story(): Promise<Story> {
       effectiveDate: '2030-01-01',
     }),
   ]);
-  const granted = await request(chain, clinician, ['allergies', 'problems'], T0);
+  const granted = await requestAccess(chain, clinician, { categories: ['allergies', 'problems'], time: T0 });
   const grantId = granted.result.grantId ?? '';
   const manifest: Manifest = {
     grantId,
@@ -79,7 +78,7 @@ async function story(): Promise<Story> {
       time: at(1),
     },
   );
-  await request(chain, clinicianFr, ['allergies'], at(1));
+  await requestAccess(chain, clinicianFr, { categories: ['allergies'], time: at(1) });
   await chain.submit(
     clinicianFr,
     'access:requestEmergencyAccess',
@@ -89,11 +88,18 @@ async function story(): Promise<Story> {
     },
   );
   await chain.submit(patient, 'rules:revokeRule', [rule.result.ruleId], { time: at(3) });
-  await request(chain, clinician, ['allergies'], at(4));
+  await requestAccess(chain, clinician, { categories: ['allergies'], time: at(4) });
   return { chain, ruleId: rule.result.ruleId, grantId, deliveryTxId: delivery.txId, manifest };
 }
 
 const kinds = (found: readonly Discrepancy[]) => found.map((each) => each.kind);
+
+/** Replays the chain and expects exactly one discrepancy, of `kind`, in transaction `txId`. */
+async function onlyDiscrepancy(chain: TestChain, kind: DiscrepancyKind, txId: string): Promise<Discrepancy> {
+  const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+  expect(outcome.discrepancies).toEqual([expect.objectContaining({ kind, txId })]);
+  return outcome.discrepancies[0] as Discrepancy;
+}
 
 /** A delivery write for `grantId` planted into a transaction of `by`. */
 function plantDelivery(grantId: string, by: Party, role = 'clinician', country = 'DE') {
@@ -135,17 +141,12 @@ describe('replay of a clean chain', () => {
 
   it('ignores what a transaction marked invalid wrote, as the committing peer did', async () => {
     const { chain, grantId } = await story();
-    await chain.submit(
-      chain.clinicianFr,
-      'access:requestAccess',
-      ['patient-a', '["allergies"]', 'TREAT', ''],
-      {
-        time: at(5),
-        tamper: editJson('access-log', (entry) => ({ ...entry, grantId: 'forged' })),
-        validationCode: peer.TxValidationCode.MVCC_READ_CONFLICT,
-      },
-    );
-    await chain.submit(chain.clinician, 'access:requestAccess', ['patient-a', '["allergies"]', 'TREAT', ''], {
+    await requestAccess(chain, chain.clinicianFr, {
+      time: at(5),
+      tamper: editJson('access-log', (entry) => ({ ...entry, grantId: 'forged' })),
+      validationCode: peer.TxValidationCode.MVCC_READ_CONFLICT,
+    });
+    await requestAccess(chain, chain.clinician, {
       time: at(6),
       tamper: plantDelivery(grantId, chain.clinician),
       validationCode: peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE,
@@ -161,156 +162,112 @@ describe('replay finds planted discrepancies', () => {
   it('an access-log entry granting what the rules in force deny', async () => {
     const { chain } = await story();
     // The French clinician is outside the rule's countries: a forged endorsement logs a grant anyway.
+    const { txId } = await requestAccess(chain, chain.clinicianFr, {
+      time: at(0.5),
+      tamper: editJson('access-log', (entry) => ({
+        ...entry,
+        decision: { ...(entry.decision as object), granted: ['allergies'], denied: [] },
+      })),
+    });
+    const found = await onlyDiscrepancy(chain, DISCREPANCY_KINDS.DECISION_MISMATCH, txId);
+    expect(found.detail).toContain('granted: logged ["allergies"], derived []');
+  });
+
+  it('a logged decision naming a rule version that did not decide it', async () => {
+    const { chain, ruleId } = await story();
+    // After revocation nothing is granted; the forged entry claims version 1 of the rule still decided.
+    const { txId } = await requestAccess(chain, chain.clinician, {
+      time: at(5),
+      tamper: editJson('access-log', (entry) => ({
+        ...entry,
+        decision: { ...(entry.decision as object), rules: [{ ruleId, version: 1, effect: 'permit' }] },
+      })),
+    });
+    const found = await onlyDiscrepancy(chain, DISCREPANCY_KINDS.DECISION_MISMATCH, txId);
+    expect(found.detail).toContain('rules:');
+  });
+
+  it('an emergency access logged as granted after the patient disabled emergency access', async () => {
+    const { chain } = await story();
+    await chain.submit(chain.patient, 'emergency:setEmergencyPolicy', [
+      JSON.stringify({ ...JSON.parse(EMERGENCY_POLICY), enabled: false }),
+    ]);
     const { txId } = await chain.submit(
       chain.clinicianFr,
-      'access:requestAccess',
-      ['patient-a', '["allergies"]', 'TREAT', ''],
+      'access:requestEmergencyAccess',
+      ['patient-a', '["allergies"]', 'unconscious'],
       {
-        time: at(0.5),
+        time: at(6),
         tamper: editJson('access-log', (entry) => ({
           ...entry,
           decision: { ...(entry.decision as object), granted: ['allergies'], denied: [] },
         })),
       },
     );
-    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
-    expect(outcome.discrepancies).toEqual([
-      expect.objectContaining({ kind: DISCREPANCY_KINDS.DECISION_MISMATCH, block: 10, txId }),
-    ]);
-    expect(outcome.discrepancies[0]?.detail).toContain('granted: logged ["allergies"], derived []');
-  });
-
-  it('a logged decision naming a rule version that did not decide it', async () => {
-    const { chain, ruleId } = await story();
-    // After revocation nothing is granted; the forged entry claims version 1 of the rule still decided.
-    const { txId } = await chain.submit(
-      chain.clinician,
-      'access:requestAccess',
-      ['patient-a', '["allergies"]', 'TREAT', ''],
-      {
-        time: at(5),
-        tamper: editJson('access-log', (entry) => ({
-          ...entry,
-          decision: { ...(entry.decision as object), rules: [{ ruleId, version: 1, effect: 'permit' }] },
-        })),
-      },
-    );
-    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
-    expect(outcome.discrepancies).toEqual([
-      expect.objectContaining({ kind: DISCREPANCY_KINDS.DECISION_MISMATCH, txId }),
-    ]);
-    expect(outcome.discrepancies[0]?.detail).toContain('rules:');
+    await onlyDiscrepancy(chain, DISCREPANCY_KINDS.DECISION_MISMATCH, txId);
   });
 
   it('a grant whose expiry outlives its decision', async () => {
     const chain = await buildTestChain();
     await chain.submit(chain.patient, 'rules:createRule', [PERMIT_DE_CLINICIANS]);
-    await request(chain, chain.clinician, ['allergies'], T0);
-    const { txId } = await chain.submit(
-      chain.clinician,
-      'access:requestAccess',
-      ['patient-a', '["allergies"]', 'TREAT', ''],
-      {
-        time: at(1),
-        tamper: editJson('grant', (grant) => ({ ...grant, expiresAt: at(500).toISOString() })),
-      },
-    );
-    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
-    expect(outcome.discrepancies).toEqual([
-      expect.objectContaining({ kind: DISCREPANCY_KINDS.GRANT_MISMATCH, txId }),
-    ]);
-    expect(outcome.discrepancies[0]?.detail).toContain('expiresAt');
+    await requestAccess(chain, chain.clinician, { categories: ['allergies'], time: T0 });
+    const { txId } = await requestAccess(chain, chain.clinician, {
+      time: at(1),
+      tamper: editJson('grant', (grant) => ({ ...grant, expiresAt: at(500).toISOString() })),
+    });
+    const found = await onlyDiscrepancy(chain, DISCREPANCY_KINDS.GRANT_MISMATCH, txId);
+    expect(found.detail).toContain('expiresAt');
   });
 
   it('a delivery for a grant that never existed', async () => {
     const { chain } = await story();
-    const { txId } = await chain.submit(
-      chain.clinician,
-      'access:requestAccess',
-      ['patient-a', '["allergies"]', 'TREAT', ''],
-      {
-        time: at(5),
-        tamper: plantDelivery('no-such-grant', chain.clinician),
-      },
-    );
-    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
-    expect(outcome.discrepancies).toEqual([
-      expect.objectContaining({ kind: DISCREPANCY_KINDS.DELIVERY_WITHOUT_GRANT, txId }),
-    ]);
+    const { txId } = await requestAccess(chain, chain.clinician, {
+      time: at(5),
+      tamper: plantDelivery('no-such-grant', chain.clinician),
+    });
+    await onlyDiscrepancy(chain, DISCREPANCY_KINDS.DELIVERY_WITHOUT_GRANT, txId);
   });
 
   it('a delivery after the grant expired', async () => {
     const chain = await buildTestChain();
     await chain.submit(chain.patient, 'rules:createRule', [PERMIT_DE_CLINICIANS]);
-    const granted = await request(chain, chain.clinician, ['allergies'], T0);
+    const granted = await requestAccess(chain, chain.clinician, { categories: ['allergies'], time: T0 });
     // Regular grants last 24 hours at most.
-    const { txId } = await chain.submit(
-      chain.clinician,
-      'access:requestAccess',
-      ['patient-a', '["allergies"]', 'TREAT', ''],
-      {
-        time: at(30),
-        tamper: plantDelivery(granted.result.grantId ?? '', chain.clinician),
-      },
-    );
-    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
-    expect(outcome.discrepancies).toEqual([
-      expect.objectContaining({ kind: DISCREPANCY_KINDS.DELIVERY_AFTER_EXPIRY, txId }),
-    ]);
-    expect(outcome.deliveriesChecked).toBe(1);
+    const { txId } = await requestAccess(chain, chain.clinician, {
+      time: at(30),
+      tamper: plantDelivery(granted.result.grantId ?? '', chain.clinician),
+    });
+    const found = await onlyDiscrepancy(chain, DISCREPANCY_KINDS.DELIVERY_AFTER_EXPIRY, txId);
+    expect(found.block).toBe(3);
   });
 
   it('a delivery after the grant was revoked', async () => {
     const { chain, grantId } = await story();
-    const { txId } = await chain.submit(
-      chain.clinician,
-      'access:requestAccess',
-      ['patient-a', '["allergies"]', 'TREAT', ''],
-      {
-        time: at(5),
-        tamper: plantDelivery(grantId, chain.clinician),
-      },
-    );
-    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
-    expect(outcome.discrepancies).toEqual([
-      expect.objectContaining({ kind: DISCREPANCY_KINDS.DELIVERY_AFTER_REVOCATION, txId }),
-    ]);
+    const { txId } = await requestAccess(chain, chain.clinician, {
+      time: at(5),
+      tamper: plantDelivery(grantId, chain.clinician),
+    });
+    await onlyDiscrepancy(chain, DISCREPANCY_KINDS.DELIVERY_AFTER_REVOCATION, txId);
   });
 
   it('a delivery taken by someone other than the grant requester', async () => {
     const chain = await buildTestChain();
     await chain.submit(chain.patient, 'rules:createRule', [PERMIT_DE_CLINICIANS]);
-    const granted = await request(chain, chain.clinician, ['allergies'], T0);
-    const { txId } = await chain.submit(
-      chain.clinicianFr,
-      'access:requestAccess',
-      ['patient-a', '["allergies"]', 'TREAT', ''],
-      {
-        time: at(1),
-        tamper: plantDelivery(granted.result.grantId ?? '', chain.clinicianFr, 'clinician', 'FR'),
-      },
-    );
-    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
-    expect(outcome.discrepancies).toEqual([
-      expect.objectContaining({ kind: DISCREPANCY_KINDS.DELIVERY_REQUESTER_MISMATCH, txId }),
-    ]);
-    expect(outcome.discrepancies[0]?.detail).toContain('submitted by organisation Org2MSP');
+    const granted = await requestAccess(chain, chain.clinician, { categories: ['allergies'], time: T0 });
+    const { txId } = await requestAccess(chain, chain.clinicianFr, {
+      time: at(1),
+      tamper: plantDelivery(granted.result.grantId ?? '', chain.clinicianFr, 'clinician', 'FR'),
+    });
+    const found = await onlyDiscrepancy(chain, DISCREPANCY_KINDS.DELIVERY_REQUESTER_MISMATCH, txId);
+    expect(found.detail).toContain('submitted by organisation Org2MSP');
   });
 
   it('an access-log entry that does not decode as the chaincode wrote it', async () => {
     const chain = await buildTestChain();
-    const { txId } = await chain.submit(
-      chain.clinician,
-      'access:requestAccess',
-      ['patient-a', '["allergies"]', 'TREAT', ''],
-      {
-        tamper: editJson('access-log', (entry) => ({ ...entry, requested: 'allergies', requester: null })),
-      },
-    );
-    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
-    expect(outcome.discrepancies).toEqual([
-      expect.objectContaining({ kind: DISCREPANCY_KINDS.LOG_ENTRY_INCONSISTENT, txId }),
-    ]);
+    const { txId } = await requestAccess(chain, chain.clinician, {
+      tamper: editJson('access-log', (entry) => ({ ...entry, requested: 'allergies', requester: null })),
+    });
+    await onlyDiscrepancy(chain, DISCREPANCY_KINDS.LOG_ENTRY_INCONSISTENT, txId);
   });
 });
 
