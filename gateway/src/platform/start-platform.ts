@@ -85,10 +85,14 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
   };
   try {
-    const networkConfig = await readEmbeddedConfig({
-      ...env,
-      CUSTODIA_NETWORK_DIR: path.join(root, 'network'),
-    });
+    const configured = await readEmbeddedConfig({ ...env, CUSTODIA_NETWORK_DIR: path.join(root, 'network') });
+    const networkConfig = options.ephemeralPorts
+      ? {
+          ...configured,
+          peerPort: 0,
+          organisations: configured.organisations.map((organisation) => ({ ...organisation, caPort: 0 })),
+        }
+      : configured;
     const network = await startEmbeddedNetwork(networkConfig, {
       logger: logger.child({ service: 'network' }),
     });
