@@ -22,6 +22,8 @@ export interface DecodedTransaction {
   /** Header type name: ENDORSER_TRANSACTION, CONFIG, …; MALFORMED when the envelope does not decode. */
   readonly type: string;
   readonly creatorMspId: string;
+  /** The submitter's serialized `msp.SerializedIdentity` (MSP id and enrolment certificate). */
+  readonly creator: Uint8Array;
   readonly timestamp: Instant;
   readonly chaincodeName?: string;
   /** The invoked transaction function, e.g. `access:requestAccess`. */
@@ -79,7 +81,16 @@ function decodeTransaction(envelope: Uint8Array, index: number, validationCode: 
     parsed = parseTransaction(envelope);
     functionName = functionNameOf(parsed);
   } catch {
-    return { index, txId: '', type: 'MALFORMED', creatorMspId: '', timestamp: '', ...codes, writes: [] };
+    return {
+      index,
+      txId: '',
+      type: 'MALFORMED',
+      creatorMspId: '',
+      creator: new Uint8Array(0),
+      timestamp: '',
+      ...codes,
+      writes: [],
+    };
   }
   const [action] = parsed.actions;
   return {
@@ -87,6 +98,7 @@ function decodeTransaction(envelope: Uint8Array, index: number, validationCode: 
     txId: parsed.txId,
     type: HEADER_TYPE_NAMES.get(parsed.type) ?? `UNKNOWN_${parsed.type}`,
     creatorMspId: parsed.creatorMspId,
+    creator: parsed.creator,
     timestamp: instantFromTimestamp(parsed.timestamp.seconds, parsed.timestamp.nanos),
     ...(action && { chaincodeName: action.chaincodeName }),
     ...(functionName !== undefined && { functionName }),

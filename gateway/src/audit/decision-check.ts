@@ -4,7 +4,16 @@
  * compares it with what the access-log entry and its grant say.
  */
 import { decide, decideEmergency, grantedCategories, grantExpiry, LIMITS } from '@custodia/chaincode';
-import type { AccessLogEntry, Decision, EmergencyPolicy, Grant, Instant, Rule } from '@custodia/chaincode';
+import type {
+  AccessLogEntry,
+  Caller,
+  Decision,
+  EmergencyPolicy,
+  Grant,
+  Instant,
+  Rule,
+} from '@custodia/chaincode';
+import { describeCaller, sameCaller } from './creator';
 import { differingFields } from './canonical-json';
 import { DISCREPANCY_KINDS } from './discrepancy';
 import type { Discrepancy } from './discrepancy';
@@ -16,7 +25,8 @@ export interface LoggedBy {
   readonly block: number;
   readonly txId: string;
   readonly at: Instant;
-  readonly creatorMspId: string;
+  /** The submitter's Custodia identity from their certificate; undefined when it carries none. */
+  readonly creator: Caller | undefined;
 }
 
 /** The patient's state before the transaction. */
@@ -90,9 +100,9 @@ export function checkAccessDecision(
   const foreign = [
     ...(entry.entryId === tx.txId ? [] : [`entryId ${entry.entryId}`]),
     ...(entry.timestamp === tx.at ? [] : [`timestamp ${entry.timestamp} (transaction at ${tx.at})`]),
-    ...(entry.requester.mspId === tx.creatorMspId
+    ...(tx.creator && sameCaller(entry.requester, tx.creator)
       ? []
-      : [`requester organisation ${entry.requester.mspId} (submitted by ${tx.creatorMspId})`]),
+      : [`requester ${describeCaller(entry.requester)} (submitted by ${describeCaller(tx.creator)})`]),
   ];
   if (foreign.length > 0) {
     report(DISCREPANCY_KINDS.LOG_ENTRY_INCONSISTENT, `access-log entry: ${foreign.join('; ')}`);

@@ -8,6 +8,7 @@ import type { Delivery, Grant } from '@custodia/chaincode';
 import { DISCREPANCY_KINDS } from './discrepancy';
 import type { Discrepancy } from './discrepancy';
 import type { LoggedBy } from './decision-check';
+import { describeCaller, sameCaller, sameParty } from './creator';
 
 export function checkDelivery(delivery: Delivery, grant: Grant | undefined, tx: LoggedBy): Discrepancy[] {
   const found: Discrepancy[] = [];
@@ -30,14 +31,10 @@ export function checkDelivery(delivery: Delivery, grant: Grant | undefined, tx: 
 
   const { requester } = grant;
   const parties = [
-    ...(delivery.requester.mspId === requester.mspId &&
-    delivery.requester.id === requester.id &&
-    delivery.requester.role === requester.role
+    ...(sameParty(delivery.requester, requester)
       ? []
-      : [
-          `delivered to ${delivery.requester.mspId}/${delivery.requester.id}, grant is for ${requester.mspId}/${requester.id}`,
-        ]),
-    ...(tx.creatorMspId === requester.mspId ? [] : [`submitted by organisation ${tx.creatorMspId}`]),
+      : [`delivered to ${describeCaller(delivery.requester)}, grant is for ${describeCaller(requester)}`]),
+    ...(tx.creator && sameParty(tx.creator, requester) ? [] : [`submitted by ${describeCaller(tx.creator)}`]),
     ...(delivery.patientId === grant.patientId
       ? []
       : [`patient ${delivery.patientId}, grant is for patient ${grant.patientId}`]),

@@ -259,7 +259,25 @@ describe('replay finds planted discrepancies', () => {
       tamper: plantDelivery(granted.result.grantId ?? '', chain.clinicianFr, 'clinician', 'FR'),
     });
     const found = await onlyDiscrepancy(chain, DISCREPANCY_KINDS.DELIVERY_REQUESTER_MISMATCH, txId);
-    expect(found.detail).toContain('submitted by organisation Org2MSP');
+    expect(found.detail).toContain('submitted by Org2MSP/clinician/dr-fr');
+  });
+
+  it('an access-log entry naming a requester other than the certificate that submitted it', async () => {
+    const { chain } = await story();
+    const { txId } = await requestAccess(chain, chain.clinicianFr, {
+      time: at(0.5),
+      tamper: editJson('access-log', (entry) => ({
+        ...entry,
+        requester: { mspId: 'Org1MSP', role: 'clinician', id: 'dr-a', country: 'DE' },
+      })),
+    });
+    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+    expect(outcome.discrepancies).toContainEqual({
+      kind: DISCREPANCY_KINDS.LOG_ENTRY_INCONSISTENT,
+      block: 10,
+      txId,
+      detail: 'access-log entry: requester Org1MSP/clinician/dr-a (submitted by Org2MSP/clinician/dr-fr)',
+    });
   });
 
   it('an access-log entry that does not decode as the chaincode wrote it', async () => {

@@ -16,6 +16,7 @@ import type {
 import { MemoryState } from '@custodia/network/engine';
 import { decodeBlock, VALID_CODE } from './chain-decode';
 import type { DecodedBlock, DecodedWrite } from './chain-decode';
+import { CreatorIdentities } from './creator';
 import { checkAccessDecision } from './decision-check';
 import type { LoggedBy } from './decision-check';
 import { checkDelivery } from './delivery-check';
@@ -68,6 +69,7 @@ function timestampOf(at: string): { seconds: number; nanos: number } {
 
 class ChainReplay {
   private readonly state = new MemoryState();
+  private readonly creators = new CreatorIdentities();
   private readonly found: Discrepancy[] = [];
   readonly deliveries: LoggedDelivery[] = [];
   transactionsChecked = 0;
@@ -104,7 +106,7 @@ class ChainReplay {
         block: block.number,
         txId: tx.txId,
         at: tx.timestamp,
-        creatorMspId: tx.creatorMspId,
+        creator: this.creators.of(tx.creator),
       };
       for (const write of writes) await this.check(write, writes, loggedBy);
       this.state.apply(this.chaincodeName, writes, {
