@@ -16,6 +16,8 @@ export interface RequestOptions {
   /** Raw bytes (uploads) instead of JSON. */
   readonly bytes?: Blob;
   readonly accept?: string;
+  /** Content type of a JSON body (default application/json), e.g. application/fhir+json. */
+  readonly contentType?: string;
   readonly signal?: AbortSignal;
   /** Auth routes are called without a token and never trigger a refresh. */
   readonly anonymous?: boolean;
@@ -64,6 +66,11 @@ export class ApiClient {
 
   hasRefreshToken(): boolean {
     return this.options.refreshStore.load() !== undefined;
+  }
+
+  /** The refresh token, to end its login at sign-out. */
+  refreshToken(): string | undefined {
+    return this.options.refreshStore.load();
   }
 
   async json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
@@ -136,7 +143,7 @@ export class ApiClient {
       headers['content-type'] = 'application/octet-stream';
     } else if (options.body !== undefined) {
       body = JSON.stringify(options.body);
-      headers['content-type'] = 'application/json';
+      headers['content-type'] = options.contentType ?? 'application/json';
     }
     try {
       return await this.fetchFn(`${this.baseUrl}${withQuery(path, options.query)}`, {

@@ -1,17 +1,19 @@
-/** One typed function per gateway route the portal uses (GATEWAY_DESIGN.md, "HTTP API"). */
+/** One typed function per gateway route the portal uses (gateway/src/journeys, GATEWAY_DESIGN.md). */
 import type { ApiClient } from './client';
 import type {
   AccessLogEntry,
   AccessRequestBody,
   AuditLogQuery,
-  BlockDetail,
-  BlockSummary,
+  BlockPage,
+  BlockView,
+  Category,
   Contribution,
   ContributionBody,
   EmergencyCard,
   EmergencyPolicy,
   EmergencyPolicySpec,
   FhirBundle,
+  FhirResource,
   GrantView,
   ListPage,
   LoginRequest,
@@ -19,16 +21,16 @@ import type {
   PatientLookup,
   PreviewRequest,
   PreviewResult,
+  RecordsUploadResult,
   ReplayReport,
   RuleSpec,
   RuleVersion,
   SessionUser,
   StoredRule,
   TotpSetup,
-  TransactionDetail,
+  TransactionView,
   UploadCreate,
   UploadSession,
-  UploadSummary,
 } from './types';
 
 const seg = encodeURIComponent;
@@ -37,10 +39,18 @@ export function authApi(client: ApiClient) {
   return {
     login: (body: LoginRequest) =>
       client.json<LoginResponse>('POST', '/auth/login', { body, anonymous: true }),
-    logout: () => client.json<void>('POST', '/auth/logout', { body: {} }),
+    logout: (refreshToken: string) =>
+      client.json<void>('POST', '/auth/logout', { body: { refreshToken }, anonymous: true }),
     me: () => client.json<SessionUser>('GET', '/auth/me'),
-    setupTotp: () => client.json<TotpSetup>('POST', '/auth/totp/setup', { body: {} }),
-    confirmTotp: (code: string) => client.json<void>('POST', '/auth/totp/confirm', { body: { code } }),
+    /** With the setup token of an MFA_SETUP_REQUIRED answer: the authenticator secret, shown once. */
+    setupMfa: (setupToken: string) =>
+      client.json<TotpSetup>('POST', '/auth/mfa/setup', { body: { setupToken }, anonymous: true }),
+    /** Confirms the authenticator with its first code, and signs in. */
+    confirmMfa: (setupToken: string, code: string) =>
+      client.json<LoginResponse>('POST', '/auth/mfa/confirm', {
+        body: { setupToken, code },
+        anonymous: true,
+      }),
   };
 }
 
@@ -57,17 +67,22 @@ export function patientApi(client: ApiClient, patientId: string) {
     restore: (ruleId: string, version: number) =>
       client.json<StoredRule>('POST', `${base}/rules/${seg(ruleId)}/restore`, { body: { version } }),
     preview: (body: PreviewRequest) => client.json<PreviewResult>('POST', `${base}/preview`, { body }),
-    emergencyPolicy: () => client.json<EmergencyPolicy | null>('GET', `${base}/emergency-policy`),
+    emergencyPolicy: () => client.json<EmergencyPolicy>('GET', `${base}/emergency-policy`),
     setEmergencyPolicy: (spec: EmergencyPolicySpec) =>
       client.json<EmergencyPolicy>('PUT', `${base}/emergency-policy`, { body: spec }),
     accessLog: () => client.json<ListPage<AccessLogEntry>>('GET', `${base}/access-log`),
     contributions: () => client.json<ListPage<Contribution>>('GET', `${base}/contributions`),
     decideContribution: (contributionId: string, decision: 'approve' | 'reject') =>
-      client.json<Contribution>('POST', `${base}/contributions/${seg(contributionId)}/${decision}`, {
-        body: {},
-      }),
+      client.json<Contribution>('POST', `${base}/contributions/${seg(contributionId)}/${decision}`),
     emergencyCard: () => client.json<EmergencyCard>('GET', `${base}/emergency-card`),
   };
+}
+
+/** The gateway path of a binary link in the temporary record (the lake writes `/v1/grants/…?expires&sig`). */
+export function binaryPathOf(link: string): string {
+  const url = new URL(link, 'http://link.invalid');
+  const path = url.pathname.replace(/^(\/api)?\/v1(?=\/)/, '');
+  return `${path}${url.search}`;
 }
 
 export function clinicianApi(client: ApiClient) {
@@ -76,15 +91,13 @@ export function clinicianApi(client: ApiClient) {
       client.json<PatientLookup>('GET', '/patients/lookup', { query: by }),
     requestAccess: (body: AccessRequestBody) =>
       client.json<AccessLogEntry>('POST', '/access-requests', { body }),
-    emergencyAccess: (patientId: string, reason: string) =>
-      client.json<AccessLogEntry>('POST', '/emergency-access', { body: { patientId, reason } }),
+    emergencyAccess: (patientId: string, categories: readonly Category[], reason: string) =>
+      client.json<AccessLogEntry>('POST', '/emergency-access', { body: { patientId, categories, reason } }),
     grant: (grantId: string) => client.json<GrantView>('GET', `/grants/${seg(grantId)}`),
-    assemble: (grantId: string) =>
-      client.json<unknown>('POST', `/grants/${seg(grantId)}/assembly`, { body: {} }),
     record: (grantId: string) =>
       client.json<FhirBundle>('GET', `/grants/${seg(grantId)}/record`, { accept: 'application/fhir+json' }),
-    binary: (grantId: string, recordId: string) =>
-      client.blob('GET', `/grants/${seg(grantId)}/binaries/${seg(recordId)}`),
+    /** A binary of the record, through its short-lived link. */
+    binary: (link: string) => client.blob('GET', binaryPathOf(link)),
     contribute: (patientId: string, body: ContributionBody) =>
       client.json<Contribution>('POST', `/patients/${seg(patientId)}/contributions`, { body }),
   };
@@ -92,15 +105,18 @@ export function clinicianApi(client: ApiClient) {
 
 export function centreApi(client: ApiClient) {
   return {
-    uploadBundle: (patientId: string, bundle: unknown) =>
-      client.json<unknown>('POST', `/patients/${seg(patientId)}/records`, { body: bundle }),
+    uploadRecords: (patientId: string, sourceId: string, document: FhirResource) =>
+      client.json<RecordsUploadResult>('POST', `/patients/${seg(patientId)}/records`, {
+        body: document,
+        query: { sourceId },
+        contentType: 'application/fhir+json',
+      }),
     createUpload: (body: UploadCreate) => client.json<UploadSession>('POST', '/uploads', { body }),
-    putPart: (uploadId: string, index: number, bytes: Blob, signal?: AbortSignal) =>
-      client.json<unknown>('PUT', `/uploads/${seg(uploadId)}/parts/${index}`, { bytes, signal }),
+    putPart: (uploadId: string, index: number, bytes: Blob) =>
+      client.json<UploadSession>('PUT', `/uploads/${seg(uploadId)}/parts/${index}`, { bytes }),
     completeUpload: (uploadId: string) =>
-      client.json<UploadSummary>('POST', `/uploads/${seg(uploadId)}/complete`, { body: {} }),
-    upload: (uploadId: string) => client.json<UploadSummary>('GET', `/uploads/${seg(uploadId)}`),
-    uploads: () => client.json<ListPage<UploadSummary>>('GET', '/uploads'),
+      client.json<UploadSession>('POST', `/uploads/${seg(uploadId)}/complete`),
+    uploads: () => client.json<ListPage<UploadSession>>('GET', '/uploads'),
   };
 }
 
@@ -110,12 +126,12 @@ export function auditorApi(client: ApiClient) {
       client.json<ListPage<AccessLogEntry>>('GET', '/audit/access-log', { query: { ...query } }),
     ruleHistory: (ruleId: string) =>
       client.json<ListPage<RuleVersion>>('GET', `/audit/rules/${seg(ruleId)}/history`),
-    blocks: (from: number | undefined, limit: number) =>
-      client.json<ListPage<BlockSummary>>('GET', '/audit/blocks', { query: { from, limit } }),
-    block: (number: number) => client.json<BlockDetail>('GET', `/audit/blocks/${number}`),
-    transaction: (txId: string) => client.json<TransactionDetail>('GET', `/audit/transactions/${seg(txId)}`),
-    replay: () => client.json<ReplayReport>('POST', '/audit/replay', { body: {} }),
-    replayCsv: () => client.text('POST', '/audit/replay', { body: {}, accept: 'text/csv' }),
+    blocks: (from: number, limit: number) =>
+      client.json<BlockPage>('GET', '/audit/blocks', { query: { from, limit } }),
+    block: (number: number) => client.json<BlockView>('GET', `/audit/blocks/${number}`),
+    transaction: (txId: string) => client.json<TransactionView>('GET', `/audit/transactions/${seg(txId)}`),
+    replay: () => client.json<ReplayReport>('POST', '/audit/replay'),
+    replayCsv: () => client.text('POST', '/audit/replay', { query: { format: 'csv' }, accept: 'text/csv' }),
   };
 }
 

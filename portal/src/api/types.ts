@@ -69,6 +69,8 @@ export interface LoginRequest {
 export interface TotpSetup {
   /** `otpauth://totp/...`, shown once as a QR code for an authenticator app. */
   readonly otpauthUri: string;
+  /** The same secret in base32, for typing into an app that cannot scan. */
+  readonly secret?: string;
 }
 
 /** A list answer; `bookmark` continues it when non-empty. */
@@ -122,82 +124,108 @@ export interface ContributionBody {
   readonly resource: FhirResource;
 }
 
-export const UPLOAD_STATUSES = ['open', 'complete', 'failed'] as const;
-export type UploadStatus = (typeof UPLOAD_STATUSES)[number] | (string & {});
+/** Gateway upload statuses (gateway/src/uploads). */
+export type UploadStatus = 'receiving' | 'storing' | 'stored' | 'failed';
 
 export interface UploadCreate {
   readonly patientId: string;
+  /** The centre's own id of the record: uploads are idempotent on it. */
   readonly sourceId: string;
   readonly fileName: string;
   readonly contentType: string;
   readonly size: number;
-  readonly documentReference?: FhirResource;
+  readonly documentReference: FhirResource;
 }
 
+/** An upload as the gateway reports it, with what the portal needs to resume. */
 export interface UploadSession {
   readonly uploadId: string;
-  /** Bytes per part the gateway expects; the portal uses its own default when absent. */
-  readonly partSize?: number;
-}
-
-export interface UploadSummary {
-  readonly uploadId: string;
+  readonly kind: 'document' | 'fhir';
   readonly patientId: string;
-  readonly fileName: string;
+  readonly sourceId: string;
+  readonly contentType: string;
   readonly size: number;
+  /** Bytes of every part but the last. */
+  readonly partBytes: number;
+  readonly partCount: number;
+  /** 0-based indexes of the parts received. */
+  readonly parts: readonly number[];
+  readonly receivedBytes: number;
   readonly status: UploadStatus;
   readonly createdAt: string;
-  readonly tags?: readonly string[];
-  readonly recordIds?: readonly string[];
+  readonly updatedAt: string;
+  /** A stable error code once failed. */
+  readonly error?: string;
+}
+
+export interface RecordsUploadResult {
+  readonly uploadId: string;
+  readonly result: unknown;
 }
 
 export interface AuditLogQuery {
   readonly patientId?: string;
+  readonly requesterMspId?: string;
   readonly requesterId?: string;
   readonly from?: string;
   readonly to?: string;
 }
 
-export interface BlockSummary {
+export interface TransactionSummary {
+  readonly index: number;
+  readonly txId: string;
+  readonly type: string;
+  readonly creatorMspId: string;
+  readonly chaincodeName?: string;
+  readonly functionName?: string;
+  readonly validationCode: string;
+  readonly timestamp: string;
+}
+
+export interface WriteView {
+  readonly namespace: string;
+  readonly key: string;
+  readonly objectType?: string;
+  readonly attributes?: readonly string[];
+  readonly isDelete: boolean;
+  readonly value: string;
+}
+
+export interface TransactionView extends TransactionSummary {
+  readonly blockNumber: number;
+  readonly writes: readonly WriteView[];
+}
+
+export interface BlockView {
   readonly number: number;
   readonly hash: string;
   readonly previousHash: string;
-  readonly dataHash?: string;
+  readonly dataHash: string;
   readonly transactionCount: number;
-  readonly timestamp?: string;
-}
-
-export interface TransactionSummary {
-  readonly txId: string;
-  readonly blockNumber?: number;
-  readonly timestamp?: string;
-  readonly creatorMspId?: string;
-  readonly chaincode?: string;
-  readonly function?: string;
-  readonly validationCode?: string;
-}
-
-export interface BlockDetail extends BlockSummary {
   readonly transactions: readonly TransactionSummary[];
 }
 
-export interface TransactionDetail extends TransactionSummary {
-  readonly args?: readonly string[];
-  readonly events?: readonly { readonly name: string; readonly payload?: unknown }[];
+export interface BlockPage {
+  /** Blocks in the chain (the next block's number). */
+  readonly height: number;
+  readonly blocks: readonly BlockView[];
 }
 
-export interface ReplayDiscrepancy {
-  readonly code: string;
-  readonly blockNumber?: number;
-  readonly txId?: string;
-  readonly detail?: string;
+export interface Discrepancy {
+  readonly kind: string;
+  readonly block: number;
+  /** Empty for a discrepancy of a whole block. */
+  readonly txId: string;
+  readonly detail: string;
 }
 
 export interface ReplayReport {
+  readonly range: { readonly from: number; readonly to: number };
+  readonly blocksChecked: number;
+  readonly transactionsChecked: number;
+  readonly decisionsChecked: number;
+  readonly deliveriesChecked: number;
+  readonly manifestsChecked: number;
+  readonly discrepancies: readonly Discrepancy[];
   readonly ok: boolean;
-  readonly blocks?: number;
-  readonly transactions?: number;
-  readonly decisions?: number;
-  readonly deliveries?: number;
-  readonly discrepancies: readonly ReplayDiscrepancy[];
 }

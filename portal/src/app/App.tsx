@@ -45,8 +45,8 @@ export function App({ refreshStore }: { refreshStore?: RefreshTokenStore }) {
         client,
         user,
         signOut: () => {
-          authApi(client)
-            .logout()
+          const refreshToken = client.refreshToken();
+          (refreshToken ? authApi(client).logout(refreshToken) : Promise.resolve())
             .catch(() => undefined)
             .finally(() => {
               client.endSession();

@@ -14,11 +14,18 @@ function toInstant(local: string): string | undefined {
 }
 
 export function AccessLogSearch({ api }: { api: AuditorApi }) {
-  const [filters, setFilters] = useState({ patientId: '', requesterId: '', from: '', to: '' });
+  const [filters, setFilters] = useState({
+    patientId: '',
+    requesterMspId: '',
+    requesterId: '',
+    from: '',
+    to: '',
+  });
   const [entries, setEntries] = useState<readonly AccessLogEntry[] | undefined>();
   const search = useAction(async () => {
     const query: AuditLogQuery = {
       patientId: filters.patientId.trim() || undefined,
+      requesterMspId: filters.requesterMspId.trim() || undefined,
       requesterId: filters.requesterId.trim() || undefined,
       from: toInstant(filters.from),
       to: toInstant(filters.to),
@@ -34,10 +41,19 @@ export function AccessLogSearch({ api }: { api: AuditorApi }) {
   return (
     <div>
       <h1>Access log</h1>
+      <p className="lead">Search by patient, by requester (organisation and id), or by period.</p>
       <form className="card filters" onSubmit={submit} aria-label="Access-log filters">
         <label>
           Patient id
           <input value={filters.patientId} onChange={set('patientId')} />
+        </label>
+        <label>
+          Requester organisation
+          <input
+            value={filters.requesterMspId}
+            onChange={set('requesterMspId')}
+            placeholder="e.g. HospitalFRMSP"
+          />
         </label>
         <label>
           Requester id

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { AuditorApi } from '../api/endpoints';
-import type { BlockDetail, RuleVersion, TransactionDetail } from '../api/types';
+import type { BlockPage, BlockView, RuleVersion, TransactionView as Transaction } from '../api/types';
 import { formatWhen } from '../ui/format';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { useAction, useLoad } from '../ui/use-async';
@@ -14,43 +14,53 @@ function short(hash: string): string {
   return hash.length > 16 ? `${hash.slice(0, 8)}…${hash.slice(-6)}` : hash;
 }
 
-function TransactionView({ tx }: { tx: TransactionDetail }) {
+function TransactionDetails({ tx }: { tx: Transaction }) {
   return (
     <div className="card">
       <h3>
         Transaction <code className="break">{tx.txId}</code>
       </h3>
       <dl className="facts">
-        {tx.blockNumber !== undefined && (
-          <>
-            <dt>Block</dt>
-            <dd>{tx.blockNumber}</dd>
-          </>
-        )}
-        {tx.timestamp && (
-          <>
-            <dt>Time</dt>
-            <dd>{formatWhen(tx.timestamp)}</dd>
-          </>
-        )}
+        <dt>Block</dt>
+        <dd>{tx.blockNumber}</dd>
+        <dt>Time</dt>
+        <dd>{formatWhen(tx.timestamp)}</dd>
         <dt>Organisation</dt>
-        <dd>{tx.creatorMspId ?? '—'}</dd>
+        <dd>{tx.creatorMspId}</dd>
         <dt>Function</dt>
-        <dd>{tx.function ?? '—'}</dd>
+        <dd>
+          {tx.chaincodeName ? `${tx.chaincodeName} ` : ''}
+          {tx.functionName ?? tx.type}
+        </dd>
         <dt>Validation</dt>
-        <dd>{tx.validationCode ?? '—'}</dd>
+        <dd>{tx.validationCode}</dd>
       </dl>
-      {tx.events && tx.events.length > 0 && (
-        <>
-          <h4>Events</h4>
-          <ul>
-            {tx.events.map((e, i) => (
-              <li key={i}>
-                <code>{e.name}</code>
-              </li>
-            ))}
-          </ul>
-        </>
+      {tx.writes.length > 0 && (
+        <div className="table-scroll">
+          <table>
+            <caption>Writes</caption>
+            <thead>
+              <tr>
+                <th scope="col">Key</th>
+                <th scope="col">Value</th>
+              </tr>
+            </thead>
+            <tbody>
+              {tx.writes.map((w, i) => (
+                <tr key={i}>
+                  <td>
+                    <code className="break">
+                      {w.objectType ? `${w.objectType} ${(w.attributes ?? []).join(' / ')}` : w.key}
+                    </code>
+                  </td>
+                  <td>
+                    {w.isDelete ? <em>deleted</em> : <code className="break">{w.value.slice(0, 300)}</code>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </div>
   );
@@ -119,22 +129,30 @@ function RuleHistoryLookup({ api }: { api: AuditorApi }) {
   );
 }
 
+/** The page of blocks to show: the latest ones when `from` is not given. */
+async function loadBlocks(api: AuditorApi, from: number | undefined): Promise<BlockPage> {
+  if (from !== undefined) return api.blocks(from, PAGE);
+  const { height } = await api.blocks(0, 1);
+  return api.blocks(Math.max(0, height - PAGE), PAGE);
+}
+
 export function ChainExplorer({ api }: { api: AuditorApi }) {
   const [from, setFrom] = useState<number | undefined>();
-  const blocks = useLoad(() => api.blocks(from, PAGE), [from]);
-  const [block, setBlock] = useState<BlockDetail | undefined>();
-  const [tx, setTx] = useState<TransactionDetail | undefined>();
+  const page = useLoad(() => loadBlocks(api, from), [from]);
+  const [block, setBlock] = useState<BlockView | undefined>();
+  const [tx, setTx] = useState<Transaction | undefined>();
   const openBlock = useAction(async (n: number) => {
     setTx(undefined);
     setBlock(await api.block(n));
   });
   const openTx = useAction(async (txId: string) => setTx(await api.transaction(txId)));
-  const items = blocks.data?.items ?? [];
+  const items = [...(page.data?.blocks ?? [])].sort((a, b) => b.number - a.number);
   const lowest = items.length > 0 ? Math.min(...items.map((b) => b.number)) : undefined;
   return (
     <div>
       <h1>Chain explorer</h1>
-      <ProblemAlert problem={blocks.problem ?? openBlock.problem ?? openTx.problem} />
+      {page.data && <p className="muted">{page.data.height} blocks in the chain.</p>}
+      <ProblemAlert problem={page.problem ?? openBlock.problem ?? openTx.problem} />
       <div className="table-scroll">
         <table>
           <thead>
@@ -189,20 +207,16 @@ export function ChainExplorer({ api }: { api: AuditorApi }) {
             <dd>
               <code className="break">{block.previousHash}</code>
             </dd>
-            {block.dataHash && (
-              <>
-                <dt>Data hash</dt>
-                <dd>
-                  <code className="break">{block.dataHash}</code>
-                </dd>
-              </>
-            )}
+            <dt>Data hash</dt>
+            <dd>
+              <code className="break">{block.dataHash}</code>
+            </dd>
           </dl>
           <ul>
             {block.transactions.map((t) => (
               <li key={t.txId}>
                 <button type="button" className="link" onClick={() => void openTx.run(t.txId)}>
-                  {t.function ?? 'transaction'} <code>{short(t.txId)}</code>
+                  {t.functionName ?? t.type} <code>{short(t.txId)}</code>
                 </button>{' '}
                 <span className="muted">{t.validationCode}</span>
               </li>
@@ -210,7 +224,7 @@ export function ChainExplorer({ api }: { api: AuditorApi }) {
           </ul>
         </div>
       )}
-      {tx && <TransactionView tx={tx} />}
+      {tx && <TransactionDetails tx={tx} />}
       <RuleHistoryLookup api={api} />
     </div>
   );

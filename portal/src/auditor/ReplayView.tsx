@@ -6,11 +6,15 @@ import { downloadText } from '../ui/download';
 import { Notice, ProblemAlert } from '../ui/ProblemAlert';
 import { useAction } from '../ui/use-async';
 
-const COUNTS: readonly [keyof ReplayReport, string][] = [
-  ['blocks', 'Blocks'],
-  ['transactions', 'Transactions'],
-  ['decisions', 'Decisions re-derived'],
-  ['deliveries', 'Deliveries checked'],
+const COUNTS: readonly [
+  'blocksChecked' | 'transactionsChecked' | 'decisionsChecked' | 'deliveriesChecked' | 'manifestsChecked',
+  string,
+][] = [
+  ['blocksChecked', 'Blocks checked'],
+  ['transactionsChecked', 'Transactions checked'],
+  ['decisionsChecked', 'Decisions re-derived'],
+  ['deliveriesChecked', 'Deliveries checked'],
+  ['manifestsChecked', 'Delivery manifests checked'],
 ];
 
 export function ReplayView({ api }: { api: AuditorApi }) {
@@ -43,7 +47,7 @@ export function ReplayView({ api }: { api: AuditorApi }) {
             </div>
           )}
           <dl className="facts">
-            {COUNTS.filter(([key]) => typeof report[key] === 'number').map(([key, label]) => (
+            {COUNTS.map(([key, label]) => (
               <div key={key}>
                 <dt>{label}</dt>
                 <dd>{String(report[key])}</dd>
@@ -55,7 +59,7 @@ export function ReplayView({ api }: { api: AuditorApi }) {
               <table>
                 <thead>
                   <tr>
-                    <th scope="col">Code</th>
+                    <th scope="col">Kind</th>
                     <th scope="col">Block</th>
                     <th scope="col">Transaction</th>
                     <th scope="col">Detail</th>
@@ -65,13 +69,13 @@ export function ReplayView({ api }: { api: AuditorApi }) {
                   {report.discrepancies.map((d, i) => (
                     <tr key={i}>
                       <td>
-                        <code>{d.code}</code>
+                        <code>{d.kind}</code>
                       </td>
-                      <td>{d.blockNumber ?? '—'}</td>
+                      <td>{d.block}</td>
                       <td>
-                        <code className="break">{d.txId ?? '—'}</code>
+                        <code className="break">{d.txId || '—'}</code>
                       </td>
-                      <td>{d.detail ?? ''}</td>
+                      <td>{d.detail}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -6,7 +6,7 @@ import { centreApi } from '../api/endpoints';
 import type { CentreApi } from '../api/endpoints';
 import { asProblem } from '../api/problem';
 import type { ApiProblem } from '../api/problem';
-import type { Category, Label } from '../api/types';
+import type { Category, Label, UploadSession } from '../api/types';
 import { useSession } from '../session/session';
 import { Chips } from '../ui/Chips';
 import { formatBytes, formatWhen } from '../ui/format';
@@ -25,6 +25,13 @@ interface QueuedFile {
   readonly problem?: ApiProblem;
 }
 
+const UPLOAD_STATUS_TEXT: Readonly<Record<UploadSession['status'], string>> = {
+  receiving: 'Receiving parts',
+  storing: 'Storing',
+  stored: 'Stored',
+  failed: 'Failed',
+};
+
 const STATE_TEXT: Readonly<Record<QueuedFile['state'], string>> = {
   waiting: 'Waiting',
   sending: 'Uploading',
@@ -32,7 +39,7 @@ const STATE_TEXT: Readonly<Record<QueuedFile['state'], string>> = {
   failed: 'Failed',
 };
 
-function Uploader({ api, sourceId }: { api: CentreApi; sourceId: string }) {
+function Uploader({ api }: { api: CentreApi }) {
   const [patientId, setPatientId] = useState('');
   const [categories, setCategories] = useState<Category[]>([]);
   const [labels, setLabels] = useState<Label[]>([]);
@@ -54,7 +61,7 @@ function Uploader({ api, sourceId }: { api: CentreApi; sourceId: string }) {
   };
 
   const sendAll = async () => {
-    const target = { patientId: patientId.trim(), sourceId, tags: { categories, labels } };
+    const target = { patientId: patientId.trim(), tags: { categories, labels } };
     // One file at a time: parts of one file already keep the connection busy.
     for (const item of queue.filter((q) => q.state === 'waiting' || q.state === 'failed')) {
       update(item.key, { state: 'sending', progress: 0, problem: undefined });
@@ -168,7 +175,7 @@ function UploadHistory({ api }: { api: CentreApi }) {
           <thead>
             <tr>
               <th scope="col">When</th>
-              <th scope="col">File</th>
+              <th scope="col">Record</th>
               <th scope="col">Patient</th>
               <th scope="col">Size</th>
               <th scope="col">Status</th>
@@ -178,12 +185,17 @@ function UploadHistory({ api }: { api: CentreApi }) {
             {items.map((u) => (
               <tr key={u.uploadId}>
                 <td>{formatWhen(u.createdAt)}</td>
-                <td>{u.fileName}</td>
+                <td>
+                  {u.kind === 'fhir' ? 'FHIR' : 'Document'} <code>{u.sourceId}</code>
+                </td>
                 <td>
                   <code>{u.patientId}</code>
                 </td>
                 <td>{formatBytes(u.size)}</td>
-                <td>{u.status}</td>
+                <td className={`upload-state upload-${u.status}`}>
+                  {UPLOAD_STATUS_TEXT[u.status]}
+                  {u.error && ` (${u.error})`}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -194,13 +206,13 @@ function UploadHistory({ api }: { api: CentreApi }) {
 }
 
 export function CentreWorkspace() {
-  const { client, user } = useSession();
+  const { client } = useSession();
   const api = useMemo(() => centreApi(client), [client]);
   return (
     <Sections
       label="Centre"
       sections={[
-        { id: 'upload', label: 'Upload', render: () => <Uploader api={api} sourceId={user.ledgerId} /> },
+        { id: 'upload', label: 'Upload', render: () => <Uploader api={api} /> },
         { id: 'history', label: 'History', render: () => <UploadHistory api={api} /> },
       ]}
     />

@@ -2,13 +2,12 @@
 import type { CentreApi } from '../api/endpoints';
 import { ApiProblem } from '../api/problem';
 import type { FhirResource } from '../api/types';
-import { isFhirJson, partRanges } from './parts';
+import { isFhirJson, partRanges, sourceIdFor } from './parts';
 import { documentReferenceFor, tagUpload } from './tags';
 import type { UploadTags } from './tags';
 
 export interface UploadTarget {
   readonly patientId: string;
-  readonly sourceId: string;
   readonly tags: UploadTags;
 }
 
@@ -29,23 +28,23 @@ export async function uploadFile(
       throw new ApiProblem(400, { code: 'NOT_JSON', detail: `${file.name} is not valid JSON.` });
     }
     onProgress(0.5);
-    await api.uploadBundle(target.patientId, tagUpload(document, target.tags));
+    await api.uploadRecords(target.patientId, sourceIdFor(file), tagUpload(document, target.tags));
     onProgress(1);
     return;
   }
   const session = await api.createUpload({
     patientId: target.patientId,
-    sourceId: target.sourceId,
+    sourceId: sourceIdFor(file),
     fileName: file.name,
     contentType: file.type || 'application/octet-stream',
     size: file.size,
     documentReference: documentReferenceFor(file, target.patientId, target.tags),
   });
   let sent = 0;
-  for (const part of partRanges(file.size, session.partSize)) {
+  for (const part of partRanges(file.size, session.partBytes)) {
     await withRetry(() => api.putPart(session.uploadId, part.index, file.slice(part.start, part.end)));
     sent += part.end - part.start;
-    onProgress(file.size === 0 ? 0.99 : (sent / file.size) * 0.99);
+    onProgress((sent / file.size) * 0.99);
   }
   await api.completeUpload(session.uploadId);
   onProgress(1);

@@ -105,8 +105,9 @@ function EmergencyAccess(props: {
   onOutcome: (entry: AccessLogEntry) => void;
 }) {
   const [reason, setReason] = useState('');
+  const [categories, setCategories] = useState<Category[]>([...CATEGORIES]);
   const request = useAction(async () =>
-    props.onOutcome(await props.api.emergencyAccess(props.patientId, reason.trim())),
+    props.onOutcome(await props.api.emergencyAccess(props.patientId, categories, reason.trim())),
   );
   return (
     <form
@@ -119,12 +120,22 @@ function EmergencyAccess(props: {
     >
       <h2 id="emergency-access-title">Emergency access</h2>
       <p>Only when the patient cannot consent. The patient is notified and auditors review every use.</p>
+      <Chips
+        legend="Information needed now"
+        options={CATEGORIES.map((value) => ({ value, label: capitalise(CATEGORY_NAMES[value]) }))}
+        selected={categories}
+        onChange={setCategories}
+      />
       <label>
         Reason
         <textarea required maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
       </label>
       <ProblemAlert problem={request.problem} />
-      <button type="submit" className="danger" disabled={request.pending || !reason.trim()}>
+      <button
+        type="submit"
+        className="danger"
+        disabled={request.pending || !reason.trim() || categories.length === 0}
+      >
         Open in emergency
       </button>
     </form>

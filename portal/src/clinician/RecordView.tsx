@@ -17,9 +17,9 @@ function useNow(intervalMs: number): number {
   return now;
 }
 
-function Attachment({ api, grantId, entry }: { api: ClinicianApi; grantId: string; entry: ReadableEntry }) {
+function Attachment({ api, entry }: { api: ClinicianApi; entry: ReadableEntry }) {
   const open = useAction(async () => {
-    const blob = await api.binary(grantId, entry.id ?? '');
+    const blob = await api.binary(entry.attachment?.url ?? '');
     const url = URL.createObjectURL(blob);
     window.open(url, '_blank', 'noopener');
     // The object URL only lives as long as needed to open it: the record must not linger.
@@ -29,7 +29,7 @@ function Attachment({ api, grantId, entry }: { api: ClinicianApi; grantId: strin
   if (!a) return null;
   return (
     <span>
-      <button type="button" disabled={open.pending || !entry.id} onClick={() => void open.run()}>
+      <button type="button" disabled={open.pending || !a.url} onClick={() => void open.run()}>
         Open {a.title}
         {a.size !== undefined && ` (${formatBytes(a.size)})`}
       </button>
@@ -47,10 +47,8 @@ export function RecordView({
   grantId: string;
   expiresAt: string;
 }) {
-  const record = useLoad(async () => {
-    await api.assemble(grantId);
-    return api.record(grantId);
-  }, [grantId]);
+  // The gateway assembles the record on first read.
+  const record = useLoad(() => api.record(grantId), [grantId]);
   const now = useNow(1000);
   const left = timeLeft(expiresAt, now);
   return (
@@ -84,7 +82,7 @@ export function RecordView({
                     {entry.details.length > 0 && (
                       <span className="muted"> — {entry.details.join(' · ')}</span>
                     )}{' '}
-                    {entry.attachment && <Attachment api={api} grantId={grantId} entry={entry} />}
+                    {entry.attachment && <Attachment api={api} entry={entry} />}
                   </li>
                 ))}
               </ul>

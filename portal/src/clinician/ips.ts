@@ -10,7 +10,13 @@ export interface ReadableEntry {
   readonly title: string;
   readonly details: readonly string[];
   /** For documents and images: the attachment's title and type, fetched on demand. */
-  readonly attachment?: { readonly title: string; readonly contentType?: string; readonly size?: number };
+  readonly attachment?: {
+    readonly title: string;
+    readonly contentType?: string;
+    readonly size?: number;
+    /** The short-lived link the data lake signed for this grant. */
+    readonly url?: string;
+  };
 }
 
 export interface ReadableSection {
@@ -117,6 +123,7 @@ export function readableEntry(resource: FhirResource): ReadableEntry {
             title: str(attachment.title) ?? title,
             contentType: str(attachment.contentType),
             size: typeof attachment.size === 'number' ? attachment.size : undefined,
+            url: str(attachment.url),
           },
         }
       : {}),

@@ -41,16 +41,31 @@ describe('SignIn', () => {
     ]);
   });
 
-  it('shows the set-up QR code on a first sign-in that needs an authenticator', async () => {
-    setup(
-      problem(401, 'MFA_SETUP_REQUIRED', 'Set up your authenticator.', {
-        otpauthUri: 'otpauth://totp/Custodia:auditor?secret=JBSWY3DPEHPK3PXP&issuer=Custodia',
+  it('sets up the authenticator on a first sign-in: QR code, first code, signed in', async () => {
+    const setupToken = 'setup-token-0123456789';
+    const { network, signedIn } = setup(
+      problem(401, 'MFA_SETUP_REQUIRED', 'set up a second factor (TOTP) to sign in', {
+        setupToken,
+        expiresIn: 600,
       }),
     );
+    network.set({
+      'POST /auth/mfa/setup': {
+        body: {
+          otpauthUri: 'otpauth://totp/Custodia:auditor?secret=JBSWY3DPEHPK3PXP&issuer=Custodia',
+          secret: 'JBSWY3DPEHPK3PXP',
+        },
+      },
+      'POST /auth/mfa/confirm': { body: LOGIN },
+    });
     await typeCredentials();
     expect(await screen.findByRole('img', { name: /QR code to add Custodia/ })).toBeInTheDocument();
-    expect(screen.getByText(/secret=JBSWY3DPEHPK3PXP/)).toBeInTheDocument();
-    expect(screen.getByLabelText('6-digit code')).toBeInTheDocument();
+    expect(screen.getByText('JBSWY3DPEHPK3PXP')).toBeInTheDocument();
+    await userEvent.type(screen.getByLabelText('6-digit code'), '654321');
+    await userEvent.click(screen.getByRole('button', { name: 'Verify and sign in' }));
+    expect(signedIn).toHaveBeenCalledWith(LOGIN);
+    expect(network.callsTo('POST /auth/mfa/setup')[0]?.body).toEqual({ setupToken });
+    expect(network.callsTo('POST /auth/mfa/confirm')[0]?.body).toEqual({ setupToken, code: '654321' });
   });
 
   it('shows the gateway’s message when the credentials are refused', async () => {

@@ -1,25 +1,21 @@
 /**
  * Sign-in: username and password; a 6-digit code from an authenticator app when the gateway asks for
- * one (MFA_REQUIRED), and the first-time set-up of that app with a QR code (MFA_SETUP_REQUIRED).
+ * one (MFA_REQUIRED); the first-time set-up of that app with a QR code (MFA_SETUP_REQUIRED carries a
+ * setup token: /auth/mfa/setup shows the secret once, /auth/mfa/confirm checks a first code and signs in).
  */
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { authApi } from '../api/endpoints';
-import type { ApiProblem } from '../api/problem';
 import { asProblem } from '../api/problem';
+import type { ApiProblem } from '../api/problem';
 import type { ApiClient } from '../api/client';
-import type { LoginResponse } from '../api/types';
+import type { LoginResponse, TotpSetup } from '../api/types';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { QrCode } from '../ui/QrCode';
 
 export const MFA_CODES = { required: 'MFA_REQUIRED', setupRequired: 'MFA_SETUP_REQUIRED' } as const;
 
-type Step = { kind: 'password' } | { kind: 'code' } | { kind: 'setup'; otpauthUri: string };
-
-function otpauthUriOf(problem: ApiProblem): string | undefined {
-  const uri = problem.body.otpauthUri ?? problem.body.otpauthUrl;
-  return typeof uri === 'string' ? uri : undefined;
-}
+type Step = { kind: 'password' } | { kind: 'code' } | { kind: 'setup'; setupToken: string; setup: TotpSetup };
 
 export function SignIn({
   client,
@@ -40,17 +36,27 @@ export function SignIn({
     setPending(true);
     setProblem(undefined);
     try {
-      const login = await authApi(client).login({
+      const api = authApi(client);
+      if (step.kind === 'setup') {
+        onSignedIn(await api.confirmMfa(step.setupToken, code.trim()));
+        return;
+      }
+      const login = await api.login({
         username: username.trim().toLowerCase(),
         password,
-        ...(step.kind === 'password' ? {} : { totp: code.trim() }),
+        ...(step.kind === 'code' ? { totp: code.trim() } : {}),
       });
       onSignedIn(login);
     } catch (error) {
       const failure = asProblem(error);
+      const setupToken = failure.body.setupToken;
       if (failure.code === MFA_CODES.required && step.kind === 'password') setStep({ kind: 'code' });
-      else if (failure.code === MFA_CODES.setupRequired && otpauthUriOf(failure)) {
-        setStep({ kind: 'setup', otpauthUri: otpauthUriOf(failure) ?? '' });
+      else if (failure.code === MFA_CODES.setupRequired && typeof setupToken === 'string') {
+        try {
+          setStep({ kind: 'setup', setupToken, setup: await authApi(client).setupMfa(setupToken) });
+        } catch (setupError) {
+          setProblem(asProblem(setupError));
+        }
       } else setProblem(failure);
     } finally {
       setPending(false);
@@ -96,10 +102,13 @@ export function SignIn({
                   Your account needs a second step at sign-in. Scan this code with an authenticator app (for
                   example FreeOTP or Google Authenticator), then type the 6-digit code it shows.
                 </p>
-                <QrCode text={step.otpauthUri} label="QR code to add Custodia to your authenticator app" />
+                <QrCode
+                  text={step.setup.otpauthUri}
+                  label="QR code to add Custodia to your authenticator app"
+                />
                 <details>
                   <summary>Can’t scan? Show the set-up key</summary>
-                  <code className="break">{step.otpauthUri}</code>
+                  <code className="break">{step.setup.secret ?? step.setup.otpauthUri}</code>
                 </details>
               </div>
             ) : (
