@@ -20,6 +20,9 @@ export function checkDelivery(delivery: Delivery, grant: Grant | undefined, tx: 
     ...(delivery.deliveredAt === tx.at
       ? []
       : [`deliveredAt ${delivery.deliveredAt} (transaction at ${tx.at})`]),
+    ...(tx.creator && sameCaller(delivery.requester, tx.creator)
+      ? []
+      : [`requester ${describeCaller(delivery.requester)} (submitted by ${describeCaller(tx.creator)})`]),
   ];
   if (foreign.length > 0) {
     report(DISCREPANCY_KINDS.LOG_ENTRY_INCONSISTENT, `delivery: ${foreign.join('; ')}`);
