@@ -29,6 +29,10 @@ export const IDENTITY_ERROR_STATUS = {
   /** The organisation's CA cannot be reached. */
   CA_UNAVAILABLE: 503,
   OIDC_NOT_CONFIGURED: 404,
+  /** The OpenID provider cannot be reached. */
+  OIDC_UNAVAILABLE: 503,
+  /** The CUSTODIA_OIDC_* variables are incomplete or malformed. */
+  OIDC_CONFIG_INVALID: 500,
 } as const;
 export type IdentityErrorCode = keyof typeof IDENTITY_ERROR_STATUS;
 
@@ -51,6 +55,6 @@ export class IdentityError extends Error {
 }
 
 /** The generic authentication failure (wrong password, unknown user, disabled account, wrong TOTP code). */
-export function invalidCredentials(): IdentityError {
-  return new IdentityError('INVALID_CREDENTIALS', GENERIC_AUTH_FAILURE);
+export function invalidCredentials(cause?: unknown): IdentityError {
+  return new IdentityError('INVALID_CREDENTIALS', GENERIC_AUTH_FAILURE, {}, { cause });
 }

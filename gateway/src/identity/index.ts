@@ -2,7 +2,13 @@
 export type { AuthUser, User } from './user';
 export { GENERIC_AUTH_FAILURE, IDENTITY_ERROR_STATUS, IdentityError } from './errors';
 export type { IdentityErrorCode } from './errors';
-export { IdentityService, MFA_ROLES, PASSWORD_MIN_LENGTH, requiresMfa } from './service';
+export {
+  IdentityService,
+  MFA_ROLES,
+  PASSWORD_MIN_LENGTH,
+  requiresMfa,
+  SECOND_FACTOR_METHODS,
+} from './service';
 export type {
   IdentityLogger,
   IdentityServiceDeps,
@@ -15,6 +21,8 @@ export { openIdentityService } from './open';
 export type { IdentityServiceOptions } from './open';
 export { caEndpoints, Enrolment, readRegistrar } from './enrolment';
 export type { CaEndpoint, EnrolmentRequest, Registrar } from './enrolment';
+export { OidcLogin, readOidcConfig } from './oidc';
+export type { OidcAccount, OidcConfig, OidcLoginOptions, OidcStart } from './oidc';
 export { TokenService } from './token-service';
 export type { IssuedTokens, TokenServiceOptions } from './token-service';
 export { Totp } from './totp';

@@ -5,6 +5,8 @@ import { caEndpoints, Enrolment } from './enrolment';
 import type { Registrar } from './enrolment';
 import { Lockout } from './lockout';
 import type { LockoutOptions } from './lockout';
+import { OidcLogin } from './oidc';
+import type { OidcConfig } from './oidc';
 import { PasswordHasher } from './password';
 import type { PasswordHasherOptions } from './password';
 import { IdentityService } from './service';
@@ -23,6 +25,8 @@ export interface IdentityServiceOptions {
   readonly registrar: Registrar;
   /** Shared with the data lake, which signs as the user with the same identities. */
   readonly wallet: Wallet;
+  /** OpenID Connect sign-in (see readOidcConfig); the provider is discovered at start. */
+  readonly oidc?: OidcConfig;
   readonly logger?: IdentityLogger;
   /** Shown in authenticator apps; default "Custodia". */
   readonly issuer?: string;
@@ -42,6 +46,7 @@ export async function openIdentityService(options: IdentityServiceOptions): Prom
     tokens: await TokenService.open(options.dataDir, { now, ...options.tokens }),
     enrolment: new Enrolment(caEndpoints(options.profile), options.registrar, options.wallet),
     wallet: options.wallet,
+    ...(options.oidc && { oidc: await OidcLogin.discover(options.oidc, { now }) }),
     ...(options.logger && { logger: options.logger }),
     now,
   });

@@ -221,6 +221,15 @@ describe('TOTP for auditors and admins', () => {
   });
 });
 
+describe('OpenID Connect when not configured', () => {
+  it('answers OIDC_NOT_CONFIGURED', () => {
+    expect(harness.service.oidcEnabled).toBe(false);
+    expect(() => harness.service.oidcStart()).toThrow(
+      expect.objectContaining({ code: 'OIDC_NOT_CONFIGURED', httpStatus: 404 }),
+    );
+  });
+});
+
 describe('refresh and logout', () => {
   it('rotates refresh tokens, detects reuse, and logout ends the login', async () => {
     const userId = await addUser('anna', 'patient');

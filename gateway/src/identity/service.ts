@@ -12,6 +12,7 @@ import type { Wallet } from '@custodia/network/wallet';
 import type { Enrolment } from './enrolment';
 import { IdentityError, invalidCredentials } from './errors';
 import type { Lockout, LockState } from './lockout';
+import type { OidcLogin, OidcStart } from './oidc';
 import type { PasswordHasher } from './password';
 import type { IssuedTokens, TokenService } from './token-service';
 import type { Totp } from './totp';
@@ -21,6 +22,25 @@ import type { AuthUser, User } from './user';
 
 /** Roles that must sign in with a second factor. */
 export const MFA_ROLES: readonly Role[] = ['auditor', 'admin'];
+
+/**
+ * RFC 8176 `amr` values that show the OpenID provider used a second factor (or says it did: `mfa`), required
+ * from the provider for users who need MFA.
+ */
+export const SECOND_FACTOR_METHODS: readonly string[] = [
+  'mfa',
+  'mca',
+  'otp',
+  'hwk',
+  'swk',
+  'sc',
+  'sms',
+  'tel',
+  'fpt',
+  'face',
+  'iris',
+  'retina',
+];
 
 export const PASSWORD_MIN_LENGTH = 12;
 const PASSWORD_MAX_LENGTH = 256;
@@ -69,6 +89,8 @@ export interface IdentityServiceDeps {
   readonly tokens: TokenService;
   readonly enrolment: Enrolment;
   readonly wallet: Wallet;
+  /** Present when OpenID Connect sign-in is configured. */
+  readonly oidc?: OidcLogin;
   readonly logger?: IdentityLogger;
   readonly now?: () => number;
 }
@@ -144,6 +166,50 @@ export class IdentityService {
     this.deps.lockout.succeed(name);
     this.deps.logger?.info({ event: 'login', userId: record.userId, role: record.role, ip }, 'login');
     return this.signIn(record);
+  }
+
+  /** Whether OpenID Connect sign-in is configured. */
+  get oidcEnabled(): boolean {
+    return this.deps.oidc !== undefined;
+  }
+
+  /** Starts an OpenID Connect sign-in: where to send the browser, and the state to keep with it. */
+  oidcStart(): OidcStart {
+    return this.oidc().start();
+  }
+
+  /**
+   * Completes an OpenID Connect sign-in: the account linked to the provider's subject, or else (first time) the
+   * account whose username the configured claim names, which is then linked. INVALID_CREDENTIALS when there is
+   * no such active account or it is linked to another subject; MFA_REQUIRED when the account needs a second
+   * factor and the provider's `amr` shows none.
+   */
+  async oidcCallback(callbackUrl: string, state: string, ip: string): Promise<LoginResult> {
+    const account = await this.oidc().finish(callbackUrl, state);
+    const linked = this.deps.users.find((user) => user.oidcSubject === account.subject);
+    const byName =
+      linked === undefined && account.username !== undefined
+        ? this.deps.users.byUsername(account.username)
+        : undefined;
+    const record = linked ?? (byName?.oidcSubject === undefined ? byName : undefined);
+    if (!record || record.disabled) {
+      this.deps.logger?.warn(
+        { event: 'oidc_login_failed', ip, ...(record && { userId: record.userId }) },
+        'login',
+      );
+      throw invalidCredentials();
+    }
+    if (requiresMfa(record) && !account.methods.some((method) => SECOND_FACTOR_METHODS.includes(method)))
+      throw new IdentityError('MFA_REQUIRED', 'sign in at the identity provider with a second factor');
+    const current =
+      record.oidcSubject === undefined
+        ? await this.deps.users.update(record.userId, (user) => ({ ...user, oidcSubject: account.subject }))
+        : record;
+    this.deps.logger?.info(
+      { event: 'login', method: 'oidc', userId: current.userId, role: current.role, ip },
+      'login',
+    );
+    return this.signIn(current);
   }
 
   /** Rotates a refresh token (TOKEN_INVALID on reuse, which also ends that login everywhere). */
@@ -300,6 +366,12 @@ export class IdentityService {
 
   private async signIn(record: UserRecord): Promise<LoginResult> {
     return { ...(await this.deps.tokens.issue(authUserOf(record))), user: toUser(record) };
+  }
+
+  private oidc(): OidcLogin {
+    if (!this.deps.oidc)
+      throw new IdentityError('OIDC_NOT_CONFIGURED', 'OpenID Connect sign-in is not configured');
+    return this.deps.oidc;
   }
 
   private record(userId: string): UserRecord {

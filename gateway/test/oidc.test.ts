@@ -1,0 +1,242 @@
+/**
+ * OpenID Connect sign-in against a real OpenID provider (oidc-provider, in-process on an ephemeral port): code
+ * flow with PKCE, state and nonce through openid-client; accounts found by username claim and linked to the
+ * provider's subject; a second factor required from the provider for auditors and admins.
+ */
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Provider } from 'oidc-provider';
+import type { Role } from '@custodia/chaincode';
+import { FileWallet } from '@custodia/network/wallet';
+import { IdentityError, openIdentityService, PasswordHasher, UserStore } from '../src/identity';
+import type { IdentityService, IdentityServiceOptions } from '../src/identity';
+
+const REDIRECT_URI = 'http://127.0.0.1:8080/api/v1/auth/oidc/callback';
+const CLIENT = { id: 'custodia-gateway', secret: randomBytes(24).toString('base64url') };
+
+/** Accounts at the provider: its subject → the username claim it releases. */
+const accounts = new Map<string, string>([
+  ['kc-anna', 'anna'],
+  ['kc-mallory', 'anna'],
+  ['kc-audrey', 'audrey'],
+  ['kc-stranger', 'stranger'],
+]);
+/** Who signs in at the provider next, and how (RFC 8176 amr). */
+let nextLogin: { accountId: string; amr: string[] } = { accountId: 'kc-anna', amr: ['pwd'] };
+
+let server: Server;
+let provider: Provider;
+let dir: string;
+let options: IdentityServiceOptions;
+let identity: IdentityService;
+
+async function interaction(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const details = await provider.interactionDetails(req, res);
+  if (details.prompt.name === 'login') {
+    await provider.interactionFinished(
+      req,
+      res,
+      { login: { ...nextLogin } },
+      { mergeWithLastSubmission: false },
+    );
+    return;
+  }
+  const grant = new provider.Grant({ accountId: String(details.session?.accountId), clientId: CLIENT.id });
+  grant.addOIDCScope(String(details.params.scope));
+  await provider.interactionFinished(
+    req,
+    res,
+    { consent: { grantId: await grant.save() } },
+    { mergeWithLastSubmission: true },
+  );
+}
+
+async function startProvider(): Promise<string> {
+  server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  provider = new Provider(issuer, {
+    clients: [
+      {
+        client_id: CLIENT.id,
+        client_secret: CLIENT.secret,
+        redirect_uris: [REDIRECT_URI],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+      },
+    ],
+    findAccount: async (_ctx, sub) => ({
+      accountId: sub,
+      claims: async () => ({ sub, preferred_username: accounts.get(sub) }),
+    }),
+    // The provider releases the authentication methods with every ID token (as Keycloak's amr mapper does).
+    claims: { openid: ['sub', 'amr'], profile: ['preferred_username'] },
+    cookies: { keys: [randomBytes(16).toString('hex')] },
+    jwks: {
+      keys: [generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' })],
+    },
+    ttl: {
+      AccessToken: 600,
+      AuthorizationCode: 60,
+      Grant: 600,
+      IdToken: 600,
+      Interaction: 600,
+      Session: 600,
+    },
+    features: { devInteractions: { enabled: false } },
+    interactions: { url: (_ctx, pending) => `/interaction/${pending.uid}` },
+    pkce: { required: () => true, methods: ['S256'] },
+  });
+  const callback = provider.callback();
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (req.url?.startsWith('/interaction/')) {
+      interaction(req, res).catch(() => {
+        res.statusCode = 500;
+        res.end();
+      });
+      return;
+    }
+    callback(req, res);
+  });
+  return issuer;
+}
+
+/** The browser at the provider: follows redirects with its cookies until it is sent back to the gateway. */
+async function signInAtProvider(authorizationUrl: string): Promise<string> {
+  const cookies = new Map<string, string>();
+  let location = authorizationUrl;
+  for (let hop = 0; hop < 12; hop++) {
+    if (location.startsWith(REDIRECT_URI)) return location;
+    const response = await fetch(location, {
+      redirect: 'manual',
+      headers: { cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join('; ') },
+    });
+    for (const header of response.headers.getSetCookie()) {
+      const [pair = ''] = header.split(';');
+      const separator = pair.indexOf('=');
+      const name = pair.slice(0, separator);
+      const value = pair.slice(separator + 1);
+      if (value === '') cookies.delete(name);
+      else cookies.set(name, value);
+    }
+    await response.arrayBuffer();
+    const next = response.headers.get('location');
+    if (next === null) throw new Error(`the provider answered ${response.status} without a redirect`);
+    location = new URL(next, location).toString();
+  }
+  throw new Error('too many redirects at the provider');
+}
+
+async function oidcSignIn(login: typeof nextLogin): Promise<ReturnType<IdentityService['oidcCallback']>> {
+  nextLogin = login;
+  const { authorizationUrl, state } = identity.oidcStart();
+  return identity.oidcCallback(await signInAtProvider(authorizationUrl), state, '127.0.0.1');
+}
+
+async function code(promise: Promise<unknown>): Promise<string> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof IdentityError)) throw new Error(`expected an IdentityError, got ${String(error)}`);
+  return error.code;
+}
+
+async function addUser(store: UserStore, username: string, role: Role): Promise<void> {
+  await store.create({
+    userId: randomUUID(),
+    username,
+    displayName: 'Display Name',
+    role,
+    mspId: 'HospitalDEMSP',
+    country: 'DE',
+    ledgerId: `ledger-${username}`,
+    mfaEnabled: false,
+    disabled: false,
+    passwordHash: await new PasswordHasher({ memoryCost: 1024 }).hash(randomBytes(16).toString('hex')),
+    createdAt: new Date().toISOString(),
+  });
+}
+
+beforeAll(async () => {
+  const issuer = await startProvider();
+  dir = mkdtempSync(join(tmpdir(), 'custodia-oidc-'));
+  const seed = await UserStore.open(dir);
+  await addUser(seed, 'anna', 'patient');
+  await addUser(seed, 'audrey', 'auditor');
+  options = {
+    dataDir: dir,
+    profile: { channelName: 'custodia', chaincodeName: 'custodia', peers: [], organisations: [] },
+    registrar: { id: 'admin', secret: 'unused-here' },
+    wallet: new FileWallet(join(dir, 'wallet'), randomBytes(32)),
+    oidc: {
+      issuer,
+      clientId: CLIENT.id,
+      clientSecret: CLIENT.secret,
+      redirectUri: REDIRECT_URI,
+      usernameClaim: 'preferred_username',
+      scope: 'openid profile',
+    },
+  };
+  identity = await openIdentityService(options);
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('OpenID Connect sign-in', () => {
+  it('signs a local user in by the username claim and links the provider subject', async () => {
+    const result = await oidcSignIn({ accountId: 'kc-anna', amr: ['pwd'] });
+    expect(result.user).toMatchObject({ username: 'anna', role: 'patient' });
+    expect(await identity.verifyAccessToken(result.accessToken)).toMatchObject({ ledgerId: 'ledger-anna' });
+    expect((await UserStore.open(dir)).byUsername('anna')?.oidcSubject).toMatch(/ kc-anna$/);
+
+    // Linked: a later sign-in is by subject, even if the provider's username claim changes.
+    accounts.set('kc-anna', 'renamed');
+    try {
+      expect((await oidcSignIn({ accountId: 'kc-anna', amr: ['pwd'] })).user.username).toBe('anna');
+    } finally {
+      accounts.set('kc-anna', 'anna');
+    }
+  });
+
+  it('refuses another provider account claiming a linked username, and unknown usernames', async () => {
+    expect(await code(oidcSignIn({ accountId: 'kc-mallory', amr: ['pwd'] }))).toBe('INVALID_CREDENTIALS');
+    expect(await code(oidcSignIn({ accountId: 'kc-stranger', amr: ['pwd'] }))).toBe('INVALID_CREDENTIALS');
+  });
+
+  it('requires a second factor at the provider for auditors', async () => {
+    expect(await code(oidcSignIn({ accountId: 'kc-audrey', amr: ['pwd'] }))).toBe('MFA_REQUIRED');
+    const result = await oidcSignIn({ accountId: 'kc-audrey', amr: ['pwd', 'otp'] });
+    expect(result.user).toMatchObject({ username: 'audrey', role: 'auditor' });
+  });
+
+  it('refuses a callback with another browser’s state, and a replayed callback', async () => {
+    nextLogin = { accountId: 'kc-anna', amr: ['pwd'] };
+    const first = identity.oidcStart();
+    const other = identity.oidcStart();
+    const callback = await signInAtProvider(first.authorizationUrl);
+    expect(await code(identity.oidcCallback(callback, other.state, 'ip'))).toBe('INVALID_CREDENTIALS');
+
+    const fresh = identity.oidcStart();
+    const freshCallback = await signInAtProvider(fresh.authorizationUrl);
+    await identity.oidcCallback(freshCallback, fresh.state, 'ip');
+    expect(await code(identity.oidcCallback(freshCallback, fresh.state, 'ip'))).toBe('INVALID_CREDENTIALS');
+  });
+
+  it('refuses sign-in for a disabled account', async () => {
+    // Disabled in the store, then a service opened over it (disableUser's CA step is the CA test's part).
+    const store = await UserStore.open(dir);
+    const anna = store.byUsername('anna');
+    await store.update(anna?.userId ?? '', (current) => ({ ...current, disabled: true }));
+    identity = await openIdentityService(options);
+    expect(await code(oidcSignIn({ accountId: 'kc-anna', amr: ['pwd'] }))).toBe('INVALID_CREDENTIALS');
+  });
+});
