@@ -15,6 +15,7 @@ import {
   startDatalake,
 } from '@custodia/datalake';
 import type { IdentityResolver, RunningDatalake } from '@custodia/datalake';
+import { readLedgerClientConfig } from '@custodia/network';
 import type { LedgerClientConfig } from '@custodia/network';
 import { readEmbeddedConfig, startEmbeddedNetwork } from '@custodia/network/embedded';
 import type { EmbeddedNetwork } from '@custodia/network/embedded';
@@ -85,7 +86,11 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
   };
   try {
-    const configured = await readEmbeddedConfig({ ...env, CUSTODIA_NETWORK_DIR: path.join(root, 'network') });
+    const networkEnv = {
+      ...env,
+      CUSTODIA_NETWORK_DIR: env.CUSTODIA_NETWORK_DIR ?? path.join(root, 'network'),
+    };
+    const configured = await readEmbeddedConfig(networkEnv);
     const networkConfig = options.ephemeralPorts
       ? {
           ...configured,
@@ -119,9 +124,8 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
         country: home.country,
       });
     const ledgerConfig: LedgerClientConfig = {
-      network: 'embedded',
+      ...readLedgerClientConfig({ ...networkEnv, CUSTODIA_NETWORK: 'embedded' }),
       profilePath: network.profilePath,
-      timeouts: { evaluate: 10_000, endorse: 15_000, submit: 15_000, commitStatus: 30_000 },
     };
     const token = env.CUSTODIA_DATALAKE_TOKEN ?? randomBytes(24).toString('base64url');
     const lakeConfig = loadDatalakeConfig({

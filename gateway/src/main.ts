@@ -1,0 +1,53 @@
+/**
+ * `npm run -w gateway start`: the gateway alone, for deployments where the ledger (CUSTODIA_NETWORK=fabric +
+ * CUSTODIA_CONNECTION_FILE, or a running embedded network) and the data lake (CUSTODIA_DATALAKE_URL + _TOKEN)
+ * run as their own services. Users are enrolled at the organisations' Fabric CAs with the registrar from
+ * CUSTODIA_CA_ADMIN_ID / CUSTODIA_CA_ADMIN_SECRET; their keys go to the wallet the data lake reads.
+ */
+import path from 'node:path';
+import pino from 'pino';
+import { readConnectionProfile, readLedgerClientConfig } from '@custodia/network';
+import { FileWallet } from '@custodia/network/wallet';
+import { loadGatewayConfig } from './config';
+import { openIdentityService, readRegistrar } from './identity';
+import { startGateway } from './server';
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const logger = pino({ name: 'gateway', level: env.CUSTODIA_LOG_LEVEL ?? 'info' });
+  const config = loadGatewayConfig(env);
+  const ledgerConfig = readLedgerClientConfig(env);
+  const profile = await readConnectionProfile(ledgerConfig.profilePath);
+  const wallet = await FileWallet.open(path.resolve(env.CUSTODIA_WALLET_DIR ?? '.custodia/wallet'));
+  const identity = await openIdentityService({
+    dataDir: config.dataDir,
+    profile,
+    registrar: await readRegistrar(env, path.dirname(ledgerConfig.profilePath)),
+    wallet,
+    logger: logger.child({ service: 'identity' }),
+  });
+  if (config.datalake === undefined)
+    logger.warn('CUSTODIA_DATALAKE_URL is not set: record routes answer 503');
+  const gateway = await startGateway(config, { identity, profile, ledgerConfig, logger });
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    gateway.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ code: (error as { code?: string }).code ?? 'ERROR' }, 'close failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  const { code, message } = error as { code?: string; message?: string };
+  process.stderr.write(`gateway failed to start: ${code ?? 'ERROR'} ${message ?? String(error)}\n`);
+  process.exit(1);
+});
