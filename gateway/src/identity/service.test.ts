@@ -213,6 +213,19 @@ describe('TOTP for auditors and admins', () => {
     ).toBe('INVALID_CREDENTIALS');
   });
 
+  it('one code signs in once, even when two logins race with it', async () => {
+    const userId = await addUser('root', 'admin');
+    const setup = await harness.service.setupTotp(userId);
+    await harness.service.confirmTotp(userId, harness.totp.generate(setup.secret));
+    harness.clock.now += TOTP_PERIOD_SECONDS * 1000;
+    const totp = harness.totp.generate(setup.secret);
+    const outcomes = await Promise.allSettled([
+      harness.service.login({ username: 'root', password: PASSWORD, totp }, 'ip-1'),
+      harness.service.login({ username: 'root', password: PASSWORD, totp }, 'ip-2'),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+  });
+
   it('a wrong password never reveals that MFA is needed', async () => {
     await addUser('root', 'admin');
     expect(

@@ -156,12 +156,16 @@ export class IdentityService {
       }
       if (request.totp === undefined || request.totp === '')
         throw new IdentityError('MFA_REQUIRED', 'a TOTP code is required');
-      const step = this.deps.totp.match(record.totp.secret, request.totp, record.totp.lastStep);
-      if (step === undefined) throw this.failed(name, ip, record.userId);
-      await this.deps.users.update(record.userId, (current) => ({
-        ...current,
-        ...(current.totp && { totp: { ...current.totp, lastStep: step } }),
-      }));
+      const code = request.totp;
+      let accepted = false;
+      // Checked and recorded in one serialised update: two logins racing with one code cannot both pass.
+      await this.deps.users.update(record.userId, (current) => {
+        const step = current.totp && this.deps.totp.match(current.totp.secret, code, current.totp.lastStep);
+        if (!current.totp || step === undefined) return current;
+        accepted = true;
+        return { ...current, totp: { ...current.totp, lastStep: step } };
+      });
+      if (!accepted) throw this.failed(name, ip, record.userId);
     }
     this.deps.lockout.succeed(name);
     this.deps.logger?.info({ event: 'login', userId: record.userId, role: record.role, ip }, 'login');
@@ -214,12 +218,11 @@ export class IdentityService {
 
   /** Rotates a refresh token (TOKEN_INVALID on reuse, which also ends that login everywhere). */
   async refresh(refreshToken: string): Promise<LoginResult> {
-    const tokens = await this.deps.tokens.refresh(refreshToken, (userId) => {
-      const record = this.deps.users.get(userId);
+    const { userId, ...tokens } = await this.deps.tokens.refresh(refreshToken, (id) => {
+      const record = this.deps.users.get(id);
       return record && !record.disabled ? authUserOf(record) : undefined;
     });
-    const user = await this.deps.tokens.verifyAccessToken(tokens.accessToken);
-    return { ...tokens, user: toUser(this.record(user.userId)) };
+    return { ...tokens, user: toUser(this.record(userId)) };
   }
 
   /** Ends the login the refresh token belongs to; unknown tokens are ignored. */

@@ -128,7 +128,7 @@ export class TokenService {
   async refresh(
     refreshToken: string,
     lookup: (userId: string) => AuthUser | undefined,
-  ): Promise<IssuedTokens> {
+  ): Promise<IssuedTokens & { readonly userId: string }> {
     const now = this.now();
     let rotated: Rotated;
     try {
@@ -143,7 +143,7 @@ export class TokenService {
       await this.persist();
       throw new IdentityError('TOKEN_INVALID', 'the refresh token is not valid');
     }
-    return this.tokens(user, rotated);
+    return { ...(await this.tokens(user, rotated)), userId: user.userId };
   }
 
   async revoke(refreshToken: string): Promise<void> {
