@@ -20,6 +20,10 @@ export const DISCREPANCY_KINDS = {
    * the transaction's) or does not decode.
    */
   LOG_ENTRY_INCONSISTENT: 'LOG_ENTRY_INCONSISTENT',
+  /** A rule or emergency-policy change left active a grant it should have revoked in the same transaction. */
+  GRANT_NOT_REVOKED: 'GRANT_NOT_REVOKED',
+  /** A grant was revoked by a transaction whose changes give no reason to revoke it. */
+  GRANT_REVOKED_WITHOUT_CAUSE: 'GRANT_REVOKED_WITHOUT_CAUSE',
   /** A delivery names a grant that did not exist when it was logged. */
   DELIVERY_WITHOUT_GRANT: 'DELIVERY_WITHOUT_GRANT',
   /** A delivery was logged by (or for) someone other than the grant's requester, or for another patient. */

@@ -1,6 +1,7 @@
 import { peer } from '@hyperledger/fabric-protos';
 import type { common } from '@hyperledger/fabric-protos';
-import type { Delivery, StoredRule } from '@custodia/chaincode';
+import { grantedCategories } from '@custodia/chaincode';
+import type { Delivery, Grant, StoredRule } from '@custodia/chaincode';
 import { manifestHash } from '@custodia/datalake';
 import type { Manifest } from '@custodia/datalake';
 import type { KeyWrite } from '@custodia/network/engine';
@@ -19,7 +20,7 @@ import type { Discrepancy, DiscrepancyKind } from './discrepancy';
 import { verifyManifests } from './manifests';
 import type { ManifestSource } from './manifests';
 import { replayChain } from './replay';
-import { compositeKey } from './world-keys';
+import { compositeKey, splitKey } from './world-keys';
 
 const PERMIT_DE_CLINICIANS = JSON.stringify({
   effect: 'permit',
@@ -286,6 +287,94 @@ describe('replay finds planted discrepancies', () => {
       tamper: editJson('access-log', (entry) => ({ ...entry, requested: 'allergies', requester: null })),
     });
     await onlyDiscrepancy(chain, DISCREPANCY_KINDS.LOG_ENTRY_INCONSISTENT, txId);
+  });
+});
+
+describe('revocation at the next transaction', () => {
+  const DENY_EMERGENCY = JSON.stringify({
+    effect: 'deny',
+    grantee: { kind: 'role', role: 'clinician' },
+    categories: ['allergies'],
+    purposes: ['ETREAT'],
+  });
+  const withoutGrantWrites = (writes: readonly KeyWrite[]) =>
+    writes.filter((write) => !['grant', 'grant-live'].includes(splitKey(write.key)?.objectType ?? ''));
+
+  async function emergencyGranted(): Promise<TestChain> {
+    const chain = await buildTestChain();
+    await chain.submit(chain.patient, 'emergency:setEmergencyPolicy', [EMERGENCY_POLICY]);
+    await chain.submit(chain.clinicianFr, 'access:requestEmergencyAccess', [
+      'patient-a',
+      '["allergies"]',
+      'unconscious',
+    ]);
+    return chain;
+  }
+
+  it('accepts a deny rule that revokes the live grant it cuts, in its own transaction', async () => {
+    const chain = await emergencyGranted();
+    await chain.submit(chain.patient, 'rules:createRule', [DENY_EMERGENCY], { time: at(0.5) });
+    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+    expect(outcome.discrepancies).toEqual([]);
+  });
+
+  it('names a grant a new deny rule left active', async () => {
+    const chain = await emergencyGranted();
+    const { txId } = await chain.submit(chain.patient, 'rules:createRule', [DENY_EMERGENCY], {
+      time: at(0.5),
+      tamper: withoutGrantWrites,
+    });
+    const found = await onlyDiscrepancy(chain, DISCREPANCY_KINDS.GRANT_NOT_REVOKED, txId);
+    expect(found.detail).toContain('cuts it');
+  });
+
+  it('names a grant a revoked rule left active', async () => {
+    const chain = await buildTestChain();
+    const rule = await chain.submit<StoredRule>(chain.patient, 'rules:createRule', [PERMIT_DE_CLINICIANS]);
+    const granted = await requestAccess(chain, chain.clinician);
+    const { txId } = await chain.submit(chain.patient, 'rules:revokeRule', [rule.result.ruleId], {
+      time: at(1),
+      tamper: withoutGrantWrites,
+    });
+    const found = await onlyDiscrepancy(chain, DISCREPANCY_KINDS.GRANT_NOT_REVOKED, txId);
+    expect(found.detail).toBe(
+      `grant ${granted.txId} stayed active although rule ${rule.result.ruleId} that decided it was revoked (version 2)`,
+    );
+  });
+
+  it('names a grant revoked by a change that does not concern it', async () => {
+    const chain = await buildTestChain();
+    await chain.submit(chain.patient, 'rules:createRule', [PERMIT_DE_CLINICIANS]);
+    const granted = await requestAccess(chain, chain.clinician);
+    const entry = granted.result;
+    const grant: Grant = {
+      grantId: granted.txId,
+      patientId: entry.patientId,
+      requester: entry.requester,
+      purpose: entry.purpose,
+      emergency: false,
+      requested: entry.requested,
+      granted: grantedCategories(entry.decision),
+      denied: entry.decision.denied,
+      rules: entry.decision.rules,
+      issuedAt: entry.timestamp,
+      expiresAt: entry.expiresAt ?? '',
+    };
+    const unrelated = JSON.stringify({ ...JSON.parse(PERMIT_DE_CLINICIANS), categories: ['results'] });
+    const { txId } = await chain.submit(chain.patient, 'rules:createRule', [unrelated], {
+      time: at(1),
+      tamper: (writes, tx) => [
+        ...writes,
+        {
+          key: compositeKey('grant', [grant.grantId]),
+          isDelete: false,
+          value: Buffer.from(
+            JSON.stringify({ ...grant, revoked: { at: tx.at, txId: tx.txId, ruleId: 'x' } }),
+          ),
+        },
+      ],
+    });
+    await onlyDiscrepancy(chain, DISCREPANCY_KINDS.GRANT_REVOKED_WITHOUT_CAUSE, txId);
   });
 });
 

@@ -11,6 +11,7 @@ import type {
   EmergencyPolicy,
   Grant,
   RecordMeta,
+  RuleVersion,
   StoredRule,
 } from '@custodia/chaincode';
 import { MemoryState } from '@custodia/network/engine';
@@ -18,6 +19,8 @@ import { decodeBlock, VALID_CODE } from './chain-decode';
 import type { DecodedBlock, DecodedWrite } from './chain-decode';
 import { CreatorIdentities } from './creator';
 import { checkAccessDecision } from './decision-check';
+import { checkRevocations, grantsToRevoke } from './revocation-check';
+import type { GrantAffectingChange } from './revocation-check';
 import type { LoggedBy } from './decision-check';
 import { checkDelivery } from './delivery-check';
 import { DISCREPANCY_KINDS } from './discrepancy';
@@ -109,6 +112,7 @@ class ChainReplay {
         creator: this.creators.of(tx.creator),
       };
       for (const write of writes) await this.check(write, writes, loggedBy);
+      await this.checkRevocations(writes, loggedBy);
       this.state.apply(this.chaincodeName, writes, {
         version: { blockNum: block.number, txNum: tx.index },
         txId: tx.txId,
@@ -121,6 +125,59 @@ class ChainReplay {
     const found = await this.state.get(this.chaincodeName, key);
     if (!found) return undefined;
     return JSON.parse(decoder.decode(found.value)) as T;
+  }
+
+  /** The rule versions and emergency policies a transaction wrote (revocations must follow them). */
+  private changesIn(writes: readonly DecodedWrite[]): GrantAffectingChange[] {
+    const changes: GrantAffectingChange[] = [];
+    for (const write of writes) {
+      const split = splitKey(write.key);
+      if (write.isDelete || !split) continue;
+      if (split.objectType === OBJECT_TYPES.ruleVersion) {
+        const version = parsed<RuleVersion>(write);
+        if (version) changes.push({ kind: 'rule', version });
+      } else if (split.objectType === OBJECT_TYPES.policy && split.attributes[0] !== undefined) {
+        changes.push({ kind: 'policy', patientId: split.attributes[0] });
+      }
+    }
+    return changes;
+  }
+
+  /** Grants not revoked in state that this transaction writes as revoked by itself. */
+  private async revokedBy(writes: readonly DecodedWrite[], tx: LoggedBy): Promise<string[]> {
+    const revoked: string[] = [];
+    for (const write of writes) {
+      const split = splitKey(write.key);
+      if (write.isDelete || split?.objectType !== OBJECT_TYPES.grant) continue;
+      const after = parsed<Grant>(write);
+      if (after?.revoked?.txId !== tx.txId) continue;
+      const before = await this.get<Grant>(write.key);
+      if (before && before.revoked === undefined) revoked.push(before.grantId);
+    }
+    return revoked;
+  }
+
+  private async checkRevocations(writes: readonly DecodedWrite[], tx: LoggedBy): Promise<void> {
+    const changes = this.changesIn(writes);
+    const revokedHere = await this.revokedBy(writes, tx);
+    if (changes.length === 0 && revokedHere.length === 0) return;
+    const patients = new Set(
+      changes.map((change) => (change.kind === 'rule' ? change.version.patientId : change.patientId)),
+    );
+    const live: Grant[] = [];
+    for (const patientId of patients) {
+      const { start, end } = partialKeyRange(OBJECT_TYPES.liveGrant, [patientId]);
+      for await (const entry of this.state.range(this.chaincodeName, start, end)) {
+        const grantId = splitKey(entry.key)?.attributes[1];
+        const grant = grantId === undefined ? undefined : await this.grant(grantId);
+        if (grant) live.push(grant);
+      }
+    }
+    this.report(checkRevocations(grantsToRevoke(changes, live, tx.at), revokedHere, tx));
+  }
+
+  private grant(grantId: string): Promise<Grant | undefined> {
+    return this.get<Grant>(compositeKey(OBJECT_TYPES.grant, [grantId]));
   }
 
   private async check(write: DecodedWrite, writes: readonly DecodedWrite[], tx: LoggedBy): Promise<void> {
@@ -175,7 +232,7 @@ class ChainReplay {
   private async checkDelivery(write: DecodedWrite, tx: LoggedBy): Promise<void> {
     const delivery = parsed<Delivery>(write);
     if (!delivery) throw new TypeError('undecodable delivery');
-    const grant = await this.get<Grant>(compositeKey(OBJECT_TYPES.grant, [delivery.grantId]));
+    const grant = await this.grant(delivery.grantId);
     this.report(checkDelivery(delivery, grant, tx));
     this.deliveries.push({
       block: tx.block,
