@@ -9,11 +9,10 @@
 process.env.CUSTODIA_LOG_LEVEL ??= 'info';
 process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'warning';
 const path = require('node:path');
-const pino = require('pino');
-const { startPlatform } = require('@custodia/gateway');
+const { createLogger, startPlatform } = require('@custodia/gateway');
 
 async function main() {
-  const logger = pino({ name: 'custodia', level: process.env.CUSTODIA_LOG_LEVEL });
+  const logger = createLogger({ name: 'custodia', level: process.env.CUSTODIA_LOG_LEVEL });
   const root = path.resolve(__dirname, '..');
   const platform = await startPlatform({
     dataDir: process.env.CUSTODIA_DATA_DIR ?? path.join(process.cwd(), '.custodia'),

@@ -4,6 +4,7 @@ export type { GatewayConfig } from './config';
 export { GatewayError, GATEWAY_ERROR_STATUS } from './errors';
 export type { GatewayErrorCode } from './errors';
 export { startGateway, GATEWAY_VERSION } from './server';
+export { createLogger, REDACT_PATHS } from './logging';
 export type { GatewayDeps, RunningGateway } from './server';
 export { API_BASE, FHIR_BASE } from './http/route';
 export type { RouteDef } from './http/route';

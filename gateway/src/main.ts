@@ -5,16 +5,16 @@
  * CUSTODIA_CA_ADMIN_ID / CUSTODIA_CA_ADMIN_SECRET; their keys go to the wallet the data lake reads.
  */
 import path from 'node:path';
-import pino from 'pino';
 import { readConnectionProfile, readLedgerClientConfig } from '@custodia/network';
 import { FileWallet } from '@custodia/network/wallet';
 import { loadGatewayConfig } from './config';
 import { openIdentityService, readRegistrar } from './identity';
+import { createLogger } from './logging';
 import { startGateway } from './server';
 
 async function main(): Promise<void> {
   const env = process.env;
-  const logger = pino({ name: 'gateway', level: env.CUSTODIA_LOG_LEVEL ?? 'info' });
+  const logger = createLogger({ name: 'gateway', level: env.CUSTODIA_LOG_LEVEL ?? 'info' });
   const config = loadGatewayConfig(env);
   const ledgerConfig = readLedgerClientConfig(env);
   const profile = await readConnectionProfile(ledgerConfig.profilePath);
