@@ -19,6 +19,7 @@ import { fhirRoutes } from './fhir/summary';
 import { createGatewayApp } from './http/app';
 import { createMetrics } from './http/metrics';
 import { networkPolicy } from './http/network-policy';
+import { anyPeerReachable } from './http/readiness';
 import type { RouteDef } from './http/route';
 import type { IdentityService } from './identity';
 import type { AuthUser } from './identity/user';
@@ -138,6 +139,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     logger,
     version: GATEWAY_VERSION,
     readiness: async () => ({
+      ledger: await anyPeerReachable(deps.profile.peers),
       datalake: datalake === undefined ? false : await datalake.health().catch(() => false),
     }),
   });
