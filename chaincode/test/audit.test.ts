@@ -43,6 +43,16 @@ describe('audit: listAccessLog', () => {
     expect(await list(h.auditor, byTime(4), 1)).toEqual({ ids: ids(3, 4), pages: 2 });
   });
 
+  it('answers an empty page when nothing matches', async () => {
+    expect(
+      await h.evaluate<Page<AccessLogEntry>>(h.auditor, 'audit:listAccessLog', [
+        byPatient('patient-z'),
+        '10',
+        '',
+      ]),
+    ).toEqual({ items: [], bookmark: '' });
+  });
+
   it('shows patients their own entries and clinicians their own requests only', async () => {
     expect((await list(h.patientB, byPatient('patient-b'))).ids).toEqual(ids(2, 4));
     expect((await list(h.clinician, byRequester('Org1MSP', 'dr-a'))).ids).toEqual(ids(0, 2, 3));

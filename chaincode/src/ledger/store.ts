@@ -111,7 +111,8 @@ export class Store {
       if (item === undefined) throw new ChaincodeError('INTERNAL', 'index entry without its record');
       items.push(item);
     }
-    return { items, bookmark: encodeBookmark(metadata.bookmark) };
+    // An empty page has all-default metadata, which serialises to no bytes: the shim then gives none.
+    return { items, bookmark: encodeBookmark(metadata?.bookmark ?? '') };
   }
 
   json<T>(entry: Entry): T {
