@@ -15,6 +15,9 @@ import type { ReplayReport } from './report';
 import { blockView, transactionView } from './views';
 import type { BlockView, TransactionView } from './views';
 
+/** Blocks requested ahead of the one being replayed. */
+const PREFETCH_BLOCKS = 8;
+
 /** Most blocks one listing returns. */
 export const MAX_BLOCKS_PER_PAGE = 100;
 
@@ -114,7 +117,24 @@ export class AuditService {
     };
   }
 
+  /** Blocks 0..last in order, fetching a few ahead so replay does not wait one round trip per block. */
   private async *blocks(last: number): AsyncGenerator<common.Block> {
-    for (let number = 0; number <= last; number++) yield await this.options.reader.block(number);
+    const ahead: Promise<common.Block>[] = [];
+    let next = 0;
+    const fill = () => {
+      while (next <= last && ahead.length < PREFETCH_BLOCKS) {
+        const fetching = this.options.reader.block(next);
+        // Settled here too, so a fetch that fails after replay stopped early is not an unhandled rejection.
+        fetching.catch(() => undefined);
+        ahead.push(fetching);
+        next += 1;
+      }
+    };
+    fill();
+    for (let pending = ahead.shift(); pending; pending = ahead.shift()) {
+      const block = await pending;
+      fill();
+      yield block;
+    }
   }
 }
