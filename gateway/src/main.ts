@@ -8,7 +8,7 @@ import path from 'node:path';
 import { readConnectionProfile, readLedgerClientConfig } from '@custodia/network';
 import { FileWallet } from '@custodia/network/wallet';
 import { loadGatewayConfig } from './config';
-import { openIdentityService, readRegistrar } from './identity';
+import { openIdentityService, readOidcConfig, readRegistrar } from './identity';
 import { createLogger } from './logging';
 import { startGateway } from './server';
 
@@ -19,12 +19,14 @@ async function main(): Promise<void> {
   const ledgerConfig = readLedgerClientConfig(env);
   const profile = await readConnectionProfile(ledgerConfig.profilePath);
   const wallet = await FileWallet.open(path.resolve(env.CUSTODIA_WALLET_DIR ?? '.custodia/wallet'));
+  const oidc = readOidcConfig(env);
   const identity = await openIdentityService({
     dataDir: config.dataDir,
     profile,
     registrar: await readRegistrar(env, path.dirname(ledgerConfig.profilePath)),
     wallet,
     logger: logger.child({ service: 'identity' }),
+    ...(oidc === undefined ? {} : { oidc }),
   });
   if (config.datalake === undefined)
     logger.warn('CUSTODIA_DATALAKE_URL is not set: record routes answer 503');

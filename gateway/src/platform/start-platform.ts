@@ -22,7 +22,7 @@ import type { EmbeddedNetwork } from '@custodia/network/embedded';
 import { FileWallet } from '@custodia/network/wallet';
 import type { Wallet } from '@custodia/network/wallet';
 import { loadGatewayConfig } from '../config';
-import { caEndpoints, Enrolment, openIdentityService } from '../identity';
+import { caEndpoints, Enrolment, openIdentityService, readOidcConfig } from '../identity';
 import type { IdentityService } from '../identity';
 import { startGateway } from '../server';
 import type { RunningGateway } from '../server';
@@ -107,12 +107,14 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
 
     const wallet = await FileWallet.open(path.join(root, 'wallet'), { env });
     const gatewayDir = path.join(root, 'gateway');
+    const oidc = readOidcConfig(env);
     const identity = await openIdentityService({
       dataDir: gatewayDir,
       profile: network.profile,
       registrar: home.registrar,
       wallet,
       logger: logger.child({ service: 'identity' }),
+      ...(oidc === undefined ? {} : { oidc }),
     });
 
     const lakeActor: Caller = { mspId: home.mspId, country: home.country, ...LAKE_IDENTITY };
