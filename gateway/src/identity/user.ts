@@ -28,3 +28,15 @@ export interface AuthUser {
   readonly country: string;
   readonly ledgerId: string;
 }
+
+/** The token claims of a user (or of any record carrying a user's fields). */
+export function authUserOf(user: AuthUser): AuthUser {
+  return {
+    userId: user.userId,
+    username: user.username,
+    role: user.role,
+    mspId: user.mspId,
+    country: user.country,
+    ledgerId: user.ledgerId,
+  };
+}

@@ -1,49 +1,24 @@
 /** What the journeys' routes are built from: the ledger (as the signed-in user), the data lake, the directories. */
 import type { Readable } from 'node:stream';
+import type { DatalakeActor, DatalakeClient } from '@custodia/datalake';
 import { GatewayError } from '../errors';
 import type { AuthUser } from '../identity/user';
 import type { LedgerSessions } from '../ledger/sessions';
 import type { EmergencyCards } from './emergency-card';
 import type { RouteInput, RouteSchemas } from '../http/route';
 
-/** Who the data lake acts for (sent as its Custodia-Actor-* headers). */
-export interface LakeActor {
-  readonly mspId: string;
-  readonly id: string;
-  readonly role: AuthUser['role'];
-  readonly country: string;
-}
-
-/** The data lake as the journeys use it (`DatalakeClient` of @custodia/datalake implements it). */
-export interface DataLake {
-  registerPatient(actor: LakeActor, patientId: string): Promise<void>;
-  uploadRecords(
-    actor: LakeActor,
-    patientId: string,
-    sourceId: string,
-    body: Readable | Buffer,
-    contentType: string,
-  ): Promise<unknown>;
-  uploadDocument(
-    actor: LakeActor,
-    patientId: string,
-    sourceId: string,
-    documentReference: object,
-    content: Readable,
-    fileName: string,
-    contentType: string,
-  ): Promise<unknown>;
-  assemble(actor: LakeActor, grantId: string): Promise<unknown>;
-  downloadRecord(actor: LakeActor, grantId: string): Promise<Readable>;
-  downloadBinary(
-    actor: LakeActor,
-    grantId: string,
-    recordId: string,
-    query: { readonly expires: string; readonly sig: string },
-  ): Promise<{ stream: Readable; contentType: string; length?: number }>;
-  erasePatient(actor: LakeActor, patientId: string): Promise<unknown>;
-  health(): Promise<boolean>;
-}
+/** The data lake as the journeys use it: the operations of its client they call. */
+export type DataLake = Pick<
+  DatalakeClient,
+  | 'registerPatient'
+  | 'uploadRecords'
+  | 'uploadDocument'
+  | 'assemble'
+  | 'downloadRecord'
+  | 'downloadBinary'
+  | 'erasePatient'
+  | 'health'
+>;
 
 /** Whether a patient is known here (clinicians look patients up by id before asking). */
 export interface PatientDirectory {
@@ -72,7 +47,7 @@ export function lake(deps: JourneyDeps): DataLake {
 }
 
 /** How the data lake is told who it acts for. */
-export function actorOf(user: AuthUser): LakeActor {
+export function actorOf(user: AuthUser): DatalakeActor {
   return { mspId: user.mspId, id: user.ledgerId, role: user.role, country: user.country };
 }
 

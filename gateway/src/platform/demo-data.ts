@@ -3,16 +3,10 @@
  * an auditor and an admin, rules, an emergency policy and synthetic FHIR records covering every IPS
  * category. Everything here is invented; the names exist only in the gateway's user store and the lake.
  */
-import type { EmergencyPolicySpec, Role, RuleSpec } from '@custodia/chaincode';
+import type { EmergencyPolicySpec, RuleSpec } from '@custodia/chaincode';
+import type { User } from '../identity/user';
 
-export interface DemoUser {
-  readonly username: string;
-  readonly displayName: string;
-  readonly role: Role;
-  readonly mspId: string;
-  readonly country: string;
-  readonly ledgerId: string;
-}
+export type DemoUser = Pick<User, 'username' | 'displayName' | 'role' | 'mspId' | 'country' | 'ledgerId'>;
 
 export const DEMO_PASSWORD = 'custodia-demo-2026';
 

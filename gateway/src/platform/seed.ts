@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import { Secret, TOTP } from 'otpauth';
 import type { Logger } from 'pino';
 import type { IdentityService, User } from '../identity';
+import { authUserOf } from '../identity/user';
 import type { AuthUser } from '../identity/user';
 import { actorOf } from '../journeys/context';
 import type { RunningGateway } from '../server';
@@ -33,17 +34,6 @@ export interface DemoLogin {
 }
 
 const SEED_FILE = 'demo-logins.json';
-
-function authUser(user: User): AuthUser {
-  return {
-    userId: user.userId,
-    username: user.username,
-    role: user.role,
-    mspId: user.mspId,
-    country: user.country,
-    ledgerId: user.ledgerId,
-  };
-}
 
 /** The current code of a TOTP secret (what the authenticator app shows). */
 export function totpCode(secret: string, at: number = Date.now()): string {
@@ -86,7 +76,7 @@ export async function seedDemo(deps: {
   const get = (username: string): AuthUser => {
     const user = users.get(username);
     if (user === undefined) throw new Error(`demo user ${username} missing`);
-    return authUser(user);
+    return authUserOf(user);
   };
   const lake = gateway.datalake;
   const admin = get('admin');

@@ -37,14 +37,10 @@ export interface UploadSession {
   readonly error?: string;
 }
 
-export interface NewUpload {
-  readonly kind: 'document' | 'fhir';
-  readonly owner: UploadOwner;
-  readonly patientId: string;
-  readonly sourceId: string;
-  readonly contentType: string;
-  readonly size: number;
-}
+export type NewUpload = Pick<
+  UploadSession,
+  'kind' | 'owner' | 'patientId' | 'sourceId' | 'contentType' | 'size'
+>;
 
 export interface Attachment {
   readonly fileName: string;
