@@ -26,6 +26,7 @@ export type { OidcAccount, OidcConfig, OidcLoginOptions, OidcStart } from './oid
 export { TokenService } from './token-service';
 export type { IssuedTokens, TokenServiceOptions } from './token-service';
 export { Totp } from './totp';
+export { SECRET_KEY_ENV, SecretBox } from './secret-box';
 export { Lockout } from './lockout';
 export { PasswordHasher } from './password';
 export { normaliseUsername, UserStore } from './user-store';

@@ -8,6 +8,7 @@ import type { LockoutOptions } from './lockout';
 import { OidcLogin } from './oidc';
 import type { OidcConfig } from './oidc';
 import { PasswordHasher } from './password';
+import { SecretBox } from './secret-box';
 import type { PasswordHasherOptions } from './password';
 import { IdentityService } from './service';
 import type { IdentityLogger } from './service';
@@ -33,6 +34,8 @@ export interface IdentityServiceOptions {
   readonly passwords?: PasswordHasherOptions;
   readonly lockout?: LockoutOptions;
   readonly tokens?: TokenServiceOptions;
+  /** For CUSTODIA_GATEWAY_SECRET_KEY; default process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   readonly now?: () => number;
 }
 
@@ -44,6 +47,7 @@ export async function openIdentityService(options: IdentityServiceOptions): Prom
     totp: new Totp({ issuer: options.issuer ?? 'Custodia', now }),
     lockout: new Lockout({ now, ...options.lockout }),
     tokens: await TokenService.open(options.dataDir, { now, ...options.tokens }),
+    secrets: await SecretBox.open(options.dataDir, options.env ?? process.env),
     enrolment: new Enrolment(caEndpoints(options.profile), options.registrar, options.wallet),
     wallet: options.wallet,
     ...(options.oidc && { oidc: await OidcLogin.discover(options.oidc, { now }) }),

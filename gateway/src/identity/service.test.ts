@@ -4,6 +4,7 @@
  * integration test's part (gateway/test/identity.test.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -13,6 +14,7 @@ import { Enrolment } from './enrolment';
 import { IdentityError } from './errors';
 import { Lockout } from './lockout';
 import { PasswordHasher } from './password';
+import { SecretBox } from './secret-box';
 import { IdentityService } from './service';
 import { TokenService } from './token-service';
 import { Totp, TOTP_PERIOD_SECONDS } from './totp';
@@ -47,6 +49,7 @@ async function setup(): Promise<Harness> {
     totp,
     lockout: new Lockout({ now }),
     tokens: await TokenService.open(dir, { now }),
+    secrets: new SecretBox(randomBytes(32)),
     enrolment: new Enrolment([], { id: 'admin', secret: 'unused' }, wallet),
     wallet,
     logger: { info: record, warn: record },
@@ -182,6 +185,8 @@ describe('TOTP for auditors and admins', () => {
 
     const setup = await harness.service.setupTotp(userId);
     expect(setup.otpauthUri).toContain(`secret=${setup.secret}`);
+    // Sealed at rest: the user's file does not hold the secret.
+    expect(await readFile(join(dir, 'users', `${userId}.json`), 'utf8')).not.toContain(setup.secret);
     const wrong = await failure(harness.service.confirmTotp(userId, '000000'));
     expect(wrong.code).toBe('MFA_CODE_INVALID');
     const confirmed = await harness.service.confirmTotp(userId, harness.totp.generate(setup.secret));

@@ -14,6 +14,7 @@ import { IdentityError, invalidCredentials } from './errors';
 import type { Lockout, LockState } from './lockout';
 import type { OidcLogin, OidcStart } from './oidc';
 import type { PasswordHasher } from './password';
+import type { SecretBox } from './secret-box';
 import type { IssuedTokens, TokenService } from './token-service';
 import type { Totp } from './totp';
 import { normaliseUsername, toUser } from './user-store';
@@ -87,6 +88,8 @@ export interface IdentityServiceDeps {
   readonly totp: Totp;
   readonly lockout: Lockout;
   readonly tokens: TokenService;
+  /** Seals TOTP secrets at rest. */
+  readonly secrets: SecretBox;
   readonly enrolment: Enrolment;
   readonly wallet: Wallet;
   /** Present when OpenID Connect sign-in is configured. */
@@ -104,6 +107,11 @@ function authUserOf(record: UserRecord): AuthUser {
     country: record.country,
     ledgerId: record.ledgerId,
   };
+}
+
+/** What a user's sealed TOTP secret is bound to. */
+function totpContext(userId: string): readonly string[] {
+  return ['custodia-totp/1', userId];
 }
 
 function invalidUser(field: string, message: string): IdentityError {
@@ -160,7 +168,8 @@ export class IdentityService {
       let accepted = false;
       // Checked and recorded in one serialised update: two logins racing with one code cannot both pass.
       await this.deps.users.update(record.userId, (current) => {
-        const step = current.totp && this.deps.totp.match(current.totp.secret, code, current.totp.lastStep);
+        const step =
+          current.totp && this.deps.totp.match(this.totpSecret(current), code, current.totp.lastStep);
         if (!current.totp || step === undefined) return current;
         accepted = true;
         return { ...current, totp: { ...current.totp, lastStep: step } };
@@ -249,7 +258,11 @@ export class IdentityService {
     if (record.totp?.confirmed)
       throw new IdentityError('MFA_ALREADY_ENABLED', 'a second factor is already set up');
     const secret = this.deps.totp.generateSecret();
-    await this.deps.users.update(userId, (current) => ({ ...current, totp: { secret, confirmed: false } }));
+    const sealed = this.deps.secrets.seal(secret, totpContext(userId));
+    await this.deps.users.update(userId, (current) => ({
+      ...current,
+      totp: { secret: sealed, confirmed: false },
+    }));
     this.deps.logger?.info({ event: 'mfa_setup_started', userId }, 'mfa');
     return { otpauthUri: this.deps.totp.uri(secret, record.username), secret };
   }
@@ -265,7 +278,7 @@ export class IdentityService {
     this.checkLock(name);
     if (record.totp?.confirmed)
       throw new IdentityError('MFA_ALREADY_ENABLED', 'a second factor is already set up');
-    const step = record.totp && this.deps.totp.match(record.totp.secret, code);
+    const step = record.totp && this.deps.totp.match(this.totpSecret(record), code);
     if (!record.totp || step === undefined || record.disabled) {
       const locked = lockedError(this.deps.lockout.fail(name));
       if (locked) throw locked;
@@ -369,6 +382,11 @@ export class IdentityService {
 
   private async signIn(record: UserRecord): Promise<LoginResult> {
     return { ...(await this.deps.tokens.issue(authUserOf(record))), user: toUser(record) };
+  }
+
+  private totpSecret(record: UserRecord): string {
+    if (!record.totp) throw new IdentityError('MFA_CODE_INVALID', 'no second factor is set up');
+    return this.deps.secrets.open(record.totp.secret, totpContext(record.userId));
   }
 
   private oidc(): OidcLogin {

@@ -3,19 +3,20 @@
  *
  *   <dataDir>/users/<userId>.json    mode 0600, written atomically (temp file, fsync, rename)
  *
- * A record is the `User` plus its credentials (argon2id hash, TOTP secret and last used step). All records are
+ * A record is the `User` plus its credentials (argon2id hash, sealed TOTP secret, last used step). All records are
  * loaded at start and kept in memory; writes are serialised, so login-name uniqueness (case-insensitive) holds
  * within the one gateway process that owns the directory.
  */
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomically } from '@custodia/network';
+import type { Sealed } from '@custodia/network/wallet';
 import { IdentityError } from './errors';
 import type { User } from './user';
 
 export interface TotpState {
-  /** Base32. */
-  readonly secret: string;
+  /** The base32 secret, sealed (secret-box.ts) and bound to the user id. */
+  readonly secret: Sealed;
   /** False while a setup awaits its first code. */
   readonly confirmed: boolean;
   /** The last accepted time step: a code is used once. */

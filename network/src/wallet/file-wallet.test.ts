@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { CertificateAuthority } from '../msp';
 import type { Identity } from '../msp';
 import { FileWallet, WALLET_KEY_FILE } from './file-wallet';
-import { WalletError, WalletErrorCode } from './errors';
+import { WalletErrorCode } from './errors';
 import { loadWalletKey, WALLET_KEY_ENV } from './key';
 
 let dir: string;
@@ -25,16 +25,6 @@ beforeEach(() => {
 });
 
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof WalletError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
 
 const keyHex = randomBytes(32).toString('hex');
 const env = { [WALLET_KEY_ENV]: keyHex };
@@ -71,7 +61,9 @@ describe('FileWallet', () => {
     expect(await wallet.remove('HospitalDEMSP', 'alice')).toBe(false);
     expect(await wallet.get('HospitalDEMSP', 'alice')).toBeUndefined();
     expect(await wallet.get('HospitalFRMSP', 'b/ob')).toBeUndefined();
-    expect(await codeOf(wallet.get('HospitalDEMSP', '..'))).toBe(WalletErrorCode.IdInvalid);
+    await expect(wallet.get('HospitalDEMSP', '..')).rejects.toMatchObject({
+      code: WalletErrorCode.IdInvalid,
+    });
   });
 
   it('refuses an entry whose key was altered, or whose certificate was swapped', async () => {
@@ -91,23 +83,33 @@ describe('FileWallet', () => {
       privateKey: { ...original.privateKey, ciphertext: bytes.toString('base64') },
     };
     await writeFile(alicePath, JSON.stringify(altered));
-    expect(await codeOf(wallet.get('HospitalDEMSP', 'alice'))).toBe(WalletErrorCode.EntryTampered);
+    await expect(wallet.get('HospitalDEMSP', 'alice')).rejects.toMatchObject({
+      code: WalletErrorCode.EntryTampered,
+    });
 
     await writeFile(alicePath, JSON.stringify({ ...original, certificate: bob.certificate }));
-    expect(await codeOf(wallet.get('HospitalDEMSP', 'alice'))).toBe(WalletErrorCode.EntryTampered);
+    await expect(wallet.get('HospitalDEMSP', 'alice')).rejects.toMatchObject({
+      code: WalletErrorCode.EntryTampered,
+    });
 
     // Bob's entry copied over Alice's: filed under another name.
     await writeFile(alicePath, await readFile(join(dir, 'HospitalDEMSP', 'bob.json')));
-    expect(await codeOf(wallet.get('HospitalDEMSP', 'alice'))).toBe(WalletErrorCode.EntryTampered);
+    await expect(wallet.get('HospitalDEMSP', 'alice')).rejects.toMatchObject({
+      code: WalletErrorCode.EntryTampered,
+    });
 
     await writeFile(alicePath, '{"version":1');
-    expect(await codeOf(wallet.get('HospitalDEMSP', 'alice'))).toBe(WalletErrorCode.EntryInvalid);
+    await expect(wallet.get('HospitalDEMSP', 'alice')).rejects.toMatchObject({
+      code: WalletErrorCode.EntryInvalid,
+    });
   });
 
   it('refuses entries sealed under another wallet key', async () => {
     await (await FileWallet.open(dir, { env })).put(alice, 'alice');
     const other = await FileWallet.open(dir, { env: { [WALLET_KEY_ENV]: randomBytes(32).toString('hex') } });
-    expect(await codeOf(other.get('HospitalDEMSP', 'alice'))).toBe(WalletErrorCode.KeyMismatch);
+    await expect(other.get('HospitalDEMSP', 'alice')).rejects.toMatchObject({
+      code: WalletErrorCode.KeyMismatch,
+    });
   });
 });
 
@@ -130,12 +132,14 @@ describe('wallet key', () => {
   });
 
   it('refuses a malformed key or a key file others can read', async () => {
-    expect(await codeOf(loadWalletKey({ env: { [WALLET_KEY_ENV]: 'abcd' }, keyFile: join(dir, 'k') }))).toBe(
-      WalletErrorCode.KeyInvalid,
-    );
+    await expect(
+      loadWalletKey({ env: { [WALLET_KEY_ENV]: 'abcd' }, keyFile: join(dir, 'k') }),
+    ).rejects.toMatchObject({ code: WalletErrorCode.KeyInvalid });
     const keyFile = join(dir, 'open.key');
     await writeFile(keyFile, `${keyHex}\n`, { mode: 0o644 });
     await chmod(keyFile, 0o644);
-    expect(await codeOf(loadWalletKey({ env: {}, keyFile }))).toBe(WalletErrorCode.KeyInvalid);
+    await expect(loadWalletKey({ env: {}, keyFile })).rejects.toMatchObject({
+      code: WalletErrorCode.KeyInvalid,
+    });
   });
 });

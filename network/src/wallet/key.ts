@@ -53,14 +53,17 @@ async function createKeyFile(path: string): Promise<void> {
 
 export interface WalletKeySource {
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The environment variable holding the key (64 hex digits); default CUSTODIA_WALLET_KEY. */
+  readonly variable?: string;
   /** Used (and created on first use) when the environment has no key. */
   readonly keyFile: string;
 }
 
-/** The 32-byte wallet key; throws WalletError(WALLET_KEY_INVALID). */
+/** A 32-byte key (the wallet's, or another sealing key); throws WalletError(WALLET_KEY_INVALID). */
 export async function loadWalletKey(source: WalletKeySource): Promise<Buffer> {
-  const fromEnv = (source.env ?? process.env)[WALLET_KEY_ENV];
-  if (fromEnv !== undefined && fromEnv !== '') return parseHexKey(fromEnv, WALLET_KEY_ENV);
+  const variable = source.variable ?? WALLET_KEY_ENV;
+  const fromEnv = (source.env ?? process.env)[variable];
+  if (fromEnv !== undefined && fromEnv !== '') return parseHexKey(fromEnv, variable);
   try {
     return await readKeyFile(source.keyFile);
   } catch (error) {

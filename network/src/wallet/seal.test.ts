@@ -1,21 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { WalletError, WalletErrorCode } from './errors';
-import { sealPrivateKey, unsealPrivateKey, walletKeyId } from './seal';
+import { WalletErrorCode } from './errors';
+import { seal, sealPrivateKey, unseal, unsealPrivateKey, walletKeyId } from './seal';
 import type { SealedKey } from './seal';
 
 const key = randomBytes(32);
 const context = { mspId: 'HospitalDEMSP', id: 'patient-1', certificate: '-----BEGIN CERTIFICATE-----\nAA\n' };
 const secret = '-----BEGIN PRIVATE KEY-----\nsecret-key-material\n-----END PRIVATE KEY-----\n';
-
-function codeOf(action: () => unknown): string | undefined {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof WalletError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
 
 function flip(base64: string): string {
   const bytes = Buffer.from(base64, 'base64');
@@ -44,7 +34,9 @@ describe('wallet key sealing (AES-256-GCM)', () => {
     ['truncated tag', (sealed) => ({ ...sealed, tag: Buffer.alloc(4).toString('base64') })],
   ])('refuses an entry whose %s was altered', (_field, alter) => {
     const sealed = alter(sealPrivateKey(key, secret, context));
-    expect(codeOf(() => unsealPrivateKey(key, sealed, context))).toBe(WalletErrorCode.EntryTampered);
+    expect(() => unsealPrivateKey(key, sealed, context)).toThrow(
+      expect.objectContaining({ code: WalletErrorCode.EntryTampered }),
+    );
   });
 
   it.each([
@@ -53,18 +45,32 @@ describe('wallet key sealing (AES-256-GCM)', () => {
     ['certificate', { ...context, certificate: `${context.certificate}B` }],
   ])('refuses a sealed key moved to another %s', (_what, other) => {
     const sealed = sealPrivateKey(key, secret, context);
-    expect(codeOf(() => unsealPrivateKey(key, sealed, other))).toBe(WalletErrorCode.EntryTampered);
+    expect(() => unsealPrivateKey(key, sealed, other)).toThrow(
+      expect.objectContaining({ code: WalletErrorCode.EntryTampered }),
+    );
   });
 
   it('tells a wrong wallet key apart from tampering', () => {
     const sealed = sealPrivateKey(key, secret, context);
-    expect(codeOf(() => unsealPrivateKey(randomBytes(32), sealed, context))).toBe(
-      WalletErrorCode.KeyMismatch,
+    expect(() => unsealPrivateKey(randomBytes(32), sealed, context)).toThrow(
+      expect.objectContaining({ code: WalletErrorCode.KeyMismatch }),
     );
     expect(walletKeyId(key)).toMatch(/^[0-9a-f]{16}$/);
   });
 
   it('refuses a key that is not 32 bytes', () => {
-    expect(codeOf(() => sealPrivateKey(randomBytes(16), secret, context))).toBe(WalletErrorCode.KeyInvalid);
+    expect(() => sealPrivateKey(randomBytes(16), secret, context)).toThrow(
+      expect.objectContaining({ code: WalletErrorCode.KeyInvalid }),
+    );
+  });
+});
+
+describe('sealing other secrets', () => {
+  it('round-trips and binds to the context', () => {
+    const sealed = seal(key, 'JBSWY3DPEHPK3PXP', ['custodia-totp/1', 'user-1']);
+    expect(unseal(key, sealed, ['custodia-totp/1', 'user-1'])).toBe('JBSWY3DPEHPK3PXP');
+    expect(() => unseal(key, sealed, ['custodia-totp/1', 'user-2'])).toThrow(
+      expect.objectContaining({ code: WalletErrorCode.EntryTampered }),
+    );
   });
 });
