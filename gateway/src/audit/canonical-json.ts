@@ -13,10 +13,11 @@ export function differingFields<T extends object>(
   derived: T,
   fields: readonly (keyof T & string)[],
 ): string[] {
-  return fields
-    .filter((field) => canonicalJson(logged[field]) !== canonicalJson(derived[field]))
-    .map(
-      (field) =>
-        `${field}: logged ${canonicalJson(logged[field]) ?? 'none'}, derived ${canonicalJson(derived[field]) ?? 'none'}`,
-    );
+  const differences: string[] = [];
+  for (const field of fields) {
+    const was = canonicalJson(logged[field]);
+    const is = canonicalJson(derived[field]);
+    if (was !== is) differences.push(`${field}: logged ${was ?? 'none'}, derived ${is ?? 'none'}`);
+  }
+  return differences;
 }

@@ -4,6 +4,7 @@ import { grantedCategories } from '@custodia/chaincode';
 import type { Delivery, Grant, StoredRule } from '@custodia/chaincode';
 import { manifestHash } from '@custodia/datalake';
 import type { Manifest } from '@custodia/datalake';
+import { blockDataHash } from '@custodia/network';
 import type { KeyWrite } from '@custodia/network/engine';
 import {
   at,
@@ -409,6 +410,23 @@ describe('hash chain verification', () => {
       expect.objectContaining({ kind: DISCREPANCY_KINDS.HASH_CHAIN_BROKEN, block: 5 }),
     );
     expect(kinds(outcome.discrepancies)).not.toContain(DISCREPANCY_KINDS.DATA_HASH_MISMATCH);
+  });
+
+  it('names a transaction marked VALID that does not decode', async () => {
+    const { chain } = await story();
+    const blocks = [...chain.blocks];
+    const garbage = Uint8Array.from([0xff, 0xff, 0xff, 0x01]);
+    const altered = copyBlock(blocks[6] as common.Block);
+    altered.getData()?.setDataList([garbage]);
+    altered.getHeader()?.setDataHash(blockDataHash([garbage]));
+    blocks[6] = altered;
+    const outcome = await replay(blocks);
+    expect(outcome.discrepancies).toContainEqual({
+      kind: DISCREPANCY_KINDS.MALFORMED_BLOCK,
+      block: 6,
+      txId: '',
+      detail: 'transaction 0 is marked VALID but does not decode',
+    });
   });
 
   it('names a block whose previous hash was changed, and a missing block', async () => {

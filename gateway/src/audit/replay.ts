@@ -27,6 +27,7 @@ import { DISCREPANCY_KINDS } from './discrepancy';
 import type { Discrepancy } from './discrepancy';
 import { HashChainVerifier } from './hash-chain';
 import { compositeKey, partialKeyRange, splitKey } from './world-keys';
+import type { SplitKey } from './world-keys';
 
 /** A delivery as logged on-chain, kept for the manifest checks that need the data lake. */
 export interface LoggedDelivery {
@@ -54,6 +55,11 @@ export interface ReplayOutcome extends ReplayCounts {
 }
 
 const decoder = new TextDecoder();
+
+/** A write of the chaincode's namespace with its composite key split once (undefined for deletes, simple keys). */
+interface KeyedWrite extends DecodedWrite {
+  readonly split: SplitKey | undefined;
+}
 
 function parsed<T>(write: DecodedWrite): T | undefined {
   try {
@@ -104,7 +110,9 @@ class ChainReplay {
         ]);
         continue;
       }
-      const writes = tx.writes.filter((write) => write.namespace === this.chaincodeName);
+      const writes = tx.writes
+        .filter((write) => write.namespace === this.chaincodeName)
+        .map((write): KeyedWrite => ({ ...write, split: write.isDelete ? undefined : splitKey(write.key) }));
       const loggedBy: LoggedBy = {
         block: block.number,
         txId: tx.txId,
@@ -128,11 +136,10 @@ class ChainReplay {
   }
 
   /** The rule versions and emergency policies a transaction wrote (revocations must follow them). */
-  private changesIn(writes: readonly DecodedWrite[]): GrantAffectingChange[] {
+  private changesIn(writes: readonly KeyedWrite[]): GrantAffectingChange[] {
     const changes: GrantAffectingChange[] = [];
-    for (const write of writes) {
-      const split = splitKey(write.key);
-      if (write.isDelete || !split) continue;
+    for (const { split, ...write } of writes) {
+      if (!split) continue;
       if (split.objectType === OBJECT_TYPES.ruleVersion) {
         const version = parsed<RuleVersion>(write);
         if (version) changes.push({ kind: 'rule', version });
@@ -144,11 +151,10 @@ class ChainReplay {
   }
 
   /** Grants not revoked in state that this transaction writes as revoked by itself. */
-  private async revokedBy(writes: readonly DecodedWrite[], tx: LoggedBy): Promise<string[]> {
+  private async revokedBy(writes: readonly KeyedWrite[], tx: LoggedBy): Promise<string[]> {
     const revoked: string[] = [];
     for (const write of writes) {
-      const split = splitKey(write.key);
-      if (write.isDelete || split?.objectType !== OBJECT_TYPES.grant) continue;
+      if (write.split?.objectType !== OBJECT_TYPES.grant) continue;
       const after = parsed<Grant>(write);
       if (after?.revoked?.txId !== tx.txId) continue;
       const before = await this.get<Grant>(write.key);
@@ -157,7 +163,7 @@ class ChainReplay {
     return revoked;
   }
 
-  private async checkRevocations(writes: readonly DecodedWrite[], tx: LoggedBy): Promise<void> {
+  private async checkRevocations(writes: readonly KeyedWrite[], tx: LoggedBy): Promise<void> {
     const changes = this.changesIn(writes);
     const revokedHere = await this.revokedBy(writes, tx);
     if (changes.length === 0 && revokedHere.length === 0) return;
@@ -180,9 +186,9 @@ class ChainReplay {
     return this.get<Grant>(compositeKey(OBJECT_TYPES.grant, [grantId]));
   }
 
-  private async check(write: DecodedWrite, writes: readonly DecodedWrite[], tx: LoggedBy): Promise<void> {
-    const split = splitKey(write.key);
-    if (write.isDelete || !split) return;
+  private async check(write: KeyedWrite, writes: readonly KeyedWrite[], tx: LoggedBy): Promise<void> {
+    const { split } = write;
+    if (!split) return;
     const isLog = split.objectType === OBJECT_TYPES.accessLog && split.attributes.length === 1;
     const isDelivery = split.objectType === OBJECT_TYPES.delivery && split.attributes.length === 2;
     if (!isLog && !isDelivery) return;
