@@ -66,6 +66,13 @@ describe('FileWallet', () => {
     });
   });
 
+  it('concurrent writes of one entry leave one whole entry', async () => {
+    const wallet = await FileWallet.open(dir, { env });
+    await Promise.all([alice, bob, alice, bob].map((identity) => wallet.put(identity, 'shared')));
+    expect(await wallet.get('HospitalDEMSP', 'shared')).toEqual(bob);
+    expect((await readdir(join(dir, 'HospitalDEMSP'))).sort()).toEqual(['shared.json']);
+  });
+
   it('refuses an entry whose key was altered, or whose certificate was swapped', async () => {
     const wallet = await FileWallet.open(dir, { env });
     await wallet.put(alice, 'alice');

@@ -85,6 +85,9 @@ export interface FileWalletOptions {
 }
 
 export class FileWallet implements Wallet {
+  /** Writes per entry in progress: one at a time (they share a temporary file name). */
+  private readonly writes = new Map<string, Promise<unknown>>();
+
   /** `key`: the 32-byte wallet key (see `FileWallet.open` to load it from the environment or key file). */
   constructor(
     readonly dir: string,
@@ -133,18 +136,33 @@ export class FileWallet implements Wallet {
       ...context,
       privateKey: sealPrivateKey(this.key, identity.privateKey, context),
     };
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    await writeFileAtomically(dir, name, `${JSON.stringify(entry, null, 2)}\n`, 0o600);
+    await this.serialised(join(dir, name), async () => {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      await writeFileAtomically(dir, name, `${JSON.stringify(entry, null, 2)}\n`, 0o600);
+    });
   }
 
   async remove(mspId: string, id: string): Promise<boolean> {
     const { dir, name } = this.path(mspId, id);
+    return this.serialised(join(dir, name), async () => {
+      try {
+        await unlink(join(dir, name));
+        return true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+        throw error;
+      }
+    });
+  }
+
+  private async serialised<T>(path: string, write: () => Promise<T>): Promise<T> {
+    const run = (this.writes.get(path) ?? Promise.resolve()).then(write);
+    const settled = run.catch(() => undefined);
+    this.writes.set(path, settled);
     try {
-      await unlink(join(dir, name));
-      return true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw error;
+      return await run;
+    } finally {
+      if (this.writes.get(path) === settled) this.writes.delete(path);
     }
   }
 
