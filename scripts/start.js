@@ -9,10 +9,11 @@
 process.env.CUSTODIA_LOG_LEVEL ??= 'info';
 process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'warning';
 const path = require('node:path');
+const { runService } = require('@custodia/network');
 const { createLogger, startPlatform } = require('@custodia/gateway');
 
-async function main() {
-  const logger = createLogger({ name: 'custodia', level: process.env.CUSTODIA_LOG_LEVEL });
+const logger = createLogger({ name: 'custodia', level: process.env.CUSTODIA_LOG_LEVEL });
+runService('custodia', logger, async () => {
   const root = path.resolve(__dirname, '..');
   const platform = await startPlatform({
     dataDir: process.env.CUSTODIA_DATA_DIR ?? path.join(process.cwd(), '.custodia'),
@@ -38,27 +39,5 @@ async function main() {
   }
   lines.push('Press Ctrl-C to stop.', '');
   process.stdout.write(lines.join('\n'));
-
-  let stopping = false;
-  const stop = (signal) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    platform.close().then(
-      () => process.exit(0),
-      (error) => {
-        logger.error({ err: error?.name }, 'close failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
-}
-
-main().catch((error) => {
-  process.stderr.write(
-    `custodia failed to start: ${error.code ?? 'ERROR'} ${error.message ?? String(error)}\n`,
-  );
-  process.exit(1);
+  return platform;
 });

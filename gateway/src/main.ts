@@ -5,16 +5,16 @@
  * CUSTODIA_CA_ADMIN_ID / CUSTODIA_CA_ADMIN_SECRET; their keys go to the wallet the data lake reads.
  */
 import path from 'node:path';
-import { readConnectionProfile, readLedgerClientConfig } from '@custodia/network';
+import { readConnectionProfile, readLedgerClientConfig, runService } from '@custodia/network';
 import { FileWallet } from '@custodia/network/wallet';
 import { loadGatewayConfig } from './config';
 import { openIdentityService, readOidcConfig, readRegistrar } from './identity';
 import { createLogger } from './logging';
 import { startGateway } from './server';
 
-async function main(): Promise<void> {
+const logger = createLogger({ name: 'gateway', level: process.env.CUSTODIA_LOG_LEVEL ?? 'info' });
+runService('gateway', logger, async () => {
   const env = process.env;
-  const logger = createLogger({ name: 'gateway', level: env.CUSTODIA_LOG_LEVEL ?? 'info' });
   const config = loadGatewayConfig(env);
   const ledgerConfig = readLedgerClientConfig(env);
   const profile = await readConnectionProfile(ledgerConfig.profilePath);
@@ -30,26 +30,5 @@ async function main(): Promise<void> {
   });
   if (config.datalake === undefined)
     logger.warn('CUSTODIA_DATALAKE_URL is not set: record routes answer 503');
-  const gateway = await startGateway(config, { identity, profile, ledgerConfig, logger });
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    gateway.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ code: (error as { code?: string }).code ?? 'ERROR' }, 'close failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
-}
-
-main().catch((error: unknown) => {
-  const { code, message } = error as { code?: string; message?: string };
-  process.stderr.write(`gateway failed to start: ${code ?? 'ERROR'} ${message ?? String(error)}\n`);
-  process.exit(1);
+  return startGateway(config, { identity, profile, ledgerConfig, logger });
 });

@@ -23,3 +23,5 @@ export type { ChannelOrganisation, GenesisOptions } from './ledger/genesis';
 export { parseTransaction } from './ledger/transaction';
 export type { ChaincodeActionInfo, EnvelopeHeader, ParsedTransaction } from './ledger/transaction';
 export { writeFileAtomically } from './durable-file';
+export { runService } from './run-service';
+export type { Closable, ServiceLogger } from './run-service';

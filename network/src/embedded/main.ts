@@ -3,13 +3,13 @@
  * runs until SIGINT/SIGTERM, then closes the ledger cleanly.
  */
 import pino from 'pino';
+import { runService } from '../run-service';
 import { readEmbeddedConfig } from './config';
 import { startEmbeddedNetwork } from './network';
 
-async function main(): Promise<void> {
-  const logger = pino({ name: 'custodia-network' });
-  const config = await readEmbeddedConfig();
-  const network = await startEmbeddedNetwork(config, { logger });
+const logger = pino({ name: 'custodia-network' });
+runService('embedded network', logger, async () => {
+  const network = await startEmbeddedNetwork(await readEmbeddedConfig(), { logger });
   logger.info(
     {
       endpoint: network.endpoint,
@@ -19,26 +19,5 @@ async function main(): Promise<void> {
     },
     'ready',
   );
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    network.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'close failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
-}
-
-main().catch((error: unknown) => {
-  // Startup failures carry codes (e.g. LEDGER_BLOCK_TAMPERED) and no patient data.
-  const { code, message } = error as { code?: string; message?: string };
-  process.stderr.write(`embedded network failed to start: ${code ?? 'ERROR'} ${message ?? String(error)}\n`);
-  process.exit(1);
+  return network;
 });
