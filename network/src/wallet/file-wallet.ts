@@ -2,7 +2,9 @@
  * A wallet on disk, one file per identity:
  *
  *   <dir>/<mspId>/<id>.json     mode 0600, names URI-encoded; written atomically (temp file, fsync, rename)
- *   <dir>/wallet.key            the development wallet key (0600), only when CUSTODIA_WALLET_KEY is not set
+ *   <dir>/wallet.key            the development wallet key (0600), only when CUSTODIA_WALLET_KEY is not set;
+ *                               beside the entries it guards only copies of entries (backups, one leaked
+ *                               file) — production sets CUSTODIA_WALLET_KEY (or `keyFile` elsewhere)
  *
  * An entry (version 1):
  *   { "version": 1, "type": "X.509", "mspId", "id", "certificate": PEM,
