@@ -127,6 +127,9 @@ export function toProblem(error: unknown): Problem {
     typeof error === 'object' && error !== null ? (error as { type?: unknown }).type : undefined;
   if (typeof bodyType === 'string' && BODY_ERRORS[bodyType] !== undefined)
     return toProblem(BODY_ERRORS[bodyType]);
+  // The router could not percent-decode a path parameter (its message quotes the value: never echoed).
+  if (error instanceof URIError)
+    return problem(400, 'VALIDATION_FAILED', 'a path parameter is not valid percent-encoding');
   const carrier = statusOf(error);
   if (carrier !== undefined) {
     const status = carrier.httpStatus ?? carrier.status ?? 500;
