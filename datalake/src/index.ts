@@ -12,7 +12,7 @@ export { RevocationListener, revokedGrantIds } from './ledger/revocation-listene
 export type { RevocationListenerDeps } from './ledger/revocation-listener';
 export { FabricLedgerPort } from './ledger/fabric-port';
 export type { FabricLedgerOptions } from './ledger/fabric-port';
-export { WalletDirectory, walletPath } from './ledger/identity';
+export { WalletIdentities } from './ledger/identity';
 export type { IdentityResolver } from './ledger/identity';
 export * from './crypto';
 export { startS3Server, EMBEDDED_S3_CREDENTIALS } from './storage/s3-server';
@@ -64,6 +64,8 @@ export { ACTOR_HEADERS } from './service/actor';
 export { loadConfig } from './service/config';
 export type { DatalakeConfig } from './service/config';
 export { startDatalake, LINK_SECRET_FILE } from './service/server';
+export { startDatalakeWithWallet } from './service/compose';
+export type { WalletDatalakeDeps } from './service/compose';
 export type { DatalakeDeps, RunningDatalake } from './service/server';
 export * from './client/index';
 export { readKeyFile } from './crypto/key-file';

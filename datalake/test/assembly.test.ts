@@ -151,6 +151,15 @@ it('assembles, delivers and logs only the granted categories and labels, for the
     [recordIds.allergy, recordIds.problem].sort(),
   );
 
+  // The curated copies and their data keys are gone once assembly ended.
+  const home = env.lake.locations.homeLocation;
+  const curatedLeft: string[] = [];
+  for await (const item of home.store.list(home.bucket('curated'), layout.curatedGrant(grantId)))
+    curatedLeft.push(item.key);
+  for await (const item of home.store.list(home.bucket('keys'), layout.curatedKeys(grantId)))
+    curatedLeft.push(item.key);
+  expect(curatedLeft).toEqual([]);
+
   const response = await download(grantId);
   expect(response.status).toBe(200);
   const bundle = (await response.json()) as Bundle;

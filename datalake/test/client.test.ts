@@ -152,6 +152,16 @@ it('uploads, assembles and downloads a record and a streamed binary, and gives a
   expect(binary.length).toBe(content.length);
   expect((await text(binary.stream)).equals(content)).toBe(true);
 
+  // The link the clinician holds still works after the lake restarts (its signing secret is kept on disk).
+  await env.restartLake();
+  client.close();
+  client = new DatalakeClient({ baseUrl: env.lake.url, token: TOKEN });
+  const afterRestart = await client.downloadBinary(clinician, grantId, recordId, {
+    expires: link.searchParams.get('expires') as string,
+    sig: link.searchParams.get('sig') as string,
+  });
+  expect((await text(afterRestart.stream)).equals(content)).toBe(true);
+
   // The clinician is not an auditor; the auditor gets the manifest whose hash the ledger logged.
   expect((await failure(client.getManifest(clinician, grantId))).code).toBe('FORBIDDEN');
   const manifest = await client.getManifest(auditor, grantId);

@@ -1,17 +1,19 @@
 /**
  * Test factory: the embedded network, a wallet of enrolled users, and the data-lake service over a real s3rver
- * talking to the ledger through FabricLedgerPort — the whole path a deployment uses.
+ * talking to the ledger through FabricLedgerPort — the whole path a deployment uses, wired as `main.ts` wires it
+ * (configuration from environment variables, `startDatalakeWithWallet`).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import type { Caller } from '@custodia/chaincode';
-import type { Identity, LedgerClientConfig, LedgerConnection } from '@custodia/network';
+import type { Identity, LedgerConnection } from '@custodia/network';
 import { FabricLedgerPort } from '../src/ledger/fabric-port';
-import { WalletDirectory, walletPath } from '../src/ledger/identity';
+import { FileWallet } from '@custodia/network/wallet';
+import { WalletIdentities } from '../src/ledger/identity';
 import { loadConfig } from '../src/service/config';
-import { startDatalake } from '../src/service/server';
+import { startDatalakeWithWallet } from '../src/service/compose';
 import type { DatalakeDeps, RunningDatalake } from '../src/service/server';
 import { ORG_DE, startTestNetwork } from '../../network/test/fixtures/embedded-network';
 import type { Role, TestNetwork } from '../../network/test/fixtures/embedded-network';
@@ -22,8 +24,12 @@ export const LAKE_ACTOR: Caller = { mspId: ORG_DE, id: 'custodia-datalake', role
 
 export interface LakeOnLedger {
   readonly net: TestNetwork;
+  /** The running lake (a new one after `restartLake`). */
   readonly lake: RunningDatalake;
+  /** A ledger port of its own over the same wallet and connection file (for assertions on the ledger). */
   readonly ledger: FabricLedgerPort;
+  /** Stops the lake and starts it again on the same data directories (new URL). */
+  restartLake(): Promise<void>;
   /** Enrols `actor` at its organisation's CA and files the identity in the lake's wallet. */
   enrol(actor: Caller): Promise<Identity>;
   /** A ledger connection of an enrolled actor (the patient's own client, say). */
@@ -52,7 +58,8 @@ export function actorHeaders(actor: Caller): Record<string, string> {
 export async function startLakeOnLedger(deps: Pick<DatalakeDeps, 'now'> = {}): Promise<LakeOnLedger> {
   const net = await startTestNetwork();
   const dir = mkdtempSync(path.join(tmpdir(), 'custodia-lake-ledger-'));
-  const walletDir = path.join(dir, 'wallet');
+  // The gateway's wallet: keys sealed under a development key file created in the wallet directory.
+  const wallet = await FileWallet.open(path.join(dir, 'wallet'), { env: {} });
   const profilePath = path.join(dir, 'connection.json');
   const identities = new Map<string, Identity>();
   // The lake reads its connection file like any operator-configured Fabric client.
@@ -61,31 +68,36 @@ export async function startLakeOnLedger(deps: Pick<DatalakeDeps, 'now'> = {}): P
   const enrol = async (actor: Caller): Promise<Identity> => {
     const identity = await net.enrol(actor.mspId, actor.id, actor.role as Role, actor.country);
     identities.set(`${actor.mspId}/${actor.id}`, identity);
-    const file = walletPath(walletDir, actor);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify(identity));
+    await wallet.put(identity, actor.id);
     return identity;
   };
   await enrol(LAKE_ACTOR);
-  const config: LedgerClientConfig = {
-    network: 'fabric',
-    profilePath,
-    timeouts: { evaluate: 5_000, endorse: 5_000, submit: 5_000, commitStatus: 10_000 },
-  };
-  const ledger = new FabricLedgerPort({ identities: new WalletDirectory(walletDir), config });
-  const lake = await startDatalake(
-    loadConfig({
-      CUSTODIA_DATALAKE_TOKEN: TOKEN,
-      CUSTODIA_DATALAKE_DIR: path.join(dir, 'lake'),
-      CUSTODIA_S3_DIR: path.join(dir, 's3'),
-      CUSTODIA_SWEEP_INTERVAL_MS: String(3_600_000),
-    }),
-    { ledger, events: ledger, serviceActor: LAKE_ACTOR, logger: pino({ level: 'silent' }), ...deps },
-  );
+  const config = loadConfig({
+    CUSTODIA_DATALAKE_TOKEN: TOKEN,
+    CUSTODIA_DATALAKE_DIR: path.join(dir, 'lake'),
+    CUSTODIA_S3_DIR: path.join(dir, 's3'),
+    CUSTODIA_SWEEP_INTERVAL_MS: String(3_600_000),
+    CUSTODIA_DATALAKE_IDENTITY: `${LAKE_ACTOR.mspId}/${LAKE_ACTOR.id}`,
+    CUSTODIA_NETWORK: 'fabric',
+    CUSTODIA_CONNECTION_FILE: profilePath,
+    CUSTODIA_LEDGER_EVALUATE_TIMEOUT_MS: '5000',
+    CUSTODIA_LEDGER_ENDORSE_TIMEOUT_MS: '5000',
+    CUSTODIA_LEDGER_SUBMIT_TIMEOUT_MS: '5000',
+    CUSTODIA_LEDGER_COMMIT_TIMEOUT_MS: '10000',
+  });
+  const ledger = new FabricLedgerPort({ identities: new WalletIdentities(wallet), config: config.ledger });
+  const start = () => startDatalakeWithWallet(config, { wallet, logger: pino({ level: 'silent' }), ...deps });
+  let lake = await start();
   return {
     net,
-    lake,
+    get lake() {
+      return lake;
+    },
     ledger,
+    restartLake: async () => {
+      await lake.close();
+      lake = await start();
+    },
     enrol,
     connect: (actor) => {
       const identity = identities.get(`${actor.mspId}/${actor.id}`);

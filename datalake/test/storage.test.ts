@@ -58,6 +58,22 @@ describe('embedded S3 server through the minio client', () => {
     expect(left).toEqual(['b/3.json']);
   });
 
+  it('removes every object under a prefix in one multi-object delete, however many share a directory', async () => {
+    const store = s3.store();
+    await store.ensureBucket('many');
+    const keys = Array.from({ length: 300 }, (_, index) => `grants/g-1/record-${index}`);
+    for (const key of keys) await store.put('many', key, Buffer.from('{}'));
+    await store.put('many', 'grants/g-2/record-0', Buffer.from('{}'));
+    // One request, and it must succeed: the server used to fail it (500) while tidying the emptied directory.
+    expect(await store.removePrefix('many', 'grants/g-1/')).toBe(300);
+    const left: string[] = [];
+    for await (const item of store.list('many', 'grants/')) left.push(item.key);
+    expect(left).toEqual(['grants/g-2/record-0']);
+    // The emptied prefix takes new objects again.
+    await store.put('many', 'grants/g-1/record-0', Buffer.from('{}'));
+    expect((await store.stat('many', 'grants/g-1/record-0'))?.size).toBe(2);
+  });
+
   it('uploads a large unsized stream as a multipart upload and reads it back intact', async () => {
     const store = s3.store(5 * MiB);
     await store.ensureBucket('multipart');

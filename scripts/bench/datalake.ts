@@ -9,7 +9,7 @@
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -21,14 +21,14 @@ import type { AccessLogEntry, Caller } from '@custodia/chaincode';
 import { connect } from '@custodia/network';
 import type { Identity, LedgerClientConfig, LedgerConnection } from '@custodia/network';
 import { resolveEmbeddedConfig, startEmbeddedNetwork } from '@custodia/network/embedded';
+import { FileWallet } from '@custodia/network/wallet';
 import type { EmbeddedNetwork } from '@custodia/network/embedded';
 import {
   EMBEDDED_S3_CREDENTIALS,
   FabricLedgerPort,
   loadConfig,
   startDatalake,
-  WalletDirectory,
-  walletPath,
+  WalletIdentities,
 } from '@custodia/datalake';
 import type { AssemblyResult, RunningDatalake } from '@custodia/datalake';
 
@@ -318,21 +318,19 @@ async function main(): Promise<void> {
       organisations: [{ mspId: ORG, country: 'DE', caPort: 0 }],
     }),
   );
-  const walletDir = path.join(dir, 'wallet');
+  const wallet = await FileWallet.open(path.join(dir, 'wallet'), { env: {} });
   const identities = new Map<string, Identity>();
   for (const actor of [centre, clinician, lakeActor]) {
     const identity = await enrol(network, actor);
     identities.set(actor.id, identity);
-    const file = walletPath(walletDir, actor);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify(identity));
+    await wallet.put(identity, actor.id);
   }
   const ledgerConfig: LedgerClientConfig = {
     network: 'embedded',
     profilePath: network.profilePath,
     timeouts: { evaluate: 30_000, endorse: 30_000, submit: 30_000, commitStatus: 60_000 },
   };
-  const ledger = new FabricLedgerPort({ identities: new WalletDirectory(walletDir), config: ledgerConfig });
+  const ledger = new FabricLedgerPort({ identities: new WalletIdentities(wallet), config: ledgerConfig });
   const lake = await startDatalake(
     loadConfig({
       CUSTODIA_DATALAKE_TOKEN: TOKEN,

@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Resource } from '@medplum/fhirtypes';
 import type { GrantView } from '@custodia/chaincode';
+import { mapBounded } from '../concurrency/map-bounded';
 import { DigestStream } from '../crypto/digest-stream';
 import { DatalakeError, isDatalakeError } from '../errors';
 import type { LedgerActor, LedgerPort } from '../ledger/port';
@@ -56,6 +57,8 @@ export interface AssemblyResult {
 }
 
 const MAX_RESOURCE_BYTES = 16 * 1024 * 1024;
+/** Records checked at once: each is a ledger read and a few storage round trips. */
+const CHECK_CONCURRENCY = 8;
 const FHIR_JSON = 'application/fhir+json';
 
 type Checked =
@@ -91,13 +94,16 @@ export class AssemblyService {
     const home = this.deps.locations.homeLocation;
     try {
       const candidates = selectRecords(await this.deps.index.published(grant.patientId), grant);
+      const checks = await mapBounded(candidates, CHECK_CONCURRENCY, (document) =>
+        this.check(grant, document, home),
+      );
       const records: SummaryRecord[] = [];
       const excluded: { recordId: string; reason: ExclusionReason }[] = [];
-      for (const document of candidates) {
-        const checked = await this.check(grant, document, home);
+      checks.forEach((checked, index) => {
         if (checked.ok) records.push(checked.record);
-        else excluded.push({ recordId: document.recordId, reason: checked.reason });
-      }
+        else
+          excluded.push({ recordId: (candidates[index] as RecordDocument).recordId, reason: checked.reason });
+      });
       const assembledAt = this.deps.now();
       const manifest: Manifest = {
         grantId,
@@ -152,6 +158,7 @@ export class AssemblyService {
       };
     } finally {
       await home.store.removePrefix(home.bucket('curated'), layout.curatedGrant(grantId));
+      await home.store.removePrefix(home.bucket('keys'), layout.curatedKeys(grantId));
     }
   }
 
@@ -233,7 +240,7 @@ export class AssemblyService {
       location: home,
       zone: 'curated' as const,
       objectKey: layout.curatedRecord(grantId, document.recordId),
-      keyKey: `${layout.curatedGrant(grantId)}${objectId}.json`,
+      keyKey: layout.curatedKey(grantId, objectId),
       objectId,
     };
     const written = await this.deps.sealed.write({ ...target, owner: this.deps.serviceKeyOwner }, plaintext);

@@ -1,10 +1,10 @@
 /**
  * Who signs a ledger call: the data lake signs with the acting user's own enrolment (a centre registers its
- * records, a clinician reads its grant), so the chaincode decides on the real caller, never on a claim.
+ * records, a clinician reads its grant), so the chaincode decides on the real caller, never on a claim. The
+ * enrolments are the gateway's: the same wallet (`@custodia/network/wallet`, private keys encrypted at rest).
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Identity } from '@custodia/network';
+import type { Wallet } from '@custodia/network/wallet';
 import { DatalakeError } from '../errors';
 import type { LedgerActor } from './port';
 
@@ -13,43 +13,20 @@ export interface IdentityResolver {
   resolve(actor: LedgerActor): Promise<Identity>;
 }
 
-/** Where a wallet keeps one user's enrolment: `<dir>/<mspId>/<id>.json`, names URI-encoded. */
-export function walletPath(directory: string, actor: Pick<LedgerActor, 'mspId' | 'id'>): string {
-  return path.join(directory, encodeURIComponent(actor.mspId), `${encodeURIComponent(actor.id)}.json`);
-}
-
-function isIdentity(value: unknown): value is Identity {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Record<string, unknown>;
-  return (
-    typeof candidate.mspId === 'string' &&
-    typeof candidate.certificate === 'string' &&
-    typeof candidate.privateKey === 'string'
-  );
-}
-
-/** A wallet directory written by whoever enrols users (the gateway): one JSON `Identity` per user. */
-export class WalletDirectory implements IdentityResolver {
-  constructor(private readonly directory: string) {}
+/** Resolves actors from a wallet, where the gateway files every user it enrols under (MSP id, ledger id). */
+export class WalletIdentities implements IdentityResolver {
+  constructor(private readonly wallet: Wallet) {}
 
   async resolve(actor: LedgerActor): Promise<Identity> {
-    let text: string;
+    let identity: Identity | undefined;
     try {
-      text = await readFile(walletPath(this.directory, actor), 'utf8');
+      identity = await this.wallet.get(actor.mspId, actor.id);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-        throw new DatalakeError('FORBIDDEN', 'the actor has no enrolment in the wallet');
-      throw new DatalakeError('INTERNAL', 'the wallet could not be read', {}, error);
+      // A tampered or unreadable entry, or the wrong wallet key: an operator's problem, not the caller's.
+      throw new DatalakeError('INTERNAL', 'the wallet entry could not be read', {}, error);
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (error) {
-      throw new DatalakeError('INTERNAL', 'a wallet entry is not JSON', {}, error);
-    }
-    // An entry filed under another organisation must not let one MSP's user sign as another's.
-    if (!isIdentity(parsed) || parsed.mspId !== actor.mspId)
-      throw new DatalakeError('INTERNAL', 'a wallet entry is not an identity of the actor’s organisation');
-    return parsed;
+    if (identity === undefined)
+      throw new DatalakeError('FORBIDDEN', 'the actor has no enrolment in the wallet');
+    return identity;
   }
 }

@@ -1,6 +1,10 @@
 /** The data-lake service's configuration: read once from the environment, validated, documented in the README. */
 import path from 'node:path';
+import { decoders } from '@custodia/chaincode';
+import { readLedgerClientConfig } from '@custodia/network';
+import type { LedgerClientConfig } from '@custodia/network';
 import { DatalakeError } from '../errors';
+import type { LedgerActor } from '../ledger/port';
 import type { LocationsConfig } from '../storage/locations';
 
 export interface DatalakeConfig {
@@ -27,6 +31,16 @@ export interface DatalakeConfig {
   readonly maxJsonBytes: number;
   readonly maxBinaryBytes: number;
   readonly sweepIntervalMs: number;
+  /**
+   * The lake's own ledger identity (role admin), an entry of the wallet: it reads record registrations and follows
+   * chaincode events. Without it the lake ingests and erases but does not assemble.
+   */
+  readonly serviceActor: LedgerActor | undefined;
+  /** The gateway's wallet (`@custodia/network/wallet`), where every acting user's enrolment is. */
+  readonly walletDir: string;
+  /** How the ledger client reaches the network (`readLedgerClientConfig`: CUSTODIA_NETWORK, …). */
+  readonly ledger: LedgerClientConfig;
+  readonly logLevel: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -37,7 +51,9 @@ type Env = Readonly<Record<string, string | undefined>>;
  * CUSTODIA_S3_ENDPOINT / CUSTODIA_S3_ACCESS_KEY / CUSTODIA_S3_SECRET_KEY (MinIO; disables the
  * embedded server), CUSTODIA_S3_LOCATIONS (JSON: {"DE":{"bucketPrefix":"de-"},"FR":{"endpoint":{…}}}),
  * CUSTODIA_KEY_DIR (<dir>/keys), CUSTODIA_CREATE_KEYS (true), CUSTODIA_MAX_JSON_BYTES (5 MiB),
- * CUSTODIA_MAX_BINARY_BYTES (10 GiB), CUSTODIA_SWEEP_INTERVAL_MS (60000).
+ * CUSTODIA_MAX_BINARY_BYTES (10 GiB), CUSTODIA_SWEEP_INTERVAL_MS (60000), CUSTODIA_DATALAKE_IDENTITY
+ * (`<mspId>/<id>` in the wallet), CUSTODIA_WALLET_DIR (.custodia/wallet), CUSTODIA_LOG_LEVEL (info), and the
+ * ledger client's variables (CUSTODIA_NETWORK, CUSTODIA_NETWORK_DIR, CUSTODIA_CONNECTION_FILE, timeouts).
  */
 export function loadConfig(env: Env = process.env): DatalakeConfig {
   const token = env.CUSTODIA_DATALAKE_TOKEN;
@@ -76,7 +92,31 @@ export function loadConfig(env: Env = process.env): DatalakeConfig {
     maxJsonBytes: integer(env, 'CUSTODIA_MAX_JSON_BYTES', 5 * 1024 * 1024),
     maxBinaryBytes: integer(env, 'CUSTODIA_MAX_BINARY_BYTES', 10 * 1024 * 1024 * 1024),
     sweepIntervalMs: integer(env, 'CUSTODIA_SWEEP_INTERVAL_MS', 60_000),
+    serviceActor: serviceActor(env.CUSTODIA_DATALAKE_IDENTITY),
+    walletDir: path.resolve(env.CUSTODIA_WALLET_DIR ?? '.custodia/wallet'),
+    ledger: readLedgerClientConfig(env),
+    logLevel: logLevel(env.CUSTODIA_LOG_LEVEL),
   };
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevel(value: string | undefined): string {
+  if (value === undefined || value === '') return 'info';
+  if (!LOG_LEVELS.includes(value))
+    throw new DatalakeError('INVALID_INPUT', `CUSTODIA_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  return value;
+}
+
+/** `<mspId>/<id>`: the wallet entry of the lake's own (admin) enrolment. */
+function serviceActor(value: string | undefined): LedgerActor | undefined {
+  if (value === undefined || value === '') return undefined;
+  const [mspId = '', id = '', ...rest] = value.split('/');
+  const decodedMsp = decoders.mspId(mspId, 'mspId');
+  const decodedId = decoders.id(id, 'id');
+  if (rest.length > 0 || !decodedMsp.ok || !decodedId.ok)
+    throw new DatalakeError('INVALID_INPUT', 'CUSTODIA_DATALAKE_IDENTITY must be <mspId>/<id>');
+  return { mspId: decodedMsp.value, id: decodedId.value, role: 'admin' };
 }
 
 function required(env: Env, name: string): string {

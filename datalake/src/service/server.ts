@@ -36,7 +36,10 @@ const HEALTH_PROBE_KEY = 'health/probe';
 
 export interface DatalakeDeps {
   readonly ledger: LedgerPort;
-  /** The lake's own ledger identity (role admin), which reads record registrations; without it, no assembly. */
+  /**
+   * The lake's own ledger identity (role admin), which reads record registrations; default `config.serviceActor`.
+   * Without either, no assembly.
+   */
   readonly serviceActor?: LedgerActor;
   /** The ledger's chaincode events: with `serviceActor`, revoked grants' records are deleted as revocations commit. */
   readonly events?: LedgerEventSource;
@@ -62,7 +65,9 @@ export interface RunningDatalake {
 }
 
 export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps): Promise<RunningDatalake> {
-  const logger = deps.logger ?? pino({ name: 'datalake', redact: ['req.headers.authorization'] });
+  const logger =
+    deps.logger ?? pino({ name: 'datalake', level: config.logLevel, redact: ['req.headers.authorization'] });
+  const serviceActor = deps.serviceActor ?? config.serviceActor;
   const now = deps.now ?? (() => new Date());
   loadFhirDefinitions();
   const s3 = config.embeddedS3 === undefined ? undefined : await startS3Server(config.embeddedS3);
@@ -88,11 +93,11 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
   const linkSecret =
     deps.linkSecret ?? ((await readKeyFile(path.join(config.dataDir, LINK_SECRET_FILE), true)) as Buffer);
   const assembly =
-    deps.serviceActor === undefined
+    serviceActor === undefined
       ? undefined
       : new AssemblyService({
           ledger: deps.ledger,
-          serviceActor: deps.serviceActor,
+          serviceActor,
           locations,
           index,
           sealed,
@@ -107,11 +112,11 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
   await sweeper.start();
   await mkdir(config.dataDir, { recursive: true });
   const revocations =
-    deps.events === undefined || deps.serviceActor === undefined
+    deps.events === undefined || serviceActor === undefined
       ? undefined
       : new RevocationListener({
           events: deps.events,
-          actor: deps.serviceActor,
+          actor: serviceActor,
           consumer,
           checkpointFile: path.join(config.dataDir, 'revocation-checkpoint.json'),
           logger,

@@ -1,7 +1,7 @@
 /** ObjectStore over the minio client — the only S3 client of the data lake (embedded s3rver or MinIO). */
 import { Client } from 'minio';
 import type { Readable } from 'node:stream';
-import { DatalakeError, isDatalakeError } from '../errors';
+import { DatalakeError } from '../errors';
 import type { ObjectInfo, ObjectStore, PutOptions } from './object-store';
 
 export interface S3Endpoint {
@@ -111,17 +111,7 @@ export class MinioObjectStore implements ObjectStore {
   async remove(bucket: string, keys: readonly string[]): Promise<void> {
     for (let at = 0; at < keys.length; at += DELETE_BATCH) {
       const batch = keys.slice(at, at + DELETE_BATCH);
-      try {
-        await storage(() => this.client.removeObjects(bucket, batch));
-      } catch (error) {
-        if (!isDatalakeError(error, 'STORAGE_UNAVAILABLE')) throw error;
-        // s3rver deletes a batch concurrently and races on removing emptied directories (500); one at a time,
-        // only what is still there, is safe on it and harmless on MinIO. A real outage fails here again.
-        for (const key of batch) {
-          if ((await this.stat(bucket, key)) !== undefined)
-            await storage(() => this.client.removeObject(bucket, key));
-        }
-      }
+      await storage(() => this.client.removeObjects(bucket, batch));
     }
   }
 

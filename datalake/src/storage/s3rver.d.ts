@@ -13,6 +13,7 @@ declare module 's3rver' {
 
   interface S3rverStore {
     getBucket(name: string): Promise<{ name: string } | null>;
+    deleteObject(bucket: string, key: string): Promise<void>;
   }
 
   interface S3rverLogger {

@@ -123,6 +123,7 @@ export class ConsumerZone {
     await store.removePrefix(this.location.bucket('keys'), layout.consumerGrant(grantId));
     await store.removePrefix(bucket, layout.consumerGrant(grantId));
     await store.removePrefix(this.location.bucket('curated'), layout.curatedGrant(grantId));
+    await store.removePrefix(this.location.bucket('keys'), layout.curatedKeys(grantId));
     if (meta !== undefined) {
       await store.remove(bucket, [layout.expiryMarker(new Date(meta.expiresAt), grantId, meta.patientId)]);
     }

@@ -19,6 +19,9 @@ export const layout = {
   /** curated: per-grant copies, removed when assembly ends. */
   curatedGrant: (grantId: string) => `grants/${grantId}/`,
   curatedRecord: (grantId: string, recordId: string) => `grants/${grantId}/${recordId}`,
+  /** keys bucket: the curated copies' data keys, apart from the consumer record's (both are per grant). */
+  curatedKey: (grantId: string, objectId: string) => `curated/${grantId}/${objectId}.json`,
+  curatedKeys: (grantId: string) => `curated/${grantId}/`,
   /** consumer: the assembled record, its metadata, and the markers the sweeper walks. */
   consumerRecord: (grantId: string) => `grants/${grantId}/record`,
   consumerMeta: (grantId: string) => `grants/${grantId}/meta.json`,

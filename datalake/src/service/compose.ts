@@ -1,0 +1,54 @@
+/**
+ * The production wiring of the lake: the ledger through `FabricLedgerPort`, signing as each acting user with the
+ * enrolment the gateway keeps in the shared wallet, the lake's own admin identity from the configuration, and
+ * revocations followed on the chaincode events. `main.ts` and a composition root starting the whole platform in
+ * one process both use it.
+ */
+import type { Wallet } from '@custodia/network/wallet';
+import { DatalakeError } from '../errors';
+import { FabricLedgerPort } from '../ledger/fabric-port';
+import { WalletIdentities } from '../ledger/identity';
+import type { DatalakeConfig } from './config';
+import { startDatalake } from './server';
+import type { DatalakeDeps, RunningDatalake } from './server';
+
+export interface WalletDatalakeDeps extends Pick<DatalakeDeps, 'logger' | 'keys' | 'now'> {
+  readonly wallet: Wallet;
+}
+
+/** Starts the lake on the ledger of `config.ledger`; its `close` also closes the ledger connections. */
+export async function startDatalakeWithWallet(
+  config: DatalakeConfig,
+  deps: WalletDatalakeDeps,
+): Promise<RunningDatalake> {
+  const actor = config.serviceActor;
+  // Fail at start, not at the first assembly, when the lake's own enrolment is missing.
+  if (actor !== undefined && (await deps.wallet.get(actor.mspId, actor.id)) === undefined)
+    throw new DatalakeError(
+      'INVALID_INPUT',
+      'CUSTODIA_DATALAKE_IDENTITY names no identity in the wallet (enrol the lake first)',
+    );
+  const ledger = new FabricLedgerPort({
+    identities: new WalletIdentities(deps.wallet),
+    config: config.ledger,
+  });
+  try {
+    const running = await startDatalake(config, {
+      ledger,
+      events: ledger,
+      ...(deps.logger === undefined ? {} : { logger: deps.logger }),
+      ...(deps.keys === undefined ? {} : { keys: deps.keys }),
+      ...(deps.now === undefined ? {} : { now: deps.now }),
+    });
+    return {
+      ...running,
+      close: async () => {
+        await running.close();
+        ledger.close();
+      },
+    };
+  } catch (error) {
+    ledger.close();
+    throw error;
+  }
+}
