@@ -13,5 +13,5 @@ export {
   RulesContract,
 } from './contracts';
 // The world-state key layout, for tools that read the chaincode's writes off the chain (auditors' replay).
-export { OBJECT_TYPES, TIME_INDEX_PREFIX, versionAttribute } from './ledger/keys';
+export { OBJECT_TYPES, TIME_INDEX_PREFIX, timeIndexKey, versionAttribute } from './ledger/keys';
 export type { ObjectType } from './ledger/keys';

@@ -20,6 +20,13 @@ export const DISCREPANCY_KINDS = {
    * the transaction's) or does not decode.
    */
   LOG_ENTRY_INCONSISTENT: 'LOG_ENTRY_INCONSISTENT',
+  /**
+   * An append-only entry (access-log entry or index, delivery, rule or policy version, record registration)
+   * was overwritten or deleted: the chaincode only ever adds them.
+   */
+  LEDGER_ENTRY_REWRITTEN: 'LEDGER_ENTRY_REWRITTEN',
+  /** An access-log entry was written without the index entries that make it found by patient, requester, time. */
+  ACCESS_LOG_UNINDEXED: 'ACCESS_LOG_UNINDEXED',
   /** A rule or emergency-policy change left active a grant it should have revoked in the same transaction. */
   GRANT_NOT_REVOKED: 'GRANT_NOT_REVOKED',
   /** A grant was revoked by a transaction whose changes give no reason to revoke it. */

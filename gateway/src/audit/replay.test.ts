@@ -1,6 +1,6 @@
 import { peer } from '@hyperledger/fabric-protos';
 import type { common } from '@hyperledger/fabric-protos';
-import { grantedCategories } from '@custodia/chaincode';
+import { grantedCategories, timeIndexKey } from '@custodia/chaincode';
 import type { Delivery, Grant, StoredRule } from '@custodia/chaincode';
 import { manifestHash } from '@custodia/datalake';
 import type { Manifest } from '@custodia/datalake';
@@ -280,6 +280,48 @@ describe('replay finds planted discrepancies', () => {
       txId,
       detail: 'access-log entry: requester Org1MSP/clinician/dr-a (submitted by Org2MSP/clinician/dr-fr)',
     });
+  });
+
+  it('an access-log time index entry deleted, hiding the entry from searches by time', async () => {
+    const { chain, grantId } = await story();
+    const { txId } = await requestAccess(chain, chain.clinician, {
+      time: at(5),
+      tamper: (writes) => [
+        ...writes,
+        { key: timeIndexKey(T0.toISOString(), grantId), isDelete: true, value: new Uint8Array(0) },
+      ],
+    });
+    const found = await onlyDiscrepancy(chain, DISCREPANCY_KINDS.LEDGER_ENTRY_REWRITTEN, txId);
+    expect(found.detail).toBe('access-log time index entry was deleted');
+  });
+
+  it('an earlier access-log entry overwritten', async () => {
+    const { chain, grantId } = await story();
+    const { txId } = await requestAccess(chain, chain.clinician, {
+      time: at(5),
+      tamper: (writes) => [
+        ...writes,
+        { key: compositeKey('access-log', [grantId]), isDelete: false, value: Buffer.from('{}') },
+      ],
+    });
+    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+    expect(outcome.discrepancies).toContainEqual({
+      kind: DISCREPANCY_KINDS.LEDGER_ENTRY_REWRITTEN,
+      block: 10,
+      txId,
+      detail: `access-log ${grantId} was overwritten`,
+    });
+  });
+
+  it('an access-log entry written without its patient index, so the patient never sees it', async () => {
+    const { chain } = await story();
+    const { txId } = await requestAccess(chain, chain.clinician, {
+      time: at(5),
+      tamper: (writes) =>
+        writes.filter((write) => splitKey(write.key)?.objectType !== 'access-log-by-patient'),
+    });
+    const found = await onlyDiscrepancy(chain, DISCREPANCY_KINDS.ACCESS_LOG_UNINDEXED, txId);
+    expect(found.detail).toBe(`entry ${txId} has no patient index entry`);
   });
 
   it('an access-log entry that does not decode as the chaincode wrote it', async () => {

@@ -17,6 +17,7 @@ import type {
 import { MemoryState } from '@custodia/network/engine';
 import { decodeBlock, VALID_CODE } from './chain-decode';
 import type { DecodedBlock, DecodedWrite } from './chain-decode';
+import { isAppendOnly, missingIndexes, rewritten } from './append-only';
 import { CreatorIdentities } from './creator';
 import { checkAccessDecision } from './decision-check';
 import { checkRevocations, grantsToRevoke } from './revocation-check';
@@ -56,7 +57,7 @@ export interface ReplayOutcome extends ReplayCounts {
 
 const decoder = new TextDecoder();
 
-/** A write of the chaincode's namespace with its composite key split once (undefined for deletes, simple keys). */
+/** A write of the chaincode's namespace with its composite key split once (undefined for a simple key). */
 interface KeyedWrite extends DecodedWrite {
   readonly split: SplitKey | undefined;
 }
@@ -112,14 +113,19 @@ class ChainReplay {
       }
       const writes = tx.writes
         .filter((write) => write.namespace === this.chaincodeName)
-        .map((write): KeyedWrite => ({ ...write, split: write.isDelete ? undefined : splitKey(write.key) }));
+        .map((write): KeyedWrite => ({ ...write, split: splitKey(write.key) }));
       const loggedBy: LoggedBy = {
         block: block.number,
         txId: tx.txId,
         at: tx.timestamp,
         creator: this.creators.of(tx.creator),
       };
-      for (const write of writes) await this.check(write, writes, loggedBy);
+      for (const write of writes) {
+        if (isAppendOnly(write.key, write.split) && (await this.state.get(this.chaincodeName, write.key))) {
+          this.report([rewritten(write, write.split, loggedBy)]);
+        }
+        await this.check(write, writes, loggedBy);
+      }
       await this.checkRevocations(writes, loggedBy);
       this.state.apply(this.chaincodeName, writes, {
         version: { blockNum: block.number, txNum: tx.index },
@@ -139,7 +145,7 @@ class ChainReplay {
   private changesIn(writes: readonly KeyedWrite[]): GrantAffectingChange[] {
     const changes: GrantAffectingChange[] = [];
     for (const { split, ...write } of writes) {
-      if (!split) continue;
+      if (!split || write.isDelete) continue;
       if (split.objectType === OBJECT_TYPES.ruleVersion) {
         const version = parsed<RuleVersion>(write);
         if (version) changes.push({ kind: 'rule', version });
@@ -154,7 +160,7 @@ class ChainReplay {
   private async revokedBy(writes: readonly KeyedWrite[], tx: LoggedBy): Promise<string[]> {
     const revoked: string[] = [];
     for (const write of writes) {
-      if (write.split?.objectType !== OBJECT_TYPES.grant) continue;
+      if (write.isDelete || write.split?.objectType !== OBJECT_TYPES.grant) continue;
       const after = parsed<Grant>(write);
       if (after?.revoked?.txId !== tx.txId) continue;
       const before = await this.get<Grant>(write.key);
@@ -188,7 +194,7 @@ class ChainReplay {
 
   private async check(write: KeyedWrite, writes: readonly KeyedWrite[], tx: LoggedBy): Promise<void> {
     const { split } = write;
-    if (!split) return;
+    if (!split || write.isDelete) return;
     const isLog = split.objectType === OBJECT_TYPES.accessLog && split.attributes.length === 1;
     const isDelivery = split.objectType === OBJECT_TYPES.delivery && split.attributes.length === 2;
     if (!isLog && !isDelivery) return;
@@ -232,6 +238,9 @@ class ChainReplay {
         { rules, ...(policy && { policy }) },
         tx,
       ),
+    );
+    this.report(
+      missingIndexes(entry, new Set(writes.filter((each) => !each.isDelete).map((each) => each.key)), tx),
     );
   }
 
