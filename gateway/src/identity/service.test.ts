@@ -231,6 +231,17 @@ describe('TOTP for auditors and admins', () => {
     expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
   });
 
+  it('an admin reset of the second factor ends logins and requires a new setup', async () => {
+    const userId = await addUser('audrey', 'auditor');
+    const setup = await harness.service.setupTotp(userId);
+    const session = await harness.service.confirmTotp(userId, harness.totp.generate(setup.secret));
+    expect((await harness.service.resetTotp(userId)).mfaEnabled).toBe(false);
+    expect((await failure(harness.service.refresh(session.refreshToken))).code).toBe('TOKEN_INVALID');
+    const required = await failure(harness.service.login({ username: 'audrey', password: PASSWORD }, 'ip'));
+    expect(required.code).toBe('MFA_SETUP_REQUIRED');
+    expect((await failure(harness.service.resetTotp('no-such-user'))).code).toBe('USER_NOT_FOUND');
+  });
+
   it('a wrong password never reveals that MFA is needed', async () => {
     await addUser('root', 'admin');
     expect(

@@ -299,6 +299,22 @@ export class IdentityService {
   }
 
   /**
+   * Removes a user's second factor (an admin's remedy for a lost authenticator) and ends their logins. Users
+   * whose role requires MFA must set it up again at their next login.
+   */
+  async resetTotp(userId: string): Promise<User> {
+    this.record(userId);
+    const updated = await this.deps.users.update(userId, (current) => ({
+      ...current,
+      totp: undefined,
+      mfaEnabled: false,
+    }));
+    await this.deps.tokens.revokeUser(userId);
+    this.deps.logger?.info({ event: 'mfa_reset', userId }, 'mfa');
+    return toUser(updated);
+  }
+
+  /**
    * Creates a user: registered and enrolled at the organisation's CA with `custodia.role`, `custodia.id` and
    * `custodia.country` on the certificate, the identity stored in the wallet. USER_EXISTS for a taken username
    * or ledger id (per organisation); INVALID_USER names the field; ENROLMENT_FAILED / CA_UNAVAILABLE from the CA.
