@@ -151,7 +151,7 @@ function Uploader({ api }: { api: CentreApi }) {
         disabled={busy || !pending || !patientId.trim()}
         onClick={() => void sendAll()}
       >
-        {busy ? 'Uploading…' : 'Upload'}
+        {busy ? 'Uploading…' : 'Upload files'}
       </button>
     </div>
   );

@@ -36,11 +36,11 @@ function FindPatient({ api, onFound }: { api: ClinicianApi; onFound: (patientId:
         <legend>Find by</legend>
         <label className="radio">
           <input type="radio" name="by" checked={by === 'id'} onChange={() => setBy('id')} />
-          Patient identifier
+          Identifier
         </label>
         <label className="radio">
           <input type="radio" name="by" checked={by === 'card'} onChange={() => setBy('card')} />
-          Emergency card code (scanned)
+          Emergency card (scanned code)
         </label>
       </fieldset>
       <label>
