@@ -14,6 +14,7 @@ import { DatalakeClient } from '@custodia/datalake';
 import { AuditService, reportCsv } from './audit';
 import type { ManifestSource } from './audit';
 import { loadAuthorizer } from './authz/enforcer';
+import { ContributionContent } from './contributions/content-store';
 import type { GatewayConfig } from './config';
 import { fhirRoutes } from './fhir/summary';
 import { createGatewayApp } from './http/app';
@@ -21,6 +22,7 @@ import { createMetrics } from './http/metrics';
 import { networkPolicy } from './http/network-policy';
 import { anyPeerReachable } from './http/readiness';
 import type { RouteDef } from './http/route';
+import { SecretBox } from './identity';
 import type { IdentityService } from './identity';
 import type { AuthUser } from './identity/user';
 import { adminRoutes } from './journeys/admin';
@@ -44,6 +46,8 @@ export interface GatewayDeps {
   readonly ledgerConfig?: LedgerClientConfig;
   readonly logger: Logger;
   readonly now?: () => Date;
+  /** Where secrets' keys come from (CUSTODIA_GATEWAY_SECRET_KEY); default process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface RunningGateway {
@@ -115,6 +119,10 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     datalake,
     now,
     cards: new EmergencyCards(await persistentSecret(config.dataDir, 'card.secret')),
+    contributions: new ContributionContent(
+      path.join(config.dataDir, 'contributions'),
+      await SecretBox.open(config.dataDir, deps.env ?? process.env),
+    ),
     patients: {
       exists: async (patientId) =>
         identity.listUsers().some((user) => user.role === 'patient' && user.ledgerId === patientId),

@@ -47,4 +47,49 @@ describe('the platform on its embedded default', () => {
     expect(types).toContain('AllergyIntolerance');
     expect(types).not.toContain('Observation');
   });
+
+  it('holds a clinician’s contribution until the patient has read and approved it', async () => {
+    const clinician = await stack.login('dr.weber');
+    const resource = {
+      resourceType: 'Observation',
+      status: 'final',
+      code: { text: 'home BP' },
+      valueString: '128/84',
+    };
+    const submitted = await stack.call('POST', '/api/v1/patients/patient-anna/contributions', clinician, {
+      categories: ['vital-signs'],
+      resource,
+    });
+    expect(submitted.status).toBe(201);
+    const { contributionId } = (await submitted.json()) as { contributionId: string };
+    const anna = await stack.login('anna');
+    const pending = (await (
+      await stack.call('GET', '/api/v1/patients/patient-anna/contributions', anna)
+    ).json()) as {
+      items: { contributionId: string; status: string }[];
+    };
+    expect(pending.items).toContainEqual(expect.objectContaining({ contributionId, status: 'pending' }));
+    const content = await stack.call(
+      'GET',
+      `/api/v1/patients/patient-anna/contributions/${contributionId}/content`,
+      anna,
+    );
+    expect(await content.json()).toEqual(resource);
+    const marco = await stack.login('marco');
+    expect(
+      (
+        await stack.call(
+          'GET',
+          `/api/v1/patients/patient-anna/contributions/${contributionId}/content`,
+          marco,
+        )
+      ).status,
+    ).toBe(403);
+    const approved = await stack.call(
+      'POST',
+      `/api/v1/patients/patient-anna/contributions/${contributionId}/approve`,
+      anna,
+    );
+    expect(await approved.json()).toMatchObject({ contributionId, status: 'approved' });
+  });
 });

@@ -2,7 +2,6 @@
  * The clinician's journey: find a patient, request access (or emergency access), receive the temporary
  * record assembled by the data lake against the committed grant, submit a contribution.
  */
-import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Type } from '@sinclair/typebox';
 import { GatewayError } from '../errors';
@@ -14,23 +13,6 @@ import { Category, GrantParams, Id, Label, Purpose, Reason } from './schemas';
 
 const TAG = 'clinician';
 const Categories = Type.Array(Category, { minItems: 1, uniqueItems: true });
-
-/** A stable hash of a JSON document: keys sorted, no whitespace. */
-export function canonicalHash(value: unknown): string {
-  const canonical = (item: unknown): unknown =>
-    Array.isArray(item)
-      ? item.map(canonical)
-      : typeof item === 'object' && item !== null
-        ? Object.fromEntries(
-            Object.keys(item)
-              .sort()
-              .map((key) => [key, canonical((item as Record<string, unknown>)[key])]),
-          )
-        : item;
-  return createHash('sha256')
-    .update(JSON.stringify(canonical(value)))
-    .digest('hex');
-}
 
 export function clinicianRoutes(deps: JourneyDeps): RouteDef[] {
   const { ledger } = deps;
@@ -179,15 +161,18 @@ export function clinicianRoutes(deps: JourneyDeps): RouteDef[] {
           { additionalProperties: false },
         ),
       },
-      handler: async (input) =>
-        ledger.submit(caller(input), 'contributions:submitContribution', [
+      handler: async (input) => {
+        // Content first (addressed by its hash): a failed transaction leaves nothing the patient can see.
+        const contentHash = await deps.contributions.put(input.params.patientId, input.body.resource);
+        return ledger.submit(caller(input), 'contributions:submitContribution', [
           JSON.stringify({
             patientId: input.params.patientId,
             categories: input.body.categories,
             labels: input.body.labels,
-            contentHash: canonicalHash(input.body.resource),
+            contentHash,
           }),
-        ]),
+        ]);
+      },
     }),
   ];
 }

@@ -4,6 +4,7 @@ import type { DatalakeActor, DatalakeClient } from '@custodia/datalake';
 import { GatewayError } from '../errors';
 import type { AuthUser } from '../identity/user';
 import type { LedgerSessions } from '../ledger/sessions';
+import type { ContributionContent } from '../contributions/content-store';
 import type { EmergencyCards } from './emergency-card';
 import type { RouteInput, RouteSchemas } from '../http/route';
 
@@ -31,6 +32,8 @@ export interface JourneyDeps {
   readonly datalake: DataLake | undefined;
   readonly patients: PatientDirectory;
   readonly cards: EmergencyCards;
+  /** Contributions' content, held until the patient decides. */
+  readonly contributions: ContributionContent;
   readonly now: () => Date;
 }
 

@@ -1,6 +1,6 @@
 /** The patient's journey: rules and their versions, preview, emergency policy, own access log, contributions. */
 import { Type } from '@sinclair/typebox';
-import type { Page, PreviewQuery, RuleSpec as RuleSpecValue } from '@custodia/chaincode';
+import type { Contribution, Page, PreviewQuery, RuleSpec as RuleSpecValue } from '@custodia/chaincode';
 import { defineRoute } from '../http/route';
 import type { RouteDef } from '../http/route';
 import { caller } from './context';
@@ -191,6 +191,24 @@ export function patientRoutes(deps: JourneyDeps): RouteDef[] {
         patientId: input.params.patientId,
         code: deps.cards.codeFor(input.params.patientId),
       }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/patients/:patientId/contributions/:contributionId/content',
+      summary: 'What a clinician contributed (FHIR), checked against the hash on the ledger, to decide on it',
+      tag: TAG,
+      ownedBy: 'patientId',
+      schemas: {
+        params: Type.Object({ patientId: Id, contributionId: Id }, { additionalProperties: false }),
+      },
+      handler: async (input) => {
+        const contribution = await ledger.evaluate<Contribution>(
+          caller(input),
+          'contributions:getContribution',
+          [input.params.patientId, input.params.contributionId],
+        );
+        return deps.contributions.get(input.params.patientId, contribution.contentHash);
+      },
     }),
     ...(['approve', 'reject'] as const).map((decision) =>
       defineRoute({

@@ -168,6 +168,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       identity,
       profile: network.profile,
       ledgerConfig,
+      env,
       logger: logger.child({ service: 'gateway' }),
     });
     closers.push(() => gateway.close());
