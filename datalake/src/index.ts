@@ -53,7 +53,7 @@ export type { AssemblyDeps, AssemblyResult } from './assembly/assemble';
 export { buildPatientSummary } from './assembly/ips-bundle';
 export type { SummaryGrant, SummaryInput, SummaryRecord } from './assembly/ips-bundle';
 export { releasedCategories, selectRecords } from './assembly/select';
-export type { GrantScope } from './assembly/select';
+export type { GrantScope, ReleasableRecord } from './assembly/select';
 export { SECTION_CODES, REQUIRED_SECTIONS } from './assembly/sections';
 export { signLink, verifyLink, binaryPath } from './assembly/links';
 export { canonicalManifest, manifestHash } from './assembly/manifest';

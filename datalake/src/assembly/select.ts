@@ -11,8 +11,11 @@ export interface GrantScope {
   readonly granted: readonly GrantedCategory[];
 }
 
+/** What the release test reads of a record (also what an auditor has from its on-chain registration). */
+export type ReleasableRecord = Pick<RecordDocument, 'patientId' | 'state' | 'categories' | 'labels'>;
+
 /** The categories under which the grant releases this record (empty: not released). */
-export function releasedCategories(record: RecordDocument, grant: GrantScope): Category[] {
+export function releasedCategories(record: ReleasableRecord, grant: GrantScope): Category[] {
   if (record.patientId !== grant.patientId || record.state !== 'published') return [];
   return record.categories.filter((category) => {
     const granted = grant.granted.find((entry) => entry.category === category);

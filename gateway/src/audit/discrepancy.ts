@@ -47,6 +47,8 @@ export const DISCREPANCY_KINDS = {
   RECORD_NOT_REGISTERED: 'RECORD_NOT_REGISTERED',
   /** A delivered record's hash differs from its on-chain registration. */
   RECORD_HASH_MISMATCH: 'RECORD_HASH_MISMATCH',
+  /** A delivered record is not one its grant releases (another patient, a category or label not granted). */
+  RECORD_OUTSIDE_GRANT: 'RECORD_OUTSIDE_GRANT',
 } as const;
 export type DiscrepancyKind = (typeof DISCREPANCY_KINDS)[keyof typeof DISCREPANCY_KINDS];
 

@@ -1,11 +1,12 @@
 /**
  * Checks each logged delivery against the manifest the data lake kept for it: the manifest's canonical SHA-256
  * (the data lake's own `manifestHash`) must be the hash on-chain, and every record it includes must be
- * registered on-chain, before the delivery, with the same content hash.
+ * registered on-chain, before the delivery, with the same content hash, and be one the grant releases (the data
+ * lake's own release test over the on-chain registration's patient, categories and labels).
  */
 import { toMillis } from '@custodia/chaincode';
 import type { RecordMeta } from '@custodia/chaincode';
-import { manifestHash } from '@custodia/datalake';
+import { manifestHash, releasedCategories } from '@custodia/datalake';
 import type { Manifest } from '@custodia/datalake';
 import { DISCREPANCY_KINDS } from './discrepancy';
 import type { Discrepancy } from './discrepancy';
@@ -75,6 +76,14 @@ export async function verifyManifests(
         report(
           DISCREPANCY_KINDS.RECORD_HASH_MISMATCH,
           `record ${record.recordId}: delivered ${record.contentHash}, registered ${registered.contentHash}`,
+        );
+      } else if (
+        delivery.grant &&
+        releasedCategories({ ...registered, state: 'published' }, delivery.grant).length === 0
+      ) {
+        report(
+          DISCREPANCY_KINDS.RECORD_OUTSIDE_GRANT,
+          `record ${record.recordId} (${[...registered.categories, ...registered.labels].join(', ')}) is not released by grant ${delivery.grantId}`,
         );
       }
     }

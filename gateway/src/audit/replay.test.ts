@@ -534,6 +534,47 @@ describe('manifest verification', () => {
     ]);
   });
 
+  it('names a delivered record the grant does not release: a label not granted, another patient', async () => {
+    const { chain, grantId, manifest } = await story();
+    const register = (recordId: string, patientId: string, labels: string[]) =>
+      chain.submit(chain.centre, 'records:registerRecord', [
+        JSON.stringify({
+          recordId,
+          patientId,
+          categories: ['allergies'],
+          labels,
+          contentHash: 'ab'.repeat(32),
+          effectiveDate: '2030-01-01',
+        }),
+      ]);
+    await register('rec-hiv', 'patient-a', ['HIV']);
+    await register('rec-other', 'patient-b', []);
+    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+    const overreaching: Manifest = {
+      ...manifest,
+      included: [
+        ...manifest.included,
+        ...['rec-hiv', 'rec-other'].map((recordId) => ({ recordId, contentHash: 'ab'.repeat(32) })),
+      ],
+    };
+    const checked = await verifyManifests(
+      outcome.deliveries,
+      source({ [grantId]: overreaching }),
+      outcome.registration,
+    );
+    expect(checked.discrepancies.map((each) => [each.kind, each.detail])).toEqual([
+      [DISCREPANCY_KINDS.MANIFEST_HASH_MISMATCH, expect.any(String)],
+      [
+        DISCREPANCY_KINDS.RECORD_OUTSIDE_GRANT,
+        `record rec-hiv (allergies, HIV) is not released by grant ${grantId}`,
+      ],
+      [
+        DISCREPANCY_KINDS.RECORD_OUTSIDE_GRANT,
+        `record rec-other (allergies) is not released by grant ${grantId}`,
+      ],
+    ]);
+  });
+
   it('names a delivery whose manifest the data lake does not have or cannot give', async () => {
     const { chain } = await story();
     const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });

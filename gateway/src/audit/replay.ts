@@ -14,6 +14,7 @@ import type {
   RuleVersion,
   StoredRule,
 } from '@custodia/chaincode';
+import type { GrantScope } from '@custodia/datalake';
 import { MemoryState } from '@custodia/network/engine';
 import { decodeBlock, VALID_CODE } from './chain-decode';
 import type { DecodedBlock, DecodedWrite } from './chain-decode';
@@ -36,7 +37,10 @@ export interface LoggedDelivery {
   readonly txId: string;
   readonly grantId: string;
   readonly manifestHash: string;
+  /** The delivery transaction's time. */
   readonly deliveredAt: string;
+  /** What the grant released, as world state held it before the delivery; absent when there was no grant. */
+  readonly grant?: GrantScope;
 }
 
 export interface ReplayCounts {
@@ -254,7 +258,8 @@ class ChainReplay {
       txId: tx.txId,
       grantId: delivery.grantId,
       manifestHash: delivery.manifestHash,
-      deliveredAt: delivery.deliveredAt,
+      deliveredAt: tx.at,
+      ...(grant && { grant: { patientId: grant.patientId, granted: grant.granted } }),
     });
   }
 }
