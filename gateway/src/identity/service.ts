@@ -19,6 +19,7 @@ import type { IssuedTokens, TokenService } from './token-service';
 import type { Totp } from './totp';
 import { normaliseUsername, toUser } from './user-store';
 import type { UserRecord, UserStore } from './user-store';
+import { authUserOf } from './user';
 import type { AuthUser, User } from './user';
 
 /** Roles that must sign in with a second factor. */
@@ -96,17 +97,6 @@ export interface IdentityServiceDeps {
   readonly oidc?: OidcLogin;
   readonly logger?: IdentityLogger;
   readonly now?: () => number;
-}
-
-function authUserOf(record: UserRecord): AuthUser {
-  return {
-    userId: record.userId,
-    username: record.username,
-    role: record.role,
-    mspId: record.mspId,
-    country: record.country,
-    ledgerId: record.ledgerId,
-  };
 }
 
 /** What a user's sealed TOTP secret is bound to. */
