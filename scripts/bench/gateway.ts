@@ -1,0 +1,297 @@
+/**
+ * Gateway benchmark over HTTP: the whole platform (embedded network, data lake, gateway) in a child process
+ * started from this file with `--serve` (ephemeral ports, a temp data dir, the demo seeded), and the load in
+ * this process, so the two do not share an event loop. As the admin it creates N clinicians through the admin
+ * API; as the demo patient Anna it writes a rule permitting clinicians; then N clinicians, each signed in with
+ * its own account (and Fabric identity), run for S seconds:
+ *   phase 1 — POST /access-requests, timed until the answer (the grant, committed on the ledger);
+ *   phase 2 — the same, then GET /grants/:id/record (the data lake assembles and releases the record).
+ * Prints requests/s, latency percentiles, failures by code, and the ratio to the issue's reference
+ * (CLINIdATA: 40–70 transactions/s for a large hospital). Figures only: nothing is asserted.
+ *
+ *   npm run bench:gateway -- [--clinicians 50] [--seconds 20]
+ */
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import type { DemoLogin } from '@custodia/gateway';
+import { ApiClient, ApiError } from '../../gateway/src/cli/api-client';
+
+// fabric-contract-api logs every contract annotation at info when loaded: set before the platform is loaded
+// (lazily, below), here and in the child.
+process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'warning';
+
+const REFERENCE = { low: 40, high: 70 };
+const ORG = 'HospitalDEMSP';
+const PASSWORD = 'bench-clinician-password';
+const CATEGORIES = ['allergies', 'medications', 'problems'];
+
+interface Ready {
+  readonly url: string;
+  readonly demo: readonly DemoLogin[];
+}
+
+/** The child: the platform until the parent says stop (or goes away). */
+async function serve(): Promise<void> {
+  const dataDir = process.env.CUSTODIA_BENCH_DIR;
+  if (dataDir === undefined) throw new Error('CUSTODIA_BENCH_DIR is not set');
+  const { startPlatform } = await import('@custodia/gateway');
+  const platform = await startPlatform({
+    dataDir,
+    ephemeralPorts: true,
+    seed: true,
+    logger: pino({ level: 'warn' }),
+    env: {
+      ...process.env,
+      // The load comes from one address: per-IP limits would measure the limiter, not the platform.
+      CUSTODIA_API_RATE_LIMIT: '100000000',
+      CUSTODIA_AUTH_RATE_LIMIT: '100000',
+    },
+  });
+  const stop = (): void => {
+    platform.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('message', (message) => message === 'stop' && stop());
+  process.on('disconnect', stop);
+  process.send?.({ url: platform.url, demo: platform.demo } satisfies Ready);
+}
+
+function parseOptions(argv: readonly string[]): { clinicians: number; seconds: number } {
+  const value = (name: string, fallback: number): number => {
+    const index = argv.indexOf(`--${name}`);
+    const parsed = index >= 0 ? Number(argv[index + 1]) : fallback;
+    if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`--${name} takes a positive whole number`);
+    return parsed;
+  };
+  return { clinicians: value('clinicians', 50), seconds: value('seconds', 20) };
+}
+
+function startServer(dataDir: string): Promise<{ child: ChildProcess; ready: Ready }> {
+  const child = fork(__filename, ['--serve'], {
+    execArgv: process.execArgv,
+    env: { ...process.env, CUSTODIA_BENCH_DIR: dataDir },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', (ready) => resolve({ child, ready: ready as Ready }));
+    child.once('exit', (code) => reject(new Error(`the platform exited (${code}) before it was ready`)));
+  });
+}
+
+function demoLogin(ready: Ready, username: string): DemoLogin {
+  const login = ready.demo.find((entry) => entry.username === username);
+  if (login === undefined) throw new Error(`no demo user ${username}`);
+  return login;
+}
+
+/** Runs `jobs` a few at a time. */
+async function pooled(count: number, width: number, job: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < count) {
+        const index = next;
+        next += 1;
+        await job(index);
+      }
+    }),
+  );
+}
+
+/** A process and every process under it (the platform may run helpers), from /proc. */
+function processTree(pid: number): number[] {
+  const children = readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+    readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+  );
+  return [pid, ...children.flatMap(processTree)];
+}
+
+/** CPU seconds (user + system) the platform's processes have used so far (clock ticks at 100 Hz). */
+function platformCpu(pid: number): number {
+  return processTree(pid).reduce((total, each) => {
+    const fields = readFileSync(`/proc/${each}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return total + (Number(fields[11]) + Number(fields[12])) / 100;
+  }, 0);
+}
+
+/** Nearest-rank percentile of ascending samples. */
+function rank(sorted: readonly number[], p: number): number {
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+interface Phase {
+  readonly done: number;
+  readonly seconds: number;
+  readonly latencies: Record<string, number[]>;
+  readonly failures: Map<string, number>;
+  readonly serverCpu: number;
+}
+
+/** Every client loops on `operation` until the time is up; `operation` returns its timed steps in ms. */
+async function run(
+  clients: readonly ApiClient[],
+  seconds: number,
+  serverPid: number,
+  operation: (client: ApiClient) => Promise<Record<string, number>>,
+): Promise<Phase> {
+  const latencies: Record<string, number[]> = {};
+  const failures = new Map<string, number>();
+  let done = 0;
+  const cpuBefore = platformCpu(serverPid);
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    clients.map(async (client) => {
+      while (performance.now() < deadline) {
+        try {
+          const steps = await operation(client);
+          for (const [name, ms] of Object.entries(steps)) (latencies[name] ??= []).push(ms);
+          done += 1;
+        } catch (error) {
+          const code = error instanceof ApiError ? error.code : 'ERROR';
+          failures.set(code, (failures.get(code) ?? 0) + 1);
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  for (const samples of Object.values(latencies)) samples.sort((a, b) => a - b);
+  return { done, seconds: elapsed, latencies, failures, serverCpu: platformCpu(serverPid) - cpuBefore };
+}
+
+function report(title: string, phase: Phase): number {
+  const rate = phase.done / phase.seconds;
+  const lines = [
+    `\n${title}`,
+    `  ${phase.done} completed in ${phase.seconds.toFixed(1)} s: ${rate.toFixed(1)} requests/s` +
+      (phase.failures.size === 0
+        ? ', no failures'
+        : `, failures: ${[...phase.failures].map(([code, count]) => `${code} ×${count}`).join(', ')}`),
+    ...Object.entries(phase.latencies).map(
+      ([name, samples]) =>
+        `  ${name.padEnd(22)} p50 ${rank(samples, 50).toFixed(0)} ms, p90 ${rank(samples, 90).toFixed(0)} ms, ` +
+        `p99 ${rank(samples, 99).toFixed(0)} ms, max ${(samples.at(-1) ?? NaN).toFixed(0)} ms`,
+    ),
+    `  platform CPU ${(phase.serverCpu / phase.seconds).toFixed(2)} cores busy of ${cpus().length}` +
+      ` (machine load average ${loadavg()[0]?.toFixed(1)})`,
+    `  vs CLINIdATA peak ${REFERENCE.low}–${REFERENCE.high} tx/s: ` +
+      `${(rate / REFERENCE.high).toFixed(2)}–${(rate / REFERENCE.low).toFixed(2)}×`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return rate;
+}
+
+async function timedMs<T>(call: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const start = performance.now();
+  const value = await call();
+  return { ms: performance.now() - start, value };
+}
+
+async function bench(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'custodia-bench-gateway-'));
+  const { child, ready } = await startServer(dataDir);
+  const { totpCode } = await import('@custodia/gateway');
+  try {
+    const client = (): ApiClient => new ApiClient({ baseUrl: ready.url });
+    // The seed confirmed the admin's TOTP in the current step: the next step's code is the one still unused.
+    const admin = demoLogin(ready, 'admin');
+    const adminClient = client();
+    await adminClient.login({
+      username: 'admin',
+      password: admin.password,
+      totp: totpCode(admin.totpSecret ?? '', Date.now() + 30_000),
+    });
+    const anna = demoLogin(ready, 'anna');
+    const annaClient = client();
+    await annaClient.login({ username: 'anna', password: anna.password });
+    await annaClient.json('POST', `/patients/${anna.ledgerId}/rules`, {
+      json: {
+        effect: 'permit',
+        grantee: { kind: 'role', role: 'clinician' },
+        categories: CATEGORIES,
+        labels: [],
+        purposes: ['TREAT'],
+      },
+    });
+
+    const setup = performance.now();
+    const usernames = Array.from({ length: options.clinicians }, (_, index) => `bench.clin.${index + 1}`);
+    await pooled(usernames.length, 4, async (index) => {
+      await adminClient.json('POST', '/admin/users', {
+        json: {
+          username: usernames[index],
+          password: PASSWORD,
+          displayName: `Bench clinician ${index + 1}`,
+          role: 'clinician',
+          mspId: ORG,
+          country: 'DE',
+          ledgerId: `bench-clin-${index + 1}`,
+        },
+      });
+    });
+    const clinicians = usernames.map(() => client());
+    await pooled(usernames.length, 4, async (index) =>
+      clinicians[index]?.login({ username: usernames[index] ?? '', password: PASSWORD }),
+    );
+    process.stdout.write(
+      `platform at ${ready.url}; ${options.clinicians} clinicians created (CA enrolment) and signed in ` +
+        `in ${((performance.now() - setup) / 1000).toFixed(1)} s\n`,
+    );
+
+    const request = (clinician: ApiClient): Promise<{ grantId: string }> =>
+      clinician.json<{ grantId: string }>('POST', '/access-requests', {
+        json: { patientId: anna.ledgerId, categories: CATEGORIES, purpose: 'TREAT' },
+      });
+    // Warm-up: every clinician's ledger connection is opened once before timing.
+    await Promise.all(clinicians.map((clinician) => request(clinician)));
+
+    const grants = await run(clinicians, options.seconds, child.pid ?? 0, async (clinician) => {
+      const grant = await timedMs(() => request(clinician));
+      return { 'request → grant': grant.ms };
+    });
+    report(`phase 1: ${options.clinicians} clinicians, access request → committed grant`, grants);
+
+    const records = await run(clinicians, options.seconds, child.pid ?? 0, async (clinician) => {
+      const start = performance.now();
+      const grant = await timedMs(() => request(clinician));
+      const record = await timedMs(async () => {
+        const response = await clinician.call('GET', `/grants/${grant.value.grantId}/record`);
+        return (await response.arrayBuffer()).byteLength;
+      });
+      if (record.value === 0) throw new ApiError('EMPTY_RECORD', 200, 'an empty record');
+      return {
+        'request → grant': grant.ms,
+        'assembly + download': record.ms,
+        'end to end': performance.now() - start,
+      };
+    });
+    report(`phase 2: ${options.clinicians} clinicians, access request + assembly + record download`, records);
+  } finally {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send('stop');
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv.includes('--serve'))
+  serve().catch((error: unknown) => {
+    process.stderr.write(`bench platform failed: ${(error as Error).message}\n`);
+    process.exit(1);
+  });
+else
+  bench().catch((error: unknown) => {
+    process.stderr.write(
+      `bench failed: ${error instanceof ApiError ? `${error.code} ${error.message}` : String(error)}\n`,
+    );
+    process.exit(1);
+  });
