@@ -5,9 +5,37 @@ import type { AuditorApi } from '../api/endpoints';
 import type { AccessLogEntry, AuditLogQuery } from '../api/types';
 import { downloadText } from '../ui/download';
 import { formatWhen } from '../ui/format';
+import { Table } from '../ui/Table';
+import type { Column } from '../ui/Table';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { useAction } from '../ui/use-async';
 import { accessLogCsv } from './csv';
+
+const ACCESS_LOG_COLUMNS: readonly Column<AccessLogEntry>[] = [
+  { header: 'When (UTC)', cell: (e) => formatWhen(e.timestamp) },
+  { header: 'Patient', cell: (e) => <code>{e.patientId}</code> },
+  {
+    header: 'Requester',
+    cell: (e) =>
+      `${e.requester.id} (${e.requester.mspId}${e.requester.country ? `, ${e.requester.country}` : ''})`,
+  },
+  {
+    header: 'Purpose',
+    cell: (e) => (
+      <>
+        {e.purpose}
+        {e.emergency && <strong> · emergency</strong>}
+      </>
+    ),
+  },
+  { header: 'Granted', cell: (e) => e.decision.granted.join(', ') || '—' },
+  { header: 'Denied', cell: (e) => e.decision.denied.join(', ') || '—' },
+  {
+    header: 'Deciding rules',
+    cell: (e) =>
+      e.decision.rules.map((r) => `${r.ruleId} v${r.version} (${r.effect})`).join(', ') || 'default deny',
+  },
+];
 
 function toInstant(local: string): string | undefined {
   return local ? new Date(`${local}Z`).toISOString() : undefined;
@@ -84,45 +112,12 @@ export function AccessLogSearch({ api }: { api: AuditorApi }) {
               Export CSV
             </button>
           </div>
-          <div className="table-scroll">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">When (UTC)</th>
-                  <th scope="col">Patient</th>
-                  <th scope="col">Requester</th>
-                  <th scope="col">Purpose</th>
-                  <th scope="col">Granted</th>
-                  <th scope="col">Denied</th>
-                  <th scope="col">Deciding rules</th>
-                </tr>
-              </thead>
-              <tbody>
-                {entries.map((e) => (
-                  <tr key={e.entryId} className={e.emergency ? 'row-emergency' : undefined}>
-                    <td>{formatWhen(e.timestamp)}</td>
-                    <td>
-                      <code>{e.patientId}</code>
-                    </td>
-                    <td>
-                      {e.requester.id} ({e.requester.mspId}
-                      {e.requester.country ? `, ${e.requester.country}` : ''})
-                    </td>
-                    <td>
-                      {e.purpose}
-                      {e.emergency && <strong> · emergency</strong>}
-                    </td>
-                    <td>{e.decision.granted.join(', ') || '—'}</td>
-                    <td>{e.decision.denied.join(', ') || '—'}</td>
-                    <td>
-                      {e.decision.rules.map((r) => `${r.ruleId} v${r.version} (${r.effect})`).join(', ') ||
-                        'default deny'}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            rows={entries}
+            rowKey={(e) => e.entryId}
+            rowClass={(e) => (e.emergency ? 'row-emergency' : undefined)}
+            columns={ACCESS_LOG_COLUMNS}
+          />
         </>
       )}
     </div>

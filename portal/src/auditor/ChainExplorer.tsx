@@ -2,8 +2,16 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { AuditorApi } from '../api/endpoints';
-import type { BlockPage, BlockView, RuleVersion, TransactionView as Transaction } from '../api/types';
+import type {
+  BlockPage,
+  BlockView,
+  RuleVersion,
+  TransactionView as Transaction,
+  WriteView,
+} from '../api/types';
 import { formatWhen } from '../ui/format';
+import { Table } from '../ui/Table';
+import type { Column } from '../ui/Table';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { useAction, useLoad } from '../ui/use-async';
 import { historyDiffs } from './rule-diff';
@@ -12,6 +20,37 @@ const PAGE = 20;
 
 function short(hash: string): string {
   return hash.length > 16 ? `${hash.slice(0, 8)}…${hash.slice(-6)}` : hash;
+}
+
+const WRITE_COLUMNS: readonly Column<WriteView>[] = [
+  {
+    header: 'Key',
+    cell: (w) => (
+      <code className="break">
+        {w.objectType ? `${w.objectType} ${(w.attributes ?? []).join(' / ')}` : w.key}
+      </code>
+    ),
+  },
+  {
+    header: 'Value',
+    cell: (w) => (w.isDelete ? <em>deleted</em> : <code className="break">{w.value.slice(0, 300)}</code>),
+  },
+];
+
+function blockColumns(open: (n: number) => void): readonly Column<BlockView>[] {
+  return [
+    {
+      header: 'Block',
+      cell: (b) => (
+        <button type="button" className="link" onClick={() => open(b.number)}>
+          Block {b.number}
+        </button>
+      ),
+    },
+    { header: 'Transactions', cell: (b) => b.transactionCount },
+    { header: 'Hash', cell: (b) => <code title={b.hash}>{short(b.hash)}</code> },
+    { header: 'Previous hash', cell: (b) => <code title={b.previousHash}>{short(b.previousHash)}</code> },
+  ];
 }
 
 function TransactionDetails({ tx }: { tx: Transaction }) {
@@ -36,31 +75,7 @@ function TransactionDetails({ tx }: { tx: Transaction }) {
         <dd>{tx.validationCode}</dd>
       </dl>
       {tx.writes.length > 0 && (
-        <div className="table-scroll">
-          <table>
-            <caption>Writes</caption>
-            <thead>
-              <tr>
-                <th scope="col">Key</th>
-                <th scope="col">Value</th>
-              </tr>
-            </thead>
-            <tbody>
-              {tx.writes.map((w, i) => (
-                <tr key={i}>
-                  <td>
-                    <code className="break">
-                      {w.objectType ? `${w.objectType} ${(w.attributes ?? []).join(' / ')}` : w.key}
-                    </code>
-                  </td>
-                  <td>
-                    {w.isDelete ? <em>deleted</em> : <code className="break">{w.value.slice(0, 300)}</code>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table caption="Writes" rows={tx.writes} rowKey={(_, i) => String(i)} columns={WRITE_COLUMNS} />
       )}
     </div>
   );
@@ -153,36 +168,11 @@ export function ChainExplorer({ api }: { api: AuditorApi }) {
       <h1>Chain explorer</h1>
       {page.data && <p className="muted">{page.data.height} blocks in the chain.</p>}
       <ProblemAlert problem={page.problem ?? openBlock.problem ?? openTx.problem} />
-      <div className="table-scroll">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Block</th>
-              <th scope="col">Transactions</th>
-              <th scope="col">Hash</th>
-              <th scope="col">Previous hash</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((b) => (
-              <tr key={b.number}>
-                <td>
-                  <button type="button" className="link" onClick={() => void openBlock.run(b.number)}>
-                    Block {b.number}
-                  </button>
-                </td>
-                <td>{b.transactionCount}</td>
-                <td>
-                  <code title={b.hash}>{short(b.hash)}</code>
-                </td>
-                <td>
-                  <code title={b.previousHash}>{short(b.previousHash)}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        rows={items}
+        rowKey={(b) => String(b.number)}
+        columns={blockColumns((n) => void openBlock.run(n))}
+      />
       <div className="actions">
         <button type="button" disabled={from === undefined} onClick={() => setFrom(undefined)}>
           Latest blocks

@@ -1,8 +1,10 @@
 /** Replay & verify: the chain walked from block 0, every decision re-derived; discrepancies named. */
 import { useState } from 'react';
 import type { AuditorApi } from '../api/endpoints';
-import type { ReplayReport } from '../api/types';
+import type { Discrepancy, ReplayReport } from '../api/types';
 import { downloadText } from '../ui/download';
+import { Table } from '../ui/Table';
+import type { Column } from '../ui/Table';
 import { Notice, ProblemAlert } from '../ui/ProblemAlert';
 import { useAction } from '../ui/use-async';
 
@@ -15,6 +17,13 @@ const COUNTS: readonly [
   ['decisionsChecked', 'Decisions re-derived'],
   ['deliveriesChecked', 'Deliveries checked'],
   ['manifestsChecked', 'Delivery manifests checked'],
+];
+
+const DISCREPANCY_COLUMNS: readonly Column<Discrepancy>[] = [
+  { header: 'Kind', cell: (d) => <code>{d.kind}</code> },
+  { header: 'Block', cell: (d) => d.block },
+  { header: 'Transaction', cell: (d) => <code className="break">{d.txId || '—'}</code> },
+  { header: 'Detail', cell: (d) => d.detail },
 ];
 
 export function ReplayView({ api }: { api: AuditorApi }) {
@@ -55,32 +64,7 @@ export function ReplayView({ api }: { api: AuditorApi }) {
             ))}
           </dl>
           {report.discrepancies.length > 0 && (
-            <div className="table-scroll">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Kind</th>
-                    <th scope="col">Block</th>
-                    <th scope="col">Transaction</th>
-                    <th scope="col">Detail</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {report.discrepancies.map((d, i) => (
-                    <tr key={i}>
-                      <td>
-                        <code>{d.kind}</code>
-                      </td>
-                      <td>{d.block}</td>
-                      <td>
-                        <code className="break">{d.txId || '—'}</code>
-                      </td>
-                      <td>{d.detail}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table rows={report.discrepancies} rowKey={(_, i) => String(i)} columns={DISCREPANCY_COLUMNS} />
           )}
         </>
       )}

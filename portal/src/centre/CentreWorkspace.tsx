@@ -1,7 +1,6 @@
 /** The medical centre: drop FHIR files and scans for a patient, watch each upload, see the history. */
 import { useMemo, useRef, useState } from 'react';
 import type { DragEvent } from 'react';
-import { CATEGORIES, LABELS } from '@custodia/chaincode/model';
 import { centreApi } from '../api/endpoints';
 import type { CentreApi } from '../api/endpoints';
 import { asProblem } from '../api/problem';
@@ -10,10 +9,12 @@ import type { Category, Label, UploadSession } from '../api/types';
 import { useSession } from '../session/session';
 import { Chips } from '../ui/Chips';
 import { formatBytes, formatWhen } from '../ui/format';
+import { Table } from '../ui/Table';
+import type { Column } from '../ui/Table';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { Sections } from '../ui/Sections';
 import { useLoad } from '../ui/use-async';
-import { capitalise, CATEGORY_NAMES, LABEL_NAMES } from '../vocabulary/names';
+import { CATEGORY_OPTIONS, LABEL_OPTIONS } from '../vocabulary/options';
 import { isFhirJson } from './parts';
 import { uploadFile } from './upload';
 
@@ -94,16 +95,11 @@ function Uploader({ api }: { api: CentreApi }) {
         <Chips
           legend="Kinds of information"
           hint="Leave empty to let Custodia recognise them from the FHIR resources."
-          options={CATEGORIES.map((value) => ({ value, label: capitalise(CATEGORY_NAMES[value]) }))}
+          options={CATEGORY_OPTIONS}
           selected={categories}
           onChange={setCategories}
         />
-        <Chips
-          legend="Sensitivity"
-          options={LABELS.map((value) => ({ value, label: capitalise(LABEL_NAMES[value]) }))}
-          selected={labels}
-          onChange={setLabels}
-        />
+        <Chips legend="Sensitivity" options={LABEL_OPTIONS} selected={labels} onChange={setLabels} />
       </details>
       <div
         className={dragging ? 'drop-zone drop-zone-active' : 'drop-zone'}
@@ -157,6 +153,29 @@ function Uploader({ api }: { api: CentreApi }) {
   );
 }
 
+const HISTORY_COLUMNS: readonly Column<UploadSession>[] = [
+  { header: 'When', cell: (u) => formatWhen(u.createdAt) },
+  {
+    header: 'Record',
+    cell: (u) => (
+      <>
+        {u.kind === 'fhir' ? 'FHIR' : 'Document'} <code>{u.sourceId}</code>
+      </>
+    ),
+  },
+  { header: 'Patient', cell: (u) => <code>{u.patientId}</code> },
+  { header: 'Size', cell: (u) => formatBytes(u.size) },
+  {
+    header: 'Status',
+    cell: (u) => (
+      <span className={`upload-state upload-${u.status}`}>
+        {UPLOAD_STATUS_TEXT[u.status]}
+        {u.error && ` (${u.error})`}
+      </span>
+    ),
+  },
+];
+
 function UploadHistory({ api }: { api: CentreApi }) {
   const history = useLoad(() => api.uploads(), []);
   const items = [...(history.data?.items ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
@@ -170,37 +189,7 @@ function UploadHistory({ api }: { api: CentreApi }) {
       </div>
       <ProblemAlert problem={history.problem} />
       {history.data && items.length === 0 && <p>No uploads yet.</p>}
-      {items.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Record</th>
-              <th scope="col">Patient</th>
-              <th scope="col">Size</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((u) => (
-              <tr key={u.uploadId}>
-                <td>{formatWhen(u.createdAt)}</td>
-                <td>
-                  {u.kind === 'fhir' ? 'FHIR' : 'Document'} <code>{u.sourceId}</code>
-                </td>
-                <td>
-                  <code>{u.patientId}</code>
-                </td>
-                <td>{formatBytes(u.size)}</td>
-                <td className={`upload-state upload-${u.status}`}>
-                  {UPLOAD_STATUS_TEXT[u.status]}
-                  {u.error && ` (${u.error})`}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {items.length > 0 && <Table rows={items} rowKey={(u) => u.uploadId} columns={HISTORY_COLUMNS} />}
     </div>
   );
 }

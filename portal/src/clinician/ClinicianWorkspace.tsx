@@ -4,19 +4,24 @@
  */
 import { useMemo, useState } from 'react';
 import type { FormEvent } from 'react';
-import { CATEGORIES, PURPOSES } from '@custodia/chaincode/model';
+import { CATEGORIES } from '@custodia/chaincode/model';
 import { clinicianApi } from '../api/endpoints';
 import type { ClinicianApi } from '../api/endpoints';
 import type { AccessLogEntry, Category, Purpose } from '../api/types';
 import { useSession } from '../session/session';
 import { Chips } from '../ui/Chips';
+import { RadioGroup } from '../ui/RadioGroup';
 import { Notice, ProblemAlert } from '../ui/ProblemAlert';
 import { useAction } from '../ui/use-async';
 import { capitalise, CATEGORY_NAMES, listInWords, PURPOSE_NAMES } from '../vocabulary/names';
+import { CATEGORY_OPTIONS, NON_EMERGENCY_PURPOSES } from '../vocabulary/options';
 import { ContributionForm } from './ContributionForm';
 import { RecordView } from './RecordView';
 
-const REQUEST_PURPOSES = PURPOSES.filter((p) => p !== 'ETREAT');
+const FIND_BY = [
+  { value: 'id', label: 'Identifier' },
+  { value: 'card', label: 'Emergency card (scanned code)' },
+] as const;
 
 function FindPatient({ api, onFound }: { api: ClinicianApi; onFound: (patientId: string) => void }) {
   const [by, setBy] = useState<'id' | 'card'>('id');
@@ -32,17 +37,7 @@ function FindPatient({ api, onFound }: { api: ClinicianApi; onFound: (patientId:
   return (
     <form className="card" onSubmit={submit} aria-labelledby="find-title">
       <h2 id="find-title">Find a patient</h2>
-      <fieldset>
-        <legend>Find by</legend>
-        <label className="radio">
-          <input type="radio" name="by" checked={by === 'id'} onChange={() => setBy('id')} />
-          Identifier
-        </label>
-        <label className="radio">
-          <input type="radio" name="by" checked={by === 'card'} onChange={() => setBy('card')} />
-          Emergency card (scanned code)
-        </label>
-      </fieldset>
+      <RadioGroup legend="Find by" name="by" options={FIND_BY} value={by} onChange={setBy} />
       <label>
         {by === 'id' ? 'Patient identifier' : 'Card code'}
         <input required value={value} onChange={(e) => setValue(e.target.value)} autoComplete="off" />
@@ -77,14 +72,14 @@ function RequestAccess(props: {
       <h2 id="request-title">Request access</h2>
       <Chips
         legend="Information needed"
-        options={CATEGORIES.map((value) => ({ value, label: capitalise(CATEGORY_NAMES[value]) }))}
+        options={CATEGORY_OPTIONS}
         selected={categories}
         onChange={setCategories}
       />
       <label>
         Purpose
         <select value={purpose} onChange={(e) => setPurpose(e.target.value as Purpose)}>
-          {REQUEST_PURPOSES.map((p) => (
+          {NON_EMERGENCY_PURPOSES.map((p) => (
             <option key={p} value={p}>
               {capitalise(PURPOSE_NAMES[p]).replace(/\byou\b/, 'the patient')}
             </option>
@@ -122,7 +117,7 @@ function EmergencyAccess(props: {
       <p>Only when the patient cannot consent. The patient is notified and auditors review every use.</p>
       <Chips
         legend="Information needed now"
-        options={CATEGORIES.map((value) => ({ value, label: capitalise(CATEGORY_NAMES[value]) }))}
+        options={CATEGORY_OPTIONS}
         selected={categories}
         onChange={setCategories}
       />

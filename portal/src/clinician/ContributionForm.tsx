@@ -1,11 +1,11 @@
 /** A clinician's note added to the patient's record; it waits for the patient's approval. */
 import { useState } from 'react';
-import { CATEGORIES } from '@custodia/chaincode/model';
 import type { ClinicianApi } from '../api/endpoints';
 import type { Category } from '../api/types';
 import { Notice, ProblemAlert } from '../ui/ProblemAlert';
 import { useAction } from '../ui/use-async';
-import { capitalise, CATEGORY_NAMES } from '../vocabulary/names';
+import { CATEGORY_NAMES } from '../vocabulary/names';
+import { CATEGORY_OPTIONS } from '../vocabulary/options';
 
 export function ContributionForm({ api, patientId }: { api: ClinicianApi; patientId: string }) {
   const [category, setCategory] = useState<Category>('problems');
@@ -40,9 +40,9 @@ export function ContributionForm({ api, patientId }: { api: ClinicianApi; patien
       <label>
         Kind of information
         <select value={category} onChange={(e) => setCategory(e.target.value as Category)}>
-          {CATEGORIES.map((c) => (
-            <option key={c} value={c}>
-              {capitalise(CATEGORY_NAMES[c])}
+          {CATEGORY_OPTIONS.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
             </option>
           ))}
         </select>

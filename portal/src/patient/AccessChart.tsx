@@ -1,4 +1,5 @@
 /** Daily accesses as stacked bars in inline SVG, with a text summary for screen readers. */
+import { formatDay } from '../ui/format';
 import type { DayCount } from './timeline';
 
 const BAR = 14;
@@ -42,6 +43,12 @@ export function AccessChart({ days }: { days: readonly DayCount[] }) {
         })}
       </svg>
       <figcaption>
+        {days.length > 0 && (
+          <span className="chart-range">
+            {formatDay(`${days[0]?.day}T00:00:00Z`)} – {formatDay(`${days[days.length - 1]?.day}T00:00:00Z`)}{' '}
+            · at most {max} a day
+          </span>
+        )}
         <span className="key key-granted">Shared</span>
         <span className="key key-refused">Refused</span>
         <span className="key key-emergency">Emergency</span>

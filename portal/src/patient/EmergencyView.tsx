@@ -1,21 +1,14 @@
 /** The emergency policy (who may open the record in an emergency, and what they see) and the card. */
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
-import { CATEGORIES, LABELS } from '@custodia/chaincode/model';
 import type { PatientApi } from '../api/endpoints';
 import type { EmergencyPolicySpec, Role } from '../api/types';
 import { Chips } from '../ui/Chips';
 import { Notice, ProblemAlert } from '../ui/ProblemAlert';
 import { QrCode } from '../ui/QrCode';
 import { useAction, useLoad } from '../ui/use-async';
-import {
-  capitalise,
-  CATEGORY_NAMES,
-  COUNTRIES,
-  countryName,
-  LABEL_NAMES,
-  ROLE_NAMES,
-} from '../vocabulary/names';
+import { capitalise, ROLE_NAMES } from '../vocabulary/names';
+import { CATEGORY_OPTIONS, COUNTRY_OPTIONS, LABEL_OPTIONS } from '../vocabulary/options';
 
 export const DEFAULT_POLICY: EmergencyPolicySpec = {
   enabled: true,
@@ -88,14 +81,14 @@ export function EmergencyPolicyForm({ api }: { api: PatientApi }) {
           />
           <Chips
             legend="What may they see?"
-            options={CATEGORIES.map((value) => ({ value, label: capitalise(CATEGORY_NAMES[value]) }))}
+            options={CATEGORY_OPTIONS}
             selected={policy.categories}
             onChange={(v) => set('categories', v)}
           />
           <Chips
             legend="Sensitive information they may also see"
             hint="Usually none."
-            options={LABELS.map((value) => ({ value, label: capitalise(LABEL_NAMES[value]) }))}
+            options={LABEL_OPTIONS}
             selected={policy.labels}
             onChange={(v) => set('labels', v)}
           />
@@ -103,7 +96,7 @@ export function EmergencyPolicyForm({ api }: { api: PatientApi }) {
             <summary>Only in some countries ({policy.countries.length || 'any'})</summary>
             <Chips
               legend="Countries"
-              options={COUNTRIES.map((value) => ({ value, label: countryName(value) }))}
+              options={COUNTRY_OPTIONS}
               selected={policy.countries}
               onChange={(v) => set('countries', v)}
             />

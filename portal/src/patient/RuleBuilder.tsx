@@ -1,34 +1,44 @@
 /** Builds a rule with chips and plain choices, says it back as a sentence, and previews its effect. */
 import { useMemo, useState } from 'react';
 import type { FormEvent } from 'react';
-import { CATEGORIES, LABELS, PURPOSES, ROLES } from '@custodia/chaincode/model';
+import { ROLES } from '@custodia/chaincode/model';
 import type { Category, Decision, RuleSpec, StoredRule } from '../api/types';
 import { Chips } from '../ui/Chips';
+import { RadioGroup } from '../ui/RadioGroup';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { useAction } from '../ui/use-async';
 import {
   capitalise,
   CATEGORY_NAMES,
-  COUNTRIES,
-  countryName,
   LABEL_NAMES,
   listInWords,
   PURPOSE_NAMES,
   ROLE_NAMES,
 } from '../vocabulary/names';
+import {
+  CATEGORY_OPTIONS,
+  COUNTRY_OPTIONS,
+  LABEL_OPTIONS,
+  NON_EMERGENCY_PURPOSES,
+} from '../vocabulary/options';
 import { draftToSpec, EMPTY_DRAFT, specToDraft } from './rule-draft';
 import type { RuleDraft } from './rule-draft';
 import { previewDraft } from './rule-preview';
 import { describeRule } from './rule-sentence';
 
-const categoryOptions = CATEGORIES.map((value) => ({ value, label: capitalise(CATEGORY_NAMES[value]) }));
-const labelOptions = LABELS.map((value) => ({ value, label: capitalise(LABEL_NAMES[value]) }));
-// Emergency access is governed by the emergency policy, never by a rule.
-const purposeOptions = PURPOSES.filter((p) => p !== 'ETREAT').map((value) => ({
+const purposeOptions = NON_EMERGENCY_PURPOSES.map((value) => ({
   value,
   label: capitalise(PURPOSE_NAMES[value]),
 }));
-const countryOptions = COUNTRIES.map((value) => ({ value, label: countryName(value) }));
+const EFFECT_OPTIONS = [
+  { value: 'permit', label: 'Allow' },
+  { value: 'deny', label: 'Block (always wins over “allow”)' },
+] as const;
+const GRANTEE_OPTIONS = [
+  { value: 'practitioner', label: 'A specific clinician' },
+  { value: 'organization', label: 'Everyone at an organisation' },
+  { value: 'role', label: 'Anyone with a role' },
+] as const;
 
 /** What the grantee would receive; `asked` are the rule's categories, named when they are not shared. */
 export function PreviewSummary({ decision, asked }: { decision: Decision; asked: readonly Category[] }) {
@@ -85,57 +95,22 @@ export function RuleBuilder(props: {
   return (
     <form className="card rule-builder" onSubmit={submit} aria-labelledby="builder-title" noValidate>
       <h2 id="builder-title">{props.editing ? 'Change this rule' : 'New rule'}</h2>
-      <fieldset>
-        <legend>Do you want to allow or block access?</legend>
-        <label className="radio">
-          <input
-            type="radio"
-            name="effect"
-            checked={draft.effect === 'permit'}
-            onChange={() => set('effect', 'permit')}
-          />
-          Allow
-        </label>
-        <label className="radio">
-          <input
-            type="radio"
-            name="effect"
-            checked={draft.effect === 'deny'}
-            onChange={() => set('effect', 'deny')}
-          />
-          Block (always wins over “allow”)
-        </label>
-      </fieldset>
+      <RadioGroup
+        legend="Do you want to allow or block access?"
+        name="effect"
+        options={EFFECT_OPTIONS}
+        value={draft.effect}
+        onChange={(v) => set('effect', v)}
+      />
 
-      <fieldset aria-describedby={errors.grantee ? 'err-grantee' : undefined}>
-        <legend>Who is this rule about?</legend>
-        <label className="radio">
-          <input
-            type="radio"
-            name="grantee"
-            checked={draft.granteeKind === 'practitioner'}
-            onChange={() => set('granteeKind', 'practitioner')}
-          />
-          A specific clinician
-        </label>
-        <label className="radio">
-          <input
-            type="radio"
-            name="grantee"
-            checked={draft.granteeKind === 'organization'}
-            onChange={() => set('granteeKind', 'organization')}
-          />
-          Everyone at an organisation
-        </label>
-        <label className="radio">
-          <input
-            type="radio"
-            name="grantee"
-            checked={draft.granteeKind === 'role'}
-            onChange={() => set('granteeKind', 'role')}
-          />
-          Anyone with a role
-        </label>
+      <RadioGroup
+        legend="Who is this rule about?"
+        name="grantee"
+        options={GRANTEE_OPTIONS}
+        value={draft.granteeKind}
+        onChange={(v) => set('granteeKind', v)}
+        describedBy={errors.grantee ? 'err-grantee' : undefined}
+      >
         {draft.granteeKind === 'practitioner' && (
           <label>
             Clinician’s identifier
@@ -174,16 +149,16 @@ export function RuleBuilder(props: {
           <Chips
             legend="Countries"
             hint="Leave all unselected for any country."
-            options={countryOptions}
+            options={COUNTRY_OPTIONS}
             selected={draft.countries}
             onChange={(v) => set('countries', v)}
           />
         </details>
-      </fieldset>
+      </RadioGroup>
 
       <Chips
         legend="Which information?"
-        options={categoryOptions}
+        options={CATEGORY_OPTIONS}
         selected={draft.categories}
         onChange={(v) => set('categories', v)}
       />
@@ -199,7 +174,7 @@ export function RuleBuilder(props: {
             ? 'Sensitive information is never shared unless you choose it here.'
             : 'Leave all unselected to block the information above entirely.'
         }
-        options={labelOptions}
+        options={LABEL_OPTIONS}
         selected={draft.labels}
         onChange={(v) => set('labels', v)}
       />

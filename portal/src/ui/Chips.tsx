@@ -1,9 +1,6 @@
 import { useId } from 'react';
 
-export interface ChipOption<T extends string> {
-  readonly value: T;
-  readonly label: string;
-}
+import type { Option } from '../vocabulary/options';
 
 /**
  * A group of toggle chips: real checkboxes (keyboard, screen readers) drawn as chips, under a legend.
@@ -11,7 +8,7 @@ export interface ChipOption<T extends string> {
 export function Chips<T extends string>(props: {
   legend: string;
   hint?: string;
-  options: readonly ChipOption<T>[];
+  options: readonly Option<T>[];
   selected: readonly T[];
   onChange: (selected: T[]) => void;
 }) {

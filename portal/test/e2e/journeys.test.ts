@@ -127,6 +127,18 @@ describe('portal journeys on the real platform', () => {
     await page.getByRole('heading', { name: 'My sharing rules' }).waitFor();
     await page.getByText('Allow any of the clinicians in France').waitFor();
     await shot(page, 'patient-rules');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, 'patient-rules-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // The builder says a rule back in plain words and previews it against the patient's real rules.
+    await page.getByRole('button', { name: 'New rule' }).click();
+    await page.getByLabel('Anyone with a role').check();
+    await page.getByRole('group', { name: 'Which information?' }).getByLabel('Test results').check();
+    await page.getByText('Allow any of the clinicians to see your test results for treating you.').waitFor();
+    await page.getByRole('heading', { name: 'What they would receive' }).waitFor();
+    await shot(page, 'patient-rule-builder');
+    await page.getByRole('button', { name: 'Cancel' }).click();
 
     await page.getByRole('button', { name: 'Who looked' }).click();
     const entries = page.getByRole('list', { name: 'Accesses, newest first' });
