@@ -1,43 +1,42 @@
 /**
- * Data-lake benchmark, in one run and one process: raw S3 put/get of a large object through the `minio` client
- * against the embedded s3rver, side by side with the same content uploaded and downloaded through the data-lake
- * service (SHA-256 + chunked AES-GCM + on-chain registration; download through assembly and the signed binary
- * link, which decrypts and checks every chunk). Then assembly latency for patients with 50 and 500 records.
- * Prints MB/s, the ratio and peak RSS (process high-water mark, cumulative: raw phases run first).
+ * Data-lake benchmark. Four processes, as deployed: the embedded network, the S3 server (s3rver), the data-lake
+ * service started from its production entry (`datalake/dist/main.js`, configured by environment variables), and
+ * this one, the client, which talks to the lake through `DatalakeClient` and to S3 through the `minio` client.
  *
- *   npm run bench:datalake -- [--sizes 200,1024] [--records 50,500] [--runs 10]
+ * In one run, side by side against the same S3 server: raw S3 put/get of an object through the minio client, and
+ * the same content uploaded and downloaded through the lake (SHA-256 + chunked AES-GCM + on-chain registration;
+ * download through assembly and the signed binary link, which decrypts and checks every chunk). MB/s each, the
+ * ratio, and the peak RSS of the lake process alone during each transfer. Then assembly latency p50/p95 for
+ * patients with 50 and 500 records.
+ *
+ *   npm run bench:datalake -- [--sizes 200,1024] [--records 50,500] [--runs 10] [--profile <dir>]
+ *
+ * `--profile <dir>` runs the lake under `node --cpu-prof` and leaves the profile in <dir> (open in Chrome DevTools).
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import FabricCAServices from 'fabric-ca-client';
 import { User } from 'fabric-common';
 import { Client } from 'minio';
-import pino from 'pino';
 import type { AccessLogEntry, Caller } from '@custodia/chaincode';
-import { connect } from '@custodia/network';
-import type { Identity, LedgerClientConfig, LedgerConnection } from '@custodia/network';
-import { resolveEmbeddedConfig, startEmbeddedNetwork } from '@custodia/network/embedded';
+import { connect, readConnectionProfile } from '@custodia/network';
+import type { ConnectionProfile, Identity, LedgerClientConfig } from '@custodia/network';
 import { FileWallet } from '@custodia/network/wallet';
-import type { EmbeddedNetwork } from '@custodia/network/embedded';
-import {
-  EMBEDDED_S3_CREDENTIALS,
-  FabricLedgerPort,
-  loadConfig,
-  startDatalake,
-  WalletIdentities,
-} from '@custodia/datalake';
-import type { AssemblyResult, RunningDatalake } from '@custodia/datalake';
+import { DatalakeClient, DEFAULT_PART_SIZE, EMBEDDED_S3_CREDENTIALS } from '@custodia/datalake';
+import { cpuSeconds, peakRssMiB, resetPeakRss, startService } from './datalake-processes';
 
 const MiB = 1024 * 1024;
 const TOKEN = 'bench-service-token-0123456789';
 const ORG = 'HospitalDEMSP';
+const REGISTRAR = { id: 'admin', secret: 'bench-registrar-secret' };
 const centre: Caller = { mspId: ORG, id: 'bench-centre', role: 'centre', country: 'DE' };
 const clinician: Caller = { mspId: ORG, id: 'bench-clinician', role: 'clinician', country: 'DE' };
 const lakeActor: Caller = { mspId: ORG, id: 'bench-datalake', role: 'admin' };
+const ROOT = path.resolve(__dirname, '..', '..');
 
 function list(argv: readonly string[], name: string, fallback: number[]): number[] {
   const index = argv.indexOf(`--${name}`);
@@ -70,82 +69,50 @@ async function drain(stream: AsyncIterable<Uint8Array>): Promise<number> {
   return bytes;
 }
 
-function peakRssMiB(): number {
-  return process.resourceUsage().maxRSS / 1024;
-}
-
 async function timed<T>(run: () => Promise<T>): Promise<{ seconds: number; value: T }> {
   const start = process.hrtime.bigint();
   const value = await run();
   return { seconds: Number(process.hrtime.bigint() - start) / 1e9, value };
 }
 
-/** A streamed multipart body (documentReference field, then the file), never buffered whole. */
-function multipart(documentReference: object, bytes: number): { body: Readable; contentType: string } {
-  const boundary = `custodia-bench-${randomBytes(8).toString('hex')}`;
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="documentReference"\r\n\r\n${JSON.stringify(documentReference)}\r\n` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="content"; filename="scan.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+/** Enrols `actor` at the organisation's CA (registered by the bootstrap registrar), as the gateway does. */
+async function enrol(profile: ConnectionProfile, actor: Caller): Promise<Identity> {
+  const ca = profile.organisations.find((each) => each.mspId === actor.mspId)?.ca;
+  if (!ca) throw new Error(`no CA for ${actor.mspId}`);
+  const client = new FabricCAServices(
+    ca.url,
+    { trustedRoots: ca.tlsCaCertificate === undefined ? [] : [ca.tlsCaCertificate], verify: true },
+    ca.caName,
   );
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  async function* parts(): AsyncGenerator<Buffer> {
-    yield head;
-    for await (const chunk of content(bytes)) yield chunk as Buffer;
-    yield tail;
-  }
-  return { body: Readable.from(parts()), contentType: `multipart/form-data; boundary=${boundary}` };
-}
-
-async function enrol(network: EmbeddedNetwork, actor: Caller): Promise<Identity> {
-  const org = network.organisations.find((each) => each.mspId === actor.mspId);
-  if (!org) throw new Error(`no organisation ${actor.mspId}`);
-  const ca = new FabricCAServices(
-    org.caUrl,
-    { trustedRoots: [network.tlsCaCertificate], verify: true },
-    org.caName,
-  );
-  const admin = await ca.enroll({ enrollmentID: org.registrar.id, enrollmentSecret: org.registrar.secret });
-  const registrar = User.createUser(org.registrar.id, '', org.mspId, admin.certificate, admin.key.toBytes());
+  const admin = await client.enroll({ enrollmentID: REGISTRAR.id, enrollmentSecret: REGISTRAR.secret });
+  const registrar = User.createUser(REGISTRAR.id, '', actor.mspId, admin.certificate, admin.key.toBytes());
   const attrs = [
     { name: 'custodia.role', value: actor.role, ecert: true },
     { name: 'custodia.id', value: actor.id, ecert: true },
     ...(actor.country ? [{ name: 'custodia.country', value: actor.country, ecert: true }] : []),
   ];
-  const secret = await ca.register(
+  const secret = await client.register(
     { enrollmentID: actor.id, affiliation: '', role: 'client', attrs },
     registrar,
   );
-  const enrolment = await ca.enroll({ enrollmentID: actor.id, enrollmentSecret: secret });
+  const enrolment = await client.enroll({ enrollmentID: actor.id, enrollmentSecret: secret });
   return { mspId: actor.mspId, certificate: enrolment.certificate, privateKey: enrolment.key.toBytes() };
 }
 
 interface Bench {
-  readonly lake: RunningDatalake;
-  readonly network: EmbeddedNetwork;
+  readonly lake: DatalakeClient;
+  readonly lakePid: number;
+  readonly s3Pid: number;
+  readonly s3Endpoint: string;
+  readonly profile: ConnectionProfile;
   readonly ledgerConfig: LedgerClientConfig;
-  readonly identities: Map<string, Identity>;
-  call(
-    method: string,
-    route: string,
-    actor: Caller,
-    init?: { body?: Readable | string; contentType?: string },
-  ): Promise<Response>;
-}
-
-function headers(actor: Caller): Record<string, string> {
-  return {
-    authorization: `Bearer ${TOKEN}`,
-    'custodia-actor-msp': actor.mspId,
-    'custodia-actor-id': actor.id,
-    'custodia-actor-role': actor.role,
-    ...(actor.country ? { 'custodia-actor-country': actor.country } : {}),
-  };
+  readonly wallet: FileWallet;
 }
 
 async function submitAs(bench: Bench, actor: Caller, name: string, args: string[]): Promise<Uint8Array> {
-  const identity = bench.identities.get(actor.id);
+  const identity = await bench.wallet.get(actor.mspId, actor.id);
   if (!identity) throw new Error(`${actor.id} not enrolled`);
-  const ledger: LedgerConnection = await connect({ identity, config: bench.ledgerConfig });
+  const ledger = await connect({ identity, config: bench.ledgerConfig });
   try {
     return (await ledger.submit(name, { arguments: args })).payload;
   } finally {
@@ -154,25 +121,21 @@ async function submitAs(bench: Bench, actor: Caller, name: string, args: string[
 }
 
 async function grant(bench: Bench, patientId: string, categories: string[]): Promise<string> {
-  const entry = JSON.parse(
-    new TextDecoder().decode(
-      await submitAs(bench, clinician, 'access:requestAccess', [
-        patientId,
-        JSON.stringify(categories),
-        'TREAT',
-        '',
-      ]),
-    ),
-  ) as AccessLogEntry;
+  const payload = await submitAs(bench, clinician, 'access:requestAccess', [
+    patientId,
+    JSON.stringify(categories),
+    'TREAT',
+    '',
+  ]);
+  const entry = JSON.parse(new TextDecoder().decode(payload)) as AccessLogEntry;
   if (entry.grantId === undefined) throw new Error('nothing granted');
   return entry.grantId;
 }
 
 async function registerPatient(bench: Bench, patientId: string): Promise<void> {
   const patient: Caller = { mspId: ORG, id: patientId, role: 'patient' };
-  bench.identities.set(patientId, await enrol(bench.network, patient));
-  const put = await bench.call('PUT', `/v1/patients/${patientId}`, lakeActor);
-  if (put.status !== 204) throw new Error(`patient registration: ${put.status}`);
+  await bench.wallet.put(await enrol(bench.profile, patient), patientId);
+  await bench.lake.registerPatient(lakeActor, patientId);
   await submitAs(bench, patient, 'rules:createRule', [
     JSON.stringify({
       effect: 'permit',
@@ -184,79 +147,109 @@ async function registerPatient(bench: Bench, patientId: string): Promise<void> {
   ]);
 }
 
+interface Phase<T> {
+  readonly value: T;
+  readonly seconds: number;
+  /** Peak RSS of the lake process during the phase. */
+  readonly lakePeakMiB: number;
+  /** CPU seconds each process spent in the phase: where the work goes, whatever else the machine runs. */
+  readonly cpu: { readonly client: number; readonly lake: number; readonly s3: number };
+}
+
+/** Runs `run`, timing it and sampling the lake's peak RSS and every process's CPU time. */
+async function phase<T>(bench: Bench, run: () => Promise<T>): Promise<Phase<T>> {
+  resetPeakRss(bench.lakePid);
+  const before = { client: process.cpuUsage(), lake: cpuSeconds(bench.lakePid), s3: cpuSeconds(bench.s3Pid) };
+  const { seconds, value } = await timed(run);
+  const client = process.cpuUsage(before.client);
+  return {
+    value,
+    seconds,
+    lakePeakMiB: peakRssMiB(bench.lakePid),
+    cpu: {
+      client: (client.user + client.system) / 1e6,
+      lake: cpuSeconds(bench.lakePid) - before.lake,
+      s3: cpuSeconds(bench.s3Pid) - before.s3,
+    },
+  };
+}
+
+function cpuLine(cpu: Phase<unknown>['cpu']): string {
+  return `CPU s: client ${cpu.client.toFixed(1)}, lake ${cpu.lake.toFixed(1)}, S3 ${cpu.s3.toFixed(1)}`;
+}
+
 async function throughput(bench: Bench, sizeMiB: number): Promise<void> {
   const bytes = sizeMiB * MiB;
-  const s3 = bench.lake.s3;
-  if (!s3) throw new Error('the bench needs the embedded S3 server');
-  const url = new URL(s3.endpoint);
+  const url = new URL(bench.s3Endpoint);
+  // The raw baseline: the same minio client and part size the lake uses, against the same server.
   const minio = new Client({
     endPoint: url.hostname,
     port: Number(url.port),
     useSSL: false,
     accessKey: EMBEDDED_S3_CREDENTIALS.accessKey,
     secretKey: EMBEDDED_S3_CREDENTIALS.secretKey,
+    region: 'us-east-1',
+    partSize: DEFAULT_PART_SIZE,
+    pathStyle: true,
   });
   const bucket = 'bench-raw';
   if (!(await minio.bucketExists(bucket))) await minio.makeBucket(bucket);
-  const rawPut = await timed(() => minio.putObject(bucket, `object-${sizeMiB}`, content(bytes), bytes));
-  const rawGet = await timed(async () => drain(await minio.getObject(bucket, `object-${sizeMiB}`)));
+  const rawPut = await phase(bench, () => minio.putObject(bucket, `object-${sizeMiB}`, content(bytes)));
+  const rawGet = await phase(bench, async () => drain(await minio.getObject(bucket, `object-${sizeMiB}`)));
   await minio.removeObject(bucket, `object-${sizeMiB}`);
-  const rawRss = peakRssMiB();
 
   const patientId = `bench-patient-${sizeMiB}`;
   await registerPatient(bench, patientId);
-  const form = multipart(
-    {
-      resourceType: 'DocumentReference',
-      status: 'current',
-      subject: { reference: `Patient/${patientId}` },
-      content: [{ attachment: { contentType: 'application/octet-stream' } }],
-    },
-    bytes,
-  );
-  const lakePut = await timed(async () => {
-    const response = await bench.call(
-      'POST',
-      `/v1/patients/${patientId}/documents?sourceId=bench-${sizeMiB}`,
+  const lakePut = await phase(bench, () =>
+    bench.lake.uploadDocument(
       centre,
+      patientId,
+      `bench-${sizeMiB}`,
       {
-        body: form.body,
-        contentType: form.contentType,
+        resourceType: 'DocumentReference',
+        status: 'current',
+        subject: { reference: `Patient/${patientId}` },
+        content: [{ attachment: { contentType: 'application/octet-stream' } }],
       },
-    );
-    if (response.status !== 201) throw new Error(`upload: ${response.status} ${await response.text()}`);
-  });
+      content(bytes),
+      'scan.bin',
+      'application/octet-stream',
+    ),
+  );
   const grantId = await grant(bench, patientId, ['documents']);
-  const assembly = await timed(async () => {
-    const response = await bench.call('POST', `/v1/grants/${grantId}/assembly`, clinician);
-    if (response.status !== 201) throw new Error(`assembly: ${response.status} ${await response.text()}`);
-  });
-  const record = (await (await bench.call('GET', `/v1/grants/${grantId}/record`, clinician)).json()) as {
-    entry: { resource: { resourceType: string; content?: { attachment: { url?: string } }[] } }[];
-  };
+  const assembly = await timed(() => bench.lake.assemble(clinician, grantId));
+  const record = JSON.parse(
+    Buffer.concat(
+      (await (await bench.lake.downloadRecord(clinician, grantId)).toArray()) as Buffer[],
+    ).toString('utf8'),
+  ) as { entry: { resource: { resourceType: string; content?: { attachment: { url?: string } }[] } }[] };
   const link = record.entry.find((each) => each.resource.resourceType === 'DocumentReference')?.resource
     .content?.[0]?.attachment.url;
   if (!link) throw new Error('no binary link');
-  const lakeGet = await timed(async () => {
-    const response = await bench.call('GET', link, clinician);
-    if (response.status !== 200 || !response.body) throw new Error(`download: ${response.status}`);
-    return drain(response.body);
+  const parsed = new URL(link, 'http://lake.invalid');
+  const recordId = decodeURIComponent(parsed.pathname.split('/').pop() ?? '');
+  const lakeGet = await phase(bench, async () => {
+    const binary = await bench.lake.downloadBinary(clinician, grantId, recordId, {
+      expires: parsed.searchParams.get('expires') ?? '',
+      sig: parsed.searchParams.get('sig') ?? '',
+    });
+    return drain(binary.stream);
   });
   if (rawGet.value !== bytes || lakeGet.value !== bytes) throw new Error('short read');
-  const rate = (seconds: number): number => sizeMiB / seconds;
+  const rate = (seconds: number): string => (sizeMiB / seconds).toFixed(1).padStart(8);
+  const ratio = (raw: number, lake: number): string => `${((raw / lake) * 100).toFixed(0)}% of raw`;
   console.log(`\n${sizeMiB} MiB object`);
-  console.log(`  raw S3 put      ${rate(rawPut.seconds).toFixed(1).padStart(8)} MB/s`);
+  console.log(`  raw S3 put      ${rate(rawPut.seconds)} MB/s   ${cpuLine(rawPut.cpu)}`);
   console.log(
-    `  data-lake put   ${rate(lakePut.seconds).toFixed(1).padStart(8)} MB/s   ratio ${((rawPut.seconds / lakePut.seconds) * 100).toFixed(0)}% of raw`,
+    `  data-lake put   ${rate(lakePut.seconds)} MB/s   ${ratio(rawPut.seconds, lakePut.seconds)}   ` +
+      `${cpuLine(lakePut.cpu)}   lake peak RSS ${lakePut.lakePeakMiB.toFixed(0)} MiB`,
   );
-  console.log(`  raw S3 get      ${rate(rawGet.seconds).toFixed(1).padStart(8)} MB/s`);
+  console.log(`  raw S3 get      ${rate(rawGet.seconds)} MB/s   ${cpuLine(rawGet.cpu)}`);
   console.log(
-    `  data-lake get   ${rate(lakeGet.seconds).toFixed(1).padStart(8)} MB/s   ratio ${((rawGet.seconds / lakeGet.seconds) * 100).toFixed(0)}% of raw`,
+    `  data-lake get   ${rate(lakeGet.seconds)} MB/s   ${ratio(rawGet.seconds, lakeGet.seconds)}   ` +
+      `${cpuLine(lakeGet.cpu)}   lake peak RSS ${lakeGet.lakePeakMiB.toFixed(0)} MiB`,
   );
   console.log(`  assembly (hash-verifies the binary) ${assembly.seconds.toFixed(2)} s`);
-  console.log(
-    `  peak RSS after raw ${rawRss.toFixed(0)} MiB, after data lake ${peakRssMiB().toFixed(0)} MiB`,
-  );
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -267,40 +260,34 @@ async function assemblyLatency(bench: Bench, records: number, runs: number): Pro
   const patientId = `bench-patient-r${records}`;
   await registerPatient(bench, patientId);
   for (let index = 0; index < records; index += 1) {
-    const response = await bench.call(
-      'POST',
-      `/v1/patients/${patientId}/records?sourceId=allergy-${index}`,
-      centre,
-      {
-        contentType: 'application/fhir+json',
-        body: JSON.stringify({
-          resourceType: 'AllergyIntolerance',
-          clinicalStatus: {
-            coding: [
-              { system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' },
-            ],
-          },
-          patient: { reference: `Patient/${patientId}` },
-          code: { coding: [{ system: 'http://snomed.info/sct', code: String(91936005 + index) }] },
-        }),
+    const allergy = {
+      resourceType: 'AllergyIntolerance',
+      clinicalStatus: {
+        coding: [
+          { system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' },
+        ],
       },
+      patient: { reference: `Patient/${patientId}` },
+      code: { coding: [{ system: 'http://snomed.info/sct', code: String(91936005 + index) }] },
+    };
+    await bench.lake.uploadRecords(
+      centre,
+      patientId,
+      `allergy-${index}`,
+      Buffer.from(JSON.stringify(allergy)),
     );
-    if (response.status !== 201) throw new Error(`record upload: ${response.status}`);
   }
   const grantId = await grant(bench, patientId, ['allergies']);
   const samples: number[] = [];
   for (let run = 0; run < runs; run += 1) {
-    const { seconds, value } = await timed(async () => {
-      const response = await bench.call('POST', `/v1/grants/${grantId}/assembly`, clinician);
-      if (response.status !== 201) throw new Error(`assembly: ${response.status} ${await response.text()}`);
-      return (await response.json()) as AssemblyResult;
-    });
+    const { seconds, value } = await timed(() => bench.lake.assemble(clinician, grantId));
     if (value.included.length !== records) throw new Error('assembly left records out');
     samples.push(seconds * 1000);
   }
   samples.sort((a, b) => a - b);
   console.log(
-    `\nassembly, ${records} records (${runs} runs): p50 ${percentile(samples, 50).toFixed(0)} ms, p95 ${percentile(samples, 95).toFixed(0)} ms`,
+    `\nassembly, ${records} records (${runs} runs): p50 ${percentile(samples, 50).toFixed(0)} ms, ` +
+      `p95 ${percentile(samples, 95).toFixed(0)} ms`,
   );
 }
 
@@ -309,59 +296,98 @@ async function main(): Promise<void> {
   const sizes = list(argv, 'sizes', [200, 1024]);
   const recordCounts = list(argv, 'records', [50, 500]);
   const [runs = 10] = list(argv, 'runs', [10]);
+  const profileIndex = argv.indexOf('--profile');
+  const profileDir = profileIndex < 0 ? undefined : path.resolve(argv[profileIndex + 1] ?? 'profiles');
   const dir = mkdtempSync(path.join(tmpdir(), 'custodia-bench-datalake-'));
-  const network = await startEmbeddedNetwork(
-    resolveEmbeddedConfig({
-      dataDir: path.join(dir, 'network'),
-      peerPort: 0,
-      registrar: { secret: 'registrar-secret' },
-      organisations: [{ mspId: ORG, country: 'DE', caPort: 0 }],
-    }),
-  );
-  const wallet = await FileWallet.open(path.join(dir, 'wallet'), { env: {} });
-  const identities = new Map<string, Identity>();
-  for (const actor of [centre, clinician, lakeActor]) {
-    const identity = await enrol(network, actor);
-    identities.set(actor.id, identity);
-    await wallet.put(identity, actor.id);
-  }
-  const ledgerConfig: LedgerClientConfig = {
-    network: 'embedded',
-    profilePath: network.profilePath,
-    timeouts: { evaluate: 30_000, endorse: 30_000, submit: 30_000, commitStatus: 60_000 },
-  };
-  const ledger = new FabricLedgerPort({ identities: new WalletIdentities(wallet), config: ledgerConfig });
-  const lake = await startDatalake(
-    loadConfig({
-      CUSTODIA_DATALAKE_TOKEN: TOKEN,
-      CUSTODIA_DATALAKE_DIR: path.join(dir, 'lake'),
-      CUSTODIA_S3_DIR: path.join(dir, 's3'),
-    }),
-    { ledger, serviceActor: lakeActor, logger: pino({ level: 'warn' }) },
-  );
-  const bench: Bench = {
-    lake,
-    network,
-    ledgerConfig,
-    identities,
-    call: (method, route, actor, init = {}) =>
-      fetch(`${lake.url}${route}`, {
-        method,
-        headers: { ...headers(actor), ...(init.contentType ? { 'content-type': init.contentType } : {}) },
-        ...(init.body === undefined
-          ? {}
-          : typeof init.body === 'string'
-            ? { body: init.body }
-            : { body: Readable.toWeb(init.body) as ReadableStream, duplex: 'half' }),
-      } as RequestInit),
-  };
+  const stops: (() => Promise<void>)[] = [];
   try {
+    const networkConfig = path.join(dir, 'network.json');
+    writeFileSync(
+      networkConfig,
+      JSON.stringify({
+        dataDir: path.join(dir, 'network'),
+        peerPort: 0,
+        organisations: [{ mspId: ORG, country: 'DE', caPort: 0 }],
+      }),
+    );
+    const network = await startService(
+      'network',
+      process.execPath,
+      [path.join(ROOT, 'network/dist/embedded/main.js')],
+      { CUSTODIA_NETWORK_CONFIG: networkConfig, CUSTODIA_CA_ADMIN_SECRET: REGISTRAR.secret },
+      (line) => (line.msg === 'ready' && typeof line.profile === 'string' ? line.profile : undefined),
+    );
+    stops.push(network.stop);
+    const s3 = await startService(
+      'S3 server',
+      process.execPath,
+      // tsx as a loader of this very process (its CLI would put a wrapper process in between).
+      ['--import', 'tsx', path.join(__dirname, 'datalake-s3.ts'), path.join(dir, 's3')],
+      {},
+      (line) => (line.msg === 'ready' && typeof line.endpoint === 'string' ? line.endpoint : undefined),
+    );
+    stops.push(s3.stop);
+
+    const profilePath = network.ready;
+    const profile = await readConnectionProfile(profilePath);
+    const walletKey = randomBytes(32).toString('hex');
+    const walletDir = path.join(dir, 'wallet');
+    const wallet = await FileWallet.open(walletDir, { env: { CUSTODIA_WALLET_KEY: walletKey } });
+    for (const actor of [centre, clinician, lakeActor])
+      await wallet.put(await enrol(profile, actor), actor.id);
+
+    if (profileDir !== undefined) mkdirSync(profileDir, { recursive: true });
+    const lakeService = await startService(
+      'data lake',
+      process.execPath,
+      [
+        ...(profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]),
+        path.join(ROOT, 'datalake/dist/main.js'),
+      ],
+      {
+        CUSTODIA_DATALAKE_TOKEN: TOKEN,
+        CUSTODIA_DATALAKE_DIR: path.join(dir, 'lake'),
+        CUSTODIA_S3_ENDPOINT: s3.ready,
+        CUSTODIA_S3_ACCESS_KEY: EMBEDDED_S3_CREDENTIALS.accessKey,
+        CUSTODIA_S3_SECRET_KEY: EMBEDDED_S3_CREDENTIALS.secretKey,
+        CUSTODIA_NETWORK: 'fabric',
+        CUSTODIA_CONNECTION_FILE: profilePath,
+        CUSTODIA_WALLET_DIR: walletDir,
+        CUSTODIA_WALLET_KEY: walletKey,
+        CUSTODIA_DATALAKE_IDENTITY: `${lakeActor.mspId}/${lakeActor.id}`,
+        CUSTODIA_LEDGER_EVALUATE_TIMEOUT_MS: '30000',
+        CUSTODIA_LEDGER_ENDORSE_TIMEOUT_MS: '30000',
+        CUSTODIA_LEDGER_SUBMIT_TIMEOUT_MS: '30000',
+        CUSTODIA_LEDGER_COMMIT_TIMEOUT_MS: '60000',
+        CUSTODIA_LOG_LEVEL: 'info',
+      },
+      (line) => (line.msg === 'ready' && typeof line.url === 'string' ? line.url : undefined),
+    );
+    stops.push(lakeService.stop);
+    const lakePid = lakeService.child.pid;
+    const s3Pid = s3.child.pid;
+    if (lakePid === undefined || s3Pid === undefined) throw new Error('a service has no process id');
+    const lake = new DatalakeClient({ baseUrl: lakeService.ready, token: TOKEN });
+    stops.push(async () => lake.close());
+    const bench: Bench = {
+      lake,
+      lakePid,
+      s3Pid,
+      s3Endpoint: s3.ready,
+      profile,
+      wallet,
+      ledgerConfig: {
+        network: 'fabric',
+        profilePath,
+        timeouts: { evaluate: 30_000, endorse: 30_000, submit: 30_000, commitStatus: 60_000 },
+      },
+    };
+    console.log(`processes: network ${network.child.pid}, S3 ${s3.child.pid}, data lake ${lakePid}`);
+    console.log(`lake RSS at rest ${peakRssMiB(lakePid).toFixed(0)} MiB (peak since start)`);
     for (const size of sizes) await throughput(bench, size);
     for (const records of recordCounts) await assemblyLatency(bench, records, runs);
   } finally {
-    ledger.close();
-    await lake.close();
-    await network.close();
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
 }
