@@ -12,14 +12,14 @@ import type {
   RuleVersion,
   StoredRule,
 } from '@custodia/chaincode';
-import { jsonOf, problemOf, tokenCache } from './fixtures/answers';
+import { jsonOf, problemOf } from './fixtures/answers';
+import { API, demoApi } from './fixtures/api';
 import { startTestPlatform } from './fixtures/platform';
 import type { TestPlatform } from './fixtures/platform';
 
 jest.setTimeout(180_000);
 
 const ANNA = 'patient-anna';
-const API = '/api/v1';
 const ROSSI = { kind: 'practitioner', id: 'clin-rossi', mspId: 'HospitalITMSP' } as const;
 
 interface Preview {
@@ -32,18 +32,13 @@ interface Bundle {
 }
 
 let stack: TestPlatform;
-const token = tokenCache(() => stack);
+const { token, get, send, requestAccess } = demoApi(() => stack);
 const startedAt = new Date().toISOString();
 
 beforeAll(async () => {
   stack = await startTestPlatform();
 });
 afterAll(async () => stack?.destroy());
-
-const get = async (route: string, user: string): Promise<Response> =>
-  stack.call('GET', `${API}${route}`, await token(user));
-const send = async (method: string, route: string, user: string, body?: unknown): Promise<Response> =>
-  stack.call(method, `${API}${route}`, await token(user), body);
 
 describe('patient: rules, versions, preview, emergency policy', () => {
   let rule: StoredRule;
@@ -168,15 +163,7 @@ describe('clinician: find, request, receive, emergency, contribute, FHIR', () =>
   });
 
   it('requests access with a purpose and downloads the record it grants (labelled data withheld)', async () => {
-    const entry = await jsonOf<AccessLogEntry>(
-      await send('POST', '/access-requests', 'dr.weber', {
-        patientId: ANNA,
-        categories: ['allergies', 'problems'],
-        purpose: 'TREAT',
-        reason: 'follow-up visit',
-      }),
-      201,
-    );
+    const entry = await requestAccess('dr.weber', ANNA, ['allergies', 'problems'], 'follow-up visit');
     expect(entry.decision.granted).toEqual(['allergies', 'problems']);
     grantId = entry.grantId ?? '';
     expect(grantId).toMatch(/^[0-9a-f]{64}$/);
@@ -236,7 +223,7 @@ describe('clinician: find, request, receive, emergency, contribute, FHIR', () =>
     expect(log.items.map((item) => item.entryId)).toContain(grantId);
   });
 
-  it('submits contributions the patient approves or rejects, once', async () => {
+  it('submits contributions the patient reads, then approves or rejects, once', async () => {
     const contribute = async (code: string): Promise<Contribution> =>
       jsonOf<Contribution>(
         await send('POST', `/patients/${ANNA}/contributions`, 'dr.weber', {
@@ -261,6 +248,10 @@ describe('clinician: find, request, receive, emergency, contribute, FHIR', () =>
     expect(
       pending.items.filter((item) => item.status === 'pending').map((item) => item.contributionId),
     ).toEqual(expect.arrayContaining([first.contributionId, second.contributionId]));
+    // She reads what was contributed before deciding.
+    expect(
+      await jsonOf(await get(`/patients/${ANNA}/contributions/${first.contributionId}/content`, 'anna'), 200),
+    ).toEqual({ resourceType: 'Observation', status: 'final', code: { text: 'HbA1c' } });
     expect(
       await jsonOf(
         await send('POST', `/patients/${ANNA}/contributions/${first.contributionId}/approve`, 'anna'),

@@ -5,14 +5,14 @@
  * carries a planted patient name or birth date.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { AccessLogEntry, GrantView } from '@custodia/chaincode';
-import { eventually, jsonOf, problemOf, tokenCache } from './fixtures/answers';
+import type { GrantView } from '@custodia/chaincode';
+import { eventually, jsonOf, problemOf } from './fixtures/answers';
+import { API, demoApi } from './fixtures/api';
 import { startTestPlatform } from './fixtures/platform';
 import type { TestPlatform } from './fixtures/platform';
 
 jest.setTimeout(180_000);
 
-const API = '/api/v1';
 const PART_BYTES = 64 * 1024;
 const MAX_JSON_BYTES = 256 * 1024;
 const ANNA = 'patient-anna';
@@ -42,7 +42,7 @@ interface Bundle {
 }
 
 let stack: TestPlatform;
-const token = tokenCache(() => stack);
+const { token, get, send, requestAccess } = demoApi(() => stack);
 
 beforeAll(async () => {
   stack = await startTestPlatform({
@@ -51,10 +51,6 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.destroy());
 
-const get = async (route: string, user: string): Promise<Response> =>
-  stack.call('GET', `${API}${route}`, await token(user));
-const send = async (method: string, route: string, user: string, body?: unknown): Promise<Response> =>
-  stack.call(method, `${API}${route}`, await token(user), body);
 const uploadFhir = async (
   patientId: string,
   sourceId: string,
@@ -219,14 +215,7 @@ describe('centre: resumable binary upload', () => {
     expect(stored.result?.records[0]?.outcome).toBe('created');
     await problemOf(await putPart(uploadId, 0, part(0)), 409, 'CONFLICT');
 
-    const entry = await jsonOf<AccessLogEntry>(
-      await send('POST', '/access-requests', 'dr.weber', {
-        patientId: ANNA,
-        categories: ['documents'],
-        purpose: 'TREAT',
-      }),
-      201,
-    );
+    const entry = await requestAccess('dr.weber', ANNA, ['documents']);
     const bundle = await jsonOf<Bundle>(await get(`/grants/${entry.grantId ?? ''}/record`, 'dr.weber'), 200);
     const attachments = bundle.entry
       .filter((item) => item.resource.resourceType === 'DocumentReference')
@@ -263,11 +252,7 @@ describe('centre: resumable binary upload', () => {
 });
 
 describe('the patient’s rules protect her data end to end', () => {
-  const request = async (user: string, categories: string[]) =>
-    jsonOf<AccessLogEntry>(
-      await send('POST', '/access-requests', user, { patientId: ANNA, categories, purpose: 'TREAT' }),
-      201,
-    );
+  const request = (user: string, categories: string[]) => requestAccess(user, ANNA, categories);
 
   it('a country-limited rule (French clinicians) gives an Italian clinician nothing', async () => {
     const essentials = ['allergies', 'medications', 'problems'];
