@@ -3,6 +3,7 @@
  * in-process through its main function. Uploads go through a faulty proxy that drops connections (before and
  * after the gateway saw the request) and answers 503, and still every record is stored exactly once.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -40,6 +41,8 @@ interface FaultyProxy {
   readonly url: string;
   /** Requests the faults applied to, and requests passed through. */
   readonly seen: { dropped: number; lostAnswers: number; unavailable: number; forwarded: number };
+  /** Every request, as `METHOD /path`. */
+  readonly requests: string[];
   close(): Promise<void>;
 }
 
@@ -55,6 +58,7 @@ async function faultyProxy(
 ): Promise<FaultyProxy> {
   const upstream = new URL(target);
   const seen = { dropped: 0, lostAnswers: 0, unavailable: 0, forwarded: 0 };
+  const requests: string[] = [];
   let faulted = 0;
   const forward = (request: http.IncomingMessage, answer: (response: http.IncomingMessage) => void): void => {
     const outgoing = http.request(
@@ -70,6 +74,7 @@ async function faultyProxy(
     request.pipe(outgoing);
   };
   const server = http.createServer((request, response) => {
+    requests.push(`${request.method} ${request.url}`);
     const number = faulty(request) ? ++faulted : 0;
     if (number > 0 && number <= faults.dropBefore) {
       seen.dropped += 1;
@@ -113,6 +118,7 @@ async function faultyProxy(
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
+    requests,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -271,6 +277,61 @@ describe('the custodia command-line client', () => {
     );
     const again = await cli(['upload', folder, '--binary'], login('centre.berlin'));
     expect(again.stdout).toContain('1 files: 0 stored, 1 skipped');
+  });
+
+  it('resumes an interrupted binary upload: only the missing part is sent, through a dropped connection', async () => {
+    const folder = path.join(work, 'large');
+    mkdirSync(folder);
+    const content = randomBytes(8 * 1024 * 1024 + 4096);
+    writeFileSync(path.join(folder, 'scan.dcm'), content);
+    // An earlier run announced the upload and sent its first part, then stopped.
+    const token = await stack.login('centre.berlin');
+    const announced = await stack.call('POST', '/api/v1/uploads', token, {
+      patientId: 'patient-anna',
+      sourceId: 'scan.dcm',
+      fileName: 'scan.dcm',
+      contentType: 'application/dicom',
+      size: content.length,
+      documentReference: {
+        resourceType: 'DocumentReference',
+        status: 'current',
+        subject: { reference: 'Patient/patient-anna' },
+        content: [{ attachment: { contentType: 'application/dicom', title: 'CLI test scan' } }],
+      },
+    });
+    const session = (await announced.json()) as { uploadId: string; partBytes: number; partCount: number };
+    expect(session.partCount).toBe(2);
+    const first = await stack.call(
+      'PUT',
+      `/api/v1/uploads/${session.uploadId}/parts/0`,
+      token,
+      content.subarray(0, session.partBytes),
+      { 'content-type': 'application/octet-stream' },
+    );
+    expect(first.status).toBe(200);
+
+    const proxy = await faultyProxy(
+      stack.url,
+      { dropBefore: 1, dropAfter: 0, unavailable: 0 },
+      (request) => request.method === 'PUT',
+    );
+    try {
+      const run = await cli(
+        ['upload', folder, '--binary', '--patient', 'patient-anna'],
+        login('centre.berlin'),
+        proxy.url,
+      );
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('1 files: 1 stored');
+      const part = `PUT /api/v1/uploads/${session.uploadId}/parts/1`;
+      expect(proxy.requests.filter((request) => request.startsWith('PUT'))).toEqual([part, part]);
+    } finally {
+      await proxy.close();
+    }
+    const progress = (await (
+      await stack.call('GET', `/api/v1/uploads/${session.uploadId}`, token)
+    ).json()) as { status: string; receivedBytes: number };
+    expect(progress).toMatchObject({ status: 'stored' });
   });
 
   it('requests access and writes the granted part of the record to a file', async () => {

@@ -115,12 +115,14 @@ export class ApiClient {
   /** A successful response (status < 400), its body unread. */
   async call(method: string, route: string, options: CallOptions = {}): Promise<Response> {
     const once = async (): Promise<Response> => {
+      const sent = this.tokens?.accessToken;
       const response = await this.send(method, route, options);
       if (response.status !== 401 || this.tokens?.refreshToken === undefined || route.startsWith('/auth/'))
         return this.checked(response);
       const problem = await problemOf(response);
       if (problem.code !== 'TOKEN_EXPIRED') throw problem;
-      await this.refresh();
+      // Another call may have refreshed meanwhile: then its new token is the one to use.
+      if (this.tokens.accessToken === sent) await this.refresh();
       return this.checked(await this.send(method, route, options));
     };
     if (options.retry !== true) return once();
