@@ -2,22 +2,7 @@
  * The shapes the gateway answers (GATEWAY_DESIGN.md, HTTP API). Ledger objects are the chaincode model's
  * own types, so the portal and the ledger cannot drift apart.
  */
-import type {
-  AccessLogEntry,
-  Category,
-  Contribution,
-  Decision,
-  EmergencyPolicy,
-  EmergencyPolicySpec,
-  GrantView,
-  Label,
-  Purpose,
-  Requester,
-  Role,
-  RuleSpec,
-  RuleVersion,
-  StoredRule,
-} from '@custodia/chaincode/model';
+import type { Category, Decision, Label, Purpose, Requester, Role } from '@custodia/chaincode/model';
 
 export type {
   AccessLogEntry,
@@ -34,7 +19,7 @@ export type {
   RuleSpec,
   RuleVersion,
   StoredRule,
-};
+} from '@custodia/chaincode/model';
 
 /** The signed-in person, as `/auth/login` and `/auth/me` describe them. */
 export interface SessionUser {

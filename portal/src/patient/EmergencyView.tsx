@@ -3,12 +3,12 @@ import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { PatientApi } from '../api/endpoints';
 import type { EmergencyPolicySpec, Role } from '../api/types';
-import { Chips } from '../ui/Chips';
+import { Chips, CountryChips } from '../ui/Chips';
 import { Notice, ProblemAlert } from '../ui/ProblemAlert';
 import { QrCode } from '../ui/QrCode';
 import { useAction, useLoad } from '../ui/use-async';
 import { capitalise, ROLE_NAMES } from '../vocabulary/names';
-import { CATEGORY_OPTIONS, COUNTRY_OPTIONS, LABEL_OPTIONS } from '../vocabulary/options';
+import { CATEGORY_OPTIONS, LABEL_OPTIONS } from '../vocabulary/options';
 
 export const DEFAULT_POLICY: EmergencyPolicySpec = {
   enabled: true,
@@ -92,15 +92,7 @@ export function EmergencyPolicyForm({ api }: { api: PatientApi }) {
             selected={policy.labels}
             onChange={(v) => set('labels', v)}
           />
-          <details>
-            <summary>Only in some countries ({policy.countries.length || 'any'})</summary>
-            <Chips
-              legend="Countries"
-              options={COUNTRY_OPTIONS}
-              selected={policy.countries}
-              onChange={(v) => set('countries', v)}
-            />
-          </details>
+          <CountryChips selected={policy.countries} onChange={(v) => set('countries', v)} />
           <label>
             For how long (hours)
             <input

@@ -3,7 +3,7 @@ import { useMemo, useState } from 'react';
 import type { FormEvent } from 'react';
 import { ROLES } from '@custodia/chaincode/model';
 import type { Category, Decision, RuleSpec, StoredRule } from '../api/types';
-import { Chips } from '../ui/Chips';
+import { Chips, CountryChips } from '../ui/Chips';
 import { RadioGroup } from '../ui/RadioGroup';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { useAction } from '../ui/use-async';
@@ -15,12 +15,7 @@ import {
   PURPOSE_NAMES,
   ROLE_NAMES,
 } from '../vocabulary/names';
-import {
-  CATEGORY_OPTIONS,
-  COUNTRY_OPTIONS,
-  LABEL_OPTIONS,
-  NON_EMERGENCY_PURPOSES,
-} from '../vocabulary/options';
+import { CATEGORY_OPTIONS, LABEL_OPTIONS, NON_EMERGENCY_PURPOSES } from '../vocabulary/options';
 import { draftToSpec, EMPTY_DRAFT, specToDraft } from './rule-draft';
 import type { RuleDraft } from './rule-draft';
 import { previewDraft } from './rule-preview';
@@ -144,16 +139,7 @@ export function RuleBuilder(props: {
             {errors.grantee}
           </p>
         )}
-        <details>
-          <summary>Only in some countries ({draft.countries.length || 'any'})</summary>
-          <Chips
-            legend="Countries"
-            hint="Leave all unselected for any country."
-            options={COUNTRY_OPTIONS}
-            selected={draft.countries}
-            onChange={(v) => set('countries', v)}
-          />
-        </details>
+        <CountryChips selected={draft.countries} onChange={(v) => set('countries', v)} />
       </RadioGroup>
 
       <Chips
@@ -161,8 +147,8 @@ export function RuleBuilder(props: {
         options={CATEGORY_OPTIONS}
         selected={draft.categories}
         onChange={(v) => set('categories', v)}
+        error={errors.categories}
       />
-      {errors.categories && <p className="field-error">{errors.categories}</p>}
       <Chips
         legend={
           draft.effect === 'permit'
@@ -183,8 +169,8 @@ export function RuleBuilder(props: {
         options={purposeOptions}
         selected={draft.purposes}
         onChange={(v) => set('purposes', v)}
+        error={errors.purposes}
       />
-      {errors.purposes && <p className="field-error">{errors.purposes}</p>}
       <fieldset className="period">
         <legend>When? (optional)</legend>
         <label>

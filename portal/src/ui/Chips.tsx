@@ -1,5 +1,6 @@
 import { useId } from 'react';
 
+import { COUNTRY_OPTIONS } from '../vocabulary/options';
 import type { Option } from '../vocabulary/options';
 
 /**
@@ -11,6 +12,8 @@ export function Chips<T extends string>(props: {
   options: readonly Option<T>[];
   selected: readonly T[];
   onChange: (selected: T[]) => void;
+  /** What is wrong with the choice, said inside the group so screen readers announce it with it. */
+  error?: string;
 }) {
   const id = useId();
   const toggle = (value: T) => {
@@ -21,7 +24,12 @@ export function Chips<T extends string>(props: {
     props.onChange(props.options.map((o) => o.value).filter((v) => next.includes(v)));
   };
   return (
-    <fieldset className="chips" aria-describedby={props.hint ? `${id}-hint` : undefined}>
+    <fieldset
+      className="chips"
+      aria-describedby={
+        [props.hint && `${id}-hint`, props.error && `${id}-error`].filter(Boolean).join(' ') || undefined
+      }
+    >
       <legend>{props.legend}</legend>
       {props.hint && (
         <p className="hint" id={`${id}-hint`}>
@@ -38,6 +46,27 @@ export function Chips<T extends string>(props: {
           {option.label}
         </label>
       ))}
+      {props.error && (
+        <p className="field-error" id={`${id}-error`}>
+          {props.error}
+        </p>
+      )}
     </fieldset>
+  );
+}
+
+/** "Only in some countries": country chips folded away, since most choices apply everywhere. */
+export function CountryChips(props: { selected: readonly string[]; onChange: (selected: string[]) => void }) {
+  return (
+    <details>
+      <summary>Only in some countries ({props.selected.length || 'any'})</summary>
+      <Chips
+        legend="Countries"
+        hint="Leave all unselected for any country."
+        options={COUNTRY_OPTIONS}
+        selected={props.selected}
+        onChange={props.onChange}
+      />
+    </details>
   );
 }
