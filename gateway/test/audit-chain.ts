@@ -10,15 +10,18 @@ import { common, peer } from '@hyperledger/fabric-protos';
 import { contracts } from '@custodia/chaincode';
 import type { AccessLogEntry } from '@custodia/chaincode';
 import { blockHash, createBlock, createGenesisBlock, sealBlock } from '@custodia/network';
+import type { BlockSigner } from '@custodia/network';
 import {
   ChaincodeEngine,
   MemoryState,
   createProposalResponse,
   createSignedProposal,
   createTransactionPayload,
+  serializeIdentity,
 } from '@custodia/network/engine';
 import type { KeyWrite } from '@custodia/network/engine';
 import { CertificateAuthority, sign } from '@custodia/network/msp';
+import type { Identity } from '@custodia/network/msp';
 import { at, T0 } from '../../chaincode/test/fixtures/ledger';
 import type { Party } from '../../chaincode/test/fixtures/ledger';
 
@@ -79,6 +82,8 @@ export async function buildTestChain(): Promise<TestChain> {
     mspId: ca.mspId,
     id,
   });
+  const ordererCa = await CertificateAuthority.create({ mspId: 'OrdererMSP' });
+  const orderer = blockSignerOf(await ordererCa.issue({ enrollmentId: 'orderer0', ou: 'orderer' }));
   const endorser = await org1.issue({ enrollmentId: 'peer0', ou: 'peer' });
   const engine = new ChaincodeEngine({ contracts, chaincodeName: CHAINCODE, channelName: CHANNEL });
   const state = new MemoryState();
@@ -86,6 +91,7 @@ export async function buildTestChain(): Promise<TestChain> {
     createGenesisBlock({
       channelId: CHANNEL,
       organisations: [org1, org2].map((ca) => ({ mspId: ca.mspId, rootCertificates: [ca.certificate] })),
+      ordererOrganisation: { mspId: ordererCa.mspId, rootCertificates: [ordererCa.certificate] },
       batch: { maxMessageCount: 10, timeoutMs: 100 },
       timestamp: T0,
       nonce: randomBytes(24),
@@ -128,11 +134,7 @@ export async function buildTestChain(): Promise<TestChain> {
       const block = createBlock(number, blockHash(blocks[number - 1] as common.Block), [
         envelope.serializeBinary(),
       ]);
-      sealBlock(block, {
-        lastConfig: 0,
-        validationCodes: Uint8Array.of(code),
-        commitHash: new Uint8Array(32),
-      });
+      seal(block, Uint8Array.of(code), orderer);
       blocks.push(block);
       if (code === peer.TxValidationCode.VALID) {
         state.apply(CHAINCODE, writes, {
@@ -177,6 +179,21 @@ export function editJson(
           }
         : write,
     );
+}
+
+/** Signs blocks as an orderer identity does (or as any identity a test wants to forge with). */
+export function blockSignerOf(identity: Identity): BlockSigner {
+  return { creator: serializeIdentity(identity), sign: (message) => sign(identity.privateKey, message) };
+}
+
+/** Fills a block's metadata: validation codes and a signature by `signer` over its header. */
+export function seal(block: common.Block, validationCodes: Uint8Array, signer: BlockSigner): void {
+  sealBlock(block, {
+    lastConfig: 0,
+    validationCodes,
+    commitHash: new Uint8Array(32),
+    signature: { signer, nonce: randomBytes(24) },
+  });
 }
 
 /** A deep copy of a block, so a test can alter it without touching the chain it came from. */

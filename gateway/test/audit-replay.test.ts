@@ -5,11 +5,12 @@
 import type { AccessLogEntry, Delivery, StoredRule } from '@custodia/chaincode';
 import { manifestHash } from '@custodia/datalake';
 import type { Manifest } from '@custodia/datalake';
+import { sealBlock, validationCodesOf } from '@custodia/network';
 import type { LedgerConnection } from '@custodia/network';
 import { json, ORG_DE, ORG_FR, startTestNetwork } from '../../network/test/fixtures/embedded-network';
 import type { TestNetwork } from '../../network/test/fixtures/embedded-network';
-import { AuditService, reportCsv } from '../src/audit';
-import type { ManifestSource, ReplayReport } from '../src/audit';
+import { AuditService, QsccChainReader, reportCsv } from '../src/audit';
+import type { ChainReader, ManifestSource, ReplayReport } from '../src/audit';
 import { GatewayError } from '../src/errors';
 
 const RECORD = { recordId: 'rec-allergy-1', contentHash: '5a'.repeat(32) };
@@ -124,6 +125,32 @@ describe('replay & verify on the embedded network', () => {
     }).replay();
     expect(report.ok).toBe(false);
     expect(report.discrepancies).toEqual([expect.objectContaining({ kind: 'MANIFEST_UNAVAILABLE' })]);
+  });
+
+  it('verifies the orderer signature of every block served: a block stripped of it is named', async () => {
+    const peerReader = new QsccChainReader(auditor);
+    const stripping: ChainReader = {
+      height: () => peerReader.height(),
+      blockOfTransaction: (txId) => peerReader.blockOfTransaction(txId),
+      block: async (number) => {
+        const block = await peerReader.block(number);
+        if (number === 2) {
+          sealBlock(block, {
+            lastConfig: 0,
+            validationCodes: validationCodesOf(block),
+            commitHash: new Uint8Array(32),
+          });
+        }
+        return block;
+      },
+    };
+    const report = await new AuditService({
+      reader: stripping,
+      chaincodeName: auditor.profile.chaincodeName,
+    }).replay();
+    expect(report.discrepancies).toEqual([
+      { kind: 'BLOCK_SIGNATURE_INVALID', block: 2, txId: '', detail: 'block carries no orderer signature' },
+    ]);
   });
 
   it('replays up to a chosen block', async () => {

@@ -14,11 +14,18 @@ export type { Identity } from './msp';
 // Fabric's block format, for clients that read and verify the chain themselves (auditors) and their tests.
 export { blockDataHash, blockHeaderHash } from './ledger/block-hash';
 export type { HeaderFields } from './ledger/block-hash';
-export { blockHash, createBlock, headerOf, sealBlock, validationCodesOf } from './ledger/blocks';
-export type { BlockSeal } from './ledger/blocks';
+export {
+  blockHash,
+  blockSignaturesOf,
+  createBlock,
+  headerOf,
+  sealBlock,
+  validationCodesOf,
+} from './ledger/blocks';
+export type { BlockSeal, BlockSignatureInfo, BlockSigner } from './ledger/blocks';
 export { ChainFaultReason, GENESIS_TIP, advanceTip, checkBlock } from './ledger/chain';
 export type { ChainFault, ChainTip } from './ledger/chain';
-export { createGenesisBlock } from './ledger/genesis';
+export { channelConfigOf, createGenesisBlock } from './ledger/genesis';
 export type { ChannelOrganisation, GenesisOptions } from './ledger/genesis';
 export { parseTransaction } from './ledger/transaction';
 export type { ChaincodeActionInfo, EnvelopeHeader, ParsedTransaction } from './ledger/transaction';

@@ -9,6 +9,8 @@ export const DISCREPANCY_KINDS = {
   DATA_HASH_MISMATCH: 'DATA_HASH_MISMATCH',
   /** A block does not carry the number its position in the chain requires. */
   BLOCK_NUMBER_MISMATCH: 'BLOCK_NUMBER_MISMATCH',
+  /** A block after the genesis block carries no valid signature of an ordering organisation of the channel. */
+  BLOCK_SIGNATURE_INVALID: 'BLOCK_SIGNATURE_INVALID',
   /** A block or transaction does not decode as Fabric protobufs. */
   MALFORMED_BLOCK: 'MALFORMED_BLOCK',
   /** A logged decision differs from the one the rules (and emergency policy) in force at that point give. */

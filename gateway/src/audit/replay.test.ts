@@ -4,15 +4,17 @@ import { grantedCategories, timeIndexKey } from '@custodia/chaincode';
 import type { Delivery, Grant, StoredRule } from '@custodia/chaincode';
 import { manifestHash } from '@custodia/datalake';
 import type { Manifest } from '@custodia/datalake';
-import { blockDataHash } from '@custodia/network';
+import { blockDataHash, sealBlock, validationCodesOf } from '@custodia/network';
 import type { KeyWrite } from '@custodia/network/engine';
 import {
   at,
+  blockSignerOf,
   buildTestChain,
   CHAINCODE,
   copyBlock,
   editJson,
   requestAccess,
+  seal,
   T0,
 } from '../../test/audit-chain';
 import type { Party, TestChain } from '../../test/audit-chain';
@@ -471,15 +473,61 @@ describe('hash chain verification', () => {
     });
   });
 
+  it('names the last block rewritten with a consistent header, which only the orderer signature can show', async () => {
+    const { chain } = await story();
+    const blocks = [...chain.blocks];
+    const last = blocks.length - 1;
+    const altered = copyBlock(blocks[last] as common.Block);
+    const forged = (blocks[4] as common.Block).getData()?.getDataList_asU8() ?? [];
+    altered.getData()?.setDataList(forged);
+    altered.getHeader()?.setDataHash(blockDataHash(forged));
+    blocks[last] = altered;
+    const found = (await replay(blocks)).discrepancies;
+    expect(found).toContainEqual({
+      kind: DISCREPANCY_KINDS.BLOCK_SIGNATURE_INVALID,
+      block: last,
+      txId: '',
+      detail: 'no signature of an ordering organisation of the channel verifies over the block header',
+    });
+    expect(kinds(found)).not.toContain(DISCREPANCY_KINDS.HASH_CHAIN_BROKEN);
+    expect(kinds(found)).not.toContain(DISCREPANCY_KINDS.DATA_HASH_MISMATCH);
+  });
+
+  it('names a block signed by an identity outside the ordering organisations, and an unsigned block', async () => {
+    const { chain } = await story();
+    const blocks = [...chain.blocks];
+    const resigned = copyBlock(blocks[4] as common.Block);
+    seal(resigned, validationCodesOf(resigned), blockSignerOf(chain.clinician.identity));
+    const unsigned = copyBlock(blocks[5] as common.Block);
+    sealBlock(unsigned, {
+      lastConfig: 0,
+      validationCodes: validationCodesOf(unsigned),
+      commitHash: new Uint8Array(32),
+    });
+    blocks[4] = resigned;
+    blocks[5] = unsigned;
+    expect((await replay(blocks)).discrepancies).toEqual([
+      expect.objectContaining({ kind: DISCREPANCY_KINDS.BLOCK_SIGNATURE_INVALID, block: 4 }),
+      {
+        kind: DISCREPANCY_KINDS.BLOCK_SIGNATURE_INVALID,
+        block: 5,
+        txId: '',
+        detail: 'block carries no orderer signature',
+      },
+    ]);
+  });
+
   it('names a block whose previous hash was changed, and a missing block', async () => {
     const { chain } = await story();
     const tampered = [...chain.blocks];
     const altered = copyBlock(tampered[7] as common.Block);
     altered.getHeader()?.setPreviousHash(new Uint8Array(32));
     tampered[7] = altered;
-    // Block 7 no longer links to block 6, and its header hash (which covers previous_hash) no longer matches block 8's.
+    // Block 7 no longer links to block 6 nor carries the orderer's signature over its header, and its header
+    // hash (which covers previous_hash) no longer matches block 8's.
     expect((await replay(tampered)).discrepancies).toEqual([
       expect.objectContaining({ kind: DISCREPANCY_KINDS.HASH_CHAIN_BROKEN, block: 7 }),
+      expect.objectContaining({ kind: DISCREPANCY_KINDS.BLOCK_SIGNATURE_INVALID, block: 7 }),
       expect.objectContaining({ kind: DISCREPANCY_KINDS.HASH_CHAIN_BROKEN, block: 8 }),
     ]);
 

@@ -19,6 +19,7 @@ import { MemoryState } from '@custodia/network/engine';
 import { decodeBlock, VALID_CODE } from './chain-decode';
 import type { DecodedBlock, DecodedWrite } from './chain-decode';
 import { isAppendOnly, missingIndexes, rewritten } from './append-only';
+import { BlockSignatureVerifier } from './block-signatures';
 import { CreatorIdentities } from './creator';
 import { checkAccessDecision } from './decision-check';
 import { checkRevocations, grantsToRevoke } from './revocation-check';
@@ -278,11 +279,13 @@ export async function replayChain(
   options: ReplayOptions,
 ): Promise<ReplayOutcome> {
   const chain = new HashChainVerifier();
+  const signatures = new BlockSignatureVerifier();
   const replay = new ChainReplay(options.chaincodeName);
   let blocksChecked = 0;
   let lastBlock = -1;
   for await (const block of blocks) {
     replay.report(chain.check(block));
+    replay.report(signatures.check(block));
     let decoded: DecodedBlock | undefined;
     try {
       decoded = decodeBlock(block);
