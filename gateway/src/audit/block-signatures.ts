@@ -1,7 +1,8 @@
 /**
  * Verifies the orderer's signature on every block after the genesis block, as a Fabric peer does before it
  * accepts a block: a SIGNATURES metadata entry by an identity of an ordering organisation named in the channel
- * configuration (issued by one of its MSP root certificates), over value ‖ signature header ‖ header bytes.
+ * configuration (issued by one of its MSP root or intermediate certificates), over value ‖ signature header ‖
+ * header bytes.
  * The header hash chain proves blocks follow one another; the signature proves the orderer cut them, so a chain
  * rewritten from some block to the tip by whoever stores it no longer verifies.
  */
@@ -14,9 +15,12 @@ import type { Discrepancy } from './discrepancy';
 
 const decoder = new TextDecoder();
 
-/** Each ordering organisation's MSP root certificates (PEM), from a configuration block. */
-export function ordererRootsOf(configBlock: common.Block): Map<string, string[]> {
-  const roots = new Map<string, string[]>();
+/**
+ * Each ordering organisation's certificate issuers (PEM) from a configuration block: its MSP root certificates
+ * and the intermediate certificates one of them issued.
+ */
+export function ordererIssuersOf(configBlock: common.Block): Map<string, string[]> {
+  const issuers = new Map<string, string[]>();
   const ordererGroup = channelConfigOf(configBlock)?.getChannelGroup()?.getGroupsMap().get('Orderer');
   for (const [mspId, group] of ordererGroup?.getGroupsMap().entries() ?? []) {
     const value = group.getValuesMap().get('MSP')?.getValue_asU8();
@@ -24,24 +28,27 @@ export function ordererRootsOf(configBlock: common.Block): Map<string, string[]>
     const fabric = msp.FabricMSPConfig.deserializeBinary(
       msp.MSPConfig.deserializeBinary(value).getConfig_asU8(),
     );
-    roots.set(
-      mspId,
-      fabric.getRootCertsList_asU8().map((pem) => decoder.decode(pem)),
-    );
+    const roots = fabric.getRootCertsList_asU8().map((pem) => decoder.decode(pem));
+    const intermediates = fabric
+      .getIntermediateCertsList_asU8()
+      .map((pem) => decoder.decode(pem))
+      .filter((intermediate) => roots.some((root) => isIssuedBy(intermediate, root)));
+    issuers.set(mspId, [...roots, ...intermediates]);
   }
-  return roots;
+  return issuers;
 }
 
 export class BlockSignatureVerifier {
   /** Creators already found to be orderer identities, by their serialized identity. */
   private readonly trusted = new Map<string, string>();
+  /** Certificate issuers per ordering organisation, set from the genesis block. */
   private roots: Map<string, string[]> | undefined;
 
   /** The genesis block sets the ordering organisations; every later block must carry a valid signature. */
   check(block: common.Block): Discrepancy[] {
     const number = Number(headerOf(block).number);
     if (this.roots === undefined) {
-      this.roots = ordererRootsOf(block);
+      this.roots = ordererIssuersOf(block);
       return [];
     }
     // A channel whose configuration names no ordering organisation gives nothing to verify against.
@@ -65,7 +72,7 @@ export class BlockSignatureVerifier {
     ];
   }
 
-  /** The creator's certificate when it belongs to an ordering organisation and chains to one of its roots. */
+  /** The creator's certificate when it belongs to an ordering organisation and one of its issuers issued it. */
   private ordererCertificate(creator: Uint8Array): string | undefined {
     const cacheKey = Buffer.from(creator).toString('base64');
     const known = this.trusted.get(cacheKey);
