@@ -74,6 +74,9 @@ export function patientApi(client: ApiClient, patientId: string) {
     contributions: () => client.json<ListPage<Contribution>>('GET', `${base}/contributions`),
     decideContribution: (contributionId: string, decision: 'approve' | 'reject') =>
       client.json<Contribution>('POST', `${base}/contributions/${seg(contributionId)}/${decision}`),
+    /** What a clinician contributed (a FHIR resource), checked by the gateway against the ledger's hash. */
+    contributionContent: (contributionId: string) =>
+      client.json<FhirResource>('GET', `${base}/contributions/${seg(contributionId)}/content`),
     emergencyCard: () => client.json<EmergencyCard>('GET', `${base}/emergency-card`),
   };
 }

@@ -5,8 +5,8 @@ import { formatBytes } from '../ui/format';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { useAction, useLoad } from '../ui/use-async';
 import { timeLeft } from './countdown';
-import { readableSections } from './ips';
-import type { ReadableEntry } from './ips';
+import { readableSections } from '../fhir/readable';
+import type { ReadableEntry } from '../fhir/readable';
 
 function useNow(intervalMs: number): number {
   const [now, setNow] = useState(() => Date.now());

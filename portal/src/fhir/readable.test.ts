@@ -1,5 +1,5 @@
 import type { FhirBundle } from '../api/types';
-import { conceptText, readableEntry, readableSections } from './ips';
+import { conceptText, readableEntry, readableSections } from './readable';
 
 describe('readableEntry', () => {
   it('reads the title, value, components, status and date of a resource', () => {

@@ -49,6 +49,13 @@ function routes() {
     [`GET ${BASE}/access-log`]: { body: { items: [logEntry(), emergency, refused], bookmark: '' } },
     [`GET ${BASE}/contributions`]: { body: { items: [pending], bookmark: '' } },
     [`POST ${BASE}/contributions/c-1/approve`]: { body: { ...pending, status: 'approved' } },
+    [`GET ${BASE}/contributions/c-1/content`]: {
+      body: {
+        resourceType: 'Observation',
+        code: { text: 'Clinician note' },
+        valueString: 'Reaction to latex gloves',
+      },
+    },
     [`GET ${BASE}/emergency-policy`]: problem(404, 'NOT_FOUND', 'emergency policy not found'),
     [`PUT ${BASE}/emergency-policy`]: { body: {} },
     [`GET ${BASE}/emergency-card`]: { body: { code: 'cGF0aWVudC0x.AAAAAAAAAAAAAAAA' } },
@@ -85,10 +92,13 @@ describe('PatientWorkspace', () => {
     expect(entries[2]).toHaveTextContent('Shared: allergies. Refused: medicines.');
   });
 
-  it('approves a clinician’s addition', async () => {
+  it('shows what a clinician added, then approves it', async () => {
     const { network } = renderAs('patient', <PatientWorkspace now={() => NOW} />, routes());
     await userEvent.click(screen.getByRole('button', { name: 'Additions' }));
     expect(await screen.findByText('Waiting for your decision')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Show what was added' }));
+    expect(await screen.findByText('Clinician note')).toBeInTheDocument();
+    expect(screen.getByText(/Reaction to latex gloves/)).toBeInTheDocument();
     network.set({
       [`GET ${BASE}/contributions`]: { body: { items: [{ ...pending, status: 'approved' }], bookmark: '' } },
     });

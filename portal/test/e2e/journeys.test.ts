@@ -149,6 +149,8 @@ describe('portal journeys on the real platform', () => {
 
     await page.getByRole('button', { name: 'Additions' }).click();
     await page.getByText('Waiting for your decision').waitFor();
+    await page.getByRole('button', { name: 'Show what was added' }).click();
+    await page.getByText(/Mild reaction to latex gloves during examination/).waitFor();
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.getByText('Approved').waitFor();
 
