@@ -1,7 +1,9 @@
 /**
- * Replay: walks the chain from block 0, applies the writes of VALID transactions to an in-memory world state
- * keyed exactly as the chaincode keys it, and checks every access-log entry and delivery written against that
- * state as it stood before their transaction. Pure: fed with blocks, no I/O.
+ * Replay: walks the chain from block 0 (header hash chain and orderer signatures), applies the writes of VALID
+ * transactions to an in-memory world state keyed exactly as the chaincode keys it, and checks each transaction
+ * against that state as it stood before it: every access-log entry (decision re-derived, grant, indexes), every
+ * delivery (against its grant), every revocation a rule or policy change owes, and that history is only
+ * appended to. Pure: fed with blocks, no I/O.
  */
 import type { common } from '@hyperledger/fabric-protos';
 import { OBJECT_TYPES } from '@custodia/chaincode';
