@@ -13,6 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Caller } from '@custodia/chaincode';
 import { DatalakeError, isDatalakeErrorCode } from '../errors';
 import { ACTOR_HEADERS } from '../service/actor';
+import { readBounded } from '../stream/read-bounded';
 
 export interface TransportOptions {
   /** e.g. `http://127.0.0.1:7070` (a path prefix is kept). */
@@ -73,7 +74,7 @@ export class Transport {
   /** Sends the request and reads the whole (small) answer. */
   async bytes(exchange: Exchange): Promise<Buffer> {
     const answer = await this.send(exchange);
-    return readAll(answer.body, MAX_JSON_BODY);
+    return readBounded(answer.body, MAX_JSON_BODY, 'the data lake answer');
   }
 
   /** Sends the request and parses the JSON answer. */
@@ -161,7 +162,9 @@ async function problemOf(response: IncomingMessage): Promise<DatalakeError> {
   const status = response.statusCode ?? 0;
   let problem: Record<string, unknown> | undefined;
   try {
-    const parsed = JSON.parse((await readAll(response, MAX_ERROR_BODY)).toString('utf8')) as unknown;
+    const parsed = JSON.parse(
+      (await readBounded(response, MAX_ERROR_BODY, 'the data lake answer')).toString('utf8'),
+    ) as unknown;
     if (typeof parsed === 'object' && parsed !== null) problem = parsed as Record<string, unknown>;
   } catch {
     // not a problem document (a proxy's error page, a truncated body)
@@ -178,21 +181,4 @@ async function problemOf(response: IncomingMessage): Promise<DatalakeError> {
   if (status === 502 || status === 503 || status === 504)
     return new DatalakeError('DATALAKE_UNAVAILABLE', 'the data lake is unavailable', { status });
   return new DatalakeError('INTERNAL', 'the data lake answered unexpectedly', { status });
-}
-
-async function readAll(stream: Readable, maxBytes: number): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let length = 0;
-  for await (const part of stream) {
-    const data = part as Buffer;
-    length += data.length;
-    if (length > maxBytes) {
-      stream.destroy();
-      throw new DatalakeError('PAYLOAD_TOO_LARGE', 'the data lake answer exceeds its size limit', {
-        maxBytes,
-      });
-    }
-    parts.push(data);
-  }
-  return Buffer.concat(parts, length);
 }

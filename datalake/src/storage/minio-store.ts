@@ -2,6 +2,7 @@
 import { Client } from 'minio';
 import type { Readable } from 'node:stream';
 import { DatalakeError } from '../errors';
+import { readBounded } from '../stream/read-bounded';
 import type { ObjectInfo, ObjectStore, PutOptions } from './object-store';
 
 export interface S3Endpoint {
@@ -75,18 +76,7 @@ export class MinioObjectStore implements ObjectStore {
   async getBuffer(bucket: string, key: string, maxBytes: number): Promise<Buffer | undefined> {
     const stream = await storage(() => this.client.getObject(bucket, key));
     if (stream === undefined) return undefined;
-    const parts: Buffer[] = [];
-    let length = 0;
-    for await (const part of stream) {
-      const data = part as Buffer;
-      length += data.length;
-      if (length > maxBytes) {
-        stream.destroy();
-        throw new DatalakeError('PAYLOAD_TOO_LARGE', 'stored document exceeds its size limit', { maxBytes });
-      }
-      parts.push(data);
-    }
-    return Buffer.concat(parts, length);
+    return readBounded(stream, maxBytes, 'stored document');
   }
 
   async stat(bucket: string, key: string): Promise<ObjectInfo | undefined> {

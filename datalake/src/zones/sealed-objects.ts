@@ -10,6 +10,7 @@ import { DigestStream } from '../crypto/digest-stream';
 import { createOpener, createSealer } from '../crypto/envelope';
 import type { KeyProvider, WrappedKey } from '../crypto/key-provider';
 import { DatalakeError } from '../errors';
+import { readBounded } from '../stream/read-bounded';
 import type { StorageLocation, Zone } from '../storage/locations';
 
 export interface SealedTarget {
@@ -88,18 +89,7 @@ export class SealedObjects {
 
   /** Reads a small sealed object whole (FHIR resources), refusing more than maxBytes. */
   async readBuffer(target: Omit<SealedTarget, 'owner'>, maxBytes: number): Promise<Buffer> {
-    const stream = await this.read(target);
-    const parts: Buffer[] = [];
-    let length = 0;
-    for await (const part of stream) {
-      length += (part as Buffer).length;
-      if (length > maxBytes) {
-        stream.destroy();
-        throw new DatalakeError('PAYLOAD_TOO_LARGE', 'sealed object exceeds its size limit', { maxBytes });
-      }
-      parts.push(part as Buffer);
-    }
-    return Buffer.concat(parts, length);
+    return readBounded(await this.read(target), maxBytes, 'sealed object');
   }
 }
 

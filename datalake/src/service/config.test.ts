@@ -1,0 +1,59 @@
+import path from 'node:path';
+import { loadConfig } from './config';
+
+const TOKEN = { CUSTODIA_DATALAKE_TOKEN: 'a-service-token-of-length' };
+
+function codeOf(run: () => unknown): string | undefined {
+  try {
+    run();
+    return undefined;
+  } catch (error) {
+    return (error as { code?: string }).code;
+  }
+}
+
+describe('loadConfig', () => {
+  it('starts from documented defaults: embedded S3, embedded network, no own identity', () => {
+    const config = loadConfig(TOKEN);
+    expect(config.embeddedS3?.directory).toBe(path.resolve('.custodia/s3'));
+    expect(config.walletDir).toBe(path.resolve('.custodia/wallet'));
+    expect(config.ledger.network).toBe('embedded');
+    expect(config.serviceActor).toBeUndefined();
+    expect(config.logLevel).toBe('info');
+  });
+
+  it('reads the production settings: MinIO, the lake identity, a Fabric connection file', () => {
+    const config = loadConfig({
+      ...TOKEN,
+      CUSTODIA_S3_ENDPOINT: 'https://minio.example:9000',
+      CUSTODIA_S3_ACCESS_KEY: 'access',
+      CUSTODIA_S3_SECRET_KEY: 'secret',
+      CUSTODIA_DATALAKE_IDENTITY: 'HospitalDEMSP/custodia-datalake',
+      CUSTODIA_NETWORK: 'fabric',
+      CUSTODIA_CONNECTION_FILE: '/etc/custodia/connection.json',
+      CUSTODIA_WALLET_DIR: '/var/lib/custodia/wallet',
+      CUSTODIA_LOG_LEVEL: 'warn',
+    });
+    expect(config.embeddedS3).toBeUndefined();
+    expect(config.locations.home.endpoint?.url).toBe('https://minio.example:9000');
+    expect(config.serviceActor).toEqual({ mspId: 'HospitalDEMSP', id: 'custodia-datalake', role: 'admin' });
+    expect(config.ledger).toMatchObject({ network: 'fabric', profilePath: '/etc/custodia/connection.json' });
+    expect(config.walletDir).toBe('/var/lib/custodia/wallet');
+    expect(config.logLevel).toBe('warn');
+  });
+
+  it('refuses a missing token, a malformed identity, a MinIO endpoint without keys, an unknown log level', () => {
+    expect(codeOf(() => loadConfig({}))).toBe('INVALID_INPUT');
+    for (const identity of ['custodia-datalake', 'A/b/c', '/id', 'Msp/'])
+      expect(codeOf(() => loadConfig({ ...TOKEN, CUSTODIA_DATALAKE_IDENTITY: identity }))).toBe(
+        'INVALID_INPUT',
+      );
+    expect(codeOf(() => loadConfig({ ...TOKEN, CUSTODIA_S3_ENDPOINT: 'http://minio:9000' }))).toBe(
+      'INVALID_INPUT',
+    );
+    expect(codeOf(() => loadConfig({ ...TOKEN, CUSTODIA_LOG_LEVEL: 'loud' }))).toBe('INVALID_INPUT');
+    expect(codeOf(() => loadConfig({ ...TOKEN, CUSTODIA_NETWORK: 'fabric' }))).toBe(
+      'LEDGER_CLIENT_CONFIG_INVALID',
+    );
+  });
+});
