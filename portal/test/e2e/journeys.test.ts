@@ -18,6 +18,8 @@ const PATIENT = 'patient-anna';
 let stack: Stack;
 let browser: Browser;
 let cardCode = '';
+/** Uncaught script errors in any page: a journey that passes with one is still broken. */
+const pageErrors: string[] = [];
 
 jest.setTimeout(240_000);
 
@@ -26,6 +28,10 @@ beforeAll(async () => {
   // Chromium first: when it cannot start, the suite fails at once, before the platform is started.
   browser = await launchChromium();
   stack = await startStack();
+});
+
+afterEach(() => {
+  expect(pageErrors.splice(0)).toEqual([]);
 });
 
 afterAll(async () => {
@@ -41,6 +47,7 @@ async function shot(page: Page, name: string): Promise<void> {
 async function signIn(username: string): Promise<Page> {
   const page = await browser.context.newPage();
   page.setDefaultTimeout(30_000);
+  page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(stack.url);
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(stack.login(username).password);
