@@ -6,7 +6,7 @@ import type { AccessLogEntry, Delivery, StoredRule } from '@custodia/chaincode';
 import { manifestHash } from '@custodia/datalake';
 import type { Manifest } from '@custodia/datalake';
 import { sealBlock, validationCodesOf } from '@custodia/network';
-import type { LedgerConnection } from '@custodia/network';
+import type { LedgerClientError, LedgerConnection } from '@custodia/network';
 import { json, ORG_DE, ORG_FR, startTestNetwork } from '../../network/test/fixtures/embedded-network';
 import type { TestNetwork } from '../../network/test/fixtures/embedded-network';
 import { AuditService, QsccChainReader, reportCsv } from '../src/audit';
@@ -23,6 +23,8 @@ const source: ManifestSource = {
 };
 let grantTxId: string;
 let replayed: ReplayReport;
+/** The concurrent rule updates: transaction id and the validation code the client was told at commit. */
+let updates: { txId: string; code: string }[] = [];
 
 async function submit<T>(connection: LedgerConnection, fcn: string, args: string[]): Promise<T> {
   return json<T>((await connection.submit(fcn, { arguments: args })).payload);
@@ -95,6 +97,53 @@ beforeAll(async () => {
   await submit(asPatient, 'rules:revokeRule', [rule.ruleId]);
   await ask(asClinician); // refused: the rule is revoked
 
+  // Concurrent updates of one rule: those that read a version another one replaced are committed as
+  // MVCC_READ_CONFLICT, and replay must apply only the valid one(s) for the last request to re-derive.
+  const results = await submit<StoredRule>(asPatient, 'rules:createRule', [
+    JSON.stringify({
+      effect: 'permit',
+      grantee: { kind: 'role', role: 'clinician' },
+      categories: ['results'],
+      purposes: ['TREAT'],
+    }),
+  ]);
+  const variants = [
+    ['results'],
+    ['results', 'medications'],
+    ['procedures'],
+    ['medications'],
+    ['results', 'procedures'],
+  ];
+  const settled = await Promise.allSettled(
+    variants.map((categories) =>
+      asPatient.submit('rules:updateRule', {
+        arguments: [
+          results.ruleId,
+          JSON.stringify({
+            effect: 'permit',
+            grantee: { kind: 'role', role: 'clinician' },
+            categories,
+            purposes: ['TREAT'],
+          }),
+        ],
+      }),
+    ),
+  );
+  updates = settled.map((outcome) =>
+    outcome.status === 'fulfilled'
+      ? { txId: outcome.value.transactionId, code: 'VALID' }
+      : {
+          txId: (outcome.reason as LedgerClientError).details.transactionId ?? '',
+          code: (outcome.reason as LedgerClientError).details.validationCode ?? '',
+        },
+  );
+  await submit(asClinician, 'access:requestAccess', [
+    'patient-audit',
+    '["results","medications","procedures"]',
+    'TREAT',
+    '',
+  ]);
+
   replayed = await AuditService.forConnection(auditor, source).replay();
 }, 120_000);
 
@@ -110,9 +159,9 @@ describe('replay & verify on the embedded network', () => {
       ok: true,
       range: { from: 0, to: page.height - 1 },
       blocksChecked: page.height,
-      // the genesis configuration transaction and the nine submitted above
-      transactionsChecked: 10,
-      decisionsChecked: 4,
+      // the genesis configuration transaction and the sixteen submitted above, valid or not
+      transactionsChecked: 17,
+      decisionsChecked: 5,
       deliveriesChecked: 1,
       manifestsChecked: 1,
     });
@@ -191,6 +240,15 @@ describe('block explorer on the embedded network', () => {
 
     const block = await audit.getBlock(tx.blockNumber);
     expect(block.transactions.map((each) => each.txId)).toContain(grantTxId);
+  });
+
+  it('shows each transaction with the validation code its client was told at commit', async () => {
+    const audit = AuditService.forConnection(auditor);
+    const shown = await Promise.all(
+      updates.map(async ({ txId }) => (await audit.getTransaction(txId)).validationCode),
+    );
+    expect(shown).toEqual(updates.map(({ code }) => code));
+    expect(shown).toContain('VALID');
   });
 
   it('answers NOT_FOUND for a block not yet committed and an unknown transaction', async () => {
