@@ -188,6 +188,24 @@ it('carries the lake’s refusals as their code and status', async () => {
     client.uploadRecords(centre, 'patient-nobody', 'a-1', Buffer.from(JSON.stringify(allergy))),
   );
   expect({ code: unknown.code, status: unknown.status }).toEqual({ code: 'UNKNOWN_PATIENT', status: 404 });
+  // A refused upload releases the caller's source rather than leaving it half read.
+  const source = Readable.from(
+    Array.from({ length: 64 }, () => randomBytes(64 * 1024)),
+    { objectMode: false },
+  );
+  const refusedUpload = await failure(
+    client.uploadDocument(
+      centre,
+      'patient-nobody',
+      's-1',
+      { resourceType: 'DocumentReference' },
+      source,
+      'x',
+      'a/b',
+    ),
+  );
+  expect(refusedUpload.code).toBe('UNKNOWN_PATIENT');
+  expect(source.destroyed).toBe(true);
   const wrongToken = new DatalakeClient({ baseUrl: env.lake.url, token: 'not-the-service-token' });
   try {
     const refused = await failure(wrongToken.registerPatient(patient, PATIENT));

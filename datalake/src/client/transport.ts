@@ -62,7 +62,11 @@ export class Transport {
   async send(exchange: Exchange): Promise<Answer> {
     const response = await this.exchange(exchange);
     const status = response.statusCode ?? 0;
-    if (!exchange.expect.includes(status)) throw await problemOf(response);
+    if (!exchange.expect.includes(status)) {
+      // A refused upload is over: release the caller's source (a file, a request) instead of leaving it paused.
+      if (exchange.body !== undefined && !Buffer.isBuffer(exchange.body)) exchange.body.destroy();
+      throw await problemOf(response);
+    }
     // The caller sees a plain stream; a connection broken mid-body is the lake being unavailable.
     const body = new PassThrough();
     pipeline(response, body).catch((error: unknown) => {
