@@ -1,12 +1,16 @@
 /** @jest-environment ./portal/test/support/jsdom-environment.js */
 import '@testing-library/jest-dom';
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
+import { useMemo } from 'react';
 import userEvent from '@testing-library/user-event';
 import { logEntry } from '../../test/support/ledger';
 import { problem } from '../../test/support/network';
 import { renderAs } from '../../test/support/session';
 import type { FhirBundle } from '../api/types';
+import { clinicianApi } from '../api/endpoints';
+import { useSession } from '../session/session';
 import { ClinicianWorkspace } from './ClinicianWorkspace';
+import { GRANT_RECHECK_MS, RecordView } from './RecordView';
 
 const CARD = 'cGF0aWVudC0x.AAAAAAAAAAAAAAAA';
 const granted = logEntry({ expiresAt: new Date(Date.now() + 2 * 3_600_000).toISOString() });
@@ -142,5 +146,31 @@ describe('ClinicianWorkspace', () => {
       labels: [],
       resource: { resourceType: 'Observation', valueString: 'Reaction to latex gloves' },
     });
+  });
+});
+
+function OpenRecord() {
+  const { client } = useSession();
+  const api = useMemo(() => clinicianApi(client), [client]);
+  return <RecordView api={api} grantId="grant-1" expiresAt={granted.expiresAt ?? ''} />;
+}
+
+describe('RecordView', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('drops the record when the patient revokes the grant while it is open', async () => {
+    jest.useFakeTimers();
+    const { network } = renderAs('clinician', <OpenRecord />, {
+      ...routes(),
+      'GET /grants/grant-1': { body: { ...granted, status: 'active' } },
+    });
+    expect(await screen.findByText('Allergy to penicillin')).toBeInTheDocument();
+    network.set({ 'GET /grants/grant-1': { body: { ...granted, status: 'revoked' } } });
+    await act(async () => {
+      jest.advanceTimersByTime(GRANT_RECHECK_MS);
+    });
+    expect(await screen.findByRole('alert')).toHaveTextContent('this record was withdrawn and deleted');
+    expect(screen.queryByText('Allergy to penicillin')).not.toBeInTheDocument();
+    expect(screen.getByRole('timer')).toHaveTextContent('Withdrawn');
   });
 });

@@ -17,6 +17,32 @@ function useNow(intervalMs: number): number {
   return now;
 }
 
+/** How often an open record checks that its grant still stands (a patient may revoke at any time). */
+export const GRANT_RECHECK_MS = 30_000;
+
+/** True once the grant is revoked: the page then drops the record it holds, as the data lake did. */
+function useGrantWithdrawn(api: ClinicianApi, grantId: string): boolean {
+  const [withdrawn, setWithdrawn] = useState(false);
+  useEffect(() => {
+    let current = true;
+    const check = () => {
+      api.grant(grantId).then(
+        (grant) => current && grant.status === 'revoked' && setWithdrawn(true),
+        // A failed check changes nothing: the record's own expiry still applies.
+        () => undefined,
+      );
+    };
+    const timer = setInterval(check, GRANT_RECHECK_MS);
+    window.addEventListener('focus', check);
+    return () => {
+      current = false;
+      clearInterval(timer);
+      window.removeEventListener('focus', check);
+    };
+  }, [api, grantId]);
+  return withdrawn;
+}
+
 function Attachment({ api, entry }: { api: ClinicianApi; entry: ReadableEntry }) {
   const open = useAction(async () => {
     const blob = await api.binary(entry.attachment?.url ?? '');
@@ -38,37 +64,15 @@ function Attachment({ api, entry }: { api: ClinicianApi; entry: ReadableEntry })
   );
 }
 
-export function RecordView({
-  api,
-  grantId,
-  expiresAt,
-}: {
-  api: ClinicianApi;
-  grantId: string;
-  expiresAt: string;
-}) {
+/** The record itself: mounted only while the grant stands, so withdrawing it drops the data from the page. */
+function RecordSections({ api, grantId }: { api: ClinicianApi; grantId: string }) {
   // The gateway assembles the record on first read.
   const record = useLoad(() => api.record(grantId), [grantId]);
-  const now = useNow(1000);
-  const left = timeLeft(expiresAt, now);
   return (
-    <article className="card record" aria-labelledby="record-title">
-      <div className="view-head">
-        <h2 id="record-title">Temporary record</h2>
-        <p
-          className={left.expired ? 'countdown countdown-expired' : 'countdown'}
-          role="timer"
-          aria-live="off"
-        >
-          {left.text}
-        </p>
-      </div>
+    <>
       <ProblemAlert problem={record.problem} />
       {record.loading && <p>Preparing the record…</p>}
-      {left.expired ? (
-        <p>This record has expired and has been deleted. Request access again if you still need it.</p>
-      ) : (
-        record.data &&
+      {record.data &&
         readableSections(record.data).map((section) => (
           <section key={section.title} className="ips-section" aria-label={section.title}>
             <h3>{section.title}</h3>
@@ -88,7 +92,44 @@ export function RecordView({
               </ul>
             )}
           </section>
-        ))
+        ))}
+    </>
+  );
+}
+
+export function RecordView({
+  api,
+  grantId,
+  expiresAt,
+}: {
+  api: ClinicianApi;
+  grantId: string;
+  expiresAt: string;
+}) {
+  const now = useNow(1000);
+  const left = timeLeft(expiresAt, now);
+  const withdrawn = useGrantWithdrawn(api, grantId);
+  return (
+    <article className="card record" aria-labelledby="record-title">
+      <div className="view-head">
+        <h2 id="record-title">Temporary record</h2>
+        <p
+          className={left.expired ? 'countdown countdown-expired' : 'countdown'}
+          role="timer"
+          aria-live="off"
+        >
+          {withdrawn ? 'Withdrawn' : left.text}
+        </p>
+      </div>
+      {withdrawn ? (
+        <p role="alert" className="alert alert-error">
+          The patient’s rules changed: this record was withdrawn and deleted. Request access again if you
+          still need it.
+        </p>
+      ) : left.expired ? (
+        <p>This record has expired and has been deleted. Request access again if you still need it.</p>
+      ) : (
+        <RecordSections api={api} grantId={grantId} />
       )}
     </article>
   );
