@@ -4,7 +4,7 @@
  * hashes and encrypts them on the fly. Parts live on the gateway's disk only until the upload completes.
  * The same store keeps each centre's upload history (ids, sizes, statuses — no content, no names).
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -65,12 +65,20 @@ export class UploadStore {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  private folder(uploadId: string): string {
-    return path.join(this.directory, uploadId);
+  /** Each centre's uploads in a folder of its own: listing a history reads that centre's uploads only. */
+  private ownerFolder(owner: UploadOwner): string {
+    return path.join(
+      this.directory,
+      createHash('sha256').update(`${owner.mspId}\u0000${owner.ledgerId}`).digest('hex').slice(0, 32),
+    );
+  }
+
+  private folder(owner: UploadOwner, uploadId: string): string {
+    return path.join(this.ownerFolder(owner), uploadId);
   }
 
   private async save(session: UploadSession): Promise<UploadSession> {
-    const file = path.join(this.folder(session.uploadId), 'session.json');
+    const file = path.join(this.folder(session.owner, session.uploadId), 'session.json');
     await writeFile(`${file}.tmp`, JSON.stringify(session));
     await rename(`${file}.tmp`, file);
     return session;
@@ -87,7 +95,7 @@ export class UploadStore {
       createdAt: at,
       updatedAt: at,
     };
-    await mkdir(this.folder(session.uploadId), { recursive: true });
+    await mkdir(this.folder(session.owner, session.uploadId), { recursive: true });
     return this.save(session);
   }
 
@@ -96,7 +104,7 @@ export class UploadStore {
     let session: UploadSession;
     try {
       session = JSON.parse(
-        await readFile(path.join(this.folder(uploadId), 'session.json'), 'utf8'),
+        await readFile(path.join(this.folder(owner, uploadId), 'session.json'), 'utf8'),
       ) as UploadSession;
     } catch {
       throw new GatewayError('NOT_FOUND', 'no such upload');
@@ -108,15 +116,19 @@ export class UploadStore {
 
   /** The file name and DocumentReference of a binary upload (kept apart from the session: they may name people). */
   async attach(session: UploadSession, attachment: Attachment): Promise<void> {
-    await writeFile(path.join(this.folder(session.uploadId), 'attachment.json'), JSON.stringify(attachment), {
-      mode: 0o600,
-    });
+    await writeFile(
+      path.join(this.folder(session.owner, session.uploadId), 'attachment.json'),
+      JSON.stringify(attachment),
+      {
+        mode: 0o600,
+      },
+    );
   }
 
   async attachment(session: UploadSession): Promise<Attachment> {
     try {
       return JSON.parse(
-        await readFile(path.join(this.folder(session.uploadId), 'attachment.json'), 'utf8'),
+        await readFile(path.join(this.folder(session.owner, session.uploadId), 'attachment.json'), 'utf8'),
       ) as Attachment;
     } catch {
       throw new GatewayError('CONFLICT', 'this upload has no document description');
@@ -131,7 +143,7 @@ export class UploadStore {
     if (!Number.isSafeInteger(index) || index < 0 || index >= partCount(session))
       throw new GatewayError('VALIDATION_FAILED', `part index must be from 0 to ${partCount(session) - 1}`);
     const expected = partLength(session, index);
-    const file = path.join(this.folder(uploadId), `part-${index}`);
+    const file = path.join(this.folder(owner, uploadId), `part-${index}`);
     let received = 0;
     const counter = new PassThrough();
     counter.on('data', (chunk: Buffer) => {
@@ -161,7 +173,7 @@ export class UploadStore {
       throw new GatewayError('CONFLICT', `parts missing: ${missing.slice(0, 10).join(', ')}`, {
         missing: missing.length,
       });
-    const folder = this.folder(session.uploadId);
+    const folder = this.folder(session.owner, session.uploadId);
     return Readable.from(
       (async function* () {
         for (let index = 0; index < count; index += 1)
@@ -181,7 +193,7 @@ export class UploadStore {
 
   /** Drops the parts of a finished upload, keeping its history entry. */
   async discardParts(session: UploadSession): Promise<void> {
-    const folder = this.folder(session.uploadId);
+    const folder = this.folder(session.owner, session.uploadId);
     for (const name of await readdir(folder))
       if (name.startsWith('part-') || name === 'attachment.json')
         await rm(path.join(folder, name), { force: true });
@@ -191,7 +203,7 @@ export class UploadStore {
   async history(owner: UploadOwner, limit = 100): Promise<UploadSession[]> {
     let names: string[];
     try {
-      names = await readdir(this.directory);
+      names = await readdir(this.ownerFolder(owner));
     } catch {
       return [];
     }
@@ -200,7 +212,7 @@ export class UploadStore {
       try {
         sessions.push(await this.get(name, owner));
       } catch {
-        // another centre's upload, or a folder being created
+        // a folder being created
       }
     }
     return sessions.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
