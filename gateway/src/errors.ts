@@ -19,17 +19,24 @@ export const GATEWAY_ERROR_STATUS = {
 } as const;
 export type GatewayErrorCode = keyof typeof GATEWAY_ERROR_STATUS;
 
-export class GatewayError extends Error {
-  override readonly name = 'GatewayError';
-  readonly status: number;
-
+/** An error that knows its stable code and the HTTP status it answers with. */
+export class HttpError<C extends string> extends Error {
   constructor(
-    readonly code: GatewayErrorCode,
+    readonly code: C,
+    readonly status: number,
     message: string,
-    /** Extra problem members (field names, limits) — never submitted values. */
+    /** Extra problem members (field names, limits, a retry delay) — never submitted values. */
     readonly details?: Readonly<Record<string, unknown>>,
+    options?: { cause?: unknown },
   ) {
-    super(message);
-    this.status = GATEWAY_ERROR_STATUS[code];
+    super(message, options);
+  }
+}
+
+export class GatewayError extends HttpError<GatewayErrorCode> {
+  override readonly name = 'GatewayError';
+
+  constructor(code: GatewayErrorCode, message: string, details?: Readonly<Record<string, unknown>>) {
+    super(code, GATEWAY_ERROR_STATUS[code], message, details);
   }
 }

@@ -6,7 +6,7 @@ import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { ChaincodeCallError, LedgerClientError, LedgerClientErrorCode } from '@custodia/network';
 import type { ErrorCode as ChaincodeErrorCode } from '@custodia/chaincode';
-import { GatewayError } from '../errors';
+import { GatewayError, HttpError } from '../errors';
 import { FHIR_BASE } from './route';
 
 export interface Problem {
@@ -45,7 +45,7 @@ const CHAINCODE_STATUS: Readonly<Record<ChaincodeErrorCode, number>> = {
   INTERNAL: 500,
 };
 
-/** Errors of other services that already know their HTTP status (identity service, data-lake client). */
+/** Errors of other packages that already know their HTTP status (the data-lake client). */
 interface StatusCarrier {
   readonly code: string;
   readonly message: string;
@@ -92,7 +92,7 @@ const INTERNAL = problem(500, 'INTERNAL', 'the request could not be completed; i
 
 /** The problem for any thrown value; unknown failures become a bare 500. */
 export function toProblem(error: unknown): Problem {
-  if (error instanceof GatewayError)
+  if (error instanceof HttpError)
     return error.status >= 500 && error.code === 'INTERNAL'
       ? INTERNAL
       : problem(error.status, error.code, error.message, error.details);

@@ -3,6 +3,8 @@
  * into problem+json. Authentication failures share one generic message so that a caller learns nothing about
  * which part failed or whether the account exists.
  */
+import { HttpError } from '../errors';
+
 export const IDENTITY_ERROR_STATUS = {
   INVALID_CREDENTIALS: 401,
   /** The account has TOTP: the login must carry a code. */
@@ -38,19 +40,21 @@ export type IdentityErrorCode = keyof typeof IDENTITY_ERROR_STATUS;
 
 export const GENERIC_AUTH_FAILURE = 'invalid credentials';
 
-export class IdentityError extends Error {
+export class IdentityError extends HttpError<IdentityErrorCode> {
   override readonly name = 'IdentityError';
-  readonly httpStatus: number;
 
   constructor(
-    readonly code: IdentityErrorCode,
+    code: IdentityErrorCode,
     message: string,
     /** Extra problem members (field names, a retry delay, a setup token) — never submitted values. */
-    readonly details?: Readonly<Record<string, unknown>>,
+    details?: Readonly<Record<string, unknown>>,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
-    this.httpStatus = IDENTITY_ERROR_STATUS[code];
+    super(code, IDENTITY_ERROR_STATUS[code], message, details, options);
+  }
+
+  get httpStatus(): number {
+    return this.status;
   }
 }
 
