@@ -10,8 +10,10 @@ import type { Column } from '../ui/Table';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { useAction } from '../ui/use-async';
 import { accessLogCsv } from './csv';
+import { short } from './hash-text';
+import { RuleHistoryPanel } from './RuleHistory';
 
-const ACCESS_LOG_COLUMNS: readonly Column<AccessLogEntry>[] = [
+const BASE_COLUMNS: readonly Column<AccessLogEntry>[] = [
   { header: 'When (UTC)', cell: (e) => formatWhen(e.timestamp) },
   { header: 'Patient', cell: (e) => <code>{e.patientId}</code> },
   {
@@ -30,12 +32,31 @@ const ACCESS_LOG_COLUMNS: readonly Column<AccessLogEntry>[] = [
   },
   { header: 'Granted', cell: (e) => e.decision.granted.join(', ') || '—' },
   { header: 'Denied', cell: (e) => e.decision.denied.join(', ') || '—' },
-  {
-    header: 'Deciding rules',
-    cell: (e) =>
-      e.decision.rules.map((r) => `${r.ruleId} v${r.version} (${r.effect})`).join(', ') || 'default deny',
-  },
 ];
+
+/** The deciding rules as buttons that open each rule's history. */
+function withRules(open: (ruleId: string) => void): readonly Column<AccessLogEntry>[] {
+  return [
+    ...BASE_COLUMNS,
+    {
+      header: 'Deciding rules',
+      cell: (e) =>
+        e.decision.rules.length === 0
+          ? 'default deny'
+          : e.decision.rules.map((r) => (
+              <button
+                key={`${r.ruleId}@${r.version}`}
+                type="button"
+                className="link"
+                title={r.ruleId}
+                onClick={() => open(r.ruleId)}
+              >
+                {short(r.ruleId)} v{r.version} ({r.effect})
+              </button>
+            )),
+    },
+  ];
+}
 
 function toInstant(local: string): string | undefined {
   return local ? new Date(`${local}Z`).toISOString() : undefined;
@@ -50,6 +71,7 @@ export function AccessLogSearch({ api }: { api: AuditorApi }) {
     to: '',
   });
   const [entries, setEntries] = useState<readonly AccessLogEntry[] | undefined>();
+  const [ruleId, setRuleId] = useState<string | undefined>();
   const search = useAction(async () => {
     const query: AuditLogQuery = {
       patientId: filters.patientId.trim() || undefined,
@@ -116,8 +138,9 @@ export function AccessLogSearch({ api }: { api: AuditorApi }) {
             rows={entries}
             rowKey={(e) => e.entryId}
             rowClass={(e) => (e.emergency ? 'row-emergency' : undefined)}
-            columns={ACCESS_LOG_COLUMNS}
+            columns={withRules(setRuleId)}
           />
+          {ruleId && <RuleHistoryPanel api={api} ruleId={ruleId} />}
         </>
       )}
     </div>

@@ -133,6 +133,11 @@ describe('AuditorWorkspace', () => {
     expect(lines[1]).toContain(
       'patient-1,HospitalFRMSP,dr-2,clinician,FR,TREAT,false,allergies medications,allergies',
     );
+
+    // A deciding rule opens its history as diffs.
+    await userEvent.click(within(rows[1] as HTMLElement).getByRole('button', { name: 'rule-1 v1 (permit)' }));
+    const history = await screen.findByRole('region', { name: 'History of rule rule-1' });
+    expect(await within(history).findByRole('heading', { name: /Version 2 · revoked/ })).toBeInTheDocument();
   });
 
   it('shows the gateway’s detail when the filters are not enough', async () => {

@@ -1,26 +1,16 @@
 /** Blocks, their transactions, one transaction, and a rule's history as field-by-field diffs. */
 import { useState } from 'react';
-import type { FormEvent } from 'react';
 import type { AuditorApi } from '../api/endpoints';
-import type {
-  BlockPage,
-  BlockView,
-  RuleVersion,
-  TransactionView as Transaction,
-  WriteView,
-} from '../api/types';
+import type { BlockPage, BlockView, TransactionView as Transaction, WriteView } from '../api/types';
 import { formatWhen } from '../ui/format';
 import { Table } from '../ui/Table';
 import type { Column } from '../ui/Table';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { useAction, useLoad } from '../ui/use-async';
-import { historyDiffs } from './rule-diff';
+import { short } from './hash-text';
+import { RuleHistoryLookup } from './RuleHistory';
 
 const PAGE = 20;
-
-function short(hash: string): string {
-  return hash.length > 16 ? `${hash.slice(0, 8)}…${hash.slice(-6)}` : hash;
-}
 
 const WRITE_COLUMNS: readonly Column<WriteView>[] = [
   {
@@ -77,69 +67,6 @@ function TransactionDetails({ tx }: { tx: Transaction }) {
       {tx.writes.length > 0 && (
         <Table caption="Writes" rows={tx.writes} rowKey={(_, i) => String(i)} columns={WRITE_COLUMNS} />
       )}
-    </div>
-  );
-}
-
-export function RuleHistoryDiff({ versions }: { versions: readonly RuleVersion[] }) {
-  return (
-    <ol className="rule-diffs">
-      {historyDiffs(versions).map(({ version, changes }) => (
-        <li key={version.version} className="card">
-          <h4>
-            Version {version.version} · {version.change} · {formatWhen(version.updatedAt)} ·{' '}
-            <code>{short(version.txId)}</code>
-          </h4>
-          <table className="diff">
-            <thead>
-              <tr>
-                <th scope="col">Field</th>
-                <th scope="col">Before</th>
-                <th scope="col">After</th>
-              </tr>
-            </thead>
-            <tbody>
-              {changes.map((c) => (
-                <tr key={c.field}>
-                  <th scope="row">{c.field}</th>
-                  <td>
-                    <del>{c.before || '—'}</del>
-                  </td>
-                  <td>
-                    <ins>{c.after || '—'}</ins>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </li>
-      ))}
-    </ol>
-  );
-}
-
-function RuleHistoryLookup({ api }: { api: AuditorApi }) {
-  const [ruleId, setRuleId] = useState('');
-  const [versions, setVersions] = useState<readonly RuleVersion[] | undefined>();
-  const find = useAction(async () => setVersions((await api.ruleHistory(ruleId.trim())).items));
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    void find.run();
-  };
-  return (
-    <div>
-      <h2>Rule history</h2>
-      <form className="inline-form" onSubmit={submit}>
-        <label>
-          Rule id
-          <input value={ruleId} onChange={(e) => setRuleId(e.target.value)} />
-        </label>
-        <button type="submit" disabled={!ruleId.trim() || find.pending}>
-          Show history
-        </button>
-      </form>
-      <ProblemAlert problem={find.problem} />
-      {versions && <RuleHistoryDiff versions={versions} />}
     </div>
   );
 }

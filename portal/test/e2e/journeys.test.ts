@@ -18,6 +18,8 @@ const PATIENT = 'patient-anna';
 let stack: Stack;
 let browser: Browser;
 let cardCode = '';
+/** The clinician's tab with the granted record, left open while the patient revokes. */
+let openRecord: Page | undefined;
 /** Uncaught script errors in any page: a journey that passes with one is still broken. */
 const pageErrors: string[] = [];
 
@@ -126,7 +128,7 @@ describe('portal journeys on the real platform', () => {
     await page.getByLabel('Note').fill('Mild reaction to latex gloves during examination.');
     await page.getByRole('button', { name: 'Send addition' }).click();
     await page.getByText('Sent. It waits for the patient’s approval.').waitFor();
-    await page.close();
+    openRecord = page;
   });
 
   it('the patient sees who looked, approves the addition, keeps the card and revokes the rule for France', async () => {
@@ -174,6 +176,15 @@ describe('portal journeys on the real platform', () => {
     await page.getByText('The rule is revoked. Nobody can use it from now on.').waitFor();
     await franceRule.getByText('Revoked').waitFor();
     await page.close();
+
+    // The clinician's open record goes as soon as the page checks its grant (on focus, or every 30 s).
+    const clinician = openRecord as Page;
+    await clinician.bringToFront();
+    await clinician.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await clinician.getByText('this record was withdrawn and deleted', { exact: false }).waitFor();
+    expect(await clinician.getByText('Latex allergy').count()).toBe(0);
+    await shot(clinician, 'clinician-withdrawn');
+    await clinician.close();
   });
 
   it('after the revocation the clinician’s next request is refused; emergency access through the card works', async () => {
