@@ -4,6 +4,7 @@
  * problem (DATALAKE_UNAVAILABLE), and readiness says which component is down.
  */
 import type { AccessLogEntry, Page, StoredRule } from '@custodia/chaincode';
+import type { ReplayReport } from '../src/audit';
 import { jsonOf, problemOf } from './fixtures/answers';
 import { API, demoApi } from './fixtures/api';
 import type { ProblemBody } from './fixtures/answers';
@@ -170,13 +171,7 @@ describe('with the data lake stopped', () => {
   });
 
   it('auditors still replay the chain: decisions re-derived, the unreachable manifest named, not hidden', async () => {
-    const report = await jsonOf<{
-      ok: boolean;
-      blocksChecked: number;
-      decisionsChecked: number;
-      deliveriesChecked: number;
-      discrepancies: { kind: string; txId: string; detail: string }[];
-    }>(await send('POST', '/audit/replay', 'auditor'), 200);
+    const report = await jsonOf<ReplayReport>(await send('POST', '/audit/replay', 'auditor'), 200);
     expect(report.blocksChecked).toBeGreaterThan(1);
     expect(report.decisionsChecked).toBeGreaterThanOrEqual(2);
     expect(report.deliveriesChecked).toBeGreaterThanOrEqual(1);

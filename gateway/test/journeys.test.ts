@@ -12,6 +12,7 @@ import type {
   RuleVersion,
   StoredRule,
 } from '@custodia/chaincode';
+import type { ReplayReport } from '../src/audit';
 import { jsonOf, problemOf } from './fixtures/answers';
 import { API, demoApi } from './fixtures/api';
 import { startTestPlatform } from './fixtures/platform';
@@ -39,6 +40,13 @@ beforeAll(async () => {
   stack = await startTestPlatform();
 });
 afterAll(async () => stack?.destroy());
+
+/** A demo user's password without the TOTP code their role requires. */
+const signInWithoutCode = (username: string): Promise<Response> =>
+  stack.call('POST', `${API}/auth/login`, undefined, {
+    username,
+    password: stack.demo.find((entry) => entry.username === username)?.password,
+  });
 
 describe('patient: rules, versions, preview, emergency policy', () => {
   let rule: StoredRule;
@@ -292,15 +300,7 @@ describe('clinician: find, request, receive, emergency, contribute, FHIR', () =>
 
 describe('auditor', () => {
   it('cannot sign in without a TOTP code', async () => {
-    const login = stack.demo.find((entry) => entry.username === 'auditor');
-    await problemOf(
-      await stack.call('POST', `${API}/auth/login`, undefined, {
-        username: 'auditor',
-        password: login?.password,
-      }),
-      401,
-      'MFA_REQUIRED',
-    );
+    await problemOf(await signInWithoutCode('auditor'), 401, 'MFA_REQUIRED');
   });
 
   it('reads the access log by patient, by requester and by time', async () => {
@@ -363,14 +363,7 @@ describe('auditor', () => {
   });
 
   it('replays the chain: an ok report with counts, and the same as CSV', async () => {
-    const report = await jsonOf<{
-      ok: boolean;
-      blocksChecked: number;
-      decisionsChecked: number;
-      deliveriesChecked: number;
-      manifestsChecked: number;
-      discrepancies: unknown[];
-    }>(await send('POST', '/audit/replay', 'auditor'), 200);
+    const report = await jsonOf<ReplayReport>(await send('POST', '/audit/replay', 'auditor'), 200);
     expect(report.discrepancies).toEqual([]);
     expect(report.ok).toBe(true);
     expect(report.blocksChecked).toBeGreaterThan(5);
@@ -399,15 +392,7 @@ describe('admin', () => {
   };
 
   it('cannot sign in without a TOTP code; lists the organisations', async () => {
-    const login = stack.demo.find((entry) => entry.username === 'admin');
-    await problemOf(
-      await stack.call('POST', `${API}/auth/login`, undefined, {
-        username: 'admin',
-        password: login?.password,
-      }),
-      401,
-      'MFA_REQUIRED',
-    );
+    await problemOf(await signInWithoutCode('admin'), 401, 'MFA_REQUIRED');
     const organisations = await jsonOf<{ items: { mspId: string; country: string }[] }>(
       await get('/admin/organisations', 'admin'),
       200,
