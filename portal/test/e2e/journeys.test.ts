@@ -233,6 +233,16 @@ describe('portal journeys on the real platform', () => {
     expect(csv.split('\r\n')[0]).toContain('timestamp,entryId,patientId');
     expect(csv).toContain('clin-dubois');
     await shot(page, 'auditor-access-log');
+    // The rule that granted the first request: its history shows the patient's revocation.
+    await page
+      .getByRole('row')
+      .filter({ hasText: 'clin-dubois' })
+      .filter({ hasText: 'allergies, medications, problems' })
+      .first()
+      .getByRole('button', { name: /v1 \(permit\)/ })
+      .click();
+    await page.getByRole('heading', { name: /Version 2 · revoked/ }).waitFor();
+    await shot(page, 'auditor-rule-history');
 
     await page.getByRole('button', { name: 'Chain explorer' }).click();
     await page.getByText(/\d+ blocks in the chain/).waitFor();
