@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { DigestStream } from '../src/crypto/digest-stream';
@@ -72,6 +72,20 @@ describe('embedded S3 server through the minio client', () => {
     // The emptied prefix takes new objects again.
     await store.put('many', 'grants/g-1/record-0', Buffer.from('{}'));
     expect((await store.stat('many', 'grants/g-1/record-0'))?.size).toBe(2);
+  });
+
+  it('serves every object whole right after its upload was answered, many uploads at once', async () => {
+    const store = s3.store();
+    await store.ensureBucket('fresh');
+    const bodies = Array.from({ length: 12 }, () => randomBytes(3 * MiB));
+    // Each object is read the moment its PUT is answered, while the others are still being written.
+    const reads = await Promise.all(
+      bodies.map(async (body, index) => {
+        await store.put('fresh', `objects/${index}`, body);
+        return store.getBuffer('fresh', `objects/${index}`, 4 * MiB);
+      }),
+    );
+    reads.forEach((read, index) => expect(read?.equals(bodies[index] as Buffer)).toBe(true));
   });
 
   it('uploads a large unsized stream as a multipart upload and reads it back intact', async () => {

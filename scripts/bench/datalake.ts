@@ -281,7 +281,8 @@ async function assemblyLatency(bench: Bench, records: number, runs: number): Pro
   const samples: number[] = [];
   for (let run = 0; run < runs; run += 1) {
     const { seconds, value } = await timed(() => bench.lake.assemble(clinician, grantId));
-    if (value.included.length !== records) throw new Error('assembly left records out');
+    if (value.included.length !== records)
+      throw new Error(`assembly left records out: ${JSON.stringify(value.excluded.slice(0, 5))}`);
     samples.push(seconds * 1000);
   }
   samples.sort((a, b) => a - b);

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdir } from 'node:fs/promises';
 import S3rver from 's3rver';
 import { emptyListUploadsXml, parseListUploads } from './list-uploads';
+import { applyS3rverFixes } from './s3rver-fixes';
 
 export const EMBEDDED_S3_CREDENTIALS = { accessKey: 'S3RVER', secretKey: 'S3RVER' } as const;
 
@@ -30,7 +31,7 @@ export async function startS3Server(options: S3ServerOptions): Promise<RunningS3
   await mkdir(options.directory, { recursive: true });
   const host = options.host ?? '127.0.0.1';
   const s3 = new S3rver({ directory: options.directory, silent: true, vhostBuckets: false });
-  tolerateConcurrentCleanup(s3.store);
+  applyS3rverFixes(s3.store);
   const handle = s3.callback();
   const server = createServer((req, res) => {
     const listing = parseListUploads(req.method, req.url);
@@ -65,24 +66,6 @@ export async function startS3Server(options: S3ServerOptions): Promise<RunningS3
       });
       s3.logger.close();
     },
-  };
-}
-
-/**
- * s3rver deletes the objects of a multi-object delete concurrently, and each deletion then removes the directories
- * it emptied — without tolerating that a concurrent deletion removed them first (ENOENT from readdir/rmdir) or that
- * a concurrent upload refilled them (ENOTEMPTY). Deleting every object under a prefix thus failed with 500 although
- * every object was gone. The object files are unlinked before the cleanup, so these errors mean success.
- */
-function tolerateConcurrentCleanup(store: S3rver['store']): void {
-  const deleteObject = store.deleteObject.bind(store);
-  store.deleteObject = async (bucket, key) => {
-    try {
-      await deleteObject(bucket, key);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTEMPTY') throw error;
-    }
   };
 }
 

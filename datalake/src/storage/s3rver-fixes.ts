@@ -1,0 +1,79 @@
+/**
+ * Corrections to s3rver's filesystem store, applied to the instance the embedded server runs (s3rver 3.7 is no longer
+ * maintained). Each one fixes a behaviour the data lake hit under load; the object layout on disk is unchanged.
+ */
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type S3rver from 's3rver';
+
+type Store = S3rver['store'];
+
+export function applyS3rverFixes(store: Store): void {
+  tolerateConcurrentCleanup(store);
+  answerAfterTheWrite(store);
+}
+
+/**
+ * s3rver deletes the objects of a multi-object delete concurrently, and each deletion then removes the directories
+ * it emptied — without tolerating that a concurrent deletion removed them first (ENOENT from readdir/rmdir) or that
+ * a concurrent upload refilled them (ENOTEMPTY). Deleting every object under a prefix thus failed with 500 although
+ * every object was gone. The object files are unlinked before the cleanup, so these errors mean success.
+ */
+function tolerateConcurrentCleanup(store: Store): void {
+  const deleteObject = store.deleteObject.bind(store);
+  store.deleteObject = async (bucket, key) => {
+    try {
+      await deleteObject(bucket, key);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTEMPTY') throw error;
+    }
+  };
+}
+
+/**
+ * s3rver answers a PUT (object or multipart part) once the body has been hashed, not once it has been written: a
+ * read right after the answer — or the completion of a multipart upload reading its parts — could see a truncated
+ * file. (The lake's authenticated encryption caught it: assemblies excluded records as unreadable.) Here the answer
+ * waits for the file to be written.
+ */
+function answerAfterTheWrite(store: Store): void {
+  store.putObject = async (object) => {
+    const objectPath = store.getResourcePath(object.bucket, object.key, 'object');
+    const written = await writeHashed(object.content, objectPath);
+    await store.putMetadata(object.bucket, object.key, object.metadata, written.md5);
+    return written;
+  };
+  store.putPart = async (bucket, uploadId, partNumber, content) => {
+    const partPath = path.join(
+      store.getResourcePath(bucket, undefined, 'uploads'),
+      uploadId,
+      String(partNumber),
+    );
+    const written = await writeHashed(content, partPath);
+    await writeFile(`${partPath}.md5`, written.md5);
+    return written;
+  };
+}
+
+async function writeHashed(content: Readable | Buffer, file: string): Promise<{ size: number; md5: string }> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const md5 = createHash('md5');
+  let size = 0;
+  await pipeline(
+    Buffer.isBuffer(content) ? Readable.from([content]) : content,
+    new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        md5.update(chunk);
+        size += chunk.length;
+        callback(null, chunk);
+      },
+    }),
+    createWriteStream(file),
+  );
+  return { size, md5: md5.digest('hex') };
+}
