@@ -1,6 +1,7 @@
 /** Access-log search by patient, requester and period, with a CSV export of what is shown. */
 import { useState } from 'react';
 import type { FormEvent } from 'react';
+import { EMERGENCY_POLICY_RULE_ID } from '@custodia/chaincode/model';
 import type { AuditorApi } from '../api/endpoints';
 import type { AccessLogEntry, AuditLogQuery } from '../api/types';
 import { downloadText } from '../ui/download';
@@ -43,17 +44,22 @@ function withRules(open: (ruleId: string) => void): readonly Column<AccessLogEnt
       cell: (e) =>
         e.decision.rules.length === 0
           ? 'default deny'
-          : e.decision.rules.map((r) => (
-              <button
-                key={`${r.ruleId}@${r.version}`}
-                type="button"
-                className="link"
-                title={r.ruleId}
-                onClick={() => open(r.ruleId)}
-              >
-                {short(r.ruleId)} v{r.version} ({r.effect})
-              </button>
-            )),
+          : e.decision.rules.map((r) =>
+              // The emergency policy decides like a rule but has a history of its own, not a rule's.
+              r.ruleId === EMERGENCY_POLICY_RULE_ID ? (
+                <span key={r.ruleId}>emergency policy v{r.version} </span>
+              ) : (
+                <button
+                  key={`${r.ruleId}@${r.version}`}
+                  type="button"
+                  className="link"
+                  title={r.ruleId}
+                  onClick={() => open(r.ruleId)}
+                >
+                  {short(r.ruleId)} v{r.version} ({r.effect})
+                </button>
+              ),
+            ),
     },
   ];
 }

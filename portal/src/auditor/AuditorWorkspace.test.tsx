@@ -48,7 +48,21 @@ function routes() {
   return {
     'GET /audit/access-log': {
       body: {
-        items: [logEntry(), logEntry({ entryId: 'e2', emergency: true, purpose: 'ETREAT' })],
+        items: [
+          logEntry(),
+          logEntry({
+            entryId: 'e2',
+            emergency: true,
+            purpose: 'ETREAT',
+            decision: {
+              purpose: 'ETREAT',
+              categories: [],
+              granted: ['allergies'],
+              denied: [],
+              rules: [{ ruleId: 'emergency-policy', version: 3, effect: 'permit' }],
+            },
+          }),
+        ],
         bookmark: '',
       },
     },
@@ -118,6 +132,8 @@ describe('AuditorWorkspace', () => {
     expect(rows[1]).toHaveTextContent('dr-2 (HospitalFRMSP, FR)');
     expect(rows[1]).toHaveTextContent('rule-1 v1 (permit)');
     expect(rows[2]).toHaveTextContent('ETREAT · emergency');
+    expect(rows[2]).toHaveTextContent('emergency policy v3');
+    expect(within(rows[2] as HTMLElement).queryByRole('button')).not.toBeInTheDocument();
     const query = network.callsTo('GET /audit/access-log')[0]?.query;
     expect(Object.fromEntries(query ?? [])).toEqual({ requesterMspId: 'HospitalFRMSP', requesterId: 'dr-2' });
 
