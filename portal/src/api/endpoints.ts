@@ -19,8 +19,6 @@ import type {
   LoginRequest,
   LoginResponse,
   PatientLookup,
-  PreviewRequest,
-  PreviewResult,
   RecordsUploadResult,
   ReplayReport,
   RuleSpec,
@@ -66,7 +64,6 @@ export function patientApi(client: ApiClient, patientId: string) {
       client.json<ListPage<RuleVersion>>('GET', `${base}/rules/${seg(ruleId)}/history`),
     restore: (ruleId: string, version: number) =>
       client.json<StoredRule>('POST', `${base}/rules/${seg(ruleId)}/restore`, { body: { version } }),
-    preview: (body: PreviewRequest) => client.json<PreviewResult>('POST', `${base}/preview`, { body }),
     emergencyPolicy: () => client.json<EmergencyPolicy>('GET', `${base}/emergency-policy`),
     setEmergencyPolicy: (spec: EmergencyPolicySpec) =>
       client.json<EmergencyPolicy>('PUT', `${base}/emergency-policy`, { body: spec }),

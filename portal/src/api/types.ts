@@ -2,7 +2,7 @@
  * The shapes the gateway answers (GATEWAY_DESIGN.md, HTTP API). Ledger objects are the chaincode model's
  * own types, so the portal and the ledger cannot drift apart.
  */
-import type { Category, Decision, Label, Purpose, Requester, Role } from '@custodia/chaincode/model';
+import type { Category, Label, Purpose, Role } from '@custodia/chaincode/model';
 
 export type {
   AccessLogEntry,
@@ -62,18 +62,6 @@ export interface TotpSetup {
 export interface ListPage<T> {
   readonly items: readonly T[];
   readonly bookmark?: string;
-}
-
-export interface PreviewRequest {
-  readonly requester: Requester;
-  readonly categories: readonly Category[];
-  readonly purpose: Purpose;
-}
-
-/** What a described requester would receive today; nothing is logged. */
-export interface PreviewResult {
-  readonly decision: Decision;
-  readonly expiresAt?: string;
 }
 
 export interface EmergencyCard {
