@@ -3,7 +3,7 @@ import '@testing-library/jest-dom';
 import { act, screen, within } from '@testing-library/react';
 import { useMemo } from 'react';
 import userEvent from '@testing-library/user-event';
-import { logEntry } from '../../test/support/ledger';
+import { logEntry, refusedEntry } from '../../test/support/ledger';
 import { problem } from '../../test/support/network';
 import { renderAs } from '../../test/support/session';
 import type { FhirBundle } from '../api/types';
@@ -14,17 +14,7 @@ import { GRANT_RECHECK_MS, RecordView } from './RecordView';
 
 const CARD = 'cGF0aWVudC0x.AAAAAAAAAAAAAAAA';
 const granted = logEntry({ expiresAt: new Date(Date.now() + 2 * 3_600_000).toISOString() });
-const refused = logEntry({
-  decision: {
-    purpose: 'TREAT',
-    categories: [],
-    granted: [],
-    denied: ['allergies', 'medications'],
-    rules: [],
-  },
-  grantId: undefined,
-  expiresAt: undefined,
-});
+const refused = refusedEntry();
 
 const bundle: FhirBundle = {
   resourceType: 'Bundle',

@@ -2,7 +2,7 @@
 import '@testing-library/jest-dom';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { logEntry } from '../../test/support/ledger';
+import { logEntry, refusedEntry } from '../../test/support/ledger';
 import { problem } from '../../test/support/network';
 import { renderAs } from '../../test/support/session';
 import type { Contribution } from '../api/types';
@@ -20,18 +20,7 @@ const emergency = logEntry({
   reason: 'unconscious after accident',
   requester: { mspId: 'HospitalITMSP', id: 'er-7', role: 'clinician', country: 'IT' },
 });
-const refused = logEntry({
-  entryId: 'entry-r',
-  timestamp: '2026-11-21T08:00:00.000Z',
-  decision: {
-    purpose: 'TREAT',
-    categories: [],
-    granted: [],
-    denied: ['allergies', 'medications'],
-    rules: [],
-  },
-  grantId: undefined,
-});
+const refused = refusedEntry({ entryId: 'entry-r', timestamp: '2026-11-21T08:00:00.000Z' });
 const pending: Contribution = {
   contributionId: 'c-1',
   patientId: 'patient-1',

@@ -40,3 +40,19 @@ export function logEntry(overrides: Partial<AccessLogEntry> = {}): AccessLogEntr
     ...overrides,
   };
 }
+
+/** An access request the patient's rules refused by default: nothing granted, no grant. */
+export function refusedEntry(overrides: Partial<AccessLogEntry> = {}): AccessLogEntry {
+  return logEntry({
+    decision: {
+      purpose: 'TREAT',
+      categories: [],
+      granted: [],
+      denied: ['allergies', 'medications'],
+      rules: [],
+    },
+    grantId: undefined,
+    expiresAt: undefined,
+    ...overrides,
+  });
+}
