@@ -32,7 +32,7 @@ beforeAll(async () => {
   deliveredGrant = entry.grantId ?? '';
   expect((await get(`/grants/${deliveredGrant}/record`, 'dr.weber')).status).toBe(200);
   // Every role signs in while all is up; then the lake goes away.
-  await Promise.all(['anna', 'dr.weber', 'centre.berlin', 'auditor'].map(token));
+  await Promise.all(['anna', 'dr.weber', 'centre.berlin', 'auditor', 'admin'].map(token));
   await stack.platform.stopDatalake();
 });
 afterAll(async () => stack?.destroy());
@@ -181,5 +181,31 @@ describe('with the data lake stopped', () => {
       report.discrepancies.map(() => 'MANIFEST_UNAVAILABLE'),
     );
     expect(report.discrepancies.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('an admin cannot create a patient the lake does not know: 503, and no account is left behind', async () => {
+    await unavailable(
+      await send('POST', '/admin/users', 'admin', {
+        username: 'late.patient',
+        password: 'a-long-enough-password',
+        displayName: 'Late Patient',
+        role: 'patient',
+        mspId: 'HospitalDEMSP',
+        country: 'DE',
+      }),
+    );
+    expect(stack.platform.identity.listUsers().map((user) => user.username)).not.toContain('late.patient');
+    // Staff accounts do not need the lake.
+    await jsonOf(
+      await send('POST', '/admin/users', 'admin', {
+        username: 'new.clinician',
+        password: 'a-long-enough-password',
+        displayName: 'New Clinician',
+        role: 'clinician',
+        mspId: 'HospitalDEMSP',
+        country: 'DE',
+      }),
+      201,
+    );
   });
 });

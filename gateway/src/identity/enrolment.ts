@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import FabricCAServices from 'fabric-ca-client';
-import { User as FabricUser } from 'fabric-common';
+import { User as FabricUser, Utils as FabricUtils } from 'fabric-common';
 import { IDENTITY_ATTRIBUTES } from '@custodia/chaincode';
 import type { Role } from '@custodia/chaincode';
 import type { ConnectionProfile, Identity } from '@custodia/network';
@@ -93,6 +93,18 @@ function caFailure(error: unknown, action: string): IdentityError {
       )
     : new IdentityError('CA_UNAVAILABLE', `the organisation's CA cannot be reached`, {}, { cause: error });
 }
+
+/**
+ * fabric-ca-client gives up on a CA that has not answered within 3 s (its socket idle timeout). A CA under load —
+ * the embedded ones share their process with the peer — can take longer; a timed-out registration also leaves
+ * the id registered. 30 s, like the ledger client's deadlines, is what an operator would set.
+ */
+const CA_CONNECTION_TIMEOUT_MS = 30_000;
+// fabric-common's typings omit its (public, documented) configuration setter.
+(FabricUtils as unknown as { setConfigSetting(name: string, value: unknown): void }).setConfigSetting(
+  'connection-timeout',
+  CA_CONNECTION_TIMEOUT_MS,
+);
 
 export class Enrolment {
   private readonly endpoints = new Map<string, CaEndpoint>();

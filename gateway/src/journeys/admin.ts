@@ -1,11 +1,12 @@
 /** The administrator's journey: organisations of the network, users and their enrolment at the CAs. */
+import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { ConnectionProfile } from '@custodia/network';
 import type { IdentityService } from '../identity';
 import { defineRoute } from '../http/route';
 import type { RouteDef } from '../http/route';
 import type { LedgerSessions } from '../ledger/sessions';
-import { actorOf, caller } from './context';
+import { actorOf, caller, lake } from './context';
 import type { DataLake } from './context';
 import { Country, Id, MspId, Role } from './schemas';
 
@@ -65,10 +66,11 @@ export function adminRoutes(deps: AdminDeps): RouteDef[] {
         ),
       },
       handler: async (input) => {
-        const user = await identity.createUser(input.body);
-        if (user.role === 'patient' && deps.datalake !== undefined)
-          await deps.datalake.registerPatient(actorOf(caller(input)), user.ledgerId);
-        return user;
+        if (input.body.role !== 'patient') return identity.createUser(input.body);
+        // The lake learns of a patient first (idempotent), so a lake outage creates no half-registered patient.
+        const ledgerId = input.body.ledgerId ?? randomUUID();
+        await lake(deps).registerPatient(actorOf(caller(input)), ledgerId);
+        return identity.createUser({ ...input.body, ledgerId });
       },
     }),
     defineRoute({

@@ -43,7 +43,7 @@ export function caller<S extends RouteSchemas>(input: RouteInput<S>): AuthUser {
   return input.user;
 }
 
-export function lake(deps: JourneyDeps): DataLake {
+export function lake(deps: Pick<JourneyDeps, 'datalake'>): DataLake {
   if (deps.datalake === undefined)
     throw new GatewayError('DATALAKE_UNAVAILABLE', 'the data lake is not configured on this gateway');
   return deps.datalake;
