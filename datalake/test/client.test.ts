@@ -12,7 +12,7 @@ import type { LedgerConnection } from '@custodia/network';
 import { DatalakeClient } from '../src/client';
 import { DatalakeError } from '../src/errors';
 import { json, ORG_DE, ORG_FR } from '../../network/test/fixtures/embedded-network';
-import { startLakeOnLedger, TOKEN } from './lake-on-ledger';
+import { actorHeaders, startLakeOnLedger, TOKEN } from './lake-on-ledger';
 import type { LakeOnLedger } from './lake-on-ledger';
 
 const PATIENT = 'patient-client-1';
@@ -213,6 +213,18 @@ it('carries the lake’s refusals as their code and status', async () => {
   } finally {
     wrongToken.close();
   }
+  // A DocumentReference header that is not base64url JSON is refused before anything is stored.
+  const garbled = await fetch(`${env.lake.url}/v1/patients/${PATIENT}/documents?sourceId=scan-3`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${TOKEN}`,
+      ...actorHeaders(centre),
+      'content-type': 'application/pdf',
+      'custodia-document-reference': 'not base64url!',
+    },
+    body: 'pdf bytes',
+  });
+  expect(garbled.status).toBe(400);
   // A failing upload source is the caller's error, not the lake's.
   const broken = new Readable({
     read() {
@@ -224,7 +236,7 @@ it('carries the lake’s refusals as their code and status', async () => {
       centre,
       PATIENT,
       'scan-2',
-      { resourceType: 'DocumentReference' },
+      { resourceType: 'DocumentReference', status: 'current', subject, content: [{ attachment: {} }] },
       broken,
       'x',
       'a/b',

@@ -12,7 +12,7 @@ import type { Manifest } from '../assembly/manifest';
 import { DatalakeError } from '../errors';
 import type { IngestResult } from '../ingest/ingest-service';
 import type { ErasureReport } from '../zones/erasure';
-import { documentUploadBody } from './multipart-body';
+import { DOCUMENT_REFERENCE_HEADER, encodeDocumentReference } from '../service/document-header';
 import { Transport } from './transport';
 
 export interface DatalakeClientOptions {
@@ -88,7 +88,11 @@ export class DatalakeClient {
     });
   }
 
-  /** A binary and the DocumentReference describing it, streamed to the lake as it is read. */
+  /**
+   * A binary and the DocumentReference describing it, streamed to the lake as it is read (the request body is the
+   * binary itself; the DocumentReference goes in a header). `fileName` is not sent: the lake stores no file names
+   * (they may name the patient); the DocumentReference's attachment title describes the content.
+   */
   uploadDocument(
     actor: DatalakeActor,
     patientId: string,
@@ -98,13 +102,13 @@ export class DatalakeClient {
     fileName: string,
     contentType: string,
   ): Promise<IngestResult> {
-    const form = documentUploadBody(documentReference, content, fileName, contentType);
     return this.transport.json<IngestResult>({
       method: 'POST',
       path: `/v1/patients/${segment(patientId)}/documents?sourceId=${segment(sourceId)}`,
       actor,
-      body: form.body,
-      contentType: form.contentType,
+      body: content,
+      contentType,
+      headers: { [DOCUMENT_REFERENCE_HEADER]: encodeDocumentReference(documentReference) },
       expect: [200, 201],
     });
   }

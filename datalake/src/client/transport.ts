@@ -29,6 +29,7 @@ export interface Exchange {
   readonly actor?: Caller;
   readonly body?: Buffer | Readable;
   readonly contentType?: string;
+  readonly headers?: Readonly<Record<string, string>>;
   /** Statuses that count as success; anything else is read as a problem. */
   readonly expect: readonly number[];
 }
@@ -108,6 +109,7 @@ export class Transport {
       accept: 'application/json, application/problem+json, */*',
       ...(exchange.actor === undefined ? {} : actorHeaders(exchange.actor)),
       ...(exchange.contentType === undefined ? {} : { 'content-type': exchange.contentType }),
+      ...exchange.headers,
       ...(Buffer.isBuffer(exchange.body) ? { 'content-length': exchange.body.length } : {}),
     };
     return new Promise<IncomingMessage>((resolve, reject) => {

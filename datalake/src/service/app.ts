@@ -4,6 +4,7 @@
  */
 import express from 'express';
 import type { Request, Response } from 'express';
+import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { AssemblyService } from '../assembly/assemble';
 import { verifyLink } from '../assembly/links';
@@ -17,6 +18,7 @@ import type { DeliveryManifests } from '../zones/manifests';
 import type { PatientDirectory } from '../zones/structured';
 import { actorOf, pathId } from './actor';
 import { requireServiceCredential } from './credential';
+import { decodeDocumentReference, DOCUMENT_REFERENCE_HEADER } from './document-header';
 import { readDocumentUpload } from './multipart';
 import { errorHandler } from './problem';
 
@@ -85,15 +87,23 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.post('/v1/patients/:patientId/documents', async (req, res) => {
     const context = await uploadContext(req, deps);
-    const record = await readDocumentUpload(req, (documentReference, content, contentType) =>
+    const ingest = (documentReference: unknown, content: Readable, contentType: string) =>
       deps.ingest.ingestBinary(
         context,
         validateFhir(documentReference),
         content,
         contentType,
         deps.maxBinaryBytes,
-      ),
-    );
+      );
+    const header = req.headers[DOCUMENT_REFERENCE_HEADER];
+    const record =
+      typeof header === 'string'
+        ? await ingest(
+            decodeDocumentReference(header),
+            req,
+            req.headers['content-type']?.split(';')[0]?.trim() || 'application/octet-stream',
+          )
+        : await readDocumentUpload(req, ingest);
     res.status(record.outcome === 'created' ? 201 : 200).json({ records: [record], skipped: [] });
   });
 

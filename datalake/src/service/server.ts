@@ -26,11 +26,13 @@ import { SealedObjects } from '../zones/sealed-objects';
 import { PatientDirectory, StructuredZone } from '../zones/structured';
 import { ExpirySweeper } from '../zones/sweeper';
 import { createApp } from './app';
+import { MAX_DOCUMENT_REFERENCE_HEADER } from './document-header';
 import type { DatalakeConfig } from './config';
 
 const LINK_TTL_MS = 15 * 60_000;
 const REVOCATION_RETRY_MS = 2_000;
 export const LINK_SECRET_FILE = 'link-secret.key';
+const MAX_HEADER_BYTES = MAX_DOCUMENT_REFERENCE_HEADER + 16 * 1024;
 /** A key that never exists: its stat answers "not found" while the storage is up. */
 const HEALTH_PROBE_KEY = 'health/probe';
 
@@ -142,7 +144,8 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
     logger,
     now,
   });
-  const server = createServer(app);
+  // Room for a DocumentReference in the Custodia-Document-Reference header (see document-header.ts).
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
