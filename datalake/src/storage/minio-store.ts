@@ -15,7 +15,8 @@ export interface S3Endpoint {
   readonly partSize?: number;
 }
 
-export const DEFAULT_PART_SIZE = 16 * 1024 * 1024;
+/** 8 MiB: one part is sent while the next is assembled, so an upload holds about three parts (S3 minimum: 5 MiB). */
+export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 const NOT_FOUND_CODES = new Set(['NoSuchKey', 'NotFound', 'NoSuchBucket']);
 const DELETE_BATCH = 1000;
 
