@@ -8,13 +8,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Caller } from '@custodia/chaincode';
-import {
-  DatalakeError,
-  FabricLedgerPort,
-  loadConfig as loadDatalakeConfig,
-  startDatalake,
-} from '@custodia/datalake';
-import type { IdentityResolver, RunningDatalake } from '@custodia/datalake';
+import { loadConfig as loadDatalakeConfig, startDatalakeWithWallet } from '@custodia/datalake';
+import type { RunningDatalake } from '@custodia/datalake';
 import { readLedgerClientConfig } from '@custodia/network';
 import type { LedgerClientConfig } from '@custodia/network';
 import { readEmbeddedConfig, startEmbeddedNetwork } from '@custodia/network/embedded';
@@ -63,18 +58,6 @@ export interface RunningPlatform {
 
 /** The data lake's own ledger identity: reads record registrations and follows chaincode events. */
 export const LAKE_IDENTITY = { id: 'custodia-datalake', role: 'admin' } as const;
-
-/** The lake signs as the acting user with the identity the gateway enrolled for them (same wallet). */
-export function walletResolver(wallet: Wallet): IdentityResolver {
-  return {
-    resolve: async (actor) => {
-      const identity = await wallet.get(actor.mspId, actor.id);
-      if (identity === undefined)
-        throw new DatalakeError('FORBIDDEN', 'the actor has no enrolment in the wallet');
-      return identity;
-    },
-  };
-}
 
 export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
   const env = options.env ?? process.env;
@@ -130,29 +113,19 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       profilePath: network.profilePath,
     };
     const token = env.CUSTODIA_DATALAKE_TOKEN ?? randomBytes(24).toString('base64url');
-    const lakeConfig = loadDatalakeConfig({
-      ...env,
-      CUSTODIA_DATALAKE_TOKEN: token,
-      CUSTODIA_DATALAKE_DIR: env.CUSTODIA_DATALAKE_DIR ?? path.join(root, 'datalake'),
-      CUSTODIA_S3_DIR: env.CUSTODIA_S3_DIR ?? path.join(root, 's3'),
-      ...(options.ephemeralPorts ? { CUSTODIA_S3_PORT: '0', CUSTODIA_DATALAKE_PORT: '0' } : {}),
-    });
-    const startLake = async (): Promise<RunningDatalake> => {
-      const ledger = new FabricLedgerPort({ identities: walletResolver(wallet), config: ledgerConfig });
-      const running = await startDatalake(lakeConfig, {
-        ledger,
-        events: ledger,
-        serviceActor: lakeActor,
-        logger: logger.child({ service: 'datalake' }),
-      });
-      return {
-        ...running,
-        close: async () => {
-          await running.close();
-          ledger.close();
-        },
-      };
+    const lakeConfig = {
+      ...loadDatalakeConfig({
+        ...networkEnv,
+        CUSTODIA_DATALAKE_TOKEN: token,
+        CUSTODIA_DATALAKE_DIR: env.CUSTODIA_DATALAKE_DIR ?? path.join(root, 'datalake'),
+        CUSTODIA_S3_DIR: env.CUSTODIA_S3_DIR ?? path.join(root, 's3'),
+        CUSTODIA_DATALAKE_IDENTITY: `${lakeActor.mspId}/${lakeActor.id}`,
+        ...(options.ephemeralPorts ? { CUSTODIA_S3_PORT: '0', CUSTODIA_DATALAKE_PORT: '0' } : {}),
+      }),
+      ledger: ledgerConfig,
     };
+    const startLake = (): Promise<RunningDatalake> =>
+      startDatalakeWithWallet(lakeConfig, { wallet, logger: logger.child({ service: 'datalake' }) });
     let lake: RunningDatalake | undefined = await startLake();
     closers.push(async () => lake?.close());
 
