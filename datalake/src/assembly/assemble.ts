@@ -45,6 +45,8 @@ export interface AssemblyDeps {
   readonly linkSecret: Buffer;
   /** Lifetime of a binary link (never past the grant's expiry). */
   readonly linkTtlMs: number;
+  /** Put before binary links' paths (the public prefix under which clients reach them). */
+  readonly linkBase?: string;
   readonly now: () => Date;
 }
 
@@ -216,6 +218,7 @@ export class AssemblyService {
                   this.deps.linkSecret,
                   { grantId: grant.grantId, recordId: document.recordId },
                   linkExpiry,
+                  this.deps.linkBase,
                 ),
               }),
         },

@@ -14,9 +14,13 @@ export function binaryPath(target: LinkTarget): string {
   return `/v1/grants/${encodeURIComponent(target.grantId)}/binaries/${encodeURIComponent(target.recordId)}`;
 }
 
-export function signLink(secret: Buffer, target: LinkTarget, expiresAt: Date): string {
+/**
+ * A short-lived link to a released binary. `base` is what clients put before the lake's own path: the gateway
+ * serves the same route under `/api` (the signature covers grant, record and expiry, not the path).
+ */
+export function signLink(secret: Buffer, target: LinkTarget, expiresAt: Date, base = ''): string {
   const expires = String(expiresAt.getTime());
-  return `${binaryPath(target)}?expires=${expires}&sig=${signature(secret, target, expires)}`;
+  return `${base}${binaryPath(target)}?expires=${expires}&sig=${signature(secret, target, expires)}`;
 }
 
 /** True when the signature matches and `now` is before the expiry. */

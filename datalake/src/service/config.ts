@@ -31,6 +31,8 @@ export interface DatalakeConfig {
   readonly maxJsonBytes: number;
   readonly maxBinaryBytes: number;
   readonly sweepIntervalMs: number;
+  /** Prefix of binary links in assembled records: where clients reach the lake's routes (the gateway: `/api`). */
+  readonly linkBase: string;
   /**
    * The lake's own ledger identity (role admin), an entry of the wallet: it reads record registrations and follows
    * chaincode events. Without it the lake ingests and erases but does not assemble.
@@ -92,6 +94,7 @@ export function loadConfig(env: Env = process.env): DatalakeConfig {
     maxJsonBytes: integer(env, 'CUSTODIA_MAX_JSON_BYTES', 5 * 1024 * 1024),
     maxBinaryBytes: integer(env, 'CUSTODIA_MAX_BINARY_BYTES', 10 * 1024 * 1024 * 1024),
     sweepIntervalMs: integer(env, 'CUSTODIA_SWEEP_INTERVAL_MS', 60_000),
+    linkBase: linkBase(env.CUSTODIA_DATALAKE_LINK_BASE),
     serviceActor: serviceActor(env.CUSTODIA_DATALAKE_IDENTITY),
     walletDir: path.resolve(env.CUSTODIA_WALLET_DIR ?? '.custodia/wallet'),
     ledger: readLedgerClientConfig(env),
@@ -105,6 +108,17 @@ function logLevel(value: string | undefined): string {
   if (value === undefined || value === '') return 'info';
   if (!LOG_LEVELS.includes(value))
     throw new DatalakeError('INVALID_INPUT', `CUSTODIA_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  return value;
+}
+
+/** A path prefix (`/api`) or an origin with one (`https://custodia.example/api`); default none. */
+function linkBase(value: string | undefined): string {
+  if (value === undefined || value === '') return '';
+  if (!/^(https?:\/\/[A-Za-z0-9.:[\]-]+)?(\/[A-Za-z0-9._~-]+)*$/.test(value))
+    throw new DatalakeError(
+      'INVALID_INPUT',
+      'CUSTODIA_DATALAKE_LINK_BASE must be a path like /api or an https URL',
+    );
   return value;
 }
 

@@ -108,6 +108,7 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
           serviceKeyOwner: config.serviceKeyOwner,
           linkSecret,
           linkTtlMs: LINK_TTL_MS,
+          linkBase: config.linkBase,
           now,
         });
   const sweeper = new ExpirySweeper(consumer, { intervalMs: config.sweepIntervalMs, now, logger });

@@ -17,6 +17,7 @@ import type { EmbeddedNetwork } from '@custodia/network/embedded';
 import { FileWallet } from '@custodia/network/wallet';
 import type { Wallet } from '@custodia/network/wallet';
 import { loadGatewayConfig } from '../config';
+import { API_BASE } from '../http/route';
 import { caEndpoints, Enrolment, openIdentityService, readOidcConfig } from '../identity';
 import type { IdentityService } from '../identity';
 import { startGateway } from '../server';
@@ -120,6 +121,8 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
         CUSTODIA_DATALAKE_DIR: env.CUSTODIA_DATALAKE_DIR ?? path.join(root, 'datalake'),
         CUSTODIA_S3_DIR: env.CUSTODIA_S3_DIR ?? path.join(root, 's3'),
         CUSTODIA_DATALAKE_IDENTITY: `${lakeActor.mspId}/${lakeActor.id}`,
+        // Clients follow binary links through the gateway, which serves the lake's routes under /api.
+        CUSTODIA_DATALAKE_LINK_BASE: API_BASE.replace(/\/v1$/, ''),
         ...(options.ephemeralPorts ? { CUSTODIA_S3_PORT: '0', CUSTODIA_DATALAKE_PORT: '0' } : {}),
       }),
       ledger: ledgerConfig,
