@@ -144,61 +144,13 @@ export interface AuditLogQuery {
   readonly to?: string;
 }
 
-export interface TransactionSummary {
-  readonly index: number;
-  readonly txId: string;
-  readonly type: string;
-  readonly creatorMspId: string;
-  readonly chaincodeName?: string;
-  readonly functionName?: string;
-  readonly validationCode: string;
-  readonly timestamp: string;
-}
-
-export interface WriteView {
-  readonly namespace: string;
-  readonly key: string;
-  readonly objectType?: string;
-  readonly attributes?: readonly string[];
-  readonly isDelete: boolean;
-  readonly value: string;
-}
-
-export interface TransactionView extends TransactionSummary {
-  readonly blockNumber: number;
-  readonly writes: readonly WriteView[];
-}
-
-export interface BlockView {
-  readonly number: number;
-  readonly hash: string;
-  readonly previousHash: string;
-  readonly dataHash: string;
-  readonly transactionCount: number;
-  readonly transactions: readonly TransactionSummary[];
-}
-
-export interface BlockPage {
-  /** Blocks in the chain (the next block's number). */
-  readonly height: number;
-  readonly blocks: readonly BlockView[];
-}
-
-export interface Discrepancy {
-  readonly kind: string;
-  readonly block: number;
-  /** Empty for a discrepancy of a whole block. */
-  readonly txId: string;
-  readonly detail: string;
-}
-
-export interface ReplayReport {
-  readonly range: { readonly from: number; readonly to: number };
-  readonly blocksChecked: number;
-  readonly transactionsChecked: number;
-  readonly decisionsChecked: number;
-  readonly deliveriesChecked: number;
-  readonly manifestsChecked: number;
-  readonly discrepancies: readonly Discrepancy[];
-  readonly ok: boolean;
-}
+/** The chain explorer's and replay's answers, typed by the gateway's audit module itself (types only). */
+export type {
+  BlockPage,
+  BlockView,
+  Discrepancy,
+  ReplayReport,
+  TransactionSummary,
+  TransactionView,
+  WriteView,
+} from '@custodia/gateway/audit';
