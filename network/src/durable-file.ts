@@ -1,5 +1,6 @@
-import { open, rename } from 'node:fs/promises';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 
 /**
  * Replaces `dir/name` atomically and durably: write a temporary file, fsync it, rename it over the target,
@@ -26,5 +27,29 @@ export async function writeFileAtomically(
     await directory.sync();
   } finally {
     await directory.close();
+  }
+}
+
+/**
+ * Creates `path` holding a new random secret of `bytes` bytes (hex, mode 0600) unless it exists: written whole to a
+ * temporary file and hard-linked into place — link, unlike rename, never replaces a file another process created
+ * meanwhile, so two processes starting together end up with the same secret and a crash never leaves a torn one.
+ */
+export async function createSecretFileOnce(path: string, bytes: number): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const file = await open(temporary, 'wx', 0o600);
+  try {
+    await file.writeFile(`${randomBytes(bytes).toString('hex')}\n`, 'utf8');
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  try {
+    await link(temporary, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    await unlink(temporary);
   }
 }

@@ -29,6 +29,6 @@ export { channelConfigOf, createGenesisBlock } from './ledger/genesis';
 export type { ChannelOrganisation, GenesisOptions } from './ledger/genesis';
 export { parseTransaction } from './ledger/transaction';
 export type { ChaincodeActionInfo, EnvelopeHeader, ParsedTransaction } from './ledger/transaction';
-export { writeFileAtomically } from './durable-file';
+export { createSecretFileOnce, writeFileAtomically } from './durable-file';
 export { runService } from './run-service';
 export type { Closable, ServiceLogger } from './run-service';

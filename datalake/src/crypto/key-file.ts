@@ -1,11 +1,9 @@
 /**
  * A 32-byte secret kept as hex in a file of its own (organisation keys, the binary-link secret). When asked to,
- * a missing one is created once, mode 0600: written whole to a temporary file and hard-linked into place, so a
- * crash never leaves a torn key and two processes starting together end up with the same one.
+ * a missing one is created once, mode 0600 (`createSecretFileOnce`: never torn, the same for racing processes).
  */
-import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { createSecretFileOnce } from '@custodia/network';
 import { DatalakeError } from '../errors';
 import { KEY_BYTES } from './format';
 
@@ -17,26 +15,8 @@ export async function readKeyFile(file: string, create: boolean): Promise<Buffer
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     if (!create) return undefined;
   }
-  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  const key = randomBytes(KEY_BYTES);
-  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(temporary, 'wx', 0o600);
-  try {
-    await handle.writeFile(`${key.toString('hex')}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    // link, unlike rename, never replaces a key another process created meanwhile.
-    await link(temporary, file);
-    return key;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return parseKey(await readFile(file, 'utf8'));
-    throw error;
-  } finally {
-    await unlink(temporary);
-  }
+  await createSecretFileOnce(file, KEY_BYTES);
+  return parseKey(await readFile(file, 'utf8'));
 }
 
 function parseKey(text: string): Buffer {

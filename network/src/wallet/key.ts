@@ -2,9 +2,8 @@
  * Where the wallet key comes from: CUSTODIA_WALLET_KEY (64 hex digits) in production; in development, a key
  * file created on first use with mode 0600 (and refused when others may read it, as ssh refuses keys).
  */
-import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { createSecretFileOnce } from '../durable-file';
 import { WalletError, WalletErrorCode } from './errors';
 import { WALLET_KEY_BYTES } from './seal';
 
@@ -28,29 +27,6 @@ async function readKeyFile(path: string): Promise<Buffer> {
   return parseHexKey(await readFile(path, 'utf8'), 'the wallet key file');
 }
 
-/**
- * Creates the key file exclusively: written whole to a temporary file, then hard-linked into place, which fails
- * if another process (the data lake starting beside the gateway) created it first — then its key is used.
- */
-async function createKeyFile(path: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const file = await open(temporary, 'wx', 0o600);
-  try {
-    await file.writeFile(`${randomBytes(WALLET_KEY_BYTES).toString('hex')}\n`, 'utf8');
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-  try {
-    await link(temporary, path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    await unlink(temporary);
-  }
-}
-
 export interface WalletKeySource {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** The environment variable holding the key (64 hex digits); default CUSTODIA_WALLET_KEY. */
@@ -69,6 +45,7 @@ export async function loadWalletKey(source: WalletKeySource): Promise<Buffer> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  await createKeyFile(source.keyFile);
+  // Another process (the data lake starting beside the gateway) may create it first: then its key is used.
+  await createSecretFileOnce(source.keyFile, WALLET_KEY_BYTES);
   return readKeyFile(source.keyFile);
 }
