@@ -40,3 +40,9 @@ export class GatewayError extends HttpError<GatewayErrorCode> {
     super(code, GATEWAY_ERROR_STATUS[code], message, details);
   }
 }
+
+/** The stable `code` a thrown value carries (our errors, the ledger's, the lake client's); undefined when none. */
+export function errorCode(error: unknown): string | undefined {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
+}

@@ -14,6 +14,7 @@ import { DatalakeClient } from '@custodia/datalake';
 import { AuditService, reportCsv } from './audit';
 import type { ManifestSource } from './audit';
 import { loadAuthorizer } from './authz/enforcer';
+import { errorCode } from './errors';
 import { ContributionContent } from './contributions/content-store';
 import type { GatewayConfig } from './config';
 import { fhirRoutes } from './fhir/summary';
@@ -82,7 +83,7 @@ function auditPort(ledger: LedgerSessions, datalake: DatalakeClient | undefined)
               try {
                 return await datalake.getManifest(actorOf(user), grantId, manifestHash);
               } catch (error) {
-                if ((error as { code?: unknown }).code === 'NOT_FOUND') return undefined;
+                if (errorCode(error) === 'NOT_FOUND') return undefined;
                 throw error;
               }
             },

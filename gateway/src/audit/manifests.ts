@@ -8,6 +8,7 @@ import { toMillis } from '@custodia/chaincode';
 import type { RecordMeta } from '@custodia/chaincode';
 import { manifestHash, releasedCategories } from '@custodia/datalake';
 import type { Manifest } from '@custodia/datalake';
+import { errorCode } from '../errors';
 import { DISCREPANCY_KINDS } from './discrepancy';
 import type { Discrepancy } from './discrepancy';
 import type { LoggedDelivery } from './replay';
@@ -21,13 +22,6 @@ export interface ManifestSource {
 export interface ManifestCheck {
   readonly manifestsChecked: number;
   readonly discrepancies: readonly Discrepancy[];
-}
-
-function codeOf(error: unknown): string {
-  if (error !== null && typeof error === 'object' && 'code' in error && typeof error.code === 'string') {
-    return error.code;
-  }
-  return 'UNKNOWN';
 }
 
 export async function verifyManifests(
@@ -46,7 +40,7 @@ export async function verifyManifests(
     } catch (error) {
       report(
         DISCREPANCY_KINDS.MANIFEST_UNAVAILABLE,
-        `grant ${delivery.grantId}: the data lake answered ${codeOf(error)}`,
+        `grant ${delivery.grantId}: the data lake answered ${errorCode(error) ?? 'UNKNOWN'}`,
       );
       continue;
     }

@@ -9,7 +9,7 @@ import type { RouteDef } from '../http/route';
 import type { AuthUser } from '../identity/user';
 import { caller } from './context';
 import type { JourneyDeps } from './context';
-import { Id, Instant, MspId, Paging, PatientParams } from './schemas';
+import { Id, Instant, MspId, pageArgs, Paging, PatientParams } from './schemas';
 
 const TAG = 'auditor';
 
@@ -63,8 +63,7 @@ export function auditorRoutes(deps: JourneyDeps & { readonly audit: AuditPort })
           );
         return ledger.evaluate(caller(input), 'audit:listAccessLog', [
           JSON.stringify(query),
-          String(pageSize),
-          bookmark,
+          ...pageArgs({ pageSize, bookmark }),
         ]);
       },
     }),
@@ -77,8 +76,7 @@ export function auditorRoutes(deps: JourneyDeps & { readonly audit: AuditPort })
       handler: async (input) =>
         ledger.evaluate(caller(input), 'emergency:getEmergencyPolicyHistory', [
           input.params.patientId,
-          String(input.query.pageSize),
-          input.query.bookmark,
+          ...pageArgs(input.query),
         ]),
     }),
     defineRoute({
@@ -90,8 +88,7 @@ export function auditorRoutes(deps: JourneyDeps & { readonly audit: AuditPort })
       handler: async (input) =>
         ledger.evaluate(caller(input), 'rules:getRuleHistory', [
           input.params.ruleId,
-          String(input.query.pageSize),
-          input.query.bookmark,
+          ...pageArgs(input.query),
         ]),
     }),
     defineRoute({

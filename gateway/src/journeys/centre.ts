@@ -3,6 +3,7 @@
  * binaries with their DocumentReference, plus the centre's upload history.
  */
 import { Type } from '@sinclair/typebox';
+import { errorCode } from '../errors';
 import { defineRoute } from '../http/route';
 import type { RouteDef } from '../http/route';
 import type { UploadOwner, UploadSession, UploadStore } from '../uploads/upload-store';
@@ -77,7 +78,7 @@ export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore
           await uploads.mark(session, 'stored', { result });
           return { uploadId: session.uploadId, result };
         } catch (error) {
-          await uploads.mark(session, 'failed', { error: codeOf(error) });
+          await uploads.mark(session, 'failed', { error: errorCode(error) ?? 'INTERNAL' });
           throw error;
         }
       },
@@ -175,7 +176,7 @@ export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore
           return progress(stored);
         } catch (error) {
           // Parts are kept: completing again retries (the lake is idempotent on source id + content).
-          await uploads.mark(storing, 'receiving', { error: codeOf(error) });
+          await uploads.mark(storing, 'receiving', { error: errorCode(error) ?? 'INTERNAL' });
           throw error;
         }
       },
@@ -196,9 +197,4 @@ export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore
       }),
     }),
   ];
-}
-
-function codeOf(error: unknown): string {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' ? code : 'INTERNAL';
 }

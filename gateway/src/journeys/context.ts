@@ -1,7 +1,7 @@
 /** What the journeys' routes are built from: the ledger (as the signed-in user), the data lake, the directories. */
 import type { Readable } from 'node:stream';
 import type { DatalakeActor, DatalakeClient } from '@custodia/datalake';
-import { GatewayError } from '../errors';
+import { errorCode, GatewayError } from '../errors';
 import type { AuthUser } from '../identity/user';
 import type { LedgerSessions } from '../ledger/sessions';
 import type { ContributionContent } from '../contributions/content-store';
@@ -61,7 +61,7 @@ export async function readRecord(deps: JourneyDeps, user: AuthUser, grantId: str
   try {
     return await datalake.downloadRecord(actor, grantId);
   } catch (error) {
-    if ((error as { code?: unknown }).code !== 'NOT_FOUND') throw error;
+    if (errorCode(error) !== 'NOT_FOUND') throw error;
     await datalake.assemble(actor, grantId);
     return datalake.downloadRecord(actor, grantId);
   }

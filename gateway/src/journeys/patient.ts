@@ -10,6 +10,7 @@ import {
   EmergencyPolicySpec,
   Id,
   Instant,
+  pageArgs,
   Paging,
   PatientParams,
   Purpose,
@@ -19,10 +20,6 @@ import {
 } from './schemas';
 
 const TAG = 'patient';
-const page = (query: { pageSize: number; bookmark: string }): string[] => [
-  String(query.pageSize),
-  query.bookmark,
-];
 
 export function patientRoutes(deps: JourneyDeps): RouteDef[] {
   const { ledger } = deps;
@@ -37,10 +34,10 @@ export function patientRoutes(deps: JourneyDeps): RouteDef[] {
       handler: async (input) => {
         const user = caller(input);
         return user.role === 'patient'
-          ? ledger.evaluate<Page<unknown>>(user, 'rules:listMyRules', page(input.query))
+          ? ledger.evaluate<Page<unknown>>(user, 'rules:listMyRules', pageArgs(input.query))
           : ledger.evaluate<Page<unknown>>(user, 'rules:listPatientRules', [
               input.params.patientId,
-              ...page(input.query),
+              ...pageArgs(input.query),
             ]);
       },
     }),
@@ -91,7 +88,10 @@ export function patientRoutes(deps: JourneyDeps): RouteDef[] {
       ownedBy: 'patientId',
       schemas: { params: RuleParams, query: Paging },
       handler: async (input) =>
-        ledger.evaluate(caller(input), 'rules:getRuleHistory', [input.params.ruleId, ...page(input.query)]),
+        ledger.evaluate(caller(input), 'rules:getRuleHistory', [
+          input.params.ruleId,
+          ...pageArgs(input.query),
+        ]),
     }),
     defineRoute({
       method: 'post',
@@ -160,7 +160,7 @@ export function patientRoutes(deps: JourneyDeps): RouteDef[] {
       handler: async (input) =>
         ledger.evaluate(caller(input), 'audit:listAccessLog', [
           JSON.stringify({ by: 'patient', patientId: input.params.patientId }),
-          ...page(input.query),
+          ...pageArgs(input.query),
         ]),
     }),
     defineRoute({
@@ -173,7 +173,7 @@ export function patientRoutes(deps: JourneyDeps): RouteDef[] {
       handler: async (input) =>
         ledger.evaluate(caller(input), 'contributions:listContributions', [
           input.params.patientId,
-          ...page(input.query),
+          ...pageArgs(input.query),
         ]),
     }),
     defineRoute({
