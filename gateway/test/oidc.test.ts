@@ -1,16 +1,14 @@
 /**
- * OpenID Connect sign-in against a real OpenID provider (oidc-provider, in-process on an ephemeral port): code
- * flow with PKCE, state and nonce through openid-client; accounts found by username claim and linked to the
+ * OpenID Connect sign-in against a real OpenID provider (oidc-provider, in its own process on an ephemeral port):
+ * code flow with PKCE, state and nonce through openid-client; accounts found by username claim and linked to the
  * provider's subject; a second factor required from the provider for auditors and admins.
  */
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Provider } from 'oidc-provider';
 import type { Role } from '@custodia/chaincode';
 import { FileWallet } from '@custodia/network/wallet';
 import { IdentityError, openIdentityService, PasswordHasher, UserStore } from '../src/identity';
@@ -20,90 +18,67 @@ const REDIRECT_URI = 'http://127.0.0.1:8080/api/v1/auth/oidc/callback';
 const CLIENT = { id: 'custodia-gateway', secret: randomBytes(24).toString('base64url') };
 
 /** Accounts at the provider: its subject → the username claim it releases. */
-const accounts = new Map<string, string>([
+const ACCOUNTS: readonly [string, string][] = [
   ['kc-anna', 'anna'],
   ['kc-mallory', 'anna'],
   ['kc-audrey', 'audrey'],
   ['kc-stranger', 'stranger'],
-]);
-/** Who signs in at the provider next, and how (RFC 8176 amr). */
-let nextLogin: { accountId: string; amr: string[] } = { accountId: 'kc-anna', amr: ['pwd'] };
+];
 
-let server: Server;
-let provider: Provider;
+interface Login {
+  readonly accountId: string;
+  readonly amr: string[];
+}
+
+let providerProcess: ChildProcess;
 let dir: string;
 let options: IdentityServiceOptions;
 let identity: IdentityService;
 
-async function interaction(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const details = await provider.interactionDetails(req, res);
-  if (details.prompt.name === 'login') {
-    await provider.interactionFinished(
-      req,
-      res,
-      { login: { ...nextLogin } },
-      { mergeWithLastSubmission: false },
-    );
-    return;
-  }
-  const grant = new provider.Grant({ accountId: String(details.session?.accountId), clientId: CLIENT.id });
-  grant.addOIDCScope(String(details.params.scope));
-  await provider.interactionFinished(
-    req,
-    res,
-    { consent: { grantId: await grant.save() } },
-    { mergeWithLastSubmission: true },
-  );
+type ProviderMessage = { type: 'ready'; issuer: string } | { type: 'ack'; id: number };
+
+let messageId = 0;
+/** Sends a command to the provider process and waits for its acknowledgement. */
+function tellProvider(command: Record<string, unknown>): Promise<void> {
+  const id = ++messageId;
+  return new Promise((resolve) => {
+    const onMessage = (message: ProviderMessage): void => {
+      if (message.type !== 'ack' || message.id !== id) return;
+      providerProcess.off('message', onMessage);
+      resolve();
+    };
+    providerProcess.on('message', onMessage);
+    providerProcess.send({ ...command, id });
+  });
 }
 
-async function startProvider(): Promise<string> {
-  server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: CLIENT.id,
-        client_secret: CLIENT.secret,
-        redirect_uris: [REDIRECT_URI],
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-      },
-    ],
-    findAccount: async (_ctx, sub) => ({
-      accountId: sub,
-      claims: async () => ({ sub, preferred_username: accounts.get(sub) }),
-    }),
-    // The provider releases the authentication methods with every ID token (as Keycloak's amr mapper does).
-    claims: { openid: ['sub', 'amr'], profile: ['preferred_username'] },
-    cookies: { keys: [randomBytes(16).toString('hex')] },
-    jwks: {
-      keys: [generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' })],
+/** Who signs in at the provider next, and how (RFC 8176 amr). */
+const setNextLogin = (login: Login): Promise<void> => tellProvider({ type: 'login', login });
+const setUsernameClaim = (sub: string, username: string): Promise<void> =>
+  tellProvider({ type: 'account', sub, username });
+
+function startProvider(): Promise<string> {
+  providerProcess = fork(join(__dirname, 'fixtures', 'oidc-provider.mjs'), [], {
+    env: {
+      ...process.env,
+      OIDC_CLIENT_ID: CLIENT.id,
+      OIDC_CLIENT_SECRET: CLIENT.secret,
+      OIDC_REDIRECT_URI: REDIRECT_URI,
+      OIDC_ACCOUNTS: JSON.stringify(ACCOUNTS),
     },
-    ttl: {
-      AccessToken: 600,
-      AuthorizationCode: 60,
-      Grant: 600,
-      IdToken: 600,
-      Interaction: 600,
-      Session: 600,
-    },
-    features: { devInteractions: { enabled: false } },
-    interactions: { url: (_ctx, pending) => `/interaction/${pending.uid}` },
-    pkce: { required: () => true, methods: ['S256'] },
+    // Its start-up notices (runtime, in-memory adapter) are kept and shown only if it fails.
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
-  const callback = provider.callback();
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (req.url?.startsWith('/interaction/')) {
-      interaction(req, res).catch(() => {
-        res.statusCode = 500;
-        res.end();
-      });
-      return;
-    }
-    callback(req, res);
+  let stderr = '';
+  providerProcess.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  return new Promise((resolve, reject) => {
+    providerProcess.once('exit', (code) =>
+      reject(new Error(`the OpenID provider exited (${String(code)}): ${stderr}`)),
+    );
+    providerProcess.on('message', (message: ProviderMessage) => {
+      if (message.type === 'ready') resolve(message.issuer);
+    });
   });
-  return issuer;
 }
 
 /** The browser at the provider: follows redirects with its cookies until it is sent back to the gateway. */
@@ -132,8 +107,8 @@ async function signInAtProvider(authorizationUrl: string): Promise<string> {
   throw new Error('too many redirects at the provider');
 }
 
-async function oidcSignIn(login: typeof nextLogin): Promise<ReturnType<IdentityService['oidcCallback']>> {
-  nextLogin = login;
+async function oidcSignIn(login: Login): Promise<ReturnType<IdentityService['oidcCallback']>> {
+  await setNextLogin(login);
   const { authorizationUrl, state } = identity.oidcStart();
   return identity.oidcCallback(await signInAtProvider(authorizationUrl), state, '127.0.0.1');
 }
@@ -187,7 +162,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  providerProcess.removeAllListeners('exit');
+  providerProcess.disconnect();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -199,11 +175,11 @@ describe('OpenID Connect sign-in', () => {
     expect((await UserStore.open(dir)).byUsername('anna')?.oidcSubject).toMatch(/ kc-anna$/);
 
     // Linked: a later sign-in is by subject, even if the provider's username claim changes.
-    accounts.set('kc-anna', 'renamed');
+    await setUsernameClaim('kc-anna', 'renamed');
     try {
       expect((await oidcSignIn({ accountId: 'kc-anna', amr: ['pwd'] })).user.username).toBe('anna');
     } finally {
-      accounts.set('kc-anna', 'anna');
+      await setUsernameClaim('kc-anna', 'anna');
     }
   });
 
@@ -219,7 +195,7 @@ describe('OpenID Connect sign-in', () => {
   });
 
   it('refuses a callback with another browser’s state, and a replayed callback', async () => {
-    nextLogin = { accountId: 'kc-anna', amr: ['pwd'] };
+    await setNextLogin({ accountId: 'kc-anna', amr: ['pwd'] });
     const first = identity.oidcStart();
     const other = identity.oidcStart();
     const callback = await signInAtProvider(first.authorizationUrl);
