@@ -8,6 +8,8 @@ export const GATEWAY_ERROR_STATUS = {
   FORBIDDEN: 403,
   NOT_OWNER: 403,
   LOCATION_NOT_ALLOWED: 403,
+  /** An organisation's administrator acts on their own organisation only. */
+  OTHER_ORGANISATION: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,

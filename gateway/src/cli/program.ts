@@ -179,11 +179,11 @@ export function buildProgram(
     );
   users
     .command('create')
-    .description('Create a user, registered and enrolled at the organisation’s CA')
+    .description('Create a user of your organisation, registered and enrolled at its CA')
     .argument('<username>')
     .requiredOption('--role <role>', 'patient, clinician, centre, auditor or admin')
-    .requiredOption('--msp <mspId>', 'organisation (e.g. HospitalDEMSP)')
-    .requiredOption('--country <code>', 'ISO 3166-1 alpha-2')
+    .option('--msp <mspId>', 'organisation: yours (the default; another is refused)')
+    .option('--country <code>', 'ISO 3166-1 alpha-2: your organisation’s (the default; another is refused)')
     .option('--ledger-id <id>', 'id on the ledger (a patient’s pseudonymous id)')
     .option('--display-name <name>', 'shown in the portal (default: the user name)')
     .option('--password-file <file>', 'the initial password (default: env CUSTODIA_NEW_PASSWORD)')
@@ -194,8 +194,8 @@ export function buildProgram(
           username: string,
           options: {
             role: string;
-            msp: string;
-            country: string;
+            msp?: string;
+            country?: string;
             ledgerId?: string;
             displayName?: string;
             passwordFile?: string;
@@ -217,8 +217,8 @@ export function buildProgram(
               password,
               displayName: options.displayName ?? username,
               role: options.role,
-              mspId: options.msp,
-              country: options.country,
+              ...(options.msp === undefined ? {} : { mspId: options.msp }),
+              ...(options.country === undefined ? {} : { country: options.country }),
               ...(options.ledgerId === undefined ? {} : { ledgerId: options.ledgerId }),
             },
             io,

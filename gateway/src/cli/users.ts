@@ -12,8 +12,9 @@ export interface NewUser {
   readonly password: string;
   readonly displayName: string;
   readonly role: string;
-  readonly mspId: string;
-  readonly country: string;
+  /** Default (and only allowed value): the administrator's organisation and its country. */
+  readonly mspId?: string;
+  readonly country?: string;
   readonly ledgerId?: string;
 }
 

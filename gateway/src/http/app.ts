@@ -199,6 +199,12 @@ export function createGatewayApp(deps: AppDeps): express.Express {
     res.json(openApi);
   });
 
+  // Answers of the API and of FHIR carry patient data or tokens: no browser, proxy or shared cache may keep them.
+  for (const base of [API_BASE, FHIR_BASE])
+    app.use(base, (_req, res, next) => {
+      res.set('Cache-Control', 'no-store');
+      next();
+    });
   app.use(AUTH_PREFIX, limiter(config.authRateLimit));
   app.use(API_BASE, limiter(config.apiRateLimit));
   for (const route of deps.routes) {

@@ -37,12 +37,12 @@ describe('toProblem', () => {
       status: 503,
     });
     expect(toProblem(lakeDown)).toMatchObject({ status: 503, code: 'DATALAKE_UNAVAILABLE' });
-    const locked = Object.assign(new Error('too many failed attempts'), {
-      code: 'ACCOUNT_LOCKED',
-      httpStatus: 423,
+    const throttled = Object.assign(new Error('too many failed attempts'), {
+      code: 'LOGIN_THROTTLED',
+      httpStatus: 429,
       details: { retryAfterSeconds: 900 },
     });
-    expect(toProblem(locked)).toMatchObject({ status: 423, retryAfterSeconds: 900 });
+    expect(toProblem(throttled)).toMatchObject({ status: 429, retryAfterSeconds: 900 });
   });
 
   it('hides internal failures behind a generic 500', () => {

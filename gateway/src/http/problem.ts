@@ -29,7 +29,6 @@ const TITLES: Readonly<Record<number, string>> = {
   413: 'Too large',
   415: 'Unsupported media type',
   422: 'Unprocessable',
-  423: 'Locked',
   429: 'Too many requests',
   500: 'Internal error',
   502: 'Bad gateway',
@@ -141,6 +140,8 @@ export function toProblem(error: unknown): Problem {
 }
 
 export function sendProblem(res: Response, value: Problem): void {
+  // A problem that says when to try again says it in the header too (RFC 9110 Retry-After), for clients and proxies.
+  if (typeof value.retryAfterSeconds === 'number') res.set('Retry-After', String(value.retryAfterSeconds));
   res.status(value.status).type('application/problem+json').json(value);
 }
 

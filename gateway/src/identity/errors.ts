@@ -14,8 +14,8 @@ export const IDENTITY_ERROR_STATUS = {
   /** The TOTP code given to confirm a setup is wrong. */
   MFA_CODE_INVALID: 400,
   MFA_ALREADY_ENABLED: 409,
-  /** Too many failed logins: `details.retryAfterSeconds`. */
-  ACCOUNT_LOCKED: 423,
+  /** Too many failed sign-ins for this name from this address: `details.retryAfterSeconds` (and Retry-After). */
+  LOGIN_THROTTLED: 429,
   TOKEN_INVALID: 401,
   TOKEN_EXPIRED: 401,
   USER_EXISTS: 409,

@@ -27,7 +27,7 @@ export { TokenService } from './token-service';
 export type { IssuedTokens, TokenServiceOptions } from './token-service';
 export { Totp } from './totp';
 export { SECRET_KEY_ENV, SecretBox } from './secret-box';
-export { Lockout } from './lockout';
+export { LoginThrottle } from './login-throttle';
 export { PasswordHasher } from './password';
 export { normaliseUsername, UserStore } from './user-store';
 export type { UserRecord } from './user-store';

@@ -3,8 +3,8 @@ import type { ConnectionProfile } from '@custodia/network';
 import type { Wallet } from '@custodia/network/wallet';
 import { caEndpoints, Enrolment } from './enrolment';
 import type { Registrar } from './enrolment';
-import { Lockout } from './lockout';
-import type { LockoutOptions } from './lockout';
+import { LoginThrottle } from './login-throttle';
+import type { LoginThrottleOptions } from './login-throttle';
 import { OidcLogin } from './oidc';
 import type { OidcConfig } from './oidc';
 import { PasswordHasher } from './password';
@@ -32,7 +32,7 @@ export interface IdentityServiceOptions {
   /** Shown in authenticator apps; default "Custodia". */
   readonly issuer?: string;
   readonly passwords?: PasswordHasherOptions;
-  readonly lockout?: LockoutOptions;
+  readonly throttle?: LoginThrottleOptions;
   readonly tokens?: TokenServiceOptions;
   /** For CUSTODIA_GATEWAY_SECRET_KEY; default process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -45,7 +45,7 @@ export async function openIdentityService(options: IdentityServiceOptions): Prom
     users: await UserStore.open(options.dataDir),
     passwords: new PasswordHasher(options.passwords),
     totp: new Totp({ issuer: options.issuer ?? 'Custodia', now }),
-    lockout: new Lockout({ now, ...options.lockout }),
+    throttle: new LoginThrottle({ now, ...options.throttle }),
     tokens: await TokenService.open(options.dataDir, { now, ...options.tokens }),
     secrets: await SecretBox.open(options.dataDir, options.env ?? process.env),
     enrolment: new Enrolment(caEndpoints(options.profile), options.registrar, options.wallet),

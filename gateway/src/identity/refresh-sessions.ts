@@ -81,6 +81,12 @@ export class RefreshSessions {
     return { userId: family.userId, familyId: record.familyId, token: this.issue(record.familyId, now) };
   }
 
+  /** Whether a login (family) is still on: not revoked (logout, reuse, account disabled) and not past its life. */
+  isLive(familyId: string, now: number): boolean {
+    const family = this.families.get(familyId);
+    return family !== undefined && family.revokedAt === undefined && family.expiresAt > now;
+  }
+
   /** Logout: revokes the family of `token`; unknown tokens are ignored (logout is idempotent). */
   revoke(token: string, now: number): void {
     const record = this.tokens.get(digest(token));

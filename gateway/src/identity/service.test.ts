@@ -12,7 +12,7 @@ import type { Role } from '@custodia/chaincode';
 import { FileWallet } from '@custodia/network/wallet';
 import { Enrolment } from './enrolment';
 import { IdentityError } from './errors';
-import { Lockout } from './lockout';
+import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password';
 import { SecretBox } from './secret-box';
 import { IdentityService } from './service';
@@ -21,7 +21,6 @@ import { Totp, TOTP_PERIOD_SECONDS } from './totp';
 import { UserStore } from './user-store';
 
 const PASSWORD = 'a long enough passphrase';
-const MINUTE = 60_000;
 
 interface Harness {
   service: IdentityService;
@@ -47,7 +46,7 @@ async function setup(): Promise<Harness> {
     users,
     passwords,
     totp,
-    lockout: new Lockout({ now }),
+    throttle: new LoginThrottle({ now }),
     tokens: await TokenService.open(dir, { now }),
     secrets: new SecretBox(randomBytes(32)),
     enrolment: new Enrolment([], { id: 'admin', secret: 'unused' }, wallet),
@@ -128,38 +127,65 @@ describe('password login', () => {
     }
   });
 
-  it('locks an account after 5 failures for 15 minutes, even with the right password, then lets it in', async () => {
+  it('slows a name from an address after 3 failures, even with the right password, then lets it in', async () => {
     const userId = await addUser('anna', 'patient');
     const codes: string[] = [];
-    for (let attempt = 0; attempt < 5; attempt++)
+    for (let attempt = 0; attempt < 4; attempt++)
       codes.push(
-        (await failure(harness.service.login({ username: 'anna', password: 'nope nope' }, 'ip'))).code,
+        (await failure(harness.service.login({ username: 'anna', password: 'nope nope' }, 'attacker'))).code,
       );
     expect(codes).toEqual([
       'INVALID_CREDENTIALS',
       'INVALID_CREDENTIALS',
       'INVALID_CREDENTIALS',
-      'INVALID_CREDENTIALS',
-      'ACCOUNT_LOCKED',
+      'LOGIN_THROTTLED',
     ]);
-    const locked = await failure(harness.service.login({ username: 'anna', password: PASSWORD }, 'ip'));
-    expect(locked).toMatchObject({
-      code: 'ACCOUNT_LOCKED',
-      httpStatus: 423,
-      details: { retryAfterSeconds: 900 },
+    const throttled = await failure(
+      harness.service.login({ username: 'anna', password: PASSWORD }, 'attacker'),
+    );
+    expect(throttled).toMatchObject({
+      code: 'LOGIN_THROTTLED',
+      httpStatus: 429,
+      details: { retryAfterSeconds: 1 },
     });
-    harness.clock.now += 15 * MINUTE;
-    expect((await harness.service.login({ username: 'anna', password: PASSWORD }, 'ip')).user.userId).toBe(
+    harness.clock.now += 1000;
+    expect(
+      (await harness.service.login({ username: 'anna', password: PASSWORD }, 'attacker')).user.userId,
+    ).toBe(userId);
+  });
+
+  it('an attacker failing at one address never keeps the owner out at another', async () => {
+    const userId = await addUser('anna', 'patient');
+    for (let attempt = 0; attempt < 30; attempt++) {
+      await failure(harness.service.login({ username: 'anna', password: 'guess guess' }, 'attacker'));
+      harness.clock.now += 100;
+    }
+    expect(
+      (await failure(harness.service.login({ username: 'anna', password: PASSWORD }, 'attacker'))).code,
+    ).toBe('LOGIN_THROTTLED');
+    expect((await harness.service.login({ username: 'anna', password: PASSWORD }, 'home')).user.userId).toBe(
       userId,
     );
   });
 
-  it('locks unknown names the same way, so a lock says nothing about which names exist', async () => {
-    for (let attempt = 0; attempt < 4; attempt++)
+  it('throttles unknown names the same way, so a wait says nothing about which names exist', async () => {
+    for (let attempt = 0; attempt < 3; attempt++)
       await failure(harness.service.login({ username: 'ghost', password: 'nope nope' }, 'ip'));
     expect((await failure(harness.service.login({ username: 'ghost', password: 'x' }, 'ip'))).code).toBe(
-      'ACCOUNT_LOCKED',
+      'LOGIN_THROTTLED',
     );
+  });
+
+  it('ends every access token of a login at logout, not when they expire', async () => {
+    await addUser('anna', 'patient');
+    const session = await harness.service.login({ username: 'anna', password: PASSWORD }, 'ip');
+    const other = await harness.service.login({ username: 'anna', password: PASSWORD }, 'ip');
+    const refreshed = await harness.service.refresh(session.refreshToken);
+    await harness.service.logout(refreshed.refreshToken);
+    for (const token of [session.accessToken, refreshed.accessToken])
+      expect((await failure(harness.service.verifyAccessToken(token))).code).toBe('TOKEN_INVALID');
+    // Another login of the same user goes on.
+    expect((await harness.service.verifyAccessToken(other.accessToken)).username).toBe('anna');
   });
 
   it('logs identifiers only: no username, display name or password', async () => {
@@ -187,9 +213,9 @@ describe('TOTP for auditors and admins', () => {
     expect(setup.otpauthUri).toContain(`secret=${setup.secret}`);
     // Sealed at rest: the user's file does not hold the secret.
     expect(await readFile(join(dir, 'users', `${userId}.json`), 'utf8')).not.toContain(setup.secret);
-    const wrong = await failure(harness.service.confirmTotp(userId, '000000'));
+    const wrong = await failure(harness.service.confirmTotp(userId, '000000', 'ip'));
     expect(wrong.code).toBe('MFA_CODE_INVALID');
-    const confirmed = await harness.service.confirmTotp(userId, harness.totp.generate(setup.secret));
+    const confirmed = await harness.service.confirmTotp(userId, harness.totp.generate(setup.secret), 'ip');
     expect(confirmed.user.mfaEnabled).toBe(true);
     expect((await harness.service.verifyAccessToken(confirmed.accessToken)).role).toBe('auditor');
     expect((await failure(harness.service.setupTotp(userId))).code).toBe('MFA_ALREADY_ENABLED');
@@ -221,7 +247,7 @@ describe('TOTP for auditors and admins', () => {
   it('one code signs in once, even when two logins race with it', async () => {
     const userId = await addUser('root', 'admin');
     const setup = await harness.service.setupTotp(userId);
-    await harness.service.confirmTotp(userId, harness.totp.generate(setup.secret));
+    await harness.service.confirmTotp(userId, harness.totp.generate(setup.secret), 'ip');
     harness.clock.now += TOTP_PERIOD_SECONDS * 1000;
     const totp = harness.totp.generate(setup.secret);
     const outcomes = await Promise.allSettled([
@@ -234,7 +260,7 @@ describe('TOTP for auditors and admins', () => {
   it('an admin reset of the second factor ends logins and requires a new setup', async () => {
     const userId = await addUser('audrey', 'auditor');
     const setup = await harness.service.setupTotp(userId);
-    const session = await harness.service.confirmTotp(userId, harness.totp.generate(setup.secret));
+    const session = await harness.service.confirmTotp(userId, harness.totp.generate(setup.secret), 'ip');
     expect((await harness.service.resetTotp(userId)).mfaEnabled).toBe(false);
     expect((await failure(harness.service.refresh(session.refreshToken))).code).toBe('TOKEN_INVALID');
     const required = await failure(harness.service.login({ username: 'audrey', password: PASSWORD }, 'ip'));

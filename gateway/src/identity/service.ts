@@ -1,6 +1,6 @@
 /**
  * The identity service the HTTP routes use: local logins (argon2id + TOTP, mandatory for auditors and admins),
- * tokens, lockout, and users' ledger identities (enrolled at their organisation's CA, kept in the wallet).
+ * tokens, sign-in throttling, and users' ledger identities (enrolled at their organisation's CA, kept in the wallet).
  * Logs carry identifiers only (user id, role, organisation, client address) — never names, display names,
  * passwords, codes or tokens.
  */
@@ -11,7 +11,7 @@ import type { Identity } from '@custodia/network';
 import type { Wallet } from '@custodia/network/wallet';
 import type { Enrolment } from './enrolment';
 import { IdentityError, invalidCredentials } from './errors';
-import type { Lockout, LockState } from './lockout';
+import type { LoginThrottle, ThrottleState } from './login-throttle';
 import type { OidcLogin, OidcStart } from './oidc';
 import type { PasswordHasher } from './password';
 import type { SecretBox } from './secret-box';
@@ -87,7 +87,7 @@ export interface IdentityServiceDeps {
   readonly users: UserStore;
   readonly passwords: PasswordHasher;
   readonly totp: Totp;
-  readonly lockout: Lockout;
+  readonly throttle: LoginThrottle;
   readonly tokens: TokenService;
   /** Seals TOTP secrets at rest. */
   readonly secrets: SecretBox;
@@ -108,9 +108,9 @@ function invalidUser(field: string, message: string): IdentityError {
   return new IdentityError('INVALID_USER', message, { field });
 }
 
-function lockedError(state: LockState): IdentityError | undefined {
-  return state.locked
-    ? new IdentityError('ACCOUNT_LOCKED', 'too many failed attempts; try again later', {
+function throttledError(state: ThrottleState): IdentityError | undefined {
+  return state.throttled
+    ? new IdentityError('LOGIN_THROTTLED', 'too many failed attempts from this address; try again later', {
         retryAfterSeconds: Math.ceil(state.retryAfterMs / 1000),
       })
     : undefined;
@@ -128,13 +128,14 @@ export class IdentityService {
   }
 
   /**
-   * Password (+ TOTP) login. Throws INVALID_CREDENTIALS (every failure alike), ACCOUNT_LOCKED, MFA_REQUIRED
-   * (the account has TOTP and no code was given), MFA_SETUP_REQUIRED (`details.setupToken`: the role needs TOTP
-   * and it is not set up — call setupTotp/confirmTotp with the user id the token names).
+   * Password (+ TOTP) login. Throws INVALID_CREDENTIALS (every failure alike), LOGIN_THROTTLED (this name failed
+   * too often from this address), MFA_REQUIRED (the account has TOTP and no code was given), MFA_SETUP_REQUIRED
+   * (`details.setupToken`: the role needs TOTP and it is not set up — call setupTotp/confirmTotp with the user id
+   * the token names).
    */
   async login(request: LoginRequest, ip: string): Promise<LoginResult> {
     const name = normaliseUsername(request.username);
-    this.checkLock(name);
+    this.checkThrottle(name, ip);
     const record = this.deps.users.byUsername(name);
     if (!record?.passwordHash) {
       await this.deps.passwords.verifyNothing(request.password);
@@ -166,7 +167,7 @@ export class IdentityService {
       });
       if (!accepted) throw this.failed(name, ip, record.userId);
     }
-    this.deps.lockout.succeed(name);
+    this.deps.throttle.succeed(name, ip);
     this.deps.logger?.info({ event: 'login', userId: record.userId, role: record.role, ip }, 'login');
     return this.signIn(record);
   }
@@ -260,18 +261,18 @@ export class IdentityService {
   /**
    * Confirms TOTP setup with a first code from the authenticator; the account then needs a code at every login.
    * Signs the user in (password and code are both proven). MFA_CODE_INVALID for a wrong code (counted towards
-   * the lockout), MFA_ALREADY_ENABLED when already confirmed.
+   * the throttle of this name and address), MFA_ALREADY_ENABLED when already confirmed.
    */
-  async confirmTotp(userId: string, code: string): Promise<LoginResult> {
+  async confirmTotp(userId: string, code: string, ip: string): Promise<LoginResult> {
     const record = this.record(userId);
     const name = normaliseUsername(record.username);
-    this.checkLock(name);
+    this.checkThrottle(name, ip);
     if (record.totp?.confirmed)
       throw new IdentityError('MFA_ALREADY_ENABLED', 'a second factor is already set up');
     const step = record.totp && this.deps.totp.match(this.totpSecret(record), code);
     if (!record.totp || step === undefined || record.disabled) {
-      const locked = lockedError(this.deps.lockout.fail(name));
-      if (locked) throw locked;
+      const throttled = throttledError(this.deps.throttle.fail(name, ip));
+      if (throttled) throw throttled;
       throw new IdentityError(
         'MFA_CODE_INVALID',
         'the code does not match; check the authenticator and try again',
@@ -283,7 +284,7 @@ export class IdentityService {
       mfaEnabled: true,
       totp: { secret, confirmed: true, lastStep: step },
     }));
-    this.deps.lockout.succeed(name);
+    this.deps.throttle.succeed(name, ip);
     this.deps.logger?.info({ event: 'mfa_enabled', userId }, 'mfa');
     return this.signIn(updated);
   }
@@ -407,19 +408,19 @@ export class IdentityService {
     return record;
   }
 
-  private checkLock(name: string): void {
-    const locked = lockedError(this.deps.lockout.state(name));
-    if (locked) throw locked;
+  private checkThrottle(name: string, ip: string): void {
+    const throttled = throttledError(this.deps.throttle.state(name, ip));
+    if (throttled) throw throttled;
   }
 
-  /** Counts a failed login and answers the generic failure (or ACCOUNT_LOCKED once the limit is reached). */
+  /** Counts a failed login and answers the generic failure (or LOGIN_THROTTLED once this pair must wait). */
   private failed(name: string, ip: string, userId: string | undefined): IdentityError {
-    const state = this.deps.lockout.fail(name);
+    const state = this.deps.throttle.fail(name, ip);
     this.deps.logger?.warn(
-      { event: 'login_failed', ip, ...(userId && { userId }), locked: state.locked },
+      { event: 'login_failed', ip, ...(userId && { userId }), throttled: state.throttled },
       'login',
     );
-    return lockedError(state) ?? invalidCredentials();
+    return throttledError(state) ?? invalidCredentials();
   }
 
   private validate(input: NewUser & { ledgerId: string }): void {

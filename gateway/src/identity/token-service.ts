@@ -156,9 +156,16 @@ export class TokenService {
     await this.persist();
   }
 
-  /** The AuthUser of a valid access token; throws TOKEN_EXPIRED or TOKEN_INVALID. */
+  /**
+   * The AuthUser of a valid access token whose login is still on; throws TOKEN_EXPIRED or TOKEN_INVALID. An access
+   * token names its login (`sid`, the refresh family): a logout, a detected token reuse or a disabled account ends
+   * the login, and with it every access token issued for it, at once rather than when they expire.
+   */
   async verifyAccessToken(token: string): Promise<AuthUser> {
-    return authUserOf(await this.verify(token, ACCESS_AUDIENCE));
+    const payload = await this.verify(token, ACCESS_AUDIENCE);
+    if (typeof payload.sid !== 'string' || !this.sessions.isLive(payload.sid, this.now()))
+      throw new IdentityError('TOKEN_INVALID', 'the access token is not valid');
+    return authUserOf(payload);
   }
 
   /** A token that only lets `userId` set up and confirm TOTP (after a correct password). */

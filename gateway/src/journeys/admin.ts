@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { ConnectionProfile } from '@custodia/network';
 import type { IdentityService } from '../identity';
+import { GatewayError } from '../errors';
 import { defineRoute } from '../http/route';
 import type { RouteDef } from '../http/route';
 import type { LedgerSessions } from '../ledger/sessions';
@@ -17,6 +18,30 @@ export interface AdminDeps {
   readonly ledger: LedgerSessions;
   readonly profile: ConnectionProfile;
   readonly datalake: DataLake | undefined;
+}
+
+/**
+ * An organisation's administrator manages the users of their own organisation only: a user's organisation and
+ * country are the administrator's, never chosen by the request (another hospital's CA issues its own staff).
+ */
+function ownOrganisation(
+  deps: AdminDeps,
+  admin: { mspId: string },
+  requested: { mspId?: string; country?: string },
+) {
+  if (requested.mspId !== undefined && requested.mspId !== admin.mspId)
+    throw new GatewayError(
+      'OTHER_ORGANISATION',
+      'administrators create users in their own organisation only',
+    );
+  const organisation = deps.profile.organisations.find((candidate) => candidate.mspId === admin.mspId);
+  if (organisation?.country === undefined)
+    throw new GatewayError('FORBIDDEN', 'your organisation has no country in the network’s configuration');
+  if (requested.country !== undefined && requested.country !== organisation.country)
+    throw new GatewayError('VALIDATION_FAILED', 'a user’s country is their organisation’s', {
+      field: 'country',
+    });
+  return { mspId: organisation.mspId, country: organisation.country };
 }
 
 export function adminRoutes(deps: AdminDeps): RouteDef[] {
@@ -39,16 +64,19 @@ export function adminRoutes(deps: AdminDeps): RouteDef[] {
     defineRoute({
       method: 'get',
       path: '/admin/users',
-      summary: 'Every user, with role, organisation and status',
+      summary: 'The users of the administrator’s organisation, with role and status',
       tag: TAG,
       schemas: {},
-      handler: async () => ({ items: identity.listUsers() }),
+      handler: async (input) => {
+        const { mspId } = caller(input);
+        return { items: identity.listUsers().filter((user) => user.mspId === mspId) };
+      },
     }),
     defineRoute({
       method: 'post',
       path: '/admin/users',
       summary:
-        'Create a user: registered and enrolled at the organisation’s CA; patients also in the data lake',
+        'Create a user of the administrator’s organisation (its country): registered and enrolled at its CA; patients also in the data lake',
       tag: TAG,
       status: 201,
       schemas: {
@@ -58,19 +86,21 @@ export function adminRoutes(deps: AdminDeps): RouteDef[] {
             password: Type.String({ minLength: 12, maxLength: 1024 }),
             displayName: Type.String({ minLength: 1, maxLength: 200 }),
             role: Role,
-            mspId: MspId,
-            country: Country,
+            mspId: Type.Optional(MspId),
+            country: Type.Optional(Country),
             ledgerId: Type.Optional(Id),
           },
           { additionalProperties: false },
         ),
       },
       handler: async (input) => {
-        if (input.body.role !== 'patient') return identity.createUser(input.body);
+        const admin = caller(input);
+        const user = { ...input.body, ...ownOrganisation(deps, admin, input.body) };
+        if (user.role !== 'patient') return identity.createUser(user);
         // The lake learns of a patient first (idempotent), so a lake outage creates no half-registered patient.
-        const ledgerId = input.body.ledgerId ?? randomUUID();
-        await lake(deps).registerPatient(actorOf(caller(input)), ledgerId);
-        return identity.createUser({ ...input.body, ledgerId });
+        const ledgerId = user.ledgerId ?? randomUUID();
+        await lake(deps).registerPatient(actorOf(admin), ledgerId);
+        return identity.createUser({ ...user, ledgerId });
       },
     }),
     defineRoute({
@@ -82,6 +112,11 @@ export function adminRoutes(deps: AdminDeps): RouteDef[] {
         params: Type.Object({ userId: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
       },
       handler: async (input) => {
+        if (identity.getUser(input.params.userId).mspId !== caller(input).mspId)
+          throw new GatewayError(
+            'OTHER_ORGANISATION',
+            'administrators disable users of their own organisation only',
+          );
         const user = await identity.disableUser(input.params.userId);
         deps.ledger.forget(user);
         return user;

@@ -80,7 +80,11 @@ export function authRoutes(identity: IdentityService): RouteDef[] {
       access: 'public',
       schemas: { body: Type.Object({ setupToken: Token, code: Code }, { additionalProperties: false }) },
       handler: async (input) =>
-        identity.confirmTotp(await identity.verifyMfaSetupToken(input.body.setupToken), input.body.code),
+        identity.confirmTotp(
+          await identity.verifyMfaSetupToken(input.body.setupToken),
+          input.body.code,
+          input.req.ip ?? 'unknown',
+        ),
     }),
     defineRoute({
       method: 'get',

@@ -62,7 +62,7 @@ export async function seedDemo(deps: {
     let totpSecret: string | undefined;
     if (user.role === 'auditor' || user.role === 'admin') {
       totpSecret = (await identity.setupTotp(user.userId)).secret;
-      await identity.confirmTotp(user.userId, totpCode(totpSecret));
+      await identity.confirmTotp(user.userId, totpCode(totpSecret), 'seed');
     }
     logins.push({
       username: user.username,
