@@ -171,8 +171,11 @@ describe('users enrolled at their organisation CA', () => {
   });
 
   it('keeps users and keys across a restart of the service', async () => {
-    const reopened = await openIdentityService(options);
-    const login = await reopened.login({ username: 'maria.rossi', password: PASSWORD }, '127.0.0.1');
+    const before = await identity.login({ username: 'maria.rossi', password: PASSWORD }, '127.0.0.1');
+    // The gateway process that owns the data dir restarts: users, keys and logins are read back from disk.
+    identity = await openIdentityService(options);
+    expect(await identity.verifyAccessToken(before.accessToken)).toMatchObject({ ledgerId: 'patient-maria' });
+    const login = await identity.login({ username: 'maria.rossi', password: PASSWORD }, '127.0.0.1');
     expect(await identity.verifyAccessToken(login.accessToken)).toMatchObject({ ledgerId: 'patient-maria' });
   });
 

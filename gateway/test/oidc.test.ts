@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Role } from '@custodia/chaincode';
 import { FileWallet } from '@custodia/network/wallet';
-import { IdentityError, openIdentityService, PasswordHasher, UserStore } from '../src/identity';
+import { IdentityError, openIdentityService, PasswordHasher, SecretBox, UserStore } from '../src/identity';
 import type { IdentityService, IdentityServiceOptions } from '../src/identity';
 
 const REDIRECT_URI = 'http://127.0.0.1:8080/api/v1/auth/oidc/callback';
@@ -31,6 +31,11 @@ interface Login {
 }
 
 let providerProcess: ChildProcess;
+
+/** The user store as the identity service opens it (its key file in the data dir). */
+async function openStore(): Promise<UserStore> {
+  return UserStore.open(dir, await SecretBox.open(dir, {}));
+}
 let dir: string;
 let options: IdentityServiceOptions;
 let identity: IdentityService;
@@ -141,7 +146,7 @@ async function addUser(store: UserStore, username: string, role: Role): Promise<
 beforeAll(async () => {
   const issuer = await startProvider();
   dir = mkdtempSync(join(tmpdir(), 'custodia-oidc-'));
-  const seed = await UserStore.open(dir);
+  const seed = await openStore();
   await addUser(seed, 'anna', 'patient');
   await addUser(seed, 'audrey', 'auditor');
   options = {
@@ -172,7 +177,7 @@ describe('OpenID Connect sign-in', () => {
     const result = await oidcSignIn({ accountId: 'kc-anna', amr: ['pwd'] });
     expect(result.user).toMatchObject({ username: 'anna', role: 'patient' });
     expect(await identity.verifyAccessToken(result.accessToken)).toMatchObject({ ledgerId: 'ledger-anna' });
-    expect((await UserStore.open(dir)).byUsername('anna')?.oidcSubject).toMatch(/ kc-anna$/);
+    expect((await openStore()).byUsername('anna')?.oidcSubject).toMatch(/ kc-anna$/);
 
     // Linked: a later sign-in is by subject, even if the provider's username claim changes.
     await setUsernameClaim('kc-anna', 'renamed');
@@ -209,7 +214,7 @@ describe('OpenID Connect sign-in', () => {
 
   it('refuses sign-in for a disabled account', async () => {
     // Disabled in the store, then a service opened over it (disableUser's CA step is the CA test's part).
-    const store = await UserStore.open(dir);
+    const store = await openStore();
     const anna = store.byUsername('anna');
     await store.update(anna?.userId ?? '', (current) => ({ ...current, disabled: true }));
     identity = await openIdentityService(options);

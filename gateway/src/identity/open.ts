@@ -41,13 +41,14 @@ export interface IdentityServiceOptions {
 
 export async function openIdentityService(options: IdentityServiceOptions): Promise<IdentityService> {
   const now = options.now ?? Date.now;
+  const secrets = await SecretBox.open(options.dataDir, options.env ?? process.env);
   return new IdentityService({
-    users: await UserStore.open(options.dataDir),
+    users: await UserStore.open(options.dataDir, secrets),
     passwords: new PasswordHasher(options.passwords),
     totp: new Totp({ issuer: options.issuer ?? 'Custodia', now }),
     throttle: new LoginThrottle({ now, ...options.throttle }),
     tokens: await TokenService.open(options.dataDir, { now, ...options.tokens }),
-    secrets: await SecretBox.open(options.dataDir, options.env ?? process.env),
+    secrets,
     enrolment: new Enrolment(caEndpoints(options.profile), options.registrar, options.wallet),
     wallet: options.wallet,
     ...(options.oidc && { oidc: await OidcLogin.discover(options.oidc, { now }) }),

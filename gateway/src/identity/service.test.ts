@@ -37,7 +37,8 @@ const passwords = new PasswordHasher({ memoryCost: 1024, timeCost: 2 });
 async function setup(): Promise<Harness> {
   const clock = { now: Date.UTC(2026, 10, 23, 12, 0, 0) };
   const now = (): number => clock.now;
-  const users = await UserStore.open(dir);
+  const secrets = new SecretBox(randomBytes(32));
+  const users = await UserStore.open(dir, secrets);
   const totp = new Totp({ issuer: 'Custodia', now });
   const wallet = new FileWallet(join(dir, 'wallet'), randomBytes(32));
   const logs: string[] = [];
@@ -48,7 +49,7 @@ async function setup(): Promise<Harness> {
     totp,
     throttle: new LoginThrottle({ now }),
     tokens: await TokenService.open(dir, { now }),
-    secrets: new SecretBox(randomBytes(32)),
+    secrets,
     enrolment: new Enrolment([], { id: 'admin', secret: 'unused' }, wallet),
     wallet,
     logger: { info: record, warn: record },

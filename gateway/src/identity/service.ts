@@ -20,7 +20,7 @@ import type { Totp } from './totp';
 import { normaliseUsername, toUser } from './user-store';
 import type { UserRecord, UserStore } from './user-store';
 import { authUserOf } from './user';
-import type { AuthUser, User } from './user';
+import type { AuthUser, PersonIdentification, User } from './user';
 
 /** Roles that must sign in with a second factor. */
 export const MFA_ROLES: readonly Role[] = ['auditor', 'admin'];
@@ -47,6 +47,8 @@ export const SECOND_FACTOR_METHODS: readonly string[] = [
 export const PASSWORD_MIN_LENGTH = 12;
 const PASSWORD_MAX_LENGTH = 256;
 const USERNAME = /^[a-z0-9][a-z0-9._@-]{2,63}$/;
+/** An address a mail server accepts (RFC 5321 sizes), not a full RFC 5322 parser. */
+const EMAIL = /^(?=.{3,254}$)[^\s@<>()[\],;:"]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 
 /** Identifiers only (pino-compatible). */
 export interface IdentityLogger {
@@ -74,6 +76,10 @@ export interface NewUser {
   readonly country: string;
   /** `custodia.id`; default a new UUID. For a patient, their patient id. */
   readonly ledgerId?: string;
+  /** Where notices go; sealed at rest, never logged. */
+  readonly email?: string;
+  /** Patients only: the identification set released with their record. */
+  readonly person?: PersonIdentification;
 }
 
 export interface TotpSetup {
@@ -339,6 +345,8 @@ export class IdentityService {
         disabled: false,
         passwordHash,
         createdAt: new Date(this.now()).toISOString(),
+        ...(input.email === undefined ? {} : { email: input.email }),
+        ...(input.person === undefined ? {} : { person: input.person }),
       };
       await this.deps.users.create(record);
       this.deps.logger?.info(
@@ -437,6 +445,10 @@ export class IdentityService {
     if (input.displayName.trim() === '' || input.displayName.length > 200)
       throw invalidUser('displayName', 'the display name must have 1 to 200 characters');
     if (!isMember(ROLES, input.role)) throw invalidUser('role', 'unknown role');
+    if (input.email !== undefined && !EMAIL.test(input.email))
+      throw invalidUser('email', 'the e-mail address is not valid');
+    if (input.person !== undefined && input.role !== 'patient')
+      throw invalidUser('person', 'only patients carry an identification set');
     if (!this.deps.enrolment.organisations().includes(input.mspId))
       throw new IdentityError('UNKNOWN_ORGANISATION', 'the organisation has no known CA', { field: 'mspId' });
     // The chaincode's own decoder of certificate attributes: what it would refuse, refuse here.

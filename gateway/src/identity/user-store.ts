@@ -3,15 +3,18 @@
  *
  *   <dataDir>/users/<userId>.json    mode 0600, written atomically (temp file, fsync, rename)
  *
- * A record is the `User` plus its credentials (argon2id hash, sealed TOTP secret, last used step). All records are
- * loaded at start and kept in memory; writes are serialised, so login-name uniqueness (case-insensitive) holds
- * within the one gateway process that owns the directory.
+ * A record is the `User` plus its credentials (argon2id hash, sealed TOTP secret, last used step). What may
+ * identify a person — login name, display name, e-mail, a patient's identification set — is sealed on disk
+ * (`personal`, AES-256-GCM bound to the user id), so nothing identifying lies in clear in the data directory. All
+ * records are loaded (and opened) at start and kept in memory; writes are serialised, so login-name uniqueness
+ * (case-insensitive) holds within the one gateway process that owns the directory.
  */
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomically } from '@custodia/network';
 import type { Sealed } from '@custodia/network/wallet';
 import { IdentityError } from './errors';
+import type { SecretBox } from './secret-box';
 import type { User } from './user';
 
 export interface TotpState {
@@ -35,6 +38,21 @@ export interface UserRecord extends User {
   readonly revokedAt?: string;
 }
 
+/** The fields of a record that may identify a person: sealed together on disk. */
+type PersonalFields = Pick<UserRecord, 'username' | 'displayName' | 'email' | 'person'>;
+const PERSONAL_KEYS = ['username', 'displayName', 'email', 'person'] as const;
+
+/** A record as written to disk. */
+type StoredRecord = Omit<UserRecord, keyof PersonalFields> & { readonly personal: Sealed };
+
+function personalContext(userId: string): readonly string[] {
+  return ['custodia-user/1', userId];
+}
+
+function isStored(value: unknown): value is StoredRecord {
+  return typeof value === 'object' && value !== null && 'personal' in value && 'userId' in value;
+}
+
 /** Login names compare without case (and Unicode compatibility forms). */
 export function normaliseUsername(username: string): string {
   return username.normalize('NFKC').toLowerCase();
@@ -52,6 +70,8 @@ export function toUser(record: UserRecord): User {
     ledgerId: record.ledgerId,
     mfaEnabled: record.mfaEnabled,
     disabled: record.disabled,
+    ...(record.email === undefined ? {} : { email: record.email }),
+    ...(record.person === undefined ? {} : { person: record.person }),
   };
 }
 
@@ -62,16 +82,23 @@ export class UserStore {
   private readonly reserved = new Set<string>();
   private writes: Promise<unknown> = Promise.resolve();
 
-  private constructor(readonly dir: string) {}
+  private constructor(
+    readonly dir: string,
+    private readonly secrets: SecretBox,
+  ) {}
 
-  /** Loads every record of `<dataDir>/users`. */
-  static async open(dataDir: string): Promise<UserStore> {
-    const store = new UserStore(join(dataDir, 'users'));
+  /**
+   * Loads and opens every record of `<dataDir>/users`. Records written before personal fields were sealed are
+   * sealed now (rewritten in place).
+   */
+  static async open(dataDir: string, secrets: SecretBox): Promise<UserStore> {
+    const store = new UserStore(join(dataDir, 'users'), secrets);
     await mkdir(store.dir, { recursive: true, mode: 0o700 });
     for (const name of await readdir(store.dir)) {
       if (!name.endsWith('.json')) continue;
-      const record = JSON.parse(await readFile(join(store.dir, name), 'utf8')) as UserRecord;
-      store.index(record);
+      const stored: unknown = JSON.parse(await readFile(join(store.dir, name), 'utf8'));
+      if (isStored(stored)) store.index(store.openRecord(stored));
+      else await store.persist(stored as UserRecord);
     }
     return store;
   }
@@ -138,10 +165,29 @@ export class UserStore {
     await writeFileAtomically(
       this.dir,
       `${record.userId}.json`,
-      `${JSON.stringify(record, null, 2)}\n`,
+      `${JSON.stringify(this.sealRecord(record), null, 2)}\n`,
       0o600,
     );
     this.index(record);
+  }
+
+  private sealRecord(record: UserRecord): StoredRecord {
+    const personal: Record<string, unknown> = {};
+    const rest: Record<string, unknown> = { ...record };
+    for (const key of PERSONAL_KEYS) {
+      if (record[key] !== undefined) personal[key] = record[key];
+      delete rest[key];
+    }
+    return {
+      ...(rest as Omit<UserRecord, keyof PersonalFields>),
+      personal: this.secrets.seal(JSON.stringify(personal), personalContext(record.userId)),
+    };
+  }
+
+  private openRecord(stored: StoredRecord): UserRecord {
+    const { personal, ...rest } = stored;
+    const fields = JSON.parse(this.secrets.open(personal, personalContext(stored.userId))) as PersonalFields;
+    return { ...rest, ...fields };
   }
 
   private index(record: UserRecord): void {

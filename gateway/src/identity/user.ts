@@ -1,13 +1,31 @@
 /** Users of the gateway and what a verified access token says about one. */
 import type { Role } from '@custodia/chaincode';
 
+/**
+ * Who a patient is, as their home organisation knows them: the identification set released with every record so
+ * that a clinician can identify the person in front of them (IPS Patient). Sealed at rest, never logged, never on
+ * the ledger.
+ */
+export interface PersonIdentification {
+  readonly given: readonly string[];
+  readonly family: string;
+  /** `YYYY-MM-DD`. */
+  readonly birthDate: string;
+  /** FHIR administrative gender. */
+  readonly gender: 'male' | 'female' | 'other' | 'unknown';
+}
+
 export interface User {
   /** Stable internal id (UUID). */
   readonly userId: string;
-  /** Login name, lowercase. */
+  /** Login name, lowercase. May be a person's name: sealed at rest, never logged. */
   readonly username: string;
-  /** May be a person's name: never logged. */
+  /** May be a person's name: sealed at rest, never logged. */
   readonly displayName: string;
+  /** Where notices are sent (e.g. an emergency access to a patient's record); sealed at rest, never logged. */
+  readonly email?: string;
+  /** Patients: their identification set. */
+  readonly person?: PersonIdentification;
   readonly role: Role;
   /** The user's organisation (MSP id). */
   readonly mspId: string;

@@ -13,6 +13,23 @@ import { Country, Id, MspId, Role } from './schemas';
 
 const TAG = 'admin';
 
+const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' });
+/** A patient's identification set (sealed at rest, released with their record, never logged). */
+const Person = Type.Object(
+  {
+    given: Type.Array(Name, { minItems: 1, maxItems: 5 }),
+    family: Name,
+    birthDate: Type.String({ format: 'date' }),
+    gender: Type.Union([
+      Type.Literal('male'),
+      Type.Literal('female'),
+      Type.Literal('other'),
+      Type.Literal('unknown'),
+    ]),
+  },
+  { additionalProperties: false },
+);
+
 export interface AdminDeps {
   readonly identity: IdentityService;
   readonly ledger: LedgerSessions;
@@ -89,6 +106,8 @@ export function adminRoutes(deps: AdminDeps): RouteDef[] {
             mspId: Type.Optional(MspId),
             country: Type.Optional(Country),
             ledgerId: Type.Optional(Id),
+            email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
+            person: Type.Optional(Person),
           },
           { additionalProperties: false },
         ),

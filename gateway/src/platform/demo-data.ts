@@ -6,7 +6,8 @@
 import type { EmergencyPolicySpec, RuleSpec } from '@custodia/chaincode';
 import type { User } from '../identity/user';
 
-export type DemoUser = Pick<User, 'username' | 'displayName' | 'role' | 'mspId' | 'country' | 'ledgerId'>;
+export type DemoUser = Pick<User, 'username' | 'displayName' | 'role' | 'mspId' | 'country' | 'ledgerId'> &
+  Pick<Partial<User>, 'email' | 'person'>;
 
 export const DEMO_PASSWORD = 'custodia-demo-2026';
 
@@ -18,6 +19,8 @@ export const DEMO_USERS: readonly DemoUser[] = [
     mspId: 'HospitalDEMSP',
     country: 'DE',
     ledgerId: 'patient-anna',
+    email: 'anna.keller@example.org',
+    person: { given: ['Anna'], family: 'Keller', birthDate: '1981-03-14', gender: 'female' },
   },
   {
     username: 'marco',
@@ -26,6 +29,8 @@ export const DEMO_USERS: readonly DemoUser[] = [
     mspId: 'HospitalITMSP',
     country: 'IT',
     ledgerId: 'patient-marco',
+    email: 'marco.bianchi@example.org',
+    person: { given: ['Marco'], family: 'Bianchi', birthDate: '1975-11-02', gender: 'male' },
   },
   {
     username: 'dr.weber',
