@@ -30,7 +30,7 @@ describe('consumer zone expiry', () => {
 
   function consumerOn(server: TestS3): { zone: ConsumerZone; locations: StorageLocations } {
     const locations = new StorageLocations(
-      { home: { endpoint: server.endpoint } },
+      { home: { endpoint: server.endpoint, bucketPrefix: server.bucketPrefix } },
       (e) => new MinioObjectStore(e),
     );
     const sealed = new SealedObjects(new FileKeyProvider({ directory: keyDir, create: true }));
@@ -39,7 +39,7 @@ describe('consumer zone expiry', () => {
 
   async function objectsOf(server: TestS3, bucket: string, prefix: string): Promise<string[]> {
     const keys: string[] = [];
-    for await (const item of server.store().list(bucket, prefix)) keys.push(item.key);
+    for await (const item of server.store().list(server.bucket(bucket), prefix)) keys.push(item.key);
     return keys;
   }
 
@@ -71,12 +71,13 @@ describe('consumer zone expiry', () => {
       code: 'GRANT_NOT_ACTIVE',
     });
     // Stored sealed: the plaintext is not in the bucket.
-    const raw = await s3.store().getBuffer('custodia-consumer', 'grants/grant-soon/record', 1 << 20);
+    const raw = await s3
+      .store()
+      .getBuffer(s3.bucket('custodia-consumer'), 'grants/grant-soon/record', 1 << 20);
     expect(raw?.toString('latin1')).not.toContain('resourceType');
 
     // The service goes down; two hours pass; a new process over the same data directory starts.
-    await s3.stop();
-    s3 = await startTestS3(s3.directory);
+    s3 = await s3.restart();
     const restarted = consumerOn(s3);
     const sweeper = new ExpirySweeper(restarted.zone, { intervalMs: 60_000, now: () => hours(2) });
     expect(await sweeper.start()).toEqual(['grant-soon']);

@@ -1,6 +1,6 @@
 /**
- * Test factory: the embedded network, a wallet of enrolled users, and the data-lake service over a real s3rver
- * talking to the ledger through FabricLedgerPort — the whole path a deployment uses, wired as `main.ts` wires it
+ * Test factory: the embedded network, a wallet of enrolled users, and the data-lake service over a real S3 (its
+ * embedded server, or the external one of `npm run test:s3`: see ./s3.ts) talking to the ledger through FabricLedgerPort — the whole path a deployment uses, wired as `main.ts` wires it
  * (configuration from environment variables, `startDatalakeWithWallet`).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { FileWallet } from '@custodia/network/wallet';
 import { WalletIdentities } from '../src/ledger/identity';
 import { loadConfig } from '../src/service/config';
 import { startDatalakeWithWallet } from '../src/service/compose';
+import { testLakeS3 } from './s3';
 import type { DatalakeDeps, RunningDatalake } from '../src/service/server';
 import { ORG_DE, startTestNetwork } from '../../network/test/fixtures/embedded-network';
 import type { Role, TestNetwork } from '../../network/test/fixtures/embedded-network';
@@ -72,10 +73,11 @@ export async function startLakeOnLedger(deps: Pick<DatalakeDeps, 'now'> = {}): P
     return identity;
   };
   await enrol(LAKE_ACTOR);
+  const s3 = testLakeS3(dir);
   const config = loadConfig({
+    ...s3.env,
     CUSTODIA_DATALAKE_TOKEN: TOKEN,
     CUSTODIA_DATALAKE_DIR: path.join(dir, 'lake'),
-    CUSTODIA_S3_DIR: path.join(dir, 's3'),
     CUSTODIA_SWEEP_INTERVAL_MS: String(3_600_000),
     CUSTODIA_DATALAKE_IDENTITY: `${LAKE_ACTOR.mspId}/${LAKE_ACTOR.id}`,
     CUSTODIA_NETWORK: 'fabric',
@@ -119,6 +121,7 @@ export async function startLakeOnLedger(deps: Pick<DatalakeDeps, 'now'> = {}): P
       ledger.close();
       await lake.close();
       await net.destroy();
+      await s3.dispose();
       rmSync(dir, { recursive: true, force: true });
     },
   };

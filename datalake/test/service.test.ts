@@ -6,6 +6,7 @@ import type { LedgerPort } from '../src/ledger/port';
 import { loadConfig } from '../src/service/config';
 import { startDatalake } from '../src/service/server';
 import type { RunningDatalake } from '../src/service/server';
+import { testLakeS3 } from './s3';
 
 const TOKEN = 'test-service-token-0123456789';
 const PATIENT = 'patient-7';
@@ -54,14 +55,16 @@ describe('data-lake HTTP service', () => {
   let dir: string;
   let lake: RunningDatalake;
   let ledger: ReturnType<typeof refusingLedger>;
+  let s3: ReturnType<typeof testLakeS3>;
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'custodia-lake-'));
     ledger = refusingLedger();
+    s3 = testLakeS3(dir);
     const config = loadConfig({
+      ...s3.env,
       CUSTODIA_DATALAKE_TOKEN: TOKEN,
       CUSTODIA_DATALAKE_DIR: path.join(dir, 'lake'),
-      CUSTODIA_S3_DIR: path.join(dir, 's3'),
       CUSTODIA_MAX_JSON_BYTES: String(64 * 1024),
     });
     lake = await startDatalake(config, { ledger, logger: pino({ level: 'silent' }) });
@@ -77,6 +80,7 @@ describe('data-lake HTTP service', () => {
 
   afterAll(async () => {
     await lake.close();
+    await s3.dispose();
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -21,7 +21,7 @@ async function sha256(stream: Readable): Promise<string> {
   return hash.digest('hex');
 }
 
-describe('embedded S3 server through the minio client', () => {
+describe('the S3 server through the minio client', () => {
   let s3: TestS3;
   beforeAll(async () => {
     s3 = await startTestS3();
@@ -32,57 +32,60 @@ describe('embedded S3 server through the minio client', () => {
 
   it('stores, stats, lists, reads and removes objects', async () => {
     const store = s3.store();
-    await store.ensureBucket('basic');
-    await store.ensureBucket('basic');
-    await store.put('basic', 'a/1.json', Buffer.from('{"n":1}'), { contentType: 'application/json' });
-    await store.put('basic', 'a/2.json', Readable.from([Buffer.from('{"n":2}')]), { size: 7 });
-    await store.put('basic', 'b/3.json', Buffer.from('{"n":3}'));
+    const basic = s3.bucket('basic');
+    await store.ensureBucket(basic);
+    await store.ensureBucket(basic);
+    await store.put(basic, 'a/1.json', Buffer.from('{"n":1}'), { contentType: 'application/json' });
+    await store.put(basic, 'a/2.json', Readable.from([Buffer.from('{"n":2}')]), { size: 7 });
+    await store.put(basic, 'b/3.json', Buffer.from('{"n":3}'));
 
-    expect((await store.stat('basic', 'a/1.json'))?.size).toBe(7);
-    expect(await store.stat('basic', 'a/none.json')).toBeUndefined();
-    expect((await store.getBuffer('basic', 'a/2.json', 100))?.toString()).toBe('{"n":2}');
-    expect(await store.getBuffer('basic', 'a/none.json', 100)).toBeUndefined();
-    await expect(store.getBuffer('basic', 'a/2.json', 3)).rejects.toMatchObject({
+    expect((await store.stat(basic, 'a/1.json'))?.size).toBe(7);
+    expect(await store.stat(basic, 'a/none.json')).toBeUndefined();
+    expect((await store.getBuffer(basic, 'a/2.json', 100))?.toString()).toBe('{"n":2}');
+    expect(await store.getBuffer(basic, 'a/none.json', 100)).toBeUndefined();
+    await expect(store.getBuffer(basic, 'a/2.json', 3)).rejects.toMatchObject({
       code: 'PAYLOAD_TOO_LARGE',
     });
-    expect((await buffer(await store.get('basic', 'b/3.json'))).toString()).toBe('{"n":3}');
-    await expect(store.get('basic', 'b/none.json')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await buffer(await store.get(basic, 'b/3.json'))).toString()).toBe('{"n":3}');
+    await expect(store.get(basic, 'b/none.json')).rejects.toMatchObject({ code: 'NOT_FOUND' });
 
     const listed: string[] = [];
-    for await (const item of store.list('basic', 'a/')) listed.push(item.key);
+    for await (const item of store.list(basic, 'a/')) listed.push(item.key);
     expect(listed).toEqual(['a/1.json', 'a/2.json']);
 
-    await store.remove('basic', ['a/1.json', 'a/2.json', 'a/never-existed.json']);
+    await store.remove(basic, ['a/1.json', 'a/2.json', 'a/never-existed.json']);
     const left: string[] = [];
-    for await (const item of store.list('basic', '')) left.push(item.key);
+    for await (const item of store.list(basic, '')) left.push(item.key);
     expect(left).toEqual(['b/3.json']);
   });
 
   it('removes every object under a prefix in one multi-object delete, however many share a directory', async () => {
     const store = s3.store();
-    await store.ensureBucket('many');
+    const many = s3.bucket('many');
+    await store.ensureBucket(many);
     const keys = Array.from({ length: 300 }, (_, index) => `grants/g-1/record-${index}`);
-    for (const key of keys) await store.put('many', key, Buffer.from('{}'));
-    await store.put('many', 'grants/g-2/record-0', Buffer.from('{}'));
+    for (const key of keys) await store.put(many, key, Buffer.from('{}'));
+    await store.put(many, 'grants/g-2/record-0', Buffer.from('{}'));
     // One request, and it must succeed: the server used to fail it (500) while tidying the emptied directory.
-    expect(await store.removePrefix('many', 'grants/g-1/')).toBe(300);
+    expect(await store.removePrefix(many, 'grants/g-1/')).toBe(300);
     const left: string[] = [];
-    for await (const item of store.list('many', 'grants/')) left.push(item.key);
+    for await (const item of store.list(many, 'grants/')) left.push(item.key);
     expect(left).toEqual(['grants/g-2/record-0']);
     // The emptied prefix takes new objects again.
-    await store.put('many', 'grants/g-1/record-0', Buffer.from('{}'));
-    expect((await store.stat('many', 'grants/g-1/record-0'))?.size).toBe(2);
+    await store.put(many, 'grants/g-1/record-0', Buffer.from('{}'));
+    expect((await store.stat(many, 'grants/g-1/record-0'))?.size).toBe(2);
   });
 
   it('serves every object whole right after its upload was answered, many uploads at once', async () => {
     const store = s3.store();
-    await store.ensureBucket('fresh');
+    const fresh = s3.bucket('fresh');
+    await store.ensureBucket(fresh);
     const bodies = Array.from({ length: 12 }, () => randomBytes(3 * MiB));
     // Each object is read the moment its PUT is answered, while the others are still being written.
     const reads = await Promise.all(
       bodies.map(async (body, index) => {
-        await store.put('fresh', `objects/${index}`, body);
-        return store.getBuffer('fresh', `objects/${index}`, 4 * MiB);
+        await store.put(fresh, `objects/${index}`, body);
+        return store.getBuffer(fresh, `objects/${index}`, 4 * MiB);
       }),
     );
     reads.forEach((read, index) => expect(read?.equals(bodies[index] as Buffer)).toBe(true));
@@ -90,30 +93,31 @@ describe('embedded S3 server through the minio client', () => {
 
   it('uploads a large unsized stream as a multipart upload and reads it back intact', async () => {
     const store = s3.store(5 * MiB);
-    await store.ensureBucket('multipart');
+    const multipart = s3.bucket('multipart');
+    await store.ensureBucket(multipart);
     const digest = new DigestStream();
-    await store.put('multipart', 'big.bin', generated(23 * MiB).pipe(digest));
-    expect((await store.stat('multipart', 'big.bin'))?.size).toBe(23 * MiB);
-    expect(await sha256(await store.get('multipart', 'big.bin'))).toBe(digest.sha256);
+    await store.put(multipart, 'big.bin', generated(23 * MiB).pipe(digest));
+    expect((await store.stat(multipart, 'big.bin'))?.size).toBe(23 * MiB);
+    expect(await sha256(await store.get(multipart, 'big.bin'))).toBe(digest.sha256);
   });
 
-  it('answers list-multipart-uploads for an existing bucket with an empty list', async () => {
-    const response = await fetch(`${s3.server.endpoint}/multipart?uploads&prefix=big`);
-    expect(response.status).toBe(200);
-    const body = await response.text();
-    expect(body).toContain('<ListMultipartUploadsResult');
-    expect(body).toContain('<Prefix>big</Prefix>');
-    expect(body).not.toContain('<Upload>');
-    const missing = await fetch(`${s3.server.endpoint}/no-such-bucket?uploads`);
-    expect(missing.status).toBe(404);
+  it('answers list-multipart-uploads (asked before every multipart upload): none left once uploads complete', async () => {
+    const client = s3.client();
+    const uploads: unknown[] = [];
+    for await (const upload of client.listIncompleteUploads(s3.bucket('multipart'), 'big', true))
+      uploads.push(upload);
+    expect(uploads).toEqual([]);
+    const missing = client.listIncompleteUploads(s3.bucket('no-such-bucket'), '', true);
+    await expect(missing.toArray()).rejects.toMatchObject({ code: 'NoSuchBucket' });
   });
 
   it('fails an upload whose source fails, without completing the object', async () => {
     const store = s3.store(5 * MiB);
-    await store.ensureBucket('failing');
+    const failing = s3.bucket('failing');
+    await store.ensureBucket(failing);
     const failure = new DatalakeError('PAYLOAD_TOO_LARGE', 'too big');
-    await expect(store.put('failing', 'cut.bin', generated(12 * MiB, failure))).rejects.toBe(failure);
-    expect(await store.stat('failing', 'cut.bin')).toBeUndefined();
+    await expect(store.put(failing, 'cut.bin', generated(12 * MiB, failure))).rejects.toBe(failure);
+    expect(await store.stat(failing, 'cut.bin')).toBeUndefined();
   });
 
   it('reports an unreachable endpoint as STORAGE_UNAVAILABLE', async () => {
@@ -126,7 +130,8 @@ describe('per-country storage locations', () => {
   let home: TestS3;
   let france: TestS3;
   beforeAll(async () => {
-    [home, france] = await Promise.all([startTestS3(), startTestS3()]);
+    // France on an S3 of its own: under test:s3, home is the external S3 and France an embedded server.
+    [home, france] = await Promise.all([startTestS3(), startTestS3({ independent: true })]);
   });
   afterAll(async () => {
     await Promise.all([home.dispose(), france.dispose()]);
@@ -135,33 +140,39 @@ describe('per-country storage locations', () => {
   it('keeps each country in its own buckets or on its own endpoint', async () => {
     const locations = new StorageLocations(
       {
-        home: { endpoint: home.endpoint },
-        countries: { DE: { bucketPrefix: 'de-' }, FR: { endpoint: france.endpoint, bucketPrefix: 'fr-' } },
+        home: { endpoint: home.endpoint, bucketPrefix: home.bucketPrefix },
+        countries: {
+          DE: { bucketPrefix: home.bucket('de-') },
+          FR: { endpoint: france.endpoint, bucketPrefix: france.bucket('fr-') },
+        },
       },
       (endpoint) => new MinioObjectStore(endpoint),
     );
     await locations.ensureBuckets();
     const de = locations.forCountry('DE');
     const fr = locations.forCountry('FR');
-    expect(de.bucket('raw')).toBe('de-custodia-raw');
-    expect(locations.forCountry('IT').bucket('raw')).toBe('custodia-raw');
+    expect(de.bucket('raw')).toBe(home.bucket('de-custodia-raw'));
+    expect(locations.forCountry('IT').bucket('raw')).toBe(home.bucket('custodia-raw'));
 
     await de.store.put(de.bucket('raw'), 'r1', Buffer.from('de'));
     await fr.store.put(fr.bucket('raw'), 'r2', Buffer.from('fr'));
     const onHome = home.store();
     const onFrance = france.store();
-    expect(await onHome.stat('de-custodia-raw', 'r1')).toBeDefined();
-    expect(await onHome.stat('custodia-raw', 'r1')).toBeUndefined();
-    expect(await onFrance.stat('fr-custodia-raw', 'r2')).toBeDefined();
+    expect(await onHome.stat(home.bucket('de-custodia-raw'), 'r1')).toBeDefined();
+    expect(await onHome.stat(home.bucket('custodia-raw'), 'r1')).toBeUndefined();
+    expect(await onFrance.stat(france.bucket('fr-custodia-raw'), 'r2')).toBeDefined();
     // French data never reached the home endpoint.
-    expect(await onHome.getBuffer('fr-custodia-raw', 'r2', 10)).toBeUndefined();
+    expect(await onHome.getBuffer(france.bucket('fr-custodia-raw'), 'r2', 10)).toBeUndefined();
   });
 
   it('refuses two locations that would share buckets', () => {
     expect(
       () =>
         new StorageLocations(
-          { home: { endpoint: home.endpoint }, countries: { DE: {} } },
+          {
+            home: { endpoint: home.endpoint, bucketPrefix: home.bucketPrefix },
+            countries: { DE: { bucketPrefix: home.bucketPrefix } },
+          },
           (endpoint) => new MinioObjectStore(endpoint),
         ),
     ).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));

@@ -26,7 +26,8 @@ import type { AccessLogEntry, Caller } from '@custodia/chaincode';
 import { connect, readConnectionProfile } from '@custodia/network';
 import type { ConnectionProfile, Identity, LedgerClientConfig } from '@custodia/network';
 import { FileWallet } from '@custodia/network/wallet';
-import { DatalakeClient, DEFAULT_PART_SIZE, EMBEDDED_S3_CREDENTIALS } from '@custodia/datalake';
+import { DatalakeClient, DEFAULT_PART_SIZE, EMBEDDED_S3_REGION } from '@custodia/datalake';
+import type { S3Credentials } from '@custodia/datalake';
 import { cpuSeconds, peakRssMiB, resetPeakRss, startService } from './datalake-processes';
 
 const MiB = 1024 * 1024;
@@ -104,6 +105,7 @@ interface Bench {
   readonly lakePid: number;
   readonly s3Pid: number;
   readonly s3Endpoint: string;
+  readonly s3Keys: S3Credentials;
   readonly profile: ConnectionProfile;
   readonly ledgerConfig: LedgerClientConfig;
   readonly wallet: FileWallet;
@@ -186,9 +188,9 @@ async function throughput(bench: Bench, sizeMiB: number): Promise<void> {
     endPoint: url.hostname,
     port: Number(url.port),
     useSSL: false,
-    accessKey: EMBEDDED_S3_CREDENTIALS.accessKey,
-    secretKey: EMBEDDED_S3_CREDENTIALS.secretKey,
-    region: 'us-east-1',
+    accessKey: bench.s3Keys.accessKey,
+    secretKey: bench.s3Keys.secretKey,
+    region: EMBEDDED_S3_REGION,
     partSize: DEFAULT_PART_SIZE,
     pathStyle: true,
   });
@@ -319,12 +321,14 @@ async function main(): Promise<void> {
       (line) => (line.msg === 'ready' && typeof line.profile === 'string' ? line.profile : undefined),
     );
     stops.push(network.stop);
+    // The S3 server's keys, given to it, to the lake and to the raw baseline alike.
+    const s3Keys: S3Credentials = { accessKey: 'bench-s3', secretKey: randomBytes(32).toString('hex') };
     const s3 = await startService(
       'S3 server',
       process.execPath,
       // tsx as a loader of this very process (its CLI would put a wrapper process in between).
       ['--import', 'tsx', path.join(__dirname, 'datalake-s3.ts'), path.join(dir, 's3')],
-      {},
+      { CUSTODIA_S3_ACCESS_KEY: s3Keys.accessKey, CUSTODIA_S3_SECRET_KEY: s3Keys.secretKey },
       (line) => (line.msg === 'ready' && typeof line.endpoint === 'string' ? line.endpoint : undefined),
     );
     stops.push(s3.stop);
@@ -349,8 +353,8 @@ async function main(): Promise<void> {
         CUSTODIA_DATALAKE_TOKEN: TOKEN,
         CUSTODIA_DATALAKE_DIR: path.join(dir, 'lake'),
         CUSTODIA_S3_ENDPOINT: s3.ready,
-        CUSTODIA_S3_ACCESS_KEY: EMBEDDED_S3_CREDENTIALS.accessKey,
-        CUSTODIA_S3_SECRET_KEY: EMBEDDED_S3_CREDENTIALS.secretKey,
+        CUSTODIA_S3_ACCESS_KEY: s3Keys.accessKey,
+        CUSTODIA_S3_SECRET_KEY: s3Keys.secretKey,
         CUSTODIA_NETWORK: 'fabric',
         CUSTODIA_CONNECTION_FILE: profilePath,
         CUSTODIA_WALLET_DIR: walletDir,
@@ -375,6 +379,7 @@ async function main(): Promise<void> {
       lakePid,
       s3Pid,
       s3Endpoint: s3.ready,
+      s3Keys,
       profile,
       wallet,
       ledgerConfig: {

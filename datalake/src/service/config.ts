@@ -5,6 +5,8 @@ import { readLedgerClientConfig } from '@custodia/network';
 import type { LedgerClientConfig } from '@custodia/network';
 import { DatalakeError } from '../errors';
 import type { LedgerActor } from '../ledger/port';
+import type { S3Credentials } from '../storage/embedded/sigv4';
+import { bucketName } from '../storage/locations';
 import type { LocationsConfig } from '../storage/locations';
 
 export interface DatalakeConfig {
@@ -15,8 +17,12 @@ export interface DatalakeConfig {
   readonly serviceToken: string;
   /** Data directory of the service (index, embedded S3 data, key files). */
   readonly dataDir: string;
-  /** Start the embedded S3 server (s3rver) unless an S3 endpoint is configured. */
-  readonly embeddedS3: { readonly directory: string; readonly port: number } | undefined;
+  /**
+   * Start the embedded S3 server (s3rver) unless an S3 endpoint is configured; it accepts only requests signed with
+   * `credentials`, or with the keys it generates in its directory when none are configured.
+   */
+  readonly embeddedS3:
+    { readonly directory: string; readonly port: number; readonly credentials?: S3Credentials } | undefined;
   /** Storage locations; the home endpoint is the embedded server when it runs. */
   readonly locations: Omit<LocationsConfig, 'home'> & {
     readonly home: Omit<LocationsConfig['home'], 'endpoint'> & {
@@ -50,8 +56,9 @@ type Env = Readonly<Record<string, string | undefined>>;
 /**
  * Variables: CUSTODIA_DATALAKE_HOST, CUSTODIA_DATALAKE_PORT, CUSTODIA_DATALAKE_TOKEN (required),
  * CUSTODIA_DATALAKE_DIR (.custodia/datalake), CUSTODIA_S3_DIR (.custodia/s3), CUSTODIA_S3_PORT (0),
- * CUSTODIA_S3_ENDPOINT / CUSTODIA_S3_ACCESS_KEY / CUSTODIA_S3_SECRET_KEY (MinIO; disables the
- * embedded server), CUSTODIA_S3_LOCATIONS (JSON: {"DE":{"bucketPrefix":"de-"},"FR":{"endpoint":{…}}}),
+ * CUSTODIA_S3_ENDPOINT (MinIO; disables the embedded server), CUSTODIA_S3_ACCESS_KEY / CUSTODIA_S3_SECRET_KEY (its
+ * keys, or the embedded server's; generated for it when unset), CUSTODIA_S3_BUCKET_PREFIX (home buckets' prefix),
+ * CUSTODIA_S3_LOCATIONS (JSON: {"DE":{"bucketPrefix":"de-"},"FR":{"endpoint":{…}}}),
  * CUSTODIA_KEY_DIR (<dir>/keys), CUSTODIA_CREATE_KEYS (true), CUSTODIA_MAX_JSON_BYTES (5 MiB),
  * CUSTODIA_MAX_BINARY_BYTES (10 GiB), CUSTODIA_SWEEP_INTERVAL_MS (60000), CUSTODIA_DATALAKE_IDENTITY
  * (`<mspId>/<id>` in the wallet), CUSTODIA_WALLET_DIR (.custodia/wallet), CUSTODIA_LOG_LEVEL (info), and the
@@ -64,14 +71,11 @@ export function loadConfig(env: Env = process.env): DatalakeConfig {
   }
   const dataDir = path.resolve(env.CUSTODIA_DATALAKE_DIR ?? '.custodia/datalake');
   const external = env.CUSTODIA_S3_ENDPOINT;
-  const endpoint =
-    external === undefined
-      ? undefined
-      : {
-          url: external,
-          accessKey: required(env, 'CUSTODIA_S3_ACCESS_KEY'),
-          secretKey: required(env, 'CUSTODIA_S3_SECRET_KEY'),
-        };
+  const keys = s3Keys(env, external === undefined);
+  const endpoint = external === undefined ? undefined : { url: external, ...(keys ?? requiredKeys()) };
+  const bucketPrefix = env.CUSTODIA_S3_BUCKET_PREFIX ?? '';
+  // Checked here, so a bad prefix stops the start with the variable's name.
+  if (bucketPrefix !== '') bucketName(bucketPrefix, 'raw');
   return {
     host: env.CUSTODIA_DATALAKE_HOST ?? '127.0.0.1',
     port: integer(env, 'CUSTODIA_DATALAKE_PORT', 0),
@@ -82,10 +86,14 @@ export function loadConfig(env: Env = process.env): DatalakeConfig {
         ? {
             directory: path.resolve(env.CUSTODIA_S3_DIR ?? '.custodia/s3'),
             port: integer(env, 'CUSTODIA_S3_PORT', 0),
+            ...(keys === undefined ? {} : { credentials: keys }),
           }
         : undefined,
     locations: {
-      home: endpoint === undefined ? {} : { endpoint },
+      home: {
+        ...(endpoint === undefined ? {} : { endpoint }),
+        ...(bucketPrefix === '' ? {} : { bucketPrefix }),
+      },
       countries: countries(env.CUSTODIA_S3_LOCATIONS),
     },
     keyDir: path.resolve(env.CUSTODIA_KEY_DIR ?? path.join(dataDir, 'keys')),
@@ -133,10 +141,34 @@ function serviceActor(value: string | undefined): LedgerActor | undefined {
   return { mspId: decodedMsp.value, id: decodedId.value, role: 'admin' };
 }
 
-function required(env: Env, name: string): string {
-  const value = env[name];
-  if (value === undefined || value === '') throw new DatalakeError('INVALID_INPUT', `${name} must be set`);
-  return value;
+/**
+ * CUSTODIA_S3_ACCESS_KEY and _SECRET_KEY, set together or not at all. The embedded server verifies signatures with
+ * them, so there a secret must not be guessable (at least 16 characters); an external S3 judges its own keys.
+ */
+function s3Keys(env: Env, embedded: boolean): S3Credentials | undefined {
+  const accessKey = env.CUSTODIA_S3_ACCESS_KEY ?? '';
+  const secretKey = env.CUSTODIA_S3_SECRET_KEY ?? '';
+  if (accessKey === '' && secretKey === '') return undefined;
+  if (accessKey === '' || secretKey === '')
+    throw new DatalakeError(
+      'INVALID_INPUT',
+      'CUSTODIA_S3_ACCESS_KEY and CUSTODIA_S3_SECRET_KEY are set together',
+    );
+  if (!/^[A-Za-z0-9._+=@-]{3,128}$/.test(accessKey))
+    throw new DatalakeError(
+      'INVALID_INPUT',
+      'CUSTODIA_S3_ACCESS_KEY must be 3–128 letters, digits or ._+=@-',
+    );
+  if (embedded && secretKey.length < 16)
+    throw new DatalakeError('INVALID_INPUT', 'CUSTODIA_S3_SECRET_KEY must be at least 16 characters');
+  return { accessKey, secretKey };
+}
+
+function requiredKeys(): never {
+  throw new DatalakeError(
+    'INVALID_INPUT',
+    'CUSTODIA_S3_ACCESS_KEY and CUSTODIA_S3_SECRET_KEY must be set with CUSTODIA_S3_ENDPOINT',
+  );
 }
 
 function integer(env: Env, name: string, fallback: number): number {

@@ -16,8 +16,8 @@ import type { LedgerActor, LedgerEventSource, LedgerPort } from '../ledger/port'
 import { RevocationListener } from '../ledger/revocation-listener';
 import { StorageLocations } from '../storage/locations';
 import { MinioObjectStore } from '../storage/minio-store';
-import { EMBEDDED_S3_CREDENTIALS, startS3Server } from '../storage/s3-server';
-import type { RunningS3Server } from '../storage/s3-server';
+import { startS3Server } from '../storage/embedded/s3-server';
+import type { RunningS3Server } from '../storage/embedded/s3-server';
 import { ConsumerZone } from '../zones/consumer';
 import { Erasure } from '../zones/erasure';
 import { DeliveryManifests } from '../zones/manifests';
@@ -75,7 +75,7 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
   const s3 = config.embeddedS3 === undefined ? undefined : await startS3Server(config.embeddedS3);
   const homeEndpoint =
     config.locations.home.endpoint ??
-    (s3 === undefined ? undefined : { url: s3.endpoint, ...EMBEDDED_S3_CREDENTIALS });
+    (s3 === undefined ? undefined : { url: s3.endpoint, ...s3.credentials });
   if (homeEndpoint === undefined) throw new DatalakeError('INVALID_INPUT', 'no S3 endpoint configured');
   const locations = new StorageLocations(
     { ...config.locations, home: { ...config.locations.home, endpoint: homeEndpoint } },

@@ -3,7 +3,7 @@
  * it before every multipart upload, to resume an earlier one. s3rver keeps no resumable uploads, so
  * the truthful answer is an empty list; this recognises the request and writes that answer.
  */
-const S3_NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
+import { escapeXml, S3_NS } from './s3-xml';
 
 export interface ListUploadsRequest {
   readonly bucket: string;
@@ -24,7 +24,6 @@ export function parseListUploads(
 
 export function emptyListUploadsXml(request: ListUploadsRequest): string {
   return (
-    '<?xml version="1.0" encoding="UTF-8"?>\n' +
     `<ListMultipartUploadsResult xmlns="${S3_NS}">` +
     `<Bucket>${escapeXml(request.bucket)}</Bucket>` +
     '<KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker>' +
@@ -33,8 +32,4 @@ export function emptyListUploadsXml(request: ListUploadsRequest): string {
     '<MaxUploads>1000</MaxUploads><IsTruncated>false</IsTruncated>' +
     '</ListMultipartUploadsResult>'
   );
-}
-
-function escapeXml(value: string): string {
-  return value.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -2,15 +2,16 @@
  * Corrections to s3rver's filesystem store, applied to the instance the embedded server runs (s3rver 3.7 is no longer
  * maintained). Each one fixes a behaviour the data lake hit under load; the object layout on disk is unchanged.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type S3rver from 's3rver';
 
 type Store = S3rver['store'];
+type Written = Awaited<ReturnType<Store['putObject']>>;
 
 export function applyS3rverFixes(store: Store): void {
   tolerateConcurrentCleanup(store);
@@ -38,15 +39,17 @@ function tolerateConcurrentCleanup(store: Store): void {
 /**
  * s3rver answers a PUT (object or multipart part) once the body has been hashed, not once it has been written: a
  * read right after the answer — or the completion of a multipart upload reading its parts — could see a truncated
- * file. (The lake's authenticated encryption caught it: assemblies excluded records as unreadable.) Here the answer
- * waits for the file to be written.
+ * file. (The lake's authenticated encryption caught it: assemblies excluded records as unreadable.) It also writes
+ * straight over the object's file, so a failed or refused upload (a body that does not match its signed SHA-256,
+ * a client gone midway) left a torn object where the previous one was. Here the body goes to a temporary file, which
+ * replaces the object (after its metadata) only once the whole body has arrived, and the answer waits for that.
  */
 function answerAfterTheWrite(store: Store): void {
   store.putObject = async (object) => {
     const objectPath = store.getResourcePath(object.bucket, object.key, 'object');
-    const written = await writeHashed(object.content, objectPath);
-    await store.putMetadata(object.bucket, object.key, object.metadata, written.md5);
-    return written;
+    return writeThenRename(object.content, objectPath, (written) =>
+      store.putMetadata(object.bucket, object.key, object.metadata, written.md5),
+    );
   };
   store.putPart = async (bucket, uploadId, partNumber, content) => {
     const partPath = path.join(
@@ -54,26 +57,38 @@ function answerAfterTheWrite(store: Store): void {
       uploadId,
       String(partNumber),
     );
-    const written = await writeHashed(content, partPath);
-    await writeFile(`${partPath}.md5`, written.md5);
-    return written;
+    return writeThenRename(content, partPath, (written) => writeFile(`${partPath}.md5`, written.md5));
   };
 }
 
-async function writeHashed(content: Readable | Buffer, file: string): Promise<{ size: number; md5: string }> {
+/** Temporary names end unlike s3rver's resource suffixes, so listings never show them. */
+async function writeThenRename(
+  content: Readable | Buffer,
+  file: string,
+  beforeRename: (written: Written) => Promise<void>,
+): Promise<Written> {
   await mkdir(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${randomBytes(6).toString('hex')}.upload`;
   const md5 = createHash('md5');
   let size = 0;
-  await pipeline(
-    Buffer.isBuffer(content) ? Readable.from([content]) : content,
-    new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        md5.update(chunk);
-        size += chunk.length;
-        callback(null, chunk);
-      },
-    }),
-    createWriteStream(file),
-  );
-  return { size, md5: md5.digest('hex') };
+  try {
+    await pipeline(
+      Buffer.isBuffer(content) ? Readable.from([content]) : content,
+      new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          md5.update(chunk);
+          size += chunk.length;
+          callback(null, chunk);
+        },
+      }),
+      createWriteStream(temporary, { mode: 0o600 }),
+    );
+    const written = { size, md5: md5.digest('hex') };
+    await beforeRename(written);
+    await rename(temporary, file);
+    return written;
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
 }

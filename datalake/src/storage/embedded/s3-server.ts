@@ -1,0 +1,175 @@
+/**
+ * The embedded S3 server: s3rver on 127.0.0.1 over a data directory, behind our own HTTP server, which
+ *
+ * - refuses every request that is not signed (AWS Signature V4) with the server's keys — anonymous, wrongly signed,
+ *   signed with another secret, stale or replayed elsewhere — with S3's 403 answers, and checks each body against
+ *   the SHA-256 its signature covers (sigv4.ts, payload-check.ts);
+ * - answers ListObjectsV2 (list-objects.ts) and ListMultipartUploads (list-uploads.ts) itself, where s3rver fails.
+ *
+ * Production points the same client code at MinIO (or another S3) instead.
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdir } from 'node:fs/promises';
+import S3rver from 's3rver';
+import S3Error from 's3rver/lib/models/error';
+import { embeddedCredentials } from './credentials';
+import { listObjectsXml, listPage, parseListObjects } from './list-objects';
+import { emptyListUploadsXml, parseListUploads } from './list-uploads';
+import { PayloadCheck } from './payload-check';
+import { sendS3Error, sendXml } from './s3-xml';
+import { applyS3rverFixes } from './s3rver-fixes';
+import { EMPTY_SHA256, S3_REFUSALS, splitTarget, verifySigV4 } from './sigv4';
+import type { S3Credentials, S3Refusal, SignedPayload } from './sigv4';
+
+/** The region the server signs for; the minio client is configured with it too. */
+export const EMBEDDED_S3_REGION = 'us-east-1';
+
+export interface S3ServerOptions {
+  readonly directory: string;
+  /** 0 (default) picks a free port. */
+  readonly port?: number;
+  readonly host?: string;
+  /** The only keys accepted; default: generated once and kept in the directory (credentials.ts). */
+  readonly credentials?: S3Credentials;
+  /** The server's clock, against which request times are checked (tests). */
+  readonly now?: () => Date;
+}
+
+export interface RunningS3Server {
+  readonly endpoint: string;
+  readonly host: string;
+  readonly port: number;
+  /** The keys clients sign with. */
+  readonly credentials: S3Credentials;
+  close(): Promise<void>;
+}
+
+export async function startS3Server(options: S3ServerOptions): Promise<RunningS3Server> {
+  await mkdir(options.directory, { recursive: true });
+  const credentials = options.credentials ?? (await embeddedCredentials(options.directory));
+  const now = options.now ?? (() => new Date());
+  const host = options.host ?? '127.0.0.1';
+  const s3 = new S3rver({ directory: options.directory, silent: true, vhostBuckets: false });
+  applyS3rverFixes(s3.store);
+  const handle = s3.callback();
+
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const verdict = verifySigV4(
+      { method: req.method ?? '', url: req.url ?? '/', rawHeaders: req.rawHeaders },
+      { credentials, region: EMBEDDED_S3_REGION, now: now() },
+    );
+    if (!verdict.ok) return refuse(req, res, verdict.refusal);
+    const unsafeKey = unsafePath(req.url ?? '/');
+    if (unsafeKey !== undefined) return refuse(req, res, unsafeKey);
+    // Verified: s3rver's own check (V2 signatures, its fixed development account) must not see it.
+    delete req.headers.authorization;
+    const body = checkedBody(req, verdict.payload);
+    if (!body.ok) return refuse(req, res, body.refusal);
+
+    const objects = parseListObjects(req.method, req.url);
+    if (objects !== undefined) {
+      if (!objects.ok) return refuse(req, res, { code: 'InvalidArgument', message: objects.message });
+      if ((await s3.store.getBucket(objects.request.bucket)) === null) return handle(req, res);
+      return sendXml(res, 200, listObjectsXml(objects.request, await listPage(s3.store, objects.request)));
+    }
+    const uploads = parseListUploads(req.method, req.url);
+    if (uploads !== undefined) {
+      // Unknown buckets go to s3rver, which answers NoSuchBucket as S3 does.
+      if ((await s3.store.getBucket(uploads.bucket)) === null) return handle(req, res);
+      return sendXml(res, 200, emptyListUploadsXml(uploads));
+    }
+    handle(body.request, res);
+  };
+
+  const server = createServer((req, res) => {
+    serve(req, res).catch(() => {
+      if (!res.headersSent) sendS3Error(res, 500, 'InternalError', 'We encountered an internal error.', '');
+      else res.destroy();
+    });
+  });
+  await listen(server, options.port ?? 0, host);
+  const port = (server.address() as AddressInfo).port;
+  return {
+    endpoint: `http://${host}:${port}`,
+    host,
+    port,
+    credentials,
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+      s3.logger.close();
+    },
+  };
+}
+
+type CheckedBody =
+  | { readonly ok: true; readonly request: S3rver.Request }
+  | { readonly ok: false; readonly refusal: S3Refusal };
+
+/**
+ * The request as s3rver should read it. A body whose SHA-256 is signed streams through PayloadCheck, which fails
+ * it at its end if the bytes are not the signed ones — s3rver then answers 400 and keeps nothing (s3rver-fixes.ts).
+ */
+function checkedBody(req: IncomingMessage, payload: SignedPayload): CheckedBody {
+  if (payload.kind === 'unsigned') return { ok: true, request: req };
+  const hasBody =
+    req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  if (!hasBody)
+    return payload.sha256 === EMPTY_SHA256
+      ? { ok: true, request: req }
+      : { ok: false, refusal: { code: 'XAmzContentSHA256Mismatch', message: MISMATCH } };
+  const body = new PayloadCheck(payload.sha256, () => {
+    const error = new S3Error('XAmzContentSHA256Mismatch', MISMATCH);
+    error.status = S3_REFUSALS.XAmzContentSHA256Mismatch;
+    error.expose = true;
+    return error;
+  });
+  req.once('error', (error) => body.destroy(error));
+  req.pipe(body);
+  const request = Object.assign(body, {
+    headers: req.headers,
+    rawHeaders: req.rawHeaders,
+    url: req.url,
+    method: req.method,
+    socket: req.socket,
+    httpVersion: req.httpVersion,
+    httpVersionMajor: req.httpVersionMajor,
+    httpVersionMinor: req.httpVersionMinor,
+  });
+  return { ok: true, request };
+}
+
+const MISMATCH = "The provided 'x-amz-content-sha256' header does not match what was computed.";
+
+/**
+ * s3rver maps a key's path segments to directories: a `.` or `..` segment would reach outside its bucket. S3 itself
+ * allows such keys; the lake never makes them, so the embedded server refuses them.
+ */
+function unsafePath(url: string): S3Refusal | undefined {
+  // The signature check has decoded this path already: it is well-formed.
+  const segments = splitTarget(url)
+    .path.split('/')
+    .map((segment) => decodeURIComponent(segment));
+  return segments.some((segment) => segment === '.' || segment === '..')
+    ? { code: 'InvalidURI', message: 'Keys with . or .. path segments are not accepted by this server.' }
+    : undefined;
+}
+
+function refuse(req: IncomingMessage, res: ServerResponse, refusal: S3Refusal): void {
+  const path = (req.url ?? '/').split('?')[0] as string;
+  sendS3Error(res, S3_REFUSALS[refusal.code], refusal.code, refusal.message, path);
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,99 @@
+/** The part of s3rver's API the embedded S3 server uses (the package ships no types). */
+declare module 's3rver' {
+  import type { IncomingMessage, ServerResponse } from 'node:http';
+  import type { Readable } from 'node:stream';
+
+  interface S3rverObject {
+    bucket: string;
+    key: string;
+    content: Readable | Buffer;
+    metadata: Record<string, string>;
+  }
+
+  interface Written {
+    size: number;
+    md5: string;
+  }
+
+  interface S3rverOptions {
+    directory: string;
+    silent?: boolean;
+    address?: string;
+    port?: number;
+    vhostBuckets?: boolean;
+    resetOnClose?: boolean;
+  }
+
+  interface ListedObject {
+    key: string;
+    /** From the metadata's content-length. */
+    readonly size: number;
+    readonly lastModifiedDate: Date;
+    metadata: { etag?: string } & Record<string, string | undefined>;
+  }
+
+  interface ListOptions {
+    prefix?: string;
+    startAfter?: string;
+    maxKeys?: number;
+  }
+
+  interface S3rverStore {
+    getBucket(name: string): Promise<{ name: string } | null>;
+    deleteObject(bucket: string, key: string): Promise<void>;
+    putObject(object: S3rverObject): Promise<Written>;
+    putPart(bucket: string, uploadId: string, partNumber: number, content: Readable): Promise<Written>;
+    putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5: string): Promise<void>;
+    /** Keys in order after `startAfter`, at most `maxKeys` (and whether there are more). */
+    listObjects(
+      bucket: string,
+      options: ListOptions,
+    ): Promise<{ objects: ListedObject[]; isTruncated: boolean }>;
+    /** `<root>/<bucket>/<key dirs>/<name>._S3rver_<resource>` */
+    getResourcePath(bucket: string, key: string | undefined, resource: string): string;
+  }
+
+  interface S3rverLogger {
+    close(): void;
+  }
+
+  namespace S3rver {
+    /**
+     * What s3rver (and Koa under it) reads of a request: its head, and its body as a stream. An IncomingMessage is
+     * one; so is a stream carrying the same head (the body after the signature check).
+     */
+    type Request = Readable &
+      Pick<
+        IncomingMessage,
+        | 'headers'
+        | 'rawHeaders'
+        | 'url'
+        | 'method'
+        | 'socket'
+        | 'httpVersion'
+        | 'httpVersionMajor'
+        | 'httpVersionMinor'
+      >;
+  }
+
+  class S3rver {
+    constructor(options: S3rverOptions);
+    readonly store: S3rverStore;
+    readonly logger: S3rverLogger;
+    /** Koa's request handler, for mounting in our own HTTP server. */
+    callback(): (req: S3rver.Request, res: ServerResponse) => void;
+  }
+
+  export = S3rver;
+}
+
+/** s3rver's error type: thrown from a store call, s3rver answers it as S3 does (its code, status and XML). */
+declare module 's3rver/lib/models/error' {
+  class S3Error extends Error {
+    constructor(code: string, message: string, detail?: Record<string, string>);
+    readonly code: string;
+    status: number;
+    expose: boolean;
+  }
+  export = S3Error;
+}
