@@ -1,4 +1,5 @@
 /** ObjectStore over the minio client — the only S3 client of the data lake (embedded s3rver or MinIO). */
+import { createHash } from 'node:crypto';
 import { Client } from 'minio';
 import type { Readable } from 'node:stream';
 import { DatalakeError } from '../errors';
@@ -19,6 +20,17 @@ export interface S3Endpoint {
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 const NOT_FOUND_CODES = new Set(['NoSuchKey', 'NotFound', 'NoSuchBucket']);
 const DELETE_BATCH = 1000;
+/**
+ * Every bucket ignores public ACLs and refuses public policies. Ceph's radosgw (16.2) honours x-amz-* headers the
+ * signature does not cover, so a captured signed PUT replayed with `x-amz-acl: public-read` made a record readable
+ * by anyone; with public ACLs ignored it stays private. (BlockPublicAcls stays off: radosgw 16.2 then refuses every
+ * PutObject.) Servers without ACLs (MinIO, the embedded server) answer NotImplemented, which is fine.
+ */
+const PUBLIC_ACCESS_BLOCK =
+  '<PublicAccessBlockConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
+  '<BlockPublicAcls>false</BlockPublicAcls><IgnorePublicAcls>true</IgnorePublicAcls>' +
+  '<BlockPublicPolicy>true</BlockPublicPolicy><RestrictPublicBuckets>true</RestrictPublicBuckets>' +
+  '</PublicAccessBlockConfiguration>';
 
 export class MinioObjectStore implements ObjectStore {
   private readonly client: Client;
@@ -50,6 +62,17 @@ export class MinioObjectStore implements ObjectStore {
           // Another process may have created it meanwhile.
           if (!['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes(codeOf(error) ?? '')) throw error;
         }
+      }
+      try {
+        const md5 = createHash('md5').update(PUBLIC_ACCESS_BLOCK).digest('base64');
+        const answer = await this.client.makeRequestAsync(
+          { method: 'PUT', bucketName: bucket, query: 'publicAccessBlock', headers: { 'Content-MD5': md5 } },
+          PUBLIC_ACCESS_BLOCK,
+          [200],
+        );
+        answer.resume();
+      } catch (error) {
+        if (codeOf(error) !== 'NotImplemented') throw error;
       }
     });
     this.buckets.add(bucket);

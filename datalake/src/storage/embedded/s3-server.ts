@@ -12,6 +12,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdir } from 'node:fs/promises';
+import { pipeline } from 'node:stream';
 import S3rver from 's3rver';
 import S3Error from 's3rver/lib/models/error';
 import { embeddedCredentials } from './credentials';
@@ -128,8 +129,8 @@ function checkedBody(req: IncomingMessage, payload: SignedPayload): CheckedBody 
     error.expose = true;
     return error;
   });
-  req.once('error', (error) => body.destroy(error));
-  req.pipe(body);
+  // Either side's failure fails the other; s3rver, reading `body`, answers it (nothing to do in the callback).
+  pipeline(req, body, () => undefined);
   const request = Object.assign(body, {
     headers: req.headers,
     rawHeaders: req.rawHeaders,
