@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { DigestStream } from '../src/crypto/digest-stream';
+import { mapBounded } from '../src/concurrency/map-bounded';
 import { DatalakeError } from '../src/errors';
 import { StorageLocations } from '../src/storage/locations';
 import { MinioObjectStore } from '../src/storage/minio-store';
@@ -75,6 +76,41 @@ describe('the S3 server through the minio client', () => {
     await store.put(many, 'grants/g-1/record-0', Buffer.from('{}'));
     expect((await store.stat(many, 'grants/g-1/record-0'))?.size).toBe(2);
   });
+
+  it('lists past 1,000 keys: every key once and in order, page after page, also folded by a delimiter', async () => {
+    const store = s3.store();
+    const bucket = s3.bucket('listing');
+    await store.ensureBucket(bucket);
+    // 110 minutes of 10 grants each: the layout of the expiry markers.
+    const keys = Array.from(
+      { length: 1100 },
+      (_, i) => `expiry/${String(Math.floor(i / 10)).padStart(6, '0')}/grant-${String(i % 10)}`,
+    );
+    await mapBounded(keys, 16, (key) => store.put(bucket, key, Buffer.alloc(0)));
+    await store.put(bucket, 'other/key', Buffer.alloc(0));
+
+    // The lake's own listing (ListObjectsV2, 1,000 a page, continuation token).
+    const listed: string[] = [];
+    for await (const item of store.list(bucket, 'expiry/')) listed.push(item.key);
+    expect(listed).toEqual(keys);
+
+    // Pages of 7 with a delimiter: each minute once, though a page ends inside its keys.
+    const client = s3.client();
+    const minutes: string[] = [];
+    let token = '';
+    for (let page = 0; page < 100; page += 1) {
+      const result = await client.listObjectsV2Query(bucket, 'expiry/', token, '/', 7, '');
+      for (const entry of result.objects) minutes.push((entry as { prefix?: string }).prefix ?? '');
+      if (!result.isTruncated) break;
+      token = result.nextContinuationToken;
+    }
+    expect(minutes).toEqual([...new Set(keys.map((key) => key.slice(0, 'expiry/000000/'.length)))]);
+
+    expect(await store.removePrefix(bucket, 'expiry/')).toBe(1100);
+    const left: string[] = [];
+    for await (const item of store.list(bucket, '')) left.push(item.key);
+    expect(left).toEqual(['other/key']);
+  }, 120_000);
 
   it('serves every object whole right after its upload was answered, many uploads at once', async () => {
     const store = s3.store();
@@ -163,6 +199,28 @@ describe('per-country storage locations', () => {
     expect(await onFrance.stat(france.bucket('fr-custodia-raw'), 'r2')).toBeDefined();
     // French data never reached the home endpoint.
     expect(await onHome.getBuffer(france.bucket('fr-custodia-raw'), 'r2', 10)).toBeUndefined();
+  });
+
+  it('signs for each location with its own keys, even where two share an endpoint', async () => {
+    const locations = new StorageLocations(
+      {
+        home: { endpoint: home.endpoint, bucketPrefix: home.bucketPrefix },
+        // Another account on the same server: its keys, not the home location's, must sign its requests.
+        countries: {
+          FR: {
+            endpoint: { ...home.endpoint, accessKey: 'france-account', secretKey: 'france-account-secret-0' },
+            bucketPrefix: home.bucket('fr-'),
+          },
+        },
+      },
+      (endpoint) => new MinioObjectStore(endpoint),
+    );
+    const fr = locations.forCountry('FR');
+    await expect(fr.store.ensureBucket(fr.bucket('raw'))).rejects.toMatchObject({
+      code: 'STORAGE_UNAVAILABLE',
+    });
+    await locations.homeLocation.store.ensureBucket(locations.homeLocation.bucket('raw'));
+    expect(await home.store().stat(home.bucket('fr-custodia-raw'), 'anything')).toBeUndefined();
   });
 
   it('refuses two locations that would share buckets', () => {

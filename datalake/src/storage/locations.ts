@@ -45,12 +45,16 @@ export class StorageLocations {
   private readonly byCountry = new Map<string, StorageLocation>();
 
   constructor(config: LocationsConfig, storeFor: (endpoint: S3Endpoint) => ObjectStore) {
+    // One client per endpoint and keys: a location with keys of its own signs with them, even on a shared URL.
     const stores = new Map<string, ObjectStore>();
+    const urls = new Map<ObjectStore, string>();
     const store = (endpoint: S3Endpoint): ObjectStore => {
-      let existing = stores.get(endpoint.url);
+      const key = `${endpoint.url}\n${endpoint.accessKey}`;
+      let existing = stores.get(key);
       if (existing === undefined) {
         existing = storeFor(endpoint);
-        stores.set(endpoint.url, existing);
+        stores.set(key, existing);
+        urls.set(existing, endpoint.url);
       }
       return existing;
     };
@@ -61,8 +65,9 @@ export class StorageLocations {
       const endpoint = spec.endpoint ?? config.home.endpoint;
       this.byCountry.set(country, location(country, store(endpoint), spec.bucketPrefix ?? ''));
     }
+    // Bucket names are per endpoint, whatever keys reach them.
     const names = this.all().flatMap((each) =>
-      ZONES.map((zone) => `${storeKey(each, stores)}/${each.bucket(zone)}`),
+      ZONES.map((zone) => `${urls.get(each.store)}/${each.bucket(zone)}`),
     );
     if (new Set(names).size !== names.length) {
       throw new DatalakeError('INVALID_INPUT', 'two storage locations share buckets on one endpoint');
@@ -93,9 +98,4 @@ export class StorageLocations {
 function location(name: string, store: ObjectStore, prefix: string): StorageLocation {
   const buckets = new Map(ZONES.map((zone) => [zone, bucketName(prefix, zone)] as const));
   return { name, store, bucket: (zone) => buckets.get(zone) as string };
-}
-
-function storeKey(each: StorageLocation, stores: Map<string, ObjectStore>): string {
-  for (const [url, store] of stores) if (store === each.store) return url;
-  return '';
 }
