@@ -4,7 +4,7 @@ import { Client } from 'minio';
 import type { Readable } from 'node:stream';
 import { DatalakeError } from '../errors';
 import { readBounded } from '../stream/read-bounded';
-import type { ObjectInfo, ObjectStore, PutOptions } from './object-store';
+import type { ListOptions, ObjectInfo, ObjectStore, PutOptions } from './object-store';
 
 export interface S3Endpoint {
   /** e.g. `http://127.0.0.1:9000` */
@@ -20,6 +20,7 @@ export interface S3Endpoint {
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 const NOT_FOUND_CODES = new Set(['NoSuchKey', 'NotFound', 'NoSuchBucket']);
 const DELETE_BATCH = 1000;
+const MAX_PAGE = 1000;
 /**
  * Every bucket ignores public ACLs and refuses public policies. Ceph's radosgw (16.2) honours x-amz-* headers the
  * signature does not cover, so a captured signed PUT replayed with `x-amz-acl: public-read` made a record readable
@@ -108,17 +109,23 @@ export class MinioObjectStore implements ObjectStore {
     return stat === undefined ? undefined : { key, size: stat.size, lastModified: stat.lastModified };
   }
 
-  async *list(bucket: string, prefix: string): AsyncIterable<ObjectInfo> {
-    const stream = this.client.listObjectsV2(bucket, prefix, true);
-    try {
-      for await (const item of stream) {
+  async *list(bucket: string, prefix: string, options: ListOptions = {}): AsyncIterable<ObjectInfo> {
+    let pageSize = Math.min(MAX_PAGE, Math.max(1, options.firstPage ?? MAX_PAGE));
+    let token = '';
+    for (;;) {
+      const page = await storage(() =>
+        this.client.listObjectsV2Query(bucket, prefix, token, '', pageSize, ''),
+      );
+      // A missing bucket lists nothing.
+      if (page === undefined) return;
+      for (const item of page.objects) {
         const entry = item as { name?: string; size?: number; lastModified?: Date };
         if (entry.name === undefined) continue;
         yield { key: entry.name, size: entry.size ?? 0, lastModified: entry.lastModified ?? new Date(0) };
       }
-    } catch (error) {
-      if (NOT_FOUND_CODES.has(codeOf(error) ?? '')) return;
-      throw unavailable(error);
+      if (!page.isTruncated || page.nextContinuationToken === '') return;
+      token = page.nextContinuationToken;
+      pageSize = Math.min(MAX_PAGE, pageSize * 2);
     }
   }
 

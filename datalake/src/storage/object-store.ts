@@ -7,6 +7,15 @@ export interface ObjectInfo {
   readonly lastModified: Date;
 }
 
+export interface ListOptions {
+  /**
+   * Keys asked for in the first page; each next page asks twice as many, up to S3's 1,000. A walk that stops early
+   * (the expiry sweep stops at the first marker still in the future) then reads about twice what it used, not a
+   * page of 1,000. Default: pages of 1,000.
+   */
+  readonly firstPage?: number;
+}
+
 export interface PutOptions {
   readonly contentType?: string;
   /** Known length of a stream body; lets small objects go up in one request. */
@@ -23,8 +32,8 @@ export interface ObjectStore {
   /** A small object read whole (metadata documents); undefined when absent, PAYLOAD_TOO_LARGE past maxBytes. */
   getBuffer(bucket: string, key: string, maxBytes: number): Promise<Buffer | undefined>;
   stat(bucket: string, key: string): Promise<ObjectInfo | undefined>;
-  /** Every object under the prefix, in key order. */
-  list(bucket: string, prefix: string): AsyncIterable<ObjectInfo>;
+  /** Every object under the prefix, in key order, page by page as the walk goes on. */
+  list(bucket: string, prefix: string, options?: ListOptions): AsyncIterable<ObjectInfo>;
   /** Removes objects; absent ones are not an error. */
   remove(bucket: string, keys: readonly string[]): Promise<void>;
   /** Removes every object under the prefix; returns how many there were. */

@@ -1,8 +1,10 @@
 /**
  * The consumer zone: the assembled temporary record of a grant, sealed with the data lake's own
- * key, readable by the grant's requester only and only until the grant expires. s3rver has no
- * lifecycle rules, so expiry is enforced here: at read time, and by the sweeper deleting expired
- * grants from markers kept in the bucket itself (so it survives restarts).
+ * key, readable by the grant's requester only and only until the grant expires. Expiry is enforced
+ * here, not by bucket lifecycle rules (s3rver has none, and a rule deletes a day late): at read time,
+ * and by the sweeper deleting expired grants from an expiry index kept in the bucket itself, so it
+ * survives restarts — `expiry/<epoch ms, zero-padded>/<grantId>/<patientId>` markers, which sort by
+ * time: a sweep reads the due ones and the first one still to come, whatever the number of live grants.
  */
 import type { Readable } from 'node:stream';
 import { DatalakeError } from '../errors';
@@ -129,11 +131,12 @@ export class ConsumerZone {
     }
   }
 
-  /** Expiry markers due at `now`, oldest first. */
+  /** Expiry markers due at `now`, oldest first; reads O(due) markers (pages from one key, doubling). */
   async *due(now: Date): AsyncIterable<ExpiryMarker & { readonly key: string }> {
     for await (const item of this.location.store.list(
       this.location.bucket('consumer'),
       layout.expiryMarkers(),
+      { firstPage: 1 },
     )) {
       const marker = parseExpiryMarker(item.key);
       if (marker === undefined) continue;

@@ -1,0 +1,152 @@
+/**
+ * The expiry sweep with more than 1,000 live grants (issue #17 item 7): the embedded s3rver's listings failed past
+ * 1,000 keys, so from about 1,100 live grants on no expired record was deleted any more. Now one sweep deletes every
+ * record that is due, and reads only the due part of the expiry index — counted on the wire, by a proxy between the
+ * lake's S3 client and the server — not the markers of every live grant.
+ */
+import { createServer, request as httpRequest } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { mapBounded } from '../src/concurrency/map-bounded';
+import { FileKeyProvider } from '../src/crypto/file-key-provider';
+import { StorageLocations } from '../src/storage/locations';
+import { MinioObjectStore } from '../src/storage/minio-store';
+import { ConsumerZone } from '../src/zones/consumer';
+import type { ConsumerRecordSpec } from '../src/zones/consumer';
+import { layout } from '../src/zones/layout';
+import { SealedObjects } from '../src/zones/sealed-objects';
+import { ExpirySweeper } from '../src/zones/sweeper';
+import { startTestS3 } from './s3';
+import type { TestS3 } from './s3';
+
+const T0 = Date.parse('2030-01-01T00:00:00Z');
+const LIVE = 1050;
+const DUE = 30;
+const requester = { mspId: 'HospitalB', id: 'dr-b' };
+
+/** Forwards every request to the S3 server unchanged (signatures included) and counts the expiry markers listed. */
+interface CountingProxy {
+  readonly url: string;
+  markersListed: number;
+  close(): Promise<void>;
+}
+
+async function startCountingProxy(target: string): Promise<CountingProxy> {
+  const upstream = new URL(target);
+  const proxy: CountingProxy = { url: '', markersListed: 0, close: async () => {} };
+  const server: Server = createServer((req, res) => {
+    const listsMarkers =
+      req.method === 'GET' &&
+      /[?&]list-type=2(&|$)/.test(req.url ?? '') &&
+      /[?&]prefix=expiry%2F(&|$)/.test(req.url ?? '');
+    const forward = httpRequest(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.on('data', (chunk: Buffer) => {
+          if (listsMarkers) proxy.markersListed += (chunk.toString('latin1').match(/<Key>/g) ?? []).length;
+          res.write(chunk);
+        });
+        answer.on('end', () => res.end());
+      },
+    );
+    forward.on('error', () => res.destroy());
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return Object.assign(proxy, {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  });
+}
+
+function spec(grantId: string, index: number, expiresAt: number): ConsumerRecordSpec {
+  return {
+    grantId,
+    patientId: `patient-${index % 40}`,
+    requester,
+    expiresAt: new Date(expiresAt),
+    contentType: 'application/fhir+json',
+    manifestHash: 'c'.repeat(64),
+  };
+}
+
+let s3: TestS3;
+let proxy: CountingProxy;
+let keyDir: string;
+let zone: ConsumerZone;
+let locations: StorageLocations;
+const live = Array.from({ length: LIVE }, (_, i) => `grant-live-${i}`);
+const due = Array.from({ length: DUE }, (_, i) => `grant-due-${i}`);
+
+beforeAll(async () => {
+  s3 = await startTestS3();
+  proxy = await startCountingProxy(s3.endpoint.url);
+  keyDir = await mkdtemp(path.join(tmpdir(), 'custodia-keys-'));
+  locations = new StorageLocations(
+    { home: { endpoint: { ...s3.endpoint, url: proxy.url }, bucketPrefix: s3.bucketPrefix } },
+    (endpoint) => new MinioObjectStore(endpoint),
+  );
+  await locations.ensureBuckets();
+  const sealed = new SealedObjects(new FileKeyProvider({ directory: keyDir, create: true }));
+  zone = new ConsumerZone(locations.homeLocation, sealed, 'custodia-datalake');
+  const body = Buffer.from('{"resourceType":"Bundle"}');
+  // Live for hours; due ones expire a minute apart in the first half hour.
+  await mapBounded(live, 16, (grantId, i) => zone.put(spec(grantId, i, T0 + 3_600_000 + i * 1000), body));
+  await mapBounded(due, 16, (grantId, i) => zone.put(spec(grantId, i, T0 + (i + 1) * 60_000), body));
+}, 300_000);
+
+afterAll(async () => {
+  await proxy?.close();
+  await s3?.dispose();
+  if (keyDir !== undefined) await rm(keyDir, { recursive: true, force: true });
+});
+
+async function keysUnder(bucket: string, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const item of s3.store().list(bucket, prefix)) keys.push(item.key);
+  return keys;
+}
+
+it(`deletes every due record in one sweep among ${LIVE} live grants, reading only the due markers`, async () => {
+  let now = new Date(T0);
+  const sweeper = new ExpirySweeper(zone, { intervalMs: 60_000, now: () => now });
+  const consumer = locations.homeLocation.bucket('consumer');
+
+  proxy.markersListed = 0;
+  expect(await sweeper.sweepOnce()).toEqual([]);
+  // Nothing due: the first marker, still to come, ends the walk.
+  expect(proxy.markersListed).toBe(1);
+
+  // 45 minutes later every due grant has expired; the next sweep deletes them all.
+  now = new Date(T0 + 45 * 60_000);
+  proxy.markersListed = 0;
+  expect(await sweeper.sweepOnce()).toEqual(due);
+  expect(proxy.markersListed).toBeLessThanOrEqual(2 * (DUE + 1));
+
+  for (const grantId of due) {
+    await expect(zone.open(grantId, requester, now)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await keysUnder(consumer, layout.consumerGrant(grantId))).toEqual([]);
+  }
+  expect(
+    await keysUnder(locations.homeLocation.bucket('keys'), layout.consumerGrant(due[0] as string)),
+  ).toEqual([]);
+  // Live records are still served, and their markers all still there.
+  const opened = await zone.open(live[LIVE - 1] as string, requester, now);
+  opened.body.resume();
+  expect(opened.meta.grantId).toBe(live[LIVE - 1]);
+  expect(await keysUnder(consumer, layout.expiryMarkers())).toHaveLength(LIVE);
+}, 120_000);
