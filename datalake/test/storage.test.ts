@@ -154,6 +154,8 @@ describe('the S3 server through the minio client', () => {
     const failure = new DatalakeError('PAYLOAD_TOO_LARGE', 'too big');
     await expect(store.put(failing, 'cut.bin', generated(12 * MiB, failure))).rejects.toBe(failure);
     expect(await store.stat(failing, 'cut.bin')).toBeUndefined();
+    // Nor its parts: the multipart upload it began is aborted (S3 keeps the parts of an unfinished one, and bills them).
+    expect(await s3.client().listIncompleteUploads(failing, 'cut.bin', true).toArray()).toEqual([]);
   });
 
   it('reports an unreachable endpoint as STORAGE_UNAVAILABLE', async () => {

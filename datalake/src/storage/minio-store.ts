@@ -89,7 +89,36 @@ export class MinioObjectStore implements ObjectStore {
     // minio pipes the body without listening for its errors, so a failing source (size limit,
     // client disconnect) would leave the upload pending forever: the body's error wins the race.
     const failed = new Promise<never>((_resolve, reject) => body.once('error', reject));
-    await Promise.race([upload, failed]);
+    try {
+      await Promise.race([upload, failed]);
+    } catch (error) {
+      await this.abortUploads(bucket, key);
+      throw error;
+    }
+  }
+
+  /**
+   * Aborts the multipart uploads of `key` that a failed put left behind: S3 (Ceph, MinIO, AWS) keeps the parts of
+   * an unfinished upload — sealed, but stored and billed — until it is aborted. Best effort: the caller sees the
+   * put's own failure.
+   */
+  private async abortUploads(bucket: string, key: string): Promise<void> {
+    try {
+      for await (const item of this.client.listIncompleteUploads(bucket, key, true)) {
+        const upload = item as { key?: string; uploadId?: string };
+        if (upload.key !== key || upload.uploadId === undefined) continue;
+        const query = `uploadId=${encodeURIComponent(upload.uploadId)}`;
+        (
+          await this.client.makeRequestAsync(
+            { method: 'DELETE', bucketName: bucket, objectName: key, query },
+            '',
+            [204],
+          )
+        ).resume();
+      }
+    } catch {
+      // the upload's own failure is what the caller needs to hear about
+    }
   }
 
   async get(bucket: string, key: string): Promise<Readable> {
