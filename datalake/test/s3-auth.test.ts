@@ -16,7 +16,13 @@ import {
   splitTarget,
   stringToSign,
 } from '../src/storage/embedded/sigv4';
-import { startTestS3 } from './s3';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import nodePath from 'node:path';
+import { SECRET_FILE } from '../src/storage/embedded/credentials';
+import { startS3Server } from '../src/storage/embedded/s3-server';
+import { MinioObjectStore } from '../src/storage/minio-store';
+import { externalTestS3, startTestS3 } from './s3';
 import type { TestS3 } from './s3';
 
 interface Captured {
@@ -75,15 +81,15 @@ function send(method: string, path: string, headers: Record<string, string>, bod
 async function captured(operation: (client: Client) => Promise<unknown>): Promise<Captured[]> {
   const requests: Captured[] = [];
   const url = new URL(s3.endpoint.url);
-  const transport = {
-    request: (options: RequestOptions, callback: (res: IncomingMessage) => void): ClientRequest => {
-      const headers = Object.fromEntries(
-        Object.entries(options.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]),
-      );
-      requests.push({ method: options.method ?? 'GET', path: options.path ?? '/', headers });
-      return httpRequest(options, callback);
-    },
+  // minio calls `request(options, callback)` only; the other overloads of http.request are never used.
+  const record = (options: RequestOptions, callback: (res: IncomingMessage) => void): ClientRequest => {
+    const headers = Object.fromEntries(
+      Object.entries(options.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]),
+    );
+    requests.push({ method: options.method ?? 'GET', path: options.path ?? '/', headers });
+    return httpRequest(options, callback);
   };
+  const transport = { request: record as typeof httpRequest };
   const client = new Client({
     endPoint: url.hostname,
     port: Number(url.port),
@@ -262,4 +268,39 @@ it('serves a request signed now and refuses one signed twenty minutes ago', asyn
   const stale = await send('GET', path, signedHeaders('GET', path, new Date(Date.now() - 20 * 60_000)));
   expect(stale.status).toBe(403);
   expect(stale.code).toBe('RequestTimeTooSkewed');
+});
+
+(externalTestS3() === undefined ? describe : describe.skip)('the embedded server’s own keys', () => {
+  it('are generated on first start (0600), kept across restarts, and no other installation’s keys are accepted', async () => {
+    const [dir, otherDir] = await Promise.all([
+      mkdtemp(nodePath.join(tmpdir(), 'custodia-s3-keys-')),
+      mkdtemp(nodePath.join(tmpdir(), 'custodia-s3-keys-')),
+    ]);
+    try {
+      const first = await startS3Server({ directory: dir });
+      expect((await stat(nodePath.join(dir, SECRET_FILE))).mode & 0o777).toBe(0o600);
+      expect(first.credentials.accessKey).not.toBe('S3RVER');
+      expect(first.credentials.secretKey).toMatch(/^[0-9a-f]{64}$/);
+      await new MinioObjectStore({ url: first.endpoint, ...first.credentials }).ensureBucket('kept');
+      await first.close();
+
+      const restarted = await startS3Server({ directory: dir });
+      const other = await startS3Server({ directory: otherDir });
+      try {
+        expect(restarted.credentials).toEqual(first.credentials);
+        expect(other.credentials.accessKey).not.toBe(first.credentials.accessKey);
+        const store = new MinioObjectStore({ url: restarted.endpoint, ...restarted.credentials });
+        expect(await store.stat('kept', 'nothing')).toBeUndefined();
+        const intruder = new MinioObjectStore({ url: restarted.endpoint, ...other.credentials });
+        await expect(intruder.stat('kept', 'nothing')).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+      } finally {
+        await Promise.all([restarted.close(), other.close()]);
+      }
+    } finally {
+      await Promise.all([
+        rm(dir, { recursive: true, force: true }),
+        rm(otherDir, { recursive: true, force: true }),
+      ]);
+    }
+  });
 });

@@ -42,6 +42,30 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('warn');
   });
 
+  it('gives the embedded S3 server configured keys, or none (it generates its own), and a home bucket prefix', () => {
+    expect(loadConfig(TOKEN).embeddedS3?.credentials).toBeUndefined();
+    const keys = { CUSTODIA_S3_ACCESS_KEY: 'lake-key', CUSTODIA_S3_SECRET_KEY: 'a-secret-of-24-characters' };
+    const config = loadConfig({ ...TOKEN, ...keys, CUSTODIA_S3_BUCKET_PREFIX: 'site1-' });
+    expect(config.embeddedS3?.credentials).toEqual({
+      accessKey: 'lake-key',
+      secretKey: 'a-secret-of-24-characters',
+    });
+    expect(config.locations.home).toEqual({ bucketPrefix: 'site1-' });
+  });
+
+  it('refuses half a key pair, a guessable secret for the embedded server, and a prefix no bucket can have', () => {
+    expect(codeOf(() => loadConfig({ ...TOKEN, CUSTODIA_S3_ACCESS_KEY: 'lake-key' }))).toBe('INVALID_INPUT');
+    expect(codeOf(() => loadConfig({ ...TOKEN, CUSTODIA_S3_SECRET_KEY: 'a-secret-of-24-characters' }))).toBe(
+      'INVALID_INPUT',
+    );
+    expect(
+      codeOf(() =>
+        loadConfig({ ...TOKEN, CUSTODIA_S3_ACCESS_KEY: 'S3RVER', CUSTODIA_S3_SECRET_KEY: 'S3RVER' }),
+      ),
+    ).toBe('INVALID_INPUT');
+    expect(codeOf(() => loadConfig({ ...TOKEN, CUSTODIA_S3_BUCKET_PREFIX: 'Upper_' }))).toBe('INVALID_INPUT');
+  });
+
   it('refuses a missing token, a malformed identity, a MinIO endpoint without keys, an unknown log level', () => {
     expect(codeOf(() => loadConfig({}))).toBe('INVALID_INPUT');
     for (const identity of ['custodia-datalake', 'A/b/c', '/id', 'Msp/'])
