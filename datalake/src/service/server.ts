@@ -72,7 +72,10 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
   const serviceActor = deps.serviceActor ?? config.serviceActor;
   const now = deps.now ?? (() => new Date());
   loadFhirDefinitions();
-  const s3 = config.embeddedS3 === undefined ? undefined : await startS3Server(config.embeddedS3);
+  const s3 =
+    config.embeddedS3 === undefined
+      ? undefined
+      : await startS3Server({ ...config.embeddedS3, logger: logger.child({ service: 'embedded-s3' }) });
   const homeEndpoint =
     config.locations.home.endpoint ??
     (s3 === undefined ? undefined : { url: s3.endpoint, ...s3.credentials });

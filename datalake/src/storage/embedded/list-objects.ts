@@ -12,8 +12,6 @@ import { splitTarget, uriEncode } from './sigv4';
 type Store = S3rver['store'];
 
 export const MAX_LIST_KEYS = 1000;
-/** Tokens start with letters, so no XML reader takes one for a number. */
-const TOKEN_PREFIX = 'ct-';
 
 export interface ListObjectsRequest {
   readonly bucket: string;
@@ -164,9 +162,12 @@ export function listObjectsXml(request: ListObjectsRequest, page: ListPage): str
   );
 }
 
-/** `ct-k…` after a key, `ct-p…` after a common prefix; the entry itself base64url-encoded. */
+/**
+ * `ct-k…` after a key, `ct-p…` after a common prefix; the entry itself base64url-encoded. Tokens start with letters,
+ * so no XML reader takes one for a number.
+ */
 export function encodeToken(last: ListPosition): string {
-  return `${TOKEN_PREFIX}${last.commonPrefix ? 'p' : 'k'}${Buffer.from(last.value, 'utf8').toString('base64url')}`;
+  return `ct-${last.commonPrefix ? 'p' : 'k'}${Buffer.from(last.value, 'utf8').toString('base64url')}`;
 }
 
 function decodeToken(token: string): ListPosition | undefined {

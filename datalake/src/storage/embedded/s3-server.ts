@@ -11,6 +11,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
 import { mkdir } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import S3rver from 's3rver';
@@ -36,6 +37,8 @@ export interface S3ServerOptions {
   readonly credentials?: S3Credentials;
   /** The server's clock, against which request times are checked (tests). */
   readonly now?: () => Date;
+  /** Refused requests are logged here (their S3 code and method: no path, no key). */
+  readonly logger?: Logger;
 }
 
 export interface RunningS3Server {
@@ -61,7 +64,10 @@ export async function startS3Server(options: S3ServerOptions): Promise<RunningS3
       { method: req.method ?? '', url: req.url ?? '/', rawHeaders: req.rawHeaders },
       { credentials, region: EMBEDDED_S3_REGION, now: now() },
     );
-    if (!verdict.ok) return refuse(req, res, verdict.refusal);
+    if (!verdict.ok) {
+      options.logger?.warn({ code: verdict.refusal.code, method: req.method }, 'S3 request refused');
+      return refuse(req, res, verdict.refusal);
+    }
     const unsafeKey = unsafePath(req.url ?? '/');
     if (unsafeKey !== undefined) return refuse(req, res, unsafeKey);
     // Verified: s3rver's own check (V2 signatures, its fixed development account) must not see it.
