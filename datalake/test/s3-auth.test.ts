@@ -108,13 +108,22 @@ async function content(key: string): Promise<string | undefined> {
   return (await s3.store().getBuffer(bucket, key, 1024))?.toString('utf8');
 }
 
-/** Signs as a client would, with this S3's keys and the given clock (SigV4, header-signed, signed payload). */
-function signedHeaders(method: string, path: string, at: Date, body = ''): Record<string, string> {
+/**
+ * Signs as a client would, with this S3's keys and the given clock (SigV4 in the Authorization header), over the
+ * body's SHA-256 — or `UNSIGNED-PAYLOAD`, as the minio client signs over HTTPS.
+ */
+function signedHeaders(
+  method: string,
+  path: string,
+  at: Date,
+  body: string | { unsigned: true } = '',
+): Record<string, string> {
   const url = new URL(s3.endpoint.url);
   const amzDate = at.toISOString().replace(/[-:]|\.\d{3}/g, '');
   const date = amzDate.slice(0, 8);
   const region = s3.endpoint.region ?? 'us-east-1';
-  const payloadHash = createHash('sha256').update(body).digest('hex');
+  const payloadHash =
+    typeof body === 'string' ? createHash('sha256').update(body).digest('hex') : 'UNSIGNED-PAYLOAD';
   const headers: [string, string][] = [
     ['host', url.host],
     ['x-amz-content-sha256', payloadHash],
@@ -260,11 +269,20 @@ it('refuses a client with another secret or an unknown access key', async () => 
   expect(await content('records/a.json')).toBe(ORIGINAL);
 });
 
-it('serves a request signed now and refuses one signed twenty minutes ago', async () => {
+it('serves requests signed now, an unsigned payload too, and refuses one signed twenty minutes ago', async () => {
   const path = `/${bucket}/records/a.json`;
   const now = await send('GET', path, signedHeaders('GET', path, new Date()));
   expect(now.status).toBe(200);
   expect(now.body).toBe(ORIGINAL);
+  const unsignedPath = `/${bucket}/records/unsigned-payload.json`;
+  const unsigned = await send(
+    'PUT',
+    unsignedPath,
+    signedHeaders('PUT', unsignedPath, new Date(), { unsigned: true }),
+    '{}',
+  );
+  expect(unsigned.status).toBe(200);
+  expect(await content('records/unsigned-payload.json')).toBe('{}');
   const stale = await send('GET', path, signedHeaders('GET', path, new Date(Date.now() - 20 * 60_000)));
   expect(stale.status).toBe(403);
   expect(stale.code).toBe('RequestTimeTooSkewed');
