@@ -35,8 +35,6 @@ export interface S3ServerOptions {
   readonly host?: string;
   /** The only keys accepted; default: generated once and kept in the directory (credentials.ts). */
   readonly credentials?: S3Credentials;
-  /** The server's clock, against which request times are checked (tests). */
-  readonly now?: () => Date;
   /** Refused requests are logged here (their S3 code and method: no path, no key). */
   readonly logger?: Logger;
 }
@@ -53,7 +51,6 @@ export interface RunningS3Server {
 export async function startS3Server(options: S3ServerOptions): Promise<RunningS3Server> {
   await mkdir(options.directory, { recursive: true });
   const credentials = options.credentials ?? (await embeddedCredentials(options.directory));
-  const now = options.now ?? (() => new Date());
   const host = options.host ?? '127.0.0.1';
   const s3 = new S3rver({ directory: options.directory, silent: true, vhostBuckets: false });
   applyS3rverFixes(s3.store);
@@ -62,7 +59,7 @@ export async function startS3Server(options: S3ServerOptions): Promise<RunningS3
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const verdict = verifySigV4(
       { method: req.method ?? '', url: req.url ?? '/', rawHeaders: req.rawHeaders },
-      { credentials, region: EMBEDDED_S3_REGION, now: now() },
+      { credentials, region: EMBEDDED_S3_REGION, now: new Date() },
     );
     if (!verdict.ok) {
       options.logger?.warn({ code: verdict.refusal.code, method: req.method }, 'S3 request refused');
