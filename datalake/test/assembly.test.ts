@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Bundle, Composition, DocumentReference } from '@medplum/fhirtypes';
 import type { AccessLogEntry, Caller } from '@custodia/chaincode';
-import type { LedgerConnection } from '@custodia/network';
+import type { LedgerConnection } from '@custodia/ledger';
 import type { AssemblyResult } from '../src/assembly/assemble';
 import { layout } from '../src/zones/layout';
 import { json, ORG_DE, ORG_FR } from '../../network/test/fixtures/embedded-network';

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import type { Bundle, DocumentReference } from '@medplum/fhirtypes';
 import type { AccessLogEntry, Caller } from '@custodia/chaincode';
-import type { LedgerConnection } from '@custodia/network';
+import type { LedgerConnection } from '@custodia/ledger';
 import { DatalakeClient } from '../src/client';
 import { DatalakeError } from '../src/errors';
 import { json, ORG_DE, ORG_FR } from '../../network/test/fixtures/embedded-network';

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { ConnectionProfile, LedgerClientConfig } from '@custodia/network';
+import type { ConnectionProfile, LedgerClientConfig } from '@custodia/ledger';
 import { DatalakeClient } from '@custodia/datalake';
 import { AuditService, reportCsv } from './audit';
 import type { ManifestSource } from './audit';

@@ -9,19 +9,18 @@ import { randomBytes } from 'node:crypto';
 import { common, peer } from '@hyperledger/fabric-protos';
 import { contracts } from '@custodia/chaincode';
 import type { AccessLogEntry } from '@custodia/chaincode';
-import { blockHash, createBlock, createGenesisBlock, sealBlock } from '@custodia/network';
+import { createBlock, createGenesisBlock, sealBlock } from '@custodia/network';
+import { blockHash, MemoryState, sign } from '@custodia/ledger';
 import type { BlockSigner } from '@custodia/network';
 import {
   ChaincodeEngine,
-  MemoryState,
   createProposalResponse,
   createSignedProposal,
   createTransactionPayload,
   serializeIdentity,
 } from '@custodia/network/engine';
-import type { KeyWrite } from '@custodia/network/engine';
-import { CertificateAuthority, sign } from '@custodia/network/msp';
-import type { Identity } from '@custodia/network/msp';
+import type { KeyWrite, Identity } from '@custodia/ledger';
+import { CertificateAuthority } from '@custodia/network/msp';
 import { at, T0 } from '../../chaincode/test/fixtures/ledger';
 import type { Party } from '../../chaincode/test/fixtures/ledger';
 

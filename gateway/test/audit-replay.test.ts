@@ -5,8 +5,9 @@
 import type { AccessLogEntry, Delivery, StoredRule } from '@custodia/chaincode';
 import { manifestHash } from '@custodia/datalake';
 import type { Manifest } from '@custodia/datalake';
-import { sealBlock, validationCodesOf } from '@custodia/network';
-import type { LedgerClientError, LedgerConnection } from '@custodia/network';
+import { sealBlock } from '@custodia/network';
+import { validationCodesOf } from '@custodia/ledger';
+import type { LedgerClientError, LedgerConnection } from '@custodia/ledger';
 import { json, ORG_DE, ORG_FR, startTestNetwork } from '../../network/test/fixtures/embedded-network';
 import type { TestNetwork } from '../../network/test/fixtures/embedded-network';
 import { AuditService, QsccChainReader, reportCsv } from '../src/audit';

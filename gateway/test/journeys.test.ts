@@ -3,7 +3,7 @@
  * the demo: a patient managing her rules, clinicians finding her and receiving her record, an auditor replaying
  * the chain, an administrator enrolling and disabling a user. The steps of a journey build on each other.
  */
-import { connect, LedgerClientError, LedgerClientErrorCode } from '@custodia/network';
+import { connect, LedgerClientError, LedgerClientErrorCode } from '@custodia/ledger';
 import type {
   AccessLogEntry,
   Contribution,

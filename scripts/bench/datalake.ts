@@ -23,9 +23,8 @@ import FabricCAServices from 'fabric-ca-client';
 import { User } from 'fabric-common';
 import { Client } from 'minio';
 import type { AccessLogEntry, Caller } from '@custodia/chaincode';
-import { connect, readConnectionProfile } from '@custodia/network';
-import type { ConnectionProfile, Identity, LedgerClientConfig } from '@custodia/network';
-import { FileWallet } from '@custodia/network/wallet';
+import { connect, readConnectionProfile, FileWallet } from '@custodia/ledger';
+import type { ConnectionProfile, Identity, LedgerClientConfig } from '@custodia/ledger';
 import { DatalakeClient, DEFAULT_PART_SIZE, EMBEDDED_S3_CREDENTIALS } from '@custodia/datalake';
 import { cpuSeconds, peakRssMiB, resetPeakRss, startService } from './datalake-processes';
 

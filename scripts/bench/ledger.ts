@@ -18,8 +18,8 @@ import { createInterface } from 'node:readline';
 import { common } from '@hyperledger/fabric-protos';
 import FabricCAServices from 'fabric-ca-client';
 import { User } from 'fabric-common';
-import { connect, LedgerClientError, readConnectionProfile } from '@custodia/network';
-import type { ConnectionProfile, Identity, LedgerConnection } from '@custodia/network';
+import { connect, LedgerClientError, readConnectionProfile } from '@custodia/ledger';
+import type { ConnectionProfile, Identity, LedgerConnection } from '@custodia/ledger';
 
 interface Options {
   readonly clients: number;

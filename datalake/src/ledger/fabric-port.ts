@@ -1,12 +1,17 @@
 /**
- * The production LedgerPort: every call goes through `@custodia/network`'s `connect()` signed with the acting
+ * The production LedgerPort: every call goes through `@custodia/ledger`'s `connect()` signed with the acting
  * user's identity. One gRPC connection per identity, reused, closed on `close()`.
  */
-import { ChaincodeCallError, connect, LedgerClientError, LedgerClientErrorCode } from '@custodia/network';
-import type { ConnectOptions, LedgerClientConfig, LedgerConnection } from '@custodia/network';
+import {
+  ChaincodeCallError,
+  connect,
+  LedgerClientError,
+  LedgerClientErrorCode,
+  readCertificate,
+} from '@custodia/ledger';
+import type { ConnectOptions, LedgerClientConfig, LedgerConnection } from '@custodia/ledger';
 import { callerFromAttributes, IDENTITY_ATTRIBUTES } from '@custodia/chaincode';
 import type { Caller, GrantView, RecordMeta, RecordRegistration } from '@custodia/chaincode';
-import { readCertificate } from '@custodia/network/msp';
 import { DatalakeError } from '../errors';
 import type { IdentityResolver } from './identity';
 import type { EventPosition, LedgerActor, LedgerEventSource, LedgerEventStream, LedgerPort } from './port';

@@ -1,6 +1,6 @@
 /**
  * What the data lake needs from the ledger. The production adapter submits and evaluates the
- * chaincode transactions through `@custodia/network`'s `connect()`; the data lake never talks to
+ * chaincode transactions through `@custodia/ledger`'s `connect()`; the data lake never talks to
  * the ledger any other way. Every call names the identity it acts for, because the chaincode takes
  * the caller from the signing certificate (a centre registers its own records, a clinician records
  * its own delivery).

@@ -4,7 +4,7 @@
  * revocations followed on the chaincode events. `main.ts` and a composition root starting the whole platform in
  * one process both use it.
  */
-import type { Wallet } from '@custodia/network/wallet';
+import type { Wallet } from '@custodia/ledger';
 import { DatalakeError } from '../errors';
 import { FabricLedgerPort } from '../ledger/fabric-port';
 import { WalletIdentities } from '../ledger/identity';

@@ -3,7 +3,7 @@
  * replay & verify (hash chain, every logged decision, every delivery, optionally every delivery manifest).
  */
 import type { common } from '@hyperledger/fabric-protos';
-import type { LedgerConnection } from '@custodia/network';
+import type { LedgerConnection } from '@custodia/ledger';
 import { GatewayError } from '../errors';
 import { decodeBlock } from './chain-decode';
 import { QsccChainReader } from './chain-reader';

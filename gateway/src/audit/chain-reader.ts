@@ -3,8 +3,8 @@
  * chaincode (qscc) GetChainInfo, GetBlockByNumber and GetBlockByTxID, evaluated on the gateway peer.
  */
 import { common } from '@hyperledger/fabric-protos';
-import { LedgerClientError, LedgerClientErrorCode, toLedgerFailure } from '@custodia/network';
-import type { LedgerConnection } from '@custodia/network';
+import { LedgerClientError, LedgerClientErrorCode, toLedgerFailure } from '@custodia/ledger';
+import type { LedgerConnection } from '@custodia/ledger';
 
 /** The chain as replay and the block explorer need it; a port so pure logic is tested without a network. */
 export interface ChainReader {

@@ -4,8 +4,9 @@ import { grantedCategories, timeIndexKey } from '@custodia/chaincode';
 import type { Delivery, Grant, StoredRule } from '@custodia/chaincode';
 import { manifestHash } from '@custodia/datalake';
 import type { Manifest } from '@custodia/datalake';
-import { blockDataHash, sealBlock, validationCodesOf } from '@custodia/network';
-import type { KeyWrite } from '@custodia/network/engine';
+import { sealBlock } from '@custodia/network';
+import { blockDataHash, validationCodesOf } from '@custodia/ledger';
+import type { KeyWrite } from '@custodia/ledger';
 import {
   at,
   blockSignerOf,

@@ -1,4 +1,4 @@
-import { ChaincodeCallError, LedgerClientError, LedgerClientErrorCode } from '@custodia/network';
+import { ChaincodeCallError, LedgerClientError, LedgerClientErrorCode } from '@custodia/ledger';
 import { GatewayError } from '../errors';
 import { toOperationOutcome, toProblem } from './problem';
 

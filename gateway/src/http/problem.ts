@@ -4,7 +4,7 @@
  */
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import { ChaincodeCallError, LedgerClientError, LedgerClientErrorCode } from '@custodia/network';
+import { ChaincodeCallError, LedgerClientError, LedgerClientErrorCode } from '@custodia/ledger';
 import type { ErrorCode as ChaincodeErrorCode } from '@custodia/chaincode';
 import { GatewayError, HttpError } from '../errors';
 import { FHIR_BASE } from './route';

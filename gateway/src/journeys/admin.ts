@@ -1,7 +1,7 @@
 /** The administrator's journey: organisations of the network, users and their enrolment at the CAs. */
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
-import type { ConnectionProfile } from '@custodia/network';
+import type { ConnectionProfile } from '@custodia/ledger';
 import type { IdentityService } from '../identity';
 import { GatewayError } from '../errors';
 import { defineRoute } from '../http/route';

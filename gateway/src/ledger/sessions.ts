@@ -2,8 +2,8 @@
  * Every ledger call is signed by the user it is made for: one `connect()` (fabric-gateway) per user
  * identity, opened on first use and kept while in use; a disabled user's connection is dropped.
  */
-import { connect } from '@custodia/network';
-import type { ConnectionProfile, Identity, LedgerClientConfig, LedgerConnection } from '@custodia/network';
+import { connect } from '@custodia/ledger';
+import type { ConnectionProfile, Identity, LedgerClientConfig, LedgerConnection } from '@custodia/ledger';
 import type { AuthUser } from '../identity/user';
 
 export interface IdentitySource {

@@ -1,7 +1,7 @@
 import { common, msp, peer } from '@hyperledger/fabric-protos';
-import type { ReadWriteSet, TxTimestamp } from '../engine/state';
-import { LedgerError, LedgerErrorCode } from './errors';
-import { decodeReadWriteSets } from '../engine/rwset-proto';
+import type { ReadWriteSet, TxTimestamp } from '../state/state';
+import { decodeReadWriteSets } from '../state/rwset';
+import { BlockFormatError, BlockFormatErrorCode } from './errors';
 
 export type HeaderType = common.HeaderTypeMap[keyof common.HeaderTypeMap];
 
@@ -52,11 +52,14 @@ export interface ParsedTransaction extends EnvelopeHeader {
   readonly actions: readonly ChaincodeActionInfo[];
 }
 
-function malformed(what: string): LedgerError {
-  return new LedgerError(LedgerErrorCode.MalformedTransaction, `transaction ${what} does not decode`);
+function malformed(what: string): BlockFormatError {
+  return new BlockFormatError(
+    BlockFormatErrorCode.MalformedTransaction,
+    `transaction ${what} does not decode`,
+  );
 }
 
-/** Decodes an envelope's headers; throws LedgerError(MALFORMED_TRANSACTION). */
+/** Decodes an envelope's headers; throws BlockFormatError(LEDGER_MALFORMED_TRANSACTION). */
 export function parseEnvelopeHeader(bytes: Uint8Array): EnvelopeHeader {
   let envelope: common.Envelope;
   let payload: common.Payload;
@@ -130,13 +133,14 @@ function parseAction(action: peer.TransactionAction): ChaincodeActionInfo {
   };
 }
 
-/** The chaincode actions of an endorser transaction; throws LedgerError(MALFORMED_TRANSACTION). */
+/** The chaincode actions of an endorser transaction; throws BlockFormatError(LEDGER_MALFORMED_TRANSACTION). */
 export function parseChaincodeActions(header: EnvelopeHeader): ChaincodeActionInfo[] {
   if (header.type !== common.HeaderType.ENDORSER_TRANSACTION) return [];
   try {
     return peer.Transaction.deserializeBinary(header.data).getActionsList().map(parseAction);
   } catch (error) {
-    if (error instanceof LedgerError) throw error;
+    if (error instanceof BlockFormatError && error.code === BlockFormatErrorCode.MalformedTransaction)
+      throw error;
     throw malformed('body');
   }
 }

@@ -1,5 +1,5 @@
-import { MemoryState } from './index';
-import type { CommitPosition } from './index';
+import { MemoryState } from './memory-state';
+import type { CommitPosition } from './memory-state';
 
 const bytes = (text: string) => new Uint8Array(Buffer.from(text));
 const at = (blockNum: number): CommitPosition => ({

@@ -1,4 +1,4 @@
-/** @custodia/network/wallet: enrolled identities kept on disk with their private keys encrypted at rest. */
+/** The wallet: enrolled identities kept on disk with their private keys encrypted at rest. */
 export { FileWallet, WALLET_KEY_FILE } from './file-wallet';
 export type { FileWalletOptions } from './file-wallet';
 export { loadWalletKey, WALLET_KEY_ENV } from './key';

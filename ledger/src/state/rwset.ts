@@ -5,7 +5,7 @@
  * Fabric summarises them as Merkle hashes only past 50 results, and its validator accepts either.
  */
 import { ledger } from '@hyperledger/fabric-protos';
-import { EngineError, EngineErrorCode } from './errors';
+import { BlockFormatError, BlockFormatErrorCode } from '../blocks/errors';
 import type { KeyRead, RangeQueryRead, ReadWriteSet } from './state';
 
 const { rwset } = ledger;
@@ -71,7 +71,10 @@ export function decodeReadWriteSets(bytes: Uint8Array): ReadWriteSet[] {
 }
 
 function malformed(reason: string): never {
-  throw new EngineError(EngineErrorCode.MalformedReadWriteSet, `malformed read-write set: ${reason}`);
+  throw new BlockFormatError(
+    BlockFormatErrorCode.MalformedReadWriteSet,
+    `malformed read-write set: ${reason}`,
+  );
 }
 
 function toKvRwSet(set: ReadWriteSet): InstanceType<typeof kvrwset.KVRWSet> {

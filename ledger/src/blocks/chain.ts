@@ -1,6 +1,6 @@
 import type { common } from '@hyperledger/fabric-protos';
 import { blockDataHash } from './block-hash';
-import { blockHash, headerOf } from './blocks';
+import { blockHash, headerOf } from './block-read';
 
 /** What is wrong with a block, as the chain sees it. */
 export const ChainFaultReason = {

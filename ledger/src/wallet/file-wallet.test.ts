@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { chmod, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CertificateAuthority } from '../msp';
+import { testIdentity } from '../../test/fixtures/identity';
 import type { Identity } from '../msp';
 import { FileWallet, WALLET_KEY_FILE } from './file-wallet';
 import { WalletErrorCode } from './errors';
@@ -15,9 +15,8 @@ let alice: Identity;
 let bob: Identity;
 
 beforeAll(async () => {
-  const ca = await CertificateAuthority.create({ mspId: 'HospitalDEMSP', country: 'DE' });
-  alice = await ca.issue({ enrollmentId: 'alice' });
-  bob = await ca.issue({ enrollmentId: 'bob' });
+  alice = await testIdentity('HospitalDEMSP', 'alice');
+  bob = await testIdentity('HospitalDEMSP', 'bob');
 });
 
 beforeEach(() => {

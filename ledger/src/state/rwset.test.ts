@@ -1,6 +1,7 @@
 import { ledger } from '@hyperledger/fabric-protos';
-import { EngineErrorCode, decodeReadWriteSets, encodeReadWriteSets } from './index';
-import type { ReadWriteSet } from './index';
+import { BlockFormatErrorCode } from '../blocks/errors';
+import { decodeReadWriteSets, encodeReadWriteSets } from './rwset';
+import type { ReadWriteSet } from './state';
 
 const bytes = (text: string) => new Uint8Array(Buffer.from(text));
 
@@ -59,7 +60,7 @@ describe('read-write set protobufs', () => {
     ns.setRwset(kv.serializeBinary());
     const tx = new ledger.rwset.TxReadWriteSet();
     tx.setNsRwsetList([ns]);
-    const malformed = expect.objectContaining({ code: EngineErrorCode.MalformedReadWriteSet }) as Error;
+    const malformed = expect.objectContaining({ code: BlockFormatErrorCode.MalformedReadWriteSet }) as Error;
     expect(() => decodeReadWriteSets(tx.serializeBinary())).toThrow(malformed);
     expect(() => decodeReadWriteSets(Buffer.from('not protobuf'))).toThrow(malformed);
   });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { compareKeys, inRange } from './index';
+import { compareKeys, inRange } from './key-order';
 
 const utf8Order = (a: string, b: string) => Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b)));
 

@@ -1,6 +1,6 @@
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import fc from 'fast-check';
-import { CertificateAuthority } from './authority';
+import { testIdentity } from '../../test/fixtures/identity';
 import { decodeDerSignature, encodeDerSignature } from './der-signature';
 import { sign, verify } from './signature';
 import type { Identity } from './identity';
@@ -11,9 +11,8 @@ describe('sign / verify', () => {
   let alice: Identity;
   let bob: Identity;
   beforeAll(async () => {
-    const ca = await CertificateAuthority.create({ mspId: 'Org1MSP' });
-    alice = await ca.issue({ enrollmentId: 'alice' });
-    bob = await ca.issue({ enrollmentId: 'bob' });
+    alice = await testIdentity('Org1MSP', 'alice');
+    bob = await testIdentity('Org1MSP', 'bob');
   });
 
   it('produces DER ECDSA-SHA256 signatures node:crypto verifies, always low-S', () => {
