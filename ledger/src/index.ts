@@ -3,8 +3,25 @@
  * (connection profile, configuration, failure mapping), the wallet of enrolled identities, the MSP pieces a client
  * signs and reads certificates with, and the reading of Fabric blocks and world state auditors replay.
  */
+// The client: one per service, a typed session per identity.
+export { LedgerClient } from './facade/client';
+export type { LedgerClientOptions } from './facade/client';
+export { LedgerSession } from './facade/session';
+export type { Committed } from './facade/session';
+export type { AccessCalls } from './facade/access';
+export type { AuditCalls } from './facade/audit';
+export type { ContributionCalls } from './facade/contributions';
+export type { EmergencyCalls } from './facade/emergency';
+export type { RecordCalls } from './facade/records';
+export type { RuleCalls } from './facade/rules';
+export type { ChainQueries } from './session/chain';
+export type { EventQueries, LedgerEvent, LedgerEventStream } from './session/events';
+export type { RawSession, EventPosition, SubmitResult, TransactionOptions } from './session/raw-session';
+export type { IdentityRef, Signer } from './pool/identities';
+export type { PoolStats } from './pool/pool';
+// One identity by transaction name and argument strings, for tools and conformance tests.
 export { connect } from './client/connect';
-export type { ConnectOptions, LedgerConnection, SubmitResult, TransactionOptions } from './client/connect';
+export type { ConnectOptions, LedgerConnection } from './client/connect';
 export { CONNECTION_PROFILE_FILE, DEFAULT_NETWORK_DIR, readLedgerClientConfig } from './client/config';
 export type { LedgerClientConfig, NetworkKind } from './client/config';
 export { ChaincodeCallError, LedgerClientError, LedgerClientErrorCode } from './client/errors';

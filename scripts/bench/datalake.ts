@@ -380,6 +380,7 @@ async function main(): Promise<void> {
         network: 'fabric',
         profilePath,
         timeouts: { evaluate: 30_000, endorse: 30_000, submit: 30_000, commitStatus: 60_000 },
+        pool: { maxIdentities: 500, idleMs: 300_000 },
       },
     };
     console.log(`processes: network ${network.child.pid}, S3 ${s3.child.pid}, data lake ${lakePid}`);

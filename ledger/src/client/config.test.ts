@@ -13,6 +13,10 @@ describe('ledger client configuration', () => {
       submit: 5_000,
       commitStatus: 60_000,
     });
+    expect(config.pool).toEqual({ maxIdentities: 500, idleMs: 300_000 });
+    expect(
+      readLedgerClientConfig({ CUSTODIA_LEDGER_MAX_IDENTITIES: '20', CUSTODIA_LEDGER_IDLE_MS: '1000' }).pool,
+    ).toEqual({ maxIdentities: 20, idleMs: 1_000 });
   });
 
   it('needs a connection file for a Fabric network', () => {
@@ -29,6 +33,8 @@ describe('ledger client configuration', () => {
     [{ CUSTODIA_NETWORK: 'besu' }],
     [{ CUSTODIA_LEDGER_ENDORSE_TIMEOUT_MS: '0' }],
     [{ CUSTODIA_LEDGER_COMMIT_TIMEOUT_MS: 'soon' }],
+    [{ CUSTODIA_LEDGER_MAX_IDENTITIES: '-5' }],
+    [{ CUSTODIA_LEDGER_IDLE_MS: '1.5' }],
   ])('refuses %j with a coded error', (env) => {
     expect(() => readLedgerClientConfig(env)).toThrow(
       expect.objectContaining({ code: LedgerClientErrorCode.InvalidConfig }),

@@ -13,6 +13,10 @@ export const LedgerClientErrorCode = {
   Rejected: 'LEDGER_REQUEST_REJECTED',
   /** The request timed out. */
   Timeout: 'LEDGER_TIMEOUT',
+  /** The chaincode's answer is not the shape its catalogue entry says (a peer or chaincode of another version). */
+  AnswerInvalid: 'LEDGER_ANSWER_INVALID',
+  /** The client was closed; nothing more is sent through it. */
+  Closed: 'LEDGER_CLIENT_CLOSED',
 } as const;
 export type LedgerClientErrorCode = (typeof LedgerClientErrorCode)[keyof typeof LedgerClientErrorCode];
 
