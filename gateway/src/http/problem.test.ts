@@ -31,6 +31,15 @@ describe('toProblem', () => {
     expect(toProblem(conflict)).toMatchObject({ status: 409, code: 'CONFLICT' });
   });
 
+  it('answers 502 for a ledger answer of the wrong shape, without quoting it', () => {
+    const malformed = new LedgerClientError(
+      LedgerClientErrorCode.AnswerInvalid,
+      'access:getGrant answered what its catalogue entry does not describe: answer.status: unknown value',
+    );
+    expect(toProblem(malformed)).toMatchObject({ status: 502, code: 'LEDGER_ANSWER_INVALID' });
+    expect(toProblem(malformed).detail).not.toContain('status');
+  });
+
   it('passes on the status of errors that carry one (identity service, data-lake client)', () => {
     const lakeDown = Object.assign(new Error('the data lake cannot be reached'), {
       code: 'DATALAKE_UNAVAILABLE',

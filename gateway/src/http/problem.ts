@@ -103,6 +103,7 @@ export function toProblem(error: unknown): Problem {
     switch (error.code) {
       case LedgerClientErrorCode.Unavailable:
       case LedgerClientErrorCode.Timeout:
+      case LedgerClientErrorCode.Closed:
         return problem(
           503,
           'LEDGER_UNAVAILABLE',
@@ -118,6 +119,12 @@ export function toProblem(error: unknown): Problem {
             );
       case LedgerClientErrorCode.Rejected:
         return problem(403, 'LEDGER_REJECTED', 'the ledger refused this identity or request');
+      case LedgerClientErrorCode.AnswerInvalid:
+        return problem(
+          502,
+          'LEDGER_ANSWER_INVALID',
+          'the ledger answered in a form this gateway does not accept',
+        );
       default:
         return INTERNAL;
     }

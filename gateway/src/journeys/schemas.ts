@@ -84,11 +84,6 @@ export const Paging = Type.Object(
   { additionalProperties: false },
 );
 
-/** A page request as the chaincode's paginated queries take it: page size and bookmark, as strings. */
-export function pageArgs(query: { readonly pageSize: number; readonly bookmark: string }): string[] {
-  return [String(query.pageSize), query.bookmark];
-}
-
 export const PatientParams = Type.Object({ patientId: Id }, { additionalProperties: false });
 export const RuleParams = Type.Object({ patientId: Id, ruleId: Id }, { additionalProperties: false });
 export const GrantParams = Type.Object({ grantId: Id }, { additionalProperties: false });

@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { Caller } from '@custodia/chaincode';
 import { loadConfig as loadDatalakeConfig, startDatalakeWithWallet } from '@custodia/datalake';
 import type { RunningDatalake } from '@custodia/datalake';
-import { readLedgerClientConfig, FileWallet } from '@custodia/ledger';
+import { FileWallet, LedgerClient, readLedgerClientConfig } from '@custodia/ledger';
 import type { LedgerClientConfig, Wallet } from '@custodia/ledger';
 import { readEmbeddedConfig, startEmbeddedNetwork } from '@custodia/network/embedded';
 import type { EmbeddedNetwork } from '@custodia/network/embedded';
@@ -111,6 +111,9 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       ...readLedgerClientConfig({ ...networkEnv, CUSTODIA_NETWORK: 'embedded' }),
       profilePath: network.profilePath,
     };
+    // One ledger client for the process: the lake and the gateway share its channel and its identities' pool.
+    const ledger = new LedgerClient({ config: ledgerConfig, profile: network.profile });
+    closers.push(async () => ledger.close());
     const token = env.CUSTODIA_DATALAKE_TOKEN ?? randomBytes(24).toString('base64url');
     const lakeConfig = {
       ...loadDatalakeConfig({
@@ -126,7 +129,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       ledger: ledgerConfig,
     };
     const startLake = (): Promise<RunningDatalake> =>
-      startDatalakeWithWallet(lakeConfig, { wallet, logger: logger.child({ service: 'datalake' }) });
+      startDatalakeWithWallet(lakeConfig, { wallet, ledger, logger: logger.child({ service: 'datalake' }) });
     let lake: RunningDatalake | undefined = await startLake();
     closers.push(async () => lake?.close());
 
@@ -141,7 +144,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const gateway = await startGateway(gatewayConfig, {
       identity,
       profile: network.profile,
-      ledgerConfig,
+      ledger,
       env,
       logger: logger.child({ service: 'gateway' }),
     });

@@ -142,18 +142,33 @@ it('carries 200 identities over one channel to the peer in use: one TCP connecti
   }
 });
 
-it('keeps at most the configured number of identities, and drops those left idle while the channel stays', async () => {
+it('keeps at most the configured number of identities, over the one channel', async () => {
   const peer = await startPeer();
-  const channels = counting();
   const client = new LedgerClient({
-    config: config({ maxIdentities: 50, idleMs: 200 }),
+    config: config({ maxIdentities: 50, idleMs: 600_000 }),
     profile: profileOf([peer]),
-    openChannel: channels.open,
+    openChannel: counting().open,
   });
   try {
     for (const identity of identities) await refusal(client, identity);
     expect(await client.stats()).toEqual({ channels: 1, identities: 50 });
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(peer.connections()).toBe(1);
+  } finally {
+    client.close();
+  }
+});
+
+it('drops identities left idle while the channel stays for the others', async () => {
+  const peer = await startPeer();
+  const channels = counting();
+  const client = new LedgerClient({
+    config: config({ maxIdentities: 50, idleMs: 300 }),
+    profile: profileOf([peer]),
+    openChannel: channels.open,
+  });
+  try {
+    await Promise.all(identities.slice(0, 20).map((identity) => refusal(client, identity)));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(await client.stats()).toEqual({ channels: 1, identities: 0 });
     // An identity dropped for idleness signs again on its next call, over the same connection.
     expect(await refusal(client, identities[0] as Identity)).toBe(LedgerClientErrorCode.Rejected);
@@ -185,7 +200,7 @@ it('moves every identity to the next peer once one caller finds the peer in use 
   }
 });
 
-it('answers LEDGER_UNAVAILABLE when no peer answers, then reads a connection file again: the peers may have moved', async () => {
+it('reads a connection file again when none of its peers answers: the call that finds them gone reaches the moved ones', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'custodia-pool-'));
   const [old, moved] = [await startPeer(), await startPeer()];
   const path = join(dir, 'connection.json');
@@ -200,9 +215,11 @@ it('answers LEDGER_UNAVAILABLE when no peer answers, then reads a connection fil
     expect(await refusal(client, identity)).toBe(LedgerClientErrorCode.Rejected);
     await old.down();
     write(moved);
-    expect(await refusal(client, identity)).toBe(LedgerClientErrorCode.Unavailable);
     expect(await refusal(client, identity)).toBe(LedgerClientErrorCode.Rejected);
     expect(moved.connections()).toBe(1);
+    // Gone too, and the file names nothing else: the ledger is unavailable.
+    await moved.down();
+    expect(await refusal(client, identity)).toBe(LedgerClientErrorCode.Unavailable);
   } finally {
     client.close();
     rmSync(dir, { recursive: true, force: true });

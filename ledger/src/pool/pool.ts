@@ -69,26 +69,30 @@ export class ConnectionPool {
   }
 
   /**
-   * Runs `operation` as `signer` through the peer in use, moving on to the next peer while peers are unreachable;
-   * the last peer's failure is thrown once every peer was tried.
+   * Runs `operation` as `signer` through the peer in use, moving on to the next peer while peers are unreachable.
+   * When every peer of a connection file failed, the file is read again and its peers tried once more (an operator
+   * may have moved them); then the last failure is thrown.
    */
   async run<T>(signer: Signer, operation: (gateway: Gateway) => Promise<T>): Promise<T> {
     const identity = await this.identity(signer);
-    const topology = await this.currentTopology();
     let lastError: unknown;
-    for (let attempt = 0; attempt < topology.channels.length; attempt += 1) {
-      this.assertOpen();
-      const peer = topology.rotation.current();
-      const channel = this.channel(topology, peer);
-      try {
-        const result = await operation(identity.on(channel));
-        topology.rotation.succeeded();
-        return result;
-      } catch (error) {
-        if (!isUnavailable(error)) throw error;
-        lastError = error;
-        this.peerFailed(topology, peer, channel);
+    for (let reading = 0; reading < 2; reading += 1) {
+      const topology = await this.currentTopology();
+      for (let attempt = 0; attempt < topology.channels.length; attempt += 1) {
+        this.assertOpen();
+        const peer = topology.rotation.current();
+        const channel = this.channel(topology, peer);
+        try {
+          const result = await operation(identity.on(channel));
+          topology.rotation.succeeded();
+          return result;
+        } catch (error) {
+          if (!isUnavailable(error)) throw error;
+          lastError = error;
+          this.peerFailed(topology, peer, channel);
+        }
       }
+      if (this.loaded === topology) break; // the profile was not read again: nothing new to try
     }
     throw lastError;
   }
