@@ -3,6 +3,7 @@
  * replay & verify (hash chain, every logged decision, every delivery, optionally every delivery manifest).
  */
 import type { common } from '@hyperledger/fabric-protos';
+import { FORMATS } from '@custodia/chaincode';
 import type { LedgerSession } from '@custodia/ledger';
 import { GatewayError } from '../errors';
 import { decodeBlock } from './chain-decode';
@@ -82,7 +83,7 @@ export class AuditService {
   async getTransaction(txId: string): Promise<TransactionView> {
     const notFound = () => new GatewayError('NOT_FOUND', 'no such transaction');
     // Fabric transaction ids are hex SHA-256 digests; anything else cannot be on the chain.
-    if (!/^[0-9a-f]{64}$/.test(txId)) throw notFound();
+    if (!FORMATS.sha256Hex.test(txId)) throw notFound();
     const block = await this.options.reader.blockOfTransaction(txId);
     const decoded = block && decodeBlock(block);
     const tx = decoded?.transactions.find((candidate) => candidate.txId === txId);

@@ -10,7 +10,8 @@ import type { RouteDef } from '../http/route';
 import type { AuthUser } from '../identity/user';
 import { caller } from './context';
 import type { JourneyDeps } from './context';
-import { Id, Instant, MspId, Paging, PatientParams } from './schemas';
+import { MAX_BLOCKS_PER_PAGE } from '../audit';
+import { Id, Instant, MspId, Paging, PatientParams, Sha256Hex } from './schemas';
 
 const TAG = 'auditor';
 
@@ -91,7 +92,7 @@ export function auditorRoutes(deps: JourneyDeps & { readonly audit: AuditPort })
         query: Type.Object(
           {
             from: Type.Integer({ minimum: 0, default: 0 }),
-            limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+            limit: Type.Integer({ minimum: 1, maximum: MAX_BLOCKS_PER_PAGE, default: 20 }),
           },
           { additionalProperties: false },
         ),
@@ -114,10 +115,8 @@ export function auditorRoutes(deps: JourneyDeps & { readonly audit: AuditPort })
       summary: 'One transaction: creator, function, validation code, writes (ids and hashes only)',
       tag: TAG,
       schemas: {
-        params: Type.Object(
-          { txId: Type.String({ pattern: '^[0-9a-f]{64}$' }) },
-          { additionalProperties: false },
-        ),
+        // Fabric transaction ids are hex SHA-256 digests.
+        params: Type.Object({ txId: Sha256Hex }, { additionalProperties: false }),
       },
       handler: async (input) => audit.getTransaction(caller(input), input.params.txId),
     }),

@@ -9,7 +9,7 @@ import { defineRoute } from '../http/route';
 import type { RouteDef } from '../http/route';
 import { actorOf, caller, lake, readRecord } from './context';
 import type { JourneyDeps } from './context';
-import { Category, GrantParams, Id, Label, Purpose, Reason } from './schemas';
+import { Category, GrantParams, Id, Label, OptionalReason, Purpose, Reason } from './schemas';
 
 const TAG = 'clinician';
 const Categories = Type.Array(Category, { minItems: 1, uniqueItems: true });
@@ -52,7 +52,7 @@ export function clinicianRoutes(deps: JourneyDeps): RouteDef[] {
             patientId: Id,
             categories: Categories,
             purpose: Purpose,
-            reason: Type.Optional(Type.String({ maxLength: 500 })),
+            reason: OptionalReason,
           },
           { additionalProperties: false },
         ),

@@ -15,6 +15,7 @@ import {
   Requester,
   RuleParams,
   RuleSpec,
+  RuleVersionNumber,
 } from './schemas';
 
 const TAG = 'patient';
@@ -90,7 +91,7 @@ export function patientRoutes(deps: JourneyDeps): RouteDef[] {
       ownedBy: 'patientId',
       schemas: {
         params: RuleParams,
-        body: Type.Object({ version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+        body: Type.Object({ version: RuleVersionNumber }, { additionalProperties: false }),
       },
       handler: async (input) =>
         ledger.as(caller(input)).rules.restore(input.params.ruleId, input.body.version),
