@@ -6,6 +6,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: [
     '<rootDir>/chaincode',
+    '<rootDir>/ledger',
     '<rootDir>/network',
     '<rootDir>/datalake',
     '<rootDir>/gateway',

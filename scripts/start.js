@@ -9,7 +9,7 @@
 process.env.CUSTODIA_LOG_LEVEL ??= 'info';
 process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'warning';
 const path = require('node:path');
-const { runService } = require('@custodia/network');
+const { runService } = require('@custodia/ledger');
 const { createLogger, startPlatform } = require('@custodia/gateway');
 
 const logger = createLogger({ name: 'custodia', level: process.env.CUSTODIA_LOG_LEVEL });

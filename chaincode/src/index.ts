@@ -15,3 +15,5 @@ export {
 // The world-state key layout, for tools that read the chaincode's writes off the chain (auditors' replay).
 export { OBJECT_TYPES, TIME_INDEX_PREFIX, timeIndexKey, versionAttribute } from './ledger/keys';
 export type { ObjectType } from './ledger/keys';
+// The transaction catalogue, used by the contracts for their names and by clients (`@custodia/ledger`) for calls.
+export * from './catalogue';

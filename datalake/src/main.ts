@@ -3,8 +3,7 @@
  * on the ledger and wallet the gateway uses, until SIGINT/SIGTERM.
  */
 import pino from 'pino';
-import { runService } from '@custodia/network';
-import { FileWallet } from '@custodia/network/wallet';
+import { runService, FileWallet } from '@custodia/ledger';
 import { loadConfig } from './service/config';
 import { startDatalakeWithWallet } from './service/compose';
 

@@ -6,11 +6,11 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Bundle, Composition, DocumentReference } from '@medplum/fhirtypes';
-import type { AccessLogEntry, Caller } from '@custodia/chaincode';
-import type { LedgerConnection } from '@custodia/network';
+import type { AccessLogEntry, Caller, Category, RuleSpec } from '@custodia/chaincode';
+import type { LedgerSession } from '@custodia/ledger';
 import type { AssemblyResult } from '../src/assembly/assemble';
 import { layout } from '../src/zones/layout';
-import { json, ORG_DE, ORG_FR } from '../../network/test/fixtures/embedded-network';
+import { ORG_DE, ORG_FR } from '../../network/test/fixtures/embedded-network';
 import { startLakeOnLedger } from './lake-on-ledger';
 import type { LakeOnLedger } from './lake-on-ledger';
 
@@ -54,22 +54,18 @@ const resources = {
 } as const;
 
 let env: LakeOnLedger;
-let patientLedger: LedgerConnection;
-let clinicianLedger: LedgerConnection;
+let patientLedger: LedgerSession;
+let clinicianLedger: LedgerSession;
 const recordIds: Record<string, string> = {};
 
-async function createRule(rule: object): Promise<string> {
-  const result = await patientLedger.submit('rules:createRule', {
-    arguments: [JSON.stringify({ labels: [], purposes: ['TREAT'], ...rule })],
-  });
-  return json<{ ruleId: string }>(result.payload).ruleId;
+async function createRule(
+  rule: Pick<RuleSpec, 'effect' | 'grantee' | 'categories'> & Partial<RuleSpec>,
+): Promise<string> {
+  return (await patientLedger.rules.create({ labels: [], purposes: ['TREAT'], ...rule })).ruleId;
 }
 
-async function requestGrant(categories: string[]): Promise<AccessLogEntry> {
-  const result = await clinicianLedger.submit('access:requestAccess', {
-    arguments: [PATIENT, JSON.stringify(categories), 'TREAT', ''],
-  });
-  return json<AccessLogEntry>(result.payload);
+async function requestGrant(categories: Category[]): Promise<AccessLogEntry> {
+  return clinicianLedger.access.request({ patientId: PATIENT, categories, purpose: 'TREAT' });
 }
 
 async function assemble(grantId: string, actor: Caller = clinician): Promise<Response> {
@@ -103,8 +99,8 @@ function resourceTypes(bundle: Bundle): string[] {
 beforeAll(async () => {
   env = await startLakeOnLedger();
   for (const actor of [centre, patient, clinician, stranger]) await env.enrol(actor);
-  patientLedger = await env.connect(patient);
-  clinicianLedger = await env.connect(clinician);
+  patientLedger = env.ledgerAs(patient);
+  clinicianLedger = env.ledgerAs(clinician);
   expect((await env.call('PUT', `/v1/patients/${PATIENT}`, patient)).status).toBe(204);
   for (const [name, resource] of Object.entries(resources)) {
     const response = await env.call('POST', `/v1/patients/${PATIENT}/records?sourceId=${name}`, centre, {
@@ -172,9 +168,7 @@ it('assembles, delivers and logs only the granted categories and labels, for the
 
   // The ledger itself refuses the stranger's reading of the grant.
   expect((await download(grantId, stranger)).status).toBe(403);
-  const deliveries = json<{ items: { manifestHash: string }[] }>(
-    await patientLedger.evaluate('access:listDeliveries', { arguments: [grantId, '10', ''] }),
-  );
+  const deliveries = await patientLedger.access.listDeliveries(grantId, { pageSize: 10 });
   expect(deliveries.items.map((delivery) => delivery.manifestHash)).toEqual([result.manifestHash]);
 });
 
@@ -207,7 +201,7 @@ it('refuses a revoked grant and deletes its record when the revocation commits',
   const entry = await requestGrant(['immunizations']);
   const grantId = entry.grantId as string;
   expect((await assemble(grantId)).status).toBe(201);
-  await patientLedger.submit('rules:revokeRule', { arguments: [ruleId] });
+  await patientLedger.rules.revoke(ruleId);
   const again = await assemble(grantId);
   expect(again.status).toBe(403);
   expect(((await again.json()) as { code: string }).code).toBe('GRANT_NOT_ACTIVE');

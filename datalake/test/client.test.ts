@@ -7,11 +7,11 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import type { Bundle, DocumentReference } from '@medplum/fhirtypes';
-import type { AccessLogEntry, Caller } from '@custodia/chaincode';
-import type { LedgerConnection } from '@custodia/network';
+import type { Caller } from '@custodia/chaincode';
+import type { LedgerSession } from '@custodia/ledger';
 import { DatalakeClient } from '../src/client';
 import { DatalakeError } from '../src/errors';
-import { json, ORG_DE, ORG_FR } from '../../network/test/fixtures/embedded-network';
+import { ORG_DE, ORG_FR } from '../../network/test/fixtures/embedded-network';
 import { actorHeaders, startLakeOnLedger, TOKEN } from './lake-on-ledger';
 import type { LakeOnLedger } from './lake-on-ledger';
 
@@ -33,8 +33,8 @@ const allergy = {
 
 let env: LakeOnLedger;
 let client: DatalakeClient;
-let patientLedger: LedgerConnection;
-let clinicianLedger: LedgerConnection;
+let patientLedger: LedgerSession;
+let clinicianLedger: LedgerSession;
 
 async function text(stream: Readable): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -63,19 +63,15 @@ async function closedPort(): Promise<number> {
 beforeAll(async () => {
   env = await startLakeOnLedger();
   for (const actor of [centre, patient, clinician, auditor]) await env.enrol(actor);
-  patientLedger = await env.connect(patient);
-  clinicianLedger = await env.connect(clinician);
+  patientLedger = env.ledgerAs(patient);
+  clinicianLedger = env.ledgerAs(clinician);
   client = new DatalakeClient({ baseUrl: env.lake.url, token: TOKEN });
-  await patientLedger.submit('rules:createRule', {
-    arguments: [
-      JSON.stringify({
-        effect: 'permit',
-        grantee: { kind: 'role', role: 'clinician' },
-        categories: ['allergies', 'documents'],
-        labels: [],
-        purposes: ['TREAT'],
-      }),
-    ],
+  await patientLedger.rules.create({
+    effect: 'permit',
+    grantee: { kind: 'role', role: 'clinician' },
+    categories: ['allergies', 'documents'],
+    labels: [],
+    purposes: ['TREAT'],
   });
 }, 180_000);
 
@@ -125,13 +121,11 @@ it('uploads, assembles and downloads a record and a streamed binary, and gives a
   );
   expect(document.records[0]?.contentHash).toBe(createHash('sha256').update(content).digest('hex'));
 
-  const entry = json<AccessLogEntry>(
-    (
-      await clinicianLedger.submit('access:requestAccess', {
-        arguments: [PATIENT, JSON.stringify(['allergies', 'documents']), 'TREAT', ''],
-      })
-    ).payload,
-  );
+  const entry = await clinicianLedger.access.request({
+    patientId: PATIENT,
+    categories: ['allergies', 'documents'],
+    purpose: 'TREAT',
+  });
   const grantId = entry.grantId as string;
   const assembled = await client.assemble(clinician, grantId);
   expect(assembled.included).toHaveLength(2);

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import type { Caller } from '@custodia/chaincode';
-import type { Identity, LedgerConnection } from '@custodia/network';
+import { FileWallet, LedgerClient } from '@custodia/ledger';
+import type { Identity, LedgerSession } from '@custodia/ledger';
 import { FabricLedgerPort } from '../src/ledger/fabric-port';
-import { FileWallet } from '@custodia/network/wallet';
 import { WalletIdentities } from '../src/ledger/identity';
 import { loadConfig } from '../src/service/config';
 import { startDatalakeWithWallet } from '../src/service/compose';
@@ -33,8 +33,8 @@ export interface LakeOnLedger {
   restartLake(): Promise<void>;
   /** Enrols `actor` at its organisation's CA and files the identity in the lake's wallet. */
   enrol(actor: Caller): Promise<Identity>;
-  /** A ledger connection of an enrolled actor (the patient's own client, say). */
-  connect(actor: Caller): Promise<LedgerConnection>;
+  /** The ledger as an enrolled actor sees it (the patient's own client, say), through a client of the test's own. */
+  ledgerAs(actor: Caller): LedgerSession;
   /** Points the lake's connection file at the network's current peer (after a restart). */
   refreshProfile(): void;
   /** An HTTP call to the lake, with the service credential and the actor headers. */
@@ -87,7 +87,9 @@ export async function startLakeOnLedger(deps: Pick<DatalakeDeps, 'now'> = {}): P
     CUSTODIA_LEDGER_SUBMIT_TIMEOUT_MS: '5000',
     CUSTODIA_LEDGER_COMMIT_TIMEOUT_MS: '10000',
   });
-  const ledger = new FabricLedgerPort({ identities: new WalletIdentities(wallet), config: config.ledger });
+  // The test's own client (its own pool): what the lake's port sees, and what users do on the ledger themselves.
+  const client = new LedgerClient({ config: config.ledger });
+  const ledger = new FabricLedgerPort({ identities: new WalletIdentities(wallet), client });
   const start = () => startDatalakeWithWallet(config, { wallet, logger: pino({ level: 'silent' }), ...deps });
   let lake = await start();
   return {
@@ -101,10 +103,10 @@ export async function startLakeOnLedger(deps: Pick<DatalakeDeps, 'now'> = {}): P
       lake = await start();
     },
     enrol,
-    connect: (actor) => {
+    ledgerAs: (actor) => {
       const identity = identities.get(`${actor.mspId}/${actor.id}`);
       if (identity === undefined) throw new Error(`${actor.id} is not enrolled`);
-      return net.connect(identity);
+      return client.as(identity);
     },
     refreshProfile,
     call: (method, route, actor, init = {}) =>
@@ -118,7 +120,7 @@ export async function startLakeOnLedger(deps: Pick<DatalakeDeps, 'now'> = {}): P
         ...(init.body === undefined ? {} : { body: init.body }),
       }),
     destroy: async () => {
-      ledger.close();
+      client.close();
       await lake.close();
       await net.destroy();
       await s3.dispose();

@@ -3,9 +3,9 @@
  * and deliveries logged with the clinician's own identity, and an upload during a ledger outage that leaves
  * nothing visible and completes on retry.
  */
-import type { AccessLogEntry, Caller } from '@custodia/chaincode';
+import type { Caller } from '@custodia/chaincode';
 import { isDatalakeError } from '../src/errors';
-import { json, ORG_DE, ORG_FR } from '../../network/test/fixtures/embedded-network';
+import { ORG_DE, ORG_FR } from '../../network/test/fixtures/embedded-network';
 import { startLakeOnLedger } from './lake-on-ledger';
 import type { LakeOnLedger } from './lake-on-ledger';
 
@@ -70,25 +70,17 @@ it('registers an upload on-chain under the centre’s own identity, with the con
 });
 
 it('reads a grant and logs a delivery with the requester’s identity, and refuses anyone else', async () => {
-  const patientLedger = await env.connect(patient);
-  await patientLedger.submit('rules:createRule', {
-    arguments: [
-      JSON.stringify({
-        effect: 'permit',
-        grantee: { kind: 'role', role: 'clinician' },
-        categories: ['allergies'],
-        purposes: ['TREAT'],
-      }),
-    ],
+  const patientLedger = env.ledgerAs(patient);
+  await patientLedger.rules.create({
+    effect: 'permit',
+    grantee: { kind: 'role', role: 'clinician' },
+    categories: ['allergies'],
+    labels: [],
+    purposes: ['TREAT'],
   });
-  const clinicianLedger = await env.connect(clinician);
-  const entry = json<AccessLogEntry>(
-    (
-      await clinicianLedger.submit('access:requestAccess', {
-        arguments: [PATIENT, JSON.stringify(['allergies']), 'TREAT', ''],
-      })
-    ).payload,
-  );
+  const entry = await env
+    .ledgerAs(clinician)
+    .access.request({ patientId: PATIENT, categories: ['allergies'], purpose: 'TREAT' });
   const grantId = entry.grantId;
   if (grantId === undefined) throw new Error('nothing granted');
 
@@ -105,9 +97,7 @@ it('reads a grant and logs a delivery with the requester’s identity, and refus
   expect(isDatalakeError(strangerDelivery, 'FORBIDDEN')).toBe(true);
 
   await env.ledger.recordDelivery(clinician, grantId, 'b'.repeat(64));
-  const deliveries = json<{ items: { manifestHash: string; requester: Caller }[] }>(
-    await patientLedger.evaluate('access:listDeliveries', { arguments: [grantId, '10', ''] }),
-  );
+  const deliveries = await patientLedger.access.listDeliveries(grantId, { pageSize: 10 });
   expect(deliveries.items).toEqual([
     expect.objectContaining({
       manifestHash: 'b'.repeat(64),

@@ -5,8 +5,7 @@
  * CUSTODIA_CA_ADMIN_ID / CUSTODIA_CA_ADMIN_SECRET; their keys go to the wallet the data lake reads.
  */
 import path from 'node:path';
-import { readConnectionProfile, readLedgerClientConfig, runService } from '@custodia/network';
-import { FileWallet } from '@custodia/network/wallet';
+import { readConnectionProfile, readLedgerClientConfig, runService, FileWallet } from '@custodia/ledger';
 import { loadGatewayConfig } from './config';
 import { openIdentityService, readOidcConfig, readRegistrar } from './identity';
 import { createLogger } from './logging';

@@ -1,6 +1,6 @@
 /**
- * Starts the gateway: the identity service, ledger sessions per user, the data-lake client, the audit
- * service, every journey's routes, and the HTTP server.
+ * Starts the gateway: the identity service, the ledger client signing as each user, the data-lake client, the
+ * audit service, every journey's routes, and the HTTP server.
  */
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { ConnectionProfile, LedgerClientConfig } from '@custodia/network';
+import { LedgerClient } from '@custodia/ledger';
+import type { ConnectionProfile, LedgerClientConfig } from '@custodia/ledger';
 import { DatalakeClient } from '@custodia/datalake';
 import { AuditService, reportCsv } from './audit';
 import type { ManifestSource } from './audit';
@@ -36,7 +37,7 @@ import { actorOf } from './journeys/context';
 import type { DataLake, JourneyDeps } from './journeys/context';
 import { EmergencyCards } from './journeys/emergency-card';
 import { patientRoutes } from './journeys/patient';
-import { LedgerSessions } from './ledger/sessions';
+import { UserLedger } from './ledger/users';
 import { UploadStore } from './uploads/upload-store';
 
 export const GATEWAY_VERSION = '0.1.0';
@@ -45,6 +46,11 @@ export interface GatewayDeps {
   readonly identity: IdentityService;
   readonly profile: ConnectionProfile;
   readonly ledgerConfig?: LedgerClientConfig;
+  /**
+   * The ledger client to call through, shared with the rest of the process (the platform's one pool); the gateway
+   * does not close it. Default: a client of its own on `profile` and `ledgerConfig`, closed with the gateway.
+   */
+  readonly ledger?: LedgerClient;
   readonly logger: Logger;
   readonly now?: () => Date;
   /** Where secrets' keys come from (CUSTODIA_GATEWAY_SECRET_KEY); default process.env. */
@@ -54,7 +60,7 @@ export interface GatewayDeps {
 export interface RunningGateway {
   readonly url: string;
   readonly routes: readonly RouteDef[];
-  readonly ledger: LedgerSessions;
+  readonly ledger: UserLedger;
   readonly datalake: DataLake | undefined;
   close(): Promise<void>;
 }
@@ -73,7 +79,7 @@ async function persistentSecret(dataDir: string, name: string): Promise<Buffer> 
 }
 
 /** Replay and the explorer read the chain as the auditor themself (qscc through their own connection). */
-function auditPort(ledger: LedgerSessions, datalake: DatalakeClient | undefined): AuditPort {
+function auditPort(ledger: UserLedger, datalake: DatalakeClient | undefined): AuditPort {
   const serviceFor = async (user: AuthUser): Promise<AuditService> => {
     const manifests: ManifestSource | undefined =
       datalake === undefined
@@ -88,7 +94,7 @@ function auditPort(ledger: LedgerSessions, datalake: DatalakeClient | undefined)
               }
             },
           };
-    return AuditService.forConnection(await ledger.session(user), manifests);
+    return AuditService.forSession(ledger.as(user), manifests);
   };
   return {
     listBlocks: async (user, from, limit) => (await serviceFor(user)).listBlocks(from, limit),
@@ -105,10 +111,10 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
   const { identity, logger } = deps;
   const now = deps.now ?? (() => new Date());
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const ledger = new LedgerSessions(identity, {
-    profile: deps.profile,
-    ...(deps.ledgerConfig ? { config: deps.ledgerConfig } : {}),
-  });
+  const client =
+    deps.ledger ??
+    new LedgerClient({ profile: deps.profile, ...(deps.ledgerConfig ? { config: deps.ledgerConfig } : {}) });
+  const ledger = new UserLedger(client, identity);
   const datalake =
     config.datalake === undefined
       ? undefined
@@ -170,7 +176,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      ledger.close();
+      if (deps.ledger === undefined) client.close();
     },
   };
 }

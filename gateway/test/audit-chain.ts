@@ -7,21 +7,20 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { common, peer } from '@hyperledger/fabric-protos';
-import { contracts } from '@custodia/chaincode';
-import type { AccessLogEntry } from '@custodia/chaincode';
-import { blockHash, createBlock, createGenesisBlock, sealBlock } from '@custodia/network';
+import { argumentsOf, contracts, decodeAnswer, functionName, TRANSACTIONS } from '@custodia/chaincode';
+import type { AccessLogEntry, Category, Transaction } from '@custodia/chaincode';
+import { createBlock, createGenesisBlock, sealBlock } from '@custodia/network';
+import { blockHash, MemoryState, sign } from '@custodia/ledger';
 import type { BlockSigner } from '@custodia/network';
 import {
   ChaincodeEngine,
-  MemoryState,
   createProposalResponse,
   createSignedProposal,
   createTransactionPayload,
   serializeIdentity,
 } from '@custodia/network/engine';
-import type { KeyWrite } from '@custodia/network/engine';
-import { CertificateAuthority, sign } from '@custodia/network/msp';
-import type { Identity } from '@custodia/network/msp';
+import type { KeyWrite, Identity } from '@custodia/ledger';
+import { CertificateAuthority } from '@custodia/network/msp';
 import { at, T0 } from '../../chaincode/test/fixtures/ledger';
 import type { Party } from '../../chaincode/test/fixtures/ledger';
 
@@ -53,13 +52,16 @@ export interface TestChain {
   /** Another organisation, France. */
   readonly clinicianFr: Party;
   readonly centre: Party;
-  /** Runs the transaction and commits it as the next block; throws if the chaincode refuses it. */
-  submit<T>(
+  /**
+   * Runs the catalogue transaction with `input` encoded as a client encodes it and commits it as the next block;
+   * throws if the chaincode refuses it. The answer is checked by the catalogue's decoder.
+   */
+  submit<I, O>(
     party: Party,
-    fcn: string,
-    args: readonly string[],
+    transaction: Transaction<I, O, 'submit'>,
+    input: I,
     options?: SubmitOptions,
-  ): Promise<Submitted<T>>;
+  ): Promise<Submitted<O>>;
   /** Genesis first, then one block per submitted transaction. */
   readonly blocks: readonly common.Block[];
 }
@@ -104,12 +106,18 @@ export async function buildTestChain(): Promise<TestChain> {
     clinicianFr: await party(org2, 'dr-fr', 'clinician', 'FR'),
     centre: await party(org1, 'centre-1', 'centre', 'DE'),
     blocks,
-    async submit<T>(caller: Party, fcn: string, args: readonly string[], options: SubmitOptions = {}) {
+    async submit<I, O>(
+      caller: Party,
+      transaction: Transaction<I, O, 'submit'>,
+      input: I,
+      options: SubmitOptions = {},
+    ): Promise<Submitted<O>> {
+      const fcn = functionName(transaction);
       const { signedProposal } = createSignedProposal(caller.identity, {
         channelName: CHANNEL,
         chaincodeName: CHAINCODE,
         transactionName: fcn,
-        arguments: args,
+        arguments: argumentsOf(transaction, input),
         timestamp: options.time ?? T0,
       });
       const simulated = await engine.execute(signedProposal, state);
@@ -143,22 +151,24 @@ export async function buildTestChain(): Promise<TestChain> {
           timestamp: endorsed.timestamp,
         });
       }
-      return { txId: endorsed.txId, result: JSON.parse(decoder.decode(endorsed.payload)) as T };
+      const answer = decodeAnswer(transaction, decoder.decode(endorsed.payload));
+      if (!answer.ok) throw new Error(`${fcn} answered ${answer.error.message}`);
+      return { txId: endorsed.txId, result: answer.value };
     },
   };
 }
 
-/** `access:requestAccess` for patient-a with purpose TREAT (default categories: allergies). */
+/** An access request for patient-a with purpose TREAT (default categories: allergies). */
 export function requestAccess(
   chain: TestChain,
   who: Party,
-  options: SubmitOptions & { readonly categories?: readonly string[] } = {},
+  options: SubmitOptions & { readonly categories?: readonly Category[] } = {},
 ): Promise<Submitted<AccessLogEntry>> {
   const { categories = ['allergies'], ...submit } = options;
-  return chain.submit<AccessLogEntry>(
+  return chain.submit(
     who,
-    'access:requestAccess',
-    ['patient-a', JSON.stringify(categories), 'TREAT', ''],
+    TRANSACTIONS.access.requestAccess,
+    { patientId: 'patient-a', categories, purpose: 'TREAT' },
     submit,
   );
 }

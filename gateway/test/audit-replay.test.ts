@@ -1,22 +1,26 @@
 /**
  * Replay & verify and the block explorer against the started embedded network: real users enrolled through the
- * CA, real transactions through connect(), and the auditor reading the chain back through qscc.
+ * CA, real transactions through one ledger client's typed sessions, and the auditor reading the chain back
+ * through qscc with the same client.
  */
-import type { AccessLogEntry, Delivery, StoredRule } from '@custodia/chaincode';
+import { functionName, TRANSACTIONS } from '@custodia/chaincode';
+import type { RuleSpec } from '@custodia/chaincode';
 import { manifestHash } from '@custodia/datalake';
 import type { Manifest } from '@custodia/datalake';
-import { sealBlock, validationCodesOf } from '@custodia/network';
-import type { LedgerClientError, LedgerConnection } from '@custodia/network';
-import { json, ORG_DE, ORG_FR, startTestNetwork } from '../../network/test/fixtures/embedded-network';
+import { sealBlock } from '@custodia/network';
+import { LedgerClient, LedgerClientError, readLedgerClientConfig, validationCodesOf } from '@custodia/ledger';
+import type { LedgerSession } from '@custodia/ledger';
+import { ORG_DE, ORG_FR, startTestNetwork } from '../../network/test/fixtures/embedded-network';
 import type { TestNetwork } from '../../network/test/fixtures/embedded-network';
-import { AuditService, QsccChainReader, reportCsv } from '../src/audit';
+import { AuditService, reportCsv } from '../src/audit';
 import type { ChainReader, ManifestSource, ReplayReport } from '../src/audit';
 import { GatewayError } from '../src/errors';
 
 const RECORD = { recordId: 'rec-allergy-1', contentHash: '5a'.repeat(32) };
 
 let net: TestNetwork;
-let auditor: LedgerConnection;
+let client: LedgerClient;
+let auditor: LedgerSession;
 const manifests = new Map<string, Manifest>();
 const source: ManifestSource = {
   getManifest: (grantId, hash) => Promise.resolve(manifests.get(`${grantId}/${hash}`)),
@@ -26,55 +30,50 @@ let replayed: ReplayReport;
 /** The concurrent rule updates: transaction id and the validation code the client was told at commit. */
 let updates: { txId: string; code: string }[] = [];
 
-async function submit<T>(connection: LedgerConnection, fcn: string, args: string[]): Promise<T> {
-  return json<T>((await connection.submit(fcn, { arguments: args })).payload);
-}
+const permitClinicians = (categories: RuleSpec['categories'], countries?: string[]): RuleSpec => ({
+  effect: 'permit',
+  grantee: { kind: 'role', role: 'clinician', ...(countries === undefined ? {} : { countries }) },
+  categories,
+  labels: [],
+  purposes: ['TREAT'],
+});
 
 beforeAll(async () => {
   net = await startTestNetwork();
+  client = new LedgerClient({
+    config: readLedgerClientConfig({ CUSTODIA_NETWORK_DIR: net.dataDir }),
+    profile: net.network.profile,
+  });
   // One at a time: the CA's registrar is enrolled on first use.
-  const patient = await net.enrol(ORG_DE, 'patient-audit', 'patient');
-  const clinician = await net.enrol(ORG_DE, 'dr-audit-de', 'clinician', 'DE');
-  const clinicianFr = await net.enrol(ORG_FR, 'dr-audit-fr', 'clinician', 'FR');
-  const centre = await net.enrol(ORG_DE, 'centre-audit', 'centre', 'DE');
-  const auditorIdentity = await net.enrol(ORG_DE, 'auditor-audit', 'auditor');
-  const [asPatient, asClinician, asClinicianFr, asCentre] = await Promise.all(
-    [patient, clinician, clinicianFr, centre].map((identity) => net.connect(identity)),
-  );
-  auditor = await net.connect(auditorIdentity);
+  const patient = client.as(await net.enrol(ORG_DE, 'patient-audit', 'patient'));
+  const clinician = client.as(await net.enrol(ORG_DE, 'dr-audit-de', 'clinician', 'DE'));
+  const clinicianFr = client.as(await net.enrol(ORG_FR, 'dr-audit-fr', 'clinician', 'FR'));
+  const centre = client.as(await net.enrol(ORG_DE, 'centre-audit', 'centre', 'DE'));
+  auditor = client.as(await net.enrol(ORG_DE, 'auditor-audit', 'auditor'));
 
-  const rule = await submit<StoredRule>(asPatient, 'rules:createRule', [
-    JSON.stringify({
-      effect: 'permit',
-      grantee: { kind: 'role', role: 'clinician', countries: ['DE'] },
-      categories: ['allergies', 'medications'],
-      purposes: ['TREAT'],
-    }),
-  ]);
-  await submit(asPatient, 'emergency:setEmergencyPolicy', [
-    JSON.stringify({
-      enabled: true,
-      roles: ['clinician'],
-      categories: ['allergies'],
-      maxDurationMinutes: 30,
-    }),
-  ]);
-  await submit(asCentre, 'records:registerRecord', [
-    JSON.stringify({
-      ...RECORD,
+  const rule = await patient.rules.create(permitClinicians(['allergies', 'medications'], ['DE']));
+  await patient.emergency.setPolicy({
+    enabled: true,
+    roles: ['clinician'],
+    countries: [],
+    categories: ['allergies'],
+    labels: [],
+    maxDurationMinutes: 30,
+  });
+  await centre.records.register({
+    ...RECORD,
+    patientId: 'patient-audit',
+    categories: ['allergies'],
+    labels: [],
+    effectiveDate: '2025-03-01',
+  });
+  const ask = (session: LedgerSession) =>
+    session.access.request({
       patientId: 'patient-audit',
-      categories: ['allergies'],
-      effectiveDate: '2025-03-01',
-    }),
-  ]);
-  const ask = (connection: LedgerConnection) =>
-    submit<AccessLogEntry>(connection, 'access:requestAccess', [
-      'patient-audit',
-      '["allergies","problems"]',
-      'TREAT',
-      '',
-    ]);
-  const granted = await ask(asClinician);
+      categories: ['allergies', 'problems'],
+      purpose: 'TREAT',
+    });
+  const granted = await ask(clinician);
   grantTxId = granted.entryId;
   const manifest: Manifest = {
     grantId: granted.grantId ?? '',
@@ -83,31 +82,21 @@ beforeAll(async () => {
     included: [RECORD],
     excluded: [],
   };
-  const delivery = await submit<Delivery>(asClinician, 'access:recordDelivery', [
-    manifest.grantId,
-    manifestHash(manifest),
-  ]);
+  const delivery = await clinician.access.recordDelivery(manifest.grantId, manifestHash(manifest));
   manifests.set(`${delivery.grantId}/${delivery.manifestHash}`, manifest);
-  await ask(asClinicianFr); // refused: the rule is limited to Germany
-  await submit(asClinicianFr, 'access:requestEmergencyAccess', [
-    'patient-audit',
-    '["allergies"]',
-    'unconscious',
-  ]);
-  await submit(asPatient, 'rules:revokeRule', [rule.ruleId]);
-  await ask(asClinician); // refused: the rule is revoked
+  await ask(clinicianFr); // refused: the rule is limited to Germany
+  await clinicianFr.access.requestEmergency({
+    patientId: 'patient-audit',
+    categories: ['allergies'],
+    reason: 'unconscious',
+  });
+  await patient.rules.revoke(rule.ruleId);
+  await ask(clinician); // refused: the rule is revoked
 
   // Concurrent updates of one rule: those that read a version another one replaced are committed as
   // MVCC_READ_CONFLICT, and replay must apply only the valid one(s) for the last request to re-derive.
-  const results = await submit<StoredRule>(asPatient, 'rules:createRule', [
-    JSON.stringify({
-      effect: 'permit',
-      grantee: { kind: 'role', role: 'clinician' },
-      categories: ['results'],
-      purposes: ['TREAT'],
-    }),
-  ]);
-  const variants = [
+  const results = await patient.rules.create(permitClinicians(['results']));
+  const variants: RuleSpec['categories'][] = [
     ['results'],
     ['results', 'medications'],
     ['procedures'],
@@ -116,44 +105,37 @@ beforeAll(async () => {
   ];
   const settled = await Promise.allSettled(
     variants.map((categories) =>
-      asPatient.submit('rules:updateRule', {
-        arguments: [
-          results.ruleId,
-          JSON.stringify({
-            effect: 'permit',
-            grantee: { kind: 'role', role: 'clinician' },
-            categories,
-            purposes: ['TREAT'],
-          }),
-        ],
+      patient.submit(TRANSACTIONS.rules.updateRule, {
+        ruleId: results.ruleId,
+        rule: permitClinicians(categories),
       }),
     ),
   );
-  updates = settled.map((outcome) =>
-    outcome.status === 'fulfilled'
-      ? { txId: outcome.value.transactionId, code: 'VALID' }
-      : {
-          txId: (outcome.reason as LedgerClientError).details.transactionId ?? '',
-          code: (outcome.reason as LedgerClientError).details.validationCode ?? '',
-        },
-  );
-  await submit(asClinician, 'access:requestAccess', [
-    'patient-audit',
-    '["results","medications","procedures"]',
-    'TREAT',
-    '',
-  ]);
+  updates = settled.map((outcome) => {
+    if (outcome.status === 'fulfilled') return { txId: outcome.value.transactionId, code: 'VALID' };
+    if (!(outcome.reason instanceof LedgerClientError)) throw outcome.reason;
+    return {
+      txId: outcome.reason.details.transactionId ?? '',
+      code: outcome.reason.details.validationCode ?? '',
+    };
+  });
+  await clinician.access.request({
+    patientId: 'patient-audit',
+    categories: ['results', 'medications', 'procedures'],
+    purpose: 'TREAT',
+  });
 
-  replayed = await AuditService.forConnection(auditor, source).replay();
+  replayed = await (await AuditService.forSession(auditor, source)).replay();
 }, 120_000);
 
 afterAll(async () => {
+  client?.close();
   await net?.destroy();
 });
 
 describe('replay & verify on the embedded network', () => {
   it('replays the real chain from block 0 to ok, re-deriving every decision and checking every delivery', async () => {
-    const page = await AuditService.forConnection(auditor).listBlocks(0, 100);
+    const page = await (await AuditService.forSession(auditor)).listBlocks(0, 100);
     expect(replayed.discrepancies).toEqual([]);
     expect(replayed).toMatchObject({
       ok: true,
@@ -169,15 +151,17 @@ describe('replay & verify on the embedded network', () => {
   });
 
   it('names a delivery whose manifest the data lake no longer has', async () => {
-    const report = await AuditService.forConnection(auditor, {
-      getManifest: () => Promise.resolve(undefined),
-    }).replay();
+    const report = await (
+      await AuditService.forSession(auditor, {
+        getManifest: () => Promise.resolve(undefined),
+      })
+    ).replay();
     expect(report.ok).toBe(false);
     expect(report.discrepancies).toEqual([expect.objectContaining({ kind: 'MANIFEST_UNAVAILABLE' })]);
   });
 
   it('verifies the orderer signature of every block served: a block stripped of it is named', async () => {
-    const peerReader = new QsccChainReader(auditor);
+    const peerReader = auditor.chain;
     const stripping: ChainReader = {
       height: () => peerReader.height(),
       blockOfTransaction: (txId) => peerReader.blockOfTransaction(txId),
@@ -195,7 +179,7 @@ describe('replay & verify on the embedded network', () => {
     };
     const report = await new AuditService({
       reader: stripping,
-      chaincodeName: auditor.profile.chaincodeName,
+      chaincodeName: (await auditor.profile()).chaincodeName,
     }).replay();
     expect(report.discrepancies).toEqual([
       { kind: 'BLOCK_SIGNATURE_INVALID', block: 2, txId: '', detail: 'block carries no orderer signature' },
@@ -203,7 +187,7 @@ describe('replay & verify on the embedded network', () => {
   });
 
   it('replays up to a chosen block', async () => {
-    const report = await AuditService.forConnection(auditor).replay({ toBlock: 0 });
+    const report = await (await AuditService.forSession(auditor)).replay({ toBlock: 0 });
     expect(report).toMatchObject({
       ok: true,
       range: { from: 0, to: 0 },
@@ -215,7 +199,7 @@ describe('replay & verify on the embedded network', () => {
 
 describe('block explorer on the embedded network', () => {
   it('lists hash-chained blocks and shows a transaction with its function, creator, code and writes', async () => {
-    const audit = AuditService.forConnection(auditor);
+    const audit = await AuditService.forSession(auditor);
     const { height, blocks } = await audit.listBlocks(0, 100);
     expect(blocks).toHaveLength(height);
     blocks.slice(1).forEach((block, index) => {
@@ -228,7 +212,7 @@ describe('block explorer on the embedded network', () => {
       txId: grantTxId,
       type: 'ENDORSER_TRANSACTION',
       creatorMspId: ORG_DE,
-      functionName: 'access:requestAccess',
+      functionName: functionName(TRANSACTIONS.access.requestAccess),
       validationCode: 'VALID',
     });
     const grantWrite = tx.writes.find((write) => write.objectType === 'grant');
@@ -243,7 +227,7 @@ describe('block explorer on the embedded network', () => {
   });
 
   it('shows each transaction with the validation code its client was told at commit', async () => {
-    const audit = AuditService.forConnection(auditor);
+    const audit = await AuditService.forSession(auditor);
     const shown = await Promise.all(
       updates.map(async ({ txId }) => (await audit.getTransaction(txId)).validationCode),
     );
@@ -252,7 +236,7 @@ describe('block explorer on the embedded network', () => {
   });
 
   it('answers NOT_FOUND for a block not yet committed and an unknown transaction', async () => {
-    const audit = AuditService.forConnection(auditor);
+    const audit = await AuditService.forSession(auditor);
     const { height } = await audit.listBlocks(0, 1);
     await expect(audit.getBlock(height)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(audit.getTransaction('0'.repeat(64))).rejects.toBeInstanceOf(GatewayError);

@@ -10,10 +10,15 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StoredRule } from '@custodia/chaincode';
-import { ChaincodeCallError, LedgerClientError, LedgerClientErrorCode } from '@custodia/network';
-import type { Identity, LedgerConnection } from '@custodia/network';
-import { readCertificate } from '@custodia/network/msp';
-import { FileWallet, WALLET_KEY_ENV } from '@custodia/network/wallet';
+import {
+  ChaincodeCallError,
+  LedgerClientError,
+  LedgerClientErrorCode,
+  readCertificate,
+  FileWallet,
+  WALLET_KEY_ENV,
+} from '@custodia/ledger';
+import type { Identity, LedgerConnection } from '@custodia/ledger';
 import { IdentityError, openIdentityService, readRegistrar } from '../src/identity';
 import type { IdentityService, IdentityServiceOptions, NewUser } from '../src/identity';
 import {

@@ -3,7 +3,7 @@
  * the demo: a patient managing her rules, clinicians finding her and receiving her record, an auditor replaying
  * the chain, an administrator enrolling and disabling a user. The steps of a journey build on each other.
  */
-import { connect, LedgerClientError, LedgerClientErrorCode } from '@custodia/network';
+import { connect, LedgerClientError, LedgerClientErrorCode } from '@custodia/ledger';
 import type {
   AccessLogEntry,
   Contribution,
@@ -143,6 +143,72 @@ describe('patient: rules, versions, preview, emergency policy', () => {
     expect(
       await jsonOf<{ version: number }>(await get(`/patients/${ANNA}/emergency-policy`, 'anna'), 200),
     ).toMatchObject({ version: 2, categories: ['allergies', 'medications', 'problems'] });
+  });
+
+  it('is refused by the gateway, before any transaction, what the ledger would refuse: its limits are the ledger’s', async () => {
+    const policy = {
+      enabled: true,
+      roles: ['clinician'],
+      countries: [],
+      categories: ['allergies'],
+      labels: [],
+    };
+    // The ledger allows emergency grants of at most 24 hours: 2,000 minutes never reaches it.
+    const tooLong = await problemOf(
+      await send('PUT', `/patients/${ANNA}/emergency-policy`, 'anna', {
+        ...policy,
+        maxDurationMinutes: 2_000,
+      }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect(tooLong.detail).toMatch(/maxDurationMinutes must be <= 1440/);
+    expect(
+      await jsonOf<{ version: number; maxDurationMinutes: number }>(
+        await get(`/patients/${ANNA}/emergency-policy`, 'anna'),
+        200,
+      ),
+    ).toMatchObject({ version: 2, maxDurationMinutes: 60 });
+
+    // A version number beyond any the ledger keeps.
+    const anyRule = (await jsonOf<Page<StoredRule>>(await get(`/patients/${ANNA}/rules`, 'anna'), 200))
+      .items[0];
+    await problemOf(
+      await send('POST', `/patients/${ANNA}/rules/${anyRule?.ruleId ?? ''}/restore`, 'anna', {
+        version: 1_000_000_000,
+      }),
+      400,
+      'VALIDATION_FAILED',
+    );
+
+    // Countries: as many as the ledger takes (60), not one more.
+    const countries = (count: number) =>
+      Array.from({ length: count }, (_, i) => String.fromCharCode(65 + Math.floor(i / 26), 65 + (i % 26)));
+    const publicHealth = (count: number) => ({
+      effect: 'permit',
+      grantee: { kind: 'role', role: 'auditor', countries: countries(count) },
+      categories: ['devices'],
+      labels: [],
+      purposes: ['PUBHLTH'],
+    });
+    await problemOf(
+      await send('POST', `/patients/${ANNA}/rules`, 'anna', publicHealth(61)),
+      400,
+      'VALIDATION_FAILED',
+    );
+    const wide = await jsonOf<StoredRule>(
+      await send('POST', `/patients/${ANNA}/rules`, 'anna', publicHealth(45)),
+      201,
+    );
+    expect(wide.grantee.countries).toHaveLength(45);
+    await jsonOf(await send('DELETE', `/patients/${ANNA}/rules/${wide.ruleId}`, 'anna'), 200);
+
+    // A bookmark longer than any the ledger issues.
+    await problemOf(
+      await get(`/patients/${ANNA}/rules?bookmark=${'b'.repeat(2_049)}`, 'anna'),
+      400,
+      'VALIDATION_FAILED',
+    );
   });
 });
 

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Role } from '@custodia/chaincode';
-import { FileWallet } from '@custodia/network/wallet';
+import { FileWallet } from '@custodia/ledger';
 import { IdentityError, openIdentityService, PasswordHasher, SecretBox, UserStore } from '../src/identity';
 import type { IdentityService, IdentityServiceOptions } from '../src/identity';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { webcrypto, X509Certificate } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { readCertificate, sign } from '@custodia/network/msp';
+import { readCertificate, sign } from '@custodia/ledger';
 import { FabricCaCode, startCaServer } from '@custodia/network/ca';
 import type { CaServer, CaServerOptions } from '@custodia/network/ca';
 

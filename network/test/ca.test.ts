@@ -8,14 +8,8 @@ import { User } from 'fabric-common';
 import { ClientIdentity } from 'fabric-shim';
 import type { ChaincodeStub } from 'fabric-shim';
 import { msp } from '@hyperledger/fabric-protos';
-import {
-  CertificateAuthority,
-  MspErrorCode,
-  MspRegistry,
-  readCertificate,
-  sign,
-  verify,
-} from '@custodia/network/msp';
+import { CertificateAuthority, MspRegistry } from '@custodia/network/msp';
+import { MspErrorCode, readCertificate, sign, verify } from '@custodia/ledger';
 import { FabricCaCode, startCaServer } from '@custodia/network/ca';
 import * as x509 from '@peculiar/x509';
 import type { CaServer, CaServerOptions } from '@custodia/network/ca';

@@ -7,8 +7,8 @@ import type { Server, Socket } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, LedgerClientError, LedgerClientErrorCode, readLedgerClientConfig } from '@custodia/network';
-import type { Identity } from '@custodia/network';
+import { connect, LedgerClientError, LedgerClientErrorCode, readLedgerClientConfig } from '@custodia/ledger';
+import type { Identity } from '@custodia/ledger';
 import { json, ORG_DE, PERMIT_CLINICIANS, startTestNetwork } from './fixtures/embedded-network';
 import type { TestNetwork } from './fixtures/embedded-network';
 

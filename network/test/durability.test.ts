@@ -8,7 +8,7 @@ import type { Network } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
 import type { StoredRule } from '@custodia/chaincode';
 import { startEmbeddedNetwork } from '@custodia/network/embedded';
-import type { Identity, LedgerConnection } from '@custodia/network';
+import type { Identity, LedgerConnection } from '@custodia/ledger';
 import {
   chainInfo,
   json,

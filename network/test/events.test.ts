@@ -8,8 +8,8 @@ import { common, msp, orderer, peer } from '@hyperledger/fabric-protos';
 import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb';
 import { EVENTS } from '@custodia/chaincode';
 import type { RuleChangedEvent, StoredRule } from '@custodia/chaincode';
-import type { Identity, LedgerConnection } from '@custodia/network';
-import { sign } from '@custodia/network/msp';
+import type { Identity, LedgerConnection } from '@custodia/ledger';
+import { sign } from '@custodia/ledger';
 import {
   chainInfo,
   json,

@@ -6,7 +6,7 @@ import { peer } from '@hyperledger/fabric-protos';
 import { Context, Contract, Returns, Transaction } from 'fabric-contract-api';
 import { ChaincodeEngine, createSignedProposal } from '../src/engine';
 import { Ledger, createGenesisBlock } from '../src/ledger';
-import type { Identity } from '../src/msp';
+import type { Identity } from '@custodia/ledger';
 import { issueIdentity, signedTransaction } from './fixtures/ledger-transactions';
 import type { TestTransaction } from './fixtures/ledger-transactions';
 

@@ -2,27 +2,29 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { common, peer } from '@hyperledger/fabric-protos';
-import type { ReadWriteSet } from '../src/engine/state';
+import type { ReadWriteSet, Identity } from '@custodia/ledger';
 import {
   BlockStore,
   Ledger,
   LedgerErrorCode,
-  blockHash,
-  blockSignaturesOf,
   collectUpdates,
-  commitHashOf,
   createBlock,
   createGenesisBlock,
   nextCommitHash,
-  parseTransaction,
   sealBlock,
   updateBatchBytes,
+} from '../src/ledger';
+import {
+  BlockFormatErrorCode,
+  blockHash,
+  blockSignaturesOf,
+  commitHashOf,
+  parseTransaction,
   validationCodesOf,
   verifyChain,
-} from '../src/ledger';
+  verify,
+} from '@custodia/ledger';
 import type { CommittedBlock, LedgerOptions, Precheck } from '../src/ledger';
-import { verify } from '../src/msp';
-import type { Identity } from '../src/msp';
 import { blockSigner, issueIdentity, makeTransaction, put, rwset } from './fixtures/ledger-transactions';
 
 const CHANNEL = 'custodia';
@@ -202,7 +204,7 @@ describe('Ledger + Committer', () => {
 
   it('refuses bytes that are not a transaction of this channel', async () => {
     await expect(ledger.committer.submit(Buffer.from('garbage'))).rejects.toMatchObject({
-      code: LedgerErrorCode.MalformedTransaction,
+      code: BlockFormatErrorCode.MalformedTransaction,
     });
     const elsewhere = makeTransaction(client, endorser, {
       channelId: 'another-channel',

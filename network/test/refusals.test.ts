@@ -15,9 +15,9 @@ import {
 } from '@hyperledger/fabric-gateway';
 import type { Contract, Gateway, Network, SubmitError } from '@hyperledger/fabric-gateway';
 import type { StoredRule } from '@custodia/chaincode';
-import { LedgerClientError, LedgerClientErrorCode } from '@custodia/network';
-import type { Identity, LedgerConnection } from '@custodia/network';
-import { CertificateAuthority, sign } from '@custodia/network/msp';
+import { LedgerClientError, LedgerClientErrorCode, sign } from '@custodia/ledger';
+import type { Identity, LedgerConnection } from '@custodia/ledger';
+import { CertificateAuthority } from '@custodia/network/msp';
 import { json, ORG_DE, startTestNetwork } from './fixtures/embedded-network';
 import type { TestNetwork } from './fixtures/embedded-network';
 

@@ -16,8 +16,8 @@ import type {
   StoredRule,
 } from '@custodia/chaincode';
 import { parseChaincodeError } from '@custodia/chaincode';
-import { ChaincodeCallError } from '@custodia/network';
-import type { LedgerConnection, TransactionOptions } from '@custodia/network';
+import { ChaincodeCallError } from '@custodia/ledger';
+import type { LedgerConnection, TransactionOptions } from '@custodia/ledger';
 import { json, ORG_DE, ORG_FR, startTestNetwork } from './fixtures/embedded-network';
 import type { TestNetwork } from './fixtures/embedded-network';
 

@@ -22,10 +22,9 @@ import { Readable } from 'node:stream';
 import FabricCAServices from 'fabric-ca-client';
 import { User } from 'fabric-common';
 import { Client } from 'minio';
-import type { AccessLogEntry, Caller } from '@custodia/chaincode';
-import { connect, readConnectionProfile } from '@custodia/network';
-import type { ConnectionProfile, Identity, LedgerClientConfig } from '@custodia/network';
-import { FileWallet } from '@custodia/network/wallet';
+import type { Caller, Category } from '@custodia/chaincode';
+import { FileWallet, LedgerClient, readConnectionProfile, readLedgerClientConfig } from '@custodia/ledger';
+import type { ConnectionProfile, Identity, LedgerSession } from '@custodia/ledger';
 import { DatalakeClient, DEFAULT_PART_SIZE, EMBEDDED_S3_REGION } from '@custodia/datalake';
 import type { S3Credentials } from '@custodia/datalake';
 import { cpuSeconds, peakRssMiB, resetPeakRss, startService } from './datalake-processes';
@@ -107,29 +106,25 @@ interface Bench {
   readonly s3Endpoint: string;
   readonly s3Keys: S3Credentials;
   readonly profile: ConnectionProfile;
-  readonly ledgerConfig: LedgerClientConfig;
+  /** The bench's own ledger client (users act on the ledger themselves, as through the gateway). */
+  readonly ledger: LedgerClient;
   readonly wallet: FileWallet;
 }
 
-async function submitAs(bench: Bench, actor: Caller, name: string, args: string[]): Promise<Uint8Array> {
-  const identity = await bench.wallet.get(actor.mspId, actor.id);
-  if (!identity) throw new Error(`${actor.id} not enrolled`);
-  const ledger = await connect({ identity, config: bench.ledgerConfig });
-  try {
-    return (await ledger.submit(name, { arguments: args })).payload;
-  } finally {
-    ledger.close();
-  }
+/** The ledger as an enrolled actor, its identity read from the wallet on first use. */
+function as(bench: Bench, actor: Caller): LedgerSession {
+  return bench.ledger.as({
+    key: `${actor.mspId}/${actor.id}`,
+    load: async () => {
+      const identity = await bench.wallet.get(actor.mspId, actor.id);
+      if (!identity) throw new Error(`${actor.id} not enrolled`);
+      return identity;
+    },
+  });
 }
 
-async function grant(bench: Bench, patientId: string, categories: string[]): Promise<string> {
-  const payload = await submitAs(bench, clinician, 'access:requestAccess', [
-    patientId,
-    JSON.stringify(categories),
-    'TREAT',
-    '',
-  ]);
-  const entry = JSON.parse(new TextDecoder().decode(payload)) as AccessLogEntry;
+async function grant(bench: Bench, patientId: string, categories: Category[]): Promise<string> {
+  const entry = await as(bench, clinician).access.request({ patientId, categories, purpose: 'TREAT' });
   if (entry.grantId === undefined) throw new Error('nothing granted');
   return entry.grantId;
 }
@@ -138,15 +133,13 @@ async function registerPatient(bench: Bench, patientId: string): Promise<void> {
   const patient: Caller = { mspId: ORG, id: patientId, role: 'patient' };
   await bench.wallet.put(await enrol(bench.profile, patient), patientId);
   await bench.lake.registerPatient(lakeActor, patientId);
-  await submitAs(bench, patient, 'rules:createRule', [
-    JSON.stringify({
-      effect: 'permit',
-      grantee: { kind: 'role', role: 'clinician' },
-      categories: ['documents', 'allergies'],
-      labels: [],
-      purposes: ['TREAT'],
-    }),
-  ]);
+  await as(bench, patient).rules.create({
+    effect: 'permit',
+    grantee: { kind: 'role', role: 'clinician' },
+    categories: ['documents', 'allergies'],
+    labels: [],
+    purposes: ['TREAT'],
+  });
 }
 
 interface Phase<T> {
@@ -374,6 +367,13 @@ async function main(): Promise<void> {
     if (lakePid === undefined || s3Pid === undefined) throw new Error('a service has no process id');
     const lake = new DatalakeClient({ baseUrl: lakeService.ready, token: TOKEN });
     stops.push(async () => lake.close());
+    const ledger = new LedgerClient({
+      config: {
+        ...readLedgerClientConfig({ CUSTODIA_NETWORK: 'fabric', CUSTODIA_CONNECTION_FILE: profilePath }),
+        timeouts: { evaluate: 30_000, endorse: 30_000, submit: 30_000, commitStatus: 60_000 },
+      },
+    });
+    stops.push(async () => ledger.close());
     const bench: Bench = {
       lake,
       lakePid,
@@ -382,11 +382,7 @@ async function main(): Promise<void> {
       s3Keys,
       profile,
       wallet,
-      ledgerConfig: {
-        network: 'fabric',
-        profilePath,
-        timeouts: { evaluate: 30_000, endorse: 30_000, submit: 30_000, commitStatus: 60_000 },
-      },
+      ledger,
     };
     console.log(`processes: network ${network.child.pid}, S3 ${s3.child.pid}, data lake ${lakePid}`);
     console.log(`lake RSS at rest ${peakRssMiB(lakePid).toFixed(0)} MiB (peak since start)`);

@@ -1,8 +1,9 @@
 /**
  * Ledger benchmark: the embedded network in its own process (as `npm run -w network start` runs it), N concurrent
- * clients in this one, each with its own enrolled identity and gRPC connection through connect() (the production
- * fabric-gateway path). Phase 1: `access:requestAccess` submitted and waited for until committed; phase 2:
- * `rules:getRule` evaluated. Prints throughput, latency percentiles and where CPU time went.
+ * clients in this one, each with its own enrolled identity, all through one `LedgerClient` as a service uses it
+ * (one channel to the peer, a typed session per identity: the production fabric-gateway path). Phase 1: access
+ * requests submitted and waited for until committed; phase 2: rules read (evaluated). Prints throughput, latency
+ * percentiles and where CPU time went.
  *
  *   npm run bench:ledger -- [--clients 50] [--seconds 20] [--profile] [--keep]
  *
@@ -15,11 +16,17 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { common } from '@hyperledger/fabric-protos';
 import FabricCAServices from 'fabric-ca-client';
 import { User } from 'fabric-common';
-import { connect, LedgerClientError, readConnectionProfile } from '@custodia/network';
-import type { ConnectionProfile, Identity, LedgerConnection } from '@custodia/network';
+import { functionName, TRANSACTIONS } from '@custodia/chaincode';
+import type { RuleSpec } from '@custodia/chaincode';
+import {
+  LedgerClient,
+  LedgerClientError,
+  readConnectionProfile,
+  readLedgerClientConfig,
+} from '@custodia/ledger';
+import type { ConnectionProfile, Identity, LedgerSession } from '@custodia/ledger';
 
 interface Options {
   readonly clients: number;
@@ -259,7 +266,7 @@ async function main(): Promise<void> {
   const profileDir = options.profile ? join(dataDir, 'profile') : undefined;
   const server = await startServer(dataDir, profileDir);
   const serverPid = server.process.pid ?? 0;
-  const connections: LedgerConnection[] = [];
+  let client: LedgerClient | undefined;
   try {
     const patients = Array.from({ length: 10 }, (_, i) => ({ id: `patient-${i}`, role: 'patient' }));
     const clinicians = Array.from({ length: options.clients }, (_, i) => ({
@@ -268,61 +275,60 @@ async function main(): Promise<void> {
     }));
     console.log(`enrolling ${patients.length + clinicians.length} users through fabric-ca-client…`);
     const identities = await enrolAll(server.profile, [...patients, ...clinicians]);
-    const open = async (id: string): Promise<LedgerConnection> => {
+    const ledger = new LedgerClient({
+      config: readLedgerClientConfig({ CUSTODIA_NETWORK_DIR: dataDir }),
+      profile: server.profile,
+    });
+    client = ledger;
+    const as = (id: string): LedgerSession => {
       const identity = identities.get(id);
       if (!identity) throw new Error(`no identity ${id}`);
-      const connection = await connect({ identity, profile: server.profile });
-      connections.push(connection);
-      return connection;
+      return ledger.as(identity);
     };
 
-    const rule = JSON.stringify({
+    const rule: RuleSpec = {
       effect: 'permit',
       grantee: { kind: 'role', role: 'clinician' },
       categories: ['allergies', 'medications'],
+      labels: [],
       purposes: ['TREAT'],
-    });
+    };
     const ruleIds: string[] = [];
-    for (const patient of patients) {
-      const result = await (await open(patient.id)).submit('rules:createRule', { arguments: [rule] });
-      ruleIds.push((JSON.parse(Buffer.from(result.payload).toString()) as { ruleId: string }).ruleId);
-    }
-    const clinicianConnections = await Promise.all(clinicians.map((clinician) => open(clinician.id)));
-    // Evaluations: each client a patient reading its own rule, over its own connection.
-    const readerConnections = await Promise.all(
-      clinicians.map((_, i) => open(patients[i % patients.length]?.id ?? '')),
-    );
+    for (const patient of patients) ruleIds.push((await as(patient.id).rules.create(rule)).ruleId);
+    const clinicianSessions = clinicians.map((clinician) => as(clinician.id));
+    // Evaluations: each client a patient reading its own rule.
+    const readerSessions = clinicians.map((_, i) => as(patients[i % patients.length]?.id ?? ''));
 
     console.log(
       `\n${options.clients} concurrent clients, ${options.seconds} s per phase, network in process ${serverPid}`,
     );
-    const height = async (): Promise<number> => {
-      const qscc = clinicianConnections[0]?.network().getContract('qscc');
-      const info = await qscc?.evaluateTransaction('GetChainInfo', server.profile.channelName);
-      return common.BlockchainInfo.deserializeBinary(info ?? new Uint8Array()).getHeight();
-    };
+    const height = async (): Promise<number> =>
+      clinicianSessions[0] ? clinicianSessions[0].chain.height() : 0;
     const heightBefore = await height();
     const submits = await phase(serverPid, options.clients, options.seconds, async (client, iteration) => {
-      const connection = clinicianConnections[client];
       const patientId = patients[(client + iteration) % patients.length]?.id ?? '';
-      await connection?.submit('access:requestAccess', {
-        arguments: [patientId, JSON.stringify(['allergies']), 'TREAT', ''],
+      await clinicianSessions[client]?.access.request({
+        patientId,
+        categories: ['allergies'],
+        purpose: 'TREAT',
       });
     });
-    report('access:requestAccess (endorse → submit → commit status VALID)', 'tx', submits);
+    report(
+      `${functionName(TRANSACTIONS.access.requestAccess)} (endorse → submit → commit status VALID)`,
+      'tx',
+      submits,
+    );
     const blocks = (await height()) - heightBefore;
     console.log(
       `  ${blocks} blocks, ${(submits.completed / Math.max(blocks, 1)).toFixed(1)} tx per block, one every ${((submits.seconds * 1000) / Math.max(blocks, 1)).toFixed(0)} ms`,
     );
 
     const evaluations = await phase(serverPid, options.clients, options.seconds, async (client) => {
-      await readerConnections[client]?.evaluate('rules:getRule', {
-        arguments: [ruleIds[client % patients.length] ?? ''],
-      });
+      await readerSessions[client]?.rules.get(ruleIds[client % patients.length] ?? '');
     });
-    report('rules:getRule (evaluate)', 'evaluation', evaluations);
+    report(`${functionName(TRANSACTIONS.rules.getRule)} (evaluate)`, 'evaluation', evaluations);
   } finally {
-    for (const connection of connections) connection.close();
+    client?.close();
     const exited = new Promise((resolveExit) => server.process.once('exit', resolveExit));
     server.process.kill('SIGTERM');
     await exited;

@@ -24,6 +24,7 @@ import { loadGrant, pageDeliveries, saveDelivery, saveGrant } from '../ledger/gr
 import { loadPolicy } from '../ledger/policies';
 import { patientRules } from '../ledger/rules';
 import { requireSelfOr, sameParty } from './access-control';
+import type { AccessPreview, ContractFunctions } from '../catalogue';
 import { CustodiaContract, json, valid } from './base';
 import { CustodiaContext } from './context';
 import { pageArgs } from './paging';
@@ -31,7 +32,7 @@ import { pageArgs } from './paging';
 const MINUTE_MS = 60_000;
 
 @Info({ title: 'access', description: 'Access requests, grants and deliveries' })
-export class AccessContract extends CustodiaContract {
+export class AccessContract extends CustodiaContract implements ContractFunctions<'access', CustodiaContext> {
   constructor() {
     super('access');
   }
@@ -249,11 +250,7 @@ function reasonOf(note: string): { reason?: string } {
   return note === '' ? {} : { reason: note };
 }
 
-function previewOf(
-  decision: Decision,
-  at: string,
-  maxDurationMs: number,
-): { decision: Decision; expiresAt?: string } {
+function previewOf(decision: Decision, at: string, maxDurationMs: number): AccessPreview {
   return decision.granted.length > 0 && maxDurationMs > 0
     ? { decision, expiresAt: grantExpiry(decision, at, maxDurationMs) }
     : { decision };

@@ -3,12 +3,13 @@ import { Info, Returns, Transaction } from 'fabric-contract-api';
 import { ChaincodeError, decoders, parseArgument } from '../model';
 import type { AccessLogQuery, Caller } from '../model';
 import { pageLog } from '../ledger/access-log';
+import type { ContractFunctions } from '../catalogue';
 import { CustodiaContract, json, valid } from './base';
 import { CustodiaContext } from './context';
 import { pageArgs } from './paging';
 
 @Info({ title: 'audit', description: 'The immutable access log' })
-export class AuditContract extends CustodiaContract {
+export class AuditContract extends CustodiaContract implements ContractFunctions<'audit', CustodiaContext> {
   constructor() {
     super('audit');
   }

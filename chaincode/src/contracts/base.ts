@@ -3,9 +3,15 @@ import { Contract } from 'fabric-contract-api';
 import type { Context } from 'fabric-contract-api';
 import { ChaincodeError, LIMITS } from '../model';
 import type { Decoded } from '../model';
+import type { ContractName } from '../catalogue';
 import { CustodiaContext } from './context';
 
 export abstract class CustodiaContract extends Contract {
+  /** A contract's name is its section of the transaction catalogue. */
+  constructor(name: ContractName) {
+    super(name);
+  }
+
   override createContext(): CustodiaContext {
     return new CustodiaContext();
   }

@@ -4,6 +4,7 @@ import { ChaincodeError, decoders, EVENTS, parseArgument, parseText } from '../m
 import type { Contribution, ContributionStatus } from '../model';
 import { loadContribution, pageContributions, saveContribution } from '../ledger/contributions';
 import { requireSelfOr, sameParty } from './access-control';
+import type { ContractFunctions } from '../catalogue';
 import { CustodiaContract, json, valid } from './base';
 import { CustodiaContext } from './context';
 import { pageArgs } from './paging';
@@ -11,7 +12,10 @@ import { pageArgs } from './paging';
 const READERS = ['auditor', 'admin'] as const;
 
 @Info({ title: 'contributions', description: 'Clinician contributions awaiting patient approval' })
-export class ContributionsContract extends CustodiaContract {
+export class ContributionsContract
+  extends CustodiaContract
+  implements ContractFunctions<'contributions', CustodiaContext>
+{
   constructor() {
     super('contributions');
   }

@@ -12,12 +12,16 @@ import type { EmergencyPolicy } from '../model';
 import { revokeGrantsDecidedBy } from '../ledger/grants';
 import { loadPolicy, pagePolicyVersions, savePolicy } from '../ledger/policies';
 import { requireSelfOr } from './access-control';
+import type { ContractFunctions } from '../catalogue';
 import { CustodiaContract, json, valid } from './base';
 import { CustodiaContext } from './context';
 import { pageArgs } from './paging';
 
 @Info({ title: 'emergency', description: "A patient's terms for emergency (ETREAT) access" })
-export class EmergencyContract extends CustodiaContract {
+export class EmergencyContract
+  extends CustodiaContract
+  implements ContractFunctions<'emergency', CustodiaContext>
+{
   constructor() {
     super('emergency');
   }

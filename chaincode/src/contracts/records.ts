@@ -4,6 +4,7 @@ import { CATEGORIES, ChaincodeError, decoders, EVENTS, oneOf, parseArgument, par
 import type { Caller, RecordMeta, RecordRegistration } from '../model';
 import { loadRecord, pageRecords, saveRecord } from '../ledger/records';
 import { requireSelfOr } from './access-control';
+import type { ContractFunctions } from '../catalogue';
 import { CustodiaContract, json, valid } from './base';
 import { CustodiaContext } from './context';
 import { pageArgs } from './paging';
@@ -12,7 +13,10 @@ import { pageArgs } from './paging';
 const READERS = ['auditor', 'admin'] as const;
 
 @Info({ title: 'records', description: 'Registrations of records held in the data lake' })
-export class RecordsContract extends CustodiaContract {
+export class RecordsContract
+  extends CustodiaContract
+  implements ContractFunctions<'records', CustodiaContext>
+{
   constructor() {
     super('records');
   }

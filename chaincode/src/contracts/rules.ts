@@ -18,12 +18,13 @@ import type { RuleSpec, RuleVersion, StoredRule } from '../model';
 import { revokeGrantsCutBy, revokeGrantsDecidedBy } from '../ledger/grants';
 import { loadRule, loadRuleVersion, pageRuleVersions, pageRules, saveRuleVersion } from '../ledger/rules';
 import { requireSelfOr } from './access-control';
+import type { ContractFunctions } from '../catalogue';
 import { CustodiaContract, json, valid } from './base';
 import { CustodiaContext } from './context';
 import { pageArgs } from './paging';
 
 @Info({ title: 'rules', description: "A patient's access rules, versioned" })
-export class RulesContract extends CustodiaContract {
+export class RulesContract extends CustodiaContract implements ContractFunctions<'rules', CustodiaContext> {
   constructor() {
     super('rules');
   }

@@ -12,4 +12,17 @@ export const LIMITS = {
   grantDurationMs: 24 * 60 * 60 * 1000,
   /** Upper bound a patient may set for emergency grants. */
   maxEmergencyMinutes: 24 * 60,
+  /** Highest rule version number a restore may name. */
+  maxRuleVersion: 999_999_999,
+} as const;
+
+/** The forms of identifiers every transaction checks (clients validate their inputs against the same ones). */
+export const FORMATS = {
+  /** Pseudonymous ids of patients, users, rules, grants, records. */
+  id: /^[A-Za-z0-9][A-Za-z0-9._@-]*$/,
+  mspId: /^[A-Za-z0-9][A-Za-z0-9.-]*$/,
+  /** ISO 3166-1 alpha-2. */
+  country: /^[A-Z]{2}$/,
+  /** A SHA-256 digest in lowercase hex (content hashes; Fabric transaction ids have the same form). */
+  sha256Hex: /^[0-9a-f]{64}$/,
 } as const;

@@ -16,7 +16,7 @@ import {
   text,
 } from './decode';
 import type { Decoded, Decoder } from './decode';
-import { LIMITS } from './limits';
+import { FORMATS, LIMITS } from './limits';
 import { dateOrInstant, instant, toMillis } from './time';
 import type { Instant } from './time';
 import type {
@@ -33,19 +33,19 @@ import type { Category, Purpose } from './vocabulary';
 
 const id = text({
   max: LIMITS.maxIdLength,
-  pattern: /^[A-Za-z0-9][A-Za-z0-9._@-]*$/,
+  pattern: FORMATS.id,
   patternName: 'letters, digits and . _ @ -',
 });
 const mspId = text({
   max: LIMITS.maxMspIdLength,
-  pattern: /^[A-Za-z0-9][A-Za-z0-9.-]*$/,
+  pattern: FORMATS.mspId,
   patternName: 'an MSP id (letters, digits, . -)',
 });
-const country = text({ max: 2, pattern: /^[A-Z]{2}$/, patternName: 'an ISO 3166-1 alpha-2 code' });
+const country = text({ max: 2, pattern: FORMATS.country, patternName: 'an ISO 3166-1 alpha-2 code' });
 const sha256Hex = text({
   min: 64,
   max: 64,
-  pattern: /^[0-9a-f]{64}$/,
+  pattern: FORMATS.sha256Hex,
   patternName: 'lowercase hex SHA-256',
 });
 const purpose = oneOf(PURPOSES, 'purpose');
@@ -209,7 +209,7 @@ export function pageSize(value: string): Decoded<number> {
 /** A rule version number as a transaction argument string. */
 export function versionNumber(value: string): Decoded<number> {
   if (!/^\d{1,9}$/.test(value)) return fail('version', 'must be a positive integer');
-  return integer(1, 999_999_999)(Number(value), 'version');
+  return integer(1, LIMITS.maxRuleVersion)(Number(value), 'version');
 }
 
 /** Parses JSON and decodes it in one step, e.g. `parseArgument(json, ruleSpec, 'rule')`. */

@@ -3,7 +3,7 @@
  * a missing one is created once, mode 0600 (`createSecretFileOnce`: never torn, the same for racing processes).
  */
 import { readFile } from 'node:fs/promises';
-import { createSecretFileOnce } from '@custodia/network';
+import { createSecretFileOnce } from '@custodia/ledger';
 import { DatalakeError } from '../errors';
 import { KEY_BYTES } from './format';
 

@@ -1,31 +1,25 @@
 /**
- * The production LedgerPort: every call goes through `@custodia/network`'s `connect()` signed with the acting
- * user's identity. One gRPC connection per identity, reused, closed on `close()`.
+ * The production LedgerPort: every call goes through `@custodia/ledger`'s typed client, signed with the acting
+ * user's identity (loaded from the wallet on first use and kept in the client's pool). The ledger's failures
+ * become the lake's errors here, and only here.
  */
-import { ChaincodeCallError, connect, LedgerClientError, LedgerClientErrorCode } from '@custodia/network';
-import type { ConnectOptions, LedgerClientConfig, LedgerConnection } from '@custodia/network';
 import { callerFromAttributes, IDENTITY_ATTRIBUTES } from '@custodia/chaincode';
 import type { Caller, GrantView, RecordMeta, RecordRegistration } from '@custodia/chaincode';
-import { readCertificate } from '@custodia/network/msp';
+import {
+  ChaincodeCallError,
+  LedgerClientError,
+  LedgerClientErrorCode,
+  readCertificate,
+} from '@custodia/ledger';
+import type { LedgerClient, LedgerSession } from '@custodia/ledger';
 import { DatalakeError } from '../errors';
 import type { IdentityResolver } from './identity';
 import type { EventPosition, LedgerActor, LedgerEventSource, LedgerEventStream, LedgerPort } from './port';
 
 export interface FabricLedgerOptions {
   readonly identities: IdentityResolver;
-  /** Default: `readLedgerClientConfig()` (environment), as every Custodia client. */
-  readonly config?: LedgerClientConfig;
-}
-
-const decoder = new TextDecoder();
-
-const RECONNECT_ON: ReadonlySet<string> = new Set([
-  LedgerClientErrorCode.Unavailable,
-  LedgerClientErrorCode.Timeout,
-]);
-
-function parse<T>(payload: Uint8Array): T {
-  return JSON.parse(decoder.decode(payload)) as T;
+  /** The client calls go through (its pool is shared with whatever else uses it). */
+  readonly client: LedgerClient;
 }
 
 /** Chaincode refusals keep their meaning; anything else is the ledger being unreachable or failing. */
@@ -47,6 +41,13 @@ function toDatalakeError(error: unknown): DatalakeError {
         return new DatalakeError('INTERNAL', 'the ledger failed', { ledgerCode: error.code }, error);
     }
   }
+  if (error instanceof LedgerClientError && error.code === LedgerClientErrorCode.AnswerInvalid)
+    return new DatalakeError(
+      'INTERNAL',
+      'the ledger answered in an unexpected form',
+      { ledgerCode: error.code },
+      error,
+    );
   const ledgerCode = error instanceof LedgerClientError ? error.code : undefined;
   return new DatalakeError(
     'LEDGER_UNAVAILABLE',
@@ -56,40 +57,27 @@ function toDatalakeError(error: unknown): DatalakeError {
   );
 }
 
-function connectionKey(actor: LedgerActor): string {
-  return `${actor.mspId}\u0000${actor.id}`;
-}
-
 function isNotFound(error: unknown): boolean {
   return error instanceof ChaincodeCallError && error.code === 'NOT_FOUND';
 }
 
 export class FabricLedgerPort implements LedgerPort, LedgerEventSource {
-  private readonly connections = new Map<string, Promise<LedgerConnection>>();
-
   constructor(private readonly options: FabricLedgerOptions) {}
 
-  async registerRecord(actor: LedgerActor, registration: RecordRegistration): Promise<RecordMeta> {
-    return this.call(actor, async (ledger) =>
-      parse<RecordMeta>(
-        (await ledger.submit('records:registerRecord', { arguments: [JSON.stringify(registration)] }))
-          .payload,
-      ),
-    );
+  registerRecord(actor: LedgerActor, registration: RecordRegistration): Promise<RecordMeta> {
+    return this.call(() => this.as(actor).records.register(registration));
   }
 
   getRecordMeta(actor: LedgerActor, recordId: string): Promise<RecordMeta | undefined> {
-    return this.lookup<RecordMeta>(actor, 'records:getRecordMeta', recordId);
+    return this.call(() => orUndefined(this.as(actor).records.getMeta(recordId)));
   }
 
   getGrant(actor: LedgerActor, grantId: string): Promise<GrantView | undefined> {
-    return this.lookup<GrantView>(actor, 'access:getGrant', grantId);
+    return this.call(() => orUndefined(this.as(actor).access.getGrant(grantId)));
   }
 
   async recordDelivery(actor: LedgerActor, grantId: string, manifestHash: string): Promise<void> {
-    await this.call(actor, (ledger) =>
-      ledger.submit('access:recordDelivery', { arguments: [grantId, manifestHash] }),
-    );
+    await this.call(() => this.as(actor).access.recordDelivery(grantId, manifestHash));
   }
 
   async signerOf(actor: LedgerActor): Promise<Caller> {
@@ -112,87 +100,33 @@ export class FabricLedgerPort implements LedgerPort, LedgerEventSource {
     return caller.value;
   }
 
-  async chaincodeEvents(actor: LedgerActor, after?: EventPosition): Promise<LedgerEventStream> {
-    return this.call(actor, (ledger) =>
-      ledger.network().getChaincodeEvents(ledger.profile.chaincodeName, {
-        // fabric-gateway resumes after the checkpoint's transaction; without one, from the first block.
-        checkpoint: {
-          getBlockNumber: () => after?.blockNumber,
-          getTransactionId: () => after?.transactionId,
-        },
-        startBlock: 0n,
-      }),
-    );
+  chaincodeEvents(actor: LedgerActor, after?: EventPosition): Promise<LedgerEventStream> {
+    return this.call(() => this.as(actor).events.chaincode(after));
   }
 
-  /** Closes every cached connection. */
-  close(): void {
-    const open = [...this.connections.values()];
-    this.connections.clear();
-    for (const pending of open) void pending.then((connection) => connection.close()).catch(() => undefined);
+  /** The actor's session: its enrolment is read from the wallet on the first call and kept in the pool. */
+  private as(actor: LedgerActor): LedgerSession {
+    return this.options.client.as({
+      key: `${actor.mspId}\u0000${actor.id}`,
+      load: () => this.options.identities.resolve(actor),
+    });
   }
 
-  /** Evaluates a read of one item by id; undefined when the chaincode answers NOT_FOUND. */
-  private lookup<T>(actor: LedgerActor, transactionName: string, id: string): Promise<T | undefined> {
-    return this.call(
-      actor,
-      async (ledger) => {
-        try {
-          return parse<T>(await ledger.evaluate(transactionName, { arguments: [id] }));
-        } catch (error) {
-          if (isNotFound(error)) return undefined;
-          throw error;
-        }
-      },
-      true,
-    );
-  }
-
-  /**
-   * Runs `run` on the actor's connection. After an outage the channel is rebuilt from the profile (the peers may
-   * have moved); a read (`retryRead`) is then tried once more, a submit is left to the caller to retry.
-   */
-  private async call<T>(
-    actor: LedgerActor,
-    run: (ledger: LedgerConnection) => Promise<T>,
-    retryRead = false,
-  ): Promise<T> {
+  private async call<T>(run: () => Promise<T>): Promise<T> {
     try {
-      return await run(await this.connection(actor));
+      return await run();
     } catch (error) {
-      if (!(error instanceof LedgerClientError && RECONNECT_ON.has(error.code))) throw toDatalakeError(error);
-      this.evict(actor);
-      if (!retryRead) throw toDatalakeError(error);
-    }
-    try {
-      return await run(await this.connection(actor));
-    } catch (error) {
-      if (error instanceof LedgerClientError && RECONNECT_ON.has(error.code)) this.evict(actor);
       throw toDatalakeError(error);
     }
   }
+}
 
-  private evict(actor: LedgerActor): void {
-    const key = connectionKey(actor);
-    const pending = this.connections.get(key);
-    this.connections.delete(key);
-    void pending?.then((connection) => connection.close()).catch(() => undefined);
-  }
-
-  private connection(actor: LedgerActor): Promise<LedgerConnection> {
-    const key = connectionKey(actor);
-    const cached = this.connections.get(key);
-    if (cached) return cached;
-    const opening = this.options.identities.resolve(actor).then((identity) => {
-      const options: ConnectOptions = {
-        identity,
-        ...(this.options.config === undefined ? {} : { config: this.options.config }),
-      };
-      return connect(options);
-    });
-    this.connections.set(key, opening);
-    // A failed open (no enrolment, bad profile) is not cached: the next call tries again.
-    opening.catch(() => this.connections.delete(key));
-    return opening;
+/** A read of one item; undefined when the chaincode answers NOT_FOUND. */
+async function orUndefined<T>(reading: Promise<T>): Promise<T | undefined> {
+  try {
+    return await reading;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
   }
 }

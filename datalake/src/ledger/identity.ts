@@ -1,10 +1,9 @@
 /**
  * Who signs a ledger call: the data lake signs with the acting user's own enrolment (a centre registers its
  * records, a clinician reads its grant), so the chaincode decides on the real caller, never on a claim. The
- * enrolments are the gateway's: the same wallet (`@custodia/network/wallet`, private keys encrypted at rest).
+ * enrolments are the gateway's: the same wallet (`@custodia/ledger`, private keys encrypted at rest).
  */
-import type { Identity } from '@custodia/network';
-import type { Wallet } from '@custodia/network/wallet';
+import type { Identity, Wallet } from '@custodia/ledger';
 import { DatalakeError } from '../errors';
 import type { LedgerActor } from './port';
 

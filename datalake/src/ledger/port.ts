@@ -1,11 +1,11 @@
 /**
- * What the data lake needs from the ledger. The production adapter submits and evaluates the
- * chaincode transactions through `@custodia/network`'s `connect()`; the data lake never talks to
- * the ledger any other way. Every call names the identity it acts for, because the chaincode takes
- * the caller from the signing certificate (a centre registers its own records, a clinician records
- * its own delivery).
+ * What the data lake needs from the ledger. The production adapter calls the chaincode through
+ * `@custodia/ledger`'s typed client; the data lake never talks to the ledger any other way. Every
+ * call names the identity it acts for, because the chaincode takes the caller from the signing
+ * certificate (a centre registers its own records, a clinician records its own delivery).
  */
 import type { Caller, GrantView, RecordMeta, RecordRegistration } from '@custodia/chaincode';
+import type { EventPosition, LedgerEventStream } from '@custodia/ledger';
 
 /** The identity a ledger call is signed with (the gateway's authenticated user, or the data lake's own). */
 export type LedgerActor = Caller;
@@ -26,25 +26,9 @@ export interface LedgerPort {
   signerOf(actor: LedgerActor): Promise<Caller>;
 }
 
-/** One chaincode event as the ledger delivered it (payload: JSON of identifiers only). */
-export interface LedgerEvent {
-  readonly blockNumber: bigint;
-  readonly transactionId: string;
-  readonly eventName: string;
-  readonly payload: Uint8Array;
-}
-
-/** Where a listener stopped: events up to and including this transaction are not delivered again. */
-export interface EventPosition {
-  readonly blockNumber: bigint;
-  readonly transactionId: string;
-}
-
-export interface LedgerEventStream extends AsyncIterable<LedgerEvent> {
-  close(): void;
-}
-
 export interface LedgerEventSource {
   /** The chaincode's events after `after` (from the first block when absent), read with `actor`'s identity. */
   chaincodeEvents(actor: LedgerActor, after?: EventPosition): Promise<LedgerEventStream>;
 }
+
+export type { EventPosition, LedgerEvent, LedgerEventStream } from '@custodia/ledger';

@@ -24,19 +24,12 @@ export interface RevocationListenerDeps {
   readonly onRevoked?: (grantIds: readonly string[]) => void;
 }
 
-const REVOKING_EVENTS: ReadonlySet<string> = new Set([EVENTS.ruleChanged, EVENTS.emergencyPolicySet]);
-const decoder = new TextDecoder();
-
-/** The grant ids a chaincode event revoked (none for other events or a payload without the list). */
-export function revokedGrantIds(event: Pick<LedgerEvent, 'eventName' | 'payload'>): string[] {
-  if (!REVOKING_EVENTS.has(event.eventName)) return [];
-  try {
-    const payload = JSON.parse(decoder.decode(event.payload)) as { revokedGrantIds?: unknown };
-    const ids = payload.revokedGrantIds;
-    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
-  } catch {
-    return [];
-  }
+/** The grant ids a chaincode event revoked: rule and emergency-policy changes name them; other events none. */
+export function revokedGrantIds(event: Pick<LedgerEvent, 'event'>): string[] {
+  const decoded = event.event;
+  if (decoded?.name === EVENTS.ruleChanged || decoded?.name === EVENTS.emergencyPolicySet)
+    return [...decoded.payload.revokedGrantIds];
+  return [];
 }
 
 export class RevocationListener {

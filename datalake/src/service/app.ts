@@ -6,6 +6,7 @@ import express from 'express';
 import type { Request, Response } from 'express';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
+import { FORMATS } from '@custodia/chaincode';
 import type { AssemblyService } from '../assembly/assemble';
 import { verifyLink } from '../assembly/links';
 import { DatalakeError } from '../errors';
@@ -43,7 +44,6 @@ export interface AppDeps {
 }
 
 const FHIR_JSON = ['application/fhir+json', 'application/json'];
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 const SOURCE_ID = /^[A-Za-z0-9][A-Za-z0-9._:/#@-]{0,199}$/;
 
 export function createApp(deps: AppDeps): express.Express {
@@ -166,7 +166,10 @@ export function createApp(deps: AppDeps): express.Express {
     const grantId = pathId(req.params.grantId, 'grantId');
     const actor = actorOf(req, ['auditor']);
     const { manifestHash } = req.query;
-    if (manifestHash !== undefined && (typeof manifestHash !== 'string' || !SHA256_HEX.test(manifestHash)))
+    if (
+      manifestHash !== undefined &&
+      (typeof manifestHash !== 'string' || !FORMATS.sha256Hex.test(manifestHash))
+    )
       throw new DatalakeError('INVALID_INPUT', 'manifestHash must be a lowercase hex SHA-256');
     if ((await deps.ledger.getGrant(actor, grantId)) === undefined)
       throw new DatalakeError('NOT_FOUND', 'no such grant');

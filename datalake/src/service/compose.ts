@@ -4,7 +4,8 @@
  * revocations followed on the chaincode events. `main.ts` and a composition root starting the whole platform in
  * one process both use it.
  */
-import type { Wallet } from '@custodia/network/wallet';
+import { LedgerClient } from '@custodia/ledger';
+import type { Wallet } from '@custodia/ledger';
 import { DatalakeError } from '../errors';
 import { FabricLedgerPort } from '../ledger/fabric-port';
 import { WalletIdentities } from '../ledger/identity';
@@ -14,9 +15,14 @@ import type { DatalakeDeps, RunningDatalake } from './server';
 
 export interface WalletDatalakeDeps extends Pick<DatalakeDeps, 'logger' | 'keys' | 'now'> {
   readonly wallet: Wallet;
+  /**
+   * The ledger client to call through, shared with the rest of the process (the platform's one pool); the lake
+   * does not close it. Default: a client of its own on `config.ledger`, closed with the lake.
+   */
+  readonly ledger?: LedgerClient;
 }
 
-/** Starts the lake on the ledger of `config.ledger`; its `close` also closes the ledger connections. */
+/** Starts the lake on the ledger of `config.ledger`; its `close` also closes a ledger client it opened. */
 export async function startDatalakeWithWallet(
   config: DatalakeConfig,
   deps: WalletDatalakeDeps,
@@ -28,10 +34,11 @@ export async function startDatalakeWithWallet(
       'INVALID_INPUT',
       'CUSTODIA_DATALAKE_IDENTITY names no identity in the wallet (enrol the lake first)',
     );
-  const ledger = new FabricLedgerPort({
-    identities: new WalletIdentities(deps.wallet),
-    config: config.ledger,
-  });
+  const client = deps.ledger ?? new LedgerClient({ config: config.ledger });
+  const release = (): void => {
+    if (deps.ledger === undefined) client.close();
+  };
+  const ledger = new FabricLedgerPort({ identities: new WalletIdentities(deps.wallet), client });
   try {
     const running = await startDatalake(config, {
       ledger,
@@ -44,11 +51,11 @@ export async function startDatalakeWithWallet(
       ...running,
       close: async () => {
         await running.close();
-        ledger.close();
+        release();
       },
     };
   } catch (error) {
-    ledger.close();
+    release();
     throw error;
   }
 }

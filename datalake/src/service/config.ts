@@ -1,8 +1,8 @@
 /** The data-lake service's configuration: read once from the environment, validated, documented in the README. */
 import path from 'node:path';
 import { decoders } from '@custodia/chaincode';
-import { readLedgerClientConfig } from '@custodia/network';
-import type { LedgerClientConfig } from '@custodia/network';
+import { readLedgerClientConfig } from '@custodia/ledger';
+import type { LedgerClientConfig } from '@custodia/ledger';
 import { DatalakeError } from '../errors';
 import type { LedgerActor } from '../ledger/port';
 import type { S3Credentials } from '../storage/embedded/sigv4';
@@ -44,7 +44,7 @@ export interface DatalakeConfig {
    * chaincode events. Without it the lake ingests and erases but does not assemble.
    */
   readonly serviceActor: LedgerActor | undefined;
-  /** The gateway's wallet (`@custodia/network/wallet`), where every acting user's enrolment is. */
+  /** The gateway's wallet (`@custodia/ledger`), where every acting user's enrolment is. */
   readonly walletDir: string;
   /** How the ledger client reaches the network (`readLedgerClientConfig`: CUSTODIA_NETWORK, …). */
   readonly ledger: LedgerClientConfig;

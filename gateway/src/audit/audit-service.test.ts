@@ -1,6 +1,7 @@
 import { peer } from '@hyperledger/fabric-protos';
 import type { common } from '@hyperledger/fabric-protos';
-import type { StoredRule } from '@custodia/chaincode';
+import { functionName, TRANSACTIONS } from '@custodia/chaincode';
+import type { RuleSpec } from '@custodia/chaincode';
 import { at, buildTestChain, CHAINCODE, requestAccess, T0 } from '../../test/audit-chain';
 import type { TestChain } from '../../test/audit-chain';
 import { AuditService } from './audit-service';
@@ -17,12 +18,13 @@ function memoryReader(blocks: readonly common.Block[]): ChainReader {
   };
 }
 
-const PERMIT = JSON.stringify({
+const PERMIT: RuleSpec = {
   effect: 'permit',
   grantee: { kind: 'role', role: 'clinician' },
   categories: ['allergies'],
+  labels: [],
   purposes: ['TREAT'],
-});
+};
 
 let chain: TestChain;
 let audit: AuditService;
@@ -31,7 +33,7 @@ let conflictTxId: string;
 
 beforeAll(async () => {
   chain = await buildTestChain();
-  await chain.submit<StoredRule>(chain.patient, 'rules:createRule', [PERMIT]);
+  await chain.submit(chain.patient, TRANSACTIONS.rules.createRule, PERMIT);
   const granted = await requestAccess(chain, chain.clinicianFr);
   requestTxId = granted.txId;
   const conflicted = await requestAccess(chain, chain.clinician, {
@@ -57,7 +59,7 @@ describe('block explorer', () => {
           type: 'ENDORSER_TRANSACTION',
           creatorMspId: 'Org2MSP',
           chaincodeName: CHAINCODE,
-          functionName: 'access:requestAccess',
+          functionName: functionName(TRANSACTIONS.access.requestAccess),
           validationCode: 'VALID',
           timestamp: T0.toISOString(),
         },

@@ -3,10 +3,10 @@
  * replay & verify (hash chain, every logged decision, every delivery, optionally every delivery manifest).
  */
 import type { common } from '@hyperledger/fabric-protos';
-import type { LedgerConnection } from '@custodia/network';
+import { FORMATS } from '@custodia/chaincode';
+import type { LedgerSession } from '@custodia/ledger';
 import { GatewayError } from '../errors';
 import { decodeBlock } from './chain-decode';
-import { QsccChainReader } from './chain-reader';
 import type { ChainReader } from './chain-reader';
 import { verifyManifests } from './manifests';
 import type { ManifestSource } from './manifests';
@@ -50,11 +50,11 @@ function blockNumber(value: number, name: string): number {
 export class AuditService {
   constructor(private readonly options: AuditServiceOptions) {}
 
-  /** An audit service reading the chain through `connection` (the auditor's own ledger identity). */
-  static forConnection(connection: LedgerConnection, manifests?: ManifestSource): AuditService {
+  /** An audit service reading the chain through `session` (the auditor's own ledger identity). */
+  static async forSession(session: LedgerSession, manifests?: ManifestSource): Promise<AuditService> {
     return new AuditService({
-      reader: new QsccChainReader(connection),
-      chaincodeName: connection.profile.chaincodeName,
+      reader: session.chain,
+      chaincodeName: (await session.profile()).chaincodeName,
       ...(manifests && { manifests }),
     });
   }
@@ -83,7 +83,7 @@ export class AuditService {
   async getTransaction(txId: string): Promise<TransactionView> {
     const notFound = () => new GatewayError('NOT_FOUND', 'no such transaction');
     // Fabric transaction ids are hex SHA-256 digests; anything else cannot be on the chain.
-    if (!/^[0-9a-f]{64}$/.test(txId)) throw notFound();
+    if (!FORMATS.sha256Hex.test(txId)) throw notFound();
     const block = await this.options.reader.blockOfTransaction(txId);
     const decoded = block && decodeBlock(block);
     const tx = decoded?.transactions.find((candidate) => candidate.txId === txId);

@@ -8,8 +8,7 @@
  */
 import type { common } from '@hyperledger/fabric-protos';
 import { msp } from '@hyperledger/fabric-protos';
-import { blockSignaturesOf, channelConfigOf, headerOf } from '@custodia/network';
-import { isIssuedBy, verify } from '@custodia/network/msp';
+import { blockSignaturesOf, channelConfigOf, headerOf, isIssuedBy, verify } from '@custodia/ledger';
 import { DISCREPANCY_KINDS } from './discrepancy';
 import type { Discrepancy } from './discrepancy';
 

@@ -5,8 +5,8 @@
 import { common, peer } from '@hyperledger/fabric-protos';
 import { instantFromTimestamp } from '@custodia/chaincode';
 import type { Instant } from '@custodia/chaincode';
-import { blockHash, headerOf, parseTransaction, validationCodesOf } from '@custodia/network';
-import type { ParsedTransaction } from '@custodia/network';
+import { blockHash, headerOf, parseTransaction, validationCodesOf } from '@custodia/ledger';
+import type { ParsedTransaction } from '@custodia/ledger';
 
 export interface DecodedWrite {
   readonly namespace: string;

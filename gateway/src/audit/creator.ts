@@ -6,7 +6,7 @@
 import { msp } from '@hyperledger/fabric-protos';
 import { callerFromAttributes, IDENTITY_ATTRIBUTES } from '@custodia/chaincode';
 import type { Caller } from '@custodia/chaincode';
-import { readCertificate } from '@custodia/network/msp';
+import { readCertificate } from '@custodia/ledger';
 import { canonicalJson } from './canonical-json';
 
 export class CreatorIdentities {

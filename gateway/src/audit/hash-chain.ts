@@ -4,8 +4,8 @@
  * Every break is reported, each once.
  */
 import type { common } from '@hyperledger/fabric-protos';
-import { ChainFaultReason, GENESIS_TIP, advanceTip, checkBlock, headerOf } from '@custodia/network';
-import type { ChainTip } from '@custodia/network';
+import { ChainFaultReason, GENESIS_TIP, advanceTip, checkBlock, headerOf } from '@custodia/ledger';
+import type { ChainTip } from '@custodia/ledger';
 import { DISCREPANCY_KINDS } from './discrepancy';
 import type { Discrepancy } from './discrepancy';
 

@@ -1,11 +1,12 @@
 import { peer } from '@hyperledger/fabric-protos';
 import type { common } from '@hyperledger/fabric-protos';
-import { grantedCategories, timeIndexKey } from '@custodia/chaincode';
-import type { Delivery, Grant, StoredRule } from '@custodia/chaincode';
+import { grantedCategories, timeIndexKey, TRANSACTIONS } from '@custodia/chaincode';
+import type { Delivery, EmergencyPolicySpec, Grant, Label, RuleSpec } from '@custodia/chaincode';
 import { manifestHash } from '@custodia/datalake';
 import type { Manifest } from '@custodia/datalake';
-import { blockDataHash, sealBlock, validationCodesOf } from '@custodia/network';
-import type { KeyWrite } from '@custodia/network/engine';
+import { sealBlock } from '@custodia/network';
+import { blockDataHash, validationCodesOf } from '@custodia/ledger';
+import type { KeyWrite } from '@custodia/ledger';
 import {
   at,
   blockSignerOf,
@@ -25,18 +26,22 @@ import type { ManifestSource } from './manifests';
 import { replayChain } from './replay';
 import { compositeKey, splitKey } from './world-keys';
 
-const PERMIT_DE_CLINICIANS = JSON.stringify({
+const { rules, emergency, records, access } = TRANSACTIONS;
+const PERMIT_DE_CLINICIANS: RuleSpec = {
   effect: 'permit',
   grantee: { kind: 'role', role: 'clinician', countries: ['DE'] },
   categories: ['allergies', 'medications'],
+  labels: [],
   purposes: ['TREAT'],
-});
-const EMERGENCY_POLICY = JSON.stringify({
+};
+const EMERGENCY_POLICY: EmergencyPolicySpec = {
   enabled: true,
   roles: ['clinician'],
+  countries: [],
   categories: ['allergies'],
+  labels: [],
   maxDurationMinutes: 60,
-});
+};
 const RECORD = { recordId: 'rec-1', contentHash: 'ab'.repeat(32) };
 
 interface Story {
@@ -55,16 +60,15 @@ interface Story {
 async function story(): Promise<Story> {
   const chain = await buildTestChain();
   const { patient, clinician, clinicianFr, centre } = chain;
-  const rule = await chain.submit<StoredRule>(patient, 'rules:createRule', [PERMIT_DE_CLINICIANS]);
-  await chain.submit(patient, 'emergency:setEmergencyPolicy', [EMERGENCY_POLICY]);
-  await chain.submit(centre, 'records:registerRecord', [
-    JSON.stringify({
-      ...RECORD,
-      patientId: 'patient-a',
-      categories: ['allergies'],
-      effectiveDate: '2030-01-01',
-    }),
-  ]);
+  const rule = await chain.submit(patient, rules.createRule, PERMIT_DE_CLINICIANS);
+  await chain.submit(patient, emergency.setEmergencyPolicy, EMERGENCY_POLICY);
+  await chain.submit(centre, records.registerRecord, {
+    ...RECORD,
+    patientId: 'patient-a',
+    categories: ['allergies'],
+    labels: [],
+    effectiveDate: '2030-01-01',
+  });
   const granted = await requestAccess(chain, clinician, { categories: ['allergies', 'problems'], time: T0 });
   const grantId = granted.result.grantId ?? '';
   const manifest: Manifest = {
@@ -74,10 +78,10 @@ async function story(): Promise<Story> {
     included: [RECORD],
     excluded: [],
   };
-  const delivery = await chain.submit<Delivery>(
+  const delivery = await chain.submit(
     clinician,
-    'access:recordDelivery',
-    [grantId, manifestHash(manifest)],
+    access.recordDelivery,
+    { grantId, manifestHash: manifestHash(manifest) },
     {
       time: at(1),
     },
@@ -85,13 +89,13 @@ async function story(): Promise<Story> {
   await requestAccess(chain, clinicianFr, { categories: ['allergies'], time: at(1) });
   await chain.submit(
     clinicianFr,
-    'access:requestEmergencyAccess',
-    ['patient-a', '["allergies"]', 'unconscious'],
+    access.requestEmergencyAccess,
+    { patientId: 'patient-a', categories: ['allergies'], reason: 'unconscious' },
     {
       time: at(2),
     },
   );
-  await chain.submit(patient, 'rules:revokeRule', [rule.result.ruleId], { time: at(3) });
+  await chain.submit(patient, rules.revokeRule, { ruleId: rule.result.ruleId }, { time: at(3) });
   await requestAccess(chain, clinician, { categories: ['allergies'], time: at(4) });
   return { chain, ruleId: rule.result.ruleId, grantId, deliveryTxId: delivery.txId, manifest };
 }
@@ -188,18 +192,16 @@ describe('replay finds planted discrepancies', () => {
       })),
     });
     const found = await onlyDiscrepancy(chain, DISCREPANCY_KINDS.DECISION_MISMATCH, txId);
-    expect(found.detail).toContain('rules:');
+    expect(found.detail).toMatch(/rules: logged .*, derived/);
   });
 
   it('an emergency access logged as granted after the patient disabled emergency access', async () => {
     const { chain } = await story();
-    await chain.submit(chain.patient, 'emergency:setEmergencyPolicy', [
-      JSON.stringify({ ...JSON.parse(EMERGENCY_POLICY), enabled: false }),
-    ]);
+    await chain.submit(chain.patient, emergency.setEmergencyPolicy, { ...EMERGENCY_POLICY, enabled: false });
     const { txId } = await chain.submit(
       chain.clinicianFr,
-      'access:requestEmergencyAccess',
-      ['patient-a', '["allergies"]', 'unconscious'],
+      access.requestEmergencyAccess,
+      { patientId: 'patient-a', categories: ['allergies'], reason: 'unconscious' },
       {
         time: at(6),
         tamper: editJson('access-log', (entry) => ({
@@ -213,7 +215,7 @@ describe('replay finds planted discrepancies', () => {
 
   it('a grant whose expiry outlives its decision', async () => {
     const chain = await buildTestChain();
-    await chain.submit(chain.patient, 'rules:createRule', [PERMIT_DE_CLINICIANS]);
+    await chain.submit(chain.patient, rules.createRule, PERMIT_DE_CLINICIANS);
     await requestAccess(chain, chain.clinician, { categories: ['allergies'], time: T0 });
     const { txId } = await requestAccess(chain, chain.clinician, {
       time: at(1),
@@ -234,7 +236,7 @@ describe('replay finds planted discrepancies', () => {
 
   it('a delivery after the grant expired', async () => {
     const chain = await buildTestChain();
-    await chain.submit(chain.patient, 'rules:createRule', [PERMIT_DE_CLINICIANS]);
+    await chain.submit(chain.patient, rules.createRule, PERMIT_DE_CLINICIANS);
     const granted = await requestAccess(chain, chain.clinician, { categories: ['allergies'], time: T0 });
     // Regular grants last 24 hours at most.
     const { txId } = await requestAccess(chain, chain.clinician, {
@@ -256,7 +258,7 @@ describe('replay finds planted discrepancies', () => {
 
   it('a delivery taken by someone other than the grant requester', async () => {
     const chain = await buildTestChain();
-    await chain.submit(chain.patient, 'rules:createRule', [PERMIT_DE_CLINICIANS]);
+    await chain.submit(chain.patient, rules.createRule, PERMIT_DE_CLINICIANS);
     const granted = await requestAccess(chain, chain.clinician, { categories: ['allergies'], time: T0 });
     const { txId } = await requestAccess(chain, chain.clinicianFr, {
       time: at(1),
@@ -336,36 +338,37 @@ describe('replay finds planted discrepancies', () => {
 });
 
 describe('revocation at the next transaction', () => {
-  const DENY_EMERGENCY = JSON.stringify({
+  const DENY_EMERGENCY: RuleSpec = {
     effect: 'deny',
     grantee: { kind: 'role', role: 'clinician' },
     categories: ['allergies'],
+    labels: [],
     purposes: ['ETREAT'],
-  });
+  };
   const withoutGrantWrites = (writes: readonly KeyWrite[]) =>
     writes.filter((write) => !['grant', 'grant-live'].includes(splitKey(write.key)?.objectType ?? ''));
 
   async function emergencyGranted(): Promise<TestChain> {
     const chain = await buildTestChain();
-    await chain.submit(chain.patient, 'emergency:setEmergencyPolicy', [EMERGENCY_POLICY]);
-    await chain.submit(chain.clinicianFr, 'access:requestEmergencyAccess', [
-      'patient-a',
-      '["allergies"]',
-      'unconscious',
-    ]);
+    await chain.submit(chain.patient, emergency.setEmergencyPolicy, EMERGENCY_POLICY);
+    await chain.submit(chain.clinicianFr, access.requestEmergencyAccess, {
+      patientId: 'patient-a',
+      categories: ['allergies'],
+      reason: 'unconscious',
+    });
     return chain;
   }
 
   it('accepts a deny rule that revokes the live grant it cuts, in its own transaction', async () => {
     const chain = await emergencyGranted();
-    await chain.submit(chain.patient, 'rules:createRule', [DENY_EMERGENCY], { time: at(0.5) });
+    await chain.submit(chain.patient, rules.createRule, DENY_EMERGENCY, { time: at(0.5) });
     const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
     expect(outcome.discrepancies).toEqual([]);
   });
 
   it('names a grant a new deny rule left active', async () => {
     const chain = await emergencyGranted();
-    const { txId } = await chain.submit(chain.patient, 'rules:createRule', [DENY_EMERGENCY], {
+    const { txId } = await chain.submit(chain.patient, rules.createRule, DENY_EMERGENCY, {
       time: at(0.5),
       tamper: withoutGrantWrites,
     });
@@ -375,12 +378,17 @@ describe('revocation at the next transaction', () => {
 
   it('names a grant a revoked rule left active', async () => {
     const chain = await buildTestChain();
-    const rule = await chain.submit<StoredRule>(chain.patient, 'rules:createRule', [PERMIT_DE_CLINICIANS]);
+    const rule = await chain.submit(chain.patient, rules.createRule, PERMIT_DE_CLINICIANS);
     const granted = await requestAccess(chain, chain.clinician);
-    const { txId } = await chain.submit(chain.patient, 'rules:revokeRule', [rule.result.ruleId], {
-      time: at(1),
-      tamper: withoutGrantWrites,
-    });
+    const { txId } = await chain.submit(
+      chain.patient,
+      rules.revokeRule,
+      { ruleId: rule.result.ruleId },
+      {
+        time: at(1),
+        tamper: withoutGrantWrites,
+      },
+    );
     const found = await onlyDiscrepancy(chain, DISCREPANCY_KINDS.GRANT_NOT_REVOKED, txId);
     expect(found.detail).toBe(
       `grant ${granted.txId} stayed active although rule ${rule.result.ruleId} that decided it was revoked (version 2)`,
@@ -389,7 +397,7 @@ describe('revocation at the next transaction', () => {
 
   it('names a grant revoked by a change that does not concern it', async () => {
     const chain = await buildTestChain();
-    await chain.submit(chain.patient, 'rules:createRule', [PERMIT_DE_CLINICIANS]);
+    await chain.submit(chain.patient, rules.createRule, PERMIT_DE_CLINICIANS);
     const granted = await requestAccess(chain, chain.clinician);
     const entry = granted.result;
     const grant: Grant = {
@@ -405,8 +413,8 @@ describe('revocation at the next transaction', () => {
       issuedAt: entry.timestamp,
       expiresAt: entry.expiresAt ?? '',
     };
-    const unrelated = JSON.stringify({ ...JSON.parse(PERMIT_DE_CLINICIANS), categories: ['results'] });
-    const { txId } = await chain.submit(chain.patient, 'rules:createRule', [unrelated], {
+    const unrelated: RuleSpec = { ...PERMIT_DE_CLINICIANS, categories: ['results'] };
+    const { txId } = await chain.submit(chain.patient, rules.createRule, unrelated, {
       time: at(1),
       tamper: (writes, tx) => [
         ...writes,
@@ -584,17 +592,15 @@ describe('manifest verification', () => {
 
   it('names a delivered record the grant does not release: a label not granted, another patient', async () => {
     const { chain, grantId, manifest } = await story();
-    const register = (recordId: string, patientId: string, labels: string[]) =>
-      chain.submit(chain.centre, 'records:registerRecord', [
-        JSON.stringify({
-          recordId,
-          patientId,
-          categories: ['allergies'],
-          labels,
-          contentHash: 'ab'.repeat(32),
-          effectiveDate: '2030-01-01',
-        }),
-      ]);
+    const register = (recordId: string, patientId: string, labels: Label[]) =>
+      chain.submit(chain.centre, records.registerRecord, {
+        recordId,
+        patientId,
+        categories: ['allergies'],
+        labels,
+        contentHash: 'ab'.repeat(32),
+        effectiveDate: '2030-01-01',
+      });
     await register('rec-hiv', 'patient-a', ['HIV']);
     await register('rec-other', 'patient-b', []);
     const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });

@@ -17,7 +17,7 @@ import type {
   StoredRule,
 } from '@custodia/chaincode';
 import type { GrantScope } from '@custodia/datalake';
-import { MemoryState } from '@custodia/network/engine';
+import { MemoryState } from '@custodia/ledger';
 import { decodeBlock, VALID_CODE } from './chain-decode';
 import type { DecodedBlock, DecodedWrite } from './chain-decode';
 import { isAppendOnly, missingIndexes, rewritten } from './append-only';

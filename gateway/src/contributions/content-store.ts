@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Sealed } from '@custodia/network/wallet';
+import type { Sealed } from '@custodia/ledger';
 import { canonicalJson } from '../audit/canonical-json';
 import { GatewayError } from '../errors';
 import type { SecretBox } from '../identity';

@@ -4,7 +4,7 @@
  */
 import { pipeline } from 'node:stream/promises';
 import { Type } from '@sinclair/typebox';
-import type { AccessLogEntry, GrantView, Page } from '@custodia/chaincode';
+import type { AccessLogEntry } from '@custodia/chaincode';
 import { GatewayError } from '../errors';
 import { defineRoute, FHIR_BASE } from '../http/route';
 import type { RouteDef } from '../http/route';
@@ -13,7 +13,7 @@ import { caller, readRecord } from '../journeys/context';
 import type { JourneyDeps } from '../journeys/context';
 import { Id } from '../journeys/schemas';
 
-const PAGE = '100';
+const PAGE_SIZE = 100;
 
 /** The newest grant in the clinician's own access log for this patient that has not yet expired. */
 async function latestGrant(
@@ -21,16 +21,15 @@ async function latestGrant(
   user: AuthUser,
   patientId: string,
 ): Promise<string | undefined> {
-  const query = JSON.stringify({ by: 'requester', mspId: user.mspId, requesterId: user.ledgerId });
+  const ledger = deps.ledger.as(user);
   const now = deps.now().getTime();
   let bookmark = '';
   let found: AccessLogEntry | undefined;
   do {
-    const page = await deps.ledger.evaluate<Page<AccessLogEntry>>(user, 'audit:listAccessLog', [
-      query,
-      PAGE,
-      bookmark,
-    ]);
+    const page = await ledger.audit.listAccessLog(
+      { by: 'requester', mspId: user.mspId, requesterId: user.ledgerId },
+      { pageSize: PAGE_SIZE, bookmark },
+    );
     for (const entry of page.items)
       if (
         entry.patientId === patientId &&
@@ -59,7 +58,7 @@ export function fhirRoutes(deps: JourneyDeps): RouteDef[] {
         const grantId = await latestGrant(deps, user, input.params.patientId);
         if (grantId === undefined)
           throw new GatewayError('FORBIDDEN', 'no active grant for this patient: request access first');
-        const grant = await deps.ledger.evaluate<GrantView>(user, 'access:getGrant', [grantId]);
+        const grant = await deps.ledger.as(user).access.getGrant(grantId);
         if (grant.status !== 'active') throw new GatewayError('FORBIDDEN', `the grant is ${grant.status}`);
         const stream = await readRecord(deps, user, grantId);
         input.res.status(200).type('application/fhir+json').setHeader('Cache-Control', 'no-store');

@@ -1,4 +1,4 @@
-import { ChaincodeCallError, LedgerClientError, LedgerClientErrorCode } from '@custodia/network';
+import { ChaincodeCallError, LedgerClientError, LedgerClientErrorCode } from '@custodia/ledger';
 import { GatewayError } from '../errors';
 import { toOperationOutcome, toProblem } from './problem';
 
@@ -29,6 +29,15 @@ describe('toProblem', () => {
       validationCode: 'MVCC_READ_CONFLICT',
     });
     expect(toProblem(conflict)).toMatchObject({ status: 409, code: 'CONFLICT' });
+  });
+
+  it('answers 502 for a ledger answer of the wrong shape, without quoting it', () => {
+    const malformed = new LedgerClientError(
+      LedgerClientErrorCode.AnswerInvalid,
+      'access:getGrant answered what its catalogue entry does not describe: answer.status: unknown value',
+    );
+    expect(toProblem(malformed)).toMatchObject({ status: 502, code: 'LEDGER_ANSWER_INVALID' });
+    expect(toProblem(malformed).detail).not.toContain('status');
   });
 
   it('passes on the status of errors that carry one (identity service, data-lake client)', () => {

@@ -4,7 +4,7 @@
  */
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import { ChaincodeCallError, LedgerClientError, LedgerClientErrorCode } from '@custodia/network';
+import { ChaincodeCallError, LedgerClientError, LedgerClientErrorCode } from '@custodia/ledger';
 import type { ErrorCode as ChaincodeErrorCode } from '@custodia/chaincode';
 import { GatewayError, HttpError } from '../errors';
 import { FHIR_BASE } from './route';
@@ -103,6 +103,7 @@ export function toProblem(error: unknown): Problem {
     switch (error.code) {
       case LedgerClientErrorCode.Unavailable:
       case LedgerClientErrorCode.Timeout:
+      case LedgerClientErrorCode.Closed:
         return problem(
           503,
           'LEDGER_UNAVAILABLE',
@@ -118,6 +119,12 @@ export function toProblem(error: unknown): Problem {
             );
       case LedgerClientErrorCode.Rejected:
         return problem(403, 'LEDGER_REJECTED', 'the ledger refused this identity or request');
+      case LedgerClientErrorCode.AnswerInvalid:
+        return problem(
+          502,
+          'LEDGER_ANSWER_INVALID',
+          'the ledger answered in a form this gateway does not accept',
+        );
       default:
         return INTERNAL;
     }

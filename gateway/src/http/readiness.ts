@@ -1,6 +1,6 @@
 /** /readyz: can the gateway reach what its routes need — a ledger peer and the data lake? */
 import { connect as tcpConnect } from 'node:net';
-import type { PeerEndpoint } from '@custodia/network';
+import type { PeerEndpoint } from '@custodia/ledger';
 
 /** True when one of the peers accepts a TCP connection within `timeoutMs` (TLS and gRPC come later, per call). */
 export async function anyPeerReachable(peers: readonly PeerEndpoint[], timeoutMs = 1_000): Promise<boolean> {

@@ -10,8 +10,7 @@ import FabricCAServices from 'fabric-ca-client';
 import { User as FabricUser, Utils as FabricUtils } from 'fabric-common';
 import { IDENTITY_ATTRIBUTES } from '@custodia/chaincode';
 import type { Role } from '@custodia/chaincode';
-import type { ConnectionProfile, Identity } from '@custodia/network';
-import type { Wallet } from '@custodia/network/wallet';
+import type { ConnectionProfile, Identity, Wallet } from '@custodia/ledger';
 import { IdentityError } from './errors';
 
 /** One organisation's CA. */

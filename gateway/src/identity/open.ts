@@ -1,6 +1,5 @@
 /** Wires the identity service from its stores under the gateway's data directory. */
-import type { ConnectionProfile } from '@custodia/network';
-import type { Wallet } from '@custodia/network/wallet';
+import type { ConnectionProfile, Wallet } from '@custodia/ledger';
 import { caEndpoints, Enrolment } from './enrolment';
 import type { Registrar } from './enrolment';
 import { LoginThrottle } from './login-throttle';

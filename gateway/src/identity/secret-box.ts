@@ -4,8 +4,8 @@
  * on first use in development).
  */
 import { join } from 'node:path';
-import { loadWalletKey, seal, unseal } from '@custodia/network/wallet';
-import type { Sealed } from '@custodia/network/wallet';
+import { loadWalletKey, seal, unseal } from '@custodia/ledger';
+import type { Sealed } from '@custodia/ledger';
 
 export const SECRET_KEY_ENV = 'CUSTODIA_GATEWAY_SECRET_KEY';
 

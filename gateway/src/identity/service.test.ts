@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Role } from '@custodia/chaincode';
-import { FileWallet } from '@custodia/network/wallet';
+import { FileWallet } from '@custodia/ledger';
 import { Enrolment } from './enrolment';
 import { IdentityError } from './errors';
 import { LoginThrottle } from './login-throttle';

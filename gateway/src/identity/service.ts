@@ -7,8 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { callerFromAttributes, isMember, ROLES } from '@custodia/chaincode';
 import type { Role } from '@custodia/chaincode';
-import type { Identity } from '@custodia/network';
-import type { Wallet } from '@custodia/network/wallet';
+import type { Identity, Wallet } from '@custodia/ledger';
 import type { Enrolment } from './enrolment';
 import { IdentityError, invalidCredentials } from './errors';
 import type { LoginThrottle, ThrottleState } from './login-throttle';

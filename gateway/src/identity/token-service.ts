@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { calculateJwkThumbprint, errors as joseErrors, exportJWK, jwtVerify, SignJWT } from 'jose';
 import type { JWK, JWTPayload } from 'jose';
 import { isMember, ROLES } from '@custodia/chaincode';
-import { writeFileAtomically } from '@custodia/network';
+import { writeFileAtomically } from '@custodia/ledger';
 import { IdentityError } from './errors';
 import { RefreshSessions } from './refresh-sessions';
 import type { RefreshSessionOptions, RefreshSessionState, Rotated } from './refresh-sessions';

@@ -11,8 +11,8 @@
  */
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomically } from '@custodia/network';
-import type { Sealed } from '@custodia/network/wallet';
+import { writeFileAtomically } from '@custodia/ledger';
+import type { Sealed } from '@custodia/ledger';
 import { IdentityError } from './errors';
 import type { SecretBox } from './secret-box';
 import type { User } from './user';

@@ -1,12 +1,12 @@
 /** The administrator's journey: organisations of the network, users and their enrolment at the CAs. */
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
-import type { ConnectionProfile } from '@custodia/network';
+import type { ConnectionProfile } from '@custodia/ledger';
 import type { IdentityService } from '../identity';
 import { GatewayError } from '../errors';
 import { defineRoute } from '../http/route';
 import type { RouteDef } from '../http/route';
-import type { LedgerSessions } from '../ledger/sessions';
+import type { UserLedger } from '../ledger/users';
 import { actorOf, caller, lake } from './context';
 import type { DataLake } from './context';
 import { Country, Id, MspId, Role } from './schemas';
@@ -32,7 +32,7 @@ const Person = Type.Object(
 
 export interface AdminDeps {
   readonly identity: IdentityService;
-  readonly ledger: LedgerSessions;
+  readonly ledger: UserLedger;
   readonly profile: ConnectionProfile;
   readonly datalake: DataLake | undefined;
 }

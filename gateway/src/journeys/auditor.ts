@@ -3,13 +3,15 @@
  * history; the chain explorer; replay & verify with its report as JSON or CSV.
  */
 import { Type } from '@sinclair/typebox';
+import type { AccessLogQuery } from '@custodia/chaincode';
 import { GatewayError } from '../errors';
 import { defineRoute } from '../http/route';
 import type { RouteDef } from '../http/route';
 import type { AuthUser } from '../identity/user';
 import { caller } from './context';
 import type { JourneyDeps } from './context';
-import { Id, Instant, MspId, pageArgs, Paging, PatientParams } from './schemas';
+import { MAX_BLOCKS_PER_PAGE } from '../audit';
+import { Id, Instant, MspId, Paging, PatientParams, Sha256Hex } from './schemas';
 
 const TAG = 'auditor';
 
@@ -48,7 +50,7 @@ export function auditorRoutes(deps: JourneyDeps & { readonly audit: AuditPort })
       },
       handler: async (input) => {
         const { patientId, requesterMspId, requesterId, from, to, pageSize, bookmark } = input.query;
-        const query =
+        const query: AccessLogQuery | undefined =
           patientId !== undefined
             ? { by: 'patient', patientId }
             : requesterId !== undefined && requesterMspId !== undefined
@@ -61,10 +63,7 @@ export function auditorRoutes(deps: JourneyDeps & { readonly audit: AuditPort })
             'VALIDATION_FAILED',
             'give patientId, or requesterMspId with requesterId, or from (and optionally to)',
           );
-        return ledger.evaluate(caller(input), 'audit:listAccessLog', [
-          JSON.stringify(query),
-          ...pageArgs({ pageSize, bookmark }),
-        ]);
+        return ledger.as(caller(input)).audit.listAccessLog(query, { pageSize, bookmark });
       },
     }),
     defineRoute({
@@ -74,10 +73,7 @@ export function auditorRoutes(deps: JourneyDeps & { readonly audit: AuditPort })
       tag: TAG,
       schemas: { params: PatientParams, query: Paging },
       handler: async (input) =>
-        ledger.evaluate(caller(input), 'emergency:getEmergencyPolicyHistory', [
-          input.params.patientId,
-          ...pageArgs(input.query),
-        ]),
+        ledger.as(caller(input)).emergency.policyHistory(input.params.patientId, input.query),
     }),
     defineRoute({
       method: 'get',
@@ -85,11 +81,7 @@ export function auditorRoutes(deps: JourneyDeps & { readonly audit: AuditPort })
       summary: 'Every version of a rule, oldest first',
       tag: TAG,
       schemas: { params: Type.Object({ ruleId: Id }, { additionalProperties: false }), query: Paging },
-      handler: async (input) =>
-        ledger.evaluate(caller(input), 'rules:getRuleHistory', [
-          input.params.ruleId,
-          ...pageArgs(input.query),
-        ]),
+      handler: async (input) => ledger.as(caller(input)).rules.history(input.params.ruleId, input.query),
     }),
     defineRoute({
       method: 'get',
@@ -100,7 +92,7 @@ export function auditorRoutes(deps: JourneyDeps & { readonly audit: AuditPort })
         query: Type.Object(
           {
             from: Type.Integer({ minimum: 0, default: 0 }),
-            limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+            limit: Type.Integer({ minimum: 1, maximum: MAX_BLOCKS_PER_PAGE, default: 20 }),
           },
           { additionalProperties: false },
         ),
@@ -123,10 +115,8 @@ export function auditorRoutes(deps: JourneyDeps & { readonly audit: AuditPort })
       summary: 'One transaction: creator, function, validation code, writes (ids and hashes only)',
       tag: TAG,
       schemas: {
-        params: Type.Object(
-          { txId: Type.String({ pattern: '^[0-9a-f]{64}$' }) },
-          { additionalProperties: false },
-        ),
+        // Fabric transaction ids are hex SHA-256 digests.
+        params: Type.Object({ txId: Sha256Hex }, { additionalProperties: false }),
       },
       handler: async (input) => audit.getTransaction(caller(input), input.params.txId),
     }),

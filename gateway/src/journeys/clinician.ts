@@ -9,7 +9,7 @@ import { defineRoute } from '../http/route';
 import type { RouteDef } from '../http/route';
 import { actorOf, caller, lake, readRecord } from './context';
 import type { JourneyDeps } from './context';
-import { Category, GrantParams, Id, Label, Purpose, Reason } from './schemas';
+import { Category, GrantParams, Id, Label, OptionalReason, Purpose, Reason } from './schemas';
 
 const TAG = 'clinician';
 const Categories = Type.Array(Category, { minItems: 1, uniqueItems: true });
@@ -52,18 +52,12 @@ export function clinicianRoutes(deps: JourneyDeps): RouteDef[] {
             patientId: Id,
             categories: Categories,
             purpose: Purpose,
-            reason: Type.Optional(Type.String({ maxLength: 500 })),
+            reason: OptionalReason,
           },
           { additionalProperties: false },
         ),
       },
-      handler: async (input) =>
-        ledger.submit(caller(input), 'access:requestAccess', [
-          input.body.patientId,
-          JSON.stringify(input.body.categories),
-          input.body.purpose,
-          input.body.reason ?? '',
-        ]),
+      handler: async (input) => ledger.as(caller(input)).access.request(input.body),
     }),
     defineRoute({
       method: 'post',
@@ -78,12 +72,7 @@ export function clinicianRoutes(deps: JourneyDeps): RouteDef[] {
           { additionalProperties: false },
         ),
       },
-      handler: async (input) =>
-        ledger.submit(caller(input), 'access:requestEmergencyAccess', [
-          input.body.patientId,
-          JSON.stringify(input.body.categories),
-          input.body.reason,
-        ]),
+      handler: async (input) => ledger.as(caller(input)).access.requestEmergency(input.body),
     }),
     defineRoute({
       method: 'get',
@@ -91,7 +80,7 @@ export function clinicianRoutes(deps: JourneyDeps): RouteDef[] {
       summary: 'A grant and its status now',
       tag: TAG,
       schemas: { params: GrantParams },
-      handler: async (input) => ledger.evaluate(caller(input), 'access:getGrant', [input.params.grantId]),
+      handler: async (input) => ledger.as(caller(input)).access.getGrant(input.params.grantId),
     }),
     defineRoute({
       method: 'post',
@@ -164,14 +153,12 @@ export function clinicianRoutes(deps: JourneyDeps): RouteDef[] {
       handler: async (input) => {
         // Content first (addressed by its hash): a failed transaction leaves nothing the patient can see.
         const contentHash = await deps.contributions.put(input.params.patientId, input.body.resource);
-        return ledger.submit(caller(input), 'contributions:submitContribution', [
-          JSON.stringify({
-            patientId: input.params.patientId,
-            categories: input.body.categories,
-            labels: input.body.labels,
-            contentHash,
-          }),
-        ]);
+        return ledger.as(caller(input)).contributions.submit({
+          patientId: input.params.patientId,
+          categories: input.body.categories,
+          labels: input.body.labels,
+          contentHash,
+        });
       },
     }),
   ];

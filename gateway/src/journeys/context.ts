@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { DatalakeActor, DatalakeClient } from '@custodia/datalake';
 import { errorCode, GatewayError } from '../errors';
 import type { AuthUser } from '../identity/user';
-import type { LedgerSessions } from '../ledger/sessions';
+import type { UserLedger } from '../ledger/users';
 import type { ContributionContent } from '../contributions/content-store';
 import type { EmergencyCards } from './emergency-card';
 import type { RouteInput, RouteSchemas } from '../http/route';
@@ -27,7 +27,7 @@ export interface PatientDirectory {
 }
 
 export interface JourneyDeps {
-  readonly ledger: LedgerSessions;
+  readonly ledger: UserLedger;
   /** Absent or down: routes that need data answer 503, everything else keeps working. */
   readonly datalake: DataLake | undefined;
   readonly patients: PatientDirectory;

@@ -1,6 +1,5 @@
 /** The patient's journey: rules and their versions, preview, emergency policy, own access log, contributions. */
 import { Type } from '@sinclair/typebox';
-import type { Contribution, Page, PreviewQuery, RuleSpec as RuleSpecValue } from '@custodia/chaincode';
 import { defineRoute } from '../http/route';
 import type { RouteDef } from '../http/route';
 import { caller } from './context';
@@ -10,13 +9,13 @@ import {
   EmergencyPolicySpec,
   Id,
   Instant,
-  pageArgs,
   Paging,
   PatientParams,
   Purpose,
   Requester,
   RuleParams,
   RuleSpec,
+  RuleVersionNumber,
 } from './schemas';
 
 const TAG = 'patient';
@@ -34,11 +33,8 @@ export function patientRoutes(deps: JourneyDeps): RouteDef[] {
       handler: async (input) => {
         const user = caller(input);
         return user.role === 'patient'
-          ? ledger.evaluate<Page<unknown>>(user, 'rules:listMyRules', pageArgs(input.query))
-          : ledger.evaluate<Page<unknown>>(user, 'rules:listPatientRules', [
-              input.params.patientId,
-              ...pageArgs(input.query),
-            ]);
+          ? ledger.as(user).rules.listMine(input.query)
+          : ledger.as(user).rules.listOfPatient(input.params.patientId, input.query);
       },
     }),
     defineRoute({
@@ -49,8 +45,7 @@ export function patientRoutes(deps: JourneyDeps): RouteDef[] {
       ownedBy: 'patientId',
       status: 201,
       schemas: { params: PatientParams, body: RuleSpec },
-      handler: async (input) =>
-        ledger.submit(caller(input), 'rules:createRule', [JSON.stringify(input.body as RuleSpecValue)]),
+      handler: async (input) => ledger.as(caller(input)).rules.create(input.body),
     }),
     defineRoute({
       method: 'get',
@@ -59,7 +54,7 @@ export function patientRoutes(deps: JourneyDeps): RouteDef[] {
       tag: TAG,
       ownedBy: 'patientId',
       schemas: { params: RuleParams },
-      handler: async (input) => ledger.evaluate(caller(input), 'rules:getRule', [input.params.ruleId]),
+      handler: async (input) => ledger.as(caller(input)).rules.get(input.params.ruleId),
     }),
     defineRoute({
       method: 'put',
@@ -68,8 +63,7 @@ export function patientRoutes(deps: JourneyDeps): RouteDef[] {
       tag: TAG,
       ownedBy: 'patientId',
       schemas: { params: RuleParams, body: RuleSpec },
-      handler: async (input) =>
-        ledger.submit(caller(input), 'rules:updateRule', [input.params.ruleId, JSON.stringify(input.body)]),
+      handler: async (input) => ledger.as(caller(input)).rules.update(input.params.ruleId, input.body),
     }),
     defineRoute({
       method: 'delete',
@@ -78,7 +72,7 @@ export function patientRoutes(deps: JourneyDeps): RouteDef[] {
       tag: TAG,
       ownedBy: 'patientId',
       schemas: { params: RuleParams },
-      handler: async (input) => ledger.submit(caller(input), 'rules:revokeRule', [input.params.ruleId]),
+      handler: async (input) => ledger.as(caller(input)).rules.revoke(input.params.ruleId),
     }),
     defineRoute({
       method: 'get',
@@ -87,11 +81,7 @@ export function patientRoutes(deps: JourneyDeps): RouteDef[] {
       tag: TAG,
       ownedBy: 'patientId',
       schemas: { params: RuleParams, query: Paging },
-      handler: async (input) =>
-        ledger.evaluate(caller(input), 'rules:getRuleHistory', [
-          input.params.ruleId,
-          ...pageArgs(input.query),
-        ]),
+      handler: async (input) => ledger.as(caller(input)).rules.history(input.params.ruleId, input.query),
     }),
     defineRoute({
       method: 'post',
@@ -101,13 +91,10 @@ export function patientRoutes(deps: JourneyDeps): RouteDef[] {
       ownedBy: 'patientId',
       schemas: {
         params: RuleParams,
-        body: Type.Object({ version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+        body: Type.Object({ version: RuleVersionNumber }, { additionalProperties: false }),
       },
       handler: async (input) =>
-        ledger.submit(caller(input), 'rules:restoreRuleVersion', [
-          input.params.ruleId,
-          String(input.body.version),
-        ]),
+        ledger.as(caller(input)).rules.restore(input.params.ruleId, input.body.version),
     }),
     defineRoute({
       method: 'post',
@@ -127,8 +114,7 @@ export function patientRoutes(deps: JourneyDeps): RouteDef[] {
           { additionalProperties: false },
         ),
       },
-      handler: async (input) =>
-        ledger.evaluate(caller(input), 'access:previewAccess', [JSON.stringify(input.body as PreviewQuery)]),
+      handler: async (input) => ledger.as(caller(input)).access.preview(input.body),
     }),
     defineRoute({
       method: 'get',
@@ -137,8 +123,7 @@ export function patientRoutes(deps: JourneyDeps): RouteDef[] {
       tag: TAG,
       ownedBy: 'patientId',
       schemas: { params: PatientParams },
-      handler: async (input) =>
-        ledger.evaluate(caller(input), 'emergency:getEmergencyPolicy', [input.params.patientId]),
+      handler: async (input) => ledger.as(caller(input)).emergency.getPolicy(input.params.patientId),
     }),
     defineRoute({
       method: 'put',
@@ -147,8 +132,7 @@ export function patientRoutes(deps: JourneyDeps): RouteDef[] {
       tag: TAG,
       ownedBy: 'patientId',
       schemas: { params: PatientParams, body: EmergencyPolicySpec },
-      handler: async (input) =>
-        ledger.submit(caller(input), 'emergency:setEmergencyPolicy', [JSON.stringify(input.body)]),
+      handler: async (input) => ledger.as(caller(input)).emergency.setPolicy(input.body),
     }),
     defineRoute({
       method: 'get',
@@ -158,10 +142,9 @@ export function patientRoutes(deps: JourneyDeps): RouteDef[] {
       ownedBy: 'patientId',
       schemas: { params: PatientParams, query: Paging },
       handler: async (input) =>
-        ledger.evaluate(caller(input), 'audit:listAccessLog', [
-          JSON.stringify({ by: 'patient', patientId: input.params.patientId }),
-          ...pageArgs(input.query),
-        ]),
+        ledger
+          .as(caller(input))
+          .audit.listAccessLog({ by: 'patient', patientId: input.params.patientId }, input.query),
     }),
     defineRoute({
       method: 'get',
@@ -171,10 +154,7 @@ export function patientRoutes(deps: JourneyDeps): RouteDef[] {
       ownedBy: 'patientId',
       schemas: { params: PatientParams, query: Paging },
       handler: async (input) =>
-        ledger.evaluate(caller(input), 'contributions:listContributions', [
-          input.params.patientId,
-          ...pageArgs(input.query),
-        ]),
+        ledger.as(caller(input)).contributions.list(input.params.patientId, input.query),
     }),
     defineRoute({
       method: 'get',
@@ -202,11 +182,9 @@ export function patientRoutes(deps: JourneyDeps): RouteDef[] {
         params: Type.Object({ patientId: Id, contributionId: Id }, { additionalProperties: false }),
       },
       handler: async (input) => {
-        const contribution = await ledger.evaluate<Contribution>(
-          caller(input),
-          'contributions:getContribution',
-          [input.params.patientId, input.params.contributionId],
-        );
+        const contribution = await ledger
+          .as(caller(input))
+          .contributions.get(input.params.patientId, input.params.contributionId);
         return deps.contributions.get(input.params.patientId, contribution.contentHash);
       },
     }),
@@ -220,12 +198,12 @@ export function patientRoutes(deps: JourneyDeps): RouteDef[] {
         schemas: {
           params: Type.Object({ patientId: Id, contributionId: Id }, { additionalProperties: false }),
         },
-        handler: async (input) =>
-          ledger.submit(
-            caller(input),
-            decision === 'approve' ? 'contributions:approveContribution' : 'contributions:rejectContribution',
-            [input.params.contributionId],
-          ),
+        handler: async (input) => {
+          const contributions = ledger.as(caller(input)).contributions;
+          return decision === 'approve'
+            ? contributions.approve(input.params.contributionId)
+            : contributions.reject(input.params.contributionId);
+        },
       }),
     ),
   ];

@@ -1,7 +1,11 @@
-/** Request shapes of the journeys, in TypeBox: one source for ajv validation and the OpenAPI document. */
+/**
+ * Request shapes of the journeys, in TypeBox: one source for ajv validation and the OpenAPI document. Every bound,
+ * form and vocabulary is the chaincode model's own (`LIMITS`, `FORMATS`, the vocabularies), so what the gateway
+ * accepts is what the ledger accepts: a request the ledger would refuse is refused here, before any transaction.
+ */
 import { Type } from '@sinclair/typebox';
 import type { TUnsafe } from '@sinclair/typebox';
-import { CATEGORIES, EFFECTS, LABELS, LIMITS, PURPOSES, ROLES } from '@custodia/chaincode';
+import { CATEGORIES, EFFECTS, FORMATS, LABELS, LIMITS, PURPOSES, ROLES } from '@custodia/chaincode';
 
 /** A closed vocabulary as a JSON Schema enum (one clear error naming the allowed values). */
 function oneOf<T extends string>(values: readonly T[], description?: string): TUnsafe<T> {
@@ -14,22 +18,24 @@ function oneOf<T extends string>(values: readonly T[], description?: string): TU
 
 /** Pseudonymous ids as the ledger accepts them. */
 export const Id = Type.String({
-  pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]*$',
+  pattern: FORMATS.id.source,
   maxLength: LIMITS.maxIdLength,
   description: 'a pseudonymous identifier',
 });
 export const MspId = Type.String({
-  pattern: '^[A-Za-z0-9][A-Za-z0-9.-]*$',
+  pattern: FORMATS.mspId.source,
   maxLength: LIMITS.maxMspIdLength,
 });
-export const Country = Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2' });
+export const Country = Type.String({ pattern: FORMATS.country.source, description: 'ISO 3166-1 alpha-2' });
+export const Sha256Hex = Type.String({ pattern: FORMATS.sha256Hex.source });
 export const Instant = Type.String({ format: 'date-time' });
 export const Category = oneOf(CATEGORIES);
 export const Label = oneOf(LABELS);
 export const Purpose = oneOf(PURPOSES);
 export const Role = oneOf(ROLES);
 
-const Countries = Type.Optional(Type.Array(Country, { maxItems: 30, uniqueItems: true }));
+const CountryList = Type.Array(Country, { maxItems: LIMITS.maxCountries, uniqueItems: true });
+const Countries = Type.Optional(CountryList);
 
 export const Grantee = Type.Union([
   Type.Object(
@@ -63,10 +69,10 @@ export const EmergencyPolicySpec = Type.Object(
   {
     enabled: Type.Boolean(),
     roles: Type.Array(Role, { uniqueItems: true }),
-    countries: Type.Array(Country, { uniqueItems: true, maxItems: 30 }),
+    countries: CountryList,
     categories: Type.Array(Category, { uniqueItems: true }),
     labels: Type.Array(Label, { uniqueItems: true }),
-    maxDurationMinutes: Type.Integer({ minimum: 1, maximum: 10080 }),
+    maxDurationMinutes: Type.Integer({ minimum: 1, maximum: LIMITS.maxEmergencyMinutes }),
   },
   { additionalProperties: false },
 );
@@ -79,18 +85,16 @@ export const Requester = Type.Object(
 export const Paging = Type.Object(
   {
     pageSize: Type.Integer({ minimum: 1, maximum: LIMITS.maxPageSize, default: 50 }),
-    bookmark: Type.String({ maxLength: 512, default: '' }),
+    bookmark: Type.String({ maxLength: LIMITS.maxBookmarkLength, default: '' }),
   },
   { additionalProperties: false },
 );
-
-/** A page request as the chaincode's paginated queries take it: page size and bookmark, as strings. */
-export function pageArgs(query: { readonly pageSize: number; readonly bookmark: string }): string[] {
-  return [String(query.pageSize), query.bookmark];
-}
 
 export const PatientParams = Type.Object({ patientId: Id }, { additionalProperties: false });
 export const RuleParams = Type.Object({ patientId: Id, ruleId: Id }, { additionalProperties: false });
 export const GrantParams = Type.Object({ grantId: Id }, { additionalProperties: false });
 
-export const Reason = Type.String({ minLength: 1, maxLength: 500 });
+/** A requester's reason; required (at least one character) where emergency access asks for one. */
+export const Reason = Type.String({ minLength: 1, maxLength: LIMITS.maxReasonLength });
+export const OptionalReason = Type.Optional(Type.String({ maxLength: LIMITS.maxReasonLength }));
+export const RuleVersionNumber = Type.Integer({ minimum: 1, maximum: LIMITS.maxRuleVersion });

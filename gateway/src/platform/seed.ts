@@ -102,9 +102,9 @@ export async function seedDemo(deps: {
     );
   }
   const anna = get('anna');
-  for (const rule of DEMO_RULES)
-    await gateway.ledger.submit(anna, 'rules:createRule', [JSON.stringify(rule)]);
-  await gateway.ledger.submit(anna, 'emergency:setEmergencyPolicy', [JSON.stringify(DEMO_EMERGENCY_POLICY)]);
+  const asAnna = gateway.ledger.as(anna);
+  for (const rule of DEMO_RULES) await asAnna.rules.create(rule);
+  await asAnna.emergency.setPolicy(DEMO_EMERGENCY_POLICY);
   await writeFile(file, JSON.stringify(logins, null, 2), { mode: 0o600 });
   deps.logger.info({ users: logins.length }, 'demo seeded');
   return logins;

@@ -10,12 +10,10 @@ import type { Logger } from 'pino';
 import type { Caller } from '@custodia/chaincode';
 import { loadConfig as loadDatalakeConfig, startDatalakeWithWallet } from '@custodia/datalake';
 import type { RunningDatalake } from '@custodia/datalake';
-import { readLedgerClientConfig } from '@custodia/network';
-import type { LedgerClientConfig } from '@custodia/network';
+import { FileWallet, LedgerClient, readLedgerClientConfig } from '@custodia/ledger';
+import type { LedgerClientConfig, Wallet } from '@custodia/ledger';
 import { readEmbeddedConfig, startEmbeddedNetwork } from '@custodia/network/embedded';
 import type { EmbeddedNetwork } from '@custodia/network/embedded';
-import { FileWallet } from '@custodia/network/wallet';
-import type { Wallet } from '@custodia/network/wallet';
 import { loadGatewayConfig } from '../config';
 import { API_BASE } from '../http/route';
 import { caEndpoints, Enrolment, openIdentityService, readOidcConfig } from '../identity';
@@ -113,6 +111,9 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       ...readLedgerClientConfig({ ...networkEnv, CUSTODIA_NETWORK: 'embedded' }),
       profilePath: network.profilePath,
     };
+    // One ledger client for the process: the lake and the gateway share its channel and its identities' pool.
+    const ledger = new LedgerClient({ config: ledgerConfig, profile: network.profile });
+    closers.push(async () => ledger.close());
     const token = env.CUSTODIA_DATALAKE_TOKEN ?? randomBytes(24).toString('base64url');
     const lakeConfig = {
       ...loadDatalakeConfig({
@@ -128,7 +129,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       ledger: ledgerConfig,
     };
     const startLake = (): Promise<RunningDatalake> =>
-      startDatalakeWithWallet(lakeConfig, { wallet, logger: logger.child({ service: 'datalake' }) });
+      startDatalakeWithWallet(lakeConfig, { wallet, ledger, logger: logger.child({ service: 'datalake' }) });
     let lake: RunningDatalake | undefined = await startLake();
     closers.push(async () => lake?.close());
 
@@ -143,7 +144,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const gateway = await startGateway(gatewayConfig, {
       identity,
       profile: network.profile,
-      ledgerConfig,
+      ledger,
       env,
       logger: logger.child({ service: 'gateway' }),
     });

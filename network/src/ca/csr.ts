@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { x509 } from '../msp/x509';
+import { x509 } from '@custodia/ledger';
 import { badRequest, FabricCaCode } from './errors';
 
 /** What the CA takes from a PKCS#10 request: who it claims to be, its key and requested host names. */

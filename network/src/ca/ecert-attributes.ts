@@ -1,4 +1,4 @@
-import type { Attributes } from '../msp';
+import type { Attributes } from '@custodia/ledger';
 import { badRequest } from './errors';
 import type { IdentityRecord } from './state';
 

@@ -1,4 +1,4 @@
-import { CodedError } from '../coded-error';
+import { CodedError } from '@custodia/ledger';
 /**
  * Fabric CA's numeric error codes (fabric-ca lib/caerrors) for the answers this server gives. They go on
  * the wire in `errors[].code`, so clients written against a real Fabric CA see the same codes.

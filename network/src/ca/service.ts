@@ -1,4 +1,4 @@
-import { isIssuedBy, normaliseSerial, readCertificate } from '../msp';
+import { isIssuedBy, normaliseSerial, readCertificate } from '@custodia/ledger';
 import type { CertificateAuthority, CertificateProfile } from '../msp';
 import { resolveCaConfig } from './config';
 import type { CaConfig, CaOptions } from './config';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { CertificateAuthority } from '../msp';
 import type { CreateAuthorityOptions } from '../msp';
 import type { CaState } from './state';
-import { writeFileAtomically } from '../durable-file';
+import { writeFileAtomically } from '@custodia/ledger';
 
 /**
  * The CA's files under its data directory, laid out like fabric-ca-server's home: `ca-cert.pem`,

@@ -1,4 +1,4 @@
-import { verify } from '../msp';
+import { verify } from '@custodia/ledger';
 
 /**
  * Fabric CA's token authentication: `Authorization: base64(cert PEM).base64(signature)`, the signature

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import Ajv from 'ajv';
 import type { JSONSchemaType } from 'ajv';
-import { DEFAULT_NETWORK_DIR } from '../client/config';
+import { DEFAULT_NETWORK_DIR } from '@custodia/ledger';
 
 /** An organisation (a hospital) of the channel: its MSP, its country and its CA. */
 export interface EmbeddedOrganisation {

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CONNECTION_PROFILE_FILE } from '../client/config';
-import type { ConnectionProfile } from '../client/profile';
-import { writeFileAtomically } from '../durable-file';
+import { CONNECTION_PROFILE_FILE, writeFileAtomically } from '@custodia/ledger';
+import type { ConnectionProfile } from '@custodia/ledger';
 
 /**
  * The embedded network's data directory:

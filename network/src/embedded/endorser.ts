@@ -1,6 +1,6 @@
 import { createProposalResponse, ERROR_THRESHOLD } from '../engine';
-import type { ChaincodeEngine, DecodedProposal, StateReader } from '../engine';
-import type { Identity } from '../msp';
+import type { ChaincodeEngine, DecodedProposal } from '../engine';
+import type { StateReader, Identity } from '@custodia/ledger';
 import { defaultEndorsers } from '../peer/endorsement-policy';
 import type { EndorsementPolicy, SignedEndorsements } from '../peer/endorsement-policy';
 import type { Endorsement, ProposalEndorser } from '../peer/ports';

@@ -3,7 +3,7 @@
  * runs until SIGINT/SIGTERM, then closes the ledger cleanly.
  */
 import pino from 'pino';
-import { runService } from '../run-service';
+import { runService } from '@custodia/ledger';
 import { readEmbeddedConfig } from './config';
 import { startEmbeddedNetwork } from './network';
 

@@ -5,17 +5,16 @@ import { connect, signers } from '@hyperledger/fabric-gateway';
 import type { Gateway } from '@hyperledger/fabric-gateway';
 import { common, gateway as gatewayProtos, peer } from '@hyperledger/fabric-protos';
 import { Context, Contract, Returns, Transaction } from 'fabric-contract-api';
-import { CertificateAuthority, verify } from '../msp';
-import type { Identity } from '../msp';
+import { CertificateAuthority } from '../msp';
+import { verify, MemoryState, decodeReadWriteSets } from '@custodia/ledger';
+import type { Identity } from '@custodia/ledger';
 import {
   ChaincodeEngine,
   EngineErrorCode,
-  MemoryState,
   createProposalResponse,
   createSignedProposal,
   createTransactionPayload,
   decodeProposal,
-  decodeReadWriteSets,
   serializeIdentity,
 } from './index';
 import type { SimulationResult } from './index';

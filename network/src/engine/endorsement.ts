@@ -5,13 +5,12 @@
  * payload ‖ endorser identity; and the unsigned transaction envelope payload assembled from endorsements.
  */
 import { common, msp, peer } from '@hyperledger/fabric-protos';
-import { sign } from '../msp';
-import type { Identity } from '../msp';
+import { sign, encodeReadWriteSets } from '@custodia/ledger';
+import type { Identity } from '@custodia/ledger';
 import { ERROR_THRESHOLD } from './engine';
 import { EngineError, EngineErrorCode } from './errors';
 import type { SimulationResult } from './engine';
 import type { DecodedProposal } from './proposal';
-import { encodeReadWriteSets } from './rwset-proto';
 
 export interface EndorseOptions {
   /** ChaincodeAction.chaincode_id.version: the chaincode definition's version. Default '1.0'. */

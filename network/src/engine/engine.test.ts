@@ -1,14 +1,9 @@
 import 'reflect-metadata';
 import { Context, Contract, Returns, Transaction } from 'fabric-contract-api';
 import { CertificateAuthority } from '../msp';
-import type { Identity } from '../msp';
-import {
-  ChaincodeEngine,
-  EngineErrorCode,
-  MemoryState,
-  createSignedProposal,
-  createTestLedger,
-} from './index';
+import type { Identity } from '@custodia/ledger';
+import { ChaincodeEngine, EngineErrorCode, createSignedProposal, createTestLedger } from './index';
+import { MemoryState } from '@custodia/ledger';
 import type { TestLedger } from './index';
 
 /** A key-value store contract exercising every stub call the engine answers. Test-only. */

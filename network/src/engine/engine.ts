@@ -11,7 +11,7 @@ import type { DecodedProposal } from './proposal';
 import { EngineError, EngineErrorCode } from './errors';
 import { PeerHandler } from './handler';
 import { TxSimulator } from './simulator';
-import type { ReadWriteSet, StateReader, TxTimestamp } from './state';
+import type { ReadWriteSet, StateReader, TxTimestamp } from '@custodia/ledger';
 
 /** A fabric-contract-api contract class, as listed in a chaincode's `contracts` export. */
 export type ContractClass = new () => Contract;

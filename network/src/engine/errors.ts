@@ -1,4 +1,4 @@
-import { CodedError } from '../coded-error';
+import { CodedError } from '@custodia/ledger';
 /** Why the engine refused a proposal or endorsement; stable codes, callers map them (never the message). */
 export const EngineErrorCode = {
   /** The bytes are not a SignedProposal → Proposal → Header/ChaincodeProposalPayload chain. */
@@ -15,8 +15,6 @@ export const EngineErrorCode = {
   MissingEndorsement: 'ENGINE_MISSING_ENDORSEMENT',
   /** Endorsers returned different proposal response payloads (non-deterministic chaincode or diverging state). */
   EndorsementMismatch: 'ENGINE_ENDORSEMENT_MISMATCH',
-  /** Bytes that are not a KV TxReadWriteSet this engine can represent (e.g. Merkle-summarised range reads). */
-  MalformedReadWriteSet: 'ENGINE_MALFORMED_RWSET',
 } as const;
 export type EngineErrorCode = (typeof EngineErrorCode)[keyof typeof EngineErrorCode];
 

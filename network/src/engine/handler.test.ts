@@ -1,4 +1,5 @@
-import { LedgerCallErrorCode, MemoryState } from './index';
+import { LedgerCallErrorCode } from './index';
+import { MemoryState } from '@custodia/ledger';
 import { PeerHandler } from './handler';
 import { TxSimulator } from './simulator';
 

@@ -9,7 +9,7 @@ import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb';
 import { HistoryQueryIterator, StateQueryIterator, shimProtos } from './shim';
 import { LedgerCallError, LedgerCallErrorCode } from './errors';
 import type { RangeScan, TxSimulator } from './simulator';
-import type { KeyModification, StateReader } from './state';
+import type { KeyModification, StateReader } from '@custodia/ledger';
 
 type QueryResponse = InstanceType<typeof shimProtos.peer.QueryResponse>;
 type QueryResultBytes = InstanceType<typeof shimProtos.peer.QueryResultBytes>;

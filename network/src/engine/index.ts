@@ -1,16 +1,11 @@
-export * from './state';
 export { ChaincodeEngine, ERROR_THRESHOLD } from './engine';
 export type { ChaincodeEngineOptions, ChaincodeEventData, ContractClass, SimulationResult } from './engine';
 export { computeTxId, decodeProposal } from './proposal';
 export type { DecodedProposal, ProposalCreator } from './proposal';
 export { createSignedProposal } from './signed-proposal';
 export type { ProposalRequest, SignedProposalBytes } from './signed-proposal';
-export { MemoryState } from './memory-state';
-export type { CommitPosition } from './memory-state';
-export { compareKeys, inRange } from './key-order';
 export { EngineError, EngineErrorCode, LedgerCallError, LedgerCallErrorCode } from './errors';
 export { MAX_RESULT_LIMIT, TOTAL_QUERY_LIMIT } from './handler';
-export { decodeReadWriteSets, encodeReadWriteSets, toTxReadWriteSet } from './rwset-proto';
 export {
   createChaincodeAction,
   createProposalResponse,

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 import { EngineError, EngineErrorCode } from './errors';
-import type { TxTimestamp } from './state';
+import type { TxTimestamp } from '@custodia/ledger';
 
 export interface ProposalCreator {
   readonly mspId: string;

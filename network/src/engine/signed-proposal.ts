@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb';
-import { sign } from '../msp';
-import type { Identity } from '../msp';
+import { sign } from '@custodia/ledger';
+import type { Identity } from '@custodia/ledger';
 import { computeTxId } from './proposal';
 
 export interface ProposalRequest {

@@ -4,9 +4,16 @@
  * an empty value is a delete), every range scan records the keys actually pulled for phantom-read
  * validation, and paginated queries are allowed only in read-only transactions.
  */
-import { compareKeys } from './key-order';
+import { compareKeys } from '@custodia/ledger';
 import { LedgerCallError, LedgerCallErrorCode } from './errors';
-import type { KeyRead, KeyWrite, RangeQueryRead, ReadWriteSet, StateReader, VersionedValue } from './state';
+import type {
+  KeyRead,
+  KeyWrite,
+  RangeQueryRead,
+  ReadWriteSet,
+  StateReader,
+  VersionedValue,
+} from '@custodia/ledger';
 
 type RangeEntry = { readonly key: string } & VersionedValue;
 

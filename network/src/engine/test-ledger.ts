@@ -3,12 +3,11 @@
  * identities, and commit-on-success (one transaction per block) so tests observe what a client of a Fabric
  * network observes, minus ordering and validation (transactions run one after another, so no MVCC conflict).
  */
-import type { Identity } from '../msp';
+import type { Identity, ReadWriteSet } from '@custodia/ledger';
 import { ChaincodeEngine, ERROR_THRESHOLD } from './engine';
 import type { ContractClass, SimulationResult } from './engine';
-import { MemoryState } from './memory-state';
+import { MemoryState } from '@custodia/ledger';
 import { createSignedProposal } from './signed-proposal';
-import type { ReadWriteSet } from './state';
 
 export interface TestLedgerOptions {
   readonly contracts: readonly ContractClass[];

@@ -11,11 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { common } from '@hyperledger/fabric-protos';
 import { peer } from '@hyperledger/fabric-protos';
-import type { Identity } from '../msp';
+import type { Identity } from '@custodia/ledger';
 import { issueIdentity, makeTransaction, put, rwset } from '../../test/fixtures/ledger-transactions';
 import { BlockFiles } from './block-file';
 import { BlockStore } from './block-store';
-import { blockHash, createBlock, sealBlock } from './blocks';
+import { createBlock, sealBlock } from './blocks';
+import { blockHash } from '@custodia/ledger';
 import { LedgerErrorCode } from './errors';
 import { createGenesisBlock } from './genesis';
 

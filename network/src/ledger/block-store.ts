@@ -13,12 +13,17 @@ import {
   txKey,
 } from './block-index-keys';
 import type { TransactionLocation } from './block-index-keys';
-import { validationCodesOf } from './blocks';
-import { ChainFaultReason, GENESIS_TIP, advanceTip, checkBlock } from './chain';
-import type { ChainTip } from './chain';
+import {
+  validationCodesOf,
+  ChainFaultReason,
+  GENESIS_TIP,
+  advanceTip,
+  checkBlock,
+  parseEnvelopeHeader,
+} from '@custodia/ledger';
+import type { ChainTip } from '@custodia/ledger';
 import { LedgerError, LedgerErrorCode } from './errors';
 import { decodeHeight, encodeHeight } from './state-keys';
-import { parseEnvelopeHeader } from './transaction';
 
 export type { TransactionLocation } from './block-index-keys';
 

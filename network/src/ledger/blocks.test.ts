@@ -1,7 +1,18 @@
 import { createHash } from 'node:crypto';
 import { common, peer } from '@hyperledger/fabric-protos';
-import { verify } from '../msp';
-import type { Identity } from '../msp';
+import {
+  verify,
+  blockHeaderHash,
+  blockHash,
+  blockSignaturesOf,
+  commitHashOf,
+  lastConfigOf,
+  validationCodesOf,
+  ChainFaultReason,
+  verifyChain,
+  channelConfigOf,
+} from '@custodia/ledger';
+import type { Identity } from '@custodia/ledger';
 import {
   blockSigner,
   issueIdentity,
@@ -9,19 +20,9 @@ import {
   put,
   rwset,
 } from '../../test/fixtures/ledger-transactions';
-import { blockHeaderHash } from './block-hash';
-import {
-  blockHash,
-  blockSignaturesOf,
-  commitHashOf,
-  createBlock,
-  lastConfigOf,
-  sealBlock,
-  validationCodesOf,
-} from './blocks';
-import { ChainFaultReason, verifyChain } from './chain';
+import { createBlock, sealBlock } from './blocks';
 import { computeTxId } from '../engine/proposal';
-import { channelConfigOf, createGenesisBlock } from './genesis';
+import { createGenesisBlock } from './genesis';
 
 const CHANNEL = 'custodia';
 let client: Identity;

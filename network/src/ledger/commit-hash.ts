@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Version } from '../engine/state';
-import { compareKeys } from '../engine/key-order';
+import type { Version } from '@custodia/ledger';
+import { compareKeys } from '@custodia/ledger';
 import type { UpdateBatch } from './updates';
 
 /** Protobuf wire encoding of the few field kinds Fabric's internal `txmgr.Updates` message uses. */

@@ -1,20 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { common, peer } from '@hyperledger/fabric-protos';
 import type { BlockStore } from './block-store';
-import { commitHashOf, createBlock, lastConfigOf, sealBlock } from './blocks';
+import { createBlock, sealBlock } from './blocks';
+import { commitHashOf, lastConfigOf, parseChaincodeActions, parseEnvelopeHeader } from '@custodia/ledger';
 import type { BlockSigner } from './blocks';
 import { nextCommitHash, updateBatchBytes } from './commit-hash';
 import { LedgerError, LedgerErrorCode } from './errors';
 import { prefetchReads } from './prefetched-state';
 import type { AppliedTransaction, StateDb } from './state-db';
-import { parseChaincodeActions, parseEnvelopeHeader } from './transaction';
 import type {
   ChaincodeActionInfo,
   ChaincodeEventInfo,
   EnvelopeHeader,
   HeaderType,
   ParsedTransaction,
-} from './transaction';
+} from '@custodia/ledger';
 import { collectUpdates } from './updates';
 import { validateBlock } from './validator';
 import type { TxValidationCode } from './validator';

@@ -1,4 +1,4 @@
-import { CodedError } from '../coded-error';
+import { CodedError } from '@custodia/ledger';
 /** Why the ledger refused or failed; stable codes, callers map them (never the message). */
 export const LedgerErrorCode = {
   /** A stored block does not match its checksum, its data hash or the hash chain: it is not served. */
@@ -7,8 +7,6 @@ export const LedgerErrorCode = {
   BlocksMissing: 'LEDGER_BLOCKS_MISSING',
   /** The state database claims blocks the block store does not have. */
   StateAhead: 'LEDGER_STATE_AHEAD',
-  /** Bytes that should be a transaction envelope (or a part of one) do not decode. */
-  MalformedTransaction: 'LEDGER_MALFORMED_TRANSACTION',
   /** A block handed to the store does not follow the last one (number or previous hash). */
   BlockOutOfOrder: 'LEDGER_BLOCK_OUT_OF_ORDER',
   /** The ledger was asked to open over a channel other than the one it holds. */

@@ -220,13 +220,3 @@ export function createGenesisBlock(options: GenesisOptions): common.Block {
   });
   return block;
 }
-
-/** The channel configuration a config block carries. */
-export function channelConfigOf(block: common.Block): common.Config | undefined {
-  const first = block.getData()?.getDataList_asU8()[0];
-  if (!first) return undefined;
-  const payload = common.Payload.deserializeBinary(
-    common.Envelope.deserializeBinary(first).getPayload_asU8(),
-  );
-  return common.ConfigEnvelope.deserializeBinary(payload.getData_asU8()).getConfig();
-}

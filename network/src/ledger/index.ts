@@ -1,30 +1,8 @@
-export { blockDataHash, blockHeaderBytes, blockHeaderHash } from './block-hash';
-export type { HeaderFields } from './block-hash';
-export {
-  blockHash,
-  blockSignaturesOf,
-  commitHashOf,
-  createBlock,
-  headerOf,
-  lastConfigOf,
-  sealBlock,
-  validationCodesOf,
-} from './blocks';
-export type { BlockSeal, BlockSignatureInfo, BlockSigner } from './blocks';
-export { ChainFaultReason, GENESIS_TIP, advanceTip, checkBlock, verifyChain } from './chain';
-export type { ChainFault, ChainTip } from './chain';
+export { createBlock, sealBlock } from './blocks';
+export type { BlockSeal, BlockSigner } from './blocks';
 export { nextCommitHash, updateBatchBytes, versionBytes } from './commit-hash';
-export { channelConfigOf, createGenesisBlock } from './genesis';
+export { createGenesisBlock } from './genesis';
 export type { ChannelOrganisation, GenesisOptions } from './genesis';
-export { parseChaincodeActions, parseEnvelopeHeader, parseTransaction } from './transaction';
-export type {
-  ChaincodeActionInfo,
-  ChaincodeEventInfo,
-  EndorsementInfo,
-  EnvelopeHeader,
-  HeaderType,
-  ParsedTransaction,
-} from './transaction';
 export { collectUpdates } from './updates';
 export type { StateUpdate, UpdateBatch, ValidTransaction } from './updates';
 export { validateBlock } from './validator';

@@ -3,14 +3,13 @@ import { peer } from '@hyperledger/fabric-protos';
 import type { common } from '@hyperledger/fabric-protos';
 import { BlockStore } from './block-store';
 import type { BlockStoreOptions } from './block-store';
-import { validationCodesOf } from './blocks';
+import { validationCodesOf, parseEnvelopeHeader, parseTransaction } from '@custodia/ledger';
 import type { BlockSigner } from './blocks';
 import { Committer } from './committer';
 import type { BatchOptions, Precheck } from './committer';
 import { LedgerError, LedgerErrorCode } from './errors';
 import { StateDb } from './state-db';
 import type { AppliedTransaction } from './state-db';
-import { parseEnvelopeHeader, parseTransaction } from './transaction';
 
 export interface LedgerOptions extends BlockStoreOptions {
   /** Data directory of this channel's ledger (block files, index, state). */

@@ -1,4 +1,4 @@
-import type { ReadWriteSet, StateReader, VersionedValue } from '../engine/state';
+import type { ReadWriteSet, StateReader, VersionedValue } from '@custodia/ledger';
 import type { StateDb } from './state-db';
 import { recheckedRangeEnd } from './validator';
 

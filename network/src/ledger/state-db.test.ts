@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { KeyModification, ReadWriteSet } from '../engine/state';
+import type { KeyModification, ReadWriteSet } from '@custodia/ledger';
 import { StateDb } from './state-db';
 import type { AppliedTransaction } from './state-db';
 

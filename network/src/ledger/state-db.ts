@@ -5,7 +5,7 @@ import type {
   StateReader,
   TxTimestamp,
   VersionedValue,
-} from '../engine/state';
+} from '@custodia/ledger';
 import {
   SAVEPOINT_KEY,
   decodeHeight,

@@ -1,4 +1,4 @@
-import type { KeyModification, Version, VersionedValue } from '../engine/state';
+import type { KeyModification, Version, VersionedValue } from '@custodia/ledger';
 
 /**
  * LevelDB layout of the world state (pure encodings, no I/O). Keys sort in the byte order Fabric's

@@ -1,11 +1,9 @@
 import { common } from '@hyperledger/fabric-protos';
-import type { Identity } from '../msp';
-import type { ReadWriteSet } from '../engine/state';
+import type { Identity, ReadWriteSet } from '@custodia/ledger';
 import { computeTxId } from '../engine/proposal';
 import { serializeIdentity } from '../engine/endorsement';
 import { del, issueIdentity, makeTransaction, put } from '../../test/fixtures/ledger-transactions';
-import { LedgerErrorCode } from './errors';
-import { parseEnvelopeHeader, parseTransaction } from './transaction';
+import { BlockFormatErrorCode, parseEnvelopeHeader, parseTransaction } from '@custodia/ledger';
 
 let client: Identity;
 let endorser: Identity;
@@ -69,12 +67,12 @@ describe('parseTransaction', () => {
 
   it('refuses bytes that are not an envelope', () => {
     expect(() => parseEnvelopeHeader(Buffer.from([0xff, 0xff, 0xff]))).toThrow(
-      expect.objectContaining({ code: LedgerErrorCode.MalformedTransaction }),
+      expect.objectContaining({ code: BlockFormatErrorCode.MalformedTransaction }),
     );
     const headerless = new common.Envelope();
     headerless.setPayload(new common.Payload().serializeBinary());
     expect(() => parseEnvelopeHeader(headerless.serializeBinary())).toThrow(
-      expect.objectContaining({ code: LedgerErrorCode.MalformedTransaction }),
+      expect.objectContaining({ code: BlockFormatErrorCode.MalformedTransaction }),
     );
   });
 
@@ -88,7 +86,7 @@ describe('parseTransaction', () => {
     broken.setData(Buffer.from('not a transaction'));
     parsedEnvelope.setPayload(broken.serializeBinary());
     expect(() => parseTransaction(parsedEnvelope.serializeBinary())).toThrow(
-      expect.objectContaining({ code: LedgerErrorCode.MalformedTransaction }),
+      expect.objectContaining({ code: BlockFormatErrorCode.MalformedTransaction }),
     );
   });
 });

@@ -1,4 +1,4 @@
-import type { ReadWriteSet, Version } from '../engine/state';
+import type { ReadWriteSet, Version } from '@custodia/ledger';
 
 /** A valid transaction's effect, as the committer applies it. */
 export interface ValidTransaction {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { peer } from '@hyperledger/fabric-protos';
-import type { KeyRead, RangeQueryRead, ReadWriteSet } from '../engine/state';
+import type { KeyRead, RangeQueryRead, ReadWriteSet } from '@custodia/ledger';
 import { StateDb } from './state-db';
 import { validateBlock } from './validator';
 import type { ValidationCandidate } from './validator';

@@ -1,6 +1,6 @@
 import { peer } from '@hyperledger/fabric-protos';
-import type { KeyRead, RangeQueryRead, ReadWriteSet, StateReader, Version } from '../engine/state';
-import { compareKeys, lowerBound } from '../engine/key-order';
+import type { KeyRead, RangeQueryRead, ReadWriteSet, StateReader, Version } from '@custodia/ledger';
+import { compareKeys, lowerBound } from '@custodia/ledger';
 import { addUpdates } from './updates';
 import type { StateUpdate, UpdateBatch } from './updates';
 

@@ -5,11 +5,9 @@ import { join } from 'node:path';
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { ClientIdentity } from 'fabric-shim';
 import type { ChaincodeStub } from 'fabric-shim';
-import { x509 } from './x509';
+import { x509, isIssuedBy, readCertificate, MspErrorCode } from '@custodia/ledger';
 import { CertificateAuthority } from './authority';
-import { isIssuedBy, readCertificate } from './certificate';
-import { MspErrorCode } from './errors';
-import type { Identity } from './identity';
+import type { Identity } from '@custodia/ledger';
 
 /** What fabric-shim's ClientIdentity reads from a transaction: only the creator (mspid + PEM bytes). */
 function clientIdentityOf(identity: Identity): ClientIdentity {

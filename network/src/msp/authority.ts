@@ -7,11 +7,8 @@ import {
   webcrypto,
   X509Certificate,
 } from 'node:crypto';
-import { x509 } from './x509';
-import { FABRIC_ATTRIBUTES_OID, encodeAttributes } from './attributes';
-import type { Attributes } from './attributes';
-import type { Identity } from './identity';
-import { MspError, MspErrorCode } from './errors';
+import { x509, FABRIC_ATTRIBUTES_OID, encodeAttributes, MspError, MspErrorCode } from '@custodia/ledger';
+import type { Attributes, Identity } from '@custodia/ledger';
 
 type WebCryptoKey = webcrypto.CryptoKey;
 

@@ -1,4 +1,8 @@
-export type { Identity } from './identity';
+/**
+ * The server side of Fabric's MSP in the embedded network: certificate authorities and the channel's registry of
+ * organisations that validates identities. What a client needs (identities, signatures, certificate reading) is
+ * `@custodia/ledger`'s.
+ */
 export { CertificateAuthority } from './authority';
 export type {
   AuthorityMaterial,
@@ -8,11 +12,5 @@ export type {
   CrlEntry,
   IssueOptions,
 } from './authority';
-export { sign, verify } from './signature';
-export { FABRIC_ATTRIBUTES_OID, decodeAttributes, encodeAttributes } from './attributes';
-export type { Attributes } from './attributes';
-export { isIssuedBy, normaliseSerial, readCertificate } from './certificate';
-export type { CertificateInfo } from './certificate';
 export { MspRegistry } from './registry';
 export type { ValidatedIdentity } from './registry';
-export { MspError, MspErrorCode } from './errors';

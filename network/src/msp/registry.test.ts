@@ -1,8 +1,8 @@
 import { msp } from '@hyperledger/fabric-protos';
 import { CertificateAuthority } from './authority';
-import { MspErrorCode } from './errors';
+import { MspErrorCode } from '@custodia/ledger';
 import { MspRegistry } from './registry';
-import type { Identity } from './identity';
+import type { Identity } from '@custodia/ledger';
 
 function serialize(identity: Identity, mspId: string = identity.mspId): Uint8Array {
   const serialized = new msp.SerializedIdentity();

@@ -1,9 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { msp } from '@hyperledger/fabric-protos';
-import { normaliseSerial, readCertificate } from './certificate';
-import type { CertificateInfo } from './certificate';
-import { MspError, MspErrorCode } from './errors';
+import { normaliseSerial, readCertificate, MspError, MspErrorCode } from '@custodia/ledger';
+import type { CertificateInfo } from '@custodia/ledger';
 
 /** An identity the registry accepted: who it is and the key to check its signatures with. */
 export interface ValidatedIdentity extends CertificateInfo {

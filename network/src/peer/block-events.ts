@@ -1,7 +1,6 @@
 import { common, peer } from '@hyperledger/fabric-protos';
-import { validationCodesOf } from '../ledger/blocks';
+import { validationCodesOf, parseTransaction } from '@custodia/ledger';
 import type { CommittedBlock, CommittedTransaction } from '../ledger/committer';
-import { parseTransaction } from '../ledger/transaction';
 import type { TxValidationCode } from '../ledger/validator';
 
 /** A stored block decoded as the committer announces new ones: its transactions, codes and events. */

@@ -6,8 +6,8 @@ import type { CommittedBlock } from '../ledger/committer';
 import type { BlockReader, CommitPipeline } from './ports';
 import { authenticate, ProposalError } from './proposal';
 import { resolveSeekInfo } from './seek';
-import { parseEnvelopeHeader } from '../ledger/transaction';
-import type { EnvelopeHeader } from '../ledger/transaction';
+import { parseEnvelopeHeader } from '@custodia/ledger';
+import type { EnvelopeHeader } from '@custodia/ledger';
 
 /** Which Deliver RPC: full blocks, filtered blocks, or blocks with (here always empty) private data. */
 export type DeliverKind = 'block' | 'filtered' | 'privateData';

@@ -1,7 +1,7 @@
 import { msp, peer } from '@hyperledger/fabric-protos';
-import type { ParsedTransaction } from '../ledger/transaction';
-import { CertificateAuthority, MspRegistry, sign } from '../msp';
-import type { Identity } from '../msp';
+import type { ParsedTransaction, Identity } from '@custodia/ledger';
+import { CertificateAuthority, MspRegistry } from '../msp';
+import { sign } from '@custodia/ledger';
 import {
   defaultEndorsers,
   majorityPolicy,

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { peer } from '@hyperledger/fabric-protos';
-import type { ParsedTransaction } from '../ledger/transaction';
+import type { ParsedTransaction } from '@custodia/ledger';
 import type { TxValidationCode } from '../ledger/validator';
 import type { MspRegistry } from '../msp';
-import { MspError, verify } from '../msp';
+import { MspError, verify } from '@custodia/ledger';
 
 /**
  * The channel's default chaincode endorsement policy, `MAJORITY Endorsement`: peers of more than half of the

@@ -1,10 +1,9 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { gateway, orderer, peer } from '@hyperledger/fabric-protos';
-import { common } from '@hyperledger/fabric-protos';
+import { gateway, orderer, peer, common } from '@hyperledger/fabric-protos';
 import { createTransactionPayload, EngineError } from '../engine';
 import type { DecodedProposal } from '../engine';
 import { LedgerError } from '../ledger/errors';
-import { parseEnvelopeHeader } from '../ledger/transaction';
+import { parseEnvelopeHeader } from '@custodia/ledger';
 import type { MspRegistry, ValidatedIdentity } from '../msp';
 import { validChaincodeEvents } from './block-events';
 import { followBlocks } from './block-stream';

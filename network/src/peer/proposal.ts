@@ -3,8 +3,7 @@ import type { peer } from '@hyperledger/fabric-protos';
 import { decodeProposal, EngineError, EngineErrorCode } from '../engine';
 import type { DecodedProposal, ProposalCreator } from '../engine';
 import type { MspRegistry, ValidatedIdentity } from '../msp';
-import { MspError, MspErrorCode, verify } from '../msp';
-import { CodedError } from '../coded-error';
+import { MspError, MspErrorCode, verify, CodedError } from '@custodia/ledger';
 
 /** Why a proposal (or any signed request) was refused; stable codes, the message follows Fabric's wording. */
 export const ProposalErrorCode = {
