@@ -30,7 +30,7 @@ export {
   explicitCategories,
   CATEGORY_TAG_SYSTEM,
 } from './ingest/categories';
-export { securityLabels, ACT_CODE_SYSTEM, CONFIDENTIALITY_SYSTEM } from './ingest/labels';
+export * from './labelling';
 export { planFhirRecords } from './ingest/fhir-records';
 export type { FhirUploadPlan, PlannedRecord, SkippedEntry } from './ingest/fhir-records';
 export { recordIdFor } from './ingest/record-id';

@@ -1,7 +1,7 @@
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { CATEGORY_TAG_SYSTEM } from './categories';
 import { planFhirRecords } from './fhir-records';
-import { ACT_CODE_SYSTEM, CONFIDENTIALITY_SYSTEM } from './labels';
+import { ACT_CODE_SYSTEM, CONFIDENTIALITY_SYSTEM } from '../labelling';
 
 const now = new Date('2030-03-04T05:06:07Z');
 const observationCategory = (code: string) => [
@@ -69,7 +69,7 @@ describe('planning records from a FHIR upload', () => {
     }
   });
 
-  it('takes explicit category tags over derivation and keeps the security labels it knows', () => {
+  it('takes explicit category tags over derivation, keeps known labels and fails closed on unknown ones', () => {
     const plan = planFhirRecords(
       {
         resourceType: 'Observation',
@@ -90,7 +90,8 @@ describe('planning records from a FHIR upload', () => {
     );
     expect(plan.records[0]).toMatchObject({
       categories: ['social-history'],
-      labels: ['R', 'PSY'],
+      labels: ['R', 'V', 'PSY'],
+      unrecognisedLabels: ['http://example.org/other|X'],
       effectiveDate: '2029-05-01',
       sourceId: 'src-1',
     });

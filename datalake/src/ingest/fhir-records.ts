@@ -3,13 +3,13 @@
  * one record per entry, so that each clinical fact is released under its own categories and
  * labels (a Bundle stored whole would release a sensitive entry with a harmless one).
  */
-import type { Bundle, Resource } from '@medplum/fhirtypes';
+import type { Bundle, Coding, Resource } from '@medplum/fhirtypes';
 import type { Category, Label } from '@custodia/chaincode';
 import { sha256Hex } from '../crypto/digest-stream';
 import { DatalakeError } from '../errors';
 import { categoriesOf } from './categories';
+import { decideLabels, withLabels } from '../labelling';
 import { effectiveDate } from './effective-date';
-import { securityLabels } from './labels';
 
 export interface PlannedRecord {
   /** The source system's id of this record, unique within the organisation. */
@@ -19,7 +19,10 @@ export interface PlannedRecord {
   readonly content: Buffer;
   readonly contentHash: string;
   readonly categories: readonly Category[];
+  /** The labels decided at ingest (source ∪ derived ∪ V when a label was not understood). */
   readonly labels: readonly Label[];
+  /** Security codings the lake did not understand (reported to the uploader; the record carries V). */
+  readonly unrecognisedLabels: readonly string[];
   readonly effectiveDate: string;
 }
 
@@ -36,7 +39,7 @@ export interface FhirUploadPlan {
 
 export function planFhirRecords(resource: Resource, sourceId: string, now: Date): FhirUploadPlan {
   if (resource.resourceType !== 'Bundle') {
-    const record = planRecord(resource, sourceId, now);
+    const record = planRecord(resource, sourceId, now, []);
     if (record === undefined) {
       throw new DatalakeError('INVALID_INPUT', 'resource type has no IPS category; tag it in meta.tag', {
         resourceType: resource.resourceType,
@@ -47,6 +50,8 @@ export function planFhirRecords(resource: Resource, sourceId: string, now: Date)
   const records: PlannedRecord[] = [];
   const skipped: SkippedEntry[] = [];
   const seen = new Set<string>();
+  // A Bundle's own labels apply to everything in it.
+  const inherited = resource.meta?.security ?? [];
   ((resource as Bundle).entry ?? []).forEach((entry, index) => {
     const inner = entry.resource;
     if (inner === undefined) return;
@@ -56,7 +61,7 @@ export function planFhirRecords(resource: Resource, sourceId: string, now: Date)
       throw new DatalakeError('INVALID_INPUT', 'bundle has two entries with the same resource id', { index });
     }
     seen.add(entrySource);
-    const record = planRecord(inner, entrySource, now);
+    const record = planRecord(inner, entrySource, now, inherited);
     if (record === undefined)
       skipped.push({ index, resourceType: inner.resourceType, reason: 'no-category' });
     else records.push(record);
@@ -67,17 +72,24 @@ export function planFhirRecords(resource: Resource, sourceId: string, now: Date)
   return { records, skipped };
 }
 
-function planRecord(resource: Resource, sourceId: string, now: Date): PlannedRecord | undefined {
+function planRecord(
+  resource: Resource,
+  sourceId: string,
+  now: Date,
+  inherited: readonly Coding[],
+): PlannedRecord | undefined {
   const categories = categoriesOf(resource);
   if (categories.length === 0) return undefined;
-  const content = Buffer.from(JSON.stringify(resource), 'utf8');
+  const decision = decideLabels(resource, { inherited });
+  const content = Buffer.from(JSON.stringify(withLabels(resource, decision.labels)), 'utf8');
   return {
     sourceId,
     resourceType: resource.resourceType,
     content,
     contentHash: sha256Hex(content),
     categories,
-    labels: securityLabels(resource),
+    labels: decision.labels,
+    unrecognisedLabels: decision.unrecognised,
     effectiveDate: effectiveDate(resource, now),
   };
 }
