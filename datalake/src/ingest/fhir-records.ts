@@ -10,6 +10,7 @@ import { DatalakeError } from '../errors';
 import { categoriesOf } from './categories';
 import { decideLabels, withLabels } from '../labelling';
 import { effectiveDate } from './effective-date';
+import { checkSubjectBinding } from './subject-binding';
 
 export interface PlannedRecord {
   /** The source system's id of this record, unique within the organisation. */
@@ -37,7 +38,14 @@ export interface FhirUploadPlan {
   readonly skipped: readonly SkippedEntry[];
 }
 
-export function planFhirRecords(resource: Resource, sourceId: string, now: Date): FhirUploadPlan {
+/** Plans the records of an upload for `patientId`; WRONG_PATIENT when anything in it is about someone else. */
+export function planFhirRecords(
+  resource: Resource,
+  sourceId: string,
+  now: Date,
+  patientId: string,
+): FhirUploadPlan {
+  checkSubjectBinding(resource, patientId);
   if (resource.resourceType !== 'Bundle') {
     const record = planRecord(resource, sourceId, now, []);
     if (record === undefined) {

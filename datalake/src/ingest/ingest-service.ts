@@ -34,6 +34,8 @@ export interface IngestedRecord {
   readonly resourceType: string;
   readonly categories: readonly Category[];
   readonly labels: readonly Label[];
+  /** Security labels of the source the lake did not understand: the record was labelled V for them. */
+  readonly unrecognisedLabels?: readonly string[];
   readonly contentHash: string;
 }
 
@@ -58,7 +60,7 @@ export class IngestService {
 
   /** Stores a validated FHIR resource or Bundle (one record per categorised entry). */
   async ingestFhir(context: UploadContext, resource: Resource): Promise<IngestResult> {
-    const plan = planFhirRecords(resource, context.sourceId, this.deps.now());
+    const plan = planFhirRecords(resource, context.sourceId, this.deps.now(), context.patientId);
     const records: IngestedRecord[] = [];
     for (const planned of plan.records) records.push(await this.storeFhirRecord(context, planned));
     return { records, skipped: plan.skipped };
@@ -75,7 +77,7 @@ export class IngestService {
     if (documentReference.resourceType !== 'DocumentReference') {
       throw new DatalakeError('INVALID_INPUT', 'a binary must be described by a DocumentReference');
     }
-    const plan = planFhirRecords(documentReference, context.sourceId, this.deps.now());
+    const plan = planFhirRecords(documentReference, context.sourceId, this.deps.now(), context.patientId);
     const described = plan.records[0] as PlannedRecord;
     const location = this.location(context);
     const binary = await this.seal(context, location, body, contentType, maxBytes);
@@ -123,8 +125,8 @@ export class IngestService {
     ) {
       throw new DatalakeError('CONFLICT', 'this source document is already stored with different tags');
     }
-    if (existing.state === 'published') return summary(existing, 'existing');
-    return summary(await this.publish(context, existing), 'created');
+    if (existing.state === 'published') return summary(existing, 'existing', planned);
+    return summary(await this.publish(context, existing), 'created', planned);
   }
 
   private async register(
@@ -149,6 +151,7 @@ export class IngestService {
       resourceType: input.planned.resourceType,
       categories: input.planned.categories,
       labels: input.planned.labels,
+      ...(input.planned.unrecognisedLabels.length > 0 ? { labelsUnrecognised: true as const } : {}),
       effectiveDate: input.planned.effectiveDate,
       contentHash: input.contentHash,
       resource: input.resource,
@@ -157,7 +160,7 @@ export class IngestService {
       createdAt: this.deps.now().toISOString(),
     };
     await this.deps.structured.put(pending);
-    return summary(await this.publish(context, pending), 'created');
+    return summary(await this.publish(context, pending), 'created', input.planned);
   }
 
   private async publish(context: UploadContext, pending: RecordDocument): Promise<RecordDocument> {
@@ -222,13 +225,18 @@ export class IngestService {
   }
 }
 
-function summary(doc: RecordDocument, outcome: IngestedRecord['outcome']): IngestedRecord {
+function summary(
+  doc: RecordDocument,
+  outcome: IngestedRecord['outcome'],
+  planned: PlannedRecord,
+): IngestedRecord {
   return {
     recordId: doc.recordId,
     outcome,
     resourceType: doc.resourceType,
     categories: doc.categories,
     labels: doc.labels,
+    ...(planned.unrecognisedLabels.length > 0 ? { unrecognisedLabels: planned.unrecognisedLabels } : {}),
     contentHash: doc.contentHash,
   };
 }

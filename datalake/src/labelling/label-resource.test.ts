@@ -100,7 +100,9 @@ describe('the security labelling service', () => {
   it('keeps source labels and adds derived ones, never lowering', () => {
     const decision = decideLabels(
       condition({
-        meta: { security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'V' }] },
+        meta: {
+          security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'V' }],
+        },
         code: { coding: [{ system: 'http://snomed.info/sct', code: '86406008' }] },
       }),
     );
@@ -119,13 +121,20 @@ describe('the security labelling service', () => {
 
   it('reads labels from the envelope, contained resources and DocumentReference.securityLabel', () => {
     expect(
-      decideLabels(condition({}), { inherited: [{ system: 'urn:oid:2.16.840.1.113883.5.25', code: 'R' }] }).labels,
+      decideLabels(condition({}), { inherited: [{ system: 'urn:oid:2.16.840.1.113883.5.25', code: 'R' }] })
+        .labels,
     ).toEqual(['R']);
     expect(
       decideLabels(
         condition({
           contained: [
-            { resourceType: 'Observation', id: 'o', status: 'final', code: {}, meta: { security: [{ code: 'STD' }] } },
+            {
+              resourceType: 'Observation',
+              id: 'o',
+              status: 'final',
+              code: {},
+              meta: { security: [{ code: 'STD' }] },
+            },
           ],
         }),
       ).labels,

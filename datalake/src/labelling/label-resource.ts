@@ -62,9 +62,7 @@ export function decideLabels(resource: Resource, context: LabelContext = {}): La
 /** The resource with the decided labels in `meta.security`, after the source's own codings (kept as given). */
 export function withLabels(resource: Resource, labels: readonly Label[]): Resource {
   const existing = resource.meta?.security ?? [];
-  const present = new Set(
-    existing.map((coding) => `${coding.system ?? ''}|${coding.code ?? ''}`),
-  );
+  const present = new Set(existing.map((coding) => `${coding.system ?? ''}|${coding.code ?? ''}`));
   const added = canonical(LABELS, labels)
     .map(canonicalCoding)
     .filter((coding) => !present.has(`${coding.system}|${coding.code}`));

@@ -16,7 +16,11 @@ const CONFIDENTIALITY_SYSTEMS = new Set([
   'urn:oid:2.16.840.1.113883.5.25',
   'http://hl7.org/fhir/v3/Confidentiality',
 ]);
-const ACT_CODE_SYSTEMS = new Set([ACT_CODE_SYSTEM, 'urn:oid:2.16.840.1.113883.5.4', 'http://hl7.org/fhir/v3/ActCode']);
+const ACT_CODE_SYSTEMS = new Set([
+  ACT_CODE_SYSTEM,
+  'urn:oid:2.16.840.1.113883.5.4',
+  'http://hl7.org/fhir/v3/ActCode',
+]);
 
 const RESTRICTING_CONFIDENTIALITY = ['R', 'V'] as const satisfies readonly Label[];
 /** Unrestricted, low, moderate, normal: no label beyond what the content implies. */

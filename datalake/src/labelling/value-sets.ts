@@ -87,7 +87,8 @@ export class SensitivityValueSets {
 function labelsOfFile(file: ValueSetFile): Label[] {
   const labels = [file.label, ...(file.confidentiality === undefined ? [] : [file.confidentiality])];
   for (const label of labels)
-    if (!isMember(LABELS, label)) throw new Error(`value set ${file.label}: ${label} is not a Custodia label`);
+    if (!isMember(LABELS, label))
+      throw new Error(`value set ${file.label}: ${label} is not a Custodia label`);
   if (file.codes.length + file.prefixes.length === 0) throw new Error(`value set ${file.label} is empty`);
   return labels as Label[];
 }

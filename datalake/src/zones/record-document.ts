@@ -33,6 +33,8 @@ export interface RecordDocument {
   readonly resourceType: string;
   readonly categories: readonly Category[];
   readonly labels: readonly Label[];
+  /** Marker: the source gave a security label the lake did not understand, so the record carries V. */
+  readonly labelsUnrecognised?: true;
   readonly effectiveDate: string;
   /** SHA-256 registered on the ledger: of the resource JSON, or of the binary's bytes. */
   readonly contentHash: string;
