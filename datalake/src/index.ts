@@ -31,6 +31,7 @@ export {
   CATEGORY_TAG_SYSTEM,
 } from './ingest/categories';
 export * from './labelling';
+export { jsonDepthExceeds, MAX_JSON_DEPTH } from './json/depth';
 export { planFhirRecords } from './ingest/fhir-records';
 export type { FhirUploadPlan, PlannedRecord, SkippedEntry } from './ingest/fhir-records';
 export { recordIdFor } from './ingest/record-id';

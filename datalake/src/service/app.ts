@@ -10,6 +10,7 @@ import type { AssemblyService } from '../assembly/assemble';
 import { verifyLink } from '../assembly/links';
 import { DatalakeError } from '../errors';
 import { validateFhir } from '../ingest/fhir-validation';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json/depth';
 import type { IngestService, UploadContext } from '../ingest/ingest-service';
 import type { LedgerPort } from '../ledger/port';
 import type { ConsumerZone } from '../zones/consumer';
@@ -57,7 +58,18 @@ export function createApp(deps: AppDeps): express.Express {
     await deps.probeStorage();
     res.json({ status: 'ok' });
   });
-  const json = express.json({ limit: deps.maxJsonBytes, type: FHIR_JSON, strict: true });
+  const json = express.json({
+    limit: deps.maxJsonBytes,
+    type: FHIR_JSON,
+    strict: true,
+    // Before parsing: everything after it (validation, labelling, hashing) walks the tree.
+    verify: (_req, _res, bytes) => {
+      if (jsonDepthExceeds(bytes))
+        throw new DatalakeError('INVALID_INPUT', `JSON nests deeper than ${MAX_JSON_DEPTH} levels`, {
+          maxDepth: MAX_JSON_DEPTH,
+        });
+    },
+  });
 
   /** The gateway registers a patient when they enrol; records are accepted for registered patients only. */
   app.put('/v1/patients/:patientId', async (req, res) => {
