@@ -32,6 +32,7 @@ export {
 } from './ingest/categories';
 export * from './labelling';
 export { jsonDepthExceeds, MAX_JSON_DEPTH } from './json/depth';
+export { canonicalJson } from './json/canonical';
 export { planFhirRecords } from './ingest/fhir-records';
 export type { FhirUploadPlan, PlannedRecord, SkippedEntry } from './ingest/fhir-records';
 export { recordIdFor } from './ingest/record-id';

@@ -8,6 +8,7 @@ import type { Category, Label } from '@custodia/chaincode';
 import { sha256Hex } from '../crypto/digest-stream';
 import { DatalakeError } from '../errors';
 import { categoriesOf } from './categories';
+import { contentKey } from './content-key';
 import { decideLabels, withLabels } from '../labelling';
 import { effectiveDate } from './effective-date';
 import { checkSubjectBinding } from './subject-binding';
@@ -19,6 +20,8 @@ export interface PlannedRecord {
   /** The resource as stored (UTF-8 JSON). */
   readonly content: Buffer;
   readonly contentHash: string;
+  /** Identity of the content for deduplication (see content-key.ts). */
+  readonly contentKey: string;
   readonly categories: readonly Category[];
   /** The labels decided at ingest (source ∪ derived ∪ V when a label was not understood). */
   readonly labels: readonly Label[];
@@ -89,12 +92,14 @@ function planRecord(
   const categories = categoriesOf(resource);
   if (categories.length === 0) return undefined;
   const decision = decideLabels(resource, { inherited });
-  const content = Buffer.from(JSON.stringify(withLabels(resource, decision.labels)), 'utf8');
+  const labelled = withLabels(resource, decision.labels);
+  const content = Buffer.from(JSON.stringify(labelled), 'utf8');
   return {
     sourceId,
     resourceType: resource.resourceType,
     content,
     contentHash: sha256Hex(content),
+    contentKey: contentKey(labelled),
     categories,
     labels: decision.labels,
     unrecognisedLabels: decision.unrecognised,
