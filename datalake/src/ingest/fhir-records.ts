@@ -3,7 +3,7 @@
  * one record per entry, so that each clinical fact is released under its own categories and
  * labels (a Bundle stored whole would release a sensitive entry with a harmless one).
  */
-import type { Bundle, Coding, Resource } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, Coding, Resource } from '@medplum/fhirtypes';
 import type { Category, Label } from '@custodia/chaincode';
 import { sha256Hex } from '../crypto/digest-stream';
 import { DatalakeError } from '../errors';
@@ -60,27 +60,53 @@ export function planFhirRecords(
   }
   const records: PlannedRecord[] = [];
   const skipped: SkippedEntry[] = [];
-  const seen = new Set<string>();
-  // A Bundle's own labels apply to everything in it.
-  const inherited = resource.meta?.security ?? [];
+  const planner = new BundlePlanner(sourceId, now, resource.meta?.security ?? []);
   ((resource as Bundle).entry ?? []).forEach((entry, index) => {
-    const inner = entry.resource;
-    if (inner === undefined) return;
-    const entrySource =
-      inner.id === undefined ? `${sourceId}#${index}` : `${sourceId}/${inner.resourceType}/${inner.id}`;
-    if (seen.has(entrySource)) {
-      throw new DatalakeError('INVALID_INPUT', 'bundle has two entries with the same resource id', { index });
-    }
-    seen.add(entrySource);
-    const record = planRecord(inner, entrySource, now, inherited);
-    if (record === undefined)
-      skipped.push({ index, resourceType: inner.resourceType, reason: 'no-category' });
-    else records.push(record);
+    const planned = planner.plan(entry, index);
+    if (planned === undefined) return;
+    if ('reason' in planned) skipped.push(planned);
+    else records.push(planned);
   });
   if (records.length === 0) {
     throw new DatalakeError('INVALID_INPUT', 'bundle has no entry with an IPS category');
   }
   return { records, skipped };
+}
+
+/**
+ * Plans a Bundle entry by entry (a streamed Bundle is planned this way too): each entry's source id is the
+ * upload's plus the entry's type and id (or position), and two entries with the same one are refused.
+ */
+export class BundlePlanner {
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly sourceId: string,
+    private readonly now: Date,
+    /** The Bundle's own labels: they apply to everything in it. */
+    private readonly inherited: readonly Coding[],
+  ) {}
+
+  /** The entry's record, or why it is skipped; undefined for an entry without a resource. */
+  plan(entry: BundleEntry, index: number): PlannedRecord | SkippedEntry | undefined {
+    const inner = entry.resource;
+    if (inner === undefined) return undefined;
+    const entrySource =
+      inner.id === undefined
+        ? `${this.sourceId}#${index}`
+        : `${this.sourceId}/${inner.resourceType}/${inner.id}`;
+    if (this.seen.has(entrySource)) {
+      throw new DatalakeError('INVALID_INPUT', 'bundle has two entries with the same resource id', { index });
+    }
+    this.seen.add(entrySource);
+    return (
+      planRecord(inner, entrySource, this.now, this.inherited) ?? {
+        index,
+        resourceType: inner.resourceType,
+        reason: 'no-category',
+      }
+    );
+  }
 }
 
 function planRecord(

@@ -5,7 +5,7 @@
  * anywhere may point at another patient. A Bundle holds at most one Patient. Issues name the entry (index,
  * fullUrl) and the element, never a value.
  */
-import type { Bundle, Resource } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import { DatalakeError } from '../errors';
 
 /** Root elements that say whose record a resource is (FHIR R4 patient compartment's main links). */
@@ -21,43 +21,62 @@ export interface SubjectIssue {
   readonly reason: 'not-this-patient' | 'no-literal-reference' | 'second-patient';
 }
 
-/** The ways this upload's patient may be referenced. */
-interface PatientAliases {
-  readonly references: ReadonlySet<string>;
+/**
+ * The binding of one upload, entry by entry (a streamed Bundle is checked this way): first every Patient entry
+ * is noted — the first is the upload's patient, a second is an issue — then every other entry is checked.
+ */
+export class SubjectBinding {
+  private readonly references: Set<string>;
+  private patients = 0;
+
+  constructor(patientId: string) {
+    this.references = new Set([`Patient/${patientId}`]);
+  }
+
+  notePatient(entry: BundleEntry, index: number): SubjectIssue[] {
+    if (entry.resource?.resourceType !== 'Patient') return [];
+    this.patients += 1;
+    if (this.patients > 1)
+      return [{ index, ...fullUrlOf(entry.fullUrl), element: 'Patient', reason: 'second-patient' }];
+    if (typeof entry.fullUrl === 'string') this.references.add(entry.fullUrl);
+    if (typeof entry.resource.id === 'string') this.references.add(`Patient/${entry.resource.id}`);
+    return [];
+  }
+
+  entryIssues(entry: BundleEntry, index: number): SubjectIssue[] {
+    if (entry.resource === undefined || entry.resource.resourceType === 'Patient') return [];
+    return resourceIssues(entry.resource, this.references).map((issue) => ({
+      index,
+      ...fullUrlOf(entry.fullUrl),
+      ...issue,
+    }));
+  }
+
+  resourceIssues(resource: Resource): SubjectIssue[] {
+    return resourceIssues(resource, this.references);
+  }
 }
 
 /** Throws WRONG_PATIENT with every issue found (bounded) unless the whole upload is about `patientId`. */
 export function checkSubjectBinding(upload: Resource, patientId: string): void {
+  const binding = new SubjectBinding(patientId);
   const issues: SubjectIssue[] = [];
-  const references = new Set([`Patient/${patientId}`]);
   if (upload.resourceType === 'Bundle') {
     const entries = (upload as Bundle).entry ?? [];
-    let patientEntries = 0;
-    entries.forEach((entry, index) => {
-      if (entry.resource?.resourceType !== 'Patient') return;
-      patientEntries += 1;
-      if (patientEntries > 1) {
-        issues.push({ index, ...fullUrlOf(entry.fullUrl), element: 'Patient', reason: 'second-patient' });
-        return;
-      }
-      if (typeof entry.fullUrl === 'string') references.add(entry.fullUrl);
-      if (typeof entry.resource.id === 'string') references.add(`Patient/${entry.resource.id}`);
-    });
-    const aliases = { references };
-    entries.forEach((entry, index) => {
-      if (entry.resource === undefined || entry.resource.resourceType === 'Patient') return;
-      for (const issue of resourceIssues(entry.resource, aliases))
-        issues.push({ index, ...fullUrlOf(entry.fullUrl), ...issue });
-    });
+    entries.forEach((entry, index) => issues.push(...binding.notePatient(entry, index)));
+    entries.forEach((entry, index) => issues.push(...binding.entryIssues(entry, index)));
   } else {
-    issues.push(...resourceIssues(upload, { references }));
+    issues.push(...binding.resourceIssues(upload));
   }
-  if (issues.length > 0)
-    throw new DatalakeError(
-      'WRONG_PATIENT',
-      'the upload holds resources that are not about this patient; nothing was stored',
-      { issues: issues.slice(0, MAX_ISSUES) },
-    );
+  if (issues.length > 0) throw wrongPatient(issues);
+}
+
+export function wrongPatient(issues: readonly SubjectIssue[]): DatalakeError {
+  return new DatalakeError(
+    'WRONG_PATIENT',
+    'the upload holds resources that are not about this patient; nothing was stored',
+    { issues: issues.slice(0, MAX_ISSUES) },
+  );
 }
 
 function fullUrlOf(fullUrl: string | undefined): { fullUrl?: string } {
@@ -66,7 +85,7 @@ function fullUrlOf(fullUrl: string | undefined): { fullUrl?: string } {
 
 function resourceIssues(
   resource: Resource,
-  aliases: PatientAliases,
+  aliases: ReadonlySet<string>,
 ): Omit<SubjectIssue, 'index' | 'fullUrl'>[] {
   const issues: Omit<SubjectIssue, 'index' | 'fullUrl'>[] = [];
   const fields = resource as unknown as Record<string, unknown>;
@@ -78,12 +97,12 @@ function resourceIssues(
       const path = `${resource.resourceType}.${element}${Array.isArray(value) ? `[${position}]` : ''}`;
       const reference = (target as { reference?: unknown } | null)?.reference;
       if (typeof reference !== 'string') issues.push({ element: path, reason: 'no-literal-reference' });
-      else if (!aliases.references.has(reference)) issues.push({ element: path, reason: 'not-this-patient' });
+      else if (!aliases.has(reference)) issues.push({ element: path, reason: 'not-this-patient' });
     });
   }
   // Any other reference to a patient (a performer, an asserter, a contained resource's subject) must be ours.
   for (const { path, reference } of references(resource, resource.resourceType))
-    if (pointsAtPatient(reference) && !aliases.references.has(reference))
+    if (pointsAtPatient(reference) && !aliases.has(reference))
       issues.push({ element: path, reason: 'not-this-patient' });
   return dedupe(issues);
 }
