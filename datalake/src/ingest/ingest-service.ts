@@ -72,6 +72,14 @@ export class IngestService {
     return { records, skipped: plan.skipped };
   }
 
+  /**
+   * Stores one planned record (a streamed Bundle's job stores its entries this way). Callers running several
+   * at once must not run two with the same content key or source document together.
+   */
+  storePlanned(context: UploadContext, planned: PlannedRecord): Promise<IngestedRecord> {
+    return this.storeFhirRecord(context, planned);
+  }
+
   /** Streams a binary into the raw zone and stores it with the DocumentReference describing it. */
   async ingestBinary(
     context: UploadContext,
