@@ -14,6 +14,7 @@ import { validateFhir } from '../ingest/fhir-validation';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json/depth';
 import type { IngestJobs } from '../ingest/ingest-jobs';
 import type { IngestService, UploadContext } from '../ingest/ingest-service';
+import { jobView } from '../zones/job-documents';
 import type { JobDocument } from '../zones/job-documents';
 import type { LedgerPort } from '../ledger/port';
 import type { ConsumerZone } from '../zones/consumer';
@@ -283,21 +284,6 @@ function declaredType(bytes: Buffer): string | undefined {
     bytes.subarray(0, 256).toString('utf8'),
   );
   return match?.[1];
-}
-
-/** What a centre sees of a job: where it is and what it did, not whose it is. */
-function jobView(doc: JobDocument) {
-  const { jobId, status, progress, result, error, createdAt, updatedAt } = doc;
-  return {
-    jobId,
-    status,
-    statusUrl: `/v1/jobs/${jobId}`,
-    progress,
-    ...(result === undefined ? {} : { result }),
-    ...(error === undefined ? {} : { error }),
-    createdAt,
-    updatedAt,
-  };
 }
 
 function accepted(res: Response, doc: JobDocument): void {

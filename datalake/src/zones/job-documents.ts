@@ -111,3 +111,30 @@ function decode(bytes: Buffer): JobDocument {
   }
   throw new DatalakeError('INTEGRITY_FAILED', 'job document is malformed');
 }
+
+/** What a centre sees of a job (`GET /v1/jobs/:jobId`): where it is and what it did, not whose it is. */
+export interface JobView {
+  readonly jobId: string;
+  readonly status: JobStatus;
+  /** Relative to the lake's base URL. */
+  readonly statusUrl: string;
+  readonly progress: JobProgress;
+  readonly result?: JobResult;
+  readonly error?: JobDocument['error'];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export function jobView(doc: JobDocument): JobView {
+  const { jobId, status, progress, result, error, createdAt, updatedAt } = doc;
+  return {
+    jobId,
+    status,
+    statusUrl: `/v1/jobs/${jobId}`,
+    progress,
+    ...(result === undefined ? {} : { result }),
+    ...(error === undefined ? {} : { error }),
+    createdAt,
+    updatedAt,
+  };
+}
