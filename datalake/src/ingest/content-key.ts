@@ -9,9 +9,16 @@ import { createHash } from 'node:crypto';
 import type { Resource } from '@medplum/fhirtypes';
 import { canonicalJson } from '../json/canonical';
 
+/** Members that say where and when a server stored the resource, not what it says. */
+const SERVER_META = ['versionId', 'lastUpdated', 'source'];
+
 export function contentKey(resource: Resource): string {
-  const { id: _id, meta, ...rest } = resource as Resource & { meta?: Record<string, unknown> };
-  const { versionId: _version, lastUpdated: _updated, source: _source, ...kept } = meta ?? {};
-  const identity = Object.keys(kept).length > 0 ? { ...rest, meta: kept } : rest;
+  const identity: Record<string, unknown> = { ...resource };
+  delete identity.id;
+  const meta = Object.fromEntries(
+    Object.entries(resource.meta ?? {}).filter(([member]) => !SERVER_META.includes(member)),
+  );
+  if (Object.keys(meta).length > 0) identity.meta = meta;
+  else delete identity.meta;
   return createHash('sha256').update('custodia-content\0').update(canonicalJson(identity)).digest('hex');
 }

@@ -102,7 +102,9 @@ function elementProblem(name: string, attributes: string, root: boolean): string
 
 function scheme(value: string): string | undefined {
   // Browsers ignore control characters and whitespace inside a scheme ("java\tscript:").
-  const compact = value.replace(/[\u0000-\u0020\u007f-\u009f]/g, '');
+  const compact = [...value]
+    .filter((char) => (char.codePointAt(0) ?? 0) > 0x20 && !/\p{Cc}/u.test(char))
+    .join('');
   return /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(compact)?.[1]?.toLowerCase();
 }
 
