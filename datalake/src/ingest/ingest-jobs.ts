@@ -41,6 +41,8 @@ const INTERRUPTED = {
 } as const;
 /** Tries of a job's final status write (a storage hiccup must not leave the job "running" for good). */
 const FINAL_WRITE_ATTEMPTS = 5;
+/** Job documents kept in memory for status reads. */
+const MAX_LIVE_JOBS = 1000;
 /** Least time between two progress writes. */
 const PROGRESS_INTERVAL_MS = 1000;
 
@@ -48,6 +50,11 @@ export class IngestJobs {
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
   private readonly stopping = new AbortController();
+  /**
+   * The jobs of this process as they stand (every progress step, not only those written): reads are answered
+   * from here without racing the job's own writes of its status document.
+   */
+  private readonly live = new Map<string, JobDocument>();
 
   constructor(private readonly deps: IngestJobsDeps) {}
 
@@ -74,13 +81,16 @@ export class IngestJobs {
       updatedAt: at,
     };
     await this.deps.documents.put(doc);
+    this.remember(doc);
     this.queue = this.queue.then(() => (this.stopping.signal.aborted ? undefined : this.run(doc, context)));
     return doc;
   }
 
   /** The job, for the centre that uploaded it only (anyone else is told there is no such job). */
   async get(jobId: string, actor: Pick<LedgerActor, 'mspId' | 'id'>): Promise<JobDocument> {
-    const doc = /^[0-9a-f-]{36}$/.test(jobId) ? await this.deps.documents.get(jobId) : undefined;
+    const doc = /^[0-9a-f-]{36}$/.test(jobId)
+      ? (this.live.get(jobId) ?? (await this.deps.documents.get(jobId)))
+      : undefined;
     if (doc === undefined || doc.owner.mspId !== actor.mspId || doc.owner.id !== actor.id)
       throw new DatalakeError('NOT_FOUND', 'no such upload job');
     return doc;
@@ -110,6 +120,7 @@ export class IngestJobs {
     let written = 0;
     const save = async (next: JobDocument, force: boolean) => {
       doc = next;
+      this.remember(doc);
       const now = Date.now();
       if (!force && now - written < PROGRESS_INTERVAL_MS) return;
       written = now;
@@ -176,6 +187,16 @@ export class IngestJobs {
       ).catch(() => undefined);
     } finally {
       await this.removeInput(doc).catch(() => undefined);
+    }
+  }
+
+  private remember(doc: JobDocument): void {
+    this.live.delete(doc.jobId);
+    this.live.set(doc.jobId, doc);
+    // Bounded: the oldest entries go first (their documents stay in the structured zone).
+    for (const [jobId] of this.live) {
+      if (this.live.size <= MAX_LIVE_JOBS) break;
+      this.live.delete(jobId);
     }
   }
 
