@@ -59,6 +59,8 @@ export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore
         'Upload FHIR R4 JSON (a resource or a Bundle), streamed to the data lake; a large Bundle answers 202 and is stored in the background (follow the upload at its status URL)',
       tag: TAG,
       status: 201,
+      accepted:
+        'a large Bundle: stored in the background; `statusUrl` (also `Location`) is this upload, which follows the data lake’s job to its counts',
       body: 'raw',
       contentTypes: FHIR_TYPES,
       schemas: {
