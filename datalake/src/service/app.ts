@@ -12,6 +12,7 @@ import { verifyLink } from '../assembly/links';
 import { DatalakeError } from '../errors';
 import { validateFhir } from '../ingest/fhir-validation';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json/depth';
+import { parseBoundedJson } from '../json/parse';
 import type { IngestJobs } from '../ingest/ingest-jobs';
 import type { IngestService, UploadContext } from '../ingest/ingest-service';
 import { jobView } from '../zones/job-documents';
@@ -88,6 +89,15 @@ export function createApp(deps: AppDeps): express.Express {
     const context = await uploadContext(req, deps);
     const head = await readHead(req, deps.maxJsonBytes);
     if (head.rest !== undefined) {
+      // A refusal leaves the rest of the body unread: the connection must not be reused after this answer.
+      res.setHeader('connection', 'close');
+      // What the first bytes already show is refused at once: too deep a nesting, a non-object.
+      if (jsonDepthExceeds(head.bytes))
+        throw new DatalakeError('INVALID_INPUT', `body nests deeper than ${MAX_JSON_DEPTH} levels`, {
+          maxDepth: MAX_JSON_DEPTH,
+        });
+      if (!/^\s*\{/.test(head.bytes.subarray(0, 64).toString('utf8')))
+        throw new DatalakeError('NOT_FHIR', 'body is not a FHIR resource (a JSON object with resourceType)');
       // Only a Bundle is read entry by entry; a single resource over the limit is refused at once.
       if (declaredType(head.bytes) !== 'Bundle' && declaredType(head.bytes) !== undefined)
         throw new DatalakeError('PAYLOAD_TOO_LARGE', 'JSON body exceeds the size limit', {
@@ -95,11 +105,7 @@ export function createApp(deps: AppDeps): express.Express {
         });
       return accepted(res, await deps.jobs.submit(context, head.bytes, head.rest));
     }
-    if (jsonDepthExceeds(head.bytes))
-      throw new DatalakeError('INVALID_INPUT', `JSON nests deeper than ${MAX_JSON_DEPTH} levels`, {
-        maxDepth: MAX_JSON_DEPTH,
-      });
-    const resource = validateFhir(parseJson(head.bytes));
+    const resource = validateFhir(parseBoundedJson(head.bytes, 'body'));
     if (
       resource.resourceType === 'Bundle' &&
       ((resource as Bundle).entry ?? []).length > deps.syncBundleEntries
@@ -268,14 +274,6 @@ async function readHead(req: Request, limit: number): Promise<{ bytes: Buffer; r
       };
   }
   return { bytes: Buffer.concat(parts, size) };
-}
-
-function parseJson(bytes: Buffer): unknown {
-  try {
-    return JSON.parse(bytes.toString('utf8')) as unknown;
-  } catch {
-    throw new DatalakeError('NOT_FHIR', 'body is not valid JSON');
-  }
 }
 
 /** The top-level `resourceType` when it appears (as it does first in FHIR JSON) in the bytes read so far. */
