@@ -125,7 +125,9 @@ it('refuses an upload holding another patient’s resource with 422 and stores n
 });
 
 it('answers 400 to a body nested 100,000 deep', async () => {
-  const deep = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
+  // A valid-looking Observation whose extensions nest 100,000 levels (validators recurse: a 500 before).
+  const levels = 50_000;
+  const deep = `{"resourceType":"Observation","status":"final","code":{"text":"x"},"extension":${'[{"url":"http://example.org/x","extension":'.repeat(levels)}[]${'}]'.repeat(levels)}}`;
   const response = await upload(deep, 'deep');
   expect(response.status).toBe(400);
   expect(((await response.json()) as { code: string }).code).toBe('INVALID_INPUT');

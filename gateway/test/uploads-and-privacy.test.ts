@@ -167,13 +167,20 @@ describe('centre: uploads the data lake must refuse or take its time over', () =
       { index: 1, element: 'Observation.subject', reason: 'not-this-patient' },
     ]);
     expect(JSON.stringify(wrong)).not.toContain(MARCO);
-    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
-    await problemOf(await uploadFhir(ANNA, 'deep-1', deep), 400, 'INVALID_INPUT');
-    // The gateway's own JSON routes: a clinician's contribution.
+    // Valid-looking FHIR whose extensions nest 10,000 levels deep (within the size limit): validators recurse.
+    const levels = 5_000;
+    const deepObservation = `{"resourceType":"Observation","status":"final","code":{"text":"x"},"extension":${'[{"url":"http://example.org/x","extension":'.repeat(levels)}[]${'}]'.repeat(levels)}}`;
+    await problemOf(await uploadFhir(ANNA, 'deep-1', deepObservation), 400, 'INVALID_INPUT');
+    // The gateway's own JSON routes: a clinician's contribution nested 100,000 deep.
+    const deepContribution = `{"categories":["problems"],"labels":[],"resource":{"resourceType":"Observation","note":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
     await problemOf(
-      await stack.call('POST', `${API}/patients/${ANNA}/contributions`, await token('dr.weber'), deep, {
-        'content-type': 'application/json',
-      }),
+      await stack.call(
+        'POST',
+        `${API}/patients/${ANNA}/contributions`,
+        await token('dr.weber'),
+        deepContribution,
+        { 'content-type': 'application/json' },
+      ),
       400,
       'VALIDATION_FAILED',
     );
