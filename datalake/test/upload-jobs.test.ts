@@ -190,6 +190,19 @@ it('fails a large Bundle with an invalid entry, naming where, and stores nothing
   expect((await env.lake.index.published(PATIENT)).length).toBe(before);
 });
 
+it('marks a job the lake’s stop interrupted, never leaving it "running" behind a restart', async () => {
+  const job = await accepted(await upload(largeBundle(20_000, 300), 'interrupted-large'));
+  await env.restartLake();
+  env.refreshProfile();
+  const view = (await (await env.call('GET', job.statusUrl, centre)).json()) as JobView;
+  expect(view).toMatchObject({ status: 'interrupted', error: { code: 'INTERRUPTED' } });
+  const home = env.lake.locations.homeLocation;
+  const left: string[] = [];
+  for await (const item of home.store.list(home.bucket('raw'), `patients/${PATIENT}/jobs/`))
+    left.push(item.key);
+  expect(left).toEqual([]);
+});
+
 it('refuses a single resource over the JSON limit at once', async () => {
   const response = await upload(
     JSON.stringify({
