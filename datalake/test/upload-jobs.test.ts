@@ -177,6 +177,25 @@ it('fails a large Bundle with one entry about another patient, naming it, and st
   expect((await env.lake.index.published(PATIENT)).length).toBe(before);
 });
 
+it('refuses at once, with 422, a Bundle over the entry threshold but within the size limit about another patient', async () => {
+  const body = largeBundle(150, 10, (index) =>
+    index === 120
+      ? {
+          resourceType: 'Observation',
+          status: 'final',
+          code: { text: 'x' },
+          subject: { reference: 'Patient/patient-marco' },
+        }
+      : undefined,
+  );
+  expect(Buffer.byteLength(body)).toBeLessThan(MAX_JSON_BYTES);
+  const response = await upload(body, 'mixed-small');
+  expect(response.status).toBe(422);
+  expect(((await response.json()) as { issues: unknown[] }).issues).toEqual([
+    expect.objectContaining({ index: 120, element: 'Observation.subject', reason: 'not-this-patient' }),
+  ]);
+});
+
 it('fails a large Bundle with an invalid entry, naming where, and stores nothing', async () => {
   const before = (await env.lake.index.published(PATIENT)).length;
   const body = largeBundle(5_000, 50, (index) =>

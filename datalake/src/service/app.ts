@@ -14,6 +14,7 @@ import { validateFhir } from '../ingest/fhir-validation';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json/depth';
 import { parseBoundedJson } from '../json/parse';
 import type { IngestJobs } from '../ingest/ingest-jobs';
+import { checkSubjectBinding } from '../ingest/subject-binding';
 import type { IngestService, UploadContext } from '../ingest/ingest-service';
 import { jobView } from '../zones/job-documents';
 import type { JobDocument } from '../zones/job-documents';
@@ -109,8 +110,11 @@ export function createApp(deps: AppDeps): express.Express {
     if (
       resource.resourceType === 'Bundle' &&
       ((resource as Bundle).entry ?? []).length > deps.syncBundleEntries
-    )
+    ) {
+      // Already parsed: another patient's entry is refused now rather than by the job.
+      checkSubjectBinding(resource, context.patientId);
       return accepted(res, await deps.jobs.submit(context, head.bytes, undefined));
+    }
     const result = await deps.ingest.ingestFhir(context, resource);
     const created = result.records.some((record) => record.outcome === 'created');
     res.status(created ? 201 : 200).json(result);
@@ -264,7 +268,14 @@ async function readHead(req: Request, limit: number): Promise<{ bytes: Buffer; r
   const iterator = (req as Readable)[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const parts: Buffer[] = [];
   let size = 0;
-  for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+  const read = async () => {
+    try {
+      return await iterator.next();
+    } catch (error) {
+      throw new DatalakeError('INVALID_INPUT', 'request aborted', {}, error);
+    }
+  };
+  for (let next = await read(); !next.done; next = await read()) {
     parts.push(next.value);
     size += next.value.length;
     if (size > limit)

@@ -51,6 +51,23 @@ function jobOf(session: UploadSession): string | undefined {
 
 export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore }): RouteDef[] {
   const { uploads } = deps;
+
+  /**
+   * An upload's progress; for a FHIR upload the lake is storing in the background, with its job's, and settled as
+   * stored or failed once the job is over.
+   */
+  const followJob = async (session: UploadSession, user: ReturnType<typeof caller>) => {
+    const jobId = jobOf(session);
+    if (jobId === undefined) return progress(session);
+    const job = await lake(deps).getJob(actorOf(user), jobId);
+    const settled =
+      job.status === 'completed'
+        ? await uploads.mark(session, 'stored', { result: { jobId, ...job.result } })
+        : job.status === 'failed' || job.status === 'interrupted'
+          ? await uploads.mark(session, 'failed', { error: job.error?.code ?? 'INTERNAL' })
+          : session;
+    return { ...progress(settled), job };
+  };
   return [
     defineRoute({
       method: 'post',
@@ -169,18 +186,7 @@ export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore
       schemas: { params: UploadParams },
       handler: async (input) => {
         const user = caller(input);
-        const session = await uploads.get(input.params.uploadId, ownerOf(user));
-        const jobId = jobOf(session);
-        if (jobId === undefined) return progress(session);
-        // A FHIR upload the lake is storing in the background: its job says how far it is.
-        const job = await lake(deps).getJob(actorOf(user), jobId);
-        const settled =
-          job.status === 'completed'
-            ? await uploads.mark(session, 'stored', { result: { jobId, ...job.result } })
-            : job.status === 'failed' || job.status === 'interrupted'
-              ? await uploads.mark(session, 'failed', { error: job.error?.code ?? 'INTERNAL' })
-              : session;
-        return { ...progress(settled), job };
+        return followJob(await uploads.get(input.params.uploadId, ownerOf(user)), user);
       },
     }),
     defineRoute({
@@ -227,9 +233,17 @@ export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore
           { additionalProperties: false },
         ),
       },
-      handler: async (input) => ({
-        items: (await uploads.history(ownerOf(caller(input)), input.query.limit)).map(progress),
-      }),
+      handler: async (input) => {
+        const user = caller(input);
+        // FHIR uploads still being stored are brought up to date from their jobs (a few at most).
+        return {
+          items: await Promise.all(
+            (await uploads.history(ownerOf(user), input.query.limit)).map((session) =>
+              followJob(session, user),
+            ),
+          ),
+        };
+      },
     }),
   ];
 }
