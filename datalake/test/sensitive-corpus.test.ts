@@ -172,6 +172,31 @@ it('releases none of them to a clinician whose rule names no label, and each cla
   }
 });
 
+it('reads a source label in its OID form or as a bare code, and withholds the record without a permit naming it', async () => {
+  const labelled = async (coding: object, sourceId: string) => {
+    const response = await upload(
+      JSON.stringify({
+        resourceType: 'Condition',
+        meta: { security: [coding] },
+        subject: { reference: `Patient/${PATIENT}` },
+        code: { coding: [{ system: 'http://snomed.info/sct', code: '38341003' }] },
+        note: [{ text: sourceId }],
+      }),
+      sourceId,
+    );
+    expect(response.status).toBe(201);
+    const record = ((await response.json()) as UploadAnswer).records[0];
+    expect(record?.labels).toEqual(['PSY']);
+    return record?.recordId as string;
+  };
+  const oid = await labelled({ system: 'urn:oid:2.16.840.1.113883.5.4', code: 'PSY' }, 'oid-form');
+  const bare = await labelled({ code: 'PSY' }, 'bare-form');
+  const unlabelled = await releasedWith([]);
+  expect(unlabelled).not.toContain(oid);
+  expect(unlabelled).not.toContain(bare);
+  expect(await releasedWith(['PSY'])).toEqual(expect.arrayContaining([oid, bare]));
+});
+
 it('withholds a record with a label it does not understand until a permit names V, and reports it', async () => {
   const resource = {
     resourceType: 'Condition',
