@@ -57,6 +57,72 @@ describe('records', () => {
     await h.rejects(h.centreFr, 'records:registerRecord', [record()], 'CONFLICT');
   });
 
+  it('registers a new version that supersedes the previous one, in the same transaction', async () => {
+    await h.submit(h.centre, 'records:registerRecord', [record()]);
+    const v2 = await h.submit<RecordMeta>(h.centre, 'records:registerRecord', [
+      record({ recordId: 'rec-2', contentHash: 'd1'.repeat(32), supersedes: 'rec-1' }),
+    ]);
+    expect(v2).toMatchObject({ recordId: 'rec-2', supersedes: 'rec-1' });
+    expect(h.lastEvent()).toEqual({
+      eventName: 'custodia.record.registered',
+      payload: { recordId: 'rec-2', patientId: 'patient-a', sourceMspId: 'Org1MSP', supersedes: 'rec-1' },
+    });
+    expect(await h.evaluate(h.auditor, 'records:getRecordMeta', ['rec-1'])).toMatchObject({
+      recordId: 'rec-1',
+      supersededBy: 'rec-2',
+    });
+    // A retry of the same registration changes nothing.
+    const before = h.ledger.dump();
+    expect(
+      await h.submit(h.centre, 'records:registerRecord', [
+        record({ recordId: 'rec-2', contentHash: 'd1'.repeat(32), supersedes: 'rec-1' }),
+      ]),
+    ).toEqual(v2);
+    expect(h.ledger.dump()).toEqual(before);
+  });
+
+  it('refuses to supersede what is not the centre’s own current record of that patient', async () => {
+    await h.submit(h.centre, 'records:registerRecord', [record()]);
+    const version = (overrides: Record<string, unknown>) =>
+      record({ recordId: 'rec-9', contentHash: 'e2'.repeat(32), ...overrides });
+    // Another organisation cannot retire this centre's record.
+    await h.rejects(h.centreFr, 'records:registerRecord', [version({ supersedes: 'rec-1' })], 'FORBIDDEN');
+    // Nor can a record of another patient replace it.
+    await h.rejects(
+      h.centre,
+      'records:registerRecord',
+      [version({ supersedes: 'rec-1', patientId: 'patient-b' })],
+      'INVALID_ARGUMENT',
+    );
+    await h.rejects(h.centre, 'records:registerRecord', [version({ supersedes: 'rec-404' })], 'NOT_FOUND');
+    await h.rejects(
+      h.centre,
+      'records:registerRecord',
+      [version({ recordId: 'rec-1', supersedes: 'rec-1' })],
+      'CONFLICT',
+    );
+    await h.rejects(
+      h.centre,
+      'records:registerRecord',
+      [version({ supersedes: 'rec 1' })],
+      'INVALID_ARGUMENT',
+    );
+    await h.submit(h.centre, 'records:registerRecord', [version({ supersedes: 'rec-1' })]);
+    // Once replaced, a second, different new version is a conflict, not a fork.
+    await h.rejects(
+      h.centre,
+      'records:registerRecord',
+      [record({ recordId: 'rec-10', contentHash: 'f3'.repeat(32), supersedes: 'rec-1' })],
+      'CONFLICT',
+    );
+    await h.rejects(
+      h.centre,
+      'records:registerRecord',
+      [record({ recordId: 'rec-11', contentHash: 'f4'.repeat(32), supersedes: 'rec-11' })],
+      'INVALID_ARGUMENT',
+    );
+  });
+
   it('is registered by centres only, with a country, never taking source or country from arguments', async () => {
     await h.rejects(h.clinician, 'records:registerRecord', [record()], 'FORBIDDEN');
     await h.rejects(h.patientA, 'records:registerRecord', [record()], 'FORBIDDEN');

@@ -12,6 +12,8 @@ export const DATALAKE_ERROR_CODES = [
   'NOT_FOUND',
   'UNKNOWN_PATIENT',
   'CONFLICT',
+  /** An upload holds resources about someone other than the patient it was sent for (422). */
+  'WRONG_PATIENT',
   'INTEGRITY_FAILED',
   'GRANT_NOT_ACTIVE',
   /** The requester's certificate country is not the one the grant was decided for. */
@@ -35,6 +37,7 @@ export const DATALAKE_ERROR_STATUS: Readonly<Record<DatalakeErrorCode, number>> 
   NOT_FOUND: 404,
   UNKNOWN_PATIENT: 404,
   CONFLICT: 409,
+  WRONG_PATIENT: 422,
   INTEGRITY_FAILED: 500,
   GRANT_NOT_ACTIVE: 403,
   COUNTRY_NOT_ALLOWED: 403,

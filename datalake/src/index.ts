@@ -31,7 +31,9 @@ export {
   explicitCategories,
   CATEGORY_TAG_SYSTEM,
 } from './ingest/categories';
-export { securityLabels, ACT_CODE_SYSTEM, CONFIDENTIALITY_SYSTEM } from './ingest/labels';
+export * from './labelling';
+export { jsonDepthExceeds, MAX_JSON_DEPTH } from './json/depth';
+export { canonicalJson } from './json/canonical';
 export { planFhirRecords } from './ingest/fhir-records';
 export type { FhirUploadPlan, PlannedRecord, SkippedEntry } from './ingest/fhir-records';
 export { recordIdFor } from './ingest/record-id';
@@ -47,6 +49,9 @@ export { DeliveryManifests } from './zones/manifests';
 export type { StoredManifestBytes } from './zones/manifests';
 export type { ConsumerParty, ConsumerRecordMeta, ConsumerRecordSpec } from './zones/consumer';
 export { ExpirySweeper } from './zones/sweeper';
+export { JobDocuments, jobView, JOB_STATUSES } from './zones/job-documents';
+export type { JobDocument, JobProgress, JobResult, JobStatus, JobView } from './zones/job-documents';
+export { IngestJobs } from './ingest/ingest-jobs';
 export { Erasure } from './zones/erasure';
 export type { ErasureReport } from './zones/erasure';
 export { AssemblyService, rawTarget } from './assembly/assemble';

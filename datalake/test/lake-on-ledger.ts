@@ -56,7 +56,11 @@ export function actorHeaders(actor: Caller): Record<string, string> {
   };
 }
 
-export async function startLakeOnLedger(deps: Pick<DatalakeDeps, 'now'> = {}): Promise<LakeOnLedger> {
+export async function startLakeOnLedger(
+  deps: Pick<DatalakeDeps, 'now'> = {},
+  /** More configuration variables (limits, thresholds). */
+  env: Readonly<Record<string, string>> = {},
+): Promise<LakeOnLedger> {
   const net = await startTestNetwork();
   const dir = mkdtempSync(path.join(tmpdir(), 'custodia-lake-ledger-'));
   // The gateway's wallet: keys sealed under a development key file created in the wallet directory.
@@ -86,6 +90,7 @@ export async function startLakeOnLedger(deps: Pick<DatalakeDeps, 'now'> = {}): P
     CUSTODIA_LEDGER_ENDORSE_TIMEOUT_MS: '5000',
     CUSTODIA_LEDGER_SUBMIT_TIMEOUT_MS: '5000',
     CUSTODIA_LEDGER_COMMIT_TIMEOUT_MS: '10000',
+    ...env,
   });
   // The test's own client (its own pool): what the lake's port sees, and what users do on the ledger themselves.
   const client = new LedgerClient({ config: config.ledger });

@@ -173,6 +173,31 @@ describe('data-lake HTTP service', () => {
     expect(ledger.calls).toEqual([]);
   });
 
+  it('answers 400 to JSON nested 100,000 deep, in a body or a DocumentReference header, and stores nothing', async () => {
+    const deep = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
+    const body = await upload(deep);
+    expect({ status: body.status, code: (await problem(body)).code }).toEqual({
+      status: 400,
+      code: 'INVALID_INPUT',
+    });
+    const header = await call('POST', `/v1/patients/${PATIENT}/documents?sourceId=scan-deep`, {
+      headers: {
+        ...centre,
+        'content-type': 'application/pdf',
+        'custodia-document-reference': Buffer.from(`${'['.repeat(20_000)}${']'.repeat(20_000)}`).toString(
+          'base64url',
+        ),
+      },
+      body: '%PDF-1.7',
+    });
+    expect({ status: header.status, code: (await problem(header)).code }).toEqual({
+      status: 400,
+      code: 'INVALID_INPUT',
+    });
+    expect(await storedObjects()).toEqual([]);
+    expect(ledger.calls).toEqual([]);
+  });
+
   it('reports where a FHIR resource is invalid, without echoing its content', async () => {
     const response = await upload(
       JSON.stringify({ ...observation, valueQuantity: { value: 'secret-value' } }),

@@ -131,8 +131,9 @@ describe('centre: FHIR uploads', () => {
     );
     await problemOf(await uploadFhir(MARCO, 'lab-bad-2', '{"hello":"world"}'), 400, 'NOT_FHIR');
     await problemOf(await uploadFhir(MARCO, 'lab-bad-3', 'this is not JSON'), 400, 'NOT_FHIR');
+    // A single resource over the limit is refused at once (a Bundle that large becomes a job, below).
     const padded = { ...glucose(MARCO, 91), note: [{ text: 'x'.repeat(MAX_JSON_BYTES) }] };
-    await problemOf(await uploadFhir(MARCO, 'lab-bad-4', bundleOf(padded)), 413, 'PAYLOAD_TOO_LARGE');
+    await problemOf(await uploadFhir(MARCO, 'lab-bad-4', JSON.stringify(padded)), 413, 'PAYLOAD_TOO_LARGE');
     await problemOf(
       await uploadFhir('patient-nobody', 'lab-bad-5', bundleOf(glucose('patient-nobody', 92))),
       404,
@@ -151,6 +152,58 @@ describe('centre: FHIR uploads', () => {
       201,
     );
     expect(good.result.records.map((record) => record.outcome)).toEqual(['created']);
+  });
+});
+
+describe('centre: uploads the data lake must refuse or take its time over', () => {
+  it('refuses another patient’s data with 422 naming the entry, and a body nested 100,000 deep with 400', async () => {
+    const before = await height();
+    const wrong = await problemOf(
+      await uploadFhir(ANNA, 'lab-wrong-1', bundleOf(glucose(ANNA, 95), glucose(MARCO, 96))),
+      422,
+      'WRONG_PATIENT',
+    );
+    expect((wrong as unknown as { issues: unknown[] }).issues).toEqual([
+      { index: 1, element: 'Observation.subject', reason: 'not-this-patient' },
+    ]);
+    expect(JSON.stringify(wrong)).not.toContain(MARCO);
+    // Valid-looking FHIR whose extensions nest 10,000 levels deep (within the size limit): validators recurse.
+    const levels = 5_000;
+    const deepObservation = `{"resourceType":"Observation","status":"final","code":{"text":"x"},"extension":${'[{"url":"http://example.org/x","extension":'.repeat(levels)}[]${'}]'.repeat(levels)}}`;
+    await problemOf(await uploadFhir(ANNA, 'deep-1', deepObservation), 400, 'INVALID_INPUT');
+    // The gateway's own JSON routes: a clinician's contribution nested 100,000 deep.
+    const deepContribution = `{"categories":["problems"],"labels":[],"resource":{"resourceType":"Observation","note":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
+    await problemOf(
+      await stack.call(
+        'POST',
+        `${API}/patients/${ANNA}/contributions`,
+        await token('dr.weber'),
+        deepContribution,
+        { 'content-type': 'application/json' },
+      ),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect(await height()).toBe(before);
+  });
+
+  it('takes a large Bundle as a job: 202 and a status URL at once, followed there to its counts', async () => {
+    const readings = Array.from({ length: 150 }, (_, index) => glucose(ANNA, 120 + index));
+    const response = await uploadFhir(ANNA, 'lab-batch-2026-11', bundleOf(...readings));
+    const accepted = await jsonOf<{ uploadId: string; status: string; statusUrl: string }>(response, 202);
+    expect(accepted.status).toBe('storing');
+    expect(response.headers.get('location')).toBe(accepted.statusUrl);
+    const route = accepted.statusUrl.slice(API.length);
+    let view: (UploadView & { job?: { status: string; result?: { created: number } } }) | undefined;
+    const settled = await eventually(async () => {
+      view = await jsonOf(await get(route, 'centre.berlin'), 200);
+      return view?.status !== 'storing';
+    }, 120_000);
+    expect(settled).toBe(true);
+    expect(view?.status).toBe('stored');
+    expect(view?.job).toMatchObject({ status: 'completed', result: { created: 150 } });
+    // Another centre's staff cannot follow it.
+    expect((await get(route, 'admin')).status).toBeGreaterThanOrEqual(400);
   });
 });
 

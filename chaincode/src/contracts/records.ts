@@ -24,6 +24,8 @@ export class RecordsContract
   /**
    * Registers a record; the source organisation and country come from the centre's certificate.
    * Registering the same record again is a no-op (uploads are retried), different content is a CONFLICT.
+   * With `supersedes`, the record is a new version of an earlier record of the same patient registered by the
+   * same organisation, which is marked `supersededBy` in the same transaction (and then no longer released).
    */
   @Transaction()
   @Returns('string')
@@ -38,6 +40,8 @@ export class RecordsContract
       if (sameRegistration(existing, registration, caller)) return json(existing);
       throw new ChaincodeError('CONFLICT', 'record id already registered with different metadata');
     }
+    const previous =
+      registration.supersedes === undefined ? undefined : await supersededRecord(ctx, registration, caller);
     const meta: RecordMeta = {
       ...registration,
       sourceMspId: caller.mspId,
@@ -47,10 +51,12 @@ export class RecordsContract
       txId: ctx.txId,
     };
     await saveRecord(ctx.store, meta);
+    if (previous !== undefined) await saveRecord(ctx.store, { ...previous, supersededBy: meta.recordId });
     ctx.emit(EVENTS.recordRegistered, {
       recordId: meta.recordId,
       patientId: meta.patientId,
       sourceMspId: meta.sourceMspId,
+      ...(previous === undefined ? {} : { supersedes: previous.recordId }),
     });
     return json(meta);
   }
@@ -93,8 +99,28 @@ export class RecordsContract
   }
 }
 
+/** The record a new version replaces: the caller's organisation's, of the same patient, not yet replaced. */
+async function supersededRecord(
+  ctx: CustodiaContext,
+  registration: RecordRegistration,
+  caller: Caller,
+): Promise<RecordMeta> {
+  if (registration.supersedes === registration.recordId)
+    throw new ChaincodeError('INVALID_ARGUMENT', 'record.supersedes: a record cannot supersede itself');
+  const previous = await loadRecord(ctx.store, registration.supersedes ?? '');
+  if (!previous) throw new ChaincodeError('NOT_FOUND', 'superseded record not found');
+  if (previous.sourceMspId !== caller.mspId)
+    throw new ChaincodeError('FORBIDDEN', 'a record supersedes only records of its own organisation');
+  if (previous.patientId !== registration.patientId)
+    throw new ChaincodeError('INVALID_ARGUMENT', 'record.supersedes: a record of another patient');
+  if (previous.supersededBy !== undefined)
+    throw new ChaincodeError('CONFLICT', 'the superseded record already has a newer version');
+  return previous;
+}
+
 function sameRegistration(existing: RecordMeta, registration: RecordRegistration, caller: Caller): boolean {
   return (
+    existing.supersedes === registration.supersedes &&
     existing.sourceMspId === caller.mspId &&
     existing.patientId === registration.patientId &&
     existing.contentHash === registration.contentHash &&

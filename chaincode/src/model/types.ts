@@ -201,9 +201,13 @@ export interface RecordRegistration {
   readonly contentHash: string;
   /** `YYYY-MM-DD` or an instant. */
   readonly effectiveDate: string;
+  /** A record of the same patient and source organisation that this one replaces (a new version). */
+  readonly supersedes?: string;
 }
 
 export interface RecordMeta extends RecordRegistration {
+  /** Set on a record once a newer version registered `supersedes` it: it is no longer released. */
+  readonly supersededBy?: string;
   readonly sourceMspId: string;
   readonly country: string;
   /** The registering centre's `custodia.id`. */

@@ -127,7 +127,7 @@ const emergencyPolicySpec: Decoder<EmergencyPolicySpec> = refine(
 const recordRegistration: Decoder<RecordRegistration> = map(
   struct(
     { recordId: id, patientId: id, categories, contentHash: sha256Hex, effectiveDate: dateOrInstant },
-    { labels },
+    { labels, supersedes: id },
   ),
   (record): RecordRegistration => ({
     recordId: record.recordId,
@@ -136,6 +136,7 @@ const recordRegistration: Decoder<RecordRegistration> = map(
     labels: record.labels ?? [],
     contentHash: record.contentHash,
     effectiveDate: record.effectiveDate,
+    ...(record.supersedes === undefined ? {} : { supersedes: record.supersedes }),
   }),
 );
 

@@ -173,7 +173,12 @@ export class AssemblyService {
     const grant = await this.activeGrant(grantId, actor);
     const document = await this.deps.index.get(grant.patientId, recordId);
     const binary = document?.binary;
-    if (document === undefined || binary === undefined || releasedCategories(document, grant).length === 0)
+    if (
+      document === undefined ||
+      binary === undefined ||
+      document.supersededBy !== undefined ||
+      releasedCategories(document, grant).length === 0
+    )
       throw new DatalakeError('NOT_FOUND', 'no such binary in this grant');
     const body = await this.deps.sealed.read(
       rawTarget(document, binary, this.deps.locations.forCountry(document.country)),
@@ -190,6 +195,7 @@ export class AssemblyService {
     if (meta === undefined || meta.patientId !== grant.patientId)
       return { ok: false, reason: 'not-registered' };
     if (meta.contentHash !== document.contentHash) return { ok: false, reason: 'hash-mismatch' };
+    if (meta.supersededBy !== undefined) return { ok: false, reason: 'superseded' };
     const source = this.deps.locations.forCountry(document.country);
     try {
       const copied = await this.copyToCurated(grant.grantId, document, document.resource, source, home);

@@ -21,7 +21,7 @@ import type {
 } from '@medplum/fhirtypes';
 import { canonical, CATEGORIES } from '@custodia/chaincode';
 import type { Category } from '@custodia/chaincode';
-import { ACT_CODE_SYSTEM } from '../ingest/labels';
+import { ACT_CODE_SYSTEM } from '../labelling';
 import type { RecordDocument } from '../zones/record-document';
 import { releasedCategories } from './select';
 import type { GrantScope } from './select';

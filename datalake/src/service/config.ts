@@ -36,6 +36,10 @@ export interface DatalakeConfig {
   readonly serviceKeyOwner: string;
   readonly maxJsonBytes: number;
   readonly maxBinaryBytes: number;
+  /** A FHIR Bundle with more entries than this (or larger than `maxJsonBytes`) becomes an asynchronous job. */
+  readonly syncBundleEntries: number;
+  /** Largest Bundle an asynchronous job accepts. */
+  readonly maxBundleBytes: number;
   readonly sweepIntervalMs: number;
   /** Prefix of binary links in assembled records: where clients reach the lake's routes (the gateway: `/api`). */
   readonly linkBase: string;
@@ -60,7 +64,7 @@ type Env = Readonly<Record<string, string | undefined>>;
  * keys, or the embedded server's; generated for it when unset), CUSTODIA_S3_BUCKET_PREFIX (home buckets' prefix),
  * CUSTODIA_S3_LOCATIONS (JSON: {"DE":{"bucketPrefix":"de-"},"FR":{"endpoint":{…}}}),
  * CUSTODIA_KEY_DIR (<dir>/keys), CUSTODIA_CREATE_KEYS (true), CUSTODIA_MAX_JSON_BYTES (5 MiB),
- * CUSTODIA_MAX_BINARY_BYTES (10 GiB), CUSTODIA_SWEEP_INTERVAL_MS (60000), CUSTODIA_DATALAKE_IDENTITY
+ * CUSTODIA_MAX_BINARY_BYTES (10 GiB), CUSTODIA_SYNC_BUNDLE_ENTRIES (100), CUSTODIA_MAX_BUNDLE_BYTES (1 GiB), CUSTODIA_SWEEP_INTERVAL_MS (60000), CUSTODIA_DATALAKE_IDENTITY
  * (`<mspId>/<id>` in the wallet), CUSTODIA_WALLET_DIR (.custodia/wallet), CUSTODIA_LOG_LEVEL (info), and the
  * ledger client's variables (CUSTODIA_NETWORK, CUSTODIA_NETWORK_DIR, CUSTODIA_CONNECTION_FILE, timeouts).
  */
@@ -101,6 +105,8 @@ export function loadConfig(env: Env = process.env): DatalakeConfig {
     serviceKeyOwner: 'custodia-datalake',
     maxJsonBytes: integer(env, 'CUSTODIA_MAX_JSON_BYTES', 5 * 1024 * 1024),
     maxBinaryBytes: integer(env, 'CUSTODIA_MAX_BINARY_BYTES', 10 * 1024 * 1024 * 1024),
+    syncBundleEntries: integer(env, 'CUSTODIA_SYNC_BUNDLE_ENTRIES', 100),
+    maxBundleBytes: integer(env, 'CUSTODIA_MAX_BUNDLE_BYTES', 1024 * 1024 * 1024),
     sweepIntervalMs: integer(env, 'CUSTODIA_SWEEP_INTERVAL_MS', 60_000),
     linkBase: linkBase(env.CUSTODIA_DATALAKE_LINK_BASE),
     serviceActor: serviceActor(env.CUSTODIA_DATALAKE_IDENTITY),

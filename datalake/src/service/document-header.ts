@@ -5,6 +5,7 @@
  * form; `multipart/form-data` stays accepted.
  */
 import { DatalakeError } from '../errors';
+import { parseBoundedJson } from '../json/parse';
 import { MAX_DOCUMENT_REFERENCE_BYTES } from './multipart';
 
 export const DOCUMENT_REFERENCE_HEADER = 'custodia-document-reference';
@@ -27,9 +28,5 @@ export function decodeDocumentReference(header: string): unknown {
     });
   if (!/^[A-Za-z0-9_-]*$/.test(header))
     throw new DatalakeError('INVALID_INPUT', `${DOCUMENT_REFERENCE_HEADER} must be base64url`);
-  try {
-    return JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as unknown;
-  } catch {
-    throw new DatalakeError('NOT_FHIR', 'documentReference is not JSON');
-  }
+  return parseBoundedJson(Buffer.from(header, 'base64url'), 'documentReference');
 }

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import type { Request } from 'express';
 import busboy from 'busboy';
 import { DatalakeError } from '../errors';
+import { parseBoundedJson } from '../json/parse';
 
 export const MAX_DOCUMENT_REFERENCE_BYTES = 64 * 1024;
 
@@ -45,9 +46,9 @@ export function readDocumentUpload<T>(req: Request, handle: FileHandler<T>): Pro
       if (info.valueTruncated)
         return fail(new DatalakeError('PAYLOAD_TOO_LARGE', 'documentReference is too large'));
       try {
-        documentReference = JSON.parse(value) as unknown;
-      } catch {
-        fail(new DatalakeError('NOT_FHIR', 'documentReference is not JSON'));
+        documentReference = parseBoundedJson(Buffer.from(value, 'utf8'), 'documentReference');
+      } catch (error) {
+        fail(error as DatalakeError);
       }
     });
     parser.on('file', (name, stream, info) => {

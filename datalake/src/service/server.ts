@@ -11,6 +11,7 @@ import { readKeyFile } from '../crypto/key-file';
 import type { KeyProvider } from '../crypto/key-provider';
 import { DatalakeError } from '../errors';
 import { loadFhirDefinitions } from '../ingest/fhir-validation';
+import { IngestJobs } from '../ingest/ingest-jobs';
 import { IngestService } from '../ingest/ingest-service';
 import type { LedgerActor, LedgerEventSource, LedgerPort } from '../ledger/port';
 import { RevocationListener } from '../ledger/revocation-listener';
@@ -19,6 +20,7 @@ import { MinioObjectStore } from '../storage/minio-store';
 import { startS3Server } from '../storage/embedded/s3-server';
 import type { RunningS3Server } from '../storage/embedded/s3-server';
 import { ConsumerZone } from '../zones/consumer';
+import { JobDocuments } from '../zones/job-documents';
 import { Erasure } from '../zones/erasure';
 import { DeliveryManifests } from '../zones/manifests';
 import { RecordIndex } from '../zones/record-index';
@@ -94,6 +96,21 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
   const consumer = new ConsumerZone(locations.homeLocation, sealed, config.serviceKeyOwner);
   const erasure = new Erasure(locations, structured, index, patients, consumer);
   const ingest = new IngestService({ locations, structured, index, sealed, ledger: deps.ledger, now });
+  const jobs = new IngestJobs({
+    ingest,
+    documents: new JobDocuments(locations),
+    sealed,
+    locations,
+    limits: {
+      maxEntryBytes: config.maxJsonBytes,
+      maxMemberBytes: config.maxJsonBytes,
+      maxBundleBytes: config.maxBundleBytes,
+    },
+    logger,
+    now,
+  });
+  const interrupted = await jobs.recover();
+  if (interrupted > 0) logger.warn({ jobs: interrupted }, 'upload jobs interrupted by the last stop');
   const manifests = new DeliveryManifests(locations.homeLocation);
   const linkSecret =
     deps.linkSecret ?? ((await readKeyFile(path.join(config.dataDir, LINK_SECRET_FILE), true)) as Buffer);
@@ -134,7 +151,9 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
     serviceToken: config.serviceToken,
     maxJsonBytes: config.maxJsonBytes,
     maxBinaryBytes: config.maxBinaryBytes,
+    syncBundleEntries: config.syncBundleEntries,
     ingest,
+    jobs,
     patients,
     consumer,
     erasure,
@@ -169,6 +188,7 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
     close: async () => {
       await sweeper.stop();
       await revocations?.stop();
+      await jobs.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -13,6 +13,11 @@ export const layout = {
   recordDocument: (patientId: string, recordId: string) => `records/${patientId}/${recordId}.json`,
   recordDocuments: (patientId?: string) => (patientId === undefined ? 'records/' : `records/${patientId}/`),
   patientEntry: (patientId: string) => `patients/${patientId}.json`,
+  /** structured: status documents of asynchronous upload jobs (ids and counts only). */
+  jobDocument: (jobId: string) => `jobs/${jobId}.json`,
+  jobDocuments: () => 'jobs/',
+  /** raw: a large upload's body, sealed, while its job runs (its data key: `dataKey(patientId, jobId)`). */
+  jobInput: (patientId: string, jobId: string) => `patients/${patientId}/jobs/${jobId}`,
   /** Delivery manifests (ids and hashes only), kept past expiry: the ledger holds their SHA-256. */
   deliveryManifest: (grantId: string, manifestHash: string) => `manifests/${grantId}/${manifestHash}.json`,
   deliveryManifests: (grantId: string) => `manifests/${grantId}/`,

@@ -33,6 +33,8 @@ export interface RecordDocument {
   readonly resourceType: string;
   readonly categories: readonly Category[];
   readonly labels: readonly Label[];
+  /** Marker: the source gave a security label the lake did not understand, so the record carries V. */
+  readonly labelsUnrecognised?: true;
   readonly effectiveDate: string;
   /** SHA-256 registered on the ledger: of the resource JSON, or of the binary's bytes. */
   readonly contentHash: string;
@@ -41,6 +43,14 @@ export interface RecordDocument {
   /** The binary itself, for binary records. */
   readonly binary?: SealedObjectRef;
   readonly state: RecordState;
+  /** FHIR records: identity of the content, for deduplication per patient and organisation. */
+  readonly contentKey?: string;
+  /** Key of the source document (organisation + source id, hashed): its versions share it. */
+  readonly sourceKey?: string;
+  /** The earlier version this record replaces (registered on-chain with it). */
+  readonly supersedes?: string;
+  /** Set once a newer version replaced this one: never released again. */
+  readonly supersededBy?: string;
   readonly createdAt: string;
   readonly publishedAt?: string;
 }
@@ -81,6 +91,10 @@ export function decodeRecordDocument(bytes: Buffer): RecordDocument {
     isObjectRef(doc.resource) &&
     (doc.binary === undefined || isObjectRef(doc.binary)) &&
     isMember(RECORD_STATES, doc.state) &&
+    (doc.contentKey === undefined || decoders.sha256Hex(doc.contentKey, 'contentKey').ok) &&
+    (doc.sourceKey === undefined || decoders.sha256Hex(doc.sourceKey, 'sourceKey').ok) &&
+    (doc.supersedes === undefined || decoders.id(doc.supersedes, 'supersedes').ok) &&
+    (doc.supersededBy === undefined || decoders.id(doc.supersededBy, 'supersededBy').ok) &&
     typeof doc.createdAt === 'string';
   if (!valid) throw new DatalakeError('INTEGRITY_FAILED', 'record document is malformed');
   return doc as RecordDocument;

@@ -1,11 +1,7 @@
-/** JSON with object keys sorted, so two values are compared by content, not by the order keys were written. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, entry: unknown) =>
-    entry !== null && typeof entry === 'object' && !Array.isArray(entry)
-      ? Object.fromEntries(Object.entries(entry).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : entry,
-  );
-}
+import { canonicalJson } from '@custodia/datalake';
+
+/** One definition, the data lake's (it deduplicates records by their canonical content). */
+export { canonicalJson };
 
 /** The names of the fields whose values differ between two records, each with both values. */
 export function differingFields<T extends object>(

@@ -10,6 +10,7 @@ import express from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '@custodia/datalake';
 import type { Logger } from 'pino';
 import type { RouteAuthorizer } from '../authz/enforcer';
 import { ANONYMOUS } from '../authz/enforcer';
@@ -74,7 +75,19 @@ function routeHandler(route: RouteDef, deps: AppDeps): RequestHandler[] {
     body: schemas.body && compile('body', schemas.body),
   };
   const template = fullPath(route);
-  const json = express.json({ limit: deps.config.maxJsonBytes, type: () => true, strict: true });
+  const json = express.json({
+    limit: deps.config.maxJsonBytes,
+    type: () => true,
+    strict: true,
+    // Bounded before parsing: validators and serialisers recurse (a body nested 100,000 deep was a 500).
+    verify: (_req, _res, bytes) => {
+      if (jsonDepthExceeds(bytes))
+        throw new GatewayError(
+          'VALIDATION_FAILED',
+          `the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`,
+        );
+    },
+  });
 
   const authenticate = async (req: Request, res: Response): Promise<void> => {
     const token = bearer(req);

@@ -76,7 +76,12 @@ function operation(route: RouteDef): Json {
     parameters: [...parameters('path', route.schemas.params), ...parameters('query', route.schemas.query)],
     ...body,
     ...(route.access === 'public' ? { security: [] } : {}),
-    responses: { [status]: success, '4XX': PROBLEM, '5XX': PROBLEM },
+    responses: {
+      [status]: success,
+      ...(route.accepted === undefined ? {} : { '202': { description: route.accepted } }),
+      '4XX': PROBLEM,
+      '5XX': PROBLEM,
+    },
   };
 }
 

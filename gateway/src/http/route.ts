@@ -52,6 +52,8 @@ export interface RouteDef<S extends RouteSchemas = RouteSchemas> {
   readonly status?: number;
   /** Media type of the successful answer, for OpenAPI (default application/json). */
   readonly produces?: string;
+  /** When the route may also answer 202 (work goes on in the background), what that answer means (OpenAPI). */
+  readonly accepted?: string;
   /**
    * Returns the JSON answer, or `undefined` after writing the response itself (streams).
    */

@@ -3,8 +3,9 @@
  * binaries with their DocumentReference, plus the centre's upload history.
  */
 import { Type } from '@sinclair/typebox';
+import { isUploadJob } from '@custodia/datalake';
 import { errorCode } from '../errors';
-import { defineRoute } from '../http/route';
+import { API_BASE, defineRoute } from '../http/route';
 import type { RouteDef } from '../http/route';
 import type { UploadOwner, UploadSession, UploadStore } from '../uploads/upload-store';
 import { partCount } from '../uploads/upload-store';
@@ -41,15 +42,42 @@ function progress(
   return { ...session, partCount: count, receivedBytes };
 }
 
+/** The lake's job behind a FHIR upload still being stored, if any. */
+function jobOf(session: UploadSession): string | undefined {
+  if (session.kind !== 'fhir' || session.status !== 'storing') return undefined;
+  const jobId = (session.result as { jobId?: unknown } | undefined)?.jobId;
+  return typeof jobId === 'string' ? jobId : undefined;
+}
+
 export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore }): RouteDef[] {
   const { uploads } = deps;
+
+  /**
+   * An upload's progress; for a FHIR upload the lake is storing in the background, with its job's, and settled as
+   * stored or failed once the job is over.
+   */
+  const followJob = async (session: UploadSession, user: ReturnType<typeof caller>) => {
+    const jobId = jobOf(session);
+    if (jobId === undefined) return progress(session);
+    const job = await lake(deps).getJob(actorOf(user), jobId);
+    const settled =
+      job.status === 'completed'
+        ? await uploads.mark(session, 'stored', { result: { jobId, ...job.result } })
+        : job.status === 'failed' || job.status === 'interrupted'
+          ? await uploads.mark(session, 'failed', { error: job.error?.code ?? 'INTERNAL' })
+          : session;
+    return { ...progress(settled), job };
+  };
   return [
     defineRoute({
       method: 'post',
       path: '/patients/:patientId/records',
-      summary: 'Upload FHIR R4 JSON (a resource or a Bundle), streamed to the data lake',
+      summary:
+        'Upload FHIR R4 JSON (a resource or a Bundle), streamed to the data lake; a large Bundle answers 202 and is stored in the background (follow the upload at its status URL)',
       tag: TAG,
       status: 201,
+      accepted:
+        'a large Bundle: stored in the background; `statusUrl` (also `Location`) is this upload, which follows the data lake’s job to its counts',
       body: 'raw',
       contentTypes: FHIR_TYPES,
       schemas: {
@@ -68,15 +96,25 @@ export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore
           size: Number(input.req.headers['content-length'] ?? 0),
         });
         try {
-          const result = await lake(deps).uploadRecords(
+          const answer = await lake(deps).uploadRecords(
             actorOf(user),
             input.params.patientId,
             input.query.sourceId,
             input.req,
             type,
           );
-          await uploads.mark(session, 'stored', { result });
-          return { uploadId: session.uploadId, result };
+          if (isUploadJob(answer)) {
+            // The lake took the Bundle as a job: the centre follows it at this upload's status URL.
+            await uploads.mark(session, 'storing', { result: { jobId: answer.job.jobId } });
+            const statusUrl = `${API_BASE}/uploads/${session.uploadId}`;
+            input.res
+              .status(202)
+              .location(statusUrl)
+              .json({ uploadId: session.uploadId, status: 'storing', statusUrl, job: answer.job });
+            return undefined;
+          }
+          await uploads.mark(session, 'stored', { result: answer });
+          return { uploadId: session.uploadId, result: answer };
         } catch (error) {
           await uploads.mark(session, 'failed', { error: errorCode(error) ?? 'INTERNAL' });
           throw error;
@@ -146,7 +184,10 @@ export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore
       summary: 'An upload’s progress and status',
       tag: TAG,
       schemas: { params: UploadParams },
-      handler: async (input) => progress(await uploads.get(input.params.uploadId, ownerOf(caller(input)))),
+      handler: async (input) => {
+        const user = caller(input);
+        return followJob(await uploads.get(input.params.uploadId, ownerOf(user)), user);
+      },
     }),
     defineRoute({
       method: 'post',
@@ -192,9 +233,17 @@ export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore
           { additionalProperties: false },
         ),
       },
-      handler: async (input) => ({
-        items: (await uploads.history(ownerOf(caller(input)), input.query.limit)).map(progress),
-      }),
+      handler: async (input) => {
+        const user = caller(input);
+        // FHIR uploads still being stored are brought up to date from their jobs (a few at most).
+        return {
+          items: await Promise.all(
+            (await uploads.history(ownerOf(user), input.query.limit)).map((session) =>
+              followJob(session, user),
+            ),
+          ),
+        };
+      },
     }),
   ];
 }

@@ -13,6 +13,7 @@ export type DataLake = Pick<
   DatalakeClient,
   | 'registerPatient'
   | 'uploadRecords'
+  | 'getJob'
   | 'uploadDocument'
   | 'assemble'
   | 'downloadRecord'

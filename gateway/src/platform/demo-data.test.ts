@@ -6,7 +6,12 @@ describe('demo data', () => {
   beforeAll(() => loadFhirDefinitions());
 
   it('is valid FHIR that the data lake files under every IPS category', () => {
-    const plan = planFhirRecords(validateFhir(demoBundle('patient-anna')), 'demo', new Date());
+    const plan = planFhirRecords(
+      validateFhir(demoBundle('patient-anna')),
+      'demo',
+      new Date(),
+      'patient-anna',
+    );
     expect(plan.skipped).toEqual([]);
     const document = validateFhir(demoDocument('patient-anna').documentReference);
     const covered = new Set([
