@@ -54,7 +54,7 @@ describe('documentReferenceFor', () => {
       }),
     ).toMatchObject({
       resourceType: 'DocumentReference',
-      subject: { identifier: { value: 'patient-1' } },
+      subject: { reference: 'Patient/patient-1' },
       content: [{ attachment: { contentType: 'application/octet-stream', title: 'ct.dcm', size: 5 } }],
       meta: { tag: [{ system: CATEGORY_TAG_SYSTEM, code: 'imaging' }] },
     });

@@ -73,7 +73,8 @@ export function documentReferenceFor(
     {
       resourceType: 'DocumentReference',
       status: 'current',
-      subject: { identifier: { system: 'urn:custodia:patient', value: patientId } },
+      // The lake binds every resource to the upload's patient by reference (identifier-only subjects are refused).
+      subject: { reference: `Patient/${patientId}` },
       description: file.name,
       content: [
         {

@@ -66,7 +66,15 @@ function allergyBundle(): Buffer {
         {
           resource: {
             resourceType: 'AllergyIntolerance',
-            clinicalStatus: { coding: [{ code: 'active', display: 'Active' }] },
+            clinicalStatus: {
+              coding: [
+                {
+                  system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical',
+                  code: 'active',
+                  display: 'Active',
+                },
+              ],
+            },
             code: {
               coding: [{ system: 'http://snomed.info/sct', code: '300916003', display: 'Latex allergy' }],
             },
