@@ -3,9 +3,9 @@
  * binaries with their DocumentReference, plus the centre's upload history.
  */
 import { Type } from '@sinclair/typebox';
-import { errorCode } from '../errors';
 import { defineRoute } from '../http/route';
 import type { RouteDef } from '../http/route';
+import { uploadFailure } from '../uploads/upload-failure';
 import type { UploadOwner, UploadSession, UploadStore } from '../uploads/upload-store';
 import { partCount } from '../uploads/upload-store';
 import { actorOf, caller, lake } from './context';
@@ -78,7 +78,7 @@ export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore
           await uploads.mark(session, 'stored', { result });
           return { uploadId: session.uploadId, result };
         } catch (error) {
-          await uploads.mark(session, 'failed', { error: errorCode(error) ?? 'INTERNAL' });
+          await uploads.mark(session, 'failed', uploadFailure(error));
           throw error;
         }
       },
@@ -176,7 +176,7 @@ export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore
           return progress(stored);
         } catch (error) {
           // Parts are kept: completing again retries (the lake is idempotent on source id + content).
-          await uploads.mark(storing, 'receiving', { error: errorCode(error) ?? 'INTERNAL' });
+          await uploads.mark(storing, 'receiving', uploadFailure(error));
           throw error;
         }
       },
