@@ -1,0 +1,163 @@
+/**
+ * The access log drawn with recharts: requests per day and per requesting organisation, stacked by outcome, with
+ * axes and a legend. The drawing is hidden from screen readers; each chart carries its text equivalent (a
+ * one-line summary and the full table), so nothing is known only from the picture.
+ */
+import { useId } from 'react';
+import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
+import { useWords } from '../i18n/use-words';
+import type { DayCount, OrganisationCount, Outcome } from './counts';
+
+/** Colours with at least 3:1 contrast against white (WCAG non-text contrast), told apart by the legend too. */
+const COLOURS: Readonly<Record<Outcome, string>> = {
+  granted: '#1f6fb4',
+  refused: '#6b6b6b',
+  emergency: '#b3261e',
+};
+const OUTCOMES: readonly Outcome[] = ['granted', 'refused', 'emergency'];
+
+function useOutcomeNames(): Readonly<Record<Outcome, string>> {
+  const { t } = useWords();
+  return { granted: t('chart.granted'), refused: t('chart.refused'), emergency: t('chart.emergency') };
+}
+
+function totals(rows: readonly Record<Outcome, number>[]): Record<Outcome, number> {
+  return {
+    granted: rows.reduce((n, r) => n + r.granted, 0),
+    refused: rows.reduce((n, r) => n + r.refused, 0),
+    emergency: rows.reduce((n, r) => n + r.emergency, 0),
+  };
+}
+
+/** One stacked bar per outcome, as direct children of the chart. */
+function outcomeBars(names: Readonly<Record<Outcome, string>>) {
+  return OUTCOMES.map((outcome) => (
+    <Bar
+      key={outcome}
+      dataKey={outcome}
+      stackId="outcome"
+      name={names[outcome]}
+      fill={COLOURS[outcome]}
+      isAnimationActive={false}
+    />
+  ));
+}
+
+/** Requests per day over a period, oldest day first. */
+export function AccessesByDayChart({ days, title }: { days: readonly DayCount[]; title: string }) {
+  const { t, format } = useWords();
+  const names = useOutcomeNames();
+  const id = useId();
+  const sum = totals(days);
+  const data = days.map((d) => ({ ...d, label: format.shortDay(d.day) }));
+  return (
+    <figure className="chart" aria-labelledby={`${id}-title`} aria-describedby={`${id}-summary`}>
+      <figcaption>
+        <strong id={`${id}-title`}>{title}</strong>{' '}
+        <span id={`${id}-summary`}>{t('chart.summary', { days: days.length, ...sum })}</span>
+      </figcaption>
+      <div className="chart-canvas" aria-hidden="true">
+        <BarChart responsive width="100%" height={240} data={data} accessibilityLayer={false}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="label" interval="preserveStartEnd" minTickGap={12} tick={{ fontSize: 12 }} />
+          <YAxis allowDecimals={false} width={36} tick={{ fontSize: 12 }} />
+          <Tooltip />
+          <Legend />
+          {outcomeBars(names)}
+        </BarChart>
+      </div>
+      <details>
+        <summary>{t('chart.asTable')}</summary>
+        <div className="table-scroll">
+          <table>
+            <caption>{title}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('chart.day')}</th>
+                {OUTCOMES.map((o) => (
+                  <th scope="col" key={o}>
+                    {names[o]}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {days.map((d) => (
+                <tr key={d.day}>
+                  <th scope="row">{format.calendarDay(d.day)}</th>
+                  {OUTCOMES.map((o) => (
+                    <td key={o}>{format.number(d[o])}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
+    </figure>
+  );
+}
+
+/** Requests per requesting organisation, busiest first. */
+export function AccessesByOrganisationChart({
+  organisations,
+  title,
+}: {
+  organisations: readonly OrganisationCount[];
+  title: string;
+}) {
+  const { t, format } = useWords();
+  const names = useOutcomeNames();
+  const id = useId();
+  return (
+    <figure className="chart" aria-labelledby={`${id}-title`}>
+      <figcaption>
+        <strong id={`${id}-title`}>{title}</strong>
+      </figcaption>
+      <div className="chart-canvas" aria-hidden="true">
+        <BarChart
+          responsive
+          width="100%"
+          height={Math.max(120, 48 * organisations.length + 60)}
+          data={[...organisations]}
+          layout="vertical"
+          accessibilityLayer={false}
+        >
+          <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+          <XAxis type="number" allowDecimals={false} tick={{ fontSize: 12 }} />
+          <YAxis type="category" dataKey="mspId" width={130} tick={{ fontSize: 12 }} />
+          <Tooltip />
+          <Legend />
+          {outcomeBars(names)}
+        </BarChart>
+      </div>
+      <div className="table-scroll">
+        <table>
+          <caption className="visually-hidden">{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('chart.organisation')}</th>
+              {OUTCOMES.map((o) => (
+                <th scope="col" key={o}>
+                  {names[o]}
+                </th>
+              ))}
+              <th scope="col">{t('chart.total')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {organisations.map((o) => (
+              <tr key={o.mspId}>
+                <th scope="row">{o.mspId}</th>
+                {OUTCOMES.map((outcome) => (
+                  <td key={outcome}>{format.number(o[outcome])}</td>
+                ))}
+                <td>{format.number(o.total)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </figure>
+  );
+}
