@@ -1,20 +1,15 @@
 /**
- * The access log drawn with recharts: requests per day and per requesting organisation, stacked by outcome, with
- * axes and a legend. The drawing is hidden from screen readers; each chart carries its text equivalent (a
- * one-line summary and the full table), so nothing is known only from the picture.
+ * The access log's charts: requests per day and per requesting organisation, stacked by outcome, with axes and a
+ * legend (recharts, loaded on demand). The drawing is hidden from screen readers; each chart carries its text
+ * equivalent (a one-line summary and the full table), so nothing is known only from the picture.
  */
-import { useId } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
+import { lazy, Suspense, useId } from 'react';
 import { useWords } from '../i18n/use-words';
 import type { DayCount, OrganisationCount, Outcome } from './counts';
 
-/** Colours with at least 3:1 contrast against white (WCAG non-text contrast), told apart by the legend too. */
-const COLOURS: Readonly<Record<Outcome, string>> = {
-  granted: '#1f6fb4',
-  refused: '#6b6b6b',
-  emergency: '#b3261e',
-};
 const OUTCOMES: readonly Outcome[] = ['granted', 'refused', 'emergency'];
+const DayBars = lazy(() => import('./ChartDrawings').then((m) => ({ default: m.DayBars })));
+const OrganisationBars = lazy(() => import('./ChartDrawings').then((m) => ({ default: m.OrganisationBars })));
 
 function useOutcomeNames(): Readonly<Record<Outcome, string>> {
   const { t } = useWords();
@@ -27,20 +22,6 @@ function totals(rows: readonly Record<Outcome, number>[]): Record<Outcome, numbe
     refused: rows.reduce((n, r) => n + r.refused, 0),
     emergency: rows.reduce((n, r) => n + r.emergency, 0),
   };
-}
-
-/** One stacked bar per outcome, as direct children of the chart. */
-function outcomeBars(names: Readonly<Record<Outcome, string>>) {
-  return OUTCOMES.map((outcome) => (
-    <Bar
-      key={outcome}
-      dataKey={outcome}
-      stackId="outcome"
-      name={names[outcome]}
-      fill={COLOURS[outcome]}
-      isAnimationActive={false}
-    />
-  ));
 }
 
 /** Requests per day over a period, oldest day first. */
@@ -56,15 +37,10 @@ export function AccessesByDayChart({ days, title }: { days: readonly DayCount[];
         <strong id={`${id}-title`}>{title}</strong>{' '}
         <span id={`${id}-summary`}>{t('chart.summary', { days: days.length, ...sum })}</span>
       </figcaption>
-      <div className="chart-canvas" aria-hidden="true">
-        <BarChart responsive width="100%" height={240} data={data} accessibilityLayer={false}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="label" interval="preserveStartEnd" minTickGap={12} tick={{ fontSize: 12 }} />
-          <YAxis allowDecimals={false} width={36} tick={{ fontSize: 12 }} />
-          <Tooltip />
-          <Legend />
-          {outcomeBars(names)}
-        </BarChart>
+      <div className="chart-canvas chart-days" aria-hidden="true">
+        <Suspense fallback={null}>
+          <DayBars days={data} names={names} />
+        </Suspense>
       </div>
       <details>
         <summary>{t('chart.asTable')}</summary>
@@ -115,21 +91,9 @@ export function AccessesByOrganisationChart({
         <strong id={`${id}-title`}>{title}</strong>
       </figcaption>
       <div className="chart-canvas" aria-hidden="true">
-        <BarChart
-          responsive
-          width="100%"
-          height={Math.max(120, 48 * organisations.length + 60)}
-          data={[...organisations]}
-          layout="vertical"
-          accessibilityLayer={false}
-        >
-          <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-          <XAxis type="number" allowDecimals={false} tick={{ fontSize: 12 }} />
-          <YAxis type="category" dataKey="mspId" width={130} tick={{ fontSize: 12 }} />
-          <Tooltip />
-          <Legend />
-          {outcomeBars(names)}
-        </BarChart>
+        <Suspense fallback={null}>
+          <OrganisationBars organisations={organisations} names={names} />
+        </Suspense>
       </div>
       <div className="table-scroll">
         <table>
