@@ -5,6 +5,7 @@
  */
 import { lazy, Suspense, useId } from 'react';
 import { useWords } from '../i18n/use-words';
+import { ScrollBox } from '../ui/ScrollBox';
 import type { DayCount, OrganisationCount, Outcome } from './counts';
 
 const OUTCOMES: readonly Outcome[] = ['granted', 'refused', 'emergency'];
@@ -44,7 +45,7 @@ export function AccessesByDayChart({ days, title }: { days: readonly DayCount[];
       </div>
       <details>
         <summary>{t('chart.asTable')}</summary>
-        <div className="table-scroll">
+        <ScrollBox label={title}>
           <table>
             <caption>{title}</caption>
             <thead>
@@ -68,7 +69,7 @@ export function AccessesByDayChart({ days, title }: { days: readonly DayCount[];
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollBox>
       </details>
     </figure>
   );
@@ -95,7 +96,7 @@ export function AccessesByOrganisationChart({
           <OrganisationBars organisations={organisations} names={names} />
         </Suspense>
       </div>
-      <div className="table-scroll">
+      <ScrollBox label={title}>
         <table>
           <caption className="visually-hidden">{title}</caption>
           <thead>
@@ -121,7 +122,7 @@ export function AccessesByOrganisationChart({
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollBox>
     </figure>
   );
 }

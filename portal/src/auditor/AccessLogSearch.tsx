@@ -142,6 +142,7 @@ export function AccessLogSearch({
             </button>
           </div>
           <Table
+            label={t('log.caption')}
             caption={t('log.caption')}
             rows={entries}
             rowKey={(e) => e.entryId}

@@ -73,6 +73,7 @@ function TransactionDetails({ tx }: { tx: Transaction }) {
       </dl>
       {tx.writes.length > 0 && (
         <Table
+          label={t('chain.writes')}
           caption={t('chain.writes')}
           rows={tx.writes}
           rowKey={(_, i) => String(i)}
@@ -110,6 +111,7 @@ export function ChainExplorer({ api }: { api: AuditorApi }) {
       {page.data && <p className="muted">{t('chain.height', { count: page.data.height })}</p>}
       <ProblemAlert problem={page.problem ?? openBlock.problem ?? openTx.problem} />
       <Table
+        label={t('chain.title')}
         rows={items}
         rowKey={(b) => String(b.number)}
         columns={blockColumns(words, (n) => void openBlock.run(n))}

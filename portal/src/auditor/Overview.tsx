@@ -26,12 +26,13 @@ function EntryTable({
 }) {
   const words = useWords();
   return (
-    <section className="overview-list" aria-label={title}>
+    <section className="overview-list">
       <h2>{title}</h2>
       {entries.length === 0 ? (
         <p className="muted">{empty}</p>
       ) : (
         <Table
+          label={title}
           rows={entries}
           rowKey={(e) => e.entryId}
           rowClass={(e) => (e.emergency ? 'row-emergency' : undefined)}

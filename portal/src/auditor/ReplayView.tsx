@@ -84,7 +84,12 @@ export function ReplayView({ api }: { api: AuditorApi }) {
             ))}
           </dl>
           {report.discrepancies.length > 0 && (
-            <Table rows={report.discrepancies} rowKey={(_, i) => String(i)} columns={columns} />
+            <Table
+              label={t('replay.discrepancies', { count: report.discrepancies.length })}
+              rows={report.discrepancies}
+              rowKey={(_, i) => String(i)}
+              columns={columns}
+            />
           )}
         </>
       )}

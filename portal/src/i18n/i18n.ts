@@ -31,14 +31,28 @@ export function browserLanguages(): readonly string[] {
   return navigator.languages?.length ? navigator.languages : [navigator.language];
 }
 
+/**
+ * CLDR gives French and Italian a third plural, "many" (round millions: "1 000 000 d'entrées"), which i18next looks
+ * up as `key_many`; the catalogues write only `_one` and `_other`, so a missing `_many` reads as `_other`.
+ */
+export function withManyPlurals(messages: object): object {
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(messages)) {
+    copy[key] = typeof value === 'object' && value !== null ? withManyPlurals(value as object) : value;
+    const base = key.endsWith('_other') ? key.slice(0, -'_other'.length) : undefined;
+    if (base !== undefined && !(`${base}_many` in messages)) copy[`${base}_many`] = value;
+  }
+  return copy;
+}
+
 export const i18n = i18next.createInstance();
 
 void i18n.use(initReactI18next).init({
   resources: {
     en: { translation: en },
     de: { translation: de },
-    fr: { translation: fr },
-    it: { translation: it },
+    fr: { translation: withManyPlurals(fr) },
+    it: { translation: withManyPlurals(it) },
   },
   lng: pickLanguage(storage()?.getItem(LANGUAGE_STORAGE_KEY), browserLanguages()),
   supportedLngs: [...LANGUAGES],
