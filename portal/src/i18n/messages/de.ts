@@ -53,8 +53,8 @@ export const de: Messages = {
       INVALID_CREDENTIALS: 'Benutzername, Passwort oder Code ist nicht korrekt.',
       MFA_CODE_INVALID:
         'Dieser Code ist nicht korrekt. Geben Sie den 6-stelligen Code ein, den Ihre Authenticator-App jetzt anzeigt.',
-      ACCOUNT_LOCKED:
-        'Zu viele Fehlversuche: Dieses Konto ist vorübergehend gesperrt. Bitte versuchen Sie es später erneut.',
+      LOGIN_THROTTLED:
+        'Zu viele fehlgeschlagene Anmeldungen: Bitte warten Sie einen Moment, bevor Sie es erneut versuchen.',
       TOKEN_EXPIRED: 'Bitte melden Sie sich erneut an.',
       TOKEN_INVALID: 'Bitte melden Sie sich erneut an.',
       UNAUTHENTICATED: 'Bitte melden Sie sich erneut an.',
@@ -68,6 +68,7 @@ export const de: Messages = {
       NOT_OWNER: 'Sie können nur Ihre eigene Akte bearbeiten.',
       LEDGER_REJECTED: 'Dazu sind Sie nicht berechtigt.',
       LOCATION_NOT_ALLOWED: 'Ihre Organisation erlaubt keinen Zugriff aus diesem Netzwerk.',
+      OTHER_ORGANISATION: 'Sie können nur Konten Ihrer eigenen Organisation verwalten.',
       NOT_FOUND: 'Das wurde nicht gefunden.',
       UNKNOWN_PATIENT: 'Zu dieser Kennung ist keine Patientin und kein Patient bekannt.',
       CONFLICT: 'Gleichzeitig wurde etwas geändert. Bitte laden Sie neu und versuchen Sie es erneut.',

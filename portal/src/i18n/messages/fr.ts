@@ -53,7 +53,7 @@ export const fr: Messages = {
       INVALID_CREDENTIALS: 'L’identifiant, le mot de passe ou le code est incorrect.',
       MFA_CODE_INVALID:
         'Ce code est incorrect. Saisissez le code à 6 chiffres affiché maintenant par votre application d’authentification.',
-      ACCOUNT_LOCKED: 'Trop d’échecs : ce compte est bloqué pour un moment. Réessayez plus tard.',
+      LOGIN_THROTTLED: 'Trop d’échecs de connexion : patientez un instant avant de réessayer.',
       TOKEN_EXPIRED: 'Veuillez vous reconnecter.',
       TOKEN_INVALID: 'Veuillez vous reconnecter.',
       UNAUTHENTICATED: 'Veuillez vous reconnecter.',
@@ -65,6 +65,7 @@ export const fr: Messages = {
       NOT_OWNER: 'Vous ne pouvez agir que sur votre propre dossier.',
       LEDGER_REJECTED: 'Vous n’êtes pas autorisé à effectuer cette action.',
       LOCATION_NOT_ALLOWED: 'Votre organisation n’autorise pas l’accès depuis ce réseau.',
+      OTHER_ORGANISATION: 'Vous ne pouvez gérer que les comptes de votre propre organisation.',
       NOT_FOUND: 'Élément introuvable.',
       UNKNOWN_PATIENT: 'Aucun patient n’est connu sous cet identifiant.',
       CONFLICT: 'Une modification a eu lieu en même temps. Rechargez la page et réessayez.',

@@ -52,7 +52,7 @@ export const it: Messages = {
       INVALID_CREDENTIALS: 'Nome utente, password o codice non corretti.',
       MFA_CODE_INVALID:
         'Il codice non è corretto. Inserisca il codice a 6 cifre mostrato ora dalla Sua app di autenticazione.',
-      ACCOUNT_LOCKED: 'Troppi tentativi falliti: l’account è bloccato per un po’. Riprovi più tardi.',
+      LOGIN_THROTTLED: 'Troppi accessi non riusciti: attenda un momento prima di riprovare.',
       TOKEN_EXPIRED: 'Effettui di nuovo l’accesso.',
       TOKEN_INVALID: 'Effettui di nuovo l’accesso.',
       UNAUTHENTICATED: 'Effettui di nuovo l’accesso.',
@@ -64,6 +64,7 @@ export const it: Messages = {
       NOT_OWNER: 'Può operare solo sul Suo fascicolo.',
       LEDGER_REJECTED: 'Non è autorizzato a eseguire questa operazione.',
       LOCATION_NOT_ALLOWED: 'La Sua organizzazione non consente l’accesso da questa rete.',
+      OTHER_ORGANISATION: 'Può gestire solo gli account della Sua organizzazione.',
       NOT_FOUND: 'Elemento non trovato.',
       UNKNOWN_PATIENT: 'Nessun paziente è registrato con questo identificativo.',
       CONFLICT: 'Qualcosa è cambiato nel frattempo. Ricarichi la pagina e riprovi.',
