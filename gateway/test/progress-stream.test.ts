@@ -44,7 +44,7 @@ beforeAll(async () => {
   });
   app.use(errorHandler(pino({ level: 'silent' })));
   await new Promise<void>((resolve) => {
-    server = app.listen(0, '127.0.0.1', resolve);
+    server = app.listen(0, '127.0.0.1', () => resolve());
   });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
