@@ -7,6 +7,9 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   plugins: [react()],
   resolve: {
+    // recharts is hoisted to the root node_modules, beside an older react-is some test tools bring; the
+    // bundle takes the portal's own react-is (React 19's element types).
+    dedupe: ['react', 'react-dom', 'react-is'],
     alias: {
       '@custodia/chaincode/model': fileURLToPath(new URL('../chaincode/src/model/index.ts', import.meta.url)),
     },

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
 import { main } from '../src/cli/main';
 import { totpCode } from '../src/index';
 import { startTestPlatform } from './fixtures/platform';
@@ -154,12 +155,19 @@ describe('the custodia command-line client', () => {
   const outputs: string[] = [];
   const secrets: string[] = [];
 
-  const cli = async (args: string[], env: Record<string, string> = {}, url?: string): Promise<CliRun> => {
+  const cli = async (
+    args: string[],
+    env: Record<string, string> = {},
+    url?: string,
+    terminal = false,
+  ): Promise<CliRun> => {
     const stdout: string[] = [];
     const stderr: string[] = [];
+    // On a terminal, standard error carries the progress bar.
+    const errors = terminal ? Object.assign(sink(stderr), { isTTY: true, columns: 160 }) : sink(stderr);
     const code = await main(
       ['--url', url ?? stack.url, ...args],
-      { stdout: sink(stdout), stderr: sink(stderr), env },
+      { stdout: sink(stdout), stderr: errors, env },
       { client: { backoff: { attempts: 6, baseMs: 20, maxMs: 200, factor: 2 } } },
     );
     const run = { code, stdout: stdout.join(''), stderr: stderr.join('') };
@@ -320,9 +328,15 @@ describe('the custodia command-line client', () => {
         ['upload', folder, '--binary', '--patient', 'patient-anna'],
         login('centre.berlin'),
         proxy.url,
+        true,
       );
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('1 files: 1 stored');
+      // Progress in bytes, with the time left; the run ends with every byte sent.
+      const frames = stripVTControlCharacters(run.stderr)
+        .split(/\r|\n/)
+        .filter((frame) => frame.startsWith('uploading'));
+      expect(frames.at(-1)).toMatch(/ \| 8\.0 MB \/ 8\.0 MB \| 1\/1 files \| .+\/s \| eta 0s$/);
       const part = `PUT /api/v1/uploads/${session.uploadId}/parts/1`;
       expect(proxy.requests.filter((request) => request.startsWith('PUT'))).toEqual([part, part]);
     } finally {

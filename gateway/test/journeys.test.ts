@@ -7,6 +7,7 @@ import { connect, LedgerClientError, LedgerClientErrorCode } from '@custodia/led
 import type {
   AccessLogEntry,
   Contribution,
+  Delivery,
   GrantView,
   Page,
   RuleVersion,
@@ -297,6 +298,53 @@ describe('clinician: find, request, receive, emergency, contribute, FHIR', () =>
     expect(log.items.map((item) => item.entryId)).toContain(grantId);
   });
 
+  it('the patient sees whether her record was opened and by whom; no one else reads her grants by her paths', async () => {
+    const grant = await jsonOf<GrantView>(await get(`/patients/${ANNA}/grants/${grantId}`, 'anna'), 200);
+    expect(grant).toMatchObject({ grantId, patientId: ANNA, status: 'active' });
+    const deliveries = await jsonOf<Page<Delivery>>(
+      await get(`/patients/${ANNA}/grants/${grantId}/deliveries`, 'anna'),
+      200,
+    );
+    // The clinician downloaded the record once above: one delivery, to him.
+    expect(deliveries.items).toEqual([
+      expect.objectContaining({
+        grantId,
+        patientId: ANNA,
+        requester: expect.objectContaining({ id: 'clin-weber' }),
+      }),
+    ]);
+    // An auditor reads the same; the auditor's path must name the grant's own patient.
+    expect(
+      (
+        await jsonOf<Page<Delivery>>(
+          await get(`/patients/${ANNA}/grants/${grantId}/deliveries`, 'auditor'),
+          200,
+        )
+      ).items,
+    ).toHaveLength(1);
+    await problemOf(await get(`/patients/patient-marco/grants/${grantId}`, 'auditor'), 404, 'NOT_FOUND');
+    await problemOf(
+      await get(`/patients/patient-marco/grants/${grantId}/deliveries`, 'auditor'),
+      404,
+      'NOT_FOUND',
+    );
+
+    // Another patient: not through Anna's path, nor by naming Anna's grant under his own.
+    await problemOf(await get(`/patients/${ANNA}/grants/${grantId}`, 'marco'), 403, 'NOT_OWNER');
+    await problemOf(await get(`/patients/patient-marco/grants/${grantId}`, 'marco'), 403, 'FORBIDDEN');
+    await problemOf(
+      await get(`/patients/patient-marco/grants/${grantId}/deliveries`, 'marco'),
+      403,
+      'FORBIDDEN',
+    );
+    // The clinician who holds the grant reads it by his own route, not by the patient's.
+    await problemOf(
+      await get(`/patients/${ANNA}/grants/${grantId}/deliveries`, 'dr.weber'),
+      403,
+      'FORBIDDEN',
+    );
+  });
+
   it('submits contributions the patient reads, then approves or rejects, once', async () => {
     const contribute = async (code: string): Promise<Contribution> =>
       jsonOf<Contribution>(
@@ -436,6 +484,25 @@ describe('auditor', () => {
     expect(report.decisionsChecked).toBeGreaterThanOrEqual(2);
     expect(report.deliveriesChecked).toBeGreaterThanOrEqual(1);
     expect(report.manifestsChecked).toBeGreaterThanOrEqual(1);
+
+    // Streamed: progress of blocks verified while it runs, then the same report.
+    const streamed = await stack.call('POST', `${API}/audit/replay`, await token('auditor'), undefined, {
+      accept: 'application/x-ndjson',
+    });
+    expect(streamed.status).toBe(200);
+    expect(streamed.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+    const lines = (await streamed.text())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const progress = lines.filter((line) => line.type === 'progress');
+    expect(progress[0]).toMatchObject({ blocksVerified: 0 });
+    const total = progress[0]?.totalBlocks as number;
+    expect(total).toBeGreaterThanOrEqual(report.blocksChecked);
+    expect(progress.at(-1)).toEqual({ type: 'progress', blocksVerified: total, totalBlocks: total });
+    const verified = progress.map((line) => line.blocksVerified as number);
+    expect([...verified].sort((a, b) => a - b)).toEqual(verified);
+    expect(lines.at(-1)).toMatchObject({ type: 'result', result: { ok: true, discrepancies: [] } });
 
     const csv = await stack.call('POST', `${API}/audit/replay`, await token('auditor'), undefined, {
       accept: 'text/csv',

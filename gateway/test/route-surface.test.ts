@@ -46,6 +46,8 @@ const EXPECTED: Readonly<Record<string, Access>> = {
   'GET /api/v1/patients/:patientId/emergency-policy': [P, AU],
   'PUT /api/v1/patients/:patientId/emergency-policy': [P],
   'GET /api/v1/patients/:patientId/access-log': [P],
+  'GET /api/v1/patients/:patientId/grants/:grantId': [P, AU],
+  'GET /api/v1/patients/:patientId/grants/:grantId/deliveries': [P, AU],
   'GET /api/v1/patients/:patientId/contributions': [P],
   'GET /api/v1/patients/:patientId/emergency-card': [P],
   'GET /api/v1/patients/:patientId/contributions/:contributionId/content': [P],

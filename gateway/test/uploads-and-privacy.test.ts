@@ -28,6 +28,7 @@ interface UploadView {
   readonly sourceId: string;
   readonly createdAt: string;
   readonly error?: string;
+  readonly issues?: { expression?: string; reason: string }[];
   readonly result?: { records: { recordId: string; outcome: string }[] };
 }
 interface FhirUpload {
@@ -152,6 +153,22 @@ describe('centre: FHIR uploads', () => {
       201,
     );
     expect(good.result.records.map((record) => record.outcome)).toEqual(['created']);
+  });
+
+  it('keeps a refused file’s issues in the history, where the centre can read what to fix later', async () => {
+    const broken = { ...glucose(MARCO, 94), valueQuantity: { value: 'lots', unit: 'mg/dL' } };
+    const refusal = await problemOf(
+      await uploadFhir(MARCO, 'lab-issues-1', bundleOf(broken)),
+      400,
+      'INVALID_INPUT',
+    );
+    const item = (await history()).find((each) => each.sourceId === 'lab-issues-1');
+    expect(item).toMatchObject({ status: 'failed', error: 'INVALID_INPUT' });
+    expect(item?.issues?.length).toBeGreaterThan(0);
+    expect(item?.issues).toEqual((refusal as { issues?: unknown }).issues);
+    expect(JSON.stringify(item?.issues)).toContain('Bundle.entry[0].resource.value[x]');
+    // Where and why only: the refused value itself is not kept.
+    expect(JSON.stringify(item)).not.toContain('lots');
   });
 });
 

@@ -126,6 +126,15 @@ describe('replay through the service', () => {
     expect((await audit.replay({ toBlock: 99 })).range).toEqual({ from: 0, to: 3 });
   });
 
+  it('tells its progress block by block, of a total fixed when it starts', async () => {
+    const seen: string[] = [];
+    await audit.replay({
+      toBlock: 2,
+      onProgress: ({ blocksVerified, totalBlocks }) => seen.push(`${blocksVerified}/${totalBlocks}`),
+    });
+    expect(seen).toEqual(['0/3', '1/3', '2/3', '3/3']);
+  });
+
   it('is not ok when a block was altered', async () => {
     const blocks = [...chain.blocks];
     blocks.splice(2, 1);

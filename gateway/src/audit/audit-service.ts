@@ -38,6 +38,13 @@ export interface BlockPage {
 export interface AuditReplayOptions {
   /** Last block to walk (default: the chain's last block). Replay always starts from block 0. */
   readonly toBlock?: number;
+  /** Told as blocks are verified: how many of how many (the total is fixed when replay starts). */
+  readonly onProgress?: (progress: ReplayProgress) => void;
+}
+
+export interface ReplayProgress {
+  readonly blocksVerified: number;
+  readonly totalBlocks: number;
 }
 
 function blockNumber(value: number, name: string): number {
@@ -98,7 +105,15 @@ export class AuditService {
       height - 1,
       options.toBlock === undefined ? height - 1 : blockNumber(options.toBlock, 'toBlock'),
     );
-    const outcome = await replayChain(this.blocks(last), { chaincodeName: this.options.chaincodeName });
+    const { onProgress } = options;
+    const totalBlocks = last + 1;
+    onProgress?.({ blocksVerified: 0, totalBlocks });
+    const outcome = await replayChain(this.blocks(last), {
+      chaincodeName: this.options.chaincodeName,
+      ...(onProgress && {
+        onBlock: (blocksVerified: number) => onProgress({ blocksVerified, totalBlocks }),
+      }),
+    });
     const manifests = this.options.manifests
       ? await verifyManifests(outcome.deliveries, this.options.manifests, (recordId) =>
           outcome.registration(recordId),

@@ -1,6 +1,6 @@
 /** Replay & verify and the block explorer, for auditors. */
 export { AuditService, MAX_BLOCKS_PER_PAGE } from './audit-service';
-export type { AuditReplayOptions, AuditServiceOptions, BlockPage } from './audit-service';
+export type { AuditReplayOptions, AuditServiceOptions, BlockPage, ReplayProgress } from './audit-service';
 export type { ChainReader } from './chain-reader';
 export { decodeBlock } from './chain-decode';
 export type { DecodedBlock, DecodedTransaction, DecodedWrite } from './chain-decode';

@@ -270,6 +270,8 @@ class ChainReplay {
 export interface ReplayOptions {
   /** The chaincode whose namespace holds Custodia's world state (the connection profile's chaincodeName). */
   readonly chaincodeName: string;
+  /** Told after each block is verified, with the number of blocks verified so far. */
+  readonly onBlock?: (blocksChecked: number) => void;
 }
 
 /**
@@ -304,6 +306,7 @@ export async function replayChain(
     if (decoded) await replay.apply(decoded);
     blocksChecked += 1;
     lastBlock += 1;
+    options.onBlock?.(blocksChecked);
   }
   return {
     blocksChecked,

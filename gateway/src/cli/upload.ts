@@ -31,10 +31,21 @@ export interface UploadOptions {
   readonly sourcePrefix?: string;
 }
 
+/** Told as a run goes, in bytes: the progress bar and its time left are measured from these. */
 export interface UploadProgress {
-  start(total: number): void;
-  fileDone(outcome: FileOutcome): void;
+  /** The run's number of files and their total size. */
+  start(files: number, totalBytes: number): void;
+  /** Bytes of `file` sent so far (a file sent again starts again from its own start). */
+  sent(file: string, bytes: number): void;
+  /** A file is finished (stored, skipped or failed); `size` is its size in bytes. */
+  fileDone(outcome: FileOutcome, size: number): void;
   stop(): void;
+}
+
+interface UploadJob {
+  readonly file: string;
+  readonly size: number;
+  readonly run: (sent: (bytes: number) => void) => Promise<FileOutcome>;
 }
 
 /** Local problems, reported with codes like the server's. */
@@ -60,21 +71,37 @@ export async function uploadFolder(
   progress: UploadProgress,
 ): Promise<FileOutcome[]> {
   const plan = planFolder(await listFiles(options.folder), options.binaries);
-  const jobs: (() => Promise<FileOutcome>)[] = [
-    ...plan.fhir.map((file) => () => uploadFhir(client, options, file)),
-    ...plan.binaries.map((binary) => () => uploadBinary(client, options, binary)),
+  const sizeOf = async (file: string): Promise<number> => (await stat(path.join(options.folder, file))).size;
+  const jobs: UploadJob[] = [
+    ...(await Promise.all(
+      plan.fhir.map(async (file) => ({
+        file,
+        size: await sizeOf(file),
+        run: (sent: (bytes: number) => void) => uploadFhir(client, options, file, sent),
+      })),
+    )),
+    ...(await Promise.all(
+      plan.binaries.map(async (binary) => ({
+        file: binary.file,
+        size: await sizeOf(binary.file),
+        run: (sent: (bytes: number) => void) => uploadBinary(client, options, binary, sent),
+      })),
+    )),
   ];
   const outcomes: FileOutcome[] = new Array<FileOutcome>(jobs.length);
-  progress.start(jobs.length);
+  progress.start(
+    jobs.length,
+    jobs.reduce((sum, job) => sum + job.size, 0),
+  );
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
       const index = next;
       next += 1;
-      const job = jobs[index] as () => Promise<FileOutcome>;
-      const outcome = await job();
+      const job = jobs[index] as UploadJob;
+      const outcome = await job.run((bytes) => progress.sent(job.file, bytes));
       outcomes[index] = outcome;
-      progress.fileDone(outcome);
+      progress.fileDone(outcome, job.size);
     }
   };
   try {
@@ -85,7 +112,12 @@ export async function uploadFolder(
   return outcomes;
 }
 
-async function uploadFhir(client: ApiClient, options: UploadOptions, file: string): Promise<FileOutcome> {
+async function uploadFhir(
+  client: ApiClient,
+  options: UploadOptions,
+  file: string,
+  sent: (bytes: number) => void,
+): Promise<FileOutcome> {
   try {
     const bytes = await readFile(path.join(options.folder, file));
     let document: unknown;
@@ -102,6 +134,7 @@ async function uploadFhir(client: ApiClient, options: UploadOptions, file: strin
       contentType: 'application/fhir+json',
       retry: true,
     });
+    sent(bytes.length);
     return outcomeOf(file, answer.result);
   } catch (error) {
     return failed(file, codeOf(error));
@@ -112,6 +145,7 @@ async function uploadBinary(
   client: ApiClient,
   options: UploadOptions,
   binary: { readonly file: string; readonly documentReference?: string },
+  sent: (bytes: number) => void,
 ): Promise<FileOutcome> {
   const { file } = binary;
   try {
@@ -148,9 +182,13 @@ async function uploadBinary(
         },
         retry: true,
       }));
+    const missing = missingParts(session);
+    // Parts received in an earlier run count as sent.
+    let sentBytes = size - missing.reduce((sum, part) => sum + (part.end - part.start), 0);
+    sent(sentBytes);
     const handle = await open(location, 'r');
     try {
-      for (const part of missingParts(session)) {
+      for (const part of missing) {
         const buffer = Buffer.alloc(part.end - part.start);
         await handle.read(buffer, 0, buffer.length, part.start);
         await client.call('PUT', `/uploads/${session.uploadId}/parts/${part.index}`, {
@@ -158,6 +196,8 @@ async function uploadBinary(
           contentType: 'application/octet-stream',
           retry: true,
         });
+        sentBytes += buffer.length;
+        sent(sentBytes);
       }
     } finally {
       await handle.close();

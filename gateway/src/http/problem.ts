@@ -195,7 +195,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       );
     }
     if (res.headersSent) {
-      res.destroy();
+      // A streamed answer that reported its own failure has ended cleanly; any other is cut short.
+      if (!res.writableEnded) res.destroy();
       return;
     }
     if (req.originalUrl.startsWith(`${FHIR_BASE}/`))

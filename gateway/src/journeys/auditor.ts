@@ -5,8 +5,10 @@
 import { Type } from '@sinclair/typebox';
 import type { AccessLogQuery } from '@custodia/chaincode';
 import { GatewayError } from '../errors';
+import { NDJSON, streamProgress } from '../http/progress-stream';
 import { defineRoute } from '../http/route';
 import type { RouteDef } from '../http/route';
+import type { ReplayProgress } from '../audit/audit-service';
 import type { AuthUser } from '../identity/user';
 import { caller } from './context';
 import type { JourneyDeps } from './context';
@@ -20,10 +22,10 @@ export interface AuditPort {
   listBlocks(user: AuthUser, from: number, limit: number): Promise<unknown>;
   getBlock(user: AuthUser, number: number): Promise<unknown>;
   getTransaction(user: AuthUser, txId: string): Promise<unknown>;
-  /** The report as JSON-friendly data and as CSV. */
+  /** The report as JSON-friendly data and as CSV; `onProgress` is told as blocks are verified. */
   replay(
     user: AuthUser,
-    options: { fromBlock?: number; toBlock?: number },
+    options: { toBlock?: number; onProgress?: (progress: ReplayProgress) => void },
   ): Promise<{ report: unknown; csv: string }>;
 }
 
@@ -124,21 +126,37 @@ export function auditorRoutes(deps: JourneyDeps & { readonly audit: AuditPort })
       method: 'post',
       path: '/audit/replay',
       summary:
-        'Replay & verify from block 0: every decision re-derived, every delivery checked (JSON or text/csv)',
+        'Replay & verify from block 0: every decision re-derived, every delivery checked (JSON, text/csv, ' +
+        'or application/x-ndjson: progress lines {"type":"progress","blocksVerified","totalBlocks"} then ' +
+        '{"type":"result","result":report})',
       tag: TAG,
       schemas: {
         query: Type.Object(
           {
             toBlock: Type.Optional(Type.Integer({ minimum: 0 })),
-            format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),
+            format: Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('ndjson')], {
+              default: 'json',
+            }),
           },
           { additionalProperties: false },
         ),
       },
       handler: async (input) => {
         const { toBlock, format } = input.query;
-        const { report, csv } = await audit.replay(caller(input), toBlock === undefined ? {} : { toBlock });
-        if (format === 'csv' || input.req.accepts(['application/json', 'text/csv']) === 'text/csv') {
+        const range = toBlock === undefined ? {} : { toBlock };
+        const accepted = input.req.accepts(['application/json', 'text/csv', NDJSON]);
+        if (format === 'ndjson' || (format === 'json' && accepted === NDJSON)) {
+          await streamProgress<ReplayProgress, unknown>(input.res, async (progress) => {
+            const { report } = await audit.replay(caller(input), {
+              ...range,
+              onProgress: (update) => progress(update, update.blocksVerified === update.totalBlocks),
+            });
+            return report;
+          });
+          return undefined;
+        }
+        const { report, csv } = await audit.replay(caller(input), range);
+        if (format === 'csv' || accepted === 'text/csv') {
           input.res
             .status(200)
             .type('text/csv')

@@ -4,9 +4,9 @@
  */
 import { Type } from '@sinclair/typebox';
 import { isUploadJob } from '@custodia/datalake';
-import { errorCode } from '../errors';
 import { API_BASE, defineRoute } from '../http/route';
 import type { RouteDef } from '../http/route';
+import { uploadFailure } from '../uploads/upload-failure';
 import type { UploadOwner, UploadSession, UploadStore } from '../uploads/upload-store';
 import { partCount } from '../uploads/upload-store';
 import { actorOf, caller, lake } from './context';
@@ -116,7 +116,7 @@ export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore
           await uploads.mark(session, 'stored', { result: answer });
           return { uploadId: session.uploadId, result: answer };
         } catch (error) {
-          await uploads.mark(session, 'failed', { error: errorCode(error) ?? 'INTERNAL' });
+          await uploads.mark(session, 'failed', uploadFailure(error));
           throw error;
         }
       },
@@ -217,7 +217,7 @@ export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore
           return progress(stored);
         } catch (error) {
           // Parts are kept: completing again retries (the lake is idempotent on source id + content).
-          await uploads.mark(storing, 'receiving', { error: errorCode(error) ?? 'INTERNAL' });
+          await uploads.mark(storing, 'receiving', uploadFailure(error));
           throw error;
         }
       },

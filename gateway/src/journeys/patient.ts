@@ -1,15 +1,19 @@
 /** The patient's journey: rules and their versions, preview, emergency policy, own access log, contributions. */
 import { Type } from '@sinclair/typebox';
+import type { GrantView } from '@custodia/chaincode';
+import { GatewayError } from '../errors';
 import { defineRoute } from '../http/route';
 import type { RouteDef } from '../http/route';
 import { caller } from './context';
 import type { JourneyDeps } from './context';
+import type { AuthUser } from '../identity/user';
 import {
   Category,
   EmergencyPolicySpec,
   Id,
   Instant,
   Paging,
+  PatientGrantParams,
   PatientParams,
   Purpose,
   Requester,
@@ -19,6 +23,21 @@ import {
 } from './schemas';
 
 const TAG = 'patient';
+
+/**
+ * A grant of the patient the path names. The chaincode lets only the patient, the requester, auditors and the
+ * platform read it; the path must also name the grant's own patient, so no patient path leads to another's.
+ */
+async function patientGrant(
+  ledger: JourneyDeps['ledger'],
+  user: AuthUser,
+  params: { readonly patientId: string; readonly grantId: string },
+): Promise<GrantView> {
+  const grant = await ledger.as(user).access.getGrant(params.grantId);
+  if (grant.patientId !== params.patientId)
+    throw new GatewayError('NOT_FOUND', 'no such grant of this patient');
+  return grant;
+}
 
 export function patientRoutes(deps: JourneyDeps): RouteDef[] {
   const { ledger } = deps;
@@ -145,6 +164,28 @@ export function patientRoutes(deps: JourneyDeps): RouteDef[] {
         ledger
           .as(caller(input))
           .audit.listAccessLog({ by: 'patient', patientId: input.params.patientId }, input.query),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/patients/:patientId/grants/:grantId',
+      summary: 'A grant made from this patient’s rules, with its status now (active, expired or revoked)',
+      tag: TAG,
+      ownedBy: 'patientId',
+      schemas: { params: PatientGrantParams },
+      handler: async (input) => patientGrant(ledger, caller(input), input.params),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/patients/:patientId/grants/:grantId/deliveries',
+      summary: 'When the record released by a grant was delivered (opened), and to whom',
+      tag: TAG,
+      ownedBy: 'patientId',
+      schemas: { params: PatientGrantParams, query: Paging },
+      handler: async (input) => {
+        const user = caller(input);
+        const grant = await patientGrant(ledger, user, input.params);
+        return ledger.as(user).access.listDeliveries(grant.grantId, input.query);
+      },
     }),
     defineRoute({
       method: 'get',

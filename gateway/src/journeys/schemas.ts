@@ -93,6 +93,10 @@ export const Paging = Type.Object(
 export const PatientParams = Type.Object({ patientId: Id }, { additionalProperties: false });
 export const RuleParams = Type.Object({ patientId: Id, ruleId: Id }, { additionalProperties: false });
 export const GrantParams = Type.Object({ grantId: Id }, { additionalProperties: false });
+export const PatientGrantParams = Type.Object(
+  { patientId: Id, grantId: Id },
+  { additionalProperties: false },
+);
 
 /** A requester's reason; required (at least one character) where emergency access asks for one. */
 export const Reason = Type.String({ minLength: 1, maxLength: LIMITS.maxReasonLength });

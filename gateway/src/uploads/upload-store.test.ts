@@ -27,6 +27,27 @@ describe('UploadStore', () => {
       size: 10,
     });
 
+  it('keeps a refusal’s issues in the history until a later attempt replaces them or the upload is stored', async () => {
+    const session = await open();
+    const refused = await store.mark(session, 'receiving', {
+      error: 'INVALID_INPUT',
+      issues: [{ expression: 'DocumentReference.status', reason: 'Invalid code' }],
+    });
+    expect((await store.history(centre))[0]).toMatchObject({
+      error: 'INVALID_INPUT',
+      issues: [{ expression: 'DocumentReference.status', reason: 'Invalid code' }],
+    });
+    const storing = await store.mark(refused, 'storing');
+    expect(storing.issues).toHaveLength(1);
+    const again = await store.mark(storing, 'receiving', { error: 'DATALAKE_UNAVAILABLE' });
+    expect(again).toMatchObject({ error: 'DATALAKE_UNAVAILABLE' });
+    expect(again.issues).toBeUndefined();
+    const stored = await store.mark(again, 'stored', { result: { records: [] } });
+    expect(stored.error).toBeUndefined();
+    expect((await store.history(centre))[0]).toMatchObject({ status: 'stored', result: { records: [] } });
+    expect((await store.history(centre))[0]?.error).toBeUndefined();
+  });
+
   it('splits the announced size into fixed parts with a shorter last one', () => {
     expect(partCount({ size: 10, partBytes: 4 })).toBe(3);
     expect([0, 1, 2].map((index) => partLength({ size: 10, partBytes: 4 }, index))).toEqual([4, 4, 2]);

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GatewayError } from '../errors';
+import type { UploadIssue } from './upload-failure';
 
 export type UploadStatus = 'receiving' | 'storing' | 'stored' | 'failed';
 
@@ -35,6 +36,8 @@ export interface UploadSession {
   /** The lake's answer (record ids), once stored; a stable error code once failed. */
   readonly result?: unknown;
   readonly error?: string;
+  /** Why the last attempt was refused (where and why, never values), when the refusal said so. */
+  readonly issues?: readonly UploadIssue[];
 }
 
 export type NewUpload = Pick<
@@ -183,12 +186,22 @@ export class UploadStore {
     );
   }
 
+  /**
+   * A new status. A new refusal replaces the previous attempt's code and issues; a stored upload keeps no old
+   * refusal.
+   */
   async mark(
     session: UploadSession,
     status: UploadStatus,
-    outcome: { result?: unknown; error?: string } = {},
+    outcome: { result?: unknown; error?: string; issues?: readonly UploadIssue[] } = {},
   ): Promise<UploadSession> {
-    return this.save({ ...session, ...outcome, status, updatedAt: this.now().toISOString() });
+    const { error, issues, ...rest } = session;
+    const refusal = {
+      ...(error === undefined ? {} : { error }),
+      ...(issues === undefined ? {} : { issues }),
+    };
+    const kept = status === 'stored' || outcome.error !== undefined ? rest : { ...rest, ...refusal };
+    return this.save({ ...kept, ...outcome, status, updatedAt: this.now().toISOString() });
   }
 
   /** Drops the parts of a finished upload, keeping its history entry. */

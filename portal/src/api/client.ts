@@ -91,6 +91,11 @@ export class ApiClient {
     return (await this.send(method, path, options)).blob();
   }
 
+  /** A successful answer whose body the caller reads as it arrives (NDJSON progress). */
+  async stream(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
+    return this.send(method, path, options);
+  }
+
   /** Renews the access token with the stored refresh token; one renewal at a time. */
   renew(): Promise<boolean> {
     this.refreshing ??= this.doRenew().finally(() => {

@@ -1,5 +1,9 @@
 /** One typed function per gateway route the portal uses (gateway/src/journeys, GATEWAY_DESIGN.md). */
+import { LIMITS } from '@custodia/chaincode/model';
 import type { ApiClient } from './client';
+import { ndjsonLines } from './ndjson';
+import { ApiProblem } from './problem';
+import type { ProblemBody } from './problem';
 import type {
   AccessLogEntry,
   AccessRequestBody,
@@ -9,6 +13,7 @@ import type {
   Category,
   Contribution,
   ContributionBody,
+  Delivery,
   EmergencyCard,
   EmergencyPolicy,
   EmergencyPolicySpec,
@@ -20,6 +25,7 @@ import type {
   LoginResponse,
   PatientLookup,
   RecordsUploadResult,
+  ReplayProgress,
   ReplayReport,
   RuleSpec,
   RuleVersion,
@@ -32,6 +38,9 @@ import type {
 } from './types';
 
 const seg = encodeURIComponent;
+const NDJSON = 'application/x-ndjson';
+/** The largest page the ledger serves (chaincode LIMITS.maxPageSize). */
+const PAGE_SIZE = LIMITS.maxPageSize;
 
 export function authApi(client: ApiClient) {
   return {
@@ -67,7 +76,15 @@ export function patientApi(client: ApiClient, patientId: string) {
     emergencyPolicy: () => client.json<EmergencyPolicy>('GET', `${base}/emergency-policy`),
     setEmergencyPolicy: (spec: EmergencyPolicySpec) =>
       client.json<EmergencyPolicy>('PUT', `${base}/emergency-policy`, { body: spec }),
-    accessLog: () => client.json<ListPage<AccessLogEntry>>('GET', `${base}/access-log`),
+    accessLog: (bookmark = '') =>
+      client.json<ListPage<AccessLogEntry>>('GET', `${base}/access-log`, {
+        query: { pageSize: PAGE_SIZE, bookmark },
+      }),
+    /** A grant made from the patient's rules, with its status now (revoked grants carry when and why). */
+    grant: (grantId: string) => client.json<GrantView>('GET', `${base}/grants/${seg(grantId)}`),
+    /** When the record a grant released was delivered, and to whom. */
+    deliveries: (grantId: string) =>
+      client.json<ListPage<Delivery>>('GET', `${base}/grants/${seg(grantId)}/deliveries`),
     contributions: () => client.json<ListPage<Contribution>>('GET', `${base}/contributions`),
     decideContribution: (contributionId: string, decision: 'approve' | 'reject') =>
       client.json<Contribution>('POST', `${base}/contributions/${seg(contributionId)}/${decision}`),
@@ -120,17 +137,44 @@ export function centreApi(client: ApiClient) {
   };
 }
 
+/** A line of the replay's progress stream. */
+type ReplayLine =
+  | ({ readonly type: 'progress' } & ReplayProgress)
+  | { readonly type: 'result'; readonly result: ReplayReport }
+  | { readonly type: 'error'; readonly problem: ProblemBody };
+
 export function auditorApi(client: ApiClient) {
   return {
-    accessLog: (query: AuditLogQuery) =>
-      client.json<ListPage<AccessLogEntry>>('GET', '/audit/access-log', { query: { ...query } }),
+    accessLog: (query: AuditLogQuery, bookmark = '') =>
+      client.json<ListPage<AccessLogEntry>>('GET', '/audit/access-log', {
+        query: { ...query, pageSize: PAGE_SIZE, bookmark },
+      }),
+    /** A grant of a patient, with its status now (revocations carry when and by which rule). */
+    grant: (patientId: string, grantId: string) =>
+      client.json<GrantView>('GET', `/patients/${seg(patientId)}/grants/${seg(grantId)}`),
+    deliveries: (patientId: string, grantId: string) =>
+      client.json<ListPage<Delivery>>('GET', `/patients/${seg(patientId)}/grants/${seg(grantId)}/deliveries`),
     ruleHistory: (ruleId: string) =>
       client.json<ListPage<RuleVersion>>('GET', `/audit/rules/${seg(ruleId)}/history`),
     blocks: (from: number, limit: number) =>
       client.json<BlockPage>('GET', '/audit/blocks', { query: { from, limit } }),
     block: (number: number) => client.json<BlockView>('GET', `/audit/blocks/${number}`),
     transaction: (txId: string) => client.json<TransactionView>('GET', `/audit/transactions/${seg(txId)}`),
-    replay: () => client.json<ReplayReport>('POST', '/audit/replay'),
+    /** Replay & verify, told block by block as the gateway verifies the chain. */
+    replay: async (onProgress: (progress: ReplayProgress) => void): Promise<ReplayReport> => {
+      const response = await client.stream('POST', '/audit/replay', { accept: NDJSON });
+      for await (const value of ndjsonLines(response)) {
+        const line = value as ReplayLine;
+        if (line.type === 'progress')
+          onProgress({ blocksVerified: line.blocksVerified, totalBlocks: line.totalBlocks });
+        else if (line.type === 'result') return line.result;
+        else if (line.type === 'error') throw new ApiProblem(line.problem.status ?? 500, line.problem);
+      }
+      throw new ApiProblem(502, {
+        code: 'INCOMPLETE_ANSWER',
+        detail: 'The replay stopped without a report.',
+      });
+    },
     replayCsv: () => client.text('POST', '/audit/replay', { query: { format: 'csv' }, accept: 'text/csv' }),
   };
 }

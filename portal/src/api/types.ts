@@ -9,6 +9,7 @@ export type {
   Category,
   Contribution,
   Decision,
+  Delivery,
   EmergencyPolicy,
   EmergencyPolicySpec,
   GrantView,
@@ -127,13 +128,36 @@ export interface UploadSession {
   readonly status: UploadStatus;
   readonly createdAt: string;
   readonly updatedAt: string;
-  /** A stable error code once failed. */
+  /** A stable error code once refused. */
   readonly error?: string;
+  /** Why it was refused: where in the file, and why (never values). */
+  readonly issues?: readonly UploadIssue[];
+  /** What the data lake stored, once stored. */
+  readonly result?: IngestResult;
+}
+
+export interface UploadIssue {
+  /** Where, as a FHIRPath expression. */
+  readonly expression?: string;
+  readonly reason: string;
+}
+
+/** The data lake's answer to an upload: one record per categorised entry, and the entries it left out. */
+export interface IngestResult {
+  readonly records?: readonly {
+    readonly recordId: string;
+    readonly outcome: 'created' | 'existing' | string;
+  }[];
+  readonly skipped?: readonly {
+    readonly index: number;
+    readonly resourceType: string;
+    readonly reason: string;
+  }[];
 }
 
 export interface RecordsUploadResult {
   readonly uploadId: string;
-  readonly result: unknown;
+  readonly result: IngestResult;
 }
 
 export interface AuditLogQuery {
@@ -149,6 +173,7 @@ export type {
   BlockPage,
   BlockView,
   Discrepancy,
+  ReplayProgress,
   ReplayReport,
   TransactionSummary,
   TransactionView,

@@ -1,5 +1,6 @@
-/** The portal: sign-in, then the workspace of the signed-in person's role. */
+/** The portal: sign-in, then the workspace of the signed-in person's role, in the person's language. */
 import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ApiClient } from '../api/client';
 import { authApi } from '../api/endpoints';
 import { sessionRefreshStore } from '../api/tokens';
@@ -11,6 +12,7 @@ import { SignIn } from '../sign-in/SignIn';
 import { Workspace } from './Workspace';
 
 export function App({ refreshStore }: { refreshStore?: RefreshTokenStore }) {
+  const { t } = useTranslation();
   const [user, setUser] = useState<SessionUser | undefined>();
   const [restoring, setRestoring] = useState(true);
   const client = useMemo(
@@ -57,7 +59,7 @@ export function App({ refreshStore }: { refreshStore?: RefreshTokenStore }) {
     [client, user],
   );
 
-  if (restoring) return <p className="loading">Loading…</p>;
+  if (restoring) return <p className="loading">{t('common.loading')}</p>;
   if (!session) {
     return (
       <SignIn

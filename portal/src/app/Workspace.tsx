@@ -1,25 +1,28 @@
+import { useTranslation } from 'react-i18next';
 import { AuditorWorkspace } from '../auditor/AuditorWorkspace';
 import { CentreWorkspace } from '../centre/CentreWorkspace';
 import { ClinicianWorkspace } from '../clinician/ClinicianWorkspace';
+import { LanguagePicker } from '../i18n/LanguagePicker';
 import { PatientWorkspace } from '../patient/PatientWorkspace';
 import { useSession } from '../session/session';
-import { ROLE_TITLES } from '../vocabulary/names';
 
 export function Workspace() {
+  const { t } = useTranslation();
   const { user, signOut } = useSession();
   return (
     <>
       <a className="skip" href="#main">
-        Skip to content
+        {t('app.skip')}
       </a>
       <header className="top">
         <span className="brand">Custodia</span>
         <span className="who">
           {user.displayName ?? user.username}
-          <span className="role"> · {ROLE_TITLES[user.role]}</span>
+          <span className="role"> · {t(`vocabulary.role.${user.role}`)}</span>
         </span>
+        <LanguagePicker />
         <button type="button" onClick={signOut}>
-          Sign out
+          {t('app.signOut')}
         </button>
       </header>
       <main id="main">
@@ -27,9 +30,7 @@ export function Workspace() {
         {user.role === 'clinician' && <ClinicianWorkspace />}
         {user.role === 'centre' && <CentreWorkspace />}
         {user.role === 'auditor' && <AuditorWorkspace />}
-        {user.role === 'admin' && (
-          <p>Administrators manage organisations and users with the `custodia` command-line client.</p>
-        )}
+        {user.role === 'admin' && <p>{t('app.adminNote')}</p>}
       </main>
     </>
   );

@@ -1,150 +1,153 @@
-/** Access-log search by patient, requester and period, with a CSV export of what is shown. */
+/**
+ * The access log: the last days' requests at once, newest first; search by patient, by requester or by period;
+ * each grant's fate (revoked, expired, delivered) on demand; the deciding rules' histories; a CSV export.
+ */
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { EMERGENCY_POLICY_RULE_ID } from '@custodia/chaincode/model';
 import type { AuditorApi } from '../api/endpoints';
+import { allPages } from '../api/paging';
 import type { AccessLogEntry, AuditLogQuery } from '../api/types';
+import { useWords } from '../i18n/use-words';
 import { downloadText } from '../ui/download';
-import { formatWhen } from '../ui/format';
 import { Table } from '../ui/Table';
 import type { Column } from '../ui/Table';
 import { ProblemAlert } from '../ui/ProblemAlert';
-import { useAction } from '../ui/use-async';
+import { useLoad } from '../ui/use-async';
 import { accessLogCsv } from './csv';
 import { short } from './hash-text';
+import { GrantCell, logColumns } from './log-columns';
+import { periodStart } from './overview';
 import { RuleHistoryPanel } from './RuleHistory';
 
-const BASE_COLUMNS: readonly Column<AccessLogEntry>[] = [
-  { header: 'When (UTC)', cell: (e) => formatWhen(e.timestamp) },
-  { header: 'Patient', cell: (e) => <code>{e.patientId}</code> },
-  {
-    header: 'Requester',
-    cell: (e) =>
-      `${e.requester.id} (${e.requester.mspId}${e.requester.country ? `, ${e.requester.country}` : ''})`,
-  },
-  {
-    header: 'Purpose',
-    cell: (e) => (
-      <>
-        {e.purpose}
-        {e.emergency && <strong> · emergency</strong>}
-      </>
-    ),
-  },
-  { header: 'Granted', cell: (e) => e.decision.granted.join(', ') || '—' },
-  { header: 'Denied', cell: (e) => e.decision.denied.join(', ') || '—' },
-];
+/** What the log shows before any search: the requests of the last days. */
+export const RECENT_DAYS = 7;
 
-/** The deciding rules as buttons that open each rule's history. */
-function withRules(open: (ruleId: string) => void): readonly Column<AccessLogEntry>[] {
-  return [
-    ...BASE_COLUMNS,
-    {
-      header: 'Deciding rules',
-      cell: (e) =>
-        e.decision.rules.length === 0
-          ? 'default deny'
-          : e.decision.rules.map((r) =>
-              // The emergency policy decides like a rule but has a history of its own, not a rule's.
-              r.ruleId === EMERGENCY_POLICY_RULE_ID ? (
-                <span key={r.ruleId}>emergency policy v{r.version} </span>
-              ) : (
-                <button
-                  key={`${r.ruleId}@${r.version}`}
-                  type="button"
-                  className="link"
-                  title={r.ruleId}
-                  onClick={() => open(r.ruleId)}
-                >
-                  {short(r.ruleId)} v{r.version} ({r.effect})
-                </button>
-              ),
-            ),
-    },
-  ];
-}
-
+/** A `datetime-local` value (the reader's local time) as an instant. */
 function toInstant(local: string): string | undefined {
-  return local ? new Date(`${local}Z`).toISOString() : undefined;
+  return local ? new Date(local).toISOString() : undefined;
 }
 
-export function AccessLogSearch({ api }: { api: AuditorApi }) {
-  const [filters, setFilters] = useState({
-    patientId: '',
-    requesterMspId: '',
-    requesterId: '',
-    from: '',
-    to: '',
-  });
-  const [entries, setEntries] = useState<readonly AccessLogEntry[] | undefined>();
+const EMPTY_FILTERS = { patientId: '', requesterMspId: '', requesterId: '', from: '', to: '' };
+
+export function AccessLogSearch({
+  api,
+  now = () => new Date().toISOString(),
+}: {
+  api: AuditorApi;
+  now?: () => string;
+}) {
+  const words = useWords();
+  const { t } = words;
+  const [filters, setFilters] = useState(EMPTY_FILTERS);
+  const [query, setQuery] = useState<AuditLogQuery>(() => ({ from: periodStart(now(), RECENT_DAYS) }));
+  const [searched, setSearched] = useState(false);
   const [ruleId, setRuleId] = useState<string | undefined>();
-  const search = useAction(async () => {
-    const query: AuditLogQuery = {
+  const log = useLoad(() => allPages((bookmark) => api.accessLog(query, bookmark)), [query]);
+  const entries = [...(log.data?.items ?? [])].sort((a, b) => b.timestamp.localeCompare(a.timestamp));
+  const set = (key: keyof typeof filters) => (e: { target: { value: string } }) =>
+    setFilters((f) => ({ ...f, [key]: e.target.value }));
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const next: AuditLogQuery = {
       patientId: filters.patientId.trim() || undefined,
       requesterMspId: filters.requesterMspId.trim() || undefined,
       requesterId: filters.requesterId.trim() || undefined,
       from: toInstant(filters.from),
       to: toInstant(filters.to),
     };
-    setEntries((await api.accessLog(query)).items);
-  });
-  const set = (key: keyof typeof filters) => (e: { target: { value: string } }) =>
-    setFilters((f) => ({ ...f, [key]: e.target.value }));
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    void search.run();
+    const any = Object.values(next).some((value) => value !== undefined);
+    setSearched(any);
+    // An empty search shows the recent requests again.
+    setQuery(any ? next : { from: periodStart(now(), RECENT_DAYS) });
   };
+  const columns: Column<AccessLogEntry>[] = [
+    ...logColumns(words),
+    {
+      header: t('log.rules'),
+      cell: (e) =>
+        e.decision.rules.length === 0
+          ? t('log.defaultDeny')
+          : e.decision.rules.map((r) =>
+              // The emergency policy decides like a rule but has a history of its own, not a rule's.
+              r.ruleId === EMERGENCY_POLICY_RULE_ID ? (
+                <span key={r.ruleId}>{t('log.policyVersion', { version: r.version })} </span>
+              ) : (
+                <button
+                  key={`${r.ruleId}@${r.version}`}
+                  type="button"
+                  className="link"
+                  title={r.ruleId}
+                  onClick={() => setRuleId(r.ruleId)}
+                >
+                  {t('log.ruleVersion', {
+                    rule: short(r.ruleId),
+                    version: r.version,
+                    effect: t(`vocabulary.effect.${r.effect}`),
+                  })}
+                </button>
+              ),
+            ),
+    },
+    { header: t('log.grant'), cell: (e) => <GrantCell api={api} entry={e} /> },
+  ];
   return (
     <div>
-      <h1>Access log</h1>
-      <p className="lead">Search by patient, by requester (organisation and id), or by period.</p>
-      <form className="card filters" onSubmit={submit} aria-label="Access-log filters">
+      <h1>{t('log.title')}</h1>
+      <p className="lead">{t('log.lead')}</p>
+      <form className="card filters" onSubmit={submit} aria-label={t('log.filters')}>
         <label>
-          Patient id
+          {t('log.patientId')}
           <input value={filters.patientId} onChange={set('patientId')} />
         </label>
         <label>
-          Requester organisation
+          {t('log.requesterOrganisation')}
           <input
             value={filters.requesterMspId}
             onChange={set('requesterMspId')}
-            placeholder="e.g. HospitalFRMSP"
+            placeholder="HospitalFRMSP"
           />
         </label>
         <label>
-          Requester id
+          {t('log.requesterId')}
           <input value={filters.requesterId} onChange={set('requesterId')} />
         </label>
         <label>
-          From (UTC)
+          {t('log.from')}
           <input type="datetime-local" value={filters.from} onChange={set('from')} />
         </label>
         <label>
-          To (UTC)
+          {t('log.to')}
           <input type="datetime-local" value={filters.to} onChange={set('to')} />
         </label>
-        <button type="submit" className="primary" disabled={search.pending}>
-          Search
+        <button type="submit" className="primary" disabled={log.loading}>
+          {t('log.search')}
         </button>
       </form>
-      <ProblemAlert problem={search.problem} />
-      {entries && (
+      <ProblemAlert problem={log.problem} />
+      {log.data && (
         <>
           <div className="view-head">
-            <p>{entries.length} entries</p>
+            <p role="status">
+              {searched
+                ? t('log.count', { count: entries.length })
+                : t('log.recentCount', { count: entries.length, days: RECENT_DAYS })}
+            </p>
             <button
               type="button"
               disabled={entries.length === 0}
               onClick={() => downloadText('custodia-access-log.csv', accessLogCsv(entries), 'text/csv')}
             >
-              Export CSV
+              {t('log.export')}
             </button>
           </div>
           <Table
+            label={t('log.caption')}
+            caption={t('log.caption')}
             rows={entries}
             rowKey={(e) => e.entryId}
             rowClass={(e) => (e.emergency ? 'row-emergency' : undefined)}
-            columns={withRules(setRuleId)}
+            columns={columns}
           />
           {ruleId && <RuleHistoryPanel api={api} ruleId={ruleId} />}
         </>

@@ -2,7 +2,8 @@
 import { useState } from 'react';
 import type { AuditorApi } from '../api/endpoints';
 import type { BlockPage, BlockView, TransactionView as Transaction, WriteView } from '../api/types';
-import { formatWhen } from '../ui/format';
+import type { Words } from '../i18n/i18n';
+import { useWords } from '../i18n/use-words';
 import { Table } from '../ui/Table';
 import type { Column } from '../ui/Table';
 import { ProblemAlert } from '../ui/ProblemAlert';
@@ -12,9 +13,9 @@ import { RuleHistoryLookup } from './RuleHistory';
 
 const PAGE = 20;
 
-const WRITE_COLUMNS: readonly Column<WriteView>[] = [
+const writeColumns = ({ t }: Words): readonly Column<WriteView>[] => [
   {
-    header: 'Key',
+    header: t('chain.key'),
     cell: (w) => (
       <code className="break">
         {w.objectType ? `${w.objectType} ${(w.attributes ?? []).join(' / ')}` : w.key}
@@ -22,50 +23,62 @@ const WRITE_COLUMNS: readonly Column<WriteView>[] = [
     ),
   },
   {
-    header: 'Value',
-    cell: (w) => (w.isDelete ? <em>deleted</em> : <code className="break">{w.value.slice(0, 300)}</code>),
+    header: t('chain.value'),
+    cell: (w) =>
+      w.isDelete ? <em>{t('chain.deleted')}</em> : <code className="break">{w.value.slice(0, 300)}</code>,
   },
 ];
 
-function blockColumns(open: (n: number) => void): readonly Column<BlockView>[] {
+function blockColumns({ t }: Words, open: (n: number) => void): readonly Column<BlockView>[] {
   return [
     {
-      header: 'Block',
+      header: t('chain.block'),
       cell: (b) => (
         <button type="button" className="link" onClick={() => open(b.number)}>
-          Block {b.number}
+          {t('chain.blockNumber', { number: b.number })}
         </button>
       ),
     },
-    { header: 'Transactions', cell: (b) => b.transactionCount },
-    { header: 'Hash', cell: (b) => <code title={b.hash}>{short(b.hash)}</code> },
-    { header: 'Previous hash', cell: (b) => <code title={b.previousHash}>{short(b.previousHash)}</code> },
+    { header: t('chain.transactions'), cell: (b) => b.transactionCount },
+    { header: t('chain.hash'), cell: (b) => <code title={b.hash}>{short(b.hash)}</code> },
+    {
+      header: t('chain.previousHash'),
+      cell: (b) => <code title={b.previousHash}>{short(b.previousHash)}</code>,
+    },
   ];
 }
 
 function TransactionDetails({ tx }: { tx: Transaction }) {
+  const words = useWords();
+  const { t, format } = words;
   return (
     <div className="card">
       <h3>
-        Transaction <code className="break">{tx.txId}</code>
+        {t('chain.transaction')} <code className="break">{tx.txId}</code>
       </h3>
       <dl className="facts">
-        <dt>Block</dt>
+        <dt>{t('chain.block')}</dt>
         <dd>{tx.blockNumber}</dd>
-        <dt>Time</dt>
-        <dd>{formatWhen(tx.timestamp)}</dd>
-        <dt>Organisation</dt>
+        <dt>{t('chain.time')}</dt>
+        <dd>{format.dateTime(tx.timestamp)}</dd>
+        <dt>{t('chain.organisation')}</dt>
         <dd>{tx.creatorMspId}</dd>
-        <dt>Function</dt>
+        <dt>{t('chain.function')}</dt>
         <dd>
           {tx.chaincodeName ? `${tx.chaincodeName} ` : ''}
           {tx.functionName ?? tx.type}
         </dd>
-        <dt>Validation</dt>
+        <dt>{t('chain.validation')}</dt>
         <dd>{tx.validationCode}</dd>
       </dl>
       {tx.writes.length > 0 && (
-        <Table caption="Writes" rows={tx.writes} rowKey={(_, i) => String(i)} columns={WRITE_COLUMNS} />
+        <Table
+          label={t('chain.writes')}
+          caption={t('chain.writes')}
+          rows={tx.writes}
+          rowKey={(_, i) => String(i)}
+          columns={writeColumns(words)}
+        />
       )}
     </div>
   );
@@ -79,6 +92,8 @@ async function loadBlocks(api: AuditorApi, from: number | undefined): Promise<Bl
 }
 
 export function ChainExplorer({ api }: { api: AuditorApi }) {
+  const words = useWords();
+  const { t } = words;
   const [from, setFrom] = useState<number | undefined>();
   const page = useLoad(() => loadBlocks(api, from), [from]);
   const [block, setBlock] = useState<BlockView | undefined>();
@@ -92,39 +107,40 @@ export function ChainExplorer({ api }: { api: AuditorApi }) {
   const lowest = items.length > 0 ? Math.min(...items.map((b) => b.number)) : undefined;
   return (
     <div>
-      <h1>Chain explorer</h1>
-      {page.data && <p className="muted">{page.data.height} blocks in the chain.</p>}
+      <h1>{t('chain.title')}</h1>
+      {page.data && <p className="muted">{t('chain.height', { count: page.data.height })}</p>}
       <ProblemAlert problem={page.problem ?? openBlock.problem ?? openTx.problem} />
       <Table
+        label={t('chain.title')}
         rows={items}
         rowKey={(b) => String(b.number)}
-        columns={blockColumns((n) => void openBlock.run(n))}
+        columns={blockColumns(words, (n) => void openBlock.run(n))}
       />
       <div className="actions">
         <button type="button" disabled={from === undefined} onClick={() => setFrom(undefined)}>
-          Latest blocks
+          {t('chain.latest')}
         </button>
         <button
           type="button"
           disabled={lowest === undefined || lowest === 0}
           onClick={() => setFrom(Math.max(0, (lowest ?? 0) - PAGE))}
         >
-          Older blocks
+          {t('chain.older')}
         </button>
       </div>
       {block && (
         <div className="card">
-          <h2>Block {block.number}</h2>
+          <h2>{t('chain.blockNumber', { number: block.number })}</h2>
           <dl className="facts">
-            <dt>Hash</dt>
+            <dt>{t('chain.hash')}</dt>
             <dd>
               <code className="break">{block.hash}</code>
             </dd>
-            <dt>Previous hash</dt>
+            <dt>{t('chain.previousHash')}</dt>
             <dd>
               <code className="break">{block.previousHash}</code>
             </dd>
-            <dt>Data hash</dt>
+            <dt>{t('chain.dataHash')}</dt>
             <dd>
               <code className="break">{block.dataHash}</code>
             </dd>

@@ -3,33 +3,40 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { AuditorApi } from '../api/endpoints';
 import type { RuleVersion } from '../api/types';
-import { formatWhen } from '../ui/format';
+import { useWords } from '../i18n/use-words';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { useAction, useLoad } from '../ui/use-async';
 import { short } from './hash-text';
 import { historyDiffs } from './rule-diff';
 
 export function RuleHistoryDiff({ versions }: { versions: readonly RuleVersion[] }) {
+  const { t, format } = useWords();
   return (
     <ol className="rule-diffs">
       {historyDiffs(versions).map(({ version, changes }) => (
         <li key={version.version} className="card">
-          <h4>
-            Version {version.version} · {version.change} · {formatWhen(version.updatedAt)} ·{' '}
-            <code>{short(version.txId)}</code>
-          </h4>
+          <h3>
+            {t('ruleHistory.version', {
+              version: version.version,
+              change: t(`vocabulary.ruleChange.${version.change}`),
+              when: format.dateTime(version.updatedAt),
+            })}{' '}
+            · <code>{short(version.txId)}</code>
+          </h3>
           <table className="diff">
             <thead>
               <tr>
-                <th scope="col">Field</th>
-                <th scope="col">Before</th>
-                <th scope="col">After</th>
+                <th scope="col">{t('ruleHistory.field')}</th>
+                <th scope="col">{t('ruleHistory.before')}</th>
+                <th scope="col">{t('ruleHistory.after')}</th>
               </tr>
             </thead>
             <tbody>
               {changes.map((c) => (
                 <tr key={c.field}>
-                  <th scope="row">{c.field}</th>
+                  <th scope="row">
+                    <code>{c.field}</code>
+                  </th>
                   <td>
                     <del>{c.before || '—'}</del>
                   </td>
@@ -47,6 +54,7 @@ export function RuleHistoryDiff({ versions }: { versions: readonly RuleVersion[]
 }
 
 export function RuleHistoryLookup({ api }: { api: AuditorApi }) {
+  const { t } = useWords();
   const [ruleId, setRuleId] = useState('');
   const [versions, setVersions] = useState<readonly RuleVersion[] | undefined>();
   const find = useAction(async () => setVersions((await api.ruleHistory(ruleId.trim())).items));
@@ -56,14 +64,14 @@ export function RuleHistoryLookup({ api }: { api: AuditorApi }) {
   };
   return (
     <div>
-      <h2>Rule history</h2>
+      <h2>{t('ruleHistory.title')}</h2>
       <form className="inline-form" onSubmit={submit}>
         <label>
-          Rule id
+          {t('ruleHistory.ruleId')}
           <input value={ruleId} onChange={(e) => setRuleId(e.target.value)} />
         </label>
         <button type="submit" disabled={!ruleId.trim() || find.pending}>
-          Show history
+          {t('ruleHistory.show')}
         </button>
       </form>
       <ProblemAlert problem={find.problem} />
@@ -74,11 +82,12 @@ export function RuleHistoryLookup({ api }: { api: AuditorApi }) {
 
 /** The history of one rule, loaded when shown. */
 export function RuleHistoryPanel({ api, ruleId }: { api: AuditorApi; ruleId: string }) {
+  const { t } = useWords();
   const history = useLoad(() => api.ruleHistory(ruleId), [ruleId]);
   return (
-    <section aria-label={`History of rule ${ruleId}`}>
+    <section aria-label={t('ruleHistory.of', { rule: ruleId })}>
       <h2>
-        History of rule <code className="break">{short(ruleId)}</code>
+        {t('ruleHistory.ofShort')} <code className="break">{short(ruleId)}</code>
       </h2>
       <ProblemAlert problem={history.problem} />
       {history.data && <RuleHistoryDiff versions={history.data.items} />}

@@ -41,7 +41,16 @@ function blobText(blob: Blob): Promise<string> {
 function routes() {
   let partFailures = 1;
   return {
-    'POST /patients/patient-1/records': { status: 201, body: { uploadId: 'u-fhir', result: {} } },
+    'POST /patients/patient-1/records': {
+      status: 201,
+      body: {
+        uploadId: 'u-fhir',
+        result: {
+          records: [{ recordId: 'r-1', outcome: 'created' }],
+          skipped: [{ index: 1, resourceType: 'Basic', reason: 'no-category' }],
+        },
+      },
+    },
     'POST /uploads': { status: 201, body: session() },
     // The first try of part 1 meets a dropped connection: the part is sent again, not the file.
     [`PUT /uploads/${UPLOAD_ID}/parts/1`]: () =>
@@ -52,13 +61,24 @@ function routes() {
     'GET /uploads': {
       body: {
         items: [
-          session({ status: 'stored' }),
+          session({
+            status: 'stored',
+            result: {
+              records: [
+                { recordId: 'r-1', outcome: 'created' },
+                { recordId: 'r-2', outcome: 'existing' },
+              ],
+              skipped: [{ index: 4, resourceType: 'Basic', reason: 'no-category' }],
+            },
+          }),
           session({
             uploadId: 'u-2',
             kind: 'fhir',
             sourceId: 'portal:bad.json:5:1',
             status: 'failed',
-            error: 'INVALID_FHIR',
+            createdAt: '2026-11-23T11:00:00.000Z',
+            error: 'INVALID_INPUT',
+            issues: [{ expression: 'Bundle.entry[0].resource.status', reason: 'Invalid code' }],
           }),
         ],
       },
@@ -92,13 +112,19 @@ describe('CentreWorkspace', () => {
     });
     const files = screen.getByRole('list', { name: 'Files' });
     expect(within(files).getAllByRole('listitem')).toHaveLength(2);
-    expect(within(files).getAllByRole('listitem')[0]).toHaveTextContent(`summary.jsonFHIR · ${fhir.size} B`);
-    expect(within(files).getAllByRole('listitem')[1]).toHaveTextContent('scan.pdfdocument · 10 B');
+    const queued = within(files).getAllByRole('listitem');
+    expect(queued[0]).toHaveTextContent(`summary.jsonWaitingFHIR · ${fhir.size} byte`);
+    expect(queued[1]).toHaveTextContent('scan.pdfWaitingDocument · 10 byte');
 
     await userEvent.click(screen.getByRole('button', { name: 'Upload files' }));
     await screen.findAllByText('Uploaded').then((done) => expect(done).toHaveLength(2));
     expect(screen.getByLabelText('Progress of summary.json')).toHaveAttribute('value', '1');
     expect(screen.getByLabelText('Progress of scan.pdf')).toHaveAttribute('value', '1');
+    // What the lake stored of the FHIR file, and the entry it left out.
+    expect(within(files).getAllByRole('listitem')[0]).toHaveTextContent(
+      '1 record stored: 1 new, 0 already stored.',
+    );
+    expect(within(files).getAllByRole('listitem')[0]).toHaveTextContent('1 entry left out');
 
     const records = network.callsTo('POST /patients/patient-1/records')[0] as Call;
     expect(records.query.get('sourceId')).toBe(`portal:summary.json:${fhir.size}:1`);
@@ -129,13 +155,16 @@ describe('CentreWorkspace', () => {
     expect(network.callsTo(`POST /uploads/${UPLOAD_ID}/complete`)).toHaveLength(1);
   });
 
-  it('shows the refusal of one file without stopping the others', async () => {
+  it('shows the refusal of one file, with the issues to fix, without stopping the others', async () => {
     renderAs('centre', <CentreWorkspace />, {
       ...routes(),
       'POST /patients/patient-1/records': problem(
-        422,
-        'INVALID_FHIR',
-        'entry 0: resourceType is not a FHIR R4 type',
+        400,
+        'INVALID_INPUT',
+        'FHIR resource failed structural validation',
+        {
+          issues: [{ expression: 'Bundle.entry[0].resource', reason: 'Unknown resource type' }],
+        },
       ),
     });
     await userEvent.type(screen.getByLabelText('Patient identifier'), 'patient-1');
@@ -144,17 +173,32 @@ describe('CentreWorkspace', () => {
       new File(['0123456789'], 'scan.pdf', { type: 'application/pdf' }),
     ]);
     await userEvent.click(screen.getByRole('button', { name: 'Upload files' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('entry 0: resourceType is not a FHIR R4 type');
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('The file is not valid FHIR.');
+    expect(alert).toHaveTextContent(
+      '1 issue to fix in the file:Bundle.entry[0].resource: Unknown resource type',
+    );
     expect(await screen.findByText('Uploaded')).toBeInTheDocument();
-    expect(screen.getByText('Failed')).toBeInTheDocument();
+    expect(screen.getByText('Refused')).toBeInTheDocument();
   });
 
-  it('lists the upload history with each status', async () => {
+  it('lists the upload history, newest first, with what was stored and each refused file’s issues', async () => {
     renderAs('centre', <CentreWorkspace />, routes());
     await userEvent.click(screen.getByRole('button', { name: 'History' }));
-    const rows = await screen.findAllByRole('row');
-    expect(rows[1]).toHaveTextContent('portal:scan.pdf:10:1');
-    expect(rows[1]).toHaveTextContent('Stored');
-    expect(rows[2]).toHaveTextContent('Failed (INVALID_FHIR)');
+    const uploads = within(await screen.findByRole('list', { name: 'Upload history' })).getAllByRole(
+      'listitem',
+    );
+    const [refused, stored] = uploads.filter((item) => item.classList.contains('upload'));
+    // The status comes first, so it stays visible on a phone.
+    expect(refused?.firstElementChild).toHaveTextContent(/^Refusedbad\.json$/);
+    expect(refused).toHaveTextContent('The file is not valid FHIR. INVALID_INPUT');
+    expect(refused).toHaveTextContent('Bundle.entry[0].resource.status: Invalid code');
+    expect(stored?.firstElementChild).toHaveTextContent(/^Storedscan\.pdf$/);
+    expect(stored).toHaveTextContent('2 records stored: 1 new, 1 already stored.');
+    expect(stored).toHaveTextContent('1 entry left out');
+    await userEvent.click(within(stored as HTMLElement).getByText('1 entry left out'));
+    expect(stored).toHaveTextContent(
+      'Entry 4 (Basic): no kind of information recognised (tag it with a category)',
+    );
   });
 });

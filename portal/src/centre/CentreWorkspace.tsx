@@ -3,20 +3,20 @@ import { useMemo, useRef, useState } from 'react';
 import type { DragEvent } from 'react';
 import { centreApi } from '../api/endpoints';
 import type { CentreApi } from '../api/endpoints';
-import { asProblem } from '../api/problem';
-import type { ApiProblem } from '../api/problem';
-import type { Category, Label, UploadSession } from '../api/types';
+import { ApiProblem, asProblem } from '../api/problem';
+import type { Category, IngestResult, Label, UploadSession } from '../api/types';
+import { useWords } from '../i18n/use-words';
 import { useSession } from '../session/session';
 import { Chips } from '../ui/Chips';
-import { formatBytes, formatWhen } from '../ui/format';
-import { Table } from '../ui/Table';
-import type { Column } from '../ui/Table';
 import { ProblemAlert } from '../ui/ProblemAlert';
+import { problemText } from '../ui/problem-text';
 import { Sections } from '../ui/Sections';
 import { useLoad } from '../ui/use-async';
-import { CATEGORY_OPTIONS, LABEL_OPTIONS } from '../vocabulary/options';
+import { categoryOptions, labelOptions } from '../vocabulary/options';
 import { isFhirJson } from './parts';
+import { problemIssues, uploadReport } from './upload-report';
 import { uploadFile } from './upload';
+import { UploadIssues } from './UploadIssues';
 
 interface QueuedFile {
   readonly key: string;
@@ -24,23 +24,46 @@ interface QueuedFile {
   readonly progress: number;
   readonly state: 'waiting' | 'sending' | 'done' | 'failed';
   readonly problem?: ApiProblem;
+  readonly result?: IngestResult;
 }
 
-const UPLOAD_STATUS_TEXT: Readonly<Record<UploadSession['status'], string>> = {
-  receiving: 'Receiving parts',
-  storing: 'Storing',
-  stored: 'Stored',
-  failed: 'Failed',
-};
-
-const STATE_TEXT: Readonly<Record<QueuedFile['state'], string>> = {
-  waiting: 'Waiting',
-  sending: 'Uploading',
-  done: 'Uploaded',
-  failed: 'Failed',
-};
+/** What was stored of an upload: "3 records: 2 new, 1 already stored · 1 entry left out", with the entries. */
+function StoredSummary({ result }: { result: IngestResult | undefined }) {
+  const { t } = useWords();
+  const report = uploadReport(result);
+  if (!report) return null;
+  return (
+    <div className="upload-report">
+      <p>
+        {t('upload.records', {
+          count: report.created + report.existing,
+          created: report.created,
+          existing: report.existing,
+        })}
+      </p>
+      {report.skipped.length > 0 && (
+        <details>
+          <summary>{t('upload.skipped', { count: report.skipped.length })}</summary>
+          <ul>
+            {report.skipped.map((entry) => (
+              <li key={entry.index}>
+                {t('upload.skippedEntry', {
+                  index: entry.index,
+                  type: entry.resourceType,
+                  reason: entry.reason === 'no-category' ? t('upload.reasonNoCategory') : entry.reason,
+                })}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </div>
+  );
+}
 
 function Uploader({ api }: { api: CentreApi }) {
+  const words = useWords();
+  const { t, format } = words;
   const [patientId, setPatientId] = useState('');
   const [categories, setCategories] = useState<Category[]>([]);
   const [labels, setLabels] = useState<Label[]>([]);
@@ -67,8 +90,8 @@ function Uploader({ api }: { api: CentreApi }) {
     for (const item of queue.filter((q) => q.state === 'waiting' || q.state === 'failed')) {
       update(item.key, { state: 'sending', progress: 0, problem: undefined });
       try {
-        await uploadFile(api, item.file, target, (progress) => update(item.key, { progress }));
-        update(item.key, { state: 'done', progress: 1 });
+        const result = await uploadFile(api, item.file, target, (progress) => update(item.key, { progress }));
+        update(item.key, { state: 'done', progress: 1, result });
       } catch (error) {
         update(item.key, { state: 'failed', problem: asProblem(error) });
       }
@@ -85,21 +108,26 @@ function Uploader({ api }: { api: CentreApi }) {
 
   return (
     <div className="card">
-      <h2>Upload records</h2>
+      <h2>{t('upload.title')}</h2>
       <label>
-        Patient identifier
+        {t('upload.patient')}
         <input required value={patientId} onChange={(e) => setPatientId(e.target.value)} autoComplete="off" />
       </label>
       <details>
-        <summary>Tags for this upload (optional)</summary>
+        <summary>{t('upload.tags')}</summary>
         <Chips
-          legend="Kinds of information"
-          hint="Leave empty to let Custodia recognise them from the FHIR resources."
-          options={CATEGORY_OPTIONS}
+          legend={t('upload.categories')}
+          hint={t('upload.categoriesHint')}
+          options={categoryOptions(words)}
           selected={categories}
           onChange={setCategories}
         />
-        <Chips legend="Sensitivity" options={LABEL_OPTIONS} selected={labels} onChange={setLabels} />
+        <Chips
+          legend={t('upload.labels')}
+          options={labelOptions(words)}
+          selected={labels}
+          onChange={setLabels}
+        />
       </details>
       <div
         className={dragging ? 'drop-zone drop-zone-active' : 'drop-zone'}
@@ -110,16 +138,16 @@ function Uploader({ api }: { api: CentreApi }) {
         onDragLeave={() => setDragging(false)}
         onDrop={onDrop}
       >
-        <p>Drop FHIR files (.json) or documents and images here</p>
+        <p>{t('upload.drop')}</p>
         <button type="button" onClick={() => input.current?.click()}>
-          Choose files
+          {t('upload.choose')}
         </button>
         <input
           ref={input}
           type="file"
           multiple
           hidden
-          aria-label="Files to upload"
+          aria-label={t('upload.files')}
           onChange={(e) => {
             add(e.target.files);
             e.target.value = '';
@@ -127,16 +155,24 @@ function Uploader({ api }: { api: CentreApi }) {
         />
       </div>
       {queue.length > 0 && (
-        <ul className="upload-queue" aria-label="Files">
+        <ul className="upload-queue" aria-label={t('upload.queue')}>
           {queue.map((item) => (
             <li key={item.key}>
               <span className="file-name">{item.file.name}</span>
+              <span className={`upload-state upload-${item.state}`}>{t(`upload.state.${item.state}`)}</span>
               <span className="muted">
-                {isFhirJson(item.file) ? 'FHIR' : 'document'} · {formatBytes(item.file.size)}
+                {isFhirJson(item.file) ? t('upload.kindFhir') : t('upload.kindDocument')} ·{' '}
+                {format.bytes(item.file.size)}
               </span>
-              <progress max={1} value={item.progress} aria-label={`Progress of ${item.file.name}`} />
-              <span className={`upload-state upload-${item.state}`}>{STATE_TEXT[item.state]}</span>
-              <ProblemAlert problem={item.problem} />
+              <progress
+                max={1}
+                value={item.progress}
+                aria-label={t('upload.progressOf', { name: item.file.name })}
+              />
+              {item.state === 'done' && <StoredSummary result={item.result} />}
+              <ProblemAlert problem={item.problem}>
+                <UploadIssues issues={problemIssues(item.problem)} />
+              </ProblemAlert>
             </li>
           ))}
         </ul>
@@ -147,62 +183,84 @@ function Uploader({ api }: { api: CentreApi }) {
         disabled={busy || !pending || !patientId.trim()}
         onClick={() => void sendAll()}
       >
-        {busy ? 'Uploading…' : 'Upload files'}
+        {busy ? t('upload.sending') : t('upload.submit')}
       </button>
     </div>
   );
 }
 
-const HISTORY_COLUMNS: readonly Column<UploadSession>[] = [
-  { header: 'When', cell: (u) => formatWhen(u.createdAt) },
-  {
-    header: 'Record',
-    cell: (u) => (
-      <>
-        {u.kind === 'fhir' ? 'FHIR' : 'Document'} <code>{u.sourceId}</code>
-      </>
-    ),
-  },
-  { header: 'Patient', cell: (u) => <code>{u.patientId}</code> },
-  { header: 'Size', cell: (u) => formatBytes(u.size) },
-  {
-    header: 'Status',
-    cell: (u) => (
-      <span className={`upload-state upload-${u.status}`}>
-        {UPLOAD_STATUS_TEXT[u.status]}
-        {u.error && ` (${u.error})`}
-      </span>
-    ),
-  },
-];
+/** The file name a portal upload's source id carries (`portal:<name>:<size>:<time>`), else the source id. */
+function shownName(sourceId: string): string {
+  const match = /^portal:(.+):\d+:\d+$/.exec(sourceId);
+  return match?.[1] ?? sourceId;
+}
+
+function HistoryItem({ upload }: { upload: UploadSession }) {
+  const words = useWords();
+  const { t, format } = words;
+  // A refusal the upload recovered from (stored in the end) is no longer news.
+  const refused = upload.status !== 'stored' && upload.error !== undefined;
+  return (
+    <li className={`card upload upload-item-${upload.status}`}>
+      <div className="upload-head">
+        <span className={`upload-state upload-${upload.status}`}>
+          {t(`vocabulary.uploadStatus.${upload.status}`)}
+        </span>
+        <strong className="break">{shownName(upload.sourceId)}</strong>
+      </div>
+      <p className="muted">
+        {upload.kind === 'fhir' ? t('upload.kindFhir') : t('upload.kindDocument')} ·{' '}
+        {format.bytes(upload.size)} · {t('upload.forPatient')} <code>{upload.patientId}</code> ·{' '}
+        <time dateTime={upload.createdAt}>{format.dateTime(upload.createdAt)}</time>
+      </p>
+      {upload.status === 'stored' && <StoredSummary result={upload.result} />}
+      {refused && (
+        <div className="upload-refusal">
+          <p>
+            {problemText(words, new ApiProblem(0, { code: upload.error }))} <code>{upload.error}</code>
+          </p>
+          <UploadIssues issues={upload.issues ?? []} />
+        </div>
+      )}
+    </li>
+  );
+}
 
 function UploadHistory({ api }: { api: CentreApi }) {
+  const { t } = useWords();
   const history = useLoad(() => api.uploads(), []);
   const items = [...(history.data?.items ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   return (
     <div>
       <div className="view-head">
-        <h2>Upload history</h2>
+        <h2>{t('history.title')}</h2>
         <button type="button" onClick={history.reload}>
-          Refresh
+          {t('common.refresh')}
         </button>
       </div>
       <ProblemAlert problem={history.problem} />
-      {history.data && items.length === 0 && <p>No uploads yet.</p>}
-      {items.length > 0 && <Table rows={items} rowKey={(u) => u.uploadId} columns={HISTORY_COLUMNS} />}
+      {history.data && items.length === 0 && <p>{t('history.none')}</p>}
+      {items.length > 0 && (
+        <ul className="uploads" aria-label={t('history.title')}>
+          {items.map((u) => (
+            <HistoryItem key={u.uploadId} upload={u} />
+          ))}
+        </ul>
+      )}
     </div>
   );
 }
 
 export function CentreWorkspace() {
+  const { t } = useWords();
   const { client } = useSession();
   const api = useMemo(() => centreApi(client), [client]);
   return (
     <Sections
-      label="Centre"
+      label={t('centre.nav')}
       sections={[
-        { id: 'upload', label: 'Upload', render: () => <Uploader api={api} /> },
-        { id: 'history', label: 'History', render: () => <UploadHistory api={api} /> },
+        { id: 'upload', label: t('centre.upload'), render: () => <Uploader api={api} /> },
+        { id: 'history', label: t('centre.history'), render: () => <UploadHistory api={api} /> },
       ]}
     />
   );

@@ -1,7 +1,7 @@
 /** Sends one file: FHIR JSON through the records route, anything else through the chunked upload routes. */
 import type { CentreApi } from '../api/endpoints';
 import { ApiProblem } from '../api/problem';
-import type { FhirResource } from '../api/types';
+import type { FhirResource, IngestResult } from '../api/types';
 import { isFhirJson, partRanges, sourceIdFor } from './parts';
 import { documentReferenceFor, tagUpload } from './tags';
 import type { UploadTags } from './tags';
@@ -19,7 +19,7 @@ export async function uploadFile(
   file: File,
   target: UploadTarget,
   onProgress: (fraction: number) => void,
-): Promise<void> {
+): Promise<IngestResult | undefined> {
   if (isFhirJson(file)) {
     let document: FhirResource;
     try {
@@ -28,9 +28,13 @@ export async function uploadFile(
       throw new ApiProblem(400, { code: 'NOT_JSON', detail: `${file.name} is not valid JSON.` });
     }
     onProgress(0.5);
-    await api.uploadRecords(target.patientId, sourceIdFor(file), tagUpload(document, target.tags));
+    const answer = await api.uploadRecords(
+      target.patientId,
+      sourceIdFor(file),
+      tagUpload(document, target.tags),
+    );
     onProgress(1);
-    return;
+    return answer.result;
   }
   const session = await api.createUpload({
     patientId: target.patientId,
@@ -46,8 +50,9 @@ export async function uploadFile(
     sent += part.end - part.start;
     onProgress((sent / file.size) * 0.99);
   }
-  await api.completeUpload(session.uploadId);
+  const done = await api.completeUpload(session.uploadId);
   onProgress(1);
+  return done.result;
 }
 
 async function withRetry<T>(call: () => Promise<T>): Promise<T> {

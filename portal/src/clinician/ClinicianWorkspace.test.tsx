@@ -6,7 +6,8 @@ import userEvent from '@testing-library/user-event';
 import { logEntry, refusedEntry } from '../../test/support/ledger';
 import { problem } from '../../test/support/network';
 import { renderAs } from '../../test/support/session';
-import type { FhirBundle } from '../api/types';
+import type { AccessLogEntry, FhirBundle, GrantView } from '../api/types';
+import { chooseLanguage } from '../i18n/i18n';
 import { clinicianApi } from '../api/endpoints';
 import { useSession } from '../session/session';
 import { ClinicianWorkspace } from './ClinicianWorkspace';
@@ -16,6 +17,22 @@ const CARD = 'cGF0aWVudC0x.AAAAAAAAAAAAAAAA';
 const granted = logEntry({ expiresAt: new Date(Date.now() + 2 * 3_600_000).toISOString() });
 const refused = refusedEntry();
 
+const LOINC = 'http://loinc.org';
+const section = (code: string, title: string, extra: Record<string, unknown>) => ({
+  title,
+  code: { coding: [{ system: LOINC, code }] },
+  ...extra,
+});
+const withheld = { emptyReason: { coding: [{ code: 'withheld', display: 'Information Withheld' }] } };
+const penicillin = (source: string) => ({
+  resourceType: 'AllergyIntolerance',
+  meta: { source },
+  code: { coding: [{ display: 'Allergy to penicillin' }] },
+  criticality: 'high',
+  recordedDate: '2024-05-02',
+});
+
+/** Allergies from two hospitals (the same penicillin allergy twice, a newer latex allergy once); the rest withheld. */
 const bundle: FhirBundle = {
   resourceType: 'Bundle',
   entry: [
@@ -24,30 +41,58 @@ const bundle: FhirBundle = {
       resource: {
         resourceType: 'Composition',
         section: [
-          { title: 'Allergies and Intolerances', entry: [{ reference: 'urn:uuid:a' }] },
-          {
-            title: 'Medication Summary',
-            emptyReason: { coding: [{ code: 'withheld', display: 'Information Withheld' }] },
-          },
+          section('48765-2', 'Allergies and Intolerances', {
+            entry: [{ reference: 'urn:uuid:a' }, { reference: 'urn:uuid:b' }, { reference: 'urn:uuid:l' }],
+          }),
+          section('10160-0', 'Medication Summary', withheld),
+          section('30954-2', 'Results', withheld),
+          section('11450-4', 'Problem List', {
+            emptyReason: { coding: [{ code: 'notasked', display: 'Not Asked' }] },
+          }),
         ],
       },
     },
+    { fullUrl: 'urn:uuid:a', resource: penicillin('urn:custodia:HospitalDEMSP') },
+    { fullUrl: 'urn:uuid:b', resource: penicillin('urn:custodia:HospitalITMSP') },
     {
-      fullUrl: 'urn:uuid:a',
+      fullUrl: 'urn:uuid:l',
       resource: {
         resourceType: 'AllergyIntolerance',
-        code: { coding: [{ display: 'Allergy to penicillin' }] },
-        criticality: 'high',
+        code: { text: 'Latex allergy' },
+        recordedDate: '2026-10-01',
       },
     },
   ],
 };
+const grantView = (entry: AccessLogEntry): GrantView => ({
+  grantId: entry.grantId ?? '',
+  patientId: entry.patientId,
+  requester: entry.requester,
+  purpose: entry.purpose,
+  emergency: entry.emergency,
+  requested: entry.requested,
+  ...(entry.reason ? { reason: entry.reason } : {}),
+  granted: entry.decision.granted.map((category) => ({ category, labels: [] })),
+  denied: entry.decision.denied,
+  rules: entry.decision.rules,
+  issuedAt: entry.timestamp,
+  expiresAt: entry.expiresAt ?? '',
+  status: 'active',
+});
+const emergencyGranted = logEntry({
+  ...granted,
+  emergency: true,
+  purpose: 'ETREAT',
+  reason: 'unconscious',
+  emergencyPolicyVersion: 2,
+});
 
 function routes() {
   return {
     'GET /patients/lookup': { body: { patientId: 'patient-1' } },
     'POST /access-requests': { status: 201, body: granted },
-    'POST /emergency-access': { status: 201, body: { ...granted, emergency: true, purpose: 'ETREAT' } },
+    'POST /emergency-access': { status: 201, body: emergencyGranted },
+    'GET /grants/grant-1': { body: grantView(granted) },
     'GET /grants/grant-1/record': { body: bundle, contentType: 'application/fhir+json' },
     'POST /patients/patient-1/contributions': { status: 201, body: {} },
   };
@@ -60,30 +105,74 @@ async function findByCard() {
   await screen.findByRole('heading', { name: 'Patient patient-1' });
 }
 
+afterEach(async () => {
+  await act(() => chooseLanguage('en'));
+});
+
 describe('ClinicianWorkspace', () => {
-  it('finds a patient by card, is granted, and reads the record by section with its time left', async () => {
+  it('asks why first, then suggests the minimum for that purpose, which the clinician adjusts', async () => {
     const { network } = renderAs('clinician', <ClinicianWorkspace />, routes());
     await findByCard();
     expect(network.callsTo('GET /patients/lookup')[0]?.query.get('card')).toBe(CARD);
     const request = screen.getByRole('form', { name: 'Request access' });
-    await userEvent.click(within(request).getByLabelText('Documents'));
-    await userEvent.selectOptions(within(request).getByLabelText('Purpose'), 'CAREMGT');
+    // Nothing is ticked, nothing can be sent, before the purpose.
+    expect(within(request).queryAllByRole('checkbox')).toHaveLength(0);
+    expect(within(request).getByRole('button', { name: 'Request access' })).toBeDisabled();
+
+    await userEvent.click(within(request).getByLabelText('Care management'));
+    const needed = within(request).getByRole('group', { name: 'Information needed' });
+    const ticked = () =>
+      within(needed)
+        .getAllByRole('checkbox')
+        .filter((box) => (box as HTMLInputElement).checked)
+        .map((box) => box.parentElement?.textContent);
+    expect(ticked()).toEqual(['Medicines', 'Health problems', 'Care plan']);
+    await userEvent.click(within(needed).getByLabelText('Care plan'));
+    await userEvent.click(within(needed).getByLabelText('Documents'));
     await userEvent.click(within(request).getByRole('button', { name: 'Request access' }));
 
-    const sent = network.callsTo('POST /access-requests')[0]?.body as {
-      categories: string[];
-      purpose: string;
-    };
-    expect(sent.purpose).toBe('CAREMGT');
-    expect(sent.categories).not.toContain('documents');
-    expect(await screen.findByText(/Access granted to allergies; not shared: medicines/)).toBeInTheDocument();
+    expect(network.callsTo('POST /access-requests')[0]?.body).toEqual({
+      patientId: 'patient-1',
+      categories: ['medications', 'problems', 'documents'],
+      purpose: 'CAREMGT',
+    });
+  });
+
+  it('shows the record by section, newest first, duplicates merged, withheld sections in one line', async () => {
+    renderAs('clinician', <ClinicianWorkspace />, routes());
+    await findByCard();
+    await userEvent.click(screen.getByLabelText('Treatment'));
+    await userEvent.click(screen.getByRole('button', { name: 'Request access' }));
+    expect(
+      await screen.findByText(/Access granted to allergies. Not shared: medicines./),
+    ).toBeInTheDocument();
     const record = await screen.findByRole('article', { name: 'Temporary record' });
-    const allergies = await within(record).findByRole('region', { name: 'Allergies and Intolerances' });
-    expect(allergies).toHaveTextContent('Allergy to penicillin — criticality high');
-    expect(within(record).getByRole('region', { name: 'Medication Summary' })).toHaveTextContent(
-      'Information Withheld',
-    );
+    const allergies = await within(record).findByRole('region', { name: /^Allergies and intolerances/ });
+    const items = within(allergies).getAllByRole('listitem');
+    expect(items).toHaveLength(2);
+    expect(items[0]).toHaveTextContent(/^Latex allergy/);
+    expect(items[1]).toHaveTextContent('Allergy to penicillin — high criticality');
+    expect(items[1]).toHaveTextContent('Sources: urn:custodia:HospitalDEMSP and urn:custodia:HospitalITMSP');
+    // No box per empty section: one line for what is withheld, one for what was not asked.
+    expect(within(record).getAllByRole('region')).toHaveLength(1);
+    expect(record).toHaveTextContent('Not shared with you: Medication summary and Results.');
+    expect(record).toHaveTextContent('Not asked for: Problem list.');
     expect(within(record).getByRole('timer')).toHaveTextContent(/^1 h 5\d min left$/);
+    expect(within(record).queryByRole('note', { name: 'Emergency access' })).not.toBeInTheDocument();
+  });
+
+  it('titles the record’s sections in French for a French clinician', async () => {
+    await act(() => chooseLanguage('fr'));
+    renderAs('clinician', <ClinicianWorkspace />, routes());
+    await userEvent.type(screen.getByLabelText('Identifiant du patient'), 'patient-1');
+    await userEvent.click(screen.getByRole('button', { name: 'Rechercher' }));
+    await userEvent.click(await screen.findByLabelText('Soins'));
+    await userEvent.click(screen.getByRole('button', { name: 'Demander l’accès' }));
+    const record = await screen.findByRole('article', { name: 'Dossier temporaire' });
+    expect(
+      await within(record).findByRole('region', { name: /^Allergies et intolérances/ }),
+    ).toHaveTextContent('criticité élevée');
+    expect(record).toHaveTextContent('Non partagé avec vous : Traitements en cours et Résultats d’examens.');
   });
 
   it('says plainly when the patient’s rules refuse the request', async () => {
@@ -92,36 +181,83 @@ describe('ClinicianWorkspace', () => {
       'POST /access-requests': { status: 201, body: refused },
     });
     await findByCard();
+    await userEvent.click(screen.getByLabelText('Treatment'));
     await userEvent.click(screen.getByRole('button', { name: 'Request access' }));
     expect(await screen.findByRole('alert')).toHaveTextContent(
-      'The patient’s rules do not allow you to see allergies and medicines for treating them.',
+      'The patient’s rules do not allow you to see allergies and medicines for this purpose (Treatment).',
     );
     expect(screen.queryByRole('article', { name: 'Temporary record' })).not.toBeInTheDocument();
   });
 
-  it('requires a reason for emergency access and sends it with the categories', async () => {
-    const { network } = renderAs('clinician', <ClinicianWorkspace />, routes());
+  it('opens a record in emergency with a reason, under an unmistakable emergency banner', async () => {
+    const { network } = renderAs('clinician', <ClinicianWorkspace />, {
+      ...routes(),
+      'GET /grants/grant-1': { body: grantView(emergencyGranted) },
+    });
     await findByCard();
-    const form = screen.getByRole('form', { name: 'Emergency access' });
+    const form = screen.getByRole('form', { name: 'Request access' });
+    await userEvent.click(within(form).getByLabelText('Emergency: the patient cannot consent'));
     const open = within(form).getByRole('button', { name: 'Open in emergency' });
     expect(open).toBeDisabled();
-    await userEvent.type(within(form).getByLabelText('Reason'), 'unconscious');
+    await userEvent.type(within(form).getByLabelText(/^Reason/), 'unconscious');
     await userEvent.click(open);
-    expect(network.callsTo('POST /emergency-access')[0]?.body).toMatchObject({
+    expect(network.callsTo('POST /emergency-access')[0]?.body).toEqual({
       patientId: 'patient-1',
+      categories: ['allergies', 'medications', 'problems', 'devices'],
       reason: 'unconscious',
     });
-    expect(await screen.findByRole('article', { name: 'Temporary record' })).toBeInTheDocument();
+    const record = await screen.findByRole('article', { name: 'Temporary record' });
+    const banner = await within(record).findByRole('note', { name: 'Emergency access' });
+    expect(banner).toHaveTextContent('EMERGENCY ACCESS');
+    expect(banner).toHaveTextContent('Reason given: “unconscious”');
   });
 
-  it('shows the gateway’s detail when the card is not valid', async () => {
+  it('says when the patient has no emergency policy, rather than that the rules refuse', async () => {
+    const noPolicy = refusedEntry({ emergency: true, purpose: 'ETREAT', reason: 'unconscious' });
+    renderAs('clinician', <ClinicianWorkspace />, {
+      ...routes(),
+      'POST /emergency-access': { status: 201, body: noPolicy },
+    });
+    await findByCard();
+    await userEvent.click(screen.getByLabelText('Emergency: the patient cannot consent'));
+    await userEvent.type(screen.getByLabelText(/^Reason/), 'unconscious');
+    await userEvent.click(screen.getByRole('button', { name: 'Open in emergency' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('No emergency access for this patient');
+    expect(alert).toHaveTextContent('This patient has not set up emergency access');
+    expect(alert).not.toHaveTextContent('rules do not allow');
+  });
+
+  it('says when the emergency policy does not cover the request', async () => {
+    const notCovered = refusedEntry({
+      emergency: true,
+      purpose: 'ETREAT',
+      reason: 'unconscious',
+      emergencyPolicyVersion: 3,
+    });
+    renderAs('clinician', <ClinicianWorkspace />, {
+      ...routes(),
+      'POST /emergency-access': { status: 201, body: notCovered },
+    });
+    await findByCard();
+    await userEvent.click(screen.getByLabelText('Emergency: the patient cannot consent'));
+    await userEvent.type(screen.getByLabelText(/^Reason/), 'unconscious');
+    await userEvent.click(screen.getByRole('button', { name: 'Open in emergency' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'The patient’s emergency choices do not cover this request (allergies and medicines)',
+    );
+  });
+
+  it('says in its own words that no patient matches a card code, with the gateway’s detail at hand', async () => {
     renderAs('clinician', <ClinicianWorkspace />, {
       'GET /patients/lookup': problem(404, 'NOT_FOUND', 'this card code is not valid'),
     });
     await userEvent.click(screen.getByLabelText('Emergency card (scanned code)'));
     await userEvent.type(screen.getByLabelText('Card code'), 'made-up');
     await userEvent.click(screen.getByRole('button', { name: 'Find' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('this card code is not valid');
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('No patient matches this identifier or card code.');
+    expect(within(alert).getByText('this card code is not valid')).toBeInTheDocument();
   });
 
   it('sends a note to the patient as a contribution awaiting approval', async () => {
@@ -134,7 +270,11 @@ describe('ClinicianWorkspace', () => {
     expect(network.callsTo('POST /patients/patient-1/contributions')[0]?.body).toMatchObject({
       categories: ['allergies'],
       labels: [],
-      resource: { resourceType: 'Observation', valueString: 'Reaction to latex gloves' },
+      resource: {
+        resourceType: 'Observation',
+        code: { text: 'Clinician note (allergies)' },
+        valueString: 'Reaction to latex gloves',
+      },
     });
   });
 });
@@ -152,10 +292,9 @@ describe('RecordView', () => {
     jest.useFakeTimers();
     const { network } = renderAs('clinician', <OpenRecord />, {
       ...routes(),
-      'GET /grants/grant-1': { body: { ...granted, status: 'active' } },
     });
     expect(await screen.findByText('Allergy to penicillin')).toBeInTheDocument();
-    network.set({ 'GET /grants/grant-1': { body: { ...granted, status: 'revoked' } } });
+    network.set({ 'GET /grants/grant-1': { body: { ...grantView(granted), status: 'revoked' } } });
     await act(async () => {
       jest.advanceTimersByTime(GRANT_RECHECK_MS);
     });

@@ -1,29 +1,28 @@
 /**
- * The clinician's flow: find the patient (id or card code), ask for access with a purpose (or emergency
- * access with a reason), read the temporary record until it expires, add a contribution.
+ * The clinician's flow: find the patient (id or card code), ask for access starting from why (the purpose, which
+ * suggests the minimum to ask for; emergency access needs a reason), read the temporary record until it expires,
+ * add a contribution.
  */
 import { useMemo, useState } from 'react';
 import type { FormEvent } from 'react';
-import { CATEGORIES } from '@custodia/chaincode/model';
 import { clinicianApi } from '../api/endpoints';
 import type { ClinicianApi } from '../api/endpoints';
 import type { AccessLogEntry, Category, Purpose } from '../api/types';
+import { useWords } from '../i18n/use-words';
 import { useSession } from '../session/session';
 import { Chips } from '../ui/Chips';
 import { RadioGroup } from '../ui/RadioGroup';
 import { Notice, ProblemAlert } from '../ui/ProblemAlert';
 import { useAction } from '../ui/use-async';
-import { capitalise, CATEGORY_NAMES, listInWords, PURPOSE_NAMES } from '../vocabulary/names';
-import { CATEGORY_OPTIONS, NON_EMERGENCY_PURPOSES } from '../vocabulary/options';
+import { categoryList, purposeName } from '../vocabulary/words';
+import { categoryOptions } from '../vocabulary/options';
 import { ContributionForm } from './ContributionForm';
+import { requestOutcome } from './outcome';
 import { RecordView } from './RecordView';
-
-const FIND_BY = [
-  { value: 'id', label: 'Identifier' },
-  { value: 'card', label: 'Emergency card (scanned code)' },
-] as const;
+import { REQUEST_PURPOSES, SUGGESTED } from './request-plan';
 
 function FindPatient({ api, onFound }: { api: ClinicianApi; onFound: (patientId: string) => void }) {
+  const { t } = useWords();
   const [by, setBy] = useState<'id' | 'card'>('id');
   const [value, setValue] = useState('');
   const find = useAction(async () => {
@@ -34,133 +33,138 @@ function FindPatient({ api, onFound }: { api: ClinicianApi; onFound: (patientId:
     event.preventDefault();
     void find.run();
   };
+  const options = [
+    { value: 'id', label: t('find.byId') },
+    { value: 'card', label: t('find.byCard') },
+  ] as const;
   return (
     <form className="card" onSubmit={submit} aria-labelledby="find-title">
-      <h2 id="find-title">Find a patient</h2>
-      <RadioGroup legend="Find by" name="by" options={FIND_BY} value={by} onChange={setBy} />
+      <h2 id="find-title">{t('find.title')}</h2>
+      <RadioGroup legend={t('find.by')} name="by" options={options} value={by} onChange={setBy} />
       <label>
-        {by === 'id' ? 'Patient identifier' : 'Card code'}
+        {by === 'id' ? t('find.id') : t('find.card')}
         <input required value={value} onChange={(e) => setValue(e.target.value)} autoComplete="off" />
       </label>
-      <ProblemAlert problem={find.problem} />
+      <ProblemAlert problem={find.problem} messages={{ NOT_FOUND: t('find.notFound') }} />
       <button type="submit" className="primary" disabled={find.pending || !value.trim()}>
-        Find
+        {t('find.submit')}
       </button>
     </form>
   );
 }
 
+/** One form for every purpose: the purpose first, then the suggested categories to adjust, then (emergency) why. */
 function RequestAccess(props: {
   api: ClinicianApi;
   patientId: string;
   onOutcome: (entry: AccessLogEntry) => void;
 }) {
-  const [categories, setCategories] = useState<Category[]>([...CATEGORIES]);
-  const [purpose, setPurpose] = useState<Purpose>('TREAT');
-  const request = useAction(async () =>
-    props.onOutcome(await props.api.requestAccess({ patientId: props.patientId, categories, purpose })),
-  );
+  const words = useWords();
+  const { t } = words;
+  const [purpose, setPurpose] = useState<Purpose | undefined>();
+  const [categories, setCategories] = useState<Category[]>([]);
+  const [reason, setReason] = useState('');
+  const emergency = purpose === 'ETREAT';
+  const request = useAction(async () => {
+    if (!purpose) return;
+    props.onOutcome(
+      emergency
+        ? await props.api.emergencyAccess(props.patientId, categories, reason.trim())
+        : await props.api.requestAccess({ patientId: props.patientId, categories, purpose }),
+    );
+  });
+  const choose = (next: Purpose) => {
+    setPurpose(next);
+    setCategories([...SUGGESTED[next]]);
+  };
+  const ready = purpose !== undefined && categories.length > 0 && (!emergency || reason.trim() !== '');
   return (
     <form
-      className="card"
+      className={emergency ? 'card card-emergency' : 'card'}
       aria-labelledby="request-title"
       onSubmit={(e) => {
         e.preventDefault();
         void request.run();
       }}
     >
-      <h2 id="request-title">Request access</h2>
-      <Chips
-        legend="Information needed"
-        options={CATEGORY_OPTIONS}
-        selected={categories}
-        onChange={setCategories}
-      />
-      <label>
-        Purpose
-        <select value={purpose} onChange={(e) => setPurpose(e.target.value as Purpose)}>
-          {NON_EMERGENCY_PURPOSES.map((p) => (
-            <option key={p} value={p}>
-              {capitalise(PURPOSE_NAMES[p]).replace(/\byou\b/, 'the patient')}
-            </option>
-          ))}
-        </select>
-      </label>
+      <h2 id="request-title">{t('request.title')}</h2>
+      <fieldset>
+        <legend>{t('request.purposeLegend')}</legend>
+        {REQUEST_PURPOSES.map((p) => (
+          <label key={p} className="radio">
+            <input type="radio" name="purpose" checked={purpose === p} onChange={() => choose(p)} />
+            {p === 'ETREAT' ? t('request.emergencyPurpose') : purposeName(words, p)}
+          </label>
+        ))}
+      </fieldset>
+      {purpose && (
+        <>
+          {emergency && <p className="emergency-warning">{t('request.emergencyWarning')}</p>}
+          <Chips
+            legend={t('request.categoriesLegend')}
+            hint={t('request.suggestion', {
+              purpose: purposeName(words, purpose),
+              what: categoryList(words, SUGGESTED[purpose]),
+            })}
+            options={categoryOptions(words)}
+            selected={categories}
+            onChange={setCategories}
+          />
+          {emergency && (
+            <label>
+              {t('request.reason')}
+              <textarea required maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
+            </label>
+          )}
+        </>
+      )}
       <ProblemAlert problem={request.problem} />
-      <button type="submit" className="primary" disabled={request.pending || categories.length === 0}>
-        {request.pending ? 'Requesting…' : 'Request access'}
-      </button>
-    </form>
-  );
-}
-
-function EmergencyAccess(props: {
-  api: ClinicianApi;
-  patientId: string;
-  onOutcome: (entry: AccessLogEntry) => void;
-}) {
-  const [reason, setReason] = useState('');
-  const [categories, setCategories] = useState<Category[]>([...CATEGORIES]);
-  const request = useAction(async () =>
-    props.onOutcome(await props.api.emergencyAccess(props.patientId, categories, reason.trim())),
-  );
-  return (
-    <form
-      className="card card-emergency"
-      aria-labelledby="emergency-access-title"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void request.run();
-      }}
-    >
-      <h2 id="emergency-access-title">Emergency access</h2>
-      <p>Only when the patient cannot consent. The patient is notified and auditors review every use.</p>
-      <Chips
-        legend="Information needed now"
-        options={CATEGORY_OPTIONS}
-        selected={categories}
-        onChange={setCategories}
-      />
-      <label>
-        Reason
-        <textarea required maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
-      </label>
-      <ProblemAlert problem={request.problem} />
-      <button
-        type="submit"
-        className="danger"
-        disabled={request.pending || !reason.trim() || categories.length === 0}
-      >
-        Open in emergency
+      <button type="submit" className={emergency ? 'danger' : 'primary'} disabled={request.pending || !ready}>
+        {request.pending
+          ? t('request.pending')
+          : emergency
+            ? t('request.submitEmergency')
+            : t('request.submit')}
       </button>
     </form>
   );
 }
 
 function Outcome({ entry }: { entry: AccessLogEntry }) {
-  if (!entry.grantId) {
+  const words = useWords();
+  const { t } = words;
+  const outcome = requestOutcome(entry);
+  if (outcome === 'granted') {
     return (
-      <div className="alert alert-error" role="alert">
-        <strong>Access refused</strong>
-        <p>
-          The patient’s rules do not allow you to see{' '}
-          {listInWords(entry.requested.map((c) => CATEGORY_NAMES[c]))} for{' '}
-          {PURPOSE_NAMES[entry.purpose].replace(/\byou\b/, 'them')}. The request has been recorded.
-        </p>
-      </div>
+      <Notice>
+        {t('outcome.granted', { what: categoryList(words, entry.decision.granted) })}
+        {entry.decision.denied.length > 0 &&
+          ` ${t('outcome.notShared', { what: categoryList(words, entry.decision.denied) })}`}
+      </Notice>
     );
   }
   return (
-    <Notice>
-      Access granted to {listInWords(entry.decision.granted.map((c) => CATEGORY_NAMES[c]))}
-      {entry.decision.denied.length > 0 &&
-        `; not shared: ${listInWords(entry.decision.denied.map((c) => CATEGORY_NAMES[c]))}`}
-      .
-    </Notice>
+    <div className="alert alert-error" role="alert">
+      <strong>
+        {outcome === 'no-emergency-policy' ? t('outcome.noPolicyTitle') : t('outcome.refusedTitle')}
+      </strong>
+      <p>
+        {outcome === 'no-emergency-policy'
+          ? t('outcome.noPolicy')
+          : outcome === 'emergency-not-covered'
+            ? t('outcome.policyNotCovering', { what: categoryList(words, entry.requested) })
+            : t('outcome.refused', {
+                what: categoryList(words, entry.requested),
+                purpose: purposeName(words, entry.purpose),
+              })}{' '}
+        {t('outcome.recorded')}
+      </p>
+    </div>
   );
 }
 
 export function ClinicianWorkspace() {
+  const { t } = useWords();
   const { client } = useSession();
   const api = useMemo(() => clinicianApi(client), [client]);
   const [patientId, setPatientId] = useState<string | undefined>();
@@ -171,26 +175,25 @@ export function ClinicianWorkspace() {
   };
   return (
     <div>
-      <h1>Patients</h1>
+      <h1>{t('clinician.title')}</h1>
       <FindPatient api={api} onFound={found} />
       {patientId && (
         <>
           <h2 className="patient-banner">
-            Patient <code>{patientId}</code>
+            {t('clinician.patient')} <code>{patientId}</code>
           </h2>
           {outcome && <Outcome entry={outcome} />}
           {outcome && (
             <button type="button" onClick={() => setOutcome(undefined)}>
-              Make a new request
+              {t('clinician.newRequest')}
             </button>
           )}
           {outcome?.grantId && outcome.expiresAt ? (
             <RecordView api={api} grantId={outcome.grantId} expiresAt={outcome.expiresAt} />
           ) : (
-            <div className="two-columns">
-              <RequestAccess api={api} patientId={patientId} onOutcome={setOutcome} />
-              <EmergencyAccess api={api} patientId={patientId} onOutcome={setOutcome} />
-            </div>
+            !outcome && (
+              <RequestAccess key={patientId} api={api} patientId={patientId} onOutcome={setOutcome} />
+            )
           )}
           <ContributionForm api={api} patientId={patientId} />
         </>

@@ -2,12 +2,15 @@
 import { useState } from 'react';
 import type { ClinicianApi } from '../api/endpoints';
 import type { Category } from '../api/types';
+import { useWords } from '../i18n/use-words';
 import { Notice, ProblemAlert } from '../ui/ProblemAlert';
 import { useAction } from '../ui/use-async';
-import { CATEGORY_NAMES } from '../vocabulary/names';
-import { CATEGORY_OPTIONS } from '../vocabulary/options';
+import { categoryName } from '../vocabulary/words';
+import { categoryOptions } from '../vocabulary/options';
 
 export function ContributionForm({ api, patientId }: { api: ClinicianApi; patientId: string }) {
+  const words = useWords();
+  const { t } = words;
   const [category, setCategory] = useState<Category>('problems');
   const [note, setNote] = useState('');
   const [sent, setSent] = useState(false);
@@ -18,7 +21,8 @@ export function ContributionForm({ api, patientId }: { api: ClinicianApi; patien
       resource: {
         resourceType: 'Observation',
         status: 'final',
-        code: { text: `Clinician note (${CATEGORY_NAMES[category]})` },
+        // The note is titled in the clinician's own language, as they would write it.
+        code: { text: t('contribution.noteTitle', { category: categoryName(words, category) }) },
         valueString: note.trim(),
         effectiveDateTime: new Date().toISOString(),
       },
@@ -35,12 +39,12 @@ export function ContributionForm({ api, patientId }: { api: ClinicianApi; patien
         void send.run();
       }}
     >
-      <h2 id="contribution-title">Add to the patient’s record</h2>
-      <p className="muted">The patient decides whether your addition joins their record.</p>
+      <h2 id="contribution-title">{t('contribution.title')}</h2>
+      <p className="muted">{t('contribution.lead')}</p>
       <label>
-        Kind of information
+        {t('contribution.category')}
         <select value={category} onChange={(e) => setCategory(e.target.value as Category)}>
-          {CATEGORY_OPTIONS.map((o) => (
+          {categoryOptions(words).map((o) => (
             <option key={o.value} value={o.value}>
               {o.label}
             </option>
@@ -48,7 +52,7 @@ export function ContributionForm({ api, patientId }: { api: ClinicianApi; patien
         </select>
       </label>
       <label>
-        Note
+        {t('contribution.note')}
         <textarea
           required
           maxLength={2000}
@@ -60,9 +64,9 @@ export function ContributionForm({ api, patientId }: { api: ClinicianApi; patien
         />
       </label>
       <ProblemAlert problem={send.problem} />
-      {sent && <Notice>Sent. It waits for the patient’s approval.</Notice>}
+      {sent && <Notice>{t('contribution.sent')}</Notice>}
       <button type="submit" className="primary" disabled={send.pending || !note.trim()}>
-        Send addition
+        {t('contribution.submit')}
       </button>
     </form>
   );

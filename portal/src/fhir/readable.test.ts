@@ -2,11 +2,12 @@ import type { FhirBundle } from '../api/types';
 import { conceptText, readableEntry, readableSections } from './readable';
 
 describe('readableEntry', () => {
-  it('reads the title, value, components, status and date of a resource', () => {
+  it('reads the title, value, components, status, date and source of a resource', () => {
     expect(
       readableEntry({
         resourceType: 'Observation',
         status: 'final',
+        meta: { source: 'urn:custodia:HospitalDEMSP' },
         code: { coding: [{ code: '85354-9', display: 'Blood pressure' }] },
         component: [
           { code: { text: 'Systolic' }, valueQuantity: { value: 138, unit: 'mm[Hg]' } },
@@ -16,10 +17,30 @@ describe('readableEntry', () => {
       }),
     ).toEqual({
       resourceType: 'Observation',
-      id: undefined,
       title: 'Blood pressure',
-      details: ['Systolic: 138 mm[Hg]', 'Diastolic: 85 mm[Hg]', 'final', '2026-09-14'],
+      details: [
+        { kind: 'component', name: 'Systolic', text: '138 mm[Hg]' },
+        { kind: 'component', name: 'Diastolic', text: '85 mm[Hg]' },
+        { kind: 'status', code: 'final', text: 'final' },
+      ],
+      date: '2026-09-14T08:00:00Z',
+      source: 'urn:custodia:HospitalDEMSP',
     });
+  });
+
+  it('reads an allergy’s criticality, reactions and clinical status by code', () => {
+    const entry = readableEntry({
+      resourceType: 'AllergyIntolerance',
+      clinicalStatus: { coding: [{ code: 'active', display: 'Active' }] },
+      criticality: 'high',
+      code: { text: 'Penicillin' },
+      reaction: [{ manifestation: [{ text: 'Hives' }] }],
+    });
+    expect(entry.details).toEqual([
+      { kind: 'criticality', code: 'high' },
+      { kind: 'reaction', text: 'Hives' },
+      { kind: 'status', code: 'active', text: 'Active' },
+    ]);
   });
 
   it('keeps a document’s attachment and its link', () => {
@@ -49,7 +70,7 @@ describe('readableEntry', () => {
 });
 
 describe('readableSections', () => {
-  it('follows the Composition’s sections, says why one is empty, and lists the rest under Other', () => {
+  it('follows the Composition’s sections by their LOINC codes, says why one is empty, and lists the rest last', () => {
     const bundle: FhirBundle = {
       resourceType: 'Bundle',
       entry: [
@@ -58,11 +79,17 @@ describe('readableSections', () => {
           resource: {
             resourceType: 'Composition',
             section: [
-              { title: 'Problem List', entry: [{ reference: 'urn:p' }] },
+              {
+                title: 'Problem List',
+                code: { coding: [{ system: 'http://loinc.org', code: '11450-4' }] },
+                entry: [{ reference: 'urn:p' }],
+              },
               {
                 title: 'Results',
+                code: { coding: [{ system: 'http://loinc.org', code: '30954-2' }] },
                 emptyReason: { coding: [{ code: 'withheld', display: 'Information Withheld' }] },
               },
+              { title: 'Local notes', code: { coding: [{ system: 'urn:local', code: 'x' }] } },
             ],
           },
         },
@@ -72,11 +99,17 @@ describe('readableSections', () => {
       ],
     };
     expect(
-      readableSections(bundle).map((s) => [s.title, s.entries.map((e) => e.title), s.emptyReason]),
+      readableSections(bundle).map((s) => [
+        s.category,
+        s.title,
+        s.entries.map((e) => e.title),
+        s.emptyReason,
+      ]),
     ).toEqual([
-      ['Problem List', ['Hypertension'], undefined],
-      ['Results', [], 'Information Withheld'],
-      ['Other', ['Appendectomy'], undefined],
+      ['problems', 'Problem List', ['Hypertension'], undefined],
+      ['results', 'Results', [], 'withheld'],
+      [undefined, 'Local notes', [], 'unavailable'],
+      [undefined, '', ['Appendectomy'], undefined],
     ]);
   });
 });

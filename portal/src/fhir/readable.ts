@@ -1,14 +1,30 @@
 /**
- * Reads the temporary record (an IPS-shaped FHIR document Bundle) into sections of readable lines.
- * Only what a clinician needs to read is extracted; unknown resources still show their type and code.
+ * Reads the temporary record (an IPS-shaped FHIR document Bundle) into sections of readable entries. Only what a
+ * clinician needs to read is extracted, as facts the view puts into words; unknown resources still show their
+ * type and code. Clinical text (codes' displays, notes) is shown as the source wrote it.
  */
+import type { Category } from '@custodia/chaincode/model';
 import type { FhirBundle, FhirResource } from '../api/types';
+import { LOINC, SECTION_CATEGORY } from './ips-sections';
+
+/** One fact about an entry; `text` is the source's own words. */
+export type Detail =
+  | { readonly kind: 'value'; readonly text: string }
+  | { readonly kind: 'component'; readonly name: string; readonly text: string }
+  | { readonly kind: 'criticality'; readonly code: string }
+  | { readonly kind: 'reaction'; readonly text: string }
+  | { readonly kind: 'dosage'; readonly text: string }
+  | { readonly kind: 'status'; readonly code: string; readonly text: string };
 
 export interface ReadableEntry {
   readonly resourceType: string;
   readonly id?: string;
   readonly title: string;
-  readonly details: readonly string[];
+  readonly details: readonly Detail[];
+  /** When it happened or was recorded: `YYYY-MM-DD` or an instant. */
+  readonly date?: string;
+  /** Where it came from (`meta.source`), when the record says. */
+  readonly source?: string;
   /** For documents and images: the attachment's title and type, fetched on demand. */
   readonly attachment?: {
     readonly title: string;
@@ -19,11 +35,16 @@ export interface ReadableEntry {
   };
 }
 
+/** Why a section is empty (FHIR list-empty-reason codes). */
+export type EmptyReason = 'withheld' | 'notasked' | 'unavailable' | 'other';
+
 export interface ReadableSection {
+  /** The Custodia category of an IPS section (by its LOINC code). */
+  readonly category?: Category;
+  /** The document's own title (used when the section has no known code). */
   readonly title: string;
   readonly entries: readonly ReadableEntry[];
-  /** Why a section is empty: "Information Withheld", "Not Asked", "Unavailable". */
-  readonly emptyReason?: string;
+  readonly emptyReason?: EmptyReason;
 }
 
 type Json = Readonly<Record<string, unknown>>;
@@ -53,28 +74,35 @@ export function conceptText(value: unknown): string | undefined {
   return undefined;
 }
 
+function firstCode(value: unknown): string | undefined {
+  return str(obj(arr(obj(value)?.coding)[0])?.code);
+}
+
 function quantityText(value: unknown): string | undefined {
   const q = obj(value);
   if (!q || typeof q.value !== 'number') return undefined;
-  return `${q.value}${(str(q.unit) ?? str(q.code)) ? ` ${str(q.unit) ?? str(q.code)}` : ''}`;
+  const unit = str(q.unit) ?? str(q.code);
+  return unit ? `${q.value} ${unit}` : String(q.value);
 }
 
+const DATE_FIELDS = [
+  'effectiveDateTime',
+  'onsetDateTime',
+  'occurrenceDateTime',
+  'performedDateTime',
+  'recordedDate',
+  'authoredOn',
+  'issued',
+  'date',
+] as const;
+
 function firstDate(resource: Json): string | undefined {
-  for (const field of [
-    'effectiveDateTime',
-    'onsetDateTime',
-    'occurrenceDateTime',
-    'performedDateTime',
-    'recordedDate',
-    'authoredOn',
-    'issued',
-    'date',
-  ]) {
+  for (const field of DATE_FIELDS) {
     const value = str(resource[field]);
-    if (value) return value.slice(0, 10);
+    if (value) return value;
   }
-  const period = obj(resource.effectivePeriod) ?? obj(resource.performedPeriod);
-  return str(period?.start)?.slice(0, 10);
+  const period = obj(resource.effectivePeriod) ?? obj(resource.performedPeriod) ?? obj(resource.period);
+  return str(period?.start);
 }
 
 const TITLE_FIELDS = ['code', 'medicationCodeableConcept', 'vaccineCode', 'type', 'category'] as const;
@@ -87,36 +115,39 @@ export function readableEntry(resource: FhirResource): ReadableEntry {
     if (title) break;
   }
   title ??= str(r.description) ?? str(r.title) ?? resource.resourceType;
-  const details: string[] = [];
-  const value =
-    quantityText(r.valueQuantity) ?? str(r.valueString) ?? conceptText(r.valueCodeableConcept) ?? undefined;
-  if (value) details.push(value);
+  const details: Detail[] = [];
+  const value = quantityText(r.valueQuantity) ?? str(r.valueString) ?? conceptText(r.valueCodeableConcept);
+  if (value) details.push({ kind: 'value', text: value });
   for (const c of arr(r.component)) {
     const component = obj(c);
     const name = conceptText(component?.code);
-    const v = quantityText(component?.valueQuantity) ?? str(component?.valueString);
-    if (name && v) details.push(`${name}: ${v}`);
+    const text = quantityText(component?.valueQuantity) ?? str(component?.valueString);
+    if (name && text) details.push({ kind: 'component', name, text });
   }
   const criticality = str(r.criticality);
-  if (criticality) details.push(`criticality ${criticality}`);
+  if (criticality) details.push({ kind: 'criticality', code: criticality });
   for (const reaction of arr(r.reaction)) {
     for (const m of arr(obj(reaction)?.manifestation)) {
       const text = conceptText(m);
-      if (text) details.push(`reaction: ${text}`);
+      if (text) details.push({ kind: 'reaction', text });
     }
   }
   const dosage = str(obj(arr(r.dosage)[0])?.text);
-  if (dosage) details.push(dosage);
-  const status = conceptText(r.clinicalStatus) ?? str(r.status);
-  if (status) details.push(status);
-  const date = firstDate(r);
-  if (date) details.push(date);
+  if (dosage) details.push({ kind: 'dosage', text: dosage });
+  const statusText = conceptText(r.clinicalStatus) ?? str(r.status);
+  const statusCode = firstCode(r.clinicalStatus) ?? str(r.status);
+  if (statusText)
+    details.push({ kind: 'status', code: (statusCode ?? statusText).toLowerCase(), text: statusText });
   const attachment = obj(obj(arr(r.content)[0])?.attachment);
+  const date = firstDate(r);
+  const source = str(obj(r.meta)?.source);
   return {
     resourceType: resource.resourceType,
-    id: resource.id,
+    ...(resource.id ? { id: resource.id } : {}),
     title,
     details,
+    ...(date ? { date } : {}),
+    ...(source ? { source } : {}),
     ...(attachment
       ? {
           attachment: {
@@ -130,7 +161,23 @@ export function readableEntry(resource: FhirResource): ReadableEntry {
   };
 }
 
-/** Sections in the Composition's order; resources no section names are listed under "Other". */
+function sectionCategory(section: Json): Category | undefined {
+  for (const coding of arr(obj(section.code)?.coding)) {
+    const c = obj(coding);
+    const code = str(c?.code);
+    if (code && (c?.system === undefined || c.system === LOINC) && SECTION_CATEGORY[code])
+      return SECTION_CATEGORY[code];
+  }
+  return undefined;
+}
+
+function emptyReasonOf(section: Json): EmptyReason | undefined {
+  const code = firstCode(section.emptyReason);
+  if (!code && !section.emptyReason) return undefined;
+  return code === 'withheld' || code === 'notasked' || code === 'unavailable' ? code : 'other';
+}
+
+/** Sections in the Composition's order; resources no section names are listed last, in a section with no category. */
 export function readableSections(bundle: FhirBundle): ReadableSection[] {
   const byUrl = new Map<string, FhirResource>();
   for (const entry of bundle.entry ?? []) {
@@ -151,17 +198,19 @@ export function readableSections(bundle: FhirBundle): ReadableSection[] {
         entries.push(readableEntry(resource));
       }
     }
-    const emptyReason = conceptText(section.emptyReason);
+    const category = sectionCategory(section);
+    const emptyReason = entries.length === 0 ? (emptyReasonOf(section) ?? 'unavailable') : undefined;
     sections.push({
-      title: str(section.title) ?? conceptText(section.code) ?? 'Section',
+      ...(category ? { category } : {}),
+      title: str(section.title) ?? conceptText(section.code) ?? '',
       entries,
-      ...(entries.length === 0 && emptyReason ? { emptyReason } : {}),
+      ...(emptyReason ? { emptyReason } : {}),
     });
   }
   const skipped = new Set(['Composition', 'Patient', 'Device']);
   const others = (bundle.entry ?? [])
     .filter((e) => e.resource && !skipped.has(e.resource.resourceType) && !(e.fullUrl && used.has(e.fullUrl)))
     .map((e) => readableEntry(e.resource as FhirResource));
-  if (others.length > 0) sections.push({ title: 'Other', entries: others });
+  if (others.length > 0) sections.push({ title: '', entries: others });
   return sections;
 }

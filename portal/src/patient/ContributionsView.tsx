@@ -3,16 +3,11 @@ import { useState } from 'react';
 import type { PatientApi } from '../api/endpoints';
 import type { Contribution } from '../api/types';
 import { readableEntry } from '../fhir/readable';
-import { formatWhen } from '../ui/format';
+import { EntryDetails } from '../fhir/EntryDetails';
+import { useWords } from '../i18n/use-words';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { useAction, useLoad } from '../ui/use-async';
-import { CATEGORY_NAMES, listInWords } from '../vocabulary/names';
-
-const STATUS_TEXT: Readonly<Record<Contribution['status'], string>> = {
-  pending: 'Waiting for your decision',
-  approved: 'Approved',
-  rejected: 'Rejected',
-};
+import { categoryList, requesterText } from '../vocabulary/words';
 
 function ContributionContent({ api, contributionId }: { api: PatientApi; contributionId: string }) {
   const content = useLoad(() => api.contributionContent(contributionId), [contributionId]);
@@ -23,7 +18,7 @@ function ContributionContent({ api, contributionId }: { api: PatientApi; contrib
       {entry && (
         <p>
           <strong>{entry.title}</strong>
-          {entry.details.length > 0 && <> — {entry.details.join(' · ')}</>}
+          <EntryDetails entry={entry} />
         </p>
       )}
     </div>
@@ -37,18 +32,21 @@ function ContributionItem(props: {
   onDecide: (id: string, decision: 'approve' | 'reject') => void;
 }) {
   const c = props.contribution;
+  const words = useWords();
+  const { t, format } = words;
   const [open, setOpen] = useState(false);
   return (
     <li className="card">
       <p>
-        <strong>
-          {c.submitter.role} {c.submitter.id} ({c.submitter.mspId})
-        </strong>{' '}
-        added {listInWords(c.categories.map((cat) => CATEGORY_NAMES[cat]))} on {formatWhen(c.submittedAt)}.
+        <strong>{requesterText(words, c.submitter)}</strong>{' '}
+        {t('contributions.added', {
+          what: categoryList(words, c.categories),
+          when: format.dateTime(c.submittedAt),
+        })}
       </p>
-      <p className={`status status-${c.status}`}>{STATUS_TEXT[c.status]}</p>
+      <p className={`status status-${c.status}`}>{t(`vocabulary.contributionStatus.${c.status}`)}</p>
       <button type="button" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
-        {open ? 'Hide what was added' : 'Show what was added'}
+        {open ? t('contributions.hide') : t('contributions.show')}
       </button>
       {open && <ContributionContent api={props.api} contributionId={c.contributionId} />}
       {c.status === 'pending' && (
@@ -59,14 +57,14 @@ function ContributionItem(props: {
             disabled={props.pending}
             onClick={() => props.onDecide(c.contributionId, 'approve')}
           >
-            Approve
+            {t('contributions.approve')}
           </button>
           <button
             type="button"
             disabled={props.pending}
             onClick={() => props.onDecide(c.contributionId, 'reject')}
           >
-            Reject
+            {t('contributions.reject')}
           </button>
         </div>
       )}
@@ -75,6 +73,7 @@ function ContributionItem(props: {
 }
 
 export function ContributionsView({ api }: { api: PatientApi }) {
+  const { t } = useWords();
   const list = useLoad(() => api.contributions(), []);
   const decide = useAction(async (id: string, decision: 'approve' | 'reject') => {
     await api.decideContribution(id, decision);
@@ -83,12 +82,10 @@ export function ContributionsView({ api }: { api: PatientApi }) {
   const items = [...(list.data?.items ?? [])].sort((a, b) => b.submittedAt.localeCompare(a.submittedAt));
   return (
     <div>
-      <h1>Additions to my record</h1>
-      <p className="lead">
-        When a clinician adds something to your record, it waits here. Approve it to keep it in your record.
-      </p>
+      <h1>{t('contributions.title')}</h1>
+      <p className="lead">{t('contributions.lead')}</p>
       <ProblemAlert problem={list.problem ?? decide.problem} />
-      {list.data && items.length === 0 && <p>No clinician has added anything.</p>}
+      {list.data && items.length === 0 && <p>{t('contributions.none')}</p>}
       <ul className="contributions">
         {items.map((c) => (
           <ContributionItem

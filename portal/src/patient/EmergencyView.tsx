@@ -3,12 +3,13 @@ import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { PatientApi } from '../api/endpoints';
 import type { EmergencyPolicySpec, Role } from '../api/types';
+import { useWords } from '../i18n/use-words';
 import { Chips, CountryChips } from '../ui/Chips';
 import { Notice, ProblemAlert } from '../ui/ProblemAlert';
 import { QrCode } from '../ui/QrCode';
 import { useAction, useLoad } from '../ui/use-async';
-import { capitalise, ROLE_NAMES } from '../vocabulary/names';
-import { CATEGORY_OPTIONS, LABEL_OPTIONS } from '../vocabulary/options';
+import { capitalise } from '../vocabulary/words';
+import { categoryOptions, labelOptions } from '../vocabulary/options';
 
 export const DEFAULT_POLICY: EmergencyPolicySpec = {
   enabled: true,
@@ -28,6 +29,8 @@ function specOf(policy: EmergencyPolicySpec): EmergencyPolicySpec {
 }
 
 export function EmergencyPolicyForm({ api }: { api: PatientApi }) {
+  const words = useWords();
+  const { t } = words;
   const current = useLoad(
     () =>
       api.emergencyPolicy().catch((error: unknown) => {
@@ -61,40 +64,40 @@ export function EmergencyPolicyForm({ api }: { api: PatientApi }) {
   };
   return (
     <form className="card" onSubmit={submit} aria-labelledby="policy-title">
-      <h2 id="policy-title">In an emergency</h2>
-      <p>
-        If you cannot answer, a doctor may need your record quickly. Choose what they may see. Every emergency
-        access is recorded and you are told about it.
-      </p>
+      <h2 id="policy-title">{t('emergencyPolicy.title')}</h2>
+      <p>{t('emergencyPolicy.lead')}</p>
       <ProblemAlert problem={current.problem} />
       <label className="checkbox">
         <input type="checkbox" checked={policy.enabled} onChange={(e) => set('enabled', e.target.checked)} />
-        Allow emergency access to my record
+        {t('emergencyPolicy.enabled')}
       </label>
       {policy.enabled && (
         <>
           <Chips
-            legend="Who may use emergency access?"
-            options={STAFF_ROLES.map((value) => ({ value, label: capitalise(ROLE_NAMES[value]) }))}
+            legend={t('emergencyPolicy.roles')}
+            options={STAFF_ROLES.map((value) => ({
+              value,
+              label: capitalise(t(`vocabulary.roles.${value}`)),
+            }))}
             selected={policy.roles}
             onChange={(v) => set('roles', v)}
           />
           <Chips
-            legend="What may they see?"
-            options={CATEGORY_OPTIONS}
+            legend={t('emergencyPolicy.categories')}
+            options={categoryOptions(words)}
             selected={policy.categories}
             onChange={(v) => set('categories', v)}
           />
           <Chips
-            legend="Sensitive information they may also see"
-            hint="Usually none."
-            options={LABEL_OPTIONS}
+            legend={t('emergencyPolicy.labels')}
+            hint={t('emergencyPolicy.labelsHint')}
+            options={labelOptions(words)}
             selected={policy.labels}
             onChange={(v) => set('labels', v)}
           />
           <CountryChips selected={policy.countries} onChange={(v) => set('countries', v)} />
           <label>
-            For how long (hours)
+            {t('emergencyPolicy.hours')}
             <input
               type="number"
               min={1}
@@ -109,31 +112,30 @@ export function EmergencyPolicyForm({ api }: { api: PatientApi }) {
         </>
       )}
       <ProblemAlert problem={save.problem} />
-      {saved && <Notice>Your emergency choices are saved.</Notice>}
+      {saved && <Notice>{t('emergencyPolicy.saved')}</Notice>}
       <button type="submit" className="primary" disabled={save.pending}>
-        Save emergency choices
+        {t('emergencyPolicy.save')}
       </button>
     </form>
   );
 }
 
 export function EmergencyCard({ api }: { api: PatientApi }) {
+  const { t } = useWords();
   const card = useLoad(() => api.emergencyCard(), []);
   return (
     <div className="card emergency-card">
-      <h2>My emergency card</h2>
-      <p>
-        Print this card or keep it on your phone. A clinician scans it to find your record in an emergency.
-      </p>
+      <h2>{t('emergencyCard.title')}</h2>
+      <p>{t('emergencyCard.lead')}</p>
       <ProblemAlert problem={card.problem} />
       {card.data && (
         <>
-          <QrCode text={card.data.code} label="Emergency card QR code" />
+          <QrCode text={card.data.code} label={t('emergencyCard.qr')} />
           <p>
-            Card code: <code className="break">{card.data.code}</code>
+            {t('emergencyCard.code')} <code className="break">{card.data.code}</code>
           </p>
           <button type="button" onClick={() => window.print()}>
-            Print card
+            {t('emergencyCard.print')}
           </button>
         </>
       )}

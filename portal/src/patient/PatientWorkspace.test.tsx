@@ -1,11 +1,12 @@
 /** @jest-environment ./portal/test/support/jsdom-environment.js */
 import '@testing-library/jest-dom';
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { logEntry, refusedEntry } from '../../test/support/ledger';
 import { problem } from '../../test/support/network';
 import { renderAs } from '../../test/support/session';
-import type { Contribution } from '../api/types';
+import type { AccessLogEntry, Contribution, Delivery, GrantView } from '../api/types';
+import { chooseLanguage } from '../i18n/i18n';
 import { PatientWorkspace } from './PatientWorkspace';
 
 const BASE = '/patients/patient-1';
@@ -19,6 +20,7 @@ const emergency = logEntry({
   purpose: 'ETREAT',
   reason: 'unconscious after accident',
   requester: { mspId: 'HospitalITMSP', id: 'er-7', role: 'clinician', country: 'IT' },
+  grantId: 'grant-e',
 });
 const refused = refusedEntry({ entryId: 'entry-r', timestamp: '2026-11-21T08:00:00.000Z' });
 const pending: Contribution = {
@@ -31,11 +33,50 @@ const pending: Contribution = {
   status: 'pending',
   submittedAt: '2026-11-22T10:00:00.000Z',
 };
+const opened: Delivery = {
+  deliveryId: 'd-1',
+  grantId: 'grant-e',
+  patientId: 'patient-1',
+  requester: emergency.requester,
+  manifestHash: 'cd'.repeat(32),
+  deliveredAt: '2026-11-22T03:12:00.000Z',
+};
 
-function routes() {
+function grantOf(
+  entry: AccessLogEntry,
+  status: GrantView['status'],
+  extra: Partial<GrantView> = {},
+): GrantView {
+  return {
+    grantId: entry.grantId ?? '',
+    patientId: entry.patientId,
+    requester: entry.requester,
+    purpose: entry.purpose,
+    emergency: entry.emergency,
+    requested: entry.requested,
+    granted: entry.decision.granted.map((category) => ({ category, labels: [] })),
+    denied: entry.decision.denied,
+    rules: entry.decision.rules,
+    issuedAt: entry.timestamp,
+    expiresAt: entry.expiresAt ?? NOW,
+    status,
+    ...extra,
+  };
+}
+
+function routes(log: readonly AccessLogEntry[] = [logEntry(), emergency, refused]) {
   return {
     [`GET ${BASE}/rules`]: EMPTY,
-    [`GET ${BASE}/access-log`]: { body: { items: [logEntry(), emergency, refused], bookmark: '' } },
+    [`GET ${BASE}/access-log`]: { body: { items: log, bookmark: '' } },
+    // The grant of the ordinary request was withdrawn by a rule change and never opened.
+    [`GET ${BASE}/grants/grant-1`]: {
+      body: grantOf(logEntry(), 'revoked', {
+        revoked: { at: '2026-11-20T11:00:00.000Z', txId: 'tx-9', ruleId: 'rule-1' },
+      }),
+    },
+    [`GET ${BASE}/grants/grant-1/deliveries`]: EMPTY,
+    [`GET ${BASE}/grants/grant-e`]: { body: grantOf(emergency, 'expired') },
+    [`GET ${BASE}/grants/grant-e/deliveries`]: { body: { items: [opened], bookmark: '' } },
     [`GET ${BASE}/contributions`]: { body: { items: [pending], bookmark: '' } },
     [`POST ${BASE}/contributions/c-1/approve`]: { body: { ...pending, status: 'approved' } },
     [`GET ${BASE}/contributions/c-1/content`]: {
@@ -51,34 +92,72 @@ function routes() {
   };
 }
 
+beforeEach(() => window.localStorage.clear());
+afterEach(async () => {
+  await act(() => chooseLanguage('en'));
+});
+
 describe('PatientWorkspace', () => {
-  it('tells the patient about an emergency access until they dismiss it', async () => {
-    renderAs('patient', <PatientWorkspace now={() => NOW} />, routes());
+  it('tells the patient about an emergency access until they dismiss it, and not again at the next sign-in', async () => {
+    const first = renderAs('patient', <PatientWorkspace now={() => NOW} />, routes());
     const notice = await screen.findByRole('alert');
     expect(notice).toHaveTextContent('Your record was opened in an emergency');
     expect(notice).toHaveTextContent('Clinician er-7 (HospitalITMSP, Italy): “unconscious after accident”');
     await userEvent.click(within(notice).getByRole('button', { name: 'I have seen this' }));
     expect(screen.queryByText('Your record was opened in an emergency')).not.toBeInTheDocument();
+    first.unmount();
+
+    // Signed in again later: the dismissed notice stays away; a new emergency access is announced.
+    const later = logEntry({ ...emergency, entryId: 'entry-e2', timestamp: '2026-11-23T09:00:00.000Z' });
+    renderAs('patient', <PatientWorkspace now={() => NOW} />, routes([logEntry(), emergency, later]));
+    const next = await screen.findByRole('alert');
+    expect(next).toHaveTextContent('Your record was opened in an emergency');
+    expect(within(next).getAllByRole('listitem')).toHaveLength(1);
+    // Only the notices' ids were kept in the browser: nothing about the access or the patient.
+    expect(Object.values(window.localStorage).join(' ')).not.toMatch(/er-7|unconscious|Italy|patient-1/);
   });
 
-  it('shows who looked, what they got, and a chart of the last 30 days', async () => {
+  it('shows who looked, whether the record was then opened or the access withdrawn, under a 30-day chart', async () => {
     renderAs('patient', <PatientWorkspace now={() => NOW} />, routes());
     await userEvent.click(screen.getByRole('button', { name: 'Who looked' }));
-    expect(
-      await screen.findByRole('img', {
-        name: 'Over the last 30 days: 1 accesses shared, 1 refused, 1 emergency accesses.',
-      }),
-    ).toBeInTheDocument();
-    const entries = within(screen.getByRole('list', { name: 'Accesses, newest first' })).getAllByRole(
+    const chart = await screen.findByRole('figure', { name: 'Requests for your record, last 30 days' });
+    expect(chart).toHaveAccessibleDescription(
+      'Over the last 30 days: 1 shared, 1 refused, 1 in an emergency.',
+    );
+    // The chart's text equivalent: one row per day, with each outcome's count.
+    const table = within(chart).getByRole('table');
+    expect(within(table).getAllByRole('row')).toHaveLength(31);
+    const entries = within(screen.getByRole('list', { name: 'Requests, newest first' })).getAllByRole(
       'listitem',
     );
-    expect(entries.map((e) => e.querySelector('strong')?.textContent)).toEqual([
+    const cards = entries.filter((e) => e.classList.contains('entry'));
+    expect(cards.map((e) => e.querySelector('strong')?.textContent)).toEqual([
       'Clinician er-7 (HospitalITMSP, Italy)',
       'Clinician dr-2 (HospitalFRMSP, France)',
       'Clinician dr-2 (HospitalFRMSP, France)',
     ]);
-    expect(entries[1]).toHaveTextContent('Nothing was shared. Refused: allergies and medicines.');
-    expect(entries[2]).toHaveTextContent('Shared: allergies. Refused: medicines.');
+    expect(cards[1]).toHaveTextContent('Nothing was shared. Refused: allergies and medicines.');
+    expect(cards[2]).toHaveTextContent('Shared: allergies. Refused: medicines.');
+    // Deliveries: the emergency access was opened; the other grant was withdrawn before anyone opened it.
+    expect(
+      await within(cards[0] as HTMLElement).findByText(/^Opened on .* by Clinician er-7/),
+    ).toBeInTheDocument();
+    expect(await within(cards[2] as HTMLElement).findByText(/^Access withdrawn on /)).toHaveClass(
+      'status-revoked',
+    );
+    expect(within(cards[2] as HTMLElement).getByText('The record was not opened.')).toBeInTheDocument();
+    // A refused request has no grant to check.
+    expect(within(cards[1] as HTMLElement).queryByText(/opened/)).not.toBeInTheDocument();
+  });
+
+  it('speaks German once chosen, with dates as a German reader writes them', async () => {
+    await act(() => chooseLanguage('de'));
+    renderAs('patient', <PatientWorkspace now={() => NOW} />, routes());
+    await userEvent.click(screen.getByRole('button', { name: 'Wer hat zugegriffen' }));
+    const list = await screen.findByRole('list', { name: 'Anfragen, neueste zuerst' });
+    expect(list).toHaveTextContent('Geteilt: Allergien. Abgelehnt: Medikamente.');
+    expect(list).toHaveTextContent(/\d{1,2}\.\d{1,2}\.2026/);
+    expect(window.localStorage.getItem('custodia.language')).toBe('de');
   });
 
   it('shows what a clinician added, then approves it', async () => {

@@ -1,66 +1,88 @@
 /** The patient's workspace: rules, accesses (with emergency notices), emergency choices, additions. */
 import { useMemo, useState } from 'react';
 import { patientApi } from '../api/endpoints';
+import { allPages } from '../api/paging';
+import type { AccessLogEntry } from '../api/types';
+import { emergencyAccesses } from '../access-log/counts';
+import { useWords } from '../i18n/use-words';
 import { useSession } from '../session/session';
-import { formatWhen } from '../ui/format';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { Sections } from '../ui/Sections';
 import { useLoad } from '../ui/use-async';
-import { AccessTimeline, requesterText } from './AccessTimeline';
+import { requesterText } from '../vocabulary/words';
+import { AccessTimeline } from './AccessTimeline';
 import { ContributionsView } from './ContributionsView';
+import { localNoticeStore } from './dismissed-notices';
+import type { NoticeStore } from './dismissed-notices';
 import { EmergencyCard, EmergencyPolicyForm } from './EmergencyView';
 import { RulesView } from './RulesView';
-import { emergencyAccesses } from './timeline';
 
-export function PatientWorkspace({ now = () => new Date().toISOString() }: { now?: () => string }) {
+/** Emergency accesses the patient has not yet said they have seen; dismissed ones stay dismissed. */
+function EmergencyNotices({ entries, store }: { entries: readonly AccessLogEntry[]; store: NoticeStore }) {
+  const words = useWords();
+  const { t, format } = words;
+  const [dismissed, setDismissed] = useState<ReadonlySet<string>>(() => store.dismissed());
+  const notices = emergencyAccesses(entries).filter((e) => !dismissed.has(e.entryId));
+  if (notices.length === 0) return null;
+  return (
+    <div className="alert alert-warn" role="alert" aria-labelledby="emergency-title">
+      <strong id="emergency-title">{t('notices.title', { count: notices.length })}</strong>
+      <ul>
+        {notices.slice(0, 5).map((e) => (
+          <li key={e.entryId}>
+            {format.dateTime(e.timestamp)} — {requesterText(words, e.requester)}
+            {e.reason ? `: “${e.reason}”` : ''}
+          </li>
+        ))}
+      </ul>
+      <button
+        type="button"
+        onClick={() => {
+          const ids = notices.map((e) => e.entryId);
+          store.dismiss(ids);
+          setDismissed((previous) => new Set([...previous, ...ids]));
+        }}
+      >
+        {t('notices.dismiss', { count: notices.length })}
+      </button>
+    </div>
+  );
+}
+
+export function PatientWorkspace({
+  now = () => new Date().toISOString(),
+  notices,
+}: {
+  now?: () => string;
+  /** Where dismissed notices are kept (default: this browser, for this account). */
+  notices?: NoticeStore;
+}) {
+  const { t } = useWords();
   const { client, user } = useSession();
   const api = useMemo(() => patientApi(client, user.ledgerId), [client, user.ledgerId]);
-  const log = useLoad(() => api.accessLog(), [api]);
-  const [dismissed, setDismissed] = useState<ReadonlySet<string>>(new Set());
+  const store = useMemo(() => notices ?? localNoticeStore(user.userId), [notices, user.userId]);
+  const log = useLoad(() => allPages((bookmark) => api.accessLog(bookmark)), [api]);
   const entries = log.data?.items ?? [];
-  const emergencies = emergencyAccesses(entries).filter((e) => !dismissed.has(e.entryId));
   return (
     <>
-      {emergencies.length > 0 && (
-        <div className="alert alert-warn" role="alert" aria-labelledby="emergency-title">
-          <strong id="emergency-title">
-            {emergencies.length === 1
-              ? 'Your record was opened in an emergency'
-              : `${emergencies.length} emergency accesses to your record`}
-          </strong>
-          <ul>
-            {emergencies.slice(0, 3).map((e) => (
-              <li key={e.entryId}>
-                {formatWhen(e.timestamp)} — {requesterText(e)}
-                {e.reason ? `: “${e.reason}”` : ''}
-              </li>
-            ))}
-          </ul>
-          <button
-            type="button"
-            onClick={() => setDismissed(new Set(emergencyAccesses(entries).map((e) => e.entryId)))}
-          >
-            I have seen this
-          </button>
-        </div>
-      )}
+      {log.data && <EmergencyNotices entries={entries} store={store} />}
       <Sections
-        label="Your record"
+        label={t('patient.nav')}
         sections={[
-          { id: 'rules', label: 'My rules', render: () => <RulesView api={api} now={now} /> },
+          { id: 'rules', label: t('patient.rules'), render: () => <RulesView api={api} now={now} /> },
           {
             id: 'accesses',
-            label: 'Who looked',
+            label: t('patient.accesses'),
             render: () => (
               <>
                 <ProblemAlert problem={log.problem} />
-                <AccessTimeline entries={entries} now={now()} />
+                <AccessTimeline api={api} entries={entries} now={now()} />
               </>
             ),
           },
           {
             id: 'emergency',
-            label: 'Emergency',
+            label: t('patient.emergency'),
             render: () => (
               <div className="two-columns">
                 <EmergencyPolicyForm api={api} />
@@ -68,7 +90,7 @@ export function PatientWorkspace({ now = () => new Date().toISOString() }: { now
               </div>
             ),
           },
-          { id: 'additions', label: 'Additions', render: () => <ContributionsView api={api} /> },
+          { id: 'additions', label: t('patient.additions'), render: () => <ContributionsView api={api} /> },
         ]}
       />
     </>

@@ -3,59 +3,43 @@ import { useMemo, useState } from 'react';
 import type { FormEvent } from 'react';
 import { ROLES } from '@custodia/chaincode/model';
 import type { Category, Decision, RuleSpec, StoredRule } from '../api/types';
+import { useWords } from '../i18n/use-words';
 import { Chips, CountryChips } from '../ui/Chips';
 import { RadioGroup } from '../ui/RadioGroup';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { useAction } from '../ui/use-async';
-import {
-  capitalise,
-  CATEGORY_NAMES,
-  LABEL_NAMES,
-  listInWords,
-  PURPOSE_NAMES,
-  ROLE_NAMES,
-} from '../vocabulary/names';
-import { CATEGORY_OPTIONS, LABEL_OPTIONS, NON_EMERGENCY_PURPOSES } from '../vocabulary/options';
+import { capitalise, categoryList, categoryName, labelList, purposeForPatient } from '../vocabulary/words';
+import { categoryOptions, labelOptions, NON_EMERGENCY_PURPOSES } from '../vocabulary/options';
 import { draftToSpec, EMPTY_DRAFT, specToDraft } from './rule-draft';
 import type { RuleDraft } from './rule-draft';
 import { previewDraft } from './rule-preview';
 import { describeRule } from './rule-sentence';
 
-const purposeOptions = NON_EMERGENCY_PURPOSES.map((value) => ({
-  value,
-  label: capitalise(PURPOSE_NAMES[value]),
-}));
-const EFFECT_OPTIONS = [
-  { value: 'permit', label: 'Allow' },
-  { value: 'deny', label: 'Block (always wins over “allow”)' },
-] as const;
-const GRANTEE_OPTIONS = [
-  { value: 'practitioner', label: 'A specific clinician' },
-  { value: 'organization', label: 'Everyone at an organisation' },
-  { value: 'role', label: 'Anyone with a role' },
-] as const;
-
 /** What the grantee would receive; `asked` are the rule's categories, named when they are not shared. */
 export function PreviewSummary({ decision, asked }: { decision: Decision; asked: readonly Category[] }) {
+  const words = useWords();
+  const { t } = words;
   const withheld = asked.filter((c) => !decision.granted.includes(c));
   const granted = decision.categories.filter((c) => c.granted);
   return (
     <div className="preview" aria-live="polite">
-      <h3>What they would receive</h3>
+      <h3>{t('builder.previewTitle')}</h3>
       {granted.length === 0 ? (
-        <p>Nothing from your record.</p>
+        <p>{t('builder.previewNothing')}</p>
       ) : (
         <ul>
           {granted.map((c) => (
             <li key={c.category}>
-              {capitalise(CATEGORY_NAMES[c.category])}
-              {c.labels.length > 0 && <> — including {listInWords(c.labels.map((l) => LABEL_NAMES[l]))}</>}
+              {capitalise(categoryName(words, c.category))}
+              {c.labels.length > 0 && (
+                <> — {t('builder.previewIncluding', { labels: labelList(words, c.labels) })}</>
+              )}
             </li>
           ))}
         </ul>
       )}
       {withheld.length > 0 && (
-        <p className="muted">Not shared: {listInWords(withheld.map((c) => CATEGORY_NAMES[c]))}.</p>
+        <p className="muted">{t('builder.previewWithheld', { what: categoryList(words, withheld) })}</p>
       )}
     </div>
   );
@@ -68,6 +52,8 @@ export function RuleBuilder(props: {
   onSave: (spec: RuleSpec) => Promise<unknown>;
   onCancel: () => void;
 }) {
+  const words = useWords();
+  const { t } = words;
   const [draft, setDraft] = useState<RuleDraft>(props.editing ? specToDraft(props.editing) : EMPTY_DRAFT);
   const [showErrors, setShowErrors] = useState(false);
   const save = useAction(props.onSave);
@@ -75,6 +61,19 @@ export function RuleBuilder(props: {
   const set = <K extends keyof RuleDraft>(key: K, value: RuleDraft[K]) =>
     setDraft((d) => ({ ...d, [key]: value }));
   const errors = showErrors && !result.ok ? result.errors : {};
+  const purposeOptions = NON_EMERGENCY_PURPOSES.map((value) => ({
+    value,
+    label: capitalise(purposeForPatient(words, value)),
+  }));
+  const effectOptions = [
+    { value: 'permit', label: t('builder.permit') },
+    { value: 'deny', label: t('builder.deny') },
+  ] as const;
+  const granteeOptions = [
+    { value: 'practitioner', label: t('builder.practitioner') },
+    { value: 'organization', label: t('builder.organisation') },
+    { value: 'role', label: t('builder.role') },
+  ] as const;
   const preview = useMemo(
     () =>
       result.ok ? previewDraft(props.rules, result.spec, props.now(), props.editing?.ruleId) : undefined,
@@ -89,46 +88,46 @@ export function RuleBuilder(props: {
 
   return (
     <form className="card rule-builder" onSubmit={submit} aria-labelledby="builder-title" noValidate>
-      <h2 id="builder-title">{props.editing ? 'Change this rule' : 'New rule'}</h2>
+      <h2 id="builder-title">{props.editing ? t('builder.editTitle') : t('builder.newTitle')}</h2>
       <RadioGroup
-        legend="Do you want to allow or block access?"
+        legend={t('builder.effectLegend')}
         name="effect"
-        options={EFFECT_OPTIONS}
+        options={effectOptions}
         value={draft.effect}
         onChange={(v) => set('effect', v)}
       />
 
       <RadioGroup
-        legend="Who is this rule about?"
+        legend={t('builder.granteeLegend')}
         name="grantee"
-        options={GRANTEE_OPTIONS}
+        options={granteeOptions}
         value={draft.granteeKind}
         onChange={(v) => set('granteeKind', v)}
         describedBy={errors.grantee ? 'err-grantee' : undefined}
       >
         {draft.granteeKind === 'practitioner' && (
           <label>
-            Clinician’s identifier
+            {t('builder.practitionerId')}
             <input value={draft.practitionerId} onChange={(e) => set('practitionerId', e.target.value)} />
           </label>
         )}
         {draft.granteeKind !== 'role' && (
           <label>
-            Organisation code
+            {t('builder.organisationCode')}
             <input
               value={draft.mspId}
-              placeholder="e.g. HospitalDEMSP"
+              placeholder={t('builder.organisationPlaceholder')}
               onChange={(e) => set('mspId', e.target.value)}
             />
           </label>
         )}
         {draft.granteeKind === 'role' && (
           <label>
-            Role
+            {t('builder.roleLabel')}
             <select value={draft.role} onChange={(e) => set('role', e.target.value as RuleDraft['role'])}>
               {ROLES.filter((r) => r !== 'patient').map((r) => (
                 <option key={r} value={r}>
-                  {capitalise(ROLE_NAMES[r])}
+                  {capitalise(t(`vocabulary.roles.${r}`))}
                 </option>
               ))}
             </select>
@@ -136,68 +135,58 @@ export function RuleBuilder(props: {
         )}
         {errors.grantee && (
           <p className="field-error" id="err-grantee">
-            {errors.grantee}
+            {t(errors.grantee)}
           </p>
         )}
         <CountryChips selected={draft.countries} onChange={(v) => set('countries', v)} />
       </RadioGroup>
 
       <Chips
-        legend="Which information?"
-        options={CATEGORY_OPTIONS}
+        legend={t('builder.categoriesLegend')}
+        options={categoryOptions(words)}
         selected={draft.categories}
         onChange={(v) => set('categories', v)}
-        error={errors.categories}
+        error={errors.categories && t(errors.categories)}
       />
       <Chips
-        legend={
-          draft.effect === 'permit'
-            ? 'Also share sensitive information'
-            : 'Block only this sensitive information'
-        }
-        hint={
-          draft.effect === 'permit'
-            ? 'Sensitive information is never shared unless you choose it here.'
-            : 'Leave all unselected to block the information above entirely.'
-        }
-        options={LABEL_OPTIONS}
+        legend={draft.effect === 'permit' ? t('builder.labelsPermitLegend') : t('builder.labelsDenyLegend')}
+        hint={draft.effect === 'permit' ? t('builder.labelsPermitHint') : t('builder.labelsDenyHint')}
+        options={labelOptions(words)}
         selected={draft.labels}
         onChange={(v) => set('labels', v)}
       />
       <Chips
-        legend="For what reason?"
+        legend={t('builder.purposesLegend')}
         options={purposeOptions}
         selected={draft.purposes}
         onChange={(v) => set('purposes', v)}
-        error={errors.purposes}
+        error={errors.purposes && t(errors.purposes)}
       />
       <fieldset className="period">
-        <legend>When? (optional)</legend>
+        <legend>{t('builder.periodLegend')}</legend>
         <label>
-          From
+          {t('builder.from')}
           <input type="date" value={draft.from} onChange={(e) => set('from', e.target.value)} />
         </label>
         <label>
-          Until (included)
+          {t('builder.until')}
           <input type="date" value={draft.until} onChange={(e) => set('until', e.target.value)} />
         </label>
-        {errors.period && <p className="field-error">{errors.period}</p>}
+        {errors.period && <p className="field-error">{t(errors.period)}</p>}
       </fieldset>
 
       <div className="sentence" aria-live="polite">
-        <h3>In plain words</h3>
-        <p>
-          {result.ok ? describeRule(result.spec) : 'Complete the choices above to see what this rule means.'}
-        </p>
+        <h3>{t('builder.sentenceTitle')}</h3>
+        <p>{result.ok ? describeRule(words, result.spec) : t('builder.sentenceIncomplete')}</p>
       </div>
       {preview && result.ok && <PreviewSummary decision={preview} asked={result.spec.categories} />}
       <ProblemAlert problem={save.problem} />
       <div className="actions">
         <button type="submit" className="primary" disabled={save.pending}>
-          {save.pending ? 'Saving…' : 'Save rule'}
+          {save.pending ? t('builder.saving') : t('builder.save')}
         </button>
         <button type="button" onClick={props.onCancel}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </form>

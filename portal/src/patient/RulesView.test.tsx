@@ -71,7 +71,7 @@ describe('RulesView', () => {
       [`POST ${BASE}/rules/rule-1/restore`]: { body: storedRule({ version: 3 }) },
     });
     await userEvent.click(await screen.findByRole('button', { name: 'Versions' }));
-    expect(await screen.findByText(/Version 1 · Created/)).toBeInTheDocument();
+    expect(await screen.findByText(/Version 1 · created/)).toBeInTheDocument();
     expect(
       screen.getByText('Allow practitioner dr-2 to see your allergies for treating you.'),
     ).toBeInTheDocument();

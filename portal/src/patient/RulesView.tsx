@@ -1,20 +1,13 @@
 /** The patient's rules: what each means, its status and versions; create, change, revoke, restore. */
 import { useState } from 'react';
 import type { PatientApi } from '../api/endpoints';
-import type { RuleVersion, StoredRule } from '../api/types';
-import { formatWhen } from '../ui/format';
+import type { StoredRule } from '../api/types';
+import { useWords } from '../i18n/use-words';
 import { Notice, ProblemAlert } from '../ui/ProblemAlert';
 import { useAction, useLoad } from '../ui/use-async';
 import { RuleBuilder } from './RuleBuilder';
 import { describeRule } from './rule-sentence';
-import { shownStatus, sortRules, STATUS_NAMES } from './rule-status';
-
-const CHANGE_NAMES: Readonly<Record<RuleVersion['change'], string>> = {
-  created: 'Created',
-  updated: 'Changed',
-  revoked: 'Revoked',
-  restored: 'Restored',
-};
+import { shownStatus, sortRules } from './rule-status';
 
 function RuleHistory({
   api,
@@ -25,6 +18,8 @@ function RuleHistory({
   rule: StoredRule;
   onRestored: () => void;
 }) {
+  const words = useWords();
+  const { t, format } = words;
   const history = useLoad(() => api.history(rule.ruleId), [rule.ruleId, rule.version]);
   const restore = useAction(async (version: number) => {
     await api.restore(rule.ruleId, version);
@@ -32,19 +27,23 @@ function RuleHistory({
   });
   return (
     <div className="history">
-      <h4>Versions</h4>
+      <h3>{t('rules.versions')}</h3>
       <ProblemAlert problem={history.problem ?? restore.problem} />
       <ol>
         {(history.data?.items ?? []).map((v) => (
           <li key={v.version}>
             <span className="version">
-              Version {v.version} · {CHANGE_NAMES[v.change]}
-              {v.restoredFrom !== undefined && ` from version ${v.restoredFrom}`} · {formatWhen(v.updatedAt)}
+              {t('rules.versionLine', {
+                version: v.version,
+                change: t(`vocabulary.ruleChange.${v.change}`),
+                when: format.dateTime(v.updatedAt),
+              })}
+              {v.restoredFrom !== undefined && ` ${t('rules.restoredFrom', { version: v.restoredFrom })}`}
             </span>
-            <p>{describeRule(v)}</p>
+            <p>{describeRule(words, v)}</p>
             {v.version !== rule.version && v.change !== 'revoked' && (
               <button type="button" disabled={restore.pending} onClick={() => void restore.run(v.version)}>
-                Restore version {v.version}
+                {t('rules.restore', { version: v.version })}
               </button>
             )}
           </li>
@@ -62,30 +61,32 @@ function RuleCard(props: {
   onChanged: (message: string) => void;
 }) {
   const { rule, api } = props;
+  const words = useWords();
+  const { t, format } = words;
   const [confirming, setConfirming] = useState(false);
   const [showHistory, setShowHistory] = useState(false);
   const status = shownStatus(rule, props.now);
   const revoke = useAction(async () => {
     await api.revokeRule(rule.ruleId);
-    props.onChanged('The rule is revoked. Nobody can use it from now on.');
+    props.onChanged(t('rules.revoked'));
   });
   return (
     <li className={`card rule rule-${status}`}>
       <div className="rule-head">
-        <span className={`status status-${status}`}>{STATUS_NAMES[status]}</span>
+        <span className={`status status-${status}`}>{t(`vocabulary.ruleStatus.${status}`)}</span>
         <span className={rule.effect === 'deny' ? 'effect effect-deny' : 'effect'}>
-          {rule.effect === 'deny' ? 'Block' : 'Allow'}
+          {t(`vocabulary.effect.${rule.effect}`)}
         </span>
         <span className="muted">
-          Version {rule.version} · {formatWhen(rule.updatedAt)}
+          {t('rules.versionOf', { version: rule.version, when: format.dateTime(rule.updatedAt) })}
         </span>
       </div>
-      <p className="rule-sentence">{describeRule(rule)}</p>
+      <p className="rule-sentence">{describeRule(words, rule)}</p>
       <ProblemAlert problem={revoke.problem} />
       <div className="actions">
         {rule.status === 'active' && (
           <button type="button" onClick={props.onEdit}>
-            Change
+            {t('rules.change')}
           </button>
         )}
         {rule.status === 'active' &&
@@ -97,27 +98,23 @@ function RuleCard(props: {
                 disabled={revoke.pending}
                 onClick={() => void revoke.run()}
               >
-                Yes, revoke this rule
+                {t('rules.confirmRevoke')}
               </button>
               <button type="button" onClick={() => setConfirming(false)}>
-                Keep it
+                {t('rules.keep')}
               </button>
             </>
           ) : (
             <button type="button" onClick={() => setConfirming(true)}>
-              Revoke
+              {t('rules.revoke')}
             </button>
           ))}
         <button type="button" aria-expanded={showHistory} onClick={() => setShowHistory((s) => !s)}>
-          {showHistory ? 'Hide versions' : 'Versions'}
+          {showHistory ? t('rules.hideVersions') : t('rules.versions')}
         </button>
       </div>
       {showHistory && (
-        <RuleHistory
-          api={api}
-          rule={rule}
-          onRestored={() => props.onChanged('The earlier version is restored.')}
-        />
+        <RuleHistory api={api} rule={rule} onRestored={() => props.onChanged(t('rules.restored'))} />
       )}
     </li>
   );
@@ -130,6 +127,7 @@ export function RulesView({
   api: PatientApi;
   now?: () => string;
 }) {
+  const { t } = useWords();
   const rules = useLoad(() => api.rules(), []);
   const [editing, setEditing] = useState<StoredRule | 'new' | undefined>();
   const [message, setMessage] = useState<string | undefined>();
@@ -150,7 +148,7 @@ export function RulesView({
         onSave={async (spec) => {
           if (editing === 'new') await api.createRule(spec);
           else await api.updateRule(editing.ruleId, spec);
-          changed(editing === 'new' ? 'Your new rule is saved.' : 'Your rule is changed.');
+          changed(editing === 'new' ? t('rules.saved') : t('rules.changed'));
         }}
       />
     );
@@ -158,18 +156,16 @@ export function RulesView({
   return (
     <div>
       <div className="view-head">
-        <h1>My sharing rules</h1>
+        <h1>{t('rules.title')}</h1>
         <button type="button" className="primary" onClick={() => setEditing('new')}>
-          New rule
+          {t('rules.new')}
         </button>
       </div>
-      <p className="lead">
-        Nobody sees your record unless a rule allows it. A “block” rule always wins over an “allow” rule.
-      </p>
+      <p className="lead">{t('rules.lead')}</p>
       {message && <Notice>{message}</Notice>}
       <ProblemAlert problem={rules.problem} />
-      {rules.loading && !rules.data && <p>Loading your rules…</p>}
-      {rules.data && list.length === 0 && <p>You have no rules yet: nobody can see your record.</p>}
+      {rules.loading && !rules.data && <p>{t('rules.loading')}</p>}
+      {rules.data && list.length === 0 && <p>{t('rules.none')}</p>}
       <ul className="rules">
         {sortRules(list, now()).map((rule) => (
           <RuleCard

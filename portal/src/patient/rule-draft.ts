@@ -43,9 +43,16 @@ export const EMPTY_DRAFT: RuleDraft = {
 };
 
 export type DraftField = 'grantee' | 'categories' | 'purposes' | 'period';
+/** What is wrong with a choice, as the key of the message the builder shows. */
+export type DraftError =
+  | 'builder.error.practitioner'
+  | 'builder.error.organisation'
+  | 'builder.error.categories'
+  | 'builder.error.purposes'
+  | 'builder.error.period';
 export type DraftResult =
   | { readonly ok: true; readonly spec: RuleSpec }
-  | { readonly ok: false; readonly errors: Readonly<Partial<Record<DraftField, string>>> };
+  | { readonly ok: false; readonly errors: Readonly<Partial<Record<DraftField, DraftError>>> };
 
 const DAY_MS = 86_400_000;
 
@@ -55,12 +62,11 @@ function dayStart(day: string): string {
 
 /** Checks the draft as a person would be told, and builds the spec. */
 export function draftToSpec(draft: RuleDraft): DraftResult {
-  const errors: Partial<Record<DraftField, string>> = {};
+  const errors: Partial<Record<DraftField, DraftError>> = {};
   const countries = draft.countries.length > 0 ? { countries: [...draft.countries] } : {};
   let grantee: RuleSpec['grantee'] | undefined;
   if (draft.granteeKind === 'practitioner') {
-    if (!draft.practitionerId.trim() || !draft.mspId.trim())
-      errors.grantee = 'Enter the clinician’s identifier and their organisation.';
+    if (!draft.practitionerId.trim() || !draft.mspId.trim()) errors.grantee = 'builder.error.practitioner';
     else
       grantee = {
         kind: 'practitioner',
@@ -69,17 +75,16 @@ export function draftToSpec(draft: RuleDraft): DraftResult {
         ...countries,
       };
   } else if (draft.granteeKind === 'organization') {
-    if (!draft.mspId.trim()) errors.grantee = 'Choose the organisation.';
+    if (!draft.mspId.trim()) errors.grantee = 'builder.error.organisation';
     else grantee = { kind: 'organization', mspId: draft.mspId.trim(), ...countries };
   } else grantee = { kind: 'role', role: draft.role, ...countries };
-  if (draft.categories.length === 0) errors.categories = 'Choose at least one kind of information.';
-  if (draft.purposes.length === 0) errors.purposes = 'Choose at least one reason.';
+  if (draft.categories.length === 0) errors.categories = 'builder.error.categories';
+  if (draft.purposes.length === 0) errors.purposes = 'builder.error.purposes';
   const notBefore = draft.from ? dayStart(draft.from) : undefined;
   const notAfter = draft.until
     ? new Date(Date.parse(dayStart(draft.until)) + DAY_MS).toISOString()
     : undefined;
-  if (notBefore && notAfter && notBefore >= notAfter)
-    errors.period = 'The end date must be on or after the start date.';
+  if (notBefore && notAfter && notBefore >= notAfter) errors.period = 'builder.error.period';
   if (!grantee || Object.keys(errors).length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -109,7 +114,7 @@ export function specToDraft(spec: RuleSpec): RuleDraft {
     labels: spec.labels,
     purposes: spec.purposes,
     from: spec.notBefore ? spec.notBefore.slice(0, 10) : '',
-    until: spec.notAfter ? lastDay(spec.notAfter).slice(0, 10) : '',
+    until: spec.notAfter ? lastDay(spec.notAfter) : '',
   };
 }
 

@@ -1,14 +1,7 @@
-/** Says in one plain sentence what a rule does, so a patient can check it before saving. */
+/** Says in one plain sentence, in the reader's language, what a rule does, so a patient can check it before saving. */
 import type { Grantee, RuleSpec } from '@custodia/chaincode/model';
-import {
-  CATEGORY_NAMES,
-  countryName,
-  LABEL_NAMES,
-  listInWords,
-  PURPOSE_NAMES,
-  ROLE_NAMES,
-} from '../vocabulary/names';
-import { formatDay } from '../ui/format';
+import type { Words } from '../i18n/i18n';
+import { categoryList, labelList, purposeForPatient } from '../vocabulary/words';
 
 /** How the portal names people and organisations it knows; ids are shown when it does not. */
 export interface Directory {
@@ -16,48 +9,55 @@ export interface Directory {
   organisation?(mspId: string): string | undefined;
 }
 
-export function describeGrantee(grantee: Grantee, directory: Directory = {}): string {
-  const where =
-    grantee.countries && grantee.countries.length > 0
-      ? ` in ${listInWords(grantee.countries.map(countryName))}`
-      : '';
-  switch (grantee.kind) {
-    case 'practitioner':
-      return `${directory.practitioner?.(grantee.mspId, grantee.id) ?? `practitioner ${grantee.id}`}${where}`;
-    case 'organization':
-      return `staff of ${directory.organisation?.(grantee.mspId) ?? grantee.mspId}${where}`;
-    case 'role':
-      return `any of the ${ROLE_NAMES[grantee.role]}${where}`;
-  }
+export function describeGrantee(words: Words, grantee: Grantee, directory: Directory = {}): string {
+  const { t, format } = words;
+  const who =
+    grantee.kind === 'practitioner'
+      ? (directory.practitioner?.(grantee.mspId, grantee.id) ??
+        t('sentence.practitioner', { id: grantee.id }))
+      : grantee.kind === 'organization'
+        ? t('sentence.organisation', {
+            organisation: directory.organisation?.(grantee.mspId) ?? grantee.mspId,
+          })
+        : t(`sentence.roleGrantee.${grantee.role}`);
+  if (!grantee.countries || grantee.countries.length === 0) return who;
+  return t('sentence.inCountries', { who, countries: format.list(grantee.countries.map(format.country)) });
 }
 
 /** `notAfter` is exclusive: a rule ending at midnight applies "until" the day before, inclusive. */
 export function lastDay(notAfter: string): string {
-  return new Date(Date.parse(notAfter) - 1).toISOString();
+  return new Date(Date.parse(notAfter) - 1).toISOString().slice(0, 10);
 }
 
-function period(spec: RuleSpec): string {
-  const until = spec.notAfter && formatDay(lastDay(spec.notAfter));
-  if (spec.notBefore && until) return ` from ${formatDay(spec.notBefore)} until ${until}`;
-  if (spec.notBefore) return ` from ${formatDay(spec.notBefore)}`;
-  if (until) return ` until ${until}`;
+function period(words: Words, spec: RuleSpec): string {
+  const { t, format } = words;
+  const from = spec.notBefore && format.calendarDay(spec.notBefore.slice(0, 10));
+  const until = spec.notAfter && format.calendarDay(lastDay(spec.notAfter));
+  if (from && until) return t('sentence.fromUntil', { from, until });
+  if (from) return t('sentence.from', { from });
+  if (until) return t('sentence.until', { until });
   return '';
 }
 
-export function describeRule(spec: RuleSpec, directory: Directory = {}): string {
-  const who = describeGrantee(spec.grantee, directory);
-  const what =
-    spec.categories.length > 0 ? listInWords(spec.categories.map((c) => CATEGORY_NAMES[c])) : 'nothing';
-  const labels = listInWords(spec.labels.map((l) => LABEL_NAMES[l]));
+export function describeRule(words: Words, spec: RuleSpec, directory: Directory = {}): string {
+  const { t, format } = words;
+  const who = describeGrantee(words, spec.grantee, directory);
+  const what = spec.categories.length > 0 ? categoryList(words, spec.categories) : t('sentence.nothing');
   const why =
-    spec.purposes.length > 0 ? ` for ${listInWords(spec.purposes.map((p) => PURPOSE_NAMES[p]))}` : '';
+    spec.purposes.length > 0
+      ? t('sentence.why', { purposes: format.list(spec.purposes.map((p) => purposeForPatient(words, p))) })
+      : '';
+  const when = period(words, spec);
   if (spec.effect === 'permit') {
-    const rest = `${why}${period(spec)}`;
-    const sensitive = labels ? `, including ${labels}${rest ? ',' : ''}` : '';
-    return `Allow ${who} to see your ${what}${sensitive}${rest}.`;
+    const sensitive =
+      spec.labels.length === 0
+        ? ''
+        : t(why || when ? 'sentence.includingBeforeMore' : 'sentence.including', {
+            labels: labelList(words, spec.labels),
+          });
+    return t('sentence.permit', { who, what, sensitive, why, when });
   }
-  if (labels) {
-    return `Never show ${who} any ${labels} in your ${what}${why}${period(spec)}, even if another rule allows it.`;
-  }
-  return `Never show ${who} your ${what}${why}${period(spec)}, even if another rule allows it.`;
+  if (spec.labels.length > 0)
+    return t('sentence.denyLabels', { who, what, labels: labelList(words, spec.labels), why, when });
+  return t('sentence.deny', { who, what, why, when });
 }

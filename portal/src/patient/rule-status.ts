@@ -13,13 +13,6 @@ export function shownStatus(
   return 'active';
 }
 
-export const STATUS_NAMES: Readonly<Record<ShownStatus, string>> = {
-  active: 'Active',
-  expired: 'Expired',
-  scheduled: 'Not started yet',
-  revoked: 'Revoked',
-};
-
 const ORDER: readonly ShownStatus[] = ['active', 'scheduled', 'expired', 'revoked'];
 
 /** Active rules first, then the others; newest change first within a status. */

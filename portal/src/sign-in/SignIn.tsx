@@ -5,11 +5,13 @@
  */
 import { useState } from 'react';
 import type { FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { authApi } from '../api/endpoints';
 import { asProblem } from '../api/problem';
 import type { ApiProblem } from '../api/problem';
 import type { ApiClient } from '../api/client';
 import type { LoginResponse, TotpSetup } from '../api/types';
+import { LanguagePicker } from '../i18n/LanguagePicker';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { QrCode } from '../ui/QrCode';
 
@@ -24,6 +26,7 @@ export function SignIn({
   client: ApiClient;
   onSignedIn: (login: LoginResponse) => void;
 }) {
+  const { t } = useTranslation();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
@@ -65,15 +68,18 @@ export function SignIn({
 
   return (
     <main className="sign-in" id="main">
-      <h1>Custodia</h1>
-      <p className="lead">Your medical record, shared only the way you decide.</p>
+      <div className="sign-in-head">
+        <h1>Custodia</h1>
+        <LanguagePicker />
+      </div>
+      <p className="lead">{t('signIn.lead')}</p>
       <form onSubmit={submit} className="card" aria-labelledby="sign-in-title">
-        <h2 id="sign-in-title">Sign in</h2>
+        <h2 id="sign-in-title">{t('signIn.title')}</h2>
         <ProblemAlert problem={problem} />
         {step.kind === 'password' ? (
           <>
             <label>
-              Username
+              {t('signIn.username')}
               <input
                 name="username"
                 autoComplete="username"
@@ -83,7 +89,7 @@ export function SignIn({
               />
             </label>
             <label>
-              Password
+              {t('signIn.password')}
               <input
                 name="password"
                 type="password"
@@ -98,24 +104,18 @@ export function SignIn({
           <>
             {step.kind === 'setup' ? (
               <div className="totp-setup">
-                <p>
-                  Your account needs a second step at sign-in. Scan this code with an authenticator app (for
-                  example FreeOTP or Google Authenticator), then type the 6-digit code it shows.
-                </p>
-                <QrCode
-                  text={step.setup.otpauthUri}
-                  label="QR code to add Custodia to your authenticator app"
-                />
+                <p>{t('signIn.setupText')}</p>
+                <QrCode text={step.setup.otpauthUri} label={t('signIn.setupQr')} />
                 <details>
-                  <summary>Can’t scan? Show the set-up key</summary>
+                  <summary>{t('signIn.setupKey')}</summary>
                   <code className="break">{step.setup.secret ?? step.setup.otpauthUri}</code>
                 </details>
               </div>
             ) : (
-              <p>Open your authenticator app and type the 6-digit code it shows for Custodia.</p>
+              <p>{t('signIn.codeText')}</p>
             )}
             <label>
-              6-digit code
+              {t('signIn.code')}
               <input
                 name="totp"
                 inputMode="numeric"
@@ -131,7 +131,7 @@ export function SignIn({
           </>
         )}
         <button type="submit" className="primary" disabled={pending}>
-          {pending ? 'Signing in…' : step.kind === 'password' ? 'Sign in' : 'Verify and sign in'}
+          {pending ? t('signIn.pending') : step.kind === 'password' ? t('signIn.submit') : t('signIn.verify')}
         </button>
       </form>
     </main>

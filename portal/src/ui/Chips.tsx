@@ -1,6 +1,6 @@
 import { useId } from 'react';
-
-import { COUNTRY_OPTIONS } from '../vocabulary/options';
+import { useWords } from '../i18n/use-words';
+import { countryOptions } from '../vocabulary/options';
 import type { Option } from '../vocabulary/options';
 
 /**
@@ -57,13 +57,19 @@ export function Chips<T extends string>(props: {
 
 /** "Only in some countries": country chips folded away, since most choices apply everywhere. */
 export function CountryChips(props: { selected: readonly string[]; onChange: (selected: string[]) => void }) {
+  const words = useWords();
+  const { t } = words;
   return (
     <details>
-      <summary>Only in some countries ({props.selected.length || 'any'})</summary>
+      <summary>
+        {props.selected.length > 0
+          ? t('ui.countries.some', { count: props.selected.length })
+          : t('ui.countries.any')}
+      </summary>
       <Chips
-        legend="Countries"
-        hint="Leave all unselected for any country."
-        options={COUNTRY_OPTIONS}
+        legend={t('ui.countries.legend')}
+        hint={t('ui.countries.hint')}
+        options={countryOptions(words)}
         selected={props.selected}
         onChange={props.onChange}
       />

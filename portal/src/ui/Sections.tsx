@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 
 export interface Section {
   readonly id: string;
@@ -10,6 +11,7 @@ export interface Section {
 
 /** A workspace's sections: a navigation bar of buttons and the section shown. */
 export function Sections({ label, sections }: { label: string; sections: readonly Section[] }) {
+  const { t } = useTranslation();
   const [active, setActive] = useState(sections[0]?.id);
   const shown = sections.find((s) => s.id === active) ?? sections[0];
   return (
@@ -24,8 +26,9 @@ export function Sections({ label, sections }: { label: string; sections: readonl
           >
             {section.label}
             {section.badge ? (
-              <span className="badge" aria-label={`${section.badge} new`}>
+              <span className="badge">
                 {section.badge}
+                <span className="visually-hidden"> {t('ui.newItems', { count: section.badge })}</span>
               </span>
             ) : null}
           </button>

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { ScrollBox } from './ScrollBox';
 
 export interface Column<T> {
   readonly header: string;
@@ -11,10 +12,12 @@ export function Table<T>(props: {
   columns: readonly Column<T>[];
   rowKey: (row: T, index: number) => string;
   rowClass?: (row: T) => string | undefined;
+  /** What the table is, for screen readers (and the visible caption unless `caption` says otherwise). */
+  label: string;
   caption?: string;
 }) {
   return (
-    <div className="table-scroll">
+    <ScrollBox label={props.label}>
       <table>
         {props.caption && <caption>{props.caption}</caption>}
         <thead>
@@ -36,6 +39,6 @@ export function Table<T>(props: {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollBox>
   );
 }

@@ -27,6 +27,10 @@ export interface Browser {
   close(): Promise<void>;
 }
 
+/** The reader the journeys stand for: a browser in British English in Berlin (not UTC, not en-US). */
+export const BROWSER_LOCALE = 'en-GB';
+export const BROWSER_TIME_ZONE = 'Europe/Berlin';
+
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
@@ -40,6 +44,8 @@ export async function launchChromium(): Promise<Browser> {
       headless: true,
       args: [...HEADLESS_FLAGS],
       viewport: { width: 1280, height: 900 },
+      locale: BROWSER_LOCALE,
+      timezoneId: BROWSER_TIME_ZONE,
       timeout: 60_000,
     });
     return {

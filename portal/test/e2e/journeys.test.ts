@@ -1,13 +1,18 @@
 /**
  * End-to-end: Chromium drives the built portal against the real platform (embedded network, data lake, gateway),
- * one journey per kind of user, in the order a real day would go: a centre uploads, a clinician is granted and
- * reads the record, the patient reviews and revokes, the clinician's next request is refused, an emergency
- * access goes through the card, and an auditor verifies the chain. Screenshots go to portal/test-output/.
+ * one journey per kind of user, in the order a real day would go: a records office in Germany uploads (in
+ * German), a clinician in France is granted and reads the record (in French), the patient reviews and revokes
+ * (in English), the clinician's next request is refused and an emergency access goes through the card, the
+ * patient is told once, and an auditor reviews and verifies the chain. Every screen is checked by axe-core at
+ * desktop and phone width (no serious or critical violation, no sideways scrolling). Screenshots go to
+ * portal/test-output/.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchChromium } from './chromium';
+import { checkScreen, PHONE } from './a11y';
+import type { ScreenCheck } from './a11y';
+import { BROWSER_LOCALE, BROWSER_TIME_ZONE, launchChromium } from './chromium';
 import type { Browser } from './chromium';
 import { startStack } from './stack';
 import type { Stack } from './stack';
@@ -22,8 +27,10 @@ let cardCode = '';
 let openRecord: Page | undefined;
 /** Uncaught script errors in any page: a journey that passes with one is still broken. */
 const pageErrors: string[] = [];
+/** Every screen's accessibility and phone-width check, asserted after each journey. */
+const checks: ScreenCheck[] = [];
 
-jest.setTimeout(240_000);
+jest.setTimeout(300_000);
 
 beforeAll(async () => {
   mkdirSync(OUTPUT, { recursive: true });
@@ -34,6 +41,10 @@ beforeAll(async () => {
 
 afterEach(() => {
   expect(pageErrors.splice(0)).toEqual([]);
+  // Each screen: no serious or critical axe violation at either width, nothing scrolls sideways on a phone.
+  expect(
+    checks.splice(0).filter((c) => c.desktop.length + c.phone.length > 0 || c.phoneOverflow > 0),
+  ).toEqual([]);
 });
 
 afterAll(async () => {
@@ -45,16 +56,32 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(OUTPUT, `${name}.png`), fullPage: true });
 }
 
-/** A new tab (its own sessionStorage, so its own session) signed in as a demo user. */
-async function signIn(username: string): Promise<Page> {
+async function check(page: Page, screen: string, atPhone?: (page: Page) => Promise<void>): Promise<void> {
+  checks.push(await checkScreen(page, screen, shot, atPhone));
+}
+
+/** A new tab (its own sessionStorage, so its own session) signed in as a demo user, in the language chosen. */
+async function signIn(username: string, language: 'en' | 'de' | 'fr' | 'it'): Promise<Page> {
   const page = await browser.context.newPage();
   page.setDefaultTimeout(30_000);
   page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(stack.url);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(stack.login(username).password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  // The language menu names itself in every language it offers.
+  await page.getByRole('combobox', { name: /^(Language|Sprache|Langue|Lingua)$/ }).selectOption(language);
+  await page.locator(`html[lang="${language}"]`).waitFor({ state: 'attached' });
+  await page.locator('input[name=username]').fill(username);
+  await page.locator('input[name=password]').fill(stack.login(username).password);
+  await page.locator('form button[type=submit]').click();
   return page;
+}
+
+/** What an instant looks like to this browser's reader (its locale and time zone). */
+function asShown(instant: string, locale = BROWSER_LOCALE): string {
+  return new Intl.DateTimeFormat(locale, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: BROWSER_TIME_ZONE,
+  }).format(new Date(instant));
 }
 
 function allergyBundle(): Buffer {
@@ -87,6 +114,19 @@ function allergyBundle(): Buffer {
   );
 }
 
+/** A lab result whose value is text where FHIR wants a number: refused, with the place of the issue. */
+function brokenResult(): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      resourceType: 'Observation',
+      status: 'final',
+      code: { coding: [{ system: 'http://loinc.org', code: '2345-7', display: 'Glucose' }] },
+      subject: { reference: `Patient/${PATIENT}` },
+      valueQuantity: { value: 'high', unit: 'mg/dL' },
+    }),
+  );
+}
+
 /** Waits until a row (or any element) with all these texts is on the page. */
 async function seeRow(page: Page, ...texts: string[]): Promise<void> {
   let rows = page.getByRole('row');
@@ -95,58 +135,95 @@ async function seeRow(page: Page, ...texts: string[]): Promise<void> {
 }
 
 describe('portal journeys on the real platform', () => {
-  it('a centre drops a FHIR file and a large scan, sees each upload progress and its history', async () => {
-    const page = await signIn('centre.berlin');
-    await page.getByLabel('Patient identifier').fill(PATIENT);
+  it('a records office in Germany uploads in German: each file’s progress, what was stored, a refused file’s issues', async () => {
+    const page = await signIn('centre.berlin', 'de');
+    await page.getByLabel('Kennung der Patientin / des Patienten').fill(PATIENT);
     await page.setInputFiles('input[type=file]', [
       { name: 'latex-allergy.json', mimeType: 'application/fhir+json', buffer: allergyBundle() },
       // Larger than one part: goes through the chunked upload routes.
       { name: 'chest-x-ray.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(9 * 1024 * 1024, 7) },
+      { name: 'glucose.json', mimeType: 'application/fhir+json', buffer: brokenResult() },
     ]);
-    await page.getByRole('list', { name: 'Files' }).getByRole('listitem').nth(1).waitFor();
-    await page.getByRole('button', { name: 'Upload files' }).click();
+    const queue = page.getByRole('list', { name: 'Dateien' });
+    await queue.getByRole('listitem').nth(2).waitFor();
+    await page.getByRole('button', { name: 'Dateien hochladen' }).click();
     await page.locator('.upload-done').nth(1).waitFor({ timeout: 120_000 });
-    expect(await page.locator('.upload-failed').count()).toBe(0);
+    await page.locator('.upload-failed').first().waitFor();
+    const refused = queue.getByRole('listitem').filter({ hasText: 'glucose.json' });
+    await refused.getByText('Die Datei ist kein gültiges FHIR.').waitFor();
+    await refused.getByText(/1 Fehler in der Datei zu beheben/).waitFor();
+    await refused.getByText(/valueQuantity|value\[x\]/).waitFor();
+    await queue
+      .getByRole('listitem')
+      .filter({ hasText: 'latex-allergy.json' })
+      .getByText(/1 Eintrag gespeichert: 1 neu/)
+      .waitFor();
     const bars = await page
       .locator('progress')
       .evaluateAll((all) => all.map((b) => (b as HTMLProgressElement).value));
-    expect(bars).toEqual([1, 1]);
-    await shot(page, 'centre-upload');
+    expect(bars.slice(0, 2)).toEqual([1, 1]);
+    await check(page, 'centre-upload');
 
-    await page.getByRole('button', { name: 'History' }).click();
-    await seeRow(page, 'latex-allergy.json', 'Stored');
-    await seeRow(page, 'chest-x-ray.pdf', 'Stored');
-    await shot(page, 'centre-history');
+    await page.getByRole('button', { name: 'Verlauf' }).click();
+    const history = page.getByRole('list', { name: 'Upload-Verlauf' });
+    const stored = history.getByRole('listitem').filter({ hasText: 'latex-allergy.json' });
+    await stored.getByText('Gespeichert', { exact: true }).waitFor();
+    await history
+      .getByRole('listitem')
+      .filter({ hasText: 'chest-x-ray.pdf' })
+      .getByText('Gespeichert', { exact: true })
+      .waitFor();
+    const failed = history.getByRole('listitem').filter({ hasText: 'glucose.json' });
+    await failed.getByText('Abgelehnt', { exact: true }).waitFor();
+    await failed
+      .getByText(/Bundle|Observation/)
+      .first()
+      .waitFor();
+    await check(page, 'centre-history', async (phone) => {
+      // At phone width every upload's status is in view, not cut off at the right.
+      const box = await phone.locator('.uploads .upload-state').first().boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= PHONE.width).toBe(true);
+    });
     await page.close();
   });
 
-  it('a clinician in France finds the patient, is granted, reads the record by section and adds a note', async () => {
-    const page = await signIn('dr.dubois');
-    await page.getByLabel('Patient identifier').fill(PATIENT);
-    await page.getByRole('button', { name: 'Find' }).click();
-    await page.getByRole('button', { name: 'Request access' }).click();
-    await page.getByText('Access granted to allergies, medicines and health problems').waitFor();
-    const record = page.getByRole('article', { name: 'Temporary record' });
-    await record.getByText('Latex allergy').waitFor();
-    await record.getByText('Allergy to penicillin').waitFor();
-    await record.getByRole('region', { name: 'Medication Summary' }).getByText('ramipril').waitFor();
-    expect(await record.getByRole('timer').innerText()).toMatch(/\d+ (h|min) .* left/);
-    await shot(page, 'clinician-record');
+  it('a clinician in France asks for the minimum for treatment and reads the record by section, in French', async () => {
+    const page = await signIn('dr.dubois', 'fr');
+    await page.getByLabel('Identifiant du patient').fill(PATIENT);
+    await page.getByRole('button', { name: 'Rechercher' }).click();
+    const request = page.getByRole('form', { name: 'Demander l’accès' });
+    // Nothing is asked for before the purpose; treatment suggests the IPS essentials.
+    expect(await request.getByRole('checkbox').count()).toBe(0);
+    await request.getByLabel('Soins', { exact: true }).check();
+    const ticked = await request
+      .getByRole('checkbox', { checked: true })
+      .evaluateAll((boxes) => boxes.map((box) => box.parentElement?.textContent));
+    expect(ticked).toEqual(['Allergies', 'Médicaments', 'Problèmes de santé']);
+    await check(page, 'clinician-request');
+    await request.getByRole('button', { name: 'Demander l’accès' }).click();
+    await page.getByText('Accès accordé : allergies, médicaments et problèmes de santé.').waitFor();
+    const record = page.getByRole('article', { name: 'Dossier temporaire' });
+    const allergies = record.getByRole('region', { name: /^Allergies et intolérances/ });
+    await allergies.getByText('Latex allergy').waitFor();
+    await allergies.getByText('Allergy to penicillin').waitFor();
+    await record
+      .getByRole('region', { name: /^Traitements en cours/ })
+      .getByText('ramipril')
+      .waitFor();
+    expect(await record.getByRole('timer').innerText()).toMatch(/^encore \d+ h \d+ min$/);
+    await check(page, 'clinician-record');
 
-    await page.getByLabel('Note').fill('Mild reaction to latex gloves during examination.');
-    await page.getByRole('button', { name: 'Send addition' }).click();
-    await page.getByText('Sent. It waits for the patient’s approval.').waitFor();
+    await page.getByLabel('Note', { exact: true }).fill('Mild reaction to latex gloves during examination.');
+    await page.getByRole('button', { name: 'Envoyer l’ajout' }).click();
+    await page.getByText('Envoyé. L’ajout attend l’accord du patient.').waitFor();
     openRecord = page;
   });
 
-  it('the patient sees who looked, approves the addition, keeps the card and revokes the rule for France', async () => {
-    const page = await signIn('anna');
+  it('the patient sees who looked and that the record was opened, approves the addition, and revokes the rule for France', async () => {
+    const page = await signIn('anna', 'en');
     await page.getByRole('heading', { name: 'My sharing rules' }).waitFor();
     await page.getByText('Allow any of the clinicians in France').waitFor();
-    await shot(page, 'patient-rules');
-    await page.setViewportSize({ width: 390, height: 844 });
-    await shot(page, 'patient-rules-phone');
-    await page.setViewportSize({ width: 1280, height: 900 });
+    await check(page, 'patient-rules');
 
     // The builder says a rule back in plain words and previews it against the patient's real rules.
     await page.getByRole('button', { name: 'New rule' }).click();
@@ -154,28 +231,38 @@ describe('portal journeys on the real platform', () => {
     await page.getByRole('group', { name: 'Which information?' }).getByLabel('Test results').check();
     await page.getByText('Allow any of the clinicians to see your test results for treating you.').waitFor();
     await page.getByRole('heading', { name: 'What they would receive' }).waitFor();
-    await shot(page, 'patient-rule-builder');
+    await check(page, 'patient-rule-builder');
     await page.getByRole('button', { name: 'Cancel' }).click();
 
     await page.getByRole('button', { name: 'Who looked' }).click();
-    const entries = page.getByRole('list', { name: 'Accesses, newest first' });
-    await entries.getByText('Clinician clin-dubois (HospitalFRMSP, France)').waitFor();
-    await entries.getByText('Shared: allergies, medicines and health problems.', { exact: false }).waitFor();
-    await page.getByRole('img', { name: /Over the last 30 days: 1 accesses shared/ }).waitFor();
-    await shot(page, 'patient-timeline');
+    const entries = page.getByRole('list', { name: 'Requests, newest first' });
+    const dubois = entries
+      .getByRole('listitem')
+      .filter({ hasText: 'Clinician clin-dubois (HospitalFRMSP, France)' });
+    await dubois.getByText('Shared: allergies, medicines and health problems.', { exact: false }).waitFor();
+    // Opened: the delivery of the record, at a time written for this reader (en-GB, Berlin), not in UTC.
+    await dubois.getByText(/^Opened on .* by Clinician clin-dubois/).waitFor();
+    const when = await dubois.locator('time').first().getAttribute('datetime');
+    expect(await dubois.locator('time').first().innerText()).toBe(asShown(when ?? ''));
+    await page
+      .getByRole('figure', { name: 'Requests for your record, last 30 days' })
+      .getByText('Over the last 30 days: 1 shared, 0 refused, 0 in an emergency.')
+      .waitFor();
+    await check(page, 'patient-timeline');
 
-    await page.getByRole('button', { name: 'Additions' }).click();
+    await page.getByRole('button', { name: /^Additions/ }).click();
     await page.getByText('Waiting for your decision').waitFor();
     await page.getByRole('button', { name: 'Show what was added' }).click();
     await page.getByText(/Mild reaction to latex gloves during examination/).waitFor();
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.getByText('Approved').waitFor();
+    await check(page, 'patient-additions');
 
     await page.getByRole('button', { name: 'Emergency' }).click();
     await page.getByRole('img', { name: 'Emergency card QR code' }).waitFor();
     cardCode = (await page.locator('.emergency-card code').innerText()).trim();
     expect(cardCode).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{16}$/);
-    await shot(page, 'patient-emergency');
+    await check(page, 'patient-emergency');
 
     await page.getByRole('button', { name: 'My rules' }).click();
     const franceRule = page.getByRole('listitem').filter({ hasText: 'any of the clinicians in France' });
@@ -183,56 +270,112 @@ describe('portal journeys on the real platform', () => {
     await franceRule.getByRole('button', { name: 'Yes, revoke this rule' }).click();
     await page.getByText('The rule is revoked. Nobody can use it from now on.').waitFor();
     await franceRule.getByText('Revoked').waitFor();
+
+    // The grant it made is now marked as withdrawn in "Who looked".
+    await page.reload();
+    await page.getByRole('button', { name: 'Who looked' }).click();
+    await page
+      .getByRole('list', { name: 'Requests, newest first' })
+      .getByRole('listitem')
+      .filter({ hasText: 'clin-dubois' })
+      .getByText(/^Access withdrawn on /)
+      .waitFor();
     await page.close();
 
     // The clinician's open record goes as soon as the page checks its grant (on focus, or every 30 s).
     const clinician = openRecord as Page;
     await clinician.bringToFront();
     await clinician.evaluate(() => window.dispatchEvent(new Event('focus')));
-    await clinician.getByText('this record was withdrawn and deleted', { exact: false }).waitFor();
+    await clinician.getByText('ce dossier a été retiré et supprimé', { exact: false }).waitFor();
     expect(await clinician.getByText('Latex allergy').count()).toBe(0);
-    await shot(clinician, 'clinician-withdrawn');
+    await check(clinician, 'clinician-withdrawn');
     await clinician.close();
   });
 
-  it('after the revocation the clinician’s next request is refused; emergency access through the card works', async () => {
-    const page = await signIn('dr.dubois');
-    await page.getByLabel('Patient identifier').fill(PATIENT);
-    await page.getByRole('button', { name: 'Find' }).click();
-    await page.getByRole('button', { name: 'Request access' }).click();
-    const refusal = page.getByRole('alert').filter({ hasText: 'Access refused' });
+  it('after the revocation the clinician’s next request is refused; emergency access through the card works, flagged', async () => {
+    const page = await signIn('dr.dubois', 'fr');
+    await page.getByLabel('Identifiant du patient').fill(PATIENT);
+    await page.getByRole('button', { name: 'Rechercher' }).click();
+    await page.getByLabel('Soins', { exact: true }).check();
+    await page.getByRole('button', { name: 'Demander l’accès' }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: 'Accès refusé' });
     await refusal.waitFor();
-    expect(await page.getByRole('article', { name: 'Temporary record' }).count()).toBe(0);
-    await shot(page, 'clinician-refused');
+    expect(await page.getByRole('article', { name: 'Dossier temporaire' }).count()).toBe(0);
+    await check(page, 'clinician-refused');
 
-    await page.getByLabel('Emergency card (scanned code)').check();
-    await page.getByLabel('Card code').fill(cardCode);
-    await page.getByRole('button', { name: 'Find' }).click();
-    await page.getByLabel('Reason').fill('Unconscious after a road accident, allergy status needed');
-    await page.getByRole('button', { name: 'Open in emergency' }).click();
-    const record = page.getByRole('article', { name: 'Temporary record' });
+    await page.getByLabel('Carte d’urgence (code scanné)').check();
+    await page.getByLabel('Code de la carte').fill(cardCode);
+    await page.getByRole('button', { name: 'Rechercher' }).click();
+    await page.getByLabel('Urgence : le patient ne peut pas consentir').check();
+    await page
+      .getByLabel(/^Justification/)
+      .fill('Inconscient après un accident de la route, allergies à vérifier');
+    await page.getByRole('button', { name: 'Ouvrir en urgence' }).click();
+    const record = page.getByRole('article', { name: 'Dossier temporaire' });
+    const banner = record.getByRole('note', { name: 'Accès d’urgence' });
+    await banner.getByText('ACCÈS D’URGENCE').waitFor();
+    await banner.getByText(/Inconscient après un accident de la route/).waitFor();
     await record.getByText('Latex allergy').waitFor();
-    await shot(page, 'clinician-emergency');
+    await check(page, 'clinician-emergency');
     await page.close();
   });
 
-  it('the patient is told about the emergency access', async () => {
-    const page = await signIn('anna');
+  it('the patient is told about the emergency access once: dismissed, it stays dismissed at the next sign-in', async () => {
+    const page = await signIn('anna', 'en');
     const notice = page.getByRole('alert').filter({ hasText: 'Your record was opened in an emergency' });
-    await notice.getByText(/Unconscious after a road accident/).waitFor();
-    await shot(page, 'patient-emergency-notice');
+    await notice.getByText(/Inconscient après un accident de la route/).waitFor();
+    await check(page, 'patient-emergency-notice');
+    await notice.getByRole('button', { name: 'I have seen this' }).click();
+    await notice.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await page.close();
+
+    const again = await signIn('anna', 'en');
+    await again.getByRole('heading', { name: 'My sharing rules' }).waitFor();
+    await again.getByRole('button', { name: 'Who looked' }).click();
+    await again
+      .getByText('Emergency access: “Inconscient après un accident de la route', { exact: false })
+      .waitFor();
+    expect(await again.getByText('Your record was opened in an emergency').count()).toBe(0);
+    await again.close();
   });
 
-  it('an auditor signs in with TOTP, searches the access log, exports it, explores the chain and verifies it', async () => {
-    const page = await signIn('auditor');
+  it('an auditor signs in with TOTP, reviews the overview and the recent log, checks a grant, and verifies the chain', async () => {
+    const page = await signIn('auditor', 'en');
     await page.getByLabel('6-digit code').fill(await stack.totp('auditor'));
     await page.getByRole('button', { name: 'Verify and sign in' }).click();
 
-    await page.getByLabel('Patient id').fill(PATIENT);
-    await page.getByRole('button', { name: 'Search' }).click();
-    await seeRow(page, 'clin-dubois', 'TREAT', 'allergies');
-    await seeRow(page, 'clin-dubois', 'ETREAT', 'emergency');
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.getByRole('figure', { name: 'Requests per day' }).waitFor();
+    await page
+      .getByRole('figure', { name: 'Requests by requesting organisation' })
+      .getByRole('row', { name: /HospitalFRMSP/ })
+      .waitFor();
+    await page
+      .getByRole('region', { name: 'Recent emergency uses' })
+      .getByText(/clin-dubois/)
+      .waitFor();
+    await page
+      .getByRole('region', { name: 'Recent refusals' })
+      .getByText(/clin-dubois/)
+      .waitFor();
+    await page.locator('.chart-canvas svg').first().waitFor();
+    await check(page, 'auditor-overview');
+
+    // The log shows the last days at once, without a search.
+    await page.getByRole('button', { name: 'Access log' }).click();
+    await seeRow(page, 'clin-dubois', 'Treatment', 'allergies');
+    await seeRow(page, 'clin-dubois', 'Emergency treatment', 'emergency');
+    const first = page
+      .getByRole('row')
+      .filter({ hasText: 'clin-dubois' })
+      .filter({ hasText: 'allergies, medicines and health problems' })
+      .filter({ hasText: 'Allow' })
+      .first();
+    await first.getByRole('button', { name: 'Check' }).click();
+    await first.getByText('Withdrawn').waitFor();
+    await first.getByText(/delivered once/).waitFor();
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Export CSV' }).click(),
@@ -240,17 +383,10 @@ describe('portal journeys on the real platform', () => {
     const csv = readFileSync(await download.path(), 'utf8');
     expect(csv.split('\r\n')[0]).toContain('timestamp,entryId,patientId');
     expect(csv).toContain('clin-dubois');
-    await shot(page, 'auditor-access-log');
     // The rule that granted the first request: its history shows the patient's revocation.
-    await page
-      .getByRole('row')
-      .filter({ hasText: 'clin-dubois' })
-      .filter({ hasText: 'allergies, medications, problems' })
-      .first()
-      .getByRole('button', { name: /v1 \(permit\)/ })
-      .click();
+    await first.getByRole('button', { name: /v1 \(Allow\)/ }).click();
     await page.getByRole('heading', { name: /Version 2 · revoked/ }).waitFor();
-    await shot(page, 'auditor-rule-history');
+    await check(page, 'auditor-access-log');
 
     await page.getByRole('button', { name: 'Chain explorer' }).click();
     await page.getByText(/\d+ blocks in the chain/).waitFor();
@@ -259,14 +395,27 @@ describe('portal journeys on the real platform', () => {
       .first()
       .click();
     await page.getByRole('heading', { name: /^Block \d+$/ }).waitFor();
-    await shot(page, 'auditor-chain');
+    await check(page, 'auditor-chain');
 
     await page.getByRole('button', { name: 'Replay & verify', exact: true }).click();
+    // Every progress text the page shows while replay runs.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { progressSeen: string[] }).progressSeen = seen;
+      new MutationObserver(() => {
+        const text = document.querySelector('.replay-progress [role=status]')?.textContent;
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
     await page.getByRole('button', { name: 'Run replay & verify' }).click();
     await page
       .getByText('Verified: every decision and delivery matches the chain.')
       .waitFor({ timeout: 120_000 });
-    await shot(page, 'auditor-replay');
+    const progress = await page.evaluate(
+      () => (window as unknown as { progressSeen: string[] }).progressSeen,
+    );
+    expect(progress.some((text) => /^\d+ of \d+ blocks verified$/.test(text))).toBe(true);
+    await check(page, 'auditor-replay');
     await page.close();
   });
 });

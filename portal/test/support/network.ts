@@ -16,6 +16,12 @@ export interface Reply {
   readonly status?: number;
   readonly body?: unknown;
   readonly contentType?: string;
+  /**
+   * A streamed answer (NDJSON progress): the first chunk at once, the others once `hold` resolves, so a test
+   * can look at the page while the answer is still arriving.
+   */
+  readonly chunks?: readonly string[];
+  readonly hold?: Promise<void>;
 }
 
 export type Route = Reply | ((call: Call) => Reply | Promise<Reply>);
@@ -26,13 +32,17 @@ const PREFIX = '/api/v1';
 class FakeResponse {
   readonly ok: boolean;
   readonly headers: { get(name: string): string | null };
+  readonly body: ReadableStream<Uint8Array> | null;
   constructor(
     readonly status: number,
     private readonly payload: string,
     contentType: string,
+    chunks?: readonly string[],
+    hold?: Promise<void>,
   ) {
     this.ok = status >= 200 && status < 300;
     this.headers = { get: (name) => (name.toLowerCase() === 'content-type' ? contentType : null) };
+    this.body = chunks ? streamOf(chunks, hold) : null;
   }
   async json(): Promise<unknown> {
     return JSON.parse(this.payload);
@@ -43,6 +53,22 @@ class FakeResponse {
   async blob(): Promise<Blob> {
     return new Blob([this.payload]);
   }
+}
+
+function streamOf(
+  chunks: readonly string[],
+  hold: Promise<void> = Promise.resolve(),
+): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const [first, ...rest] = chunks;
+  return new ReadableStream<Uint8Array>({
+    async start(controller) {
+      if (first !== undefined) controller.enqueue(encoder.encode(first));
+      await hold;
+      for (const chunk of rest) controller.enqueue(encoder.encode(chunk));
+      controller.close();
+    },
+  });
 }
 
 export function problem(
@@ -95,7 +121,7 @@ export function fakeNetwork(initial: Routes): FakeNetwork {
           : JSON.stringify(reply.body);
     const contentType =
       reply.contentType ?? (typeof reply.body === 'string' ? 'text/plain' : 'application/json');
-    return new FakeResponse(status, payload, contentType) as unknown as Response;
+    return new FakeResponse(status, payload, contentType, reply.chunks, reply.hold) as unknown as Response;
   };
   return {
     fetch: fetchStub as typeof fetch,
