@@ -98,16 +98,20 @@ type Json = Record<string, unknown>;
 const compiled = new Map<string, (resource: unknown, env: Record<string, unknown>) => unknown[]>();
 const silent = { traceFn: () => undefined };
 
-/** `context` selects the nodes the invariant applies to; the invariant must hold on each. */
+/**
+ * `context` selects the nodes the invariant applies to; it fails where it evaluates to false. As HL7's validator
+ * does, an empty result is no failure (e.g. ref-1 on a Reference that has only a display).
+ */
 export function holds(resource: unknown, context: string, expression: string, env: Json): boolean {
-  const full = context === '' ? expression : `(${context}).all(${expression})`;
+  const full =
+    context === '' ? `((${expression}) = false).not()` : `(${context}).where((${expression}) = false).empty()`;
   let run = compiled.get(full);
   if (run === undefined) {
     run = compile(full, r4, silent) as (resource: unknown, env: Record<string, unknown>) => unknown[];
     compiled.set(full, run);
   }
   const result = run(resource, env);
-  return result.length === 1 && result[0] === true;
+  return result.length === 0 || (result.length === 1 && result[0] === true);
 }
 
 export interface InvariantFailure {

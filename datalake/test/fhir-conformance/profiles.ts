@@ -115,11 +115,6 @@ export const IPS_RULES: readonly ProfileRule[] = [
     expression: `code.coding.where(${LOINC}).code.all($this in (${IPS_SECTION_CODES.map((c) => `'${c}'`).join(' | ')})) and code.coding.where(${LOINC}).exists()`,
   },
   {
-    key: 'custodia-ips-every-section-ips-comp-1',
-    context: `${COMPOSITION}.section`,
-    expression: '(entry.reference.exists() or emptyReason.exists())',
-  },
-  {
     key: 'custodia-ips-ids: resource.id agrees with fullUrl',
     context: 'entry',
     expression: "resource.id.exists() and fullUrl = 'urn:uuid:' + resource.id",
@@ -141,8 +136,8 @@ export const IPS_RULES: readonly ProfileRule[] = [
     key: 'custodia-ips-use: DELAU and NORDSCLCD on the Bundle',
     context: '',
     expression:
-      "meta.security.where(system = 'http://terminology.hl7.org/CodeSystem/v3-ActCode').code.contains('DELAU') and " +
-      "meta.security.where(system = 'http://terminology.hl7.org/CodeSystem/v3-ActCode').code.contains('NORDSCLCD')",
+      "('DELAU' in meta.security.where(system = 'http://terminology.hl7.org/CodeSystem/v3-ActCode').code) and " +
+      "('NORDSCLCD' in meta.security.where(system = 'http://terminology.hl7.org/CodeSystem/v3-ActCode').code)",
   },
   {
     key: 'custodia-ips-attachments: absolute URLs, no inline data',

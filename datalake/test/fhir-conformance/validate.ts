@@ -71,13 +71,15 @@ function resolver(resource: Json) {
 function ruleErrors(resource: Json, rules: readonly ProfileRule[]): string[] {
   const options = { userInvocationTable: resolver(resource), traceFn: () => undefined };
   const env = { resource, rootResource: resource };
-  return rules
-    .filter((rule) => {
-      const full = rule.context === '' ? rule.expression : `(${rule.context}).all(${rule.expression})`;
+  return rules.flatMap((rule) => {
+    const full = rule.context === '' ? rule.expression : `(${rule.context}).all(${rule.expression})`;
+    try {
       const result = evaluate(resource, full, env, r4, options) as unknown[];
-      return !(result.length === 1 && result[0] === true);
-    })
-    .map((rule) => `profile: ${rule.key}`);
+      return result.length === 1 && result[0] === true ? [] : [`profile: ${rule.key}`];
+    } catch (error) {
+      return [`profile: ${rule.key} (could not be evaluated: ${(error as Error).message})`];
+    }
+  });
 }
 
 /** Every problem the independent validators find in `resource`, checked also against `profiles`. */
