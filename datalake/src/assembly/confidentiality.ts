@@ -26,7 +26,11 @@ function ofEntry(labels: readonly Label[], resource: Resource): Confidentiality 
   let level: Confidentiality = 'N';
   for (const coding of resource.meta?.security ?? []) {
     const code = coding.code as Confidentiality | undefined;
-    if (coding.system === CONFIDENTIALITY_SYSTEM && code !== undefined && CONFIDENTIALITY_ORDER.includes(code))
+    if (
+      coding.system === CONFIDENTIALITY_SYSTEM &&
+      code !== undefined &&
+      CONFIDENTIALITY_ORDER.includes(code)
+    )
       level = higher(level, code);
   }
   for (const label of labels) level = higher(level, label === 'V' ? 'V' : 'R');
@@ -36,7 +40,10 @@ function ofEntry(labels: readonly Label[], resource: Resource): Confidentiality 
 export function recordConfidentiality(
   entries: readonly { readonly labels: readonly Label[]; readonly resource: Resource }[],
 ): Confidentiality {
-  return entries.reduce<Confidentiality>((level, entry) => higher(level, ofEntry(entry.labels, entry.resource)), 'N');
+  return entries.reduce<Confidentiality>(
+    (level, entry) => higher(level, ofEntry(entry.labels, entry.resource)),
+    'N',
+  );
 }
 
 export function confidentialityCoding(code: Confidentiality): Coding {

@@ -23,7 +23,12 @@ function record(
   resource: Resource,
   options: { binary?: boolean; organisation?: string } = {},
 ): SummaryRecord {
-  const ref = { objectId: `obj-${recordId}-0000`, contentType: 'application/fhir+json', size: 100, sha256: hash(1) };
+  const ref = {
+    objectId: `obj-${recordId}-0000`,
+    contentType: 'application/fhir+json',
+    size: 100,
+    sha256: hash(1),
+  };
   return {
     document: {
       schema: 1,
@@ -39,7 +44,9 @@ function record(
       effectiveDate: '2030-01-01',
       contentHash: hash(2),
       resource: ref,
-      ...(options.binary === true ? { binary: { ...ref, contentType: 'application/pdf', size: 123456 } } : {}),
+      ...(options.binary === true
+        ? { binary: { ...ref, contentType: 'application/pdf', size: 123456 } }
+        : {}),
       state: 'published',
       createdAt: '2030-01-01T00:00:00.000Z',
     },
@@ -55,7 +62,9 @@ const allergy = record('rec-allergy', ['allergies'], [], {
   clinicalStatus: {
     coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' }],
   },
-  code: { coding: [{ system: 'http://snomed.info/sct', code: '91936005', display: 'Allergy to penicillin' }] },
+  code: {
+    coding: [{ system: 'http://snomed.info/sct', code: '91936005', display: 'Allergy to penicillin' }],
+  },
   patient: subject,
   recorder: { reference: 'Practitioner/p1', display: 'Dr. Right (source display)' },
 });
@@ -94,7 +103,9 @@ const scan = record(
     status: 'current',
     type: { coding: [{ system: 'http://loinc.org', code: '18842-5', display: 'Discharge summary' }] },
     subject,
-    content: [{ attachment: { contentType: 'application/pdf', data: 'JVBERi0=', title: 'Discharge letter' } }],
+    content: [
+      { attachment: { contentType: 'application/pdf', data: 'JVBERi0=', title: 'Discharge letter' } },
+    ],
   },
   { binary: true },
 );
@@ -107,7 +118,10 @@ const context: ContextResource[] = [
   // Another hospital's practitioner with the same source id must never be taken for this one.
   practitioner('HospitalBMSP', 'Wrong'),
   practitioner('HospitalAMSP', 'Right'),
-  { organisation: 'HospitalAMSP', resource: { resourceType: 'Organization', id: 'lab-9', name: 'Central laboratory' } },
+  {
+    organisation: 'HospitalAMSP',
+    resource: { resourceType: 'Organization', id: 'lab-9', name: 'Central laboratory' },
+  },
   // Not a provenance resource: a clinical record the grant did not release, given as context by mistake.
   {
     organisation: 'HospitalAMSP',
@@ -189,7 +203,14 @@ describe('the temporary record as an IPS document', () => {
 
   it('releases only granted records whose labels the grant names, and nothing of the withheld ones', () => {
     const text = JSON.stringify(bundle);
-    for (const withheld of ['hiv-test-result', 'HIV-1 RNA', 'HIV 1 Ab', 'reactive', '"Condition"', 'Encounter'])
+    for (const withheld of [
+      'hiv-test-result',
+      'HIV-1 RNA',
+      'HIV 1 Ab',
+      'reactive',
+      '"Condition"',
+      'Encounter',
+    ])
       expect(text).not.toContain(withheld);
     const observation = ofType(bundle, 'Observation')[0] as { derivedFrom?: unknown };
     expect(observation.derivedFrom).toEqual([{ display: 'Not included in this summary' }]);
@@ -206,7 +227,9 @@ describe('the temporary record as an IPS document', () => {
     expect(practitioners.map((each) => each.name?.[0]?.family)).toEqual(['Right']);
     expect(ofType(bundle, 'Organization')).toHaveLength(1);
     const [allergyEntry] = ofType(bundle, 'AllergyIntolerance') as { recorder?: { reference?: string } }[];
-    const practitionerUrl = bundle.entry?.find((entry) => entry.resource?.resourceType === 'Practitioner')?.fullUrl;
+    const practitionerUrl = bundle.entry?.find(
+      (entry) => entry.resource?.resourceType === 'Practitioner',
+    )?.fullUrl;
     expect(allergyEntry?.recorder?.reference).toBe(practitionerUrl);
   });
 
@@ -261,7 +284,9 @@ describe('what a source cannot do to the record', () => {
     expect(divs).toContain('&lt;img src=x onerror=&quot;steal()&quot;&gt;penicillin');
     expect(divs).toContain('Source narrative: Seen by Dr &amp; team');
     // The resource's own data is kept as data (a FHIR string), not as markup.
-    expect(ofType(bundle, 'AllergyIntolerance')[0]).toMatchObject({ code: { text: '<img src=x onerror="steal()">penicillin' } });
+    expect(ofType(bundle, 'AllergyIntolerance')[0]).toMatchObject({
+      code: { text: '<img src=x onerror="steal()">penicillin' },
+    });
     expect(conformanceErrors(bundle, ['ips'])).toEqual([]);
   });
 
@@ -293,7 +318,9 @@ describe('what a source cannot do to the record', () => {
     expect(bundle.meta?.profile).toBeUndefined();
     const [patient] = ofType<Patient>(bundle, 'Patient');
     expect(patient?.name).toBeUndefined();
-    expect(patient?.identifier).toEqual([{ use: 'secondary', system: 'urn:custodia:patient', value: PATIENT }]);
+    expect(patient?.identifier).toEqual([
+      { use: 'secondary', system: 'urn:custodia:patient', value: PATIENT },
+    ]);
     expect(conformanceErrors(bundle)).toEqual([]);
   });
 

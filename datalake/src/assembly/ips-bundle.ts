@@ -37,7 +37,15 @@ import { PROVENANCE_TYPES, ReferenceIndex, rewriteReferences } from './reference
 import type { ReferenceTarget, RewriteContext } from './references';
 import { releasedCategories } from './select';
 import type { GrantScope } from './select';
-import { CATEGORY_SECTION, IPS_SECTIONS, LOINC, PATIENT_SUMMARY, REQUIRED_SECTIONS, SECTION_IDS, sectionOf } from './sections';
+import {
+  CATEGORY_SECTION,
+  IPS_SECTIONS,
+  LOINC,
+  PATIENT_SUMMARY,
+  REQUIRED_SECTIONS,
+  SECTION_IDS,
+  sectionOf,
+} from './sections';
 import type { SectionId } from './sections';
 
 export const EMPTY_REASON_SYSTEM = 'http://terminology.hl7.org/CodeSystem/list-empty-reason';
@@ -177,7 +185,11 @@ export function buildPatientSummary(input: SummaryInput): Bundle {
 }
 
 /** The released records and the provenance resources they reference, with new ids and rewritten references. */
-function includedEntries(input: SummaryInput, released: readonly Placed[], patientUrl: string): BundleEntry[] {
+function includedEntries(
+  input: SummaryInput,
+  released: readonly Placed[],
+  patientUrl: string,
+): BundleEntry[] {
   const targets: ReferenceTarget[] = released.map(({ record, fullUrl }) => ({
     organisation: record.document.organisation,
     resourceType: record.resource.resourceType,
@@ -232,9 +244,14 @@ function includedEntries(input: SummaryInput, released: readonly Placed[], patie
         entry(target.fullUrl, withNarrative(withoutAttachmentPaths(rewritten), each.resource)),
       );
     }
-    pending = context.filter(({ target }) => wanted.has(target.fullUrl) && !contextEntries.has(target.fullUrl));
+    pending = context.filter(
+      ({ target }) => wanted.has(target.fullUrl) && !contextEntries.has(target.fullUrl),
+    );
   }
-  return [...recordEntries, ...[...contextEntries.values()].sort((a, b) => compare(a.fullUrl ?? '', b.fullUrl ?? ''))];
+  return [
+    ...recordEntries,
+    ...[...contextEntries.values()].sort((a, b) => compare(a.fullUrl ?? '', b.fullUrl ?? '')),
+  ];
 }
 
 function buildSections(grant: SummaryGrant, released: readonly Placed[]): CompositionSection[] {
@@ -259,7 +276,9 @@ function buildSections(grant: SummaryGrant, released: readonly Placed[]): Compos
     const withheld = mapped.filter(
       (category) => grant.denied.includes(category) || !grant.granted.some((g) => g.category === category),
     );
-    const notes = withheld.map((category) => paragraph(text(`${category}: withheld by the patient’s rules.`)));
+    const notes = withheld.map((category) =>
+      paragraph(text(`${category}: withheld by the patient’s rules.`)),
+    );
     if (listed.length > 0) {
       const rows = listed.map(({ record }) => {
         const fields = record.resource as unknown as Json;
@@ -274,8 +293,16 @@ function buildSections(grant: SummaryGrant, released: readonly Placed[]): Compos
       };
     }
     const reason =
-      withheld.length > 0 ? EMPTY_REASONS.withheld : mapped.length === 0 ? EMPTY_REASONS.notasked : EMPTY_REASONS.unavailable;
-    return { ...base, text: narrative(paragraph(text(reason.display)), ...notes), emptyReason: emptyReason(reason) };
+      withheld.length > 0
+        ? EMPTY_REASONS.withheld
+        : mapped.length === 0
+          ? EMPTY_REASONS.notasked
+          : EMPTY_REASONS.unavailable;
+    return {
+      ...base,
+      text: narrative(paragraph(text(reason.display)), ...notes),
+      emptyReason: emptyReason(reason),
+    };
   });
 }
 
@@ -297,7 +324,9 @@ function entry(fullUrl: string, resource: Resource): BundleEntry {
 function identifiersOf(resource: Resource): NonNullable<ReferenceTarget['identifiers']> {
   const identifier = (resource as { identifier?: unknown }).identifier;
   if (Array.isArray(identifier)) return identifier as ReferenceTarget['identifiers'];
-  return typeof identifier === 'object' && identifier !== null ? [identifier as ReferenceTarget['identifiers'][number]] : [];
+  return typeof identifier === 'object' && identifier !== null
+    ? [identifier as ReferenceTarget['identifiers'][number]]
+    : [];
 }
 
 function subjectReferences(resource: Resource): string[] {
@@ -325,9 +354,14 @@ function documentTypes(resource: Resource): string[] {
 }
 
 /** A binary's DocumentReference gets its absolute link instead of data; relative source links are dropped. */
-function withAttachments(resource: Resource, record: SummaryRecord, publicBaseUrl: string | undefined): Resource {
+function withAttachments(
+  resource: Resource,
+  record: SummaryRecord,
+  publicBaseUrl: string | undefined,
+): Resource {
   const binary = record.document.binary;
-  if (resource.resourceType !== 'DocumentReference' || binary === undefined) return withoutAttachmentPaths(resource);
+  if (resource.resourceType !== 'DocumentReference' || binary === undefined)
+    return withoutAttachmentPaths(resource);
   const doc = resource as DocumentReference;
   const first = doc.content?.[0]?.attachment ?? {};
   const attachment: Attachment = { ...first, contentType: binary.contentType, size: binary.size };
@@ -348,7 +382,8 @@ function withoutAttachmentPaths<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
   const copy: Json = {};
   for (const [key, child] of Object.entries(value as Json)) copy[key] = withoutAttachmentPaths(child);
-  const looksLikeAttachment = typeof copy.url === 'string' && ('contentType' in copy || 'title' in copy || 'data' in copy);
+  const looksLikeAttachment =
+    typeof copy.url === 'string' && ('contentType' in copy || 'title' in copy || 'data' in copy);
   if (looksLikeAttachment && !/^[a-z][a-z0-9+.-]*:/i.test(copy.url as string)) delete copy.url;
   return copy as T;
 }

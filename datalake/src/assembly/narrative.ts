@@ -37,12 +37,18 @@ export const bold = (value: string): Markup => element('b', text(value));
 
 export function table(head: readonly string[], rows: readonly (readonly string[])[]): Markup {
   const header = element('thead', element('tr', ...head.map((cell) => element('th', text(cell)))));
-  const body = element('tbody', ...rows.map((row) => element('tr', ...row.map((cell) => element('td', text(cell))))));
+  const body = element(
+    'tbody',
+    ...rows.map((row) => element('tr', ...row.map((cell) => element('td', text(cell))))),
+  );
   return element('table', header, body);
 }
 
 export function narrative(...children: readonly Markup[]): Narrative {
-  return { status: 'generated', div: `<div xmlns="${XHTML}">${children.map((child) => child.html).join('')}</div>` };
+  return {
+    status: 'generated',
+    div: `<div xmlns="${XHTML}">${children.map((child) => child.html).join('')}</div>`,
+  };
 }
 
 /** The text a person reads for a concept: its text, else a coding's display, else its code. */
@@ -58,7 +64,9 @@ function codingText(coding: Coding): string | undefined {
 }
 
 function quantityText(quantity: Quantity): string {
-  return [quantity.comparator, quantity.value, quantity.unit ?? quantity.code].filter((part) => part !== undefined).join(' ');
+  return [quantity.comparator, quantity.value, quantity.unit ?? quantity.code]
+    .filter((part) => part !== undefined)
+    .join(' ');
 }
 
 type Fields = Record<string, unknown>;
@@ -121,7 +129,9 @@ export function dateOf(resource: Fields): string | undefined {
 /** Status and value, as short "label: value" details. */
 export function detailsOf(resource: Fields): string[] {
   const details: string[] = [];
-  const status = conceptText(asConcept(resource.clinicalStatus)) ?? (typeof resource.status === 'string' ? resource.status : undefined);
+  const status =
+    conceptText(asConcept(resource.clinicalStatus)) ??
+    (typeof resource.status === 'string' ? resource.status : undefined);
   if (status !== undefined) details.push(`Status: ${status}`);
   const criticality = resource.criticality;
   if (typeof criticality === 'string') details.push(`Criticality: ${criticality}`);
@@ -139,7 +149,8 @@ export function detailsOf(resource: Fields): string[] {
     const value = component.valueQuantity as Quantity | undefined;
     if (name !== undefined && value !== undefined) details.push(`${name}: ${quantityText(value)}`);
   }
-  const dosage = (resource.dosage as { text?: string }[] | undefined)?.[0]?.text ??
+  const dosage =
+    (resource.dosage as { text?: string }[] | undefined)?.[0]?.text ??
     (resource.dosageInstruction as { text?: string }[] | undefined)?.[0]?.text;
   if (dosage !== undefined) details.push(`Dosage: ${dosage}`);
   return details;
@@ -147,18 +158,28 @@ export function detailsOf(resource: Fields): string[] {
 
 /** The text content of a source narrative: tags dropped, entities decoded; the caller escapes it again. */
 export function sourceNarrativeText(source: Narrative | undefined): string | undefined {
-  if (source === undefined || (source.status !== 'additional' && source.status !== 'extensions')) return undefined;
+  if (source === undefined || (source.status !== 'additional' && source.status !== 'extensions'))
+    return undefined;
   const content = source.div
     .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, ' ')
     .replace(/<[^>]*>/g, ' ')
-    .replace(/&(#x[0-9a-f]+|#[0-9]+|lt|gt|amp|quot|apos|nbsp);/gi, (_match, entity: string) => decodeEntity(entity))
+    .replace(/&(#x[0-9a-f]+|#[0-9]+|lt|gt|amp|quot|apos|nbsp);/gi, (_match, entity: string) =>
+      decodeEntity(entity),
+    )
     .replace(/\s+/g, ' ')
     .trim();
   return content === '' ? undefined : content;
 }
 
 function decodeEntity(entity: string): string {
-  const named: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", nbsp: ' ' };
+  const named: Readonly<Record<string, string>> = {
+    lt: '<',
+    gt: '>',
+    amp: '&',
+    quot: '"',
+    apos: "'",
+    nbsp: ' ',
+  };
   const lower = entity.toLowerCase();
   if (named[lower] !== undefined) return named[lower];
   const code = lower.startsWith('#x') ? parseInt(lower.slice(2), 16) : parseInt(lower.slice(1), 10);
@@ -171,7 +192,10 @@ export function entryNarrative(resource: Fields): Narrative {
   const details = detailsOf(resource);
   const extra = sourceNarrativeText(resource.text as Narrative | undefined);
   return narrative(
-    paragraph(bold(titleOf(resource)), text(` (${String(resource.resourceType)}${date === undefined ? '' : `, ${date}`})`)),
+    paragraph(
+      bold(titleOf(resource)),
+      text(` (${String(resource.resourceType)}${date === undefined ? '' : `, ${date}`})`),
+    ),
     ...(details.length === 0 ? [] : [paragraph(text(details.join('; ')))]),
     ...(extra === undefined ? [] : [paragraph(text(`Source narrative: ${extra}`))]),
   );

@@ -20,7 +20,11 @@ export interface PatientIdentification {
   readonly identifiers?: readonly { readonly system: string; readonly value: string }[];
 }
 
-export function summaryPatient(id: string, patientId: string, identification: PatientIdentification | undefined): Patient {
+export function summaryPatient(
+  id: string,
+  patientId: string,
+  identification: PatientIdentification | undefined,
+): Patient {
   const identifier: Identifier[] = [
     { use: 'secondary', system: CUSTODIA_PATIENT_SYSTEM, value: patientId },
     ...(identification?.identifiers ?? []).map((each) => ({ system: each.system, value: each.value })),
@@ -40,7 +44,11 @@ export function summaryPatient(id: string, patientId: string, identification: Pa
     text: narrative(
       paragraph(bold(fullName)),
       paragraph(text(`Born ${identification.birthDate}; gender ${identification.gender}`)),
-      paragraph(text(`Identifiers: ${identifier.map((each) => `${each.system ?? ''} ${each.value ?? ''}`).join(', ')}`)),
+      paragraph(
+        text(
+          `Identifiers: ${identifier.map((each) => `${each.system ?? ''} ${each.value ?? ''}`).join(', ')}`,
+        ),
+      ),
     ),
     identifier,
     name: [{ use: 'official', family: identification.family, given: [...identification.given] }],

@@ -31,7 +31,10 @@ export class ReferenceIndex {
         target.sourceId === undefined ? undefined : `urn:uuid:${target.sourceId}`,
         ...target.identifiers
           .filter((identifier) => identifier.value !== undefined)
-          .map((identifier) => `${target.resourceType}?identifier=${identifier.system ?? ''}|${identifier.value ?? ''}`),
+          .map(
+            (identifier) =>
+              `${target.resourceType}?identifier=${identifier.system ?? ''}|${identifier.value ?? ''}`,
+          ),
       ];
       for (const key of keys) {
         // The first claim wins: a later resource cannot take over another's reference.
@@ -60,7 +63,9 @@ function canonicalReference(reference: string): string {
 /** Reference type named by a reference string (`Patient/1`, `Patient?…`, an absolute URL ending in one). */
 export function referencedType(reference: Reference): string | undefined {
   if (reference.type !== undefined) return reference.type;
-  const match = /(?:^|\/)([A-Z][A-Za-z]+)(?:\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[^/]+)?|\?.*)$/.exec(reference.reference ?? '');
+  const match = /(?:^|\/)([A-Z][A-Za-z]+)(?:\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[^/]+)?|\?.*)$/.exec(
+    reference.reference ?? '',
+  );
   return match?.[1];
 }
 
@@ -101,7 +106,11 @@ export function rewriteReference(reference: Reference, context: RewriteContext):
   const target = patient ? undefined : context.index.find(context.organisation, source);
   if (target !== undefined) {
     context.onResolved(target);
-    return { ...rest, reference: target.fullUrl, ...(reference.identifier === undefined ? {} : { identifier: reference.identifier }) };
+    return {
+      ...rest,
+      reference: target.fullUrl,
+      ...(reference.identifier === undefined ? {} : { identifier: reference.identifier }),
+    };
   }
   // A withheld record's display may describe what was withheld (an HIV test, a psychiatric admission), another
   // patient's may name them: only a practitioner's or an organisation's display is kept.

@@ -104,7 +104,9 @@ const silent = { traceFn: () => undefined };
  */
 export function holds(resource: unknown, context: string, expression: string, env: Json): boolean {
   const full =
-    context === '' ? `((${expression}) = false).not()` : `(${context}).where((${expression}) = false).empty()`;
+    context === ''
+      ? `((${expression}) = false).not()`
+      : `(${context}).where((${expression}) = false).empty()`;
   let run = compiled.get(full);
   if (run === undefined) {
     run = compile(full, r4, silent) as (resource: unknown, env: Record<string, unknown>) => unknown[];
@@ -151,7 +153,10 @@ export function coreInvariantFailures(resource: Json): InvariantFailure[] {
     const type = String(each.resourceType);
     for (const invariant of byResource.get(type) ?? []) {
       if (!holds(each, invariant.path, invariant.expression, env))
-        failures.push({ key: invariant.key, where: `${at}${invariant.path === '' ? '' : `.${invariant.path}`}` });
+        failures.push({
+          key: invariant.key,
+          where: `${at}${invariant.path === '' ? '' : `.${invariant.path}`}`,
+        });
     }
     const own = shell(each);
     for (const invariant of dataTypes) {

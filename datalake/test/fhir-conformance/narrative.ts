@@ -43,7 +43,8 @@ export function narrativeIssues(div: string): NarrativeIssue[] {
       const match = TAG.exec(div);
       if (match === null) return [{ key: 'txt-1', reason: `malformed markup at ${at}` }];
       const [whole, closing, name = '', attributes = '', selfClosing] = match;
-      if (!ALLOWED_ELEMENTS.has(name)) issues.push({ key: 'txt-1', reason: `element <${name}> is not allowed` });
+      if (!ALLOWED_ELEMENTS.has(name))
+        issues.push({ key: 'txt-1', reason: `element <${name}> is not allowed` });
       for (const [, attribute = '', quoted = ''] of attributes.matchAll(ATTRIBUTE)) {
         if (!ALLOWED_ATTRIBUTES.has(attribute) || attribute.startsWith('on'))
           issues.push({ key: 'txt-1', reason: `attribute ${attribute} is not allowed` });

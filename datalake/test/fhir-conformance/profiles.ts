@@ -18,8 +18,10 @@ export interface ProfileRule {
 
 const LOINC = "system = 'http://loinc.org'";
 const COMPOSITION = 'entry.first().resource';
-const section = (code: string) => `${COMPOSITION}.section.where(code.coding.where(${LOINC} and code = '${code}').exists())`;
-const types = (list: readonly string[]) => `resolveEntry().resourceType in (${list.map((t) => `'${t}'`).join(' | ')})`;
+const section = (code: string) =>
+  `${COMPOSITION}.section.where(code.coding.where(${LOINC} and code = '${code}').exists())`;
+const types = (list: readonly string[]) =>
+  `resolveEntry().resourceType in (${list.map((t) => `'${t}'`).join(' | ')})`;
 
 /** IPS 2.0.1 Composition-uv-ips: each section's `entry only Reference(…)` (DocumentReference allowed in all). */
 const SECTION_ENTRY_TYPES: Readonly<Record<string, readonly string[]>> = {
@@ -64,7 +66,11 @@ export const IPS_RULES: readonly ProfileRule[] = [
     context: '',
     expression: 'entry.first().resource is Composition and entry.where(resource is Composition).count() = 1',
   },
-  { key: 'Bundle-uv-ips: entry[patient] 1..1', context: '', expression: 'entry.where(resource is Patient).count() = 1' },
+  {
+    key: 'Bundle-uv-ips: entry[patient] 1..1',
+    context: '',
+    expression: 'entry.where(resource is Patient).count() = 1',
+  },
   {
     key: 'Composition-uv-ips: type = LOINC 60591-5',
     context: COMPOSITION,
@@ -86,7 +92,11 @@ export const IPS_RULES: readonly ProfileRule[] = [
     ['sectionAllergies', '48765-2'],
     ['sectionMedications', '10160-0'],
   ].flatMap(([name, code]) => [
-    { key: `Composition-uv-ips: ${name} 1..1`, context: '', expression: `${section(code as string)}.count() = 1` },
+    {
+      key: `Composition-uv-ips: ${name} 1..1`,
+      context: '',
+      expression: `${section(code as string)}.count() = 1`,
+    },
     {
       key: `ips-comp-1 (${name})`,
       context: section(code as string),
@@ -155,7 +165,8 @@ const USERORG = agent('http://terminology.hl7.org/CodeSystem/v3-RoleClass', 'PRO
 const AUTHORIZER = agent('http://terminology.hl7.org/CodeSystem/extra-security-role-type', 'authserver');
 const PATIENT_ENTITY =
   "entity.where(type.system = 'http://terminology.hl7.org/CodeSystem/audit-entity-type' and type.code = '1')";
-const CONSENT_ENTITY = "entity.where(type.system = 'http://hl7.org/fhir/resource-types' and type.code = 'Consent')";
+const CONSENT_ENTITY =
+  "entity.where(type.system = 'http://hl7.org/fhir/resource-types' and type.code = 'Consent')";
 const TOKEN_ENTITY =
   "entity.where(type.system = 'https://profiles.ihe.net/ITI/BALP/CodeSystem/UserAgentTypes' and type.code = 'UserOauthAgent')";
 
@@ -174,7 +185,11 @@ export const BALP_AUTHZ_CONSENT_RULES: readonly ProfileRule[] = [
       "subtype.exists() and subtype.all(system = 'https://profiles.ihe.net/ITI/BALP/CodeSystem/AuthZsubType' and (code = 'AuthZ-Consent' or code = 'AuthZ-Role'))",
   },
   { key: 'AuthZconsent: action = E', context: '', expression: "action = 'E'" },
-  { key: 'AuthZconsent: recorded 1..1, outcome 1..1', context: '', expression: 'recorded.exists() and outcome.exists()' },
+  {
+    key: 'AuthZconsent: recorded 1..1, outcome 1..1',
+    context: '',
+    expression: 'recorded.exists() and outcome.exists()',
+  },
   { key: 'AuthZconsent: agent 2..*', context: '', expression: 'agent.count() >= 2' },
   { key: 'AuthZconsent: agent[client] 1..1', context: '', expression: `${CLIENT}.count() = 1` },
   {
@@ -187,7 +202,8 @@ export const BALP_AUTHZ_CONSENT_RULES: readonly ProfileRule[] = [
   {
     key: 'AuthZconsent: agent[user] who 1..1, requestor = true, altId/location/media/network 0..0',
     context: USER,
-    expression: 'who.exists() and requestor = true and altId.empty() and location.empty() and media.empty() and network.empty()',
+    expression:
+      'who.exists() and requestor = true and altId.empty() and location.empty() and media.empty() and network.empty()',
   },
   { key: 'AuthZconsent: agent[userorg] 1..1', context: '', expression: `${USERORG}.count() = 1` },
   {
@@ -203,7 +219,11 @@ export const BALP_AUTHZ_CONSENT_RULES: readonly ProfileRule[] = [
     expression:
       'who.exists() and requestor = false and role.empty() and altId.empty() and name.empty() and location.empty() and policy.empty() and media.empty() and network.empty() and purposeOfUse.empty()',
   },
-  { key: 'val-audit-source (agent[authorizer])', context: AUTHORIZER, expression: '$this.who = %resource.source.observer' },
+  {
+    key: 'val-audit-source (agent[authorizer])',
+    context: AUTHORIZER,
+    expression: '$this.who = %resource.source.observer',
+  },
   { key: 'AuthZconsent: entity 2..*', context: '', expression: 'entity.count() >= 2' },
   {
     key: 'AuthZconsent: entity slicing closed (patient | consent | token)',
@@ -234,7 +254,11 @@ export const CUSTODIA_CONSENT_RULES: readonly ProfileRule[] = [
     context: '',
     expression: `category.coding.where(${LOINC} and code = '59284-0').exists()`,
   },
-  { key: 'custodia-consent: patient, dateTime, policyRule', context: '', expression: 'patient.exists() and dateTime.exists() and policyRule.exists()' },
+  {
+    key: 'custodia-consent: patient, dateTime, policyRule',
+    context: '',
+    expression: 'patient.exists() and dateTime.exists() and policyRule.exists()',
+  },
   {
     key: 'custodia-consent: ledger id and version',
     context: '',
@@ -244,6 +268,6 @@ export const CUSTODIA_CONSENT_RULES: readonly ProfileRule[] = [
   {
     key: 'custodia-consent: nested provisions carry type, actor, purpose and categories',
     context: 'provision.provision',
-    expression: "type.exists() and actor.exists() and purpose.exists() and code.exists()",
+    expression: 'type.exists() and actor.exists() and purpose.exists() and code.exists()',
   },
 ];

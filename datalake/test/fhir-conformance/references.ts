@@ -36,7 +36,9 @@ export function unresolvedReferences(bundle: Json): UnresolvedReference[] {
   entries.forEach((entry, index) => {
     const resource = entry.resource as Json | undefined;
     if (resource === undefined) return;
-    const contained = new Set(((resource.contained as Json[] | undefined) ?? []).map((each) => `#${String(each.id)}`));
+    const contained = new Set(
+      ((resource.contained as Json[] | undefined) ?? []).map((each) => `#${String(each.id)}`),
+    );
     walk(resource, `Bundle.entry[${index}].resource`, (reference, at) => {
       const target = reference.reference as string;
       if (!fullUrls.has(target) && !contained.has(target)) unresolved.push({ where: at, reference: target });

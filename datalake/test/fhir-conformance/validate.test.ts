@@ -19,7 +19,10 @@ describe('independent FHIR validation', () => {
       ...patient,
       gender: 'bogus',
       unknownElement: 1,
-      text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></div>' },
+      text: {
+        status: 'generated',
+        div: '<div xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></div>',
+      },
       contact: [{ period: { start: '2020-02-01', end: '2020-01-01' } }],
     };
     const errors = conformanceErrors(bad).join('\n');

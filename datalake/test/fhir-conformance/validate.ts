@@ -44,15 +44,15 @@ function schemaErrors(resource: Json): string[] {
     .validate(resource, true)
     .slice(0, MAX_SCHEMA_ERRORS)
     .map((error) =>
-      typeof error === 'string' ? `schema: ${error}` : `schema: ${error.dataPath ?? ''}: ${error.message ?? ''}`,
+      typeof error === 'string'
+        ? `schema: ${error}`
+        : `schema: ${error.dataPath ?? ''}: ${error.message ?? ''}`,
     );
 }
 
 function narrativeErrors(resource: Json): string[] {
   const divs = evaluate(resource, 'descendants().ofType(Narrative).`div`', undefined, r4) as unknown[];
-  return divs.flatMap((div) =>
-    narrativeIssues(String(div)).map((issue) => `${issue.key}: ${issue.reason}`),
-  );
+  return divs.flatMap((div) => narrativeIssues(String(div)).map((issue) => `${issue.key}: ${issue.reason}`));
 }
 
 /** `resolveEntry()`: the Bundle entries a Reference points at (by fullUrl). */
