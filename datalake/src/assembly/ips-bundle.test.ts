@@ -277,7 +277,7 @@ describe('what a source cannot do to the record', () => {
     const bundle = buildPatientSummary({ ...input, records: [hostile] });
     const divs = resources(bundle)
       .flatMap((each) => [each, ...((each as Composition).section ?? [])])
-      .map((each) => each.text?.div ?? '')
+      .map((each) => (each as { text?: { div?: string } }).text?.div ?? '')
       .join('\n');
     // No element but the generated ones, no attribute carrying script.
     expect(divs).not.toMatch(/<(script|img)\b|<[^>]*\son\w+=/);

@@ -99,25 +99,22 @@ export const PROVENANCE_TYPES: ReadonlySet<string> = new Set([
 export function rewriteReference(reference: Reference, context: RewriteContext): Reference {
   const source = reference.reference;
   if (source === undefined || source.startsWith('#')) return reference;
-  const { reference: _dropped, identifier: _identifier, ...rest } = reference;
+  const without = (...keys: readonly string[]): Reference =>
+    Object.fromEntries(Object.entries(reference).filter(([key]) => !keys.includes(key))) as Reference;
+  // The source's identifier of the patient (a record number) is not carried over: the summary's Patient has hers.
   if (source === context.patientUrl || context.patientReferences.has(source))
-    return { ...rest, reference: context.patientUrl };
+    return { ...without('reference', 'identifier'), reference: context.patientUrl };
   const patient = referencedType(reference) === 'Patient';
   const target = patient ? undefined : context.index.find(context.organisation, source);
   if (target !== undefined) {
     context.onResolved(target);
-    return {
-      ...rest,
-      reference: target.fullUrl,
-      ...(reference.identifier === undefined ? {} : { identifier: reference.identifier }),
-    };
+    return { ...without('reference'), reference: target.fullUrl };
   }
   // A withheld record's display may describe what was withheld (an HIV test, a psychiatric admission), another
   // patient's may name them: only a practitioner's or an organisation's display is kept.
   const provenance = PROVENANCE_TYPES.has(referencedType(reference) ?? '');
   const display = provenance && reference.display !== undefined ? reference.display : NOT_INCLUDED;
-  const { extension: _extension, display: _display, ...kept } = rest;
-  return { ...kept, display };
+  return { ...without('reference', 'identifier', 'extension', 'display'), display };
 }
 
 type Json = Record<string, unknown>;
