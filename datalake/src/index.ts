@@ -53,6 +53,8 @@ export type { AssemblyDeps, AssemblyResult } from './assembly/assemble';
 export { buildPatientSummary } from './assembly/ips-bundle';
 export type { ContextResource, SummaryGrant, SummaryInput, SummaryRecord } from './assembly/ips-bundle';
 export { CUSTODIA_PATIENT_SYSTEM } from './assembly/patient';
+export { bold, escapeText, narrative, paragraph, text } from './assembly/narrative';
+export type { Markup } from './assembly/narrative';
 export type { PatientIdentification } from './assembly/patient';
 export { releasedCategories, selectRecords } from './assembly/select';
 export type { GrantScope, ReleasableRecord } from './assembly/select';

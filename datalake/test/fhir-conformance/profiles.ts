@@ -262,7 +262,9 @@ export const CUSTODIA_CONSENT_RULES: readonly ProfileRule[] = [
   {
     key: 'custodia-consent: ledger id and version',
     context: '',
-    expression: "identifier.where(system = 'urn:custodia:rule').value.exists() and meta.versionId.exists()",
+    expression:
+      "identifier.where(system = 'urn:custodia:rule' or system = 'urn:custodia:emergency-policy').value.exists() and " +
+      "identifier.where(system = 'urn:custodia:ledger-tx').value.exists() and meta.versionId.exists()",
   },
   { key: 'custodia-consent: base deny', context: '', expression: "provision.type = 'deny'" },
   {
