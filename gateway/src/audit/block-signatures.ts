@@ -15,18 +15,20 @@ import type { Discrepancy } from './discrepancy';
 const decoder = new TextDecoder();
 
 /**
- * Each ordering organisation's certificate issuers (PEM) from a configuration block: its MSP root certificates
- * and the intermediate certificates one of them issued.
+ * Each ordering organisation's certificate issuers (PEM) from a configuration block, by MSP id: its MSP root
+ * certificates and the intermediate certificates one of them issued.
  */
 export function ordererIssuersOf(configBlock: common.Block): Map<string, string[]> {
   const issuers = new Map<string, string[]>();
   const ordererGroup = channelConfigOf(configBlock)?.getChannelGroup()?.getGroupsMap().get('Orderer');
-  for (const [mspId, group] of ordererGroup?.getGroupsMap().entries() ?? []) {
+  for (const group of ordererGroup?.getGroupsMap().values() ?? []) {
     const value = group.getValuesMap().get('MSP')?.getValue_asU8();
     if (!value) continue;
     const fabric = msp.FabricMSPConfig.deserializeBinary(
       msp.MSPConfig.deserializeBinary(value).getConfig_asU8(),
     );
+    // A signer names its MSP id; the group's name is free (configtx.yaml's Name: OrdererOrg, ID: OrdererMSP).
+    const mspId = fabric.getName();
     const roots = fabric.getRootCertsList_asU8().map((pem) => decoder.decode(pem));
     const intermediates = fabric
       .getIntermediateCertsList_asU8()
