@@ -13,6 +13,26 @@ export function validationCodeName(code: number): string {
 }
 
 /**
+ * What a peer's reason may quote that identifies someone, each replaced by "[redacted]": Fabric's
+ * duplicate-transaction reason ends with `Creator [<hex of the serialized identity>]` (MSP id and certificate,
+ * with the user's Custodia attributes), and MSP failures print certificates as PEM or Go byte slices.
+ */
+const IDENTIFYING: readonly [RegExp, string][] = [
+  [/\bcreator \[[^\]]*\]/gi, 'Creator [redacted]'],
+  [/-----BEGIN [A-Z ]+-----[\s\S]*?(?:-----END [A-Z ]+-----|$)/g, '[redacted]'],
+  // Go's %v of a []byte: "[48 130 2 174 …]".
+  [/\[(?:\d{1,3} ){15,}\d{1,3}\]/g, '[redacted]'],
+  // Longer than a transaction id or a hash (64 hex digits), which stay.
+  [/[0-9a-f]{65,}/gi, '[redacted]'],
+  [/[A-Za-z0-9+/]{80,}={0,2}/g, '[redacted]'],
+];
+
+/** A peer's reason with creators, certificates and long hex or base64 blobs taken out; the rest is kept. */
+export function redactPeerReason(reason: string): string {
+  return IDENTIFYING.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), reason);
+}
+
+/**
  * Maps what a fabric-gateway call throws to the client's typed errors: a chaincode's coded error (found in the
  * endorsing peers' error details or the message) becomes ChaincodeCallError with that code; unreachable peers,
  * deadlines and peer refusals become LedgerClientError with their stable code.
@@ -38,8 +58,10 @@ export function toLedgerFailure(error: unknown, transactionId: string): Error {
         details,
       );
     default: {
-      // The peer's own reason (e.g. "access denied: channel [c] creator org [X]") names no patient data.
-      const reason = error.details.map((detail) => detail.message).join('; ') || error.message;
+      // The peer's own reason (e.g. "access denied: channel [c] creator org [X]"), without identities.
+      const reason = redactPeerReason(
+        error.details.map((detail) => detail.message).join('; ') || error.message,
+      );
       return new LedgerClientError(
         LedgerClientErrorCode.Rejected,
         `the peer refused the request: ${reason}`,
