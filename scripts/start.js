@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm start`: the whole platform on its embedded default, in one process, from the built packages — the
- * embedded Fabric-compatible network, the data lake with its embedded S3 server, and the gateway serving the
- * portal at http://localhost:8080. The first start seeds a demo and prints its logins. Data persists under
+ * embedded Fabric-compatible network (or, with CUSTODIA_NETWORK=fabric, a running Fabric network), the data lake
+ * with its embedded S3 server, and the gateway serving the portal at http://localhost:8080. The first start seeds a demo and prints its logins. Data persists under
  * .custodia/ across restarts; Ctrl-C stops everything cleanly.
  */
 // fabric-contract-api logs every contract annotation at info level; warnings are what an operator needs.
@@ -26,8 +26,10 @@ runService('custodia', logger, async () => {
   const lines = [
     '',
     `Custodia is running at ${url}  (API: ${url}/api/v1/openapi.json)`,
-    `  ledger (Fabric Gateway gRPC, TLS): ${platform.network.endpoint}`,
-    ...platform.network.organisations.map((org) => `  ${org.mspId} (${org.country}) Fabric CA: ${org.caUrl}`),
+    ...platform.network.profile.peers.map((peer) => `  ledger (Fabric Gateway gRPC, TLS): ${peer.endpoint}`),
+    ...platform.network.profile.organisations.map(
+      (org) => `  ${org.mspId} (${org.country}) Fabric CA: ${org.ca?.url ?? '—'}`,
+    ),
   ];
   if (platform.demo.length > 0) {
     lines.push('', 'Demo logins (synthetic data):');

@@ -1,13 +1,14 @@
 /**
  * `npm run -w gateway start`: the gateway alone, for deployments where the ledger (CUSTODIA_NETWORK=fabric +
  * CUSTODIA_CONNECTION_FILE, or a running embedded network) and the data lake (CUSTODIA_DATALAKE_URL + _TOKEN)
- * run as their own services. Users are enrolled at the organisations' Fabric CAs with the registrar from
- * CUSTODIA_CA_ADMIN_ID / CUSTODIA_CA_ADMIN_SECRET; their keys go to the wallet the data lake reads.
+ * run as their own services. Users are enrolled at the organisations' Fabric CAs with each organisation's registrar
+ * (CUSTODIA_CA_REGISTRARS, or one for all: CUSTODIA_CA_ADMIN_ID / CUSTODIA_CA_ADMIN_SECRET); their keys go to the
+ * wallet the data lake reads.
  */
 import path from 'node:path';
 import { readConnectionProfile, readLedgerClientConfig, runService, FileWallet } from '@custodia/ledger';
 import { loadGatewayConfig } from './config';
-import { openIdentityService, readOidcConfig, readRegistrar } from './identity';
+import { caEndpoints, openIdentityService, readOidcConfig, readRegistrars } from './identity';
 import { createLogger } from './logging';
 import { startGateway } from './server';
 
@@ -22,7 +23,11 @@ runService('gateway', logger, async () => {
   const identity = await openIdentityService({
     dataDir: config.dataDir,
     profile,
-    registrar: await readRegistrar(env, path.dirname(ledgerConfig.profilePath)),
+    registrars: await readRegistrars(
+      env,
+      path.dirname(ledgerConfig.profilePath),
+      caEndpoints(profile).map((ca) => ca.mspId),
+    ),
     wallet,
     logger: logger.child({ service: 'identity' }),
     ...(oidc === undefined ? {} : { oidc }),

@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,9 @@ import {
   WALLET_KEY_ENV,
 } from '@custodia/ledger';
 import type { Identity, LedgerConnection } from '@custodia/ledger';
-import { IdentityError, openIdentityService, readRegistrar } from '../src/identity';
+import FabricCAServices from 'fabric-ca-client';
+import { User as FabricUser } from 'fabric-common';
+import { IdentityError, openIdentityService, readRegistrars } from '../src/identity';
 import type { IdentityService, IdentityServiceOptions, NewUser } from '../src/identity';
 import {
   json,
@@ -88,7 +90,7 @@ beforeAll(async () => {
   options = {
     dataDir: join(dir, 'gateway'),
     profile: net.network.profile,
-    registrar: await readRegistrar({}, net.dataDir),
+    registrars: await readRegistrars({}, net.dataDir, [ORG_DE, ORG_FR, 'HospitalITMSP']),
     wallet,
   };
   identity = await openIdentityService(options);
@@ -100,15 +102,106 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/**
+ * Registers, at `mspId`'s CA, a Custodia registrar as network/fabric/scripts/enroll.sh does (clients only,
+ * custodia.* attributes, may revoke), with its own secret written to a 0600 file; returns that file.
+ */
+async function organisationRegistrar(mspId: string, id: string): Promise<string> {
+  const org = net.network.organisations.find((candidate) => candidate.mspId === mspId);
+  if (!org) throw new Error(`no organisation ${mspId}`);
+  const ca = new FabricCAServices(
+    org.caUrl,
+    { trustedRoots: [net.network.tlsCaCertificate], verify: true },
+    org.caName,
+  );
+  const bootstrap = await ca.enroll({
+    enrollmentID: org.registrar.id,
+    enrollmentSecret: org.registrar.secret,
+  });
+  const secret = randomBytes(16).toString('hex');
+  await ca.register(
+    {
+      enrollmentID: id,
+      enrollmentSecret: secret,
+      affiliation: '',
+      role: 'client',
+      attrs: [
+        { name: 'hf.Registrar.Roles', value: 'client' },
+        { name: 'hf.Registrar.Attributes', value: 'custodia.*' },
+        { name: 'hf.Revoker', value: 'true' },
+      ],
+    },
+    FabricUser.createUser(org.registrar.id, '', mspId, bootstrap.certificate, bootstrap.key.toBytes()),
+  );
+  const file = join(dir, `${id}-${mspId}.secret`);
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return file;
+}
+
+describe('one registrar per organisation (CUSTODIA_CA_REGISTRARS)', () => {
+  let files: Record<string, string>;
+  const open = async (registrars: Record<string, { id: string; secretFile: string }>, name: string) =>
+    openIdentityService({
+      ...options,
+      dataDir: join(dir, name),
+      registrars: await readRegistrars(
+        { CUSTODIA_CA_REGISTRARS: JSON.stringify(registrars) },
+        net.dataDir,
+        Object.keys(registrars),
+      ),
+    });
+
+  beforeAll(async () => {
+    files = {
+      [ORG_DE]: await organisationRegistrar(ORG_DE, 'registrar-de'),
+      [ORG_FR]: await organisationRegistrar(ORG_FR, 'registrar-fr'),
+    };
+  });
+
+  it("enrols each organisation's users with that organisation's own registrar and secret", async () => {
+    const service = await open(
+      {
+        [ORG_DE]: { id: 'registrar-de', secretFile: files[ORG_DE] ?? '' },
+        [ORG_FR]: { id: 'registrar-fr', secretFile: files[ORG_FR] ?? '' },
+      },
+      'per-organisation',
+    );
+    await service.createUser({ ...patient, username: 'p.de', ledgerId: 'patient-reg-de' });
+    await service.createUser({ ...clinician, username: 'c.fr', ledgerId: 'clin-reg-fr' });
+    expect(readCertificate((await wallet.get(ORG_FR, 'clin-reg-fr'))?.certificate ?? '').attrs).toMatchObject(
+      {
+        'custodia.role': 'clinician',
+        'custodia.id': 'clin-reg-fr',
+      },
+    );
+  });
+
+  it("cannot enrol at one organisation's CA with another organisation's registrar secret", async () => {
+    const service = await open(
+      {
+        [ORG_DE]: { id: 'registrar-de', secretFile: files[ORG_DE] ?? '' },
+        [ORG_FR]: { id: 'registrar-fr', secretFile: files[ORG_DE] ?? '' },
+      },
+      'crossed-secrets',
+    );
+    expect(
+      await identityCode(service.createUser({ ...clinician, username: 'c.fr2', ledgerId: 'clin-reg-fr2' })),
+    ).toBe('ENROLMENT_FAILED');
+    expect(await wallet.get(ORG_FR, 'clin-reg-fr2')).toBeUndefined();
+  });
+});
+
 describe('users enrolled at their organisation CA', () => {
   it('reads the registrar secret from CUSTODIA_CA_ADMIN_SECRET before the network data dir', async () => {
-    const fromFile = await readRegistrar({}, net.dataDir);
-    expect(fromFile.id).toBe('admin');
-    expect(fromFile.secret).toBe((await readFile(join(net.dataDir, 'registrar.secret'), 'utf8')).trim());
-    expect(await readRegistrar({ CUSTODIA_CA_ADMIN_SECRET: 'from-env-secret' }, net.dataDir)).toEqual({
+    const fromFile = await readRegistrars({}, net.dataDir, [ORG_DE]);
+    expect(fromFile.get(ORG_DE)).toEqual({
       id: 'admin',
-      secret: 'from-env-secret',
+      secret: (await readFile(join(net.dataDir, 'registrar.secret'), 'utf8')).trim(),
     });
+    const fromEnv = await readRegistrars({ CUSTODIA_CA_ADMIN_SECRET: 'from-env-secret' }, net.dataDir, [
+      ORG_DE,
+    ]);
+    expect(fromEnv.get(ORG_DE)).toEqual({ id: 'admin', secret: 'from-env-secret' });
   });
 
   it('creates a patient whose certificate carries custodia.role/id/country and who can create a rule', async () => {

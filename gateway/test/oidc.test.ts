@@ -152,7 +152,7 @@ beforeAll(async () => {
   options = {
     dataDir: dir,
     profile: { channelName: 'custodia', chaincodeName: 'custodia', peers: [], organisations: [] },
-    registrar: { id: 'admin', secret: 'unused-here' },
+    registrars: new Map(),
     wallet: new FileWallet(join(dir, 'wallet'), randomBytes(32)),
     oidc: {
       issuer,

@@ -1,17 +1,16 @@
 /**
  * Enrolment of users at their organisation's CA through fabric-ca-client (the embedded CA or a Fabric CA):
- * the CA's bootstrap registrar registers the user with the Custodia attributes as ecert attributes, the user is
+ * the organisation's registrar registers the user with the Custodia attributes as ecert attributes, the user is
  * enrolled (key pair made here, certificate from the CA), and the identity goes into the wallet. Disabling a
  * user revokes their certificates at the CA, which the channel's MSPs then refuse.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import FabricCAServices from 'fabric-ca-client';
 import { User as FabricUser, Utils as FabricUtils } from 'fabric-common';
 import { IDENTITY_ATTRIBUTES } from '@custodia/chaincode';
 import type { Role } from '@custodia/chaincode';
 import type { ConnectionProfile, Identity, Wallet } from '@custodia/ledger';
 import { IdentityError } from './errors';
+import type { Registrars } from './registrars';
 
 /** One organisation's CA. */
 export interface CaEndpoint {
@@ -20,11 +19,6 @@ export interface CaEndpoint {
   readonly caName: string;
   /** PEM of the CA's TLS root, for https URLs. */
   readonly tlsCaCertificate?: string;
-}
-
-export interface Registrar {
-  readonly id: string;
-  readonly secret: string;
 }
 
 export interface EnrolmentRequest {
@@ -51,29 +45,6 @@ export function caEndpoints(profile: ConnectionProfile): CaEndpoint[] {
         ]
       : [],
   );
-}
-
-/**
- * The CAs' bootstrap registrar: id `admin` (or CUSTODIA_CA_ADMIN_ID), secret CUSTODIA_CA_ADMIN_SECRET or, for
- * the embedded network, `<networkDir>/registrar.secret` (written by the network on first start).
- */
-export async function readRegistrar(
-  env: Readonly<Record<string, string | undefined>>,
-  networkDir: string,
-): Promise<Registrar> {
-  const id = env.CUSTODIA_CA_ADMIN_ID || 'admin';
-  const fromEnv = env.CUSTODIA_CA_ADMIN_SECRET;
-  if (fromEnv) return { id, secret: fromEnv };
-  try {
-    return { id, secret: (await readFile(join(networkDir, 'registrar.secret'), 'utf8')).trim() };
-  } catch (error) {
-    throw new IdentityError(
-      'CA_UNAVAILABLE',
-      'no CA registrar secret: set CUSTODIA_CA_ADMIN_SECRET or start the embedded network first',
-      {},
-      { cause: error },
-    );
-  }
 }
 
 /**
@@ -107,11 +78,12 @@ const CA_CONNECTION_TIMEOUT_MS = 30_000;
 
 export class Enrolment {
   private readonly endpoints = new Map<string, CaEndpoint>();
-  private readonly registrars = new Map<string, Promise<FabricUser>>();
+  private readonly registrarUsers = new Map<string, Promise<FabricUser>>();
 
   constructor(
     endpoints: readonly CaEndpoint[],
-    private readonly registrar: Registrar,
+    /** Each organisation's registrar at its CA (see readRegistrars). */
+    private readonly registrarsByOrganisation: Registrars,
     private readonly wallet: Wallet,
   ) {
     for (const endpoint of endpoints) this.endpoints.set(endpoint.mspId, endpoint);
@@ -182,27 +154,32 @@ export class Enrolment {
     );
   }
 
-  /** The registrar's own enrolment at `mspId`'s CA, made once and reused. */
+  /** The organisation's registrar's own enrolment at its CA, made once and reused. */
   private registrarOf(mspId: string): Promise<FabricUser> {
-    let registrar = this.registrars.get(mspId);
+    let registrar = this.registrarUsers.get(mspId);
     if (!registrar) {
+      const credentials = this.registrarsByOrganisation.get(mspId);
+      if (!credentials)
+        throw new IdentityError('UNKNOWN_ORGANISATION', 'the organisation has no known CA registrar', {
+          field: 'mspId',
+        });
       registrar = this.client(mspId)
-        .enroll({ enrollmentID: this.registrar.id, enrollmentSecret: this.registrar.secret })
+        .enroll({ enrollmentID: credentials.id, enrollmentSecret: credentials.secret })
         .then(
           (enrollment) =>
             FabricUser.createUser(
-              this.registrar.id,
+              credentials.id,
               '',
               mspId,
               enrollment.certificate,
               enrollment.key.toBytes(),
             ),
           (error: unknown) => {
-            this.registrars.delete(mspId);
+            this.registrarUsers.delete(mspId);
             throw caFailure(error, 'registrar enrolment');
           },
         );
-      this.registrars.set(mspId, registrar);
+      this.registrarUsers.set(mspId, registrar);
     }
     return registrar;
   }

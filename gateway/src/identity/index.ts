@@ -19,8 +19,10 @@ export type {
 } from './service';
 export { openIdentityService } from './open';
 export type { IdentityServiceOptions } from './open';
-export { caEndpoints, Enrolment, readRegistrar } from './enrolment';
-export type { CaEndpoint, EnrolmentRequest, Registrar } from './enrolment';
+export { caEndpoints, Enrolment } from './enrolment';
+export type { CaEndpoint, EnrolmentRequest } from './enrolment';
+export { readRegistrars } from './registrars';
+export type { Registrar, Registrars } from './registrars';
 export { OidcLogin, readOidcConfig } from './oidc';
 export type { OidcAccount, OidcConfig, OidcLoginOptions, OidcStart } from './oidc';
 export { TokenService } from './token-service';

@@ -1,12 +1,12 @@
 /** Wires the identity service from its stores under the gateway's data directory. */
 import type { ConnectionProfile, Wallet } from '@custodia/ledger';
 import { caEndpoints, Enrolment } from './enrolment';
-import type { Registrar } from './enrolment';
 import { LoginThrottle } from './login-throttle';
 import type { LoginThrottleOptions } from './login-throttle';
 import { OidcLogin } from './oidc';
 import type { OidcConfig } from './oidc';
 import { PasswordHasher } from './password';
+import type { Registrars } from './registrars';
 import { SecretBox } from './secret-box';
 import type { PasswordHasherOptions } from './password';
 import { IdentityService } from './service';
@@ -21,8 +21,8 @@ export interface IdentityServiceOptions {
   readonly dataDir: string;
   /** The organisations' CAs are read from it. */
   readonly profile: ConnectionProfile;
-  /** The CAs' bootstrap registrar (see readRegistrar). */
-  readonly registrar: Registrar;
+  /** Each organisation's registrar at its CA (see readRegistrars). */
+  readonly registrars: Registrars;
   /** Shared with the data lake, which signs as the user with the same identities. */
   readonly wallet: Wallet;
   /** OpenID Connect sign-in (see readOidcConfig); the provider is discovered at start. */
@@ -48,7 +48,7 @@ export async function openIdentityService(options: IdentityServiceOptions): Prom
     throttle: new LoginThrottle({ now, ...options.throttle }),
     tokens: await TokenService.open(options.dataDir, { now, ...options.tokens }),
     secrets,
-    enrolment: new Enrolment(caEndpoints(options.profile), options.registrar, options.wallet),
+    enrolment: new Enrolment(caEndpoints(options.profile), options.registrars, options.wallet),
     wallet: options.wallet,
     ...(options.oidc && { oidc: await OidcLogin.discover(options.oidc, { now }) }),
     ...(options.logger && { logger: options.logger }),

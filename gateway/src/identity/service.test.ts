@@ -50,7 +50,7 @@ async function setup(): Promise<Harness> {
     throttle: new LoginThrottle({ now }),
     tokens: await TokenService.open(dir, { now }),
     secrets,
-    enrolment: new Enrolment([], { id: 'admin', secret: 'unused' }, wallet),
+    enrolment: new Enrolment([], new Map(), wallet),
     wallet,
     logger: { info: record, warn: record },
     now,

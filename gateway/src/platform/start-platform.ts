@@ -1,7 +1,8 @@
 /**
- * The whole platform on its embedded default, in one process: the embedded Fabric-compatible network, the data
- * lake (with its embedded S3 server) and the gateway serving the portal. `npm start` and the end-to-end tests
- * use it; production starts the same services separately (CUSTODIA_NETWORK=fabric, a MinIO endpoint).
+ * The whole platform in one process: the ledger (the embedded Fabric-compatible network by default, or a running
+ * Fabric network with CUSTODIA_NETWORK=fabric), the data lake (with its embedded S3 server) and the gateway
+ * serving the portal. `npm start` and the end-to-end tests use it; production starts the same services separately
+ * (CUSTODIA_NETWORK=fabric, a MinIO endpoint).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
@@ -10,16 +11,16 @@ import type { Logger } from 'pino';
 import type { Caller } from '@custodia/chaincode';
 import { loadConfig as loadDatalakeConfig, startDatalakeWithWallet } from '@custodia/datalake';
 import type { RunningDatalake } from '@custodia/datalake';
-import { FileWallet, LedgerClient, readLedgerClientConfig } from '@custodia/ledger';
-import type { LedgerClientConfig, Wallet } from '@custodia/ledger';
-import { readEmbeddedConfig, startEmbeddedNetwork } from '@custodia/network/embedded';
-import type { EmbeddedNetwork } from '@custodia/network/embedded';
+import { FileWallet, LedgerClient } from '@custodia/ledger';
+import type { Wallet } from '@custodia/ledger';
 import { loadGatewayConfig } from '../config';
 import { API_BASE } from '../http/route';
 import { caEndpoints, Enrolment, openIdentityService, readOidcConfig } from '../identity';
 import type { IdentityService } from '../identity';
 import { startGateway } from '../server';
 import type { RunningGateway } from '../server';
+import { openPlatformNetwork } from './platform-network';
+import type { PlatformNetwork } from './platform-network';
 import { seedDemo } from './seed';
 import type { DemoLogin } from './seed';
 
@@ -37,13 +38,13 @@ export interface PlatformOptions {
   readonly logger: Logger;
   /** Configuration variables (documented in the README); default process.env. */
   readonly env?: Env;
-  /** Every port (peer, CAs, S3, lake, gateway unless `port` is given) picked free: tests run side by side. */
+  /** Every port (embedded peer and CAs, S3, lake, gateway unless `port` is given) picked free. */
   readonly ephemeralPorts?: boolean;
 }
 
 export interface RunningPlatform {
   readonly url: string;
-  readonly network: EmbeddedNetwork;
+  readonly network: PlatformNetwork;
   readonly gateway: RunningGateway;
   readonly identity: IdentityService;
   readonly wallet: Wallet;
@@ -68,24 +69,15 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
   };
   try {
-    const networkEnv = {
-      ...env,
-      CUSTODIA_NETWORK_DIR: env.CUSTODIA_NETWORK_DIR ?? path.join(root, 'network'),
-    };
-    const configured = await readEmbeddedConfig(networkEnv);
-    const networkConfig = options.ephemeralPorts
-      ? {
-          ...configured,
-          peerPort: 0,
-          organisations: configured.organisations.map((organisation) => ({ ...organisation, caPort: 0 })),
-        }
-      : configured;
-    const network = await startEmbeddedNetwork(networkConfig, {
-      logger: logger.child({ service: 'network' }),
+    const network = await openPlatformNetwork(env, {
+      networkDir: path.join(root, 'network'),
+      logger,
+      ...(options.ephemeralPorts ? { ephemeralPorts: true } : {}),
     });
     closers.push(() => network.close());
-    const home = network.organisations[0];
-    if (home === undefined) throw new Error('the embedded network has no organisation');
+    // The data lake's own identity belongs to the first organisation.
+    const home = network.profile.organisations[0];
+    if (home === undefined) throw new Error('the connection profile names no organisation');
 
     const wallet = await FileWallet.open(path.join(root, 'wallet'), { env });
     const gatewayDir = path.join(root, 'gateway');
@@ -93,7 +85,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const identity = await openIdentityService({
       dataDir: gatewayDir,
       profile: network.profile,
-      registrar: home.registrar,
+      registrars: network.registrars,
       wallet,
       logger: logger.child({ service: 'identity' }),
       ...(oidc === undefined ? {} : { oidc }),
@@ -101,23 +93,20 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
 
     const lakeActor: Caller = { mspId: home.mspId, country: home.country, ...LAKE_IDENTITY };
     if ((await wallet.get(lakeActor.mspId, lakeActor.id)) === undefined)
-      await new Enrolment(caEndpoints(network.profile), home.registrar, wallet).enrol({
+      await new Enrolment(caEndpoints(network.profile), network.registrars, wallet).enrol({
         mspId: lakeActor.mspId,
         ledgerId: lakeActor.id,
         role: lakeActor.role,
         country: home.country,
       });
-    const ledgerConfig: LedgerClientConfig = {
-      ...readLedgerClientConfig({ ...networkEnv, CUSTODIA_NETWORK: 'embedded' }),
-      profilePath: network.profilePath,
-    };
+    const ledgerConfig = network.ledger;
     // One ledger client for the process: the lake and the gateway share its channel and its identities' pool.
     const ledger = new LedgerClient({ config: ledgerConfig, profile: network.profile });
     closers.push(async () => ledger.close());
     const token = env.CUSTODIA_DATALAKE_TOKEN ?? randomBytes(24).toString('base64url');
     const lakeConfig = {
       ...loadDatalakeConfig({
-        ...networkEnv,
+        ...env,
         CUSTODIA_DATALAKE_TOKEN: token,
         CUSTODIA_DATALAKE_DIR: env.CUSTODIA_DATALAKE_DIR ?? path.join(root, 'datalake'),
         CUSTODIA_S3_DIR: env.CUSTODIA_S3_DIR ?? path.join(root, 's3'),
