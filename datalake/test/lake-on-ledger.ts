@@ -16,15 +16,15 @@ import { loadConfig } from '../src/service/config';
 import { startDatalakeWithWallet } from '../src/service/compose';
 import { testLakeS3 } from './s3';
 import type { DatalakeDeps, RunningDatalake } from '../src/service/server';
-import { ORG_DE, startTestNetwork } from '../../network/test/fixtures/embedded-network';
-import type { Role, TestNetwork } from '../../network/test/fixtures/embedded-network';
+import { ORG_DE, startEmbeddedTestNetwork } from '../../network/test/fixtures/embedded-network';
+import type { Role, EmbeddedTestNetwork } from '../../network/test/fixtures/embedded-network';
 
 export const TOKEN = 'test-service-token-0123456789';
 /** The lake's own ledger identity. */
 export const LAKE_ACTOR: Caller = { mspId: ORG_DE, id: 'custodia-datalake', role: 'admin' };
 
 export interface LakeOnLedger {
-  readonly net: TestNetwork;
+  readonly net: EmbeddedTestNetwork;
   /** The running lake (a new one after `restartLake`). */
   readonly lake: RunningDatalake;
   /** A ledger port of its own over the same wallet and connection file (for assertions on the ledger). */
@@ -61,7 +61,7 @@ export async function startLakeOnLedger(
   /** More configuration variables (limits, thresholds). */
   env: Readonly<Record<string, string>> = {},
 ): Promise<LakeOnLedger> {
-  const net = await startTestNetwork();
+  const net = await startEmbeddedTestNetwork();
   const dir = mkdtempSync(path.join(tmpdir(), 'custodia-lake-ledger-'));
   // The gateway's wallet: keys sealed under a development key file created in the wallet directory.
   const wallet = await FileWallet.open(path.join(dir, 'wallet'), { env: {} });

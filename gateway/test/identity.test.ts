@@ -28,11 +28,11 @@ import {
   ORG_DE,
   ORG_FR,
   PERMIT_CLINICIANS,
-  startTestNetwork,
+  startEmbeddedTestNetwork,
 } from '../../network/test/fixtures/embedded-network';
-import type { TestNetwork } from '../../network/test/fixtures/embedded-network';
+import type { EmbeddedTestNetwork } from '../../network/test/fixtures/embedded-network';
 
-let net: TestNetwork;
+let net: EmbeddedTestNetwork;
 let dir: string;
 let wallet: FileWallet;
 let options: IdentityServiceOptions;
@@ -82,7 +82,7 @@ async function ledgerAs(user: Identity): Promise<LedgerConnection> {
 
 // The network generates its registrar secret (registrar.secret in its data dir), as `npm start` does.
 beforeAll(async () => {
-  net = await startTestNetwork({ registrar: {} });
+  net = await startEmbeddedTestNetwork({ registrar: {} });
   dir = mkdtempSync(join(tmpdir(), 'custodia-gateway-identity-'));
   wallet = await FileWallet.open(join(dir, 'wallet'), {
     env: { [WALLET_KEY_ENV]: randomBytes(32).toString('hex') },

@@ -1,6 +1,6 @@
 /**
- * Every user journey over HTTP against the whole platform (embedded network, data lake, gateway) seeded with
- * the demo: a patient managing her rules, clinicians finding her and receiving her record, an auditor replaying
+ * Every user journey over HTTP against the whole platform (the ledger — embedded, or the local Fabric network
+ * under test:fabric —, data lake, gateway) seeded with the demo: a patient managing her rules, clinicians finding her and receiving her record, an auditor replaying
  * the chain, an administrator enrolling and disabling a user. The steps of a journey build on each other.
  */
 import { connect, LedgerClientError, LedgerClientErrorCode } from '@custodia/ledger';
@@ -18,6 +18,8 @@ import { jsonOf, problemOf } from './fixtures/answers';
 import { API, demoApi } from './fixtures/api';
 import { startTestPlatform } from './fixtures/platform';
 import type { TestPlatform } from './fixtures/platform';
+import { alterPeerBlockFile, changeLetterCaseInBlockFile } from '../../network/test/fixtures/fabric-network';
+import { itOnFabric } from '../../network/test/fixtures/test-network';
 
 jest.setTimeout(180_000);
 
@@ -513,6 +515,21 @@ describe('auditor', () => {
   });
 });
 
+describe('auditor, on a real Fabric network', () => {
+  // A Fabric peer serves what its block file holds; the replay must name a block changed there.
+  itOnFabric('names a block a peer serves altered: one byte changed in its block file on disk', async () => {
+    let altered = -1;
+    await alterPeerBlockFile('HospitalDEMSP', (bytes) => {
+      altered = changeLetterCaseInBlockFile(bytes, '"permit"');
+    });
+    const report = await jsonOf<ReplayReport>(await send('POST', '/audit/replay', 'auditor'), 200);
+    expect(report.ok).toBe(false);
+    expect(report.discrepancies).toEqual([
+      expect.objectContaining({ kind: 'DATA_HASH_MISMATCH', block: altered }),
+    ]);
+  });
+});
+
 describe('admin', () => {
   const lena = {
     username: 'lena.weiss',
@@ -569,7 +586,9 @@ describe('admin', () => {
       'TOKEN_INVALID',
     );
 
-    // Her certificate is revoked at the CA: the peer refuses what it signs, even outside the gateway.
+    // Her certificate is revoked at the CA: once the CA's revocations reach the peers, they refuse what it
+    // signs, even outside the gateway.
+    await stack.publishRevocations(lena.mspId);
     if (enrolment === undefined) throw new Error('no enrolment');
     const ledger = await connect({ identity: enrolment, profile: stack.platform.network.profile });
     try {

@@ -6,11 +6,11 @@ import { connect as tcpConnect, createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { connect, LedgerClientError, LedgerClientErrorCode, readLedgerClientConfig } from '@custodia/ledger';
 import type { Identity } from '@custodia/ledger';
-import { json, ORG_DE, PERMIT_CLINICIANS, startTestNetwork } from './fixtures/embedded-network';
-import type { TestNetwork } from './fixtures/embedded-network';
+import { itEmbeddedOnly, json, ORG_DE, PERMIT_CLINICIANS, startTestNetwork } from './fixtures/test-network';
+import type { TestNetwork } from './fixtures/test-network';
 
 let net: TestNetwork;
 let identity: Identity;
@@ -54,15 +54,15 @@ async function relayTo(endpoint: string): Promise<{ endpoint: string; down(): Pr
 
 /** A Fabric connection file with the TLS CA in a separate file, as an operator would write it. */
 function connectionFile(endpoints: string[]): string {
-  const [peer] = net.network.profile.peers;
+  const [peer] = net.profile.peers;
   if (!peer) throw new Error('no peer');
   writeFileSync(join(dir, 'tls-ca.pem'), peer.tlsCaCertificate);
   const path = join(dir, `connection-${endpoints.length}-${Date.now()}.json`);
   writeFileSync(
     path,
     JSON.stringify({
-      channelName: net.network.profile.channelName,
-      chaincodeName: net.network.profile.chaincodeName,
+      channelName: net.profile.channelName,
+      chaincodeName: net.profile.chaincodeName,
       peers: endpoints.map((endpoint) => ({
         endpoint,
         mspId: ORG_DE,
@@ -89,7 +89,7 @@ it('fails over to the next peer of a Fabric connection file when the first is un
   const down = `127.0.0.1:${await closedPort()}`;
   const config = readLedgerClientConfig({
     CUSTODIA_NETWORK: 'fabric',
-    CUSTODIA_CONNECTION_FILE: connectionFile([down, net.network.endpoint]),
+    CUSTODIA_CONNECTION_FILE: connectionFile([down, net.endpoint]),
   });
   expect(config.network).toBe('fabric');
   const connection = await connect({ identity, config });
@@ -105,10 +105,10 @@ it('fails over to the next peer of a Fabric connection file when the first is un
 });
 
 it('moves to the next peer when the one in use goes down mid-session, losing no committed transaction', async () => {
-  const relay = await relayTo(net.network.endpoint);
+  const relay = await relayTo(net.endpoint);
   const config = readLedgerClientConfig({
     CUSTODIA_NETWORK: 'fabric',
-    CUSTODIA_CONNECTION_FILE: connectionFile([relay.endpoint, net.network.endpoint]),
+    CUSTODIA_CONNECTION_FILE: connectionFile([relay.endpoint, net.endpoint]),
   });
   const connection = await connect({ identity, config });
   try {
@@ -145,9 +145,10 @@ it('raises LEDGER_UNAVAILABLE when no peer of the file answers', async () => {
   }
 });
 
-it('reads the embedded network’s own profile from its data directory by default', async () => {
-  const config = readLedgerClientConfig({ CUSTODIA_NETWORK_DIR: net.dataDir });
-  expect(config).toMatchObject({ network: 'embedded', profilePath: join(net.dataDir, 'connection.json') });
+itEmbeddedOnly('reads the embedded network’s own profile from its data directory by default', async () => {
+  const dataDir = dirname(net.profilePath);
+  const config = readLedgerClientConfig({ CUSTODIA_NETWORK_DIR: dataDir });
+  expect(config).toMatchObject({ network: 'embedded', profilePath: join(dataDir, 'connection.json') });
   const connection = await connect({ identity, config });
   try {
     expect(json(await connection.evaluate('rules:listMyRules', { arguments: ['10', ''] }))).toHaveProperty(

@@ -14,11 +14,12 @@ import {
   json,
   ORG_DE,
   PERMIT_CLINICIANS as rule,
-  startTestNetwork,
+  startEmbeddedTestNetwork,
 } from './fixtures/embedded-network';
-import type { TestNetwork } from './fixtures/embedded-network';
+import type { EmbeddedTestNetwork } from './fixtures/embedded-network';
+import { describeEmbeddedOnly } from './fixtures/test-network';
 
-let net: TestNetwork;
+let net: EmbeddedTestNetwork;
 let identity: Identity;
 
 /** Every block from 0 to height - 1, serialized, as Deliver sends them. */
@@ -58,82 +59,90 @@ function flipByteInBlock1(dataDir: string): () => void {
   return flip;
 }
 
-beforeAll(async () => {
-  net = await startTestNetwork();
-  identity = await net.enrol(ORG_DE, 'patient-a', 'patient');
-}, 120_000);
+// The embedded network's own ledger files and restarts; a Fabric peer's are its own (see the gateway's replay
+// over a peer's altered block file under test:fabric).
+describeEmbeddedOnly('the embedded ledger on disk', () => {
+  beforeAll(async () => {
+    net = await startEmbeddedTestNetwork();
+    identity = await net.enrol(ORG_DE, 'patient-a', 'patient');
+  }, 120_000);
 
-afterAll(async () => {
-  await net.destroy();
-});
-
-it('keeps every block and all state across a restart, and continues the chain', async () => {
-  let connection: LedgerConnection = await net.connect(identity);
-  const rules: StoredRule[] = [];
-  for (let i = 0; i < 3; i++) {
-    rules.push(
-      json<StoredRule>((await connection.submit('rules:createRule', { arguments: [rule] })).payload),
-    );
-  }
-  const before = await chainInfo(connection.network());
-  const blocksBefore = await allBlocks(connection.network(), before.getHeight());
-
-  await net.restart();
-  connection = await net.connect(identity);
-  const after = await chainInfo(connection.network());
-  expect(after.getHeight()).toBe(before.getHeight());
-  expect(Buffer.from(after.getCurrentblockhash_asU8())).toEqual(
-    Buffer.from(before.getCurrentblockhash_asU8()),
-  );
-  expect(await allBlocks(connection.network(), after.getHeight())).toEqual(blocksBefore);
-  for (const stored of rules) {
-    expect(json(await connection.evaluate('rules:getRule', { arguments: [stored.ruleId] }))).toEqual(stored);
-  }
-
-  const next = await connection.submit('rules:updateRule', { arguments: [rules[0]?.ruleId ?? '', rule] });
-  expect(next.blockNumber).toBe(BigInt(before.getHeight()));
-  expect(json<StoredRule>(next.payload).version).toBe(2);
-});
-
-it('refuses to start when a byte of a stored block was changed, naming the block', async () => {
-  const connection = await net.connect(identity);
-  await connection.submit('rules:createRule', { arguments: [rule] });
-  const config = net.network.config;
-  await net.stop();
-
-  const undo = flipByteInBlock1(net.dataDir);
-
-  await expect(startEmbeddedNetwork(config)).rejects.toMatchObject({
-    code: 'LEDGER_BLOCK_TAMPERED',
-    blockNumber: 1,
+  afterAll(async () => {
+    await net.destroy();
   });
-  // With the byte restored, the same data opens again.
-  undo();
-  await net.restart();
-  expect((await chainInfo((await net.connect(identity)).network())).getHeight()).toBeGreaterThan(1);
-});
 
-it('refuses to serve a block altered while the network runs, through qscc and Deliver alike', async () => {
-  const connection = await net.connect(identity);
-  await connection.submit('rules:createRule', { arguments: [rule] });
-  const undo = flipByteInBlock1(net.dataDir);
-  try {
-    const network = connection.network();
-    await expect(
-      network.getContract('qscc').evaluateTransaction('GetBlockByNumber', network.getName(), '1'),
-    ).rejects.toThrow(/block 1 failed verification/);
-    const blocks = await network.getBlockEvents({ startBlock: 1n });
-    try {
-      await expect(blocks[Symbol.asyncIterator]().next()).rejects.toThrow(/Unexpected status response: 500/);
-    } finally {
-      blocks.close();
+  it('keeps every block and all state across a restart, and continues the chain', async () => {
+    let connection: LedgerConnection = await net.connect(identity);
+    const rules: StoredRule[] = [];
+    for (let i = 0; i < 3; i++) {
+      rules.push(
+        json<StoredRule>((await connection.submit('rules:createRule', { arguments: [rule] })).payload),
+      );
     }
-    // Blocks that were not altered are still served.
-    const block0 = await network
-      .getContract('qscc')
-      .evaluateTransaction('GetBlockByNumber', network.getName(), '0');
-    expect(common.Block.deserializeBinary(block0).getHeader()?.getNumber()).toBe(0);
-  } finally {
+    const before = await chainInfo(connection.network());
+    const blocksBefore = await allBlocks(connection.network(), before.getHeight());
+
+    await net.restart();
+    connection = await net.connect(identity);
+    const after = await chainInfo(connection.network());
+    expect(after.getHeight()).toBe(before.getHeight());
+    expect(Buffer.from(after.getCurrentblockhash_asU8())).toEqual(
+      Buffer.from(before.getCurrentblockhash_asU8()),
+    );
+    expect(await allBlocks(connection.network(), after.getHeight())).toEqual(blocksBefore);
+    for (const stored of rules) {
+      expect(json(await connection.evaluate('rules:getRule', { arguments: [stored.ruleId] }))).toEqual(
+        stored,
+      );
+    }
+
+    const next = await connection.submit('rules:updateRule', { arguments: [rules[0]?.ruleId ?? '', rule] });
+    expect(next.blockNumber).toBe(BigInt(before.getHeight()));
+    expect(json<StoredRule>(next.payload).version).toBe(2);
+  });
+
+  it('refuses to start when a byte of a stored block was changed, naming the block', async () => {
+    const connection = await net.connect(identity);
+    await connection.submit('rules:createRule', { arguments: [rule] });
+    const config = net.network.config;
+    await net.stop();
+
+    const undo = flipByteInBlock1(net.dataDir);
+
+    await expect(startEmbeddedNetwork(config)).rejects.toMatchObject({
+      code: 'LEDGER_BLOCK_TAMPERED',
+      blockNumber: 1,
+    });
+    // With the byte restored, the same data opens again.
     undo();
-  }
+    await net.restart();
+    expect((await chainInfo((await net.connect(identity)).network())).getHeight()).toBeGreaterThan(1);
+  });
+
+  it('refuses to serve a block altered while the network runs, through qscc and Deliver alike', async () => {
+    const connection = await net.connect(identity);
+    await connection.submit('rules:createRule', { arguments: [rule] });
+    const undo = flipByteInBlock1(net.dataDir);
+    try {
+      const network = connection.network();
+      await expect(
+        network.getContract('qscc').evaluateTransaction('GetBlockByNumber', network.getName(), '1'),
+      ).rejects.toThrow(/block 1 failed verification/);
+      const blocks = await network.getBlockEvents({ startBlock: 1n });
+      try {
+        await expect(blocks[Symbol.asyncIterator]().next()).rejects.toThrow(
+          /Unexpected status response: 500/,
+        );
+      } finally {
+        blocks.close();
+      }
+      // Blocks that were not altered are still served.
+      const block0 = await network
+        .getContract('qscc')
+        .evaluateTransaction('GetBlockByNumber', network.getName(), '0');
+      expect(common.Block.deserializeBinary(block0).getHeader()?.getNumber()).toBe(0);
+    } finally {
+      undo();
+    }
+  });
 });

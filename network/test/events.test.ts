@@ -16,8 +16,8 @@ import {
   ORG_DE,
   PERMIT_CLINICIANS as rule,
   startTestNetwork,
-} from './fixtures/embedded-network';
-import type { TestNetwork } from './fixtures/embedded-network';
+} from './fixtures/test-network';
+import type { TestNetwork } from './fixtures/test-network';
 
 let net: TestNetwork;
 let identity: Identity;

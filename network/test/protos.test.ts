@@ -8,7 +8,7 @@
  */
 import 'fabric-shim';
 import { dirname } from 'node:path';
-import { ORG_DE, PERMIT_CLINICIANS, startTestNetwork } from './fixtures/embedded-network';
+import { ORG_DE, PERMIT_CLINICIANS, startEmbeddedTestNetwork } from './fixtures/embedded-network';
 
 const protosFrom = (module: string): string =>
   require.resolve('@hyperledger/fabric-protos', { paths: [dirname(require.resolve(module))] });
@@ -23,7 +23,7 @@ it('resolves to one copy for fabric-shim, fabric-gateway, the network and the ga
 });
 
 it('commits through the in-process embedded network when fabric-shim was loaded first', async () => {
-  const net = await startTestNetwork();
+  const net = await startEmbeddedTestNetwork();
   try {
     const patient = await net.connect(await net.enrol(ORG_DE, 'patient-protos', 'patient'));
     const result = await patient.submit('rules:createRule', { arguments: [PERMIT_CLINICIANS] });

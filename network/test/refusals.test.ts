@@ -15,11 +15,11 @@ import {
 } from '@hyperledger/fabric-gateway';
 import type { Contract, Gateway, Network, SubmitError } from '@hyperledger/fabric-gateway';
 import type { StoredRule } from '@custodia/chaincode';
-import { LedgerClientError, LedgerClientErrorCode, sign } from '@custodia/ledger';
+import { LedgerClientError, LedgerClientErrorCode, sign, toLedgerFailure } from '@custodia/ledger';
 import type { Identity, LedgerConnection } from '@custodia/ledger';
 import { CertificateAuthority } from '@custodia/network/msp';
-import { json, ORG_DE, startTestNetwork } from './fixtures/embedded-network';
-import type { TestNetwork } from './fixtures/embedded-network';
+import { json, ORG_DE, startTestNetwork } from './fixtures/test-network';
+import type { TestNetwork } from './fixtures/test-network';
 
 let net: TestNetwork;
 let identity: Identity;
@@ -180,9 +180,15 @@ describe('replays', () => {
 
     const replay = await failure(gateway.newProposal(proposal.getBytes()).endorse());
     expect(replay).toBeInstanceOf(EndorseError);
-    expect((replay as EndorseError).details[0]?.message).toBe(
-      `duplicate transaction found [${proposal.getTransactionId()}]`,
-    );
+    const reason = `duplicate transaction found [${proposal.getTransactionId()}]`;
+    // Fabric's peer goes on with ". Creator [<hex of the serialized identity>]": the user's certificate.
+    expect((replay as EndorseError).details[0]?.message.startsWith(reason)).toBe(true);
+    // What the ledger client raises keeps the reason and drops the identity.
+    const raised = toLedgerFailure(replay, proposal.getTransactionId());
+    expect(raised).toMatchObject({ code: LedgerClientErrorCode.Rejected });
+    expect(raised.message.startsWith(`the peer refused the request: ${reason}`)).toBe(true);
+    expect(raised.message).not.toContain(Buffer.from(identity.certificate).toString('hex').slice(0, 64));
+    expect(raised.message).not.toContain('BEGIN CERTIFICATE');
   });
 
   it('commits a replayed signed transaction as DUPLICATE_TXID without applying it twice', async () => {

@@ -18,8 +18,8 @@ import type {
 import { parseChaincodeError } from '@custodia/chaincode';
 import { ChaincodeCallError } from '@custodia/ledger';
 import type { LedgerConnection, TransactionOptions } from '@custodia/ledger';
-import { json, ORG_DE, ORG_FR, startTestNetwork } from './fixtures/embedded-network';
-import type { TestNetwork } from './fixtures/embedded-network';
+import { json, ORG_DE, ORG_FR, startTestNetwork } from './fixtures/test-network';
+import type { TestNetwork } from './fixtures/test-network';
 
 let net: TestNetwork;
 let patient: LedgerConnection;

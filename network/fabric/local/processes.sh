@@ -26,7 +26,7 @@ start_process() {
   shift
   mkdir -p "$RUN_DIR" "$LOG_DIR"
   is_running "$name" && return
-  printf '%s' "$1" >"$RUN_DIR/$name.cmd"
+  printf '%s' "$*" >"$RUN_DIR/$name.cmd"
   setsid "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/$name.pid"
 }

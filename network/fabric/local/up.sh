@@ -13,6 +13,8 @@ require_peer_config
 FABRIC_CCAAS_BUILDER="${FABRIC_CCAAS_BUILDER:-$(cd "$FABRIC_CFG_PATH/.." && pwd)/builders/ccaas}"
 [[ -x "$FABRIC_CCAAS_BUILDER/bin/detect" && -x "$FABRIC_CCAAS_BUILDER/bin/build" && -x "$FABRIC_CCAAS_BUILDER/bin/release" ]] ||
   fail "no chaincode-as-a-service builder in $FABRIC_CCAAS_BUILDER (bin/detect, build, release): set FABRIC_CCAAS_BUILDER to the release's builders/ccaas folder"
+# --check: only whether everything needed is there.
+[[ "${1:-}" == --check ]] && exit 0
 
 started=$SECONDS
 mkdir -p "$DATA_DIR"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes the peers refuse every certificate a hospital's CA has revoked (e.g. a user the gateway disabled):
 # the CA's CRL goes into that organisation's MSP in the channel configuration. Either topology.
-# Usage: scripts/update-crl.sh <hospital: de | fr | it>
+# Usage: scripts/update-crl.sh <hospital: de | fr | it, or its MSP id>
 #
 #   1. fabric-ca-client gencrl — the CA's current revocation list, signed by the CA. Revoking at the CA alone
 #      changes nothing on the ledger: a peer checks certificates only against the CRLs of the MSP in the channel
@@ -19,7 +19,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require fabric-ca-client peer configtxlator node
 require_peer_config
 
-hospital="${1:?usage: update-crl.sh <de|fr|it>}"
+hospital="${1:?usage: update-crl.sh <de|fr|it|Hospital<XX>MSP>}"
+[[ "$hospital" =~ ^Hospital([A-Z]{2})MSP$ ]] && hospital="$(tr '[:upper:]' '[:lower:]' <<<"${BASH_REMATCH[1]}")"
 hospital_index "$hospital" >/dev/null
 ca="hospital-$hospital"
 msp="$(hospital_msp_id "$hospital")"
