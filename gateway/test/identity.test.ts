@@ -4,10 +4,12 @@
  * transactions through connect(), and disabling a user revokes the certificate so the peer refuses it.
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
 import type { StoredRule } from '@custodia/chaincode';
 import {
@@ -188,6 +190,41 @@ describe('one registrar per organisation (CUSTODIA_CA_REGISTRARS)', () => {
       await identityCode(service.createUser({ ...clinician, username: 'c.fr2', ledgerId: 'clin-reg-fr2' })),
     ).toBe('ENROLMENT_FAILED');
     expect(await wallet.get(ORG_FR, 'clin-reg-fr2')).toBeUndefined();
+  });
+});
+
+/** The certificate a TLS server presents (the leaf), as PEM. */
+async function presentedCertificate(url: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  const socket = tlsConnect({ host: hostname, port: Number(port), rejectUnauthorized: false });
+  await once(socket, 'secureConnect');
+  const der = socket.getPeerCertificate().raw;
+  socket.destroy();
+  return new X509Certificate(der).toString();
+}
+
+describe("a CA's TLS trust anchor", () => {
+  it("answers CA_UNAVAILABLE, naming TLS, when the connection file trusts the CA's own TLS certificate instead of its CA", async () => {
+    const org = net.network.profile.organisations.find((candidate) => candidate.mspId === ORG_DE);
+    if (!org?.ca) throw new Error('no CA');
+    // What the scripts once gave clients: the CA server's certificate (a leaf), not the CA it chains to.
+    const leaf = await presentedCertificate(org.ca.url);
+    const service = await openIdentityService({
+      ...options,
+      dataDir: join(dir, 'leaf-anchor'),
+      profile: {
+        ...net.network.profile,
+        organisations: [{ ...org, ca: { ...org.ca, tlsCaCertificate: leaf } }],
+      },
+    });
+    const error = await failure(
+      service.createUser({ ...patient, username: 'leaf.anchor', ledgerId: 'patient-leaf-anchor' }),
+    );
+    expect(error).toMatchObject({
+      code: 'CA_UNAVAILABLE',
+      message: expect.stringContaining('TLS certificate'),
+    });
+    expect(await wallet.get(ORG_DE, 'patient-leaf-anchor')).toBeUndefined();
   });
 });
 

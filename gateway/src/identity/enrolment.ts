@@ -47,21 +47,40 @@ export function caEndpoints(profile: ConnectionProfile): CaEndpoint[] {
   );
 }
 
+/** Node's codes for a server certificate that does not verify against the trusted roots given. */
+const TLS_VERIFICATION_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 /**
  * fabric-ca-client rejects with the CA's `errors` array when the CA answered, and with the socket error's
- * `code` when it could not be reached: structure, not message text, says which.
+ * `code` when it could not be reached: structure, not message text, says which. A CA whose TLS certificate does
+ * not verify is unreachable too, but the message says so: the usual cause is a connection file that names the
+ * CA's own TLS certificate (a leaf) instead of the CA certificate it chains to.
  */
 function caFailure(error: unknown, action: string): IdentityError {
-  const answered =
-    typeof error === 'object' && error !== null && Array.isArray((error as { errors?: unknown }).errors);
-  return answered
-    ? new IdentityError(
-        'ENROLMENT_FAILED',
-        `the organisation's CA refused the ${action}`,
-        {},
-        { cause: error },
-      )
-    : new IdentityError('CA_UNAVAILABLE', `the organisation's CA cannot be reached`, {}, { cause: error });
+  const failure =
+    typeof error === 'object' && error !== null ? (error as { errors?: unknown; code?: unknown }) : {};
+  if (Array.isArray(failure.errors))
+    return new IdentityError(
+      'ENROLMENT_FAILED',
+      `the organisation's CA refused the ${action}`,
+      {},
+      { cause: error },
+    );
+  const message =
+    typeof failure.code === 'string' && TLS_VERIFICATION_CODES.has(failure.code)
+      ? `the organisation's CA's TLS certificate does not verify against the CA certificate configured for it`
+      : `the organisation's CA cannot be reached`;
+  return new IdentityError('CA_UNAVAILABLE', message, {}, { cause: error });
 }
 
 /**
