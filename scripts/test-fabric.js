@@ -66,6 +66,8 @@ function jest(files) {
       '--runTestsByPath',
       ...files,
       '--json',
+      // A failed test may leave a connection open; the run goes on to the next file rather than hang.
+      '--forceExit',
       '--outputFile',
       output,
     ],

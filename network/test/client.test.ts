@@ -122,6 +122,8 @@ it('moves to the next peer when the one in use goes down mid-session, losing no 
     });
   } finally {
     connection.close();
+    // Also when the test failed before taking it down (closing twice is harmless).
+    await relay.down();
   }
 });
 
