@@ -26,7 +26,7 @@ runService('custodia', logger, async () => {
   const lines = [
     '',
     `Custodia is running at ${url}  (API: ${url}/api/v1/openapi.json)`,
-    ...platform.network.profile.peers.map((peer) => `  ledger (Fabric Gateway gRPC, TLS): ${peer.endpoint}`),
+    `  ledger (Fabric Gateway gRPC, TLS): ${platform.network.profile.peers.map((peer) => peer.endpoint).join(', ')}`,
     ...platform.network.profile.organisations.map(
       (org) => `  ${org.mspId} (${org.country}) Fabric CA: ${org.ca?.url ?? '—'}`,
     ),
