@@ -1,5 +1,5 @@
 /**
- * One ledger client for many users, against the embedded network: every identity's calls travel over the single
+ * One ledger client for many users, against the network (embedded, or Fabric under test:fabric): every identity's calls travel over the single
  * TLS connection to the peer, and each is still signed, decided and recorded as its own caller — no user can act
  * or read as another through the shared connection. Chain reads and chaincode events go through the same client.
  */
@@ -7,10 +7,10 @@ import { createServer, connect as tcpConnect } from 'node:net';
 import type { Socket } from 'node:net';
 import { EVENTS, TRANSACTIONS } from '@custodia/chaincode';
 import type { RuleSpec } from '@custodia/chaincode';
-import { ChaincodeCallError, LedgerClient, readLedgerClientConfig } from '@custodia/ledger';
+import { ChaincodeCallError, LedgerClient } from '@custodia/ledger';
 import type { Identity } from '@custodia/ledger';
-import { ORG_DE, ORG_FR, startTestNetwork } from './fixtures/embedded-network';
-import type { TestNetwork } from './fixtures/embedded-network';
+import { ORG_DE, ORG_FR, startTestNetwork } from './fixtures/test-network';
+import type { TestNetwork } from './fixtures/test-network';
 
 const RULE: RuleSpec = {
   effect: 'permit',
@@ -60,7 +60,7 @@ beforeAll(async () => {
     const id = `pool-patient-${i}`;
     patients.push({ id, identity: await net.enrol(i % 2 === 0 ? ORG_DE : ORG_FR, id, 'patient') });
   }
-  const [peer] = net.network.profile.peers;
+  const [peer] = net.profile.peers;
   if (!peer) throw new Error('no peer');
   relay = await countingRelay(peer.endpoint);
 }, 120_000);
@@ -71,9 +71,9 @@ afterAll(async () => {
 });
 
 function clientThroughRelay(): LedgerClient {
-  const profile = net.network.profile;
+  const profile = net.profile;
   return new LedgerClient({
-    config: readLedgerClientConfig({ CUSTODIA_NETWORK_DIR: net.dataDir }),
+    config: net.ledgerConfig,
     profile: { ...profile, peers: profile.peers.map((peer) => ({ ...peer, endpoint: relay.endpoint })) },
   });
 }

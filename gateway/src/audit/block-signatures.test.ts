@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { common, msp } from '@hyperledger/fabric-protos';
-import { channelConfigOf, createGenesisBlock } from '@custodia/network';
+import { channelConfigOf } from '@custodia/ledger';
+import { createGenesisBlock } from '@custodia/network';
 import { BlockSignatureVerifier, ordererIssuersOf } from './block-signatures';
 import { DISCREPANCY_KINDS } from './discrepancy';
 
