@@ -18,7 +18,7 @@ import { loadGatewayConfig } from '../config';
 import { API_BASE } from '../http/route';
 import { caEndpoints, Enrolment, openIdentityService, readOidcConfig } from '../identity';
 import type { IdentityService } from '../identity';
-import { startGateway } from '../server';
+import { startGateway, walletSigner } from '../server';
 import type { RunningGateway } from '../server';
 import { seedDemo } from './seed';
 import type { DemoLogin } from './seed';
@@ -145,6 +145,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       identity,
       profile: network.profile,
       ledger,
+      readinessSigner: walletSigner(wallet, lakeActor),
       env,
       logger: logger.child({ service: 'gateway' }),
     });

@@ -1,8 +1,8 @@
 /**
  * Reads the committed chain as any Fabric client can: the peer's query system chaincode (qscc) GetChainInfo,
- * GetBlockByNumber, GetBlockByTxID and GetTransactionByID, evaluated through the identity's own session.
+ * GetBlockByNumber and GetBlockByTxID, evaluated through the identity's own session.
  */
-import { common, peer } from '@hyperledger/fabric-protos';
+import { common } from '@hyperledger/fabric-protos';
 import { LedgerClientError, LedgerClientErrorCode } from '../client/errors';
 import type { RawSession } from './raw-session';
 
@@ -32,23 +32,6 @@ export class ChainQueries {
     } catch (error) {
       // qscc answers every failure with status 500 and a message only; with the peer reachable and the
       // id well-formed, its refusal means the transaction is not in the ledger's index.
-      if (error instanceof LedgerClientError && error.code === LedgerClientErrorCode.Rejected)
-        return undefined;
-      throw error;
-    }
-  }
-
-  /**
-   * The committed transaction (its envelope and validation code); undefined when the peer knows no such
-   * transaction — not committed, or not yet.
-   */
-  async transaction(txId: string): Promise<peer.ProcessedTransaction | undefined> {
-    try {
-      return peer.ProcessedTransaction.deserializeBinary(
-        await this.session.querySystem(QSCC, 'GetTransactionByID', txId),
-      );
-    } catch (error) {
-      // As for GetBlockByTxID: qscc's refusal of a well-formed id means the index holds no such transaction.
       if (error instanceof LedgerClientError && error.code === LedgerClientErrorCode.Rejected)
         return undefined;
       throw error;
