@@ -14,7 +14,7 @@ import {
   readLedgerClientConfig,
 } from '@custodia/ledger';
 import type { Identity } from '@custodia/ledger';
-import { ORG_DE, startTestNetwork } from './fixtures/embedded-network';
+import { ORG_DE, ORG_FR, startTestNetwork } from './fixtures/embedded-network';
 import type { TestNetwork } from './fixtures/embedded-network';
 import { startRelay } from './fixtures/relay';
 import type { Relay } from './fixtures/relay';
@@ -130,5 +130,26 @@ it('reads the chain and follows block events on the other peer while the peer in
     }
   } finally {
     resumed.close();
+  }
+}, 60_000);
+
+it('retries a patient’s revoke that met a read conflict with a concurrent request: both answer, no grant outlives the rule', async () => {
+  const dora = await patient('conflict-dora');
+  const drOwen = await net.enrol(ORG_FR, 'conflict-dr-owen', 'clinician', 'FR');
+  const client = clientThroughRelays();
+  const patientSession = client.as(dora);
+  const clinicianSession = client.as(drOwen);
+  for (let round = 0; round < 3; round += 1) {
+    const { ruleId } = await patientSession.rules.create(RULE);
+    // Endorsed on the same state, ordered into one block: one of the two reads what the other writes.
+    const [revoked, requested] = await Promise.all([
+      patientSession.rules.revoke(ruleId),
+      clinicianSession.access.request({ patientId: 'conflict-dora', categories: ['allergies'], purpose: 'TREAT' }),
+    ]);
+    expect(revoked).toMatchObject({ ruleId, status: 'revoked' });
+    if (requested.grantId !== undefined) {
+      const grant = await clinicianSession.access.getGrant(requested.grantId);
+      expect(grant.status).not.toBe('active');
+    }
   }
 }, 60_000);
