@@ -42,6 +42,7 @@ import { UserLedger } from './ledger/users';
 import { UploadStore } from './uploads/upload-store';
 
 export const GATEWAY_VERSION = '0.1.0';
+const UPLOAD_PRUNE_INTERVAL_MS = 3_600_000;
 
 export interface GatewayDeps {
   readonly identity: IdentityService;
@@ -142,6 +143,18 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       : new DatalakeClient({ baseUrl: config.datalake.url, token: config.datalake.token });
   const uploads = new UploadStore(path.join(config.dataDir, 'uploads'), config.uploadPartBytes, now);
   await uploads.ensure();
+  // Old upload sessions go, so the history (and the disk) stays bounded: at start, then hourly.
+  const prune = (): void => {
+    uploads.prune(new Date(now().getTime() - config.uploadRetentionMs)).then(
+      (removed) => {
+        if (removed > 0) logger.info({ removed }, 'old upload sessions pruned');
+      },
+      (error: unknown) => logger.warn({ code: errorCode(error) }, 'pruning upload sessions failed'),
+    );
+  };
+  prune();
+  const pruner = setInterval(prune, UPLOAD_PRUNE_INTERVAL_MS);
+  pruner.unref();
   const journeys: JourneyDeps = {
     ledger,
     datalake,
@@ -204,6 +217,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      clearInterval(pruner);
       if (deps.ledger === undefined) client.close();
     },
   };
