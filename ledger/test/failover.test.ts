@@ -4,6 +4,7 @@
  * quorum, unreachable endorsers, read conflicts. Each test asserts what a caller would notice — how long a call
  * took, what it answered — and what the network was sent: a transaction is never endorsed or submitted as two.
  */
+import { readdirSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { peer } from '@hyperledger/fabric-protos';
 import { readLedgerClientConfig } from '../src/client/config';
@@ -426,6 +427,24 @@ describe('read conflicts on a caller’s own transaction', () => {
       details: { validationCode: 'MVCC_READ_CONFLICT' },
     });
     expect(distinct(a.received.endorse)).toHaveLength(3);
+  });
+});
+
+describe('per-user ledger state', () => {
+  it('stays bounded: 100 one-time users leave no descriptor and no identity behind', async () => {
+    const [a] = await peers(1);
+    const client = clientOf([a], { CUSTODIA_LEDGER_MAX_IDENTITIES: '50', CUSTODIA_LEDGER_IDLE_MS: '500' });
+    await client.raw(identity).evaluate('read');
+    const descriptors = (): number => readdirSync('/proc/self/fd').length;
+    const before = descriptors();
+    const users = await Promise.all(Array.from({ length: 100 }, (_, i) => testIdentity('Org1MSP', `once-${i}`)));
+    for (const user of users) expect(await client.raw(user).evaluate('read')).toEqual(ANSWER);
+    expect((await client.stats()).identities).toBeLessThanOrEqual(50);
+    expect((await client.stats()).channels).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect((await client.stats()).identities).toBe(0);
+    // One connection served them all: the process holds what it held before (a little slack for timers).
+    expect(descriptors()).toBeLessThanOrEqual(before + 2);
   });
 });
 
