@@ -35,7 +35,9 @@ beforeAll(async () => {
   const allergy = {
     resourceType: 'AllergyIntolerance',
     clinicalStatus: {
-      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' }],
+      coding: [
+        { system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' },
+      ],
     },
     patient: { reference: `Patient/${PATIENT}` },
     code: { coding: [{ system: 'http://snomed.info/sct', code: '91936005' }] },

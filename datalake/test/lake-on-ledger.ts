@@ -79,7 +79,9 @@ export async function startLakeOnLedger(
   const identities = new Map<string, Identity>();
   // The lake reads its connection file like any operator-configured Fabric client.
   const refreshProfile = (): void => {
-    const written = JSON.parse(readFileSync(net.network.profilePath, 'utf8')) as { peers: { endpoint: string }[] };
+    const written = JSON.parse(readFileSync(net.network.profilePath, 'utf8')) as {
+      peers: { endpoint: string }[];
+    };
     const [peer] = written.peers;
     if (relays.length > 0 && peer !== undefined)
       written.peers = relays.map((relay) => ({ ...peer, endpoint: relay.endpoint }));

@@ -113,6 +113,7 @@ const DAY_MS = 86_400_000;
 /** CUSTODIA_UPLOAD_RETENTION_DAYS: at least a day, so an upload in progress is never pruned under its sender. */
 function retentionDays(env: Env): number {
   const days = integer(env, 'CUSTODIA_UPLOAD_RETENTION_DAYS', 30);
-  if (days < 1) throw new GatewayError('VALIDATION_FAILED', 'CUSTODIA_UPLOAD_RETENTION_DAYS must be at least 1');
+  if (days < 1)
+    throw new GatewayError('VALIDATION_FAILED', 'CUSTODIA_UPLOAD_RETENTION_DAYS must be at least 1');
   return days;
 }

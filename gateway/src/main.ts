@@ -31,7 +31,9 @@ runService('gateway', logger, async () => {
     logger.warn('CUSTODIA_DATALAKE_URL is not set: record routes answer 503');
   const service = serviceIdentity(env.CUSTODIA_GATEWAY_LEDGER_IDENTITY);
   if (service === undefined)
-    logger.warn('CUSTODIA_GATEWAY_LEDGER_IDENTITY is not set: /readyz cannot ask the ledger and reports it not ready');
+    logger.warn(
+      'CUSTODIA_GATEWAY_LEDGER_IDENTITY is not set: /readyz cannot ask the ledger and reports it not ready',
+    );
   return startGateway(config, {
     identity,
     profile,

@@ -284,7 +284,13 @@ describe('an ordering service that takes nothing', () => {
     expect(distinct(a.received.submit)).toHaveLength(5);
     expect(distinct(a.received.endorse)).toHaveLength(5);
     // The peer answered throughout: it stayed in use, nothing went to the other one.
-    expect(b.received).toEqual({ evaluate: [], endorse: [], submit: [], commitStatus: [], chaincodeEvents: [] });
+    expect(b.received).toEqual({
+      evaluate: [],
+      endorse: [],
+      submit: [],
+      commitStatus: [],
+      chaincodeEvents: [],
+    });
     expect((await client.stats()).channels).toBe(1);
   }, 20_000);
 
@@ -365,7 +371,8 @@ describe('endorsement failures are told apart', () => {
         {
           address: 'peer0.hospital-de.custodia.local:7051',
           mspId: 'HospitalDEMSP',
-          message: 'chaincode response 500, {"code":"FORBIDDEN","message":"revokeRule is for the rule owner"}',
+          message:
+            'chaincode response 500, {"code":"FORBIDDEN","message":"revokeRule is for the rule owner"}',
         },
       ],
     });
@@ -411,7 +418,9 @@ describe('read conflicts on a caller’s own transaction', () => {
   it('are simulated again as new proposals until one commits, each submitted once', async () => {
     const [a] = await peers(1);
     conflictingFirst(a, 2);
-    const result = await clientOf([a]).raw(identity).submit('revokeRule', { arguments: ['rule-1'] });
+    const result = await clientOf([a])
+      .raw(identity)
+      .submit('revokeRule', { arguments: ['rule-1'] });
     expect(distinct(a.received.endorse)).toHaveLength(3);
     expect(a.received.submit).toEqual(a.received.endorse);
     expect(a.received.endorse.at(-1)).toBe(result.transactionId);
@@ -437,7 +446,9 @@ describe('per-user ledger state', () => {
     await client.raw(identity).evaluate('read');
     const descriptors = (): number => readdirSync('/proc/self/fd').length;
     const before = descriptors();
-    const users = await Promise.all(Array.from({ length: 100 }, (_, i) => testIdentity('Org1MSP', `once-${i}`)));
+    const users = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => testIdentity('Org1MSP', `once-${i}`)),
+    );
     for (const user of users) expect(await client.raw(user).evaluate('read')).toEqual(ANSWER);
     expect((await client.stats()).identities).toBeLessThanOrEqual(50);
     expect((await client.stats()).channels).toBe(1);
@@ -479,4 +490,3 @@ describe('the channel policy', () => {
     expect(DEFAULTS.timeouts.submit).toBeGreaterThan(30_000);
   });
 });
-

@@ -125,7 +125,9 @@ it('reads the chain and follows block events on the other peer while the peer in
   try {
     const committed = await session.submit(TRANSACTIONS.rules.createRule, RULE);
     for await (const block of resumed) {
-      const ids = (block.getData()?.getDataList_asU8() ?? []).map((envelope) => parseEnvelopeHeader(envelope).txId);
+      const ids = (block.getData()?.getDataList_asU8() ?? []).map(
+        (envelope) => parseEnvelopeHeader(envelope).txId,
+      );
       if (ids.includes(committed.transactionId)) break;
     }
   } finally {
@@ -144,7 +146,11 @@ it('retries a patient’s revoke that met a read conflict with a concurrent requ
     // Endorsed on the same state, ordered into one block: one of the two reads what the other writes.
     const [revoked, requested] = await Promise.all([
       patientSession.rules.revoke(ruleId),
-      clinicianSession.access.request({ patientId: 'conflict-dora', categories: ['allergies'], purpose: 'TREAT' }),
+      clinicianSession.access.request({
+        patientId: 'conflict-dora',
+        categories: ['allergies'],
+        purpose: 'TREAT',
+      }),
     ]);
     expect(revoked).toMatchObject({ ruleId, status: 'revoked' });
     if (requested.grantId !== undefined) {

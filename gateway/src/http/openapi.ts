@@ -35,7 +35,10 @@ const PROBLEM = {
           detail: { type: 'string' },
           code: { type: 'string' },
           retryAfterSeconds: { type: 'integer', description: 'also sent as the Retry-After header' },
-          transactionId: { type: 'string', description: 'LEDGER_OUTCOME_UNKNOWN: the transaction to ask about' },
+          transactionId: {
+            type: 'string',
+            description: 'LEDGER_OUTCOME_UNKNOWN: the transaction to ask about',
+          },
           transactionStatus: {
             type: 'string',
             description: 'LEDGER_OUTCOME_UNKNOWN: where to ask (GET /api/v1/transactions/{transactionId})',

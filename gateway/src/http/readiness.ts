@@ -25,7 +25,9 @@ export async function readiness(
   timeoutMs: number,
 ): Promise<Record<string, boolean>> {
   const entries = await Promise.all(
-    Object.entries(checks).map(async ([name, check]) => [name, await withinDeadline(check, timeoutMs)] as const),
+    Object.entries(checks).map(
+      async ([name, check]) => [name, await withinDeadline(check, timeoutMs)] as const,
+    ),
   );
   return Object.fromEntries(entries);
 }

@@ -225,7 +225,8 @@ export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore
     defineRoute({
       method: 'get',
       path: '/uploads',
-      summary: 'The centre’s uploads, newest first, a page at a time (uploads older than the retention are pruned)',
+      summary:
+        'The centre’s uploads, newest first, a page at a time (uploads older than the retention are pruned)',
       tag: TAG,
       schemas: { query: Paging },
       handler: async (input) => {

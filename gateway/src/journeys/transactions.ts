@@ -26,8 +26,7 @@ export function transactionRoutes(deps: Pick<JourneyDeps, 'ledger'>): RouteDef[]
         const user = caller(input);
         const { transactionId } = input.params;
         const block = await deps.ledger.as(user).chain.blockOfTransaction(transactionId);
-        const status =
-          block && statusInBlock(block, transactionId, { mspId: user.mspId, id: user.ledgerId });
+        const status = block && statusInBlock(block, transactionId, { mspId: user.mspId, id: user.ledgerId });
         if (status === undefined)
           throw new GatewayError(
             'NOT_FOUND',

@@ -164,9 +164,9 @@ describe('UploadStore history and retention', () => {
     rmSync(path.join(dir, ownerFolderName(), 'history'), { recursive: true });
     expect((await store.history(centre, { pageSize: 10, bookmark: '' })).items).toEqual([]);
     await new UploadStore(dir, 4).ensure();
-    expect((await store.history(centre, { pageSize: 10, bookmark: '' })).items.map((s) => s.uploadId)).toEqual([
-      id,
-    ]);
+    expect(
+      (await store.history(centre, { pageSize: 10, bookmark: '' })).items.map((s) => s.uploadId),
+    ).toEqual([id]);
   });
 
   function ownerFolderName(): string {

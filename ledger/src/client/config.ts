@@ -120,12 +120,7 @@ export function readLedgerClientConfig(env: NodeJS.ProcessEnv = process.env): Le
       breakFor: positiveInteger(env, 'CUSTODIA_LEDGER_BREAK_MS', 30_000),
       ordererRetry: integerAtLeast(env, 'CUSTODIA_LEDGER_ORDERER_RETRY_MS', 30_000, 0),
       conflictRetries: integerAtLeast(env, 'CUSTODIA_LEDGER_CONFLICT_RETRIES', 3, 0, 'retries'),
-      keepalive: integerAtLeast(
-        env,
-        'CUSTODIA_LEDGER_KEEPALIVE_MS',
-        65_000,
-        PEER_KEEPALIVE_MIN_INTERVAL_MS,
-      ),
+      keepalive: integerAtLeast(env, 'CUSTODIA_LEDGER_KEEPALIVE_MS', 65_000, PEER_KEEPALIVE_MIN_INTERVAL_MS),
       keepaliveTimeout: positiveInteger(env, 'CUSTODIA_LEDGER_KEEPALIVE_TIMEOUT_MS', 20_000),
       channelIdle: positiveInteger(env, 'CUSTODIA_LEDGER_CHANNEL_IDLE_MS', 300_000),
     },

@@ -58,7 +58,11 @@ function fromCallFailure(failure: CallFailure, transactionId: string): LedgerCli
         details,
       );
     case 'slow':
-      return new LedgerClientError(LedgerClientErrorCode.Timeout, 'the ledger did not answer in time', details);
+      return new LedgerClientError(
+        LedgerClientErrorCode.Timeout,
+        'the ledger did not answer in time',
+        details,
+      );
   }
 }
 

@@ -35,11 +35,14 @@ describe('who failed a gateway call', () => {
   });
 
   it('tells an orderer outage from a peer outage: UNAVAILABLE on submit from a peer that answers', () => {
-    const noOrderers = gatewayError(GrpcStatus.UNAVAILABLE, 'no orderers could successfully process transaction');
-    expect(causeOf('submit', noOrderers, true)).toBe('orderers');
-    expect(causeOf('submit', gatewayError(GrpcStatus.DEADLINE_EXCEEDED, 'submit timeout expired'), true)).toBe(
-      'orderers',
+    const noOrderers = gatewayError(
+      GrpcStatus.UNAVAILABLE,
+      'no orderers could successfully process transaction',
     );
+    expect(causeOf('submit', noOrderers, true)).toBe('orderers');
+    expect(
+      causeOf('submit', gatewayError(GrpcStatus.DEADLINE_EXCEEDED, 'submit timeout expired'), true),
+    ).toBe('orderers');
   });
 
   it('tells lost quorum from unreachable endorsers and from refusals', () => {
@@ -49,12 +52,12 @@ describe('who failed a gateway call', () => {
       ['rpc error: code = Unavailable desc = connection error'],
     );
     expect(causeOf('endorse', unreachable, true)).toBe('quorum');
-    expect(causeOf('endorse', gatewayError(GrpcStatus.FAILED_PRECONDITION, 'no combination of peers'), true)).toBe(
-      'quorum',
-    );
-    expect(causeOf('endorse', gatewayError(GrpcStatus.UNAVAILABLE, 'failed to find any endorsing peers'), true)).toBe(
-      'endorsers',
-    );
+    expect(
+      causeOf('endorse', gatewayError(GrpcStatus.FAILED_PRECONDITION, 'no combination of peers'), true),
+    ).toBe('quorum');
+    expect(
+      causeOf('endorse', gatewayError(GrpcStatus.UNAVAILABLE, 'failed to find any endorsing peers'), true),
+    ).toBe('endorsers');
     expect(
       causeOf('endorse', gatewayError(GrpcStatus.DEADLINE_EXCEEDED, 'endorsement timeout expired'), true),
     ).toBe('endorsers');
@@ -63,7 +66,9 @@ describe('who failed a gateway call', () => {
       'error validating proposal: access denied (rpc error: code = Unavailable desc = x)',
     ]);
     expect(causeOf('endorse', refused, true)).toBe('answer');
-    expect(causeOf('evaluate', gatewayError(GrpcStatus.PERMISSION_DENIED, 'access denied'), true)).toBe('answer');
+    expect(causeOf('evaluate', gatewayError(GrpcStatus.PERMISSION_DENIED, 'access denied'), true)).toBe(
+      'answer',
+    );
   });
 
   it('calls a deadline on a peer that answers probes slow, not down', () => {

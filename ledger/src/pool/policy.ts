@@ -82,7 +82,8 @@ export function stepDeadline(step: CallStep, timeouts: LedgerClientConfig['timeo
 export function callOptions(deadlineMs: number | undefined, signal: AbortSignal): CallOptions {
   const cancelOnAbort: grpc.Interceptor = (options, nextCall) => {
     const call = new grpc.InterceptingCall(nextCall(options));
-    const cancel = (): void => call.cancelWithStatus(grpc.status.CANCELLED, 'the peer did not answer a probe');
+    const cancel = (): void =>
+      call.cancelWithStatus(grpc.status.CANCELLED, 'the peer did not answer a probe');
     if (signal.aborted) queueMicrotask(cancel);
     else signal.addEventListener('abort', cancel, { once: true });
     return call;

@@ -270,7 +270,9 @@ export class ConnectionPool {
     if (this.topology === undefined) {
       const { config } = this.options;
       const loading = (
-        this.options.profile ? Promise.resolve(this.options.profile) : readConnectionProfile(config.profilePath)
+        this.options.profile
+          ? Promise.resolve(this.options.profile)
+          : readConnectionProfile(config.profilePath)
       ).then((profile): Topology => {
         const rotation = new PeerRotation(profile.peers.length, config.failover.breakFor);
         const topology: Topology = {
