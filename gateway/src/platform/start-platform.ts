@@ -39,6 +39,11 @@ export interface PlatformOptions {
   readonly env?: Env;
   /** Every port (peer, CAs, S3, lake, gateway unless `port` is given) picked free: tests run side by side. */
   readonly ephemeralPorts?: boolean;
+  /**
+   * The endpoints the platform's ledger client lists for the embedded peer, in fail-over order (default: the peer's
+   * own). Fault tests put freezable relays in front of it.
+   */
+  readonly peerEndpoints?: (endpoint: string) => Promise<readonly string[]>;
 }
 
 export interface RunningPlatform {
@@ -111,8 +116,16 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       ...readLedgerClientConfig({ ...networkEnv, CUSTODIA_NETWORK: 'embedded' }),
       profilePath: network.profilePath,
     };
+    const [peer] = network.profile.peers;
+    const ledgerProfile =
+      options.peerEndpoints === undefined || peer === undefined
+        ? network.profile
+        : {
+            ...network.profile,
+            peers: (await options.peerEndpoints(peer.endpoint)).map((endpoint) => ({ ...peer, endpoint })),
+          };
     // One ledger client for the process: the lake and the gateway share its channel and its identities' pool.
-    const ledger = new LedgerClient({ config: ledgerConfig, profile: network.profile });
+    const ledger = new LedgerClient({ config: ledgerConfig, profile: ledgerProfile });
     closers.push(async () => ledger.close());
     const token = env.CUSTODIA_DATALAKE_TOKEN ?? randomBytes(24).toString('base64url');
     const lakeConfig = {
