@@ -248,21 +248,21 @@ export class UploadStore {
       .filter((name) => MARKER.test(name) && (page.bookmark === '' || name < page.bookmark))
       .sort()
       .reverse();
-    const items: UploadSession[] = [];
-    let last = '';
-    for (const marker of markers) {
-      if (items.length === page.pageSize) break;
-      last = marker;
-      const uploadId = MARKER.exec(marker)?.[2] ?? '';
-      try {
-        items.push(await this.get(uploadId, owner));
-      } catch {
-        // Pruned under us, or a crash between removing an upload and its marker: the marker goes too.
-        await rm(path.join(history, marker), { force: true });
-      }
-    }
-    const more = markers.length > 0 && last !== markers[markers.length - 1];
-    return { items, bookmark: more ? last : '' };
+    const onPage = markers.slice(0, page.pageSize);
+    const read = await Promise.all(
+      onPage.map(async (marker) => {
+        try {
+          return await this.get(MARKER.exec(marker)?.[2] ?? '', owner);
+        } catch {
+          // Pruned under us, or a crash between removing an upload and its marker: the marker goes too.
+          await rm(path.join(history, marker), { force: true });
+          return undefined;
+        }
+      }),
+    );
+    const items = read.filter((session): session is UploadSession => session !== undefined);
+    const more = markers.length > onPage.length;
+    return { items, bookmark: more ? (onPage.at(-1) ?? '') : '' };
   }
 
   /**
