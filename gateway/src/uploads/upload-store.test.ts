@@ -34,7 +34,7 @@ describe('UploadStore', () => {
       error: 'INVALID_INPUT',
       issues: [{ expression: 'DocumentReference.status', reason: 'Invalid code' }],
     });
-    expect((await store.history(centre))[0]).toMatchObject({
+    expect((await store.history(centre, { pageSize: 10, bookmark: '' })).items[0]).toMatchObject({
       error: 'INVALID_INPUT',
       issues: [{ expression: 'DocumentReference.status', reason: 'Invalid code' }],
     });
@@ -45,8 +45,11 @@ describe('UploadStore', () => {
     expect(again.issues).toBeUndefined();
     const stored = await store.mark(again, 'stored', { result: { records: [] } });
     expect(stored.error).toBeUndefined();
-    expect((await store.history(centre))[0]).toMatchObject({ status: 'stored', result: { records: [] } });
-    expect((await store.history(centre))[0]?.error).toBeUndefined();
+    expect((await store.history(centre, { pageSize: 10, bookmark: '' })).items[0]).toMatchObject({
+      status: 'stored',
+      result: { records: [] },
+    });
+    expect((await store.history(centre, { pageSize: 10, bookmark: '' })).items[0]?.error).toBeUndefined();
   });
 
   it('splits the announced size into fixed parts with a shorter last one', () => {
