@@ -18,6 +18,8 @@ import { testLakeS3 } from './s3';
 import type { DatalakeDeps, RunningDatalake } from '../src/service/server';
 import { ORG_DE, startEmbeddedTestNetwork } from '../../network/test/fixtures/embedded-network';
 import type { Role, EmbeddedTestNetwork } from '../../network/test/fixtures/embedded-network';
+import { startRelay } from '../../network/test/fixtures/relay';
+import type { Relay } from '../../network/test/fixtures/relay';
 
 export const TOKEN = 'test-service-token-0123456789';
 /** The lake's own ledger identity. */
@@ -29,6 +31,8 @@ export interface LakeOnLedger {
   readonly lake: RunningDatalake;
   /** A ledger port of its own over the same wallet and connection file (for assertions on the ledger). */
   readonly ledger: FabricLedgerPort;
+  /** With `relays`: the relays every client's connection file lists as its peers, in order (freeze one to hang it). */
+  readonly relays: readonly Relay[];
   /** Stops the lake and starts it again on the same data directories (new URL). */
   restartLake(): Promise<void>;
   /** Enrols `actor` at its organisation's CA and files the identity in the lake's wallet. */
@@ -60,15 +64,29 @@ export async function startLakeOnLedger(
   deps: Pick<DatalakeDeps, 'now'> = {},
   /** More configuration variables (limits, thresholds). */
   env: Readonly<Record<string, string>> = {},
+  /** Peers the connection file lists: this many relays to the network's peer (default: the peer itself). */
+  options: { readonly relays?: number } = {},
 ): Promise<LakeOnLedger> {
   const net = await startEmbeddedTestNetwork();
+  const [peerEndpoint] = net.network.profile.peers;
+  const relays: Relay[] = [];
+  for (let i = 0; i < (options.relays ?? 0); i += 1)
+    relays.push(await startRelay(peerEndpoint?.endpoint ?? ''));
   const dir = mkdtempSync(path.join(tmpdir(), 'custodia-lake-ledger-'));
   // The gateway's wallet: keys sealed under a development key file created in the wallet directory.
   const wallet = await FileWallet.open(path.join(dir, 'wallet'), { env: {} });
   const profilePath = path.join(dir, 'connection.json');
   const identities = new Map<string, Identity>();
   // The lake reads its connection file like any operator-configured Fabric client.
-  const refreshProfile = (): void => writeFileSync(profilePath, readFileSync(net.network.profilePath));
+  const refreshProfile = (): void => {
+    const written = JSON.parse(readFileSync(net.network.profilePath, 'utf8')) as {
+      peers: { endpoint: string }[];
+    };
+    const [peer] = written.peers;
+    if (relays.length > 0 && peer !== undefined)
+      written.peers = relays.map((relay) => ({ ...peer, endpoint: relay.endpoint }));
+    writeFileSync(profilePath, JSON.stringify(written));
+  };
   refreshProfile();
   const enrol = async (actor: Caller): Promise<Identity> => {
     const identity = await net.enrol(actor.mspId, actor.id, actor.role as Role, actor.country);
@@ -103,6 +121,7 @@ export async function startLakeOnLedger(
       return lake;
     },
     ledger,
+    relays,
     restartLake: async () => {
       await lake.close();
       lake = await start();
@@ -127,6 +146,7 @@ export async function startLakeOnLedger(
     destroy: async () => {
       client.close();
       await lake.close();
+      for (const relay of relays) await relay.close();
       await net.destroy();
       await s3.dispose();
       rmSync(dir, { recursive: true, force: true });

@@ -22,6 +22,10 @@ export interface GatewayConfig {
   readonly maxJsonBytes: number;
   readonly uploadPartBytes: number;
   readonly datalake: { readonly url: string; readonly token: string } | undefined;
+  /** /readyz: how long each component may take to answer before the instance is reported not ready. */
+  readonly readinessTimeoutMs: number;
+  /** Upload sessions (and their history entries) older than this are pruned. */
+  readonly uploadRetentionMs: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -66,7 +70,8 @@ function isStrings(value: unknown): value is string[] {
  * CUSTODIA_PORTAL_DIR (portal/dist when present), CUSTODIA_CORS_ORIGINS (JSON list, []),
  * CUSTODIA_ALLOWED_NETWORKS (JSON {mspId: [cidr…]}, {}), CUSTODIA_AUTH_RATE_LIMIT (30/min),
  * CUSTODIA_API_RATE_LIMIT (1200/min), CUSTODIA_TRUST_PROXY (0), CUSTODIA_MAX_JSON_BYTES (5 MiB),
- * CUSTODIA_UPLOAD_PART_BYTES (8 MiB), CUSTODIA_DATALAKE_URL + CUSTODIA_DATALAKE_TOKEN (the lake; required together).
+ * CUSTODIA_UPLOAD_PART_BYTES (8 MiB), CUSTODIA_DATALAKE_URL + CUSTODIA_DATALAKE_TOKEN (the lake; required together),
+ * CUSTODIA_READINESS_TIMEOUT_MS (2000), CUSTODIA_UPLOAD_RETENTION_DAYS (30).
  */
 export function loadGatewayConfig(
   env: Env = process.env,
@@ -96,5 +101,19 @@ export function loadGatewayConfig(
       lakeUrl !== undefined && lakeToken !== undefined
         ? { url: lakeUrl, token: lakeToken }
         : defaults.datalake,
+    readinessTimeoutMs: integer(env, 'CUSTODIA_READINESS_TIMEOUT_MS', defaults.readinessTimeoutMs ?? 2_000),
+    uploadRetentionMs: env.CUSTODIA_UPLOAD_RETENTION_DAYS
+      ? retentionDays(env) * DAY_MS
+      : (defaults.uploadRetentionMs ?? 30 * DAY_MS),
   };
+}
+
+const DAY_MS = 86_400_000;
+
+/** CUSTODIA_UPLOAD_RETENTION_DAYS: at least a day, so an upload in progress is never pruned under its sender. */
+function retentionDays(env: Env): number {
+  const days = integer(env, 'CUSTODIA_UPLOAD_RETENTION_DAYS', 30);
+  if (days < 1)
+    throw new GatewayError('VALIDATION_FAILED', 'CUSTODIA_UPLOAD_RETENTION_DAYS must be at least 1');
+  return days;
 }

@@ -10,7 +10,7 @@ import { readConnectionProfile, readLedgerClientConfig, runService, FileWallet }
 import { loadGatewayConfig } from './config';
 import { caEndpoints, openIdentityService, readOidcConfig, readRegistrars } from './identity';
 import { createLogger } from './logging';
-import { startGateway } from './server';
+import { startGateway, walletSigner } from './server';
 
 const logger = createLogger({ name: 'gateway', level: process.env.CUSTODIA_LOG_LEVEL ?? 'info' });
 runService('gateway', logger, async () => {
@@ -34,5 +34,25 @@ runService('gateway', logger, async () => {
   });
   if (config.datalake === undefined)
     logger.warn('CUSTODIA_DATALAKE_URL is not set: record routes answer 503');
-  return startGateway(config, { identity, profile, ledgerConfig, logger });
+  const service = serviceIdentity(env.CUSTODIA_GATEWAY_LEDGER_IDENTITY);
+  if (service === undefined)
+    logger.warn(
+      'CUSTODIA_GATEWAY_LEDGER_IDENTITY is not set: /readyz cannot ask the ledger and reports it not ready',
+    );
+  return startGateway(config, {
+    identity,
+    profile,
+    ledgerConfig,
+    logger,
+    ...(service === undefined ? {} : { readinessSigner: walletSigner(wallet, service) }),
+  });
 });
+
+/** CUSTODIA_GATEWAY_LEDGER_IDENTITY: `<mspId>/<id>` of a wallet identity (the platform's service identity). */
+function serviceIdentity(value: string | undefined): { mspId: string; id: string } | undefined {
+  if (value === undefined || value === '') return undefined;
+  const [mspId, id, ...rest] = value.split('/');
+  if (!mspId || !id || rest.length > 0)
+    throw new Error('CUSTODIA_GATEWAY_LEDGER_IDENTITY must be <mspId>/<id>');
+  return { mspId, id };
+}

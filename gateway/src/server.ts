@@ -10,7 +10,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { LedgerClient } from '@custodia/ledger';
-import type { ConnectionProfile, LedgerClientConfig } from '@custodia/ledger';
+import type { ConnectionProfile, Identity, LedgerClientConfig, Signer, Wallet } from '@custodia/ledger';
 import { DatalakeClient } from '@custodia/datalake';
 import { AuditService, reportCsv } from './audit';
 import type { ManifestSource } from './audit';
@@ -22,7 +22,7 @@ import { fhirRoutes } from './fhir/summary';
 import { createGatewayApp } from './http/app';
 import { createMetrics } from './http/metrics';
 import { networkPolicy } from './http/network-policy';
-import { anyPeerReachable } from './http/readiness';
+import { readiness } from './http/readiness';
 import type { RouteDef } from './http/route';
 import { SecretBox } from './identity';
 import type { IdentityService } from './identity';
@@ -37,10 +37,12 @@ import { actorOf } from './journeys/context';
 import type { DataLake, JourneyDeps } from './journeys/context';
 import { EmergencyCards } from './journeys/emergency-card';
 import { patientRoutes } from './journeys/patient';
+import { transactionRoutes } from './journeys/transactions';
 import { UserLedger } from './ledger/users';
 import { UploadStore } from './uploads/upload-store';
 
 export const GATEWAY_VERSION = '0.1.0';
+const UPLOAD_PRUNE_INTERVAL_MS = 3_600_000;
 
 export interface GatewayDeps {
   readonly identity: IdentityService;
@@ -52,6 +54,11 @@ export interface GatewayDeps {
    */
   readonly ledger?: LedgerClient;
   readonly logger: Logger;
+  /**
+   * The identity /readyz reads the ledger as (the platform's service identity); without one the ledger is
+   * reported not ready — a readiness that cannot ask the ledger does not claim it answers.
+   */
+  readonly readinessSigner?: Signer;
   readonly now?: () => Date;
   /** Where secrets' keys come from (CUSTODIA_GATEWAY_SECRET_KEY); default process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -63,6 +70,21 @@ export interface RunningGateway {
   readonly ledger: UserLedger;
   readonly datalake: DataLake | undefined;
   close(): Promise<void>;
+}
+
+/**
+ * A ledger signer read from the wallet on first use: the platform's service identity, which /readyz reads as. Its
+ * key is the one the data lake signs with for the same identity, so both share one entry of the client's pool.
+ */
+export function walletSigner(wallet: Wallet, who: { readonly mspId: string; readonly id: string }): Signer {
+  return {
+    key: `${who.mspId}\u0000${who.id}`,
+    load: async (): Promise<Identity> => {
+      const identity = await wallet.get(who.mspId, who.id);
+      if (identity === undefined) throw new Error('the service identity is not in the wallet');
+      return identity;
+    },
+  };
 }
 
 /** A secret kept in the data dir (created once, 0600), so what it signs survives restarts. */
@@ -121,6 +143,18 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       : new DatalakeClient({ baseUrl: config.datalake.url, token: config.datalake.token });
   const uploads = new UploadStore(path.join(config.dataDir, 'uploads'), config.uploadPartBytes, now);
   await uploads.ensure();
+  // Old upload sessions go, so the history (and the disk) stays bounded: at start, then hourly.
+  const prune = (): void => {
+    uploads.prune(new Date(now().getTime() - config.uploadRetentionMs)).then(
+      (removed) => {
+        if (removed > 0) logger.info({ removed }, 'old upload sessions pruned');
+      },
+      (error: unknown) => logger.warn({ code: errorCode(error) }, 'pruning upload sessions failed'),
+    );
+  };
+  prune();
+  const pruner = setInterval(prune, UPLOAD_PRUNE_INTERVAL_MS);
+  pruner.unref();
   const journeys: JourneyDeps = {
     ledger,
     datalake,
@@ -142,6 +176,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     ...centreRoutes({ ...journeys, uploads }),
     ...auditorRoutes({ ...journeys, audit: auditPort(ledger, datalake) }),
     ...adminRoutes({ identity, ledger, profile: deps.profile, datalake }),
+    ...transactionRoutes(journeys),
     ...fhirRoutes(journeys),
   ];
   const app = createGatewayApp({
@@ -153,10 +188,16 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     metrics: createMetrics(),
     logger,
     version: GATEWAY_VERSION,
-    readiness: async () => ({
-      ledger: await anyPeerReachable(deps.profile.peers),
-      datalake: datalake === undefined ? false : await datalake.health().catch(() => false),
-    }),
+    readiness: () =>
+      readiness(
+        {
+          ledger: async () =>
+            deps.readinessSigner !== undefined &&
+            client.answers(deps.readinessSigner, config.readinessTimeoutMs),
+          datalake: async () => datalake !== undefined && datalake.health(),
+        },
+        config.readinessTimeoutMs,
+      ),
   });
   const server: Server = createServer(app);
   await new Promise<void>((resolve, reject) => {
@@ -176,6 +217,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      clearInterval(pruner);
       if (deps.ledger === undefined) client.close();
     },
   };

@@ -34,6 +34,7 @@ const EXPECTED: Readonly<Record<string, Access>> = {
   'GET /api/v1/auth/me': 'signed-in',
   'GET /api/v1/auth/oidc/login': 'public',
   'GET /api/v1/auth/oidc/callback': 'public',
+  'GET /api/v1/transactions/:transactionId': 'signed-in',
 
   'GET /api/v1/patients/:patientId/rules': [P, AU],
   'POST /api/v1/patients/:patientId/rules': [P],

@@ -25,7 +25,7 @@ export type { ConnectOptions, LedgerConnection } from './client/connect';
 export { CONNECTION_PROFILE_FILE, DEFAULT_NETWORK_DIR, readLedgerClientConfig } from './client/config';
 export type { LedgerClientConfig, NetworkKind } from './client/config';
 export { ChaincodeCallError, LedgerClientError, LedgerClientErrorCode } from './client/errors';
-export { toLedgerFailure } from './client/failures';
+export { toLedgerFailure, validationCodeName } from './client/failures';
 export { parseConnectionProfile, readConnectionProfile } from './client/profile';
 export type { ConnectionProfile, OrganisationProfile, PeerEndpoint } from './client/profile';
 export * from './msp';

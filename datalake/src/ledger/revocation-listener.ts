@@ -18,7 +18,10 @@ export interface RevocationListenerDeps {
   /** JSON file holding the last handled event's position. */
   readonly checkpointFile: string;
   readonly logger: Logger;
-  /** Pause before reconnecting after the stream fails. */
+  /**
+   * Pause before reconnecting after the stream failed twice in a row (doubling, at most 15 s). The first reconnect
+   * is immediate: the ledger client has moved to another peer when the stream's peer went down or hung.
+   */
   readonly retryMs: number;
   /** Called after a revocation event was handled (grant ids whose records were deleted). */
   readonly onRevoked?: (grantIds: readonly string[]) => void;
@@ -30,6 +33,13 @@ export function revokedGrantIds(event: Pick<LedgerEvent, 'event'>): string[] {
   if (decoded?.name === EVENTS.ruleChanged || decoded?.name === EVENTS.emergencyPolicySet)
     return [...decoded.payload.revokedGrantIds];
   return [];
+}
+
+const MAX_PAUSE_MS = 15_000;
+
+/** The pause after the `failures`-th failure in a row (the first is retried at once). */
+function backoff(retryMs: number, failures: number): number {
+  return Math.min(retryMs * 2 ** Math.max(0, failures - 2), MAX_PAUSE_MS);
 }
 
 export class RevocationListener {
@@ -52,11 +62,13 @@ export class RevocationListener {
   }
 
   private async run(): Promise<void> {
+    let failures = 0;
     while (!this.stopped) {
       try {
         this.stream = await this.deps.events.chaincodeEvents(this.deps.actor, await this.readCheckpoint());
         if (this.stopped) this.stream.close();
         for await (const event of this.stream) {
+          failures = 0;
           const grantIds = revokedGrantIds(event);
           for (const grantId of grantIds) await this.deps.consumer.remove(grantId);
           await this.writeCheckpoint({ blockNumber: event.blockNumber, transactionId: event.transactionId });
@@ -65,17 +77,23 @@ export class RevocationListener {
             this.deps.onRevoked?.(grantIds);
           }
         }
+        // A stream ends only when closed: ended under us, it failed like any other.
+        if (!this.stopped) failures += 1;
       } catch (error) {
         if (this.stopped) break;
-        this.deps.logger.warn({ err: error }, 'ledger event stream failed; reconnecting');
+        failures += 1;
+        this.deps.logger.warn(
+          { code: (error as { code?: unknown }).code, failures },
+          'ledger event stream failed; reconnecting',
+        );
       }
-      if (!this.stopped) await this.pause();
+      if (!this.stopped && failures > 1) await this.pause(backoff(this.deps.retryMs, failures));
     }
   }
 
-  private pause(): Promise<void> {
+  private pause(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, this.deps.retryMs);
+      const timer = setTimeout(resolve, ms);
       this.wake = () => {
         clearTimeout(timer);
         resolve();

@@ -59,6 +59,24 @@ async function listFiles(folder: string): Promise<string[]> {
     .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)));
 }
 
+/** An upload of this file the gateway still holds, looked for page by page through the centre's history. */
+async function findResumable(
+  client: ApiClient,
+  wanted: Parameters<typeof resumableSession>[1],
+): Promise<UploadSessionView | undefined> {
+  let bookmark = '';
+  do {
+    const page = await client.json<{ items: UploadSessionView[]; bookmark: string }>('GET', '/uploads', {
+      query: { pageSize: 100, bookmark },
+      retry: true,
+    });
+    const found = resumableSession(page.items, wanted);
+    if (found !== undefined) return found;
+    bookmark = page.bookmark;
+  } while (bookmark !== '');
+  return undefined;
+}
+
 function codeOf(error: unknown): string {
   if (error instanceof ApiError) return error.code;
   const code = (error as { code?: unknown } | undefined)?.code;
@@ -165,12 +183,8 @@ async function uploadBinary(
     if (!('patientId' in patient)) return failed(file, patient.problem);
     const { patientId } = patient;
     const sourceId = sourceIdFor(file, options.sourcePrefix);
-    const history = await client.json<{ items: UploadSessionView[] }>('GET', '/uploads', {
-      query: { limit: 500 },
-      retry: true,
-    });
     const session =
-      resumableSession(history.items, { patientId, sourceId, size }) ??
+      (await findResumable(client, { patientId, sourceId, size })) ??
       (await client.json<UploadSessionView>('POST', '/uploads', {
         json: {
           patientId,

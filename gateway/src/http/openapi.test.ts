@@ -48,7 +48,11 @@ describe('openApiDocument', () => {
     expect(create?.requestBody).toMatchObject({
       content: { 'application/json': { schema: { properties: { effect: { enum: ['permit', 'deny'] } } } } },
     });
-    expect(Object.keys(create?.responses as object)).toEqual(['201', '4XX', '5XX']);
+    expect(Object.keys(create?.responses as object).sort()).toEqual(['201', '4XX', '503', '504', '5XX']);
+    expect(create?.responses).toMatchObject({
+      '503': { headers: { 'Retry-After': expect.any(Object) } },
+      '504': { description: expect.stringContaining('LEDGER_OUTCOME_UNKNOWN') },
+    });
     expect(document.paths['/fhir/Patient/{patientId}/$summary']?.get).toBeDefined();
   });
 

@@ -34,11 +34,40 @@ const PROBLEM = {
           status: { type: 'integer' },
           detail: { type: 'string' },
           code: { type: 'string' },
+          retryAfterSeconds: { type: 'integer', description: 'also sent as the Retry-After header' },
+          transactionId: {
+            type: 'string',
+            description: 'LEDGER_OUTCOME_UNKNOWN: the transaction to ask about',
+          },
+          transactionStatus: {
+            type: 'string',
+            description: 'LEDGER_OUTCOME_UNKNOWN: where to ask (GET /api/v1/transactions/{transactionId})',
+          },
         },
         required: ['type', 'title', 'status', 'code'],
       },
     },
   },
+};
+
+const RETRY_AFTER = {
+  'Retry-After': { description: 'seconds to wait before trying again', schema: { type: 'integer' } },
+};
+
+/** Ledger outages, each with its own code; nothing was recorded, so the same request may be sent again later. */
+const OUTAGE = {
+  ...PROBLEM,
+  description:
+    'a dependency is down, nothing was recorded: LEDGER_UNAVAILABLE (no peer answered), LEDGER_ENDORSERS_UNAVAILABLE, LEDGER_QUORUM_LOST (too few organisations answer to approve a change), LEDGER_ORDERER_UNAVAILABLE, DATALAKE_UNAVAILABLE; try again after Retry-After',
+  headers: RETRY_AFTER,
+};
+
+/** A write sent for ordering whose fate is unknown: ask its status before sending the request again. */
+const OUTCOME_UNKNOWN = {
+  ...PROBLEM,
+  description:
+    'LEDGER_OUTCOME_UNKNOWN: the change was sent to the ledger but whether it was recorded is not known; the problem carries transactionId and transactionStatus — GET that before trying again (a new request would be a second change)',
+  headers: RETRY_AFTER,
 };
 
 function operation(route: RouteDef): Json {
@@ -80,6 +109,8 @@ function operation(route: RouteDef): Json {
       [status]: success,
       ...(route.accepted === undefined ? {} : { '202': { description: route.accepted } }),
       '4XX': PROBLEM,
+      '503': OUTAGE,
+      '504': OUTCOME_UNKNOWN,
       '5XX': PROBLEM,
     },
   };

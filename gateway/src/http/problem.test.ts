@@ -31,6 +31,30 @@ describe('toProblem', () => {
     expect(toProblem(conflict)).toMatchObject({ status: 409, code: 'CONFLICT' });
   });
 
+  it.each([
+    [LedgerClientErrorCode.QuorumLost, 'LEDGER_QUORUM_LOST'],
+    [LedgerClientErrorCode.EndorsersUnavailable, 'LEDGER_ENDORSERS_UNAVAILABLE'],
+    [LedgerClientErrorCode.OrdererUnavailable, 'LEDGER_ORDERER_UNAVAILABLE'],
+    [LedgerClientErrorCode.Timeout, 'LEDGER_UNAVAILABLE'],
+  ])('answers a ledger outage (%s) 503 %s with a Retry-After, never 403', (code, expected) => {
+    const problem = toProblem(new LedgerClientError(code, 'x', { transactionId: 'a'.repeat(64) }));
+    expect(problem).toMatchObject({ status: 503, code: expected });
+    expect(problem.retryAfterSeconds).toBeGreaterThan(0);
+  });
+
+  it('answers an unknown outcome 504 with the transaction id and where to ask its status', () => {
+    const txId = 'b'.repeat(64);
+    const problem = toProblem(
+      new LedgerClientError(LedgerClientErrorCode.OutcomeUnknown, 'x', { transactionId: txId }),
+    );
+    expect(problem).toMatchObject({
+      status: 504,
+      code: 'LEDGER_OUTCOME_UNKNOWN',
+      transactionId: txId,
+      transactionStatus: `/api/v1/transactions/${txId}`,
+    });
+  });
+
   it('answers 502 for a ledger answer of the wrong shape, without quoting it', () => {
     const malformed = new LedgerClientError(
       LedgerClientErrorCode.AnswerInvalid,

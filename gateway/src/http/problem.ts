@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { ChaincodeCallError, LedgerClientError, LedgerClientErrorCode } from '@custodia/ledger';
 import type { ErrorCode as ChaincodeErrorCode } from '@custodia/chaincode';
 import { GatewayError, HttpError } from '../errors';
-import { FHIR_BASE } from './route';
+import { API_BASE, FHIR_BASE } from './route';
 
 export interface Problem {
   readonly type: string;
@@ -33,7 +33,52 @@ const TITLES: Readonly<Record<number, string>> = {
   500: 'Internal error',
   502: 'Bad gateway',
   503: 'Service unavailable',
+  504: 'Gateway timeout',
 };
+
+/**
+ * Outages of the ledger, each with its own code and how long to wait before trying again (RFC 9110 Retry-After):
+ * a frozen or crashed peer is left within seconds, endorsers and orderers take longer to come back.
+ */
+const LEDGER_OUTAGES: Readonly<
+  Partial<Record<LedgerClientErrorCode, { code: string; detail: string; retryAfterSeconds: number }>>
+> = {
+  [LedgerClientErrorCode.Unavailable]: {
+    code: 'LEDGER_UNAVAILABLE',
+    detail: 'the ledger cannot be reached right now; try again shortly',
+    retryAfterSeconds: 5,
+  },
+  [LedgerClientErrorCode.Timeout]: {
+    code: 'LEDGER_UNAVAILABLE',
+    detail: 'the ledger did not answer in time; nothing was recorded; try again shortly',
+    retryAfterSeconds: 5,
+  },
+  [LedgerClientErrorCode.Closed]: {
+    code: 'LEDGER_UNAVAILABLE',
+    detail: 'the ledger cannot be reached right now; try again shortly',
+    retryAfterSeconds: 5,
+  },
+  [LedgerClientErrorCode.EndorsersUnavailable]: {
+    code: 'LEDGER_ENDORSERS_UNAVAILABLE',
+    detail: 'the organisations that must approve this change cannot be reached; nothing was recorded',
+    retryAfterSeconds: 10,
+  },
+  [LedgerClientErrorCode.QuorumLost]: {
+    code: 'LEDGER_QUORUM_LOST',
+    detail: 'too few organisations answer to approve this change; nothing was recorded',
+    retryAfterSeconds: 30,
+  },
+  [LedgerClientErrorCode.OrdererUnavailable]: {
+    code: 'LEDGER_ORDERER_UNAVAILABLE',
+    detail: 'the ledger’s ordering service is not taking transactions; nothing was recorded',
+    retryAfterSeconds: 15,
+  },
+};
+
+/** Where a client asks whether a transaction of unknown outcome committed. */
+export function transactionStatusPath(transactionId: string): string {
+  return `${API_BASE}/transactions/${transactionId}`;
+}
 
 const CHAINCODE_STATUS: Readonly<Record<ChaincodeErrorCode, number>> = {
   INVALID_ARGUMENT: 400,
@@ -100,15 +145,20 @@ export function toProblem(error: unknown): Problem {
     return status >= 500 ? INTERNAL : problem(status, error.code, error.reason);
   }
   if (error instanceof LedgerClientError) {
+    const outage = LEDGER_OUTAGES[error.code];
+    if (outage !== undefined)
+      return problem(503, outage.code, outage.detail, { retryAfterSeconds: outage.retryAfterSeconds });
     switch (error.code) {
-      case LedgerClientErrorCode.Unavailable:
-      case LedgerClientErrorCode.Timeout:
-      case LedgerClientErrorCode.Closed:
+      case LedgerClientErrorCode.OutcomeUnknown: {
+        // Sent for ordering, fate unknown: the caller must ask, not resend — a resent request would be a new one.
+        const transactionId = error.details.transactionId ?? '';
         return problem(
-          503,
-          'LEDGER_UNAVAILABLE',
-          'the ledger cannot be reached right now; try again shortly',
+          504,
+          'LEDGER_OUTCOME_UNKNOWN',
+          'the change was sent to the ledger but whether it was recorded is not known yet; ask for its status before trying again',
+          { transactionId, transactionStatus: transactionStatusPath(transactionId), retryAfterSeconds: 5 },
         );
+      }
       case LedgerClientErrorCode.TransactionInvalid:
         return error.details.validationCode === 'MVCC_READ_CONFLICT'
           ? problem(409, 'CONFLICT', 'the data changed while this request was processed; try again')
@@ -139,8 +189,8 @@ export function toProblem(error: unknown): Problem {
   const carrier = statusOf(error);
   if (carrier !== undefined) {
     const status = carrier.httpStatus ?? carrier.status ?? 500;
-    // 502/503 say which dependency failed (a CA, the lake); other 5xx stay generic.
-    if (status >= 500 && status !== 502 && status !== 503) return INTERNAL;
+    // 502/503/504 say which dependency failed (a CA, the lake); other 5xx stay generic.
+    if (status >= 500 && status !== 502 && status !== 503 && status !== 504) return INTERNAL;
     return problem(status, carrier.code, carrier.message, carrier.details);
   }
   return INTERNAL;
@@ -162,6 +212,7 @@ const ISSUE_CODES: Readonly<Record<number, string>> = {
   415: 'not-supported',
   429: 'throttled',
   503: 'transient',
+  504: 'timeout',
 };
 
 /** FHIR clients get an OperationOutcome carrying the same code and detail. */

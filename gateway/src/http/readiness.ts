@@ -1,24 +1,33 @@
-/** /readyz: can the gateway reach what its routes need — a ledger peer and the data lake? */
-import { connect as tcpConnect } from 'node:net';
-import type { PeerEndpoint } from '@custodia/ledger';
+/**
+ * /readyz: can this instance serve what its routes need, now? Each component is asked a real question with a
+ * short deadline — the ledger a read through the client's fail-over policy (qscc GetChainInfo as the platform's
+ * service identity), the data lake its health, which reads its storage — so a frozen peer with no other to move
+ * to, or a lake whose S3 does not answer, takes the instance out of a load balancer's rotation.
+ */
+export type ReadinessCheck = () => Promise<boolean>;
 
-/** True when one of the peers accepts a TCP connection within `timeoutMs` (TLS and gRPC come later, per call). */
-export async function anyPeerReachable(peers: readonly PeerEndpoint[], timeoutMs = 1_000): Promise<boolean> {
-  for (const peer of peers) {
-    const separator = peer.endpoint.lastIndexOf(':');
-    const host = peer.endpoint.slice(0, separator).replace(/^\[|\]$/g, '');
-    const port = Number(peer.endpoint.slice(separator + 1));
-    const reachable = await new Promise<boolean>((resolve) => {
-      const socket = tcpConnect({ host, port });
-      const done = (result: boolean): void => {
-        socket.destroy();
-        resolve(result);
-      };
-      socket.setTimeout(timeoutMs, () => done(false));
-      socket.once('connect', () => done(true));
-      socket.once('error', () => done(false));
-    });
-    if (reachable) return true;
+/** False when `check` fails or takes longer than `timeoutMs`. */
+export async function withinDeadline(check: ReadinessCheck, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([check().catch(() => false), late]);
+  } finally {
+    clearTimeout(timer);
   }
-  return false;
+}
+
+/** Every component's answer, asked in parallel, each within `timeoutMs`. */
+export async function readiness(
+  checks: Readonly<Record<string, ReadinessCheck>>,
+  timeoutMs: number,
+): Promise<Record<string, boolean>> {
+  const entries = await Promise.all(
+    Object.entries(checks).map(
+      async ([name, check]) => [name, await withinDeadline(check, timeoutMs)] as const,
+    ),
+  );
+  return Object.fromEntries(entries);
 }

@@ -11,7 +11,7 @@ import type { UploadOwner, UploadSession, UploadStore } from '../uploads/upload-
 import { partCount } from '../uploads/upload-store';
 import { actorOf, caller, lake } from './context';
 import type { JourneyDeps } from './context';
-import { Id } from './schemas';
+import { Id, Paging } from './schemas';
 
 const TAG = 'centre';
 const SourceId = Type.String({
@@ -225,23 +225,17 @@ export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore
     defineRoute({
       method: 'get',
       path: '/uploads',
-      summary: 'The centre’s uploads, newest first',
+      summary:
+        'The centre’s uploads, newest first, a page at a time (uploads older than the retention are pruned)',
       tag: TAG,
-      schemas: {
-        query: Type.Object(
-          { limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) },
-          { additionalProperties: false },
-        ),
-      },
+      schemas: { query: Paging },
       handler: async (input) => {
         const user = caller(input);
+        const page = await uploads.history(ownerOf(user), input.query);
         // FHIR uploads still being stored are brought up to date from their jobs (a few at most).
         return {
-          items: await Promise.all(
-            (await uploads.history(ownerOf(user), input.query.limit)).map((session) =>
-              followJob(session, user),
-            ),
-          ),
+          items: await Promise.all(page.items.map((session) => followJob(session, user))),
+          bookmark: page.bookmark,
         };
       },
     }),

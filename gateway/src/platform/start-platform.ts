@@ -17,7 +17,7 @@ import { loadGatewayConfig } from '../config';
 import { API_BASE } from '../http/route';
 import { caEndpoints, Enrolment, openIdentityService, readOidcConfig } from '../identity';
 import type { IdentityService } from '../identity';
-import { startGateway } from '../server';
+import { startGateway, walletSigner } from '../server';
 import type { RunningGateway } from '../server';
 import { openPlatformNetwork } from './platform-network';
 import type { PlatformNetwork } from './platform-network';
@@ -40,6 +40,11 @@ export interface PlatformOptions {
   readonly env?: Env;
   /** Every port (embedded peer and CAs, S3, lake, gateway unless `port` is given) picked free. */
   readonly ephemeralPorts?: boolean;
+  /**
+   * The endpoints the platform's ledger client lists for the embedded peer, in fail-over order (default: the peer's
+   * own). Fault tests put freezable relays in front of it.
+   */
+  readonly peerEndpoints?: (endpoint: string) => Promise<readonly string[]>;
 }
 
 export interface RunningPlatform {
@@ -100,8 +105,16 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
         country: home.country,
       });
     const ledgerConfig = network.ledger;
+    const [peer] = network.profile.peers;
+    const ledgerProfile =
+      options.peerEndpoints === undefined || peer === undefined
+        ? network.profile
+        : {
+            ...network.profile,
+            peers: (await options.peerEndpoints(peer.endpoint)).map((endpoint) => ({ ...peer, endpoint })),
+          };
     // One ledger client for the process: the lake and the gateway share its channel and its identities' pool.
-    const ledger = new LedgerClient({ config: ledgerConfig, profile: network.profile });
+    const ledger = new LedgerClient({ config: ledgerConfig, profile: ledgerProfile });
     closers.push(async () => ledger.close());
     const token = env.CUSTODIA_DATALAKE_TOKEN ?? randomBytes(24).toString('base64url');
     const lakeConfig = {
@@ -134,6 +147,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       identity,
       profile: network.profile,
       ledger,
+      readinessSigner: walletSigner(wallet, lakeActor),
       env,
       logger: logger.child({ service: 'gateway' }),
     });

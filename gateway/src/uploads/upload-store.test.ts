@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -33,7 +34,7 @@ describe('UploadStore', () => {
       error: 'INVALID_INPUT',
       issues: [{ expression: 'DocumentReference.status', reason: 'Invalid code' }],
     });
-    expect((await store.history(centre))[0]).toMatchObject({
+    expect((await store.history(centre, { pageSize: 10, bookmark: '' })).items[0]).toMatchObject({
       error: 'INVALID_INPUT',
       issues: [{ expression: 'DocumentReference.status', reason: 'Invalid code' }],
     });
@@ -44,8 +45,11 @@ describe('UploadStore', () => {
     expect(again.issues).toBeUndefined();
     const stored = await store.mark(again, 'stored', { result: { records: [] } });
     expect(stored.error).toBeUndefined();
-    expect((await store.history(centre))[0]).toMatchObject({ status: 'stored', result: { records: [] } });
-    expect((await store.history(centre))[0]?.error).toBeUndefined();
+    expect((await store.history(centre, { pageSize: 10, bookmark: '' })).items[0]).toMatchObject({
+      status: 'stored',
+      result: { records: [] },
+    });
+    expect((await store.history(centre, { pageSize: 10, bookmark: '' })).items[0]?.error).toBeUndefined();
   });
 
   it('splits the announced size into fixed parts with a shorter last one', () => {
@@ -87,7 +91,88 @@ describe('UploadStore', () => {
   it('shows a centre its own uploads only', async () => {
     const session = await open();
     await expect(store.get(session.uploadId, other)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    expect((await store.history(centre)).map((entry) => entry.uploadId)).toEqual([session.uploadId]);
-    expect(await store.history(other)).toEqual([]);
+    const first = { pageSize: 10, bookmark: '' };
+    expect((await store.history(centre, first)).items.map((entry) => entry.uploadId)).toEqual([
+      session.uploadId,
+    ]);
+    expect(await store.history(other, first)).toEqual({ items: [], bookmark: '' });
   });
+});
+
+describe('UploadStore history and retention', () => {
+  let dir: string;
+  let clock: Date;
+  let store: UploadStore;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'custodia-uploads-'));
+    clock = new Date('2025-01-01T00:00:00Z');
+    store = new UploadStore(dir, 4, () => clock);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function openAt(at: string, sourceId: string): Promise<string> {
+    clock = new Date(at);
+    return (
+      await store.create({
+        kind: 'fhir',
+        owner: centre,
+        patientId: 'patient-anna',
+        sourceId,
+        contentType: 'application/fhir+json',
+        size: 10,
+      })
+    ).uploadId;
+  }
+
+  it('pages the history newest first', async () => {
+    const ids: string[] = [];
+    for (let day = 1; day <= 7; day += 1) ids.push(await openAt(`2025-01-0${day}T10:00:00Z`, `s-${day}`));
+    const newestFirst = [...ids].reverse();
+    const seen: string[] = [];
+    let bookmark = '';
+    let pages = 0;
+    do {
+      const page = await store.history(centre, { pageSize: 3, bookmark });
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      seen.push(...page.items.map((session) => session.uploadId));
+      bookmark = page.bookmark;
+      pages += 1;
+    } while (bookmark !== '');
+    expect(seen).toEqual(newestFirst);
+    expect(pages).toBe(3);
+  });
+
+  it('refuses a bookmark it did not give (no path tricks through the listing)', async () => {
+    await openAt('2025-01-01T10:00:00Z', 's-1');
+    for (const bookmark of ['../../etc', '9999999999999-x', 'history'])
+      await expect(store.history(centre, { pageSize: 3, bookmark })).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+      });
+  });
+
+  it('prunes uploads older than the cutoff — parts, description, session and history entry — and keeps the rest', async () => {
+    const old = await openAt('2025-01-01T10:00:00Z', 'old');
+    const recent = await openAt('2025-03-01T10:00:00Z', 'recent');
+    await store.putPart(old, centre, 0, Readable.from([Buffer.from('abcd')]));
+    expect(await store.prune(new Date('2025-02-01T00:00:00Z'))).toBe(1);
+    await expect(store.get(old, centre)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(existsSync(path.join(dir, ownerFolderName(), old))).toBe(false);
+    const page = await store.history(centre, { pageSize: 10, bookmark: '' });
+    expect(page.items.map((session) => session.uploadId)).toEqual([recent]);
+    expect(await store.prune(new Date('2025-02-01T00:00:00Z'))).toBe(0);
+  });
+
+  it('lists uploads kept before the history existed, once the store is opened again', async () => {
+    const id = await openAt('2025-01-01T10:00:00Z', 'legacy');
+    rmSync(path.join(dir, ownerFolderName(), 'history'), { recursive: true });
+    expect((await store.history(centre, { pageSize: 10, bookmark: '' })).items).toEqual([]);
+    await new UploadStore(dir, 4).ensure();
+    expect(
+      (await store.history(centre, { pageSize: 10, bookmark: '' })).items.map((s) => s.uploadId),
+    ).toEqual([id]);
+  });
+
+  function ownerFolderName(): string {
+    return createHash('sha256').update(`${centre.mspId}\u0000${centre.ledgerId}`).digest('hex').slice(0, 32);
+  }
 });

@@ -2,7 +2,9 @@
  * Resumable, progress-friendly uploads of large binaries: the centre announces the file, sends numbered
  * parts (each can be retried), then completes; the parts are streamed in order to the data lake, which
  * hashes and encrypts them on the fly. Parts live on the gateway's disk only until the upload completes.
- * The same store keeps each centre's upload history (ids, sizes, statuses — no content, no names).
+ * The same store keeps each centre's upload history (ids, sizes, statuses — no content, no names): an empty
+ * marker per upload named by its creation time, so a page of the history, newest first, reads the markers' names
+ * and only that page's sessions; uploads older than the retention are pruned by the same names.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -61,6 +63,20 @@ export function partLength(session: Pick<UploadSession, 'size' | 'partBytes'>, i
   return session.size - session.partBytes * (count - 1);
 }
 
+/** A page of a centre's uploads, newest first; an empty bookmark means no further page. */
+export interface UploadPage {
+  readonly items: UploadSession[];
+  readonly bookmark: string;
+}
+
+const HISTORY = 'history';
+/** `<creation time, ms, 13 digits>-<upload id>`: names sort by time. */
+const MARKER = /^(\d{13})-([0-9a-f-]{36})$/;
+
+function markerOf(session: Pick<UploadSession, 'createdAt' | 'uploadId'>): string {
+  return `${String(Date.parse(session.createdAt)).padStart(13, '0')}-${session.uploadId}`;
+}
+
 export class UploadStore {
   constructor(
     private readonly directory: string,
@@ -78,6 +94,10 @@ export class UploadStore {
 
   private folder(owner: UploadOwner, uploadId: string): string {
     return path.join(this.ownerFolder(owner), uploadId);
+  }
+
+  private historyFolder(ownerFolder: string): string {
+    return path.join(ownerFolder, HISTORY);
   }
 
   private async save(session: UploadSession): Promise<UploadSession> {
@@ -99,7 +119,11 @@ export class UploadStore {
       updatedAt: at,
     };
     await mkdir(this.folder(session.owner, session.uploadId), { recursive: true });
-    return this.save(session);
+    const saved = await this.save(session);
+    const history = this.historyFolder(this.ownerFolder(session.owner));
+    await mkdir(history, { recursive: true });
+    await writeFile(path.join(history, markerOf(session)), '');
+    return saved;
   }
 
   /** The session, only for the centre that opened it (others: not found, so ids cannot be probed). */
@@ -212,27 +236,84 @@ export class UploadStore {
         await rm(path.join(folder, name), { force: true });
   }
 
-  /** The centre's uploads, newest first. */
-  async history(owner: UploadOwner, limit = 100): Promise<UploadSession[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.ownerFolder(owner));
-    } catch {
-      return [];
-    }
-    const sessions: UploadSession[] = [];
-    for (const name of names) {
-      try {
-        sessions.push(await this.get(name, owner));
-      } catch {
-        // a folder being created
+  /**
+   * A page of the centre's uploads, newest first, after `bookmark` (the last page's last marker; "" for the first).
+   * Reads the history's names and this page's sessions only.
+   */
+  async history(owner: UploadOwner, page: { pageSize: number; bookmark: string }): Promise<UploadPage> {
+    if (page.bookmark !== '' && !MARKER.test(page.bookmark))
+      throw new GatewayError('VALIDATION_FAILED', 'bookmark is not one this listing gave');
+    const history = this.historyFolder(this.ownerFolder(owner));
+    const markers = (await readdir(history).catch(() => [] as string[]))
+      .filter((name) => MARKER.test(name) && (page.bookmark === '' || name < page.bookmark))
+      .sort()
+      .reverse();
+    const onPage = markers.slice(0, page.pageSize);
+    const read = await Promise.all(
+      onPage.map(async (marker) => {
+        try {
+          return await this.get(MARKER.exec(marker)?.[2] ?? '', owner);
+        } catch {
+          // Pruned under us, or a crash between removing an upload and its marker: the marker goes too.
+          await rm(path.join(history, marker), { force: true });
+          return undefined;
+        }
+      }),
+    );
+    const items = read.filter((session): session is UploadSession => session !== undefined);
+    const more = markers.length > onPage.length;
+    return { items, bookmark: more ? (onPage.at(-1) ?? '') : '' };
+  }
+
+  /**
+   * Removes every upload created before `cutoff` (its parts, description and session), then its history marker;
+   * found by the markers' names, without reading sessions. Returns how many were removed.
+   */
+  async prune(cutoff: Date): Promise<number> {
+    let removed = 0;
+    for (const ownerFolder of await this.ownerFolders()) {
+      const history = this.historyFolder(ownerFolder);
+      for (const marker of await readdir(history).catch(() => [] as string[])) {
+        const match = MARKER.exec(marker);
+        if (match === null || Number(match[1]) >= cutoff.getTime()) continue;
+        await rm(path.join(ownerFolder, match[2] ?? ''), { recursive: true, force: true });
+        await rm(path.join(history, marker), { force: true });
+        removed += 1;
       }
     }
-    return sessions.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
+    return removed;
+  }
+
+  private async ownerFolders(): Promise<string[]> {
+    const names = await readdir(this.directory).catch(() => [] as string[]);
+    return names.filter((name) => /^[0-9a-f]{32}$/.test(name)).map((name) => path.join(this.directory, name));
+  }
+
+  /** Uploads without a history marker (kept by an earlier version, or a crash between session and marker). */
+  private async addMissingMarkers(): Promise<void> {
+    for (const ownerFolder of await this.ownerFolders()) {
+      const history = this.historyFolder(ownerFolder);
+      const marked = new Set(
+        (await readdir(history).catch(() => [] as string[])).map((name) => MARKER.exec(name)?.[2]),
+      );
+      for (const name of await readdir(ownerFolder)) {
+        if (name === HISTORY || marked.has(name)) continue;
+        try {
+          const session = JSON.parse(
+            await readFile(path.join(ownerFolder, name, 'session.json'), 'utf8'),
+          ) as UploadSession;
+          await mkdir(history, { recursive: true });
+          await writeFile(path.join(history, markerOf(session)), '');
+        } catch {
+          // a folder without a session (a create interrupted before its first save): nothing to list
+        }
+      }
+    }
   }
 
   async ensure(): Promise<void> {
     await mkdir(this.directory, { recursive: true });
     await stat(this.directory);
+    await this.addMissingMarkers();
   }
 }

@@ -9,9 +9,19 @@ describe('ledger client configuration', () => {
     expect(config.profilePath).toBe(join(resolve('.custodia/network'), 'connection.json'));
     expect(config.timeouts).toEqual({
       evaluate: 5_000,
-      endorse: 15_000,
-      submit: 5_000,
+      endorse: 45_000,
+      submit: 35_000,
       commitStatus: 60_000,
+    });
+    expect(config.failover).toEqual({
+      probeAfter: 1_000,
+      probeTimeout: 1_500,
+      breakFor: 30_000,
+      ordererRetry: 30_000,
+      conflictRetries: 3,
+      keepalive: 65_000,
+      keepaliveTimeout: 20_000,
+      channelIdle: 300_000,
     });
     expect(config.pool).toEqual({ maxIdentities: 500, idleMs: 300_000 });
     expect(
@@ -35,6 +45,9 @@ describe('ledger client configuration', () => {
     [{ CUSTODIA_LEDGER_COMMIT_TIMEOUT_MS: 'soon' }],
     [{ CUSTODIA_LEDGER_MAX_IDENTITIES: '-5' }],
     [{ CUSTODIA_LEDGER_IDLE_MS: '1.5' }],
+    [{ CUSTODIA_LEDGER_KEEPALIVE_MS: '59999' }],
+    [{ CUSTODIA_LEDGER_PROBE_AFTER_MS: '0' }],
+    [{ CUSTODIA_LEDGER_CONFLICT_RETRIES: '-1' }],
   ])('refuses %j with a coded error', (env) => {
     expect(() => readLedgerClientConfig(env)).toThrow(
       expect.objectContaining({ code: LedgerClientErrorCode.InvalidConfig }),

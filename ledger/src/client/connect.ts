@@ -3,7 +3,8 @@
  * network's conformance tests, which must be able to send any argument. Services keep one `LedgerClient` and call
  * through its typed sessions.
  */
-import type { Gateway, Network } from '@hyperledger/fabric-gateway';
+import type { CloseableAsyncIterable, Gateway, Network } from '@hyperledger/fabric-gateway';
+import type { common } from '@hyperledger/fabric-protos';
 import type { Identity } from '../msp/identity';
 import { ConnectionPool } from '../pool/pool';
 import { RawSession } from '../session/raw-session';
@@ -29,9 +30,14 @@ export interface LedgerConnection {
   submit(transactionName: string, options?: TransactionOptions): Promise<SubmitResult>;
   /** Run on one peer without committing; throws ChaincodeCallError or LedgerClientError. */
   evaluate(transactionName: string, options?: TransactionOptions): Promise<Uint8Array>;
-  /** The channel on the peer in use now, for event streams and anything the helpers do not cover. */
+  /** Committed blocks from `startBlock` on (Deliver), through the fail-over policy like every call above. */
+  blockEvents(startBlock: bigint): Promise<CloseableAsyncIterable<common.Block>>;
+  /**
+   * fabric-gateway's own Network on the peer in use now, for conformance tests of what the helpers do not cover.
+   * Outside the fail-over policy (its calls are not watched, retried or moved): services never use it.
+   */
   network(): Network;
-  /** The fabric-gateway Gateway on the peer in use now. */
+  /** fabric-gateway's Gateway on the peer in use now; outside the fail-over policy, as `network()`. */
   gateway(): Gateway;
   close(): void;
 }
@@ -54,6 +60,7 @@ export async function connect(options: ConnectOptions): Promise<LedgerConnection
       mspId: options.identity.mspId,
       submit: (name, transaction) => session.submit(name, transaction),
       evaluate: (name, transaction) => session.evaluate(name, transaction),
+      blockEvents: (startBlock) => session.blockEvents(startBlock),
       network: () => pool.gatewayNow(identity).getNetwork(profile.channelName),
       gateway: () => pool.gatewayNow(identity),
       close: () => pool.close(),

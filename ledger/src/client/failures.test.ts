@@ -1,6 +1,7 @@
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import { GatewayError } from '@hyperledger/fabric-gateway';
 import type { ServiceError } from '@grpc/grpc-js';
+import { CallFailure } from '../pool/failure-cause';
 import { ChaincodeCallError, LedgerClientError, LedgerClientErrorCode } from './errors';
 import { redactPeerReason, toLedgerFailure, validationCodeName } from './failures';
 
@@ -84,6 +85,34 @@ describe('mapping fabric-gateway failures to typed errors', () => {
     );
     expect(error).toBeInstanceOf(LedgerClientError);
     expect(error).toMatchObject({ code: expected, details: { transactionId: TX, grpcCode: code } });
+  });
+
+  it.each([
+    ['peer', LedgerClientErrorCode.Unavailable],
+    ['endorsers', LedgerClientErrorCode.EndorsersUnavailable],
+    ['quorum', LedgerClientErrorCode.QuorumLost],
+    ['orderers', LedgerClientErrorCode.OrdererUnavailable],
+    ['slow', LedgerClientErrorCode.Timeout],
+  ] as const)('gives a failure of the %s its own stable code', (by, expected) => {
+    const failure = new CallFailure(by, 'endorse', gatewayError(GrpcStatus.UNAVAILABLE, 'x'));
+    expect(toLedgerFailure(failure, TX)).toMatchObject({ code: expected, details: { transactionId: TX } });
+  });
+
+  it('calls every failure after the transaction may have been ordered an unknown outcome, but a known verdict', () => {
+    for (const error of [
+      new CallFailure('peer', 'commitStatus', undefined),
+      new CallFailure('slow', 'commitStatus', gatewayError(GrpcStatus.DEADLINE_EXCEEDED, 'x')),
+      gatewayError(GrpcStatus.PERMISSION_DENIED, 'x'),
+    ])
+      expect(toLedgerFailure(error, TX, { mayBeOrdered: true })).toMatchObject({
+        code: LedgerClientErrorCode.OutcomeUnknown,
+        details: { transactionId: TX },
+      });
+    const invalid = new LedgerClientError(LedgerClientErrorCode.TransactionInvalid, 'x', {
+      transactionId: TX,
+      validationCode: 'MVCC_READ_CONFLICT',
+    });
+    expect(toLedgerFailure(invalid, TX, { mayBeOrdered: true })).toBe(invalid);
   });
 
   it('names validation codes as Fabric does', () => {

@@ -46,6 +46,28 @@ export class LedgerClient {
     return this.pool.profile();
   }
 
+  /**
+   * Whether the ledger answers `signer` a real read (qscc GetChainInfo, through the fail-over policy) within
+   * `timeoutMs`: what a readiness check asks. A frozen peer with no other peer to move to answers false.
+   */
+  async answers(signer: Signer, timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const read = this.as(signer)
+      .chain.height()
+      .then(
+        () => true,
+        () => false,
+      );
+    try {
+      return await Promise.race([read, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Drops `signer`'s gateways now (e.g. a disabled user): nothing more is signed with what was loaded. */
   forget(signer: Signer): void {
     this.pool.forget(signer);

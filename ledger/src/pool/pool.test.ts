@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { testIdentity } from '../../test/fixtures/identity';
+import { readLedgerClientConfig } from '../client/config';
 import type { LedgerClientConfig } from '../client/config';
 import { LedgerClientError, LedgerClientErrorCode } from '../client/errors';
 import type { ConnectionProfile, PeerEndpoint } from '../client/profile';
@@ -79,12 +80,7 @@ function profileOf(peers: readonly Peer[]): ConnectionProfile {
 }
 
 function config(pool: LedgerClientConfig['pool'], profilePath = 'unused'): LedgerClientConfig {
-  return {
-    network: 'fabric',
-    profilePath,
-    timeouts: { evaluate: 5_000, endorse: 5_000, submit: 5_000, commitStatus: 5_000 },
-    pool,
-  };
+  return { ...readLedgerClientConfig({}), network: 'fabric', profilePath, pool };
 }
 
 /** Channels opened, counted; plaintext to the test servers (the policy's TLS channel is for real peers). */

@@ -1,18 +1,26 @@
 /**
  * The connection pool of a ledger client: one TLS gRPC channel per peer of the connection profile, shared by every
- * identity the client signs for (fabric-gateway's guidance), and each identity's gateways in a bounded cache. Calls
- * go to the peer in use; a peer found unreachable is replaced by the next in profile order (its channel reopened
- * when it is tried again), and when every peer failed in turn a profile read from a file is read again.
+ * identity the client signs for (fabric-gateway's guidance), and each identity's gateways in a bounded cache.
+ * Every call — evaluate, endorse, submit, commit status, event streams, qscc — goes through `run` or `stream`,
+ * which apply the one fail-over policy: calls go to the peer in use; a peer that does not answer (unreachable, or
+ * hung: silent and deaf to a probe) has its calls cancelled and moved to the next peer, its circuit opened for a
+ * while and its channel closed; a failure the peer reports for the network behind it (endorsers, orderers) leaves
+ * the peer in use. When every peer failed in turn, a profile read from a file is read again.
  */
 import type * as grpc from '@grpc/grpc-js';
+import type { CallOptions } from '@grpc/grpc-js';
 import type { CloseableAsyncIterable, Gateway } from '@hyperledger/fabric-gateway';
 import type { LedgerClientConfig } from '../client/config';
 import { LedgerClientError, LedgerClientErrorCode } from '../client/errors';
 import { readConnectionProfile } from '../client/profile';
 import type { ConnectionProfile, PeerEndpoint } from '../client/profile';
+import { CallFailure, causeOf, needsProbe } from './failure-cause';
+import type { CallStep } from './failure-cause';
+import { PeerHealth } from './health';
+import type { Prober } from './health';
 import { IdentityCache } from './identities';
 import type { IdentityGateways, Signer } from './identities';
-import { callDeadlines, isUnavailable, openPeerChannel } from './policy';
+import { callOptions, chainInfoProber, healthTiming, openPeerChannel, stepDeadline } from './policy';
 import { PeerRotation } from './rotation';
 
 export interface PoolOptions {
@@ -23,11 +31,12 @@ export interface PoolOptions {
   readonly openChannel?: (peer: PeerEndpoint) => grpc.Client;
 }
 
-/** The peers of one reading of the profile, their channels (opened on first use) and where calls go. */
+/** The peers of one reading of the profile, their channels (opened on first use), where calls go, their health. */
 interface Topology {
   readonly profile: ConnectionProfile;
   readonly channels: (grpc.Client | undefined)[];
   readonly rotation: PeerRotation;
+  readonly health: PeerHealth;
 }
 
 export interface PoolStats {
@@ -36,6 +45,9 @@ export interface PoolStats {
   /** Identities with gateways ready. */
   readonly identities: number;
 }
+
+/** One call on one peer: the gateway to call with, and the options (deadline, cancellation) to pass. */
+export type PeerCall<T> = (gateway: Gateway, options: CallOptions) => Promise<T>;
 
 export class ConnectionPool {
   private topology: Promise<Topology> | undefined;
@@ -47,15 +59,26 @@ export class ConnectionPool {
   private closed = false;
 
   constructor(private readonly options: PoolOptions) {
-    this.openChannel = options.openChannel ?? openPeerChannel;
+    const { config } = options;
+    this.openChannel = options.openChannel ?? ((peer) => openPeerChannel(peer, config.failover));
     this.identities = new IdentityCache({
-      maxIdentities: options.config.pool.maxIdentities,
-      idleMs: options.config.pool.idleMs,
-      gateway: callDeadlines(options.config.timeouts),
+      maxIdentities: config.pool.maxIdentities,
+      idleMs: config.pool.idleMs,
+      // Backstops only: every call passes its own deadline (`run`).
+      gateway: {
+        evaluateOptions: () => ({ deadline: Date.now() + config.timeouts.evaluate }),
+        endorseOptions: () => ({ deadline: Date.now() + config.timeouts.endorse }),
+        submitOptions: () => ({ deadline: Date.now() + config.timeouts.submit }),
+        commitStatusOptions: () => ({ deadline: Date.now() + config.timeouts.commitStatus }),
+      },
     });
-    const { idleMs } = options.config.pool;
+    const { idleMs } = config.pool;
     this.sweeper = setInterval(() => this.identities.sweep(), Math.max(10, Math.min(idleMs, 60_000)));
     this.sweeper.unref();
+  }
+
+  get config(): LedgerClientConfig {
+    return this.options.config;
   }
 
   async profile(): Promise<ConnectionProfile> {
@@ -69,68 +92,87 @@ export class ConnectionPool {
   }
 
   /**
-   * Runs `operation` as `signer` through the peer in use, moving on to the next peer while peers are unreachable.
-   * When every peer of a connection file failed, the file is read again and its peers tried once more (an operator
-   * may have moved them); then the last failure is thrown.
+   * Runs one `step` as `signer` under the policy. The peer in use is tried first; a peer that does not answer is
+   * left for the next (its circuit opened), and so is one that reports endorsers unavailable (another gateway peer
+   * may reach them). Throws what the peer answered (a chaincode or peer refusal) as it came, or a CallFailure
+   * naming what failed: the peers, the endorsers, the endorsement quorum, the orderers, or a slow answer.
    */
-  async run<T>(signer: Signer, operation: (gateway: Gateway) => Promise<T>): Promise<T> {
+  async run<T>(signer: Signer, step: CallStep, call: PeerCall<T>): Promise<T> {
     const identity = await this.identity(signer);
-    let lastError: unknown;
+    const deadline = stepDeadline(step, this.options.config.timeouts);
+    let failure: CallFailure | undefined;
     for (let reading = 0; reading < 2; reading += 1) {
       const topology = await this.currentTopology();
-      for (let attempt = 0; attempt < topology.channels.length; attempt += 1) {
+      for (const peer of topology.rotation.order()) {
         this.assertOpen();
-        const peer = topology.rotation.current();
         const channel = this.channel(topology, peer);
+        const gateway = identity.on(channel);
+        const prober = chainInfoProber(gateway, topology.profile.channelName);
+        const watch = topology.health.begin(peer, prober);
         try {
-          const result = await operation(identity.on(channel));
-          topology.rotation.succeeded();
+          const result = await call(gateway, callOptions(deadline, watch.signal));
+          watch.answered();
+          topology.rotation.succeeded(peer);
           return result;
         } catch (error) {
-          if (!isUnavailable(error)) throw error;
-          lastError = error;
-          this.peerFailed(topology, peer, channel);
+          const hung = watch.signal.aborted;
+          if (!hung && !needsProbe(error)) watch.answered();
+          watch.end();
+          const answers = hung ? false : !needsProbe(error) || (await topology.health.check(peer, prober));
+          const cause = causeOf(step, error, answers);
+          if (cause === 'answer') {
+            topology.rotation.succeeded(peer);
+            throw error;
+          }
+          failure = new CallFailure(cause, step, error);
+          if (cause === 'peer') this.peerFailed(topology, peer, channel);
+          // Endorsers another gateway peer may reach are worth a try there; everything else is the network's answer.
+          else if (cause !== 'endorsers') throw failure;
+        } finally {
+          watch.end();
         }
       }
-      if (this.loaded === topology) break; // the profile was not read again: nothing new to try
+      // The profile was not read again, or a peer answered: nothing new to try.
+      if (this.loaded === topology || failure?.by !== 'peer') break;
     }
-    throw lastError;
+    throw failure ?? new CallFailure('peer', step, undefined);
   }
 
   /**
-   * Opens an event stream as `signer` on the peer in use. A stream fails later, while it is read: a peer found
-   * unreachable then counts as one failed call, so the stream opened next goes to the next peer.
+   * Opens an event stream as `signer` on the peer in use (moving on while peers do not answer the opening). The
+   * stream is watched like any call: when its peer is found hung it is cancelled, and reading it throws a
+   * CallFailure by 'peer'; the caller reopens it from its checkpoint, on the next peer.
    */
   async stream<E>(
     signer: Signer,
-    open: (gateway: Gateway) => Promise<CloseableAsyncIterable<E>>,
+    open: (gateway: Gateway, options: CallOptions) => Promise<CloseableAsyncIterable<E>>,
   ): Promise<CloseableAsyncIterable<E>> {
     const identity = await this.identity(signer);
     const topology = await this.currentTopology();
-    const peer = topology.rotation.current();
-    const channel = this.channel(topology, peer);
-    const events = await open(identity.on(channel));
-    const failed = (error: unknown): void => {
-      if (isUnavailable(error)) this.peerFailed(topology, peer, channel);
-    };
-    return {
-      async *[Symbol.asyncIterator]() {
-        try {
-          for await (const event of events) {
-            topology.rotation.succeeded();
-            yield event;
-          }
-        } catch (error) {
-          failed(error);
-          throw error;
-        }
-      },
-      close: () => events.close(),
-      [Symbol.dispose]: () => events.close(),
-    };
+    let last: unknown;
+    for (const peer of topology.rotation.order()) {
+      this.assertOpen();
+      const channel = this.channel(topology, peer);
+      const gateway = identity.on(channel);
+      const prober = chainInfoProber(gateway, topology.profile.channelName);
+      const watch = topology.health.begin(peer, prober, true);
+      let events: CloseableAsyncIterable<E>;
+      try {
+        events = await open(gateway, callOptions(undefined, watch.signal));
+      } catch (error) {
+        watch.end();
+        last = error;
+        const answers = !needsProbe(error) || (await topology.health.check(peer, prober));
+        if (answers) throw error;
+        this.peerFailed(topology, peer, channel);
+        continue;
+      }
+      return this.watched(topology, peer, channel, events, watch, prober);
+    }
+    throw new CallFailure('peer', 'events', last);
   }
 
-  /** The gateway `identity` would use now (for callers that need fabric-gateway's own objects). */
+  /** The gateway `identity` would use now (for callers that need fabric-gateway's own objects; no fail-over). */
   async gateway(identity: IdentityGateways): Promise<Gateway> {
     await this.currentTopology();
     return this.gatewayNow(identity);
@@ -169,7 +211,54 @@ export class ConnectionPool {
     const closing = this.topology;
     this.topology = undefined;
     this.loaded = undefined;
-    void closing?.then(closeChannels, () => undefined);
+    void closing?.then(closeTopology, () => undefined);
+  }
+
+  private watched<E>(
+    topology: Topology,
+    peer: number,
+    channel: grpc.Client,
+    events: CloseableAsyncIterable<E>,
+    watch: ReturnType<PeerHealth['begin']>,
+    prober: Prober,
+  ): CloseableAsyncIterable<E> {
+    let closedByReader = false;
+    const close = (): void => {
+      closedByReader = true;
+      watch.end();
+      events.close();
+    };
+    // A hung peer's stream is cancelled here, so its reader stops waiting at once.
+    watch.signal.addEventListener('abort', () => events.close(), { once: true });
+    const failed = async (error: unknown): Promise<unknown> => {
+      const hung = watch.signal.aborted;
+      watch.end();
+      const answers = hung ? false : !needsProbe(error) || (await topology.health.check(peer, prober));
+      const cause = causeOf('events', error, answers);
+      if (cause === 'answer') return error;
+      if (cause === 'peer') this.peerFailed(topology, peer, channel);
+      return new CallFailure(cause, 'events', error);
+    };
+    return {
+      async *[Symbol.asyncIterator]() {
+        try {
+          for await (const event of events) {
+            watch.answered();
+            topology.rotation.succeeded(peer);
+            yield event;
+          }
+        } catch (error) {
+          if (closedByReader) return;
+          throw await failed(error);
+        } finally {
+          watch.end();
+        }
+        // A stream ends only when closed by its reader — or cancelled because its peer hung.
+        if (watch.signal.aborted && !closedByReader) throw await failed(undefined);
+      },
+      close,
+      [Symbol.dispose]: close,
+    };
   }
 
   private assertOpen(): void {
@@ -179,15 +268,22 @@ export class ConnectionPool {
   private currentTopology(): Promise<Topology> {
     this.assertOpen();
     if (this.topology === undefined) {
+      const { config } = this.options;
       const loading = (
         this.options.profile
           ? Promise.resolve(this.options.profile)
-          : readConnectionProfile(this.options.config.profilePath)
+          : readConnectionProfile(config.profilePath)
       ).then((profile): Topology => {
+        const rotation = new PeerRotation(profile.peers.length, config.failover.breakFor);
         const topology: Topology = {
           profile,
           channels: profile.peers.map(() => undefined),
-          rotation: new PeerRotation(profile.peers.length),
+          rotation,
+          health: new PeerHealth(profile.peers.length, healthTiming(config.failover), (peer) => {
+            const channel = topology.channels[peer];
+            if (channel !== undefined) this.peerFailed(topology, peer, channel);
+            else rotation.failed(peer);
+          }),
         };
         if (this.topology === loading) this.loaded = topology;
         return topology;
@@ -214,8 +310,8 @@ export class ConnectionPool {
   }
 
   /**
-   * A call found `peer` unreachable over `channel`: that channel is closed (the peer is reconnected afresh when it is
-   * tried again; calls already under way on it finish), and calls move on to the next peer.
+   * `peer` did not answer over `channel`: that channel is closed (the peer is reconnected afresh when it is tried
+   * again), its circuit opens and calls move on to the next peer.
    */
   private peerFailed(topology: Topology, peer: number, channel: grpc.Client): void {
     if (topology.channels[peer] === channel) {
@@ -227,12 +323,13 @@ export class ConnectionPool {
       // The peers may have moved: the next call reads the connection file again.
       this.topology = undefined;
       this.loaded = undefined;
-      closeChannels(topology);
+      closeTopology(topology);
     }
   }
 }
 
-function closeChannels(topology: Topology): void {
+function closeTopology(topology: Topology): void {
+  topology.health.close();
   for (const channel of topology.channels) channel?.close();
   topology.channels.fill(undefined);
 }

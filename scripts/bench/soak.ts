@@ -1,0 +1,686 @@
+/**
+ * Soak benchmark: a long day under load, compressed. The whole platform (embedded network, data lake, gateway) runs
+ * in a child process started from this file with `--serve`; this process drives a mixed, open-loop load over HTTP
+ * at about `--rate` requests/s — patients (rules, previews, their access log), clinicians (access requests, the
+ * released record, grants), a centre (FHIR uploads, its upload history), an auditor (access log, block explorer),
+ * a load balancer (/readyz) — for `--minutes`. Before it, the consumer zone is filled with more than `--grants`
+ * live temporary records (each a committed grant, assembled), and during it a patient keeps short-lived rules
+ * whose grants expire while the load runs.
+ *
+ * Every minute it prints the platform process's RSS, V8 heap, open descriptors, the disk its data uses, 5xx so far,
+ * expired records still on disk past one sweep interval, and p50/p99 per route. At the end: the slopes of RSS,
+ * heap, descriptors and disk after warm-up (per minute), each route's last-3-minute p99 against its first 3
+ * minutes, the auditors' replay of the whole chain, and the expiry check (every expired record deleted within one
+ * sweep interval). Figures only: nothing is asserted (targets: 0 × 5xx, flat RSS and descriptors, p99 within
+ * 1.5×, no record kept past its sweep).
+ *
+ *   npm run bench:soak -- [--minutes 15] [--rate 16] [--grants 5200] [--warmup 3]
+ */
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import type { Dirent } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import type { DemoLogin } from '@custodia/gateway';
+import { ApiClient, ApiError } from '../../gateway/src/cli/api-client';
+
+// fabric-contract-api logs every contract annotation at info when loaded: set before the platform is loaded.
+process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'warning';
+
+const SWEEP_INTERVAL_MS = 60_000;
+const ORG = 'HospitalDEMSP';
+const PASSWORD = 'soak-user-password';
+const LONG_CATEGORIES = ['allergies', 'medications', 'problems'];
+/** The seeded live records: one category each, so seeding thousands stays quick. */
+const SEED_CATEGORIES = ['allergies'];
+/** Released only by short-lived rules: their grants expire during the soak. */
+const SHORT_CATEGORY = 'immunizations';
+const SHORT_RULE_MINUTES = 3;
+
+interface Ready {
+  readonly url: string;
+  readonly demo: readonly DemoLogin[];
+}
+
+interface ChildStats {
+  readonly rss: number;
+  readonly heapUsed: number;
+  readonly descriptors: number;
+}
+
+/** The child: the platform until the parent says stop; answers 'stats' with its own memory and descriptors. */
+async function serve(): Promise<void> {
+  const dataDir = process.env.CUSTODIA_BENCH_DIR;
+  if (dataDir === undefined) throw new Error('CUSTODIA_BENCH_DIR is not set');
+  const { startPlatform } = await import('@custodia/gateway');
+  const platform = await startPlatform({
+    dataDir,
+    ephemeralPorts: true,
+    seed: true,
+    logger: pino({ level: 'warn' }),
+    env: {
+      ...process.env,
+      // The load comes from one address: per-IP limits would measure the limiter, not the platform.
+      CUSTODIA_API_RATE_LIMIT: '100000000',
+      CUSTODIA_AUTH_RATE_LIMIT: '100000',
+      CUSTODIA_SWEEP_INTERVAL_MS: String(SWEEP_INTERVAL_MS),
+    },
+  });
+  const stop = (): void => {
+    platform.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('message', (message) => {
+    if (message === 'stop') stop();
+    if (message === 'stats') {
+      const memory = process.memoryUsage();
+      process.send?.({
+        rss: memory.rss,
+        heapUsed: memory.heapUsed,
+        descriptors: readdirSync('/proc/self/fd').length,
+      } satisfies ChildStats);
+    }
+  });
+  process.on('disconnect', stop);
+  process.send?.({ url: platform.url, demo: platform.demo } satisfies Ready);
+}
+
+interface Options {
+  readonly minutes: number;
+  readonly rate: number;
+  readonly grants: number;
+  readonly warmup: number;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const value = (name: string, fallback: number): number => {
+    const index = argv.indexOf(`--${name}`);
+    const parsed = index >= 0 ? Number(argv[index + 1]) : fallback;
+    if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`--${name} takes a non-negative number`);
+    return parsed;
+  };
+  return {
+    minutes: value('minutes', 15),
+    rate: value('rate', 16),
+    grants: value('grants', 5_200),
+    warmup: value('warmup', 3),
+  };
+}
+
+function startServer(dataDir: string): Promise<{ child: ChildProcess; ready: Ready }> {
+  const child = fork(__filename, ['--serve'], {
+    execArgv: process.execArgv,
+    env: { ...process.env, CUSTODIA_BENCH_DIR: dataDir },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', (ready) => resolve({ child, ready: ready as Ready }));
+    child.once('exit', (code) => reject(new Error(`the platform exited (${code}) before it was ready`)));
+  });
+}
+
+function childStats(child: ChildProcess): Promise<ChildStats> {
+  return new Promise((resolve) => {
+    child.once('message', (stats) => resolve(stats as ChildStats));
+    child.send('stats');
+  });
+}
+
+/** Bytes under `dir` (files only). */
+function diskUsed(dir: string): number {
+  let total = 0;
+  const walk = (at: string): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(at, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = path.join(at, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) total += statSync(full, { throwIfNoEntry: false })?.size ?? 0;
+    }
+  };
+  walk(dir);
+  return total;
+}
+
+/** Grant ids with a temporary record in the embedded S3 server's files (`…/grants/<grantId>/record…`). */
+function grantsOnDisk(s3Dir: string): Set<string> {
+  const found = new Set<string>();
+  const walk = (at: string): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(at, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (!entry.isDirectory()) continue;
+      const full = path.join(at, entry.name);
+      if (path.basename(at) === 'grants') {
+        if (readdirSync(full).some((name) => name.startsWith('record'))) found.add(entry.name);
+      } else walk(full);
+    }
+  };
+  walk(s3Dir);
+  return found;
+}
+
+/** Nearest-rank percentile of ascending samples. */
+function rank(sorted: readonly number[], p: number): number {
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+/** Least-squares slope of `values` per step. */
+function slope(values: readonly number[]): number {
+  const n = values.length;
+  if (n < 2) return NaN;
+  const meanX = (n - 1) / 2;
+  const meanY = values.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  values.forEach((y, x) => {
+    num += (x - meanX) * (y - meanY);
+    den += (x - meanX) ** 2;
+  });
+  return num / den;
+}
+
+const MB = 1024 * 1024;
+
+function demoLogin(ready: Ready, username: string): DemoLogin {
+  const login = ready.demo.find((entry) => entry.username === username);
+  if (login === undefined) throw new Error(`no demo user ${username}`);
+  return login;
+}
+
+/** Runs jobs a few at a time. */
+async function pooled(count: number, width: number, job: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < count) {
+        const index = next;
+        next += 1;
+        await job(index);
+      }
+    }),
+  );
+}
+
+interface Sample {
+  readonly route: string;
+  readonly ms: number;
+}
+
+/** What the load records: latencies per minute and route, and failures by status and code. */
+class Recorder {
+  readonly minutes: Sample[][] = [[]];
+  readonly failures = new Map<string, number>();
+  serverErrors = 0;
+  shed = 0;
+
+  async time<T>(route: string, call: () => Promise<T>): Promise<T | undefined> {
+    const start = performance.now();
+    try {
+      const value = await call();
+      this.minutes.at(-1)?.push({ route, ms: performance.now() - start });
+      return value;
+    } catch (error) {
+      const status = error instanceof ApiError ? error.status : 0;
+      const code = error instanceof ApiError ? error.code : 'NETWORK';
+      if (status >= 500 || status === 0) this.serverErrors += 1;
+      const key = `${route} ${status} ${code}`;
+      this.failures.set(key, (this.failures.get(key) ?? 0) + 1);
+      return undefined;
+    }
+  }
+}
+
+/** A task of the mixed load: `run` started `perSecond` times a second, at most `width` at once (more are shed). */
+interface Task {
+  readonly name: string;
+  readonly perSecond: number;
+  readonly width: number;
+  run(): Promise<unknown>;
+}
+
+async function drive(tasks: readonly Task[], recorder: Recorder, until: number): Promise<void> {
+  await Promise.all(
+    tasks.map(async (task) => {
+      const inFlight = new Set<Promise<unknown>>();
+      let next = performance.now();
+      for (;;) {
+        // Open loop: starts are scheduled, not waited for, so a slow platform shows as latency, not as less load.
+        next += (1000 / task.perSecond) * (0.5 + Math.random());
+        const wait = next - performance.now();
+        if (Date.now() + Math.max(0, wait) >= until) break;
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        if (inFlight.size >= task.width) {
+          recorder.shed += 1;
+          continue;
+        }
+        const running = task.run().finally(() => inFlight.delete(running));
+        inFlight.add(running);
+      }
+      await Promise.all(inFlight);
+    }),
+  );
+}
+
+async function bench(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'custodia-bench-soak-'));
+  const setup = performance.now();
+  const { child, ready } = await startServer(dataDir);
+  const { totpCode } = await import('@custodia/gateway');
+  const out = (line: string): boolean => process.stdout.write(`${line}\n`);
+  try {
+    const client = (): ApiClient => new ApiClient({ baseUrl: ready.url });
+    // The seed confirmed the admin's and auditor's TOTP in the current step: the next step's code is unused.
+    const signIn = async (username: string, password?: string): Promise<ApiClient> => {
+      const login = demoLogin(ready, username);
+      const signed = client();
+      await signed.login({
+        username,
+        password: password ?? login.password,
+        ...(login.totpSecret === undefined ? {} : { totp: totpCode(login.totpSecret, Date.now() + 30_000) }),
+      });
+      return signed;
+    };
+    const admin = await signIn('admin');
+    const auditor = await signIn('auditor');
+    const anna = await signIn('anna');
+    const marco = await signIn('marco');
+    const centre = await signIn('centre.berlin');
+    const annaId = demoLogin(ready, 'anna').ledgerId;
+    const marcoId = demoLogin(ready, 'marco').ledgerId;
+    const clinicianNames = Array.from({ length: 8 }, (_, index) => `soak.clin.${index + 1}`);
+    await pooled(clinicianNames.length, 4, async (index) => {
+      await admin.json('POST', '/admin/users', {
+        json: {
+          username: clinicianNames[index],
+          password: PASSWORD,
+          displayName: `Soak clinician ${index + 1}`,
+          role: 'clinician',
+          mspId: ORG,
+          country: 'DE',
+          ledgerId: `soak-clin-${index + 1}`,
+        },
+      });
+    });
+    const clinicians: ApiClient[] = [];
+    for (const username of clinicianNames) {
+      const signed = client();
+      await signed.login({ username, password: PASSWORD });
+      clinicians.push(signed);
+    }
+    const permit = (categories: string[], notAfter?: Date): unknown => ({
+      effect: 'permit',
+      grantee: { kind: 'role', role: 'clinician' },
+      categories,
+      labels: [],
+      purposes: ['TREAT'],
+      ...(notAfter === undefined ? {} : { notAfter: notAfter.toISOString() }),
+    });
+    await anna.json('POST', `/patients/${annaId}/rules`, { json: permit(LONG_CATEGORIES) });
+    const shortRule = (): Promise<unknown> =>
+      anna.json('POST', `/patients/${annaId}/rules`, {
+        json: permit([SHORT_CATEGORY], new Date(Date.now() + SHORT_RULE_MINUTES * 60_000)),
+      });
+    await shortRule();
+
+    let turn = 0;
+    const nextClinician = (): ApiClient => {
+      turn = (turn + 1) % clinicians.length;
+      return clinicians[turn] as ApiClient;
+    };
+    const grant = (categories: string[]) => (by: ApiClient) =>
+      by.json<{ grantId?: string; expiresAt?: string }>('POST', '/access-requests', {
+        json: { patientId: annaId, categories, purpose: 'TREAT' },
+      });
+    const record = async (by: ApiClient, grantId: string): Promise<number> => {
+      const response = await by.call('GET', `/grants/${grantId}/record`);
+      return (await response.arrayBuffer()).byteLength;
+    };
+
+    // Live temporary records: committed grants, each assembled into the consumer zone (24 h expiry).
+    const seeding = performance.now();
+    let seeded = 0;
+    await pooled(options.grants, 8, async () => {
+      const by = nextClinician();
+      const answer = await grant(SEED_CATEGORIES)(by);
+      if (answer.grantId === undefined) throw new Error('a seeding request was not granted');
+      await record(by, answer.grantId);
+      seeded += 1;
+      if (seeded % 500 === 0)
+        out(
+          `  seeded ${seeded} live records (${(seeded / ((performance.now() - seeding) / 1000)).toFixed(1)}/s)`,
+        );
+    });
+    out(
+      `platform at ${ready.url}; setup (users, rules, ${seeded} live temporary records) in ` +
+        `${((performance.now() - setup) / 1000).toFixed(0)} s; machine: ${cpus().length} cores, load ` +
+        `${loadavg()
+          .map((load) => load.toFixed(1))
+          .join(' ')}`,
+    );
+
+    const recorder = new Recorder();
+    /** Short-lived grants with a record, and when each expires. */
+    const expiring = new Map<string, number>();
+    let uploads = 0;
+    let blockHeight = 1;
+    const r = options.rate / 16;
+    const tasks: Task[] = [
+      {
+        name: 'patient reads',
+        perSecond: 2 * r,
+        width: 8,
+        run: () =>
+          Math.random() < 0.5
+            ? recorder.time('GET /patients/:id/rules', () =>
+                anna.json('GET', `/patients/${annaId}/rules`, { query: { pageSize: 50 } }),
+              )
+            : recorder.time('GET /patients/:id/access-log', () =>
+                anna.json('GET', `/patients/${annaId}/access-log`, { query: { pageSize: 50 } }),
+              ),
+      },
+      {
+        name: 'patient preview',
+        perSecond: 0.5 * r,
+        width: 4,
+        run: () =>
+          recorder.time('POST /patients/:id/preview', () =>
+            anna.json('POST', `/patients/${annaId}/preview`, {
+              json: {
+                requester: { mspId: ORG, id: 'soak-clin-1', role: 'clinician', country: 'DE' },
+                categories: LONG_CATEGORIES,
+                purpose: 'TREAT',
+              },
+            }),
+          ),
+      },
+      {
+        name: 'patient rule changes',
+        perSecond: 0.5 * r,
+        width: 4,
+        run: async () => {
+          const created = await recorder.time('POST /patients/:id/rules', () =>
+            marco.json<{ ruleId: string }>('POST', `/patients/${marcoId}/rules`, {
+              json: permit(['vital-signs']),
+            }),
+          );
+          if (created !== undefined)
+            await recorder.time('DELETE /patients/:id/rules/:ruleId', () =>
+              marco.json('DELETE', `/patients/${marcoId}/rules/${created.ruleId}`),
+            );
+        },
+      },
+      {
+        name: 'short-lived rules',
+        perSecond: 1 / 90,
+        width: 1,
+        run: () => recorder.time('POST /patients/:id/rules', shortRule),
+      },
+      {
+        name: 'clinician grant + record',
+        perSecond: 2 * r,
+        width: 12,
+        run: async () => {
+          const by = nextClinician();
+          const answer = await recorder.time('POST /access-requests', () => grant(LONG_CATEGORIES)(by));
+          if (answer?.grantId !== undefined)
+            await recorder.time('GET /grants/:id/record', () => record(by, answer.grantId as string));
+        },
+      },
+      {
+        name: 'clinician short grant + record',
+        perSecond: 1 * r,
+        width: 8,
+        run: async () => {
+          const by = nextClinician();
+          const answer = await recorder.time('POST /access-requests', () => grant([SHORT_CATEGORY])(by));
+          const { grantId, expiresAt } = answer ?? {};
+          if (grantId === undefined || expiresAt === undefined) return;
+          const bytes = await recorder.time('GET /grants/:id/record', () => record(by, grantId));
+          if (bytes !== undefined) expiring.set(grantId, Date.parse(expiresAt));
+        },
+      },
+      {
+        name: 'clinician grant reads',
+        perSecond: 1 * r,
+        width: 4,
+        run: async () => {
+          const by = nextClinician();
+          const answer = await recorder.time('POST /access-requests', () => grant(LONG_CATEGORIES)(by));
+          if (answer?.grantId !== undefined)
+            await recorder.time('GET /grants/:id', () =>
+              by.json('GET', `/grants/${answer.grantId as string}`),
+            );
+        },
+      },
+      {
+        name: 'centre uploads',
+        perSecond: 1 * r,
+        width: 4,
+        run: () => {
+          uploads += 1;
+          const observation = {
+            resourceType: 'Observation',
+            status: 'final',
+            category: [
+              {
+                coding: [
+                  {
+                    system: 'http://terminology.hl7.org/CodeSystem/observation-category',
+                    code: 'vital-signs',
+                  },
+                ],
+              },
+            ],
+            code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }] },
+            subject: { reference: `Patient/${annaId}` },
+            effectiveDateTime: new Date().toISOString(),
+            valueQuantity: {
+              value: 50 + (uploads % 70),
+              unit: '/min',
+              system: 'http://unitsofmeasure.org',
+              code: '/min',
+            },
+          };
+          return recorder.time('POST /patients/:id/records', () =>
+            centre.json('POST', `/patients/${annaId}/records`, {
+              query: { sourceId: `soak-${uploads}` },
+              body: Buffer.from(JSON.stringify(observation)),
+              contentType: 'application/fhir+json',
+            }),
+          );
+        },
+      },
+      {
+        name: 'centre history',
+        perSecond: 0.5 * r,
+        width: 2,
+        run: () =>
+          recorder.time('GET /uploads', () => centre.json('GET', '/uploads', { query: { pageSize: 50 } })),
+      },
+      {
+        name: 'auditor',
+        perSecond: 2 * r,
+        width: 6,
+        run: async () => {
+          const pick = Math.random();
+          if (pick < 0.4)
+            return recorder.time('GET /audit/access-log', () =>
+              auditor.json('GET', '/audit/access-log', {
+                query: { patientId: annaId, pageSize: 50 },
+              }),
+            );
+          if (pick < 0.7) {
+            const page = await recorder.time('GET /audit/blocks', () =>
+              auditor.json<{ height?: number }>('GET', '/audit/blocks', { query: { limit: 20 } }),
+            );
+            if (typeof page?.height === 'number') blockHeight = page.height;
+            return page;
+          }
+          return recorder.time('GET /audit/blocks/:n', () =>
+            auditor.json('GET', `/audit/blocks/${Math.floor(Math.random() * blockHeight)}`),
+          );
+        },
+      },
+      {
+        name: 'load balancer',
+        perSecond: 1 * r,
+        width: 2,
+        run: () =>
+          recorder.time('GET /readyz', async () => {
+            const response = await fetch(`${ready.url}/readyz`);
+            if (response.status !== 200)
+              throw new ApiError('NOT_READY', response.status, 'the instance reported not ready');
+            return response.status;
+          }),
+      },
+    ];
+
+    const s3Dir = path.join(dataDir, 's3');
+    const overdue = (): number => {
+      const onDisk = grantsOnDisk(s3Dir);
+      const now = Date.now();
+      let count = 0;
+      for (const [grantId, expiresAt] of expiring)
+        if (expiresAt + SWEEP_INTERVAL_MS < now && onDisk.has(grantId)) count += 1;
+      return count;
+    };
+
+    const perMinute: {
+      rss: number;
+      heap: number;
+      descriptors: number;
+      disk: number;
+      p99: Map<string, number>;
+    }[] = [];
+    out(
+      `\nsoak: ${options.minutes} min at ~${options.rate} requests/s (open loop), sweep every ` +
+        `${SWEEP_INTERVAL_MS / 1000} s\n` +
+        'min  RSS MB  heap MB  fds  disk MB  5xx  overdue  requests  routes (p50/p99 ms)',
+    );
+    const started = Date.now();
+    const until = started + options.minutes * 60_000;
+    const ticker = setInterval(() => {
+      void (async () => {
+        const samples = recorder.minutes.at(-1) ?? [];
+        recorder.minutes.push([]);
+        const stats = await childStats(child);
+        const disk = diskUsed(dataDir);
+        const byRoute = new Map<string, number[]>();
+        for (const sample of samples)
+          (byRoute.get(sample.route) ?? byRoute.set(sample.route, []).get(sample.route))?.push(sample.ms);
+        const p99 = new Map<string, number>();
+        const routes = [...byRoute]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([route, values]) => {
+            values.sort((a, b) => a - b);
+            p99.set(route, rank(values, 99));
+            return `${route} ${rank(values, 50).toFixed(0)}/${rank(values, 99).toFixed(0)}`;
+          });
+        perMinute.push({ rss: stats.rss, heap: stats.heapUsed, descriptors: stats.descriptors, disk, p99 });
+        out(
+          `${String(perMinute.length).padStart(3)}  ${(stats.rss / MB).toFixed(0).padStart(6)}  ` +
+            `${(stats.heapUsed / MB).toFixed(0).padStart(7)}  ${String(stats.descriptors).padStart(3)}  ` +
+            `${(disk / MB).toFixed(0).padStart(7)}  ${String(recorder.serverErrors).padStart(3)}  ` +
+            `${String(overdue()).padStart(7)}  ${String(samples.length).padStart(8)}  ${routes.join('; ')}`,
+        );
+      })();
+    }, 60_000);
+    await drive(tasks, recorder, until);
+    clearInterval(ticker);
+
+    const total = recorder.minutes.reduce((sum, minute) => sum + minute.length, 0);
+    const elapsed = (Date.now() - started) / 1000;
+    out(
+      `\n${total} requests answered in ${elapsed.toFixed(0)} s (${(total / elapsed).toFixed(1)}/s), ` +
+        `${recorder.serverErrors} × 5xx, ${recorder.shed} starts shed (task at its concurrency), machine load ` +
+        `${loadavg()
+          .map((load) => load.toFixed(1))
+          .join(' ')}`,
+    );
+    if (recorder.failures.size > 0)
+      out(`failures: ${[...recorder.failures].map(([key, count]) => `${key} ×${count}`).join(', ')}`);
+
+    const steady = perMinute.slice(options.warmup);
+    out(
+      `slopes after ${options.warmup} min of warm-up (per minute, over ${steady.length} samples): ` +
+        `RSS ${(slope(steady.map((m) => m.rss)) / MB).toFixed(2)} MB, heap ${(slope(steady.map((m) => m.heap)) / MB).toFixed(2)} MB, ` +
+        `descriptors ${slope(steady.map((m) => m.descriptors)).toFixed(2)}, disk ${(slope(steady.map((m) => m.disk)) / MB).toFixed(2)} MB`,
+    );
+    const first = perMinute.slice(0, 3);
+    const last = perMinute.slice(-3);
+    const routes = new Set(perMinute.flatMap((minute) => [...minute.p99.keys()]));
+    out('p99 per route, first 3 minutes → last 3 minutes (worst minute of each):');
+    for (const route of [...routes].sort()) {
+      const worst = (minutes: typeof perMinute): number =>
+        Math.max(...minutes.map((minute) => minute.p99.get(route) ?? NaN).filter(Number.isFinite));
+      const before = worst(first);
+      const after = worst(last);
+      out(
+        `  ${route.padEnd(38)} ${before.toFixed(0).padStart(6)} → ${after.toFixed(0).padStart(6)} ms  (${(after / before).toFixed(2)}×)`,
+      );
+    }
+
+    // The expiry check: every short-lived grant that expired more than one sweep interval ago has no record left.
+    const expiredSince = Date.now();
+    const latest = Math.max(...expiring.values());
+    const checkAt = Math.min(latest, expiredSince) + SWEEP_INTERVAL_MS + 5_000;
+    if (checkAt > Date.now()) await new Promise((resolve) => setTimeout(resolve, checkAt - Date.now()));
+    const onDisk = grantsOnDisk(s3Dir);
+    const due = [...expiring].filter(([, expiresAt]) => expiresAt + SWEEP_INTERVAL_MS < Date.now());
+    const kept = due.filter(([grantId]) => onDisk.has(grantId));
+    out(
+      `expiry: ${onDisk.size} temporary records on disk (live grants), ${expiring.size} short-lived grants ` +
+        `assembled, ${due.length} expired more than one sweep interval ago, ${kept.length} of them still on disk`,
+    );
+
+    const replayStart = performance.now();
+    const replay = await auditor.json<{
+      blocksChecked: number;
+      transactionsChecked: number;
+      decisionsChecked: number;
+      deliveriesChecked: number;
+      discrepancies: unknown[];
+      ok: boolean;
+    }>('POST', '/audit/replay', { query: { format: 'json' } });
+    out(
+      `replay: ${replay.blocksChecked} blocks, ${replay.transactionsChecked} transactions, ` +
+        `${replay.decisionsChecked} decisions, ${replay.deliveriesChecked} deliveries checked: ` +
+        `${replay.discrepancies.length} discrepancies (${replay.ok ? 'ok' : 'NOT ok'}), in ` +
+        `${((performance.now() - replayStart) / 1000).toFixed(0)} s`,
+    );
+  } finally {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send('stop');
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv.includes('--serve'))
+  serve().catch((error: unknown) => {
+    process.stderr.write(`soak platform failed: ${(error as Error).message}\n`);
+    process.exit(1);
+  });
+else
+  bench().catch((error: unknown) => {
+    process.stderr.write(
+      `soak failed: ${error instanceof ApiError ? `${error.code} ${error.message}` : String(error)}\n`,
+    );
+    process.exit(1);
+  });
