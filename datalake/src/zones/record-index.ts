@@ -18,6 +18,8 @@ type Operation = { type: 'put'; key: string; value: Buffer } | { type: 'del'; ke
 
 /** Index entry kinds: record documents, current record by content, latest version of a source document. */
 const KINDS = ['r', 'c', 's'] as const;
+/** `p!<token>` → the patient id the token stands for, sealed under the location key (the residency check reads it). */
+const patientKey = (token: string): string => `p!${token}`;
 
 export class RecordIndex {
   private readonly db: ClassicLevel<string, Buffer>;
@@ -73,9 +75,16 @@ export class RecordIndex {
   async countries(): Promise<{ byCountry: Record<string, number>; unreadable: number }> {
     const byCountry: Record<string, number> = {};
     let unreadable = 0;
+    const patients = new Map<string, string>();
+    for await (const [key, bytes] of this.db.iterator({ gt: 'p!', lt: 'p!\xff' })) {
+      const opened = await this.documents.open(this.country, this.where(key), bytes).catch(() => undefined);
+      const patientId = (opened?.value as { patientId?: unknown } | undefined)?.patientId;
+      if (typeof patientId === 'string') patients.set(key.slice(2), patientId);
+    }
     for await (const [key, bytes] of this.db.iterator({ gt: 'r!', lt: 'r!\xff' })) {
       try {
-        const opened = await this.documents.open(this.country, this.where(key), bytes);
+        const patientId = patients.get(key.split('!')[1] as string);
+        const opened = await this.documents.open(this.country, this.where(key), bytes, patientId);
         const doc = decodeRecordDocument(opened.value);
         // The entry is bound to its key; its document must be the one that key names.
         if (key !== this.recordKey(doc.patientId, doc.recordId)) throw new Error('misplaced index entry');
@@ -151,14 +160,28 @@ export class RecordIndex {
 
   private async operations(doc: RecordDocument): Promise<Operation[]> {
     const key = this.recordKey(doc.patientId, doc.recordId);
-    // The entry names its patient (the key holds only a token), so the residency check can open it.
     const sealed = await this.documents.seal(
       this.country,
       this.where(key),
-      { scope: 'patient', patientId: doc.patientId, owner: doc.organisation, named: true },
+      { scope: 'patient', patientId: doc.patientId, owner: doc.organisation },
       doc,
     );
-    const operations: Operation[] = [{ type: 'put', key, value: sealed }];
+    const located = patientKey(this.token(doc.patientId));
+    const operations: Operation[] = [
+      { type: 'put', key, value: sealed },
+      {
+        type: 'put',
+        key: located,
+        value: await this.documents.seal(
+          this.country,
+          this.where(located),
+          { scope: 'location' },
+          {
+            patientId: doc.patientId,
+          },
+        ),
+      },
+    ];
     if (doc.state !== 'published') return operations;
     const id = Buffer.from(doc.recordId, 'utf8');
     if (doc.supersededBy === undefined) {
