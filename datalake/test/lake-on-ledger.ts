@@ -59,7 +59,7 @@ export function actorHeaders(actor: Caller): Record<string, string> {
 }
 
 export async function startLakeOnLedger(
-  deps: Pick<DatalakeDeps, 'now'> = {},
+  deps: Pick<DatalakeDeps, 'now' | 'logger'> = {},
   /** More configuration variables (limits, thresholds). */
   env: Readonly<Record<string, string>> = {},
 ): Promise<LakeOnLedger> {
