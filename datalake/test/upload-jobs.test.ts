@@ -247,7 +247,7 @@ it('marks a job the lake’s stop interrupted, never leaving it "running" behind
   const resumed = await env.call('POST', `${job.statusUrl}/resume`, centre);
   expect(resumed.status).toBe(202);
   const done = await finished(job.statusUrl);
-  expect(done.status).toBe('completed');
+  expect({ status: done.status, error: done.error }).toEqual({ status: 'completed', error: undefined });
   expect(done.result?.created).toBe(300);
   expect((await env.lake.index.published(PATIENT)).length).toBe(before + 300);
   expect(await sealedBodies()).toEqual([]);
