@@ -110,7 +110,9 @@ describe('loadConfig', () => {
 
   it('refuses organisations without an ISO country, locations of unknown shape or country, and a short hash key', () => {
     for (const organisations of ['[]', '{"HospitalDEMSP":"Germany"}', '{"bad msp!":"DE"}', 'not json'])
-      expect(codeOf(() => loadConfig({ ...TOKEN, CUSTODIA_ORGANISATIONS: organisations }))).toBe('INVALID_INPUT');
+      expect(codeOf(() => loadConfig({ ...TOKEN, CUSTODIA_ORGANISATIONS: organisations }))).toBe(
+        'INVALID_INPUT',
+      );
     for (const locations of [
       '{"de":{}}',
       '{"DE":[]}',

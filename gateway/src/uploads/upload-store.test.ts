@@ -100,7 +100,7 @@ describe('UploadStore', () => {
 
   /** Every file of the store with its mode and content. */
   function files(): { name: string; mode: number; content: string }[] {
-    return readdirSync(dir, { recursive: true })
+    return readdirSync(dir, { recursive: true, encoding: 'utf8' })
       .map((name) => path.join(dir, name))
       .filter((file) => statSync(file).isFile())
       .map((file) => ({
