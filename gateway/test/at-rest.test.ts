@@ -3,7 +3,7 @@
  * patient, a binary upload completed and one abandoned midway, each under a source id that looks like a file name
  * naming the patient — no file anywhere under the platform's data directory (ledger blocks and state, wallet,
  * gateway, data lake, S3 data) holds the planted name, birth date, source ids or file name in clear; and the
- * abandoned upload is removed once its time is up.
+ * abandoned upload is removed once its time is up. No log line holds any of it either.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -164,8 +164,9 @@ it('keeps no planted name, birth date, source id or file name in clear anywhere 
   expect(history.items.map((item) => item.sourceId)).toEqual(
     expect.arrayContaining([planted.fhirSource, planted.binarySource, planted.abandonedSource]),
   );
-  // … yet no file holds any of it in clear.
+  // … yet no file holds any of it in clear, and no log line.
   expect(await inClear()).toEqual([]);
+  expect(stack.logs.filter((line) => NEEDLES.some((needle) => line.includes(needle)))).toEqual([]);
 
   // The abandoned upload is removed once its time to live is over; the finished ones stay in the history.
   expect(
