@@ -11,6 +11,12 @@ export const DATALAKE_ERROR_CODES = [
   'FORBIDDEN',
   'NOT_FOUND',
   'UNKNOWN_PATIENT',
+  /** The patient's data was erased: nothing more is stored or released for them. */
+  'PATIENT_ERASED',
+  /** The acting organisation is not in the lake's registry of organisations (so its country is unknown). */
+  'UNKNOWN_ORGANISATION',
+  /** The lake holds no storage location for the country the data belongs to: it stores it nowhere else. */
+  'NO_LOCATION',
   'CONFLICT',
   /** An upload holds resources about someone other than the patient it was sent for (422). */
   'WRONG_PATIENT',
@@ -36,6 +42,9 @@ export const DATALAKE_ERROR_STATUS: Readonly<Record<DatalakeErrorCode, number>> 
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   UNKNOWN_PATIENT: 404,
+  PATIENT_ERASED: 410,
+  UNKNOWN_ORGANISATION: 403,
+  NO_LOCATION: 409,
   CONFLICT: 409,
   WRONG_PATIENT: 422,
   INTEGRITY_FAILED: 500,

@@ -19,6 +19,7 @@ const centre: Caller = { mspId: ORG_DE, id: 'centre-asm', role: 'centre', countr
 const patient: Caller = { mspId: ORG_DE, id: PATIENT, role: 'patient' };
 const clinician: Caller = { mspId: ORG_FR, id: 'dr-asm', role: 'clinician', country: 'FR' };
 const stranger: Caller = { mspId: ORG_FR, id: 'dr-stranger', role: 'clinician', country: 'FR' };
+const auditor: Caller = { mspId: ORG_FR, id: 'auditor-asm', role: 'auditor', country: 'FR' };
 
 const subject = { reference: `Patient/${PATIENT}` };
 const resources = {
@@ -77,7 +78,7 @@ async function download(grantId: string, actor: Caller = clinician): Promise<Res
 }
 
 async function consumerKeys(grantId: string): Promise<string[]> {
-  const home = env.lake.locations.homeLocation;
+  const home = env.lake.locations.forCountry('DE');
   const keys: string[] = [];
   for await (const item of home.store.list(home.bucket('consumer'), layout.consumerGrant(grantId)))
     keys.push(item.key);
@@ -98,7 +99,7 @@ function resourceTypes(bundle: Bundle): string[] {
 
 beforeAll(async () => {
   env = await startLakeOnLedger();
-  for (const actor of [centre, patient, clinician, stranger]) await env.enrol(actor);
+  for (const actor of [centre, patient, clinician, stranger, auditor]) await env.enrol(actor);
   patientLedger = env.ledgerAs(patient);
   clinicianLedger = env.ledgerAs(clinician);
   expect((await env.call('PUT', `/v1/patients/${PATIENT}`, patient)).status).toBe(204);
@@ -148,7 +149,7 @@ it('assembles, delivers and logs only the granted categories and labels, for the
   );
 
   // The curated copies and their data keys are gone once assembly ended.
-  const home = env.lake.locations.homeLocation;
+  const home = env.lake.locations.forCountry('DE');
   const curatedLeft: string[] = [];
   for await (const item of home.store.list(home.bucket('curated'), layout.curatedGrant(grantId)))
     curatedLeft.push(item.key);
@@ -268,14 +269,18 @@ it('excludes and reports a record whose raw object was altered', async () => {
   const result = (await assembled.json()) as AssemblyResult;
   expect(result.excluded).toEqual([{ recordId: recordIds.allergy, reason: 'unreadable' }]);
   expect(result.included.map((each) => each.recordId)).toEqual([recordIds.problem]);
-  // Auditors find the exclusion in the stored manifest, whose SHA-256 is the one the ledger logged.
-  const home = env.lake.locations.homeLocation;
-  const stored = await home.store.getBuffer(
+  // Auditors find the exclusion in the stored manifest, whose SHA-256 is the one the ledger logged; at rest it is
+  // sealed (not the canonical bytes in clear).
+  const home = env.lake.locations.forCountry('DE');
+  const atRest = await home.store.getBuffer(
     home.bucket('structured'),
     layout.deliveryManifest(entry.grantId as string, result.manifestHash),
     64 * 1024,
   );
-  if (!stored) throw new Error('no stored manifest');
+  expect(atRest?.toString('latin1')).not.toContain(recordIds.allergy as string);
+  const served = await env.call('GET', `/v1/grants/${entry.grantId as string}/manifest`, auditor);
+  expect(served.status).toBe(200);
+  const stored = Buffer.from(await served.arrayBuffer());
   expect(createHash('sha256').update(stored).digest('hex')).toBe(result.manifestHash);
   expect((JSON.parse(stored.toString('utf8')) as { excluded: unknown[] }).excluded).toEqual([
     { recordId: recordIds.allergy, reason: 'unreadable' },

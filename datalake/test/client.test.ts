@@ -257,11 +257,19 @@ it('answers DATALAKE_UNAVAILABLE (503) when the lake cannot be reached', async (
   }
 });
 
+it('runs the residency check for an auditor, and refuses it to anyone else', async () => {
+  const report = await client.residency(auditor);
+  expect(report.ok).toBe(true);
+  expect(report.locations.find((each) => each.country === 'DE')?.countries).toEqual(['DE']);
+  expect((await failure(client.residency(clinician))).status).toBe(403);
+});
+
 it('erases a patient through the client', async () => {
   const report = await client.erasePatient(patient, PATIENT);
+  expect(report.patientKeysDestroyed).toBeGreaterThan(0);
   expect(report.dataKeysDestroyed).toBeGreaterThan(0);
   const after = await failure(
     client.uploadRecords(centre, PATIENT, 'allergy-2', Buffer.from(JSON.stringify(allergy))),
   );
-  expect(after.code).toBe('UNKNOWN_PATIENT');
+  expect({ code: after.code, status: after.status }).toEqual({ code: 'PATIENT_ERASED', status: 410 });
 });

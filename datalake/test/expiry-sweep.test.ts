@@ -7,20 +7,20 @@
 import { createServer, request as httpRequest } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { mapBounded } from '../src/concurrency/map-bounded';
-import { FileKeyProvider } from '../src/crypto/file-key-provider';
 import { StorageLocations } from '../src/storage/locations';
+import type { StorageLocation } from '../src/storage/locations';
 import { MinioObjectStore } from '../src/storage/minio-store';
-import { ConsumerZone } from '../src/zones/consumer';
-import type { ConsumerRecordSpec } from '../src/zones/consumer';
+import type { ConsumerRecordSpec, ConsumerZone } from '../src/zones/consumer';
 import { layout } from '../src/zones/layout';
-import { SealedObjects } from '../src/zones/sealed-objects';
 import { ExpirySweeper } from '../src/zones/sweeper';
 import { startTestS3 } from './s3';
 import type { TestS3 } from './s3';
+import { zonesOn } from './zones';
 
 const T0 = Date.parse('2030-01-01T00:00:00Z');
 const LIVE = 1050;
@@ -77,6 +77,7 @@ function spec(grantId: string, index: number, expiresAt: number): ConsumerRecord
   return {
     grantId,
     patientId: `patient-${index % 40}`,
+    sources: ['DE'],
     requester,
     expiresAt: new Date(expiresAt),
     contentType: 'application/fhir+json',
@@ -89,6 +90,7 @@ let proxy: CountingProxy;
 let keyDir: string;
 let zone: ConsumerZone;
 let locations: StorageLocations;
+let de: StorageLocation;
 const live = Array.from({ length: LIVE }, (_, i) => `grant-live-${i}`);
 const due = Array.from({ length: DUE }, (_, i) => `grant-due-${i}`);
 
@@ -97,16 +99,19 @@ beforeAll(async () => {
   proxy = await startCountingProxy(s3.endpoint.url);
   keyDir = await mkdtemp(path.join(tmpdir(), 'custodia-keys-'));
   locations = new StorageLocations(
-    { home: { endpoint: { ...s3.endpoint, url: proxy.url }, bucketPrefix: s3.bucketPrefix } },
+    {
+      endpoint: { ...s3.endpoint, url: proxy.url },
+      countries: { DE: { bucketPrefix: s3.bucketPrefix } },
+    },
     (endpoint) => new MinioObjectStore(endpoint),
   );
   await locations.ensureBuckets();
-  const sealed = new SealedObjects(new FileKeyProvider({ directory: keyDir, create: true }));
-  zone = new ConsumerZone(locations.homeLocation, sealed, 'custodia-datalake');
+  de = locations.forCountry('DE');
+  zone = zonesOn(locations, keyDir, randomBytes(32)).consumer();
   const body = Buffer.from('{"resourceType":"Bundle"}');
   // Live for hours; due ones expire a minute apart in the first half hour.
-  await mapBounded(live, 16, (grantId, i) => zone.put(spec(grantId, i, T0 + 3_600_000 + i * 1000), body));
-  await mapBounded(due, 16, (grantId, i) => zone.put(spec(grantId, i, T0 + (i + 1) * 60_000), body));
+  await mapBounded(live, 16, (grantId, i) => zone.put(de, spec(grantId, i, T0 + 3_600_000 + i * 1000), body));
+  await mapBounded(due, 16, (grantId, i) => zone.put(de, spec(grantId, i, T0 + (i + 1) * 60_000), body));
 }, 300_000);
 
 afterAll(async () => {
@@ -124,7 +129,7 @@ async function keysUnder(bucket: string, prefix: string): Promise<string[]> {
 it(`deletes every due record in one sweep among ${LIVE} live grants, reading only the due markers`, async () => {
   let now = new Date(T0);
   const sweeper = new ExpirySweeper(zone, { intervalMs: 60_000, now: () => now });
-  const consumer = locations.homeLocation.bucket('consumer');
+  const consumer = de.bucket('consumer');
 
   proxy.markersListed = 0;
   expect(await sweeper.sweepOnce()).toEqual([]);
@@ -138,14 +143,12 @@ it(`deletes every due record in one sweep among ${LIVE} live grants, reading onl
   expect(proxy.markersListed).toBeLessThanOrEqual(2 * (DUE + 1));
 
   for (const grantId of due) {
-    await expect(zone.open(grantId, requester, now)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(zone.open(de, grantId, requester, now)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await keysUnder(consumer, layout.consumerGrant(grantId))).toEqual([]);
   }
-  expect(
-    await keysUnder(locations.homeLocation.bucket('keys'), layout.consumerGrant(due[0] as string)),
-  ).toEqual([]);
+  expect(await keysUnder(de.bucket('keys'), layout.consumerGrant(due[0] as string))).toEqual([]);
   // Live records are still served, and their markers all still there.
-  const opened = await zone.open(live[LIVE - 1] as string, requester, now);
+  const opened = await zone.open(de, live[LIVE - 1] as string, requester, now);
   opened.body.resume();
   expect(opened.meta.grantId).toBe(live[LIVE - 1]);
   expect(await keysUnder(consumer, layout.expiryMarkers())).toHaveLength(LIVE);

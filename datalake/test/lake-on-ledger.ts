@@ -27,6 +27,8 @@ export const LAKE_ACTOR: Caller = { mspId: ORG_DE, id: 'custodia-datalake', role
 
 export interface LakeOnLedger {
   readonly net: EmbeddedTestNetwork;
+  /** The lake's data directory (index, keyrings, hash key, embedded S3 data under `s3/`). */
+  readonly dir: string;
   /** The running lake (a new one after `restartLake`). */
   readonly lake: RunningDatalake;
   /** A ledger port of its own over the same wallet and connection file (for assertions on the ledger). */
@@ -61,7 +63,7 @@ export function actorHeaders(actor: Caller): Record<string, string> {
 }
 
 export async function startLakeOnLedger(
-  deps: Pick<DatalakeDeps, 'now'> = {},
+  deps: Pick<DatalakeDeps, 'now' | 'logger'> = {},
   /** More configuration variables (limits, thresholds). */
   env: Readonly<Record<string, string>> = {},
   /** Peers the connection file lists: this many relays to the network's peer (default: the peer itself). */
@@ -102,6 +104,12 @@ export async function startLakeOnLedger(
     CUSTODIA_DATALAKE_DIR: path.join(dir, 'lake'),
     CUSTODIA_SWEEP_INTERVAL_MS: String(3_600_000),
     CUSTODIA_DATALAKE_IDENTITY: `${LAKE_ACTOR.mspId}/${LAKE_ACTOR.id}`,
+    // The organisations' countries, as the network's registry of organisations has them.
+    CUSTODIA_ORGANISATIONS: JSON.stringify(
+      Object.fromEntries(
+        net.network.organisations.map((organisation) => [organisation.mspId, organisation.country]),
+      ),
+    ),
     CUSTODIA_NETWORK: 'fabric',
     CUSTODIA_CONNECTION_FILE: profilePath,
     CUSTODIA_LEDGER_EVALUATE_TIMEOUT_MS: '5000',
@@ -117,6 +125,7 @@ export async function startLakeOnLedger(
   let lake = await start();
   return {
     net,
+    dir,
     get lake() {
       return lake;
     },

@@ -2,20 +2,22 @@
  * The local index answers the deduplication lookups — current record by content, latest version of a source
  * document — and rebuilds them from the structured zone's documents alone (losing the index loses nothing).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RecordDocument } from '../src/zones/record-document';
 import { RecordIndex } from '../src/zones/record-index';
+import { zonesOn } from './zones';
 
 const hex = (digit: string) => digit.repeat(64);
 const doc = (recordId: string, extra: Partial<RecordDocument>): RecordDocument => ({
-  schema: 1,
+  schema: 2,
+  version: 2,
   recordId,
   patientId: 'patient-idx',
   organisation: 'Org1MSP',
   country: 'DE',
-  sourceId: 'src',
   kind: 'fhir',
   resourceType: 'Condition',
   categories: ['problems'],
@@ -33,7 +35,8 @@ let dir: string;
 let index: RecordIndex;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'custodia-index-'));
-  index = new RecordIndex(dir);
+  const zones = zonesOn(['DE'], path.join(dir, 'keys'), randomBytes(32));
+  index = new RecordIndex(path.join(dir, 'index'), 'DE', zones.documents, zones.tokens);
   await index.open();
 });
 afterAll(async () => {
@@ -69,4 +72,54 @@ it('keeps the lookups of the current version only, and rebuilds them from the do
   await index.removePatient('patient-idx');
   expect(await index.latestOfSource('patient-idx', hex('5'))).toBeUndefined();
   expect(await index.byContent('patient-idx', 'Org1MSP', hex('2'))).toBeUndefined();
+});
+
+/** Every byte of every file under `folder`, as text (LevelDB's log, tables, manifest and info log). */
+async function filesUnder(folder: string): Promise<string> {
+  const names = await readdir(folder, { recursive: true });
+  const texts = await Promise.all(
+    names.map((name) =>
+      readFile(path.join(folder, name)).then(
+        (bytes) => bytes.toString('latin1'),
+        () => '',
+      ),
+    ),
+  );
+  return texts.join('\n');
+}
+
+it('holds nothing in clear, and after a patient is removed no file of the index holds their id any more', async () => {
+  const planted = doc('rec-planted', {
+    patientId: 'patient-planted-7c1e',
+    labels: ['PSY'],
+    effectiveDate: '1961-07-29',
+    contentKey: hex('7'),
+    sourceKey: hex('8'),
+  });
+  const neighbour = doc('rec-neighbour', { patientId: 'patient-neighbour', contentKey: hex('9') });
+  await index.upsert(planted);
+  await index.upsert(neighbour);
+  // Keys name patients by token only; documents are sealed (read before LevelDB compresses anything into a table).
+  const before = await filesUnder(path.join(dir, 'index'));
+  expect(before).toContain('rec-planted');
+  expect(before).not.toContain('patient-planted-7c1e');
+  expect(before).not.toContain('1961-07-29');
+  expect(before).not.toContain('"PSY"');
+  expect((await index.published('patient-planted-7c1e')).map((each) => each.recordId)).toEqual([
+    'rec-planted',
+  ]);
+
+  await index.close();
+  await index.open();
+  expect(await index.removePatient('patient-planted-7c1e')).toBe(3);
+  expect(await index.published('patient-planted-7c1e')).toEqual([]);
+  await index.close();
+  await index.open();
+  const after = await filesUnder(path.join(dir, 'index'));
+  // Deleted and compacted: not even the sealed entries remain. (LevelDB's info log and manifest may still name
+  // key ranges by the keyed token, which nothing links to the patient without the lake's hash key.)
+  expect(after).not.toContain('rec-planted');
+  expect((await index.published('patient-neighbour')).map((each) => each.recordId)).toEqual([
+    'rec-neighbour',
+  ]);
 });

@@ -47,7 +47,7 @@ const upload = (body: string, sourceId: string, patientId = PATIENT) =>
   });
 
 async function storedKeys(): Promise<string[]> {
-  const home = env.lake.locations.homeLocation;
+  const home = env.lake.locations.forCountry('DE');
   const keys: string[] = [];
   for (const zone of ['raw', 'structured'] as const)
     for await (const item of home.store.list(

@@ -66,12 +66,13 @@ describe('data-lake HTTP service', () => {
       CUSTODIA_DATALAKE_TOKEN: TOKEN,
       CUSTODIA_DATALAKE_DIR: path.join(dir, 'lake'),
       CUSTODIA_MAX_JSON_BYTES: String(64 * 1024),
+      CUSTODIA_ORGANISATIONS: JSON.stringify({ HospitalA: 'DE', HospitalB: 'FR' }),
     });
     lake = await startDatalake(config, { ledger, logger: pino({ level: 'silent' }) });
     const registered = await call('PUT', `/v1/patients/${PATIENT}`, {
       headers: {
-        'custodia-actor-msp': 'Custodia',
-        'custodia-actor-id': 'gateway',
+        'custodia-actor-msp': 'HospitalA',
+        'custodia-actor-id': 'admin-a',
         'custodia-actor-role': 'admin',
       },
     });
@@ -114,13 +115,16 @@ describe('data-lake HTTP service', () => {
     return (await response.json()) as Record<string, unknown>;
   }
 
+  /** Every object of every location, but the patient directory's entries. */
   async function storedObjects(): Promise<string[]> {
-    const home = lake.locations.homeLocation;
     const found: string[] = [];
-    for (const zone of ['raw', 'keys', 'curated', 'consumer'] as const) {
-      for await (const item of home.store.list(home.bucket(zone), '')) found.push(`${zone}:${item.key}`);
+    for (const location of lake.locations.all()) {
+      for (const zone of ['raw', 'keys', 'curated', 'consumer', 'structured'] as const) {
+        for await (const item of location.store.list(location.bucket(zone), ''))
+          if (!item.key.startsWith('patients/') || zone !== 'structured')
+            found.push(`${location.country}:${zone}:${item.key}`);
+      }
     }
-    for await (const item of home.store.list(home.bucket('structured'), 'records/')) found.push(item.key);
     return found;
   }
 
@@ -233,16 +237,43 @@ describe('data-lake HTTP service', () => {
     expect((await problem(response)).code).toBe('LEDGER_UNAVAILABLE');
     expect(ledger.calls).toEqual(['registerRecord']);
     expect(await lake.index.published(PATIENT)).toEqual([]);
+    const de = lake.locations.forCountry('DE');
     const docs = [];
-    for await (const doc of lake.structured.scan(PATIENT)) docs.push(doc);
+    for await (const scanned of lake.structured.scan(de, PATIENT)) if (scanned.ok) docs.push(scanned.doc);
     expect(docs.map((doc) => ({ state: doc.state, categories: doc.categories }))).toEqual([
       { state: 'pending', categories: ['vital-signs'] },
     ]);
-    // The raw object is sealed: the uploaded JSON is not readable in the bucket.
-    const home = lake.locations.homeLocation;
-    for await (const item of home.store.list(home.bucket('raw'), '')) {
-      const bytes = await home.store.getBuffer(home.bucket('raw'), item.key, 1 << 20);
-      expect(bytes?.toString('latin1')).not.toContain('Observation');
-    }
+    // The raw object and the metadata are sealed: neither the uploaded JSON nor the source id is readable at rest.
+    for (const zone of ['raw', 'structured'] as const)
+      for await (const item of de.store.list(de.bucket(zone), '')) {
+        const bytes = (await de.store.getBuffer(de.bucket(zone), item.key, 1 << 20))?.toString('latin1');
+        expect(bytes).not.toContain('Observation');
+        expect(bytes).not.toContain('vital-signs');
+        expect(bytes).not.toContain('doc-1');
+      }
+    // A pending marker says what to complete when the lake starts again.
+    expect((await storedObjects()).filter((key) => key.includes(':structured:pending/'))).toHaveLength(1);
+  });
+
+  it('stores an upload in its organisation’s country whatever country the actor claims, and refuses an unknown organisation', async () => {
+    const claimsFrance = await call('POST', `/v1/patients/${PATIENT}/records?sourceId=doc-2`, {
+      headers: { ...centre, 'custodia-actor-country': 'FR', 'content-type': 'application/fhir+json' },
+      body: JSON.stringify({ ...observation, effectiveDateTime: '2030-01-03T10:00:00Z' }),
+    });
+    expect(claimsFrance.status).toBe(503);
+    const stored = await storedObjects();
+    expect(stored.filter((key) => key.startsWith('FR:'))).toEqual([]);
+    expect(stored.filter((key) => key.startsWith('DE:raw:'))).toHaveLength(2);
+
+    const before = await storedObjects();
+    const unknown = await call('POST', `/v1/patients/${PATIENT}/records?sourceId=doc-3`, {
+      headers: { ...centre, 'custodia-actor-msp': 'HospitalZ', 'content-type': 'application/fhir+json' },
+      body: JSON.stringify(observation),
+    });
+    expect({ status: unknown.status, code: (await problem(unknown)).code }).toEqual({
+      status: 403,
+      code: 'UNKNOWN_ORGANISATION',
+    });
+    expect(await storedObjects()).toEqual(before);
   });
 });

@@ -175,14 +175,17 @@ describe('per-country storage locations', () => {
     await Promise.all([home.dispose(), france.dispose()]);
   });
 
-  it('keeps each country in its own buckets or on its own endpoint', async () => {
+  it('keeps each country in its own buckets or on its own endpoint, and has no location without a country', async () => {
     const locations = new StorageLocations(
       {
-        home: { endpoint: home.endpoint, bucketPrefix: home.bucketPrefix },
+        endpoint: home.endpoint,
+        bucketPrefix: home.bucketPrefix,
         countries: {
           DE: { bucketPrefix: home.bucket('de-') },
           FR: { endpoint: france.endpoint, bucketPrefix: france.bucket('fr-') },
         },
+        // An organisation of Italy, which has no location configured: buckets of its own on the default endpoint.
+        required: ['IT', 'DE'],
       },
       (endpoint) => new MinioObjectStore(endpoint),
     );
@@ -190,25 +193,30 @@ describe('per-country storage locations', () => {
     const de = locations.forCountry('DE');
     const fr = locations.forCountry('FR');
     expect(de.bucket('raw')).toBe(home.bucket('de-custodia-raw'));
-    expect(locations.forCountry('IT').bucket('raw')).toBe(home.bucket('custodia-raw'));
+    expect(locations.forCountry('IT').bucket('raw')).toBe(home.bucket('it-custodia-raw'));
+    expect(locations.all().map((location) => location.country)).toEqual(['DE', 'FR', 'IT']);
+    // No country, no location: nothing is ever stored in a place that belongs to none.
+    expect(() => locations.forCountry('ES')).toThrow(expect.objectContaining({ code: 'NO_LOCATION' }));
 
     await de.store.put(de.bucket('raw'), 'r1', Buffer.from('de'));
     await fr.store.put(fr.bucket('raw'), 'r2', Buffer.from('fr'));
     const onHome = home.store();
     const onFrance = france.store();
     expect(await onHome.stat(home.bucket('de-custodia-raw'), 'r1')).toBeDefined();
-    expect(await onHome.stat(home.bucket('custodia-raw'), 'r1')).toBeUndefined();
+    expect(await onHome.stat(home.bucket('it-custodia-raw'), 'r1')).toBeUndefined();
     expect(await onFrance.stat(france.bucket('fr-custodia-raw'), 'r2')).toBeDefined();
-    // French data never reached the home endpoint.
+    // French data never reached the default endpoint.
     expect(await onHome.getBuffer(france.bucket('fr-custodia-raw'), 'r2', 10)).toBeUndefined();
   });
 
   it('signs for each location with its own keys, even where two share an endpoint', async () => {
     const locations = new StorageLocations(
       {
-        home: { endpoint: home.endpoint, bucketPrefix: home.bucketPrefix },
-        // Another account on the same server: its keys, not the home location's, must sign its requests.
+        endpoint: home.endpoint,
+        bucketPrefix: home.bucketPrefix,
+        // Another account on the same server: its keys, not the default endpoint's, must sign its requests.
         countries: {
+          DE: {},
           FR: {
             endpoint: { ...home.endpoint, accessKey: 'france-account', secretKey: 'france-account-secret-0' },
             bucketPrefix: home.bucket('fr-'),
@@ -221,7 +229,8 @@ describe('per-country storage locations', () => {
     await expect(fr.store.ensureBucket(fr.bucket('raw'))).rejects.toMatchObject({
       code: 'STORAGE_UNAVAILABLE',
     });
-    await locations.homeLocation.store.ensureBucket(locations.homeLocation.bucket('raw'));
+    const de = locations.forCountry('DE');
+    await de.store.ensureBucket(de.bucket('raw'));
     expect(await home.store().stat(home.bucket('fr-custodia-raw'), 'anything')).toBeUndefined();
   });
 
@@ -230,8 +239,8 @@ describe('per-country storage locations', () => {
       () =>
         new StorageLocations(
           {
-            home: { endpoint: home.endpoint, bucketPrefix: home.bucketPrefix },
-            countries: { DE: { bucketPrefix: home.bucketPrefix } },
+            endpoint: home.endpoint,
+            countries: { DE: { bucketPrefix: home.bucketPrefix }, FR: { bucketPrefix: home.bucketPrefix } },
           },
           (endpoint) => new MinioObjectStore(endpoint),
         ),

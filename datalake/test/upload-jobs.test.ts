@@ -142,7 +142,7 @@ it('accepts a 20,000-entry Bundle as a job: 202 and a status URL at once, progre
   expect((await env.lake.index.published(PATIENT)).length).toBe(200);
 
   // The sealed body is gone once the job ended.
-  const home = env.lake.locations.homeLocation;
+  const home = env.lake.locations.forCountry('DE');
   const left: string[] = [];
   for await (const item of home.store.list(home.bucket('raw'), `patients/${PATIENT}/jobs/`))
     left.push(item.key);
@@ -209,17 +209,50 @@ it('fails a large Bundle with an invalid entry, naming where, and stores nothing
   expect((await env.lake.index.published(PATIENT)).length).toBe(before);
 });
 
-it('marks a job the lake’s stop interrupted, never leaving it "running" behind a restart', async () => {
-  const job = await accepted(await upload(largeBundle(20_000, 300), 'interrupted-large'));
+it('marks a job the lake’s stop interrupted, never leaving it "running" behind a restart, and resumes it', async () => {
+  const before = (await env.lake.index.published(PATIENT)).length;
+  // Observations of their own (values no other test uploads), so none is a duplicate of an earlier upload.
+  const job = await accepted(
+    await upload(
+      largeBundle(20_000, 300, (index) =>
+        index <= 300
+          ? {
+              resourceType: 'Observation',
+              status: 'final',
+              code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }] },
+              subject: { reference: 'urn:uuid:5a1e0000-0000-4000-8000-000000000000' },
+              effectiveDateTime: '2024-04-01T10:00:00Z',
+              valueQuantity: { value: 100_000 + index, unit: '/min' },
+            }
+          : undefined,
+      ),
+      'interrupted-large',
+    ),
+  );
   await env.restartLake();
   env.refreshProfile();
   const view = (await (await env.call('GET', job.statusUrl, centre)).json()) as JobView;
   expect(view).toMatchObject({ status: 'interrupted', error: { code: 'INTERRUPTED' } });
-  const home = env.lake.locations.homeLocation;
-  const left: string[] = [];
-  for await (const item of home.store.list(home.bucket('raw'), `patients/${PATIENT}/jobs/`))
-    left.push(item.key);
-  expect(left).toEqual([]);
+  const home = env.lake.locations.forCountry('DE');
+  const sealedBodies = async () => {
+    const left: string[] = [];
+    for await (const item of home.store.list(home.bucket('raw'), `patients/${PATIENT}/jobs/`))
+      left.push(item.key);
+    return left;
+  };
+  // Its sealed copy is kept, so the centre resumes it without sending it again.
+  expect(await sealedBodies()).toHaveLength(1);
+  const stranger = { ...centre, id: 'centre-other' };
+  expect((await env.call('POST', `${job.statusUrl}/resume`, stranger)).status).toBe(404);
+  const resumed = await env.call('POST', `${job.statusUrl}/resume`, centre);
+  expect(resumed.status).toBe(202);
+  const done = await finished(job.statusUrl);
+  expect({ status: done.status, error: done.error }).toEqual({ status: 'completed', error: undefined });
+  expect(done.result?.created).toBe(300);
+  expect((await env.lake.index.published(PATIENT)).length).toBe(before + 300);
+  expect(await sealedBodies()).toEqual([]);
+  // Only an interrupted job resumes.
+  expect((await env.call('POST', `${job.statusUrl}/resume`, centre)).status).toBe(409);
 });
 
 it('refuses a single resource over the JSON limit at once', async () => {

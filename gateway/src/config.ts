@@ -21,6 +21,8 @@ export interface GatewayConfig {
   readonly trustProxy: number;
   readonly maxJsonBytes: number;
   readonly uploadPartBytes: number;
+  /** An upload nobody finished is removed this long after its last activity. */
+  readonly uploadTtlMs: number;
   readonly datalake: { readonly url: string; readonly token: string } | undefined;
   /** /readyz: how long each component may take to answer before the instance is reported not ready. */
   readonly readinessTimeoutMs: number;
@@ -70,8 +72,8 @@ function isStrings(value: unknown): value is string[] {
  * CUSTODIA_PORTAL_DIR (portal/dist when present), CUSTODIA_CORS_ORIGINS (JSON list, []),
  * CUSTODIA_ALLOWED_NETWORKS (JSON {mspId: [cidr…]}, {}), CUSTODIA_AUTH_RATE_LIMIT (30/min),
  * CUSTODIA_API_RATE_LIMIT (1200/min), CUSTODIA_TRUST_PROXY (0), CUSTODIA_MAX_JSON_BYTES (5 MiB),
- * CUSTODIA_UPLOAD_PART_BYTES (8 MiB), CUSTODIA_DATALAKE_URL + CUSTODIA_DATALAKE_TOKEN (the lake; required together),
- * CUSTODIA_READINESS_TIMEOUT_MS (2000), CUSTODIA_UPLOAD_RETENTION_DAYS (30).
+ * CUSTODIA_UPLOAD_PART_BYTES (8 MiB), CUSTODIA_UPLOAD_TTL_SECONDS (86400), CUSTODIA_DATALAKE_URL + CUSTODIA_DATALAKE_TOKEN
+ * (the lake; required together), CUSTODIA_READINESS_TIMEOUT_MS (2000), CUSTODIA_UPLOAD_RETENTION_DAYS (30).
  */
 export function loadGatewayConfig(
   env: Env = process.env,
@@ -97,6 +99,12 @@ export function loadGatewayConfig(
     trustProxy: integer(env, 'CUSTODIA_TRUST_PROXY', defaults.trustProxy ?? 0),
     maxJsonBytes: integer(env, 'CUSTODIA_MAX_JSON_BYTES', defaults.maxJsonBytes ?? 5 * 1024 * 1024),
     uploadPartBytes: integer(env, 'CUSTODIA_UPLOAD_PART_BYTES', defaults.uploadPartBytes ?? 8 * 1024 * 1024),
+    uploadTtlMs:
+      integer(
+        env,
+        'CUSTODIA_UPLOAD_TTL_SECONDS',
+        defaults.uploadTtlMs === undefined ? 86_400 : defaults.uploadTtlMs / 1000,
+      ) * 1000,
     datalake:
       lakeUrl !== undefined && lakeToken !== undefined
         ? { url: lakeUrl, token: lakeToken }

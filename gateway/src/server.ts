@@ -141,8 +141,31 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     config.datalake === undefined
       ? undefined
       : new DatalakeClient({ baseUrl: config.datalake.url, token: config.datalake.token });
-  const uploads = new UploadStore(path.join(config.dataDir, 'uploads'), config.uploadPartBytes, now);
+  const box = await SecretBox.open(config.dataDir, deps.env ?? process.env);
+  const uploads = new UploadStore({
+    directory: path.join(config.dataDir, 'uploads'),
+    partBytes: config.uploadPartBytes,
+    box,
+    ttlMs: config.uploadTtlMs,
+    now,
+  });
   await uploads.ensure();
+  const housekeeping = await uploads.recover();
+  if (housekeeping.interrupted + housekeeping.removed > 0)
+    logger.warn({ ...housekeeping }, 'uploads interrupted by the last stop marked, abandoned ones removed');
+  // Abandoned uploads go within a fraction of their time to live (at most every quarter of an hour).
+  const sweeper = setInterval(
+    () => {
+      uploads.sweep().then(
+        (swept) => {
+          if (swept.removed > 0) logger.info({ removed: swept.removed }, 'abandoned uploads removed');
+        },
+        () => logger.warn('abandoned-upload sweep failed; will retry'),
+      );
+    },
+    Math.max(1000, Math.min(config.uploadTtlMs / 4, 15 * 60_000)),
+  );
+  sweeper.unref();
   // Old upload sessions go, so the history (and the disk) stays bounded: at start, then hourly.
   const prune = (): void => {
     uploads.prune(new Date(now().getTime() - config.uploadRetentionMs)).then(
@@ -160,10 +183,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     datalake,
     now,
     cards: new EmergencyCards(await persistentSecret(config.dataDir, 'card.secret')),
-    contributions: new ContributionContent(
-      path.join(config.dataDir, 'contributions'),
-      await SecretBox.open(config.dataDir, deps.env ?? process.env),
-    ),
+    contributions: new ContributionContent(path.join(config.dataDir, 'contributions'), box),
     patients: {
       exists: async (patientId) =>
         identity.listUsers().some((user) => user.role === 'patient' && user.ledgerId === patientId),
@@ -213,6 +233,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     ledger,
     datalake,
     close: async () => {
+      clearInterval(sweeper);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -71,6 +71,7 @@ const EXPECTED: Readonly<Record<string, Access>> = {
   'GET /api/v1/uploads/:uploadId': [CE],
   'PUT /api/v1/uploads/:uploadId/parts/:index': [CE],
   'POST /api/v1/uploads/:uploadId/complete': [CE],
+  'POST /api/v1/uploads/:uploadId/resume': [CE],
 
   'GET /api/v1/audit/access-log': [AU],
   'GET /api/v1/audit/patients/:patientId/emergency-policy/history': [AU],
@@ -79,6 +80,7 @@ const EXPECTED: Readonly<Record<string, Access>> = {
   'GET /api/v1/audit/blocks/:number': [AU],
   'GET /api/v1/audit/transactions/:txId': [AU],
   'POST /api/v1/audit/replay': [AU],
+  'GET /api/v1/audit/residency': [AU],
 
   'GET /api/v1/admin/organisations': [AD],
   'GET /api/v1/admin/users': [AD],

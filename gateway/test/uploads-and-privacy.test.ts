@@ -352,7 +352,10 @@ describe('the patient’s rules protect her data end to end', () => {
     const record = await jsonOf<Bundle>(await get(`/grants/${grantId}/record`, 'dr.rossi'), 200);
     expect(record.entry.map((item) => item.resource.resourceType)).toContain('Immunization');
     const lake = stack.platform.datalake();
-    expect(await lake?.consumer.meta(grantId)).toBeDefined();
+    // Anna's temporary records are kept in her home country's location (Germany).
+    const home = lake?.locations.forCountry('DE');
+    if (lake === undefined || home === undefined) throw new Error('the data lake is not running');
+    expect(await lake.consumer.meta(home, grantId)).toBeDefined();
 
     expect(
       await jsonOf(await send('DELETE', `/patients/${ANNA}/rules/${rule.ruleId}`, 'anna'), 200),
@@ -370,7 +373,7 @@ describe('the patient’s rules protect her data end to end', () => {
       ),
     ).toBe(true);
     // The lake's revocation listener deletes the bytes, not only refuses them.
-    expect(await eventually(async () => (await lake?.consumer.meta(grantId)) === undefined)).toBe(true);
+    expect(await eventually(async () => (await lake.consumer.meta(home, grantId)) === undefined)).toBe(true);
   });
 });
 

@@ -358,6 +358,8 @@ async function main(): Promise<void> {
         CUSTODIA_LEDGER_SUBMIT_TIMEOUT_MS: '30000',
         CUSTODIA_LEDGER_COMMIT_TIMEOUT_MS: '60000',
         CUSTODIA_LOG_LEVEL: 'info',
+        // The one organisation's data lives in its country's location (de-custodia-… buckets).
+        CUSTODIA_ORGANISATIONS: JSON.stringify({ [ORG]: 'DE' }),
       },
       (line) => (line.msg === 'ready' && typeof line.url === 'string' ? line.url : undefined),
     );

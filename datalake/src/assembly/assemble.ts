@@ -1,15 +1,19 @@
 /**
  * Assembly of the temporary record for a committed grant. The grant is read from the ledger with the requester's
- * own identity (a gateway bug cannot release data alone); every released record is copied raw → curated
- * (re-sealed for the grant), and the copy's SHA-256 is checked against the record's on-chain registration; the
- * IPS Bundle goes to the consumer zone until the grant expires; the delivery and its manifest hash go on-chain.
- * The curated copies are deleted when assembly ends, whatever happens.
+ * own identity (a gateway bug cannot release data alone); every selected record's stored metadata document is read
+ * back and authenticated (not changed, not another record's or patient's, not an older version than the index's),
+ * its registration read on the ledger, and its raw object copied raw → curated in the record's own location
+ * (re-sealed for the grant; it never leaves its country) with the copy's SHA-256 checked against the registration.
+ * The IPS Bundle goes to the consumer zone of the patient's home country until the grant expires, with the
+ * manifest beside it; the delivery and its manifest hash go on-chain. The curated copies are deleted when assembly
+ * ends, whatever happens.
  */
 import { Writable } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Resource } from '@medplum/fhirtypes';
 import type { GrantView } from '@custodia/chaincode';
+import type { Logger } from 'pino';
 import { mapBounded } from '../concurrency/map-bounded';
 import { DigestStream } from '../crypto/digest-stream';
 import { DatalakeError, isDatalakeError } from '../errors';
@@ -19,9 +23,10 @@ import type { ConsumerZone } from '../zones/consumer';
 import type { DeliveryManifests } from '../zones/manifests';
 import { layout } from '../zones/layout';
 import type { RecordDocument, SealedObjectRef } from '../zones/record-document';
-import type { RecordIndex } from '../zones/record-index';
+import type { RecordIndexes } from '../zones/record-index';
 import { newObjectId } from '../zones/sealed-objects';
 import type { SealedObjects } from '../zones/sealed-objects';
+import type { PatientDirectory, StructuredZone } from '../zones/structured';
 import { buildPatientSummary } from './ips-bundle';
 import type { SummaryRecord } from './ips-bundle';
 import { signLink } from './links';
@@ -34,12 +39,16 @@ export interface AssemblyDeps {
   /** The data lake's own ledger identity (role admin): reads record registrations, which clinicians may not. */
   readonly serviceActor: LedgerActor;
   readonly locations: StorageLocations;
-  readonly index: RecordIndex;
+  readonly index: RecordIndexes;
+  /** Where each record's metadata document is read back from (and authenticated) before release. */
+  readonly structured: StructuredZone;
+  /** The patients' home locations (where their temporary records are kept) and erasures. */
+  readonly patients: PatientDirectory;
   readonly sealed: SealedObjects;
   readonly consumer: ConsumerZone;
   /** Where manifests are kept for auditors. */
   readonly manifests: DeliveryManifests;
-  /** Key owner of the lake's own key, for curated copies. */
+  /** Key owner of the lake's own keys, for curated copies. */
   readonly serviceKeyOwner: string;
   /** HMAC secret of binary links. */
   readonly linkSecret: Buffer;
@@ -48,6 +57,8 @@ export interface AssemblyDeps {
   /** Put before binary links' paths (the public prefix under which clients reach them). */
   readonly linkBase?: string;
   readonly now: () => Date;
+  /** Exclusions are logged here (record and grant ids, reason). */
+  readonly logger?: Logger;
 }
 
 export interface AssemblyResult {
@@ -88,23 +99,37 @@ export class AssemblyService {
     if (grant.status !== 'active')
       throw new DatalakeError('GRANT_NOT_ACTIVE', `the grant is ${grant.status}`);
     checkRequester(grant, await this.deps.ledger.signerOf(actor), actor);
+    // An erased patient's data is never released again, whatever the ledger still says of the grant.
+    if (await this.deps.patients.isErased(grant.patientId))
+      throw new DatalakeError('PATIENT_ERASED', 'this patient’s data was erased');
     return grant;
+  }
+
+  /** Where the grant's temporary record is kept: the patient's home location. */
+  async recordLocation(grant: GrantView): Promise<StorageLocation> {
+    return this.deps.patients.home(grant.patientId);
   }
 
   async assemble(grantId: string, actor: LedgerActor): Promise<AssemblyResult> {
     const grant = await this.activeGrant(grantId, actor);
-    const home = this.deps.locations.homeLocation;
+    const home = await this.recordLocation(grant);
+    const candidates = selectRecords(await this.deps.index.published(grant.patientId), grant);
     try {
-      const candidates = selectRecords(await this.deps.index.published(grant.patientId), grant);
       const checks = await mapBounded(candidates, CHECK_CONCURRENCY, (document) =>
-        this.check(grant, document, home),
+        this.check(grant, document),
       );
       const records: SummaryRecord[] = [];
       const excluded: { recordId: string; reason: ExclusionReason }[] = [];
       checks.forEach((checked, index) => {
         if (checked.ok) records.push(checked.record);
-        else
-          excluded.push({ recordId: (candidates[index] as RecordDocument).recordId, reason: checked.reason });
+        else {
+          const { recordId } = candidates[index] as RecordDocument;
+          excluded.push({ recordId, reason: checked.reason });
+          this.deps.logger?.warn(
+            { grantId, recordId, reason: checked.reason },
+            'record excluded from release',
+          );
+        }
       });
       const assembledAt = this.deps.now();
       const manifest: Manifest = {
@@ -130,13 +155,16 @@ export class AssemblyService {
       });
       const expiresAt = new Date(grant.expiresAt);
       // The manifest itself stays readable for auditors (exclusions included); the ledger holds its hash.
-      const hash = await this.deps.manifests.put(manifest);
+      const hash = await this.deps.manifests.put(home, manifest);
       // A second assembly of the same grant replaces the first.
-      if ((await this.deps.consumer.meta(grantId)) !== undefined) await this.deps.consumer.remove(grantId);
+      if ((await this.deps.consumer.meta(home, grantId).catch(() => undefined)) !== undefined)
+        await this.deps.consumer.remove(grantId);
       await this.deps.consumer.put(
+        home,
         {
           grantId,
           patientId: grant.patientId,
+          sources: [...new Set(records.map(({ document }) => document.country))].sort(),
           requester: { mspId: actor.mspId, id: actor.id },
           expiresAt,
           contentType: FHIR_JSON,
@@ -159,8 +187,12 @@ export class AssemblyService {
         excluded,
       };
     } finally {
-      await home.store.removePrefix(home.bucket('curated'), layout.curatedGrant(grantId));
-      await home.store.removePrefix(home.bucket('keys'), layout.curatedKeys(grantId));
+      const sources = new Set(candidates.map((document) => document.country));
+      for (const country of sources) {
+        const source = this.deps.locations.forCountry(country);
+        await source.store.removePrefix(source.bucket('curated'), layout.curatedGrant(grantId));
+        await source.store.removePrefix(source.bucket('keys'), layout.curatedKeys(grantId));
+      }
     }
   }
 
@@ -171,7 +203,9 @@ export class AssemblyService {
     actor: LedgerActor,
   ): Promise<{ contentType: string; size: number; body: Readable }> {
     const grant = await this.activeGrant(grantId, actor);
-    const document = await this.deps.index.get(grant.patientId, recordId);
+    const indexed = await this.deps.index.get(grant.patientId, recordId);
+    const verified = indexed === undefined ? undefined : await this.stored(indexed);
+    const document = verified?.ok === true ? verified.document : undefined;
     const binary = document?.binary;
     if (
       document === undefined ||
@@ -187,18 +221,55 @@ export class AssemblyService {
   }
 
   /**
-   * Copies one record raw → curated and checks what was read against the ledger's registration. A tampered
-   * raw object fails its authenticated decryption ('unreadable'); a substituted one fails the hash.
+   * The record's metadata document as stored, authenticated and no older than the index's copy (a newer one —
+   * the index lagging behind a crash — is taken, and the index brought up to date).
    */
-  private async check(grant: GrantView, document: RecordDocument, home: StorageLocation): Promise<Checked> {
+  private async stored(
+    indexed: RecordDocument,
+  ): Promise<
+    | { readonly ok: true; readonly document: RecordDocument }
+    | { readonly ok: false; readonly reason: ExclusionReason }
+  > {
+    let stored: RecordDocument | undefined;
+    try {
+      stored = await this.deps.structured.get(indexed.country, indexed.patientId, indexed.recordId);
+    } catch (error) {
+      if (isDatalakeError(error, 'INTEGRITY_FAILED')) return { ok: false, reason: 'metadata-unauthentic' };
+      throw error;
+    }
+    if (stored === undefined) return { ok: false, reason: 'metadata-unauthentic' };
+    if (stored.version < indexed.version) return { ok: false, reason: 'metadata-replayed' };
+    if (stored.version > indexed.version) {
+      await this.deps.index.upsert(stored);
+      return { ok: true, document: stored };
+    }
+    return sameDocument(stored, indexed)
+      ? { ok: true, document: stored }
+      : { ok: false, reason: 'metadata-mismatch' };
+  }
+
+  /**
+   * Checks one record and copies it raw → curated in its own location: its stored metadata (authentic, current),
+   * its registration on the ledger (same hash, categories and labels, not superseded), then what was read against
+   * the registered hash. A tampered raw object fails its authenticated decryption ('unreadable'); a substituted one
+   * fails the hash.
+   */
+  private async check(grant: GrantView, indexed: RecordDocument): Promise<Checked> {
+    const verified = await this.stored(indexed);
+    if (!verified.ok) return verified;
+    const { document } = verified;
+    if (document.supersededBy !== undefined) return { ok: false, reason: 'superseded' };
+    if (releasedCategories(document, grant).length === 0) return { ok: false, reason: 'metadata-mismatch' };
     const meta = await this.deps.ledger.getRecordMeta(this.deps.serviceActor, document.recordId);
     if (meta === undefined || meta.patientId !== grant.patientId)
       return { ok: false, reason: 'not-registered' };
     if (meta.contentHash !== document.contentHash) return { ok: false, reason: 'hash-mismatch' };
     if (meta.supersededBy !== undefined) return { ok: false, reason: 'superseded' };
+    if (!sameSet(meta.categories, document.categories) || !sameSet(meta.labels, document.labels))
+      return { ok: false, reason: 'metadata-mismatch' };
     const source = this.deps.locations.forCountry(document.country);
     try {
-      const copied = await this.copyToCurated(grant.grantId, document, document.resource, source, home);
+      const copied = await this.copyToCurated(grant.grantId, document, document.resource, source);
       const resourceHash = document.kind === 'fhir' ? meta.contentHash : document.resource.sha256;
       if (copied.sha256 !== resourceHash) return { ok: false, reason: 'hash-mismatch' };
       if (
@@ -236,20 +307,21 @@ export class AssemblyService {
     }
   }
 
+  /** The record re-sealed for the grant in the curated zone of its own location (it never leaves its country). */
   private async copyToCurated(
     grantId: string,
     document: RecordDocument,
     ref: SealedObjectRef,
     source: StorageLocation,
-    home: StorageLocation,
   ) {
     const plaintext = await this.deps.sealed.read(rawTarget(document, ref, source));
     const objectId = newObjectId();
     const target = {
-      location: home,
+      location: source,
       zone: 'curated' as const,
       objectKey: layout.curatedRecord(grantId, document.recordId),
       keyKey: layout.curatedKey(grantId, objectId),
+      patientId: document.patientId,
       objectId,
     };
     const written = await this.deps.sealed.write({ ...target, owner: this.deps.serviceKeyOwner }, plaintext);
@@ -274,6 +346,24 @@ export function rawTarget(document: RecordDocument, ref: SealedObjectRef, locati
     zone: 'raw' as const,
     objectKey: layout.rawObject(document.patientId, ref.objectId),
     keyKey: layout.dataKey(document.patientId, ref.objectId),
+    patientId: document.patientId,
     objectId: ref.objectId,
   };
+}
+
+/** The fields release is decided from agree (the index's copy and the stored document of one version). */
+function sameDocument(a: RecordDocument, b: RecordDocument): boolean {
+  return (
+    a.state === b.state &&
+    a.contentHash === b.contentHash &&
+    sameSet(a.categories, b.categories) &&
+    sameSet(a.labels, b.labels) &&
+    a.resource.objectId === b.resource.objectId &&
+    a.binary?.objectId === b.binary?.objectId &&
+    a.supersededBy === b.supersededBy
+  );
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join() === [...b].sort().join();
 }

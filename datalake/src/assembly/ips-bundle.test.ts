@@ -31,12 +31,12 @@ function record(
   };
   return {
     document: {
-      schema: 1,
+      schema: 2,
+      version: 2,
       recordId,
       patientId: PATIENT,
       organisation: options.organisation ?? 'HospitalAMSP',
       country: 'DE',
-      sourceId: `src-${recordId}`,
       kind: options.binary === true ? 'binary' : 'fhir',
       resourceType: resource.resourceType,
       categories,

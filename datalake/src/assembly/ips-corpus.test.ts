@@ -37,12 +37,12 @@ const records: SummaryRecord[] = plan.records.map((planned, index) => {
   const sourceUrl = fullUrlOf.get(planned.sourceId);
   return {
     document: {
-      schema: 1,
+      schema: 2,
+      version: 2,
       recordId: `rec-${String(index).padStart(3, '0')}`,
       patientId: PATIENT,
       organisation: ORGANISATION,
       country: 'DE',
-      sourceId: planned.sourceId,
       kind: 'fhir',
       resourceType: planned.resourceType,
       categories: planned.categories,

@@ -5,8 +5,25 @@
  */
 import { createHash } from 'node:crypto';
 
-/** `superseded`: the ledger says a newer version replaced the record (the lake's index had not caught up). */
-export const EXCLUSION_REASONS = ['hash-mismatch', 'not-registered', 'unreadable', 'superseded'] as const;
+/**
+ * Why a selected record was not released:
+ * - `not-registered`, `hash-mismatch`: the ledger has no such registration, or another hash for it;
+ * - `unreadable`: its sealed object failed authentication (changed, swapped, replayed) or is gone;
+ * - `superseded`: the ledger says a newer version replaced the record (the lake's index had not caught up);
+ * - `metadata-unauthentic`: its stored metadata document failed authentication (changed, copied from another
+ *   record or patient) or is gone;
+ * - `metadata-replayed`: its stored metadata document is an older version than the lake last wrote;
+ * - `metadata-mismatch`: its metadata disagrees with the index or with its on-chain registration.
+ */
+export const EXCLUSION_REASONS = [
+  'hash-mismatch',
+  'not-registered',
+  'unreadable',
+  'superseded',
+  'metadata-unauthentic',
+  'metadata-replayed',
+  'metadata-mismatch',
+] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
 export interface Manifest {

@@ -2,12 +2,12 @@ import type { RecordDocument } from '../zones/record-document';
 import { releasedCategories } from './select';
 
 const base = {
-  schema: 1,
+  schema: 2,
+  version: 1,
   recordId: 'rec-1',
   patientId: 'p-1',
   organisation: 'HospitalA',
   country: 'DE',
-  sourceId: 's',
   kind: 'fhir',
   resourceType: 'Observation',
   effectiveDate: '2030-01-01',

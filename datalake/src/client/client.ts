@@ -13,6 +13,7 @@ import { DatalakeError } from '../errors';
 import type { IngestResult } from '../ingest/ingest-service';
 import type { JobView } from '../zones/job-documents';
 import type { ErasureReport } from '../zones/erasure';
+import type { ResidencyReport } from '../residency/report';
 import { DOCUMENT_REFERENCE_HEADER, encodeDocumentReference } from '../service/document-header';
 import { Transport } from './transport';
 
@@ -106,6 +107,26 @@ export class DatalakeClient {
     return this.transport.json<JobView>({
       method: 'GET',
       path: `/v1/jobs/${segment(jobId)}`,
+      actor,
+      expect: [200],
+    });
+  }
+  /** Resumes an interrupted upload job from the copy the lake kept (the centre that sent it only). */
+  async resumeJob(actor: DatalakeActor, jobId: string): Promise<JobView> {
+    const answer = await this.transport.json<UploadAccepted>({
+      method: 'POST',
+      path: `/v1/jobs/${segment(jobId)}/resume`,
+      actor,
+      expect: [202],
+    });
+    return answer.job;
+  }
+
+  /** The residency check (auditors): per storage location, the countries of the data it holds. */
+  residency(actor: DatalakeActor): Promise<ResidencyReport> {
+    return this.transport.json<ResidencyReport>({
+      method: 'GET',
+      path: '/v1/residency',
       actor,
       expect: [200],
     });

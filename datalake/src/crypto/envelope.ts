@@ -1,38 +1,31 @@
-/** Envelope encryption of one object: a fresh data key sealed into the stream, stored wrapped. */
-import type { KeyProvider, WrappedKey } from './key-provider';
+/**
+ * Envelope encryption of one object: a fresh data key sealed into the stream, stored wrapped by the patient's key
+ * and bound to `context` (where the object lives), so a wrapped key moved to another object, record or patient
+ * does not open.
+ */
 import { generateDataKey } from './key-provider';
+import { unwrapDataKey, wrapDataKey } from './keyring';
+import type { PatientKey } from './keyring';
 import { OpenStream } from './open-stream';
 import { SealStream } from './seal-stream';
 
 export interface Sealer {
   readonly stream: SealStream;
-  readonly key: WrappedKey;
+  /** The data key wrapped by the patient key (base64url), to store apart from the object. */
+  readonly wrapped: string;
 }
 
-/** A sealing stream for object `objectId` owned by `owner`, and its wrapped data key to store. */
-export async function createSealer(
-  keys: KeyProvider,
-  owner: string,
-  objectId: string,
-  chunkSize?: number,
-): Promise<Sealer> {
+export function createSealer(key: PatientKey, context: string, chunkSize?: number): Sealer {
   const dataKey = generateDataKey();
-  const key = await keys.wrap(owner, dataKey, objectId);
-  const stream = new SealStream(dataKey, {
-    context: objectId,
-    ...(chunkSize === undefined ? {} : { chunkSize }),
-  });
+  const wrapped = wrapDataKey(key, dataKey, context);
+  const stream = new SealStream(dataKey, { context, ...(chunkSize === undefined ? {} : { chunkSize }) });
   dataKey.fill(0);
-  return { stream, key };
+  return { stream, wrapped };
 }
 
-export async function createOpener(
-  keys: KeyProvider,
-  key: WrappedKey,
-  objectId: string,
-): Promise<OpenStream> {
-  const dataKey = await keys.unwrap(key, objectId);
-  const stream = new OpenStream(dataKey, { context: objectId });
+export function createOpener(key: PatientKey, wrapped: string, context: string): OpenStream {
+  const dataKey = unwrapDataKey(key, wrapped, context);
+  const stream = new OpenStream(dataKey, { context });
   dataKey.fill(0);
   return stream;
 }

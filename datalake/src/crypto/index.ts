@@ -10,3 +10,8 @@ export { FileKeyProvider } from './file-key-provider';
 export type { FileKeyProviderOptions } from './file-key-provider';
 export { createOpener, createSealer } from './envelope';
 export type { Sealer } from './envelope';
+export { Keyring, Keyrings, unwrapDataKey, wrapDataKey } from './keyring';
+export type { KeyringOptions, LocationKey, PatientKey } from './keyring';
+export { documentHeader, openDocument, sealDocument } from './document-seal';
+export type { DocumentHeader } from './document-seal';
+export { KeyedHash } from './keyed-hash';

@@ -1,8 +1,7 @@
 /**
- * Envelope encryption: every object has its own random data key; the key is stored only wrapped by
- * its organisation's key-encryption key, which a KeyProvider holds (a key file by default, a KMS or
- * HSM in production). The wrap binds a context (the object id), so a wrapped key cannot be moved to
- * another object.
+ * The organisations' key-encryption keys, held by a KeyProvider (a key file by default, a KMS or HSM in
+ * production): they wrap the patient keys of a location (keyring.ts), never data directly. The wrap binds a context
+ * (location, patient, owner), so a wrapped key cannot be moved to another patient.
  */
 import { randomBytes } from 'node:crypto';
 import { KEY_BYTES } from './format';

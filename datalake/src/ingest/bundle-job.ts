@@ -17,7 +17,6 @@ import { BundlePlanner } from './fhir-records';
 import type { PlannedRecord } from './fhir-records';
 import { validateFhir } from './fhir-validation';
 import type { IngestedRecord, IngestService, UploadContext } from './ingest-service';
-import { sourceKeyFor } from './record-id';
 import { SubjectBinding, wrongPatient } from './subject-binding';
 import type { SubjectIssue } from './subject-binding';
 
@@ -77,7 +76,7 @@ export async function runBundleJob(
   await deps.progress('validating', { entries, processed: 0 });
 
   // Pass 2: subject binding and planning, nothing stored.
-  const sourceId = context.sourceId;
+  const sourceId = context.sourceToken;
   const inherited = ((members.meta as { security?: Coding[] } | undefined)?.security ?? []) as Coding[];
   const dryRun = new BundlePlanner(sourceId, deps.now(), inherited);
   let categorised = 0;
@@ -119,9 +118,7 @@ export async function runBundleJob(
         processed += 1;
         continue;
       }
-      await store.run(keysOf(context, planned), async () =>
-        count(await deps.ingest.storePlanned(context, planned)),
-      );
+      await store.run(keysOf(planned), async () => count(await deps.ingest.storePlanned(context, planned)));
       await deps.progress('storing', { entries, processed });
     }
   } finally {
@@ -199,8 +196,9 @@ async function* entriesOf(
   }
 }
 
-function keysOf(context: UploadContext, planned: PlannedRecord): string[] {
-  return [`c:${planned.contentKey}`, `s:${sourceKeyFor(context.actor.mspId, planned.sourceId)}`];
+/** In-memory keys of what must not be stored concurrently (the upload is one organisation's). */
+function keysOf(planned: PlannedRecord): string[] {
+  return [`c:${planned.contentKey}`, `s:${planned.sourceId}`];
 }
 
 /**

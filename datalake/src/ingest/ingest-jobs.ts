@@ -4,7 +4,8 @@
  * job at a time (memory and ledger load stay bounded whatever is queued). Its status document says where it is
  * and, at the end, what it did (counts, skipped entries) or why it failed (code, issues) — nothing is left
  * running unseen behind an error. The sealed body is deleted when the job ends; a job a stop interrupted is
- * marked so at the next start (the upload can be sent again: ingestion is idempotent).
+ * marked so at the next start and keeps its sealed body, so the centre can resume it (`resume`) — or send the
+ * upload again: ingestion is idempotent. An interrupted job not resumed within `resumeTtlMs` loses its body.
  */
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -31,13 +32,18 @@ export interface IngestJobsDeps {
   };
   readonly logger: Logger;
   readonly now: () => Date;
+  /** How long an interrupted job's sealed body is kept for a resume. */
+  readonly resumeTtlMs: number;
 }
 
 /** Records stored at once within a job. */
 const STORE_CONCURRENCY = 8;
 const INTERRUPTED = {
   status: 'interrupted',
-  error: { code: 'INTERRUPTED', message: 'the data lake stopped during this upload; send it again' },
+  error: {
+    code: 'INTERRUPTED',
+    message: 'the data lake stopped during this upload; resume it or send it again',
+  },
 } as const;
 /** Tries of a job's final status write (a storage hiccup must not leave the job "running" for good). */
 const FINAL_WRITE_ATTEMPTS = 5;
@@ -70,42 +76,85 @@ export class IngestJobs {
       this.deps.limits.maxBundleBytes,
     );
     const doc: JobDocument = {
-      schema: 1,
+      schema: 2,
       jobId,
       patientId: context.patientId,
       owner: { mspId: context.actor.mspId, id: context.actor.id },
       country: context.actor.country,
+      sourceToken: context.sourceToken,
       status: 'queued',
       progress: { entries: 0, processed: 0 },
       createdAt: at,
       updatedAt: at,
     };
     await this.deps.documents.put(doc);
-    this.remember(doc);
-    this.queue = this.queue.then(() => (this.stopping.signal.aborted ? undefined : this.run(doc, context)));
+    this.enqueue(doc, context);
     return doc;
   }
 
-  /** The job, for the centre that uploaded it only (anyone else is told there is no such job). */
-  async get(jobId: string, actor: Pick<LedgerActor, 'mspId' | 'id'>): Promise<JobDocument> {
+  /**
+   * The job, for the centre that uploaded it only (anyone else is told there is no such job). `country`: the
+   * centre's organisation's, where its jobs are kept.
+   */
+  async get(jobId: string, actor: Pick<LedgerActor, 'mspId' | 'id'>, country: string): Promise<JobDocument> {
     const doc = /^[0-9a-f-]{36}$/.test(jobId)
-      ? (this.live.get(jobId) ?? (await this.deps.documents.get(jobId)))
+      ? (this.live.get(jobId) ?? (await this.deps.documents.get(country, jobId)))
       : undefined;
     if (doc === undefined || doc.owner.mspId !== actor.mspId || doc.owner.id !== actor.id)
       throw new DatalakeError('NOT_FOUND', 'no such upload job');
     return doc;
   }
 
-  /** At start: jobs a stop interrupted are marked interrupted and their sealed bodies removed. */
+  /** Queues an interrupted job again, from its sealed body, for the centre that uploaded it. */
+  async resume(jobId: string, actor: LedgerActor & { readonly country: string }): Promise<JobDocument> {
+    if (this.closed) throw new DatalakeError('STORAGE_UNAVAILABLE', 'the data lake is stopping; retry');
+    const doc = await this.get(jobId, actor, actor.country);
+    if (doc.status !== 'interrupted')
+      throw new DatalakeError(
+        'CONFLICT',
+        `this upload job is ${doc.status}; only an interrupted one resumes`,
+      );
+    const location = this.deps.locations.forCountry(doc.country);
+    if (
+      (await location.store.stat(location.bucket('raw'), layout.jobInput(doc.patientId, doc.jobId))) ===
+      undefined
+    )
+      throw new DatalakeError('CONFLICT', 'this upload’s copy is no longer kept; send the upload again');
+    const queued: JobDocument = {
+      ...doc,
+      status: 'queued',
+      error: undefined,
+      updatedAt: this.deps.now().toISOString(),
+    };
+    await this.deps.documents.put(queued);
+    this.enqueue(queued, { actor, patientId: doc.patientId, sourceToken: doc.sourceToken });
+    return queued;
+  }
+
+  /**
+   * At start: jobs a stop interrupted are marked interrupted (their sealed bodies kept for a resume); bodies of
+   * jobs interrupted longer ago than `resumeTtlMs` are removed.
+   */
   async recover(): Promise<number> {
     let count = 0;
-    for await (const doc of this.deps.documents.scan()) {
+    const now = this.deps.now();
+    const unreadable = (key: string, code: string) =>
+      this.deps.logger.warn({ key, code }, 'an upload job document failed authentication; left untouched');
+    for await (const doc of this.deps.documents.scan(unreadable)) {
+      if (doc.status === 'interrupted' && now.getTime() - Date.parse(doc.updatedAt) > this.deps.resumeTtlMs) {
+        await this.removeInput(doc);
+        continue;
+      }
       if (FINAL_JOB_STATUSES.includes(doc.status)) continue;
-      await this.removeInput(doc);
-      await this.deps.documents.put({ ...doc, ...INTERRUPTED, updatedAt: this.deps.now().toISOString() });
+      await this.deps.documents.put({ ...doc, ...INTERRUPTED, updatedAt: now.toISOString() });
       count += 1;
     }
     return count;
+  }
+
+  private enqueue(doc: JobDocument, context: UploadContext): void {
+    this.remember(doc);
+    this.queue = this.queue.then(() => (this.stopping.signal.aborted ? undefined : this.run(doc, context)));
   }
 
   /** Stops taking jobs; the running one ends at its next entry and is marked interrupted. */
@@ -118,6 +167,7 @@ export class IngestJobs {
   private async run(queued: JobDocument, context: UploadContext): Promise<void> {
     let doc = queued;
     let written = 0;
+    let interrupted = false;
     const save = async (next: JobDocument, force: boolean) => {
       doc = next;
       this.remember(doc);
@@ -156,6 +206,8 @@ export class IngestJobs {
       );
     } catch (error) {
       if (this.stopping.signal.aborted) {
+        // The sealed body stays: the job resumes from it.
+        interrupted = true;
         await save({ ...doc, ...INTERRUPTED, updatedAt: this.deps.now().toISOString() }, true).catch(
           () => undefined,
         );
@@ -186,7 +238,7 @@ export class IngestJobs {
         true,
       ).catch(() => undefined);
     } finally {
-      await this.removeInput(doc).catch(() => undefined);
+      if (!interrupted) await this.removeInput(doc).catch(() => undefined);
     }
   }
 
@@ -218,15 +270,14 @@ export class IngestJobs {
       zone: 'raw' as const,
       objectKey: layout.jobInput(patientId, jobId),
       keyKey: layout.dataKey(patientId, jobId),
+      patientId,
       owner,
       objectId: jobId,
     };
   }
 
   private async removeInput(doc: JobDocument): Promise<void> {
-    const location = this.deps.locations.forCountry(doc.country);
-    await location.store.remove(location.bucket('keys'), [layout.dataKey(doc.patientId, doc.jobId)]);
-    await location.store.remove(location.bucket('raw'), [layout.jobInput(doc.patientId, doc.jobId)]);
+    await this.deps.sealed.remove(this.input(doc.patientId, doc.country, doc.owner.mspId, doc.jobId));
   }
 }
 

@@ -1,30 +1,42 @@
 /**
- * The upload flow: validate → hash → seal into raw → metadata (pending) → ledger registration →
- * metadata (published) → index. Readers see published records only, so a failure at any step
- * leaves nothing half-visible; the same upload retried maps to the same record id and completes it.
+ * The upload flow: validate → hash → pending marker → seal into raw → metadata (pending) → ledger registration →
+ * metadata (published) → index → marker removed. Readers see published records only, so a failure at any step
+ * leaves nothing half-visible; the same upload retried maps to the same record id and completes it, and a lake that
+ * stopped midway completes or removes it at start (recovery.ts) from the marker.
  */
 import type { Readable } from 'node:stream';
 import type { Resource } from '@medplum/fhirtypes';
 import type { Category, Label } from '@custodia/chaincode';
+import type { KeyedHash } from '../crypto/keyed-hash';
 import { DatalakeError } from '../errors';
 import type { LedgerActor, LedgerPort } from '../ledger/port';
 import type { StorageLocation, StorageLocations } from '../storage/locations';
 import { layout } from '../zones/layout';
+import type { PendingUpload, PendingUploads } from '../zones/pending';
+import { nextVersion } from '../zones/record-document';
 import type { RecordDocument, SealedObjectRef } from '../zones/record-document';
-import type { RecordIndex } from '../zones/record-index';
+import type { RecordIndexes } from '../zones/record-index';
 import { newObjectId } from '../zones/sealed-objects';
 import type { SealedObjects } from '../zones/sealed-objects';
 import type { StructuredZone } from '../zones/structured';
 import { planFhirRecords } from './fhir-records';
 import type { PlannedRecord, SkippedEntry } from './fhir-records';
-import { recordIdFor, sourceKeyFor } from './record-id';
+import { recordIdFor } from './record-id';
 
 export interface UploadContext {
-  /** The centre the gateway authenticated; its certificate signs the registration. */
+  /**
+   * The centre the gateway authenticated; its certificate signs the registration. `country` is its organisation's
+   * (from the registry of organisations, never the certificate): where the upload is stored.
+   */
   readonly actor: LedgerActor & { readonly country: string };
   readonly patientId: string;
-  /** The source system's id of the uploaded document. */
-  readonly sourceId: string;
+  /** The source system's id of the uploaded document, as the lake keeps it: a keyed hash (`sourceToken`). */
+  readonly sourceToken: string;
+}
+
+/** What the lake keeps of a source id: its keyed hash, per organisation (computed once, at the edge). */
+export function sourceToken(tokens: KeyedHash, organisation: string, sourceId: string): string {
+  return tokens.hex('source-id', organisation, sourceId);
 }
 
 export interface IngestedRecord {
@@ -53,9 +65,12 @@ export interface IngestResult {
 export interface IngestDeps {
   readonly locations: StorageLocations;
   readonly structured: StructuredZone;
-  readonly index: RecordIndex;
+  readonly index: RecordIndexes;
   readonly sealed: SealedObjects;
+  readonly pending: PendingUploads;
   readonly ledger: LedgerPort;
+  /** Keyed hashes of source documents and contents (the index's deduplication keys). */
+  readonly tokens: KeyedHash;
   readonly now: () => Date;
 }
 
@@ -66,7 +81,7 @@ export class IngestService {
 
   /** Stores a validated FHIR resource or Bundle (one record per categorised entry). */
   async ingestFhir(context: UploadContext, resource: Resource): Promise<IngestResult> {
-    const plan = planFhirRecords(resource, context.sourceId, this.deps.now(), context.patientId);
+    const plan = planFhirRecords(resource, context.sourceToken, this.deps.now(), context.patientId);
     const records: IngestedRecord[] = [];
     for (const planned of plan.records) records.push(await this.storeFhirRecord(context, planned));
     return { records, skipped: plan.skipped };
@@ -91,19 +106,28 @@ export class IngestService {
     if (documentReference.resourceType !== 'DocumentReference') {
       throw new DatalakeError('INVALID_INPUT', 'a binary must be described by a DocumentReference');
     }
-    const plan = planFhirRecords(documentReference, context.sourceId, this.deps.now(), context.patientId);
+    const plan = planFhirRecords(documentReference, context.sourceToken, this.deps.now(), context.patientId);
     const described = plan.records[0] as PlannedRecord;
     const location = this.location(context);
-    const binary = await this.seal(context, location, body, contentType, maxBytes);
+    const binaryId = newObjectId();
+    const resourceId = newObjectId();
+    let pending = await this.begin(context, [binaryId, resourceId]);
+    const binary = await this.abandonOnFailure(context, pending, () =>
+      this.seal(context, location, body, contentType, maxBytes, binaryId),
+    );
     // Idempotency is on the binary's content: the same file from the same source is the same record.
-    const recordId = recordIdFor(context.actor.mspId, context.sourceId, binary.sha256);
+    const recordId = recordIdFor(context.actor.mspId, context.sourceToken, binary.sha256);
     const existing = await this.deps.structured.get(context.actor.country, context.patientId, recordId);
     if (existing !== undefined) {
-      await this.discard(context, location, binary.objectId);
+      await this.discard(context, location, binaryId);
+      await this.deps.pending.end(pending);
       return this.resume(context, existing, described);
     }
-    const resource = await this.seal(context, location, described.content, JSON_TYPE);
-    return this.register(context, {
+    pending = await this.deps.pending.attach(pending, recordId);
+    const resource = await this.abandonOnFailure(context, pending, () =>
+      this.seal(context, location, described.content, JSON_TYPE, undefined, resourceId),
+    );
+    const stored = await this.register(context, {
       recordId,
       kind: 'binary',
       planned: described,
@@ -111,6 +135,8 @@ export class IngestService {
       resource,
       binary,
     });
+    await this.deps.pending.end(pending);
+    return stored;
   }
 
   /**
@@ -119,8 +145,9 @@ export class IngestService {
    * content of a known source document is its new version, registered as superseding the latest one.
    */
   private async storeFhirRecord(context: UploadContext, planned: PlannedRecord): Promise<IngestedRecord> {
-    const { index } = this.deps;
-    const sourceKey = sourceKeyFor(context.actor.mspId, planned.sourceId);
+    const index = this.deps.index.of(context.actor.country);
+    const sourceKey = this.deps.tokens.hex('source-key', context.actor.mspId, planned.sourceId);
+    const contentKey = this.deps.tokens.hex('content-key', planned.contentKey);
     const latest = await this.current(context, await index.latestOfSource(context.patientId, sourceKey));
     if (latest !== undefined && latest.contentHash === planned.contentHash)
       return this.resume(context, latest, planned);
@@ -134,22 +161,28 @@ export class IngestService {
     if (existing !== undefined) return this.resume(context, existing, planned);
     const duplicate = await this.current(
       context,
-      await index.byContent(context.patientId, context.actor.mspId, planned.contentKey),
+      await index.byContent(context.patientId, context.actor.mspId, contentKey),
     );
     if (duplicate !== undefined) return summary(duplicate, 'duplicate', planned);
-    const resource = await this.seal(context, this.location(context), planned.content, JSON_TYPE);
-    return this.register(context, {
+    const objectId = newObjectId();
+    const pending = await this.deps.pending.attach(await this.begin(context, [objectId]), recordId);
+    const resource = await this.abandonOnFailure(context, pending, () =>
+      this.seal(context, this.location(context), planned.content, JSON_TYPE, undefined, objectId),
+    );
+    const stored = await this.register(context, {
       recordId,
       kind: 'fhir',
       planned,
       contentHash: planned.contentHash,
       resource,
       dedup: {
-        contentKey: planned.contentKey,
+        contentKey,
         sourceKey,
         ...(latest === undefined ? {} : { supersedes: latest.recordId }),
       },
     });
+    await this.deps.pending.end(pending);
+    return stored;
   }
 
   /** The indexed record if it is current (published and not replaced by a newer version). */
@@ -158,7 +191,7 @@ export class IngestService {
     recordId: string | undefined,
   ): Promise<RecordDocument | undefined> {
     if (recordId === undefined) return undefined;
-    const doc = await this.deps.index.get(context.patientId, recordId);
+    const doc = await this.deps.index.of(context.actor.country).get(context.patientId, recordId);
     return doc?.state === 'published' && doc.supersededBy === undefined ? doc : undefined;
   }
 
@@ -195,12 +228,12 @@ export class IngestService {
     },
   ): Promise<IngestedRecord> {
     const pending: RecordDocument = {
-      schema: 1,
+      schema: 2,
+      version: 1,
       recordId: input.recordId,
       patientId: context.patientId,
       organisation: context.actor.mspId,
       country: context.actor.country,
-      sourceId: input.kind === 'binary' ? context.sourceId : input.planned.sourceId,
       kind: input.kind,
       resourceType: input.planned.resourceType,
       categories: input.planned.categories,
@@ -218,7 +251,11 @@ export class IngestService {
     return summary(await this.publish(context, pending), 'created', input.planned);
   }
 
-  private async publish(context: UploadContext, pending: RecordDocument): Promise<RecordDocument> {
+  /**
+   * Registers a pending record on the ledger (as `actor`, the centre that uploaded it) and publishes it. Recovery
+   * completes an interrupted upload through here too.
+   */
+  async publish(context: Pick<UploadContext, 'actor'>, pending: RecordDocument): Promise<RecordDocument> {
     try {
       await this.deps.ledger.registerRecord(context.actor, {
         recordId: pending.recordId,
@@ -238,11 +275,10 @@ export class IngestService {
         error,
       );
     }
-    const published: RecordDocument = {
-      ...pending,
+    const published = nextVersion(pending, {
       state: 'published',
       publishedAt: this.deps.now().toISOString(),
-    };
+    });
     await this.deps.structured.put(published);
     await this.deps.index.upsert(published);
     await this.retirePrevious(published);
@@ -253,11 +289,12 @@ export class IngestService {
    * Marks the version a published record replaced as superseded (the ledger already did, in the registering
    * transaction): from then on it is never selected for release. Idempotent.
    */
-  private async retirePrevious(doc: RecordDocument): Promise<void> {
+  async retirePrevious(doc: RecordDocument): Promise<void> {
     if (doc.supersedes === undefined) return;
-    const previous = await this.deps.index.get(doc.patientId, doc.supersedes);
+    // The stored document is the one the next version must follow (the index may lag behind it).
+    const previous = await this.deps.structured.get(doc.country, doc.patientId, doc.supersedes);
     if (previous === undefined || previous.supersededBy === doc.recordId) return;
-    const retired: RecordDocument = { ...previous, supersededBy: doc.recordId };
+    const retired = nextVersion(previous, { supersededBy: doc.recordId });
     await this.deps.structured.put(retired);
     await this.deps.index.upsert(retired);
   }
@@ -266,20 +303,55 @@ export class IngestService {
     return this.deps.locations.forCountry(context.actor.country);
   }
 
+  /** The marker of an upload about to write `objectIds` (recovery completes or removes what it names). */
+  private begin(context: UploadContext, objectIds: readonly string[]): Promise<PendingUpload> {
+    return this.deps.pending.begin({
+      patientId: context.patientId,
+      country: context.actor.country,
+      actor: { mspId: context.actor.mspId, id: context.actor.id },
+      objectIds,
+      createdAt: this.deps.now().toISOString(),
+    });
+  }
+
+  /**
+   * Runs a sealing step; if it fails (a body over its limit, a client gone, storage down) the upload's objects and
+   * marker go at once — no record document points at them yet.
+   */
+  private async abandonOnFailure<T>(
+    context: UploadContext,
+    pending: PendingUpload,
+    run: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      const location = this.location(context);
+      try {
+        for (const objectId of pending.objectIds) await this.discard(context, location, objectId);
+        await this.deps.pending.end(pending);
+      } catch {
+        // recovery at the next start removes them from the marker
+      }
+      throw error;
+    }
+  }
+
   private async seal(
     context: UploadContext,
     location: StorageLocation,
     body: Readable | Buffer,
     contentType: string,
-    maxBytes?: number,
+    maxBytes: number | undefined,
+    objectId: string,
   ): Promise<SealedObjectRef> {
-    const objectId = newObjectId();
     const written = await this.deps.sealed.write(
       {
         location,
         zone: 'raw',
         objectKey: layout.rawObject(context.patientId, objectId),
         keyKey: layout.dataKey(context.patientId, objectId),
+        patientId: context.patientId,
         owner: context.actor.mspId,
         objectId,
       },
@@ -290,8 +362,12 @@ export class IngestService {
   }
 
   private async discard(context: UploadContext, location: StorageLocation, objectId: string): Promise<void> {
-    await location.store.remove(location.bucket('keys'), [layout.dataKey(context.patientId, objectId)]);
-    await location.store.remove(location.bucket('raw'), [layout.rawObject(context.patientId, objectId)]);
+    await this.deps.sealed.remove({
+      location,
+      zone: 'raw',
+      objectKey: layout.rawObject(context.patientId, objectId),
+      keyKey: layout.dataKey(context.patientId, objectId),
+    });
   }
 }
 

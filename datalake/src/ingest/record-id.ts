@@ -1,8 +1,9 @@
 /**
  * Record ids are derived from (organisation, source id, content hash) — and, for a new version, the record it
  * replaces — so the same upload retried maps to the same record and a changed document to a new one (a
- * document changed back to an earlier content is a new version too, not the retired record). The id reveals
- * none of its inputs. Source keys group the versions of one source document without holding its id in clear.
+ * document changed back to an earlier content is a new version too, not the retired record). The source id comes
+ * in as the lake's keyed hash of it (`sourceToken`), so the id — which goes on-chain — cannot be tested against a
+ * guessed file name even by someone who knows the content hash.
  */
 import { createHash } from 'node:crypto';
 
@@ -21,14 +22,4 @@ export function recordIdFor(
     .update(contentHash);
   if (supersedes !== undefined) hash.update('\0').update(supersedes);
   return `rec-${hash.digest('hex').slice(0, 40)}`;
-}
-
-/** The key of one source document of one organisation (every version of it shares it). */
-export function sourceKeyFor(organisation: string, sourceId: string): string {
-  return createHash('sha256')
-    .update('custodia-source\0')
-    .update(organisation)
-    .update('\0')
-    .update(sourceId)
-    .digest('hex');
 }

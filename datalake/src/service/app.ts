@@ -16,7 +16,11 @@ import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json/depth';
 import { parseBoundedJson } from '../json/parse';
 import type { IngestJobs } from '../ingest/ingest-jobs';
 import { checkSubjectBinding } from '../ingest/subject-binding';
+import { sourceToken } from '../ingest/ingest-service';
 import type { IngestService, UploadContext } from '../ingest/ingest-service';
+import type { KeyedHash } from '../crypto/keyed-hash';
+import type { OrganisationCountries } from '../residency/organisations';
+import type { ResidencyReport } from '../residency/report';
 import { jobView } from '../zones/job-documents';
 import type { JobDocument } from '../zones/job-documents';
 import type { LedgerPort } from '../ledger/port';
@@ -43,6 +47,12 @@ export interface AppDeps {
   readonly erasure: Erasure;
   readonly manifests: DeliveryManifests;
   readonly ledger: LedgerPort;
+  /** Each organisation's country: where its uploads and its patients' registrations are kept. */
+  readonly organisations: OrganisationCountries;
+  /** The lake's keyed hashes (source ids are kept only so). */
+  readonly tokens: KeyedHash;
+  /** The residency check (auditors). */
+  readonly residency: () => Promise<ResidencyReport>;
   /** Resolves when the storage answers (health check); throws STORAGE_UNAVAILABLE otherwise. */
   readonly probeStorage: () => Promise<void>;
   /** Absent when the lake has no ledger identity of its own: assembly routes answer 404. */
@@ -68,13 +78,16 @@ export function createApp(deps: AppDeps): express.Express {
     res.json({ status: 'ok' });
   });
 
-  /** The gateway registers a patient when they enrol; records are accepted for registered patients only. */
+  /**
+   * The gateway registers a patient when they enrol; records are accepted for registered patients only. The
+   * patient's home country — where their temporary records are assembled — is the registering organisation's.
+   */
   app.put('/v1/patients/:patientId', async (req, res) => {
     const patientId = pathId(req.params.patientId, 'patientId');
     const actor = actorOf(req, ['admin', 'patient']);
     if (actor.role === 'patient' && actor.id !== patientId)
       throw new DatalakeError('FORBIDDEN', 'not this patient');
-    await deps.patients.register(patientId, deps.now());
+    await deps.patients.register(patientId, await deps.organisations.countryOf(actor.mspId), deps.now());
     res.status(204).end();
   });
 
@@ -124,7 +137,28 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/v1/jobs/:jobId', async (req, res) => {
     const jobId = pathId(req.params.jobId, 'jobId');
     const actor = actorOf(req, ['centre']);
-    res.setHeader('cache-control', 'no-store').json(jobView(await deps.jobs.get(jobId, actor)));
+    const country = await deps.organisations.countryOf(actor.mspId);
+    res.setHeader('cache-control', 'no-store').json(jobView(await deps.jobs.get(jobId, actor, country)));
+  });
+
+  /** Resumes an interrupted upload job from the copy the lake kept, for the centre that sent the upload. */
+  app.post('/v1/jobs/:jobId/resume', async (req, res) => {
+    const jobId = pathId(req.params.jobId, 'jobId');
+    const actor = actorOf(req, ['centre']);
+    const country = await deps.organisations.countryOf(actor.mspId);
+    const job = await deps.jobs.get(jobId, actor, country);
+    await deps.patients.require(job.patientId);
+    accepted(res, await deps.jobs.resume(jobId, { ...actor, country }));
+  });
+
+  /**
+   * The residency check, for auditors: per storage location, the countries of the data it holds (read from what
+   * is there, every document authenticated). The auditor's own enrolment is not asked here: the gateway's route
+   * is the auditor's (with MFA), and the answer holds counts and countries only.
+   */
+  app.get('/v1/residency', async (req, res) => {
+    actorOf(req, ['auditor']);
+    res.setHeader('cache-control', 'no-store').json(await deps.residency());
   });
 
   app.post('/v1/patients/:patientId/documents', async (req, res) => {
@@ -154,7 +188,8 @@ export function createApp(deps: AppDeps): express.Express {
     const actor = actorOf(req, ['admin', 'patient']);
     if (actor.role === 'patient' && actor.id !== patientId)
       throw new DatalakeError('FORBIDDEN', 'not this patient');
-    await deps.patients.require(patientId);
+    // Erasing again finishes an erasure a stop interrupted; a patient never registered is not found.
+    if (!(await deps.patients.isErased(patientId))) await deps.patients.require(patientId);
     res.json(await deps.erasure.erasePatient(patientId));
   });
 
@@ -164,8 +199,9 @@ export function createApp(deps: AppDeps): express.Express {
     const actor = actorOf(req, ['clinician']);
     if (deps.assembly === undefined)
       throw new DatalakeError('NOT_FOUND', 'no temporary record for this grant');
-    await deps.assembly.activeGrant(grantId, actor);
-    const { meta, body } = await deps.consumer.open(grantId, actor, deps.now());
+    const grant = await deps.assembly.activeGrant(grantId, actor);
+    const location = await deps.assembly.recordLocation(grant);
+    const { meta, body } = await deps.consumer.open(location, grantId, actor, deps.now());
     res.status(200).type(meta.contentType).setHeader('cache-control', 'no-store');
     await streamOut(body, res);
   });
@@ -232,8 +268,6 @@ export function createApp(deps: AppDeps): express.Express {
 async function uploadContext(req: Request, deps: AppDeps): Promise<UploadContext> {
   const patientId = pathId(req.params.patientId, 'patientId');
   const actor = actorOf(req, ['centre']);
-  if (actor.country === undefined)
-    throw new DatalakeError('INVALID_INPUT', 'actor: a centre needs a country');
   const sourceId = req.query.sourceId;
   if (typeof sourceId !== 'string' || !SOURCE_ID.test(sourceId)) {
     throw new DatalakeError(
@@ -241,8 +275,15 @@ async function uploadContext(req: Request, deps: AppDeps): Promise<UploadContext
       'sourceId query parameter is required (the source system document id)',
     );
   }
+  // Where the upload is stored: the organisation's country from the registry, never the certificate's claim.
+  const country = await deps.organisations.countryOf(actor.mspId);
   await deps.patients.require(patientId);
-  return { actor: { ...actor, country: actor.country }, patientId, sourceId };
+  // From here on the lake holds the source id only as a keyed hash (a file name may name the patient).
+  return {
+    actor: { ...actor, country },
+    patientId,
+    sourceToken: sourceToken(deps.tokens, actor.mspId, sourceId),
+  };
 }
 
 /** Pipes a sealed-object stream to the response; a failure mid-stream aborts the response, never truncates it silently. */

@@ -35,7 +35,7 @@ describe('loadConfig', () => {
       CUSTODIA_LOG_LEVEL: 'warn',
     });
     expect(config.embeddedS3).toBeUndefined();
-    expect(config.locations.home.endpoint?.url).toBe('https://minio.example:9000');
+    expect(config.locations.endpoint?.url).toBe('https://minio.example:9000');
     expect(config.serviceActor).toEqual({ mspId: 'HospitalDEMSP', id: 'custodia-datalake', role: 'admin' });
     expect(config.ledger).toMatchObject({ network: 'fabric', profilePath: '/etc/custodia/connection.json' });
     expect(config.walletDir).toBe('/var/lib/custodia/wallet');
@@ -50,7 +50,7 @@ describe('loadConfig', () => {
       accessKey: 'lake-key',
       secretKey: 'a-secret-of-24-characters',
     });
-    expect(config.locations.home).toEqual({ bucketPrefix: 'site1-' });
+    expect(config.locations).toEqual({ bucketPrefix: 'site1-', countries: {} });
   });
 
   it('refuses half a key pair, a guessable secret for the embedded server, and a prefix no bucket can have', () => {
@@ -79,5 +79,48 @@ describe('loadConfig', () => {
     expect(codeOf(() => loadConfig({ ...TOKEN, CUSTODIA_NETWORK: 'fabric' }))).toBe(
       'LEDGER_CLIENT_CONFIG_INVALID',
     );
+  });
+
+  it('reads the organisations’ countries, per-country locations with their key and index folders, the hash key and the upload TTL', () => {
+    const config = loadConfig({
+      ...TOKEN,
+      CUSTODIA_ORGANISATIONS: '{"HospitalDEMSP":"DE","HospitalFRMSP":"FR"}',
+      CUSTODIA_S3_LOCATIONS: JSON.stringify({
+        FR: {
+          endpoint: { url: 'https://s3.fr.example', accessKey: 'fr-key', secretKey: 'fr-secret' },
+          keyDir: '/srv/fr/keys',
+          indexDir: '/srv/fr/index',
+        },
+        DE: { bucketPrefix: 'de-' },
+      }),
+      CUSTODIA_DATALAKE_HASH_KEY: 'ab'.repeat(32),
+      CUSTODIA_UPLOAD_TTL_SECONDS: '3600',
+    });
+    expect(config.organisations).toEqual({ HospitalDEMSP: 'DE', HospitalFRMSP: 'FR' });
+    expect(config.locations.countries.FR).toEqual({
+      endpoint: { url: 'https://s3.fr.example', accessKey: 'fr-key', secretKey: 'fr-secret' },
+      keyDir: '/srv/fr/keys',
+      indexDir: '/srv/fr/index',
+    });
+    expect(config.locations.countries.DE).toEqual({ bucketPrefix: 'de-' });
+    expect(config.hashKey?.toString('hex')).toBe('ab'.repeat(32));
+    expect(config.uploadTtlMs).toBe(3_600_000);
+    expect(loadConfig(TOKEN).uploadTtlMs).toBe(86_400_000);
+  });
+
+  it('refuses organisations without an ISO country, locations of unknown shape or country, and a short hash key', () => {
+    for (const organisations of ['[]', '{"HospitalDEMSP":"Germany"}', '{"bad msp!":"DE"}', 'not json'])
+      expect(codeOf(() => loadConfig({ ...TOKEN, CUSTODIA_ORGANISATIONS: organisations }))).toBe(
+        'INVALID_INPUT',
+      );
+    for (const locations of [
+      '{"de":{}}',
+      '{"DE":[]}',
+      '{"DE":{"region":"eu"}}',
+      '{"DE":{"endpoint":{"url":"ftp://x","accessKey":"a","secretKey":"b"}}}',
+      '{"DE":{"bucketPrefix":"Upper_"}}',
+    ])
+      expect(codeOf(() => loadConfig({ ...TOKEN, CUSTODIA_S3_LOCATIONS: locations }))).toBe('INVALID_INPUT');
+    expect(codeOf(() => loadConfig({ ...TOKEN, CUSTODIA_DATALAKE_HASH_KEY: 'abcd' }))).toBe('INVALID_INPUT');
   });
 });

@@ -6,8 +6,17 @@ import type { LedgerClientConfig } from '@custodia/ledger';
 import { DatalakeError } from '../errors';
 import type { LedgerActor } from '../ledger/port';
 import type { S3Credentials } from '../storage/embedded/sigv4';
-import { bucketName } from '../storage/locations';
-import type { LocationsConfig } from '../storage/locations';
+import { bucketName, COUNTRY } from '../storage/locations';
+import type { LocationSpec } from '../storage/locations';
+import type { S3Endpoint } from '../storage/minio-store';
+
+/** A country's storage location, its keys and its index (CUSTODIA_S3_LOCATIONS). */
+export interface CountryLocation extends LocationSpec {
+  /** Its keyring (organisations' key-encryption keys and patient keys); default `<keyDir>/<CC>`. */
+  readonly keyDir?: string;
+  /** Its index; default `<dataDir>/index/<CC>`. */
+  readonly indexDir?: string;
+}
 
 export interface DatalakeConfig {
   /** HTTP listen address (default 127.0.0.1:0 picks a free port). */
@@ -23,15 +32,25 @@ export interface DatalakeConfig {
    */
   readonly embeddedS3:
     { readonly directory: string; readonly port: number; readonly credentials?: S3Credentials } | undefined;
-  /** Storage locations; the home endpoint is the embedded server when it runs. */
-  readonly locations: Omit<LocationsConfig, 'home'> & {
-    readonly home: Omit<LocationsConfig['home'], 'endpoint'> & {
-      readonly endpoint?: LocationsConfig['home']['endpoint'];
-    };
+  /**
+   * Storage locations, one per country: `endpoint` is the default S3 endpoint (the embedded server when it runs),
+   * `bucketPrefix` the prefix of the buckets made there, `countries` the locations configured per country.
+   */
+  readonly locations: {
+    readonly endpoint?: S3Endpoint;
+    readonly bucketPrefix?: string;
+    readonly countries: Readonly<Record<string, CountryLocation>>;
   };
+  /** Organisation (MSP id) → country: where each organisation's data is stored, until the on-chain registry. */
+  readonly organisations: Readonly<Record<string, string>>;
+  /** Root of the per-location keyrings (`<keyDir>/<CC>`). */
   readonly keyDir: string;
   /** Create missing organisation key files (development stacks only). */
   readonly createKeys: boolean;
+  /** The lake's HMAC key (64 hex digits) of source ids and patient tokens; default a key file in `dataDir`. */
+  readonly hashKey: Buffer | undefined;
+  /** How long an interrupted upload job keeps its sealed body for a resume. */
+  readonly uploadTtlMs: number;
   /** Key owner of the lake's own key (curated and consumer zones). */
   readonly serviceKeyOwner: string;
   readonly maxJsonBytes: number;
@@ -62,7 +81,9 @@ type Env = Readonly<Record<string, string | undefined>>;
  * CUSTODIA_DATALAKE_DIR (.custodia/datalake), CUSTODIA_S3_DIR (.custodia/s3), CUSTODIA_S3_PORT (0),
  * CUSTODIA_S3_ENDPOINT (MinIO; disables the embedded server), CUSTODIA_S3_ACCESS_KEY / CUSTODIA_S3_SECRET_KEY (its
  * keys, or the embedded server's; generated for it when unset), CUSTODIA_S3_BUCKET_PREFIX (home buckets' prefix),
- * CUSTODIA_S3_LOCATIONS (JSON: {"DE":{"bucketPrefix":"de-"},"FR":{"endpoint":{…}}}),
+ * CUSTODIA_S3_LOCATIONS (JSON: {"DE":{"bucketPrefix":"de-"},"FR":{"endpoint":{…},"keyDir":…,"indexDir":…}}),
+ * CUSTODIA_ORGANISATIONS (JSON {mspId: country}), CUSTODIA_DATALAKE_HASH_KEY (64 hex; a key file by default),
+ * CUSTODIA_UPLOAD_TTL_SECONDS (86400),
  * CUSTODIA_KEY_DIR (<dir>/keys), CUSTODIA_CREATE_KEYS (true), CUSTODIA_MAX_JSON_BYTES (5 MiB),
  * CUSTODIA_MAX_BINARY_BYTES (10 GiB), CUSTODIA_SYNC_BUNDLE_ENTRIES (100), CUSTODIA_MAX_BUNDLE_BYTES (1 GiB), CUSTODIA_SWEEP_INTERVAL_MS (60000), CUSTODIA_DATALAKE_IDENTITY
  * (`<mspId>/<id>` in the wallet), CUSTODIA_WALLET_DIR (.custodia/wallet), CUSTODIA_LOG_LEVEL (info), and the
@@ -94,14 +115,15 @@ export function loadConfig(env: Env = process.env): DatalakeConfig {
           }
         : undefined,
     locations: {
-      home: {
-        ...(endpoint === undefined ? {} : { endpoint }),
-        ...(bucketPrefix === '' ? {} : { bucketPrefix }),
-      },
+      ...(endpoint === undefined ? {} : { endpoint }),
+      ...(bucketPrefix === '' ? {} : { bucketPrefix }),
       countries: countries(env.CUSTODIA_S3_LOCATIONS),
     },
+    organisations: organisations(env.CUSTODIA_ORGANISATIONS),
     keyDir: path.resolve(env.CUSTODIA_KEY_DIR ?? path.join(dataDir, 'keys')),
     createKeys: (env.CUSTODIA_CREATE_KEYS ?? 'true') === 'true',
+    hashKey: hexKey(env.CUSTODIA_DATALAKE_HASH_KEY, 'CUSTODIA_DATALAKE_HASH_KEY'),
+    uploadTtlMs: integer(env, 'CUSTODIA_UPLOAD_TTL_SECONDS', 86_400) * 1000,
     serviceKeyOwner: 'custodia-datalake',
     maxJsonBytes: integer(env, 'CUSTODIA_MAX_JSON_BYTES', 5 * 1024 * 1024),
     maxBinaryBytes: integer(env, 'CUSTODIA_MAX_BINARY_BYTES', 10 * 1024 * 1024 * 1024),
@@ -185,18 +207,81 @@ function integer(env: Env, name: string, fallback: number): number {
   return Number(value);
 }
 
-function countries(json: string | undefined): LocationsConfig['countries'] {
-  if (json === undefined) return {};
+function hexKey(value: string | undefined, name: string): Buffer | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^[0-9a-fA-F]{64}$/.test(value))
+    throw new DatalakeError('INVALID_INPUT', `${name} must be 64 hex digits`);
+  return Buffer.from(value, 'hex');
+}
+
+function parseObject(json: string | undefined, name: string): Record<string, unknown> {
+  if (json === undefined || json === '') return {};
   try {
     const parsed = JSON.parse(json) as unknown;
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
-      return parsed as LocationsConfig['countries'];
-    }
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
   } catch {
     // reported below
   }
-  throw new DatalakeError(
-    'INVALID_INPUT',
-    'CUSTODIA_S3_LOCATIONS must be a JSON object of country → location',
-  );
+  throw new DatalakeError('INVALID_INPUT', `${name} must be a JSON object`);
+}
+
+/** CUSTODIA_ORGANISATIONS: `{"HospitalDEMSP": "DE", …}`. */
+function organisations(json: string | undefined): Record<string, string> {
+  const parsed = parseObject(json, 'CUSTODIA_ORGANISATIONS');
+  for (const [mspId, country] of Object.entries(parsed)) {
+    if (!decoders.mspId(mspId, 'mspId').ok || typeof country !== 'string' || !COUNTRY.test(country))
+      throw new DatalakeError(
+        'INVALID_INPUT',
+        'CUSTODIA_ORGANISATIONS must map MSP ids to ISO 3166-1 alpha-2 countries',
+      );
+  }
+  return parsed as Record<string, string>;
+}
+
+/** CUSTODIA_S3_LOCATIONS: country → {endpoint?: {url, accessKey, secretKey, region?}, bucketPrefix?, keyDir?, indexDir?}. */
+function countries(json: string | undefined): Record<string, CountryLocation> {
+  const parsed = parseObject(json, 'CUSTODIA_S3_LOCATIONS');
+  const invalid = (why: string) => new DatalakeError('INVALID_INPUT', `CUSTODIA_S3_LOCATIONS: ${why}`);
+  const result: Record<string, CountryLocation> = {};
+  for (const [country, value] of Object.entries(parsed)) {
+    if (!COUNTRY.test(country)) throw invalid('keys are ISO 3166-1 alpha-2 countries');
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw invalid('each location is an object');
+    const spec = value as Record<string, unknown>;
+    const unknown = Object.keys(spec).filter(
+      (key) => !['endpoint', 'bucketPrefix', 'keyDir', 'indexDir'].includes(key),
+    );
+    if (unknown.length > 0) throw invalid('a location has endpoint, bucketPrefix, keyDir and indexDir only');
+    for (const key of ['bucketPrefix', 'keyDir', 'indexDir'])
+      if (spec[key] !== undefined && typeof spec[key] !== 'string') throw invalid(`${key} is a string`);
+    if (typeof spec.bucketPrefix === 'string') bucketName(spec.bucketPrefix, 'raw');
+    let endpoint: S3Endpoint | undefined;
+    if (spec.endpoint !== undefined) {
+      const e = spec.endpoint as Partial<Record<string, unknown>>;
+      if (
+        typeof e !== 'object' ||
+        e === null ||
+        typeof e.url !== 'string' ||
+        !/^https?:\/\//.test(e.url) ||
+        typeof e.accessKey !== 'string' ||
+        typeof e.secretKey !== 'string' ||
+        (e.region !== undefined && typeof e.region !== 'string')
+      )
+        throw invalid('an endpoint is {url, accessKey, secretKey, region?}');
+      endpoint = {
+        url: e.url,
+        accessKey: e.accessKey,
+        secretKey: e.secretKey,
+        ...(typeof e.region === 'string' ? { region: e.region } : {}),
+      };
+    }
+    result[country] = {
+      ...(endpoint === undefined ? {} : { endpoint }),
+      ...(typeof spec.bucketPrefix === 'string' ? { bucketPrefix: spec.bucketPrefix } : {}),
+      ...(typeof spec.keyDir === 'string' ? { keyDir: path.resolve(spec.keyDir) } : {}),
+      ...(typeof spec.indexDir === 'string' ? { indexDir: path.resolve(spec.indexDir) } : {}),
+    };
+  }
+  return result;
 }

@@ -9,21 +9,30 @@ import { AssemblyService } from '../assembly/assemble';
 import { FileKeyProvider } from '../crypto/file-key-provider';
 import { readKeyFile } from '../crypto/key-file';
 import type { KeyProvider } from '../crypto/key-provider';
+import { KeyedHash } from '../crypto/keyed-hash';
+import { Keyring, Keyrings } from '../crypto/keyring';
 import { DatalakeError } from '../errors';
 import { loadFhirDefinitions } from '../ingest/fhir-validation';
 import { IngestJobs } from '../ingest/ingest-jobs';
 import { IngestService } from '../ingest/ingest-service';
+import { recoverUploads } from '../ingest/recovery';
+import type { RecoveryReport } from '../ingest/recovery';
 import type { LedgerActor, LedgerEventSource, LedgerPort } from '../ledger/port';
 import { RevocationListener } from '../ledger/revocation-listener';
+import { ConfiguredOrganisations } from '../residency/organisations';
+import type { OrganisationCountries } from '../residency/organisations';
+import { residencyReport } from '../residency/report';
 import { StorageLocations } from '../storage/locations';
 import { MinioObjectStore } from '../storage/minio-store';
 import { startS3Server } from '../storage/embedded/s3-server';
 import type { RunningS3Server } from '../storage/embedded/s3-server';
 import { ConsumerZone } from '../zones/consumer';
+import { SealedDocuments } from '../zones/documents';
 import { JobDocuments } from '../zones/job-documents';
 import { Erasure } from '../zones/erasure';
 import { DeliveryManifests } from '../zones/manifests';
-import { RecordIndex } from '../zones/record-index';
+import { PendingUploads } from '../zones/pending';
+import { RecordIndex, RecordIndexes } from '../zones/record-index';
 import { SealedObjects } from '../zones/sealed-objects';
 import { PatientDirectory, StructuredZone } from '../zones/structured';
 import { ExpirySweeper } from '../zones/sweeper';
@@ -34,6 +43,8 @@ import type { DatalakeConfig } from './config';
 const LINK_TTL_MS = 15 * 60_000;
 const REVOCATION_RETRY_MS = 2_000;
 export const LINK_SECRET_FILE = 'link-secret.key';
+/** The lake's HMAC key of source ids and patient tokens, when CUSTODIA_DATALAKE_HASH_KEY is not set. */
+export const HASH_KEY_FILE = 'hash.key';
 const MAX_HEADER_BYTES = MAX_DOCUMENT_REFERENCE_HEADER + 16 * 1024;
 /** A key that never exists: its stat answers "not found" while the storage is up. */
 const HEALTH_PROBE_KEY = 'health/probe';
@@ -50,8 +61,10 @@ export interface DatalakeDeps {
   /** HMAC secret of binary links; default `<dataDir>/link-secret.key`, created once (0600), so links survive restarts. */
   readonly linkSecret?: Buffer;
   readonly logger?: Logger;
-  /** Defaults to key files in `config.keyDir`. */
-  readonly keys?: KeyProvider;
+  /** The organisations' key-encryption keys of a location (a KMS, say); default key files in `<keyDir>/<CC>`. */
+  readonly keys?: (country: string) => KeyProvider;
+  /** Where organisations' data lives; default the configuration's (`CUSTODIA_ORGANISATIONS`). */
+  readonly organisations?: OrganisationCountries;
   readonly now?: () => Date;
 }
 
@@ -59,9 +72,13 @@ export interface RunningDatalake {
   readonly url: string;
   readonly s3?: RunningS3Server;
   readonly locations: StorageLocations;
-  readonly index: RecordIndex;
+  readonly keyrings: Keyrings;
+  readonly index: RecordIndexes;
   readonly structured: StructuredZone;
+  readonly patients: PatientDirectory;
   readonly consumer: ConsumerZone;
+  /** What recovery at start did with uploads a stop interrupted. */
+  readonly recovered: RecoveryReport;
   readonly assembly?: AssemblyService;
   readonly revocations?: RevocationListener;
   readonly sweeper: ExpirySweeper;
@@ -78,27 +95,83 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
     config.embeddedS3 === undefined
       ? undefined
       : await startS3Server({ ...config.embeddedS3, logger: logger.child({ service: 'embedded-s3' }) });
-  const homeEndpoint =
-    config.locations.home.endpoint ??
-    (s3 === undefined ? undefined : { url: s3.endpoint, ...s3.credentials });
-  if (homeEndpoint === undefined) throw new DatalakeError('INVALID_INPUT', 'no S3 endpoint configured');
+  const defaultEndpoint =
+    config.locations.endpoint ?? (s3 === undefined ? undefined : { url: s3.endpoint, ...s3.credentials });
+  if (defaultEndpoint === undefined) throw new DatalakeError('INVALID_INPUT', 'no S3 endpoint configured');
+  // The one place the source of organisations' countries is chosen (the on-chain registry will replace it).
+  const organisations = deps.organisations ?? new ConfiguredOrganisations(config.organisations);
   const locations = new StorageLocations(
-    { ...config.locations, home: { ...config.locations.home, endpoint: homeEndpoint } },
+    {
+      endpoint: defaultEndpoint,
+      ...(config.locations.bucketPrefix === undefined ? {} : { bucketPrefix: config.locations.bucketPrefix }),
+      countries: config.locations.countries,
+      required: organisations.countries(),
+    },
     (endpoint) => new MinioObjectStore(endpoint),
   );
   await locations.ensureBuckets();
-  const keys = deps.keys ?? new FileKeyProvider({ directory: config.keyDir, create: config.createKeys });
-  const sealed = new SealedObjects(keys);
-  const structured = new StructuredZone(locations);
-  const index = new RecordIndex(path.join(config.dataDir, 'index'));
+  const lakeOwner = config.serviceKeyOwner;
+  const tokens = new KeyedHash(
+    config.hashKey ?? ((await readKeyFile(path.join(config.dataDir, HASH_KEY_FILE), true)) as Buffer),
+  );
+  const keyrings = new Keyrings(
+    new Map(
+      locations.all().map((location) => {
+        const directory =
+          config.locations.countries[location.country]?.keyDir ?? path.join(config.keyDir, location.country);
+        const kek =
+          deps.keys?.(location.country) ?? new FileKeyProvider({ directory, create: config.createKeys });
+        return [
+          location.country,
+          new Keyring({ country: location.country, kek, directory, tokens, lakeOwner }),
+        ];
+      }),
+    ),
+  );
+  const documents = new SealedDocuments(keyrings);
+  const sealed = new SealedObjects(keyrings);
+  const structured = new StructuredZone(locations, documents);
+  const index = new RecordIndexes(
+    new Map(
+      locations.all().map((location) => {
+        const directory =
+          config.locations.countries[location.country]?.indexDir ??
+          path.join(config.dataDir, 'index', location.country);
+        return [location.country, new RecordIndex(directory, location.country, documents, tokens)];
+      }),
+    ),
+  );
   await index.open();
-  const patients = new PatientDirectory(locations);
-  const consumer = new ConsumerZone(locations.homeLocation, sealed, config.serviceKeyOwner);
-  const erasure = new Erasure(locations, structured, index, patients, consumer);
-  const ingest = new IngestService({ locations, structured, index, sealed, ledger: deps.ledger, now });
+  const patients = new PatientDirectory(locations, documents, tokens, lakeOwner);
+  const consumer = new ConsumerZone(locations, sealed, documents, keyrings, lakeOwner, (country) =>
+    logger.warn({ location: country }, 'an expiry marker failed authentication; not acted on'),
+  );
+  const pending = new PendingUploads(locations, documents);
+  const jobDocuments = new JobDocuments(locations, documents);
+  const erasure = new Erasure({
+    locations,
+    keyrings,
+    structured,
+    pending,
+    jobs: jobDocuments,
+    index,
+    patients,
+    consumer,
+    now,
+  });
+  const ingest = new IngestService({
+    locations,
+    structured,
+    index,
+    sealed,
+    pending,
+    ledger: deps.ledger,
+    tokens,
+    now,
+  });
   const jobs = new IngestJobs({
     ingest,
-    documents: new JobDocuments(locations),
+    documents: jobDocuments,
     sealed,
     locations,
     limits: {
@@ -108,10 +181,23 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
     },
     logger,
     now,
+    resumeTtlMs: config.uploadTtlMs,
   });
   const interrupted = await jobs.recover();
   if (interrupted > 0) logger.warn({ jobs: interrupted }, 'upload jobs interrupted by the last stop');
-  const manifests = new DeliveryManifests(locations.homeLocation);
+  const recovered = await recoverUploads({
+    locations,
+    pending,
+    structured,
+    index,
+    sealed,
+    ingest,
+    ledger: deps.ledger,
+    logger,
+  });
+  if (recovered.completed + recovered.removed + recovered.left > 0)
+    logger.warn({ ...recovered }, 'uploads interrupted by the last stop recovered');
+  const manifests = new DeliveryManifests(locations, documents);
   const linkSecret =
     deps.linkSecret ?? ((await readKeyFile(path.join(config.dataDir, LINK_SECRET_FILE), true)) as Buffer);
   const assembly =
@@ -122,14 +208,17 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
           serviceActor,
           locations,
           index,
+          structured,
+          patients,
           sealed,
           consumer,
           manifests,
-          serviceKeyOwner: config.serviceKeyOwner,
+          serviceKeyOwner: lakeOwner,
           linkSecret,
           linkTtlMs: LINK_TTL_MS,
           linkBase: config.linkBase,
           now,
+          logger,
         });
   const sweeper = new ExpirySweeper(consumer, { intervalMs: config.sweepIntervalMs, now, logger });
   await sweeper.start();
@@ -159,9 +248,16 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
     erasure,
     manifests,
     ledger: deps.ledger,
+    organisations,
+    tokens,
+    residency: () =>
+      residencyReport({ locations, structured, jobs: jobDocuments, pending, consumer, index, now }),
     probeStorage: async () => {
-      const home = locations.homeLocation;
-      await home.store.stat(home.bucket('structured'), HEALTH_PROBE_KEY);
+      await Promise.all(
+        locations
+          .all()
+          .map((location) => location.store.stat(location.bucket('structured'), HEALTH_PROBE_KEY)),
+      );
     },
     ...(assembly === undefined ? {} : { assembly, linkSecret }),
     logger,
@@ -179,9 +275,12 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
     url: `http://${config.host}:${port}`,
     ...(s3 === undefined ? {} : { s3 }),
     locations,
+    keyrings,
     index,
     structured,
+    patients,
     consumer,
+    recovered,
     ...(assembly === undefined ? {} : { assembly }),
     ...(revocations === undefined ? {} : { revocations }),
     sweeper,

@@ -1,7 +1,9 @@
 /**
- * Data location: each organisation's records live in the storage location of its country — a
- * bucket prefix on the shared endpoint, or an endpoint of its own. Countries without an entry use
- * the home location, which also holds the per-request zones (curated, consumer).
+ * Data residency: every storage location belongs to exactly one country, and everything of a patient's data held
+ * for that country — raw, structured, curated, consumer, data keys, manifests — lives in that location's buckets.
+ * A country is configured with an S3 endpoint of its own (or a bucket prefix on the default endpoint); a country the
+ * lake must serve without such an entry gets buckets of its own on the default endpoint (`<prefix><cc>-custodia-…`).
+ * There is no location without a country.
  */
 import { DatalakeError } from '../errors';
 import type { S3Endpoint } from './minio-store';
@@ -12,26 +14,34 @@ export const ZONES = ['raw', 'structured', 'curated', 'consumer', 'keys'] as con
 export type Zone = (typeof ZONES)[number];
 
 export interface LocationSpec {
-  /** Defaults to the home endpoint. */
+  /** Defaults to the default endpoint. */
   readonly endpoint?: S3Endpoint;
-  /** Prepended to every bucket name, e.g. `de-`. */
+  /** Prepended to every bucket name, e.g. `de-`; default `<default prefix><cc>-` on the default endpoint, none on one of its own. */
   readonly bucketPrefix?: string;
 }
 
 export interface LocationsConfig {
-  readonly home: LocationSpec & { readonly endpoint: S3Endpoint };
-  /** ISO 3166-1 alpha-2 → location. */
+  /** The endpoint of every country without one of its own. */
+  readonly endpoint: S3Endpoint;
+  /** Prefix of the buckets the lake makes on the default endpoint for countries without a prefix of their own. */
+  readonly bucketPrefix?: string;
+  /** ISO 3166-1 alpha-2 → location, as configured. */
   readonly countries?: Readonly<Record<string, LocationSpec>>;
+  /** Countries the lake holds data of (its organisations' countries): each gets a location. */
+  readonly required?: readonly string[];
 }
 
 export interface StorageLocation {
-  /** `home` or the country code. */
-  readonly name: string;
+  /** The country the location belongs to (ISO alpha-2). */
+  readonly country: string;
   readonly store: ObjectStore;
+  /** The endpoint URL (reported by the residency check). */
+  readonly endpoint: string;
   bucket(zone: Zone): string;
 }
 
 const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+export const COUNTRY = /^[A-Z]{2}$/;
 
 export function bucketName(prefix: string, zone: Zone): string {
   const name = `${prefix}custodia-${zone}`;
@@ -41,51 +51,55 @@ export function bucketName(prefix: string, zone: Zone): string {
 }
 
 export class StorageLocations {
-  private readonly home: StorageLocation;
   private readonly byCountry = new Map<string, StorageLocation>();
 
   constructor(config: LocationsConfig, storeFor: (endpoint: S3Endpoint) => ObjectStore) {
     // One client per endpoint and keys: a location with keys of its own signs with them, even on a shared URL.
     const stores = new Map<string, ObjectStore>();
-    const urls = new Map<ObjectStore, string>();
     const store = (endpoint: S3Endpoint): ObjectStore => {
       const key = `${endpoint.url}\n${endpoint.accessKey}`;
       let existing = stores.get(key);
       if (existing === undefined) {
         existing = storeFor(endpoint);
         stores.set(key, existing);
-        urls.set(existing, endpoint.url);
       }
       return existing;
     };
-    this.home = location('home', store(config.home.endpoint), config.home.bucketPrefix ?? '');
-    for (const [country, spec] of Object.entries(config.countries ?? {})) {
-      if (!/^[A-Z]{2}$/.test(country))
+    const configured = config.countries ?? {};
+    const countries = [...new Set([...Object.keys(configured), ...(config.required ?? [])])].sort();
+    for (const country of countries) {
+      if (!COUNTRY.test(country))
         throw new DatalakeError('INVALID_INPUT', 'location country must be ISO alpha-2');
-      const endpoint = spec.endpoint ?? config.home.endpoint;
-      this.byCountry.set(country, location(country, store(endpoint), spec.bucketPrefix ?? ''));
+      const spec = configured[country] ?? {};
+      const endpoint = spec.endpoint ?? config.endpoint;
+      const prefix =
+        spec.bucketPrefix ??
+        (spec.endpoint === undefined ? `${config.bucketPrefix ?? ''}${country.toLowerCase()}-` : '');
+      const buckets = new Map(ZONES.map((zone) => [zone, bucketName(prefix, zone)] as const));
+      this.byCountry.set(country, {
+        country,
+        store: store(endpoint),
+        endpoint: endpoint.url,
+        bucket: (zone) => buckets.get(zone) as string,
+      });
     }
     // Bucket names are per endpoint, whatever keys reach them.
-    const names = this.all().flatMap((each) =>
-      ZONES.map((zone) => `${urls.get(each.store)}/${each.bucket(zone)}`),
-    );
+    const names = this.all().flatMap((each) => ZONES.map((zone) => `${each.endpoint}/${each.bucket(zone)}`));
     if (new Set(names).size !== names.length) {
       throw new DatalakeError('INVALID_INPUT', 'two storage locations share buckets on one endpoint');
     }
   }
 
-  /** Where records of an organisation in `country` are stored. */
+  /** The location of `country`; NO_LOCATION when the lake holds no location for it (nothing is stored elsewhere). */
   forCountry(country: string): StorageLocation {
-    return this.byCountry.get(country) ?? this.home;
-  }
-
-  /** The location of the per-request zones (curated, consumer). */
-  get homeLocation(): StorageLocation {
-    return this.home;
+    const location = this.byCountry.get(country);
+    if (location === undefined)
+      throw new DatalakeError('NO_LOCATION', 'the data lake has no storage location for this country');
+    return location;
   }
 
   all(): StorageLocation[] {
-    return [this.home, ...this.byCountry.values()];
+    return [...this.byCountry.values()];
   }
 
   async ensureBuckets(): Promise<void> {
@@ -93,9 +107,4 @@ export class StorageLocations {
       for (const zone of ZONES) await each.store.ensureBucket(each.bucket(zone));
     }
   }
-}
-
-function location(name: string, store: ObjectStore, prefix: string): StorageLocation {
-  const buckets = new Map(ZONES.map((zone) => [zone, bucketName(prefix, zone)] as const));
-  return { name, store, bucket: (zone) => buckets.get(zone) as string };
 }

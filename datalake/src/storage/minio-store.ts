@@ -122,19 +122,19 @@ export class MinioObjectStore implements ObjectStore {
   }
 
   async get(bucket: string, key: string): Promise<Readable> {
-    const stream = await storage(() => this.client.getObject(bucket, key));
+    const stream = await storage(() => idempotent(() => this.client.getObject(bucket, key)));
     if (stream === undefined) throw new DatalakeError('NOT_FOUND', 'object not found');
     return stream;
   }
 
   async getBuffer(bucket: string, key: string, maxBytes: number): Promise<Buffer | undefined> {
-    const stream = await storage(() => this.client.getObject(bucket, key));
+    const stream = await storage(() => idempotent(() => this.client.getObject(bucket, key)));
     if (stream === undefined) return undefined;
     return readBounded(stream, maxBytes, 'stored document');
   }
 
   async stat(bucket: string, key: string): Promise<ObjectInfo | undefined> {
-    const stat = await storage(() => this.client.statObject(bucket, key));
+    const stat = await storage(() => idempotent(() => this.client.statObject(bucket, key)));
     return stat === undefined ? undefined : { key, size: stat.size, lastModified: stat.lastModified };
   }
 
@@ -143,7 +143,7 @@ export class MinioObjectStore implements ObjectStore {
     let token = '';
     for (;;) {
       const page = await storage(() =>
-        this.client.listObjectsV2Query(bucket, prefix, token, '', pageSize, ''),
+        idempotent(() => this.client.listObjectsV2Query(bucket, prefix, token, '', pageSize, '')),
       );
       // A missing bucket lists nothing.
       if (page === undefined) return;
@@ -170,6 +170,19 @@ export class MinioObjectStore implements ObjectStore {
     for await (const item of this.list(bucket, prefix)) keys.push(item.key);
     await this.remove(bucket, keys);
     return keys.length;
+  }
+}
+
+/**
+ * A read that may be sent again: when the connection it went out on was reset before any answer — a kept-alive
+ * socket the server closed as the request left (the idle-timeout race of HTTP keep-alive) — it is sent once more.
+ */
+async function idempotent<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (codeOf(error) !== 'ECONNRESET' && codeOf(error) !== 'EPIPE') throw error;
+    return call();
   }
 }
 

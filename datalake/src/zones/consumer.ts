@@ -1,15 +1,19 @@
 /**
- * The consumer zone: the assembled temporary record of a grant, sealed with the data lake's own
- * key, readable by the grant's requester only and only until the grant expires. Expiry is enforced
- * here, not by bucket lifecycle rules (s3rver has none, and a rule deletes a day late): at read time,
- * and by the sweeper deleting expired grants from an expiry index kept in the bucket itself, so it
- * survives restarts — `expiry/<epoch ms, zero-padded>/<grantId>/<patientId>` markers, which sort by
- * time: a sweep reads the due ones and the first one still to come, whatever the number of live grants.
+ * The consumer zone: the assembled temporary record of a grant, in the location of the patient's home country,
+ * sealed under the lake's key of that patient there, readable by the grant's requester only and only until the
+ * grant expires. Expiry is enforced here, not by bucket lifecycle rules (s3rver has none, and a rule deletes a day
+ * late): at read time, and by the sweeper deleting expired grants from an expiry index kept in the bucket itself, so
+ * it survives restarts — `expiry/<epoch ms, zero-padded>/<grantId>/<patientId>/<mac>` markers, which sort by time: a
+ * sweep reads the due ones and the first one still to come, whatever the number of live grants. The MAC (under the
+ * location key) makes a marker forged in the bucket harmless: the sweeper deletes only what an authentic one names.
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import type { Keyrings } from '../crypto/keyring';
 import { DatalakeError } from '../errors';
-import type { StorageLocation } from '../storage/locations';
-import { layout, parseExpiryMarker } from './layout';
+import type { StorageLocation, StorageLocations } from '../storage/locations';
+import type { SealedDocuments } from './documents';
+import { expiryPrefix, layout, parseExpiryMarker } from './layout';
 import type { ExpiryMarker } from './layout';
 import { newObjectId } from './sealed-objects';
 import type { SealedObjects } from './sealed-objects';
@@ -22,6 +26,8 @@ export interface ConsumerParty {
 export interface ConsumerRecordSpec {
   readonly grantId: string;
   readonly patientId: string;
+  /** Countries whose records went into it (the residency check reports them). */
+  readonly sources: readonly string[];
   readonly requester: ConsumerParty;
   readonly expiresAt: Date;
   readonly contentType: string;
@@ -29,39 +35,60 @@ export interface ConsumerRecordSpec {
 }
 
 export interface ConsumerRecordMeta extends Omit<ConsumerRecordSpec, 'expiresAt'> {
+  readonly schema: 2;
   readonly expiresAt: string;
   readonly objectId: string;
   readonly size: number;
   readonly sha256: string;
 }
 
+/** A marker found in a location, with the location it is in. */
+export interface LocatedMarker extends ExpiryMarker {
+  readonly key: string;
+  readonly location: StorageLocation;
+}
+
 const MAX_META_BYTES = 16 * 1024;
 
 export class ConsumerZone {
   constructor(
-    private readonly location: StorageLocation,
+    private readonly locations: StorageLocations,
     private readonly sealed: SealedObjects,
-    /** Key owner of the lake's own key (consumer and curated objects are sealed for the lake, not a centre). */
+    private readonly documents: SealedDocuments,
+    private readonly keyrings: Keyrings,
+    /** Key owner of the lake's own keys (consumer and curated objects are the lake's, not a centre's). */
     private readonly owner: string,
+    /** Told of markers that fail authentication (the sweeper skips them). */
+    private readonly onForgedMarker: (location: string) => void = () => undefined,
   ) {}
 
-  /** Stores the record; it becomes readable only when its metadata is written, last. */
-  async put(spec: ConsumerRecordSpec, body: Readable | Buffer): Promise<ConsumerRecordMeta> {
-    const { store } = this.location;
-    const bucket = this.location.bucket('consumer');
+  /** Stores the record in `location` (the patient's home); it becomes readable only when its metadata is written, last. */
+  async put(
+    location: StorageLocation,
+    spec: ConsumerRecordSpec,
+    body: Readable | Buffer,
+  ): Promise<ConsumerRecordMeta> {
+    const { store } = location;
+    const bucket = location.bucket('consumer');
     // The expiry marker goes first: whatever is written after it is swept even if we crash midway.
     await store.put(
       bucket,
-      layout.expiryMarker(spec.expiresAt, spec.grantId, spec.patientId),
+      layout.expiryMarker(
+        spec.expiresAt,
+        spec.grantId,
+        spec.patientId,
+        await this.mac(location, spec.expiresAt.getTime(), spec.grantId, spec.patientId),
+      ),
       Buffer.alloc(0),
     );
     const objectId = newObjectId();
     const written = await this.sealed.write(
       {
-        location: this.location,
+        location,
         zone: 'consumer',
         objectKey: layout.consumerRecord(spec.grantId),
         keyKey: `${layout.consumerGrant(spec.grantId)}${objectId}.json`,
+        patientId: spec.patientId,
         owner: this.owner,
         objectId,
       },
@@ -69,33 +96,45 @@ export class ConsumerZone {
     );
     const meta: ConsumerRecordMeta = {
       ...spec,
+      schema: 2,
       expiresAt: spec.expiresAt.toISOString(),
       objectId,
       size: written.size,
       sha256: written.sha256,
     };
-    await store.put(bucket, layout.consumerMeta(spec.grantId), Buffer.from(JSON.stringify(meta)), {
-      contentType: 'application/json',
-    });
+    await this.documents.put(
+      location,
+      'consumer',
+      layout.consumerMeta(spec.grantId),
+      { scope: 'patient', patientId: spec.patientId, owner: this.owner, named: true },
+      meta,
+    );
     return meta;
   }
 
-  async meta(grantId: string): Promise<ConsumerRecordMeta | undefined> {
-    const bytes = await this.location.store.getBuffer(
-      this.location.bucket('consumer'),
+  /** The record's metadata in `location`; undefined when absent; INTEGRITY_FAILED when not authentic. */
+  async meta(location: StorageLocation, grantId: string): Promise<ConsumerRecordMeta | undefined> {
+    const opened = await this.documents.get(
+      location,
+      'consumer',
       layout.consumerMeta(grantId),
       MAX_META_BYTES,
     );
-    return bytes === undefined ? undefined : (JSON.parse(bytes.toString('utf8')) as ConsumerRecordMeta);
+    if (opened === undefined) return undefined;
+    const meta = opened.value as Partial<ConsumerRecordMeta>;
+    if (meta.schema !== 2 || meta.grantId !== grantId || meta.patientId !== opened.patientId)
+      throw new DatalakeError('INTEGRITY_FAILED', 'temporary record metadata does not belong here');
+    return meta as ConsumerRecordMeta;
   }
 
   /** The record for its requester, before expiry; anyone else gets the same NOT_FOUND as for no record. */
   async open(
+    location: StorageLocation,
     grantId: string,
     requester: ConsumerParty,
     now: Date,
   ): Promise<{ meta: ConsumerRecordMeta; body: Readable }> {
-    const meta = await this.meta(grantId);
+    const meta = await this.meta(location, grantId);
     if (
       meta === undefined ||
       meta.requester.mspId !== requester.mspId ||
@@ -107,66 +146,104 @@ export class ConsumerZone {
       throw new DatalakeError('GRANT_NOT_ACTIVE', 'the temporary record has expired');
     }
     const body = await this.sealed.read({
-      location: this.location,
+      location,
       zone: 'consumer',
       objectKey: layout.consumerRecord(grantId),
       keyKey: `${layout.consumerGrant(grantId)}${meta.objectId}.json`,
+      patientId: meta.patientId,
       objectId: meta.objectId,
     });
     return { meta, body };
   }
 
-  /** Deletes a grant's record (revocation, expiry, erasure): metadata first, so it stops being readable at once. */
+  /**
+   * Deletes a grant's record and what assembly left of it (revocation, expiry, erasure), in every location:
+   * metadata first, so it stops being readable at once; its expiry marker last (when its metadata still says which).
+   */
   async remove(grantId: string): Promise<void> {
-    const meta = await this.meta(grantId);
-    const { store } = this.location;
-    const bucket = this.location.bucket('consumer');
-    await store.remove(bucket, [layout.consumerMeta(grantId)]);
-    await store.removePrefix(this.location.bucket('keys'), layout.consumerGrant(grantId));
-    await store.removePrefix(bucket, layout.consumerGrant(grantId));
-    await store.removePrefix(this.location.bucket('curated'), layout.curatedGrant(grantId));
-    await store.removePrefix(this.location.bucket('keys'), layout.curatedKeys(grantId));
-    if (meta !== undefined) {
-      await store.remove(bucket, [layout.expiryMarker(new Date(meta.expiresAt), grantId, meta.patientId)]);
+    for (const location of this.locations.all()) {
+      const meta = await this.meta(location, grantId).catch(() => undefined);
+      const { store } = location;
+      const bucket = location.bucket('consumer');
+      await store.remove(bucket, [layout.consumerMeta(grantId)]);
+      await store.removePrefix(location.bucket('keys'), layout.consumerGrant(grantId));
+      await store.removePrefix(bucket, layout.consumerGrant(grantId));
+      await store.removePrefix(location.bucket('curated'), layout.curatedGrant(grantId));
+      await store.removePrefix(location.bucket('keys'), layout.curatedKeys(grantId));
+      if (meta !== undefined) {
+        const expiresAt = Date.parse(meta.expiresAt);
+        await store.remove(bucket, [
+          layout.expiryMarker(
+            new Date(expiresAt),
+            grantId,
+            meta.patientId,
+            await this.mac(location, expiresAt, grantId, meta.patientId),
+          ),
+        ]);
+      }
     }
   }
 
-  /** Expiry markers due at `now`, oldest first; reads O(due) markers (pages from one key, doubling). */
-  async *due(now: Date): AsyncIterable<ExpiryMarker & { readonly key: string }> {
-    for await (const item of this.location.store.list(
-      this.location.bucket('consumer'),
-      layout.expiryMarkers(),
-      { firstPage: 1 },
-    )) {
+  /** Authentic expiry markers of a location due at `now`, oldest first; reads O(due) markers (pages from one key, doubling). */
+  async *due(location: StorageLocation, now: Date): AsyncIterable<LocatedMarker> {
+    for await (const item of location.store.list(location.bucket('consumer'), layout.expiryMarkers(), {
+      firstPage: 1,
+    })) {
       const marker = parseExpiryMarker(item.key);
       if (marker === undefined) continue;
       // Markers sort chronologically: the first future one ends the walk.
       if (marker.expiresAt > now.getTime()) return;
-      yield { ...marker, key: item.key };
+      if (!(await this.authentic(location, marker))) {
+        this.onForgedMarker(location.country);
+        continue;
+      }
+      yield { ...marker, key: item.key, location };
     }
   }
 
-  /** Deletes every grant whose expiry has passed, and its marker last; returns the grant ids removed. */
+  /** Deletes every grant whose expiry has passed, in every location, and its marker last; returns the grant ids. */
   async sweep(now: Date): Promise<string[]> {
     const removed: string[] = [];
-    for await (const marker of this.due(now)) {
-      await this.remove(marker.grantId);
-      await this.location.store.remove(this.location.bucket('consumer'), [marker.key]);
-      removed.push(marker.grantId);
+    for (const location of this.locations.all()) {
+      for await (const marker of this.due(location, now)) {
+        await this.remove(marker.grantId);
+        await location.store.remove(location.bucket('consumer'), [marker.key]);
+        removed.push(marker.grantId);
+      }
     }
     return removed;
   }
 
-  /** Every grant of a patient that still has a marker (for erasure). */
-  async grantsOfPatient(patientId: string): Promise<string[]> {
-    const grants: string[] = [];
-    for await (const item of this.location.store.list(
-      this.location.bucket('consumer'),
-      layout.expiryMarkers(),
-    )) {
-      const marker = parseExpiryMarker(item.key);
-      if (marker !== undefined && marker.patientId === patientId) grants.push(marker.grantId);
+  /** Every marker of a patient's grants, in every location (for erasure). */
+  async markersOfPatient(patientId: string): Promise<LocatedMarker[]> {
+    const markers: LocatedMarker[] = [];
+    for (const location of this.locations.all()) {
+      for await (const item of location.store.list(location.bucket('consumer'), layout.expiryMarkers())) {
+        const marker = parseExpiryMarker(item.key);
+        if (marker !== undefined && marker.patientId === patientId)
+          markers.push({ ...marker, key: item.key, location });
+      }
     }
-    return grants;
+    return markers;
+  }
+
+  private async mac(
+    location: StorageLocation,
+    expiresAt: number,
+    grantId: string,
+    patientId: string,
+  ): Promise<string> {
+    const key = (await this.keyrings.of(location.country).location()).markers;
+    return createHmac('sha256', key)
+      .update(expiryPrefix(expiresAt, grantId, patientId))
+      .digest('hex');
+  }
+
+  private async authentic(location: StorageLocation, marker: ExpiryMarker): Promise<boolean> {
+    const expected = Buffer.from(
+      await this.mac(location, marker.expiresAt, marker.grantId, marker.patientId),
+      'hex',
+    );
+    return timingSafeEqual(expected, Buffer.from(marker.mac, 'hex'));
   }
 }

@@ -1,11 +1,14 @@
 /**
- * Status documents of asynchronous upload jobs, in the home location's structured zone: who may read it (the
- * centre that uploaded), where the job is, and its outcome — counts, skipped entries, issues (element paths
- * and reasons). Never content, never names.
+ * Status documents of asynchronous upload jobs, in the structured zone of the uploading organisation's location
+ * (the data's country): who may read it (the centre that uploaded), where the job is, and its outcome — counts,
+ * skipped entries, issues (element paths and reasons). Never content, never names; the source id only as a keyed
+ * hash. Sealed under the patient's key of the uploading organisation (zones/documents.ts), naming the patient in
+ * its header so erasure finds a patient's jobs without opening them.
  */
 import type { Caller } from '@custodia/chaincode';
-import { DatalakeError } from '../errors';
-import type { StorageLocations } from '../storage/locations';
+import { DatalakeError, isDatalakeError } from '../errors';
+import type { StorageLocation, StorageLocations } from '../storage/locations';
+import { SealedDocuments } from './documents';
 import { layout } from './layout';
 
 export const JOB_STATUSES = [
@@ -49,13 +52,15 @@ export interface JobResult {
 }
 
 export interface JobDocument {
-  readonly schema: 1;
+  readonly schema: 2;
   readonly jobId: string;
   readonly patientId: string;
   /** The centre that uploaded: the only one that may read the job. */
   readonly owner: Pick<Caller, 'mspId' | 'id'>;
-  /** Storage location (country) of the sealed upload body. */
+  /** Storage location (country) of the sealed upload body: the uploading organisation's. */
   readonly country: string;
+  /** The upload's source id as the lake keeps it (keyed hash), so an interrupted job can be resumed. */
+  readonly sourceToken: string;
   readonly status: JobStatus;
   readonly progress: JobProgress;
   readonly result?: JobResult;
@@ -67,49 +72,74 @@ export interface JobDocument {
 const MAX_DOCUMENT_BYTES = 256 * 1024;
 
 export class JobDocuments {
-  constructor(private readonly locations: StorageLocations) {}
+  constructor(
+    private readonly locations: StorageLocations,
+    private readonly documents: SealedDocuments,
+  ) {}
 
   async put(doc: JobDocument): Promise<void> {
-    const home = this.locations.homeLocation;
-    await home.store.put(
-      home.bucket('structured'),
+    await this.documents.put(
+      this.locations.forCountry(doc.country),
+      'structured',
       layout.jobDocument(doc.jobId),
-      Buffer.from(JSON.stringify(doc)),
-      {
-        contentType: 'application/json',
-      },
+      { scope: 'patient', patientId: doc.patientId, owner: doc.owner.mspId, named: true },
+      doc,
     );
   }
 
-  async get(jobId: string): Promise<JobDocument | undefined> {
-    const home = this.locations.homeLocation;
-    const bytes = await home.store.getBuffer(
-      home.bucket('structured'),
-      layout.jobDocument(jobId),
-      MAX_DOCUMENT_BYTES,
-    );
-    return bytes === undefined ? undefined : decode(bytes);
+  /** The job of `country`'s location; undefined when absent; INTEGRITY_FAILED when not authentic. */
+  async get(country: string, jobId: string): Promise<JobDocument | undefined> {
+    const location = this.locations.forCountry(country);
+    return this.read(location, layout.jobDocument(jobId));
   }
 
-  /** Every job document (read at start, to find jobs a stop interrupted). */
-  async *scan(): AsyncIterable<JobDocument> {
-    const home = this.locations.homeLocation;
-    for await (const item of home.store.list(home.bucket('structured'), layout.jobDocuments())) {
-      const bytes = await home.store.getBuffer(home.bucket('structured'), item.key, MAX_DOCUMENT_BYTES);
-      if (bytes !== undefined) yield decode(bytes);
+  /** Every job document of every location (read at start, to find jobs a stop interrupted); unreadable ones skipped. */
+  async *scan(onUnreadable: (key: string, code: string) => void): AsyncIterable<JobDocument> {
+    for (const location of this.locations.all()) {
+      for await (const item of location.store.list(location.bucket('structured'), layout.jobDocuments())) {
+        try {
+          const doc = await this.read(location, item.key);
+          if (doc !== undefined) yield doc;
+        } catch (error) {
+          if (!isDatalakeError(error, 'INTEGRITY_FAILED')) throw error;
+          onUnreadable(item.key, error.code);
+        }
+      }
     }
   }
-}
 
-function decode(bytes: Buffer): JobDocument {
-  try {
-    const doc = JSON.parse(bytes.toString('utf8')) as Partial<JobDocument>;
-    if (doc.schema === 1 && typeof doc.jobId === 'string' && typeof doc.patientId === 'string')
-      return doc as JobDocument;
-  } catch {
-    // reported below
+  /** Removes the patient's job documents from every location (erasure); returns how many there were. */
+  async removePatient(patientId: string): Promise<number> {
+    let removed = 0;
+    for (const location of this.locations.all()) {
+      const bucket = location.bucket('structured');
+      const keys: string[] = [];
+      for await (const item of location.store.list(bucket, layout.jobDocuments())) {
+        const bytes = await location.store.getBuffer(bucket, item.key, MAX_DOCUMENT_BYTES);
+        if (bytes !== undefined && SealedDocuments.namedPatient(bytes) === patientId) keys.push(item.key);
+      }
+      await location.store.remove(bucket, keys);
+      removed += keys.length;
+    }
+    return removed;
   }
-  throw new DatalakeError('INTEGRITY_FAILED', 'job document is malformed');
+
+  private async read(location: StorageLocation, key: string): Promise<JobDocument | undefined> {
+    const opened = await this.documents.get(location, 'structured', key, MAX_DOCUMENT_BYTES);
+    if (opened === undefined) return undefined;
+    const doc = opened.value as Partial<JobDocument>;
+    if (
+      doc.schema === 2 &&
+      typeof doc.jobId === 'string' &&
+      key === layout.jobDocument(doc.jobId) &&
+      doc.patientId === opened.patientId &&
+      doc.owner?.mspId === opened.owner &&
+      doc.country === location.country &&
+      typeof doc.sourceToken === 'string'
+    )
+      return doc as JobDocument;
+    throw new DatalakeError('INTEGRITY_FAILED', 'job document is malformed');
+  }
 }
 
 /** What a centre sees of a job (`GET /v1/jobs/:jobId`): where it is and what it did, not whose it is. */

@@ -1,6 +1,7 @@
 /**
- * Object keys of every zone, in one place. Keys hold only pseudonymous ids (the same ids the ledger
- * holds), never names. Prefixes group a patient's objects so erasure is a prefix walk.
+ * Object keys of every zone, in one place (the same keys in every location). Keys hold only pseudonymous ids (the
+ * same ids the ledger holds) or keyed tokens, never names. Prefixes group a patient's objects so erasure is a
+ * prefix walk.
  */
 export const layout = {
   /** raw: sealed uploaded bytes. */
@@ -12,7 +13,13 @@ export const layout = {
   /** structured: record metadata documents and the patient directory. */
   recordDocument: (patientId: string, recordId: string) => `records/${patientId}/${recordId}.json`,
   recordDocuments: (patientId?: string) => (patientId === undefined ? 'records/' : `records/${patientId}/`),
+  /** structured, in the patient's home location: the patient is registered there. */
   patientEntry: (patientId: string) => `patients/${patientId}.json`,
+  /** structured, every location: the patient was erased (named by keyed token, not id). */
+  erasedMarker: (patientToken: string) => `erased/${patientToken}.json`,
+  /** structured: an upload in progress (its objects, its record, who registers it), removed once published. */
+  pendingMarker: (patientId: string, uploadId: string) => `pending/${patientId}/${uploadId}.json`,
+  pendingMarkers: (patientId?: string) => (patientId === undefined ? 'pending/' : `pending/${patientId}/`),
   /** structured: status documents of asynchronous upload jobs (ids and counts only). */
   jobDocument: (jobId: string) => `jobs/${jobId}.json`,
   jobDocuments: () => 'jobs/',
@@ -31,23 +38,35 @@ export const layout = {
   consumerRecord: (grantId: string) => `grants/${grantId}/record`,
   consumerMeta: (grantId: string) => `grants/${grantId}/meta.json`,
   consumerGrant: (grantId: string) => `grants/${grantId}/`,
-  /** Zero-padded epoch milliseconds sort chronologically, so the sweeper stops at the first future one. */
-  expiryMarker: (expiresAt: Date, grantId: string, patientId: string) =>
-    `expiry/${String(expiresAt.getTime()).padStart(15, '0')}/${grantId}/${patientId}`,
+  /**
+   * Zero-padded epoch milliseconds sort chronologically, so the sweeper stops at the first future one. `mac`
+   * authenticates the rest of the key (the sweeper deletes what markers say: a forged one must not).
+   */
+  expiryMarker: (expiresAt: Date, grantId: string, patientId: string, mac: string) =>
+    `${expiryPrefix(expiresAt.getTime(), grantId, patientId)}${mac}`,
   expiryMarkers: () => 'expiry/',
-  patientGrantMarker: (patientId: string, grantId: string) => `by-patient/${patientId}/${grantId}`,
-  patientGrantMarkers: (patientId: string) => `by-patient/${patientId}/`,
 } as const;
+
+/** The part of an expiry marker key its MAC covers. */
+export function expiryPrefix(expiresAt: number, grantId: string, patientId: string): string {
+  return `expiry/${String(expiresAt).padStart(15, '0')}/${grantId}/${patientId}/`;
+}
 
 export interface ExpiryMarker {
   readonly expiresAt: number;
   readonly grantId: string;
   readonly patientId: string;
+  readonly mac: string;
 }
 
-/** Parses an expiry marker key back into its time, grant and patient. */
+/** Parses an expiry marker key back into its time, grant, patient and MAC (not yet checked). */
 export function parseExpiryMarker(key: string): ExpiryMarker | undefined {
-  const match = /^expiry\/(\d{15})\/([^/]+)\/([^/]+)$/.exec(key);
+  const match = /^expiry\/(\d{15})\/([^/]+)\/([^/]+)\/([0-9a-f]{64})$/.exec(key);
   if (match === null) return undefined;
-  return { expiresAt: Number(match[1]), grantId: match[2] as string, patientId: match[3] as string };
+  return {
+    expiresAt: Number(match[1]),
+    grantId: match[2] as string,
+    patientId: match[3] as string,
+    mac: match[4] as string,
+  };
 }

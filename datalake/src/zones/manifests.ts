@@ -1,12 +1,15 @@
 /**
- * Delivery manifests, kept for auditors in the structured zone of the home location: ids, hashes and exclusion
- * reasons only, stored as the exact canonical bytes whose SHA-256 the ledger's delivery entry holds. They are
- * apart from the consumer zone, so they outlive the temporary record (expiry, revocation, erasure).
+ * Delivery manifests, kept for auditors in the structured zone of the patient's home location (where the temporary
+ * record was assembled): ids, hashes and exclusion reasons only, kept as the exact canonical bytes whose SHA-256 the
+ * ledger's delivery entry holds, sealed under the location key (not the patient's: they hold no personal data beyond
+ * pseudonymous ids, and auditors need them after the patient's erasure too — README, *Erasure*). They are apart
+ * from the consumer zone, so they outlive the temporary record (expiry, revocation, erasure).
  */
 import { canonicalManifest, manifestHash } from '../assembly/manifest';
 import type { Manifest } from '../assembly/manifest';
 import { DatalakeError } from '../errors';
-import type { StorageLocation } from '../storage/locations';
+import type { StorageLocation, StorageLocations } from '../storage/locations';
+import type { SealedDocuments } from './documents';
 import { layout } from './layout';
 
 export interface StoredManifestBytes {
@@ -18,45 +21,55 @@ export interface StoredManifestBytes {
 const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 
 export class DeliveryManifests {
-  constructor(private readonly location: StorageLocation) {}
+  constructor(
+    private readonly locations: StorageLocations,
+    private readonly documents: SealedDocuments,
+  ) {}
 
-  /** Stores the manifest (before the delivery goes on-chain) and returns its hash. */
-  async put(manifest: Manifest): Promise<string> {
+  /** Stores the manifest in `location` (before the delivery goes on-chain) and returns its hash. */
+  async put(location: StorageLocation, manifest: Manifest): Promise<string> {
     const hash = manifestHash(manifest);
-    await this.location.store.put(
-      this.location.bucket('structured'),
+    await this.documents.put(
+      location,
+      'structured',
       layout.deliveryManifest(manifest.grantId, hash),
-      Buffer.from(canonicalManifest(manifest)),
-      { contentType: 'application/json' },
+      { scope: 'location' },
+      { canonical: canonicalManifest(manifest) },
     );
     return hash;
   }
 
-  /** The manifest with this hash, or the latest assembled one of the grant. */
+  /** The manifest with this hash, or the latest assembled one of the grant, wherever it was assembled. */
   async get(grantId: string, hash?: string): Promise<StoredManifestBytes> {
-    const bucket = this.location.bucket('structured');
-    if (hash !== undefined) {
-      const bytes = await this.location.store.getBuffer(
-        bucket,
-        layout.deliveryManifest(grantId, hash),
-        MAX_MANIFEST_BYTES,
-      );
-      if (bytes === undefined) throw new DatalakeError('NOT_FOUND', 'no such manifest for this grant');
-      return { manifestHash: hash, bytes };
-    }
     let latest: (StoredManifestBytes & { assembledAt: string }) | undefined;
-    for await (const item of this.location.store.list(bucket, layout.deliveryManifests(grantId))) {
-      const bytes = await this.location.store.getBuffer(bucket, item.key, MAX_MANIFEST_BYTES);
-      if (bytes === undefined) continue;
-      const { assembledAt } = JSON.parse(bytes.toString('utf8')) as Pick<Manifest, 'assembledAt'>;
-      const stored = { manifestHash: hashOfKey(item.key), bytes, assembledAt };
-      if (latest === undefined || assembledAt > latest.assembledAt) latest = stored;
+    for (const location of this.locations.all()) {
+      const bucket = location.bucket('structured');
+      for await (const item of location.store.list(bucket, layout.deliveryManifests(grantId))) {
+        const stored = await this.read(location, item.key);
+        if (stored === undefined || (hash !== undefined && stored.manifestHash !== hash)) continue;
+        if (latest === undefined || stored.assembledAt > latest.assembledAt) latest = stored;
+      }
     }
-    if (latest === undefined) throw new DatalakeError('NOT_FOUND', 'this grant has no delivery manifest');
+    if (latest === undefined)
+      throw new DatalakeError(
+        'NOT_FOUND',
+        hash === undefined ? 'this grant has no delivery manifest' : 'no such manifest for this grant',
+      );
     return { manifestHash: latest.manifestHash, bytes: latest.bytes };
   }
-}
 
-function hashOfKey(key: string): string {
-  return key.slice(key.lastIndexOf('/') + 1).replace(/\.json$/, '');
+  /** An authentic manifest whose bytes hash to the hash its key names; anything else is not one. */
+  private async read(
+    location: StorageLocation,
+    key: string,
+  ): Promise<(StoredManifestBytes & { assembledAt: string }) | undefined> {
+    const opened = await this.documents.get(location, 'structured', key, MAX_MANIFEST_BYTES);
+    const canonical = (opened?.value as { canonical?: unknown } | undefined)?.canonical;
+    if (typeof canonical !== 'string') return undefined;
+    const manifest = JSON.parse(canonical) as Manifest;
+    const hash = manifestHash(manifest);
+    if (key !== layout.deliveryManifest(manifest.grantId, hash))
+      throw new DatalakeError('INTEGRITY_FAILED', 'manifest does not belong here');
+    return { manifestHash: hash, bytes: Buffer.from(canonical, 'utf8'), assembledAt: manifest.assembledAt };
+  }
 }

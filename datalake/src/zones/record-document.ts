@@ -1,11 +1,12 @@
 /**
  * The structured zone's metadata document of one record: what makes it searchable (patient,
- * categories, labels, dates, source, hash) and where its sealed bytes are. No content, no names.
- * A record is visible to readers only once `state` is `published`.
+ * categories, labels, dates, source, hash) and where its sealed bytes are. No content, no names, and the
+ * source id only as a keyed hash. A record is visible to readers only once `state` is `published`.
+ * Stored sealed (zones/documents.ts); `version` grows with every write, so an older copy put back over a newer
+ * one is recognised as a replay.
  */
 import type { Category, Label } from '@custodia/chaincode';
 import { CATEGORIES, decoders, isMember, LABELS } from '@custodia/chaincode';
-import type { WrappedKey } from '../crypto/key-provider';
 import { DatalakeError } from '../errors';
 
 export const RECORD_STATES = ['pending', 'published'] as const;
@@ -21,14 +22,15 @@ export interface SealedObjectRef {
 }
 
 export interface RecordDocument {
-  readonly schema: 1;
+  readonly schema: 2;
+  /** 1 when first written (pending), one more at every rewrite (published, retired). */
+  readonly version: number;
   readonly recordId: string;
   readonly patientId: string;
   /** MSP id of the source organisation. */
   readonly organisation: string;
   /** Storage location (country) that holds the raw object. */
   readonly country: string;
-  readonly sourceId: string;
   readonly kind: 'fhir' | 'binary';
   readonly resourceType: string;
   readonly categories: readonly Category[];
@@ -45,7 +47,7 @@ export interface RecordDocument {
   readonly state: RecordState;
   /** FHIR records: identity of the content, for deduplication per patient and organisation. */
   readonly contentKey?: string;
-  /** Key of the source document (organisation + source id, hashed): its versions share it. */
+  /** Key of the source document (organisation + source id, keyed hash): its versions share it. */
   readonly sourceKey?: string;
   /** The earlier version this record replaces (registered on-chain with it). */
   readonly supersedes?: string;
@@ -55,31 +57,22 @@ export interface RecordDocument {
   readonly publishedAt?: string;
 }
 
-export interface StoredDataKey {
-  readonly objectId: string;
-  readonly key: WrappedKey;
+/** The next version of a document: `changes` applied, version one more. */
+export function nextVersion(doc: RecordDocument, changes: Partial<RecordDocument>): RecordDocument {
+  return { ...doc, ...changes, version: doc.version + 1 };
 }
 
-export function encodeRecordDocument(doc: RecordDocument): Buffer {
-  return Buffer.from(JSON.stringify(doc), 'utf8');
-}
-
-/** Parses a stored document, refusing anything that is not one (a corrupted zone must not feed the index). */
-export function decodeRecordDocument(bytes: Buffer): RecordDocument {
-  let value: unknown;
-  try {
-    value = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw new DatalakeError('INTEGRITY_FAILED', 'record document is not JSON');
-  }
-  const doc = value as Partial<RecordDocument>;
+/** Checks an opened document, refusing anything that is not one (a corrupted zone must not feed the index). */
+export function decodeRecordDocument(value: unknown): RecordDocument {
+  const doc = (typeof value === 'object' && value !== null ? value : {}) as Partial<RecordDocument>;
   const valid =
-    doc.schema === 1 &&
+    doc.schema === 2 &&
+    Number.isSafeInteger(doc.version) &&
+    (doc.version as number) >= 1 &&
     decoders.id(doc.recordId, 'recordId').ok &&
     decoders.id(doc.patientId, 'patientId').ok &&
     typeof doc.organisation === 'string' &&
     typeof doc.country === 'string' &&
-    typeof doc.sourceId === 'string' &&
     (doc.kind === 'fhir' || doc.kind === 'binary') &&
     typeof doc.resourceType === 'string' &&
     Array.isArray(doc.categories) &&

@@ -1,14 +1,15 @@
 /**
- * Writes and reads sealed objects: bytes stream through SHA-256 and the sealing stream into a zone
- * bucket, and the object's wrapped data key goes to the keys bucket. Nothing in a zone is readable
- * without the organisation's key; deleting the key document shreds the object.
+ * Writes and reads sealed objects: bytes stream through SHA-256 and the sealing stream into a zone bucket, and the
+ * object's data key — wrapped by the patient's key of that location, bound to the object's place (location,
+ * patient, zone, key, object id) — goes to the keys bucket. Nothing in a zone is readable without the patient's key;
+ * destroying it (erasure) shreds every copy, and a key document or object moved elsewhere does not open.
  */
 import { randomUUID } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DigestStream } from '../crypto/digest-stream';
 import { createOpener, createSealer } from '../crypto/envelope';
-import type { KeyProvider, WrappedKey } from '../crypto/key-provider';
+import type { Keyrings } from '../crypto/keyring';
 import { DatalakeError } from '../errors';
 import { readBounded } from '../stream/read-bounded';
 import type { StorageLocation, Zone } from '../storage/locations';
@@ -19,7 +20,9 @@ export interface SealedTarget {
   readonly objectKey: string;
   /** Where the wrapped data key is stored in the location's keys bucket. */
   readonly keyKey: string;
-  /** The organisation whose key wraps the data key. */
+  /** The patient the object is about: their key wraps its data key. */
+  readonly patientId: string;
+  /** Whose patient key it is: the uploading organisation, or the lake for its own zones. */
   readonly owner: string;
   readonly objectId: string;
 }
@@ -31,7 +34,8 @@ export interface SealedWrite {
 
 interface KeyDocument {
   readonly objectId: string;
-  readonly key: WrappedKey;
+  readonly owner: string;
+  readonly wrapped: string;
 }
 
 const MAX_KEY_DOCUMENT = 4096;
@@ -40,17 +44,28 @@ export function newObjectId(): string {
   return randomUUID();
 }
 
+/** What an object's data key and its sealed bytes are bound to. */
+function objectContext(target: Omit<SealedTarget, 'owner'>): string {
+  const { location, patientId, zone, objectKey, objectId } = target;
+  return `custodia-object/2\0${location.country}\0${patientId}\0${zone}\0${objectKey}\0${objectId}`;
+}
+
 export class SealedObjects {
   constructor(
-    private readonly keys: KeyProvider,
+    private readonly keyrings: Keyrings,
     private readonly chunkSize?: number,
   ) {}
 
   /** Streams `body` into the target; rejects (and leaves no readable object) on any failure or past maxBytes. */
   async write(target: SealedTarget, body: Readable | Buffer, maxBytes?: number): Promise<SealedWrite> {
-    const sealer = await createSealer(this.keys, target.owner, target.objectId, this.chunkSize);
-    const keyDocument: KeyDocument = { objectId: target.objectId, key: sealer.key };
     const { location } = target;
+    const patientKey = await this.keyrings.of(location.country).patient(target.patientId, target.owner, true);
+    const sealer = createSealer(patientKey, objectContext(target), this.chunkSize);
+    const keyDocument: KeyDocument = {
+      objectId: target.objectId,
+      owner: target.owner,
+      wrapped: sealer.wrapped,
+    };
     await location.store.put(
       location.bucket('keys'),
       target.keyKey,
@@ -80,7 +95,10 @@ export class SealedObjects {
     if (keyDocument.objectId !== target.objectId) {
       throw new DatalakeError('INTEGRITY_FAILED', 'data key belongs to another object');
     }
-    const opener = await createOpener(this.keys, keyDocument.key, target.objectId);
+    const patientKey = await this.keyrings
+      .of(location.country)
+      .patient(target.patientId, keyDocument.owner, false);
+    const opener = createOpener(patientKey, keyDocument.wrapped, objectContext(target));
     const sealed = await location.store.get(location.bucket(target.zone), target.objectKey);
     const out = new PassThrough();
     pipeline(sealed, opener, out).catch((error: unknown) => out.destroy(error as Error));
@@ -91,12 +109,20 @@ export class SealedObjects {
   async readBuffer(target: Omit<SealedTarget, 'owner'>, maxBytes: number): Promise<Buffer> {
     return readBounded(await this.read(target), maxBytes, 'sealed object');
   }
+
+  /** Removes an object and its data key (key first: from then on the object is unreadable). */
+  async remove(target: Pick<SealedTarget, 'location' | 'zone' | 'objectKey' | 'keyKey'>): Promise<void> {
+    const { location } = target;
+    await location.store.remove(location.bucket('keys'), [target.keyKey]);
+    await location.store.remove(location.bucket(target.zone), [target.objectKey]);
+  }
 }
 
 function parseKeyDocument(bytes: Buffer): KeyDocument {
   try {
     const doc = JSON.parse(bytes.toString('utf8')) as Partial<KeyDocument>;
-    if (typeof doc.objectId === 'string' && typeof doc.key?.wrapped === 'string') return doc as KeyDocument;
+    if (typeof doc.objectId === 'string' && typeof doc.owner === 'string' && typeof doc.wrapped === 'string')
+      return doc as KeyDocument;
   } catch {
     // fall through
   }

@@ -3,6 +3,7 @@
  * gateway's own key: CUSTODIA_GATEWAY_SECRET_KEY (64 hex digits) or `<dataDir>/keys/secrets.key` (0600, created
  * on first use in development).
  */
+import { hkdfSync } from 'node:crypto';
 import { join } from 'node:path';
 import { loadWalletKey, seal, unseal } from '@custodia/ledger';
 import type { Sealed } from '@custodia/ledger';
@@ -25,5 +26,12 @@ export class SecretBox {
 
   open(sealed: Sealed, context: readonly string[]): string {
     return unseal(this.key, sealed, context);
+  }
+
+  /** A 32-byte key of its own for `context` (HKDF-SHA256 of the gateway's key), e.g. to seal one upload's parts. */
+  deriveKey(context: readonly string[]): Buffer {
+    return Buffer.from(
+      hkdfSync('sha256', this.key, Buffer.alloc(0), Buffer.from(context.join('\0'), 'utf8'), 32),
+    );
   }
 }

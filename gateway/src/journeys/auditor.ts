@@ -10,7 +10,7 @@ import { defineRoute } from '../http/route';
 import type { RouteDef } from '../http/route';
 import type { ReplayProgress } from '../audit/audit-service';
 import type { AuthUser } from '../identity/user';
-import { caller } from './context';
+import { actorOf, caller, lake } from './context';
 import type { JourneyDeps } from './context';
 import { MAX_BLOCKS_PER_PAGE } from '../audit';
 import { Id, Instant, MspId, Paging, PatientParams, Sha256Hex } from './schemas';
@@ -32,6 +32,15 @@ export interface AuditPort {
 export function auditorRoutes(deps: JourneyDeps & { readonly audit: AuditPort }): RouteDef[] {
   const { ledger, audit } = deps;
   return [
+    defineRoute({
+      method: 'get',
+      path: '/audit/residency',
+      summary:
+        'The residency check: per storage location of the data lake, its country and the countries of the data it holds (every document authenticated)',
+      tag: TAG,
+      schemas: {},
+      handler: async (input) => lake(deps).residency(actorOf(caller(input))),
+    }),
     defineRoute({
       method: 'get',
       path: '/audit/access-log',

@@ -1,14 +1,16 @@
 /**
  * The medical centre's journey: FHIR uploads (streamed to the data lake) and resumable uploads of large
- * binaries with their DocumentReference, plus the centre's upload history.
+ * binaries with their DocumentReference, plus the centre's upload history. An upload a stop cut short shows as
+ * `interrupted` and resumes: a binary from the parts already sent, a large FHIR Bundle from the copy the lake kept.
  */
 import { Type } from '@sinclair/typebox';
 import { isUploadJob } from '@custodia/datalake';
 import { API_BASE, defineRoute } from '../http/route';
 import type { RouteDef } from '../http/route';
+import { GatewayError } from '../errors';
 import { uploadFailure } from '../uploads/upload-failure';
 import type { UploadOwner, UploadSession, UploadStore } from '../uploads/upload-store';
-import { partCount } from '../uploads/upload-store';
+import { jobIdOf, partCount } from '../uploads/upload-store';
 import { actorOf, caller, lake } from './context';
 import type { JourneyDeps } from './context';
 import { Id, Paging } from './schemas';
@@ -45,8 +47,7 @@ function progress(
 /** The lake's job behind a FHIR upload still being stored, if any. */
 function jobOf(session: UploadSession): string | undefined {
   if (session.kind !== 'fhir' || session.status !== 'storing') return undefined;
-  const jobId = (session.result as { jobId?: unknown } | undefined)?.jobId;
-  return typeof jobId === 'string' ? jobId : undefined;
+  return jobIdOf(session);
 }
 
 export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore }): RouteDef[] {
@@ -63,10 +64,37 @@ export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore
     const settled =
       job.status === 'completed'
         ? await uploads.mark(session, 'stored', { result: { jobId, ...job.result } })
-        : job.status === 'failed' || job.status === 'interrupted'
+        : job.status === 'failed'
           ? await uploads.mark(session, 'failed', { error: job.error?.code ?? 'INTERNAL' })
-          : session;
+          : job.status === 'interrupted'
+            ? await uploads.mark(session, 'interrupted', { error: job.error?.code ?? 'INTERRUPTED' })
+            : session;
     return { ...progress(settled), job };
+  };
+  /** Streams a binary upload's parts to the lake (hash, encrypt, register); parts are kept until it is stored. */
+  const complete = async (session: UploadSession, user: ReturnType<typeof caller>) => {
+    if (session.status === 'stored') return progress(session);
+    const attachment = await uploads.attachment(session);
+    const content = await uploads.content(session);
+    const storing = await uploads.mark(session, 'storing');
+    try {
+      const result = await lake(deps).uploadDocument(
+        actorOf(user),
+        session.patientId,
+        session.sourceId,
+        attachment.documentReference,
+        content,
+        attachment.fileName,
+        session.contentType,
+      );
+      const stored = await uploads.mark(storing, 'stored', { result });
+      await uploads.discardParts(stored);
+      return progress(stored);
+    } catch (error) {
+      // Parts are kept: completing again retries (the lake is idempotent on source id + content).
+      await uploads.mark(storing, 'receiving', uploadFailure(error));
+      throw error;
+    }
   };
   return [
     defineRoute({
@@ -197,29 +225,30 @@ export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore
       schemas: { params: UploadParams },
       handler: async (input) => {
         const user = caller(input);
+        return complete(await uploads.get(input.params.uploadId, ownerOf(user)), user);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/uploads/:uploadId/resume',
+      summary:
+        'Resume an interrupted upload: a binary from the parts already sent, a large FHIR Bundle from the copy the data lake kept',
+      tag: TAG,
+      schemas: { params: UploadParams },
+      handler: async (input) => {
+        const user = caller(input);
         const session = await uploads.get(input.params.uploadId, ownerOf(user));
-        if (session.status === 'stored') return progress(session);
-        const attachment = await uploads.attachment(session);
-        const content = await uploads.content(session);
-        const storing = await uploads.mark(session, 'storing');
-        try {
-          const result = await lake(deps).uploadDocument(
-            actorOf(user),
-            session.patientId,
-            session.sourceId,
-            attachment.documentReference,
-            content,
-            attachment.fileName,
-            session.contentType,
+        if (session.status !== 'interrupted')
+          throw new GatewayError(
+            'CONFLICT',
+            `this upload is ${session.status}; only an interrupted one resumes`,
           );
-          const stored = await uploads.mark(storing, 'stored', { result });
-          await uploads.discardParts(stored);
-          return progress(stored);
-        } catch (error) {
-          // Parts are kept: completing again retries (the lake is idempotent on source id + content).
-          await uploads.mark(storing, 'receiving', uploadFailure(error));
-          throw error;
-        }
+        if (session.kind === 'document') return complete(session, user);
+        const jobId = jobIdOf(session);
+        if (jobId === undefined)
+          throw new GatewayError('CONFLICT', 'this upload never reached the data lake; send it again');
+        const job = await lake(deps).resumeJob(actorOf(user), jobId);
+        return { ...progress(await uploads.mark(session, 'storing', { result: { jobId } })), job };
       },
     }),
     defineRoute({

@@ -14,11 +14,13 @@ export type DataLake = Pick<
   | 'registerPatient'
   | 'uploadRecords'
   | 'getJob'
+  | 'resumeJob'
   | 'uploadDocument'
   | 'assemble'
   | 'downloadRecord'
   | 'downloadBinary'
   | 'erasePatient'
+  | 'residency'
   | 'health'
 >;
 

@@ -68,12 +68,12 @@ describe('the demo patients’ temporary records', () => {
     ];
     return planned.map((each, index) => ({
       document: {
-        schema: 1,
+        schema: 2,
+        version: 2,
         recordId: `rec-demo-${index}`,
         patientId,
         organisation: 'HospitalDEMSP',
         country: 'DE',
-        sourceId: each.sourceId,
         kind: each.resourceType === 'DocumentReference' ? 'binary' : 'fhir',
         resourceType: each.resourceType,
         categories: each.categories,

@@ -124,6 +124,15 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
         CUSTODIA_DATALAKE_DIR: env.CUSTODIA_DATALAKE_DIR ?? path.join(root, 'datalake'),
         CUSTODIA_S3_DIR: env.CUSTODIA_S3_DIR ?? path.join(root, 's3'),
         CUSTODIA_DATALAKE_IDENTITY: `${lakeActor.mspId}/${lakeActor.id}`,
+        // The lake stores each organisation's data in its country's location: the network's organisations and
+        // countries (until the lake reads them from the on-chain organisation registry).
+        CUSTODIA_ORGANISATIONS:
+          env.CUSTODIA_ORGANISATIONS ??
+          JSON.stringify(
+            Object.fromEntries(
+              network.organisations.map((organisation) => [organisation.mspId, organisation.country]),
+            ),
+          ),
         // Clients follow binary links through the gateway, which serves the lake's routes under /api.
         CUSTODIA_DATALAKE_LINK_BASE: API_BASE.replace(/\/v1$/, ''),
         ...(options.ephemeralPorts ? { CUSTODIA_S3_PORT: '0', CUSTODIA_DATALAKE_PORT: '0' } : {}),

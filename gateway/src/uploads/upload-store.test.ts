@@ -1,20 +1,27 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
+import { SecretBox } from '../identity/secret-box';
 import { partCount, partLength, UploadStore } from './upload-store';
 
 const centre = { mspId: 'HospitalDEMSP', ledgerId: 'centre-berlin' };
 const other = { mspId: 'HospitalFRMSP', ledgerId: 'centre-paris' };
+const FIRST_PAGE = { pageSize: 100, bookmark: '' };
+const box = new SecretBox(randomBytes(32));
 
 describe('UploadStore', () => {
   let dir: string;
   let store: UploadStore;
+  let now: Date;
+  const TTL_MS = 3_600_000;
+  const storeOn = () => new UploadStore({ directory: dir, partBytes: 4, box, ttlMs: TTL_MS, now: () => now });
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'custodia-uploads-'));
-    store = new UploadStore(dir, 4);
+    now = new Date('2030-01-01T00:00:00Z');
+    store = storeOn();
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -23,7 +30,7 @@ describe('UploadStore', () => {
       kind: 'document',
       owner: centre,
       patientId: 'patient-anna',
-      sourceId: 'scan-1',
+      sourceId: 'scans/anna-keller-1981-03-14.pdf',
       contentType: 'application/pdf',
       size: 10,
     });
@@ -34,7 +41,7 @@ describe('UploadStore', () => {
       error: 'INVALID_INPUT',
       issues: [{ expression: 'DocumentReference.status', reason: 'Invalid code' }],
     });
-    expect((await store.history(centre, { pageSize: 10, bookmark: '' })).items[0]).toMatchObject({
+    expect((await store.history(centre, FIRST_PAGE)).items[0]).toMatchObject({
       error: 'INVALID_INPUT',
       issues: [{ expression: 'DocumentReference.status', reason: 'Invalid code' }],
     });
@@ -45,11 +52,8 @@ describe('UploadStore', () => {
     expect(again.issues).toBeUndefined();
     const stored = await store.mark(again, 'stored', { result: { records: [] } });
     expect(stored.error).toBeUndefined();
-    expect((await store.history(centre, { pageSize: 10, bookmark: '' })).items[0]).toMatchObject({
-      status: 'stored',
-      result: { records: [] },
-    });
-    expect((await store.history(centre, { pageSize: 10, bookmark: '' })).items[0]?.error).toBeUndefined();
+    expect((await store.history(centre, FIRST_PAGE)).items[0]).toMatchObject({ status: 'stored', result: { records: [] } });
+    expect((await store.history(centre, FIRST_PAGE)).items[0]?.error).toBeUndefined();
   });
 
   it('splits the announced size into fixed parts with a shorter last one', () => {
@@ -91,11 +95,97 @@ describe('UploadStore', () => {
   it('shows a centre its own uploads only', async () => {
     const session = await open();
     await expect(store.get(session.uploadId, other)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    const first = { pageSize: 10, bookmark: '' };
-    expect((await store.history(centre, first)).items.map((entry) => entry.uploadId)).toEqual([
-      session.uploadId,
-    ]);
-    expect(await store.history(other, first)).toEqual({ items: [], bookmark: '' });
+    expect((await store.history(centre, FIRST_PAGE)).items.map((entry) => entry.uploadId)).toEqual([session.uploadId]);
+    expect(await store.history(other, FIRST_PAGE)).toEqual({ items: [], bookmark: '' });
+  });
+
+  /** Every file of the store with its mode and content. */
+  function files(): { name: string; mode: number; content: string }[] {
+    return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .map((name) => path.join(dir, name))
+      .filter((file) => statSync(file).isFile())
+      .map((file) => ({
+        name: path.relative(dir, file),
+        mode: statSync(file).mode & 0o777,
+        content: readFileSync(file).toString('latin1'),
+      }));
+  }
+
+  it('keeps nothing in clear: parts, session and attachment are sealed, files 0600', async () => {
+    const session = await open();
+    await store.attach(session, {
+      fileName: 'anna-keller-discharge.pdf',
+      documentReference: { resourceType: 'DocumentReference', description: 'Anna Keller' },
+    });
+    await store.putPart(session.uploadId, centre, 0, Readable.from([Buffer.from('ANNA')]));
+    await store.putPart(session.uploadId, centre, 2, Readable.from([Buffer.from('KE')]));
+    const stored = files();
+    expect(stored.map((file) => file.mode)).toEqual(stored.map(() => 0o600));
+    for (const needle of ['ANNA', 'anna-keller', 'Anna Keller', 'patient-anna', '1981-03-14'])
+      expect(stored.filter((file) => file.content.includes(needle) || file.name.includes(needle))).toEqual(
+        [],
+      );
+    // The store itself reads them back.
+    expect((await store.get(session.uploadId, centre)).sourceId).toBe('scans/anna-keller-1981-03-14.pdf');
+    expect((await store.attachment(session)).fileName).toBe('anna-keller-discharge.pdf');
+  });
+
+  it('refuses a part file moved to another index', async () => {
+    const session = await open();
+    await store.putPart(session.uploadId, centre, 0, Readable.from([Buffer.from('abcd')]));
+    await store.putPart(session.uploadId, centre, 1, Readable.from([Buffer.from('efgh')]));
+    const done = await store.putPart(session.uploadId, centre, 2, Readable.from([Buffer.from('ij')]));
+    const folder = path.dirname(
+      path.join(dir, files().find((file) => file.name.endsWith('part-0'))?.name as string),
+    );
+    renameSync(path.join(folder, 'part-0'), path.join(folder, 'part-x'));
+    renameSync(path.join(folder, 'part-1'), path.join(folder, 'part-0'));
+    renameSync(path.join(folder, 'part-x'), path.join(folder, 'part-1'));
+    await expect(text(await store.content(done))).rejects.toMatchObject({ code: 'INTEGRITY_FAILED' });
+  });
+
+  it('removes uploads nobody finished once their time is up, and keeps finished and recent ones', async () => {
+    const abandoned = await open();
+    await store.putPart(abandoned.uploadId, centre, 0, Readable.from([Buffer.from('abcd')]));
+    const finished = await store.mark(await open(), 'stored', { result: { records: [] } });
+    now = new Date(now.getTime() + TTL_MS - 1000);
+    const recent = await open();
+    expect((await store.sweep()).removed).toBe(0);
+    now = new Date(now.getTime() + 2000);
+    expect((await store.sweep()).removed).toBe(1);
+    await expect(store.get(abandoned.uploadId, centre)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await store.history(centre, FIRST_PAGE)).items.map((each) => each.uploadId).sort()).toEqual(
+      [finished.uploadId, recent.uploadId].sort(),
+    );
+    expect(files().filter((file) => file.name.includes(abandoned.uploadId))).toEqual([]);
+  });
+
+  it('marks uploads a stop cut short as interrupted at start; a binary resumes from the parts it has', async () => {
+    const binary = await open();
+    await store.putPart(binary.uploadId, centre, 0, Readable.from([Buffer.from('abcd')]));
+    await store.mark(await store.get(binary.uploadId, centre), 'storing');
+    const fhir = await store.create({
+      kind: 'fhir',
+      owner: centre,
+      patientId: 'patient-anna',
+      sourceId: 'bundle-1',
+      contentType: 'application/fhir+json',
+      size: 10,
+    });
+    const job = await store.mark(
+      await store.create({ ...fhir, kind: 'fhir', sourceId: 'bundle-2' }),
+      'storing',
+      { result: { jobId: '5a1e0000-0000-4000-8000-000000000001' } },
+    );
+    const restarted = storeOn();
+    expect(await restarted.recover()).toEqual({ interrupted: 2, removed: 0 });
+    expect((await restarted.get(binary.uploadId, centre)).status).toBe('interrupted');
+    expect((await restarted.get(fhir.uploadId, centre)).status).toBe('interrupted');
+    // The lake's job goes on (or is marked by the lake): the upload follows it.
+    expect((await restarted.get(job.uploadId, centre)).status).toBe('storing');
+    await restarted.putPart(binary.uploadId, centre, 1, Readable.from([Buffer.from('efgh')]));
+    const resumed = await restarted.putPart(binary.uploadId, centre, 2, Readable.from([Buffer.from('ij')]));
+    expect(await text(await restarted.content(resumed))).toBe('abcdefghij');
   });
 });
 
@@ -106,7 +196,7 @@ describe('UploadStore history and retention', () => {
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'custodia-uploads-'));
     clock = new Date('2025-01-01T00:00:00Z');
-    store = new UploadStore(dir, 4, () => clock);
+    store = new UploadStore({ directory: dir, partBytes: 4, box, ttlMs: 3_600_000, now: () => clock });
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -166,7 +256,7 @@ describe('UploadStore history and retention', () => {
     const id = await openAt('2025-01-01T10:00:00Z', 'legacy');
     rmSync(path.join(dir, ownerFolderName(), 'history'), { recursive: true });
     expect((await store.history(centre, { pageSize: 10, bookmark: '' })).items).toEqual([]);
-    await new UploadStore(dir, 4).ensure();
+    await new UploadStore({ directory: dir, partBytes: 4, box, ttlMs: 3_600_000 }).ensure();
     expect(
       (await store.history(centre, { pageSize: 10, bookmark: '' })).items.map((s) => s.uploadId),
     ).toEqual([id]);

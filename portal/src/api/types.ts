@@ -99,7 +99,7 @@ export interface ContributionBody {
 }
 
 /** Gateway upload statuses (gateway/src/uploads). */
-export type UploadStatus = 'receiving' | 'storing' | 'stored' | 'failed';
+export type UploadStatus = 'receiving' | 'storing' | 'stored' | 'failed' | 'interrupted';
 
 export interface UploadCreate {
   readonly patientId: string;

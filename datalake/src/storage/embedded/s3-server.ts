@@ -25,6 +25,8 @@ import { applyS3rverFixes } from './s3rver-fixes';
 import { EMPTY_SHA256, S3_REFUSALS, splitTarget, verifySigV4 } from './sigv4';
 import type { S3Credentials, S3Refusal, SignedPayload } from './sigv4';
 
+const KEEP_ALIVE_MS = 65_000;
+
 /** The region the server signs for; the minio client is configured with it too. */
 export const EMBEDDED_S3_REGION = 'us-east-1';
 
@@ -93,6 +95,10 @@ export async function startS3Server(options: S3ServerOptions): Promise<RunningS3
       else res.destroy();
     });
   });
+  // Idle kept-alive connections stay open longer than a client leaves them idle between requests of one job (a large
+  // upload's passes): a server closing one as a client reuses it makes that request fail with a reset.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1000;
   await listen(server, options.port ?? 0, host);
   const port = (server.address() as AddressInfo).port;
   return {

@@ -3,8 +3,8 @@
  * maintained). Each one fixes a behaviour the data lake hit under load; the object layout on disk is unchanged.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -43,6 +43,9 @@ function tolerateConcurrentCleanup(store: Store): void {
  * straight over the object's file, so a failed or refused upload (a body that does not match its signed SHA-256,
  * a client gone midway) left a torn object where the previous one was. Here the body goes to a temporary file, which
  * replaces the object (after its metadata) only once the whole body has arrived, and the answer waits for that.
+ * The temporary file is created before the body is read, in a directory made for it again if a concurrent deletion's
+ * cleanup removed it meanwhile (a put and a delete in one directory — an upload's marker written while another's is
+ * removed — failed with 500 when the cleanup won the race); once the file is there, the directory is not empty.
  */
 function answerAfterTheWrite(store: Store): void {
   store.putObject = async (object) => {
@@ -67,8 +70,8 @@ async function writeThenRename(
   file: string,
   beforeRename: (written: Written) => Promise<void>,
 ): Promise<Written> {
-  await mkdir(path.dirname(file), { recursive: true });
   const temporary = `${file}.${randomBytes(6).toString('hex')}.upload`;
+  const handle = await createInDirectory(temporary);
   const md5 = createHash('md5');
   let size = 0;
   try {
@@ -81,14 +84,27 @@ async function writeThenRename(
           callback(null, chunk);
         },
       }),
-      createWriteStream(temporary, { mode: 0o600 }),
+      handle.createWriteStream(),
     );
     const written = { size, md5: md5.digest('hex') };
     await beforeRename(written);
     await rename(temporary, file);
     return written;
   } catch (error) {
+    await handle.close().catch(() => undefined);
     await rm(temporary, { force: true });
     throw error;
+  }
+}
+
+/** Creates `file` (0600), making its directory — again, if a concurrent cleanup removes it in between. */
+async function createInDirectory(file: string): Promise<FileHandle> {
+  for (let attempt = 1; ; attempt += 1) {
+    await mkdir(path.dirname(file), { recursive: true });
+    try {
+      return await open(file, 'wx', 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 10) throw error;
+    }
   }
 }

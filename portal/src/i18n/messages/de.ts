@@ -194,6 +194,7 @@ export const de: Messages = {
       storing: 'Wird gespeichert',
       stored: 'Gespeichert',
       failed: 'Abgelehnt',
+      interrupted: 'Unterbrochen (fortsetzbar)',
     },
   },
   sentence: {

@@ -166,7 +166,13 @@ export const en = {
     ruleChange: { created: 'created', updated: 'changed', revoked: 'revoked', restored: 'restored' },
     grantStatus: { active: 'Open', expired: 'Ended', revoked: 'Withdrawn' },
     contributionStatus: { pending: 'Waiting for your decision', approved: 'Approved', rejected: 'Rejected' },
-    uploadStatus: { receiving: 'Receiving parts', storing: 'Storing', stored: 'Stored', failed: 'Refused' },
+    uploadStatus: {
+      receiving: 'Receiving parts',
+      storing: 'Storing',
+      stored: 'Stored',
+      failed: 'Refused',
+      interrupted: 'Interrupted (can be resumed)',
+    },
   },
   sentence: {
     practitioner: 'practitioner {{id}}',

@@ -183,6 +183,7 @@ export const fr: Messages = {
       storing: 'Enregistrement',
       stored: 'Enregistré',
       failed: 'Refusé',
+      interrupted: 'Interrompu (reprise possible)',
     },
   },
   sentence: {

@@ -180,6 +180,7 @@ export const it: Messages = {
       storing: 'Salvataggio',
       stored: 'Salvato',
       failed: 'Rifiutato',
+      interrupted: 'Interrotto (riprendibile)',
     },
   },
   sentence: {
