@@ -1,5 +1,5 @@
 import type { AccessLogEntry, Delivery, GrantView, Page, StoredRule } from '../src';
-import { at, harness, PATIENT_A, PATIENT_B, pseudonym, T0 } from './fixtures/ledger';
+import { at, harness, PATIENT_A, pseudonym, T0 } from './fixtures/ledger';
 import type { Harness, Party } from './fixtures/ledger';
 import { accessRequest, REASON_HASH, requestId, ruleCreation } from './fixtures/requests';
 

@@ -62,7 +62,7 @@ export const TRANSACTIONS = {
       (change: RegistryChange) => ({ change: json(change) }),
       organisationRegistry,
     ),
-    getRegistry: evaluated([], () => ({}), organisationRegistry),
+    getRegistry: evaluated([], (input: Readonly<Record<never, string>>) => input, organisationRegistry),
     checkCommitReadiness: evaluated(
       ['change'],
       (change: RegistryChange) => ({ change: json(change) }),
