@@ -13,7 +13,9 @@ import {
   chainInfo,
   json,
   ORG_DE,
-  PERMIT_CLINICIANS as rule,
+  PERMIT_CLINICIANS_RULE,
+  permitClinicians,
+  pseudonym,
   startTestNetwork,
 } from './fixtures/embedded-network';
 import type { TestNetwork } from './fixtures/embedded-network';
@@ -60,7 +62,7 @@ function flipByteInBlock1(dataDir: string): () => void {
 
 beforeAll(async () => {
   net = await startTestNetwork();
-  identity = await net.enrol(ORG_DE, 'patient-a', 'patient');
+  identity = await net.enrolPatient(ORG_DE, pseudonym('a'));
 }, 120_000);
 
 afterAll(async () => {
@@ -72,7 +74,9 @@ it('keeps every block and all state across a restart, and continues the chain', 
   const rules: StoredRule[] = [];
   for (let i = 0; i < 3; i++) {
     rules.push(
-      json<StoredRule>((await connection.submit('rules:createRule', { arguments: [rule] })).payload),
+      json<StoredRule>(
+        (await connection.submit('rules:createRule', { arguments: [permitClinicians()] })).payload,
+      ),
     );
   }
   const before = await chainInfo(connection.network());
@@ -90,14 +94,16 @@ it('keeps every block and all state across a restart, and continues the chain', 
     expect(json(await connection.evaluate('rules:getRule', { arguments: [stored.ruleId] }))).toEqual(stored);
   }
 
-  const next = await connection.submit('rules:updateRule', { arguments: [rules[0]?.ruleId ?? '', rule] });
+  const next = await connection.submit('rules:updateRule', {
+    arguments: [rules[0]?.ruleId ?? '', JSON.stringify(PERMIT_CLINICIANS_RULE)],
+  });
   expect(next.blockNumber).toBe(BigInt(before.getHeight()));
   expect(json<StoredRule>(next.payload).version).toBe(2);
 });
 
 it('refuses to start when a byte of a stored block was changed, naming the block', async () => {
   const connection = await net.connect(identity);
-  await connection.submit('rules:createRule', { arguments: [rule] });
+  await connection.submit('rules:createRule', { arguments: [permitClinicians()] });
   const config = net.network.config;
   await net.stop();
 
@@ -115,7 +121,7 @@ it('refuses to start when a byte of a stored block was changed, naming the block
 
 it('refuses to serve a block altered while the network runs, through qscc and Deliver alike', async () => {
   const connection = await net.connect(identity);
-  await connection.submit('rules:createRule', { arguments: [rule] });
+  await connection.submit('rules:createRule', { arguments: [permitClinicians()] });
   const undo = flipByteInBlock1(net.dataDir);
   try {
     const network = connection.network();
