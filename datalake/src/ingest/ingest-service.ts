@@ -5,7 +5,9 @@
  */
 import type { Readable } from 'node:stream';
 import type { Resource } from '@medplum/fhirtypes';
-import type { Category, Label } from '@custodia/chaincode';
+import { canonical, LABELS } from '@custodia/chaincode';
+import type { Category, Label, RecordMeta } from '@custodia/chaincode';
+import { sha256Hex } from '../crypto/digest-stream';
 import { DatalakeError } from '../errors';
 import type { LedgerActor, LedgerPort } from '../ledger/port';
 import type { StorageLocation, StorageLocations } from '../storage/locations';
@@ -15,7 +17,11 @@ import type { RecordIndex } from '../zones/record-index';
 import { newObjectId } from '../zones/sealed-objects';
 import type { SealedObjects } from '../zones/sealed-objects';
 import type { StructuredZone } from '../zones/structured';
+import { parseBoundedJson } from '../json/parse';
+import { decideLabels } from '../labelling';
+import { validateFhir } from './fhir-validation';
 import { planFhirRecords } from './fhir-records';
+import { checkSubjectBinding } from './subject-binding';
 import type { PlannedRecord, SkippedEntry } from './fhir-records';
 import { recordIdFor, sourceKeyFor } from './record-id';
 
@@ -94,7 +100,7 @@ export class IngestService {
     const plan = planFhirRecords(documentReference, context.sourceId, this.deps.now(), context.patientId);
     const described = plan.records[0] as PlannedRecord;
     const location = this.location(context);
-    const binary = await this.seal(context, location, body, contentType, maxBytes);
+    const binary = await this.seal(sealTarget(context), location, body, contentType, maxBytes);
     // Idempotency is on the binary's content: the same file from the same source is the same record.
     const recordId = recordIdFor(context.actor.mspId, context.sourceId, binary.sha256);
     const existing = await this.deps.structured.get(context.actor.country, context.patientId, recordId);
@@ -102,7 +108,7 @@ export class IngestService {
       await this.discard(context, location, binary.objectId);
       return this.resume(context, existing, described);
     }
-    const resource = await this.seal(context, location, described.content, JSON_TYPE);
+    const resource = await this.seal(sealTarget(context), location, described.content, JSON_TYPE);
     return this.register(context, {
       recordId,
       kind: 'binary',
@@ -111,6 +117,47 @@ export class IngestService {
       resource,
       binary,
     });
+  }
+
+  /**
+   * Stores a clinician's contribution the patient approved, under the record its approval registered on-chain:
+   * `content` must be exactly the bytes whose SHA-256 the registration holds. Its categories are the
+   * registration's; its labels the registration's and any the labelling service finds in the content (never
+   * fewer); every resource in it must be about the patient. Already
+   * registered on-chain, it is published at once (a crash before that leaves only sealed bytes no document points
+   * at); the same contribution handed over again finds the stored record.
+   */
+  async ingestContribution(registration: RecordMeta, content: Buffer): Promise<IngestedRecord> {
+    if (sha256Hex(content) !== registration.contentHash)
+      throw new DatalakeError('CONFLICT', 'the content is not the one its on-chain registration names');
+    const resource = validateFhir(parseBoundedJson(content, 'body'));
+    const { recordId, patientId, country, sourceMspId } = registration;
+    checkSubjectBinding(resource, patientId);
+    const existing = await this.deps.structured.get(country, patientId, recordId);
+    if (existing !== undefined) return recorded(existing, 'existing');
+    const location = this.deps.locations.forCountry(country);
+    const sealed = await this.seal({ patientId, owner: sourceMspId }, location, content, JSON_TYPE);
+    const document: RecordDocument = {
+      schema: 1,
+      recordId,
+      patientId,
+      organisation: sourceMspId,
+      country,
+      sourceId: recordId,
+      kind: 'fhir',
+      resourceType: resource.resourceType,
+      categories: registration.categories,
+      labels: canonical(LABELS, [...registration.labels, ...decideLabels(resource).labels]),
+      effectiveDate: registration.effectiveDate,
+      contentHash: registration.contentHash,
+      resource: sealed,
+      state: 'published',
+      createdAt: this.deps.now().toISOString(),
+      publishedAt: this.deps.now().toISOString(),
+    };
+    await this.deps.structured.put(document);
+    await this.deps.index.upsert(document);
+    return recorded(document, 'created');
   }
 
   /**
@@ -137,7 +184,7 @@ export class IngestService {
       await index.byContent(context.patientId, context.actor.mspId, planned.contentKey),
     );
     if (duplicate !== undefined) return summary(duplicate, 'duplicate', planned);
-    const resource = await this.seal(context, this.location(context), planned.content, JSON_TYPE);
+    const resource = await this.seal(sealTarget(context), this.location(context), planned.content, JSON_TYPE);
     return this.register(context, {
       recordId,
       kind: 'fhir',
@@ -266,8 +313,9 @@ export class IngestService {
     return this.deps.locations.forCountry(context.actor.country);
   }
 
+  /** Seals `body` into the raw zone of `location`, its data key wrapped by the owner organisation's key. */
   private async seal(
-    context: UploadContext,
+    target: { readonly patientId: string; readonly owner: string },
     location: StorageLocation,
     body: Readable | Buffer,
     contentType: string,
@@ -278,9 +326,9 @@ export class IngestService {
       {
         location,
         zone: 'raw',
-        objectKey: layout.rawObject(context.patientId, objectId),
-        keyKey: layout.dataKey(context.patientId, objectId),
-        owner: context.actor.mspId,
+        objectKey: layout.rawObject(target.patientId, objectId),
+        keyKey: layout.dataKey(target.patientId, objectId),
+        owner: target.owner,
         objectId,
       },
       body,
@@ -293,6 +341,23 @@ export class IngestService {
     await location.store.remove(location.bucket('keys'), [layout.dataKey(context.patientId, objectId)]);
     await location.store.remove(location.bucket('raw'), [layout.rawObject(context.patientId, objectId)]);
   }
+}
+
+/** An upload's raw objects belong to the patient and are wrapped by the uploading centre's organisation. */
+function sealTarget(context: UploadContext): { patientId: string; owner: string } {
+  return { patientId: context.patientId, owner: context.actor.mspId };
+}
+
+/** What a contribution's handover answers (it was not planned from an upload). */
+function recorded(doc: RecordDocument, outcome: IngestedRecord['outcome']): IngestedRecord {
+  return {
+    recordId: doc.recordId,
+    outcome,
+    resourceType: doc.resourceType,
+    categories: doc.categories,
+    labels: doc.labels,
+    contentHash: doc.contentHash,
+  };
 }
 
 function summary(

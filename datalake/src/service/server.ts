@@ -164,6 +164,7 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
       await home.store.stat(home.bucket('structured'), HEALTH_PROBE_KEY);
     },
     ...(assembly === undefined ? {} : { assembly, linkSecret }),
+    ...(serviceActor === undefined ? {} : { serviceActor }),
     logger,
     now,
   });
