@@ -18,6 +18,9 @@ export {
 // The world-state key layout, for tools that read the chaincode's writes off the chain (auditors' replay).
 export {
   EMERGENCY_USE_PREFIX,
+  emergencyUseDigest,
+  emergencyUseInstant,
+  emergencyUseRange,
   OBJECT_TYPES,
   TIME_INDEX_PREFIX,
   timeIndexKey,

@@ -37,6 +37,7 @@ import { actorOf } from './journeys/context';
 import type { DataLake, JourneyDeps } from './journeys/context';
 import { EmergencyCards } from './journeys/emergency-card';
 import { patientRoutes } from './journeys/patient';
+import { ReasonStore } from './reasons/reason-store';
 import { UserLedger } from './ledger/users';
 import { UploadStore } from './uploads/upload-store';
 
@@ -121,15 +122,14 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       : new DatalakeClient({ baseUrl: config.datalake.url, token: config.datalake.token });
   const uploads = new UploadStore(path.join(config.dataDir, 'uploads'), config.uploadPartBytes, now);
   await uploads.ensure();
+  const secrets = await SecretBox.open(config.dataDir, deps.env ?? process.env);
   const journeys: JourneyDeps = {
     ledger,
     datalake,
     now,
     cards: new EmergencyCards(await persistentSecret(config.dataDir, 'card.secret')),
-    contributions: new ContributionContent(
-      path.join(config.dataDir, 'contributions'),
-      await SecretBox.open(config.dataDir, deps.env ?? process.env),
-    ),
+    contributions: new ContributionContent(path.join(config.dataDir, 'contributions'), secrets),
+    reasons: new ReasonStore(path.join(config.dataDir, 'reasons'), secrets),
     patients: {
       exists: async (patientId) =>
         identity.listUsers().some((user) => user.role === 'patient' && user.ledgerId === patientId),

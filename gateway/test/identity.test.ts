@@ -25,7 +25,8 @@ import {
   json,
   ORG_DE,
   ORG_FR,
-  PERMIT_CLINICIANS,
+  permitClinicians,
+  pseudonym,
   startTestNetwork,
 } from '../../network/test/fixtures/embedded-network';
 import type { TestNetwork } from '../../network/test/fixtures/embedded-network';
@@ -38,6 +39,7 @@ let identity: IdentityService;
 const connections: LedgerConnection[] = [];
 
 const PASSWORD = 'correct horse battery staple';
+const MARIA = pseudonym('maria');
 
 const patient: NewUser = {
   username: 'Maria.Rossi',
@@ -46,7 +48,7 @@ const patient: NewUser = {
   role: 'patient',
   mspId: ORG_DE,
   country: 'DE',
-  ledgerId: 'patient-maria',
+  ledgerId: MARIA,
 };
 const clinician: NewUser = {
   username: 'dr.dupont',
@@ -112,27 +114,29 @@ describe('users enrolled at their organisation CA', () => {
   });
 
   it('creates a patient whose certificate carries custodia.role/id/country and who can create a rule', async () => {
+    // A patient acts on the ledger only as a pseudonym its organisation registered.
+    await (await net.admin(ORG_DE)).patients.register(MARIA);
     const user = await identity.createUser(patient);
-    expect(user).toMatchObject({ username: 'maria.rossi', role: 'patient', ledgerId: 'patient-maria' });
+    expect(user).toMatchObject({ username: 'maria.rossi', role: 'patient', ledgerId: MARIA });
 
-    const stored = await wallet.get(ORG_DE, 'patient-maria');
+    const stored = await wallet.get(ORG_DE, MARIA);
     expect(stored).toBeDefined();
     expect(readCertificate(stored?.certificate ?? '').attrs).toMatchObject({
       'custodia.role': 'patient',
-      'custodia.id': 'patient-maria',
+      'custodia.id': MARIA,
       'custodia.country': 'DE',
     });
     // Encrypted at rest: the key's PEM body is not in the wallet file.
-    const entry = await readFile(join(dir, 'wallet', ORG_DE, 'patient-maria.json'), 'utf8');
+    const entry = await readFile(join(dir, 'wallet', ORG_DE, `${MARIA}.json`), 'utf8');
     expect(entry).not.toContain((stored?.privateKey ?? '').split('\n')[1]);
 
     const login = await identity.login({ username: 'MARIA.ROSSI', password: PASSWORD }, '127.0.0.1');
     const me = await identity.verifyAccessToken(login.accessToken);
     const ledger = await ledgerAs(await identity.identityOf(me));
     const rule = json<StoredRule>(
-      (await ledger.submit('rules:createRule', { arguments: [PERMIT_CLINICIANS] })).payload,
+      (await ledger.submit('rules:createRule', { arguments: [permitClinicians()] })).payload,
     );
-    expect(rule).toMatchObject({ patientId: 'patient-maria', version: 1, status: 'active' });
+    expect(rule).toMatchObject({ patientId: MARIA, version: 1, status: 'active' });
   });
 
   it('creates a clinician in another organisation; the chaincode sees a clinician (who may not create rules)', async () => {
@@ -142,7 +146,7 @@ describe('users enrolled at their organisation CA', () => {
     const ledger = await ledgerAs(
       await identity.identityOf(await identity.verifyAccessToken(login.accessToken)),
     );
-    const refused = await failure(ledger.submit('rules:createRule', { arguments: [PERMIT_CLINICIANS] }));
+    const refused = await failure(ledger.submit('rules:createRule', { arguments: [permitClinicians()] }));
     expect(refused).toBeInstanceOf(ChaincodeCallError);
     expect((refused as ChaincodeCallError).code).toBe('FORBIDDEN');
   });
@@ -179,9 +183,9 @@ describe('users enrolled at their organisation CA', () => {
     const before = await identity.login({ username: 'maria.rossi', password: PASSWORD }, '127.0.0.1');
     // The gateway process that owns the data dir restarts: users, keys and logins are read back from disk.
     identity = await openIdentityService(options);
-    expect(await identity.verifyAccessToken(before.accessToken)).toMatchObject({ ledgerId: 'patient-maria' });
+    expect(await identity.verifyAccessToken(before.accessToken)).toMatchObject({ ledgerId: MARIA });
     const login = await identity.login({ username: 'maria.rossi', password: PASSWORD }, '127.0.0.1');
-    expect(await identity.verifyAccessToken(login.accessToken)).toMatchObject({ ledgerId: 'patient-maria' });
+    expect(await identity.verifyAccessToken(login.accessToken)).toMatchObject({ ledgerId: MARIA });
   });
 
   it('disabling a user revokes the certificate at the CA: the peer refuses it, and the account is closed', async () => {
@@ -192,11 +196,11 @@ describe('users enrolled at their organisation CA', () => {
     expect((await identity.disableUser(user?.userId ?? '')).disabled).toBe(true);
 
     const ledger = await ledgerAs(ledgerIdentity);
-    const refused = await failure(ledger.submit('rules:createRule', { arguments: [PERMIT_CLINICIANS] }));
+    const refused = await failure(ledger.submit('rules:createRule', { arguments: [permitClinicians()] }));
     expect(refused).toBeInstanceOf(LedgerClientError);
     expect((refused as LedgerClientError).code).toBe(LedgerClientErrorCode.Rejected);
 
-    expect(await wallet.get(ORG_DE, 'patient-maria')).toBeUndefined();
+    expect(await wallet.get(ORG_DE, MARIA)).toBeUndefined();
     expect(await identityCode(identity.identityOf(me))).toBe('IDENTITY_UNAVAILABLE');
     expect(await identityCode(identity.verifyAccessToken(login.accessToken))).toBe('TOKEN_INVALID');
     expect(await identityCode(identity.refresh(login.refreshToken))).toBe('TOKEN_INVALID');

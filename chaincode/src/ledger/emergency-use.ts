@@ -1,13 +1,8 @@
 /** Each requester's emergency requests by time: the rate limit and the 24-hour count read them. */
 import { addMillis } from '../model';
 import type { Instant, Requester } from '../model';
-import { sha256Hex } from './digest';
-import { emergencyUseInstant, emergencyUseKey, emergencyUseRange } from './keys';
+import { emergencyUseDigest, emergencyUseInstant, emergencyUseKey, emergencyUseRange } from './keys';
 import type { Store } from './store';
-
-function requesterDigest(requester: Requester): string {
-  return sha256Hex(`${requester.mspId}\u0000${requester.id}`);
-}
 
 export async function recordEmergencyUse(
   store: Store,
@@ -15,7 +10,7 @@ export async function recordEmergencyUse(
   at: Instant,
   entryId: string,
 ): Promise<void> {
-  await store.mark(emergencyUseKey(requesterDigest(requester), at, entryId));
+  await store.mark(emergencyUseKey(emergencyUseDigest(requester), at, entryId));
 }
 
 /**
@@ -28,7 +23,7 @@ export async function emergencyUseSince(
   at: Instant,
   windowMs: number,
 ): Promise<Instant[]> {
-  const { start, end } = emergencyUseRange(requesterDigest(requester), addMillis(at, 1 - windowMs));
+  const { start, end } = emergencyUseRange(emergencyUseDigest(requester), addMillis(at, 1 - windowMs));
   const entries = await store.range(start, end);
   return entries.map((entry) => emergencyUseInstant(entry.key));
 }

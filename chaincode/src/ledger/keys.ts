@@ -3,7 +3,8 @@
  * from (patient, rule, requester, grant), so each listing is a prefix scan costing O(matches).
  * Attributes are validated ids, codes and fixed-width instants (they sort chronologically).
  */
-import type { Instant } from '../model';
+import type { Instant, Requester } from '../model';
+import { sha256Hex } from './digest';
 
 export const OBJECT_TYPES = {
   /** [patientId, ruleId] → StoredRule */
@@ -83,6 +84,11 @@ export function timeIndexRange(from: Instant, to: Instant | undefined): { start:
  * every requester a fixed-width prefix that no crafted id can run into.
  */
 export const EMERGENCY_USE_PREFIX = 'emergency-use@';
+
+/** The fixed-width name of a requester in its emergency-use keys. */
+export function emergencyUseDigest(requester: Pick<Requester, 'mspId' | 'id'>): string {
+  return sha256Hex(`${requester.mspId}\u0000${requester.id}`);
+}
 
 export function emergencyUseKey(requesterDigest: string, timestamp: Instant, entryId: string): string {
   return `${EMERGENCY_USE_PREFIX}${requesterDigest}@${timestamp}@${entryId}`;

@@ -11,7 +11,7 @@ import type { UploadOwner, UploadSession, UploadStore } from '../uploads/upload-
 import { partCount } from '../uploads/upload-store';
 import { actorOf, caller, lake } from './context';
 import type { JourneyDeps } from './context';
-import { Id } from './schemas';
+import { PatientId } from './schemas';
 
 const TAG = 'centre';
 const SourceId = Type.String({
@@ -81,7 +81,7 @@ export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore
       body: 'raw',
       contentTypes: FHIR_TYPES,
       schemas: {
-        params: Type.Object({ patientId: Id }, { additionalProperties: false }),
+        params: Type.Object({ patientId: PatientId }, { additionalProperties: false }),
         query: Type.Object({ sourceId: SourceId }, { additionalProperties: false }),
       },
       handler: async (input) => {
@@ -130,7 +130,7 @@ export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore
       schemas: {
         body: Type.Object(
           {
-            patientId: Id,
+            patientId: PatientId,
             sourceId: SourceId,
             fileName: Type.String({ minLength: 1, maxLength: 255 }),
             contentType: Type.String({ pattern: '^[a-z]+/[A-Za-z0-9.+-]+$', maxLength: 100 }),

@@ -20,6 +20,7 @@ import { caEndpoints, Enrolment, openIdentityService, readOidcConfig } from '../
 import type { IdentityService } from '../identity';
 import { startGateway } from '../server';
 import type { RunningGateway } from '../server';
+import { foundPlatformRegistry, organisationAdmins, patientRegistrars } from './organisation-admins';
 import { seedDemo } from './seed';
 import type { DemoLogin } from './seed';
 
@@ -114,6 +115,10 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     // One ledger client for the process: the lake and the gateway share its channel and its identities' pool.
     const ledger = new LedgerClient({ config: ledgerConfig, profile: network.profile });
     closers.push(async () => ledger.close());
+    // The network's organisations and countries (its configuration) found the on-chain registry, once.
+    const admins = await organisationAdmins(network.organisations, network.profile, wallet);
+    const registry = await foundPlatformRegistry(ledger, admins);
+    logger.info({ version: registry.version, members: registry.members.length }, 'organisation registry');
     const token = env.CUSTODIA_DATALAKE_TOKEN ?? randomBytes(24).toString('base64url');
     const lakeConfig = {
       ...loadDatalakeConfig({
@@ -151,7 +156,15 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     closers.push(() => gateway.close());
 
     const demo =
-      options.seed === false ? [] : await seedDemo({ identity, gateway, dataDir: gatewayDir, logger });
+      options.seed === false
+        ? []
+        : await seedDemo({
+            identity,
+            gateway,
+            registrars: patientRegistrars(ledger, admins),
+            dataDir: gatewayDir,
+            logger,
+          });
     return {
       url: gateway.url,
       network,
