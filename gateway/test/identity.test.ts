@@ -153,7 +153,9 @@ describe('users enrolled at their organisation CA', () => {
 
   it('refuses taken usernames (any case) and ledger ids, unknown organisations and bad fields', async () => {
     expect(
-      await identityCode(identity.createUser({ ...patient, username: 'maria.ROSSI', ledgerId: 'p-2' })),
+      await identityCode(
+        identity.createUser({ ...patient, username: 'maria.ROSSI', ledgerId: pseudonym('p-2') }),
+      ),
     ).toBe('USER_EXISTS');
     expect(await identityCode(identity.createUser({ ...patient, username: 'maria2' }))).toBe('USER_EXISTS');
     expect(
@@ -161,20 +163,33 @@ describe('users enrolled at their organisation CA', () => {
     ).toBe('UNKNOWN_ORGANISATION');
     const invalid = await failure(identity.createUser({ ...patient, username: 'maria4', ledgerId: 'p 4' }));
     expect(invalid).toMatchObject({ code: 'INVALID_USER', httpStatus: 400, details: { field: 'ledgerId' } });
+    // A patient carries a pseudonym, and nobody else does.
+    const readable = await failure(
+      identity.createUser({ ...patient, username: 'maria6', ledgerId: 'maria' }),
+    );
+    expect(readable).toMatchObject({ code: 'INVALID_USER', details: { field: 'ledgerId' } });
+    const disguised = await failure(
+      identity.createUser({ ...clinician, username: 'dr.disguised', ledgerId: pseudonym('p-6') }),
+    );
+    expect(disguised).toMatchObject({ code: 'INVALID_USER', details: { field: 'ledgerId' } });
     expect(
       await identityCode(
-        identity.createUser({ ...patient, username: 'maria5', ledgerId: 'p-5', password: 'short' }),
+        identity.createUser({
+          ...patient,
+          username: 'maria5',
+          ledgerId: pseudonym('p-5'),
+          password: 'short',
+        }),
       ),
     ).toBe('INVALID_USER');
     expect(identity.listUsers().map((user) => user.username)).toEqual(['dr.dupont', 'maria.rossi']);
   });
 
   it('answers ENROLMENT_FAILED when the CA refuses (the id is already registered there)', async () => {
-    await net.enrol(ORG_DE, 'registered-elsewhere', 'patient');
+    const elsewhere = pseudonym('registered-elsewhere');
+    await net.enrol(ORG_DE, elsewhere, 'patient');
     expect(
-      await identityCode(
-        identity.createUser({ ...patient, username: 'elsewhere', ledgerId: 'registered-elsewhere' }),
-      ),
+      await identityCode(identity.createUser({ ...patient, username: 'elsewhere', ledgerId: elsewhere })),
     ).toBe('ENROLMENT_FAILED');
     expect(identity.listUsers()).toHaveLength(2);
   });

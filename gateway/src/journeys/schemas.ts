@@ -96,10 +96,8 @@ export const EmergencyPolicySpec = Type.Object(
   { additionalProperties: false },
 );
 
-export const Requester = Type.Object(
-  { mspId: MspId, role: Role, id: Id, country: Type.Optional(Country) },
-  { additionalProperties: false },
-);
+/** A requester a patient describes: its country is its organisation's in the registry, never stated here. */
+export const Requester = Type.Object({ mspId: MspId, role: Role, id: Id }, { additionalProperties: false });
 
 export const Paging = Type.Object(
   {

@@ -27,6 +27,15 @@ describe('the reason store', () => {
     expect(await store.prepare({ ...clinician, id: 'dr-b' }, 'req-1', TEXT)).not.toBe(first);
   });
 
+  it('keeps other words under a request id beside the first, never over them', async () => {
+    const hash = await store.prepare(clinician, 'req-1', TEXT);
+    const other = await store.prepare(clinician, 'req-1', 'Different words sent with the same request id.');
+    expect(other).not.toBe(hash);
+    await store.link(clinician, 'req-1', ENTRY);
+    // The ledger logged the first: its words are still the ones read back, verified.
+    expect(await store.read(ENTRY, hash)).toMatchObject({ text: TEXT, verified: true });
+  });
+
   it('reads a linked reason back, verified against the on-chain hash; another hash is not verified', async () => {
     const hash = await store.prepare(clinician, 'req-1', TEXT);
     await store.link(clinician, 'req-1', ENTRY);

@@ -2,7 +2,9 @@
  * Clinicians' reasons, off-chain: the text and its salt sealed under the gateway's secret key (bound to the
  * request they belong to), erasable. A reason is first kept under its request — the requester and the client
  * request id, so a retried request finds the same salt and sends the same hash, which the chaincode's idempotency
- * requires — and, once the request is logged, linked to its access-log entry, which is how it is read back.
+ * requires — and, once the request is logged, linked to its access-log entry, which is how it is read back. Other
+ * words sent under the same request id are kept beside the first (a few at most), never over it: which of them the
+ * ledger logged is the one whose hash it holds.
  *
  * A crash between the ledger's commit and the link leaves the entry with its hash and no readable text until the
  * request is retried with the same key (the retry answers the logged entry and links it).
@@ -38,6 +40,9 @@ interface Kept {
   readonly text: string;
 }
 
+/** Different words one request id may carry before further ones are no longer kept (the ledger logs one). */
+const MAX_ATTEMPTS = 4;
+
 export class ReasonStore {
   constructor(
     private readonly directory: string,
@@ -45,19 +50,20 @@ export class ReasonStore {
   ) {}
 
   /**
-   * The hash to record for `text` in request `requestId`: a new salt, or the one kept for an earlier attempt of
-   * the same request with the same words (other words under the same request get a new salt, and the chaincode
-   * then refuses the reused request id as CONFLICT).
+   * The hash to record for `text` in request `requestId`: the salt kept for an earlier attempt of the same request
+   * with the same words, or a new one (other words under a request id the ledger already logged are refused by the
+   * chaincode as CONFLICT).
    */
   async prepare(owner: ReasonOwner, requestId: string, text: string): Promise<string> {
     const key = requestKey(owner, requestId);
-    const earlier = await this.readKept(key);
-    const salt = earlier?.text === text ? Buffer.from(earlier.salt, 'hex') : newReasonSalt();
-    if (earlier?.text !== text)
-      await this.write(
-        this.requestFile(key),
-        this.box.seal(JSON.stringify({ salt: salt.toString('hex'), text }), [CONTEXT, key]),
-      );
+    const attempts = await this.readKept(key);
+    const earlier = attempts.find((attempt) => attempt.text === text);
+    if (earlier !== undefined) return reasonHash(Buffer.from(earlier.salt, 'hex'), text);
+    const salt = newReasonSalt();
+    if (attempts.length < MAX_ATTEMPTS) {
+      const kept = [...attempts, { salt: salt.toString('hex'), text }];
+      await this.write(this.requestFile(key), this.box.seal(JSON.stringify(kept), [CONTEXT, key]));
+    }
     return reasonHash(salt, text);
   }
 
@@ -75,13 +81,12 @@ export class ReasonStore {
       return undefined;
     }
     if (typeof link.request !== 'string') return undefined;
-    const kept = await this.readKept(link.request);
-    if (kept === undefined) return undefined;
-    return {
-      text: kept.text,
-      salt: kept.salt,
-      verified: reasonMatches(Buffer.from(kept.salt, 'hex'), kept.text, onChainHash),
-    };
+    const attempts = await this.readKept(link.request);
+    const matching = attempts.find((attempt) =>
+      reasonMatches(Buffer.from(attempt.salt, 'hex'), attempt.text, onChainHash),
+    );
+    const shown = matching ?? attempts.at(-1);
+    return shown === undefined ? undefined : { ...shown, verified: matching !== undefined };
   }
 
   /** Access-log entries with the reason each recorded a hash of, where it is kept (the patient's and auditors' views). */
@@ -110,13 +115,13 @@ export class ReasonStore {
     await rm(this.entryFile(entryId), { force: true });
   }
 
-  /** The kept reason; undefined when there is none, or it no longer opens under its request (moved, altered). */
-  private async readKept(key: string): Promise<Kept | undefined> {
+  /** The words kept for a request; none when there are none, or they no longer open under it (moved, altered). */
+  private async readKept(key: string): Promise<Kept[]> {
     try {
       const sealed = JSON.parse(await readFile(this.requestFile(key), 'utf8')) as Sealed;
-      return JSON.parse(this.box.open(sealed, [CONTEXT, key])) as Kept;
+      return JSON.parse(this.box.open(sealed, [CONTEXT, key])) as Kept[];
     } catch {
-      return undefined;
+      return [];
     }
   }
 
