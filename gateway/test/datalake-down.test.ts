@@ -72,7 +72,7 @@ describe('with the data lake stopped', () => {
     ).toMatchObject({ version: 2 });
     const preview = await jsonOf<{ decision: { granted: string[] } }>(
       await send('POST', `/patients/${ANNA}/preview`, 'anna', {
-        requester: { mspId: 'HospitalITMSP', role: 'clinician', id: 'clin-rossi', country: 'IT' },
+        requester: { mspId: 'HospitalITMSP', role: 'clinician', id: 'clin-rossi' },
         categories: ['immunizations'],
         purpose: 'TREAT',
       }),
