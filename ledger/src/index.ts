@@ -24,6 +24,7 @@ export type { IdentityRef, Signer } from './pool/identities';
 export type { PoolStats } from './pool/pool';
 // The organisation registry's genesis ceremony (platform start-up, operators of a Fabric network, test factories).
 export { foundRegistry } from './registry/genesis';
+export { foundRegistryFromFile, readFounders } from './registry/founders';
 export type { Founder } from './registry/genesis';
 // One identity by transaction name and argument strings, for tools and conformance tests.
 export { connect } from './client/connect';
