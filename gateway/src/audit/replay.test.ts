@@ -21,9 +21,11 @@ import {
   seal,
   T0,
 } from '../../test/audit-chain';
-import type { Party, TestChain } from '../../test/audit-chain';
+import type { Party, SubmitOptions, TestChain } from '../../test/audit-chain';
 import { DISCREPANCY_KINDS } from './discrepancy';
 import type { Discrepancy, DiscrepancyKind } from './discrepancy';
+import { checkAccessDecision } from './decision-check';
+import type { LoggedBy } from './decision-check';
 import { verifyManifests } from './manifests';
 import type { ManifestSource } from './manifests';
 import { replayChain } from './replay';
@@ -480,6 +482,218 @@ describe('revocation at the next transaction', () => {
       },
     );
     await onlyDiscrepancy(chain, DISCREPANCY_KINDS.GRANT_REVOKED_WITHOUT_CAUSE, txId);
+  });
+});
+
+describe('registries, erasure, disabled identities and who the chaincode admits', () => {
+  const { organisations, patients, identities } = TRANSACTIONS;
+  const json = (key: string, value: unknown): KeyWrite => ({
+    key,
+    isDelete: false,
+    value: Buffer.from(JSON.stringify(value)),
+  });
+
+  async function granted(): Promise<{ chain: TestChain; grantId: string }> {
+    const chain = await buildTestChain();
+    await chain.submit(chain.patient, rules.createRule, {
+      requestId: newRequestId(),
+      rule: PERMIT_DE_CLINICIANS,
+    });
+    const entry = await requestAccess(chain, chain.clinician, { categories: ['allergies'], time: at(0.1) });
+    return { chain, grantId: entry.result.grantId ?? '' };
+  }
+
+  it('accepts a patient’s erasure and a clinician disabled, each revoking the grants it ends', async () => {
+    const { chain } = await granted();
+    await chain.submit(chain.admin, patients.registerPatient, { patientId: PATIENT_B }, { time: at(0.2) });
+    await chain.submit(
+      chain.admin,
+      identities.disableIdentity,
+      { role: 'clinician', id: 'dr-a' },
+      { time: at(0.3) },
+    );
+    await chain.submit(chain.adminFr, organisations.approveChange, {
+      sequence: 2,
+      kind: 'add',
+      mspId: 'Org3MSP',
+      country: 'IT',
+    });
+    await chain.submit(chain.admin, patients.markPatientErased, { patientId: PATIENT_A }, { time: at(0.4) });
+    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+    expect(outcome.discrepancies).toEqual([]);
+  });
+
+  it('names an erasure that left a grant of the patient active', async () => {
+    const { chain } = await granted();
+    const { txId } = await chain.submit(
+      chain.admin,
+      patients.markPatientErased,
+      { patientId: PATIENT_A },
+      {
+        time: at(0.2),
+        tamper: (writes) =>
+          writes.filter(
+            (write) =>
+              !['grant', 'grant-live', 'grant-by-requester'].includes(splitKey(write.key)?.objectType ?? ''),
+          ),
+      },
+    );
+    const found = await onlyDiscrepancy(chain, DISCREPANCY_KINDS.GRANT_NOT_REVOKED, txId);
+    expect(found.detail).toContain('its patient was erased');
+  });
+
+  it('names a disabled clinician whose grant stayed active', async () => {
+    const { chain, grantId } = await granted();
+    const disabled = await chain.submit(
+      chain.admin,
+      identities.disableIdentity,
+      { role: 'clinician', id: 'dr-a' },
+      {
+        time: at(0.2),
+        tamper: (writes) =>
+          writes.filter(
+            (write) =>
+              !['grant', 'grant-live', 'grant-by-requester'].includes(splitKey(write.key)?.objectType ?? ''),
+          ),
+      },
+    );
+    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+    expect(outcome.discrepancies).toEqual([
+      expect.objectContaining({
+        kind: DISCREPANCY_KINDS.GRANT_NOT_REVOKED,
+        txId: disabled.txId,
+        detail: `grant ${grantId} stayed active although its requester was disabled`,
+      }),
+    ]);
+  });
+
+  it('names a request logged with a country other than the registry gives the requester’s organisation', async () => {
+    const chain = await buildTestChain();
+    await chain.submit(chain.patient, rules.createRule, {
+      requestId: newRequestId(),
+      rule: PERMIT_DE_CLINICIANS,
+    });
+    const { txId } = await requestAccess(chain, chain.clinician, {
+      time: at(0.1),
+      tamper: editJson('access-log', (entry) => ({
+        ...entry,
+        requester: { ...(entry.requester as object), country: 'FR' },
+      })),
+    });
+    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+    expect(outcome.discrepancies).toContainEqual(
+      expect.objectContaining({
+        kind: DISCREPANCY_KINDS.CALLER_NOT_ADMITTED,
+        txId,
+        detail: expect.stringContaining('logged with country FR, the registry gives DE'),
+      }),
+    );
+  });
+
+  it('names a patient registration forged into another organisation’s transaction', async () => {
+    const chain = await buildTestChain();
+    const { txId } = await requestAccess(chain, chain.clinicianFr, {
+      time: at(0.1),
+      tamper: (writes, tx) => [
+        ...writes,
+        json(compositeKey('patient', [PATIENT_B]), {
+          patientId: PATIENT_B,
+          mspId: 'Org2MSP',
+          registeredBy: 'dr-fr',
+          registeredAt: tx.at,
+          txId: tx.txId,
+        }),
+      ],
+    });
+    const found = await onlyDiscrepancy(chain, DISCREPANCY_KINDS.REGISTRATION_INCONSISTENT, txId);
+    expect(found.detail).toContain('written by Org2MSP/clinician/dr-fr');
+  });
+
+  it('names a registry version committed without the majority of its members', async () => {
+    const chain = await buildTestChain();
+    // Org1 alone approves adding an organisation (two members: both are needed), then commits by forging the write.
+    const add = { sequence: 2, kind: 'add', mspId: 'Org3MSP', country: 'IT' } as const;
+    await chain.submit(chain.admin, organisations.approveChange, add);
+    const { txId } = await chain.submit(chain.admin, organisations.approveChange, add, {
+      tamper: (writes, tx) => [
+        ...writes,
+        json(compositeKey('registry', []), {
+          version: 2,
+          members: [
+            { mspId: 'Org1MSP', country: 'DE' },
+            { mspId: 'Org2MSP', country: 'FR' },
+            { mspId: 'Org3MSP', country: 'IT' },
+          ],
+          changeHash: 'ab'.repeat(32),
+          updatedAt: tx.at,
+          txId: tx.txId,
+        }),
+      ],
+    });
+    const found = await onlyDiscrepancy(chain, DISCREPANCY_KINDS.REGISTRY_CHANGE_UNAPPROVED, txId);
+    expect(found.detail).toContain('0 of the 2 approvals needed');
+  });
+
+  it('names a break-glass entry whose count of the day is not the requester’s, and one past the hourly limit', async () => {
+    const chain = await buildTestChain();
+    await chain.submit(chain.patient, emergency.setEmergencyPolicy, EMERGENCY_POLICY);
+    const breakGlass = (time: Date, tamper?: SubmitOptions['tamper']) =>
+      chain.submit(
+        chain.clinicianFr,
+        access.requestEmergencyAccess,
+        {
+          patientId: PATIENT_A,
+          categories: ['allergies'],
+          reasonCode: 'unconscious',
+          reasonHash: REASON_HASH,
+          requestId: newRequestId(),
+        },
+        { time, ...(tamper === undefined ? {} : { tamper }) },
+      );
+    const first = await breakGlass(at(0.1));
+    const undercounted = await breakGlass(
+      at(0.2),
+      editJson('access-log', (entry) => ({ ...entry, emergencyRequests24h: 1 })),
+    );
+    const found = await onlyDiscrepancy(chain, DISCREPANCY_KINDS.DECISION_MISMATCH, undercounted.txId);
+    expect(found.detail).toContain('emergencyRequests24h');
+
+    // The chaincode refuses a sixth request in the hour (RESOURCE_EXHAUSTED), so only a forged entry can carry one:
+    // the check names an entry logged when its requester already had five.
+    const logged: LoggedBy = { block: 9, txId: first.txId, at: first.result.timestamp, creator: undefined };
+    const state = {
+      rules: [],
+      policy: { ...EMERGENCY_POLICY, patientId: PATIENT_A, version: 1, updatedAt: '', txId: '' },
+    };
+    const past = checkAccessDecision({ ...first.result, emergencyRequests24h: 6 }, undefined, state, logged, {
+      lastDay: 5,
+      lastHour: 5,
+    });
+    expect(kinds(past)).toContain(DISCREPANCY_KINDS.EMERGENCY_LIMIT_EXCEEDED);
+    expect(
+      kinds(checkAccessDecision(first.result, undefined, state, logged, { lastDay: 0, lastHour: 0 })),
+    ).not.toContain(DISCREPANCY_KINDS.EMERGENCY_LIMIT_EXCEEDED);
+  });
+
+  it('names a delivery of a grant the rules in force no longer covered', async () => {
+    const { chain, grantId } = await granted();
+    // A deny of the category from 0.5 h on: the grant issued at 0.1 h is narrowed from then on.
+    await chain.submit(
+      chain.patient,
+      rules.createRule,
+      {
+        requestId: newRequestId(),
+        rule: { ...PERMIT_DE_CLINICIANS, effect: 'deny', notBefore: at(0.5).toISOString() },
+      },
+      { time: at(0.2) },
+    );
+    const { txId } = await requestAccess(chain, chain.clinician, {
+      categories: ['medications'],
+      time: at(1),
+      tamper: plantDelivery(grantId, chain.clinician),
+    });
+    const found = await onlyDiscrepancy(chain, DISCREPANCY_KINDS.DELIVERY_OF_NARROWED_GRANT, txId);
+    expect(found.detail).toContain(grantId);
   });
 });
 
