@@ -334,21 +334,17 @@ describe('clinician: find, request, receive, emergency, contribute, FHIR', () =>
         )
       ).items,
     ).toHaveLength(1);
-    await problemOf(await get(`/patients/patient-marco/grants/${grantId}`, 'auditor'), 404, 'NOT_FOUND');
+    await problemOf(await get(`/patients/${MARCO}/grants/${grantId}`, 'auditor'), 404, 'NOT_FOUND');
     await problemOf(
-      await get(`/patients/patient-marco/grants/${grantId}/deliveries`, 'auditor'),
+      await get(`/patients/${MARCO}/grants/${grantId}/deliveries`, 'auditor'),
       404,
       'NOT_FOUND',
     );
 
     // Another patient: not through Anna's path, nor by naming Anna's grant under his own.
     await problemOf(await get(`/patients/${ANNA}/grants/${grantId}`, 'marco'), 403, 'NOT_OWNER');
-    await problemOf(await get(`/patients/patient-marco/grants/${grantId}`, 'marco'), 403, 'FORBIDDEN');
-    await problemOf(
-      await get(`/patients/patient-marco/grants/${grantId}/deliveries`, 'marco'),
-      403,
-      'FORBIDDEN',
-    );
+    await problemOf(await get(`/patients/${MARCO}/grants/${grantId}`, 'marco'), 403, 'FORBIDDEN');
+    await problemOf(await get(`/patients/${MARCO}/grants/${grantId}/deliveries`, 'marco'), 403, 'FORBIDDEN');
     // The clinician who holds the grant reads it by his own route, not by the patient's.
     await problemOf(
       await get(`/patients/${ANNA}/grants/${grantId}/deliveries`, 'dr.weber'),
