@@ -9,11 +9,23 @@ export {
   ContributionsContract,
   contracts,
   EmergencyContract,
+  IdentitiesContract,
+  OrganisationsContract,
+  PatientsContract,
   RecordsContract,
   RulesContract,
 } from './contracts';
 // The world-state key layout, for tools that read the chaincode's writes off the chain (auditors' replay).
-export { OBJECT_TYPES, TIME_INDEX_PREFIX, timeIndexKey, versionAttribute } from './ledger/keys';
+export {
+  EMERGENCY_USE_PREFIX,
+  emergencyUseDigest,
+  emergencyUseInstant,
+  emergencyUseRange,
+  OBJECT_TYPES,
+  TIME_INDEX_PREFIX,
+  timeIndexKey,
+  versionAttribute,
+} from './ledger/keys';
 export type { ObjectType } from './ledger/keys';
 // The transaction catalogue, used by the contracts for their names and by clients (`@custodia/ledger`) for calls.
 export * from './catalogue';

@@ -1,6 +1,7 @@
 import type { AccessLogEntry, Delivery, GrantView, Page, StoredRule } from '../src';
-import { at, harness, T0 } from './fixtures/ledger';
+import { at, harness, PATIENT_A, pseudonym, T0 } from './fixtures/ledger';
 import type { Harness, Party } from './fixtures/ledger';
+import { accessRequest, REASON_HASH, requestId, ruleCreation } from './fixtures/requests';
 
 const rule = (overrides: Record<string, unknown> = {}) =>
   JSON.stringify({
@@ -22,7 +23,7 @@ function request(who: Party, categories: string[], time = T0, purpose = 'TREAT')
   return h.submit<AccessLogEntry>(
     who,
     'access:requestAccess',
-    ['patient-a', JSON.stringify(categories), purpose, ''],
+    [accessRequest(categories, { purpose })],
     time,
   );
 }
@@ -30,20 +31,17 @@ function request(who: Party, categories: string[], time = T0, purpose = 'TREAT')
 describe('access: requestAccess', () => {
   it('decides, logs and grants in one transaction, naming the deciding rule and version', async () => {
     const permit = await h.submit<StoredRule>(h.patientA, 'rules:createRule', [
-      rule({ notAfter: at(10).toISOString() }),
+      ruleCreation(rule({ notAfter: at(10).toISOString() })),
     ]);
     const entry = await h.submit<AccessLogEntry>(h.clinician, 'access:requestAccess', [
-      'patient-a',
-      JSON.stringify(['problems', 'allergies', 'imaging']),
-      'TREAT',
-      'follow-up visit',
+      accessRequest(['problems', 'allergies', 'imaging'], { reasonHash: REASON_HASH }),
     ]);
     expect(entry).toMatchObject({
-      patientId: 'patient-a',
+      patientId: PATIENT_A,
       requester: { mspId: 'Org1MSP', role: 'clinician', id: 'dr-a', country: 'DE' },
       purpose: 'TREAT',
       emergency: false,
-      reason: 'follow-up visit',
+      reasonHash: REASON_HASH,
       requested: ['allergies', 'problems', 'imaging'],
       grantId: entry.entryId,
       expiresAt: at(10).toISOString(),
@@ -55,7 +53,7 @@ describe('access: requestAccess', () => {
       eventName: 'custodia.access.requested',
       payload: {
         entryId: entry.entryId,
-        patientId: 'patient-a',
+        patientId: PATIENT_A,
         requesterMspId: 'Org1MSP',
         requesterId: 'dr-a',
         emergency: false,
@@ -77,7 +75,7 @@ describe('access: requestAccess', () => {
   });
 
   it('bounds a grant to 24 hours and reports it expired afterwards', async () => {
-    await h.submit(h.patientA, 'rules:createRule', [rule()]);
+    await h.submit(h.patientA, 'rules:createRule', [ruleCreation(rule())]);
     const entry = await request(h.clinician, ['allergies']);
     expect(entry.expiresAt).toBe(at(24).toISOString());
     expect(
@@ -96,7 +94,7 @@ describe('access: requestAccess', () => {
   });
 
   it('logs a fully denied request without a grant', async () => {
-    await h.submit(h.patientA, 'rules:createRule', [rule()]);
+    await h.submit(h.patientA, 'rules:createRule', [ruleCreation(rule())]);
     const before = h.ledger.dump().size;
     const entry = await request(h.clinicianFr, ['allergies']);
     expect(entry.grantId).toBeUndefined();
@@ -104,7 +102,7 @@ describe('access: requestAccess', () => {
     expect(h.ledger.dump().size).toBeGreaterThan(before);
     expect(h.lastEvent()?.payload).not.toHaveProperty('grantId');
     const log = await h.evaluate<Page<AccessLogEntry>>(h.patientA, 'audit:listAccessLog', [
-      JSON.stringify({ by: 'patient', patientId: 'patient-a' }),
+      JSON.stringify({ by: 'patient', patientId: PATIENT_A }),
       '10',
       '',
     ]);
@@ -113,12 +111,12 @@ describe('access: requestAccess', () => {
   });
 
   it('lets a deny override the permit and withholds a label a deny names', async () => {
-    await h.submit(h.patientA, 'rules:createRule', [rule({ labels: ['HIV', 'PSY'] })]);
+    await h.submit(h.patientA, 'rules:createRule', [ruleCreation(rule({ labels: ['HIV', 'PSY'] }))]);
     await h.submit(h.patientA, 'rules:createRule', [
-      rule({ effect: 'deny', categories: ['medications'], labels: [] }),
+      ruleCreation(rule({ effect: 'deny', categories: ['medications'], labels: [] })),
     ]);
     await h.submit(h.patientA, 'rules:createRule', [
-      rule({ effect: 'deny', categories: ['problems'], labels: ['PSY'] }),
+      ruleCreation(rule({ effect: 'deny', categories: ['problems'], labels: ['PSY'] })),
     ]);
     const entry = await request(h.clinician, ['allergies', 'medications', 'problems']);
     expect(entry.decision.granted).toEqual(['allergies', 'problems']);
@@ -127,23 +125,29 @@ describe('access: requestAccess', () => {
   });
 
   it('grants nothing before notBefore and grants from then on', async () => {
-    await h.submit(h.patientA, 'rules:createRule', [rule({ notBefore: at(2).toISOString() })]);
+    await h.submit(h.patientA, 'rules:createRule', [ruleCreation(rule({ notBefore: at(2).toISOString() }))]);
     expect((await request(h.clinician, ['allergies'], at(1))).decision.granted).toEqual([]);
     expect((await request(h.clinician, ['allergies'], at(2))).decision.granted).toEqual(['allergies']);
   });
 
-  it("applies country limits to the requester's certificate country", async () => {
+  it("applies country limits to the country of the requester's organisation in the registry", async () => {
     await h.submit(h.patientA, 'rules:createRule', [
-      rule({ grantee: { kind: 'role', role: 'clinician', countries: ['FR'] } }),
+      ruleCreation(rule({ grantee: { kind: 'role', role: 'clinician', countries: ['FR'] } })),
     ]);
     expect((await request(h.clinicianFr, ['allergies'])).decision.granted).toEqual(['allergies']);
     expect((await request(h.clinician, ['allergies'])).decision.granted).toEqual([]);
     expect((await request(h.clinicianNoCountry, ['allergies'])).decision.granted).toEqual([]);
+    await h.submit(h.patientA, 'rules:createRule', [
+      ruleCreation(rule({ grantee: { kind: 'role', role: 'clinician', countries: ['DE'] } })),
+    ]);
+    const entry = await request(h.clinicianNoCountry, ['allergies']);
+    expect(entry.requester.country).toBe('DE');
+    expect(entry.decision.granted).toEqual(['allergies']);
   });
 
   it('matches an organisation grantee by MSP id', async () => {
     await h.submit(h.patientA, 'rules:createRule', [
-      rule({ grantee: { kind: 'organization', mspId: 'Org2MSP' } }),
+      ruleCreation(rule({ grantee: { kind: 'organization', mspId: 'Org2MSP' } })),
     ]);
     expect((await request(h.clinicianFr, ['allergies'])).decision.granted).toEqual(['allergies']);
     expect((await request(h.clinician, ['allergies'])).decision.granted).toEqual([]);
@@ -155,26 +159,38 @@ describe('access: requestAccess', () => {
     ['auditor', 'auditor'],
     ['admin', 'admin'],
   ] as const)('refuses requestAccess from a %s', async (_name, who) => {
-    await h.rejects(h[who], 'access:requestAccess', ['patient-a', '["allergies"]', 'TREAT', ''], 'FORBIDDEN');
+    await h.rejects(h[who], 'access:requestAccess', [accessRequest(['allergies'])], 'FORBIDDEN');
   });
 
   it.each([
-    ['categories not JSON', ['patient-a', 'allergies', 'TREAT', '']],
-    ['no category', ['patient-a', '[]', 'TREAT', '']],
-    ['an unknown category', ['patient-a', '["allergies","genome"]', 'TREAT', '']],
-    ['an unknown purpose', ['patient-a', '["allergies"]', 'CURIOSITY', '']],
-    ['the emergency purpose', ['patient-a', '["allergies"]', 'ETREAT', 'urgent']],
-    ['a malformed patient id', ['patient a', '["allergies"]', 'TREAT', '']],
-    ['a reason over 500 characters', ['patient-a', '["allergies"]', 'TREAT', 'x'.repeat(501)]],
-    ['an argument over 64 KiB', ['patient-a', '["allergies"]', 'TREAT', 'x'.repeat(65 * 1024)]],
-  ])('rejects %s with INVALID_ARGUMENT and logs nothing', async (_name, args) => {
-    await h.rejects(h.clinician, 'access:requestAccess', args, 'INVALID_ARGUMENT');
+    ['a request that is not JSON', 'allergies'],
+    ['categories not a list', accessRequest([], { categories: 'allergies' })],
+    ['no category', accessRequest([])],
+    ['an unknown category', accessRequest(['allergies', 'genome'])],
+    ['an unknown purpose', accessRequest(['allergies'], { purpose: 'CURIOSITY' })],
+    ['the emergency purpose', accessRequest(['allergies'], { purpose: 'ETREAT' })],
+    ['a malformed patient id', accessRequest(['allergies'], { patientId: 'patient a' })],
+    ['a readable patient id', accessRequest(['allergies'], { patientId: 'patient-anna' })],
+    ['no request id', JSON.stringify({ patientId: PATIENT_A, categories: ['allergies'], purpose: 'TREAT' })],
+    ['a malformed request id', accessRequest(['allergies'], { requestId: 'req/1' })],
+    ['an argument over 64 KiB', accessRequest(['allergies'], { requestId: 'x'.repeat(65 * 1024) })],
+  ])('rejects %s with INVALID_ARGUMENT and logs nothing', async (_name, arg) => {
+    await h.rejects(h.clinician, 'access:requestAccess', [arg], 'INVALID_ARGUMENT');
+  });
+
+  it('refuses a request for a patient nobody registered, logging nothing', async () => {
+    await h.rejects(
+      h.clinician,
+      'access:requestAccess',
+      [accessRequest(['allergies'], { patientId: pseudonym('z') })],
+      'NOT_FOUND',
+    );
   });
 });
 
 describe('access: revocation', () => {
   it('revoking a rule revokes the grants it decided and blocks the next request', async () => {
-    const permit = await h.submit<StoredRule>(h.patientA, 'rules:createRule', [rule()]);
+    const permit = await h.submit<StoredRule>(h.patientA, 'rules:createRule', [ruleCreation(rule())]);
     const entry = await request(h.clinician, ['allergies']);
     await h.submit(h.patientA, 'rules:revokeRule', [permit.ruleId], at(1));
     expect(h.lastEvent()?.payload).toMatchObject({ change: 'revoked', revokedGrantIds: [entry.entryId] });
@@ -197,7 +213,7 @@ describe('access: revocation', () => {
   });
 
   it('updating a rule revokes the grants its old version decided', async () => {
-    const permit = await h.submit<StoredRule>(h.patientA, 'rules:createRule', [rule()]);
+    const permit = await h.submit<StoredRule>(h.patientA, 'rules:createRule', [ruleCreation(rule())]);
     const first = await request(h.clinician, ['allergies']);
     await h.submit(h.patientA, 'rules:updateRule', [permit.ruleId, rule({ categories: ['results'] })], at(1));
     expect(h.lastEvent()?.payload).toMatchObject({
@@ -214,19 +230,23 @@ describe('access: revocation', () => {
   });
 
   it('a new deny cuts the live grants it narrows, and only those', async () => {
-    await h.submit(h.patientA, 'rules:createRule', [rule({ grantee: { kind: 'role', role: 'clinician' } })]);
+    await h.submit(h.patientA, 'rules:createRule', [
+      ruleCreation(rule({ grantee: { kind: 'role', role: 'clinician' } })),
+    ]);
     const de = await request(h.clinician, ['problems']);
     const fr = await request(h.clinicianFr, ['problems']);
     await h.submit(
       h.patientA,
       'rules:createRule',
       [
-        rule({
-          effect: 'deny',
-          grantee: { kind: 'organization', mspId: 'Org2MSP' },
-          categories: ['problems'],
-          labels: [],
-        }),
+        ruleCreation(
+          rule({
+            effect: 'deny',
+            grantee: { kind: 'organization', mspId: 'Org2MSP' },
+            categories: ['problems'],
+            labels: [],
+          }),
+        ),
       ],
       at(1),
     );
@@ -242,7 +262,7 @@ describe('access: revocation', () => {
 
 describe('access: grants and deliveries', () => {
   it('lets the requester, the patient, auditors and the data lake read a grant, nobody else', async () => {
-    await h.submit(h.patientA, 'rules:createRule', [rule()]);
+    await h.submit(h.patientA, 'rules:createRule', [ruleCreation(rule())]);
     const { entryId } = await request(h.clinician, ['allergies']);
     for (const reader of [h.clinician, h.patientA, h.auditor, h.admin]) {
       expect((await h.evaluate<GrantView>(reader, 'access:getGrant', [entryId])).grantId).toBe(entryId);
@@ -253,18 +273,20 @@ describe('access: grants and deliveries', () => {
   });
 
   it('records deliveries by the requester of an active grant only', async () => {
-    await h.submit(h.patientA, 'rules:createRule', [rule({ grantee: { kind: 'role', role: 'clinician' } })]);
+    await h.submit(h.patientA, 'rules:createRule', [
+      ruleCreation(rule({ grantee: { kind: 'role', role: 'clinician' } })),
+    ]);
     const { entryId } = await request(h.clinician, ['allergies']);
     const delivery = await h.submit<Delivery>(h.clinician, 'access:recordDelivery', [entryId, HASH], at(1));
     expect(delivery).toMatchObject({
       grantId: entryId,
-      patientId: 'patient-a',
+      patientId: PATIENT_A,
       manifestHash: HASH,
       deliveredAt: at(1).toISOString(),
     });
     expect(h.lastEvent()).toEqual({
       eventName: 'custodia.delivery.recorded',
-      payload: { deliveryId: delivery.deliveryId, grantId: entryId, patientId: 'patient-a' },
+      payload: { deliveryId: delivery.deliveryId, grantId: entryId, patientId: PATIENT_A },
     });
     await h.rejects(h.clinicianFr, 'access:recordDelivery', [entryId, HASH], 'FORBIDDEN');
     await h.rejects(h.patientA, 'access:recordDelivery', [entryId, HASH], 'FORBIDDEN');
@@ -287,13 +309,13 @@ describe('access: previewAccess', () => {
 
   it('shows the patient what a described requester would get, without writing anything', async () => {
     await h.submit(h.patientA, 'rules:createRule', [
-      rule({ grantee: { kind: 'organization', mspId: 'Org2MSP' } }),
+      ruleCreation(rule({ grantee: { kind: 'organization', mspId: 'Org2MSP' } })),
     ]);
     const before = h.ledger.dump();
     const preview = await h.evaluate<{ decision: AccessLogEntry['decision']; expiresAt?: string }>(
       h.patientA,
       'access:previewAccess',
-      [query({ mspId: 'Org2MSP', role: 'clinician', id: 'anyone', country: 'FR' })],
+      [query({ mspId: 'Org2MSP', role: 'clinician', id: 'anyone' })],
     );
     expect(preview.decision.granted).toEqual(['allergies']);
     expect(preview.expiresAt).toBe(at(24).toISOString());
@@ -304,6 +326,24 @@ describe('access: previewAccess', () => {
     );
     expect(later.decision.granted).toEqual([]);
     expect(h.ledger.dump()).toEqual(before);
+  });
+
+  it("takes the requester's country from the registry, never from the query", async () => {
+    await h.submit(h.patientA, 'rules:createRule', [
+      ruleCreation(rule({ grantee: { kind: 'role', role: 'clinician', countries: ['FR'] } })),
+    ]);
+    const french = await h.evaluate<{ decision: AccessLogEntry['decision'] }>(
+      h.patientA,
+      'access:previewAccess',
+      [query({ mspId: 'Org2MSP', role: 'clinician', id: 'anyone' })],
+    );
+    expect(french.decision.granted).toEqual(['allergies']);
+    await h.rejects(
+      h.patientA,
+      'access:previewAccess',
+      [query({ mspId: 'Org1MSP', role: 'clinician', id: 'dr-a', country: 'FR' })],
+      'INVALID_ARGUMENT',
+    );
   });
 
   it('is for patients only, about their own rules', async () => {
@@ -319,5 +359,79 @@ describe('access: previewAccess', () => {
       [query({ mspId: 'Org1MSP', role: 'wizard', id: 'x' })],
       'INVALID_ARGUMENT',
     );
+  });
+});
+
+describe('access: no free text on the ledger', () => {
+  const words = 'unconscious at Gare de Lyon, suspected overdose';
+
+  it.each([
+    ['a free-text reason', accessRequest(['allergies'], { reason: words })],
+    ['free text where the reason hash goes', accessRequest(['allergies'], { reasonHash: words })],
+    [
+      'a hash that is not lowercase hex SHA-256',
+      accessRequest(['allergies'], { reasonHash: 'AB'.repeat(32) }),
+    ],
+    ['a truncated hash', accessRequest(['allergies'], { reasonHash: 'ab'.repeat(31) })],
+  ])('refuses %s with INVALID_ARGUMENT and logs nothing', async (_name, arg) => {
+    await h.submit(h.patientA, 'rules:createRule', [ruleCreation(rule())]);
+    const message = await h.rejects(h.clinician, 'access:requestAccess', [arg], 'INVALID_ARGUMENT');
+    expect(message).not.toContain('Gare');
+  });
+
+  it('keeps only the salted hash of the reason in world state', async () => {
+    await h.submit(h.patientA, 'rules:createRule', [ruleCreation(rule())]);
+    const entry = await h.submit<AccessLogEntry>(h.clinician, 'access:requestAccess', [
+      accessRequest(['allergies'], { reasonHash: REASON_HASH }),
+    ]);
+    expect(entry).not.toHaveProperty('reason');
+    const stored = [...h.ledger.dump().values()].filter((value) => value.includes(entry.entryId));
+    expect(stored.some((value) => value.includes(REASON_HASH))).toBe(true);
+  });
+});
+
+describe('access: client request ids', () => {
+  it('answers a retried request with the first answer and records nothing twice', async () => {
+    const permit = await h.submit<StoredRule>(h.patientA, 'rules:createRule', [ruleCreation(rule())]);
+    const id = requestId();
+    const first = await h.submit<AccessLogEntry>(h.clinician, 'access:requestAccess', [
+      accessRequest(['allergies'], { requestId: id }),
+    ]);
+    // The retry comes after the rules changed: it still answers what was decided, and decides nothing new.
+    await h.submit(h.patientA, 'rules:revokeRule', [permit.ruleId], at(0.5));
+    const before = h.ledger.dump();
+    const retried = await h.submit<AccessLogEntry>(
+      h.clinician,
+      'access:requestAccess',
+      [accessRequest(['allergies'], { requestId: id })],
+      at(1),
+    );
+    expect(retried).toEqual(first);
+    expect(h.ledger.dump()).toEqual(before);
+    expect(h.lastEvent()).toBeUndefined();
+    const log = await h.evaluate<Page<AccessLogEntry>>(h.auditor, 'audit:listAccessLog', [
+      JSON.stringify({ by: 'patient', patientId: PATIENT_A }),
+      '10',
+      '',
+    ]);
+    expect(log.items.map((e) => e.entryId)).toEqual([first.entryId]);
+  });
+
+  it('refuses the same request id for a different request; another clinician has its own ids', async () => {
+    await h.submit(h.patientA, 'rules:createRule', [
+      ruleCreation(rule({ grantee: { kind: 'role', role: 'clinician' } })),
+    ]);
+    const id = requestId();
+    await h.submit(h.clinician, 'access:requestAccess', [accessRequest(['allergies'], { requestId: id })]);
+    await h.rejects(
+      h.clinician,
+      'access:requestAccess',
+      [accessRequest(['allergies', 'problems'], { requestId: id })],
+      'CONFLICT',
+    );
+    const other = await h.submit<AccessLogEntry>(h.clinicianFr, 'access:requestAccess', [
+      accessRequest(['allergies'], { requestId: id }),
+    ]);
+    expect(other.requester.id).toBe('dr-fr');
   });
 });

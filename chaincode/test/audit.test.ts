@@ -1,12 +1,18 @@
 import type { AccessLogEntry, Page } from '../src';
-import { allPages, at, harness } from './fixtures/ledger';
+import { allPages, at, harness, PATIENT_A, PATIENT_B, pseudonym } from './fixtures/ledger';
 import type { Harness, Party } from './fixtures/ledger';
+import { accessRequest } from './fixtures/requests';
 
 let h: Harness;
 const entries: AccessLogEntry[] = [];
 
 const ask = (who: Party, patientId: string, hours: number) =>
-  h.submit<AccessLogEntry>(who, 'access:requestAccess', [patientId, '["allergies"]', 'TREAT', ''], at(hours));
+  h.submit<AccessLogEntry>(
+    who,
+    'access:requestAccess',
+    [accessRequest(['allergies'], { patientId })],
+    at(hours),
+  );
 const byPatient = (patientId: string) => JSON.stringify({ by: 'patient', patientId });
 const byRequester = (mspId: string, requesterId: string) =>
   JSON.stringify({ by: 'requester', mspId, requesterId });
@@ -27,16 +33,16 @@ const ids = (...picked: number[]) => picked.map((i) => entries[i]?.entryId);
 
 beforeAll(async () => {
   h = await harness();
-  entries.push(await ask(h.clinician, 'patient-a', 1)); // 0
-  entries.push(await ask(h.clinicianFr, 'patient-a', 2)); // 1
-  entries.push(await ask(h.clinician, 'patient-b', 3)); // 2
-  entries.push(await ask(h.clinician, 'patient-a', 4)); // 3
-  entries.push(await ask(h.clinicianFr, 'patient-b', 5)); // 4
+  entries.push(await ask(h.clinician, PATIENT_A, 1)); // 0
+  entries.push(await ask(h.clinicianFr, PATIENT_A, 2)); // 1
+  entries.push(await ask(h.clinician, PATIENT_B, 3)); // 2
+  entries.push(await ask(h.clinician, PATIENT_A, 4)); // 3
+  entries.push(await ask(h.clinicianFr, PATIENT_B, 5)); // 4
 });
 
 describe('audit: listAccessLog', () => {
   it('lists by patient, by requester and by time range, oldest first, across pages', async () => {
-    expect(await list(h.auditor, byPatient('patient-a'))).toEqual({ ids: ids(0, 1, 3), pages: 2 });
+    expect(await list(h.auditor, byPatient(PATIENT_A))).toEqual({ ids: ids(0, 1, 3), pages: 2 });
     expect((await list(h.auditor, byRequester('Org2MSP', 'dr-fr'))).ids).toEqual(ids(1, 4));
     expect((await list(h.auditor, byTime(2, 5))).ids).toEqual(ids(1, 2, 3));
     expect((await list(h.auditor, byTime(0))).ids).toEqual(ids(0, 1, 2, 3, 4));
@@ -46,7 +52,7 @@ describe('audit: listAccessLog', () => {
   it('answers an empty page when nothing matches', async () => {
     expect(
       await h.evaluate<Page<AccessLogEntry>>(h.auditor, 'audit:listAccessLog', [
-        byPatient('patient-z'),
+        byPatient(pseudonym('z')),
         '10',
         '',
       ]),
@@ -54,9 +60,9 @@ describe('audit: listAccessLog', () => {
   });
 
   it('shows patients their own entries and clinicians their own requests only', async () => {
-    expect((await list(h.patientB, byPatient('patient-b'))).ids).toEqual(ids(2, 4));
+    expect((await list(h.patientB, byPatient(PATIENT_B))).ids).toEqual(ids(2, 4));
     expect((await list(h.clinician, byRequester('Org1MSP', 'dr-a'))).ids).toEqual(ids(0, 2, 3));
-    await h.rejects(h.patientB, 'audit:listAccessLog', [byPatient('patient-a'), '10', ''], 'FORBIDDEN');
+    await h.rejects(h.patientB, 'audit:listAccessLog', [byPatient(PATIENT_A), '10', ''], 'FORBIDDEN');
     await h.rejects(h.patientA, 'audit:listAccessLog', [byTime(0), '10', ''], 'FORBIDDEN');
     await h.rejects(
       h.clinician,
@@ -64,8 +70,8 @@ describe('audit: listAccessLog', () => {
       [byRequester('Org2MSP', 'dr-fr'), '10', ''],
       'FORBIDDEN',
     );
-    await h.rejects(h.clinician, 'audit:listAccessLog', [byPatient('patient-a'), '10', ''], 'FORBIDDEN');
-    await h.rejects(h.centre, 'audit:listAccessLog', [byPatient('patient-a'), '10', ''], 'FORBIDDEN');
+    await h.rejects(h.clinician, 'audit:listAccessLog', [byPatient(PATIENT_A), '10', ''], 'FORBIDDEN');
+    await h.rejects(h.centre, 'audit:listAccessLog', [byPatient(PATIENT_A), '10', ''], 'FORBIDDEN');
     await h.rejects(h.admin, 'audit:listAccessLog', [byTime(0), '10', ''], 'FORBIDDEN');
   });
 
@@ -78,14 +84,14 @@ describe('audit: listAccessLog', () => {
     );
     await h.rejects(h.auditor, 'audit:listAccessLog', [byTime(3, 2), '10', ''], 'INVALID_ARGUMENT');
     const first = await h.evaluate<Page<AccessLogEntry>>(h.patientA, 'audit:listAccessLog', [
-      byPatient('patient-a'),
+      byPatient(PATIENT_A),
       '1',
       '',
     ]);
     await h.rejects(
       h.patientB,
       'audit:listAccessLog',
-      [byPatient('patient-b'), '1', first.bookmark],
+      [byPatient(PATIENT_B), '1', first.bookmark],
       'INVALID_ARGUMENT',
     );
     const timed = await h.evaluate<Page<AccessLogEntry>>(h.auditor, 'audit:listAccessLog', [

@@ -14,7 +14,7 @@ import {
   TRANSACTIONS,
 } from '../src';
 import type { Transaction } from '../src';
-import { at, harness, T0 } from './fixtures/ledger';
+import { at, FOUNDERS, harness, PATIENT_A, pseudonym, T0 } from './fixtures/ledger';
 import type { Harness, Party } from './fixtures/ledger';
 
 interface TransactionMetadata {
@@ -63,17 +63,8 @@ describe('every entry round-trips through its contract', () => {
     h = await harness();
   });
 
-  /** Calls `transaction` as `party` with the catalogue's encoding; the answer must decode with its decoder. */
-  async function call<I, O>(transaction: Transaction<I, O>, party: Party, input: I, time = T0): Promise<O> {
-    const run = transaction.kind === 'submit' ? h.ledger.submit : h.ledger.evaluate;
-    const result = await run(party.identity, functionName(transaction), argumentsOf(transaction, input), {
-      timestamp: time,
-    });
-    if (result.status !== 200) throw new Error(`${functionName(transaction)} failed: ${result.message}`);
-    if (result.event) expect(decodeEvent(result.event.eventName, result.event.payload).ok).toBe(true);
-    const decoded = decodeAnswer(transaction, result.payload);
-    if (!decoded.ok) throw new Error(`${functionName(transaction)}: ${decoded.error.message}`);
-    return decoded.value;
+  function call<I, O>(transaction: Transaction<I, O>, party: Party, input: I, time = T0): Promise<O> {
+    return callOn(h, transaction, party, input, time);
   }
 
   it('rules, emergency, records, access, contributions and audit', async () => {
@@ -86,8 +77,8 @@ describe('every entry round-trips through its contract', () => {
       labels: [],
       purposes: ['TREAT'],
     } as const;
-    const rule = await call(rules.createRule, h.patientA, spec);
-    expect(rule).toMatchObject({ patientId: 'patient-a', version: 1, status: 'active' });
+    const rule = await call(rules.createRule, h.patientA, { requestId: 'rule-1', rule: spec });
+    expect(rule).toMatchObject({ patientId: PATIENT_A, version: 1, status: 'active' });
     const updated = await call(rules.updateRule, h.patientA, {
       ruleId: rule.ruleId,
       rule: { ...spec, categories: ['allergies'] },
@@ -98,7 +89,7 @@ describe('every entry round-trips through its contract', () => {
     expect(await call(rules.getRule, h.patientA, { ruleId: rule.ruleId })).toMatchObject({ version: 3 });
     expect((await call(rules.listMyRules, h.patientA, { page })).items).toHaveLength(1);
     expect(
-      (await call(rules.listPatientRules, h.auditor, { patientId: 'patient-a', page })).items,
+      (await call(rules.listPatientRules, h.auditor, { patientId: PATIENT_A, page })).items,
     ).toHaveLength(1);
     const history = await call(rules.getRuleHistory, h.patientA, {
       ruleId: rule.ruleId,
@@ -123,16 +114,16 @@ describe('every entry round-trips through its contract', () => {
       maxDurationMinutes: 60,
     } as const;
     expect(await call(emergency.setEmergencyPolicy, h.patientA, policy)).toMatchObject({ version: 1 });
-    expect(await call(emergency.getEmergencyPolicy, h.auditor, { patientId: 'patient-a' })).toMatchObject({
+    expect(await call(emergency.getEmergencyPolicy, h.auditor, { patientId: PATIENT_A })).toMatchObject({
       maxDurationMinutes: 60,
     });
     expect(
-      (await call(emergency.getEmergencyPolicyHistory, h.patientA, { patientId: 'patient-a', page })).items,
+      (await call(emergency.getEmergencyPolicyHistory, h.patientA, { patientId: PATIENT_A, page })).items,
     ).toHaveLength(1);
 
     const registration = {
       recordId: 'rec-1',
-      patientId: 'patient-a',
+      patientId: PATIENT_A,
       categories: ['allergies'],
       labels: [],
       contentHash: 'ab'.repeat(32),
@@ -147,36 +138,44 @@ describe('every entry round-trips through its contract', () => {
     expect(
       (
         await call(records.listRecordMeta, h.patientA, {
-          patientId: 'patient-a',
+          patientId: PATIENT_A,
           category: 'allergies',
           page,
         })
       ).items,
     ).toHaveLength(1);
     expect(
-      (await call(records.listRecordMeta, h.patientA, { patientId: 'patient-a', category: 'imaging', page }))
+      (await call(records.listRecordMeta, h.patientA, { patientId: PATIENT_A, category: 'imaging', page }))
         .items,
     ).toHaveLength(0);
 
     const entry = await call(access.requestAccess, h.clinician, {
-      patientId: 'patient-a',
+      patientId: PATIENT_A,
       categories: ['problems', 'allergies'],
       purpose: 'TREAT',
-      reason: 'follow-up',
+      reasonHash: '5a'.repeat(32),
+      requestId: 'access-1',
     });
-    expect(entry).toMatchObject({ reason: 'follow-up', requested: ['allergies', 'problems'] });
+    expect(entry).toMatchObject({ reasonHash: '5a'.repeat(32), requested: ['allergies', 'problems'] });
     const grantId = entry.grantId ?? '';
     const emergencyEntry = await call(
       access.requestEmergencyAccess,
       h.clinicianFr,
       {
-        patientId: 'patient-a',
+        patientId: PATIENT_A,
         categories: ['allergies'],
-        reason: 'unconscious',
+        reasonCode: 'unconscious',
+        reasonHash: '6b'.repeat(32),
+        requestId: 'emergency-1',
       },
       at(1),
     );
-    expect(emergencyEntry).toMatchObject({ emergency: true, purpose: 'ETREAT' });
+    expect(emergencyEntry).toMatchObject({
+      emergency: true,
+      purpose: 'ETREAT',
+      reasonCode: 'unconscious',
+      emergencyRequests24h: 1,
+    });
     expect(await call(access.getGrant, h.clinician, { grantId })).toMatchObject({ status: 'active' });
     expect(
       await call(access.recordDelivery, h.clinician, { grantId, manifestHash: 'cd'.repeat(32) }),
@@ -190,20 +189,25 @@ describe('every entry round-trips through its contract', () => {
     expect(preview.decision.granted).toEqual(['problems']);
 
     const submission = {
-      patientId: 'patient-a',
+      patientId: PATIENT_A,
       categories: ['problems'],
       labels: [],
       contentHash: 'ef'.repeat(32),
     } as const;
-    const first = await call(contributions.submitContribution, h.clinician, submission);
+    const first = await call(contributions.submitContribution, h.clinician, {
+      ...submission,
+      requestId: 'contribution-1',
+    });
     const second = await call(contributions.submitContribution, h.clinician, {
       ...submission,
       contentHash: '01'.repeat(32),
+      requestId: 'contribution-2',
     });
     expect(
       await call(contributions.approveContribution, h.patientA, { contributionId: first.contributionId }),
     ).toMatchObject({
       status: 'approved',
+      recordId: `contribution-${first.contributionId}`,
     });
     expect(
       await call(contributions.rejectContribution, h.patientA, { contributionId: second.contributionId }),
@@ -212,16 +216,16 @@ describe('every entry round-trips through its contract', () => {
     });
     expect(
       await call(contributions.getContribution, h.clinician, {
-        patientId: 'patient-a',
+        patientId: PATIENT_A,
         contributionId: first.contributionId,
       }),
     ).toMatchObject({ status: 'approved' });
     expect(
-      (await call(contributions.listContributions, h.patientA, { patientId: 'patient-a', page })).items,
+      (await call(contributions.listContributions, h.patientA, { patientId: PATIENT_A, page })).items,
     ).toHaveLength(2);
 
     const log = await call(audit.listAccessLog, h.auditor, {
-      query: { by: 'patient', patientId: 'patient-a' },
+      query: { by: 'patient', patientId: PATIENT_A },
       page,
     });
     expect(log.items.map((item) => item.entryId)).toEqual([entry.entryId, emergencyEntry.entryId]);
@@ -229,4 +233,65 @@ describe('every entry round-trips through its contract', () => {
       status: 'revoked',
     });
   });
+
+  it('organisations, patients and identities', async () => {
+    const { organisations, patients, identities } = TRANSACTIONS;
+    const founded = await harness({ registry: false });
+    const as = <I, O>(transaction: Transaction<I, O>, party: Party, input: I) =>
+      callOn(founded, transaction, party, input);
+    const genesis = { sequence: 1, kind: 'genesis', members: FOUNDERS } as const;
+    expect(await as(organisations.getRegistry, founded.auditor, {})).toEqual({ version: 0, members: [] });
+    for (const admin of [founded.admin, founded.adminFr]) {
+      expect(await as(organisations.approveChange, admin, genesis)).toMatchObject({ sequence: 1 });
+    }
+    expect(await as(organisations.checkCommitReadiness, founded.admin, genesis)).toMatchObject({
+      required: 3,
+      ready: false,
+    });
+    await as(organisations.approveChange, founded.adminIt, genesis);
+    expect(await as(organisations.commitChange, founded.adminIt, genesis)).toMatchObject({
+      version: 1,
+      members: FOUNDERS,
+    });
+
+    const patientId = pseudonym('c');
+    expect(await as(patients.registerPatient, founded.adminFr, { patientId })).toMatchObject({
+      patientId,
+      mspId: 'Org2MSP',
+    });
+    expect(await as(patients.getPatient, founded.auditor, { patientId })).toMatchObject({ mspId: 'Org2MSP' });
+    expect(await as(patients.markPatientErased, founded.adminFr, { patientId })).toMatchObject({
+      erased: { at: T0.toISOString() },
+    });
+
+    const target = { role: 'clinician', id: 'dr-a' } as const;
+    expect(await as(identities.disableIdentity, founded.admin, target)).toMatchObject({ disabled: true });
+    expect(
+      await as(identities.getIdentityStatus, founded.auditor, { ...target, mspId: 'Org1MSP' }),
+    ).toMatchObject({ disabled: true, disabledBy: 'datalake' });
+    expect(await as(identities.enableIdentity, founded.admin, target)).toEqual({
+      ...target,
+      mspId: 'Org1MSP',
+      disabled: false,
+    });
+  });
 });
+
+/** Calls `transaction` as `party` with the catalogue's encoding; the answer must decode with its decoder. */
+async function callOn<I, O>(
+  h: Harness,
+  transaction: Transaction<I, O>,
+  party: Party,
+  input: I,
+  time = T0,
+): Promise<O> {
+  const run = transaction.kind === 'submit' ? h.ledger.submit : h.ledger.evaluate;
+  const result = await run(party.identity, functionName(transaction), argumentsOf(transaction, input), {
+    timestamp: time,
+  });
+  if (result.status !== 200) throw new Error(`${functionName(transaction)} failed: ${result.message}`);
+  if (result.event) expect(decodeEvent(result.event.eventName, result.event.payload).ok).toBe(true);
+  const decoded = decodeAnswer(transaction, result.payload);
+  if (!decoded.ok) throw new Error(`${functionName(transaction)}: ${decoded.error.message}`);
+  return decoded.value;
+}

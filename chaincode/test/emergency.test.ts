@@ -1,6 +1,7 @@
 import type { AccessLogEntry, EmergencyPolicy, GrantView, Page } from '../src';
-import { at, harness, T0 } from './fixtures/ledger';
+import { at, harness, PATIENT_A, PATIENT_B, pseudonym, T0 } from './fixtures/ledger';
 import type { Harness, Party } from './fixtures/ledger';
+import { emergencyRequest, REASON_HASH, ruleCreation } from './fixtures/requests';
 
 const policy = (overrides: Record<string, unknown> = {}) =>
   JSON.stringify({
@@ -20,13 +21,13 @@ beforeEach(async () => {
 function emergency(
   who: Party,
   categories: string[],
-  reason = 'unconscious on arrival',
   time = T0,
+  overrides: Record<string, unknown> = {},
 ): Promise<AccessLogEntry> {
   return h.submit<AccessLogEntry>(
     who,
     'access:requestEmergencyAccess',
-    ['patient-a', JSON.stringify(categories), reason],
+    [emergencyRequest(categories, overrides)],
     time,
   );
 }
@@ -34,10 +35,10 @@ function emergency(
 describe('emergency policy', () => {
   it('is versioned, readable by the patient and auditors', async () => {
     const v1 = await h.submit<EmergencyPolicy>(h.patientA, 'emergency:setEmergencyPolicy', [policy()]);
-    expect(v1).toMatchObject({ patientId: 'patient-a', version: 1, labels: [], maxDurationMinutes: 30 });
+    expect(v1).toMatchObject({ patientId: PATIENT_A, version: 1, labels: [], maxDurationMinutes: 30 });
     expect(h.lastEvent()).toEqual({
       eventName: 'custodia.emergency-policy.set',
-      payload: { patientId: 'patient-a', version: 1, revokedGrantIds: [] },
+      payload: { patientId: PATIENT_A, version: 1, revokedGrantIds: [] },
     });
     const v2 = await h.submit<EmergencyPolicy>(
       h.patientA,
@@ -46,19 +47,19 @@ describe('emergency policy', () => {
       at(1),
     );
     expect(v2.version).toBe(2);
-    expect(await h.evaluate(h.auditor, 'emergency:getEmergencyPolicy', ['patient-a'])).toEqual(v2);
+    expect(await h.evaluate(h.auditor, 'emergency:getEmergencyPolicy', [PATIENT_A])).toEqual(v2);
     const history = await h.evaluate<Page<EmergencyPolicy>>(
       h.patientA,
       'emergency:getEmergencyPolicyHistory',
-      ['patient-a', '10', ''],
+      [PATIENT_A, '10', ''],
     );
     expect(history.items.map((p) => [p.version, p.enabled])).toEqual([
       [1, true],
       [2, false],
     ]);
-    await h.rejects(h.patientB, 'emergency:getEmergencyPolicy', ['patient-a'], 'FORBIDDEN');
-    await h.rejects(h.clinician, 'emergency:getEmergencyPolicy', ['patient-a'], 'FORBIDDEN');
-    await h.rejects(h.patientB, 'emergency:getEmergencyPolicy', ['patient-b'], 'NOT_FOUND');
+    await h.rejects(h.patientB, 'emergency:getEmergencyPolicy', [PATIENT_A], 'FORBIDDEN');
+    await h.rejects(h.clinician, 'emergency:getEmergencyPolicy', [PATIENT_A], 'FORBIDDEN');
+    await h.rejects(h.patientB, 'emergency:getEmergencyPolicy', [PATIENT_B], 'NOT_FOUND');
   });
 
   it.each([
@@ -84,8 +85,10 @@ describe('requestEmergencyAccess', () => {
     expect(entry).toMatchObject({
       emergency: true,
       purpose: 'ETREAT',
-      reason: 'unconscious on arrival',
+      reasonCode: 'unconscious',
+      reasonHash: REASON_HASH,
       emergencyPolicyVersion: 1,
+      emergencyRequests24h: 1,
       grantId: entry.entryId,
       expiresAt: new Date(T0.getTime() + 30 * 60_000).toISOString(),
     });
@@ -95,12 +98,13 @@ describe('requestEmergencyAccess', () => {
       eventName: 'custodia.access.emergency',
       payload: {
         entryId: entry.entryId,
-        patientId: 'patient-a',
+        patientId: PATIENT_A,
         requesterMspId: 'Org1MSP',
         requesterId: 'dr-a',
         emergency: true,
         grantId: entry.entryId,
         expiresAt: entry.expiresAt,
+        emergencyRequests24h: 1,
       },
     });
     const grant = await h.evaluate<GrantView>(h.patientA, 'access:getGrant', [entry.entryId], at(0.6));
@@ -121,7 +125,7 @@ describe('requestEmergencyAccess', () => {
     expect((await emergency(h.clinician, ['allergies'])).grantId).toBeUndefined();
 
     const log = await h.evaluate<Page<AccessLogEntry>>(h.auditor, 'audit:listAccessLog', [
-      JSON.stringify({ by: 'patient', patientId: 'patient-a' }),
+      JSON.stringify({ by: 'patient', patientId: PATIENT_A }),
       '10',
       '',
     ]);
@@ -132,7 +136,7 @@ describe('requestEmergencyAccess', () => {
   it("keeps the patient's ETREAT denies overriding the policy", async () => {
     await h.submit(h.patientA, 'emergency:setEmergencyPolicy', [policy()]);
     await h.submit(h.patientA, 'rules:createRule', [
-      JSON.stringify({
+      ruleCreation({
         effect: 'deny',
         grantee: { kind: 'role', role: 'clinician' },
         categories: ['medications'],
@@ -154,7 +158,7 @@ describe('requestEmergencyAccess', () => {
       at(0.1),
     );
     expect(h.lastEvent()?.payload).toEqual({
-      patientId: 'patient-a',
+      patientId: PATIENT_A,
       version: 2,
       revokedGrantIds: [entry.entryId],
     });
@@ -163,31 +167,106 @@ describe('requestEmergencyAccess', () => {
     ).toBe('revoked');
   });
 
-  it('requires a reason and a clinician', async () => {
+  it('requires a structured reason and a clinician', async () => {
     await h.submit(h.patientA, 'emergency:setEmergencyPolicy', [policy()]);
-    await h.rejects(
-      h.clinician,
-      'access:requestEmergencyAccess',
-      ['patient-a', '["allergies"]', ''],
-      'INVALID_ARGUMENT',
-    );
-    await h.rejects(
-      h.clinician,
-      'access:requestEmergencyAccess',
-      ['patient-a', '["allergies"]', '   '],
-      'INVALID_ARGUMENT',
-    );
+    const cases = [
+      emergencyRequest(['allergies'], { reasonCode: undefined }),
+      emergencyRequest(['allergies'], { reasonCode: 'curiosity' }),
+      emergencyRequest(['allergies'], { reasonHash: undefined }),
+      emergencyRequest(['allergies'], { reasonHash: 'x' }),
+      emergencyRequest(['allergies'], {
+        reasonHash: 'found unconscious at Gare de Lyon, suspected overdose',
+      }),
+      emergencyRequest(['allergies'], { reason: 'found unconscious' }),
+      emergencyRequest(['allergies'], { patientId: 'patient-anna' }),
+    ];
+    for (const arg of cases) {
+      await h.rejects(h.clinician, 'access:requestEmergencyAccess', [arg], 'INVALID_ARGUMENT');
+    }
     await h.rejects(
       h.centre,
       'access:requestEmergencyAccess',
-      ['patient-a', '["allergies"]', 'x'],
+      [emergencyRequest(['allergies'])],
       'FORBIDDEN',
     );
     await h.rejects(
       h.patientB,
       'access:requestEmergencyAccess',
-      ['patient-a', '["allergies"]', 'x'],
+      [emergencyRequest(['allergies'])],
       'FORBIDDEN',
     );
+    await h.rejects(
+      h.clinician,
+      'access:requestEmergencyAccess',
+      [emergencyRequest(['allergies'], { patientId: pseudonym('z') })],
+      'NOT_FOUND',
+    );
+  });
+});
+
+describe('repeated break-glass', () => {
+  const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);
+
+  it('is limited per clinician to 5 emergency requests in any rolling hour, across patients', async () => {
+    await h.submit(h.patientA, 'emergency:setEmergencyPolicy', [policy()]);
+    for (let i = 0; i < 5; i++) {
+      const patientId = i % 2 === 0 ? PATIENT_A : PATIENT_B;
+      await emergency(h.clinician, ['allergies'], minutes(i * 10), { patientId });
+    }
+    const message = await h.rejects(
+      h.clinician,
+      'access:requestEmergencyAccess',
+      [emergencyRequest(['allergies'])],
+      'RESOURCE_EXHAUSTED',
+      minutes(59),
+    );
+    expect(message).toContain('per hour');
+    // Another clinician is not affected.
+    await h.submit(h.patientA, 'emergency:setEmergencyPolicy', [policy({ countries: [] })], minutes(59));
+    await emergency(h.clinicianFr, ['allergies'], minutes(59));
+    // An hour after the first request, one slot is free again; the next minute is still full.
+    const sixth = await emergency(h.clinician, ['allergies'], minutes(60));
+    expect(sixth.emergencyRequests24h).toBe(6);
+    await h.rejects(
+      h.clinician,
+      'access:requestEmergencyAccess',
+      [emergencyRequest(['allergies'])],
+      'RESOURCE_EXHAUSTED',
+      minutes(61),
+    );
+  });
+
+  it("keeps each clinician's count apart, even under an id crafted to look like a timestamp", async () => {
+    await h.submit(h.patientA, 'emergency:setEmergencyPolicy', [policy()]);
+    // An id that embeds what looks like a timestamp cannot fall into another clinician's window.
+    const crafted = await h.member('Org1MSP', 'dr-a@2030-06-01T08', 'clinician');
+    for (let i = 0; i < 5; i++) await emergency(crafted, ['allergies'], minutes(i));
+    expect((await emergency(h.clinician, ['allergies'], minutes(6))).emergencyRequests24h).toBe(1);
+  });
+
+  it('records in each entry how many emergency requests its requester made in the last 24 hours', async () => {
+    await h.submit(h.patientA, 'emergency:setEmergencyPolicy', [policy()]);
+    const counts: number[] = [];
+    for (const hour of [0, 2, 4, 23, 25, 30]) {
+      counts.push((await emergency(h.clinician, ['allergies'], at(hour))).emergencyRequests24h ?? -1);
+    }
+    // At hour 25 the requests of hours 0 (exactly 25 h before) are out of the window, at 30 those of 2 and 4.
+    expect(counts).toEqual([1, 2, 3, 4, 4, 3]);
+    const log = await h.evaluate<Page<AccessLogEntry>>(h.auditor, 'audit:listAccessLog', [
+      JSON.stringify({ by: 'requester', mspId: 'Org1MSP', requesterId: 'dr-a' }),
+      '10',
+      '',
+    ]);
+    expect(log.items.map((entry) => entry.emergencyRequests24h)).toEqual(counts);
+  });
+
+  it('answers a retried emergency request with its first answer, even when the limit is reached since', async () => {
+    await h.submit(h.patientA, 'emergency:setEmergencyPolicy', [policy()]);
+    const arg = emergencyRequest(['allergies']);
+    const first = await h.submit<AccessLogEntry>(h.clinician, 'access:requestEmergencyAccess', [arg]);
+    for (let i = 1; i < 5; i++) await emergency(h.clinician, ['allergies'], minutes(i));
+    const before = h.ledger.dump();
+    expect(await h.submit(h.clinician, 'access:requestEmergencyAccess', [arg], minutes(10))).toEqual(first);
+    expect(h.ledger.dump()).toEqual(before);
   });
 });

@@ -87,7 +87,18 @@ describe('standalone chaincode package', () => {
     });
     const names = JSON.parse(stdout) as Record<string, string[]>;
     expect(Object.keys(names).sort()).toEqual(
-      ['access', 'audit', 'contributions', 'emergency', 'org.hyperledger.fabric', 'records', 'rules'].sort(),
+      [
+        'access',
+        'audit',
+        'contributions',
+        'emergency',
+        'identities',
+        'org.hyperledger.fabric',
+        'organisations',
+        'patients',
+        'records',
+        'rules',
+      ].sort(),
     );
     expect(names.rules).toEqual(
       expect.arrayContaining(['createRule', 'updateRule', 'revokeRule', 'restoreRuleVersion']),

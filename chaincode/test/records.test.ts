@@ -1,11 +1,11 @@
 import type { Page, RecordMeta } from '../src';
-import { allPages, harness } from './fixtures/ledger';
+import { allPages, harness, PATIENT_A, PATIENT_B, pseudonym } from './fixtures/ledger';
 import type { Harness, Party } from './fixtures/ledger';
 
 const record = (overrides: Record<string, unknown> = {}) =>
   JSON.stringify({
     recordId: 'rec-1',
-    patientId: 'patient-a',
+    patientId: PATIENT_A,
     categories: ['results'],
     labels: ['HIV'],
     contentHash: 'c0'.repeat(32),
@@ -19,11 +19,11 @@ beforeEach(async () => {
 });
 
 describe('records', () => {
-  it('registers metadata with source organisation and country from the certificate', async () => {
+  it('registers metadata with source organisation and country from the registry', async () => {
     const meta = await h.submit<RecordMeta>(h.centre, 'records:registerRecord', [record()]);
     expect(meta).toMatchObject({
       recordId: 'rec-1',
-      patientId: 'patient-a',
+      patientId: PATIENT_A,
       sourceMspId: 'Org1MSP',
       country: 'DE',
       registeredBy: 'centre-1',
@@ -32,7 +32,7 @@ describe('records', () => {
     });
     expect(h.lastEvent()).toEqual({
       eventName: 'custodia.record.registered',
-      payload: { recordId: 'rec-1', patientId: 'patient-a', sourceMspId: 'Org1MSP' },
+      payload: { recordId: 'rec-1', patientId: PATIENT_A, sourceMspId: 'Org1MSP' },
     });
     for (const reader of [h.centre, h.patientA, h.auditor, h.admin]) {
       expect(await h.evaluate(reader, 'records:getRecordMeta', ['rec-1'])).toEqual(meta);
@@ -65,7 +65,7 @@ describe('records', () => {
     expect(v2).toMatchObject({ recordId: 'rec-2', supersedes: 'rec-1' });
     expect(h.lastEvent()).toEqual({
       eventName: 'custodia.record.registered',
-      payload: { recordId: 'rec-2', patientId: 'patient-a', sourceMspId: 'Org1MSP', supersedes: 'rec-1' },
+      payload: { recordId: 'rec-2', patientId: PATIENT_A, sourceMspId: 'Org1MSP', supersedes: 'rec-1' },
     });
     expect(await h.evaluate(h.auditor, 'records:getRecordMeta', ['rec-1'])).toMatchObject({
       recordId: 'rec-1',
@@ -91,7 +91,7 @@ describe('records', () => {
     await h.rejects(
       h.centre,
       'records:registerRecord',
-      [version({ supersedes: 'rec-1', patientId: 'patient-b' })],
+      [version({ supersedes: 'rec-1', patientId: PATIENT_B })],
       'INVALID_ARGUMENT',
     );
     await h.rejects(h.centre, 'records:registerRecord', [version({ supersedes: 'rec-404' })], 'NOT_FOUND');
@@ -123,15 +123,18 @@ describe('records', () => {
     );
   });
 
-  it('is registered by centres only, with a country, never taking source or country from arguments', async () => {
+  it('is registered by centres only, never taking source or country from arguments', async () => {
     await h.rejects(h.clinician, 'records:registerRecord', [record()], 'FORBIDDEN');
     await h.rejects(h.patientA, 'records:registerRecord', [record()], 'FORBIDDEN');
     await h.rejects(h.auditor, 'records:registerRecord', [record()], 'FORBIDDEN');
-    const stateless = await h.party('Org1MSP', 'centre-x', {
-      'custodia.role': 'centre',
-      'custodia.id': 'centre-x',
+    // Without a certificate country, the organisation's country in the registry.
+    const stateless = await h.member('Org2MSP', 'centre-x', 'centre');
+    expect(
+      await h.submit(stateless, 'records:registerRecord', [record({ recordId: 'rec-x' })]),
+    ).toMatchObject({
+      sourceMspId: 'Org2MSP',
+      country: 'FR',
     });
-    await h.rejects(stateless, 'records:registerRecord', [record()], 'FORBIDDEN');
     await h.rejects(
       h.centre,
       'records:registerRecord',
@@ -147,17 +150,23 @@ describe('records', () => {
     ['an unknown category', record({ categories: ['gossip'] })],
     ['an impossible date', record({ effectiveDate: '2030-13-01' })],
     ['content in the registration', record({ content: 'Jane Doe, HIV positive' })],
+    ['a readable patient id', record({ patientId: 'patient-anna' })],
+    ['a record id reserved for contributions', record({ recordId: `contribution-${'ab'.repeat(32)}` })],
   ])('rejects %s with INVALID_ARGUMENT', async (_name, arg) => {
     await h.rejects(h.centre, 'records:registerRecord', [arg], 'INVALID_ARGUMENT');
+  });
+
+  it('is refused for an unregistered patient, and nothing is kept', async () => {
+    await h.rejects(h.centre, 'records:registerRecord', [record({ patientId: pseudonym('z') })], 'NOT_FOUND');
   });
 
   it('lists by patient and category; a centre sees only its organisation’s registrations', async () => {
     const register = (who: Party, recordId: string, patientId: string, categories: string[]) =>
       h.submit(who, 'records:registerRecord', [record({ recordId, patientId, categories })]);
-    await register(h.centre, 'a-1', 'patient-a', ['results']);
-    await register(h.centre, 'a-2', 'patient-a', ['allergies', 'results']);
-    await register(h.centreFr, 'a-3', 'patient-a', ['results']);
-    await register(h.centre, 'b-1', 'patient-b', ['results']);
+    await register(h.centre, 'a-1', PATIENT_A, ['results']);
+    await register(h.centre, 'a-2', PATIENT_A, ['allergies', 'results']);
+    await register(h.centreFr, 'a-3', PATIENT_A, ['results']);
+    await register(h.centre, 'b-1', PATIENT_B, ['results']);
     const ids = async (who: Party, patientId: string, category: string) =>
       (
         await allPages((bookmark) =>
@@ -165,18 +174,13 @@ describe('records', () => {
         )
       ).items.map((m) => m.recordId);
 
-    expect(await ids(h.patientA, 'patient-a', '')).toEqual(['a-1', 'a-2', 'a-3']);
-    expect(await ids(h.admin, 'patient-a', 'allergies')).toEqual(['a-2']);
-    expect(await ids(h.centre, 'patient-a', '')).toEqual(['a-1', 'a-2']);
-    expect(await ids(h.centreFr, 'patient-a', 'results')).toEqual(['a-3']);
-    expect(await ids(h.auditor, 'patient-b', 'results')).toEqual(['b-1']);
-    await h.rejects(h.patientB, 'records:listRecordMeta', ['patient-a', '', '10', ''], 'FORBIDDEN');
-    await h.rejects(h.clinician, 'records:listRecordMeta', ['patient-a', '', '10', ''], 'FORBIDDEN');
-    await h.rejects(
-      h.patientA,
-      'records:listRecordMeta',
-      ['patient-a', 'tarot', '10', ''],
-      'INVALID_ARGUMENT',
-    );
+    expect(await ids(h.patientA, PATIENT_A, '')).toEqual(['a-1', 'a-2', 'a-3']);
+    expect(await ids(h.admin, PATIENT_A, 'allergies')).toEqual(['a-2']);
+    expect(await ids(h.centre, PATIENT_A, '')).toEqual(['a-1', 'a-2']);
+    expect(await ids(h.centreFr, PATIENT_A, 'results')).toEqual(['a-3']);
+    expect(await ids(h.auditor, PATIENT_B, 'results')).toEqual(['b-1']);
+    await h.rejects(h.patientB, 'records:listRecordMeta', [PATIENT_A, '', '10', ''], 'FORBIDDEN');
+    await h.rejects(h.clinician, 'records:listRecordMeta', [PATIENT_A, '', '10', ''], 'FORBIDDEN');
+    await h.rejects(h.patientA, 'records:listRecordMeta', [PATIENT_A, 'tarot', '10', ''], 'INVALID_ARGUMENT');
   });
 });

@@ -1,6 +1,7 @@
 import type { Page, RuleVersion, StoredRule } from '../src';
-import { allPages, at, harness, T0 } from './fixtures/ledger';
+import { allPages, at, harness, PATIENT_A, PATIENT_B, T0 } from './fixtures/ledger';
 import type { Harness } from './fixtures/ledger';
+import { requestId, ruleCreation } from './fixtures/requests';
 
 const permit = (overrides: Record<string, unknown> = {}) =>
   JSON.stringify({
@@ -18,9 +19,11 @@ beforeEach(async () => {
 
 describe('rules: create and read', () => {
   it("creates a version-1 rule owned by the caller's certificate id and announces it", async () => {
-    const rule = await h.submit<StoredRule>(h.patientA, 'rules:createRule', [permit({ labels: ['HIV'] })]);
+    const rule = await h.submit<StoredRule>(h.patientA, 'rules:createRule', [
+      ruleCreation(permit({ labels: ['HIV'] })),
+    ]);
     expect(rule).toMatchObject({
-      patientId: 'patient-a',
+      patientId: PATIENT_A,
       version: 1,
       status: 'active',
       effect: 'permit',
@@ -32,7 +35,7 @@ describe('rules: create and read', () => {
     expect(h.lastEvent()).toEqual({
       eventName: 'custodia.rule.changed',
       payload: {
-        patientId: 'patient-a',
+        patientId: PATIENT_A,
         ruleId: rule.ruleId,
         version: 1,
         change: 'created',
@@ -44,11 +47,16 @@ describe('rules: create and read', () => {
   });
 
   it('never takes the patient from an argument', async () => {
-    await h.rejects(h.patientA, 'rules:createRule', [permit({ patientId: 'patient-b' })], 'INVALID_ARGUMENT');
+    await h.rejects(
+      h.patientA,
+      'rules:createRule',
+      [ruleCreation(permit({ patientId: PATIENT_B }))],
+      'INVALID_ARGUMENT',
+    );
   });
 
   it('lets only the owner and auditors read a rule', async () => {
-    const rule = await h.submit<StoredRule>(h.patientA, 'rules:createRule', [permit()]);
+    const rule = await h.submit<StoredRule>(h.patientA, 'rules:createRule', [ruleCreation(permit())]);
     await h.rejects(h.patientB, 'rules:getRule', [rule.ruleId], 'FORBIDDEN');
     await h.rejects(h.clinician, 'rules:getRule', [rule.ruleId], 'FORBIDDEN');
     await h.rejects(h.patientA, 'rules:getRule', ['no-such-rule'], 'NOT_FOUND');
@@ -61,56 +69,64 @@ describe('rules: create and read', () => {
     ['admin', 'admin'],
     ['certificate without Custodia attributes', 'stranger'],
   ] as const)('refuses createRule from a %s', async (_name, who) => {
-    await h.rejects(h[who], 'rules:createRule', [permit()], 'FORBIDDEN');
+    await h.rejects(h[who], 'rules:createRule', [ruleCreation(permit())], 'FORBIDDEN');
   });
 
   it.each([
     ['invalid JSON', '{"effect":'],
     [
       'a missing effect',
-      JSON.stringify({
+      ruleCreation({
         grantee: { kind: 'organization', mspId: 'Org1MSP' },
         categories: ['allergies'],
         purposes: ['TREAT'],
       }),
     ],
-    ['a missing grantee', permit({ grantee: undefined })],
-    ['an unknown category', permit({ categories: ['allergies', 'astrology'] })],
-    ['an unknown label', permit({ labels: ['TOPSECRET'] })],
-    ['no purpose', permit({ purposes: [] })],
-    ['notAfter before notBefore', permit({ notBefore: at(5).toISOString(), notAfter: at(4).toISOString() })],
-    ['notAfter already past', permit({ notAfter: at(-1).toISOString() })],
+    ['a missing grantee', ruleCreation(permit({ grantee: undefined }))],
+    ['an unknown category', ruleCreation(permit({ categories: ['allergies', 'astrology'] }))],
+    ['an unknown label', ruleCreation(permit({ labels: ['TOPSECRET'] }))],
+    ['no purpose', ruleCreation(permit({ purposes: [] }))],
+    [
+      'notAfter before notBefore',
+      ruleCreation(permit({ notBefore: at(5).toISOString(), notAfter: at(4).toISOString() })),
+    ],
+    ['notAfter already past', ruleCreation(permit({ notAfter: at(-1).toISOString() }))],
     [
       'a grantee country that is not ISO 3166',
-      permit({ grantee: { kind: 'role', role: 'clinician', countries: ['Deutschland'] } }),
+      ruleCreation(permit({ grantee: { kind: 'role', role: 'clinician', countries: ['Deutschland'] } })),
     ],
     [
       'too many countries',
-      permit({
-        grantee: {
-          kind: 'role',
-          role: 'clinician',
-          countries: Array.from({ length: 61 }, (_, i) =>
-            String.fromCharCode(65 + Math.floor(i / 26), 65 + (i % 26)),
-          ),
-        },
-      }),
+      ruleCreation(
+        permit({
+          grantee: {
+            kind: 'role',
+            role: 'clinician',
+            countries: Array.from({ length: 61 }, (_, i) =>
+              String.fromCharCode(65 + Math.floor(i / 26), 65 + (i % 26)),
+            ),
+          },
+        }),
+      ),
     ],
+    ['no request id', JSON.stringify({ rule: JSON.parse(permit()) })],
+    ['a malformed request id', ruleCreation(permit(), 'req 1')],
+    ['the rule without its envelope', permit()],
     // Valid JSON once parsed: only the size limit refuses it.
-    ['an argument over 64 KiB', permit() + ' '.repeat(64 * 1024)],
+    ['an argument over 64 KiB', ruleCreation(permit()) + ' '.repeat(64 * 1024)],
   ])('rejects %s with INVALID_ARGUMENT and changes nothing', async (_name, arg) => {
     await h.rejects(h.patientA, 'rules:createRule', [arg], 'INVALID_ARGUMENT');
   });
 
   it('accepts the same rule padded to just under the argument limit', async () => {
-    const arg = permit();
+    const arg = ruleCreation(permit());
     await h.submit(h.patientA, 'rules:createRule', [arg + ' '.repeat(64 * 1024 - Buffer.byteLength(arg))]);
   });
 });
 
 describe('rules: versions', () => {
   it('updates as a new version, keeps every version, restores an earlier one', async () => {
-    const v1 = await h.submit<StoredRule>(h.patientA, 'rules:createRule', [permit()]);
+    const v1 = await h.submit<StoredRule>(h.patientA, 'rules:createRule', [ruleCreation(permit())]);
     const v2 = await h.submit<StoredRule>(
       h.patientA,
       'rules:updateRule',
@@ -146,7 +162,7 @@ describe('rules: versions', () => {
   });
 
   it("refuses to let patient B change or read the history of patient A's rule", async () => {
-    const rule = await h.submit<StoredRule>(h.patientA, 'rules:createRule', [permit()]);
+    const rule = await h.submit<StoredRule>(h.patientA, 'rules:createRule', [ruleCreation(permit())]);
     await h.rejects(
       h.patientB,
       'rules:updateRule',
@@ -160,7 +176,7 @@ describe('rules: versions', () => {
   });
 
   it('refuses impossible changes with FAILED_PRECONDITION, unknown ones with NOT_FOUND', async () => {
-    const rule = await h.submit<StoredRule>(h.patientA, 'rules:createRule', [permit()]);
+    const rule = await h.submit<StoredRule>(h.patientA, 'rules:createRule', [ruleCreation(permit())]);
     await h.rejects(h.patientA, 'rules:restoreRuleVersion', [rule.ruleId, '1'], 'FAILED_PRECONDITION');
     await h.rejects(h.patientA, 'rules:restoreRuleVersion', [rule.ruleId, '7'], 'NOT_FOUND');
     await h.rejects(h.patientA, 'rules:restoreRuleVersion', [rule.ruleId, 'one'], 'INVALID_ARGUMENT');
@@ -175,9 +191,11 @@ describe('rules: listing', () => {
   it("pages through the caller's own rules only, with bookmarks", async () => {
     const created: string[] = [];
     for (let i = 0; i < 5; i++) {
-      created.push((await h.submit<StoredRule>(h.patientA, 'rules:createRule', [permit()])).ruleId);
+      created.push(
+        (await h.submit<StoredRule>(h.patientA, 'rules:createRule', [ruleCreation(permit())])).ruleId,
+      );
     }
-    const other = await h.submit<StoredRule>(h.patientB, 'rules:createRule', [permit()]);
+    const other = await h.submit<StoredRule>(h.patientB, 'rules:createRule', [ruleCreation(permit())]);
 
     const mine = await allPages((bookmark) =>
       h.evaluate<Page<StoredRule>>(h.patientA, 'rules:listMyRules', ['2', bookmark]),
@@ -186,16 +204,16 @@ describe('rules: listing', () => {
     expect(mine.items.map((r) => r.ruleId).sort()).toEqual([...created].sort());
 
     const audited = await allPages((bookmark) =>
-      h.evaluate<Page<StoredRule>>(h.auditor, 'rules:listPatientRules', ['patient-b', '10', bookmark]),
+      h.evaluate<Page<StoredRule>>(h.auditor, 'rules:listPatientRules', [PATIENT_B, '10', bookmark]),
     );
     expect(audited.items.map((r) => r.ruleId)).toEqual([other.ruleId]);
   });
 
   it('refuses other callers, bad page sizes and bookmarks from another listing', async () => {
-    for (let i = 0; i < 3; i++) await h.submit(h.patientA, 'rules:createRule', [permit()]);
-    await h.submit(h.patientB, 'rules:createRule', [permit()]);
+    for (let i = 0; i < 3; i++) await h.submit(h.patientA, 'rules:createRule', [ruleCreation(permit())]);
+    await h.submit(h.patientB, 'rules:createRule', [ruleCreation(permit())]);
     await h.rejects(h.clinician, 'rules:listMyRules', ['10', ''], 'FORBIDDEN');
-    await h.rejects(h.patientB, 'rules:listPatientRules', ['patient-a', '10', ''], 'FORBIDDEN');
+    await h.rejects(h.patientB, 'rules:listPatientRules', [PATIENT_A, '10', ''], 'FORBIDDEN');
     await h.rejects(h.patientA, 'rules:listMyRules', ['0', ''], 'INVALID_ARGUMENT');
     await h.rejects(h.patientA, 'rules:listMyRules', ['1000', ''], 'INVALID_ARGUMENT');
     await h.rejects(h.patientA, 'rules:listMyRules', ['10', 'not a bookmark!'], 'INVALID_ARGUMENT');
@@ -204,5 +222,43 @@ describe('rules: listing', () => {
     const first = await h.evaluate<Page<StoredRule>>(h.patientA, 'rules:listMyRules', ['1', '']);
     expect(first.bookmark).not.toBe('');
     await h.rejects(h.patientB, 'rules:listMyRules', ['10', first.bookmark], 'INVALID_ARGUMENT');
+  });
+});
+
+describe('rules: client request ids', () => {
+  it('answers a retried createRule with the rule as first created, writing nothing', async () => {
+    const id = requestId();
+    const first = await h.submit<StoredRule>(h.patientA, 'rules:createRule', [ruleCreation(permit(), id)]);
+    await h.submit(
+      h.patientA,
+      'rules:updateRule',
+      [first.ruleId, permit({ categories: ['results'] })],
+      at(1),
+    );
+    const before = h.ledger.dump();
+    const retried = await h.submit<StoredRule>(
+      h.patientA,
+      'rules:createRule',
+      [ruleCreation(permit(), id)],
+      at(2),
+    );
+    expect(retried).toEqual(first);
+    expect(h.ledger.dump()).toEqual(before);
+    expect(h.lastEvent()).toBeUndefined();
+    const mine = await h.evaluate<Page<StoredRule>>(h.patientA, 'rules:listMyRules', ['10', '']);
+    expect(mine.items).toHaveLength(1);
+  });
+
+  it('refuses the same request id for another rule, and keeps request ids per caller', async () => {
+    const id = requestId();
+    await h.submit(h.patientA, 'rules:createRule', [ruleCreation(permit(), id)]);
+    await h.rejects(
+      h.patientA,
+      'rules:createRule',
+      [ruleCreation(permit({ categories: ['results'] }), id)],
+      'CONFLICT',
+    );
+    const other = await h.submit<StoredRule>(h.patientB, 'rules:createRule', [ruleCreation(permit(), id)]);
+    expect(other.patientId).toBe(PATIENT_B);
   });
 });

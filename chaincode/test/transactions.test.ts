@@ -4,6 +4,7 @@ import { ChaincodeEngine, createSignedProposal } from '@custodia/network/engine'
 import { contracts } from '../src';
 import { at, harness } from './fixtures/ledger';
 import type { Harness, Party } from './fixtures/ledger';
+import { accessRequest, ruleCreation } from './fixtures/requests';
 
 let h: Harness;
 beforeAll(async () => {
@@ -36,12 +37,7 @@ describe('every transaction', () => {
       ['{"by":"time","from":"2030-01-01T00:00:00Z"}', '10', ''],
       'FORBIDDEN',
     );
-    await h.rejects(
-      badCountry,
-      'access:requestAccess',
-      ['patient-a', '["allergies"]', 'TREAT', ''],
-      'FORBIDDEN',
-    );
+    await h.rejects(badCountry, 'access:requestAccess', [accessRequest(['allergies'])], 'FORBIDDEN');
   });
 
   it('refuses an argument over 64 KiB on every transaction, before anything else', async () => {
@@ -54,32 +50,30 @@ describe('every transaction', () => {
         parameters: unknown[];
       }[];
       for (const transaction of transactions) {
+        // A transaction without arguments (organisations:getRegistry) has nothing to refuse.
+        if (transaction.parameters.length === 0) continue;
         const args = transaction.parameters.map(() => big);
         await h.rejects(h.patientA, `${name}:${transaction.name}`, args, 'INVALID_ARGUMENT');
         checked++;
       }
     }
-    expect(checked).toBe(26);
+    expect(checked).toBe(35);
   });
 
   it('is deterministic: the same proposal twice gives the same reads, writes, answer and event', async () => {
     const permit = { effect: 'permit', grantee: { kind: 'role', role: 'clinician' }, purposes: ['TREAT'] };
     await h.submit(h.patientA, 'rules:createRule', [
-      JSON.stringify({ ...permit, categories: ['allergies', 'problems', 'results'], labels: ['HIV'] }),
+      ruleCreation({ ...permit, categories: ['allergies', 'problems', 'results'], labels: ['HIV'] }),
     ]);
-    await h.submit(h.clinician, 'access:requestAccess', ['patient-a', '["allergies"]', 'TREAT', '']);
+    await h.submit(h.clinician, 'access:requestAccess', [accessRequest(['allergies'])]);
     const engine = new ChaincodeEngine({ contracts, chaincodeName: 'custodia', channelName: 'custodia' });
     const cases: [Party, string, string[]][] = [
-      [
-        h.clinician,
-        'access:requestAccess',
-        ['patient-a', '["results","problems","allergies"]', 'TREAT', 'ward round'],
-      ],
+      [h.clinician, 'access:requestAccess', [accessRequest(['results', 'problems', 'allergies'])]],
       // A deny that also revokes the earlier grant.
       [
         h.patientA,
         'rules:createRule',
-        [JSON.stringify({ ...permit, effect: 'deny', categories: ['allergies'] })],
+        [ruleCreation({ ...permit, effect: 'deny', categories: ['allergies'] })],
       ],
     ];
     for (const [caller, fcn, args] of cases) {

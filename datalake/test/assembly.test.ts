@@ -4,17 +4,17 @@
  * registration on the ledger itself), downloaded by the requester only, logged as a delivery; tampering, expiry
  * and revocation are each seen where a user would notice them.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Bundle, Composition, DocumentReference } from '@medplum/fhirtypes';
 import type { AccessLogEntry, Caller, Category, RuleSpec } from '@custodia/chaincode';
 import type { LedgerSession } from '@custodia/ledger';
 import type { AssemblyResult } from '../src/assembly/assemble';
 import { layout } from '../src/zones/layout';
-import { ORG_DE, ORG_FR } from '../../network/test/fixtures/embedded-network';
+import { ORG_DE, ORG_FR, pseudonym } from '../../network/test/fixtures/embedded-network';
 import { startLakeOnLedger } from './lake-on-ledger';
 import type { LakeOnLedger } from './lake-on-ledger';
 
-const PATIENT = 'patient-asm-1';
+const PATIENT = pseudonym('asm-1');
 const centre: Caller = { mspId: ORG_DE, id: 'centre-asm', role: 'centre', country: 'DE' };
 const patient: Caller = { mspId: ORG_DE, id: PATIENT, role: 'patient' };
 const clinician: Caller = { mspId: ORG_FR, id: 'dr-asm', role: 'clinician', country: 'FR' };
@@ -62,11 +62,21 @@ const recordIds: Record<string, string> = {};
 async function createRule(
   rule: Pick<RuleSpec, 'effect' | 'grantee' | 'categories'> & Partial<RuleSpec>,
 ): Promise<string> {
-  return (await patientLedger.rules.create({ labels: [], purposes: ['TREAT'], ...rule })).ruleId;
+  return (
+    await patientLedger.rules.create({
+      requestId: randomUUID(),
+      rule: { labels: [], purposes: ['TREAT'], ...rule },
+    })
+  ).ruleId;
 }
 
 async function requestGrant(categories: Category[]): Promise<AccessLogEntry> {
-  return clinicianLedger.access.request({ patientId: PATIENT, categories, purpose: 'TREAT' });
+  return clinicianLedger.access.request({
+    patientId: PATIENT,
+    categories,
+    purpose: 'TREAT',
+    requestId: randomUUID(),
+  });
 }
 
 async function assemble(grantId: string, actor: Caller = clinician): Promise<Response> {
@@ -171,6 +181,38 @@ it('assembles, delivers and logs only the granted categories and labels, for the
   expect((await download(grantId, stranger)).status).toBe(403);
   const deliveries = await patientLedger.access.listDeliveries(grantId, { pageSize: 10 });
   expect(deliveries.items.map((delivery) => delivery.manifestHash)).toEqual([result.manifestHash]);
+});
+
+it('withholds a record carrying two categories when only one of them is granted (issue #11, 5)', async () => {
+  const tagged = {
+    ...resources.problem,
+    meta: {
+      tag: [
+        { system: 'urn:custodia:category', code: 'problems' },
+        { system: 'urn:custodia:category', code: 'documents' },
+      ],
+    },
+    code: { coding: [{ system: 'http://snomed.info/sct', code: '44054006' }] },
+  };
+  const uploaded = await env.call('POST', `/v1/patients/${PATIENT}/records?sourceId=two-categories`, centre, {
+    body: JSON.stringify(tagged),
+    contentType: 'application/fhir+json',
+  });
+  expect(uploaded.status).toBe(201);
+  const [twoCategories] = (
+    (await uploaded.json()) as { records: { recordId: string; categories: string[] }[] }
+  ).records;
+  expect(twoCategories?.categories).toEqual(['problems', 'documents']);
+
+  // The clinician's rules grant problems, not documents: the record tagged with both stays in the lake.
+  const entry = await requestGrant(['problems', 'documents']);
+  expect(entry.decision.granted).toEqual(['problems']);
+  const assembled = await assemble(entry.grantId as string);
+  expect(assembled.status).toBe(201);
+  const result = (await assembled.json()) as AssemblyResult;
+  expect(result.included.map((each) => each.recordId)).toEqual([recordIds.problem]);
+  const bundle = (await (await download(entry.grantId as string)).json()) as Bundle;
+  expect(JSON.stringify(bundle)).not.toContain('44054006');
 });
 
 it('refuses a request the rules denied entirely, and stores nothing for it', async () => {
@@ -287,4 +329,79 @@ it('excludes and reports a record whose raw object was altered', async () => {
   ]);
   const bundle = (await (await download(entry.grantId as string)).json()) as Bundle;
   expect(resourceTypes(bundle)).toEqual(['Condition']);
+});
+
+describe('an approved contribution', () => {
+  const contributed = {
+    resourceType: 'Observation',
+    status: 'final',
+    category: [
+      {
+        coding: [
+          { system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' },
+        ],
+      },
+    ],
+    subject,
+    code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
+    valueQuantity: { value: 72, unit: '/min' },
+  };
+  const content = Buffer.from(JSON.stringify(contributed));
+  const contentHash = createHash('sha256').update(content).digest('hex');
+  let recordId: string;
+
+  beforeAll(async () => {
+    await createRule({
+      effect: 'permit',
+      grantee: { kind: 'practitioner', id: clinician.id, mspId: clinician.mspId },
+      categories: ['vital-signs'],
+    });
+    // Only a clinician holding an active grant for the patient may contribute.
+    await requestGrant(['vital-signs']);
+    const submitted = await clinicianLedger.contributions.submit({
+      patientId: PATIENT,
+      categories: ['vital-signs'],
+      labels: [],
+      contentHash,
+      requestId: randomUUID(),
+    });
+    const approved = await patientLedger.contributions.approve(submitted.contributionId);
+    recordId = approved.recordId as string;
+    expect(recordId).toBe(`contribution-${submitted.contributionId}`);
+  });
+
+  const store = (body: Buffer, actor: Caller = patient, id = recordId): Promise<Response> =>
+    env.call('PUT', `/v1/patients/${PATIENT}/contributions/${id}`, actor, {
+      body: body.toString('utf8'),
+      contentType: 'application/fhir+json',
+    });
+
+  it('is stored only with the content its on-chain registration hashes, by its patient', async () => {
+    const altered = Buffer.from(
+      JSON.stringify({ ...contributed, valueQuantity: { value: 30, unit: '/min' } }),
+    );
+    const substituted = await store(altered);
+    expect(substituted.status).toBe(409);
+    const otherPatient: Caller = { ...patient, id: pseudonym('someone-else') };
+    expect((await store(content, otherPatient)).status).toBe(403);
+    // A centre's own record is not a contribution: nothing can be stored over it this way.
+    expect((await store(content, patient, recordIds.problem as string)).status).toBe(404);
+    expect(await env.lake.index.get(PATIENT, recordId)).toBeUndefined();
+
+    const stored = await store(content);
+    expect(stored.status).toBe(201);
+    expect((await store(content)).status).toBe(200);
+  });
+
+  it('appears in the next assembled record, from the contributing organisation', async () => {
+    const document = await env.lake.index.get(PATIENT, recordId);
+    expect(document).toMatchObject({ organisation: ORG_FR, categories: ['vital-signs'], contentHash });
+    const entry = await requestGrant(['vital-signs']);
+    const assembled = await assemble(entry.grantId as string);
+    expect(assembled.status).toBe(201);
+    const result = (await assembled.json()) as AssemblyResult;
+    expect(result.included).toEqual([{ recordId, contentHash }]);
+    const bundle = (await (await download(entry.grantId as string)).json()) as Bundle;
+    expect(JSON.stringify(bundle)).toContain('8867-4');
+  });
 });

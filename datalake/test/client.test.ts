@@ -2,7 +2,7 @@
  * DatalakeClient against the real lake service (embedded network, real s3rver): the calls the gateway makes, end to
  * end, and the failures it must tell apart — the lake's own refusals (its code and status) and the lake being down.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
@@ -13,7 +13,7 @@ import { DatalakeClient, isUploadJob } from '../src/client';
 import type { UploadAnswer } from '../src/client';
 import type { IngestResult } from '../src/ingest/ingest-service';
 import { DatalakeError } from '../src/errors';
-import { ORG_DE, ORG_FR } from '../../network/test/fixtures/embedded-network';
+import { ORG_DE, ORG_FR, pseudonym } from '../../network/test/fixtures/embedded-network';
 import { actorHeaders, startLakeOnLedger, TOKEN } from './lake-on-ledger';
 import type { LakeOnLedger } from './lake-on-ledger';
 
@@ -23,7 +23,7 @@ function stored(answer: UploadAnswer): IngestResult {
   return answer;
 }
 
-const PATIENT = 'patient-client-1';
+const PATIENT = pseudonym('client-1');
 const centre: Caller = { mspId: ORG_DE, id: 'centre-client', role: 'centre', country: 'DE' };
 const patient: Caller = { mspId: ORG_DE, id: PATIENT, role: 'patient' };
 const clinician: Caller = { mspId: ORG_FR, id: 'dr-client', role: 'clinician', country: 'FR' };
@@ -75,11 +75,14 @@ beforeAll(async () => {
   clinicianLedger = env.ledgerAs(clinician);
   client = new DatalakeClient({ baseUrl: env.lake.url, token: TOKEN });
   await patientLedger.rules.create({
-    effect: 'permit',
-    grantee: { kind: 'role', role: 'clinician' },
-    categories: ['allergies', 'documents'],
-    labels: [],
-    purposes: ['TREAT'],
+    requestId: randomUUID(),
+    rule: {
+      effect: 'permit',
+      grantee: { kind: 'role', role: 'clinician' },
+      categories: ['allergies', 'documents'],
+      labels: [],
+      purposes: ['TREAT'],
+    },
   });
 }, 180_000);
 
@@ -133,6 +136,7 @@ it('uploads, assembles and downloads a record and a streamed binary, and gives a
     patientId: PATIENT,
     categories: ['allergies', 'documents'],
     purpose: 'TREAT',
+    requestId: randomUUID(),
   });
   const grantId = entry.grantId as string;
   const assembled = await client.assemble(clinician, grantId);
@@ -187,7 +191,7 @@ it('carries the lake’s refusals as their code and status', async () => {
   );
   expect({ code: notFhir.code, status: notFhir.status }).toEqual({ code: 'NOT_FHIR', status: 400 });
   const unknown = await failure(
-    client.uploadRecords(centre, 'patient-nobody', 'a-1', Buffer.from(JSON.stringify(allergy))),
+    client.uploadRecords(centre, pseudonym('nobody'), 'a-1', Buffer.from(JSON.stringify(allergy))),
   );
   expect({ code: unknown.code, status: unknown.status }).toEqual({ code: 'UNKNOWN_PATIENT', status: 404 });
   // A refused upload releases the caller's source rather than leaving it half read.
@@ -198,7 +202,7 @@ it('carries the lake’s refusals as their code and status', async () => {
   const refusedUpload = await failure(
     client.uploadDocument(
       centre,
-      'patient-nobody',
+      pseudonym('nobody'),
       's-1',
       { resourceType: 'DocumentReference' },
       source,

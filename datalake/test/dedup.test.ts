@@ -4,16 +4,17 @@
  * document replaces the old one — on-chain (`supersedes` / `supersededBy`) and in what is released; a document
  * changed back is a new version again; another organisation's identical upload is its own record.
  */
+import { randomUUID } from 'node:crypto';
 import type { Caller, RecordMeta } from '@custodia/chaincode';
 import type { LedgerSession } from '@custodia/ledger';
 import type { AssemblyResult } from '../src/assembly/assemble';
-import { ORG_DE, ORG_FR } from '../../network/test/fixtures/embedded-network';
+import { ORG_DE, ORG_FR, pseudonym } from '../../network/test/fixtures/embedded-network';
 import { LAKE_ACTOR, startLakeOnLedger } from './lake-on-ledger';
 import type { LakeOnLedger } from './lake-on-ledger';
 
 jest.setTimeout(180_000);
 
-const PATIENT = 'patient-dedup-1';
+const PATIENT = pseudonym('dedup-1');
 const centre: Caller = { mspId: ORG_DE, id: 'centre-dedup', role: 'centre', country: 'DE' };
 const otherCentre: Caller = { mspId: ORG_FR, id: 'centre-dedup-fr', role: 'centre', country: 'FR' };
 const patient: Caller = { mspId: ORG_DE, id: PATIENT, role: 'patient' };
@@ -51,6 +52,7 @@ async function released(): Promise<string[]> {
     patientId: PATIENT,
     categories: ['problems'],
     purpose: 'TREAT',
+    requestId: randomUUID(),
   });
   const assembled = await env.call('POST', `/v1/grants/${entry.grantId as string}/assembly`, clinician);
   expect(assembled.status).toBe(201);
@@ -66,11 +68,14 @@ beforeAll(async () => {
   expect((await env.call('PUT', `/v1/patients/${PATIENT}`, patient)).status).toBe(204);
   const patientLedger = env.ledgerAs(patient);
   await patientLedger.rules.create({
-    effect: 'permit',
-    grantee: { kind: 'role', role: 'clinician' },
-    categories: ['problems'],
-    labels: [],
-    purposes: ['TREAT'],
+    requestId: randomUUID(),
+    rule: {
+      effect: 'permit',
+      grantee: { kind: 'role', role: 'clinician' },
+      categories: ['problems'],
+      labels: [],
+      purposes: ['TREAT'],
+    },
   });
 }, 120_000);
 

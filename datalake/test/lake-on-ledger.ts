@@ -37,7 +37,10 @@ export interface LakeOnLedger {
   readonly relays: readonly Relay[];
   /** Stops the lake and starts it again on the same data directories (new URL). */
   restartLake(): Promise<void>;
-  /** Enrols `actor` at its organisation's CA and files the identity in the lake's wallet. */
+  /**
+   * Enrols `actor` at its organisation's CA (a patient registered on-chain by its organisation first) and files the
+   * identity in the lake's wallet.
+   */
   enrol(actor: Caller): Promise<Identity>;
   /** The ledger as an enrolled actor sees it (the patient's own client, say), through a client of the test's own. */
   ledgerAs(actor: Caller): LedgerSession;
@@ -91,7 +94,11 @@ export async function startLakeOnLedger(
   };
   refreshProfile();
   const enrol = async (actor: Caller): Promise<Identity> => {
-    const identity = await net.enrol(actor.mspId, actor.id, actor.role as Role, actor.country);
+    // A patient acts on the ledger only once its home organisation registered its pseudonym.
+    const identity =
+      actor.role === 'patient'
+        ? await net.enrolPatient(actor.mspId, actor.id)
+        : await net.enrol(actor.mspId, actor.id, actor.role as Role, actor.country);
     identities.set(`${actor.mspId}/${actor.id}`, identity);
     await wallet.put(identity, actor.id);
     return identity;

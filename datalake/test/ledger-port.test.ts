@@ -3,13 +3,14 @@
  * and deliveries logged with the clinician's own identity, and an upload during a ledger outage that leaves
  * nothing visible and completes on retry.
  */
+import { randomUUID } from 'node:crypto';
 import type { Caller } from '@custodia/chaincode';
 import { isDatalakeError } from '../src/errors';
-import { ORG_DE, ORG_FR } from '../../network/test/fixtures/embedded-network';
+import { ORG_DE, ORG_FR, pseudonym } from '../../network/test/fixtures/embedded-network';
 import { startLakeOnLedger } from './lake-on-ledger';
 import type { LakeOnLedger } from './lake-on-ledger';
 
-const PATIENT = 'patient-ledger-1';
+const PATIENT = pseudonym('ledger-1');
 
 const centre: Caller = { mspId: ORG_DE, id: 'centre-de', role: 'centre', country: 'DE' };
 const patient: Caller = { mspId: ORG_DE, id: PATIENT, role: 'patient' };
@@ -72,15 +73,21 @@ it('registers an upload on-chain under the centre’s own identity, with the con
 it('reads a grant and logs a delivery with the requester’s identity, and refuses anyone else', async () => {
   const patientLedger = env.ledgerAs(patient);
   await patientLedger.rules.create({
-    effect: 'permit',
-    grantee: { kind: 'role', role: 'clinician' },
-    categories: ['allergies'],
-    labels: [],
-    purposes: ['TREAT'],
+    requestId: randomUUID(),
+    rule: {
+      effect: 'permit',
+      grantee: { kind: 'role', role: 'clinician' },
+      categories: ['allergies'],
+      labels: [],
+      purposes: ['TREAT'],
+    },
   });
-  const entry = await env
-    .ledgerAs(clinician)
-    .access.request({ patientId: PATIENT, categories: ['allergies'], purpose: 'TREAT' });
+  const entry = await env.ledgerAs(clinician).access.request({
+    patientId: PATIENT,
+    categories: ['allergies'],
+    purpose: 'TREAT',
+    requestId: randomUUID(),
+  });
   const grantId = entry.grantId;
   if (grantId === undefined) throw new Error('nothing granted');
 

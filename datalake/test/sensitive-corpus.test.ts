@@ -6,19 +6,20 @@
  * data (422, nothing stored), a body nested 100,000 deep (400), a security label the lake does not understand
  * (withheld until a permit names V, and reported).
  */
+import { randomUUID } from 'node:crypto';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { Caller, Label, RecordMeta } from '@custodia/chaincode';
 import { CATEGORIES } from '@custodia/chaincode';
 import type { LedgerSession } from '@custodia/ledger';
 import type { AssemblyResult } from '../src/assembly/assemble';
-import { ORG_DE, ORG_FR } from '../../network/test/fixtures/embedded-network';
+import { ORG_DE, ORG_FR, pseudonym } from '../../network/test/fixtures/embedded-network';
 import { sensitiveCorpus } from './fixtures/sensitive-corpus';
 import { LAKE_ACTOR, startLakeOnLedger } from './lake-on-ledger';
 import type { LakeOnLedger } from './lake-on-ledger';
 
 jest.setTimeout(240_000);
 
-const PATIENT = 'patient-corpus-1';
+const PATIENT = pseudonym('corpus-1');
 const centre: Caller = { mspId: ORG_DE, id: 'centre-corpus', role: 'centre', country: 'DE' };
 const patient: Caller = { mspId: ORG_DE, id: PATIENT, role: 'patient' };
 const clinician: Caller = { mspId: ORG_FR, id: 'dr-corpus', role: 'clinician', country: 'FR' };
@@ -60,11 +61,14 @@ async function storedKeys(): Promise<string[]> {
 
 async function releasedWith(labels: Label[]): Promise<string[]> {
   const rule = await patientLedger.rules.create({
-    effect: 'permit',
-    grantee: { kind: 'practitioner', id: clinician.id, mspId: clinician.mspId },
-    categories: CATEGORIES,
-    labels,
-    purposes: ['TREAT'],
+    requestId: randomUUID(),
+    rule: {
+      effect: 'permit',
+      grantee: { kind: 'practitioner', id: clinician.id, mspId: clinician.mspId },
+      categories: CATEGORIES,
+      labels,
+      purposes: ['TREAT'],
+    },
   });
   const ruleId = rule.ruleId;
   try {
@@ -72,6 +76,7 @@ async function releasedWith(labels: Label[]): Promise<string[]> {
       patientId: PATIENT,
       categories: CATEGORIES,
       purpose: 'TREAT',
+      requestId: randomUUID(),
     });
     const assembled = await env.call('POST', `/v1/grants/${entry.grantId as string}/assembly`, clinician);
     expect(assembled.status).toBe(201);

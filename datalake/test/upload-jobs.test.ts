@@ -5,13 +5,13 @@
  * invalid entry fails with the issue named and nothing stored; a single resource over the limit is 413.
  */
 import type { Caller } from '@custodia/chaincode';
-import { ORG_DE } from '../../network/test/fixtures/embedded-network';
+import { ORG_DE, pseudonym } from '../../network/test/fixtures/embedded-network';
 import { startLakeOnLedger } from './lake-on-ledger';
 import type { LakeOnLedger } from './lake-on-ledger';
 
 jest.setTimeout(300_000);
 
-const PATIENT = 'patient-jobs-1';
+const PATIENT = pseudonym('jobs-1');
 const MAX_JSON_BYTES = 256 * 1024;
 const centre: Caller = { mspId: ORG_DE, id: 'centre-jobs', role: 'centre', country: 'DE' };
 const otherCentre: Caller = { mspId: ORG_DE, id: 'centre-jobs-2', role: 'centre', country: 'DE' };

@@ -38,6 +38,7 @@ import type { DataLake, JourneyDeps } from './journeys/context';
 import { EmergencyCards } from './journeys/emergency-card';
 import { patientRoutes } from './journeys/patient';
 import { transactionRoutes } from './journeys/transactions';
+import { ReasonStore } from './reasons/reason-store';
 import { UserLedger } from './ledger/users';
 import { UploadStore } from './uploads/upload-store';
 
@@ -184,6 +185,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     now,
     cards: new EmergencyCards(await persistentSecret(config.dataDir, 'card.secret')),
     contributions: new ContributionContent(path.join(config.dataDir, 'contributions'), box),
+    reasons: new ReasonStore(path.join(config.dataDir, 'reasons'), box),
     patients: {
       exists: async (patientId) =>
         identity.listUsers().some((user) => user.role === 'patient' && user.ledgerId === patientId),

@@ -21,12 +21,12 @@ import {
 } from '@custodia/network/engine';
 import type { KeyWrite, Identity } from '@custodia/ledger';
 import { CertificateAuthority } from '@custodia/network/msp';
-import { at, T0 } from '../../chaincode/test/fixtures/ledger';
+import { at, PATIENT_A, PATIENT_B, T0 } from '../../chaincode/test/fixtures/ledger';
 import type { Party } from '../../chaincode/test/fixtures/ledger';
 
 export const CHANNEL = 'custodia';
 export const CHAINCODE = 'custodia';
-export { at, T0 };
+export { at, PATIENT_A, PATIENT_B, T0 };
 export type { Party };
 
 export interface SubmitOptions {
@@ -47,7 +47,11 @@ export interface Submitted<T> {
 }
 
 export interface TestChain {
+  /** Org1's patient, registered by Org1's admin after the registry's genesis (blocks 1–4). */
   readonly patient: Party;
+  /** The organisations' admins (Org1 Germany, Org2 France), who founded the registry. */
+  readonly admin: Party;
+  readonly adminFr: Party;
   readonly clinician: Party;
   /** Another organisation, France. */
   readonly clinicianFr: Party;
@@ -65,6 +69,9 @@ export interface TestChain {
   /** Genesis first, then one block per submitted transaction. */
   readonly blocks: readonly common.Block[];
 }
+
+/** Blocks before a test's own: the genesis block, the registry's genesis (two approvals, a commit), the patient. */
+export const SETUP_BLOCKS = 5;
 
 const decoder = new TextDecoder();
 
@@ -100,8 +107,10 @@ export async function buildTestChain(): Promise<TestChain> {
     }),
   ];
 
-  return {
-    patient: await party(org1, 'patient-a', 'patient'),
+  const chain: TestChain = {
+    patient: await party(org1, PATIENT_A, 'patient'),
+    admin: await party(org1, 'admin-1', 'admin'),
+    adminFr: await party(org2, 'admin-2', 'admin'),
     clinician: await party(org1, 'dr-a', 'clinician', 'DE'),
     clinicianFr: await party(org2, 'dr-fr', 'clinician', 'FR'),
     centre: await party(org1, 'centre-1', 'centre', 'DE'),
@@ -156,9 +165,30 @@ export async function buildTestChain(): Promise<TestChain> {
       return { txId: endorsed.txId, result: answer.value };
     },
   };
+  const { organisations, patients } = TRANSACTIONS;
+  const genesis = {
+    sequence: 1,
+    kind: 'genesis',
+    members: [
+      { mspId: org1.mspId, country: 'DE' },
+      { mspId: org2.mspId, country: 'FR' },
+    ],
+  } as const;
+  await chain.submit(chain.admin, organisations.approveChange, genesis);
+  await chain.submit(chain.adminFr, organisations.approveChange, genesis);
+  await chain.submit(chain.admin, organisations.commitChange, genesis);
+  await chain.submit(chain.admin, patients.registerPatient, { patientId: PATIENT_A });
+  return chain;
 }
 
-/** An access request for patient-a with purpose TREAT (default categories: allergies). */
+let requestCounter = 0;
+/** A client request id no earlier call of this process used. */
+export function newRequestId(): string {
+  requestCounter += 1;
+  return `req-${requestCounter}`;
+}
+
+/** An access request for the patient with purpose TREAT (default categories: allergies). */
 export function requestAccess(
   chain: TestChain,
   who: Party,
@@ -168,7 +198,7 @@ export function requestAccess(
   return chain.submit(
     who,
     TRANSACTIONS.access.requestAccess,
-    { patientId: 'patient-a', categories, purpose: 'TREAT' },
+    { patientId: PATIENT_A, categories, purpose: 'TREAT', requestId: newRequestId() },
     submit,
   );
 }

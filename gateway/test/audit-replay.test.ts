@@ -10,13 +10,17 @@ import type { Manifest } from '@custodia/datalake';
 import { sealBlock } from '@custodia/network';
 import { LedgerClient, LedgerClientError, validationCodesOf } from '@custodia/ledger';
 import type { LedgerSession } from '@custodia/ledger';
-import { ORG_DE, ORG_FR, startTestNetwork } from '../../network/test/fixtures/test-network';
+import { ORG_DE, ORG_FR, pseudonym, startTestNetwork } from '../../network/test/fixtures/test-network';
 import type { TestNetwork } from '../../network/test/fixtures/test-network';
 import { AuditService, reportCsv } from '../src/audit';
 import type { ChainReader, ManifestSource, ReplayReport } from '../src/audit';
 import { GatewayError } from '../src/errors';
 
 const RECORD = { recordId: 'rec-allergy-1', contentHash: '5a'.repeat(32) };
+const PATIENT = pseudonym('audit');
+let requests = 0;
+/** A client request id of its own for every creating call. */
+const requestId = (): string => `audit-${(requests += 1)}`;
 
 let net: TestNetwork;
 let client: LedgerClient;
@@ -44,14 +48,17 @@ beforeAll(async () => {
   net = await startTestNetwork();
   client = new LedgerClient({ config: net.ledgerConfig, profile: net.profile });
   // One at a time: the CA's registrar is enrolled on first use.
-  const patient = client.as(await net.enrol(ORG_DE, 'patient-audit', 'patient'));
+  const patient = client.as(await net.enrolPatient(ORG_DE, PATIENT));
   const clinician = client.as(await net.enrol(ORG_DE, 'dr-audit-de', 'clinician', 'DE'));
   const clinicianFr = client.as(await net.enrol(ORG_FR, 'dr-audit-fr', 'clinician', 'FR'));
   const centre = client.as(await net.enrol(ORG_DE, 'centre-audit', 'centre', 'DE'));
   auditor = client.as(await net.enrol(ORG_DE, 'auditor-audit', 'auditor'));
   baseline = await (await AuditService.forSession(auditor, source)).replay();
 
-  const rule = await patient.rules.create(permitClinicians(['allergies', 'medications'], ['DE']));
+  const rule = await patient.rules.create({
+    requestId: requestId(),
+    rule: permitClinicians(['allergies', 'medications'], ['DE']),
+  });
   await patient.emergency.setPolicy({
     enabled: true,
     roles: ['clinician'],
@@ -62,22 +69,23 @@ beforeAll(async () => {
   });
   await centre.records.register({
     ...RECORD,
-    patientId: 'patient-audit',
+    patientId: PATIENT,
     categories: ['allergies'],
     labels: [],
     effectiveDate: '2025-03-01',
   });
   const ask = (session: LedgerSession) =>
     session.access.request({
-      patientId: 'patient-audit',
+      patientId: PATIENT,
       categories: ['allergies', 'problems'],
       purpose: 'TREAT',
+      requestId: requestId(),
     });
   const granted = await ask(clinician);
   grantTxId = granted.entryId;
   const manifest: Manifest = {
     grantId: granted.grantId ?? '',
-    patientId: 'patient-audit',
+    patientId: PATIENT,
     assembledAt: new Date().toISOString(),
     included: [RECORD],
     excluded: [],
@@ -86,16 +94,18 @@ beforeAll(async () => {
   manifests.set(`${delivery.grantId}/${delivery.manifestHash}`, manifest);
   await ask(clinicianFr); // refused: the rule is limited to Germany
   await clinicianFr.access.requestEmergency({
-    patientId: 'patient-audit',
+    patientId: PATIENT,
     categories: ['allergies'],
-    reason: 'unconscious',
+    reasonCode: 'unconscious',
+    reasonHash: '6c'.repeat(32),
+    requestId: requestId(),
   });
   await patient.rules.revoke(rule.ruleId);
   await ask(clinician); // refused: the rule is revoked
 
   // Concurrent updates of one rule: those that read a version another one replaced are committed as
   // MVCC_READ_CONFLICT, and replay must apply only the valid one(s) for the last request to re-derive.
-  const results = await patient.rules.create(permitClinicians(['results']));
+  const results = await patient.rules.create({ requestId: requestId(), rule: permitClinicians(['results']) });
   const variants: RuleSpec['categories'][] = [
     ['results'],
     ['results', 'medications'],
@@ -120,9 +130,10 @@ beforeAll(async () => {
     };
   });
   await clinician.access.request({
-    patientId: 'patient-audit',
+    patientId: PATIENT,
     categories: ['results', 'medications', 'procedures'],
     purpose: 'TREAT',
+    requestId: requestId(),
   });
 
   replayed = await (await AuditService.forSession(auditor, source)).replay();
@@ -142,7 +153,8 @@ describe('replay & verify', () => {
       ok: true,
       range: { from: 0, to: page.height - 1 },
       blocksChecked: page.height,
-      // those on the chain before (the genesis configuration, …) and the sixteen submitted above, valid or not
+      // those on the chain before (the genesis configuration, the registry's genesis, the patient's registration, …)
+      // and the sixteen submitted above, valid or not
       transactionsChecked: baseline.transactionsChecked + 16,
       decisionsChecked: 5,
       deliveriesChecked: 1,
@@ -220,7 +232,7 @@ describe('block explorer', () => {
     expect(grantWrite?.attributes).toEqual([grantTxId]);
     expect(JSON.parse(grantWrite?.value ?? '{}')).toMatchObject({
       grantId: grantTxId,
-      patientId: 'patient-audit',
+      patientId: PATIENT,
     });
 
     const block = await audit.getBlock(tx.blockNumber);

@@ -128,7 +128,10 @@ async function faultyProxy(
   };
 }
 
-function allergy(marker: string, patientId = 'patient-anna'): object {
+/** Anna's pseudonym, generated when the platform seeded the demo. */
+let ANNA = '';
+
+function allergy(marker: string, patientId = ANNA): object {
   return {
     resourceType: 'AllergyIntolerance',
     clinicalStatus: {
@@ -183,7 +186,7 @@ describe('the custodia command-line client', () => {
   const allergyMarkers = async (username: string): Promise<string[]> => {
     const token = await stack.login(username);
     const request = await stack.call('POST', '/api/v1/access-requests', token, {
-      patientId: 'patient-anna',
+      patientId: ANNA,
       categories: ['allergies'],
       purpose: 'TREAT',
     });
@@ -199,6 +202,7 @@ describe('the custodia command-line client', () => {
 
   beforeAll(async () => {
     stack = await startTestPlatform();
+    ANNA = stack.patientId('anna');
     work = mkdtempSync(path.join(tmpdir(), 'custodia-cli-'));
   });
   afterAll(async () => {
@@ -249,7 +253,7 @@ describe('the custodia command-line client', () => {
     );
     writeFileSync(
       path.join(folder, 'unknown-patient.json'),
-      bundleOf(allergy('cli-marker-x', 'patient-nobody')),
+      bundleOf(allergy('cli-marker-x', `pt-${'z'.repeat(26)}`)),
     );
     const run = await cli(['upload', folder], login('centre.berlin'));
     expect(run.code).toBe(1);
@@ -268,7 +272,7 @@ describe('the custodia command-line client', () => {
       JSON.stringify({
         resourceType: 'DocumentReference',
         status: 'current',
-        subject: { reference: 'Patient/patient-anna' },
+        subject: { reference: `Patient/${ANNA}` },
         content: [{ attachment: { contentType: 'application/pdf', title: 'CLI test report' } }],
       }),
     );
@@ -295,7 +299,7 @@ describe('the custodia command-line client', () => {
     // An earlier run announced the upload and sent its first part, then stopped.
     const token = await stack.login('centre.berlin');
     const announced = await stack.call('POST', '/api/v1/uploads', token, {
-      patientId: 'patient-anna',
+      patientId: ANNA,
       sourceId: 'scan.dcm',
       fileName: 'scan.dcm',
       contentType: 'application/dicom',
@@ -303,7 +307,7 @@ describe('the custodia command-line client', () => {
       documentReference: {
         resourceType: 'DocumentReference',
         status: 'current',
-        subject: { reference: 'Patient/patient-anna' },
+        subject: { reference: `Patient/${ANNA}` },
         content: [{ attachment: { contentType: 'application/dicom', title: 'CLI test scan' } }],
       },
     });
@@ -325,7 +329,7 @@ describe('the custodia command-line client', () => {
     );
     try {
       const run = await cli(
-        ['upload', folder, '--binary', '--patient', 'patient-anna'],
+        ['upload', folder, '--binary', '--patient', ANNA],
         login('centre.berlin'),
         proxy.url,
         true,
@@ -351,7 +355,7 @@ describe('the custodia command-line client', () => {
   it('requests access and writes the granted part of the record to a file', async () => {
     const out = path.join(work, 'anna.json');
     const run = await cli(
-      ['request', 'patient-anna', '--categories', 'allergies,results', '--purpose', 'TREAT', '--out', out],
+      ['request', ANNA, '--categories', 'allergies,results', '--purpose', 'TREAT', '--out', out],
       login('dr.dubois'),
     );
     expect(run.code).toBe(0);
@@ -365,7 +369,7 @@ describe('the custodia command-line client', () => {
     expect(types).not.toContain('Observation');
 
     const refused = await cli(
-      ['request', 'patient-anna', '--categories', 'results', '--purpose', 'TREAT'],
+      ['request', ANNA, '--categories', 'results', '--purpose', 'TREAT'],
       login('dr.rossi'),
     );
     expect(refused.code).toBe(1);
@@ -418,27 +422,19 @@ describe('the custodia command-line client', () => {
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/cli\.nurse\s+clinician\s+HospitalDEMSP\s+DE/);
     const nurse = { CUSTODIA_USER: 'cli.nurse', CUSTODIA_PASSWORD: password };
-    const before = await cli(
-      ['request', 'patient-anna', '--categories', 'allergies', '--purpose', 'TREAT'],
-      nurse,
-    );
+    const before = await cli(['request', ANNA, '--categories', 'allergies', '--purpose', 'TREAT'], nurse);
     expect(before.stderr).not.toContain('INVALID_CREDENTIALS');
 
     const disabled = await cli(['users', 'disable', 'cli.nurse'], asAdmin);
     expect(disabled.code).toBe(0);
     expect(disabled.stdout).toMatch(/cli\.nurse.*disabled/);
-    const after = await cli(
-      ['request', 'patient-anna', '--categories', 'allergies', '--purpose', 'TREAT'],
-      nurse,
-    );
+    const after = await cli(['request', ANNA, '--categories', 'allergies', '--purpose', 'TREAT'], nurse);
     expect(after.code).toBe(1);
     expect(after.stderr).toContain('INVALID_CREDENTIALS');
   });
 
   it('answers wrong usage with exit code 2 and never prints a password or TOTP secret', async () => {
-    expect(
-      (await cli(['request', 'patient-anna', '--categories', 'allergies'], login('dr.weber'))).code,
-    ).toBe(2);
+    expect((await cli(['request', ANNA, '--categories', 'allergies'], login('dr.weber'))).code).toBe(2);
     const anonymous = await cli(['users', 'list']);
     expect(anonymous.code).toBe(2);
     expect(anonymous.stderr).toContain('CUSTODIA_PASSWORD');

@@ -13,7 +13,8 @@ import type { TestPlatform } from './fixtures/platform';
 
 jest.setTimeout(180_000);
 
-const ANNA = 'patient-anna';
+/** The demo patients' pseudonyms. */
+let ANNA: string;
 
 let stack: TestPlatform;
 const { token, get, send, requestAccess } = demoApi(() => stack);
@@ -28,6 +29,7 @@ async function unavailable(response: Response): Promise<ProblemBody> {
 
 beforeAll(async () => {
   stack = await startTestPlatform();
+  ANNA = stack.patientId('anna');
   const entry = await requestAccess('dr.weber', ANNA, ['allergies']);
   deliveredGrant = entry.grantId ?? '';
   expect((await get(`/grants/${deliveredGrant}/record`, 'dr.weber')).status).toBe(200);
@@ -70,7 +72,7 @@ describe('with the data lake stopped', () => {
     ).toMatchObject({ version: 2 });
     const preview = await jsonOf<{ decision: { granted: string[] } }>(
       await send('POST', `/patients/${ANNA}/preview`, 'anna', {
-        requester: { mspId: 'HospitalITMSP', role: 'clinician', id: 'clin-rossi', country: 'IT' },
+        requester: { mspId: 'HospitalITMSP', role: 'clinician', id: 'clin-rossi' },
         categories: ['immunizations'],
         purpose: 'TREAT',
       }),
@@ -129,7 +131,7 @@ describe('with the data lake stopped', () => {
     await unavailable(
       await stack.call(
         'POST',
-        `${API}/patients/patient-marco/records?sourceId=lab-offline-1`,
+        `${API}/patients/${stack.patientId('marco')}/records?sourceId=lab-offline-1`,
         await token('centre.berlin'),
         JSON.stringify({ resourceType: 'Observation', status: 'final', code: { text: 'glucose' } }),
         { 'content-type': 'application/fhir+json' },

@@ -11,6 +11,9 @@ jest.setTimeout(180_000);
 
 const AUTH_LIMIT = 12;
 let stack: TestPlatform;
+/** The demo patients' pseudonyms. */
+let ANNA: string;
+let MARCO: string;
 
 beforeAll(async () => {
   stack = await startTestPlatform({
@@ -22,6 +25,8 @@ beforeAll(async () => {
       CUSTODIA_TRUST_PROXY: '1',
     },
   });
+  ANNA = stack.patientId('anna');
+  MARCO = stack.patientId('marco');
 });
 afterAll(async () => stack?.destroy());
 
@@ -50,11 +55,11 @@ async function tokensOf(response: Response): Promise<{ accessToken: string; refr
 describe('edge policies', () => {
   it('refuses an organisation’s staff outside its networks, and no one else', async () => {
     const rossi = await stack.login('dr.rossi');
-    const refused = await stack.call('GET', '/api/v1/patients/lookup?id=patient-anna', rossi);
+    const refused = await stack.call('GET', `/api/v1/patients/lookup?id=${ANNA}`, rossi);
     expect(refused.status).toBe(403);
     expect(await refused.json()).toMatchObject({ code: 'LOCATION_NOT_ALLOWED' });
     const weber = await stack.login('dr.weber');
-    expect((await stack.call('GET', '/api/v1/patients/lookup?id=patient-anna', weber)).status).toBe(200);
+    expect((await stack.call('GET', `/api/v1/patients/lookup?id=${ANNA}`, weber)).status).toBe(200);
   });
 
   it('slows an attacker guessing a password at their address, never the account’s owner at hers', async () => {
@@ -80,7 +85,7 @@ describe('edge policies', () => {
   it('ends the access token at logout, not when it expires', async () => {
     const address = '198.51.100.8';
     const { accessToken, refreshToken } = await tokensOf(await signIn('anna', demoPassword('anna'), address));
-    const rules = '/api/v1/patients/patient-anna/rules';
+    const rules = `/api/v1/patients/${ANNA}/rules`;
     const headers = { 'x-forwarded-for': address };
     expect((await stack.call('GET', rules, accessToken, undefined, headers)).status).toBe(200);
     const logout = await stack.call('POST', '/api/v1/auth/logout', undefined, { refreshToken }, headers);
@@ -95,10 +100,10 @@ describe('edge policies', () => {
     const headers = { 'x-forwarded-for': address };
     const anna = (await tokensOf(await signIn('anna', demoPassword('anna'), address))).accessToken;
     const answers = [
-      await stack.call('GET', '/api/v1/patients/patient-anna/rules', anna, undefined, headers),
-      await stack.call('GET', '/api/v1/patients/patient-anna/access-log', anna, undefined, headers),
-      await stack.call('GET', '/api/v1/patients/patient-marco/rules', anna, undefined, headers),
-      await stack.call('GET', '/fhir/Patient/patient-anna/$summary', anna, undefined, headers),
+      await stack.call('GET', `/api/v1/patients/${ANNA}/rules`, anna, undefined, headers),
+      await stack.call('GET', `/api/v1/patients/${ANNA}/access-log`, anna, undefined, headers),
+      await stack.call('GET', `/api/v1/patients/${MARCO}/rules`, anna, undefined, headers),
+      await stack.call('GET', `/fhir/Patient/${ANNA}/$summary`, anna, undefined, headers),
       await signIn('anna', demoPassword('anna'), address),
     ];
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 403, 403, 200]);

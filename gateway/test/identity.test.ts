@@ -29,7 +29,8 @@ import {
   json,
   ORG_DE,
   ORG_FR,
-  PERMIT_CLINICIANS,
+  permitClinicians,
+  pseudonym,
   startEmbeddedTestNetwork,
 } from '../../network/test/fixtures/embedded-network';
 import type { EmbeddedTestNetwork } from '../../network/test/fixtures/embedded-network';
@@ -42,6 +43,7 @@ let identity: IdentityService;
 const connections: LedgerConnection[] = [];
 
 const PASSWORD = 'correct horse battery staple';
+const MARIA = pseudonym('maria');
 
 const patient: NewUser = {
   username: 'Maria.Rossi',
@@ -50,7 +52,7 @@ const patient: NewUser = {
   role: 'patient',
   mspId: ORG_DE,
   country: 'DE',
-  ledgerId: 'patient-maria',
+  ledgerId: MARIA,
 };
 const clinician: NewUser = {
   username: 'dr.dupont',
@@ -242,27 +244,29 @@ describe('users enrolled at their organisation CA', () => {
   });
 
   it('creates a patient whose certificate carries custodia.role/id/country and who can create a rule', async () => {
+    // A patient acts on the ledger only as a pseudonym its organisation registered.
+    await (await net.admin(ORG_DE)).patients.register(MARIA);
     const user = await identity.createUser(patient);
-    expect(user).toMatchObject({ username: 'maria.rossi', role: 'patient', ledgerId: 'patient-maria' });
+    expect(user).toMatchObject({ username: 'maria.rossi', role: 'patient', ledgerId: MARIA });
 
-    const stored = await wallet.get(ORG_DE, 'patient-maria');
+    const stored = await wallet.get(ORG_DE, MARIA);
     expect(stored).toBeDefined();
     expect(readCertificate(stored?.certificate ?? '').attrs).toMatchObject({
       'custodia.role': 'patient',
-      'custodia.id': 'patient-maria',
+      'custodia.id': MARIA,
       'custodia.country': 'DE',
     });
     // Encrypted at rest: the key's PEM body is not in the wallet file.
-    const entry = await readFile(join(dir, 'wallet', ORG_DE, 'patient-maria.json'), 'utf8');
+    const entry = await readFile(join(dir, 'wallet', ORG_DE, `${MARIA}.json`), 'utf8');
     expect(entry).not.toContain((stored?.privateKey ?? '').split('\n')[1]);
 
     const login = await identity.login({ username: 'MARIA.ROSSI', password: PASSWORD }, '127.0.0.1');
     const me = await identity.verifyAccessToken(login.accessToken);
     const ledger = await ledgerAs(await identity.identityOf(me));
     const rule = json<StoredRule>(
-      (await ledger.submit('rules:createRule', { arguments: [PERMIT_CLINICIANS] })).payload,
+      (await ledger.submit('rules:createRule', { arguments: [permitClinicians()] })).payload,
     );
-    expect(rule).toMatchObject({ patientId: 'patient-maria', version: 1, status: 'active' });
+    expect(rule).toMatchObject({ patientId: MARIA, version: 1, status: 'active' });
   });
 
   it('creates a clinician in another organisation; the chaincode sees a clinician (who may not create rules)', async () => {
@@ -272,14 +276,16 @@ describe('users enrolled at their organisation CA', () => {
     const ledger = await ledgerAs(
       await identity.identityOf(await identity.verifyAccessToken(login.accessToken)),
     );
-    const refused = await failure(ledger.submit('rules:createRule', { arguments: [PERMIT_CLINICIANS] }));
+    const refused = await failure(ledger.submit('rules:createRule', { arguments: [permitClinicians()] }));
     expect(refused).toBeInstanceOf(ChaincodeCallError);
     expect((refused as ChaincodeCallError).code).toBe('FORBIDDEN');
   });
 
   it('refuses taken usernames (any case) and ledger ids, unknown organisations and bad fields', async () => {
     expect(
-      await identityCode(identity.createUser({ ...patient, username: 'maria.ROSSI', ledgerId: 'p-2' })),
+      await identityCode(
+        identity.createUser({ ...patient, username: 'maria.ROSSI', ledgerId: pseudonym('p-2') }),
+      ),
     ).toBe('USER_EXISTS');
     expect(await identityCode(identity.createUser({ ...patient, username: 'maria2' }))).toBe('USER_EXISTS');
     expect(
@@ -287,20 +293,33 @@ describe('users enrolled at their organisation CA', () => {
     ).toBe('UNKNOWN_ORGANISATION');
     const invalid = await failure(identity.createUser({ ...patient, username: 'maria4', ledgerId: 'p 4' }));
     expect(invalid).toMatchObject({ code: 'INVALID_USER', httpStatus: 400, details: { field: 'ledgerId' } });
+    // A patient carries a pseudonym, and nobody else does.
+    const readable = await failure(
+      identity.createUser({ ...patient, username: 'maria6', ledgerId: 'maria' }),
+    );
+    expect(readable).toMatchObject({ code: 'INVALID_USER', details: { field: 'ledgerId' } });
+    const disguised = await failure(
+      identity.createUser({ ...clinician, username: 'dr.disguised', ledgerId: pseudonym('p-6') }),
+    );
+    expect(disguised).toMatchObject({ code: 'INVALID_USER', details: { field: 'ledgerId' } });
     expect(
       await identityCode(
-        identity.createUser({ ...patient, username: 'maria5', ledgerId: 'p-5', password: 'short' }),
+        identity.createUser({
+          ...patient,
+          username: 'maria5',
+          ledgerId: pseudonym('p-5'),
+          password: 'short',
+        }),
       ),
     ).toBe('INVALID_USER');
     expect(identity.listUsers().map((user) => user.username)).toEqual(['dr.dupont', 'maria.rossi']);
   });
 
   it('answers ENROLMENT_FAILED when the CA refuses (the id is already registered there)', async () => {
-    await net.enrol(ORG_DE, 'registered-elsewhere', 'patient');
+    const elsewhere = pseudonym('registered-elsewhere');
+    await net.enrol(ORG_DE, elsewhere, 'patient');
     expect(
-      await identityCode(
-        identity.createUser({ ...patient, username: 'elsewhere', ledgerId: 'registered-elsewhere' }),
-      ),
+      await identityCode(identity.createUser({ ...patient, username: 'elsewhere', ledgerId: elsewhere })),
     ).toBe('ENROLMENT_FAILED');
     expect(identity.listUsers()).toHaveLength(2);
   });
@@ -309,9 +328,9 @@ describe('users enrolled at their organisation CA', () => {
     const before = await identity.login({ username: 'maria.rossi', password: PASSWORD }, '127.0.0.1');
     // The gateway process that owns the data dir restarts: users, keys and logins are read back from disk.
     identity = await openIdentityService(options);
-    expect(await identity.verifyAccessToken(before.accessToken)).toMatchObject({ ledgerId: 'patient-maria' });
+    expect(await identity.verifyAccessToken(before.accessToken)).toMatchObject({ ledgerId: MARIA });
     const login = await identity.login({ username: 'maria.rossi', password: PASSWORD }, '127.0.0.1');
-    expect(await identity.verifyAccessToken(login.accessToken)).toMatchObject({ ledgerId: 'patient-maria' });
+    expect(await identity.verifyAccessToken(login.accessToken)).toMatchObject({ ledgerId: MARIA });
   });
 
   it('disabling a user revokes the certificate at the CA: the peer refuses it, and the account is closed', async () => {
@@ -322,11 +341,11 @@ describe('users enrolled at their organisation CA', () => {
     expect((await identity.disableUser(user?.userId ?? '')).disabled).toBe(true);
 
     const ledger = await ledgerAs(ledgerIdentity);
-    const refused = await failure(ledger.submit('rules:createRule', { arguments: [PERMIT_CLINICIANS] }));
+    const refused = await failure(ledger.submit('rules:createRule', { arguments: [permitClinicians()] }));
     expect(refused).toBeInstanceOf(LedgerClientError);
     expect((refused as LedgerClientError).code).toBe(LedgerClientErrorCode.Rejected);
 
-    expect(await wallet.get(ORG_DE, 'patient-maria')).toBeUndefined();
+    expect(await wallet.get(ORG_DE, MARIA)).toBeUndefined();
     expect(await identityCode(identity.identityOf(me))).toBe('IDENTITY_UNAVAILABLE');
     expect(await identityCode(identity.verifyAccessToken(login.accessToken))).toBe('TOKEN_INVALID');
     expect(await identityCode(identity.refresh(login.refreshToken))).toBe('TOKEN_INVALID');

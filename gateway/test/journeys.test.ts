@@ -23,7 +23,11 @@ import { itOnFabric } from '../../network/test/fixtures/test-network';
 
 jest.setTimeout(180_000);
 
-const ANNA = 'patient-anna';
+/** The demo patients' ledger ids: pseudonyms generated when the demo was seeded. */
+let ANNA: string;
+let MARCO: string;
+/** A pseudonym nobody registered. */
+const NOBODY = `pt-${'z'.repeat(26)}`;
 const ROSSI = { kind: 'practitioner', id: 'clin-rossi', mspId: 'HospitalITMSP' } as const;
 
 interface Preview {
@@ -41,6 +45,8 @@ const startedAt = new Date().toISOString();
 
 beforeAll(async () => {
   stack = await startTestPlatform();
+  ANNA = stack.patientId('anna');
+  MARCO = stack.patientId('marco');
 });
 afterAll(async () => stack?.destroy());
 
@@ -112,7 +118,7 @@ describe('patient: rules, versions, preview, emergency policy', () => {
     const before = await jsonOf<Page<AccessLogEntry>>(await get(`/patients/${ANNA}/access-log`, 'anna'), 200);
     const preview = await jsonOf<Preview>(
       await send('POST', `/patients/${ANNA}/preview`, 'anna', {
-        requester: { mspId: 'HospitalITMSP', role: 'clinician', id: 'clin-rossi', country: 'IT' },
+        requester: { mspId: 'HospitalITMSP', role: 'clinician', id: 'clin-rossi' },
         categories: ['immunizations', 'vital-signs'],
         purpose: 'TREAT',
       }),
@@ -222,7 +228,7 @@ describe('clinician: find, request, receive, emergency, contribute, FHIR', () =>
     expect(await jsonOf(await get(`/patients/lookup?id=${ANNA}`, 'dr.weber'), 200)).toEqual({
       patientId: ANNA,
     });
-    await problemOf(await get('/patients/lookup?id=patient-nobody', 'dr.weber'), 404, 'NOT_FOUND');
+    await problemOf(await get(`/patients/lookup?id=${NOBODY}`, 'dr.weber'), 404, 'NOT_FOUND');
     await problemOf(await get('/patients/lookup', 'dr.weber'), 400, 'VALIDATION_FAILED');
 
     const card = await jsonOf<{ code: string }>(await get(`/patients/${ANNA}/emergency-card`, 'anna'), 200);
@@ -230,7 +236,7 @@ describe('clinician: find, request, receive, emergency, contribute, FHIR', () =>
       await jsonOf(await get(`/patients/lookup?card=${encodeURIComponent(card.code)}`, 'dr.weber'), 200),
     ).toEqual({ patientId: ANNA });
     const [named] = card.code.split('.');
-    const forged = `${Buffer.from('patient-marco').toString('base64url')}.${card.code.split('.')[1] ?? ''}`;
+    const forged = `${Buffer.from(MARCO).toString('base64url')}.${card.code.split('.')[1] ?? ''}`;
     expect(named).not.toBe(forged.split('.')[0]);
     await problemOf(
       await get(`/patients/lookup?card=${encodeURIComponent(forged)}`, 'dr.weber'),
@@ -271,6 +277,7 @@ describe('clinician: find, request, receive, emergency, contribute, FHIR', () =>
       await send('POST', '/emergency-access', 'dr.rossi', {
         patientId: ANNA,
         categories: ['allergies'],
+        reasonCode: 'unconscious',
         reason: '',
       }),
       400,
@@ -280,11 +287,12 @@ describe('clinician: find, request, receive, emergency, contribute, FHIR', () =>
       await send('POST', '/emergency-access', 'dr.rossi', {
         patientId: ANNA,
         categories: ['allergies', 'results'],
+        reasonCode: 'unconscious',
         reason: 'unconscious on arrival at the emergency department',
       }),
       201,
     );
-    expect(entry).toMatchObject({ emergency: true, purpose: 'ETREAT' });
+    expect(entry).toMatchObject({ emergency: true, purpose: 'ETREAT', reasonCode: 'unconscious' });
     expect(entry.decision.granted).toEqual(['allergies']);
     expect(entry.decision.denied).toEqual(['results']);
 
@@ -293,7 +301,11 @@ describe('clinician: find, request, receive, emergency, contribute, FHIR', () =>
       expect.objectContaining({
         entryId: entry.entryId,
         emergency: true,
-        reason: 'unconscious on arrival at the emergency department',
+        reason: {
+          text: 'unconscious on arrival at the emergency department',
+          salt: expect.stringMatching(/^[0-9a-f]{64}$/),
+          verified: true,
+        },
         requester: expect.objectContaining({ id: 'clin-rossi', mspId: 'HospitalITMSP' }),
       }),
     );
@@ -324,21 +336,17 @@ describe('clinician: find, request, receive, emergency, contribute, FHIR', () =>
         )
       ).items,
     ).toHaveLength(1);
-    await problemOf(await get(`/patients/patient-marco/grants/${grantId}`, 'auditor'), 404, 'NOT_FOUND');
+    await problemOf(await get(`/patients/${MARCO}/grants/${grantId}`, 'auditor'), 404, 'NOT_FOUND');
     await problemOf(
-      await get(`/patients/patient-marco/grants/${grantId}/deliveries`, 'auditor'),
+      await get(`/patients/${MARCO}/grants/${grantId}/deliveries`, 'auditor'),
       404,
       'NOT_FOUND',
     );
 
     // Another patient: not through Anna's path, nor by naming Anna's grant under his own.
     await problemOf(await get(`/patients/${ANNA}/grants/${grantId}`, 'marco'), 403, 'NOT_OWNER');
-    await problemOf(await get(`/patients/patient-marco/grants/${grantId}`, 'marco'), 403, 'FORBIDDEN');
-    await problemOf(
-      await get(`/patients/patient-marco/grants/${grantId}/deliveries`, 'marco'),
-      403,
-      'FORBIDDEN',
-    );
+    await problemOf(await get(`/patients/${MARCO}/grants/${grantId}`, 'marco'), 403, 'FORBIDDEN');
+    await problemOf(await get(`/patients/${MARCO}/grants/${grantId}/deliveries`, 'marco'), 403, 'FORBIDDEN');
     // The clinician who holds the grant reads it by his own route, not by the patient's.
     await problemOf(
       await get(`/patients/${ANNA}/grants/${grantId}/deliveries`, 'dr.weber'),
@@ -401,7 +409,7 @@ describe('clinician: find, request, receive, emergency, contribute, FHIR', () =>
     expect(summary.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
     expect(((await summary.json()) as Bundle).resourceType).toBe('Bundle');
 
-    const refused = await stack.call('GET', '/fhir/Patient/patient-marco/$summary', await token('dr.dubois'));
+    const refused = await stack.call('GET', `/fhir/Patient/${MARCO}/$summary`, await token('dr.dubois'));
     expect(refused.status).toBe(403);
     expect(refused.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
     const outcome = (await refused.json()) as { resourceType: string; issue: { code: string }[] };
@@ -544,7 +552,6 @@ describe('admin', () => {
     role: 'patient',
     mspId: 'HospitalDEMSP',
     country: 'DE',
-    ledgerId: 'patient-lena',
   };
 
   it('cannot sign in without a TOTP code; lists the organisations', async () => {
@@ -557,11 +564,14 @@ describe('admin', () => {
   });
 
   it('creates a user who signs in and acts; disabling refuses the sign-in, the token and the ledger identity', async () => {
-    const created = await jsonOf<{ userId: string; disabled: boolean }>(
+    const created = await jsonOf<{ userId: string; ledgerId: string; disabled: boolean }>(
       await send('POST', '/admin/users', 'admin', lena),
       201,
     );
     expect(created.disabled).toBe(false);
+    // Her ledger id is a pseudonym the platform generated, not one the request chose.
+    expect(created.ledgerId).toMatch(/^pt-[a-z2-7]{26}$/);
+    const lenaId = created.ledgerId;
     const users = await jsonOf<{ items: { username: string }[] }>(await get('/admin/users', 'admin'), 200);
     expect(users.items.map((user) => user.username)).toContain(lena.username);
 
@@ -571,15 +581,15 @@ describe('admin', () => {
         password: lena.password,
       });
     const { accessToken } = await jsonOf<{ accessToken: string }>(await signIn(), 200);
-    const rule = await stack.call('POST', `${API}/patients/${lena.ledgerId}/rules`, accessToken, {
+    const rule = await stack.call('POST', `${API}/patients/${lenaId}/rules`, accessToken, {
       effect: 'permit',
       grantee: { kind: 'role', role: 'clinician', countries: ['DE'] },
       categories: ['allergies'],
       labels: [],
       purposes: ['TREAT'],
     });
-    expect(await jsonOf(rule, 201)).toMatchObject({ patientId: lena.ledgerId, version: 1 });
-    const enrolment = await stack.platform.wallet.get(lena.mspId, lena.ledgerId);
+    expect(await jsonOf(rule, 201)).toMatchObject({ patientId: lenaId, version: 1 });
+    const enrolment = await stack.platform.wallet.get(lena.mspId, lenaId);
     expect(enrolment).toBeDefined();
 
     expect(
@@ -587,7 +597,7 @@ describe('admin', () => {
     ).toMatchObject({ disabled: true });
     await problemOf(await signIn(), 401, 'INVALID_CREDENTIALS');
     await problemOf(
-      await stack.call('GET', `${API}/patients/${lena.ledgerId}/rules`, accessToken),
+      await stack.call('GET', `${API}/patients/${lenaId}/rules`, accessToken),
       401,
       'TOKEN_INVALID',
     );

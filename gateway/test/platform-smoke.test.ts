@@ -5,8 +5,10 @@ jest.setTimeout(120_000);
 
 describe('the platform on its embedded default', () => {
   let stack: TestPlatform;
+  let ANNA: string;
   beforeAll(async () => {
     stack = await startTestPlatform();
+    ANNA = stack.patientId('anna');
   });
   afterAll(async () => stack?.destroy());
 
@@ -23,7 +25,7 @@ describe('the platform on its embedded default', () => {
   it('gives a French clinician the essentials of Anna’s record under her country-limited rule', async () => {
     const token = await stack.login('dr.dubois');
     const request = await stack.call('POST', '/api/v1/access-requests', token, {
-      patientId: 'patient-anna',
+      patientId: ANNA,
       categories: ['allergies', 'results'],
       purpose: 'TREAT',
     });
@@ -56,7 +58,14 @@ describe('the platform on its embedded default', () => {
       code: { text: 'home BP' },
       valueString: '128/84',
     };
-    const submitted = await stack.call('POST', '/api/v1/patients/patient-anna/contributions', clinician, {
+    // Only a clinician the patient's rules let see her now may add to her record.
+    const grant = await stack.call('POST', '/api/v1/access-requests', clinician, {
+      patientId: ANNA,
+      categories: ['vital-signs'],
+      purpose: 'TREAT',
+    });
+    expect(grant.status).toBe(201);
+    const submitted = await stack.call('POST', `/api/v1/patients/${ANNA}/contributions`, clinician, {
       categories: ['vital-signs'],
       resource,
     });
@@ -64,30 +73,25 @@ describe('the platform on its embedded default', () => {
     const { contributionId } = (await submitted.json()) as { contributionId: string };
     const anna = await stack.login('anna');
     const pending = (await (
-      await stack.call('GET', '/api/v1/patients/patient-anna/contributions', anna)
+      await stack.call('GET', `/api/v1/patients/${ANNA}/contributions`, anna)
     ).json()) as {
       items: { contributionId: string; status: string }[];
     };
     expect(pending.items).toContainEqual(expect.objectContaining({ contributionId, status: 'pending' }));
     const content = await stack.call(
       'GET',
-      `/api/v1/patients/patient-anna/contributions/${contributionId}/content`,
+      `/api/v1/patients/${ANNA}/contributions/${contributionId}/content`,
       anna,
     );
     expect(await content.json()).toEqual(resource);
     const marco = await stack.login('marco');
     expect(
-      (
-        await stack.call(
-          'GET',
-          `/api/v1/patients/patient-anna/contributions/${contributionId}/content`,
-          marco,
-        )
-      ).status,
+      (await stack.call('GET', `/api/v1/patients/${ANNA}/contributions/${contributionId}/content`, marco))
+        .status,
     ).toBe(403);
     const approved = await stack.call(
       'POST',
-      `/api/v1/patients/patient-anna/contributions/${contributionId}/approve`,
+      `/api/v1/patients/${ANNA}/contributions/${contributionId}/approve`,
       anna,
     );
     expect(await approved.json()).toMatchObject({ contributionId, status: 'approved' });

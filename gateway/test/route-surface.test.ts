@@ -103,11 +103,14 @@ const USER_OF: Readonly<Record<Role, string>> = {
   auditor: 'auditor',
   admin: 'admin',
 };
-const ANNA = 'patient-anna';
+/** The demo patient's pseudonym, generated when the platform seeded the demo. */
+let ANNA = '';
 
 /** Well-formed throwaway values for path parameters (none names a real rule, grant, upload or user). */
 const THROWAWAY: Readonly<Record<string, string>> = {
-  patientId: ANNA,
+  get patientId() {
+    return ANNA;
+  },
   ruleId: 'rule-throwaway',
   contributionId: 'contribution-throwaway',
   grantId: 'grant-throwaway',
@@ -148,6 +151,7 @@ const { token } = demoApi(() => stack);
 
 beforeAll(async () => {
   stack = await startTestPlatform();
+  ANNA = stack.patientId('anna');
   routes = stack.platform.gateway.routes;
 });
 afterAll(async () => stack?.destroy());
@@ -240,7 +244,7 @@ describe('route × role', () => {
     // Her own data, on the same route, is hers.
     const own = await stack.call(
       'GET',
-      '/api/v1/patients/patient-marco/emergency-card',
+      `/api/v1/patients/${stack.patientId('marco')}/emergency-card`,
       await token('marco'),
     );
     expect(own.status).toBe(200);
@@ -259,17 +263,20 @@ function propertiesOf(schema: TSchema | undefined): string[] {
  * with one field off, and reaches the ledger, the data lake or the upload store.
  */
 const VALID: Readonly<Record<string, unknown>> = {
-  patientId: ANNA,
+  get patientId() {
+    return ANNA;
+  },
   categories: ['allergies', 'results'],
   purpose: 'TREAT',
   reason: 'fuzzed request',
+  reasonCode: 'unconscious',
   effect: 'permit',
   grantee: { kind: 'role', role: 'clinician', countries: ['DE'] },
   labels: [],
   purposes: ['TREAT'],
   notBefore: '2026-01-01T00:00:00Z',
   notAfter: '2027-01-01T00:00:00Z',
-  requester: { mspId: 'HospitalDEMSP', role: 'clinician', id: 'clin-weber', country: 'DE' },
+  requester: { mspId: 'HospitalDEMSP', role: 'clinician', id: 'clin-weber' },
   at: '2026-06-01T00:00:00Z',
   enabled: true,
   roles: ['clinician'],
@@ -294,7 +301,9 @@ const VALID: Readonly<Record<string, unknown>> = {
   totp: '123456',
   pageSize: 5,
   bookmark: '',
-  id: ANNA,
+  get id() {
+    return ANNA;
+  },
   from: '2026-01-01T00:00:00Z',
   to: '2030-01-01T00:00:00Z',
   requesterMspId: 'HospitalDEMSP',

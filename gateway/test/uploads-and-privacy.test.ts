@@ -15,8 +15,11 @@ jest.setTimeout(180_000);
 
 const PART_BYTES = 64 * 1024;
 const MAX_JSON_BYTES = 256 * 1024;
-const ANNA = 'patient-anna';
-const MARCO = 'patient-marco';
+/** The demo patients' pseudonyms. */
+let ANNA: string;
+let MARCO: string;
+/** A pseudonym nobody registered. */
+const NOBODY = `pt-${'z'.repeat(26)}`;
 
 interface UploadView {
   readonly uploadId: string;
@@ -49,6 +52,8 @@ beforeAll(async () => {
   stack = await startTestPlatform({
     env: { CUSTODIA_UPLOAD_PART_BYTES: String(PART_BYTES), CUSTODIA_MAX_JSON_BYTES: String(MAX_JSON_BYTES) },
   });
+  ANNA = stack.patientId('anna');
+  MARCO = stack.patientId('marco');
 });
 afterAll(async () => stack?.destroy());
 
@@ -136,7 +141,7 @@ describe('centre: FHIR uploads', () => {
     const padded = { ...glucose(MARCO, 91), note: [{ text: 'x'.repeat(MAX_JSON_BYTES) }] };
     await problemOf(await uploadFhir(MARCO, 'lab-bad-4', JSON.stringify(padded)), 413, 'PAYLOAD_TOO_LARGE');
     await problemOf(
-      await uploadFhir('patient-nobody', 'lab-bad-5', bundleOf(glucose('patient-nobody', 92))),
+      await uploadFhir(NOBODY, 'lab-bad-5', bundleOf(glucose(NOBODY, 92))),
       404,
       'UNKNOWN_PATIENT',
     );
@@ -389,7 +394,6 @@ describe('logs', () => {
         role: 'patient',
         mspId: 'HospitalDEMSP',
         country: 'DE',
-        ledgerId: 'patient-zq',
       }),
       201,
     );

@@ -12,6 +12,9 @@ export type { AccessCalls } from './facade/access';
 export type { AuditCalls } from './facade/audit';
 export type { ContributionCalls } from './facade/contributions';
 export type { EmergencyCalls } from './facade/emergency';
+export type { IdentityCalls } from './facade/identities';
+export type { OrganisationCalls } from './facade/organisations';
+export type { PatientCalls } from './facade/patients';
 export type { RecordCalls } from './facade/records';
 export type { RuleCalls } from './facade/rules';
 export type { ChainQueries } from './session/chain';
@@ -19,6 +22,10 @@ export type { EventQueries, LedgerEvent, LedgerEventStream } from './session/eve
 export type { RawSession, EventPosition, SubmitResult, TransactionOptions } from './session/raw-session';
 export type { IdentityRef, Signer } from './pool/identities';
 export type { PoolStats } from './pool/pool';
+// The organisation registry's genesis ceremony (platform start-up, operators of a Fabric network, test factories).
+export { foundRegistry } from './registry/genesis';
+export { foundRegistryFromFile, readFounders } from './registry/founders';
+export type { Founder } from './registry/genesis';
 // One identity by transaction name and argument strings, for tools and conformance tests.
 export { connect } from './client/connect';
 export type { ConnectOptions, LedgerConnection } from './client/connect';

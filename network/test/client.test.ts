@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { connect, LedgerClientError, LedgerClientErrorCode, readLedgerClientConfig } from '@custodia/ledger';
 import type { Identity } from '@custodia/ledger';
-import { itEmbeddedOnly, json, ORG_DE, PERMIT_CLINICIANS, startTestNetwork } from './fixtures/test-network';
+import { itEmbeddedOnly, json, ORG_DE, permitClinicians, pseudonym, startTestNetwork } from './fixtures/test-network';
 import type { TestNetwork } from './fixtures/test-network';
 
 let net: TestNetwork;
@@ -76,7 +76,7 @@ function connectionFile(endpoints: string[]): string {
 
 beforeAll(async () => {
   net = await startTestNetwork();
-  identity = await net.enrol(ORG_DE, 'patient-a', 'patient');
+  identity = await net.enrolPatient(ORG_DE, pseudonym('a'));
   dir = mkdtempSync(join(tmpdir(), 'custodia-client-'));
 }, 120_000);
 
@@ -94,7 +94,7 @@ it('fails over to the next peer of a Fabric connection file when the first is un
   expect(config.network).toBe('fabric');
   const connection = await connect({ identity, config });
   try {
-    const result = await connection.submit('rules:createRule', { arguments: [PERMIT_CLINICIANS] });
+    const result = await connection.submit('rules:createRule', { arguments: [permitClinicians()] });
     const { ruleId } = json<{ ruleId: string }>(result.payload);
     expect(json(await connection.evaluate('rules:getRule', { arguments: [ruleId] }))).toMatchObject({
       ruleId,
@@ -112,9 +112,9 @@ it('moves to the next peer when the one in use goes down mid-session, losing no 
   });
   const connection = await connect({ identity, config });
   try {
-    const before = await connection.submit('rules:createRule', { arguments: [PERMIT_CLINICIANS] });
+    const before = await connection.submit('rules:createRule', { arguments: [permitClinicians()] });
     await relay.down();
-    const after = await connection.submit('rules:createRule', { arguments: [PERMIT_CLINICIANS] });
+    const after = await connection.submit('rules:createRule', { arguments: [permitClinicians()] });
     expect(after.blockNumber).toBeGreaterThan(before.blockNumber);
     const { ruleId } = json<{ ruleId: string }>(before.payload);
     expect(json(await connection.evaluate('rules:getRule', { arguments: [ruleId] }))).toMatchObject({

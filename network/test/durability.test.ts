@@ -13,7 +13,9 @@ import {
   chainInfo,
   json,
   ORG_DE,
-  PERMIT_CLINICIANS as rule,
+  PERMIT_CLINICIANS_RULE,
+  permitClinicians,
+  pseudonym,
   startEmbeddedTestNetwork,
 } from './fixtures/embedded-network';
 import type { EmbeddedTestNetwork } from './fixtures/embedded-network';
@@ -64,7 +66,7 @@ function flipByteInBlock1(dataDir: string): () => void {
 describeEmbeddedOnly('the embedded ledger on disk', () => {
   beforeAll(async () => {
     net = await startEmbeddedTestNetwork();
-    identity = await net.enrol(ORG_DE, 'patient-a', 'patient');
+    identity = await net.enrolPatient(ORG_DE, pseudonym('a'));
   }, 120_000);
 
   afterAll(async () => {
@@ -76,7 +78,7 @@ describeEmbeddedOnly('the embedded ledger on disk', () => {
     const rules: StoredRule[] = [];
     for (let i = 0; i < 3; i++) {
       rules.push(
-        json<StoredRule>((await connection.submit('rules:createRule', { arguments: [rule] })).payload),
+        json<StoredRule>((await connection.submit('rules:createRule', { arguments: [permitClinicians()] })).payload),
       );
     }
     const before = await chainInfo(connection.network());
@@ -96,14 +98,14 @@ describeEmbeddedOnly('the embedded ledger on disk', () => {
       );
     }
 
-    const next = await connection.submit('rules:updateRule', { arguments: [rules[0]?.ruleId ?? '', rule] });
+    const next = await connection.submit('rules:updateRule', { arguments: [rules[0]?.ruleId ?? '', JSON.stringify(PERMIT_CLINICIANS_RULE)] });
     expect(next.blockNumber).toBe(BigInt(before.getHeight()));
     expect(json<StoredRule>(next.payload).version).toBe(2);
   });
 
   it('refuses to start when a byte of a stored block was changed, naming the block', async () => {
     const connection = await net.connect(identity);
-    await connection.submit('rules:createRule', { arguments: [rule] });
+    await connection.submit('rules:createRule', { arguments: [permitClinicians()] });
     const config = net.network.config;
     await net.stop();
 
@@ -121,7 +123,7 @@ describeEmbeddedOnly('the embedded ledger on disk', () => {
 
   it('refuses to serve a block altered while the network runs, through qscc and Deliver alike', async () => {
     const connection = await net.connect(identity);
-    await connection.submit('rules:createRule', { arguments: [rule] });
+    await connection.submit('rules:createRule', { arguments: [permitClinicians()] });
     const undo = flipByteInBlock1(net.dataDir);
     try {
       const network = connection.network();

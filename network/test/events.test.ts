@@ -14,10 +14,13 @@ import {
   chainInfo,
   json,
   ORG_DE,
-  PERMIT_CLINICIANS as rule,
+  permitClinicians,
+  pseudonym,
   startTestNetwork,
 } from './fixtures/test-network';
 import type { TestNetwork } from './fixtures/test-network';
+
+const PATIENT = pseudonym('a');
 
 let net: TestNetwork;
 let identity: Identity;
@@ -25,7 +28,7 @@ let patient: LedgerConnection;
 let network: Network;
 
 async function createRule(): Promise<{ txId: string; blockNumber: bigint; ruleId: string }> {
-  const result = await patient.submit('rules:createRule', { arguments: [rule] });
+  const result = await patient.submit('rules:createRule', { arguments: [permitClinicians()] });
   return {
     txId: result.transactionId,
     blockNumber: result.blockNumber,
@@ -44,7 +47,7 @@ async function take<T>(events: CloseableAsyncIterable<T>, count: number): Promis
 
 beforeAll(async () => {
   net = await startTestNetwork();
-  identity = await net.enrol(ORG_DE, 'patient-a', 'patient');
+  identity = await net.enrolPatient(ORG_DE, PATIENT);
   patient = await net.connect(identity);
   network = patient.network();
 }, 120_000);
@@ -68,7 +71,7 @@ describe('chaincode events', () => {
     for (const event of seen) await checkpointer.checkpointChaincodeEvent(event);
     expect(seen[0]).toMatchObject({ transactionId: first.txId, eventName: EVENTS.ruleChanged });
     const payload = json<RuleChangedEvent>(seen[0]?.payload ?? new Uint8Array());
-    expect(payload).toMatchObject({ patientId: 'patient-a', ruleId: first.ruleId, change: 'created' });
+    expect(payload).toMatchObject({ patientId: PATIENT, ruleId: first.ruleId, change: 'created' });
 
     const last = await createRule();
     const resumed = await network.getChaincodeEvents(patient.profile.chaincodeName, {

@@ -3,13 +3,14 @@
  * TLS connection to the peer, and each is still signed, decided and recorded as its own caller — no user can act
  * or read as another through the shared connection. Chain reads and chaincode events go through the same client.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, connect as tcpConnect } from 'node:net';
 import type { Socket } from 'node:net';
 import { EVENTS, TRANSACTIONS } from '@custodia/chaincode';
 import type { RuleSpec } from '@custodia/chaincode';
 import { ChaincodeCallError, LedgerClient } from '@custodia/ledger';
 import type { Identity } from '@custodia/ledger';
-import { ORG_DE, ORG_FR, startTestNetwork } from './fixtures/test-network';
+import { ORG_DE, ORG_FR, pseudonym, startTestNetwork } from './fixtures/test-network';
 import type { TestNetwork } from './fixtures/test-network';
 
 const RULE: RuleSpec = {
@@ -57,8 +58,8 @@ beforeAll(async () => {
   net = await startTestNetwork();
   patients = [];
   for (let i = 0; i < 6; i++) {
-    const id = `pool-patient-${i}`;
-    patients.push({ id, identity: await net.enrol(i % 2 === 0 ? ORG_DE : ORG_FR, id, 'patient') });
+    const id = pseudonym(`pool-patient-${i}`);
+    patients.push({ id, identity: await net.enrolPatient(i % 2 === 0 ? ORG_DE : ORG_FR, id) });
   }
   const [peer] = net.profile.peers;
   if (!peer) throw new Error('no peer');
@@ -82,7 +83,9 @@ it('signs every user’s calls as that user over one shared connection, and lets
   const client = clientThroughRelay();
   try {
     const rules = await Promise.all(
-      patients.map((patient) => client.as(patient.identity).rules.create(RULE)),
+      patients.map((patient) =>
+        client.as(patient.identity).rules.create({ requestId: randomUUID(), rule: RULE }),
+      ),
     );
     expect(rules.map((rule) => rule.patientId)).toEqual(patients.map((patient) => patient.id));
     expect(relay.connections()).toBe(1);
@@ -112,7 +115,10 @@ it('reads blocks through qscc and follows decoded chaincode events with the same
   try {
     const session = client.as(alice.identity);
     const before = await session.chain.height();
-    const committed = await session.submit(TRANSACTIONS.rules.createRule, RULE);
+    const committed = await session.submit(TRANSACTIONS.rules.createRule, {
+      requestId: randomUUID(),
+      rule: RULE,
+    });
     expect(committed.blockNumber).toBeGreaterThanOrEqual(BigInt(before));
     const block = await session.chain.blockOfTransaction(committed.transactionId);
     expect(block?.getHeader()?.getNumber()).toBe(Number(committed.blockNumber));

@@ -2,7 +2,7 @@
  * What a Fabric peer refuses, refused the same way: wrong signatures, identities from no channel MSP, revoked
  * certificates, replayed transactions, too few endorsements, and stale reads (MVCC) under concurrent updates.
  */
-import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import {
   CommitError,
@@ -18,20 +18,24 @@ import type { StoredRule } from '@custodia/chaincode';
 import { LedgerClientError, LedgerClientErrorCode, sign, toLedgerFailure } from '@custodia/ledger';
 import type { Identity, LedgerConnection } from '@custodia/ledger';
 import { CertificateAuthority } from '@custodia/network/msp';
-import { json, ORG_DE, startTestNetwork } from './fixtures/test-network';
+import { json, ORG_DE, pseudonym, startTestNetwork } from './fixtures/test-network';
 import type { TestNetwork } from './fixtures/test-network';
 
 let net: TestNetwork;
 let identity: Identity;
 let patient: LedgerConnection;
 
+const PATIENT = pseudonym('a');
+
+const ruleSpec = (categories: string[]) => ({
+  effect: 'permit',
+  grantee: { kind: 'role', role: 'clinician' },
+  categories,
+  purposes: ['TREAT'],
+});
+/** `rules:createRule`'s argument, a new request each time. */
 const rule = (categories: string[] = ['allergies']): string =>
-  JSON.stringify({
-    effect: 'permit',
-    grantee: { kind: 'role', role: 'clinician' },
-    categories,
-    purposes: ['TREAT'],
-  });
+  JSON.stringify({ requestId: randomUUID(), rule: ruleSpec(categories) });
 
 /** A raw fabric-gateway Gateway whose signer signs with `signingKey` (PEM), whatever the certificate says. */
 function rawGateway(who: Identity, signingKey: string = who.privateKey): Gateway {
@@ -74,7 +78,7 @@ async function ruleVersion(ruleId: string): Promise<number> {
 
 beforeAll(async () => {
   net = await startTestNetwork();
-  identity = await net.enrol(ORG_DE, 'patient-a', 'patient');
+  identity = await net.enrolPatient(ORG_DE, PATIENT);
   patient = await net.connect(identity);
 }, 120_000);
 
@@ -98,8 +102,8 @@ describe('signatures and identities', () => {
   it('refuses identities from an MSP the channel does not know, and certificates from a foreign CA', async () => {
     const rogueCa = await CertificateAuthority.create({ mspId: 'RogueMSP' });
     const rogue = await rogueCa.issue({
-      enrollmentId: 'patient-a',
-      attrs: { 'custodia.role': 'patient', 'custodia.id': 'patient-a' },
+      enrollmentId: PATIENT,
+      attrs: { 'custodia.role': 'patient', 'custodia.id': PATIENT },
     });
     const unknown = await failure(
       contractOf(rawGateway(rogue)).submitTransaction('rules:createRule', rule()),
@@ -111,8 +115,8 @@ describe('signatures and identities', () => {
     // Same MSP id, but issued by a CA that is not the organisation's.
     const impostorCa = await CertificateAuthority.create({ mspId: ORG_DE });
     const impostor = await impostorCa.issue({
-      enrollmentId: 'patient-a',
-      attrs: { 'custodia.role': 'patient', 'custodia.id': 'patient-a' },
+      enrollmentId: PATIENT,
+      attrs: { 'custodia.role': 'patient', 'custodia.id': PATIENT },
     });
     const connection = await net.connect(impostor);
     const refused = await failure(connection.submit('rules:createRule', { arguments: [rule()] }));
@@ -124,11 +128,11 @@ describe('signatures and identities', () => {
   });
 
   it('refuses a certificate its CA revoked, from the moment of revocation', async () => {
-    const revokedIdentity = await net.enrol(ORG_DE, 'patient-r', 'patient');
+    const revokedIdentity = await net.enrolPatient(ORG_DE, pseudonym('r'));
     const connection = await net.connect(revokedIdentity);
     await connection.submit('rules:createRule', { arguments: [rule()] });
 
-    await net.revoke(ORG_DE, 'patient-r');
+    await net.revoke(ORG_DE, pseudonym('r'));
 
     const refused = await failure(connection.submit('rules:createRule', { arguments: [rule()] }));
     expect(refused).toMatchObject({ code: LedgerClientErrorCode.Rejected });
@@ -195,7 +199,9 @@ describe('replays', () => {
     const gateway = rawGateway(identity);
     const created = json<StoredRule>(await contractOf(gateway).submitTransaction('rules:createRule', rule()));
     const transaction = await contractOf(gateway)
-      .newProposal('rules:updateRule', { arguments: [created.ruleId, rule(['problems'])] })
+      .newProposal('rules:updateRule', {
+        arguments: [created.ruleId, JSON.stringify(ruleSpec(['problems']))],
+      })
       .endorse();
     const first = await transaction.submit();
     const status = await first.getStatus();
@@ -227,7 +233,7 @@ describe('validation at commit', () => {
     const ruleId = json<StoredRule>(created.payload).ruleId;
     const refused = await failure(
       patient.submit('rules:updateRule', {
-        arguments: [ruleId, rule(['problems'])],
+        arguments: [ruleId, JSON.stringify(ruleSpec(['problems']))],
         endorsingOrganizations: [ORG_DE],
       }),
     );
@@ -244,7 +250,11 @@ describe('validation at commit', () => {
     const created = json<StoredRule>(await contract.submitTransaction('rules:createRule', rule()));
     const transactions = await Promise.all(
       ['allergies', 'problems', 'medications', 'immunizations', 'procedures'].map((category) =>
-        contract.newProposal('rules:updateRule', { arguments: [created.ruleId, rule([category])] }).endorse(),
+        contract
+          .newProposal('rules:updateRule', {
+            arguments: [created.ruleId, JSON.stringify(ruleSpec([category]))],
+          })
+          .endorse(),
       ),
     );
     const statuses = await Promise.all(
@@ -260,13 +270,15 @@ describe('validation at commit', () => {
     const created = json<StoredRule>(await contract.submitTransaction('rules:createRule', rule()));
     const outcomes = await Promise.all(
       ['allergies', 'problems', 'medications', 'immunizations'].map((category) =>
-        contract.submitTransaction('rules:updateRule', created.ruleId, rule([category])).then(
-          () => StatusCode.VALID,
-          (error: unknown) => {
-            if (error instanceof CommitError) return error.code;
-            throw error;
-          },
-        ),
+        contract
+          .submitTransaction('rules:updateRule', created.ruleId, JSON.stringify(ruleSpec([category])))
+          .then(
+            () => StatusCode.VALID,
+            (error: unknown) => {
+              if (error instanceof CommitError) return error.code;
+              throw error;
+            },
+          ),
       ),
     );
     const valid = outcomes.filter((code) => code === StatusCode.VALID).length;
@@ -287,7 +299,7 @@ describe('validation at commit', () => {
       connections.map((connection, i) =>
         connection
           .submit('rules:updateRule', {
-            arguments: [created.ruleId, rule([i % 2 ? 'problems' : 'allergies'])],
+            arguments: [created.ruleId, JSON.stringify(ruleSpec([i % 2 ? 'problems' : 'allergies']))],
           })
           .then(
             () => 'VALID',

@@ -2,6 +2,7 @@
  * Every chaincode transaction family through the production client path: users registered and enrolled with
  * fabric-ca-client, transactions endorsed, ordered and committed through @hyperledger/fabric-gateway (connect()).
  */
+import { randomUUID } from 'node:crypto';
 import { EndorseError, GatewayError } from '@hyperledger/fabric-gateway';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import type {
@@ -18,7 +19,7 @@ import type {
 import { parseChaincodeError } from '@custodia/chaincode';
 import { ChaincodeCallError } from '@custodia/ledger';
 import type { LedgerConnection, TransactionOptions } from '@custodia/ledger';
-import { json, ORG_DE, ORG_FR, startTestNetwork } from './fixtures/test-network';
+import { json, ORG_DE, ORG_FR, pseudonym, startTestNetwork } from './fixtures/test-network';
 import type { TestNetwork } from './fixtures/test-network';
 
 let net: TestNetwork;
@@ -29,6 +30,7 @@ let centre: LedgerConnection;
 let auditor: LedgerConnection;
 
 const HASH = 'ab'.repeat(32);
+const PATIENT = pseudonym('a');
 
 async function submit<T>(connection: LedgerConnection, fcn: string, ...args: string[]): Promise<T> {
   return json<T>((await connection.submit(fcn, { arguments: args })).payload);
@@ -49,19 +51,21 @@ async function chaincodeCode(call: Promise<unknown>): Promise<string> {
   return error.code;
 }
 
+const permitSpec = (overrides: Record<string, unknown> = {}) => ({
+  effect: 'permit',
+  grantee: { kind: 'practitioner', id: 'dr-a', mspId: ORG_DE },
+  categories: ['allergies', 'problems'],
+  purposes: ['TREAT'],
+  ...overrides,
+});
+/** `rules:createRule`'s argument: a new request each time. */
 const permit = (overrides: Record<string, unknown> = {}): string =>
-  JSON.stringify({
-    effect: 'permit',
-    grantee: { kind: 'practitioner', id: 'dr-a', mspId: ORG_DE },
-    categories: ['allergies', 'problems'],
-    purposes: ['TREAT'],
-    ...overrides,
-  });
+  JSON.stringify({ requestId: randomUUID(), rule: permitSpec(overrides) });
 
 // Starting the network and enrolling five users takes a few seconds, more on a loaded machine.
 beforeAll(async () => {
   net = await startTestNetwork();
-  patient = await net.connect(await net.enrol(ORG_DE, 'patient-a', 'patient'));
+  patient = await net.connect(await net.enrolPatient(ORG_DE, PATIENT));
   clinician = await net.connect(await net.enrol(ORG_DE, 'dr-a', 'clinician', 'DE'));
   clinicianFr = await net.connect(await net.enrol(ORG_FR, 'dr-fr', 'clinician', 'FR'));
   centre = await net.connect(await net.enrol(ORG_DE, 'centre-1', 'centre', 'DE'));
@@ -75,14 +79,14 @@ afterAll(async () => {
 describe('rules', () => {
   it('creates, reads, updates, revokes and restores a rule, keeping every version on-chain', async () => {
     const created = await submit<StoredRule>(patient, 'rules:createRule', permit());
-    expect(created).toMatchObject({ patientId: 'patient-a', version: 1, status: 'active' });
+    expect(created).toMatchObject({ patientId: PATIENT, version: 1, status: 'active' });
     expect(await evaluate<StoredRule>(patient, 'rules:getRule', created.ruleId)).toEqual(created);
 
     const updated = await submit<StoredRule>(
       patient,
       'rules:updateRule',
       created.ruleId,
-      permit({ categories: ['allergies'] }),
+      JSON.stringify(permitSpec({ categories: ['allergies'] })),
     );
     expect(updated).toMatchObject({ version: 2, categories: ['allergies'] });
     const revoked = await submit<StoredRule>(patient, 'rules:revokeRule', created.ruleId);
@@ -100,7 +104,7 @@ describe('rules', () => {
     expect(history.items.map((version) => version.version).sort()).toEqual([1, 2, 3, 4]);
     const mine = await evaluate<Page<StoredRule>>(patient, 'rules:listMyRules', '10', '');
     expect(mine.items.map((rule) => rule.ruleId)).toContain(created.ruleId);
-    const listed = await evaluate<Page<StoredRule>>(auditor, 'rules:listPatientRules', 'patient-a', '10', '');
+    const listed = await evaluate<Page<StoredRule>>(auditor, 'rules:listPatientRules', PATIENT, '10', '');
     expect(listed.items.map((rule) => rule.ruleId)).toContain(created.ruleId);
   });
 
@@ -115,10 +119,13 @@ describe('access, deliveries and the access log', () => {
     const entry = await submit<AccessLogEntry>(
       clinician,
       'access:requestAccess',
-      'patient-a',
-      JSON.stringify(['allergies']),
-      'TREAT',
-      'follow-up',
+      JSON.stringify({
+        patientId: PATIENT,
+        categories: ['allergies'],
+        purpose: 'TREAT',
+        reasonHash: 'fe'.repeat(32),
+        requestId: randomUUID(),
+      }),
     );
     expect(entry.decision.granted).toEqual(['allergies']);
     expect(entry.grantId).toBe(entry.entryId);
@@ -139,7 +146,7 @@ describe('access, deliveries and the access log', () => {
     const log = await evaluate<Page<AccessLogEntry>>(
       auditor,
       'audit:listAccessLog',
-      JSON.stringify({ by: 'patient', patientId: 'patient-a' }),
+      JSON.stringify({ by: 'patient', patientId: PATIENT }),
       '50',
       '',
     );
@@ -150,10 +157,12 @@ describe('access, deliveries and the access log', () => {
     const entry = await submit<AccessLogEntry>(
       clinicianFr,
       'access:requestAccess',
-      'patient-a',
-      JSON.stringify(['medications']),
-      'TREAT',
-      '',
+      JSON.stringify({
+        patientId: PATIENT,
+        categories: ['medications'],
+        purpose: 'TREAT',
+        requestId: randomUUID(),
+      }),
     );
     expect(entry.grantId).toBeUndefined();
     expect(entry.decision.denied).toEqual(['medications']);
@@ -171,14 +180,12 @@ describe('emergency access', () => {
       maxDurationMinutes: 30,
     });
     const set = await submit<EmergencyPolicy>(patient, 'emergency:setEmergencyPolicy', policy);
-    expect(set).toMatchObject({ patientId: 'patient-a', version: 1 });
-    expect(await evaluate<EmergencyPolicy>(patient, 'emergency:getEmergencyPolicy', 'patient-a')).toEqual(
-      set,
-    );
+    expect(set).toMatchObject({ patientId: PATIENT, version: 1 });
+    expect(await evaluate<EmergencyPolicy>(patient, 'emergency:getEmergencyPolicy', PATIENT)).toEqual(set);
     const history = await evaluate<Page<EmergencyPolicy>>(
       patient,
       'emergency:getEmergencyPolicyHistory',
-      'patient-a',
+      PATIENT,
       '10',
       '',
     );
@@ -187,11 +194,15 @@ describe('emergency access', () => {
     const entry = await submit<AccessLogEntry>(
       clinician,
       'access:requestEmergencyAccess',
-      'patient-a',
-      JSON.stringify(['allergies']),
-      'unconscious on arrival',
+      JSON.stringify({
+        patientId: PATIENT,
+        categories: ['allergies'],
+        reasonCode: 'unconscious',
+        reasonHash: 'fe'.repeat(32),
+        requestId: randomUUID(),
+      }),
     );
-    expect(entry).toMatchObject({ emergency: true, purpose: 'ETREAT' });
+    expect(entry).toMatchObject({ emergency: true, purpose: 'ETREAT', reasonCode: 'unconscious' });
     expect(entry.decision.granted).toEqual(['allergies']);
   });
 });
@@ -200,7 +211,7 @@ describe('records', () => {
   it('registers a record by its hash (never its content) and lets the patient and its centre read it', async () => {
     const record = JSON.stringify({
       recordId: 'rec-1',
-      patientId: 'patient-a',
+      patientId: PATIENT,
       categories: ['results'],
       labels: [],
       contentHash: 'c0'.repeat(32),
@@ -212,7 +223,7 @@ describe('records', () => {
     const listed = await evaluate<Page<RecordMeta>>(
       centre,
       'records:listRecordMeta',
-      'patient-a',
+      PATIENT,
       'results',
       '10',
       '',
@@ -227,7 +238,12 @@ describe('contributions', () => {
     const pending = await submit<Contribution>(
       clinician,
       'contributions:submitContribution',
-      JSON.stringify({ patientId: 'patient-a', categories: ['vital-signs'], contentHash: 'e5'.repeat(32) }),
+      JSON.stringify({
+        patientId: PATIENT,
+        categories: ['vital-signs'],
+        contentHash: 'e5'.repeat(32),
+        requestId: randomUUID(),
+      }),
     );
     expect(pending.status).toBe('pending');
     const approved = await submit<Contribution>(
@@ -240,14 +256,14 @@ describe('contributions', () => {
       await evaluate<Contribution>(
         clinician,
         'contributions:getContribution',
-        'patient-a',
+        PATIENT,
         pending.contributionId,
       ),
     ).toEqual(approved);
     const listed = await evaluate<Page<Contribution>>(
       patient,
       'contributions:listContributions',
-      'patient-a',
+      PATIENT,
       '10',
       '',
     );

@@ -14,7 +14,7 @@
  * `--profile <dir>` runs the lake under `node --cpu-prof` and leaves the profile in <dir> (open in Chrome DevTools).
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,7 +23,13 @@ import FabricCAServices from 'fabric-ca-client';
 import { User } from 'fabric-common';
 import { Client } from 'minio';
 import type { Caller, Category } from '@custodia/chaincode';
-import { FileWallet, LedgerClient, readConnectionProfile, readLedgerClientConfig } from '@custodia/ledger';
+import {
+  FileWallet,
+  foundRegistry,
+  LedgerClient,
+  readConnectionProfile,
+  readLedgerClientConfig,
+} from '@custodia/ledger';
 import type { ConnectionProfile, Identity, LedgerSession } from '@custodia/ledger';
 import { DatalakeClient, DEFAULT_PART_SIZE, EMBEDDED_S3_REGION } from '@custodia/datalake';
 import type { S3Credentials } from '@custodia/datalake';
@@ -37,6 +43,12 @@ const centre: Caller = { mspId: ORG, id: 'bench-centre', role: 'centre', country
 const clinician: Caller = { mspId: ORG, id: 'bench-clinician', role: 'clinician', country: 'DE' };
 const lakeActor: Caller = { mspId: ORG, id: 'bench-datalake', role: 'admin' };
 const ROOT = path.resolve(__dirname, '..', '..');
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/** A new patient pseudonym in the ledger's form (`pt-` + 26 base32 characters). */
+function newPatientId(): string {
+  return `pt-${Array.from(randomBytes(26), (byte) => BASE32.charAt(byte % 32)).join('')}`;
+}
 
 function list(argv: readonly string[], name: string, fallback: number[]): number[] {
   const index = argv.indexOf(`--${name}`);
@@ -111,6 +123,12 @@ interface Bench {
   readonly wallet: FileWallet;
 }
 
+async function enrolled(wallet: FileWallet, actor: Caller): Promise<Identity> {
+  const identity = await wallet.get(actor.mspId, actor.id);
+  if (!identity) throw new Error(`${actor.id} not enrolled`);
+  return identity;
+}
+
 /** The ledger as an enrolled actor, its identity read from the wallet on first use. */
 function as(bench: Bench, actor: Caller): LedgerSession {
   return bench.ledger.as({
@@ -124,22 +142,34 @@ function as(bench: Bench, actor: Caller): LedgerSession {
 }
 
 async function grant(bench: Bench, patientId: string, categories: Category[]): Promise<string> {
-  const entry = await as(bench, clinician).access.request({ patientId, categories, purpose: 'TREAT' });
+  const entry = await as(bench, clinician).access.request({
+    patientId,
+    categories,
+    purpose: 'TREAT',
+    requestId: randomUUID(),
+  });
   if (entry.grantId === undefined) throw new Error('nothing granted');
   return entry.grantId;
 }
 
-async function registerPatient(bench: Bench, patientId: string): Promise<void> {
+/** A new patient of the organisation: registered with the lake and on-chain, enrolled, permitting clinicians. */
+async function registerPatient(bench: Bench): Promise<string> {
+  const patientId = newPatientId();
   const patient: Caller = { mspId: ORG, id: patientId, role: 'patient' };
-  await bench.wallet.put(await enrol(bench.profile, patient), patientId);
   await bench.lake.registerPatient(lakeActor, patientId);
+  await as(bench, lakeActor).patients.register(patientId);
+  await bench.wallet.put(await enrol(bench.profile, patient), patientId);
   await as(bench, patient).rules.create({
-    effect: 'permit',
-    grantee: { kind: 'role', role: 'clinician' },
-    categories: ['documents', 'allergies'],
-    labels: [],
-    purposes: ['TREAT'],
+    requestId: randomUUID(),
+    rule: {
+      effect: 'permit',
+      grantee: { kind: 'role', role: 'clinician' },
+      categories: ['documents', 'allergies'],
+      labels: [],
+      purposes: ['TREAT'],
+    },
   });
+  return patientId;
 }
 
 interface Phase<T> {
@@ -193,8 +223,7 @@ async function throughput(bench: Bench, sizeMiB: number): Promise<void> {
   const rawGet = await phase(bench, async () => drain(await minio.getObject(bucket, `object-${sizeMiB}`)));
   await minio.removeObject(bucket, `object-${sizeMiB}`);
 
-  const patientId = `bench-patient-${sizeMiB}`;
-  await registerPatient(bench, patientId);
+  const patientId = await registerPatient(bench);
   const lakePut = await phase(bench, () =>
     bench.lake.uploadDocument(
       centre,
@@ -252,8 +281,7 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 async function assemblyLatency(bench: Bench, records: number, runs: number): Promise<void> {
-  const patientId = `bench-patient-r${records}`;
-  await registerPatient(bench, patientId);
+  const patientId = await registerPatient(bench);
   for (let index = 0; index < records; index += 1) {
     const allergy = {
       resourceType: 'AllergyIntolerance',
@@ -376,6 +404,10 @@ async function main(): Promise<void> {
       },
     });
     stops.push(async () => ledger.close());
+    // The one organisation founds the registry through its admin (the lake's identity), which registers patients.
+    await foundRegistry([
+      { organisation: { mspId: ORG, country: 'DE' }, admin: ledger.as(await enrolled(wallet, lakeActor)) },
+    ]);
     const bench: Bench = {
       lake,
       lakePid,

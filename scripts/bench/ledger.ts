@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import FabricCAServices from 'fabric-ca-client';
@@ -21,6 +22,7 @@ import { User } from 'fabric-common';
 import { functionName, TRANSACTIONS } from '@custodia/chaincode';
 import type { RuleSpec } from '@custodia/chaincode';
 import {
+  foundRegistry,
   LedgerClient,
   LedgerClientError,
   readConnectionProfile,
@@ -53,6 +55,12 @@ function parseOptions(argv: readonly string[]): Options {
 const ROOT = resolve(__dirname, '..', '..');
 const REGISTRAR_SECRET = 'bench-registrar-secret';
 const ORG = 'HospitalDEMSP';
+/** The network's organisations and countries, which found the on-chain registry. */
+const ORGANISATIONS = [
+  { mspId: ORG, country: 'DE' },
+  { mspId: 'HospitalFRMSP', country: 'FR' },
+  { mspId: 'HospitalITMSP', country: 'IT' },
+] as const;
 
 interface Server {
   readonly process: ChildProcess;
@@ -72,11 +80,7 @@ async function startServer(dataDir: string, profileDir: string | undefined): Pro
     configPath,
     JSON.stringify({
       peerPort: 0,
-      organisations: [
-        { mspId: ORG, country: 'DE', caPort: 0 },
-        { mspId: 'HospitalFRMSP', country: 'FR', caPort: 0 },
-        { mspId: 'HospitalITMSP', country: 'IT', caPort: 0 },
-      ],
+      organisations: ORGANISATIONS.map((organisation) => ({ ...organisation, caPort: 0 })),
     }),
   );
   const child = spawn(
@@ -109,8 +113,9 @@ async function startServer(dataDir: string, profileDir: string | undefined): Pro
 async function enrolAll(
   profile: ConnectionProfile,
   users: readonly { id: string; role: string }[],
+  org: (typeof ORGANISATIONS)[number] = ORGANISATIONS[0],
 ): Promise<Map<string, Identity>> {
-  const organisation = profile.organisations.find((candidate) => candidate.mspId === ORG);
+  const organisation = profile.organisations.find((candidate) => candidate.mspId === org.mspId);
   if (!organisation?.ca) throw new Error('no CA in the profile');
   const ca = new FabricCAServices(
     organisation.ca.url,
@@ -118,7 +123,7 @@ async function enrolAll(
     organisation.ca.caName,
   );
   const admin = await ca.enroll({ enrollmentID: 'admin', enrollmentSecret: REGISTRAR_SECRET });
-  const registrar = User.createUser('admin', '', ORG, admin.certificate, admin.key.toBytes());
+  const registrar = User.createUser('admin', '', org.mspId, admin.certificate, admin.key.toBytes());
   const identities = new Map<string, Identity>();
   const queue = [...users];
   const worker = async (): Promise<void> => {
@@ -126,7 +131,7 @@ async function enrolAll(
       const attrs = [
         { name: 'custodia.role', value: user.role, ecert: true },
         { name: 'custodia.id', value: user.id, ecert: true },
-        { name: 'custodia.country', value: 'DE', ecert: true },
+        { name: 'custodia.country', value: org.country, ecert: true },
       ];
       const secret = await ca.register(
         { enrollmentID: user.id, affiliation: '', role: 'client', attrs },
@@ -134,7 +139,7 @@ async function enrolAll(
       );
       const enrollment = await ca.enroll({ enrollmentID: user.id, enrollmentSecret: secret });
       identities.set(user.id, {
-        mspId: ORG,
+        mspId: org.mspId,
         certificate: enrollment.certificate,
         privateKey: enrollment.key.toBytes(),
       });
@@ -268,7 +273,11 @@ async function main(): Promise<void> {
   const serverPid = server.process.pid ?? 0;
   let client: LedgerClient | undefined;
   try {
-    const patients = Array.from({ length: 10 }, (_, i) => ({ id: `patient-${i}`, role: 'patient' }));
+    // Patient pseudonyms in the ledger's form (`pt-` + 26 base32 characters).
+    const patients = Array.from({ length: 10 }, (_, i) => ({
+      id: `pt-${'abcdefghij'.charAt(i).repeat(26)}`,
+      role: 'patient',
+    }));
     const clinicians = Array.from({ length: options.clients }, (_, i) => ({
       id: `dr-${i}`,
       role: 'clinician',
@@ -286,6 +295,20 @@ async function main(): Promise<void> {
       return ledger.as(identity);
     };
 
+    // The organisations found the registry, and the patients' home organisation registers them.
+    const admins = await Promise.all(
+      ORGANISATIONS.map(async (organisation) => ({
+        organisation,
+        admin: ledger.as(
+          (await enrolAll(server.profile, [{ id: 'custodia-admin', role: 'admin' }], organisation)).get(
+            'custodia-admin',
+          ) as Identity,
+        ),
+      })),
+    );
+    await foundRegistry(admins);
+    for (const patient of patients) await admins[0]?.admin.patients.register(patient.id);
+
     const rule: RuleSpec = {
       effect: 'permit',
       grantee: { kind: 'role', role: 'clinician' },
@@ -294,7 +317,8 @@ async function main(): Promise<void> {
       purposes: ['TREAT'],
     };
     const ruleIds: string[] = [];
-    for (const patient of patients) ruleIds.push((await as(patient.id).rules.create(rule)).ruleId);
+    for (const patient of patients)
+      ruleIds.push((await as(patient.id).rules.create({ requestId: randomUUID(), rule })).ruleId);
     const clinicianSessions = clinicians.map((clinician) => as(clinician.id));
     // Evaluations: each client a patient reading its own rule.
     const readerSessions = clinicians.map((_, i) => as(patients[i % patients.length]?.id ?? ''));
@@ -311,6 +335,7 @@ async function main(): Promise<void> {
         patientId,
         categories: ['allergies'],
         purpose: 'TREAT',
+        requestId: randomUUID(),
       });
     });
     report(

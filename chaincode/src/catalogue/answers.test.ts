@@ -40,6 +40,29 @@ describe('answer decoders', () => {
     expect(refused(JSON.stringify({ ...grant, status: undefined }))).toMatch(/status/);
   });
 
+  it('accept a narrowed grant and an emergency one with its reason code and hash', () => {
+    const emergency = { ...grant, emergency: true, reasonCode: 'unconscious', reasonHash: 'ab'.repeat(32) };
+    expect(decodeAnswer(getGrant, JSON.stringify({ ...grant, status: 'narrowed' })).ok).toBe(true);
+    expect(decodeAnswer(getGrant, JSON.stringify(emergency)).ok).toBe(true);
+  });
+
+  it('refuse a reason code outside the closed list, and a reason hash that is not a string', () => {
+    expect(refused(JSON.stringify({ ...grant, reasonCode: 'bored' }))).toMatch(/reasonCode: unknown value/);
+    expect(refused(JSON.stringify({ ...grant, reasonHash: 42 }))).toMatch(/reasonHash/);
+  });
+
+  it('refuse a registry whose members are not organisations', () => {
+    const getRegistry = TRANSACTIONS.organisations.getRegistry;
+    const registry = { version: 1, members: [{ mspId: 'Org1MSP', country: 'DE' }] };
+    expect(decodeAnswer(getRegistry, JSON.stringify(registry)).ok).toBe(true);
+    expect(refused(JSON.stringify({ ...registry, members: [{ mspId: 'Org1MSP' }] }), getRegistry)).toMatch(
+      /members\[0\]/,
+    );
+    expect(refused(JSON.stringify({ ...registry, members: 'Org1MSP' }), getRegistry)).toMatch(
+      /must be a list/,
+    );
+  });
+
   it('refuse a grant naming no requester, or one with a role outside the vocabulary', () => {
     expect(refused(JSON.stringify({ ...grant, requester: undefined }))).toMatch(/requester/);
     expect(refused(JSON.stringify({ ...grant, requester: { ...requester, role: 'root' } }))).toMatch(/role/);

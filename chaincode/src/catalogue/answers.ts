@@ -8,22 +8,30 @@ import { fail, ok } from '../model';
 import type {
   AccessLogEntry,
   Caller,
+  CommitReadiness,
   Contribution,
   Decision,
   Decoder,
   Delivery,
   EmergencyPolicy,
   GrantView,
+  IdentityStatus,
+  Organisation,
+  OrganisationRegistry,
   Page,
+  PatientRegistration,
   RecordMeta,
+  RegistryApproval,
   RuleVersion,
   StoredRule,
 } from '../model';
 import {
   CONTRIBUTION_STATUSES,
   EFFECTS,
+  EMERGENCY_REASONS,
   GRANT_STATUSES,
   PURPOSES,
+  REGISTRY_CHANGE_KINDS,
   ROLES,
   RULE_CHANGES,
   RULE_STATUSES,
@@ -74,6 +82,14 @@ function describe(type: string): string {
   return type === 'string[]' ? 'a list of strings' : `a ${type}`;
 }
 
+/** A closed vocabulary whose value may be absent. */
+function optional(vocabulary: readonly string[]): Decoder<string | undefined> {
+  return (input, path) =>
+    input === undefined || (typeof input === 'string' && vocabulary.includes(input))
+      ? ok(input)
+      : fail(path, 'unknown value');
+}
+
 /** An answer object whose listed fields have the listed types. */
 export function shape<T>(what: string, fields: Shape<T>): Decoder<T> {
   return (input, path) => {
@@ -87,18 +103,28 @@ export function shape<T>(what: string, fields: Shape<T>): Decoder<T> {
   };
 }
 
-/** A page of items, each checked. */
-export function pageOf<T>(item: Decoder<T>): Decoder<Page<T>> {
+/** A list of items, each checked. */
+export function listOf<T>(item: Decoder<T>): Decoder<readonly T[]> {
   return (input, path) => {
-    if (!isRecord(input) || !Array.isArray(input.items) || typeof input.bookmark !== 'string')
-      return fail(path, 'must be a page ({items, bookmark})');
+    if (!Array.isArray(input)) return fail(path, 'must be a list');
     const items: T[] = [];
-    for (const [index, value] of input.items.entries()) {
-      const decoded = item(value, `${path}.items[${index}]`);
+    for (const [index, value] of input.entries()) {
+      const decoded = item(value, `${path}[${index}]`);
       if (!decoded.ok) return decoded;
       items.push(decoded.value);
     }
-    return ok({ items, bookmark: input.bookmark });
+    return ok(items);
+  };
+}
+
+/** A page of items, each checked. */
+export function pageOf<T>(item: Decoder<T>): Decoder<Page<T>> {
+  const items = listOf(item);
+  return (input, path) => {
+    if (!isRecord(input) || typeof input.bookmark !== 'string')
+      return fail(path, 'must be a page ({items, bookmark})');
+    const decoded = items(input.items, `${path}.items`);
+    return decoded.ok ? ok({ items: decoded.value, bookmark: input.bookmark }) : decoded;
   };
 }
 
@@ -165,26 +191,31 @@ export const recordMeta = shape<RecordMeta>('a record registration', {
   txId: 'string',
 });
 
-export const accessLogEntry = shape<AccessLogEntry>('an access-log entry', {
-  entryId: 'string',
-  timestamp: 'string',
+/** What every access request records (an absent reason code or hash is absent, never free text). */
+const requestFacts = {
   patientId: 'string',
   requester: caller,
   purpose: PURPOSES,
   emergency: 'boolean',
+  reasonHash: 'string?',
+  reasonCode: optional(EMERGENCY_REASONS),
   requested: 'string[]',
+  emergencyPolicyVersion: 'number?',
+} as const;
+
+export const accessLogEntry = shape<AccessLogEntry>('an access-log entry', {
+  ...requestFacts,
+  entryId: 'string',
+  timestamp: 'string',
   decision,
   grantId: 'string?',
   expiresAt: 'string?',
+  emergencyRequests24h: 'number?',
 });
 
 export const grantView = shape<GrantView>('a grant', {
+  ...requestFacts,
   grantId: 'string',
-  patientId: 'string',
-  requester: caller,
-  purpose: PURPOSES,
-  emergency: 'boolean',
-  requested: 'string[]',
   granted: 'array',
   denied: 'string[]',
   rules: 'array',
@@ -222,4 +253,57 @@ export const contribution = shape<Contribution>('a contribution', {
   submittedAt: 'string',
   decidedAt: 'string?',
   decidedTxId: 'string?',
+  recordId: 'string?',
+});
+
+const organisation = shape<Organisation>('an organisation', {
+  mspId: 'string',
+  country: 'string',
+});
+
+export const organisationRegistry = shape<OrganisationRegistry>('the organisation registry', {
+  version: 'number',
+  members: listOf(organisation),
+  changeHash: 'string?',
+  updatedAt: 'string?',
+  txId: 'string?',
+});
+
+export const registryApproval = shape<RegistryApproval>('a registry approval', {
+  sequence: 'number',
+  changeHash: 'string',
+  kind: REGISTRY_CHANGE_KINDS,
+  mspId: 'string',
+  approvedBy: 'string',
+  approvedAt: 'string',
+  txId: 'string',
+});
+
+export const commitReadiness = shape<CommitReadiness>('a commit readiness', {
+  sequence: 'number',
+  changeHash: 'string',
+  approvals: listOf(
+    shape<{ mspId: string; approved: boolean }>('an approval', { mspId: 'string', approved: 'boolean' }),
+  ),
+  required: 'number',
+  ready: 'boolean',
+});
+
+export const patientRegistration = shape<PatientRegistration>('a patient registration', {
+  patientId: 'string',
+  mspId: 'string',
+  registeredBy: 'string',
+  registeredAt: 'string',
+  txId: 'string',
+  erased: 'object?',
+});
+
+export const identityStatus = shape<IdentityStatus>('an identity status', {
+  mspId: 'string',
+  role: ROLES,
+  id: 'string',
+  disabled: 'boolean',
+  disabledAt: 'string?',
+  disabledBy: 'string?',
+  txId: 'string?',
 });

@@ -2,7 +2,15 @@
  * Decoders of the chaincode's events (one per writing transaction, identifiers only), so a client that follows
  * them reads typed payloads checked like answers.
  */
-import { EVENTS, fail, ok, RULE_CHANGES, CONTRIBUTION_STATUSES } from '../model';
+import {
+  CONTRIBUTION_STATUSES,
+  EVENTS,
+  fail,
+  ok,
+  REGISTRY_CHANGE_KINDS,
+  ROLES,
+  RULE_CHANGES,
+} from '../model';
 import type {
   AccessRequestedEvent,
   ContributionEvent,
@@ -12,7 +20,12 @@ import type {
   EmergencyPolicySetEvent,
   EventName,
   EventPayloads,
+  IdentityEvent,
+  PatientErasedEvent,
+  PatientRegisteredEvent,
   RecordRegisteredEvent,
+  RegistryChangeApprovedEvent,
+  RegistryChangedEvent,
   RuleChangedEvent,
 } from '../model';
 import { shape } from './answers';
@@ -26,11 +39,19 @@ const accessRequested = shape<AccessRequestedEvent>('an access event', {
   emergency: 'boolean',
   grantId: 'string?',
   expiresAt: 'string?',
+  emergencyRequests24h: 'number?',
 });
 const contributionEvent = shape<ContributionEvent>('a contribution event', {
   contributionId: 'string',
   patientId: 'string',
   status: CONTRIBUTION_STATUSES,
+  recordId: 'string?',
+});
+const identityEvent = shape<IdentityEvent>('an identity event', {
+  mspId: 'string',
+  role: ROLES,
+  id: 'string',
+  revokedGrantIds: 'string[]',
 });
 
 /** The payload decoder of every event the chaincode emits. */
@@ -59,6 +80,30 @@ export const EVENT_PAYLOADS: { readonly [E in EventName]: Decoder<EventPayloads[
   }),
   [EVENTS.contributionSubmitted]: contributionEvent,
   [EVENTS.contributionDecided]: contributionEvent,
+  [EVENTS.registryChangeApproved]: shape<RegistryChangeApprovedEvent>('a registry approval event', {
+    sequence: 'number',
+    changeHash: 'string',
+    mspId: 'string',
+  }),
+  [EVENTS.registryChanged]: shape<RegistryChangedEvent>('a registry event', {
+    version: 'number',
+    changeHash: 'string',
+    kind: REGISTRY_CHANGE_KINDS,
+    mspIds: 'string[]',
+  }),
+  [EVENTS.patientRegistered]: shape<PatientRegisteredEvent>('a patient event', {
+    patientId: 'string',
+    mspId: 'string',
+  }),
+  [EVENTS.patientErased]: shape<PatientErasedEvent>('a patient erasure event', {
+    patientId: 'string',
+    mspId: 'string',
+    revokedGrantIds: 'string[]',
+    revokedRuleIds: 'string[]',
+    rejectedContributionIds: 'string[]',
+  }),
+  [EVENTS.identityDisabled]: identityEvent,
+  [EVENTS.identityEnabled]: identityEvent,
 };
 
 /** A chaincode event with its payload decoded: `name` tells which payload it carries. */

@@ -6,7 +6,17 @@
 import { fail } from '../model';
 import type { Decoded, Decoder } from '../model';
 
-export const CONTRACT_NAMES = ['rules', 'emergency', 'records', 'access', 'contributions', 'audit'] as const;
+export const CONTRACT_NAMES = [
+  'organisations',
+  'patients',
+  'identities',
+  'rules',
+  'emergency',
+  'records',
+  'access',
+  'contributions',
+  'audit',
+] as const;
 export type ContractName = (typeof CONTRACT_NAMES)[number];
 
 export type TransactionKind = 'submit' | 'evaluate';

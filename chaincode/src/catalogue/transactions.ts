@@ -6,23 +6,32 @@
  */
 import type {
   AccessLogQuery,
+  AccessRequestInput,
   Category,
-  ContributionSubmission,
+  ContributionRequest,
   EmergencyPolicySpec,
+  EmergencyRequestInput,
+  IdentityRef,
   PreviewQuery,
-  Purpose,
   RecordRegistration,
+  RegistryChange,
+  RuleCreation,
   RuleSpec,
 } from '../model';
 import {
   accessLogEntry,
   accessPreview,
+  commitReadiness,
   contribution,
   delivery,
   emergencyPolicy,
   grantView,
+  identityStatus,
+  organisationRegistry,
   pageOf,
+  patientRegistration,
   recordMeta,
+  registryApproval,
   ruleVersion,
   storedRule,
 } from './answers';
@@ -42,8 +51,64 @@ function page(request: PageRequest): { pageSize: string; bookmark: string } {
 const json = (value: unknown): string => JSON.stringify(value);
 
 export const TRANSACTIONS = {
+  organisations: contract('organisations', {
+    approveChange: submitted(
+      ['change'],
+      (change: RegistryChange) => ({ change: json(change) }),
+      registryApproval,
+    ),
+    commitChange: submitted(
+      ['change'],
+      (change: RegistryChange) => ({ change: json(change) }),
+      organisationRegistry,
+    ),
+    getRegistry: evaluated([], (input: Readonly<Record<never, string>>) => input, organisationRegistry),
+    checkCommitReadiness: evaluated(
+      ['change'],
+      (change: RegistryChange) => ({ change: json(change) }),
+      commitReadiness,
+    ),
+  }),
+  patients: contract('patients', {
+    registerPatient: submitted(
+      ['patientId'],
+      (input: { readonly patientId: string }) => input,
+      patientRegistration,
+    ),
+    markPatientErased: submitted(
+      ['patientId'],
+      (input: { readonly patientId: string }) => input,
+      patientRegistration,
+    ),
+    getPatient: evaluated(
+      ['patientId'],
+      (input: { readonly patientId: string }) => input,
+      patientRegistration,
+    ),
+  }),
+  identities: contract('identities', {
+    disableIdentity: submitted(
+      ['identity'],
+      (identity: IdentityRef) => ({ identity: json(identity) }),
+      identityStatus,
+    ),
+    enableIdentity: submitted(
+      ['identity'],
+      (identity: IdentityRef) => ({ identity: json(identity) }),
+      identityStatus,
+    ),
+    getIdentityStatus: evaluated(
+      ['identity'],
+      (identity: IdentityRef & { readonly mspId: string }) => ({ identity: json(identity) }),
+      identityStatus,
+    ),
+  }),
   rules: contract('rules', {
-    createRule: submitted(['rule'], (rule: RuleSpec) => ({ rule: json(rule) }), storedRule),
+    createRule: submitted(
+      ['creation'],
+      (creation: RuleCreation) => ({ creation: json(creation) }),
+      storedRule,
+    ),
     updateRule: submitted(
       ['ruleId', 'rule'],
       (input: { readonly ruleId: string; readonly rule: RuleSpec }) => ({
@@ -123,27 +188,13 @@ export const TRANSACTIONS = {
   }),
   access: contract('access', {
     requestAccess: submitted(
-      ['patientId', 'categories', 'purpose', 'reason'],
-      (input: {
-        readonly patientId: string;
-        readonly categories: readonly Category[];
-        readonly purpose: Purpose;
-        readonly reason?: string;
-      }) => ({
-        patientId: input.patientId,
-        categories: json(input.categories),
-        purpose: input.purpose,
-        reason: input.reason ?? '',
-      }),
+      ['request'],
+      (request: AccessRequestInput) => ({ request: json(request) }),
       accessLogEntry,
     ),
     requestEmergencyAccess: submitted(
-      ['patientId', 'categories', 'reason'],
-      (input: {
-        readonly patientId: string;
-        readonly categories: readonly Category[];
-        readonly reason: string;
-      }) => ({ patientId: input.patientId, categories: json(input.categories), reason: input.reason }),
+      ['request'],
+      (request: EmergencyRequestInput) => ({ request: json(request) }),
       accessLogEntry,
     ),
     getGrant: evaluated(['grantId'], (input: { readonly grantId: string }) => input, grantView),
@@ -165,7 +216,7 @@ export const TRANSACTIONS = {
   contributions: contract('contributions', {
     submitContribution: submitted(
       ['contribution'],
-      (submission: ContributionSubmission) => ({ contribution: json(submission) }),
+      (submission: ContributionRequest) => ({ contribution: json(submission) }),
       contribution,
     ),
     approveContribution: submitted(

@@ -1,7 +1,8 @@
 /**
  * `access:*` — a clinician's requests. Each request decides against the patient's rules at the
  * transaction timestamp and writes the access-log entry in the same transaction, granted or not;
- * when anything is granted it also writes the grant the data lake releases data against.
+ * when anything is granted it also writes the grant the data lake releases data against. A grant is
+ * re-decided at every read and delivery: it releases nothing the rules in force no longer grant.
  */
 import { Info, Returns, Transaction } from 'fabric-contract-api';
 import {
@@ -13,20 +14,35 @@ import {
   EVENTS,
   grantedCategories,
   grantExpiry,
-  grantStatus,
   LIMITS,
+  memberOf,
   parseArgument,
   parseText,
+  toMillis,
 } from '../model';
-import type { AccessLogEntry, Decision, Grant, GrantView, RequestFacts } from '../model';
-import { saveLogEntry } from '../ledger/access-log';
+import type {
+  AccessLogEntry,
+  Decision,
+  EmergencyPolicy,
+  Grant,
+  GrantView,
+  Instant,
+  Requester,
+  RequestFacts,
+  Rule,
+} from '../model';
+import { loadLogEntry, saveLogEntry } from '../ledger/access-log';
+import { emergencyUseSince, recordEmergencyUse } from '../ledger/emergency-use';
 import { loadGrant, pageDeliveries, saveDelivery, saveGrant } from '../ledger/grants';
+import { loadPatient } from '../ledger/patients';
 import { loadPolicy } from '../ledger/policies';
 import { patientRules } from '../ledger/rules';
-import { requireSelfOr, sameParty } from './access-control';
+import { activePatient, refuseErased, requireSelfOr, sameParty } from './access-control';
 import type { AccessPreview, ContractFunctions } from '../catalogue';
 import { CustodiaContract, json, valid } from './base';
+import { createOnce } from './client-request';
 import { CustodiaContext } from './context';
+import { currentStatus } from './grant-status';
 import { pageArgs } from './paging';
 
 const MINUTE_MS = 60_000;
@@ -37,87 +53,109 @@ export class AccessContract extends CustodiaContract implements ContractFunction
     super('access');
   }
 
-  /** `reason` may be empty. Emergency treatment (ETREAT) goes through `requestEmergencyAccess`. */
+  /**
+   * `request` is `{patientId, categories, purpose, reasonHash?, requestId}`; emergency treatment (ETREAT)
+   * goes through `requestEmergencyAccess`. A repeated `requestId` returns the first answer.
+   */
   @Transaction()
   @Returns('string')
-  async requestAccess(
-    ctx: CustodiaContext,
-    patientId: string,
-    categories: string,
-    purpose: string,
-    reason: string,
-  ): Promise<string> {
-    const { requester, patient, requested, note } = this.parseRequest(
+  async requestAccess(ctx: CustodiaContext, request: string): Promise<string> {
+    const requester = ctx.callerAs(['clinician'], 'requestAccess');
+    const { requestId, ...asked } = valid(parseArgument(request, decoders.accessRequest, 'request'));
+    const entry = await createOnce(
       ctx,
       'requestAccess',
-      patientId,
-      categories,
-      reason,
+      requestId,
+      asked,
+      (id) => this.entry(ctx, id),
+      async () => {
+        await activePatient(ctx, asked.patientId);
+        const rules = await patientRules(ctx.store, asked.patientId);
+        const facts: RequestFacts = {
+          patientId: asked.patientId,
+          requester,
+          purpose: asked.purpose,
+          emergency: false,
+          ...(asked.reasonHash === undefined ? {} : { reasonHash: asked.reasonHash }),
+          requested: asked.categories,
+        };
+        const decision = decide(
+          rules,
+          { requester, categories: asked.categories, purpose: asked.purpose },
+          ctx.now,
+        );
+        const created = await this.log(
+          ctx,
+          facts,
+          decision,
+          expiryOf(decision, rules, facts, ctx.now, LIMITS.grantDurationMs),
+          {},
+        );
+        return { id: created.entryId, value: created };
+      },
     );
-    const why = valid(parseText(purpose, decoders.purpose, 'purpose'));
-    if (why === EMERGENCY_PURPOSE) {
-      throw new ChaincodeError(
-        'INVALID_ARGUMENT',
-        'purpose: ETREAT is requested through requestEmergencyAccess',
-      );
-    }
-    const rules = await patientRules(ctx.store, patient);
-    const decision = decide(rules, { requester, categories: requested, purpose: why }, ctx.now);
-    const facts = {
-      patientId: patient,
-      requester,
-      purpose: why,
-      emergency: false,
-      requested,
-      ...reasonOf(note),
-    };
-    return json(await this.log(ctx, facts, decision, LIMITS.grantDurationMs));
+    return json(entry);
   }
 
-  /** Emergency access under the patient's emergency policy: needs a reason, is flagged and short-lived. */
+  /**
+   * Emergency access under the patient's emergency policy: `request` is `{patientId, categories,
+   * reasonCode, reasonHash, requestId}`. Flagged, short-lived, at most `LIMITS.maxEmergencyRequestsPerHour`
+   * per clinician in any rolling hour (RESOURCE_EXHAUSTED beyond, nothing recorded); each entry counts
+   * the requester's emergency requests of the last 24 hours.
+   */
   @Transaction()
   @Returns('string')
-  async requestEmergencyAccess(
-    ctx: CustodiaContext,
-    patientId: string,
-    categories: string,
-    reason: string,
-  ): Promise<string> {
-    const { requester, patient, requested, note } = this.parseRequest(
+  async requestEmergencyAccess(ctx: CustodiaContext, request: string): Promise<string> {
+    const requester = ctx.callerAs(['clinician'], 'requestEmergencyAccess');
+    const { requestId, ...asked } = valid(parseArgument(request, decoders.emergencyRequest, 'request'));
+    const entry = await createOnce(
       ctx,
       'requestEmergencyAccess',
-      patientId,
-      categories,
-      reason,
+      requestId,
+      asked,
+      (id) => this.entry(ctx, id),
+      async () => {
+        await activePatient(ctx, asked.patientId);
+        const recent = await this.emergencyRate(ctx, requester);
+        const policy = await loadPolicy(ctx.store, asked.patientId);
+        const rules = await patientRules(ctx.store, asked.patientId);
+        const facts: RequestFacts = {
+          patientId: asked.patientId,
+          requester,
+          purpose: EMERGENCY_PURPOSE,
+          emergency: true,
+          reasonHash: asked.reasonHash,
+          reasonCode: asked.reasonCode,
+          requested: asked.categories,
+          ...(policy ? { emergencyPolicyVersion: policy.version } : {}),
+        };
+        const decision = decideEmergency(rules, policy, requester, asked.categories, ctx.now);
+        await recordEmergencyUse(ctx.store, requester, ctx.now, ctx.txId);
+        const created = await this.log(
+          ctx,
+          facts,
+          decision,
+          expiryOf(decision, rules, facts, ctx.now, emergencyDuration(policy)),
+          {
+            emergencyRequests24h: recent + 1,
+          },
+        );
+        return { id: created.entryId, value: created };
+      },
     );
-    if (note.trim() === '') {
-      throw new ChaincodeError('INVALID_ARGUMENT', 'reason: is required for emergency access');
-    }
-    const policy = await loadPolicy(ctx.store, patient);
-    const rules = await patientRules(ctx.store, patient);
-    const decision = decideEmergency(rules, policy, requester, requested, ctx.now);
-    const facts: RequestFacts = {
-      patientId: patient,
-      requester,
-      purpose: EMERGENCY_PURPOSE,
-      emergency: true,
-      requested,
-      ...reasonOf(note),
-      ...(policy ? { emergencyPolicyVersion: policy.version } : {}),
-    };
-    return json(await this.log(ctx, facts, decision, (policy?.maxDurationMinutes ?? 0) * MINUTE_MS));
+    return json(entry);
   }
 
-  /** The grant with its status at this transaction's timestamp. */
+  /** The grant with its status at this transaction's timestamp, re-decided with the rules then in force. */
   @Transaction(false)
   @Returns('string')
   async getGrant(ctx: CustodiaContext, grantId: string): Promise<string> {
     const grant = await this.readableGrant(ctx, grantId, 'getGrant');
-    const view: GrantView = { ...grant, status: grantStatus(grant, ctx.now) };
+    const view: GrantView = { ...grant, status: await currentStatus(ctx, grant) };
     return json(view);
   }
 
-  /** Logs that the requester received the data of an active grant (the manifest's SHA-256). */
+  /** Logs that the requester received the data of a grant the rules in force still fully cover. */
   @Transaction()
   @Returns('string')
   async recordDelivery(ctx: CustodiaContext, grantId: string, manifestHash: string): Promise<string> {
@@ -126,7 +164,9 @@ export class AccessContract extends CustodiaContract implements ContractFunction
     if (!sameParty(grant.requester, caller))
       throw new ChaincodeError('FORBIDDEN', 'recordDelivery: not the requester');
     const hash = valid(parseText(manifestHash, decoders.sha256Hex, 'manifestHash'));
-    const status = grantStatus(grant, ctx.now);
+    const patient = await loadPatient(ctx.store, grant.patientId);
+    if (patient) refuseErased(patient);
+    const status = await currentStatus(ctx, grant);
     if (status !== 'active') throw new ChaincodeError('FAILED_PRECONDITION', `grant is ${status}`);
     const delivery = {
       deliveryId: ctx.txId,
@@ -159,8 +199,9 @@ export class AccessContract extends CustodiaContract implements ContractFunction
   }
 
   /**
-   * What a described requester would receive from the calling patient's rules (and, for ETREAT,
-   * emergency policy) — evaluated only, nothing is logged.
+   * What a described requester (`{mspId, role, id}`; its country is its organisation's in the registry)
+   * would receive from the calling patient's rules (and, for ETREAT, emergency policy) — evaluated only,
+   * nothing is logged.
    */
   @Transaction(false)
   @Returns('string')
@@ -168,29 +209,34 @@ export class AccessContract extends CustodiaContract implements ContractFunction
     const caller = ctx.callerAs(['patient'], 'previewAccess');
     const preview = valid(parseArgument(query, decoders.previewQuery, 'query'));
     const at = preview.at ?? ctx.now;
+    const country = memberOf(await ctx.registry(), preview.requester.mspId)?.country;
+    const requester: Requester = { ...preview.requester, ...(country === undefined ? {} : { country }) };
     const rules = await patientRules(ctx.store, caller.id);
+    const request = { requester, categories: preview.categories, purpose: preview.purpose };
     if (preview.purpose === EMERGENCY_PURPOSE) {
       const policy = await loadPolicy(ctx.store, caller.id);
-      const decision = decideEmergency(rules, policy, preview.requester, preview.categories, at);
-      return json(previewOf(decision, at, (policy?.maxDurationMinutes ?? 0) * MINUTE_MS));
+      const decision = decideEmergency(rules, policy, requester, preview.categories, at);
+      return json(previewOf(decision, expiryOf(decision, rules, request, at, emergencyDuration(policy))));
     }
-    const decision = decide(rules, preview, at);
-    return json(previewOf(decision, at, LIMITS.grantDurationMs));
+    const decision = decide(rules, request, at);
+    return json(previewOf(decision, expiryOf(decision, rules, request, at, LIMITS.grantDurationMs)));
   }
 
-  private parseRequest(
-    ctx: CustodiaContext,
-    action: string,
-    patientId: string,
-    categories: string,
-    reason: string,
-  ) {
-    return {
-      requester: ctx.callerAs(['clinician'], action),
-      patient: valid(parseText(patientId, decoders.id, 'patientId')),
-      requested: valid(parseArgument(categories, decoders.categories, 'categories')),
-      note: valid(parseText(reason, decoders.reason, 'reason')),
-    };
+  /**
+   * The requester's emergency requests in the last 24 hours; RESOURCE_EXHAUSTED when the last hour
+   * already holds the maximum.
+   */
+  private async emergencyRate(ctx: CustodiaContext, requester: Requester): Promise<number> {
+    const recent = await emergencyUseSince(ctx.store, requester, ctx.now, LIMITS.emergencyReportWindowMs);
+    const hourStart = toMillis(ctx.now) - LIMITS.emergencyRateWindowMs;
+    const lastHour = recent.filter((instant) => toMillis(instant) > hourStart).length;
+    if (lastHour >= LIMITS.maxEmergencyRequestsPerHour) {
+      throw new ChaincodeError(
+        'RESOURCE_EXHAUSTED',
+        `emergency requests: at most ${LIMITS.maxEmergencyRequestsPerHour} per hour`,
+      );
+    }
+    return recent.length;
   }
 
   /** Writes the access-log entry and, when something is granted, the grant; announces the request. */
@@ -198,17 +244,16 @@ export class AccessContract extends CustodiaContract implements ContractFunction
     ctx: CustodiaContext,
     facts: RequestFacts,
     decision: Decision,
-    maxDurationMs: number,
+    expiresAt: Instant | undefined,
+    extra: Pick<AccessLogEntry, 'emergencyRequests24h'>,
   ): Promise<AccessLogEntry> {
     const at = ctx.now;
     const entryId = ctx.txId;
-    const expiresAt =
-      decision.granted.length > 0 && maxDurationMs > 0 ? grantExpiry(decision, at, maxDurationMs) : undefined;
     const granted = expiresAt === undefined ? {} : { grantId: entryId, expiresAt };
-    const entry: AccessLogEntry = { entryId, timestamp: at, ...facts, decision, ...granted };
+    const entry: AccessLogEntry = { entryId, timestamp: at, ...facts, decision, ...granted, ...extra };
     await saveLogEntry(ctx.store, entry);
     if (expiresAt !== undefined) {
-      await saveGrant(ctx.store, {
+      const grant: Grant = {
         grantId: entryId,
         ...facts,
         granted: grantedCategories(decision),
@@ -216,7 +261,8 @@ export class AccessContract extends CustodiaContract implements ContractFunction
         rules: decision.rules,
         issuedAt: at,
         expiresAt,
-      });
+      };
+      await saveGrant(ctx.store, grant);
     }
     ctx.emit(facts.emergency ? EVENTS.emergencyAccess : EVENTS.accessRequested, {
       entryId,
@@ -225,7 +271,14 @@ export class AccessContract extends CustodiaContract implements ContractFunction
       requesterId: facts.requester.id,
       emergency: facts.emergency,
       ...granted,
+      ...extra,
     });
+    return entry;
+  }
+
+  private async entry(ctx: CustodiaContext, entryId: string): Promise<AccessLogEntry> {
+    const entry = await loadLogEntry(ctx.store, entryId);
+    if (!entry) throw new ChaincodeError('INTERNAL', 'request id without its access-log entry');
     return entry;
   }
 
@@ -246,12 +299,22 @@ export class AccessContract extends CustodiaContract implements ContractFunction
   }
 }
 
-function reasonOf(note: string): { reason?: string } {
-  return note === '' ? {} : { reason: note };
+function emergencyDuration(policy: EmergencyPolicy | undefined): number {
+  return (policy?.maxDurationMinutes ?? 0) * MINUTE_MS;
 }
 
-function previewOf(decision: Decision, at: string, maxDurationMs: number): AccessPreview {
-  return decision.granted.length > 0 && maxDurationMs > 0
-    ? { decision, expiresAt: grantExpiry(decision, at, maxDurationMs) }
-    : { decision };
+/** When something is granted (and may be for a while), its expiry; otherwise no grant. */
+function expiryOf(
+  decision: Decision,
+  rules: readonly Rule[],
+  request: { readonly requester: Requester; readonly purpose: RequestFacts['purpose'] },
+  at: Instant,
+  maxDurationMs: number,
+): Instant | undefined {
+  if (decision.granted.length === 0 || maxDurationMs <= 0) return undefined;
+  return grantExpiry(decision, rules, request, at, maxDurationMs);
+}
+
+function previewOf(decision: Decision, expiresAt: Instant | undefined): AccessPreview {
+  return expiresAt === undefined ? { decision } : { decision, expiresAt };
 }

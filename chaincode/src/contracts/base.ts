@@ -1,4 +1,4 @@
-/** What every Custodia contract shares: its context, argument size limits and typed failures. */
+/** What every Custodia contract shares: its context, who is admitted, argument size limits and typed failures. */
 import { Contract } from 'fabric-contract-api';
 import type { Context } from 'fabric-contract-api';
 import { ChaincodeError, LIMITS } from '../model';
@@ -26,13 +26,22 @@ export abstract class CustodiaContract extends Contract {
         );
       }
     }
+    try {
+      await this.admit(ctx as CustodiaContext);
+    } catch (error) {
+      throw coded(ctx, error);
+    }
+  }
+
+  /** Who may call this contract at all: by default an enabled identity of a member organisation. */
+  protected async admit(ctx: CustodiaContext): Promise<void> {
+    await ctx.admit();
   }
 
   override async unknownTransaction(): Promise<void> {
     throw new ChaincodeError('NOT_FOUND', 'unknown transaction');
   }
 
-  /** Unexpected failures become INTERNAL, so every failure a client sees carries a code. */
   override async aroundTransaction(
     ctx: Context,
     fn: Parameters<Contract['aroundTransaction']>[1],
@@ -41,13 +50,18 @@ export abstract class CustodiaContract extends Contract {
     try {
       return await super.aroundTransaction(ctx, fn, parameters);
     } catch (error) {
-      if (error instanceof ChaincodeError) throw error;
-      ctx.logging
-        .getLogger()
-        .error(`${ctx.stub.getTxID()} ${error instanceof Error ? error.message : 'failure'}`);
-      throw new ChaincodeError('INTERNAL', 'internal error');
+      throw coded(ctx, error);
     }
   }
+}
+
+/** Unexpected failures become INTERNAL, so every failure a client sees carries a code. */
+function coded(ctx: Context, error: unknown): ChaincodeError {
+  if (error instanceof ChaincodeError) return error;
+  ctx.logging
+    .getLogger()
+    .error(`${ctx.stub.getTxID()} ${error instanceof Error ? error.message : 'failure'}`);
+  return new ChaincodeError('INTERNAL', 'internal error');
 }
 
 /** The value, or the validation error thrown as INVALID_ARGUMENT. */

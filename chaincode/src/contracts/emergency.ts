@@ -11,7 +11,7 @@ import {
 import type { EmergencyPolicy } from '../model';
 import { revokeGrantsDecidedBy } from '../ledger/grants';
 import { loadPolicy, pagePolicyVersions, savePolicy } from '../ledger/policies';
-import { requireSelfOr } from './access-control';
+import { refuseErased, requireSelfOr } from './access-control';
 import type { ContractFunctions } from '../catalogue';
 import { CustodiaContract, json, valid } from './base';
 import { CustodiaContext } from './context';
@@ -31,6 +31,7 @@ export class EmergencyContract
   @Returns('string')
   async setEmergencyPolicy(ctx: CustodiaContext, policy: string): Promise<string> {
     const caller = ctx.callerAs(['patient'], 'setEmergencyPolicy');
+    refuseErased(ctx.ownRegistration);
     const spec = valid(parseArgument(policy, decoders.emergencyPolicySpec, 'policy'));
     const previous = await loadPolicy(ctx.store, caller.id);
     const next: EmergencyPolicy = {
@@ -59,7 +60,7 @@ export class EmergencyContract
   @Transaction(false)
   @Returns('string')
   async getEmergencyPolicy(ctx: CustodiaContext, patientId: string): Promise<string> {
-    const patient = valid(parseText(patientId, decoders.id, 'patientId'));
+    const patient = valid(parseText(patientId, decoders.patientId, 'patientId'));
     requireSelfOr(ctx.caller, patient, ['auditor'], 'getEmergencyPolicy');
     const policy = await loadPolicy(ctx.store, patient);
     if (!policy) throw new ChaincodeError('NOT_FOUND', 'no emergency policy');
@@ -74,7 +75,7 @@ export class EmergencyContract
     pageSize: string,
     bookmark: string,
   ): Promise<string> {
-    const patient = valid(parseText(patientId, decoders.id, 'patientId'));
+    const patient = valid(parseText(patientId, decoders.patientId, 'patientId'));
     requireSelfOr(ctx.caller, patient, ['auditor'], 'getEmergencyPolicyHistory');
     const page = pageArgs(pageSize, bookmark);
     return json(await pagePolicyVersions(ctx.store, patient, page.pageSize, page.bookmark));

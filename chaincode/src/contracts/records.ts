@@ -1,9 +1,18 @@
 /** `records:*` — metadata of records medical centres hold in the data lake (never content, never names). */
 import { Info, Returns, Transaction } from 'fabric-contract-api';
-import { CATEGORIES, ChaincodeError, decoders, EVENTS, oneOf, parseArgument, parseText } from '../model';
+import {
+  CATEGORIES,
+  ChaincodeError,
+  CONTRIBUTION_RECORD_PREFIX,
+  decoders,
+  EVENTS,
+  oneOf,
+  parseArgument,
+  parseText,
+} from '../model';
 import type { Caller, RecordMeta, RecordRegistration } from '../model';
 import { loadRecord, pageRecords, saveRecord } from '../ledger/records';
-import { requireSelfOr } from './access-control';
+import { activePatient, requireSelfOr } from './access-control';
 import type { ContractFunctions } from '../catalogue';
 import { CustodiaContract, json, valid } from './base';
 import { CustodiaContext } from './context';
@@ -22,19 +31,22 @@ export class RecordsContract
   }
 
   /**
-   * Registers a record; the source organisation and country come from the centre's certificate.
-   * Registering the same record again is a no-op (uploads are retried), different content is a CONFLICT.
-   * With `supersedes`, the record is a new version of an earlier record of the same patient registered by the
-   * same organisation, which is marked `supersededBy` in the same transaction (and then no longer released).
+   * Registers a record of a registered patient; the source organisation is the centre's, the country
+   * its organisation's in the registry. Registering the same record again is a no-op (uploads are
+   * retried), different content is a CONFLICT. Ids starting `contribution-` are reserved for approved
+   * contributions. With `supersedes`, the record is a new version of an earlier record of the same patient
+   * registered by the same organisation, which is marked `supersededBy` in the same transaction (and then no
+   * longer released).
    */
   @Transaction()
   @Returns('string')
   async registerRecord(ctx: CustodiaContext, record: string): Promise<string> {
     const caller = ctx.callerAs(['centre'], 'registerRecord');
-    if (caller.country === undefined) {
-      throw new ChaincodeError('FORBIDDEN', 'certificate has no custodia.country');
-    }
     const registration = valid(parseArgument(record, decoders.recordRegistration, 'record'));
+    if (registration.recordId.startsWith(CONTRIBUTION_RECORD_PREFIX)) {
+      throw new ChaincodeError('INVALID_ARGUMENT', 'record.recordId: is reserved for approved contributions');
+    }
+    await activePatient(ctx, registration.patientId);
     const existing = await loadRecord(ctx.store, registration.recordId);
     if (existing) {
       if (sameRegistration(existing, registration, caller)) return json(existing);
@@ -87,7 +99,7 @@ export class RecordsContract
     pageSize: string,
     bookmark: string,
   ): Promise<string> {
-    const patient = valid(parseText(patientId, decoders.id, 'patientId'));
+    const patient = valid(parseText(patientId, decoders.patientId, 'patientId'));
     const only =
       category === '' ? undefined : valid(parseText(category, oneOf(CATEGORIES, 'category'), 'category'));
     const caller = ctx.caller;

@@ -17,9 +17,10 @@ import {
 import type { RuleSpec, RuleVersion, StoredRule } from '../model';
 import { revokeGrantsCutBy, revokeGrantsDecidedBy } from '../ledger/grants';
 import { loadRule, loadRuleVersion, pageRuleVersions, pageRules, saveRuleVersion } from '../ledger/rules';
-import { requireSelfOr } from './access-control';
+import { refuseErased, requireSelfOr } from './access-control';
 import type { ContractFunctions } from '../catalogue';
 import { CustodiaContract, json, valid } from './base';
+import { createOnce } from './client-request';
 import { CustodiaContext } from './context';
 import { pageArgs } from './paging';
 
@@ -29,14 +30,37 @@ export class RulesContract extends CustodiaContract implements ContractFunctions
     super('rules');
   }
 
-  /** Creates a rule owned by the calling patient; the rule id is the transaction id. */
+  /**
+   * Creates a rule owned by the calling patient; `creation` is `{requestId, rule}` and the rule id is the
+   * transaction id. A repeated `requestId` returns the rule as first created.
+   */
   @Transaction()
   @Returns('string')
-  async createRule(ctx: CustodiaContext, rule: string): Promise<string> {
+  async createRule(ctx: CustodiaContext, creation: string): Promise<string> {
     const caller = ctx.callerAs(['patient'], 'createRule');
-    const spec = this.specFrom(ctx, rule);
-    const version = createdRule(spec, { ruleId: ctx.txId, patientId: caller.id, txId: ctx.txId }, ctx.now);
-    return this.commit(ctx, version);
+    const { requestId, rule } = valid(parseArgument(creation, decoders.ruleCreation, 'creation'));
+    const created = await createOnce(
+      ctx,
+      'createRule',
+      requestId,
+      rule,
+      async (ruleId) => {
+        const first = await loadRuleVersion(ctx.store, ruleId, 1);
+        if (!first) throw new ChaincodeError('INTERNAL', 'request id without its rule');
+        return currentOf(first);
+      },
+      async () => {
+        refuseErased(ctx.ownRegistration);
+        const spec = this.inFuture(ctx, rule, 'creation.rule');
+        const version = createdRule(
+          spec,
+          { ruleId: ctx.txId, patientId: caller.id, txId: ctx.txId },
+          ctx.now,
+        );
+        return { id: version.ruleId, value: await this.commit(ctx, version) };
+      },
+    );
+    return json(created);
   }
 
   /** Replaces the content of an active rule as a new version; grants it decided are revoked. */
@@ -44,8 +68,8 @@ export class RulesContract extends CustodiaContract implements ContractFunctions
   @Returns('string')
   async updateRule(ctx: CustodiaContext, ruleId: string, rule: string): Promise<string> {
     const current = await this.ownRule(ctx, ruleId, 'updateRule');
-    const spec = this.specFrom(ctx, rule);
-    return this.commit(ctx, updatedRule(current, spec, ctx.txId, ctx.now));
+    const spec = this.inFuture(ctx, valid(parseArgument(rule, decoders.ruleSpec, 'rule')), 'rule');
+    return json(await this.commit(ctx, updatedRule(current, spec, ctx.txId, ctx.now)));
   }
 
   /** Revokes a rule (a new version with status revoked) and the grants it decided. */
@@ -53,7 +77,7 @@ export class RulesContract extends CustodiaContract implements ContractFunctions
   @Returns('string')
   async revokeRule(ctx: CustodiaContext, ruleId: string): Promise<string> {
     const current = await this.ownRule(ctx, ruleId, 'revokeRule');
-    return this.commit(ctx, revokedRule(current, ctx.txId, ctx.now));
+    return json(await this.commit(ctx, revokedRule(current, ctx.txId, ctx.now)));
   }
 
   /** Reinstates an earlier version's content as a new active version. */
@@ -64,7 +88,7 @@ export class RulesContract extends CustodiaContract implements ContractFunctions
     const number = valid(versionNumber(version));
     const from = await loadRuleVersion(ctx.store, current.ruleId, number);
     if (!from) throw new ChaincodeError('NOT_FOUND', 'rule version not found');
-    return this.commit(ctx, restoredRule(current, from, ctx.txId, ctx.now));
+    return json(await this.commit(ctx, restoredRule(current, from, ctx.txId, ctx.now)));
   }
 
   @Transaction(false)
@@ -91,7 +115,7 @@ export class RulesContract extends CustodiaContract implements ContractFunctions
     pageSize: string,
     bookmark: string,
   ): Promise<string> {
-    const patient = valid(parseText(patientId, decoders.id, 'patientId'));
+    const patient = valid(parseText(patientId, decoders.patientId, 'patientId'));
     requireSelfOr(ctx.caller, patient, ['auditor'], 'listPatientRules');
     const page = pageArgs(pageSize, bookmark);
     return json(await pageRules(ctx.store, patient, page.pageSize, page.bookmark));
@@ -111,10 +135,9 @@ export class RulesContract extends CustodiaContract implements ContractFunctions
     return json(await pageRuleVersions(ctx.store, rule.ruleId, page.pageSize, page.bookmark));
   }
 
-  private specFrom(ctx: CustodiaContext, rule: string): RuleSpec {
-    const spec = valid(parseArgument(rule, decoders.ruleSpec, 'rule'));
+  private inFuture(ctx: CustodiaContext, spec: RuleSpec, path: string): RuleSpec {
     if (spec.notAfter !== undefined && toMillis(spec.notAfter) <= toMillis(ctx.now)) {
-      throw new ChaincodeError('INVALID_ARGUMENT', 'rule.notAfter: must be in the future');
+      throw new ChaincodeError('INVALID_ARGUMENT', `${path}.notAfter: must be in the future`);
     }
     return spec;
   }
@@ -128,6 +151,7 @@ export class RulesContract extends CustodiaContract implements ContractFunctions
 
   private async ownRule(ctx: CustodiaContext, ruleId: string, action: string): Promise<StoredRule> {
     const caller = ctx.callerAs(['patient'], action);
+    refuseErased(ctx.ownRegistration);
     const rule = await this.findRule(ctx, ruleId);
     if (rule.patientId !== caller.id)
       throw new ChaincodeError('FORBIDDEN', `${action}: not the owner of this rule`);
@@ -142,7 +166,7 @@ export class RulesContract extends CustodiaContract implements ContractFunctions
   }
 
   /** Stores the version, revokes the grants the change invalidates and announces it. */
-  private async commit(ctx: CustodiaContext, version: RuleVersion): Promise<string> {
+  private async commit(ctx: CustodiaContext, version: RuleVersion): Promise<StoredRule> {
     const { store, now, txId } = ctx;
     await saveRuleVersion(store, version);
     const revoked =
@@ -159,6 +183,6 @@ export class RulesContract extends CustodiaContract implements ContractFunctions
       change: version.change,
       revokedGrantIds: revoked,
     });
-    return json(currentOf(version));
+    return currentOf(version);
   }
 }

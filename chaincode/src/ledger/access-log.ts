@@ -3,6 +3,10 @@ import type { AccessLogEntry, AccessLogQuery, Page } from '../model';
 import { OBJECT_TYPES, timeIndexKey, timeIndexRange } from './keys';
 import type { Entry, Store } from './store';
 
+export function loadLogEntry(store: Store, entryId: string): Promise<AccessLogEntry | undefined> {
+  return store.get<AccessLogEntry>(store.key(OBJECT_TYPES.accessLog, [entryId]));
+}
+
 export async function saveLogEntry(store: Store, entry: AccessLogEntry): Promise<void> {
   const { entryId, timestamp, patientId, requester } = entry;
   await store.put(store.key(OBJECT_TYPES.accessLog, [entryId]), entry);
@@ -20,8 +24,7 @@ export function pageLog(
   pageSize: number,
   bookmark: string,
 ): Promise<Page<AccessLogEntry>> {
-  const byEntryId = (entryId: string | undefined) =>
-    store.get<AccessLogEntry>(store.key(OBJECT_TYPES.accessLog, [entryId ?? '']));
+  const byEntryId = (entryId: string | undefined) => loadLogEntry(store, entryId ?? '');
   const lastAttribute = (entry: Entry) => byEntryId(store.attributes(entry.key).at(-1));
   switch (query.by) {
     case 'patient':

@@ -1,15 +1,21 @@
 /**
- * Grants and deliveries in world state, with the two indexes that make revocation cheap:
- * grants by deciding rule (a rule change revokes what it decided) and live grants by patient
- * (a new deny cuts the live grants it narrows). Both are pruned as grants are found revoked or expired.
+ * Grants and deliveries in world state, with the indexes that make revocation cheap: grants by
+ * deciding rule (a rule change revokes what it decided), live grants by patient (a new deny cuts the
+ * live grants it narrows; erasure ends them all) and live grants by requester (disabling an identity
+ * ends its grants; a contribution needs one). The live indexes are pruned as grants are found over.
  */
-import { denyCutsGrant, grantStatus } from '../model';
-import type { Delivery, Grant, GrantRevocation, Instant, Page, Rule } from '../model';
+import { denyCutsGrant, grantLive } from '../model';
+import type { Delivery, Grant, GrantRevocation, Instant, Page, Requester, Rule } from '../model';
 import { OBJECT_TYPES } from './keys';
-import type { Store } from './store';
+import type { Entry, Store } from './store';
 
 export function loadGrant(store: Store, grantId: string): Promise<Grant | undefined> {
   return store.get<Grant>(store.key(OBJECT_TYPES.grant, [grantId]));
+}
+
+function byRequesterKey(store: Store, grant: Grant): string {
+  const { requester, patientId, grantId } = grant;
+  return store.key(OBJECT_TYPES.grantByRequester, [requester.mspId, requester.id, patientId, grantId]);
 }
 
 export async function saveGrant(store: Store, grant: Grant): Promise<void> {
@@ -18,14 +24,16 @@ export async function saveGrant(store: Store, grant: Grant): Promise<void> {
     await store.mark(store.key(OBJECT_TYPES.grantByRule, [grant.patientId, ref.ruleId, grant.grantId]));
   }
   await store.mark(store.key(OBJECT_TYPES.liveGrant, [grant.patientId, grant.grantId]));
+  await store.mark(byRequesterKey(store, grant));
 }
 
 async function revoke(store: Store, grant: Grant, revocation: GrantRevocation): Promise<void> {
   await store.put(store.key(OBJECT_TYPES.grant, [grant.grantId]), { ...grant, revoked: revocation });
   await store.delete(store.key(OBJECT_TYPES.liveGrant, [grant.patientId, grant.grantId]));
+  await store.delete(byRequesterKey(store, grant));
 }
 
-/** Revokes the still-active grants that a rule (or the emergency policy) decided; returns their ids. */
+/** Revokes the still-live grants that a rule (or the emergency policy) decided; returns their ids. */
 export async function revokeGrantsDecidedBy(
   store: Store,
   patientId: string,
@@ -39,12 +47,26 @@ export async function revokeGrantsDecidedBy(
     const grant = await loadGrant(store, grantId);
     // After this change the entry can never matter again: the grant is revoked or over.
     await store.delete(entry.key);
-    if (grant && grantStatus(grant, at) === 'active') {
+    if (grant && grantLive(grant, at)) {
       await revoke(store, grant, { at, txId, ruleId });
       revoked.push(grantId);
     }
   }
   return revoked;
+}
+
+/**
+ * The live grants found under an index entry list: entries of grants found revoked or expired are
+ * deleted on the way (the scans run only in writing transactions).
+ */
+async function liveGrants(store: Store, entries: readonly Entry[], at: Instant): Promise<Grant[]> {
+  const live: Grant[] = [];
+  for (const entry of entries) {
+    const grant = await loadGrant(store, store.attributes(entry.key).at(-1) ?? '');
+    if (grant && grantLive(grant, at)) live.push(grant);
+    else await store.delete(entry.key);
+  }
+  return live;
 }
 
 /** Revokes the patient's live grants that a new deny rule narrows; returns their ids. */
@@ -56,17 +78,47 @@ export async function revokeGrantsCutBy(
   txId: string,
 ): Promise<string[]> {
   const revoked: string[] = [];
-  for (const entry of await store.scan(OBJECT_TYPES.liveGrant, [patientId])) {
-    const grantId = store.attributes(entry.key)[1] ?? '';
-    const grant = await loadGrant(store, grantId);
-    if (!grant || grantStatus(grant, at) !== 'active') {
-      await store.delete(entry.key);
-    } else if (denyCutsGrant(deny, grant, at)) {
+  for (const grant of await liveGrants(store, await store.scan(OBJECT_TYPES.liveGrant, [patientId]), at)) {
+    if (denyCutsGrant(deny, grant, at)) {
       await revoke(store, grant, { at, txId, ruleId: deny.ruleId });
-      revoked.push(grantId);
+      revoked.push(grant.grantId);
     }
   }
   return revoked;
+}
+
+/** Revokes every live grant of a patient (erasure); returns their ids. */
+export async function revokePatientGrants(
+  store: Store,
+  patientId: string,
+  revocation: GrantRevocation,
+): Promise<string[]> {
+  const live = await liveGrants(store, await store.scan(OBJECT_TYPES.liveGrant, [patientId]), revocation.at);
+  for (const grant of live) await revoke(store, grant, revocation);
+  return live.map((grant) => grant.grantId);
+}
+
+/** Revokes every live grant of a requester, for any patient (a disabled identity); returns their ids. */
+export async function revokeRequesterGrants(
+  store: Store,
+  requester: Pick<Requester, 'mspId' | 'id'>,
+  revocation: GrantRevocation,
+): Promise<string[]> {
+  const entries = await store.scan(OBJECT_TYPES.grantByRequester, [requester.mspId, requester.id]);
+  const live = await liveGrants(store, entries, revocation.at);
+  for (const grant of live) await revoke(store, grant, revocation);
+  return live.map((grant) => grant.grantId);
+}
+
+/** The requester's live (neither revoked nor expired) grants for one patient. Writing transactions only. */
+export async function requesterGrantsFor(
+  store: Store,
+  requester: Pick<Requester, 'mspId' | 'id'>,
+  patientId: string,
+  at: Instant,
+): Promise<Grant[]> {
+  const entries = await store.scan(OBJECT_TYPES.grantByRequester, [requester.mspId, requester.id, patientId]);
+  return liveGrants(store, entries, at);
 }
 
 export async function saveDelivery(store: Store, delivery: Delivery): Promise<void> {

@@ -3,7 +3,8 @@
  * from (patient, rule, requester, grant), so each listing is a prefix scan costing O(matches).
  * Attributes are validated ids, codes and fixed-width instants (they sort chronologically).
  */
-import type { Instant } from '../model';
+import type { Instant, Requester } from '../model';
+import { sha256Hex } from './digest';
 
 export const OBJECT_TYPES = {
   /** [patientId, ruleId] → StoredRule */
@@ -40,6 +41,22 @@ export const OBJECT_TYPES = {
   accessLogByRequester: 'access-log-by-requester',
   /** [patientId, contributionId] → Contribution */
   contribution: 'contribution',
+  /** [submitterMspId, submitterId, patientId, contributionId] → marker while pending: the quota */
+  pendingContribution: 'contribution-pending',
+  /** [requesterMspId, requesterId, patientId, grantId] → marker: grants not yet known to be revoked or expired */
+  grantByRequester: 'grant-by-requester',
+  /** [] → OrganisationRegistry: the current registry, read by every transaction */
+  registry: 'registry',
+  /** [version] → OrganisationRegistry as committed at that version */
+  registryVersion: 'registry-version',
+  /** [sequence, mspId] → RegistryApproval: one per organisation and sequence, the latest wins */
+  registryApproval: 'registry-approval',
+  /** [patientId] → PatientRegistration */
+  patient: 'patient',
+  /** [mspId, role, id] → IdentityStatus, present only while the identity is disabled */
+  disabledIdentity: 'identity-disabled',
+  /** [mspId, role, id, requestId] → ClientRequest: what a client request id already produced */
+  clientRequest: 'client-request',
 } as const;
 export type ObjectType = (typeof OBJECT_TYPES)[keyof typeof OBJECT_TYPES];
 
@@ -58,6 +75,34 @@ export function timeIndexRange(from: Instant, to: Instant | undefined): { start:
   return {
     start: `${TIME_INDEX_PREFIX}${from}`,
     end: to === undefined ? 'access-logA' : `${TIME_INDEX_PREFIX}${to}`,
+  };
+}
+
+/**
+ * Emergency requests by requester, in time order, as simple keys for the same reason:
+ * `emergency-use@<SHA-256 of the requester's MSP id and id>@<instant>@<entryId>`. The digest gives
+ * every requester a fixed-width prefix that no crafted id can run into.
+ */
+export const EMERGENCY_USE_PREFIX = 'emergency-use@';
+
+/** The fixed-width name of a requester in its emergency-use keys. */
+export function emergencyUseDigest(requester: Pick<Requester, 'mspId' | 'id'>): string {
+  return sha256Hex(`${requester.mspId}\u0000${requester.id}`);
+}
+
+export function emergencyUseKey(requesterDigest: string, timestamp: Instant, entryId: string): string {
+  return `${EMERGENCY_USE_PREFIX}${requesterDigest}@${timestamp}@${entryId}`;
+}
+
+export function emergencyUseInstant(key: string): Instant {
+  return key.slice(EMERGENCY_USE_PREFIX.length).split('@')[1] ?? '';
+}
+
+/** From `from` (inclusive) to the end of this requester's keys ('A' follows '@'). */
+export function emergencyUseRange(requesterDigest: string, from: Instant): { start: string; end: string } {
+  return {
+    start: `${EMERGENCY_USE_PREFIX}${requesterDigest}@${from}`,
+    end: `${EMERGENCY_USE_PREFIX}${requesterDigest}A`,
   };
 }
 

@@ -60,6 +60,15 @@ export class Store {
     return entries;
   }
 
+  /** Every entry of simple keys in [start, end), in key order. For transactions that write. */
+  async range(start: string, end: string): Promise<Entry[]> {
+    const entries: Entry[] = [];
+    for await (const kv of this.stub.getStateByRange(start, end)) {
+      entries.push({ key: kv.key, value: kv.value });
+    }
+    return entries;
+  }
+
   /** One page under a partial composite key. Read-only transactions only. */
   async page<T>(
     type: ObjectType,

@@ -2,7 +2,7 @@
  * Chaincode events: one per writing transaction (Fabric keeps one event per transaction), named
  * here, with payloads of identifiers only. The data lake and the notifier subscribe to them.
  */
-import type { ContributionStatus } from './vocabulary';
+import type { ContributionStatus, RegistryChangeKind, Role } from './vocabulary';
 
 export const EVENTS = {
   ruleChanged: 'custodia.rule.changed',
@@ -13,6 +13,12 @@ export const EVENTS = {
   deliveryRecorded: 'custodia.delivery.recorded',
   contributionSubmitted: 'custodia.contribution.submitted',
   contributionDecided: 'custodia.contribution.decided',
+  registryChangeApproved: 'custodia.registry.approved',
+  registryChanged: 'custodia.registry.changed',
+  patientRegistered: 'custodia.patient.registered',
+  patientErased: 'custodia.patient.erased',
+  identityDisabled: 'custodia.identity.disabled',
+  identityEnabled: 'custodia.identity.enabled',
 } as const;
 export type EventName = (typeof EVENTS)[keyof typeof EVENTS];
 
@@ -46,6 +52,8 @@ export interface AccessRequestedEvent {
   /** Present when something was granted. */
   readonly grantId?: string;
   readonly expiresAt?: string;
+  /** For emergency requests: the requester's emergency requests in the last 24 hours, this one included. */
+  readonly emergencyRequests24h?: number;
 }
 
 export interface DeliveryRecordedEvent {
@@ -58,6 +66,44 @@ export interface ContributionEvent {
   readonly contributionId: string;
   readonly patientId: string;
   readonly status: ContributionStatus;
+  /** On approval: the record registered for it, which the data lake stores the content under. */
+  readonly recordId?: string;
+}
+
+export interface RegistryChangeApprovedEvent {
+  readonly sequence: number;
+  readonly changeHash: string;
+  readonly mspId: string;
+}
+
+export interface RegistryChangedEvent {
+  readonly version: number;
+  readonly changeHash: string;
+  readonly kind: RegistryChangeKind;
+  /** The members after the change. */
+  readonly mspIds: readonly string[];
+}
+
+export interface PatientRegisteredEvent {
+  readonly patientId: string;
+  readonly mspId: string;
+}
+
+/** The auditors' replay recognises an erasure by this event and the patient's registration it wrote. */
+export interface PatientErasedEvent {
+  readonly patientId: string;
+  readonly mspId: string;
+  readonly revokedGrantIds: readonly string[];
+  readonly revokedRuleIds: readonly string[];
+  readonly rejectedContributionIds: readonly string[];
+}
+
+export interface IdentityEvent {
+  readonly mspId: string;
+  readonly role: Role;
+  readonly id: string;
+  /** On disabling: the identity's live grants, revoked. */
+  readonly revokedGrantIds: readonly string[];
 }
 
 export interface EventPayloads {
@@ -69,4 +115,10 @@ export interface EventPayloads {
   [EVENTS.deliveryRecorded]: DeliveryRecordedEvent;
   [EVENTS.contributionSubmitted]: ContributionEvent;
   [EVENTS.contributionDecided]: ContributionEvent;
+  [EVENTS.registryChangeApproved]: RegistryChangeApprovedEvent;
+  [EVENTS.registryChanged]: RegistryChangedEvent;
+  [EVENTS.patientRegistered]: PatientRegisteredEvent;
+  [EVENTS.patientErased]: PatientErasedEvent;
+  [EVENTS.identityDisabled]: IdentityEvent;
+  [EVENTS.identityEnabled]: IdentityEvent;
 }

@@ -8,5 +8,7 @@ export * from './validation';
 export * from './decision';
 export * from './emergency';
 export * from './grant';
+export * from './contribution';
+export * from './organisations';
 export * from './rule-lifecycle';
 export * from './events';

@@ -2,7 +2,18 @@ import fc from 'fast-check';
 import { callerFromAttributes, decoders, pageSize, parseArgument } from './validation';
 import type { Decoded } from './decode';
 
-const { accessLogQuery, emergencyPolicySpec, recordRegistration, ruleSpec } = decoders;
+const {
+  accessLogQuery,
+  accessRequest,
+  emergencyPolicySpec,
+  emergencyRequest,
+  identityRef,
+  patientId,
+  recordRegistration,
+  registryChange,
+  ruleSpec,
+} = decoders;
+const PATIENT = `pt-${'q'.repeat(26)}`;
 
 const validRule = {
   effect: 'permit',
@@ -171,7 +182,7 @@ describe('emergencyPolicySpec', () => {
 describe('recordRegistration', () => {
   const record = {
     recordId: 'rec-1',
-    patientId: 'patient-1',
+    patientId: PATIENT,
     categories: ['results'],
     contentHash: 'a'.repeat(64),
     effectiveDate: '2024-02-29',
@@ -198,9 +209,131 @@ describe('recordRegistration', () => {
   });
 });
 
+describe('patientId', () => {
+  it('accepts only opaque pseudonyms: pt- and 26 base32 characters', () => {
+    expect(patientId(`pt-${'abcdefghijklmnopqrstuvwxyz'}`, 'patientId').ok).toBe(true);
+    expect(patientId('pt-234567234567234567234567ab', 'patientId').ok).toBe(true);
+    for (const readable of ['patient-anna', 'anna.schmidt@example.org', `pt-${'a'.repeat(25)}`]) {
+      expect(errorOf(patientId(readable, 'patientId'))?.path).toBe('patientId');
+    }
+    // Upper case, and the base32 alphabet's missing digits 0, 1, 8, 9.
+    for (const letter of ['A', '0', '1', '8', '9']) {
+      expect(patientId(`pt-${letter.repeat(26)}`, 'patientId').ok).toBe(false);
+    }
+  });
+
+  it('accepts every string of the format and nothing else of that length', () => {
+    const base32 = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz234567'.split(''));
+    fc.assert(
+      fc.property(
+        fc.array(base32, { minLength: 26, maxLength: 26 }),
+        (chars) => patientId(`pt-${chars.join('')}`, 'patientId').ok,
+      ),
+    );
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 29, maxLength: 29 }),
+        (text) => patientId(text, 'patientId').ok === /^pt-[a-z2-7]{26}$/.test(text),
+      ),
+    );
+  });
+});
+
+describe('access requests', () => {
+  const request = { patientId: PATIENT, categories: ['allergies'], purpose: 'TREAT', requestId: 'req-1' };
+  const emergency = {
+    patientId: PATIENT,
+    categories: ['allergies'],
+    reasonCode: 'unconscious',
+    reasonHash: 'c'.repeat(64),
+    requestId: 'req-2',
+  };
+
+  it('takes a reason only as a salted hash, and ETREAT only as an emergency request', () => {
+    expect(accessRequest(request, 'request').ok).toBe(true);
+    expect(accessRequest({ ...request, reasonHash: 'c'.repeat(64) }, 'request').ok).toBe(true);
+    expect(errorOf(accessRequest({ ...request, reason: 'seen in A&E' }, 'request'))?.path).toBe(
+      'request.reason',
+    );
+    expect(errorOf(accessRequest({ ...request, reasonHash: 'seen in A&E' }, 'request'))?.path).toBe(
+      'request.reasonHash',
+    );
+    expect(errorOf(accessRequest({ ...request, purpose: 'ETREAT' }, 'request'))?.path).toBe(
+      'request.purpose',
+    );
+  });
+
+  it('requires an emergency reason from the closed list and its hash', () => {
+    expect(emergencyRequest(emergency, 'request').ok).toBe(true);
+    expect(errorOf(emergencyRequest({ ...emergency, reasonCode: 'curious' }, 'request'))?.path).toBe(
+      'request.reasonCode',
+    );
+    expect(errorOf(emergencyRequest({ ...emergency, reasonHash: undefined }, 'request'))?.path).toBe(
+      'request.reasonHash',
+    );
+    expect(errorOf(emergencyRequest({ ...emergency, requestId: undefined }, 'request'))?.path).toBe(
+      'request.requestId',
+    );
+  });
+});
+
+describe('registryChange and identityRef', () => {
+  it('decodes each kind of change; genesis members sorted, never repeated', () => {
+    const genesis = registryChange(
+      {
+        sequence: 1,
+        kind: 'genesis',
+        members: [
+          { mspId: 'Org2MSP', country: 'FR' },
+          { mspId: 'Org1MSP', country: 'DE' },
+        ],
+      },
+      'change',
+    );
+    expect(genesis.ok && genesis.value).toEqual({
+      sequence: 1,
+      kind: 'genesis',
+      members: [
+        { mspId: 'Org1MSP', country: 'DE' },
+        { mspId: 'Org2MSP', country: 'FR' },
+      ],
+    });
+    const repeated = [
+      { mspId: 'Org1MSP', country: 'DE' },
+      { mspId: 'Org1MSP', country: 'FR' },
+    ];
+    expect(errorOf(registryChange({ sequence: 1, kind: 'genesis', members: repeated }, 'change'))?.path).toBe(
+      'change.members',
+    );
+    expect(registryChange({ sequence: 2, kind: 'add', mspId: 'Org4MSP', country: 'ES' }, 'change').ok).toBe(
+      true,
+    );
+    expect(registryChange({ sequence: 2, kind: 'remove', mspId: 'Org4MSP' }, 'change').ok).toBe(true);
+    expect(
+      errorOf(registryChange({ sequence: 2, kind: 'remove', mspId: 'Org4MSP', country: 'ES' }, 'change'))
+        ?.path,
+    ).toBe('change.country');
+    expect(
+      errorOf(registryChange({ sequence: 0, kind: 'add', mspId: 'X', country: 'ES' }, 'change'))?.path,
+    ).toBe('change.sequence');
+    expect(
+      errorOf(registryChange({ sequence: 2, kind: 'change-country', mspId: 'X', country: 'Spain' }, 'change'))
+        ?.path,
+    ).toBe('change.country');
+    expect(errorOf(registryChange({ sequence: 2, kind: 'dissolve' }, 'change'))?.path).toBe('change.kind');
+  });
+
+  it("names an identity by role and id only: the MSP is always the caller's own", () => {
+    expect(identityRef({ role: 'clinician', id: 'dr-a' }, 'identity').ok).toBe(true);
+    expect(errorOf(identityRef({ role: 'clinician', id: 'dr-a', mspId: 'Org2MSP' }, 'identity'))?.path).toBe(
+      'identity.mspId',
+    );
+  });
+});
+
 describe('accessLogQuery and pageSize', () => {
   it('decodes each kind of query and rejects an empty time range', () => {
-    expect(accessLogQuery({ by: 'patient', patientId: 'p-1' }, 'query').ok).toBe(true);
+    expect(accessLogQuery({ by: 'patient', patientId: PATIENT }, 'query').ok).toBe(true);
     expect(accessLogQuery({ by: 'requester', mspId: 'Org1MSP', requesterId: 'dr-a' }, 'query').ok).toBe(true);
     expect(accessLogQuery({ by: 'time', from: '2030-01-01T00:00:00Z' }, 'query').ok).toBe(true);
     expect(

@@ -4,6 +4,7 @@ import {
   decodeJson,
   fail,
   integer,
+  list,
   literal,
   map,
   ok,
@@ -17,24 +18,50 @@ import {
 } from './decode';
 import type { Decoded, Decoder } from './decode';
 import { FORMATS, LIMITS } from './limits';
+import { byMspId } from './organisations';
 import { dateOrInstant, instant, toMillis } from './time';
 import type { Instant } from './time';
 import type {
+  AccessRequestInput,
   Caller,
+  ContributionRequest,
   ContributionSubmission,
   EmergencyPolicySpec,
+  EmergencyRequestInput,
   Grantee,
+  IdentityRef,
+  Organisation,
   RecordRegistration,
+  RegistryChange,
   Requester,
+  RuleCreation,
   RuleSpec,
 } from './types';
-import { CATEGORIES, EFFECTS, LABELS, PURPOSES, ROLES } from './vocabulary';
+import {
+  CATEGORIES,
+  EFFECTS,
+  EMERGENCY_PURPOSE,
+  EMERGENCY_REASONS,
+  LABELS,
+  PURPOSES,
+  ROLES,
+} from './vocabulary';
 import type { Category, Purpose } from './vocabulary';
 
 const id = text({
   max: LIMITS.maxIdLength,
   pattern: FORMATS.id,
   patternName: 'letters, digits and . _ @ -',
+});
+/**
+ * Nothing about the person can be read from a patient's pseudonym, and the mapping to the person
+ * lives off-chain, where erasure deletes it.
+ */
+const patientId = text({
+  min: 29,
+  max: 29,
+  pattern: FORMATS.patientId,
+  patternName: 'a patient pseudonym (pt- and 26 base32 characters)',
 });
 const mspId = text({
   max: LIMITS.maxMspIdLength,
@@ -48,11 +75,14 @@ const sha256Hex = text({
   pattern: FORMATS.sha256Hex,
   patternName: 'lowercase hex SHA-256',
 });
+/** A salted SHA-256 of free text kept off-chain: the text itself is refused. */
+const reasonHash = sha256Hex;
+const requestId = id;
 const purpose = oneOf(PURPOSES, 'purpose');
 const role = oneOf(ROLES, 'role');
 const categories = setOf(CATEGORIES, 'category', { min: 1 });
 const labels = setOf(LABELS, 'label');
-const reason = text({ min: 0, max: LIMITS.maxReasonLength });
+const reasonCode = oneOf(EMERGENCY_REASONS, 'emergency reason');
 const countries = sortedSet(country, { max: LIMITS.maxCountries });
 
 const scope = { countries };
@@ -126,7 +156,7 @@ const emergencyPolicySpec: Decoder<EmergencyPolicySpec> = refine(
 
 const recordRegistration: Decoder<RecordRegistration> = map(
   struct(
-    { recordId: id, patientId: id, categories, contentHash: sha256Hex, effectiveDate: dateOrInstant },
+    { recordId: id, patientId, categories, contentHash: sha256Hex, effectiveDate: dateOrInstant },
     { labels, supersedes: id },
   ),
   (record): RecordRegistration => ({
@@ -141,7 +171,7 @@ const recordRegistration: Decoder<RecordRegistration> = map(
 );
 
 const contributionSubmission: Decoder<ContributionSubmission> = map(
-  struct({ patientId: id, categories, contentHash: sha256Hex }, { labels }),
+  struct({ patientId, categories, contentHash: sha256Hex }, { labels }),
   (submission): ContributionSubmission => ({
     patientId: submission.patientId,
     categories: submission.categories,
@@ -150,7 +180,60 @@ const contributionSubmission: Decoder<ContributionSubmission> = map(
   }),
 );
 
-const requester: Decoder<Requester> = struct({ mspId, role, id }, { country });
+const contributionRequest: Decoder<ContributionRequest> = map(
+  struct({ patientId, categories, contentHash: sha256Hex, requestId }, { labels }),
+  (submission): ContributionRequest => ({
+    patientId: submission.patientId,
+    categories: submission.categories,
+    labels: submission.labels ?? [],
+    contentHash: submission.contentHash,
+    requestId: submission.requestId,
+  }),
+);
+
+const ruleCreation: Decoder<RuleCreation> = struct({ requestId, rule: ruleSpec });
+
+const accessRequest: Decoder<AccessRequestInput> = refine(
+  struct({ patientId, categories, purpose, requestId }, { reasonHash }),
+  (request) =>
+    request.purpose === EMERGENCY_PURPOSE
+      ? { path: 'purpose', reason: 'ETREAT is requested through requestEmergencyAccess' }
+      : undefined,
+);
+
+const emergencyRequest: Decoder<EmergencyRequestInput> = struct({
+  patientId,
+  categories,
+  reasonCode,
+  reasonHash,
+  requestId,
+});
+
+/** A requester a patient describes to `previewAccess`; its country is its organisation's in the registry. */
+const requester: Decoder<Requester> = struct({ mspId, role, id });
+
+const identityRef: Decoder<IdentityRef> = struct({ role, id });
+const identity: Decoder<IdentityRef & { readonly mspId: string }> = struct({ mspId, role, id });
+
+const organisation: Decoder<Organisation> = struct({ mspId, country });
+const sequence = integer(1, 999_999_999);
+const members: Decoder<Organisation[]> = refine(
+  map(list(organisation, { min: 1, max: LIMITS.maxOrganisations }), (entries) => [...entries].sort(byMspId)),
+  (entries) =>
+    entries.some((entry, i) => i > 0 && entries[i - 1]?.mspId === entry.mspId)
+      ? { path: '', reason: 'must not repeat an organisation' }
+      : undefined,
+);
+const registryChange: Decoder<RegistryChange> = tagged<'kind', RegistryChange>(
+  'kind',
+  {
+    genesis: struct({ sequence, kind: literal('genesis'), members }),
+    add: struct({ sequence, kind: literal('add'), mspId, country }),
+    'change-country': struct({ sequence, kind: literal('change-country'), mspId, country }),
+    remove: struct({ sequence, kind: literal('remove'), mspId }),
+  },
+  'change kind',
+);
 
 /** What a patient asks `previewAccess` about. */
 export interface PreviewQuery {
@@ -169,7 +252,7 @@ export type AccessLogQuery =
 const accessLogQuery: Decoder<AccessLogQuery> = tagged<'by', AccessLogQuery>(
   'by',
   {
-    patient: struct({ by: literal('patient'), patientId: id }),
+    patient: struct({ by: literal('patient'), patientId }),
     requester: struct({ by: literal('requester'), mspId, requesterId: id }),
     time: refine(struct({ by: literal('time'), from: instant }, { to: instant }), (query) =>
       query.to !== undefined && toMillis(query.to) <= toMillis(query.from)
@@ -183,22 +266,33 @@ const accessLogQuery: Decoder<AccessLogQuery> = tagged<'by', AccessLogQuery>(
 /** Decoders of every argument shape, e.g. `parseArgument(json, decoders.ruleSpec, 'rule')`. */
 export const decoders = {
   id,
+  patientId,
   mspId,
   country,
   sha256Hex,
+  reasonHash,
+  requestId,
   purpose,
   role,
   categories,
   labels,
-  reason,
+  reasonCode,
   grantee,
   ruleSpec,
+  ruleCreation,
   emergencyPolicySpec,
   recordRegistration,
   contributionSubmission,
+  contributionRequest,
+  accessRequest,
+  emergencyRequest,
   requester,
   previewQuery,
   accessLogQuery,
+  identityRef,
+  identity,
+  organisation,
+  registryChange,
 } as const;
 
 /** `pageSize` arrives as a transaction argument string. */
@@ -223,7 +317,7 @@ export function parseText<T>(value: string, decoder: Decoder<T>, name: string): 
   return decoder(value, name);
 }
 
-/** Builds the caller from certificate attributes; undefined attributes are absent. */
+/** Reads the identity a certificate claims from its attributes; undefined attributes are absent. */
 export function callerFromAttributes(attributes: {
   mspId: string;
   role: string | undefined;

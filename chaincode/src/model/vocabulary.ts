@@ -47,11 +47,33 @@ export type RuleStatus = (typeof RULE_STATUSES)[number];
 export const RULE_CHANGES = ['created', 'updated', 'revoked', 'restored'] as const;
 export type RuleChange = (typeof RULE_CHANGES)[number];
 
-export const GRANT_STATUSES = ['active', 'expired', 'revoked'] as const;
+/**
+ * `narrowed`: not revoked nor expired, but the rules (and, for emergency grants, the emergency policy)
+ * in force now no longer grant everything it holds, or its requester's organisation left the registry.
+ * Only `active` releases data.
+ */
+export const GRANT_STATUSES = ['active', 'expired', 'revoked', 'narrowed'] as const;
 export type GrantStatus = (typeof GRANT_STATUSES)[number];
 
 export const CONTRIBUTION_STATUSES = ['pending', 'approved', 'rejected'] as const;
 export type ContributionStatus = (typeof CONTRIBUTION_STATUSES)[number];
+
+/**
+ * Why a clinician breaks the glass: a closed list, so no free text goes on-chain (the clinician's own
+ * words stay off-chain; only their salted hash is recorded).
+ */
+export const EMERGENCY_REASONS = [
+  'unconscious',
+  'life-threatening',
+  'unable-to-consent',
+  'severe-trauma',
+  'time-critical-treatment',
+] as const;
+export type EmergencyReason = (typeof EMERGENCY_REASONS)[number];
+
+/** Changes to the organisation registry; `genesis` founds it, the others need a majority of members. */
+export const REGISTRY_CHANGE_KINDS = ['genesis', 'add', 'change-country', 'remove'] as const;
+export type RegistryChangeKind = (typeof REGISTRY_CHANGE_KINDS)[number];
 
 /** Certificate attribute names (Fabric CA `attrs`) that carry a caller's Custodia identity. */
 export const IDENTITY_ATTRIBUTES = {

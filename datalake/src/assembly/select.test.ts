@@ -39,10 +39,27 @@ describe('record release', () => {
     expect(releasedCategories(doc({}), grant)).toEqual(['results']);
     expect(releasedCategories(doc({ labels: ['PSY'] }), grant)).toEqual(['results']);
     expect(releasedCategories(doc({ labels: ['PSY', 'HIV'] }), grant)).toEqual([]);
-    expect(releasedCategories(doc({ categories: ['results', 'imaging'], labels: ['PSY'] }), grant)).toEqual([
-      'results',
-    ]);
     expect(releasedCategories(doc({ categories: ['problems'] }), grant)).toEqual([]);
+  });
+
+  it('releases a record of several categories only when every one of them is granted (issue #11, 5)', () => {
+    expect(releasedCategories(doc({ categories: ['results', 'imaging'] }), grant)).toEqual([
+      'results',
+      'imaging',
+    ]);
+    // `problems` granted, `documents` denied: the record carries both, so it is withheld.
+    const problemsOnly = {
+      patientId: 'p-1',
+      granted: [{ category: 'problems' as const, labels: [] }],
+    };
+    expect(releasedCategories(doc({ categories: ['problems', 'documents'] }), problemsOnly)).toEqual([]);
+  });
+
+  it('withholds a labelled record unless the label is released for each of its categories', () => {
+    // PSY is released for results only: an imaging + results record carrying PSY stays withheld.
+    expect(releasedCategories(doc({ categories: ['results', 'imaging'], labels: ['PSY'] }), grant)).toEqual(
+      [],
+    );
   });
 
   it("never releases another patient's or an unpublished record", () => {

@@ -133,6 +133,26 @@ export class DatalakeClient {
   }
 
   /**
+   * Hands over an approved contribution's content (the exact bytes its on-chain registration hashes), as the patient
+   * who approved it; stored as the record `recordId` that approval registered. Idempotent.
+   */
+  storeContribution(
+    actor: DatalakeActor,
+    patientId: string,
+    recordId: string,
+    content: Buffer,
+  ): Promise<IngestResult> {
+    return this.transport.json<IngestResult>({
+      method: 'PUT',
+      path: `/v1/patients/${segment(patientId)}/contributions/${segment(recordId)}`,
+      actor,
+      body: content,
+      contentType: FHIR_JSON,
+      expect: [200, 201],
+    });
+  }
+
+  /**
    * A binary and the DocumentReference describing it, streamed to the lake as it is read (the request body is the
    * binary itself; the DocumentReference goes in a header). `fileName` is not sent: the lake stores no file names
    * (they may name the patient); the DocumentReference's attachment title describes the content.

@@ -6,7 +6,9 @@
  */
 import type { Readable } from 'node:stream';
 import type { Resource } from '@medplum/fhirtypes';
-import type { Category, Label } from '@custodia/chaincode';
+import { canonical, LABELS } from '@custodia/chaincode';
+import type { Category, Label, RecordMeta } from '@custodia/chaincode';
+import { sha256Hex } from '../crypto/digest-stream';
 import type { KeyedHash } from '../crypto/keyed-hash';
 import { DatalakeError } from '../errors';
 import type { LedgerActor, LedgerPort } from '../ledger/port';
@@ -19,7 +21,11 @@ import type { RecordIndexes } from '../zones/record-index';
 import { newObjectId } from '../zones/sealed-objects';
 import type { SealedObjects } from '../zones/sealed-objects';
 import type { StructuredZone } from '../zones/structured';
+import { parseBoundedJson } from '../json/parse';
+import { decideLabels } from '../labelling';
+import { validateFhir } from './fhir-validation';
 import { planFhirRecords } from './fhir-records';
+import { checkSubjectBinding } from './subject-binding';
 import type { PlannedRecord, SkippedEntry } from './fhir-records';
 import { recordIdFor } from './record-id';
 
@@ -113,7 +119,7 @@ export class IngestService {
     const resourceId = newObjectId();
     let pending = await this.begin(context, [binaryId, resourceId]);
     const binary = await this.abandonOnFailure(context, pending, () =>
-      this.seal(context, location, body, contentType, maxBytes, binaryId),
+      this.seal(sealTarget(context), location, body, contentType, maxBytes, binaryId),
     );
     // Idempotency is on the binary's content: the same file from the same source is the same record.
     const recordId = recordIdFor(context.actor.mspId, context.sourceToken, binary.sha256);
@@ -125,7 +131,7 @@ export class IngestService {
     }
     pending = await this.deps.pending.attach(pending, recordId);
     const resource = await this.abandonOnFailure(context, pending, () =>
-      this.seal(context, location, described.content, JSON_TYPE, undefined, resourceId),
+      this.seal(sealTarget(context), location, described.content, JSON_TYPE, undefined, resourceId),
     );
     const stored = await this.register(context, {
       recordId,
@@ -137,6 +143,56 @@ export class IngestService {
     });
     await this.deps.pending.end(pending);
     return stored;
+  }
+
+  /**
+   * Stores a clinician's contribution the patient approved, under the record its approval registered on-chain:
+   * `content` must be exactly the bytes whose SHA-256 the registration holds. Its categories are the
+   * registration's; its labels the registration's and any the labelling service finds in the content (never
+   * fewer); every resource in it must be about the patient. Already
+   * registered on-chain, it is published at once (a crash before that leaves only sealed bytes no document points
+   * at); the same contribution handed over again finds the stored record.
+   */
+  async ingestContribution(registration: RecordMeta, content: Buffer): Promise<IngestedRecord> {
+    if (sha256Hex(content) !== registration.contentHash)
+      throw new DatalakeError('CONFLICT', 'the content is not the one its on-chain registration names');
+    const resource = validateFhir(parseBoundedJson(content, 'body'));
+    const { recordId, patientId, country, sourceMspId } = registration;
+    checkSubjectBinding(resource, patientId);
+    const existing = await this.deps.structured.get(country, patientId, recordId);
+    if (existing !== undefined) return recorded(existing, 'existing');
+    const location = this.deps.locations.forCountry(country);
+    // Already registered on-chain: no pending marker; a crash before the document is written leaves only sealed
+    // bytes no document points at, which recovery at start removes as orphans.
+    const sealed = await this.seal(
+      { patientId, owner: sourceMspId },
+      location,
+      content,
+      JSON_TYPE,
+      undefined,
+      newObjectId(),
+    );
+    const document: RecordDocument = {
+      schema: 2,
+      version: 1,
+      recordId,
+      patientId,
+      organisation: sourceMspId,
+      country,
+      kind: 'fhir',
+      resourceType: resource.resourceType,
+      categories: registration.categories,
+      labels: canonical(LABELS, [...registration.labels, ...decideLabels(resource).labels]),
+      effectiveDate: registration.effectiveDate,
+      contentHash: registration.contentHash,
+      resource: sealed,
+      state: 'published',
+      createdAt: this.deps.now().toISOString(),
+      publishedAt: this.deps.now().toISOString(),
+    };
+    await this.deps.structured.put(document);
+    await this.deps.index.upsert(document);
+    return recorded(document, 'created');
   }
 
   /**
@@ -167,7 +223,7 @@ export class IngestService {
     const objectId = newObjectId();
     const pending = await this.deps.pending.attach(await this.begin(context, [objectId]), recordId);
     const resource = await this.abandonOnFailure(context, pending, () =>
-      this.seal(context, this.location(context), planned.content, JSON_TYPE, undefined, objectId),
+      this.seal(sealTarget(context), this.location(context), planned.content, JSON_TYPE, undefined, objectId),
     );
     const stored = await this.register(context, {
       recordId,
@@ -306,9 +362,9 @@ export class IngestService {
   /** The marker of an upload about to write `objectIds` (recovery completes or removes what it names). */
   private begin(context: UploadContext, objectIds: readonly string[]): Promise<PendingUpload> {
     return this.deps.pending.begin({
-      patientId: context.patientId,
+      patientId: target.patientId,
       country: context.actor.country,
-      actor: { mspId: context.actor.mspId, id: context.actor.id },
+      actor: { mspId: target.owner, id: context.actor.id },
       objectIds,
       createdAt: this.deps.now().toISOString(),
     });
@@ -337,8 +393,9 @@ export class IngestService {
     }
   }
 
+  /** Seals `body` into the raw zone of `location`, its data key wrapped by the owner organisation's key. */
   private async seal(
-    context: UploadContext,
+    target: { readonly patientId: string; readonly owner: string },
     location: StorageLocation,
     body: Readable | Buffer,
     contentType: string,
@@ -349,10 +406,10 @@ export class IngestService {
       {
         location,
         zone: 'raw',
-        objectKey: layout.rawObject(context.patientId, objectId),
-        keyKey: layout.dataKey(context.patientId, objectId),
-        patientId: context.patientId,
-        owner: context.actor.mspId,
+        objectKey: layout.rawObject(target.patientId, objectId),
+        keyKey: layout.dataKey(target.patientId, objectId),
+        patientId: target.patientId,
+        owner: target.owner,
         objectId,
       },
       body,
@@ -369,6 +426,23 @@ export class IngestService {
       keyKey: layout.dataKey(context.patientId, objectId),
     });
   }
+}
+
+/** An upload's raw objects belong to the patient and are wrapped by the uploading centre's organisation. */
+function sealTarget(context: UploadContext): { patientId: string; owner: string } {
+  return { patientId: context.patientId, owner: context.actor.mspId };
+}
+
+/** What a contribution's handover answers (it was not planned from an upload). */
+function recorded(doc: RecordDocument, outcome: IngestedRecord['outcome']): IngestedRecord {
+  return {
+    recordId: doc.recordId,
+    outcome,
+    resourceType: doc.resourceType,
+    categories: doc.categories,
+    labels: doc.labels,
+    contentHash: doc.contentHash,
+  };
 }
 
 function summary(

@@ -1,6 +1,6 @@
 /**
  * Deletes the temporary records of revoked grants as soon as the ledger says so: it follows the chaincode's events
- * (rule changes and emergency-policy changes name the grants they revoked) from a checkpoint kept in the lake's
+ * (rule and emergency-policy changes, erasures and disabled identities name the grants they revoked) from a checkpoint kept in the lake's
  * data directory, so a restart resumes where it stopped and no revocation is missed while the lake was down.
  * The consumer zone also refuses revoked grants at read time (the ledger is asked on every download); this
  * listener is what makes the bytes go away.
@@ -27,12 +27,21 @@ export interface RevocationListenerDeps {
   readonly onRevoked?: (grantIds: readonly string[]) => void;
 }
 
-/** The grant ids a chaincode event revoked: rule and emergency-policy changes name them; other events none. */
+/**
+ * The grant ids a chaincode event revoked: rule and emergency-policy changes, a patient's erasure and a disabled
+ * identity name them; other events none.
+ */
 export function revokedGrantIds(event: Pick<LedgerEvent, 'event'>): string[] {
   const decoded = event.event;
-  if (decoded?.name === EVENTS.ruleChanged || decoded?.name === EVENTS.emergencyPolicySet)
-    return [...decoded.payload.revokedGrantIds];
-  return [];
+  switch (decoded?.name) {
+    case EVENTS.ruleChanged:
+    case EVENTS.emergencyPolicySet:
+    case EVENTS.patientErased:
+    case EVENTS.identityDisabled:
+      return [...decoded.payload.revokedGrantIds];
+    default:
+      return [];
+  }
 }
 
 const MAX_PAUSE_MS = 15_000;

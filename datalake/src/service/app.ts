@@ -7,7 +7,7 @@ import type { Request, Response } from 'express';
 import { Readable } from 'node:stream';
 import type { Bundle } from '@medplum/fhirtypes';
 import type { Logger } from 'pino';
-import { FORMATS } from '@custodia/chaincode';
+import { CONTRIBUTION_RECORD_PREFIX, FORMATS } from '@custodia/chaincode';
 import type { AssemblyService } from '../assembly/assemble';
 import { verifyLink } from '../assembly/links';
 import { DatalakeError } from '../errors';
@@ -23,7 +23,7 @@ import type { OrganisationCountries } from '../residency/organisations';
 import type { ResidencyReport } from '../residency/report';
 import { jobView } from '../zones/job-documents';
 import type { JobDocument } from '../zones/job-documents';
-import type { LedgerPort } from '../ledger/port';
+import type { LedgerActor, LedgerPort } from '../ledger/port';
 import type { ConsumerZone } from '../zones/consumer';
 import type { Erasure } from '../zones/erasure';
 import type { DeliveryManifests } from '../zones/manifests';
@@ -57,6 +57,8 @@ export interface AppDeps {
   readonly probeStorage: () => Promise<void>;
   /** Absent when the lake has no ledger identity of its own: assembly routes answer 404. */
   readonly assembly?: AssemblyService;
+  /** The lake's own ledger identity, which reads record registrations (absent: no contributions are taken). */
+  readonly serviceActor?: LedgerActor;
   /** HMAC secret of binary links (the one assembly signs with). */
   readonly linkSecret?: Buffer;
   readonly logger: Logger;
@@ -160,6 +162,32 @@ export function createApp(deps: AppDeps): express.Express {
     actorOf(req, ['auditor']);
     res.setHeader('cache-control', 'no-store').json(await deps.residency());
   });
+
+  /**
+   * A contribution the patient approved: its content is stored as a record of the patient under the record id
+   * its approval registered on-chain (read with the lake's own identity), and only if it is exactly the content
+   * that registration's hash names. The patient hands it over; the record appears in the next assembly.
+   */
+  app.put(
+    '/v1/patients/:patientId/contributions/:recordId',
+    express.raw({ limit: deps.maxJsonBytes, type: FHIR_JSON }),
+    async (req, res) => {
+      const patientId = pathId(req.params.patientId, 'patientId');
+      const recordId = pathId(req.params.recordId, 'recordId');
+      const actor = actorOf(req, ['patient']);
+      if (actor.id !== patientId) throw new DatalakeError('FORBIDDEN', 'not this patient');
+      if (!Buffer.isBuffer(req.body))
+        throw new DatalakeError('UNSUPPORTED_MEDIA_TYPE', 'send application/fhir+json');
+      if (deps.serviceActor === undefined || !recordId.startsWith(CONTRIBUTION_RECORD_PREFIX))
+        throw new DatalakeError('NOT_FOUND', 'no such contribution record');
+      await deps.patients.require(patientId);
+      const registration = await deps.ledger.getRecordMeta(deps.serviceActor, recordId);
+      if (registration === undefined || registration.patientId !== patientId)
+        throw new DatalakeError('NOT_FOUND', 'no such contribution record');
+      const record = await deps.ingest.ingestContribution(registration, req.body);
+      res.status(record.outcome === 'created' ? 201 : 200).json({ records: [record], skipped: [] });
+    },
+  );
 
   app.post('/v1/patients/:patientId/documents', async (req, res) => {
     const context = await uploadContext(req, deps);

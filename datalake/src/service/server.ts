@@ -260,6 +260,7 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
       );
     },
     ...(assembly === undefined ? {} : { assembly, linkSecret }),
+    ...(serviceActor === undefined ? {} : { serviceActor }),
     logger,
     now,
   });

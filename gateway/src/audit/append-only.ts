@@ -1,10 +1,11 @@
 /**
  * The chaincode only ever adds access-log entries (and their patient, requester and time indexes), deliveries,
- * rule and policy versions and record registrations; an overwrite or delete of one is a rewrite of history.
+ * rule and policy versions, record registrations, committed registry versions, client request ids and
+ * emergency-use marks; an overwrite or delete of one is a rewrite of history.
  * An access-log entry must also carry its three index entries, or the patient's and the auditor's searches
  * would never find it.
  */
-import { OBJECT_TYPES, TIME_INDEX_PREFIX, timeIndexKey } from '@custodia/chaincode';
+import { EMERGENCY_USE_PREFIX, OBJECT_TYPES, TIME_INDEX_PREFIX, timeIndexKey } from '@custodia/chaincode';
 import type { AccessLogEntry } from '@custodia/chaincode';
 import type { DecodedWrite } from './chain-decode';
 import type { LoggedBy } from './decision-check';
@@ -21,15 +22,23 @@ const APPEND_ONLY: ReadonlySet<string> = new Set([
   OBJECT_TYPES.ruleVersion,
   OBJECT_TYPES.policyVersion,
   OBJECT_TYPES.record,
+  OBJECT_TYPES.registryVersion,
+  OBJECT_TYPES.clientRequest,
 ]);
 
 export function isAppendOnly(key: string, split: SplitKey | undefined): boolean {
-  return split ? APPEND_ONLY.has(split.objectType) : key.startsWith(TIME_INDEX_PREFIX);
+  return split
+    ? APPEND_ONLY.has(split.objectType)
+    : key.startsWith(TIME_INDEX_PREFIX) || key.startsWith(EMERGENCY_USE_PREFIX);
 }
 
 /** A write to an append-only key that already held a value. */
 export function rewritten(write: DecodedWrite, split: SplitKey | undefined, tx: LoggedBy): Discrepancy {
-  const what = split ? `${split.objectType} ${split.attributes.join('/')}` : 'access-log time index entry';
+  const what = split
+    ? `${split.objectType} ${split.attributes.join('/')}`
+    : write.key.startsWith(EMERGENCY_USE_PREFIX)
+      ? 'emergency-use entry'
+      : 'access-log time index entry';
   return {
     kind: DISCREPANCY_KINDS.LEDGER_ENTRY_REWRITTEN,
     block: tx.block,

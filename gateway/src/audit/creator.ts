@@ -50,6 +50,15 @@ export function sameCaller(a: Caller, b: Caller): boolean {
   return fields(a) === fields(b);
 }
 
+/**
+ * Whether a logged party is the certificate that submitted it: the same MSP, role and id. The chaincode logs a
+ * requester with its organisation's registry country; a certificate that states a country must state that one
+ * (one that states none takes it from the registry).
+ */
+export function submittedBy(logged: Caller, creator: Caller): boolean {
+  return sameParty(logged, creator) && (creator.country === undefined || creator.country === logged.country);
+}
+
 export function describeCaller(caller: Caller | undefined): string {
   return caller ? `${caller.mspId}/${caller.role}/${caller.id}` : 'a certificate without a Custodia identity';
 }

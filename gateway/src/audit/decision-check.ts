@@ -1,7 +1,8 @@
 /**
  * Re-derives a logged access decision with the chaincode's own model (decide / decideEmergency, grantExpiry)
  * from the rules and emergency policy in force before the transaction, at the transaction's timestamp, and
- * compares it with what the access-log entry and its grant say.
+ * compares it with what the access-log entry and its grant say — for break-glass also the requester's emergency
+ * count of the last 24 hours and the hourly limit.
  */
 import { decide, decideEmergency, grantedCategories, grantExpiry, LIMITS } from '@custodia/chaincode';
 import type {
@@ -13,7 +14,7 @@ import type {
   Instant,
   Rule,
 } from '@custodia/chaincode';
-import { describeCaller, sameCaller } from './creator';
+import { describeCaller, submittedBy } from './creator';
 import { differingFields } from './canonical-json';
 import { DISCREPANCY_KINDS } from './discrepancy';
 import type { Discrepancy } from './discrepancy';
@@ -35,6 +36,14 @@ export interface PatientState {
   readonly policy?: EmergencyPolicy;
 }
 
+/** The requester's emergency requests before the transaction, counted as the chaincode counts them. */
+export interface EmergencyUse {
+  /** In the 24 hours up to the transaction. */
+  readonly lastDay: number;
+  /** In the rolling hour up to the transaction. */
+  readonly lastHour: number;
+}
+
 interface Derived {
   readonly decision: Decision;
   readonly expiresAt?: Instant;
@@ -53,8 +62,11 @@ function derive(entry: AccessLogEntry, state: PatientState, at: Instant): Derive
   const maxDurationMs = entry.emergency
     ? (state.policy?.maxDurationMinutes ?? 0) * MINUTE_MS
     : LIMITS.grantDurationMs;
+  const request = { requester: entry.requester, purpose: entry.purpose };
   const expiresAt =
-    decision.granted.length > 0 && maxDurationMs > 0 ? grantExpiry(decision, at, maxDurationMs) : undefined;
+    decision.granted.length > 0 && maxDurationMs > 0
+      ? grantExpiry(decision, state.rules, request, at, maxDurationMs)
+      : undefined;
   return {
     decision,
     ...(expiresAt !== undefined && { expiresAt }),
@@ -70,7 +82,8 @@ function expectedGrant(entry: AccessLogEntry, derived: Derived): Grant | undefin
     requester: entry.requester,
     purpose: entry.purpose,
     emergency: entry.emergency,
-    ...(entry.reason !== undefined && { reason: entry.reason }),
+    ...(entry.reasonHash !== undefined && { reasonHash: entry.reasonHash }),
+    ...(entry.reasonCode !== undefined && { reasonCode: entry.reasonCode }),
     requested: entry.requested,
     ...(derived.emergencyPolicyVersion !== undefined && {
       emergencyPolicyVersion: derived.emergencyPolicyVersion,
@@ -84,14 +97,16 @@ function expectedGrant(entry: AccessLogEntry, derived: Derived): Grant | undefin
 }
 
 /**
- * Checks one access-log entry; `grantWritten` is the grant its transaction wrote under the entry's id, if any.
- * Reports which fields differ (categories, labels, rule ids and versions, instants — never free text).
+ * Checks one access-log entry; `grantWritten` is the grant its transaction wrote under the entry's id, if any;
+ * `emergencyUse` the requester's earlier emergency requests (for break-glass entries). Reports which fields
+ * differ (categories, labels, rule ids and versions, instants, counts — never free text).
  */
 export function checkAccessDecision(
   entry: AccessLogEntry,
   grantWritten: Grant | undefined,
   state: PatientState,
   tx: LoggedBy,
+  emergencyUse: EmergencyUse = { lastDay: 0, lastHour: 0 },
 ): Discrepancy[] {
   const found: Discrepancy[] = [];
   const report = (kind: Discrepancy['kind'], detail: string) =>
@@ -100,7 +115,7 @@ export function checkAccessDecision(
   const foreign = [
     ...(entry.entryId === tx.txId ? [] : [`entryId ${entry.entryId}`]),
     ...(entry.timestamp === tx.at ? [] : [`timestamp ${entry.timestamp} (transaction at ${tx.at})`]),
-    ...(tx.creator && sameCaller(entry.requester, tx.creator)
+    ...(tx.creator && submittedBy(entry.requester, tx.creator)
       ? []
       : [`requester ${describeCaller(entry.requester)} (submitted by ${describeCaller(tx.creator)})`]),
   ];
@@ -121,6 +136,7 @@ export function checkAccessDecision(
     grantId: entry.grantId,
     expiresAt: entry.expiresAt,
     emergencyPolicyVersion: entry.emergencyPolicyVersion,
+    emergencyRequests24h: entry.emergencyRequests24h,
   };
   const outcomeFields = differingFields(
     logged,
@@ -128,9 +144,16 @@ export function checkAccessDecision(
       grantId: derived.expiresAt === undefined ? undefined : entry.entryId,
       expiresAt: derived.expiresAt,
       emergencyPolicyVersion: derived.emergencyPolicyVersion,
+      emergencyRequests24h: entry.emergency ? emergencyUse.lastDay + 1 : undefined,
     },
-    ['grantId', 'expiresAt', 'emergencyPolicyVersion'],
+    ['grantId', 'expiresAt', 'emergencyPolicyVersion', 'emergencyRequests24h'],
   );
+  if (entry.emergency && emergencyUse.lastHour >= LIMITS.maxEmergencyRequestsPerHour) {
+    report(
+      DISCREPANCY_KINDS.EMERGENCY_LIMIT_EXCEEDED,
+      `entry ${entry.entryId}: ${emergencyUse.lastHour} emergency requests by ${describeCaller(entry.requester)} in the hour before`,
+    );
+  }
   if (decisionFields.length + outcomeFields.length > 0) {
     report(
       DISCREPANCY_KINDS.DECISION_MISMATCH,
@@ -155,6 +178,8 @@ export function checkAccessDecision(
       'requester',
       'purpose',
       'emergency',
+      'reasonHash',
+      'reasonCode',
       'requested',
       'emergencyPolicyVersion',
       'granted',

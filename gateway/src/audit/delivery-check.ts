@@ -1,16 +1,23 @@
 /**
  * Checks a logged delivery against its grant as world state held it before the delivery's transaction:
- * the grant exists, the delivery is by and for the grant's requester and patient, and the grant was neither
- * revoked nor expired at the delivery's timestamp (the chaincode's own grantStatus decides which).
+ * the grant exists, the delivery is by and for the grant's requester and patient, and the grant was active at the
+ * delivery's timestamp — neither revoked nor expired, and still covered by the rules then in force (the chaincode's
+ * own grantStatus decides which).
  */
 import { grantStatus } from '@custodia/chaincode';
 import type { Delivery, Grant } from '@custodia/chaincode';
 import { DISCREPANCY_KINDS } from './discrepancy';
 import type { Discrepancy } from './discrepancy';
 import type { LoggedBy } from './decision-check';
-import { describeCaller, sameCaller, sameParty } from './creator';
+import { describeCaller, sameParty, submittedBy } from './creator';
 
-export function checkDelivery(delivery: Delivery, grant: Grant | undefined, tx: LoggedBy): Discrepancy[] {
+/** `covered`: whether the rules (and emergency policy) in force at the delivery still granted all of the grant. */
+export function checkDelivery(
+  delivery: Delivery,
+  grant: Grant | undefined,
+  tx: LoggedBy,
+  covered: boolean,
+): Discrepancy[] {
   const found: Discrepancy[] = [];
   const report = (kind: Discrepancy['kind'], detail: string) =>
     found.push({ kind, block: tx.block, txId: tx.txId, detail });
@@ -20,7 +27,7 @@ export function checkDelivery(delivery: Delivery, grant: Grant | undefined, tx: 
     ...(delivery.deliveredAt === tx.at
       ? []
       : [`deliveredAt ${delivery.deliveredAt} (transaction at ${tx.at})`]),
-    ...(tx.creator && sameCaller(delivery.requester, tx.creator)
+    ...(tx.creator && submittedBy(delivery.requester, tx.creator)
       ? []
       : [`requester ${describeCaller(delivery.requester)} (submitted by ${describeCaller(tx.creator)})`]),
   ];
@@ -46,7 +53,7 @@ export function checkDelivery(delivery: Delivery, grant: Grant | undefined, tx: 
     report(DISCREPANCY_KINDS.DELIVERY_REQUESTER_MISMATCH, `grant ${grant.grantId}: ${parties.join('; ')}`);
   }
 
-  switch (grantStatus(grant, tx.at)) {
+  switch (grantStatus(grant, tx.at, covered)) {
     case 'revoked':
       report(
         DISCREPANCY_KINDS.DELIVERY_AFTER_REVOCATION,
@@ -57,6 +64,12 @@ export function checkDelivery(delivery: Delivery, grant: Grant | undefined, tx: 
       report(
         DISCREPANCY_KINDS.DELIVERY_AFTER_EXPIRY,
         `grant ${grant.grantId} expired at ${grant.expiresAt}, delivered at ${tx.at}`,
+      );
+      break;
+    case 'narrowed':
+      report(
+        DISCREPANCY_KINDS.DELIVERY_OF_NARROWED_GRANT,
+        `grant ${grant.grantId} was no longer covered by the rules in force at ${tx.at}`,
       );
       break;
     case 'active':

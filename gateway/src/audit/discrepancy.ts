@@ -41,6 +41,26 @@ export const DISCREPANCY_KINDS = {
   DELIVERY_AFTER_EXPIRY: 'DELIVERY_AFTER_EXPIRY',
   /** A delivery was logged after its grant was revoked. */
   DELIVERY_AFTER_REVOCATION: 'DELIVERY_AFTER_REVOCATION',
+  /** A delivery was logged for a grant the rules (or emergency policy) in force at that moment no longer covered. */
+  DELIVERY_OF_NARROWED_GRANT: 'DELIVERY_OF_NARROWED_GRANT',
+  /**
+   * A request or delivery was logged for a party the chaincode must have refused: its organisation not in the
+   * registry, a country other than the registry's, a disabled identity, a patient not registered or erased.
+   */
+  CALLER_NOT_ADMITTED: 'CALLER_NOT_ADMITTED',
+  /** A break-glass request was logged although its requester had reached the hourly limit. */
+  EMERGENCY_LIMIT_EXCEEDED: 'EMERGENCY_LIMIT_EXCEEDED',
+  /**
+   * A registry version was committed without the approvals its governance needs (every founder for the genesis, a
+   * strict majority of members after), by an organisation that does not vote on it, or an approval was written
+   * for another organisation than the approving admin's.
+   */
+  REGISTRY_CHANGE_UNAPPROVED: 'REGISTRY_CHANGE_UNAPPROVED',
+  /**
+   * A patient registration or erasure, or an identity's disabling, was written by someone other than an admin of
+   * that organisation, or a registration was altered other than by its erasure.
+   */
+  REGISTRATION_INCONSISTENT: 'REGISTRATION_INCONSISTENT',
   /** The data lake has no manifest for a logged delivery (or could not be asked). */
   MANIFEST_UNAVAILABLE: 'MANIFEST_UNAVAILABLE',
   /** The manifest the data lake holds does not hash to the delivery's on-chain manifest hash. */

@@ -14,13 +14,18 @@ import {
   CHAINCODE,
   copyBlock,
   editJson,
+  newRequestId,
+  PATIENT_A,
+  PATIENT_B,
   requestAccess,
   seal,
   T0,
 } from '../../test/audit-chain';
-import type { Party, TestChain } from '../../test/audit-chain';
+import type { Party, SubmitOptions, TestChain } from '../../test/audit-chain';
 import { DISCREPANCY_KINDS } from './discrepancy';
 import type { Discrepancy, DiscrepancyKind } from './discrepancy';
+import { checkAccessDecision } from './decision-check';
+import type { LoggedBy } from './decision-check';
 import { verifyManifests } from './manifests';
 import type { ManifestSource } from './manifests';
 import { replayChain } from './replay';
@@ -43,6 +48,8 @@ const EMERGENCY_POLICY: EmergencyPolicySpec = {
   maxDurationMinutes: 60,
 };
 const RECORD = { recordId: 'rec-1', contentHash: 'ab'.repeat(32) };
+/** A clinician's reason, as its salted hash (the words stay off-chain). */
+const REASON_HASH = '5a'.repeat(32);
 
 interface Story {
   readonly chain: TestChain;
@@ -60,11 +67,14 @@ interface Story {
 async function story(): Promise<Story> {
   const chain = await buildTestChain();
   const { patient, clinician, clinicianFr, centre } = chain;
-  const rule = await chain.submit(patient, rules.createRule, PERMIT_DE_CLINICIANS);
+  const rule = await chain.submit(patient, rules.createRule, {
+    requestId: newRequestId(),
+    rule: PERMIT_DE_CLINICIANS,
+  });
   await chain.submit(patient, emergency.setEmergencyPolicy, EMERGENCY_POLICY);
   await chain.submit(centre, records.registerRecord, {
     ...RECORD,
-    patientId: 'patient-a',
+    patientId: PATIENT_A,
     categories: ['allergies'],
     labels: [],
     effectiveDate: '2030-01-01',
@@ -73,7 +83,7 @@ async function story(): Promise<Story> {
   const grantId = granted.result.grantId ?? '';
   const manifest: Manifest = {
     grantId,
-    patientId: 'patient-a',
+    patientId: PATIENT_A,
     assembledAt: at(1).toISOString(),
     included: [RECORD],
     excluded: [],
@@ -90,7 +100,13 @@ async function story(): Promise<Story> {
   await chain.submit(
     clinicianFr,
     access.requestEmergencyAccess,
-    { patientId: 'patient-a', categories: ['allergies'], reason: 'unconscious' },
+    {
+      patientId: PATIENT_A,
+      categories: ['allergies'],
+      reasonCode: 'unconscious',
+      reasonHash: REASON_HASH,
+      requestId: newRequestId(),
+    },
     {
       time: at(2),
     },
@@ -115,7 +131,7 @@ function plantDelivery(grantId: string, by: Party, role = 'clinician', country =
     const delivery: Delivery = {
       deliveryId: tx.txId,
       grantId,
-      patientId: 'patient-a',
+      patientId: PATIENT_A,
       requester: { mspId: by.mspId, role: role as 'clinician', id: by.id, country },
       manifestHash: 'cd'.repeat(32),
       deliveredAt: tx.at,
@@ -137,10 +153,10 @@ describe('replay of a clean chain', () => {
     const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
     expect(outcome.discrepancies).toEqual([]);
     expect(outcome).toMatchObject({
-      blocksChecked: 10,
-      lastBlock: 9,
+      blocksChecked: 14,
+      lastBlock: 13,
       // the genesis config transaction and one transaction per block after it
-      transactionsChecked: 10,
+      transactionsChecked: 14,
       decisionsChecked: 4,
       deliveriesChecked: 1,
     });
@@ -161,7 +177,7 @@ describe('replay of a clean chain', () => {
     });
     const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
     expect(outcome.discrepancies).toEqual([]);
-    expect(outcome.transactionsChecked).toBe(12);
+    expect(outcome.transactionsChecked).toBe(16);
     expect(outcome.decisionsChecked).toBe(4);
   });
 });
@@ -201,7 +217,13 @@ describe('replay finds planted discrepancies', () => {
     const { txId } = await chain.submit(
       chain.clinicianFr,
       access.requestEmergencyAccess,
-      { patientId: 'patient-a', categories: ['allergies'], reason: 'unconscious' },
+      {
+        patientId: PATIENT_A,
+        categories: ['allergies'],
+        reasonCode: 'unconscious',
+        reasonHash: REASON_HASH,
+        requestId: newRequestId(),
+      },
       {
         time: at(6),
         tamper: editJson('access-log', (entry) => ({
@@ -215,7 +237,10 @@ describe('replay finds planted discrepancies', () => {
 
   it('a grant whose expiry outlives its decision', async () => {
     const chain = await buildTestChain();
-    await chain.submit(chain.patient, rules.createRule, PERMIT_DE_CLINICIANS);
+    await chain.submit(chain.patient, rules.createRule, {
+      requestId: newRequestId(),
+      rule: PERMIT_DE_CLINICIANS,
+    });
     await requestAccess(chain, chain.clinician, { categories: ['allergies'], time: T0 });
     const { txId } = await requestAccess(chain, chain.clinician, {
       time: at(1),
@@ -236,7 +261,10 @@ describe('replay finds planted discrepancies', () => {
 
   it('a delivery after the grant expired', async () => {
     const chain = await buildTestChain();
-    await chain.submit(chain.patient, rules.createRule, PERMIT_DE_CLINICIANS);
+    await chain.submit(chain.patient, rules.createRule, {
+      requestId: newRequestId(),
+      rule: PERMIT_DE_CLINICIANS,
+    });
     const granted = await requestAccess(chain, chain.clinician, { categories: ['allergies'], time: T0 });
     // Regular grants last 24 hours at most.
     const { txId } = await requestAccess(chain, chain.clinician, {
@@ -244,7 +272,7 @@ describe('replay finds planted discrepancies', () => {
       tamper: plantDelivery(granted.result.grantId ?? '', chain.clinician),
     });
     const found = await onlyDiscrepancy(chain, DISCREPANCY_KINDS.DELIVERY_AFTER_EXPIRY, txId);
-    expect(found.block).toBe(3);
+    expect(found.block).toBe(7);
   });
 
   it('a delivery after the grant was revoked', async () => {
@@ -258,7 +286,10 @@ describe('replay finds planted discrepancies', () => {
 
   it('a delivery taken by someone other than the grant requester', async () => {
     const chain = await buildTestChain();
-    await chain.submit(chain.patient, rules.createRule, PERMIT_DE_CLINICIANS);
+    await chain.submit(chain.patient, rules.createRule, {
+      requestId: newRequestId(),
+      rule: PERMIT_DE_CLINICIANS,
+    });
     const granted = await requestAccess(chain, chain.clinician, { categories: ['allergies'], time: T0 });
     const { txId } = await requestAccess(chain, chain.clinicianFr, {
       time: at(1),
@@ -280,7 +311,7 @@ describe('replay finds planted discrepancies', () => {
     const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
     expect(outcome.discrepancies).toContainEqual({
       kind: DISCREPANCY_KINDS.LOG_ENTRY_INCONSISTENT,
-      block: 10,
+      block: 14,
       txId,
       detail: 'access-log entry: requester Org1MSP/clinician/dr-a (submitted by Org2MSP/clinician/dr-fr)',
     });
@@ -311,7 +342,7 @@ describe('replay finds planted discrepancies', () => {
     const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
     expect(outcome.discrepancies).toContainEqual({
       kind: DISCREPANCY_KINDS.LEDGER_ENTRY_REWRITTEN,
-      block: 10,
+      block: 14,
       txId,
       detail: `access-log ${grantId} was overwritten`,
     });
@@ -352,33 +383,48 @@ describe('revocation at the next transaction', () => {
     const chain = await buildTestChain();
     await chain.submit(chain.patient, emergency.setEmergencyPolicy, EMERGENCY_POLICY);
     await chain.submit(chain.clinicianFr, access.requestEmergencyAccess, {
-      patientId: 'patient-a',
+      patientId: PATIENT_A,
       categories: ['allergies'],
-      reason: 'unconscious',
+      reasonCode: 'unconscious',
+      reasonHash: REASON_HASH,
+      requestId: newRequestId(),
     });
     return chain;
   }
 
   it('accepts a deny rule that revokes the live grant it cuts, in its own transaction', async () => {
     const chain = await emergencyGranted();
-    await chain.submit(chain.patient, rules.createRule, DENY_EMERGENCY, { time: at(0.5) });
+    await chain.submit(
+      chain.patient,
+      rules.createRule,
+      { requestId: newRequestId(), rule: DENY_EMERGENCY },
+      { time: at(0.5) },
+    );
     const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
     expect(outcome.discrepancies).toEqual([]);
   });
 
   it('names a grant a new deny rule left active', async () => {
     const chain = await emergencyGranted();
-    const { txId } = await chain.submit(chain.patient, rules.createRule, DENY_EMERGENCY, {
-      time: at(0.5),
-      tamper: withoutGrantWrites,
-    });
+    const { txId } = await chain.submit(
+      chain.patient,
+      rules.createRule,
+      { requestId: newRequestId(), rule: DENY_EMERGENCY },
+      {
+        time: at(0.5),
+        tamper: withoutGrantWrites,
+      },
+    );
     const found = await onlyDiscrepancy(chain, DISCREPANCY_KINDS.GRANT_NOT_REVOKED, txId);
     expect(found.detail).toContain('cuts it');
   });
 
   it('names a grant a revoked rule left active', async () => {
     const chain = await buildTestChain();
-    const rule = await chain.submit(chain.patient, rules.createRule, PERMIT_DE_CLINICIANS);
+    const rule = await chain.submit(chain.patient, rules.createRule, {
+      requestId: newRequestId(),
+      rule: PERMIT_DE_CLINICIANS,
+    });
     const granted = await requestAccess(chain, chain.clinician);
     const { txId } = await chain.submit(
       chain.patient,
@@ -397,7 +443,10 @@ describe('revocation at the next transaction', () => {
 
   it('names a grant revoked by a change that does not concern it', async () => {
     const chain = await buildTestChain();
-    await chain.submit(chain.patient, rules.createRule, PERMIT_DE_CLINICIANS);
+    await chain.submit(chain.patient, rules.createRule, {
+      requestId: newRequestId(),
+      rule: PERMIT_DE_CLINICIANS,
+    });
     const granted = await requestAccess(chain, chain.clinician);
     const entry = granted.result;
     const grant: Grant = {
@@ -414,20 +463,237 @@ describe('revocation at the next transaction', () => {
       expiresAt: entry.expiresAt ?? '',
     };
     const unrelated: RuleSpec = { ...PERMIT_DE_CLINICIANS, categories: ['results'] };
-    const { txId } = await chain.submit(chain.patient, rules.createRule, unrelated, {
-      time: at(1),
+    const { txId } = await chain.submit(
+      chain.patient,
+      rules.createRule,
+      { requestId: newRequestId(), rule: unrelated },
+      {
+        time: at(1),
+        tamper: (writes, tx) => [
+          ...writes,
+          {
+            key: compositeKey('grant', [grant.grantId]),
+            isDelete: false,
+            value: Buffer.from(
+              JSON.stringify({ ...grant, revoked: { at: tx.at, txId: tx.txId, ruleId: 'x' } }),
+            ),
+          },
+        ],
+      },
+    );
+    await onlyDiscrepancy(chain, DISCREPANCY_KINDS.GRANT_REVOKED_WITHOUT_CAUSE, txId);
+  });
+});
+
+describe('registries, erasure, disabled identities and who the chaincode admits', () => {
+  const { organisations, patients, identities } = TRANSACTIONS;
+  const json = (key: string, value: unknown): KeyWrite => ({
+    key,
+    isDelete: false,
+    value: Buffer.from(JSON.stringify(value)),
+  });
+
+  async function granted(): Promise<{ chain: TestChain; grantId: string }> {
+    const chain = await buildTestChain();
+    await chain.submit(chain.patient, rules.createRule, {
+      requestId: newRequestId(),
+      rule: PERMIT_DE_CLINICIANS,
+    });
+    const entry = await requestAccess(chain, chain.clinician, { categories: ['allergies'], time: at(0.1) });
+    return { chain, grantId: entry.result.grantId ?? '' };
+  }
+
+  it('accepts a patient’s erasure and a clinician disabled, each revoking the grants it ends', async () => {
+    const { chain } = await granted();
+    await chain.submit(chain.admin, patients.registerPatient, { patientId: PATIENT_B }, { time: at(0.2) });
+    await chain.submit(
+      chain.admin,
+      identities.disableIdentity,
+      { role: 'clinician', id: 'dr-a' },
+      { time: at(0.3) },
+    );
+    await chain.submit(chain.adminFr, organisations.approveChange, {
+      sequence: 2,
+      kind: 'add',
+      mspId: 'Org3MSP',
+      country: 'IT',
+    });
+    await chain.submit(chain.admin, patients.markPatientErased, { patientId: PATIENT_A }, { time: at(0.4) });
+    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+    expect(outcome.discrepancies).toEqual([]);
+  });
+
+  it('names an erasure that left a grant of the patient active', async () => {
+    const { chain } = await granted();
+    const { txId } = await chain.submit(
+      chain.admin,
+      patients.markPatientErased,
+      { patientId: PATIENT_A },
+      {
+        time: at(0.2),
+        tamper: (writes) =>
+          writes.filter(
+            (write) =>
+              !['grant', 'grant-live', 'grant-by-requester'].includes(splitKey(write.key)?.objectType ?? ''),
+          ),
+      },
+    );
+    const found = await onlyDiscrepancy(chain, DISCREPANCY_KINDS.GRANT_NOT_REVOKED, txId);
+    expect(found.detail).toContain('its patient was erased');
+  });
+
+  it('names a disabled clinician whose grant stayed active', async () => {
+    const { chain, grantId } = await granted();
+    const disabled = await chain.submit(
+      chain.admin,
+      identities.disableIdentity,
+      { role: 'clinician', id: 'dr-a' },
+      {
+        time: at(0.2),
+        tamper: (writes) =>
+          writes.filter(
+            (write) =>
+              !['grant', 'grant-live', 'grant-by-requester'].includes(splitKey(write.key)?.objectType ?? ''),
+          ),
+      },
+    );
+    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+    expect(outcome.discrepancies).toEqual([
+      expect.objectContaining({
+        kind: DISCREPANCY_KINDS.GRANT_NOT_REVOKED,
+        txId: disabled.txId,
+        detail: `grant ${grantId} stayed active although its requester was disabled`,
+      }),
+    ]);
+  });
+
+  it('names a request logged with a country other than the registry gives the requester’s organisation', async () => {
+    const chain = await buildTestChain();
+    await chain.submit(chain.patient, rules.createRule, {
+      requestId: newRequestId(),
+      rule: PERMIT_DE_CLINICIANS,
+    });
+    const { txId } = await requestAccess(chain, chain.clinician, {
+      time: at(0.1),
+      tamper: editJson('access-log', (entry) => ({
+        ...entry,
+        requester: { ...(entry.requester as object), country: 'FR' },
+      })),
+    });
+    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+    expect(outcome.discrepancies).toContainEqual(
+      expect.objectContaining({
+        kind: DISCREPANCY_KINDS.CALLER_NOT_ADMITTED,
+        txId,
+        detail: expect.stringContaining('logged with country FR, the registry gives DE'),
+      }),
+    );
+  });
+
+  it('names a patient registration forged into another organisation’s transaction', async () => {
+    const chain = await buildTestChain();
+    const { txId } = await requestAccess(chain, chain.clinicianFr, {
+      time: at(0.1),
       tamper: (writes, tx) => [
         ...writes,
-        {
-          key: compositeKey('grant', [grant.grantId]),
-          isDelete: false,
-          value: Buffer.from(
-            JSON.stringify({ ...grant, revoked: { at: tx.at, txId: tx.txId, ruleId: 'x' } }),
-          ),
-        },
+        json(compositeKey('patient', [PATIENT_B]), {
+          patientId: PATIENT_B,
+          mspId: 'Org2MSP',
+          registeredBy: 'dr-fr',
+          registeredAt: tx.at,
+          txId: tx.txId,
+        }),
       ],
     });
-    await onlyDiscrepancy(chain, DISCREPANCY_KINDS.GRANT_REVOKED_WITHOUT_CAUSE, txId);
+    const found = await onlyDiscrepancy(chain, DISCREPANCY_KINDS.REGISTRATION_INCONSISTENT, txId);
+    expect(found.detail).toContain('written by Org2MSP/clinician/dr-fr');
+  });
+
+  it('names a registry version committed without the majority of its members', async () => {
+    const chain = await buildTestChain();
+    // Org1 alone approves adding an organisation (two members: both are needed), then commits by forging the write.
+    const add = { sequence: 2, kind: 'add', mspId: 'Org3MSP', country: 'IT' } as const;
+    await chain.submit(chain.admin, organisations.approveChange, add);
+    const { txId } = await chain.submit(chain.admin, organisations.approveChange, add, {
+      tamper: (writes, tx) => [
+        ...writes,
+        json(compositeKey('registry', []), {
+          version: 2,
+          members: [
+            { mspId: 'Org1MSP', country: 'DE' },
+            { mspId: 'Org2MSP', country: 'FR' },
+            { mspId: 'Org3MSP', country: 'IT' },
+          ],
+          changeHash: 'ab'.repeat(32),
+          updatedAt: tx.at,
+          txId: tx.txId,
+        }),
+      ],
+    });
+    const found = await onlyDiscrepancy(chain, DISCREPANCY_KINDS.REGISTRY_CHANGE_UNAPPROVED, txId);
+    expect(found.detail).toContain('0 of the 2 approvals needed');
+  });
+
+  it('names a break-glass entry whose count of the day is not the requester’s, and one past the hourly limit', async () => {
+    const chain = await buildTestChain();
+    await chain.submit(chain.patient, emergency.setEmergencyPolicy, EMERGENCY_POLICY);
+    const breakGlass = (time: Date, tamper?: SubmitOptions['tamper']) =>
+      chain.submit(
+        chain.clinicianFr,
+        access.requestEmergencyAccess,
+        {
+          patientId: PATIENT_A,
+          categories: ['allergies'],
+          reasonCode: 'unconscious',
+          reasonHash: REASON_HASH,
+          requestId: newRequestId(),
+        },
+        { time, ...(tamper === undefined ? {} : { tamper }) },
+      );
+    const first = await breakGlass(at(0.1));
+    const undercounted = await breakGlass(
+      at(0.2),
+      editJson('access-log', (entry) => ({ ...entry, emergencyRequests24h: 1 })),
+    );
+    const found = await onlyDiscrepancy(chain, DISCREPANCY_KINDS.DECISION_MISMATCH, undercounted.txId);
+    expect(found.detail).toContain('emergencyRequests24h');
+
+    // The chaincode refuses a sixth request in the hour (RESOURCE_EXHAUSTED), so only a forged entry can carry one:
+    // the check names an entry logged when its requester already had five.
+    const logged: LoggedBy = { block: 9, txId: first.txId, at: first.result.timestamp, creator: undefined };
+    const state = {
+      rules: [],
+      policy: { ...EMERGENCY_POLICY, patientId: PATIENT_A, version: 1, updatedAt: '', txId: '' },
+    };
+    const past = checkAccessDecision({ ...first.result, emergencyRequests24h: 6 }, undefined, state, logged, {
+      lastDay: 5,
+      lastHour: 5,
+    });
+    expect(kinds(past)).toContain(DISCREPANCY_KINDS.EMERGENCY_LIMIT_EXCEEDED);
+    expect(
+      kinds(checkAccessDecision(first.result, undefined, state, logged, { lastDay: 0, lastHour: 0 })),
+    ).not.toContain(DISCREPANCY_KINDS.EMERGENCY_LIMIT_EXCEEDED);
+  });
+
+  it('names a delivery of a grant the rules in force no longer covered', async () => {
+    const { chain, grantId } = await granted();
+    // A deny of the category from 0.5 h on: the grant issued at 0.1 h is narrowed from then on.
+    await chain.submit(
+      chain.patient,
+      rules.createRule,
+      {
+        requestId: newRequestId(),
+        rule: { ...PERMIT_DE_CLINICIANS, effect: 'deny', notBefore: at(0.5).toISOString() },
+      },
+      { time: at(0.2) },
+    );
+    const { txId } = await requestAccess(chain, chain.clinician, {
+      categories: ['medications'],
+      time: at(1),
+      tamper: plantDelivery(grantId, chain.clinician),
+    });
+    const found = await onlyDiscrepancy(chain, DISCREPANCY_KINDS.DELIVERY_OF_NARROWED_GRANT, txId);
+    expect(found.detail).toContain(grantId);
   });
 });
 
@@ -437,13 +703,13 @@ describe('hash chain verification', () => {
   it('names a block whose transactions were replaced after it was hashed', async () => {
     const { chain } = await story();
     const blocks = [...chain.blocks];
-    const altered = copyBlock(blocks[4] as common.Block);
-    // Block 4's granted request swapped for block 9's refused one: the header no longer covers the data.
-    altered.getData()?.setDataList((blocks[9] as common.Block).getData()?.getDataList_asU8() ?? []);
-    blocks[4] = altered;
+    const altered = copyBlock(blocks[8] as common.Block);
+    // Block 8's granted request swapped for block 13's refused one: the header no longer covers the data.
+    altered.getData()?.setDataList((blocks[13] as common.Block).getData()?.getDataList_asU8() ?? []);
+    blocks[8] = altered;
     const outcome = await replay(blocks);
     expect(outcome.discrepancies).toContainEqual(
-      expect.objectContaining({ kind: DISCREPANCY_KINDS.DATA_HASH_MISMATCH, block: 4, txId: '' }),
+      expect.objectContaining({ kind: DISCREPANCY_KINDS.DATA_HASH_MISMATCH, block: 8, txId: '' }),
     );
     expect(kinds(outcome.discrepancies)).not.toContain(DISCREPANCY_KINDS.HASH_CHAIN_BROKEN);
   });
@@ -451,15 +717,15 @@ describe('hash chain verification', () => {
   it('names the block after a header that was re-hashed to cover altered data', async () => {
     const { chain } = await story();
     const blocks = [...chain.blocks];
-    const altered = copyBlock(blocks[4] as common.Block);
-    altered.getData()?.setDataList((blocks[9] as common.Block).getData()?.getDataList_asU8() ?? []);
+    const altered = copyBlock(blocks[8] as common.Block);
+    altered.getData()?.setDataList((blocks[13] as common.Block).getData()?.getDataList_asU8() ?? []);
     altered
       .getHeader()
-      ?.setDataHash((blocks[9] as common.Block).getHeader()?.getDataHash_asU8() ?? new Uint8Array());
-    blocks[4] = altered;
+      ?.setDataHash((blocks[13] as common.Block).getHeader()?.getDataHash_asU8() ?? new Uint8Array());
+    blocks[8] = altered;
     const outcome = await replay(blocks);
     expect(outcome.discrepancies).toContainEqual(
-      expect.objectContaining({ kind: DISCREPANCY_KINDS.HASH_CHAIN_BROKEN, block: 5 }),
+      expect.objectContaining({ kind: DISCREPANCY_KINDS.HASH_CHAIN_BROKEN, block: 9 }),
     );
     expect(kinds(outcome.discrepancies)).not.toContain(DISCREPANCY_KINDS.DATA_HASH_MISMATCH);
   });
@@ -468,14 +734,14 @@ describe('hash chain verification', () => {
     const { chain } = await story();
     const blocks = [...chain.blocks];
     const garbage = Uint8Array.from([0xff, 0xff, 0xff, 0x01]);
-    const altered = copyBlock(blocks[6] as common.Block);
+    const altered = copyBlock(blocks[10] as common.Block);
     altered.getData()?.setDataList([garbage]);
     altered.getHeader()?.setDataHash(blockDataHash([garbage]));
-    blocks[6] = altered;
+    blocks[10] = altered;
     const outcome = await replay(blocks);
     expect(outcome.discrepancies).toContainEqual({
       kind: DISCREPANCY_KINDS.MALFORMED_BLOCK,
-      block: 6,
+      block: 10,
       txId: '',
       detail: 'transaction 0 is marked VALID but does not decode',
     });
@@ -486,7 +752,7 @@ describe('hash chain verification', () => {
     const blocks = [...chain.blocks];
     const last = blocks.length - 1;
     const altered = copyBlock(blocks[last] as common.Block);
-    const forged = (blocks[4] as common.Block).getData()?.getDataList_asU8() ?? [];
+    const forged = (blocks[8] as common.Block).getData()?.getDataList_asU8() ?? [];
     altered.getData()?.setDataList(forged);
     altered.getHeader()?.setDataHash(blockDataHash(forged));
     blocks[last] = altered;
@@ -504,21 +770,21 @@ describe('hash chain verification', () => {
   it('names a block signed by an identity outside the ordering organisations, and an unsigned block', async () => {
     const { chain } = await story();
     const blocks = [...chain.blocks];
-    const resigned = copyBlock(blocks[4] as common.Block);
+    const resigned = copyBlock(blocks[8] as common.Block);
     seal(resigned, validationCodesOf(resigned), blockSignerOf(chain.clinician.identity));
-    const unsigned = copyBlock(blocks[5] as common.Block);
+    const unsigned = copyBlock(blocks[9] as common.Block);
     sealBlock(unsigned, {
       lastConfig: 0,
       validationCodes: validationCodesOf(unsigned),
       commitHash: new Uint8Array(32),
     });
-    blocks[4] = resigned;
-    blocks[5] = unsigned;
+    blocks[8] = resigned;
+    blocks[9] = unsigned;
     expect((await replay(blocks)).discrepancies).toEqual([
-      expect.objectContaining({ kind: DISCREPANCY_KINDS.BLOCK_SIGNATURE_INVALID, block: 4 }),
+      expect.objectContaining({ kind: DISCREPANCY_KINDS.BLOCK_SIGNATURE_INVALID, block: 8 }),
       {
         kind: DISCREPANCY_KINDS.BLOCK_SIGNATURE_INVALID,
-        block: 5,
+        block: 9,
         txId: '',
         detail: 'block carries no orderer signature',
       },
@@ -528,22 +794,22 @@ describe('hash chain verification', () => {
   it('names a block whose previous hash was changed, and a missing block', async () => {
     const { chain } = await story();
     const tampered = [...chain.blocks];
-    const altered = copyBlock(tampered[7] as common.Block);
+    const altered = copyBlock(tampered[11] as common.Block);
     altered.getHeader()?.setPreviousHash(new Uint8Array(32));
-    tampered[7] = altered;
-    // Block 7 no longer links to block 6 nor carries the orderer's signature over its header, and its header
+    tampered[11] = altered;
+    // Block 11 no longer links to block 10 nor carries the orderer's signature over its header, and its header
     // hash (which covers previous_hash) no longer matches block 8's.
     expect((await replay(tampered)).discrepancies).toEqual([
-      expect.objectContaining({ kind: DISCREPANCY_KINDS.HASH_CHAIN_BROKEN, block: 7 }),
-      expect.objectContaining({ kind: DISCREPANCY_KINDS.BLOCK_SIGNATURE_INVALID, block: 7 }),
-      expect.objectContaining({ kind: DISCREPANCY_KINDS.HASH_CHAIN_BROKEN, block: 8 }),
+      expect.objectContaining({ kind: DISCREPANCY_KINDS.HASH_CHAIN_BROKEN, block: 11 }),
+      expect.objectContaining({ kind: DISCREPANCY_KINDS.BLOCK_SIGNATURE_INVALID, block: 11 }),
+      expect.objectContaining({ kind: DISCREPANCY_KINDS.HASH_CHAIN_BROKEN, block: 12 }),
     ]);
 
-    const missing = chain.blocks.filter((_, index) => index !== 3);
+    const missing = chain.blocks.filter((_, index) => index !== 7);
     const found = (await replay(missing)).discrepancies;
     expect(found).toEqual([
-      expect.objectContaining({ kind: DISCREPANCY_KINDS.BLOCK_NUMBER_MISMATCH, block: 3 }),
-      expect.objectContaining({ kind: DISCREPANCY_KINDS.HASH_CHAIN_BROKEN, block: 4 }),
+      expect.objectContaining({ kind: DISCREPANCY_KINDS.BLOCK_NUMBER_MISMATCH, block: 7 }),
+      expect.objectContaining({ kind: DISCREPANCY_KINDS.HASH_CHAIN_BROKEN, block: 8 }),
     ]);
   });
 });
@@ -582,7 +848,7 @@ describe('manifest verification', () => {
     expect(checked.discrepancies).toEqual([
       expect.objectContaining({
         kind: DISCREPANCY_KINDS.MANIFEST_HASH_MISMATCH,
-        block: 5,
+        block: 9,
         txId: deliveryTxId,
       }),
       expect.objectContaining({ kind: DISCREPANCY_KINDS.RECORD_HASH_MISMATCH, txId: deliveryTxId }),
@@ -601,8 +867,9 @@ describe('manifest verification', () => {
         contentHash: 'ab'.repeat(32),
         effectiveDate: '2030-01-01',
       });
-    await register('rec-hiv', 'patient-a', ['HIV']);
-    await register('rec-other', 'patient-b', []);
+    await register('rec-hiv', PATIENT_A, ['HIV']);
+    await chain.submit(chain.admin, TRANSACTIONS.patients.registerPatient, { patientId: PATIENT_B });
+    await register('rec-other', PATIENT_B, []);
     const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
     const overreaching: Manifest = {
       ...manifest,

@@ -1,18 +1,37 @@
 /**
  * Replay: walks the chain from block 0 (header hash chain and orderer signatures), applies the writes of VALID
  * transactions to an in-memory world state keyed exactly as the chaincode keys it, and checks each transaction
- * against that state as it stood before it: every access-log entry (decision re-derived, grant, indexes), every
- * delivery (against its grant), every revocation a rule or policy change owes, and that history is only
- * appended to. Pure: fed with blocks, no I/O.
+ * against that state as it stood before it: every access-log entry (its parties admitted, decision re-derived,
+ * grant, break-glass count, indexes), every delivery (against its grant and the rules then in force), every
+ * revocation a rule or policy change, an erasure or a disabled identity owes, every registry commit, approval,
+ * patient registration and identity disabling, and that history is only appended to. Pure: fed with blocks, no I/O.
  */
 import type { common } from '@hyperledger/fabric-protos';
-import { OBJECT_TYPES } from '@custodia/chaincode';
+import {
+  addMillis,
+  EMPTY_REGISTRY,
+  emergencyUseDigest,
+  emergencyUseInstant,
+  emergencyUseRange,
+  grantCovered,
+  LIMITS,
+  memberOf,
+  OBJECT_TYPES,
+  toMillis,
+  versionAttribute,
+} from '@custodia/chaincode';
 import type {
   AccessLogEntry,
+  Caller,
   Delivery,
   EmergencyPolicy,
   Grant,
+  IdentityStatus,
+  Instant,
+  OrganisationRegistry,
+  PatientRegistration,
   RecordMeta,
+  RegistryApproval,
   RuleVersion,
   StoredRule,
 } from '@custodia/chaincode';
@@ -20,17 +39,24 @@ import type { GrantScope } from '@custodia/datalake';
 import { MemoryState } from '@custodia/ledger';
 import { decodeBlock, VALID_CODE } from './chain-decode';
 import type { DecodedBlock, DecodedWrite } from './chain-decode';
+import { checkAdmission } from './admission-check';
 import { isAppendOnly, missingIndexes, rewritten } from './append-only';
 import { BlockSignatureVerifier } from './block-signatures';
 import { CreatorIdentities } from './creator';
 import { checkAccessDecision } from './decision-check';
 import { checkRevocations, grantsToRevoke } from './revocation-check';
 import type { GrantAffectingChange } from './revocation-check';
-import type { LoggedBy } from './decision-check';
+import type { EmergencyUse, LoggedBy } from './decision-check';
 import { checkDelivery } from './delivery-check';
 import { DISCREPANCY_KINDS } from './discrepancy';
 import type { Discrepancy } from './discrepancy';
 import { HashChainVerifier } from './hash-chain';
+import {
+  checkApproval,
+  checkIdentityStatus,
+  checkPatientRegistration,
+  checkRegistryCommit,
+} from './registry-check';
 import { compositeKey, partialKeyRange, splitKey } from './world-keys';
 import type { SplitKey } from './world-keys';
 
@@ -132,6 +158,7 @@ class ChainReplay {
           this.report([rewritten(write, write.split, loggedBy)]);
         }
         await this.check(write, writes, loggedBy);
+        await this.checkRegistries(write, loggedBy);
       }
       await this.checkRevocations(writes, loggedBy);
       this.state.apply(this.chaincodeName, writes, {
@@ -148,16 +175,31 @@ class ChainReplay {
     return JSON.parse(decoder.decode(found.value)) as T;
   }
 
-  /** The rule versions and emergency policies a transaction wrote (revocations must follow them). */
-  private changesIn(writes: readonly KeyedWrite[]): GrantAffectingChange[] {
+  /**
+   * The rule versions and emergency policies a transaction wrote, the erasures it marked and the clinicians it
+   * disabled (revocations must follow them).
+   */
+  private async changesIn(writes: readonly KeyedWrite[]): Promise<GrantAffectingChange[]> {
     const changes: GrantAffectingChange[] = [];
     for (const { split, ...write } of writes) {
       if (!split || write.isDelete) continue;
+      const [first, second, third] = split.attributes;
       if (split.objectType === OBJECT_TYPES.ruleVersion) {
         const version = parsed<RuleVersion>(write);
         if (version) changes.push({ kind: 'rule', version });
-      } else if (split.objectType === OBJECT_TYPES.policy && split.attributes[0] !== undefined) {
-        changes.push({ kind: 'policy', patientId: split.attributes[0] });
+      } else if (split.objectType === OBJECT_TYPES.policy && first !== undefined) {
+        changes.push({ kind: 'policy', patientId: first });
+      } else if (split.objectType === OBJECT_TYPES.patient && first !== undefined) {
+        const erased = parsed<PatientRegistration>(write)?.erased !== undefined;
+        const before = await this.get<PatientRegistration>(write.key);
+        if (erased && before?.erased === undefined) changes.push({ kind: 'erasure', patientId: first });
+      } else if (
+        split.objectType === OBJECT_TYPES.disabledIdentity &&
+        first !== undefined &&
+        second === 'clinician' &&
+        third !== undefined
+      ) {
+        changes.push({ kind: 'identity-disabled', mspId: first, id: third });
       }
     }
     return changes;
@@ -177,22 +219,112 @@ class ChainReplay {
   }
 
   private async checkRevocations(writes: readonly KeyedWrite[], tx: LoggedBy): Promise<void> {
-    const changes = this.changesIn(writes);
+    const changes = await this.changesIn(writes);
     const revokedHere = await this.revokedBy(writes, tx);
     if (changes.length === 0 && revokedHere.length === 0) return;
-    const patients = new Set(
-      changes.map((change) => (change.kind === 'rule' ? change.version.patientId : change.patientId)),
-    );
-    const live: Grant[] = [];
-    for (const patientId of patients) {
-      const { start, end } = partialKeyRange(OBJECT_TYPES.liveGrant, [patientId]);
+    // The live grants the changes could concern: a patient's (rules, policy, erasure) or a requester's.
+    const ranges = changes.map((change) => {
+      switch (change.kind) {
+        case 'rule':
+          return partialKeyRange(OBJECT_TYPES.liveGrant, [change.version.patientId]);
+        case 'identity-disabled':
+          return partialKeyRange(OBJECT_TYPES.grantByRequester, [change.mspId, change.id]);
+        default:
+          return partialKeyRange(OBJECT_TYPES.liveGrant, [change.patientId]);
+      }
+    });
+    const live = new Map<string, Grant>();
+    for (const { start, end } of ranges) {
       for await (const entry of this.state.range(this.chaincodeName, start, end)) {
-        const grantId = splitKey(entry.key)?.attributes[1];
+        const grantId = splitKey(entry.key)?.attributes.at(-1);
         const grant = grantId === undefined ? undefined : await this.grant(grantId);
-        if (grant) live.push(grant);
+        if (grant) live.set(grant.grantId, grant);
       }
     }
-    this.report(checkRevocations(grantsToRevoke(changes, live, tx.at), revokedHere, tx));
+    this.report(checkRevocations(grantsToRevoke(changes, [...live.values()], tx.at), revokedHere, tx));
+  }
+
+  /** The organisation registry as world state holds it now (before the transaction being checked). */
+  private async registry(): Promise<OrganisationRegistry> {
+    return (await this.get<OrganisationRegistry>(compositeKey(OBJECT_TYPES.registry, []))) ?? EMPTY_REGISTRY;
+  }
+
+  private patient(patientId: string): Promise<PatientRegistration | undefined> {
+    return this.get<PatientRegistration>(compositeKey(OBJECT_TYPES.patient, [patientId]));
+  }
+
+  private async disabled(party: Caller): Promise<boolean> {
+    const key = compositeKey(OBJECT_TYPES.disabledIdentity, [party.mspId, party.role, party.id]);
+    return (await this.state.get(this.chaincodeName, key)) !== undefined;
+  }
+
+  /** Registry commits and approvals, patient registrations and erasures, identities disabled and enabled. */
+  private async checkRegistries(write: KeyedWrite, tx: LoggedBy): Promise<void> {
+    const { split } = write;
+    if (!split) return;
+    const [first] = split.attributes;
+    switch (split.objectType) {
+      case OBJECT_TYPES.registry: {
+        const after = parsed<OrganisationRegistry>(write);
+        if (write.isDelete || after === undefined) return;
+        const approvals: RegistryApproval[] = [];
+        const { start, end } = partialKeyRange(OBJECT_TYPES.registryApproval, [
+          versionAttribute(after.version),
+        ]);
+        for await (const entry of this.state.range(this.chaincodeName, start, end))
+          approvals.push(JSON.parse(decoder.decode(entry.value)) as RegistryApproval);
+        this.report(checkRegistryCommit(await this.registry(), after, approvals, tx));
+        return;
+      }
+      case OBJECT_TYPES.registryApproval: {
+        const approval = parsed<RegistryApproval>(write);
+        if (!write.isDelete && approval !== undefined) this.report(checkApproval(approval, tx));
+        return;
+      }
+      case OBJECT_TYPES.patient: {
+        const after = parsed<PatientRegistration>(write);
+        if (write.isDelete || after === undefined || first === undefined) return;
+        this.report(checkPatientRegistration(await this.patient(first), after, tx));
+        return;
+      }
+      case OBJECT_TYPES.disabledIdentity:
+        if (first !== undefined)
+          this.report(
+            checkIdentityStatus(first, write.isDelete ? undefined : parsed<IdentityStatus>(write), tx),
+          );
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** The requester's emergency requests before `at`, counted as the chaincode counts them. */
+  private async emergencyUse(requester: Caller, at: Instant): Promise<EmergencyUse> {
+    const { start, end } = emergencyUseRange(
+      emergencyUseDigest(requester),
+      addMillis(at, 1 - LIMITS.emergencyReportWindowMs),
+    );
+    const hourStart = toMillis(at) - LIMITS.emergencyRateWindowMs;
+    let lastDay = 0;
+    let lastHour = 0;
+    for await (const entry of this.state.range(this.chaincodeName, start, end)) {
+      lastDay += 1;
+      if (toMillis(emergencyUseInstant(entry.key)) > hourStart) lastHour += 1;
+    }
+    return { lastDay, lastHour };
+  }
+
+  /** Whether the rules (and emergency policy) in force at `at` still grant all the grant holds. */
+  private async covered(grant: Grant, at: Instant): Promise<boolean> {
+    const rules: StoredRule[] = [];
+    const { start, end } = partialKeyRange(OBJECT_TYPES.rule, [grant.patientId]);
+    for await (const rule of this.state.range(this.chaincodeName, start, end))
+      rules.push(JSON.parse(decoder.decode(rule.value)) as StoredRule);
+    const policy = grant.emergency
+      ? await this.get<EmergencyPolicy>(compositeKey(OBJECT_TYPES.policy, [grant.patientId]))
+      : undefined;
+    const country = memberOf(await this.registry(), grant.requester.mspId)?.country;
+    return grantCovered(grant, rules, policy, country, at);
   }
 
   private grant(grantId: string): Promise<Grant | undefined> {
@@ -239,11 +371,25 @@ class ChainReplay {
     }
     const policy = await this.get<EmergencyPolicy>(compositeKey(OBJECT_TYPES.policy, [entry.patientId]));
     this.report(
+      checkAdmission(
+        `entry ${entry.entryId}`,
+        entry.requester,
+        entry.patientId,
+        {
+          registry: await this.registry(),
+          disabled: await this.disabled(entry.requester),
+          patient: await this.patient(entry.patientId),
+        },
+        tx,
+      ),
+    );
+    this.report(
       checkAccessDecision(
         entry,
         grantWrite && parsed<Grant>(grantWrite),
         { rules, ...(policy && { policy }) },
         tx,
+        entry.emergency ? await this.emergencyUse(entry.requester, tx.at) : undefined,
       ),
     );
     this.report(
@@ -255,7 +401,22 @@ class ChainReplay {
     const delivery = parsed<Delivery>(write);
     if (!delivery) throw new TypeError('undecodable delivery');
     const grant = await this.grant(delivery.grantId);
-    this.report(checkDelivery(delivery, grant, tx));
+    this.report(
+      checkAdmission(
+        `delivery ${delivery.deliveryId}`,
+        delivery.requester,
+        delivery.patientId,
+        {
+          registry: await this.registry(),
+          disabled: await this.disabled(delivery.requester),
+          patient: await this.patient(delivery.patientId),
+        },
+        tx,
+      ),
+    );
+    this.report(
+      checkDelivery(delivery, grant, tx, grant !== undefined && (await this.covered(grant, tx.at))),
+    );
     this.deliveries.push({
       block: tx.block,
       txId: tx.txId,

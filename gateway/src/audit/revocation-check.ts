@@ -1,10 +1,11 @@
 /**
  * Revocation takes effect at the next transaction: a rule change revokes, in the same transaction, every live
  * grant that rule decided; an active deny also revokes every live grant it cuts (the chaincode model's
- * denyCutsGrant); an emergency policy change revokes the grants the policy decided. This module names the grants
- * a change must revoke and checks that exactly those were revoked.
+ * denyCutsGrant); an emergency policy change revokes the grants the policy decided; a patient's erasure every live
+ * grant of the patient; disabling an identity every live grant it holds. This module names the grants a change
+ * must revoke and checks that exactly those were revoked.
  */
-import { denyCutsGrant, EMERGENCY_POLICY_RULE_ID, grantStatus } from '@custodia/chaincode';
+import { denyCutsGrant, EMERGENCY_POLICY_RULE_ID, grantLive } from '@custodia/chaincode';
 import type { Grant, Instant, RuleVersion } from '@custodia/chaincode';
 import { DISCREPANCY_KINDS } from './discrepancy';
 import type { Discrepancy } from './discrepancy';
@@ -13,14 +14,25 @@ import type { LoggedBy } from './decision-check';
 /** A change a transaction wrote that must revoke grants at once. */
 export type GrantAffectingChange =
   | { readonly kind: 'rule'; readonly version: RuleVersion }
-  | { readonly kind: 'policy'; readonly patientId: string };
+  | { readonly kind: 'policy'; readonly patientId: string }
+  | { readonly kind: 'erasure'; readonly patientId: string }
+  | { readonly kind: 'identity-disabled'; readonly mspId: string; readonly id: string };
 
 const decidedBy = (grant: Grant, ruleId: string) => grant.rules.some((ref) => ref.ruleId === ruleId);
 
 /** Why the change must revoke a grant that was active at `at`; undefined when it need not. */
 function revocationCause(change: GrantAffectingChange, grant: Grant, at: Instant): string | undefined {
-  if (change.kind === 'policy') {
-    return decidedBy(grant, EMERGENCY_POLICY_RULE_ID) ? 'the emergency policy changed' : undefined;
+  switch (change.kind) {
+    case 'policy':
+      return decidedBy(grant, EMERGENCY_POLICY_RULE_ID) ? 'the emergency policy changed' : undefined;
+    case 'erasure':
+      return grant.patientId === change.patientId ? 'its patient was erased' : undefined;
+    case 'identity-disabled':
+      return grant.requester.mspId === change.mspId && grant.requester.id === change.id
+        ? 'its requester was disabled'
+        : undefined;
+    case 'rule':
+      break;
   }
   const { version } = change;
   if (version.change !== 'created' && decidedBy(grant, version.ruleId)) {
@@ -32,7 +44,7 @@ function revocationCause(change: GrantAffectingChange, grant: Grant, at: Instant
   return undefined;
 }
 
-/** The patient's grants (live before the transaction) that the changes must revoke, with why. */
+/** The grants (live before the transaction) that the changes must revoke, with why. */
 export function grantsToRevoke(
   changes: readonly GrantAffectingChange[],
   liveGrants: readonly Grant[],
@@ -40,7 +52,7 @@ export function grantsToRevoke(
 ): Map<string, string> {
   const due = new Map<string, string>();
   for (const grant of liveGrants) {
-    if (grantStatus(grant, at) !== 'active') continue;
+    if (!grantLive(grant, at)) continue;
     for (const change of changes) {
       const cause = revocationCause(change, grant, at);
       if (cause !== undefined && !due.has(grant.grantId)) due.set(grant.grantId, cause);

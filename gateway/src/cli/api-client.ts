@@ -55,6 +55,11 @@ export interface CallOptions {
   readonly body?: Uint8Array;
   readonly contentType?: string;
   readonly accept?: string;
+  /**
+   * Sent as `Idempotency-Key`: a creating call with one may be retried (`retry`), the gateway answering what the
+   * first attempt created.
+   */
+  readonly idempotencyKey?: string;
   /** Repeat on network failure and transient statuses: only for calls that are idempotent. */
   readonly retry?: boolean;
 }
@@ -148,6 +153,7 @@ export class ApiClient {
     const headers: Record<string, string> = {};
     if (this.tokens !== undefined) headers.authorization = `Bearer ${this.tokens.accessToken}`;
     if (options.accept !== undefined) headers.accept = options.accept;
+    if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
     let body: Uint8Array | string | undefined;
     if (options.json !== undefined) {
       headers['content-type'] = 'application/json';

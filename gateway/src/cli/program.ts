@@ -132,8 +132,11 @@ export function buildProgram(
       'comma-separated categories (allergies,medications,…)',
       parser(parseList),
     )
-    .requiredOption('--purpose <purpose>', 'purpose of use (TREAT, ETREAT, …)')
-    .option('--reason <text>', 'why (kept in the access log)')
+    .requiredOption(
+      '--purpose <purpose>',
+      'purpose of use (TREAT, CAREMGT, …; emergencies go through the portal)',
+    )
+    .option('--reason <text>', 'why (kept off-chain, sealed; shown to the patient with the access-log entry)')
     .option('--out <file>', 'write the record here (default: standard output)')
     .action(
       action(
@@ -184,7 +187,7 @@ export function buildProgram(
     .requiredOption('--role <role>', 'patient, clinician, centre, auditor or admin')
     .option('--msp <mspId>', 'organisation: yours (the default; another is refused)')
     .option('--country <code>', 'ISO 3166-1 alpha-2: your organisation’s (the default; another is refused)')
-    .option('--ledger-id <id>', 'id on the ledger (a patient’s pseudonymous id)')
+    .option('--ledger-id <id>', 'staff: id on the ledger (default a new UUID); a patient’s is generated')
     .option('--display-name <name>', 'shown in the portal (default: the user name)')
     .option('--password-file <file>', 'the initial password (default: env CUSTODIA_NEW_PASSWORD)')
     .action(

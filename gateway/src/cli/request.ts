@@ -2,6 +2,7 @@
  * `custodia request`: ask for a patient's records with a purpose; the ledger decides per category and logs the
  * decision; then download the temporary record assembled for the committed grant.
  */
+import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -44,8 +45,10 @@ export function isGranted(entry: GrantEntry): entry is GrantEntry & { readonly g
 }
 
 export async function requestRecord(client: ApiClient, options: RequestOptions, io: CliIo): Promise<number> {
-  // Not retried: a request is a logged ledger transaction, and repeating it would log a second one.
+  // Retried under one Idempotency-Key: the ledger logs the request once, and a retry answers that entry.
   const entry = await client.json<GrantEntry>('POST', '/access-requests', {
+    idempotencyKey: randomUUID(),
+    retry: true,
     json: {
       patientId: options.patientId,
       categories: options.categories,

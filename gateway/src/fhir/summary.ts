@@ -11,7 +11,7 @@ import type { RouteDef } from '../http/route';
 import type { AuthUser } from '../identity/user';
 import { caller, readRecord } from '../journeys/context';
 import type { JourneyDeps } from '../journeys/context';
-import { Id } from '../journeys/schemas';
+import { PatientId } from '../journeys/schemas';
 
 const PAGE_SIZE = 100;
 
@@ -52,7 +52,7 @@ export function fhirRoutes(deps: JourneyDeps): RouteDef[] {
       summary: 'The patient summary (FHIR IPS Bundle) released to the calling clinician by an active grant',
       tag: 'fhir',
       produces: 'application/fhir+json',
-      schemas: { params: Type.Object({ patientId: Id }, { additionalProperties: false }) },
+      schemas: { params: Type.Object({ patientId: PatientId }, { additionalProperties: false }) },
       handler: async (input) => {
         const user = caller(input);
         const grantId = await latestGrant(deps, user, input.params.patientId);

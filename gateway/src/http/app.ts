@@ -72,11 +72,12 @@ function routeHandler(route: RouteDef, deps: AppDeps): RequestHandler[] {
   const validators = {
     params: schemas.params && compile('params', schemas.params),
     query: schemas.query && compile('query', schemas.query),
+    headers: schemas.headers && compile('headers', schemas.headers),
     body: schemas.body && compile('body', schemas.body),
   };
   const template = fullPath(route);
   const json = express.json({
-    limit: deps.config.maxJsonBytes,
+    limit: route.maxBodyBytes ?? deps.config.maxJsonBytes,
     type: () => true,
     strict: true,
     // Bounded before parsing: validators and serialisers recurse (a body nested 100,000 deep was a 500).
@@ -88,6 +89,8 @@ function routeHandler(route: RouteDef, deps: AppDeps): RequestHandler[] {
         );
     },
   });
+  // Only the headers a route declares are validated and handed over; HTTP carries many others.
+  const declaredHeaders = Object.keys(schemas.headers?.properties ?? {});
 
   const authenticate = async (req: Request, res: Response): Promise<void> => {
     const token = bearer(req);
@@ -136,10 +139,23 @@ function routeHandler(route: RouteDef, deps: AppDeps): RequestHandler[] {
     const query = validators.query ? check('query', validators.query, { ...(req.query as object) }) : {};
     if (validators.query === undefined && Object.keys(req.query as object).length > 0)
       throw new GatewayError('VALIDATION_FAILED', 'this operation takes no query parameters');
+    const headers = validators.headers
+      ? check(
+          'headers',
+          validators.headers,
+          Object.fromEntries(
+            declaredHeaders.flatMap((name) => {
+              const value = req.headers[name];
+              return typeof value === 'string' ? [[name, value]] : [];
+            }),
+          ),
+        )
+      : {};
     const body = validators.body ? check('body', validators.body, req.body) : undefined;
     const result = await route.handler({
       params: params as never,
       query: query as never,
+      headers: headers as never,
       body: body as never,
       user: res.locals.user as AuthUser | undefined,
       req,

@@ -13,6 +13,7 @@ const routes = [
     schemas: {
       params: Type.Object({ patientId: Type.String() }),
       query: Type.Object({ dryRun: Type.Optional(Type.Boolean()) }),
+      headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ description: 'retry key' })) }),
       body: Type.Object(
         { effect: Type.String({ enum: ['permit', 'deny'] }) },
         { additionalProperties: false },
@@ -44,6 +45,12 @@ describe('openApiDocument', () => {
     expect(create?.parameters).toEqual([
       expect.objectContaining({ name: 'patientId', in: 'path', required: true }),
       expect.objectContaining({ name: 'dryRun', in: 'query', required: false }),
+      expect.objectContaining({
+        name: 'idempotency-key',
+        in: 'header',
+        required: false,
+        description: 'retry key',
+      }),
     ]);
     expect(create?.requestBody).toMatchObject({
       content: { 'application/json': { schema: { properties: { effect: { enum: ['permit', 'deny'] } } } } },
@@ -76,6 +83,19 @@ describe('validation', () => {
       "body: unknown property 'extra'",
     );
     expect(() => check('body', body, undefined)).toThrow(/body/);
+  });
+
+  it('checks the headers a route declares, naming the header', () => {
+    const headers = compile(
+      'headers',
+      Type.Object({ 'idempotency-key': Type.Optional(Type.String({ pattern: '^[a-z0-9-]+$' })) }),
+    );
+    expect(check('headers', headers, { 'idempotency-key': 'retry-1' })).toEqual({
+      'idempotency-key': 'retry-1',
+    });
+    expect(() => check('headers', headers, { 'idempotency-key': 'no spaces allowed' })).toThrow(
+      /headers\.idempotency-key must match pattern/,
+    );
   });
 
   it('coerces query strings and fills defaults', () => {

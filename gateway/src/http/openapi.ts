@@ -10,7 +10,7 @@ function plain(schema: TSchema): Json {
   return JSON.parse(JSON.stringify(schema)) as Json;
 }
 
-function parameters(where: 'path' | 'query', schema: TObject | undefined): Json[] {
+function parameters(where: 'path' | 'query' | 'header', schema: TObject | undefined): Json[] {
   if (schema === undefined) return [];
   const required = new Set(schema.required ?? []);
   return Object.entries(schema.properties).map(([name, property]) => ({
@@ -102,7 +102,11 @@ function operation(route: RouteDef): Json {
     operationId: `${route.method}${route.path.replace(/[^A-Za-z0-9]+/g, '_')}`,
     summary: route.summary,
     tags: [route.tag],
-    parameters: [...parameters('path', route.schemas.params), ...parameters('query', route.schemas.query)],
+    parameters: [
+      ...parameters('path', route.schemas.params),
+      ...parameters('query', route.schemas.query),
+      ...parameters('header', route.schemas.headers),
+    ],
     ...body,
     ...(route.access === 'public' ? { security: [] } : {}),
     responses: {

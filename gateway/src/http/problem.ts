@@ -86,8 +86,16 @@ const CHAINCODE_STATUS: Readonly<Record<ChaincodeErrorCode, number>> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   FAILED_PRECONDITION: 409,
+  RESOURCE_EXHAUSTED: 429,
   INTERNAL: 500,
 };
+
+/**
+ * When a caller over one of the chaincode's quotas may try again: the chaincode does not say when a slot frees (its
+ * windows roll with transaction time), so a minute — an emergency slot frees within the hour, a pending
+ * contribution when the patient decides.
+ */
+export const RESOURCE_EXHAUSTED_RETRY_SECONDS = 60;
 
 /** Errors of other packages that already know their HTTP status (the data-lake client). */
 interface StatusCarrier {
@@ -142,7 +150,10 @@ export function toProblem(error: unknown): Problem {
       : problem(error.status, error.code, error.message, error.details);
   if (error instanceof ChaincodeCallError) {
     const status = CHAINCODE_STATUS[error.code];
-    return status >= 500 ? INTERNAL : problem(status, error.code, error.reason);
+    if (status >= 500) return INTERNAL;
+    return error.code === 'RESOURCE_EXHAUSTED'
+      ? problem(status, error.code, error.reason, { retryAfterSeconds: RESOURCE_EXHAUSTED_RETRY_SECONDS })
+      : problem(status, error.code, error.reason);
   }
   if (error instanceof LedgerClientError) {
     const outage = LEDGER_OUTAGES[error.code];

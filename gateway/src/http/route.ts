@@ -12,6 +12,8 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 export interface RouteSchemas {
   readonly params?: TObject;
   readonly query?: TObject;
+  /** Request headers the route reads, by lower-case name (others are ignored, as HTTP intends). */
+  readonly headers?: TObject;
   readonly body?: TSchema;
   /** The 2xx JSON answer, documented in OpenAPI (not validated at run time). */
   readonly response?: TSchema;
@@ -22,6 +24,7 @@ type Input<S extends TSchema | undefined> = S extends TSchema ? Static<S> : Reco
 export interface RouteInput<S extends RouteSchemas> {
   readonly params: Input<S['params']>;
   readonly query: Input<S['query']>;
+  readonly headers: Input<S['headers']>;
   readonly body: S['body'] extends TSchema ? Static<S['body']> : undefined;
   /** Absent only on public routes. */
   readonly user: AuthUser | undefined;
@@ -48,6 +51,8 @@ export interface RouteDef<S extends RouteSchemas = RouteSchemas> {
    */
   readonly body?: 'json' | 'raw';
   readonly contentTypes?: readonly string[];
+  /** Largest JSON body this route takes (413 beyond); default the gateway's CUSTODIA_MAX_JSON_BYTES. */
+  readonly maxBodyBytes?: number;
   /** Status of a successful answer (default 200; 204 when the handler returns undefined). */
   readonly status?: number;
   /** Media type of the successful answer, for OpenAPI (default application/json). */

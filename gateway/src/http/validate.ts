@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 import type { TSchema } from '@sinclair/typebox';
 import { GatewayError } from '../errors';
 
-export type Part = 'params' | 'query' | 'body';
+export type Part = 'params' | 'query' | 'headers' | 'body';
 
 function createAjv(coerce: boolean): Ajv {
   // Query and path values arrive as strings: those two are coerced; a JSON body never is.

@@ -5,7 +5,7 @@
  * passwords, codes or tokens.
  */
 import { randomUUID } from 'node:crypto';
-import { callerFromAttributes, isMember, ROLES } from '@custodia/chaincode';
+import { callerFromAttributes, FORMATS, isMember, ROLES } from '@custodia/chaincode';
 import type { Role } from '@custodia/chaincode';
 import type { Identity, Wallet } from '@custodia/ledger';
 import type { Enrolment } from './enrolment';
@@ -73,7 +73,10 @@ export interface NewUser {
   readonly role: Role;
   readonly mspId: string;
   readonly country: string;
-  /** `custodia.id`; default a new UUID. For a patient, their patient id. */
+  /**
+   * `custodia.id`; default a new UUID. For a patient, required: the pseudonym the platform generated and their
+   * organisation registered on-chain (`createPatient`).
+   */
   readonly ledgerId?: string;
   /** Where notices go; sealed at rest, never logged. */
   readonly email?: string;
@@ -448,6 +451,9 @@ export class IdentityService {
       throw invalidUser('email', 'the e-mail address is not valid');
     if (input.person !== undefined && input.role !== 'patient')
       throw invalidUser('person', 'only patients carry an identification set');
+    // A patient acts on the ledger only as the pseudonym their organisation registered; nobody else carries one.
+    if ((input.role === 'patient') !== FORMATS.patientId.test(input.ledgerId))
+      throw invalidUser('ledgerId', 'patients, and only patients, carry a patient pseudonym');
     if (!this.deps.enrolment.organisations().includes(input.mspId))
       throw new IdentityError('UNKNOWN_ORGANISATION', 'the organisation has no known CA', { field: 'mspId' });
     // The chaincode's own decoder of certificate attributes: what it would refuse, refuse here.

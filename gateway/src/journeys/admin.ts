@@ -1,12 +1,17 @@
-/** The administrator's journey: organisations of the network, users and their enrolment at the CAs. */
-import { randomUUID } from 'node:crypto';
+/**
+ * The administrator's journey: the organisations of the on-chain registry, the users of the admin's own
+ * organisation, their enrolment at its CA and, for patients, their registration on-chain.
+ */
 import { Type } from '@sinclair/typebox';
+import { memberOf } from '@custodia/chaincode';
 import type { ConnectionProfile } from '@custodia/ledger';
 import type { IdentityService } from '../identity';
 import { GatewayError } from '../errors';
 import { defineRoute } from '../http/route';
 import type { RouteDef } from '../http/route';
+import type { AuthUser } from '../identity/user';
 import type { UserLedger } from '../ledger/users';
+import { createPatient } from '../patients/registration';
 import { actorOf, caller, lake } from './context';
 import type { DataLake } from './context';
 import { Country, Id, MspId, Role } from './schemas';
@@ -38,22 +43,23 @@ export interface AdminDeps {
 }
 
 /**
- * An organisation's administrator manages the users of their own organisation only: a user's organisation and
- * country are the administrator's, never chosen by the request (another hospital's CA issues its own staff).
+ * An organisation's administrator manages the users of their own organisation only: a user's organisation is the
+ * administrator's and its country the one the on-chain organisation registry gives it — never chosen by the
+ * request (another hospital's CA issues its own staff, and no organisation sets a country alone).
  */
-function ownOrganisation(
+async function ownOrganisation(
   deps: AdminDeps,
-  admin: { mspId: string },
+  admin: AuthUser,
   requested: { mspId?: string; country?: string },
-) {
+): Promise<{ mspId: string; country: string }> {
   if (requested.mspId !== undefined && requested.mspId !== admin.mspId)
     throw new GatewayError(
       'OTHER_ORGANISATION',
       'administrators create users in their own organisation only',
     );
-  const organisation = deps.profile.organisations.find((candidate) => candidate.mspId === admin.mspId);
-  if (organisation?.country === undefined)
-    throw new GatewayError('FORBIDDEN', 'your organisation has no country in the network’s configuration');
+  const organisation = memberOf(await deps.ledger.as(admin).organisations.registry(), admin.mspId);
+  if (organisation === undefined)
+    throw new GatewayError('FORBIDDEN', 'your organisation is not a member of the organisation registry');
   if (requested.country !== undefined && requested.country !== organisation.country)
     throw new GatewayError('VALIDATION_FAILED', 'a user’s country is their organisation’s', {
       field: 'country',
@@ -67,16 +73,22 @@ export function adminRoutes(deps: AdminDeps): RouteDef[] {
     defineRoute({
       method: 'get',
       path: '/admin/organisations',
-      summary: 'The organisations of the channel, their country and their CA',
+      summary:
+        'The member organisations of the on-chain registry, their country (as the registry says) and their CA',
       tag: TAG,
       schemas: {},
-      handler: async () => ({
-        items: deps.profile.organisations.map((organisation) => ({
-          mspId: organisation.mspId,
-          country: organisation.country,
-          ca: organisation.ca?.url,
-        })),
-      }),
+      handler: async (input) => {
+        const registry = await deps.ledger.as(caller(input)).organisations.registry();
+        return {
+          registryVersion: registry.version,
+          items: registry.members.map((member) => ({
+            mspId: member.mspId,
+            country: member.country,
+            ca: deps.profile.organisations.find((organisation) => organisation.mspId === member.mspId)?.ca
+              ?.url,
+          })),
+        };
+      },
     }),
     defineRoute({
       method: 'get',
@@ -93,7 +105,7 @@ export function adminRoutes(deps: AdminDeps): RouteDef[] {
       method: 'post',
       path: '/admin/users',
       summary:
-        'Create a user of the administrator’s organisation (its country): registered and enrolled at its CA; patients also in the data lake',
+        'Create a user of the administrator’s organisation (its registry country): registered and enrolled at its CA; a patient gets a generated pseudonym, registered with the data lake and on-chain by this administrator',
       tag: TAG,
       status: 201,
       schemas: {
@@ -105,6 +117,7 @@ export function adminRoutes(deps: AdminDeps): RouteDef[] {
             role: Role,
             mspId: Type.Optional(MspId),
             country: Type.Optional(Country),
+            // Staff only (default a new UUID); a patient's is a pseudonym the platform generates.
             ledgerId: Type.Optional(Id),
             email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
             person: Type.Optional(Person),
@@ -114,29 +127,46 @@ export function adminRoutes(deps: AdminDeps): RouteDef[] {
       },
       handler: async (input) => {
         const admin = caller(input);
-        const user = { ...input.body, ...ownOrganisation(deps, admin, input.body) };
-        if (user.role !== 'patient') return identity.createUser(user);
-        // The lake learns of a patient first (idempotent), so a lake outage creates no half-registered patient.
-        const ledgerId = user.ledgerId ?? randomUUID();
-        await lake(deps).registerPatient(actorOf(admin), ledgerId);
-        return identity.createUser({ ...user, ledgerId });
+        const { role, ...user } = { ...input.body, ...(await ownOrganisation(deps, admin, input.body)) };
+        if (role !== 'patient') return identity.createUser({ ...user, role });
+        if (user.ledgerId !== undefined)
+          throw new GatewayError(
+            'VALIDATION_FAILED',
+            'a patient’s ledger id is a pseudonym the platform generates; do not send one',
+            { field: 'ledgerId' },
+          );
+        return createPatient(
+          { identity, datalake: lake(deps) },
+          { ledger: deps.ledger.as(admin), actor: actorOf(admin) },
+          user,
+        );
       },
     }),
     defineRoute({
       method: 'post',
       path: '/admin/users/:userId/disable',
-      summary: 'Disable a user: no more sign-ins, tokens refused, certificate revoked at the CA',
+      summary:
+        'Disable a user of the administrator’s organisation: refused by the chaincode itself, no more sign-ins, tokens refused, certificate revoked at the CA',
       tag: TAG,
       schemas: {
         params: Type.Object({ userId: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
       },
       handler: async (input) => {
-        if (identity.getUser(input.params.userId).mspId !== caller(input).mspId)
+        const admin = caller(input);
+        const target = identity.getUser(input.params.userId);
+        if (target.mspId !== admin.mspId)
           throw new GatewayError(
             'OTHER_ORGANISATION',
             'administrators disable users of their own organisation only',
           );
-        const user = await identity.disableUser(input.params.userId);
+        // As the chaincode: an admin cannot lock themselves out (another admin of the organisation can).
+        if (target.userId === admin.userId)
+          throw new GatewayError('CONFLICT', 'administrators cannot disable themselves');
+        // On-chain first: from this commit on, every transaction refuses the identity, whatever its certificate.
+        const ledger = deps.ledger.as(admin).identities;
+        const ref = { role: target.role, id: target.ledgerId };
+        if (!(await ledger.status({ ...ref, mspId: target.mspId })).disabled) await ledger.disable(ref);
+        const user = await identity.disableUser(target.userId);
         deps.ledger.forget(user);
         return user;
       },

@@ -1,9 +1,10 @@
 /**
- * The auditor's journey (MFA enforced at sign-in): access log by patient, requester or time; rule
- * history; the chain explorer; replay & verify with its report as JSON or CSV.
+ * The auditor's journey (MFA enforced at sign-in): access log by patient, requester or time (with the reasons
+ * requesters gave, kept off-chain, and repeated break-glass flagged); rule history; the chain explorer; replay &
+ * verify with its report as JSON or CSV.
  */
 import { Type } from '@sinclair/typebox';
-import type { AccessLogQuery } from '@custodia/chaincode';
+import type { AccessLogEntry, AccessLogQuery } from '@custodia/chaincode';
 import { GatewayError } from '../errors';
 import { NDJSON, streamProgress } from '../http/progress-stream';
 import { defineRoute } from '../http/route';
@@ -13,9 +14,19 @@ import type { AuthUser } from '../identity/user';
 import { actorOf, caller, lake } from './context';
 import type { JourneyDeps } from './context';
 import { MAX_BLOCKS_PER_PAGE } from '../audit';
-import { Id, Instant, MspId, Paging, PatientParams, Sha256Hex } from './schemas';
+import { Id, Instant, MspId, Paging, PatientId, PatientParams, Sha256Hex } from './schemas';
 
 const TAG = 'auditor';
+
+/** From this many emergency requests of one clinician within 24 hours, each of them is flagged for auditors. */
+export const REPEATED_EMERGENCY_USE = 2;
+
+/** Flags an auditor should look at: `repeated-emergency-use` for break-glass used again within a day. */
+export function auditFlags(entry: Pick<AccessLogEntry, 'emergency' | 'emergencyRequests24h'>): string[] {
+  return entry.emergency && (entry.emergencyRequests24h ?? 0) >= REPEATED_EMERGENCY_USE
+    ? ['repeated-emergency-use']
+    : [];
+}
 
 /** Replay & verify and the block explorer, as the routes use them (`AuditService` implements it). */
 export interface AuditPort {
@@ -44,12 +55,13 @@ export function auditorRoutes(deps: JourneyDeps & { readonly audit: AuditPort })
     defineRoute({
       method: 'get',
       path: '/audit/access-log',
-      summary: 'The access log by patient, by requester or by time, oldest first',
+      summary:
+        'The access log by patient, by requester or by time, oldest first: each entry with its reason (checked against the on-chain hash) and its flags',
       tag: TAG,
       schemas: {
         query: Type.Object(
           {
-            patientId: Type.Optional(Id),
+            patientId: Type.Optional(PatientId),
             requesterMspId: Type.Optional(MspId),
             requesterId: Type.Optional(Id),
             from: Type.Optional(Instant),
@@ -74,7 +86,12 @@ export function auditorRoutes(deps: JourneyDeps & { readonly audit: AuditPort })
             'VALIDATION_FAILED',
             'give patientId, or requesterMspId with requesterId, or from (and optionally to)',
           );
-        return ledger.as(caller(input)).audit.listAccessLog(query, { pageSize, bookmark });
+        const page = await ledger.as(caller(input)).audit.listAccessLog(query, { pageSize, bookmark });
+        const items = await deps.reasons.withReasons(page.items);
+        return {
+          items: items.map((entry) => ({ ...entry, flags: auditFlags(entry) })),
+          bookmark: page.bookmark,
+        };
       },
     }),
     defineRoute({

@@ -13,7 +13,7 @@ import type { UploadOwner, UploadSession, UploadStore } from '../uploads/upload-
 import { jobIdOf, partCount } from '../uploads/upload-store';
 import { actorOf, caller, lake } from './context';
 import type { JourneyDeps } from './context';
-import { Id, Paging } from './schemas';
+import { Id, Paging, PatientId } from './schemas';
 
 const TAG = 'centre';
 const SourceId = Type.String({
@@ -109,7 +109,7 @@ export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore
       body: 'raw',
       contentTypes: FHIR_TYPES,
       schemas: {
-        params: Type.Object({ patientId: Id }, { additionalProperties: false }),
+        params: Type.Object({ patientId: PatientId }, { additionalProperties: false }),
         query: Type.Object({ sourceId: SourceId }, { additionalProperties: false }),
       },
       handler: async (input) => {
@@ -158,7 +158,7 @@ export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore
       schemas: {
         body: Type.Object(
           {
-            patientId: Id,
+            patientId: PatientId,
             sourceId: SourceId,
             fileName: Type.String({ minLength: 1, maxLength: 255 }),
             contentType: Type.String({ pattern: '^[a-z]+/[A-Za-z0-9.+-]+$', maxLength: 100 }),

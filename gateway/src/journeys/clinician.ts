@@ -1,15 +1,29 @@
 /**
  * The clinician's journey: find a patient, request access (or emergency access), receive the temporary
- * record assembled by the data lake against the committed grant, submit a contribution.
+ * record assembled by the data lake against the committed grant, submit a contribution. A clinician's own words
+ * (the reason of a request) never go on-chain: the ledger records their salted hash, the gateway keeps them
+ * sealed. Creating requests are idempotent on the `Idempotency-Key` header.
  */
 import { pipeline } from 'node:stream/promises';
 import { Type } from '@sinclair/typebox';
+import { MAX_CONTRIBUTION_BYTES } from '../contributions/content-store';
 import { GatewayError } from '../errors';
 import { defineRoute } from '../http/route';
 import type { RouteDef } from '../http/route';
-import { actorOf, caller, lake, readRecord } from './context';
+import { actorOf, caller, lake, readRecord, reasonOwner, requestIdOf } from './context';
 import type { JourneyDeps } from './context';
-import { Category, GrantParams, Id, Label, OptionalReason, Purpose, Reason } from './schemas';
+import {
+  Category,
+  EmergencyReasonCode,
+  EmergencyReasonText,
+  GrantParams,
+  IdempotencyHeaders,
+  Id,
+  Label,
+  PatientId,
+  Reason,
+  RequestPurpose,
+} from './schemas';
 
 const TAG = 'clinician';
 const Categories = Type.Array(Category, { minItems: 1, uniqueItems: true });
@@ -24,10 +38,10 @@ export function clinicianRoutes(deps: JourneyDeps): RouteDef[] {
       tag: TAG,
       schemas: {
         query: Type.Object(
-          { id: Type.Optional(Id), card: Type.Optional(Type.String({ maxLength: 300 })) },
+          { id: Type.Optional(PatientId), card: Type.Optional(Type.String({ maxLength: 300 })) },
           { additionalProperties: false },
         ),
-        response: Type.Object({ patientId: Id }),
+        response: Type.Object({ patientId: PatientId }),
       },
       handler: async (input) => {
         const { id, card } = input.query;
@@ -43,36 +57,65 @@ export function clinicianRoutes(deps: JourneyDeps): RouteDef[] {
     defineRoute({
       method: 'post',
       path: '/access-requests',
-      summary: 'Ask for a patient’s records: the rules decide on the ledger, and the decision is logged',
+      summary:
+        'Ask for a patient’s records: the rules decide on the ledger, and the decision is logged (the reason stays off-chain)',
       tag: TAG,
       status: 201,
       schemas: {
+        headers: IdempotencyHeaders,
         body: Type.Object(
           {
-            patientId: Id,
+            patientId: PatientId,
             categories: Categories,
-            purpose: Purpose,
-            reason: OptionalReason,
+            purpose: RequestPurpose,
+            reason: Type.Optional(Reason),
           },
           { additionalProperties: false },
         ),
       },
-      handler: async (input) => ledger.as(caller(input)).access.request(input.body),
+      handler: async (input) => {
+        const user = caller(input);
+        const requestId = requestIdOf(input.headers);
+        const { reason, ...asked } = input.body;
+        const reasonHash =
+          reason === undefined ? undefined : await deps.reasons.prepare(reasonOwner(user), requestId, reason);
+        const entry = await ledger.as(user).access.request({
+          ...asked,
+          requestId,
+          ...(reasonHash === undefined ? {} : { reasonHash }),
+        });
+        if (reason !== undefined) await deps.reasons.link(reasonOwner(user), requestId, entry.entryId);
+        return entry;
+      },
     }),
     defineRoute({
       method: 'post',
       path: '/emergency-access',
       summary:
-        'Emergency access under the patient’s emergency policy: a reason is required; the patient is told',
+        'Emergency access under the patient’s emergency policy: a reason code and at least a sentence of explanation (kept off-chain); at most 5 per clinician and hour; flagged for the patient and auditors',
       tag: TAG,
       status: 201,
       schemas: {
+        headers: IdempotencyHeaders,
         body: Type.Object(
-          { patientId: Id, categories: Categories, reason: Reason },
+          {
+            patientId: PatientId,
+            categories: Categories,
+            reasonCode: EmergencyReasonCode,
+            reason: EmergencyReasonText,
+          },
           { additionalProperties: false },
         ),
       },
-      handler: async (input) => ledger.as(caller(input)).access.requestEmergency(input.body),
+      handler: async (input) => {
+        const user = caller(input);
+        const requestId = requestIdOf(input.headers);
+        const { reason, ...asked } = input.body;
+        const reasonHash = await deps.reasons.prepare(reasonOwner(user), requestId, reason);
+        const entry = await ledger.as(user).access.requestEmergency({ ...asked, reasonHash, requestId });
+        await deps.reasons.link(reasonOwner(user), requestId, entry.entryId);
+        return entry;
+      },
     }),
     defineRoute({
       method: 'get',
@@ -136,11 +179,14 @@ export function clinicianRoutes(deps: JourneyDeps): RouteDef[] {
     defineRoute({
       method: 'post',
       path: '/patients/:patientId/contributions',
-      summary: 'Add to a patient’s record: held as a contribution until the patient approves it',
+      summary:
+        'Add to a patient’s record (with an active grant for them): held as a contribution until the patient approves it',
       tag: TAG,
       status: 201,
+      maxBodyBytes: MAX_CONTRIBUTION_BYTES,
       schemas: {
-        params: Type.Object({ patientId: Id }, { additionalProperties: false }),
+        params: Type.Object({ patientId: PatientId }, { additionalProperties: false }),
+        headers: IdempotencyHeaders,
         body: Type.Object(
           {
             categories: Categories,
@@ -151,14 +197,22 @@ export function clinicianRoutes(deps: JourneyDeps): RouteDef[] {
         ),
       },
       handler: async (input) => {
-        // Content first (addressed by its hash): a failed transaction leaves nothing the patient can see.
-        const contentHash = await deps.contributions.put(input.params.patientId, input.body.resource);
-        return ledger.as(caller(input)).contributions.submit({
-          patientId: input.params.patientId,
-          categories: input.body.categories,
-          labels: input.body.labels,
-          contentHash,
-        });
+        const { patientId } = input.params;
+        // Content first (addressed by its hash): a crash before the ledger commits leaves nothing the patient
+        // sees. Refused by the ledger (no active grant, unknown patient, over quota), nothing new is kept.
+        const stored = await deps.contributions.put(patientId, input.body.resource);
+        try {
+          return await ledger.as(caller(input)).contributions.submit({
+            patientId,
+            categories: input.body.categories,
+            labels: input.body.labels,
+            contentHash: stored.contentHash,
+            requestId: requestIdOf(input.headers),
+          });
+        } catch (error) {
+          if (stored.created) await deps.contributions.remove(patientId, stored.contentHash);
+          throw error;
+        }
       },
     }),
   ];

@@ -1,10 +1,12 @@
 /** What the journeys' routes are built from: the ledger (as the signed-in user), the data lake, the directories. */
+import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { DatalakeActor, DatalakeClient } from '@custodia/datalake';
 import { errorCode, GatewayError } from '../errors';
 import type { AuthUser } from '../identity/user';
 import type { UserLedger } from '../ledger/users';
 import type { ContributionContent } from '../contributions/content-store';
+import type { ReasonOwner, ReasonStore } from '../reasons/reason-store';
 import type { EmergencyCards } from './emergency-card';
 import type { RouteInput, RouteSchemas } from '../http/route';
 
@@ -16,6 +18,7 @@ export type DataLake = Pick<
   | 'getJob'
   | 'resumeJob'
   | 'uploadDocument'
+  | 'storeContribution'
   | 'assemble'
   | 'downloadRecord'
   | 'downloadBinary'
@@ -37,6 +40,8 @@ export interface JourneyDeps {
   readonly cards: EmergencyCards;
   /** Contributions' content, held until the patient decides. */
   readonly contributions: ContributionContent;
+  /** Clinicians' reasons (their words off-chain, sealed and erasable; a salted hash on-chain). */
+  readonly reasons: ReasonStore;
   readonly now: () => Date;
 }
 
@@ -50,6 +55,19 @@ export function lake(deps: Pick<JourneyDeps, 'datalake'>): DataLake {
   if (deps.datalake === undefined)
     throw new GatewayError('DATALAKE_UNAVAILABLE', 'the data lake is not configured on this gateway');
   return deps.datalake;
+}
+
+/**
+ * The chaincode's client request id of a creating request: the caller's `Idempotency-Key`, so a retry answers what
+ * the first attempt created; a new id when the caller gave none.
+ */
+export function requestIdOf(headers: { readonly 'idempotency-key'?: string }): string {
+  return headers['idempotency-key'] ?? randomUUID();
+}
+
+/** Whose reasons these are, as the chaincode keys client request ids. */
+export function reasonOwner(user: AuthUser): ReasonOwner {
+  return { mspId: user.mspId, role: user.role, id: user.ledgerId };
 }
 
 /** How the data lake is told who it acts for. */

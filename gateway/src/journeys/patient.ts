@@ -1,19 +1,24 @@
-/** The patient's journey: rules and their versions, preview, emergency policy, own access log, contributions. */
+/**
+ * The patient's journey: rules and their versions, preview, emergency policy, own access log (with the reasons
+ * clinicians gave, kept off-chain), contributions.
+ */
 import { Type } from '@sinclair/typebox';
 import type { GrantView } from '@custodia/chaincode';
 import { GatewayError } from '../errors';
 import { defineRoute } from '../http/route';
 import type { RouteDef } from '../http/route';
-import { caller } from './context';
+import { actorOf, caller, lake, requestIdOf } from './context';
 import type { JourneyDeps } from './context';
 import type { AuthUser } from '../identity/user';
 import {
   Category,
   EmergencyPolicySpec,
+  IdempotencyHeaders,
   Id,
   Instant,
   Paging,
   PatientGrantParams,
+  PatientId,
   PatientParams,
   Purpose,
   Requester,
@@ -59,12 +64,13 @@ export function patientRoutes(deps: JourneyDeps): RouteDef[] {
     defineRoute({
       method: 'post',
       path: '/patients/:patientId/rules',
-      summary: 'Create a rule: who may see what, when, why; permit or deny',
+      summary: 'Create a rule: who may see what, when, why; permit or deny (idempotent on Idempotency-Key)',
       tag: TAG,
       ownedBy: 'patientId',
       status: 201,
-      schemas: { params: PatientParams, body: RuleSpec },
-      handler: async (input) => ledger.as(caller(input)).rules.create(input.body),
+      schemas: { params: PatientParams, headers: IdempotencyHeaders, body: RuleSpec },
+      handler: async (input) =>
+        ledger.as(caller(input)).rules.create({ requestId: requestIdOf(input.headers), rule: input.body }),
     }),
     defineRoute({
       method: 'get',
@@ -156,19 +162,23 @@ export function patientRoutes(deps: JourneyDeps): RouteDef[] {
     defineRoute({
       method: 'get',
       path: '/patients/:patientId/access-log',
-      summary: 'Who asked for what about this patient, what was decided and why',
+      summary:
+        'Who asked for what about this patient, what was decided and why (the reason in the requester’s words, checked against the hash on the ledger)',
       tag: TAG,
       ownedBy: 'patientId',
       schemas: { params: PatientParams, query: Paging },
-      handler: async (input) =>
-        ledger
+      handler: async (input) => {
+        const page = await ledger
           .as(caller(input))
-          .audit.listAccessLog({ by: 'patient', patientId: input.params.patientId }, input.query),
+          .audit.listAccessLog({ by: 'patient', patientId: input.params.patientId }, input.query);
+        return { items: await deps.reasons.withReasons(page.items), bookmark: page.bookmark };
+      },
     }),
     defineRoute({
       method: 'get',
       path: '/patients/:patientId/grants/:grantId',
-      summary: 'A grant made from this patient’s rules, with its status now (active, expired or revoked)',
+      summary:
+        'A grant made from this patient’s rules, with its status now (active, expired, revoked or narrowed)',
       tag: TAG,
       ownedBy: 'patientId',
       schemas: { params: PatientGrantParams },
@@ -206,7 +216,7 @@ export function patientRoutes(deps: JourneyDeps): RouteDef[] {
       ownedBy: 'patientId',
       schemas: {
         params: PatientParams,
-        response: Type.Object({ patientId: Id, code: Type.String() }),
+        response: Type.Object({ patientId: PatientId, code: Type.String() }),
       },
       handler: async (input) => ({
         patientId: input.params.patientId,
@@ -220,7 +230,7 @@ export function patientRoutes(deps: JourneyDeps): RouteDef[] {
       tag: TAG,
       ownedBy: 'patientId',
       schemas: {
-        params: Type.Object({ patientId: Id, contributionId: Id }, { additionalProperties: false }),
+        params: Type.Object({ patientId: PatientId, contributionId: Id }, { additionalProperties: false }),
       },
       handler: async (input) => {
         const contribution = await ledger
@@ -233,17 +243,32 @@ export function patientRoutes(deps: JourneyDeps): RouteDef[] {
       defineRoute({
         method: 'post',
         path: `/patients/:patientId/contributions/:contributionId/${decision}`,
-        summary: `${decision === 'approve' ? 'Approve' : 'Reject'} a clinician’s contribution`,
+        summary:
+          decision === 'approve'
+            ? 'Approve a clinician’s contribution: registered on-chain as a record of the patient and handed to the data lake (a retry completes a handover that failed)'
+            : 'Reject a clinician’s contribution',
         tag: TAG,
         ownedBy: 'patientId',
         schemas: {
-          params: Type.Object({ patientId: Id, contributionId: Id }, { additionalProperties: false }),
+          params: Type.Object({ patientId: PatientId, contributionId: Id }, { additionalProperties: false }),
         },
         handler: async (input) => {
-          const contributions = ledger.as(caller(input)).contributions;
-          return decision === 'approve'
-            ? contributions.approve(input.params.contributionId)
-            : contributions.reject(input.params.contributionId);
+          const user = caller(input);
+          const { patientId, contributionId } = input.params;
+          const contributions = ledger.as(user).contributions;
+          if (decision === 'reject') return contributions.reject(contributionId);
+          const current = await contributions.get(patientId, contributionId);
+          const approved =
+            current.status === 'approved' ? current : await contributions.approve(contributionId);
+          if (approved.recordId === undefined) return approved;
+          // The ledger registered the record; the lake stores its content under that id, checking the hash.
+          await lake(deps).storeContribution(
+            actorOf(user),
+            patientId,
+            approved.recordId,
+            await deps.contributions.bytes(patientId, approved.contentHash),
+          );
+          return approved;
         },
       }),
     ),

@@ -5,7 +5,17 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { TUnsafe } from '@sinclair/typebox';
-import { CATEGORIES, EFFECTS, FORMATS, LABELS, LIMITS, PURPOSES, ROLES } from '@custodia/chaincode';
+import {
+  CATEGORIES,
+  EFFECTS,
+  EMERGENCY_PURPOSE,
+  EMERGENCY_REASONS,
+  FORMATS,
+  LABELS,
+  LIMITS,
+  PURPOSES,
+  ROLES,
+} from '@custodia/chaincode';
 
 /** A closed vocabulary as a JSON Schema enum (one clear error naming the allowed values). */
 function oneOf<T extends string>(values: readonly T[], description?: string): TUnsafe<T> {
@@ -29,9 +39,18 @@ export const MspId = Type.String({
 export const Country = Type.String({ pattern: FORMATS.country.source, description: 'ISO 3166-1 alpha-2' });
 export const Sha256Hex = Type.String({ pattern: FORMATS.sha256Hex.source });
 export const Instant = Type.String({ format: 'date-time' });
+/** A patient's ledger id: an opaque pseudonym the platform generated (`pt-` + 26 base32 characters). */
+export const PatientId = Type.String({
+  pattern: FORMATS.patientId.source,
+  maxLength: LIMITS.maxIdLength,
+  description: 'a patient pseudonym',
+});
 export const Category = oneOf(CATEGORIES);
 export const Label = oneOf(LABELS);
 export const Purpose = oneOf(PURPOSES);
+/** What an ordinary access request may state: emergency treatment goes through /emergency-access. */
+export const RequestPurpose = oneOf(PURPOSES.filter((purpose) => purpose !== EMERGENCY_PURPOSE));
+export const EmergencyReasonCode = oneOf(EMERGENCY_REASONS, 'why the glass is broken');
 export const Role = oneOf(ROLES);
 
 const CountryList = Type.Array(Country, { maxItems: LIMITS.maxCountries, uniqueItems: true });
@@ -77,10 +96,8 @@ export const EmergencyPolicySpec = Type.Object(
   { additionalProperties: false },
 );
 
-export const Requester = Type.Object(
-  { mspId: MspId, role: Role, id: Id, country: Type.Optional(Country) },
-  { additionalProperties: false },
-);
+/** A requester a patient describes: its country is its organisation's in the registry, never stated here. */
+export const Requester = Type.Object({ mspId: MspId, role: Role, id: Id }, { additionalProperties: false });
 
 export const Paging = Type.Object(
   {
@@ -90,15 +107,52 @@ export const Paging = Type.Object(
   { additionalProperties: false },
 );
 
-export const PatientParams = Type.Object({ patientId: Id }, { additionalProperties: false });
-export const RuleParams = Type.Object({ patientId: Id, ruleId: Id }, { additionalProperties: false });
+export const PatientParams = Type.Object({ patientId: PatientId }, { additionalProperties: false });
+export const RuleParams = Type.Object({ patientId: PatientId, ruleId: Id }, { additionalProperties: false });
 export const GrantParams = Type.Object({ grantId: Id }, { additionalProperties: false });
 export const PatientGrantParams = Type.Object(
-  { patientId: Id, grantId: Id },
+  { patientId: PatientId, grantId: Id },
   { additionalProperties: false },
 );
 
-/** A requester's reason; required (at least one character) where emergency access asks for one. */
-export const Reason = Type.String({ minLength: 1, maxLength: LIMITS.maxReasonLength });
-export const OptionalReason = Type.Optional(Type.String({ maxLength: LIMITS.maxReasonLength }));
+/**
+ * A clinician's own words: they never go on-chain (only a salted hash of them does); they are kept sealed and
+ * erasable, and shown to the patient and auditors with the access-log entry.
+ */
+export const REASON_TEXT = {
+  maxLength: 500,
+  /** Breaking the glass takes at least a sentence. */
+  emergencyMinLength: 20,
+  emergencyMinWords: 4,
+} as const;
+export const Reason = Type.String({
+  minLength: 1,
+  maxLength: REASON_TEXT.maxLength,
+  pattern: '\\S',
+  description: 'why the record is asked for (kept off-chain)',
+});
+export const EmergencyReasonText = Type.String({
+  minLength: REASON_TEXT.emergencyMinLength,
+  maxLength: REASON_TEXT.maxLength,
+  pattern: `^\\s*\\S+(\\s+\\S+){${REASON_TEXT.emergencyMinWords - 1},}\\s*$`,
+  description: `what happened, in at least a sentence (${REASON_TEXT.emergencyMinLength} characters, ${REASON_TEXT.emergencyMinWords} words; kept off-chain)`,
+});
+
+/**
+ * Creating journeys take an `Idempotency-Key`: the chaincode's client request id, so a retry with the same key
+ * answers what the first attempt created, and nothing is created twice. Without one, every request is new.
+ */
+export const IdempotencyHeaders = Type.Object(
+  {
+    'idempotency-key': Type.Optional(
+      Type.String({
+        pattern: FORMATS.id.source,
+        maxLength: LIMITS.maxIdLength,
+        description:
+          'a key of the client’s own (e.g. a UUID) for this request: the same key again returns the first answer',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 export const RuleVersionNumber = Type.Integer({ minimum: 1, maximum: LIMITS.maxRuleVersion });

@@ -6,8 +6,12 @@
 import type { EmergencyPolicySpec, RuleSpec } from '@custodia/chaincode';
 import type { User } from '../identity/user';
 
-export type DemoUser = Pick<User, 'username' | 'displayName' | 'role' | 'mspId' | 'country' | 'ledgerId'> &
-  Pick<Partial<User>, 'email' | 'person'>;
+/**
+ * A demo user. Staff have fixed ledger ids (Anna's rules name Dr. Weber's); patients have none here: like every
+ * patient, they get a generated pseudonym when they are created, which the seed keeps with the demo logins.
+ */
+export type DemoUser = Pick<User, 'username' | 'displayName' | 'role' | 'mspId' | 'country'> &
+  Pick<Partial<User>, 'ledgerId' | 'email' | 'person'>;
 
 export const DEMO_PASSWORD = 'custodia-demo-2026';
 
@@ -18,7 +22,6 @@ export const DEMO_USERS: readonly DemoUser[] = [
     role: 'patient',
     mspId: 'HospitalDEMSP',
     country: 'DE',
-    ledgerId: 'patient-anna',
     email: 'anna.keller@example.org',
     person: { given: ['Anna'], family: 'Keller', birthDate: '1981-03-14', gender: 'female' },
   },
@@ -28,7 +31,6 @@ export const DEMO_USERS: readonly DemoUser[] = [
     role: 'patient',
     mspId: 'HospitalITMSP',
     country: 'IT',
-    ledgerId: 'patient-marco',
     email: 'marco.bianchi@example.org',
     person: { given: ['Marco'], family: 'Bianchi', birthDate: '1975-11-02', gender: 'male' },
   },

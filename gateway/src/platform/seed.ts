@@ -1,8 +1,9 @@
 /**
- * First start: creates the demo users (enrolled at their organisation's CA), registers the patients with the
- * data lake, writes Anna's rules and emergency policy on the ledger as Anna, and uploads synthetic records as
- * the centre. The demo logins (with the auditor's and admin's TOTP secrets) are kept in the gateway's data
- * dir, 0600, so later starts print them again. Demo only: never seeded unless asked.
+ * First start: creates the demo users (enrolled at their organisation's CA) — the patients as every patient is
+ * created, with a generated pseudonym registered with the data lake and on-chain by their organisation's admin —
+ * writes Anna's rules and emergency policy on the ledger as Anna, and uploads synthetic records as the centre. The
+ * demo logins (with the patients' pseudonyms and the auditor's and admin's TOTP secrets) are kept in the gateway's
+ * data dir, 0600, so later starts print them again. Demo only: never seeded unless asked.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,6 +14,8 @@ import type { IdentityService, User } from '../identity';
 import { authUserOf } from '../identity/user';
 import type { AuthUser } from '../identity/user';
 import { actorOf } from '../journeys/context';
+import { createPatient } from '../patients/registration';
+import type { PatientRegistrar } from '../patients/registration';
 import type { RunningGateway } from '../server';
 import {
   DEMO_EMERGENCY_POLICY,
@@ -43,6 +46,8 @@ export function totpCode(secret: string, at: number = Date.now()): string {
 export async function seedDemo(deps: {
   readonly identity: IdentityService;
   readonly gateway: RunningGateway;
+  /** Each organisation's admin, who registers its patients. */
+  readonly registrars: ReadonlyMap<string, PatientRegistrar>;
   readonly dataDir: string;
   readonly logger: Logger;
 }): Promise<DemoLogin[]> {
@@ -54,10 +59,19 @@ export async function seedDemo(deps: {
   }
   if (deps.identity.listUsers().length > 0) return [];
   const { identity, gateway } = deps;
+  const lake = gateway.datalake;
+  if (lake === undefined) throw new Error('the demo needs the data lake');
   const logins: DemoLogin[] = [];
   const users = new Map<string, User>();
   for (const spec of DEMO_USERS) {
-    const user = await identity.createUser({ ...spec, password: DEMO_PASSWORD });
+    const registrar = deps.registrars.get(spec.mspId);
+    const user =
+      spec.role === 'patient'
+        ? await createPatient({ identity, datalake: lake }, registrar ?? missing(spec.mspId), {
+            ...spec,
+            password: DEMO_PASSWORD,
+          })
+        : await identity.createUser({ ...spec, password: DEMO_PASSWORD });
     users.set(spec.username, user);
     let totpSecret: string | undefined;
     if (user.role === 'auditor' || user.role === 'admin') {
@@ -78,12 +92,9 @@ export async function seedDemo(deps: {
     if (user === undefined) throw new Error(`demo user ${username} missing`);
     return authUserOf(user);
   };
-  const lake = gateway.datalake;
-  const admin = get('admin');
   const centre = get('centre.berlin');
-  for (const patient of DEMO_USERS.filter((user) => user.role === 'patient')) {
-    await lake?.registerPatient(actorOf(admin), patient.ledgerId);
-    await lake?.uploadRecords(
+  for (const patient of [...users.values()].filter((user) => user.role === 'patient')) {
+    await lake.uploadRecords(
       actorOf(centre),
       patient.ledgerId,
       `demo-summary-${patient.ledgerId}`,
@@ -91,7 +102,7 @@ export async function seedDemo(deps: {
       'application/fhir+json',
     );
     const document = demoDocument(patient.ledgerId);
-    await lake?.uploadDocument(
+    await lake.uploadDocument(
       actorOf(centre),
       patient.ledgerId,
       `demo-discharge-${patient.ledgerId}`,
@@ -103,9 +114,14 @@ export async function seedDemo(deps: {
   }
   const anna = get('anna');
   const asAnna = gateway.ledger.as(anna);
-  for (const rule of DEMO_RULES) await asAnna.rules.create(rule);
+  for (const [index, rule] of DEMO_RULES.entries())
+    await asAnna.rules.create({ requestId: `demo-rule-${index + 1}`, rule });
   await asAnna.emergency.setPolicy(DEMO_EMERGENCY_POLICY);
   await writeFile(file, JSON.stringify(logins, null, 2), { mode: 0o600 });
   deps.logger.info({ users: logins.length }, 'demo seeded');
   return logins;
+}
+
+function missing(mspId: string): never {
+  throw new Error(`no admin of ${mspId} to register its demo patients`);
 }

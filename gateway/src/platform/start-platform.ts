@@ -21,6 +21,7 @@ import { startGateway, walletSigner } from '../server';
 import type { RunningGateway } from '../server';
 import { openPlatformNetwork } from './platform-network';
 import type { PlatformNetwork } from './platform-network';
+import { foundPlatformRegistry, organisationAdmins, patientRegistrars } from './organisation-admins';
 import { seedDemo } from './seed';
 import type { DemoLogin } from './seed';
 
@@ -116,6 +117,10 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     // One ledger client for the process: the lake and the gateway share its channel and its identities' pool.
     const ledger = new LedgerClient({ config: ledgerConfig, profile: ledgerProfile });
     closers.push(async () => ledger.close());
+    // The network's organisations and countries (its configuration) found the on-chain registry, once.
+    const admins = await organisationAdmins(network.profile, network.registrars, wallet);
+    const registry = await foundPlatformRegistry(ledger, admins);
+    logger.info({ version: registry.version, members: registry.members.length }, 'organisation registry');
     const token = env.CUSTODIA_DATALAKE_TOKEN ?? randomBytes(24).toString('base64url');
     const lakeConfig = {
       ...loadDatalakeConfig({
@@ -163,7 +168,15 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     closers.push(() => gateway.close());
 
     const demo =
-      options.seed === false ? [] : await seedDemo({ identity, gateway, dataDir: gatewayDir, logger });
+      options.seed === false
+        ? []
+        : await seedDemo({
+            identity,
+            gateway,
+            registrars: patientRegistrars(ledger, admins),
+            dataDir: gatewayDir,
+            logger,
+          });
     return {
       url: gateway.url,
       network,

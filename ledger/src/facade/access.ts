@@ -2,13 +2,13 @@ import { TRANSACTIONS } from '@custodia/chaincode';
 import type {
   AccessLogEntry,
   AccessPreview,
-  Category,
+  AccessRequestInput,
   Delivery,
+  EmergencyRequestInput,
   GrantView,
   Page,
   PageRequest,
   PreviewQuery,
-  Purpose,
 } from '@custodia/chaincode';
 import type { LedgerSession } from './session';
 
@@ -18,26 +18,23 @@ const { access } = TRANSACTIONS;
 export class AccessCalls {
   constructor(private readonly session: LedgerSession) {}
 
-  /** Decided by the patient's rules and logged, granted or not. */
-  async request(input: {
-    readonly patientId: string;
-    readonly categories: readonly Category[];
-    readonly purpose: Purpose;
-    readonly reason?: string;
-  }): Promise<AccessLogEntry> {
+  /**
+   * Decided by the patient's rules and logged, granted or not. Idempotent per caller and `requestId`: a retry
+   * answers the first entry and records nothing.
+   */
+  async request(input: AccessRequestInput): Promise<AccessLogEntry> {
     return (await this.session.submit(access.requestAccess, input)).value;
   }
 
-  /** Under the patient's emergency policy; a reason is required. */
-  async requestEmergency(input: {
-    readonly patientId: string;
-    readonly categories: readonly Category[];
-    readonly reason: string;
-  }): Promise<AccessLogEntry> {
+  /**
+   * Under the patient's emergency policy, with a reason code and the salted hash of the clinician's words;
+   * at most 5 per clinician and rolling hour (`RESOURCE_EXHAUSTED`). Idempotent per `requestId`.
+   */
+  async requestEmergency(input: EmergencyRequestInput): Promise<AccessLogEntry> {
     return (await this.session.submit(access.requestEmergencyAccess, input)).value;
   }
 
-  /** The grant with its status at the query's time. */
+  /** The grant with its status re-decided at the query's time (`narrowed` when the rules no longer cover it). */
   getGrant(grantId: string): Promise<GrantView> {
     return this.session.evaluate(access.getGrant, { grantId });
   }

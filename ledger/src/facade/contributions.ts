@@ -1,5 +1,5 @@
 import { TRANSACTIONS } from '@custodia/chaincode';
-import type { Contribution, ContributionSubmission, Page, PageRequest } from '@custodia/chaincode';
+import type { Contribution, ContributionRequest, Page, PageRequest } from '@custodia/chaincode';
 import type { LedgerSession } from './session';
 
 const { contributions } = TRANSACTIONS;
@@ -8,10 +8,12 @@ const { contributions } = TRANSACTIONS;
 export class ContributionCalls {
   constructor(private readonly session: LedgerSession) {}
 
-  async submit(submission: ContributionSubmission): Promise<Contribution> {
+  /** Needs an active grant for the patient; idempotent per caller and `requestId`. */
+  async submit(submission: ContributionRequest): Promise<Contribution> {
     return (await this.session.submit(contributions.submitContribution, submission)).value;
   }
 
+  /** Registers the content as a record of the patient (`recordId` on the answer). */
   async approve(contributionId: string): Promise<Contribution> {
     return (await this.session.submit(contributions.approveContribution, { contributionId })).value;
   }

@@ -1,5 +1,5 @@
 import { TRANSACTIONS } from '@custodia/chaincode';
-import type { Page, PageRequest, RuleSpec, RuleVersion, StoredRule } from '@custodia/chaincode';
+import type { Page, PageRequest, RuleCreation, RuleSpec, RuleVersion, StoredRule } from '@custodia/chaincode';
 import type { LedgerSession } from './session';
 
 const { rules } = TRANSACTIONS;
@@ -8,8 +8,9 @@ const { rules } = TRANSACTIONS;
 export class RuleCalls {
   constructor(private readonly session: LedgerSession) {}
 
-  async create(rule: RuleSpec): Promise<StoredRule> {
-    return (await this.session.submit(rules.createRule, rule)).value;
+  /** Idempotent per caller and `requestId`: a retry answers the rule the first call created. */
+  async create(creation: RuleCreation): Promise<StoredRule> {
+    return (await this.session.submit(rules.createRule, creation)).value;
   }
 
   async update(ruleId: string, rule: RuleSpec): Promise<StoredRule> {

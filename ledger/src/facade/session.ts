@@ -15,6 +15,9 @@ import { AccessCalls } from './access';
 import { AuditCalls } from './audit';
 import { ContributionCalls } from './contributions';
 import { EmergencyCalls } from './emergency';
+import { IdentityCalls } from './identities';
+import { OrganisationCalls } from './organisations';
+import { PatientCalls } from './patients';
 import { RecordCalls } from './records';
 import { RuleCalls } from './rules';
 
@@ -39,6 +42,9 @@ function answerOf<O>(transaction: Transaction<never, O>, payload: Uint8Array, tr
 }
 
 export class LedgerSession {
+  readonly organisations = new OrganisationCalls(this);
+  readonly patients = new PatientCalls(this);
+  readonly identities = new IdentityCalls(this);
   readonly rules = new RuleCalls(this);
   readonly emergency = new EmergencyCalls(this);
   readonly records = new RecordCalls(this);

@@ -45,7 +45,7 @@ export function dailyCounts(
 }
 
 /** Emergency accesses, newest first. */
-export function emergencyAccesses(entries: readonly AccessLogEntry[]): AccessLogEntry[] {
+export function emergencyAccesses<E extends AccessLogEntry>(entries: readonly E[]): E[] {
   return entries.filter((e) => e.emergency).sort((a, b) => b.timestamp.localeCompare(a.timestamp));
 }
 

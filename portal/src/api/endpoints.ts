@@ -17,6 +17,7 @@ import type {
   EmergencyCard,
   EmergencyPolicy,
   EmergencyPolicySpec,
+  EmergencyReason,
   FhirBundle,
   FhirResource,
   GrantView,
@@ -108,8 +109,16 @@ export function clinicianApi(client: ApiClient) {
       client.json<PatientLookup>('GET', '/patients/lookup', { query: by }),
     requestAccess: (body: AccessRequestBody) =>
       client.json<AccessLogEntry>('POST', '/access-requests', { body }),
-    emergencyAccess: (patientId: string, categories: readonly Category[], reason: string) =>
-      client.json<AccessLogEntry>('POST', '/emergency-access', { body: { patientId, categories, reason } }),
+    /** `reason`: at least a sentence (20 characters, 4 words), kept off-chain. */
+    emergencyAccess: (
+      patientId: string,
+      categories: readonly Category[],
+      reasonCode: EmergencyReason,
+      reason: string,
+    ) =>
+      client.json<AccessLogEntry>('POST', '/emergency-access', {
+        body: { patientId, categories, reasonCode, reason },
+      }),
     grant: (grantId: string) => client.json<GrantView>('GET', `/grants/${seg(grantId)}`),
     record: (grantId: string) =>
       client.json<FhirBundle>('GET', `/grants/${seg(grantId)}/record`, { accept: 'application/fhir+json' }),

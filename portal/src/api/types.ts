@@ -2,15 +2,21 @@
  * The shapes the gateway answers (GATEWAY_DESIGN.md, HTTP API). Ledger objects are the chaincode model's
  * own types, so the portal and the ledger cannot drift apart.
  */
-import type { Category, Label, Purpose, Role } from '@custodia/chaincode/model';
+import type {
+  AccessLogEntry as LedgerAccessLogEntry,
+  Category,
+  Label,
+  Purpose,
+  Role,
+} from '@custodia/chaincode/model';
 
 export type {
-  AccessLogEntry,
   Category,
   Contribution,
   Decision,
   Delivery,
   EmergencyPolicy,
+  EmergencyReason,
   EmergencyPolicySpec,
   GrantView,
   Label,
@@ -21,6 +27,20 @@ export type {
   RuleVersion,
   StoredRule,
 } from '@custodia/chaincode/model';
+
+/** A requester's own words, kept off-chain; the gateway checked them against the entry's on-chain `reasonHash`. */
+export interface ReasonText {
+  readonly text: string;
+  readonly salt: string;
+  readonly verified: boolean;
+}
+
+/** An access-log entry as the patient's and the auditor's logs answer it: with the reason, and auditors' flags. */
+export type AccessLogEntry = LedgerAccessLogEntry & {
+  readonly reason?: ReasonText;
+  /** Auditors only: e.g. `repeated-emergency-use`. */
+  readonly flags?: readonly string[];
+};
 
 /** The signed-in person, as `/auth/login` and `/auth/me` describe them. */
 export interface SessionUser {

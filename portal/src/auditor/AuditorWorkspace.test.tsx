@@ -65,7 +65,7 @@ function entries() {
       timestamp: '2026-11-22T03:10:00.000Z',
       emergency: true,
       purpose: 'ETREAT',
-      reason: 'unconscious',
+      reason: { text: 'unconscious', salt: 'cd'.repeat(32), verified: true },
       requester: { mspId: 'HospitalITMSP', id: 'er-7', role: 'clinician', country: 'IT' },
       grantId: 'grant-e',
       decision: {

@@ -34,7 +34,7 @@ export function logColumns(words: Words): Column<AccessLogEntry>[] {
         <>
           {purposeName(words, e.purpose)}
           {e.emergency && <strong className="emergency-flag"> · {t('log.emergency')}</strong>}
-          {e.emergency && e.reason && <span className="muted"> “{e.reason}”</span>}
+          {e.emergency && e.reason && <span className="muted"> “{e.reason.text}”</span>}
         </>
       ),
     },

@@ -71,7 +71,7 @@ const grantView = (entry: AccessLogEntry): GrantView => ({
   purpose: entry.purpose,
   emergency: entry.emergency,
   requested: entry.requested,
-  ...(entry.reason ? { reason: entry.reason } : {}),
+  ...(entry.reasonCode ? { reasonCode: entry.reasonCode } : {}),
   granted: entry.decision.granted.map((category) => ({ category, labels: [] })),
   denied: entry.decision.denied,
   rules: entry.decision.rules,
@@ -83,7 +83,7 @@ const emergencyGranted = logEntry({
   ...granted,
   emergency: true,
   purpose: 'ETREAT',
-  reason: 'unconscious',
+  reasonCode: 'unconscious',
   emergencyPolicyVersion: 2,
 });
 
@@ -199,28 +199,32 @@ describe('ClinicianWorkspace', () => {
     await userEvent.click(within(form).getByLabelText('Emergency: the patient cannot consent'));
     const open = within(form).getByRole('button', { name: 'Open in emergency' });
     expect(open).toBeDisabled();
+    // A word is not a reason: breaking the glass takes at least a sentence.
     await userEvent.type(within(form).getByLabelText(/^Reason/), 'unconscious');
+    expect(open).toBeDisabled();
+    await userEvent.type(within(form).getByLabelText(/^Reason/), ' on arrival, no relatives reachable');
     await userEvent.click(open);
     expect(network.callsTo('POST /emergency-access')[0]?.body).toEqual({
       patientId: 'patient-1',
       categories: ['allergies', 'medications', 'problems', 'devices'],
-      reason: 'unconscious',
+      reasonCode: 'unconscious',
+      reason: 'unconscious on arrival, no relatives reachable',
     });
     const record = await screen.findByRole('article', { name: 'Temporary record' });
     const banner = await within(record).findByRole('note', { name: 'Emergency access' });
     expect(banner).toHaveTextContent('EMERGENCY ACCESS');
-    expect(banner).toHaveTextContent('Reason given: “unconscious”');
+    expect(banner).toHaveTextContent('Reason given: “The patient is unconscious”');
   });
 
   it('says when the patient has no emergency policy, rather than that the rules refuse', async () => {
-    const noPolicy = refusedEntry({ emergency: true, purpose: 'ETREAT', reason: 'unconscious' });
+    const noPolicy = refusedEntry({ emergency: true, purpose: 'ETREAT', reasonCode: 'unconscious' });
     renderAs('clinician', <ClinicianWorkspace />, {
       ...routes(),
       'POST /emergency-access': { status: 201, body: noPolicy },
     });
     await findByCard();
     await userEvent.click(screen.getByLabelText('Emergency: the patient cannot consent'));
-    await userEvent.type(screen.getByLabelText(/^Reason/), 'unconscious');
+    await userEvent.type(screen.getByLabelText(/^Reason/), 'unconscious on arrival, no relatives reachable');
     await userEvent.click(screen.getByRole('button', { name: 'Open in emergency' }));
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('No emergency access for this patient');
@@ -232,7 +236,7 @@ describe('ClinicianWorkspace', () => {
     const notCovered = refusedEntry({
       emergency: true,
       purpose: 'ETREAT',
-      reason: 'unconscious',
+      reasonCode: 'unconscious',
       emergencyPolicyVersion: 3,
     });
     renderAs('clinician', <ClinicianWorkspace />, {
@@ -241,7 +245,7 @@ describe('ClinicianWorkspace', () => {
     });
     await findByCard();
     await userEvent.click(screen.getByLabelText('Emergency: the patient cannot consent'));
-    await userEvent.type(screen.getByLabelText(/^Reason/), 'unconscious');
+    await userEvent.type(screen.getByLabelText(/^Reason/), 'unconscious on arrival, no relatives reachable');
     await userEvent.click(screen.getByRole('button', { name: 'Open in emergency' }));
     expect(await screen.findByRole('alert')).toHaveTextContent(
       'The patient’s emergency choices do not cover this request (allergies and medicines)',

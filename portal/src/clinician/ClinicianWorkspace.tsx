@@ -4,10 +4,11 @@
  * add a contribution.
  */
 import { useMemo, useState } from 'react';
+import { EMERGENCY_REASONS } from '@custodia/chaincode/model';
 import type { FormEvent } from 'react';
 import { clinicianApi } from '../api/endpoints';
 import type { ClinicianApi } from '../api/endpoints';
-import type { AccessLogEntry, Category, Purpose } from '../api/types';
+import type { AccessLogEntry, Category, EmergencyReason, Purpose } from '../api/types';
 import { useWords } from '../i18n/use-words';
 import { useSession } from '../session/session';
 import { Chips } from '../ui/Chips';
@@ -63,13 +64,14 @@ function RequestAccess(props: {
   const { t } = words;
   const [purpose, setPurpose] = useState<Purpose | undefined>();
   const [categories, setCategories] = useState<Category[]>([]);
+  const [reasonCode, setReasonCode] = useState<EmergencyReason>('unconscious');
   const [reason, setReason] = useState('');
   const emergency = purpose === 'ETREAT';
   const request = useAction(async () => {
     if (!purpose) return;
     props.onOutcome(
       emergency
-        ? await props.api.emergencyAccess(props.patientId, categories, reason.trim())
+        ? await props.api.emergencyAccess(props.patientId, categories, reasonCode, reason.trim())
         : await props.api.requestAccess({ patientId: props.patientId, categories, purpose }),
     );
   });
@@ -77,7 +79,9 @@ function RequestAccess(props: {
     setPurpose(next);
     setCategories([...SUGGESTED[next]]);
   };
-  const ready = purpose !== undefined && categories.length > 0 && (!emergency || reason.trim() !== '');
+  // Breaking the glass takes at least a sentence: 20 characters and 4 words (the gateway refuses less).
+  const sentence = reason.trim().length >= 20 && reason.trim().split(/\s+/).length >= 4;
+  const ready = purpose !== undefined && categories.length > 0 && (!emergency || sentence);
   return (
     <form
       className={emergency ? 'card card-emergency' : 'card'}
@@ -111,10 +115,28 @@ function RequestAccess(props: {
             onChange={setCategories}
           />
           {emergency && (
-            <label>
-              {t('request.reason')}
-              <textarea required maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
-            </label>
+            <>
+              <label>
+                {t('request.reasonCode')}
+                <select value={reasonCode} onChange={(e) => setReasonCode(e.target.value as EmergencyReason)}>
+                  {EMERGENCY_REASONS.map((code) => (
+                    <option key={code} value={code}>
+                      {t(`request.reasonCodes.${code}`)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                {t('request.reason')}
+                <textarea
+                  required
+                  minLength={20}
+                  maxLength={500}
+                  value={reason}
+                  onChange={(e) => setReason(e.target.value)}
+                />
+              </label>
+            </>
           )}
         </>
       )}

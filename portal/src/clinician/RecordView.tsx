@@ -179,7 +179,9 @@ export function RecordView({
         <div className="emergency-banner" role="note" aria-label={t('record.emergencyBannerLabel')}>
           <strong>{t('record.emergencyBanner')}</strong>
           <p>{t('record.emergencyBannerText')}</p>
-          {grant.reason && <p>{t('record.emergencyReason', { reason: grant.reason })}</p>}
+          {grant.reasonCode && (
+            <p>{t('record.emergencyReason', { reason: t(`request.reasonCodes.${grant.reasonCode}`) })}</p>
+          )}
         </div>
       )}
       <div className="view-head">

@@ -1,7 +1,7 @@
 import { logEntry, refusedEntry } from '../../test/support/ledger';
 import { requestOutcome } from './outcome';
 
-const emergency = { emergency: true, purpose: 'ETREAT' as const, reason: 'unconscious' };
+const emergency = { emergency: true, purpose: 'ETREAT' as const, reasonCode: 'unconscious' as const };
 
 describe('requestOutcome', () => {
   it('tells a grant from a refusal by the rules', () => {

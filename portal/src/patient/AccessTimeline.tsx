@@ -79,7 +79,9 @@ function Entry({ api, entry, now }: { api: PatientApi; entry: AccessLogEntry; no
       </p>
       {entry.emergency && (
         <p className="emergency-flag">
-          {entry.reason ? t('timeline.emergencyReason', { reason: entry.reason }) : t('timeline.emergency')}
+          {entry.reason
+            ? t('timeline.emergencyReason', { reason: entry.reason.text })
+            : t('timeline.emergency')}
         </p>
       )}
       <p>

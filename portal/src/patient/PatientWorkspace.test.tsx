@@ -18,7 +18,7 @@ const emergency = logEntry({
   timestamp: '2026-11-22T03:10:00.000Z',
   emergency: true,
   purpose: 'ETREAT',
-  reason: 'unconscious after accident',
+  reason: { text: 'unconscious after accident', salt: 'cd'.repeat(32), verified: true },
   requester: { mspId: 'HospitalITMSP', id: 'er-7', role: 'clinician', country: 'IT' },
   grantId: 'grant-e',
 });

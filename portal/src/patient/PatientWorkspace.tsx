@@ -31,7 +31,7 @@ function EmergencyNotices({ entries, store }: { entries: readonly AccessLogEntry
         {notices.slice(0, 5).map((e) => (
           <li key={e.entryId}>
             {format.dateTime(e.timestamp)} — {requesterText(words, e.requester)}
-            {e.reason ? `: “${e.reason}”` : ''}
+            {e.reason ? `: “${e.reason.text}”` : ''}
           </li>
         ))}
       </ul>

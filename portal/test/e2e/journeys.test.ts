@@ -18,7 +18,8 @@ import { startStack } from './stack';
 import type { Stack } from './stack';
 
 const OUTPUT = path.resolve(__dirname, '../../test-output');
-const PATIENT = 'patient-anna';
+/** Anna's pseudonym, generated when the platform seeded the demo. */
+let PATIENT = '';
 
 let stack: Stack;
 let browser: Browser;
@@ -37,6 +38,7 @@ beforeAll(async () => {
   // Chromium first: when it cannot start, the suite fails at once, before the platform is started.
   browser = await launchChromium();
   stack = await startStack();
+  PATIENT = stack.login('anna').ledgerId;
 });
 
 afterEach(() => {

@@ -183,7 +183,12 @@ export const de: Messages = {
       revoked: 'widerrufen',
       restored: 'wiederhergestellt',
     },
-    grantStatus: { active: 'Offen', expired: 'Abgelaufen', revoked: 'Entzogen' },
+    grantStatus: {
+      active: 'Offen',
+      expired: 'Abgelaufen',
+      revoked: 'Entzogen',
+      narrowed: 'Von den Regeln nicht mehr gedeckt',
+    },
     contributionStatus: {
       pending: 'Wartet auf Ihre Entscheidung',
       approved: 'Angenommen',
@@ -393,7 +398,16 @@ export const de: Messages = {
     categoriesLegend: 'Benötigte Informationen',
     suggestion:
       'Vorschlag für {{purpose}}: {{what}}. Fragen Sie nur an, was Sie brauchen – alles Weitere wird als abgelehnt oder als ohne Bedarf geteilt protokolliert.',
-    reason: 'Begründung (wird im Zugriffsprotokoll gespeichert und der Patientin / dem Patienten angezeigt)',
+    reason:
+      'Was ist geschehen (mindestens ein Satz; wird der Patientin / dem Patienten und der Prüfung angezeigt, nie in das Ledger geschrieben)',
+    reasonCode: 'Notfall',
+    reasonCodes: {
+      unconscious: 'Die Person ist bewusstlos',
+      'life-threatening': 'Ein lebensbedrohlicher Zustand',
+      'unable-to-consent': 'Die Person kann nicht einwilligen',
+      'severe-trauma': 'Schweres Trauma',
+      'time-critical-treatment': 'Eine Behandlung, die nicht warten kann',
+    },
     submit: 'Zugriff anfragen',
     submitEmergency: 'Im Notfall öffnen',
     pending: 'Anfrage läuft …',

@@ -164,7 +164,12 @@ export const en = {
     effect: { permit: 'Allow', deny: 'Block' },
     ruleStatus: { active: 'Active', expired: 'Expired', scheduled: 'Not started yet', revoked: 'Revoked' },
     ruleChange: { created: 'created', updated: 'changed', revoked: 'revoked', restored: 'restored' },
-    grantStatus: { active: 'Open', expired: 'Ended', revoked: 'Withdrawn' },
+    grantStatus: {
+      active: 'Open',
+      expired: 'Ended',
+      revoked: 'Withdrawn',
+      narrowed: 'No longer covered by the rules',
+    },
     contributionStatus: { pending: 'Waiting for your decision', approved: 'Approved', rejected: 'Rejected' },
     uploadStatus: {
       receiving: 'Receiving parts',
@@ -369,7 +374,16 @@ export const en = {
     categoriesLegend: 'Information needed',
     suggestion:
       'Suggested for {{purpose}}: {{what}}. Ask only for what you need: anything more is logged as refused or shared without need.',
-    reason: 'Reason (kept in the access log and shown to the patient)',
+    reason:
+      'Reason: what happened (at least a sentence; shown to the patient and auditors, never written on the ledger)',
+    reasonCode: 'Emergency',
+    reasonCodes: {
+      unconscious: 'The patient is unconscious',
+      'life-threatening': 'A life-threatening condition',
+      'unable-to-consent': 'The patient is unable to consent',
+      'severe-trauma': 'Severe trauma',
+      'time-critical-treatment': 'Treatment that cannot wait',
+    },
     submit: 'Request access',
     submitEmergency: 'Open in emergency',
     pending: 'Requesting…',

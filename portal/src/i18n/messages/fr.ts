@@ -172,7 +172,12 @@ export const fr: Messages = {
       revoked: 'Révoquée',
     },
     ruleChange: { created: 'créée', updated: 'modifiée', revoked: 'révoquée', restored: 'rétablie' },
-    grantStatus: { active: 'Ouvert', expired: 'Expiré', revoked: 'Retiré' },
+    grantStatus: {
+      active: 'Ouvert',
+      expired: 'Expiré',
+      revoked: 'Retiré',
+      narrowed: 'Plus couvert par les règles',
+    },
     contributionStatus: {
       pending: 'En attente de votre décision',
       approved: 'Acceptée',
@@ -383,7 +388,16 @@ export const fr: Messages = {
     categoriesLegend: 'Informations nécessaires',
     suggestion:
       'Suggestion pour le motif « {{purpose}} » : {{what}}. Ne demandez que le nécessaire : tout le reste est enregistré comme refusé ou partagé sans besoin.',
-    reason: 'Justification (conservée dans le journal des accès et montrée au patient)',
+    reason:
+      'Ce qui s’est passé (au moins une phrase ; montré au patient et aux auditeurs, jamais écrit dans le registre)',
+    reasonCode: 'Urgence',
+    reasonCodes: {
+      unconscious: 'Le patient est inconscient',
+      'life-threatening': 'Un pronostic vital engagé',
+      'unable-to-consent': 'Le patient ne peut pas consentir',
+      'severe-trauma': 'Un traumatisme grave',
+      'time-critical-treatment': 'Un traitement qui ne peut pas attendre',
+    },
     submit: 'Demander l’accès',
     submitEmergency: 'Ouvrir en urgence',
     pending: 'Demande en cours…',

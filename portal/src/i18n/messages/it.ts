@@ -169,7 +169,12 @@ export const it: Messages = {
       revoked: 'Revocata',
     },
     ruleChange: { created: 'creata', updated: 'modificata', revoked: 'revocata', restored: 'ripristinata' },
-    grantStatus: { active: 'Aperto', expired: 'Scaduto', revoked: 'Revocato' },
+    grantStatus: {
+      active: 'Aperto',
+      expired: 'Scaduto',
+      revoked: 'Revocato',
+      narrowed: 'Non più coperto dalle regole',
+    },
     contributionStatus: {
       pending: 'In attesa della Sua decisione',
       approved: 'Approvata',
@@ -378,7 +383,16 @@ export const it: Messages = {
     categoriesLegend: 'Informazioni necessarie',
     suggestion:
       'Suggerimento per «{{purpose}}»: {{what}}. Chieda solo ciò che le serve: il resto viene registrato come rifiutato o condiviso senza necessità.',
-    reason: 'Motivazione (conservata nel registro degli accessi e mostrata al paziente)',
+    reason:
+      'Che cosa è successo (almeno una frase; mostrata al paziente e ai revisori, mai scritta nel registro)',
+    reasonCode: 'Emergenza',
+    reasonCodes: {
+      unconscious: 'Il paziente è incosciente',
+      'life-threatening': 'Una condizione potenzialmente letale',
+      'unable-to-consent': 'Il paziente non può dare il consenso',
+      'severe-trauma': 'Un trauma grave',
+      'time-critical-treatment': 'Una cura che non può attendere',
+    },
     submit: 'Richiedi l’accesso',
     submitEmergency: 'Apri in emergenza',
     pending: 'Richiesta in corso…',
