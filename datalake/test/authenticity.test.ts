@@ -5,18 +5,19 @@
  * and a log line names it by ids only. Every attack is made with S3 write access to the buckets, the lake's own keys
  * and keyrings untouched.
  */
+import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { Caller } from '@custodia/chaincode';
 import type { AssemblyResult } from '../src/assembly/assemble';
 import type { StorageLocation } from '../src/storage/locations';
 import { layout } from '../src/zones/layout';
-import { ORG_DE, ORG_FR } from '../../network/test/fixtures/embedded-network';
+import { ORG_DE, ORG_FR, pseudonym } from '../../network/test/fixtures/embedded-network';
 import { startLakeOnLedger } from './lake-on-ledger';
 import type { LakeOnLedger } from './lake-on-ledger';
 
-const ANNA = 'patient-auth-anna';
-const BEN = 'patient-auth-ben';
+const ANNA = pseudonym('patient-auth-anna');
+const BEN = pseudonym('patient-auth-ben');
 const centre: Caller = { mspId: ORG_DE, id: 'centre-auth', role: 'centre', country: 'DE' };
 const anna: Caller = { mspId: ORG_DE, id: ANNA, role: 'patient' };
 const ben: Caller = { mspId: ORG_DE, id: BEN, role: 'patient' };
@@ -68,9 +69,12 @@ async function write(zone: 'structured' | 'raw' | 'keys', key: string, bytes: Bu
 async function assembledUnder(attack: () => Promise<() => Promise<void>>): Promise<AssemblyResult> {
   const restore = await attack();
   try {
-    const entry = await env
-      .ledgerAs(clinician)
-      .access.request({ patientId: ANNA, categories: ['allergies'], purpose: 'TREAT' });
+    const entry = await env.ledgerAs(clinician).access.request({
+      patientId: ANNA,
+      categories: ['allergies'],
+      purpose: 'TREAT',
+      requestId: randomUUID(),
+    });
     const response = await env.call('POST', `/v1/grants/${entry.grantId as string}/assembly`, clinician);
     expect(response.status).toBe(201);
     return (await response.json()) as AssemblyResult;
@@ -122,11 +126,14 @@ beforeAll(async () => {
   ids.latex = await recordIdOf(await upload(ANNA, 'latex', allergy(ANNA, '300916003')));
   ids.benPenicillin = await recordIdOf(await upload(BEN, 'penicillin', allergy(BEN, '91936005')));
   await env.ledgerAs(anna).rules.create({
-    effect: 'permit',
-    grantee: { kind: 'role', role: 'clinician' },
-    categories: ['allergies'],
-    labels: [],
-    purposes: ['TREAT'],
+    requestId: randomUUID(),
+    rule: {
+      effect: 'permit',
+      grantee: { kind: 'role', role: 'clinician' },
+      categories: ['allergies'],
+      labels: [],
+      purposes: ['TREAT'],
+    },
   });
 }, 240_000);
 

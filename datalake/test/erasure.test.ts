@@ -5,6 +5,7 @@
  * name, birth date or source id; and the lake refuses new uploads, registration and release for the patient —
  * also after a restart. The delivery manifest stays for auditors.
  */
+import { randomUUID } from 'node:crypto';
 import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,13 +17,13 @@ import { StorageLocations } from '../src/storage/locations';
 import { MinioObjectStore } from '../src/storage/minio-store';
 import { layout } from '../src/zones/layout';
 import type { ErasureReport } from '../src/zones/erasure';
-import { ORG_DE, ORG_FR } from '../../network/test/fixtures/embedded-network';
+import { ORG_DE, ORG_FR, pseudonym } from '../../network/test/fixtures/embedded-network';
 import { startLakeOnLedger } from './lake-on-ledger';
 import type { LakeOnLedger } from './lake-on-ledger';
 import { zonesOn } from './zones';
 import type { TestZones } from './zones';
 
-const PATIENT = 'patient-erase-wilhelmina';
+const PATIENT = pseudonym('patient-erase-wilhelmina');
 const NAME = 'Quastorf';
 const BIRTH_DATE = '1957-08-19';
 const SOURCE_ID = 'scans/wilhelmina-quastorf-1957-08-19.pdf';
@@ -189,15 +190,21 @@ beforeAll(async () => {
   env.refreshProfile();
   // A temporary record assembled for a clinician.
   await env.ledgerAs(patient).rules.create({
-    effect: 'permit',
-    grantee: { kind: 'role', role: 'clinician' },
-    categories: ['problems', 'documents'],
-    labels: [],
-    purposes: ['TREAT'],
+    requestId: randomUUID(),
+    rule: {
+      effect: 'permit',
+      grantee: { kind: 'role', role: 'clinician' },
+      categories: ['problems', 'documents'],
+      labels: [],
+      purposes: ['TREAT'],
+    },
   });
-  const entry = await env
-    .ledgerAs(clinician)
-    .access.request({ patientId: PATIENT, categories: ['problems', 'documents'], purpose: 'TREAT' });
+  const entry = await env.ledgerAs(clinician).access.request({
+    patientId: PATIENT,
+    categories: ['problems', 'documents'],
+    purpose: 'TREAT',
+    requestId: randomUUID(),
+  });
   grantId = entry.grantId as string;
   expect((await env.call('POST', `/v1/grants/${grantId}/assembly`, clinician)).status).toBe(201);
 

@@ -4,14 +4,15 @@
  * revocation still commits within seconds, and the lake — whose event stream was on the frozen peer — still deletes
  * the revoked grant's record promptly, from the other peer, instead of waiting for the frozen one to come back.
  */
+import { randomUUID } from 'node:crypto';
 import type { Caller } from '@custodia/chaincode';
 import type { LedgerSession } from '@custodia/ledger';
 import { layout } from '../src/zones/layout';
-import { ORG_DE, ORG_FR } from '../../network/test/fixtures/embedded-network';
+import { ORG_DE, ORG_FR, pseudonym } from '../../network/test/fixtures/embedded-network';
 import { startLakeOnLedger } from './lake-on-ledger';
 import type { LakeOnLedger } from './lake-on-ledger';
 
-const PATIENT = 'patient-frozen-1';
+const PATIENT = pseudonym('patient-frozen-1');
 const centre: Caller = { mspId: ORG_DE, id: 'centre-frozen', role: 'centre', country: 'DE' };
 const patient: Caller = { mspId: ORG_DE, id: PATIENT, role: 'patient' };
 const clinician: Caller = { mspId: ORG_FR, id: 'dr-frozen', role: 'clinician', country: 'FR' };
@@ -20,7 +21,7 @@ let env: LakeOnLedger;
 let patientLedger: LedgerSession;
 
 async function consumerKeys(grantId: string): Promise<string[]> {
-  const home = env.lake.locations.homeLocation;
+  const home = env.lake.locations.forCountry('DE');
   const keys: string[] = [];
   for await (const item of home.store.list(home.bucket('consumer'), layout.consumerGrant(grantId)))
     keys.push(item.key);
@@ -55,15 +56,21 @@ afterAll(async () => {
 
 it('deletes a revoked grant’s record promptly while the peer the lake follows is frozen', async () => {
   const { ruleId } = await patientLedger.rules.create({
-    effect: 'permit',
-    grantee: { kind: 'practitioner', id: clinician.id, mspId: clinician.mspId },
-    categories: ['allergies'],
-    labels: [],
-    purposes: ['TREAT'],
+    requestId: randomUUID(),
+    rule: {
+      effect: 'permit',
+      grantee: { kind: 'practitioner', id: clinician.id, mspId: clinician.mspId },
+      categories: ['allergies'],
+      labels: [],
+      purposes: ['TREAT'],
+    },
   });
-  const entry = await env
-    .ledgerAs(clinician)
-    .access.request({ patientId: PATIENT, categories: ['allergies'], purpose: 'TREAT' });
+  const entry = await env.ledgerAs(clinician).access.request({
+    patientId: PATIENT,
+    categories: ['allergies'],
+    purpose: 'TREAT',
+    requestId: randomUUID(),
+  });
   const grantId = entry.grantId as string;
   expect((await env.call('POST', `/v1/grants/${grantId}/assembly`, clinician)).status).toBe(201);
   expect(await consumerKeys(grantId)).not.toEqual([]);

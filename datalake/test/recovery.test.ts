@@ -9,12 +9,12 @@ import path from 'node:path';
 import type { Caller } from '@custodia/chaincode';
 import { layout } from '../src/zones/layout';
 import { PendingUploads } from '../src/zones/pending';
-import { ORG_DE } from '../../network/test/fixtures/embedded-network';
+import { ORG_DE, pseudonym } from '../../network/test/fixtures/embedded-network';
 import { startLakeOnLedger } from './lake-on-ledger';
 import type { LakeOnLedger } from './lake-on-ledger';
 import { zonesOn } from './zones';
 
-const PATIENT = 'patient-recovery-1';
+const PATIENT = pseudonym('patient-recovery-1');
 const centre: Caller = { mspId: ORG_DE, id: 'centre-recovery', role: 'centre', country: 'DE' };
 const patient: Caller = { mspId: ORG_DE, id: PATIENT, role: 'patient' };
 

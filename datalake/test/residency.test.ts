@@ -5,20 +5,21 @@
  * certificate claims another country changes nothing); keys and index are per location; the residency check lists,
  * per location, the countries of the data it holds, and notices a document or object moved in from elsewhere.
  */
+import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Caller } from '@custodia/chaincode';
 import type { ResidencyReport } from '../src/residency/report';
 import type { S3Endpoint } from '../src/storage/minio-store';
-import { ORG_DE, ORG_FR } from '../../network/test/fixtures/embedded-network';
+import { ORG_DE, ORG_FR, pseudonym } from '../../network/test/fixtures/embedded-network';
 import { startLakeOnLedger } from './lake-on-ledger';
 import type { LakeOnLedger } from './lake-on-ledger';
 import { clientOn } from './s3';
 import { startS3Process } from './s3-process';
 import type { S3Process } from './s3-process';
 
-const ANNA = 'patient-res-anna';
-const LEA = 'patient-res-lea';
+const ANNA = pseudonym('patient-res-anna');
+const LEA = pseudonym('patient-res-lea');
 const centreDE: Caller = { mspId: ORG_DE, id: 'centre-res-de', role: 'centre', country: 'DE' };
 /** A French centre whose certificate (and the gateway's header) claims Germany: its data still belongs to France. */
 const centreFR: Caller = { mspId: ORG_FR, id: 'centre-res-fr', role: 'centre', country: 'DE' };
@@ -66,15 +67,21 @@ async function uploadFhir(
 /** The patient permits clinicians; `clinician` requests, the lake assembles, the clinician downloads everything. */
 async function assembleAndDownload(patient: Caller, clinician: Caller, binaries: number): Promise<void> {
   await env.ledgerAs(patient).rules.create({
-    effect: 'permit',
-    grantee: { kind: 'role', role: 'clinician' },
-    categories: ['problems', 'documents'],
-    labels: [],
-    purposes: ['TREAT'],
+    requestId: randomUUID(),
+    rule: {
+      effect: 'permit',
+      grantee: { kind: 'role', role: 'clinician' },
+      categories: ['problems', 'documents'],
+      labels: [],
+      purposes: ['TREAT'],
+    },
   });
-  const entry = await env
-    .ledgerAs(clinician)
-    .access.request({ patientId: patient.id, categories: ['problems', 'documents'], purpose: 'TREAT' });
+  const entry = await env.ledgerAs(clinician).access.request({
+    patientId: patient.id,
+    categories: ['problems', 'documents'],
+    purpose: 'TREAT',
+    requestId: randomUUID(),
+  });
   const grantId = entry.grantId as string;
   expect((await env.call('POST', `/v1/grants/${grantId}/assembly`, clinician)).status).toBe(201);
   const record = await env.call('GET', `/v1/grants/${grantId}/record`, clinician);

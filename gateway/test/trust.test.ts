@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { AccessLogEntry, Contribution, GrantView, Page, StoredRule } from '@custodia/chaincode';
 import FabricCAServices from 'fabric-ca-client';
 import { User } from 'fabric-common';
-import { ChaincodeCallError, LedgerClient, readLedgerClientConfig } from '@custodia/ledger';
+import { ChaincodeCallError, LedgerClient } from '@custodia/ledger';
 import type { Identity, LedgerSession } from '@custodia/ledger';
 import type { ReplayReport } from '../src/audit';
 import { ORGANISATION_ADMIN_ID } from '../src/platform/organisation-admins';
@@ -34,10 +34,7 @@ beforeAll(async () => {
   stack = await startTestPlatform();
   ANNA = stack.patientId('anna');
   const network = stack.platform.network;
-  client = new LedgerClient({
-    config: readLedgerClientConfig({ CUSTODIA_NETWORK_DIR: network.config.dataDir }),
-    profile: network.profile,
-  });
+  client = new LedgerClient({ config: network.ledger, profile: network.profile });
 });
 afterAll(async () => {
   client?.close();
@@ -54,7 +51,9 @@ async function issuedBy(
   enrollmentId: string,
   attrs: { readonly role: string; readonly id: string; readonly country: string },
 ): Promise<Identity> {
-  const network = stack.platform.network;
+  // An embedded-network test: its organisations' CAs and registrars are at hand.
+  const network = stack.platform.network.embedded;
+  if (network === undefined) throw new Error('the test platform runs the embedded network');
   const organisation = network.organisations.find((each) => each.mspId === mspId);
   if (organisation === undefined) throw new Error(`no organisation ${mspId}`);
   const ca = new FabricCAServices(

@@ -9,7 +9,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { connect, LedgerClientError, LedgerClientErrorCode, readLedgerClientConfig } from '@custodia/ledger';
 import type { Identity } from '@custodia/ledger';
-import { itEmbeddedOnly, json, ORG_DE, permitClinicians, pseudonym, startTestNetwork } from './fixtures/test-network';
+import {
+  itEmbeddedOnly,
+  json,
+  ORG_DE,
+  permitClinicians,
+  pseudonym,
+  startTestNetwork,
+} from './fixtures/test-network';
 import type { TestNetwork } from './fixtures/test-network';
 
 let net: TestNetwork;

@@ -78,7 +78,9 @@ describeEmbeddedOnly('the embedded ledger on disk', () => {
     const rules: StoredRule[] = [];
     for (let i = 0; i < 3; i++) {
       rules.push(
-        json<StoredRule>((await connection.submit('rules:createRule', { arguments: [permitClinicians()] })).payload),
+        json<StoredRule>(
+          (await connection.submit('rules:createRule', { arguments: [permitClinicians()] })).payload,
+        ),
       );
     }
     const before = await chainInfo(connection.network());
@@ -98,7 +100,9 @@ describeEmbeddedOnly('the embedded ledger on disk', () => {
       );
     }
 
-    const next = await connection.submit('rules:updateRule', { arguments: [rules[0]?.ruleId ?? '', JSON.stringify(PERMIT_CLINICIANS_RULE)] });
+    const next = await connection.submit('rules:updateRule', {
+      arguments: [rules[0]?.ruleId ?? '', JSON.stringify(PERMIT_CLINICIANS_RULE)],
+    });
     expect(next.blockNumber).toBe(BigInt(before.getHeight()));
     expect(json<StoredRule>(next.payload).version).toBe(2);
   });

@@ -4,8 +4,9 @@
  * landing — each exactly once — within the 5 s a frozen peer may cost, and chain reads and block events (what the
  * auditors' replay and the lake's listener read) move to the other peer.
  */
+import { randomUUID } from 'node:crypto';
 import { TRANSACTIONS } from '@custodia/chaincode';
-import type { RuleSpec } from '@custodia/chaincode';
+import type { RuleCreation, RuleSpec } from '@custodia/chaincode';
 import {
   LedgerClient,
   LedgerClientError,
@@ -14,8 +15,8 @@ import {
   readLedgerClientConfig,
 } from '@custodia/ledger';
 import type { Identity } from '@custodia/ledger';
-import { ORG_DE, ORG_FR, startTestNetwork } from './fixtures/embedded-network';
-import type { TestNetwork } from './fixtures/embedded-network';
+import { ORG_DE, ORG_FR, pseudonym, startEmbeddedTestNetwork } from './fixtures/embedded-network';
+import type { EmbeddedTestNetwork } from './fixtures/embedded-network';
 import { startRelay } from './fixtures/relay';
 import type { Relay } from './fixtures/relay';
 
@@ -28,12 +29,17 @@ const RULE: RuleSpec = {
 };
 const FROZEN_PEER_BUDGET_MS = 5_000;
 
-let net: TestNetwork;
+/** A new rule each time (its own request id): the same request id would be the same rule. */
+function newRule(): RuleCreation {
+  return { requestId: randomUUID(), rule: RULE };
+}
+
+let net: EmbeddedTestNetwork;
 let relays: Relay[];
 const clients: LedgerClient[] = [];
 
 beforeAll(async () => {
-  net = await startTestNetwork();
+  net = await startEmbeddedTestNetwork();
   const [peer] = net.network.profile.peers;
   if (!peer) throw new Error('no peer');
   relays = [await startRelay(peer.endpoint), await startRelay(peer.endpoint)];
@@ -63,7 +69,7 @@ function clientThroughRelays(): LedgerClient {
 }
 
 async function patient(id: string): Promise<Identity> {
-  return net.enrol(ORG_DE, id, 'patient');
+  return net.enrolPatient(ORG_DE, pseudonym(id));
 }
 
 it('loses no write and applies none twice while the peer in use freezes; no call waits 5 s', async () => {
@@ -76,7 +82,7 @@ it('loses no write and applies none twice while the peer in use freezes; no call
   while (Date.now() - begin < 7_000) {
     const start = Date.now();
     writes.push(
-      session.submit(TRANSACTIONS.rules.createRule, RULE).then((committed) => ({
+      session.submit(TRANSACTIONS.rules.createRule, newRule()).then((committed) => ({
         transactionId: committed.transactionId,
         ms: Date.now() - start,
       })),
@@ -103,7 +109,7 @@ it('reads the chain and follows block events on the other peer while the peer in
   const bob = await patient('failover-bob');
   const client = clientThroughRelays();
   const session = client.as(bob);
-  await session.rules.create(RULE);
+  await session.rules.create(newRule());
   const height = await session.chain.height();
   const events = await client.raw(bob).blockEvents(BigInt(height - 1));
   const iterator = events[Symbol.asyncIterator]();
@@ -123,7 +129,7 @@ it('reads the chain and follows block events on the other peer while the peer in
   expect(Date.now() - frozenAt).toBeLessThan(10_000);
   const resumed = await client.raw(bob).blockEvents(BigInt(height));
   try {
-    const committed = await session.submit(TRANSACTIONS.rules.createRule, RULE);
+    const committed = await session.submit(TRANSACTIONS.rules.createRule, newRule());
     for await (const block of resumed) {
       const ids = (block.getData()?.getDataList_asU8() ?? []).map(
         (envelope) => parseEnvelopeHeader(envelope).txId,
@@ -142,14 +148,15 @@ it('retries a patient’s revoke that met a read conflict with a concurrent requ
   const patientSession = client.as(dora);
   const clinicianSession = client.as(drOwen);
   for (let round = 0; round < 3; round += 1) {
-    const { ruleId } = await patientSession.rules.create(RULE);
+    const { ruleId } = await patientSession.rules.create(newRule());
     // Endorsed on the same state, ordered into one block: one of the two reads what the other writes.
     const [revoked, requested] = await Promise.all([
       patientSession.rules.revoke(ruleId),
       clinicianSession.access.request({
-        patientId: 'conflict-dora',
+        patientId: pseudonym('conflict-dora'),
         categories: ['allergies'],
         purpose: 'TREAT',
+        requestId: randomUUID(),
       }),
     ]);
     expect(revoked).toMatchObject({ ruleId, status: 'revoked' });

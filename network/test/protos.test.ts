@@ -8,7 +8,7 @@
  */
 import 'fabric-shim';
 import { dirname } from 'node:path';
-import { ORG_DE, PERMIT_CLINICIANS, startEmbeddedTestNetwork } from './fixtures/embedded-network';
+import { ORG_DE, permitClinicians, pseudonym, startEmbeddedTestNetwork } from './fixtures/embedded-network';
 
 const protosFrom = (module: string): string =>
   require.resolve('@hyperledger/fabric-protos', { paths: [dirname(require.resolve(module))] });
@@ -25,8 +25,8 @@ it('resolves to one copy for fabric-shim, fabric-gateway, the network and the ga
 it('commits through the in-process embedded network when fabric-shim was loaded first', async () => {
   const net = await startEmbeddedTestNetwork();
   try {
-    const patient = await net.connect(await net.enrol(ORG_DE, 'patient-protos', 'patient'));
-    const result = await patient.submit('rules:createRule', { arguments: [PERMIT_CLINICIANS] });
+    const patient = await net.connect(await net.enrolPatient(ORG_DE, pseudonym('protos')));
+    const result = await patient.submit('rules:createRule', { arguments: [permitClinicians()] });
     expect(result.blockNumber).toBeGreaterThan(0n);
   } finally {
     await net.destroy();

@@ -16,8 +16,8 @@ import {
   readLedgerClientConfig,
 } from '@custodia/ledger';
 import type { Identity, LedgerClientConfig } from '@custodia/ledger';
-import { ORG_DE, ORG_FR, startTestNetwork } from './fixtures/embedded-network';
-import type { TestNetwork } from './fixtures/embedded-network';
+import { ORG_DE, ORG_FR, startEmbeddedTestNetwork } from './fixtures/embedded-network';
+import type { EmbeddedTestNetwork } from './fixtures/embedded-network';
 
 const ORG_IT = 'HospitalITMSP';
 const MEMBERS = [
@@ -26,7 +26,7 @@ const MEMBERS = [
   { mspId: ORG_IT, country: 'IT' },
 ];
 
-let net: TestNetwork;
+let net: EmbeddedTestNetwork;
 let dir: string;
 let config: LedgerClientConfig;
 let client: LedgerClient;
@@ -58,7 +58,7 @@ async function failure(call: Promise<unknown>): Promise<unknown> {
 }
 
 beforeAll(async () => {
-  net = await startTestNetwork({}, { registry: false });
+  net = await startEmbeddedTestNetwork({}, { registry: false });
   dir = mkdtempSync(join(tmpdir(), 'custodia-genesis-'));
   const connectionFile = join(dir, 'connection.json');
   writeFileSync(connectionFile, JSON.stringify(net.network.profile));

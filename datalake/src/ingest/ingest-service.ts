@@ -362,9 +362,9 @@ export class IngestService {
   /** The marker of an upload about to write `objectIds` (recovery completes or removes what it names). */
   private begin(context: UploadContext, objectIds: readonly string[]): Promise<PendingUpload> {
     return this.deps.pending.begin({
-      patientId: target.patientId,
+      patientId: context.patientId,
       country: context.actor.country,
-      actor: { mspId: target.owner, id: context.actor.id },
+      actor: { mspId: context.actor.mspId, id: context.actor.id },
       objectIds,
       createdAt: this.deps.now().toISOString(),
     });

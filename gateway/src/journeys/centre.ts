@@ -13,7 +13,7 @@ import type { UploadOwner, UploadSession, UploadStore } from '../uploads/upload-
 import { jobIdOf, partCount } from '../uploads/upload-store';
 import { actorOf, caller, lake } from './context';
 import type { JourneyDeps } from './context';
-import { Id, Paging, PatientId } from './schemas';
+import { Paging, PatientId } from './schemas';
 
 const TAG = 'centre';
 const SourceId = Type.String({

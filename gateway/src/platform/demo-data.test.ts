@@ -10,6 +10,7 @@ import {
 } from '@custodia/datalake';
 import type { SummaryRecord } from '@custodia/datalake';
 import { conformanceErrors } from '../../../datalake/test/fhir-conformance/validate';
+import { pseudonym } from '../../../network/test/fixtures/test-network';
 import { DEMO_USERS, demoBundle, demoDocument } from './demo-data';
 
 const PATIENT = `pt-${'a'.repeat(26)}`;
@@ -96,15 +97,17 @@ describe('the demo patients’ temporary records', () => {
   it.each(DEMO_USERS.filter((user) => user.role === 'patient'))(
     'of $username passes every validator and shows the patient’s name and birth date',
     (user) => {
+      // Demo patients get their pseudonym when the platform registers them; any will do here.
+      const patientId = pseudonym(user.username);
       const bundle = buildPatientSummary({
         grant: {
           grantId: 'g-demo',
-          patientId: user.ledgerId,
+          patientId,
           requested: [...CATEGORIES],
           granted: CATEGORIES.map((category) => ({ category, labels: ['PSY' as const] })),
           denied: [],
         },
-        records: recordsOf(user.ledgerId),
+        records: recordsOf(patientId),
         assembledAt: new Date('2026-10-02T00:00:00Z'),
         patient: user.person,
         publicBaseUrl: 'https://custodia.example.org',

@@ -135,7 +135,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
           env.CUSTODIA_ORGANISATIONS ??
           JSON.stringify(
             Object.fromEntries(
-              network.organisations.map((organisation) => [organisation.mspId, organisation.country]),
+              network.profile.organisations.map((organisation) => [organisation.mspId, organisation.country]),
             ),
           ),
         // Clients follow binary links through the gateway, which serves the lake's routes under /api.

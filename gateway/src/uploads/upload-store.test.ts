@@ -52,7 +52,10 @@ describe('UploadStore', () => {
     expect(again.issues).toBeUndefined();
     const stored = await store.mark(again, 'stored', { result: { records: [] } });
     expect(stored.error).toBeUndefined();
-    expect((await store.history(centre, FIRST_PAGE)).items[0]).toMatchObject({ status: 'stored', result: { records: [] } });
+    expect((await store.history(centre, FIRST_PAGE)).items[0]).toMatchObject({
+      status: 'stored',
+      result: { records: [] },
+    });
     expect((await store.history(centre, FIRST_PAGE)).items[0]?.error).toBeUndefined();
   });
 
@@ -95,7 +98,9 @@ describe('UploadStore', () => {
   it('shows a centre its own uploads only', async () => {
     const session = await open();
     await expect(store.get(session.uploadId, other)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    expect((await store.history(centre, FIRST_PAGE)).items.map((entry) => entry.uploadId)).toEqual([session.uploadId]);
+    expect((await store.history(centre, FIRST_PAGE)).items.map((entry) => entry.uploadId)).toEqual([
+      session.uploadId,
+    ]);
     expect(await store.history(other, FIRST_PAGE)).toEqual({ items: [], bookmark: '' });
   });
 
