@@ -119,6 +119,7 @@ const THROWAWAY: Readonly<Record<string, string>> = {
   index: '0',
   number: '0',
   txId: '0'.repeat(64),
+  transactionId: '0'.repeat(64),
   userId: '00000000-0000-4000-8000-000000000001',
 };
 

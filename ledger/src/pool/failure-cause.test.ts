@@ -55,6 +55,14 @@ describe('who failed a gateway call', () => {
     expect(
       causeOf('endorse', gatewayError(GrpcStatus.FAILED_PRECONDITION, 'no combination of peers'), true),
     ).toBe('quorum');
+    // An endorser that answered with a refusal (its details say why) is an answer, not missing endorsers.
+    const refusedCreator = gatewayError(
+      GrpcStatus.FAILED_PRECONDITION,
+      'evaluate call to endorser returned error: error validating proposal: access denied',
+      ['error validating proposal: access denied: the certificate has been revoked'],
+    );
+    expect(causeOf('evaluate', refusedCreator, true)).toBe('answer');
+    expect(causeOf('endorse', refusedCreator, true)).toBe('answer');
     expect(
       causeOf('endorse', gatewayError(GrpcStatus.UNAVAILABLE, 'failed to find any endorsing peers'), true),
     ).toBe('endorsers');

@@ -73,6 +73,8 @@ export function causeOf(step: CallStep, error: unknown, peerAnswers: boolean): F
       return step === 'events' ? 'peer' : 'slow';
     case GrpcStatus.FAILED_PRECONDITION:
       // Discovery found no layout of live endorsers that satisfies the policy (or none at all for an evaluate).
+      // With per-endpoint details the endorsers did answer: a refusal (e.g. a creator the MSP no longer accepts).
+      if (error.details.length > 0 && !endorserUnreachable(error)) return 'answer';
       if (step === 'endorse') return 'quorum';
       if (step === 'evaluate') return 'endorsers';
       return 'answer';

@@ -310,7 +310,7 @@ describe('portal journeys on the real platform', () => {
     await page.getByRole('button', { name: 'Rechercher' }).click();
     await page.getByLabel('Urgence : le patient ne peut pas consentir').check();
     await page
-      .getByLabel(/^Justification/)
+      .getByLabel(/^Ce qui s’est passé/)
       .fill('Inconscient après un accident de la route, allergies à vérifier');
     await page.getByRole('button', { name: 'Ouvrir en urgence' }).click();
     const record = page.getByRole('article', { name: 'Dossier temporaire' });
