@@ -21,8 +21,9 @@ import type { S3Process } from './s3-process';
 const ANNA = pseudonym('patient-res-anna');
 const LEA = pseudonym('patient-res-lea');
 const centreDE: Caller = { mspId: ORG_DE, id: 'centre-res-de', role: 'centre', country: 'DE' };
-/** A French centre whose certificate (and the gateway's header) claims Germany: its data still belongs to France. */
-const centreFR: Caller = { mspId: ORG_FR, id: 'centre-res-fr', role: 'centre', country: 'DE' };
+const centreFR: Caller = { mspId: ORG_FR, id: 'centre-res-fr', role: 'centre', country: 'FR' };
+/** A French centre whose certificate (and the gateway's header) claims Germany: the chaincode refuses it. */
+const centreFRClaimingDE: Caller = { mspId: ORG_FR, id: 'centre-res-fr-de', role: 'centre', country: 'DE' };
 const anna: Caller = { mspId: ORG_DE, id: ANNA, role: 'patient' };
 const lea: Caller = { mspId: ORG_FR, id: LEA, role: 'patient' };
 const drFR: Caller = { mspId: ORG_FR, id: 'dr-res-fr', role: 'clinician', country: 'FR' };
@@ -107,7 +108,8 @@ beforeAll(async () => {
       }),
     },
   );
-  for (const actor of [centreDE, centreFR, anna, lea, drFR, drDE, auditor]) await env.enrol(actor);
+  for (const actor of [centreDE, centreFR, centreFRClaimingDE, anna, lea, drFR, drDE, auditor])
+    await env.enrol(actor);
   expect((await env.call('PUT', `/v1/patients/${ANNA}`, anna)).status).toBe(204);
   expect((await env.call('PUT', `/v1/patients/${LEA}`, lea)).status).toBe(204);
 }, 180_000);
@@ -160,8 +162,22 @@ it('keeps every object of a German upload and of its assembly for a French clini
     expect(onFirst.some((object) => object.startsWith(prefix))).toBe(true);
 }, 120_000);
 
-it('keeps a French centre’s upload and its assembly for a German clinician in France, whatever its certificate claims', async () => {
+it('keeps a French centre’s upload and its assembly for a German clinician in France; a certificate claiming Germany is refused', async () => {
   const firstBefore = await objectsOn(firstEndpoint());
+  const secondBefore = await objectsOn(second.endpoint);
+  const claimed = await env.call(
+    'POST',
+    `/v1/patients/${LEA}/records?sourceId=lea-claimed`,
+    centreFRClaimingDE,
+    {
+      body: JSON.stringify(condition(LEA, '37796009')),
+      contentType: 'application/fhir+json',
+    },
+  );
+  expect(claimed.status).toBe(403);
+  // Refused before anything was kept, in either country.
+  expect(await objectsOn(firstEndpoint())).toEqual(firstBefore);
+  expect(await objectsOn(second.endpoint)).toEqual(secondBefore);
   await uploadFhir(centreFR, LEA, 'lea-migraine', condition(LEA, '37796009'));
   await assembleAndDownload(lea, drDE, 0);
   // Nothing new on the first server; on the second, French buckets only.

@@ -90,7 +90,6 @@ it('keeps no planted name, birth date, source id or file name in clear anywhere 
       role: 'patient',
       mspId: 'HospitalDEMSP',
       country: 'DE',
-      ledgerId: 'patient-zq-rest',
       person: {
         given: [planted.given],
         family: planted.family,

@@ -46,7 +46,11 @@ const permitClinicians = (categories: RuleSpec['categories'], countries?: string
 
 beforeAll(async () => {
   net = await startTestNetwork();
-  client = new LedgerClient({ config: net.ledgerConfig, profile: net.profile });
+  // No retry of read conflicts: the concurrent updates below must reach the chain as MVCC_READ_CONFLICT.
+  client = new LedgerClient({
+    config: { ...net.ledgerConfig, failover: { ...net.ledgerConfig.failover, conflictRetries: 0 } },
+    profile: net.profile,
+  });
   // One at a time: the CA's registrar is enrolled on first use.
   const patient = client.as(await net.enrolPatient(ORG_DE, PATIENT));
   const clinician = client.as(await net.enrol(ORG_DE, 'dr-audit-de', 'clinician', 'DE'));

@@ -170,7 +170,7 @@ describe('one registrar per organisation (CUSTODIA_CA_REGISTRARS)', () => {
       },
       'per-organisation',
     );
-    await service.createUser({ ...patient, username: 'p.de', ledgerId: 'patient-reg-de' });
+    await service.createUser({ ...patient, username: 'p.de', ledgerId: pseudonym('patient-reg-de') });
     await service.createUser({ ...clinician, username: 'c.fr', ledgerId: 'clin-reg-fr' });
     expect(readCertificate((await wallet.get(ORG_FR, 'clin-reg-fr'))?.certificate ?? '').attrs).toMatchObject(
       {
@@ -220,13 +220,13 @@ describe("a CA's TLS trust anchor", () => {
       },
     });
     const error = await failure(
-      service.createUser({ ...patient, username: 'leaf.anchor', ledgerId: 'patient-leaf-anchor' }),
+      service.createUser({ ...patient, username: 'leaf.anchor', ledgerId: pseudonym('patient-leaf-anchor') }),
     );
     expect(error).toMatchObject({
       code: 'CA_UNAVAILABLE',
       message: expect.stringContaining('TLS certificate'),
     });
-    expect(await wallet.get(ORG_DE, 'patient-leaf-anchor')).toBeUndefined();
+    expect(await wallet.get(ORG_DE, pseudonym('patient-leaf-anchor'))).toBeUndefined();
   });
 });
 
