@@ -40,7 +40,7 @@ afterAll(async () => {
 describe('GET /transactions/:transactionId', () => {
   it('tells a caller their own transaction committed, and nobody else anything', async () => {
     const anna = await stack.login('anna');
-    const created = await stack.call('POST', '/api/v1/patients/patient-anna/rules', anna, RULE);
+    const created = await stack.call('POST', `/api/v1/patients/${stack.patientId('anna')}/rules`, anna, RULE);
     expect(created.status).toBe(201);
     const { txId } = (await created.json()) as { txId: string };
     const own = await stack.call('GET', `/api/v1/transactions/${txId}`, anna);
@@ -70,7 +70,7 @@ describe('a frozen ledger peer', () => {
       expect(Date.now() - started).toBeLessThan(3_000);
 
       started = Date.now();
-      const write = await stack.call('POST', '/api/v1/patients/patient-anna/rules', anna, RULE);
+      const write = await stack.call('POST', `/api/v1/patients/${stack.patientId('anna')}/rules`, anna, RULE);
       expect(Date.now() - started).toBeLessThan(5_000);
       expect(write.status).toBe(503);
       expect(write.headers.get('retry-after')).toBe('5');
@@ -84,6 +84,8 @@ describe('a frozen ledger peer', () => {
       if (ready !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(ready).toBe(200);
-    expect((await stack.call('POST', '/api/v1/patients/patient-anna/rules', anna, RULE)).status).toBe(201);
+    expect(
+      (await stack.call('POST', `/api/v1/patients/${stack.patientId('anna')}/rules`, anna, RULE)).status,
+    ).toBe(201);
   });
 });

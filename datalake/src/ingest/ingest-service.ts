@@ -9,6 +9,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import { canonical, LABELS } from '@custodia/chaincode';
 import type { Category, Label, RecordMeta } from '@custodia/chaincode';
 import { sha256Hex } from '../crypto/digest-stream';
+import { ChaincodeCallError } from '@custodia/ledger';
 import type { KeyedHash } from '../crypto/keyed-hash';
 import { DatalakeError } from '../errors';
 import type { LedgerActor, LedgerPort } from '../ledger/port';
@@ -133,7 +134,7 @@ export class IngestService {
     const resource = await this.abandonOnFailure(context, pending, () =>
       this.seal(sealTarget(context), location, described.content, JSON_TYPE, undefined, resourceId),
     );
-    const stored = await this.register(context, {
+    const stored = await this.registerOrAbandon(context, pending, {
       recordId,
       kind: 'binary',
       planned: described,
@@ -225,7 +226,7 @@ export class IngestService {
     const resource = await this.abandonOnFailure(context, pending, () =>
       this.seal(sealTarget(context), this.location(context), planned.content, JSON_TYPE, undefined, objectId),
     );
-    const stored = await this.register(context, {
+    const stored = await this.registerOrAbandon(context, pending, {
       recordId,
       kind: 'fhir',
       planned,
@@ -269,6 +270,30 @@ export class IngestService {
       return summary(existing, 'existing', planned);
     }
     return summary(await this.publish(context, existing), 'created', planned);
+  }
+
+  /**
+   * `register` for a new upload; when the ledger refuses the registration (the chaincode's refusal: nothing was
+   * committed, e.g. a certificate whose country is not its organisation's), the upload's pending document, objects
+   * and marker go at once, so a refused upload leaves nothing behind. Any other failure (the ledger unreachable, an
+   * outcome unknown) keeps them for a retry or for recovery at start, which asks the ledger.
+   */
+  private async registerOrAbandon(
+    context: UploadContext,
+    pending: PendingUpload,
+    input: Parameters<IngestService['register']>[1],
+  ): Promise<IngestedRecord> {
+    try {
+      return await this.register(context, input);
+    } catch (error) {
+      if (ledgerRefusal(error)) {
+        const location = this.location(context);
+        await this.deps.structured.remove(context.actor.country, context.patientId, input.recordId);
+        for (const objectId of pending.objectIds) await this.discard(context, location, objectId);
+        await this.deps.pending.end(pending);
+      }
+      throw error;
+    }
   }
 
   private async register(
@@ -429,6 +454,15 @@ export class IngestService {
 }
 
 /** An upload's raw objects belong to the patient and are wrapped by the uploading centre's organisation. */
+/** The chaincode refused (not a conflict with what is already registered, which a retry completes). */
+function ledgerRefusal(error: unknown): boolean {
+  return (
+    error instanceof DatalakeError &&
+    error.cause instanceof ChaincodeCallError &&
+    ['FORBIDDEN', 'NOT_FOUND', 'INVALID_INPUT'].includes(error.code)
+  );
+}
+
 function sealTarget(context: UploadContext): { patientId: string; owner: string } {
   return { patientId: context.patientId, owner: context.actor.mspId };
 }

@@ -316,7 +316,7 @@ describe('portal journeys on the real platform', () => {
     const record = page.getByRole('article', { name: 'Dossier temporaire' });
     const banner = record.getByRole('note', { name: 'Accès d’urgence' });
     await banner.getByText('ACCÈS D’URGENCE').waitFor();
-    await banner.getByText(/Inconscient après un accident de la route/).waitFor();
+    await banner.getByText(/Le patient est inconscient/).waitFor();
     await record.getByText('Latex allergy').waitFor();
     await check(page, 'clinician-emergency');
     await page.close();
