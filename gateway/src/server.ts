@@ -216,8 +216,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       readiness(
         {
           ledger: async () =>
-            deps.serviceSigner !== undefined &&
-            client.answers(deps.serviceSigner, config.readinessTimeoutMs),
+            deps.serviceSigner !== undefined && client.answers(deps.serviceSigner, config.readinessTimeoutMs),
           datalake: async () => datalake !== undefined && datalake.health(),
         },
         config.readinessTimeoutMs,
