@@ -28,6 +28,10 @@ export interface GatewayConfig {
   readonly readinessTimeoutMs: number;
   /** Upload sessions (and their history entries) older than this are pruned. */
   readonly uploadRetentionMs: number;
+  /** The SMTP server that sends notices (an emergency access to a patient's record); none: no e-mail. */
+  readonly smtp: { readonly url: string; readonly from: string } | undefined;
+  /** Where people reach this deployment (`https://…`, no trailing slash): links in notices, absolute FHIR URLs. */
+  readonly publicBaseUrl: string | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -73,7 +77,8 @@ function isStrings(value: unknown): value is string[] {
  * CUSTODIA_ALLOWED_NETWORKS (JSON {mspId: [cidr…]}, {}), CUSTODIA_AUTH_RATE_LIMIT (30/min),
  * CUSTODIA_API_RATE_LIMIT (1200/min), CUSTODIA_TRUST_PROXY (0), CUSTODIA_MAX_JSON_BYTES (5 MiB),
  * CUSTODIA_UPLOAD_PART_BYTES (8 MiB), CUSTODIA_UPLOAD_TTL_SECONDS (86400), CUSTODIA_DATALAKE_URL + CUSTODIA_DATALAKE_TOKEN
- * (the lake; required together), CUSTODIA_READINESS_TIMEOUT_MS (2000), CUSTODIA_UPLOAD_RETENTION_DAYS (30).
+ * (the lake; required together), CUSTODIA_READINESS_TIMEOUT_MS (2000), CUSTODIA_UPLOAD_RETENTION_DAYS (30),
+ * CUSTODIA_SMTP_URL + CUSTODIA_SMTP_FROM (notices by e-mail; required together), CUSTODIA_PUBLIC_BASE_URL (unset).
  */
 export function loadGatewayConfig(
   env: Env = process.env,
@@ -86,6 +91,12 @@ export function loadGatewayConfig(
       'VALIDATION_FAILED',
       'CUSTODIA_DATALAKE_URL and CUSTODIA_DATALAKE_TOKEN are set together',
     );
+  const smtpUrl = env.CUSTODIA_SMTP_URL;
+  const smtpFrom = env.CUSTODIA_SMTP_FROM;
+  if ((smtpUrl === undefined) !== (smtpFrom === undefined))
+    throw new GatewayError('VALIDATION_FAILED', 'CUSTODIA_SMTP_URL and CUSTODIA_SMTP_FROM are set together');
+  if (smtpUrl !== undefined && !/^smtps?:\/\/[^\s/]+/.test(smtpUrl))
+    throw new GatewayError('VALIDATION_FAILED', 'CUSTODIA_SMTP_URL must be an smtp:// or smtps:// URL');
   const portalDir = env.CUSTODIA_PORTAL_DIR ?? defaults.portalDir;
   return {
     host: env.CUSTODIA_GATEWAY_HOST ?? defaults.host ?? '127.0.0.1',
@@ -113,6 +124,8 @@ export function loadGatewayConfig(
     uploadRetentionMs: env.CUSTODIA_UPLOAD_RETENTION_DAYS
       ? retentionDays(env) * DAY_MS
       : (defaults.uploadRetentionMs ?? 30 * DAY_MS),
+    smtp: smtpUrl !== undefined && smtpFrom !== undefined ? { url: smtpUrl, from: smtpFrom } : defaults.smtp,
+    publicBaseUrl: publicBaseUrl(env.CUSTODIA_PUBLIC_BASE_URL) ?? defaults.publicBaseUrl,
   };
 }
 
@@ -124,4 +137,21 @@ function retentionDays(env: Env): number {
   if (days < 1)
     throw new GatewayError('VALIDATION_FAILED', 'CUSTODIA_UPLOAD_RETENTION_DAYS must be at least 1');
   return days;
+}
+
+/** CUSTODIA_PUBLIC_BASE_URL: an absolute http(s) URL without query or fragment; kept without its trailing slash. */
+function publicBaseUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new GatewayError('VALIDATION_FAILED', 'CUSTODIA_PUBLIC_BASE_URL must be an absolute http(s) URL');
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search !== '' || url.hash !== '')
+    throw new GatewayError(
+      'VALIDATION_FAILED',
+      'CUSTODIA_PUBLIC_BASE_URL must be an http(s) URL without query or fragment',
+    );
+  return url.href.replace(/\/+$/, '');
 }

@@ -44,7 +44,7 @@ runService('gateway', logger, async () => {
     profile,
     ledgerConfig,
     logger,
-    ...(service === undefined ? {} : { readinessSigner: walletSigner(wallet, service) }),
+    ...(service === undefined ? {} : { serviceSigner: walletSigner(wallet, service) }),
   });
 });
 

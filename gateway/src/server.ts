@@ -38,6 +38,7 @@ import type { DataLake, JourneyDeps } from './journeys/context';
 import { EmergencyCards } from './journeys/emergency-card';
 import { patientRoutes } from './journeys/patient';
 import { transactionRoutes } from './journeys/transactions';
+import { startEmergencyNotices } from './notifications/start';
 import { ReasonStore } from './reasons/reason-store';
 import { UserLedger } from './ledger/users';
 import { UploadStore } from './uploads/upload-store';
@@ -56,10 +57,11 @@ export interface GatewayDeps {
   readonly ledger?: LedgerClient;
   readonly logger: Logger;
   /**
-   * The identity /readyz reads the ledger as (the platform's service identity); without one the ledger is
-   * reported not ready — a readiness that cannot ask the ledger does not claim it answers.
+   * The platform's service identity: /readyz reads the ledger as it, and emergency notices follow the chaincode's
+   * events with it. Without one the ledger is reported not ready (a readiness that cannot ask the ledger does not
+   * claim it answers) and no notice is sent.
    */
-  readonly readinessSigner?: Signer;
+  readonly serviceSigner?: Signer;
   readonly now?: () => Date;
   /** Where secrets' keys come from (CUSTODIA_GATEWAY_SECRET_KEY); default process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -214,8 +216,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
       readiness(
         {
           ledger: async () =>
-            deps.readinessSigner !== undefined &&
-            client.answers(deps.readinessSigner, config.readinessTimeoutMs),
+            deps.serviceSigner !== undefined && client.answers(deps.serviceSigner, config.readinessTimeoutMs),
           datalake: async () => datalake !== undefined && datalake.health(),
         },
         config.readinessTimeoutMs,
@@ -229,6 +230,16 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
   const address = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
   logger.info({ url }, 'gateway listening');
+  const notices = startEmergencyNotices({
+    config,
+    client,
+    signer: deps.serviceSigner,
+    identity,
+    profile: deps.profile,
+    url,
+    logger,
+    now,
+  });
   return {
     url,
     routes,
@@ -236,6 +247,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     datalake,
     close: async () => {
       clearInterval(sweeper);
+      await notices?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -19,6 +19,8 @@ export type { RecordCalls } from './facade/records';
 export type { RuleCalls } from './facade/rules';
 export type { ChainQueries } from './session/chain';
 export type { EventQueries, LedgerEvent, LedgerEventStream } from './session/events';
+export { EventFollower, followerBackoff } from './session/follower';
+export type { EventFollowerOptions } from './session/follower';
 export type { RawSession, EventPosition, SubmitResult, TransactionOptions } from './session/raw-session';
 export type { IdentityRef, Signer } from './pool/identities';
 export type { PoolStats } from './pool/pool';

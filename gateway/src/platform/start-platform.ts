@@ -161,7 +161,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       identity,
       profile: network.profile,
       ledger,
-      readinessSigner: walletSigner(wallet, lakeActor),
+      serviceSigner: walletSigner(wallet, lakeActor),
       env,
       logger: logger.child({ service: 'gateway' }),
     });
