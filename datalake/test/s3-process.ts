@@ -1,5 +1,5 @@
 /**
- * Test factory: an embedded S3 server in a child process of its own (fixtures/s3-server-main.ts, run by tsx), on
+ * Test factory: an embedded S3 server in a child process of its own (src/storage/embedded/s3-main.ts, run by tsx), on
  * a free port over a temporary directory, with keys of its own — a second, independent S3 service.
  */
 import { spawn } from 'node:child_process';
@@ -28,7 +28,7 @@ export async function startS3Process(): Promise<S3Process> {
   };
   const child = spawn(
     process.execPath,
-    [TSX, path.join(__dirname, 'fixtures', 's3-server-main.ts'), directory],
+    [TSX, path.join(__dirname, '..', 'src', 'storage', 'embedded', 's3-main.ts'), directory],
     {
       env: { ...process.env, CUSTODIA_S3_ACCESS_KEY: keys.accessKey, CUSTODIA_S3_SECRET_KEY: keys.secretKey },
       stdio: ['ignore', 'pipe', 'inherit'],

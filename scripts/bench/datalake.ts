@@ -348,7 +348,7 @@ async function main(): Promise<void> {
       'S3 server',
       process.execPath,
       // tsx as a loader of this very process (its CLI would put a wrapper process in between).
-      ['--import', 'tsx', path.join(__dirname, 'datalake-s3.ts'), path.join(dir, 's3')],
+      ['--import', 'tsx', path.join(ROOT, 'datalake/src/storage/embedded/s3-main.ts'), path.join(dir, 's3')],
       { CUSTODIA_S3_ACCESS_KEY: s3Keys.accessKey, CUSTODIA_S3_SECRET_KEY: s3Keys.secretKey },
       (line) => (line.msg === 'ready' && typeof line.endpoint === 'string' ? line.endpoint : undefined),
     );

@@ -2,15 +2,14 @@
  * The default KeyProvider: one 32-byte key-encryption key per organisation, in `<dir>/<owner>.key`
  * (hex). Missing keys are created (mode 0600) only when `create` is set, for development stacks.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { DatalakeError } from '../errors';
-import { KEY_BYTES, TAG_BYTES } from './format';
 import { readKeyFile } from './key-file';
+import { unwrapKey, wrapKey } from './key-wrap';
 import type { KeyProvider, WrappedKey } from './key-provider';
 
 const OWNER = /^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/;
-const NONCE_BYTES = 12;
 
 export interface FileKeyProviderOptions {
   readonly directory: string;
@@ -25,11 +24,7 @@ export class FileKeyProvider implements KeyProvider {
 
   async wrap(owner: string, dataKey: Buffer, context: string): Promise<WrappedKey> {
     const kek = await this.key(owner);
-    const nonce = randomBytes(NONCE_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', kek, nonce);
-    cipher.setAAD(aad(owner, context));
-    const body = Buffer.concat([cipher.update(dataKey), cipher.final()]);
-    const wrapped = Buffer.concat([nonce, body, cipher.getAuthTag()]).toString('base64url');
+    const wrapped = wrapKey(kek, dataKey, aad(owner, context));
     return { owner, kekId: kekId(kek), alg: 'A256GCM', wrapped };
   }
 
@@ -38,21 +33,7 @@ export class FileKeyProvider implements KeyProvider {
     if (key.alg !== 'A256GCM' || key.kekId !== kekId(kek)) {
       throw new DatalakeError('INTEGRITY_FAILED', 'data key was wrapped by another key');
     }
-    const bytes = Buffer.from(key.wrapped, 'base64url');
-    if (bytes.length !== NONCE_BYTES + KEY_BYTES + TAG_BYTES) {
-      throw new DatalakeError('INTEGRITY_FAILED', 'wrapped data key is malformed');
-    }
-    const decipher = createDecipheriv('aes-256-gcm', kek, bytes.subarray(0, NONCE_BYTES));
-    decipher.setAAD(aad(key.owner, context));
-    decipher.setAuthTag(bytes.subarray(NONCE_BYTES + KEY_BYTES));
-    try {
-      return Buffer.concat([
-        decipher.update(bytes.subarray(NONCE_BYTES, NONCE_BYTES + KEY_BYTES)),
-        decipher.final(),
-      ]);
-    } catch {
-      throw new DatalakeError('INTEGRITY_FAILED', 'wrapped data key failed authentication');
-    }
+    return unwrapKey(kek, key.wrapped, aad(key.owner, context));
   }
 
   private key(owner: string): Promise<Buffer> {

@@ -12,11 +12,12 @@
  * key-encryption key) seals what is not one patient's (delivery manifests, erasure markers) and authenticates expiry
  * markers.
  */
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { link, mkdir, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DatalakeError } from '../errors';
-import { KEY_BYTES, TAG_BYTES } from './format';
+import { KEY_BYTES } from './format';
+import { unwrapKey, wrapKey } from './key-wrap';
 import type { KeyedHash } from './keyed-hash';
 import type { KeyProvider, WrappedKey } from './key-provider';
 
@@ -53,7 +54,6 @@ interface StoredKey {
 
 /** Patient keys kept unwrapped in memory (the hot set of a busy lake). */
 const CACHE_ENTRIES = 10_000;
-const NONCE_BYTES = 12;
 
 export class Keyring {
   private readonly patients = new Map<string, Promise<PatientKey>>();
@@ -190,29 +190,16 @@ function derive(key: Buffer, info: string): Buffer {
 
 /** Wraps an object's data key under the patient key, bound to `context` (where the object lives). */
 export function wrapDataKey(key: PatientKey, dataKey: Buffer, context: string): string {
-  const nonce = randomBytes(NONCE_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', key.wrapping, nonce);
-  cipher.setAAD(Buffer.from(`custodia-dek/2\0${context}`, 'utf8'));
-  const body = Buffer.concat([cipher.update(dataKey), cipher.final()]);
-  return Buffer.concat([nonce, body, cipher.getAuthTag()]).toString('base64url');
+  return wrapKey(key.wrapping, dataKey, dataKeyAad(context));
 }
 
 /** INTEGRITY_FAILED when the wrapped key was altered, is another patient's, or belongs to another object. */
 export function unwrapDataKey(key: PatientKey, wrapped: string, context: string): Buffer {
-  const bytes = Buffer.from(wrapped, 'base64url');
-  if (bytes.length !== NONCE_BYTES + KEY_BYTES + TAG_BYTES)
-    throw new DatalakeError('INTEGRITY_FAILED', 'wrapped data key is malformed');
-  const decipher = createDecipheriv('aes-256-gcm', key.wrapping, bytes.subarray(0, NONCE_BYTES));
-  decipher.setAAD(Buffer.from(`custodia-dek/2\0${context}`, 'utf8'));
-  decipher.setAuthTag(bytes.subarray(NONCE_BYTES + KEY_BYTES));
-  try {
-    return Buffer.concat([
-      decipher.update(bytes.subarray(NONCE_BYTES, NONCE_BYTES + KEY_BYTES)),
-      decipher.final(),
-    ]);
-  } catch {
-    throw new DatalakeError('INTEGRITY_FAILED', 'wrapped data key failed authentication');
-  }
+  return unwrapKey(key.wrapping, wrapped, dataKeyAad(context));
+}
+
+function dataKeyAad(context: string): Buffer {
+  return Buffer.from(`custodia-dek/2\0${context}`, 'utf8');
 }
 
 /** The keyring of each storage location, by country. */

@@ -467,22 +467,15 @@ function sealTarget(context: UploadContext): { patientId: string; owner: string 
   return { patientId: context.patientId, owner: context.actor.mspId };
 }
 
-/** What a contribution's handover answers (it was not planned from an upload). */
+/** What a contribution's handover answers (it was not planned from an upload: every label was understood). */
 function recorded(doc: RecordDocument, outcome: IngestedRecord['outcome']): IngestedRecord {
-  return {
-    recordId: doc.recordId,
-    outcome,
-    resourceType: doc.resourceType,
-    categories: doc.categories,
-    labels: doc.labels,
-    contentHash: doc.contentHash,
-  };
+  return summary(doc, outcome, { unrecognisedLabels: [] });
 }
 
 function summary(
   doc: RecordDocument,
   outcome: IngestedRecord['outcome'],
-  planned: PlannedRecord,
+  planned: Pick<PlannedRecord, 'unrecognisedLabels'>,
 ): IngestedRecord {
   return {
     recordId: doc.recordId,

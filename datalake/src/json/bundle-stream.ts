@@ -6,6 +6,7 @@
  */
 import { DatalakeError } from '../errors';
 import { MAX_JSON_DEPTH } from './depth';
+import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, OPEN_ARRAY, OPEN_OBJECT, QUOTE } from './bytes';
 
 export type BundlePart =
   | { readonly kind: 'member'; readonly key: string; readonly json: string }
@@ -18,15 +19,6 @@ export interface BundleStreamLimits {
   readonly maxMemberBytes: number;
   readonly maxDepth?: number;
 }
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
 
 type State = 'start' | 'key' | 'colon' | 'value' | 'primitive' | 'nested' | 'entries' | 'after' | 'done';
 

@@ -1,15 +1,16 @@
 /**
- * The S3 server of the data-lake benchmark, in a process of its own (so the lake's memory and CPU are measured
- * apart from it): the lake's embedded s3rver on a free port over the given directory, accepting the keys in
- * CUSTODIA_S3_ACCESS_KEY / _SECRET_KEY. Prints one JSON line `{"msg":"ready","endpoint":…}` and runs until SIGTERM.
+ * The embedded S3 server in a process of its own — the data-lake benchmark's (so the lake's memory and CPU are
+ * measured apart from it) and the residency test's second S3 server: s3rver behind the lake's SigV4 front on a free
+ * port over the given directory, accepting only the keys in CUSTODIA_S3_ACCESS_KEY / _SECRET_KEY. Prints one JSON
+ * line `{"msg":"ready","endpoint":…}` and runs until SIGTERM.
  *
- *   tsx scripts/bench/datalake-s3.ts <directory>
+ *   tsx datalake/src/storage/embedded/s3-main.ts <directory>
  */
-import { startS3Server } from '@custodia/datalake';
+import { startS3Server } from './s3-server';
 
 async function main(): Promise<void> {
   const directory = process.argv[2];
-  if (directory === undefined) throw new Error('usage: datalake-s3.ts <directory>');
+  if (directory === undefined) throw new Error('usage: s3-main.ts <directory>');
   const accessKey = process.env.CUSTODIA_S3_ACCESS_KEY;
   const secretKey = process.env.CUSTODIA_S3_SECRET_KEY;
   if (accessKey === undefined || secretKey === undefined)
