@@ -1,32 +1,41 @@
 /**
- * Assembly of the temporary record for a committed grant. The grant is read from the ledger with the requester's
- * own identity (a gateway bug cannot release data alone); every released record is copied raw → curated
- * (re-sealed for the grant), and the copy's SHA-256 is checked against the record's on-chain registration; the
- * IPS Bundle goes to the consumer zone until the grant expires; the delivery and its manifest hash go on-chain.
- * The curated copies are deleted when assembly ends, whatever happens.
+ * Assembly of the temporary record of a committed grant, for its requester. The grant comes in already read and
+ * checked (`releasableGrant`: one ledger read per release). The patient's records the grant releases are checked
+ * against their on-chain registrations, read in pages (`registrations.ts`) rather than one ledger call each; their
+ * raw objects are read and decrypted a bounded number at a time, hashed against the registration, and copied once
+ * per grant into the curated zone (never read back: what was read is what goes on). The IPS Bundle is written to
+ * the consumer zone piece by piece until the grant expires, the manifest beside it for auditors, and the delivery
+ * with the manifest's hash goes on-chain; the curated copy is removed when assembly ends, whatever happens.
+ *
+ * Binaries are not decrypted here. Their bytes were hashed at ingest in the same pass that sealed them, and that
+ * hash is the one registered on-chain; here the registration must carry the hash the lake's document holds and the
+ * sealed object must be there at its full sealed length. Every chunk is then authenticated when the requester
+ * downloads it (AES-GCM bound to the object, its index and the final flag): a changed, swapped, reordered or cut
+ * byte stops the download before the bytes are released, so what arrives whole is what was registered.
  */
-import { Writable } from 'node:stream';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { Resource } from '@medplum/fhirtypes';
-import type { GrantView } from '@custodia/chaincode';
-import { mapBounded } from '../concurrency/map-bounded';
-import { DigestStream } from '../crypto/digest-stream';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
+import type { GrantView, RecordMeta } from '@custodia/chaincode';
+import { createLimit } from '../concurrency/limit';
+import { sha256Hex } from '../crypto/digest-stream';
 import { DatalakeError, isDatalakeError } from '../errors';
+import { jsonStream } from '../json/stringify-stream';
 import type { LedgerActor, LedgerPort } from '../ledger/port';
 import type { StorageLocation, StorageLocations } from '../storage/locations';
+import { wholeIfSmall } from '../stream/whole-if-small';
 import type { ConsumerZone } from '../zones/consumer';
+import { CuratedCopy } from '../zones/curated';
 import type { DeliveryManifests } from '../zones/manifests';
 import { layout } from '../zones/layout';
 import type { RecordDocument, SealedObjectRef } from '../zones/record-document';
 import type { RecordIndex } from '../zones/record-index';
-import { newObjectId } from '../zones/sealed-objects';
 import type { SealedObjects } from '../zones/sealed-objects';
 import { buildPatientSummary } from './ips-bundle';
 import type { SummaryRecord } from './ips-bundle';
 import { signLink } from './links';
+import { manifestHash } from './manifest';
 import type { ExclusionReason, Manifest } from './manifest';
-import { checkRequester } from './requester';
+import { chooseListing, readRegistrations, registrationRefusal } from './registrations';
 import { releasedCategories, selectRecords } from './select';
 
 export interface AssemblyDeps {
@@ -58,58 +67,50 @@ export interface AssemblyResult {
   readonly excluded: Manifest['excluded'];
 }
 
+/** An assembly's answer, and the Bundle it stored (for whoever waited on this assembly to stream it out). */
+export interface Assembled {
+  readonly result: AssemblyResult;
+  readonly bundle: Bundle;
+}
+
+export const FHIR_JSON = 'application/fhir+json';
 const MAX_RESOURCE_BYTES = 16 * 1024 * 1024;
-/** Records checked at once: each is a ledger read and a few storage round trips. */
-const CHECK_CONCURRENCY = 8;
-const FHIR_JSON = 'application/fhir+json';
+/** Raw objects read at once: each is two storage round trips (data key, object); more only queues at the store. */
+const READ_CONCURRENCY = 16;
+/** A temporary record that ends within this size goes up in one request; a larger one streams. */
+const SINGLE_PUT_BYTES = 1024 * 1024;
 
 type Checked =
   | { readonly ok: true; readonly record: SummaryRecord }
   | { readonly ok: false; readonly reason: ExclusionReason };
 
-/** A sink that only counts: a binary's bytes are hashed, not kept. */
-function discard(): Writable {
-  return new Writable({ write: (_chunk, _encoding, done) => done() });
-}
-
 export class AssemblyService {
   constructor(private readonly deps: AssemblyDeps) {}
 
   /**
-   * The grant as the requester sees it on the ledger; refuses anything but the requester's active grant, and a
-   * requester whose certificate is no longer in the country the grant was decided for.
+   * Assembles `grant`'s temporary record for `actor` (its requester, checked by the caller) and logs the delivery.
+   * `replace`: a record already stored for the grant is removed first (an assembly asked for again).
    */
-  async activeGrant(grantId: string, actor: LedgerActor): Promise<GrantView> {
-    const grant = await this.deps.ledger.getGrant(actor, grantId);
-    if (grant === undefined) throw new DatalakeError('NOT_FOUND', 'no such grant');
-    // The patient and auditors may read a grant on the ledger; only its requester receives the data.
-    if (grant.requester.mspId !== actor.mspId || grant.requester.id !== actor.id)
-      throw new DatalakeError('FORBIDDEN', 'not the requester of this grant');
-    if (grant.status !== 'active')
-      throw new DatalakeError('GRANT_NOT_ACTIVE', `the grant is ${grant.status}`);
-    checkRequester(grant, await this.deps.ledger.signerOf(actor), actor);
-    return grant;
-  }
-
-  async assemble(grantId: string, actor: LedgerActor): Promise<AssemblyResult> {
-    const grant = await this.activeGrant(grantId, actor);
-    const home = this.deps.locations.homeLocation;
+  async assemble(grant: GrantView, actor: LedgerActor, replace: boolean): Promise<Assembled> {
+    const { grantId, patientId } = grant;
+    const published = await this.deps.index.published(patientId);
+    const candidates = selectRecords(published, grant);
+    const curated = new CuratedCopy(this.deps.sealed, grantId, this.deps.serviceKeyOwner);
+    let cleanup: Promise<void> | undefined;
     try {
-      const candidates = selectRecords(await this.deps.index.published(grant.patientId), grant);
-      const checks = await mapBounded(candidates, CHECK_CONCURRENCY, (document) =>
-        this.check(grant, document, home),
-      );
+      const checked = await this.checkAll(grant, candidates, published, curated);
+      await curated.close();
       const records: SummaryRecord[] = [];
       const excluded: { recordId: string; reason: ExclusionReason }[] = [];
-      checks.forEach((checked, index) => {
-        if (checked.ok) records.push(checked.record);
-        else
-          excluded.push({ recordId: (candidates[index] as RecordDocument).recordId, reason: checked.reason });
-      });
+      for (const document of candidates) {
+        const outcome = checked.get(document.recordId) ?? { ok: false, reason: 'not-registered' };
+        if (outcome.ok) records.push(outcome.record);
+        else excluded.push({ recordId: document.recordId, reason: outcome.reason });
+      }
       const assembledAt = this.deps.now();
       const manifest: Manifest = {
         grantId,
-        patientId: grant.patientId,
+        patientId,
         assembledAt: assembledAt.toISOString(),
         included: records.map(({ document }) => ({
           recordId: document.recordId,
@@ -120,7 +121,7 @@ export class AssemblyService {
       const bundle = buildPatientSummary({
         grant: {
           grantId,
-          patientId: grant.patientId,
+          patientId,
           granted: grant.granted,
           requested: grant.requested,
           denied: grant.denied,
@@ -128,22 +129,26 @@ export class AssemblyService {
         records,
         assembledAt,
       });
+      const hash = manifestHash(manifest);
       const expiresAt = new Date(grant.expiresAt);
-      // The manifest itself stays readable for auditors (exclusions included); the ledger holds its hash.
-      const hash = await this.deps.manifests.put(manifest);
-      // A second assembly of the same grant replaces the first.
-      if ((await this.deps.consumer.meta(grantId)) !== undefined) await this.deps.consumer.remove(grantId);
-      await this.deps.consumer.put(
-        {
-          grantId,
-          patientId: grant.patientId,
-          requester: { mspId: actor.mspId, id: actor.id },
-          expiresAt,
-          contentType: FHIR_JSON,
-          manifestHash: hash,
-        },
-        Buffer.from(JSON.stringify(bundle)),
-      );
+      if (replace && (await this.deps.consumer.meta(grantId)) !== undefined)
+        await this.deps.consumer.remove(grantId);
+      // The manifest stays readable for auditors (exclusions included); the ledger holds its hash.
+      await Promise.all([
+        this.deps.manifests.put(manifest),
+        this.deps.consumer.put(
+          {
+            grantId,
+            patientId,
+            requester: { mspId: actor.mspId, id: actor.id },
+            expiresAt,
+            contentType: FHIR_JSON,
+            manifestHash: hash,
+          },
+          await wholeIfSmall(jsonStream(bundle), SINGLE_PUT_BYTES),
+        ),
+      ]);
+      cleanup = curated.remove();
       try {
         await this.deps.ledger.recordDelivery(actor, grantId, hash);
       } catch (error) {
@@ -152,25 +157,25 @@ export class AssemblyService {
         throw error;
       }
       return {
-        grantId,
-        manifestHash: hash,
-        expiresAt: expiresAt.toISOString(),
-        included: manifest.included,
-        excluded,
+        result: {
+          grantId,
+          manifestHash: hash,
+          expiresAt: expiresAt.toISOString(),
+          included: manifest.included,
+          excluded,
+        },
+        bundle,
       };
     } finally {
-      await home.store.removePrefix(home.bucket('curated'), layout.curatedGrant(grantId));
-      await home.store.removePrefix(home.bucket('keys'), layout.curatedKeys(grantId));
+      await (cleanup ?? curated.remove());
     }
   }
 
-  /** A released binary of an active grant, for its requester (the link was checked by the caller). */
+  /** A released binary of `grant` (read and checked by the caller; the link was checked too). */
   async openBinary(
-    grantId: string,
+    grant: GrantView,
     recordId: string,
-    actor: LedgerActor,
   ): Promise<{ contentType: string; size: number; body: Readable }> {
-    const grant = await this.activeGrant(grantId, actor);
     const document = await this.deps.index.get(grant.patientId, recordId);
     const binary = document?.binary;
     if (
@@ -187,48 +192,80 @@ export class AssemblyService {
   }
 
   /**
-   * Copies one record raw → curated and checks what was read against the ledger's registration. A tampered
-   * raw object fails its authenticated decryption ('unreadable'); a substituted one fails the hash.
+   * Checks every candidate against its registration as the ledger's pages arrive, at most READ_CONCURRENCY raw
+   * objects in flight; a candidate the listings never name stays unchecked (not registered).
    */
-  private async check(grant: GrantView, document: RecordDocument, home: StorageLocation): Promise<Checked> {
-    const meta = await this.deps.ledger.getRecordMeta(this.deps.serviceActor, document.recordId);
-    if (meta === undefined || meta.patientId !== grant.patientId)
-      return { ok: false, reason: 'not-registered' };
-    if (meta.contentHash !== document.contentHash) return { ok: false, reason: 'hash-mismatch' };
-    if (meta.supersededBy !== undefined) return { ok: false, reason: 'superseded' };
+  private async checkAll(
+    grant: GrantView,
+    candidates: readonly RecordDocument[],
+    published: readonly RecordDocument[],
+    curated: CuratedCopy,
+  ): Promise<Map<string, Checked>> {
+    const byId = new Map(candidates.map((document) => [document.recordId, document]));
+    const checked = new Map<string, Checked>();
+    const limit = createLimit(READ_CONCURRENCY);
+    const running: Promise<void>[] = [];
+    if (candidates.length === 0) return checked;
+    let settled: PromiseSettledResult<void>[] = [];
+    try {
+      await readRegistrations(
+        this.deps.ledger,
+        this.deps.serviceActor,
+        grant.patientId,
+        chooseListing(candidates, published, grant),
+        (registrations) => {
+          for (const registration of registrations) {
+            const document = byId.get(registration.recordId);
+            // A record listed under two categories is checked once.
+            if (document === undefined) continue;
+            byId.delete(registration.recordId);
+            running.push(
+              limit(() => this.check(grant, document, registration, curated)).then((outcome) => {
+                checked.set(document.recordId, outcome);
+              }),
+            );
+          }
+        },
+      );
+    } finally {
+      // Every read in flight ends before the curated copy is removed.
+      settled = await Promise.allSettled(running);
+    }
+    const failure = settled.find((outcome) => outcome.status === 'rejected');
+    if (failure !== undefined) throw failure.reason;
+    return checked;
+  }
+
+  /**
+   * One record: its registration must match the lake's document; the raw resource is decrypted (a tampered object
+   * fails authentication: 'unreadable'), hashed against what is registered (a substituted one: 'hash-mismatch'),
+   * and added to the grant's curated copy.
+   */
+  private async check(
+    grant: GrantView,
+    document: RecordDocument,
+    registration: RecordMeta,
+    curated: CuratedCopy,
+  ): Promise<Checked> {
+    const refusal = registrationRefusal(document, registration);
+    if (refusal !== undefined) return { ok: false, reason: refusal };
     const source = this.deps.locations.forCountry(document.country);
     try {
-      const copied = await this.copyToCurated(grant.grantId, document, document.resource, source, home);
-      const resourceHash = document.kind === 'fhir' ? meta.contentHash : document.resource.sha256;
-      if (copied.sha256 !== resourceHash) return { ok: false, reason: 'hash-mismatch' };
-      if (
-        document.binary !== undefined &&
-        (await this.binaryHash(document, document.binary, source)) !== meta.contentHash
-      )
-        return { ok: false, reason: 'hash-mismatch' };
-      const resource = JSON.parse(
-        (await this.deps.sealed.readBuffer(copied.target, MAX_RESOURCE_BYTES)).toString('utf8'),
-      ) as Resource;
-      const linkExpiry = new Date(
-        Math.min(this.deps.now().getTime() + this.deps.linkTtlMs, Date.parse(grant.expiresAt)),
+      if (document.binary !== undefined) {
+        if (document.binary.sha256 !== registration.contentHash)
+          return { ok: false, reason: 'hash-mismatch' };
+        if (!(await this.storedWhole(document, document.binary, source)))
+          return { ok: false, reason: 'unreadable' };
+      }
+      const bytes = await this.deps.sealed.readBuffer(
+        rawTarget(document, document.resource, source),
+        MAX_RESOURCE_BYTES,
       );
-      return {
-        ok: true,
-        record: {
-          document,
-          resource,
-          ...(document.binary === undefined
-            ? {}
-            : {
-                binaryUrl: signLink(
-                  this.deps.linkSecret,
-                  { grantId: grant.grantId, recordId: document.recordId },
-                  linkExpiry,
-                  this.deps.linkBase,
-                ),
-              }),
-        },
-      };
+      // A FHIR record's registered hash is its resource's; a binary's DocumentReference has the lake's own.
+      const expected = document.binary === undefined ? registration.contentHash : document.resource.sha256;
+      if (sha256Hex(bytes) !== expected) return { ok: false, reason: 'hash-mismatch' };
+      await curated.add(source, bytes);
+      return { ok: true, record: this.summaryRecord(grant, document, JSON.parse(bytes.toString('utf8'))) };
     } catch (error) {
       if (isDatalakeError(error, 'INTEGRITY_FAILED') || isDatalakeError(error, 'NOT_FOUND'))
         return { ok: false, reason: 'unreadable' };
@@ -236,34 +273,34 @@ export class AssemblyService {
     }
   }
 
-  private async copyToCurated(
-    grantId: string,
-    document: RecordDocument,
-    ref: SealedObjectRef,
-    source: StorageLocation,
-    home: StorageLocation,
-  ) {
-    const plaintext = await this.deps.sealed.read(rawTarget(document, ref, source));
-    const objectId = newObjectId();
-    const target = {
-      location: home,
-      zone: 'curated' as const,
-      objectKey: layout.curatedRecord(grantId, document.recordId),
-      keyKey: layout.curatedKey(grantId, objectId),
-      objectId,
+  private summaryRecord(grant: GrantView, document: RecordDocument, resource: Resource): SummaryRecord {
+    if (document.binary === undefined) return { document, resource };
+    const linkExpiry = new Date(
+      Math.min(this.deps.now().getTime() + this.deps.linkTtlMs, Date.parse(grant.expiresAt)),
+    );
+    return {
+      document,
+      resource,
+      binaryUrl: signLink(
+        this.deps.linkSecret,
+        { grantId: grant.grantId, recordId: document.recordId },
+        linkExpiry,
+        this.deps.linkBase,
+      ),
     };
-    const written = await this.deps.sealed.write({ ...target, owner: this.deps.serviceKeyOwner }, plaintext);
-    return { sha256: written.sha256, target };
   }
 
-  private async binaryHash(
+  /** The binary's sealed object is stored at the length its plaintext size gives (not gone, not cut short). */
+  private async storedWhole(
     document: RecordDocument,
     binary: SealedObjectRef,
     source: StorageLocation,
-  ): Promise<string> {
-    const digest = new DigestStream();
-    await pipeline(await this.deps.sealed.read(rawTarget(document, binary, source)), digest, discard());
-    return digest.sha256;
+  ): Promise<boolean> {
+    const stored = await source.store.stat(
+      source.bucket('raw'),
+      layout.rawObject(document.patientId, binary.objectId),
+    );
+    return stored !== undefined && stored.size === this.deps.sealed.sealedSize(binary.size);
   }
 }
 

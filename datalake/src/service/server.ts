@@ -6,6 +6,7 @@ import path from 'node:path';
 import pino from 'pino';
 import type { Logger } from 'pino';
 import { AssemblyService } from '../assembly/assemble';
+import { TemporaryRecords } from '../assembly/open';
 import { FileKeyProvider } from '../crypto/file-key-provider';
 import { readKeyFile } from '../crypto/key-file';
 import type { KeyProvider } from '../crypto/key-provider';
@@ -62,7 +63,8 @@ export interface RunningDatalake {
   readonly index: RecordIndex;
   readonly structured: StructuredZone;
   readonly consumer: ConsumerZone;
-  readonly assembly?: AssemblyService;
+  /** The grants' temporary records (open, assemble, binaries): absent without the lake's own ledger identity. */
+  readonly records?: TemporaryRecords;
   readonly revocations?: RevocationListener;
   readonly sweeper: ExpirySweeper;
   close(): Promise<void>;
@@ -114,22 +116,28 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
   const manifests = new DeliveryManifests(locations.homeLocation);
   const linkSecret =
     deps.linkSecret ?? ((await readKeyFile(path.join(config.dataDir, LINK_SECRET_FILE), true)) as Buffer);
-  const assembly =
+  const records =
     serviceActor === undefined
       ? undefined
-      : new AssemblyService({
+      : new TemporaryRecords({
           ledger: deps.ledger,
           serviceActor,
-          locations,
-          index,
-          sealed,
           consumer,
-          manifests,
-          serviceKeyOwner: config.serviceKeyOwner,
-          linkSecret,
-          linkTtlMs: LINK_TTL_MS,
-          linkBase: config.linkBase,
           now,
+          assembly: new AssemblyService({
+            ledger: deps.ledger,
+            serviceActor,
+            locations,
+            index,
+            sealed,
+            consumer,
+            manifests,
+            serviceKeyOwner: config.serviceKeyOwner,
+            linkSecret,
+            linkTtlMs: LINK_TTL_MS,
+            linkBase: config.linkBase,
+            now,
+          }),
         });
   const sweeper = new ExpirySweeper(consumer, { intervalMs: config.sweepIntervalMs, now, logger });
   await sweeper.start();
@@ -155,7 +163,6 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
     ingest,
     jobs,
     patients,
-    consumer,
     erasure,
     manifests,
     ledger: deps.ledger,
@@ -163,7 +170,7 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
       const home = locations.homeLocation;
       await home.store.stat(home.bucket('structured'), HEALTH_PROBE_KEY);
     },
-    ...(assembly === undefined ? {} : { assembly, linkSecret }),
+    ...(records === undefined ? {} : { records, linkSecret }),
     logger,
     now,
   });
@@ -182,7 +189,7 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
     index,
     structured,
     consumer,
-    ...(assembly === undefined ? {} : { assembly }),
+    ...(records === undefined ? {} : { records }),
     ...(revocations === undefined ? {} : { revocations }),
     sweeper,
     close: async () => {
