@@ -244,7 +244,7 @@ async function throughput(bench: Bench, sizeMiB: number): Promise<void> {
   const assembly = await timed(() => bench.lake.assemble(clinician, grantId));
   const record = JSON.parse(
     Buffer.concat(
-      (await (await bench.lake.downloadRecord(clinician, grantId)).toArray()) as Buffer[],
+      (await (await bench.lake.openRecord(clinician, grantId)).toArray()) as Buffer[],
     ).toString('utf8'),
   ) as { entry: { resource: { resourceType: string; content?: { attachment: { url?: string } }[] } }[] };
   const link = record.entry.find((each) => each.resource.resourceType === 'DocumentReference')?.resource
