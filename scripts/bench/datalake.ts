@@ -40,7 +40,7 @@ import {
 import type { ConnectionProfile, Identity, LedgerSession } from '@custodia/ledger';
 import { DatalakeClient, DEFAULT_PART_SIZE, EMBEDDED_S3_REGION, layout } from '@custodia/datalake';
 import type { S3Credentials } from '@custodia/datalake';
-import { cpuSeconds, peakRssMiB, resetPeakRss, startService } from './datalake-processes';
+import { cpuSeconds, peakRssMiB, resetPeakRss, rssMiB, startService } from './datalake-processes';
 
 const MiB = 1024 * 1024;
 const TOKEN = 'bench-service-token-0123456789';
@@ -199,6 +199,8 @@ interface Phase<T> {
   readonly seconds: number;
   /** Peak RSS of the lake process during the phase. */
   readonly lakePeakMiB: number;
+  /** RSS of the lake process when the phase began. */
+  readonly lakeRssMiB: number;
   /** CPU seconds each process spent in the phase: where the work goes, whatever else the machine runs. */
   readonly cpu: { readonly client: number; readonly lake: number; readonly s3: number };
 }
@@ -206,6 +208,7 @@ interface Phase<T> {
 /** Runs `run`, timing it and sampling the lake's peak RSS and every process's CPU time. */
 async function phase<T>(bench: Bench, run: () => Promise<T>): Promise<Phase<T>> {
   resetPeakRss(bench.lakePid);
+  const lakeRssMiB = rssMiB(bench.lakePid);
   const before = { client: process.cpuUsage(), lake: cpuSeconds(bench.lakePid), s3: cpuSeconds(bench.s3Pid) };
   const { seconds, value } = await timed(run);
   const client = process.cpuUsage(before.client);
@@ -213,6 +216,7 @@ async function phase<T>(bench: Bench, run: () => Promise<T>): Promise<Phase<T>> 
     value,
     seconds,
     lakePeakMiB: peakRssMiB(bench.lakePid),
+    lakeRssMiB,
     cpu: {
       client: (client.user + client.system) / 1e6,
       lake: cpuSeconds(bench.lakePid) - before.lake,
@@ -310,12 +314,14 @@ async function throughput(bench: Bench, sizeMiB: number): Promise<void> {
   console.log(`  raw S3 put      ${rate(rawPut.seconds)} MB/s   ${cpuLine(rawPut.cpu)}`);
   console.log(
     `  data-lake put   ${rate(lakePut.seconds)} MB/s   ${ratio(rawPut.seconds, lakePut.seconds)}   ` +
-      `${cpuLine(lakePut.cpu)}   lake peak RSS ${lakePut.lakePeakMiB.toFixed(0)} MiB`,
+      `${cpuLine(lakePut.cpu)}   lake peak RSS ${lakePut.lakePeakMiB.toFixed(0)} MiB ` +
+      `(${lakePut.lakeRssMiB.toFixed(0)} MiB before)`,
   );
   console.log(`  raw S3 get      ${rate(rawGet.seconds)} MB/s   ${cpuLine(rawGet.cpu)}`);
   console.log(
     `  data-lake get   ${rate(lakeGet.seconds)} MB/s   ${ratio(rawGet.seconds, lakeGet.seconds)}   ` +
-      `${cpuLine(lakeGet.cpu)}   lake peak RSS ${lakeGet.lakePeakMiB.toFixed(0)} MiB`,
+      `${cpuLine(lakeGet.cpu)}   lake peak RSS ${lakeGet.lakePeakMiB.toFixed(0)} MiB ` +
+      `(${lakeGet.lakeRssMiB.toFixed(0)} MiB before)`,
   );
   console.log(
     `  target: download ≥ ${TARGETS.downloadShare * 100}% of raw S3: ${(share * 100).toFixed(0)}%, ` +
@@ -418,11 +424,17 @@ async function assemblyLatency(bench: Bench, records: number, runs: number): Pro
   const samples: number[] = [];
   const floor: number[] = [];
   let recordBytes = 0;
+  // Where the opens' time goes: CPU seconds of the lake and of the S3 server against the wall time.
+  const cpu = { lake: 0, s3: 0, wall: 0 };
   for (let run = 0; run < runs; run += 1) {
     const grantId = await grant(bench, patientId, ['allergies']);
+    const cpuBefore = { lake: cpuSeconds(bench.lakePid), s3: cpuSeconds(bench.s3Pid) };
     const { seconds, value } = await timed(
       async () => (await (await bench.lake.openRecord(clinician, grantId)).toArray()) as Buffer[],
     );
+    cpu.lake += cpuSeconds(bench.lakePid) - cpuBefore.lake;
+    cpu.s3 += cpuSeconds(bench.s3Pid) - cpuBefore.s3;
+    cpu.wall += seconds;
     recordBytes = value.reduce((total, chunk) => total + chunk.length, 0);
     const bundle = JSON.parse(Buffer.concat(value).toString('utf8')) as { entry: unknown[] };
     // The Bundle holds the records, the Composition and the Patient.
@@ -446,6 +458,10 @@ async function assemblyLatency(bench: Bench, records: number, runs: number): Pro
   console.log(
     `  baseline: unavoidable ledger + S3 I/O    p50 ${percentile(floor, 50).toFixed(0)} ms, ` +
       `p95 ${percentile(floor, 95).toFixed(0)} ms   ratio p50 ${(p50 / percentile(floor, 50)).toFixed(2)}×`,
+  );
+  console.log(
+    `  during the opens: lake CPU ${((cpu.lake / cpu.wall) * 100).toFixed(0)}% of the wall time, ` +
+      `S3 server CPU ${((cpu.s3 / cpu.wall) * 100).toFixed(0)}%`,
   );
 }
 
