@@ -21,6 +21,11 @@ export const DATALAKE_ERROR_CODES = [
   /** An upload holds resources about someone other than the patient it was sent for (422). */
   'WRONG_PATIENT',
   'INTEGRITY_FAILED',
+  /** The ledger has no such grant (never requested, or a request the rules denied entirely). */
+  'GRANT_NOT_FOUND',
+  /** The grant exists but names another requester: only its requester receives its data. */
+  'NOT_REQUESTER',
+  /** The grant is not active now (expired, revoked, or no longer what the rules release). */
   'GRANT_NOT_ACTIVE',
   /** The requester's certificate country is not the one the grant was decided for. */
   'COUNTRY_NOT_ALLOWED',
@@ -48,6 +53,8 @@ export const DATALAKE_ERROR_STATUS: Readonly<Record<DatalakeErrorCode, number>> 
   CONFLICT: 409,
   WRONG_PATIENT: 422,
   INTEGRITY_FAILED: 500,
+  GRANT_NOT_FOUND: 404,
+  NOT_REQUESTER: 403,
   GRANT_NOT_ACTIVE: 403,
   COUNTRY_NOT_ALLOWED: 403,
   STORAGE_UNAVAILABLE: 503,

@@ -15,7 +15,9 @@ import { WalletIdentities } from '../src/ledger/identity';
 import { loadConfig } from '../src/service/config';
 import { startDatalakeWithWallet } from '../src/service/compose';
 import { testLakeS3 } from './s3';
+import { startDatalake } from '../src/service/server';
 import type { DatalakeDeps, RunningDatalake } from '../src/service/server';
+import type { LedgerPort } from '../src/ledger/port';
 import { ORG_DE, startEmbeddedTestNetwork } from '../../network/test/fixtures/embedded-network';
 import type { Role, EmbeddedTestNetwork } from '../../network/test/fixtures/embedded-network';
 import { startRelay } from '../../network/test/fixtures/relay';
@@ -51,7 +53,7 @@ export interface LakeOnLedger {
     method: string,
     route: string,
     actor: Caller,
-    init?: { body?: string | FormData; contentType?: string },
+    init?: { body?: string | FormData; contentType?: string; signal?: AbortSignal },
   ): Promise<Response>;
   destroy(): Promise<void>;
 }
@@ -65,12 +67,39 @@ export function actorHeaders(actor: Caller): Record<string, string> {
   };
 }
 
+/** The names of the lake's ledger calls, in order (see `observeLedger`). */
+export type LedgerCalls = string[];
+
+/**
+ * A ledger port that notes the name of every call before passing it on to `port` unchanged: what a test asserts
+ * about how often the lake asks the ledger (one grant read per open, registrations in pages).
+ */
+export function recordingLedger(port: LedgerPort, calls: LedgerCalls): LedgerPort {
+  return new Proxy(port, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function' || typeof property !== 'string') return value;
+      return (...args: unknown[]) => {
+        calls.push(property);
+        return (value as (...parameters: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
 export async function startLakeOnLedger(
   deps: Pick<DatalakeDeps, 'now' | 'logger'> = {},
   /** More configuration variables (limits, thresholds). */
   env: Readonly<Record<string, string>> = {},
-  /** Peers the connection file lists: this many relays to the network's peer (default: the peer itself). */
-  options: { readonly relays?: number } = {},
+  options: {
+    /** Peers the connection file lists: this many relays to the network's peer (default: the peer itself). */
+    readonly relays?: number;
+    /**
+     * When given, the lake's ledger calls are noted here: the lake is then started as `startDatalakeWithWallet`
+     * starts it, its port wrapped by `recordingLedger`.
+     */
+    readonly ledgerCalls?: LedgerCalls;
+  } = {},
 ): Promise<LakeOnLedger> {
   const net = await startEmbeddedTestNetwork();
   const [peerEndpoint] = net.network.profile.peers;
@@ -128,7 +157,18 @@ export async function startLakeOnLedger(
   // The test's own client (its own pool): what the lake's port sees, and what users do on the ledger themselves.
   const client = new LedgerClient({ config: config.ledger });
   const ledger = new FabricLedgerPort({ identities: new WalletIdentities(wallet), client });
-  const start = () => startDatalakeWithWallet(config, { wallet, logger: pino({ level: 'silent' }), ...deps });
+  const logger = pino({ level: 'silent' });
+  const start = (): Promise<RunningDatalake> => {
+    const { ledgerCalls } = options;
+    if (ledgerCalls === undefined) return startDatalakeWithWallet(config, { wallet, logger, ...deps });
+    const lakeLedger = new FabricLedgerPort({ identities: new WalletIdentities(wallet), client });
+    return startDatalake(config, {
+      ledger: recordingLedger(lakeLedger, ledgerCalls),
+      events: lakeLedger,
+      logger,
+      ...deps,
+    });
+  };
   let lake = await start();
   return {
     net,
@@ -158,6 +198,7 @@ export async function startLakeOnLedger(
           ...(init.contentType === undefined ? {} : { 'content-type': init.contentType }),
         },
         ...(init.body === undefined ? {} : { body: init.body }),
+        ...(init.signal === undefined ? {} : { signal: init.signal }),
       }),
     destroy: async () => {
       client.close();

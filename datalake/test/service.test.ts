@@ -25,6 +25,7 @@ function refusingLedger(): LedgerPort & { calls: string[] } {
     calls,
     registerRecord: () => refuse('registerRecord'),
     getRecordMeta: () => refuse('getRecordMeta'),
+    listRecordMeta: () => refuse('listRecordMeta'),
     getGrant: () => refuse('getGrant'),
     recordDelivery: () => refuse('recordDelivery'),
     signerOf: () => refuse('signerOf'),

@@ -267,9 +267,9 @@ describe('clinician: find, request, receive, emergency, contribute, FHIR', () =>
     expect(text).toContain('38341003'); // hypertension: a problem without a label
     expect(text).not.toContain('35489007'); // the PSY-labelled condition: her rule releases no labels
 
-    // The record is the requester's alone.
-    const other = await get(`/grants/${grantId}/record`, 'dr.dubois');
-    expect([403, 404]).toContain(other.status);
+    // The record is the requester's alone: another clinician signed in asking for it is told it is not theirs.
+    await problemOf(await get(`/grants/${grantId}/record`, 'dr.dubois'), 403, 'NOT_REQUESTER');
+    await problemOf(await get('/grants/no-such-grant/record', 'dr.weber'), 404, 'GRANT_NOT_FOUND');
   });
 
   it('gets emergency access with a reason, and the patient sees it and the reason in her log', async () => {

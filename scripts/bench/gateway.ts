@@ -2,14 +2,17 @@
  * Gateway benchmark over HTTP: the whole platform (embedded network, data lake, gateway) in a child process
  * started from this file with `--serve` (ephemeral ports, a temp data dir, the demo seeded), and the load in
  * this process, so the two do not share an event loop. As the admin it creates N clinicians through the admin
- * API; as the demo patient Anna it writes a rule permitting clinicians; then N clinicians, each signed in with
- * its own account (and Fabric identity), run for S seconds:
- *   phase 1 — POST /access-requests, timed until the answer (the grant, committed on the ledger);
+ * API; as the demo patient Anna it writes a rule permitting clinicians; then:
+ *   phase 0 — one clinician alone, one request after the other (K times): POST /access-requests, then
+ *             GET /grants/:id/record. Its baseline, in the same run: the request alone (the committed ledger
+ *             transaction the journey cannot avoid), so the ratio says what opening the record adds;
+ *   phase 1 — N clinicians, each signed in with its own account (and Fabric identity), for S seconds:
+ *             POST /access-requests, timed until the answer (the grant, committed on the ledger);
  *   phase 2 — the same, then GET /grants/:id/record (the data lake assembles and releases the record).
- * Prints requests/s, latency percentiles, failures by code, and the ratio to the issue's reference
- * (CLINIdATA: 40–70 transactions/s for a large hospital). Figures only: nothing is asserted.
+ * Prints requests/s, latency percentiles, failures by code, the issue's targets next to the figures, and the ratio
+ * to the issue's reference (CLINIdATA: 40–70 transactions/s for a large hospital). Figures only: nothing is asserted.
  *
- *   npm run bench:gateway -- [--clinicians 50] [--seconds 20]
+ *   npm run bench:gateway -- [--clinicians 50] [--seconds 20] [--single 30]
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -28,6 +31,14 @@ const REFERENCE = { low: 40, high: 70 };
 const ORG = 'HospitalDEMSP';
 const PASSWORD = 'bench-clinician-password';
 const CATEGORIES = ['allergies', 'medications', 'problems'];
+/** The issue's targets (issue #13). */
+const TARGETS = {
+  /** One clinician, request + record, at the median. */
+  singleMs: 250,
+  /** 50 clinicians, request + record. */
+  loadedRate: 50,
+  loadedP99Ms: 2000,
+};
 
 interface Ready {
   readonly url: string;
@@ -62,14 +73,14 @@ async function serve(): Promise<void> {
   process.send?.({ url: platform.url, demo: platform.demo } satisfies Ready);
 }
 
-function parseOptions(argv: readonly string[]): { clinicians: number; seconds: number } {
+function parseOptions(argv: readonly string[]): { clinicians: number; seconds: number; single: number } {
   const value = (name: string, fallback: number): number => {
     const index = argv.indexOf(`--${name}`);
     const parsed = index >= 0 ? Number(argv[index + 1]) : fallback;
     if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`--${name} takes a positive whole number`);
     return parsed;
   };
-  return { clinicians: value('clinicians', 50), seconds: value('seconds', 20) };
+  return { clinicians: value('clinicians', 50), seconds: value('seconds', 20), single: value('single', 30) };
 }
 
 function startServer(dataDir: string): Promise<{ child: ChildProcess; ready: Ready }> {
@@ -252,6 +263,37 @@ async function bench(): Promise<void> {
     // Warm-up: every clinician's ledger connection is opened once before timing.
     await Promise.all(clinicians.map((clinician) => request(clinician)));
 
+    // Phase 0: one clinician alone (the first, already warmed up); the request alone is the baseline.
+    const alone = clinicians[0] as ApiClient;
+    const single: Record<string, number[]> = { request: [], 'request + record': [] };
+    for (let index = 0; index < options.single; index += 1) {
+      single.request?.push((await timedMs(() => request(alone))).ms);
+      const both = await timedMs(async () => {
+        const { grantId } = await request(alone);
+        const response = await alone.call('GET', `/grants/${grantId}/record`);
+        return (await response.arrayBuffer()).byteLength;
+      });
+      if (both.value === 0) throw new ApiError('EMPTY_RECORD', 200, 'an empty record');
+      single['request + record']?.push(both.ms);
+    }
+    for (const samples of Object.values(single)) samples.sort((a, b) => a - b);
+    const singleP50 = rank(single['request + record'] ?? [], 50);
+    process.stdout.write(
+      [
+        `\nphase 0: one clinician, ${options.single} times one after the other`,
+        ...Object.entries(single).map(
+          ([name, samples]) =>
+            `  ${name.padEnd(22)} p50 ${rank(samples, 50).toFixed(0)} ms, p95 ${rank(samples, 95).toFixed(0)} ms, ` +
+            `max ${(samples.at(-1) ?? NaN).toFixed(0)} ms`,
+        ),
+        `  baseline (the request alone): request + record is ` +
+          `${(singleP50 / rank(single.request ?? [], 50)).toFixed(2)}× at p50`,
+        `  target request + record ≤ ${TARGETS.singleMs} ms (p50): ${singleP50.toFixed(0)} ms, ` +
+          `${singleP50 <= TARGETS.singleMs ? 'met' : 'NOT MET'}` +
+          ` (machine load average ${loadavg()[0]?.toFixed(1)})`,
+      ].join('\n') + '\n',
+    );
+
     const grants = await run(clinicians, options.seconds, child.pid ?? 0, async (clinician) => {
       const grant = await timedMs(() => request(clinician));
       return { 'request → grant': grant.ms };
@@ -272,7 +314,16 @@ async function bench(): Promise<void> {
         'end to end': performance.now() - start,
       };
     });
-    report(`phase 2: ${options.clinicians} clinicians, access request + assembly + record download`, records);
+    const rate = report(
+      `phase 2: ${options.clinicians} clinicians, access request + assembly + record download`,
+      records,
+    );
+    const p99 = rank(records.latencies['end to end'] ?? [], 99);
+    process.stdout.write(
+      `  targets: ≥ ${TARGETS.loadedRate} requests/s: ${rate.toFixed(1)}, ` +
+        `${rate >= TARGETS.loadedRate ? 'met' : 'NOT MET'}; end to end p99 ≤ ${TARGETS.loadedP99Ms} ms: ` +
+        `${p99.toFixed(0)} ms, ${p99 <= TARGETS.loadedP99Ms ? 'met' : 'NOT MET'}\n`,
+    );
   } finally {
     if (child.exitCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -1,37 +1,51 @@
 /**
- * Assembly of the temporary record for a committed grant. The grant is read from the ledger with the requester's
- * own identity (a gateway bug cannot release data alone); every selected record's stored metadata document is read
- * back and authenticated (not changed, not another record's or patient's, not an older version than the index's),
- * its registration read on the ledger, and its raw object copied raw → curated in the record's own location
- * (re-sealed for the grant; it never leaves its country) with the copy's SHA-256 checked against the registration.
- * The IPS Bundle goes to the consumer zone of the patient's home country until the grant expires, with the
- * manifest beside it; the delivery and its manifest hash go on-chain. The curated copies are deleted when assembly
- * ends, whatever happens.
+ * Assembly of the temporary record of a committed grant, for its requester. The grant comes in already read and
+ * checked (`releasableGrant`: one ledger read per release). Every record the grant releases is checked:
+ *
+ * - its stored metadata document is read back and authenticated (not changed, not another record's or patient's,
+ *   not an older version than the index's);
+ * - its on-chain registration must agree with it — registrations are read in pages (`registrations.ts`) rather than
+ *   one ledger call per record, and each page's records are checked while the next page is read;
+ * - its raw object is read and decrypted (a bounded number at a time) in the record's own location, hashed against
+ *   the registration, and copied once per grant into the curated zone of that location (it never leaves its
+ *   country, and is never read back: what was read is what goes on).
+ *
+ * The IPS Bundle is written to the consumer zone of the patient's home country piece by piece until the grant
+ * expires, the manifest beside it for auditors; the delivery with the manifest's hash goes on-chain. The curated
+ * copies are removed when assembly ends, whatever happens.
+ *
+ * Binaries are not decrypted here. Their bytes were hashed at ingest in the same pass that sealed them, and that
+ * hash is the one registered on-chain; here the registration must carry the hash the lake's authenticated document
+ * holds, and the sealed object must be there at its full sealed length. Every chunk is then authenticated when the
+ * requester downloads it (AES-GCM under a data key bound to the object's place and id, each chunk bound to its index
+ * and the final flag): a changed, swapped, reordered or cut byte stops the download before the bytes are released,
+ * so what arrives whole is what was sealed at ingest — and that is what was registered.
  */
-import { Writable } from 'node:stream';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { Resource } from '@medplum/fhirtypes';
-import type { GrantView } from '@custodia/chaincode';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
+import type { GrantView, RecordMeta } from '@custodia/chaincode';
 import type { Logger } from 'pino';
-import { mapBounded } from '../concurrency/map-bounded';
-import { DigestStream } from '../crypto/digest-stream';
+import { createLimit } from '../concurrency/limit';
+import { sha256Hex } from '../crypto/digest-stream';
 import { DatalakeError, isDatalakeError } from '../errors';
+import { jsonStream } from '../json/stringify-stream';
 import type { LedgerActor, LedgerPort } from '../ledger/port';
 import type { StorageLocation, StorageLocations } from '../storage/locations';
+import { wholeIfSmall } from '../stream/whole-if-small';
 import type { ConsumerZone } from '../zones/consumer';
+import { CuratedCopy } from '../zones/curated';
 import type { DeliveryManifests } from '../zones/manifests';
 import { layout } from '../zones/layout';
 import type { RecordDocument, SealedObjectRef } from '../zones/record-document';
 import type { RecordIndexes } from '../zones/record-index';
-import { newObjectId } from '../zones/sealed-objects';
 import type { SealedObjects } from '../zones/sealed-objects';
 import type { PatientDirectory, StructuredZone } from '../zones/structured';
 import { buildPatientSummary } from './ips-bundle';
 import type { SummaryRecord } from './ips-bundle';
 import { signLink } from './links';
+import { manifestHash } from './manifest';
 import type { ExclusionReason, Manifest } from './manifest';
-import { checkRequester } from './requester';
+import { chooseListing, readRegistrations, registrationRefusal, sameSet } from './registrations';
 import { releasedCategories, selectRecords } from './select';
 
 export interface AssemblyDeps {
@@ -42,7 +56,7 @@ export interface AssemblyDeps {
   readonly index: RecordIndexes;
   /** Where each record's metadata document is read back from (and authenticated) before release. */
   readonly structured: StructuredZone;
-  /** The patients' home locations (where their temporary records are kept) and erasures. */
+  /** The patients' home locations (where their temporary records are kept). */
   readonly patients: PatientDirectory;
   readonly sealed: SealedObjects;
   readonly consumer: ConsumerZone;
@@ -69,72 +83,62 @@ export interface AssemblyResult {
   readonly excluded: Manifest['excluded'];
 }
 
+/** An assembly's answer, and the Bundle it stored (for whoever waited on this assembly to stream it out). */
+export interface Assembled {
+  readonly result: AssemblyResult;
+  readonly bundle: Bundle;
+}
+
+export const FHIR_JSON = 'application/fhir+json';
 const MAX_RESOURCE_BYTES = 16 * 1024 * 1024;
-/** Records checked at once: each is a ledger read and a few storage round trips. */
-const CHECK_CONCURRENCY = 8;
-const FHIR_JSON = 'application/fhir+json';
+/** Records checked at once: each is three storage round trips (metadata, data key, object); more only queues. */
+const READ_CONCURRENCY = 16;
+/** A temporary record that ends within this size goes up in one request; a larger one streams. */
+const SINGLE_PUT_BYTES = 1024 * 1024;
 
 type Checked =
   | { readonly ok: true; readonly record: SummaryRecord }
   | { readonly ok: false; readonly reason: ExclusionReason };
 
-/** A sink that only counts: a binary's bytes are hashed, not kept. */
-function discard(): Writable {
-  return new Writable({ write: (_chunk, _encoding, done) => done() });
-}
+type Stored =
+  | { readonly ok: true; readonly document: RecordDocument }
+  | { readonly ok: false; readonly reason: ExclusionReason };
 
 export class AssemblyService {
   constructor(private readonly deps: AssemblyDeps) {}
 
   /**
-   * The grant as the requester sees it on the ledger; refuses anything but the requester's active grant, and a
-   * requester whose certificate is no longer in the country the grant was decided for.
+   * Assembles `grant`'s temporary record for `actor` (its requester, checked by the caller) in the patient's home
+   * location and logs the delivery. `replace`: a record already stored for the grant is removed first (an assembly
+   * asked for again).
    */
-  async activeGrant(grantId: string, actor: LedgerActor): Promise<GrantView> {
-    const grant = await this.deps.ledger.getGrant(actor, grantId);
-    if (grant === undefined) throw new DatalakeError('NOT_FOUND', 'no such grant');
-    // The patient and auditors may read a grant on the ledger; only its requester receives the data.
-    if (grant.requester.mspId !== actor.mspId || grant.requester.id !== actor.id)
-      throw new DatalakeError('FORBIDDEN', 'not the requester of this grant');
-    if (grant.status !== 'active')
-      throw new DatalakeError('GRANT_NOT_ACTIVE', `the grant is ${grant.status}`);
-    checkRequester(grant, await this.deps.ledger.signerOf(actor), actor);
-    // An erased patient's data is never released again, whatever the ledger still says of the grant.
-    if (await this.deps.patients.isErased(grant.patientId))
-      throw new DatalakeError('PATIENT_ERASED', 'this patient’s data was erased');
-    return grant;
-  }
-
-  /** Where the grant's temporary record is kept: the patient's home location. */
-  async recordLocation(grant: GrantView): Promise<StorageLocation> {
-    return this.deps.patients.home(grant.patientId);
-  }
-
-  async assemble(grantId: string, actor: LedgerActor): Promise<AssemblyResult> {
-    const grant = await this.activeGrant(grantId, actor);
-    const home = await this.recordLocation(grant);
-    const candidates = selectRecords(await this.deps.index.published(grant.patientId), grant);
+  async assemble(grant: GrantView, actor: LedgerActor, replace: boolean): Promise<Assembled> {
+    const { grantId, patientId } = grant;
+    const home = await this.deps.patients.home(patientId);
+    const published = await this.deps.index.published(patientId);
+    const candidates = selectRecords(published, grant);
+    const curated = new CuratedCopy(this.deps.sealed, grantId, patientId, this.deps.serviceKeyOwner);
+    let cleanup: Promise<void> | undefined;
     try {
-      const checks = await mapBounded(candidates, CHECK_CONCURRENCY, (document) =>
-        this.check(grant, document),
-      );
+      const checked = await this.checkAll(grant, candidates, published, curated);
+      await curated.close();
       const records: SummaryRecord[] = [];
       const excluded: { recordId: string; reason: ExclusionReason }[] = [];
-      checks.forEach((checked, index) => {
-        if (checked.ok) records.push(checked.record);
+      for (const { recordId } of candidates) {
+        const outcome = checked.get(recordId) ?? { ok: false, reason: 'not-registered' };
+        if (outcome.ok) records.push(outcome.record);
         else {
-          const { recordId } = candidates[index] as RecordDocument;
-          excluded.push({ recordId, reason: checked.reason });
+          excluded.push({ recordId, reason: outcome.reason });
           this.deps.logger?.warn(
-            { grantId, recordId, reason: checked.reason },
+            { grantId, recordId, reason: outcome.reason },
             'record excluded from release',
           );
         }
-      });
+      }
       const assembledAt = this.deps.now();
       const manifest: Manifest = {
         grantId,
-        patientId: grant.patientId,
+        patientId,
         assembledAt: assembledAt.toISOString(),
         included: records.map(({ document }) => ({
           recordId: document.recordId,
@@ -145,7 +149,7 @@ export class AssemblyService {
       const bundle = buildPatientSummary({
         grant: {
           grantId,
-          patientId: grant.patientId,
+          patientId,
           granted: grant.granted,
           requested: grant.requested,
           denied: grant.denied,
@@ -153,25 +157,29 @@ export class AssemblyService {
         records,
         assembledAt,
       });
+      const hash = manifestHash(manifest);
       const expiresAt = new Date(grant.expiresAt);
-      // The manifest itself stays readable for auditors (exclusions included); the ledger holds its hash.
-      const hash = await this.deps.manifests.put(home, manifest);
-      // A second assembly of the same grant replaces the first.
-      if ((await this.deps.consumer.meta(home, grantId).catch(() => undefined)) !== undefined)
+      if (replace && (await this.deps.consumer.meta(home, grantId).catch(() => undefined)) !== undefined)
         await this.deps.consumer.remove(grantId);
-      await this.deps.consumer.put(
-        home,
-        {
-          grantId,
-          patientId: grant.patientId,
-          sources: [...new Set(records.map(({ document }) => document.country))].sort(),
-          requester: { mspId: actor.mspId, id: actor.id },
-          expiresAt,
-          contentType: FHIR_JSON,
-          manifestHash: hash,
-        },
-        Buffer.from(JSON.stringify(bundle)),
-      );
+      // The manifest stays readable for auditors (exclusions included); the ledger holds its hash.
+      await Promise.all([
+        this.deps.manifests.put(home, manifest),
+        this.deps.consumer.put(
+          home,
+          {
+            grantId,
+            patientId,
+            sources: [...new Set(records.map(({ document }) => document.country))].sort(),
+            requester: { mspId: actor.mspId, id: actor.id },
+            expiresAt,
+            contentType: FHIR_JSON,
+            manifestHash: hash,
+          },
+          await wholeIfSmall(jsonStream(bundle), SINGLE_PUT_BYTES),
+        ),
+      ]);
+      // The curated copies are no longer needed: removed while the delivery goes on-chain.
+      cleanup = curated.remove();
       try {
         await this.deps.ledger.recordDelivery(actor, grantId, hash);
       } catch (error) {
@@ -180,29 +188,25 @@ export class AssemblyService {
         throw error;
       }
       return {
-        grantId,
-        manifestHash: hash,
-        expiresAt: expiresAt.toISOString(),
-        included: manifest.included,
-        excluded,
+        result: {
+          grantId,
+          manifestHash: hash,
+          expiresAt: expiresAt.toISOString(),
+          included: manifest.included,
+          excluded,
+        },
+        bundle,
       };
     } finally {
-      const sources = new Set(candidates.map((document) => document.country));
-      for (const country of sources) {
-        const source = this.deps.locations.forCountry(country);
-        await source.store.removePrefix(source.bucket('curated'), layout.curatedGrant(grantId));
-        await source.store.removePrefix(source.bucket('keys'), layout.curatedKeys(grantId));
-      }
+      await (cleanup ?? curated.remove());
     }
   }
 
-  /** A released binary of an active grant, for its requester (the link was checked by the caller). */
+  /** A released binary of `grant` (read and checked by the caller; the link was checked too). */
   async openBinary(
-    grantId: string,
+    grant: GrantView,
     recordId: string,
-    actor: LedgerActor,
   ): Promise<{ contentType: string; size: number; body: Readable }> {
-    const grant = await this.activeGrant(grantId, actor);
     const indexed = await this.deps.index.get(grant.patientId, recordId);
     const verified = indexed === undefined ? undefined : await this.stored(indexed);
     const document = verified?.ok === true ? verified.document : undefined;
@@ -221,15 +225,96 @@ export class AssemblyService {
   }
 
   /**
+   * Checks every candidate against its registration as the ledger's pages arrive, at most READ_CONCURRENCY records
+   * in flight; a candidate the listings never name stays unchecked (not registered).
+   */
+  private async checkAll(
+    grant: GrantView,
+    candidates: readonly RecordDocument[],
+    published: readonly RecordDocument[],
+    curated: CuratedCopy,
+  ): Promise<Map<string, Checked>> {
+    const checked = new Map<string, Checked>();
+    if (candidates.length === 0) return checked;
+    const byId = new Map(candidates.map((document) => [document.recordId, document]));
+    const limit = createLimit(READ_CONCURRENCY);
+    const running: Promise<void>[] = [];
+    let settled: PromiseSettledResult<void>[] = [];
+    try {
+      await readRegistrations(
+        this.deps.ledger,
+        this.deps.serviceActor,
+        grant.patientId,
+        chooseListing(candidates, published, grant),
+        (registrations) => {
+          for (const registration of registrations) {
+            const indexed = byId.get(registration.recordId);
+            // A record listed under two categories is checked once.
+            if (indexed === undefined) continue;
+            byId.delete(registration.recordId);
+            running.push(
+              limit(() => this.check(grant, indexed, registration, curated)).then((outcome) => {
+                checked.set(indexed.recordId, outcome);
+              }),
+            );
+          }
+        },
+      );
+    } finally {
+      // Every read in flight ends before the curated copy is removed.
+      settled = await Promise.allSettled(running);
+    }
+    const failure = settled.find((outcome) => outcome.status === 'rejected');
+    if (failure !== undefined) throw failure.reason;
+    return checked;
+  }
+
+  /**
+   * One record: its stored metadata (authentic, current), its registration (same hash, categories and labels, not
+   * superseded), then its raw resource decrypted (a tampered object fails authentication: 'unreadable'), hashed
+   * against what is registered (a substituted one: 'hash-mismatch') and added to the curated copy of its location.
+   */
+  private async check(
+    grant: GrantView,
+    indexed: RecordDocument,
+    registration: RecordMeta,
+    curated: CuratedCopy,
+  ): Promise<Checked> {
+    const verified = await this.stored(indexed);
+    if (!verified.ok) return verified;
+    const { document } = verified;
+    if (document.supersededBy !== undefined) return { ok: false, reason: 'superseded' };
+    if (releasedCategories(document, grant).length === 0) return { ok: false, reason: 'metadata-mismatch' };
+    const refusal = registrationRefusal(document, registration);
+    if (refusal !== undefined) return { ok: false, reason: refusal };
+    const source = this.deps.locations.forCountry(document.country);
+    try {
+      if (document.binary !== undefined && !(await this.storedWhole(document, document.binary, source)))
+        return { ok: false, reason: 'unreadable' };
+      const bytes = await this.deps.sealed.readBuffer(
+        rawTarget(document, document.resource, source),
+        MAX_RESOURCE_BYTES,
+      );
+      // A FHIR record's registered hash is its resource's; a binary's DocumentReference has the lake's own.
+      const expected = document.binary === undefined ? registration.contentHash : document.resource.sha256;
+      if (sha256Hex(bytes) !== expected) return { ok: false, reason: 'hash-mismatch' };
+      await curated.add(source, bytes);
+      return {
+        ok: true,
+        record: this.summaryRecord(grant, document, JSON.parse(bytes.toString('utf8')) as Resource),
+      };
+    } catch (error) {
+      if (isDatalakeError(error, 'INTEGRITY_FAILED') || isDatalakeError(error, 'NOT_FOUND'))
+        return { ok: false, reason: 'unreadable' };
+      throw error;
+    }
+  }
+
+  /**
    * The record's metadata document as stored, authenticated and no older than the index's copy (a newer one —
    * the index lagging behind a crash — is taken, and the index brought up to date).
    */
-  private async stored(
-    indexed: RecordDocument,
-  ): Promise<
-    | { readonly ok: true; readonly document: RecordDocument }
-    | { readonly ok: false; readonly reason: ExclusionReason }
-  > {
+  private async stored(indexed: RecordDocument): Promise<Stored> {
     let stored: RecordDocument | undefined;
     try {
       stored = await this.deps.structured.get(indexed.country, indexed.patientId, indexed.recordId);
@@ -248,94 +333,34 @@ export class AssemblyService {
       : { ok: false, reason: 'metadata-mismatch' };
   }
 
-  /**
-   * Checks one record and copies it raw → curated in its own location: its stored metadata (authentic, current),
-   * its registration on the ledger (same hash, categories and labels, not superseded), then what was read against
-   * the registered hash. A tampered raw object fails its authenticated decryption ('unreadable'); a substituted one
-   * fails the hash.
-   */
-  private async check(grant: GrantView, indexed: RecordDocument): Promise<Checked> {
-    const verified = await this.stored(indexed);
-    if (!verified.ok) return verified;
-    const { document } = verified;
-    if (document.supersededBy !== undefined) return { ok: false, reason: 'superseded' };
-    if (releasedCategories(document, grant).length === 0) return { ok: false, reason: 'metadata-mismatch' };
-    const meta = await this.deps.ledger.getRecordMeta(this.deps.serviceActor, document.recordId);
-    if (meta === undefined || meta.patientId !== grant.patientId)
-      return { ok: false, reason: 'not-registered' };
-    if (meta.contentHash !== document.contentHash) return { ok: false, reason: 'hash-mismatch' };
-    if (meta.supersededBy !== undefined) return { ok: false, reason: 'superseded' };
-    if (!sameSet(meta.categories, document.categories) || !sameSet(meta.labels, document.labels))
-      return { ok: false, reason: 'metadata-mismatch' };
-    const source = this.deps.locations.forCountry(document.country);
-    try {
-      const copied = await this.copyToCurated(grant.grantId, document, document.resource, source);
-      const resourceHash = document.kind === 'fhir' ? meta.contentHash : document.resource.sha256;
-      if (copied.sha256 !== resourceHash) return { ok: false, reason: 'hash-mismatch' };
-      if (
-        document.binary !== undefined &&
-        (await this.binaryHash(document, document.binary, source)) !== meta.contentHash
-      )
-        return { ok: false, reason: 'hash-mismatch' };
-      const resource = JSON.parse(
-        (await this.deps.sealed.readBuffer(copied.target, MAX_RESOURCE_BYTES)).toString('utf8'),
-      ) as Resource;
-      const linkExpiry = new Date(
-        Math.min(this.deps.now().getTime() + this.deps.linkTtlMs, Date.parse(grant.expiresAt)),
-      );
-      return {
-        ok: true,
-        record: {
-          document,
-          resource,
-          ...(document.binary === undefined
-            ? {}
-            : {
-                binaryUrl: signLink(
-                  this.deps.linkSecret,
-                  { grantId: grant.grantId, recordId: document.recordId },
-                  linkExpiry,
-                  this.deps.linkBase,
-                ),
-              }),
-        },
-      };
-    } catch (error) {
-      if (isDatalakeError(error, 'INTEGRITY_FAILED') || isDatalakeError(error, 'NOT_FOUND'))
-        return { ok: false, reason: 'unreadable' };
-      throw error;
-    }
-  }
-
-  /** The record re-sealed for the grant in the curated zone of its own location (it never leaves its country). */
-  private async copyToCurated(
-    grantId: string,
-    document: RecordDocument,
-    ref: SealedObjectRef,
-    source: StorageLocation,
-  ) {
-    const plaintext = await this.deps.sealed.read(rawTarget(document, ref, source));
-    const objectId = newObjectId();
-    const target = {
-      location: source,
-      zone: 'curated' as const,
-      objectKey: layout.curatedRecord(grantId, document.recordId),
-      keyKey: layout.curatedKey(grantId, objectId),
-      patientId: document.patientId,
-      objectId,
+  private summaryRecord(grant: GrantView, document: RecordDocument, resource: Resource): SummaryRecord {
+    if (document.binary === undefined) return { document, resource };
+    const linkExpiry = new Date(
+      Math.min(this.deps.now().getTime() + this.deps.linkTtlMs, Date.parse(grant.expiresAt)),
+    );
+    return {
+      document,
+      resource,
+      binaryUrl: signLink(
+        this.deps.linkSecret,
+        { grantId: grant.grantId, recordId: document.recordId },
+        linkExpiry,
+        this.deps.linkBase,
+      ),
     };
-    const written = await this.deps.sealed.write({ ...target, owner: this.deps.serviceKeyOwner }, plaintext);
-    return { sha256: written.sha256, target };
   }
 
-  private async binaryHash(
+  /** The binary's sealed object is stored at the length its plaintext size gives (not gone, not cut short). */
+  private async storedWhole(
     document: RecordDocument,
     binary: SealedObjectRef,
     source: StorageLocation,
-  ): Promise<string> {
-    const digest = new DigestStream();
-    await pipeline(await this.deps.sealed.read(rawTarget(document, binary, source)), digest, discard());
-    return digest.sha256;
+  ): Promise<boolean> {
+    const stored = await source.store.stat(
+      source.bucket('raw'),
+      layout.rawObject(document.patientId, binary.objectId),
+    );
+    return stored !== undefined && stored.size === this.deps.sealed.sealedSize(binary.size);
   }
 }
 
@@ -362,8 +387,4 @@ function sameDocument(a: RecordDocument, b: RecordDocument): boolean {
     a.binary?.objectId === b.binary?.objectId &&
     a.supersededBy === b.supersededBy
   );
-}
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && [...a].sort().join() === [...b].sort().join();
 }

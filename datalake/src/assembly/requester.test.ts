@@ -34,6 +34,6 @@ describe('checkRequester', () => {
 
   it('refuses another party of the same country', () => {
     const colleague = { ...clinician, id: 'dr-2' };
-    expect(codeOf(() => checkRequester(grant, colleague, colleague))).toBe('FORBIDDEN');
+    expect(codeOf(() => checkRequester(grant, colleague, colleague))).toBe('NOT_REQUESTER');
   });
 });

@@ -8,17 +8,18 @@
 import type { Caller, GrantView } from '@custodia/chaincode';
 import { DatalakeError } from '../errors';
 
-const sameParty = (a: Caller, b: Caller): boolean =>
+/** The same organisation, id and role (the country is checked on its own). */
+export const sameParty = (a: Caller, b: Caller): boolean =>
   a.mspId === b.mspId && a.id === b.id && a.role === b.role;
 
-/** Throws FORBIDDEN or COUNTRY_NOT_ALLOWED unless `signer` (from the certificate) may receive `grant`'s data. */
+/** Throws FORBIDDEN, NOT_REQUESTER or COUNTRY_NOT_ALLOWED unless `signer` (from the certificate) may receive `grant`'s data. */
 export function checkRequester(grant: Pick<GrantView, 'requester'>, signer: Caller, claimed: Caller): void {
   if (!sameParty(signer, claimed))
     throw new DatalakeError('FORBIDDEN', 'the actor is not its certificate’s holder');
   if (signer.country !== claimed.country)
     throw new DatalakeError('COUNTRY_NOT_ALLOWED', 'the actor’s country is not its certificate’s country');
   if (!sameParty(grant.requester, signer))
-    throw new DatalakeError('FORBIDDEN', 'not the requester of this grant');
+    throw new DatalakeError('NOT_REQUESTER', 'this grant was given to another requester');
   if (grant.requester.country !== signer.country)
     throw new DatalakeError(
       'COUNTRY_NOT_ALLOWED',

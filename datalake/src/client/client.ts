@@ -177,7 +177,10 @@ export class DatalakeClient {
     });
   }
 
-  /** Assembles the temporary record of the requester's active grant; the manifest of what went in. */
+  /**
+   * Assembles the temporary record of the requester's active grant anew (replacing a stored one); the manifest of
+   * what went in. Opening the record (`openRecord`) assembles it when needed: this is for a fresh assembly.
+   */
   assemble(actor: DatalakeActor, grantId: string): Promise<AssemblyResult> {
     return this.transport.json<AssemblyResult>({
       method: 'POST',
@@ -187,8 +190,11 @@ export class DatalakeClient {
     });
   }
 
-  /** The temporary record (IPS Bundle JSON) as a stream, for the grant's requester while the grant is active. */
-  async downloadRecord(actor: DatalakeActor, grantId: string): Promise<Readable> {
+  /**
+   * The temporary record of the requester's active grant (IPS Bundle JSON) as a stream, in one call: assembled first
+   * when the lake has none yet. Refusals: GRANT_NOT_FOUND, NOT_REQUESTER, GRANT_NOT_ACTIVE, COUNTRY_NOT_ALLOWED.
+   */
+  async openRecord(actor: DatalakeActor, grantId: string): Promise<Readable> {
     const answer = await this.transport.send({
       method: 'GET',
       path: `/v1/grants/${segment(grantId)}/record`,

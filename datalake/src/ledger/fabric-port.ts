@@ -4,7 +4,15 @@
  * become the lake's errors here, and only here.
  */
 import { callerFromAttributes, IDENTITY_ATTRIBUTES } from '@custodia/chaincode';
-import type { Caller, GrantView, RecordMeta, RecordRegistration } from '@custodia/chaincode';
+import type {
+  Caller,
+  Category,
+  GrantView,
+  Page,
+  PageRequest,
+  RecordMeta,
+  RecordRegistration,
+} from '@custodia/chaincode';
 import {
   ChaincodeCallError,
   LedgerClientError,
@@ -70,6 +78,15 @@ export class FabricLedgerPort implements LedgerPort, LedgerEventSource {
 
   getRecordMeta(actor: LedgerActor, recordId: string): Promise<RecordMeta | undefined> {
     return this.call(() => orUndefined(this.as(actor).records.getMeta(recordId)));
+  }
+
+  listRecordMeta(
+    actor: LedgerActor,
+    patientId: string,
+    page: PageRequest,
+    category?: Category,
+  ): Promise<Page<RecordMeta>> {
+    return this.call(() => this.as(actor).records.listMeta(patientId, page, category));
   }
 
   getGrant(actor: LedgerActor, grantId: string): Promise<GrantView | undefined> {

@@ -4,7 +4,15 @@
  * call names the identity it acts for, because the chaincode takes the caller from the signing
  * certificate (a centre registers its own records, a clinician records its own delivery).
  */
-import type { Caller, GrantView, RecordMeta, RecordRegistration } from '@custodia/chaincode';
+import type {
+  Caller,
+  Category,
+  GrantView,
+  Page,
+  PageRequest,
+  RecordMeta,
+  RecordRegistration,
+} from '@custodia/chaincode';
 import type { EventPosition, LedgerEventStream } from '@custodia/ledger';
 
 /** The identity a ledger call is signed with (the gateway's authenticated user, or the data lake's own). */
@@ -15,6 +23,13 @@ export interface LedgerPort {
   registerRecord(actor: LedgerActor, registration: RecordRegistration): Promise<RecordMeta>;
   /** `records:getRecordMeta`; undefined when the record is not registered. */
   getRecordMeta(actor: LedgerActor, recordId: string): Promise<RecordMeta | undefined>;
+  /** `records:listRecordMeta`: one page of a patient's registrations, of one category when given. */
+  listRecordMeta(
+    actor: LedgerActor,
+    patientId: string,
+    page: PageRequest,
+    category?: Category,
+  ): Promise<Page<RecordMeta>>;
   /** `access:getGrant`, evaluated at the query's transaction time; undefined when there is no such grant. */
   getGrant(actor: LedgerActor, grantId: string): Promise<GrantView | undefined>;
   /** `access:recordDelivery`: logs that the requester received the record with this manifest hash. */

@@ -8,8 +8,8 @@ import { Readable } from 'node:stream';
 import type { Bundle } from '@medplum/fhirtypes';
 import type { Logger } from 'pino';
 import { CONTRIBUTION_RECORD_PREFIX, FORMATS } from '@custodia/chaincode';
-import type { AssemblyService } from '../assembly/assemble';
 import { verifyLink } from '../assembly/links';
+import type { TemporaryRecords } from '../assembly/open';
 import { DatalakeError } from '../errors';
 import { validateFhir } from '../ingest/fhir-validation';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json/depth';
@@ -24,7 +24,6 @@ import type { ResidencyReport } from '../residency/report';
 import { jobView } from '../zones/job-documents';
 import type { JobDocument } from '../zones/job-documents';
 import type { LedgerActor, LedgerPort } from '../ledger/port';
-import type { ConsumerZone } from '../zones/consumer';
 import type { Erasure } from '../zones/erasure';
 import type { DeliveryManifests } from '../zones/manifests';
 import type { PatientDirectory } from '../zones/structured';
@@ -43,7 +42,6 @@ export interface AppDeps {
   readonly ingest: IngestService;
   readonly jobs: IngestJobs;
   readonly patients: PatientDirectory;
-  readonly consumer: ConsumerZone;
   readonly erasure: Erasure;
   readonly manifests: DeliveryManifests;
   readonly ledger: LedgerPort;
@@ -55,8 +53,8 @@ export interface AppDeps {
   readonly residency: () => Promise<ResidencyReport>;
   /** Resolves when the storage answers (health check); throws STORAGE_UNAVAILABLE otherwise. */
   readonly probeStorage: () => Promise<void>;
-  /** Absent when the lake has no ledger identity of its own: assembly routes answer 404. */
-  readonly assembly?: AssemblyService;
+  /** Absent when the lake has no ledger identity of its own: the grant routes answer 404. */
+  readonly records?: TemporaryRecords;
   /** The lake's own ledger identity, which reads record registrations (absent: no contributions are taken). */
   readonly serviceActor?: LedgerActor;
   /** HMAC secret of binary links (the one assembly signs with). */
@@ -66,6 +64,8 @@ export interface AppDeps {
 }
 
 const FHIR_JSON = ['application/fhir+json', 'application/json'];
+/** The SHA-256 of the delivery manifest (what the ledger's delivery holds) of a record or manifest answer. */
+export const MANIFEST_HASH_HEADER = 'custodia-manifest-hash';
 const SOURCE_ID = /^[A-Za-z0-9][A-Za-z0-9._:/#@-]{0,199}$/;
 
 export function createApp(deps: AppDeps): express.Express {
@@ -221,25 +221,30 @@ export function createApp(deps: AppDeps): express.Express {
     res.json(await deps.erasure.erasePatient(patientId));
   });
 
-  /** The requester downloads the temporary record, while the grant is active on the ledger. */
+  /**
+   * The temporary record of the caller's grant, in one call: the grant read and checked once on the ledger, the
+   * stored record streamed out — assembled first (and its delivery logged) when there is none yet.
+   */
   app.get('/v1/grants/:grantId/record', async (req, res) => {
     const grantId = pathId(req.params.grantId, 'grantId');
     const actor = actorOf(req, ['clinician']);
-    if (deps.assembly === undefined)
+    if (deps.records === undefined)
       throw new DatalakeError('NOT_FOUND', 'no temporary record for this grant');
-    const grant = await deps.assembly.activeGrant(grantId, actor);
-    const location = await deps.assembly.recordLocation(grant);
-    const { meta, body } = await deps.consumer.open(location, grantId, actor, deps.now());
-    res.status(200).type(meta.contentType).setHeader('cache-control', 'no-store');
-    await streamOut(body, res);
+    const record = await deps.records.open(grantId, actor);
+    res
+      .status(200)
+      .type(record.contentType)
+      .setHeader('cache-control', 'no-store')
+      .setHeader(MANIFEST_HASH_HEADER, record.manifestHash);
+    await streamOut(record.body, res);
   });
 
-  /** Assembles the temporary record of the caller's committed, active grant and logs the delivery on-chain. */
+  /** Assembles the record of the caller's active grant anew (replacing a stored one); answers its manifest. */
   app.post('/v1/grants/:grantId/assembly', async (req, res) => {
     const grantId = pathId(req.params.grantId, 'grantId');
     const actor = actorOf(req, ['clinician']);
-    if (deps.assembly === undefined) throw new DatalakeError('NOT_FOUND', 'assembly is not configured');
-    res.status(201).json(await deps.assembly.assemble(grantId, actor));
+    if (deps.records === undefined) throw new DatalakeError('NOT_FOUND', 'assembly is not configured');
+    res.status(201).json(await deps.records.assemble(grantId, actor));
   });
 
   /** A binary of the temporary record, through the short-lived signed link in its DocumentReference. */
@@ -249,14 +254,14 @@ export function createApp(deps: AppDeps): express.Express {
     const actor = actorOf(req, ['clinician']);
     const { expires, sig } = req.query;
     if (
-      deps.assembly === undefined ||
+      deps.records === undefined ||
       deps.linkSecret === undefined ||
       typeof expires !== 'string' ||
       typeof sig !== 'string' ||
       !verifyLink(deps.linkSecret, { grantId, recordId }, expires, sig, deps.now())
     )
       throw new DatalakeError('NOT_FOUND', 'no such binary link, or it has expired');
-    const { contentType, size, body } = await deps.assembly.openBinary(grantId, recordId, actor);
+    const { contentType, size, body } = await deps.records.openBinary(grantId, recordId, actor);
     res.status(200).type(contentType).setHeader('cache-control', 'no-store');
     // A stream that fails midway is cut short of this length: the client sees the failure, never a short file.
     res.setHeader('content-length', String(size));
@@ -278,12 +283,12 @@ export function createApp(deps: AppDeps): express.Express {
     )
       throw new DatalakeError('INVALID_INPUT', 'manifestHash must be a lowercase hex SHA-256');
     if ((await deps.ledger.getGrant(actor, grantId)) === undefined)
-      throw new DatalakeError('NOT_FOUND', 'no such grant');
+      throw new DatalakeError('GRANT_NOT_FOUND', 'no such grant');
     const stored = await deps.manifests.get(grantId, manifestHash);
     res
       .status(200)
       .type('application/json')
-      .setHeader('custodia-manifest-hash', stored.manifestHash)
+      .setHeader(MANIFEST_HASH_HEADER, stored.manifestHash)
       .setHeader('cache-control', 'no-store')
       .send(stored.bytes);
   });
@@ -319,6 +324,11 @@ function streamOut(
   body: NodeJS.ReadableStream & { destroy(error?: Error): void },
   res: Response,
 ): Promise<void> {
+  // The caller went away while the answer was being prepared (an abandoned open): nothing to send.
+  if (res.destroyed) {
+    body.destroy();
+    return Promise.resolve();
+  }
   return new Promise((resolve, reject) => {
     body.on('error', (error) => {
       res.destroy(error as Error);

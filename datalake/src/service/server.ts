@@ -6,6 +6,7 @@ import path from 'node:path';
 import pino from 'pino';
 import type { Logger } from 'pino';
 import { AssemblyService } from '../assembly/assemble';
+import { TemporaryRecords } from '../assembly/open';
 import { FileKeyProvider } from '../crypto/file-key-provider';
 import { readKeyFile } from '../crypto/key-file';
 import type { KeyProvider } from '../crypto/key-provider';
@@ -79,7 +80,8 @@ export interface RunningDatalake {
   readonly consumer: ConsumerZone;
   /** What recovery at start did with uploads a stop interrupted. */
   readonly recovered: RecoveryReport;
-  readonly assembly?: AssemblyService;
+  /** The grants' temporary records (open, assemble, binaries): absent without the lake's own ledger identity. */
+  readonly records?: TemporaryRecords;
   readonly revocations?: RevocationListener;
   readonly sweeper: ExpirySweeper;
   close(): Promise<void>;
@@ -200,25 +202,32 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
   const manifests = new DeliveryManifests(locations, documents);
   const linkSecret =
     deps.linkSecret ?? ((await readKeyFile(path.join(config.dataDir, LINK_SECRET_FILE), true)) as Buffer);
-  const assembly =
+  const records =
     serviceActor === undefined
       ? undefined
-      : new AssemblyService({
+      : new TemporaryRecords({
           ledger: deps.ledger,
           serviceActor,
-          locations,
-          index,
-          structured,
           patients,
-          sealed,
           consumer,
-          manifests,
-          serviceKeyOwner: lakeOwner,
-          linkSecret,
-          linkTtlMs: LINK_TTL_MS,
-          linkBase: config.linkBase,
           now,
-          logger,
+          assembly: new AssemblyService({
+            ledger: deps.ledger,
+            serviceActor,
+            locations,
+            index,
+            structured,
+            patients,
+            sealed,
+            consumer,
+            manifests,
+            serviceKeyOwner: lakeOwner,
+            linkSecret,
+            linkTtlMs: LINK_TTL_MS,
+            linkBase: config.linkBase,
+            now,
+            logger,
+          }),
         });
   const sweeper = new ExpirySweeper(consumer, { intervalMs: config.sweepIntervalMs, now, logger });
   await sweeper.start();
@@ -244,7 +253,6 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
     ingest,
     jobs,
     patients,
-    consumer,
     erasure,
     manifests,
     ledger: deps.ledger,
@@ -259,7 +267,7 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
           .map((location) => location.store.stat(location.bucket('structured'), HEALTH_PROBE_KEY)),
       );
     },
-    ...(assembly === undefined ? {} : { assembly, linkSecret }),
+    ...(records === undefined ? {} : { records, linkSecret }),
     ...(serviceActor === undefined ? {} : { serviceActor }),
     logger,
     now,
@@ -282,7 +290,7 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
     patients,
     consumer,
     recovered,
-    ...(assembly === undefined ? {} : { assembly }),
+    ...(records === undefined ? {} : { records }),
     ...(revocations === undefined ? {} : { revocations }),
     sweeper,
     close: async () => {

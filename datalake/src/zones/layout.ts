@@ -30,7 +30,8 @@ export const layout = {
   deliveryManifests: (grantId: string) => `manifests/${grantId}/`,
   /** curated: per-grant copies, removed when assembly ends. */
   curatedGrant: (grantId: string) => `grants/${grantId}/`,
-  curatedRecord: (grantId: string, recordId: string) => `grants/${grantId}/${recordId}`,
+  /** curated: every record released to a grant from one location, in one object (see zones/curated.ts). */
+  curatedReleased: (grantId: string) => `grants/${grantId}/released.ndjson`,
   /** keys bucket: the curated copies' data keys, apart from the consumer record's (both are per grant). */
   curatedKey: (grantId: string, objectId: string) => `curated/${grantId}/${objectId}.json`,
   curatedKeys: (grantId: string) => `curated/${grantId}/`,

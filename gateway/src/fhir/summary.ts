@@ -58,8 +58,7 @@ export function fhirRoutes(deps: JourneyDeps): RouteDef[] {
         const grantId = await latestGrant(deps, user, input.params.patientId);
         if (grantId === undefined)
           throw new GatewayError('FORBIDDEN', 'no active grant for this patient: request access first');
-        const grant = await deps.ledger.as(user).access.getGrant(grantId);
-        if (grant.status !== 'active') throw new GatewayError('FORBIDDEN', `the grant is ${grant.status}`);
+        // The lake reads and checks the grant (GRANT_NOT_ACTIVE when it was revoked meanwhile).
         const stream = await readRecord(deps, user, grantId);
         input.res.status(200).type('application/fhir+json').setHeader('Cache-Control', 'no-store');
         await pipeline(stream, input.res);

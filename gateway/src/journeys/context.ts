@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { DatalakeActor, DatalakeClient } from '@custodia/datalake';
-import { errorCode, GatewayError } from '../errors';
+import { GatewayError } from '../errors';
 import type { AuthUser } from '../identity/user';
 import type { UserLedger } from '../ledger/users';
 import type { ContributionContent } from '../contributions/content-store';
@@ -20,7 +20,7 @@ export type DataLake = Pick<
   | 'uploadDocument'
   | 'storeContribution'
   | 'assemble'
-  | 'downloadRecord'
+  | 'openRecord'
   | 'downloadBinary'
   | 'erasePatient'
   | 'residency'
@@ -75,15 +75,11 @@ export function actorOf(user: AuthUser): DatalakeActor {
   return { mspId: user.mspId, id: user.ledgerId, role: user.role, country: user.country };
 }
 
-/** The grant's temporary record from the consumer zone, assembled first if the lake has none yet. */
-export async function readRecord(deps: JourneyDeps, user: AuthUser, grantId: string): Promise<Readable> {
-  const datalake = lake(deps);
-  const actor = actorOf(user);
-  try {
-    return await datalake.downloadRecord(actor, grantId);
-  } catch (error) {
-    if (errorCode(error) !== 'NOT_FOUND') throw error;
-    await datalake.assemble(actor, grantId);
-    return datalake.downloadRecord(actor, grantId);
-  }
+/**
+ * The grant's temporary record, in one call to the lake: it reads the grant on the ledger as this user, refuses
+ * with a code that says why (GRANT_NOT_FOUND, NOT_REQUESTER, GRANT_NOT_ACTIVE, COUNTRY_NOT_ALLOWED), and streams the
+ * stored record — assembled first, and its delivery logged, when there is none yet.
+ */
+export function readRecord(deps: JourneyDeps, user: AuthUser, grantId: string): Promise<Readable> {
+  return lake(deps).openRecord(actorOf(user), grantId);
 }

@@ -1,0 +1,96 @@
+import type { Category, RecordMeta } from '@custodia/chaincode';
+import type { RecordDocument } from '../zones/record-document';
+import { chooseListing, registrationRefusal } from './registrations';
+
+const HASH = 'a'.repeat(64);
+
+function doc(recordId: string, categories: Category[]): RecordDocument {
+  return {
+    schema: 2,
+    version: 2,
+    recordId,
+    patientId: 'p-1',
+    organisation: 'HospitalA',
+    country: 'DE',
+    kind: 'fhir',
+    resourceType: 'Observation',
+    categories,
+    labels: [],
+    effectiveDate: '2030-01-01',
+    contentHash: HASH,
+    resource: { objectId: 'obj-00000001', contentType: 'application/fhir+json', size: 1, sha256: HASH },
+    state: 'published',
+    createdAt: '2030-01-01T00:00:00.000Z',
+  };
+}
+
+const many = (count: number, category: Category, from = 0): RecordDocument[] =>
+  Array.from({ length: count }, (_, index) => doc(`${category}-${from + index}`, [category]));
+
+const grantOf = (...categories: Category[]) => ({
+  patientId: 'p-1',
+  granted: categories.map((category) => ({ category, labels: [] })),
+});
+
+describe('chooseListing', () => {
+  it('reads the patient’s whole list when it is no deeper than the deepest category list', () => {
+    // Few records in three categories: one call, not three.
+    const published = [...many(3, 'allergies'), ...many(2, 'problems'), ...many(4, 'medications')];
+    const grant = grantOf('allergies', 'problems', 'medications');
+    expect(chooseListing(published, published, grant)).toEqual({ by: 'patient' });
+    // 2,000 records of one category: the same 20 pages either way.
+    const allergies = many(2000, 'allergies');
+    expect(chooseListing(allergies, allergies, grantOf('allergies'))).toEqual({ by: 'patient' });
+  });
+
+  it('reads only the granted categories when the patient’s whole list is longer', () => {
+    const published = [...many(150, 'allergies'), ...many(1500, 'results'), ...many(30, 'problems')];
+    const grant = grantOf('allergies', 'problems');
+    const candidates = published.filter((each) => !each.categories.includes('results'));
+    expect(chooseListing(candidates, published, grant)).toEqual({
+      by: 'category',
+      categories: ['allergies', 'problems'],
+    });
+  });
+
+  it('lists a record under the first category it is released by, once', () => {
+    const published = [doc('both', ['allergies', 'problems']), ...many(300, 'results')];
+    expect(
+      chooseListing([published[0] as RecordDocument], published, grantOf('problems', 'allergies')),
+    ).toEqual({ by: 'category', categories: ['allergies'] });
+  });
+});
+
+describe('registrationRefusal', () => {
+  const registration = (overrides: Partial<RecordMeta>): RecordMeta =>
+    ({
+      recordId: 'r-1',
+      patientId: 'p-1',
+      contentHash: HASH,
+      categories: ['results'],
+      labels: [],
+      ...overrides,
+    }) as RecordMeta;
+  const document = doc('r-1', ['results']);
+
+  it('releases a record registered with the lake’s hash for its patient', () => {
+    expect(registrationRefusal(document, registration({}))).toBeUndefined();
+  });
+
+  it('refuses a record the ledger does not know, knows for another patient, with another hash, or replaced', () => {
+    expect(registrationRefusal(document, undefined)).toBe('not-registered');
+    expect(registrationRefusal(document, registration({ patientId: 'p-2' }))).toBe('not-registered');
+    expect(registrationRefusal(document, registration({ contentHash: 'b'.repeat(64) }))).toBe(
+      'hash-mismatch',
+    );
+    expect(registrationRefusal(document, registration({ supersededBy: 'r-2' }))).toBe('superseded');
+  });
+
+  it('refuses a record whose registration carries other categories or labels than the lake’s document', () => {
+    // A document that drops a category or a label would be released by a grant the ledger's categories do not pass.
+    expect(registrationRefusal(document, registration({ categories: ['results', 'problems'] }))).toBe(
+      'metadata-mismatch',
+    );
+    expect(registrationRefusal(document, registration({ labels: ['PSY'] }))).toBe('metadata-mismatch');
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * The ledger's registrations of the records an assembly may release, read in pages (`records:listRecordMeta`, up to
+ * the chaincode's page size) by patient, or by patient and category, instead of one ledger read per record. Each
+ * page is handed on as it arrives, so the records it names are checked while the next page is read.
+ */
+import { LIMITS } from '@custodia/chaincode';
+import type { Category, GrantView, RecordMeta } from '@custodia/chaincode';
+import type { LedgerActor, LedgerPort } from '../ledger/port';
+import type { RecordDocument } from '../zones/record-document';
+import type { ExclusionReason } from './manifest';
+import { releasedCategories } from './select';
+
+/** Which listings to read: the patient's whole list, or one list per category (read side by side). */
+export type Listing =
+  { readonly by: 'patient' } | { readonly by: 'category'; readonly categories: Category[] };
+
+const pages = (records: number): number => Math.ceil(records / LIMITS.maxPageSize);
+
+/**
+ * The cheaper way to find every candidate's registration. Each candidate is listed under one category it is
+ * released by; per category the lists are read side by side, each page after the one before. The patient's
+ * whole list is read instead when it takes no more pages one after another (few records: one call, not one per
+ * category). `published` is everything of the patient's the index holds, standing in for what the ledger lists.
+ */
+export function chooseListing(
+  candidates: readonly RecordDocument[],
+  published: readonly RecordDocument[],
+  grant: Pick<GrantView, 'patientId' | 'granted'>,
+): Listing {
+  const categories = [
+    ...new Set(candidates.map((document) => releasedCategories(document, grant)[0] as Category)),
+  ];
+  const deepest = Math.max(
+    0,
+    ...categories.map((category) =>
+      pages(published.filter((document) => document.categories.includes(category)).length),
+    ),
+  );
+  return pages(published.length) <= deepest || categories.length === 0
+    ? { by: 'patient' }
+    : { by: 'category', categories };
+}
+
+/** Reads the listing page by page (side by side per category), calling `onPage` with each page as it arrives. */
+export async function readRegistrations(
+  ledger: LedgerPort,
+  actor: LedgerActor,
+  patientId: string,
+  listing: Listing,
+  onPage: (registrations: readonly RecordMeta[]) => void,
+): Promise<void> {
+  const lane = async (category?: Category): Promise<void> => {
+    let bookmark = '';
+    do {
+      const page = await ledger.listRecordMeta(
+        actor,
+        patientId,
+        { pageSize: LIMITS.maxPageSize, bookmark },
+        category,
+      );
+      onPage(page.items);
+      bookmark = page.bookmark;
+    } while (bookmark !== '');
+  };
+  if (listing.by === 'patient') await lane();
+  else await Promise.all(listing.categories.map((category) => lane(category)));
+}
+
+/**
+ * Why a record may not be released on its registration (undefined: it may): none, another patient's, another
+ * hash than the lake's document holds, already replaced by a newer version, or other categories or labels than
+ * the lake's document says (the ledger's are the ones rules were decided on).
+ */
+export function registrationRefusal(
+  document: RecordDocument,
+  registration: RecordMeta | undefined,
+): ExclusionReason | undefined {
+  if (registration === undefined || registration.patientId !== document.patientId) return 'not-registered';
+  if (registration.contentHash !== document.contentHash) return 'hash-mismatch';
+  if (registration.supersededBy !== undefined) return 'superseded';
+  if (
+    !sameSet(registration.categories, document.categories) ||
+    !sameSet(registration.labels, document.labels)
+  )
+    return 'metadata-mismatch';
+  return undefined;
+}
+
+/** The same members, in any order. */
+export function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join() === [...b].sort().join();
+}
