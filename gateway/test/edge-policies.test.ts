@@ -95,6 +95,25 @@ describe('edge policies', () => {
     expect(await after.json()).toMatchObject({ code: 'TOKEN_INVALID' });
   });
 
+  it('refreshes for a client that still sends its old access token (an expired one must not block the refresh)', async () => {
+    const address = '198.51.100.9';
+    const headers = { 'x-forwarded-for': address };
+    const { accessToken, refreshToken } = await tokensOf(await signIn('anna', demoPassword('anna'), address));
+    // What the CLI sends after ten minutes: the stale bearer beside the refresh token. A token that does not verify
+    // stands in for the expired one (both were refused with 401 before).
+    const stale = `${accessToken.slice(0, -4)}AAAA`;
+    const refreshed = await stack.call('POST', '/api/v1/auth/refresh', stale, { refreshToken }, headers);
+    expect(refreshed.status).toBe(200);
+    const fresh = (await refreshed.json()) as { accessToken: string };
+    expect(
+      (await stack.call('GET', `/api/v1/patients/${ANNA}/rules`, fresh.accessToken, undefined, headers))
+        .status,
+    ).toBe(200);
+    // A signed-in route still refuses the stale bearer.
+    const refused = await stack.call('GET', `/api/v1/patients/${ANNA}/rules`, stale, undefined, headers);
+    expect(refused.status).toBe(401);
+  });
+
   it('marks every API and FHIR answer not to be stored, patient data and refusals alike', async () => {
     const address = '198.51.100.9';
     const headers = { 'x-forwarded-for': address };

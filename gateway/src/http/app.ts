@@ -94,9 +94,12 @@ function routeHandler(route: RouteDef, deps: AppDeps): RequestHandler[] {
 
   const authenticate = async (req: Request, res: Response): Promise<void> => {
     const token = bearer(req);
-    if (token !== undefined) res.locals.user = await deps.authenticator.verifyAccessToken(token);
-    else if (route.access !== 'public')
+    // A public route (sign-in, refresh, logout) answers whoever calls: a client holding an expired access token
+    // must still be able to refresh it, so a bearer there is not looked at.
+    if (route.access === 'public') return;
+    if (token === undefined)
       throw new GatewayError('UNAUTHENTICATED', 'sign in first: a Bearer access token is required');
+    res.locals.user = await deps.authenticator.verifyAccessToken(token);
   };
 
   const authorise = async (req: Request, res: Response): Promise<void> => {
