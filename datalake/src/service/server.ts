@@ -14,6 +14,7 @@ import { KeyedHash } from '../crypto/keyed-hash';
 import { Keyring, Keyrings } from '../crypto/keyring';
 import { DatalakeError } from '../errors';
 import { loadFhirDefinitions } from '../ingest/fhir-validation';
+import { collectStartupGarbage } from './startup-garbage';
 import { IngestJobs } from '../ingest/ingest-jobs';
 import { IngestService } from '../ingest/ingest-service';
 import { recoverUploads } from '../ingest/recovery';
@@ -93,6 +94,7 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
   const serviceActor = deps.serviceActor ?? config.serviceActor;
   const now = deps.now ?? (() => new Date());
   loadFhirDefinitions();
+  collectStartupGarbage();
   const s3 =
     config.embeddedS3 === undefined
       ? undefined
