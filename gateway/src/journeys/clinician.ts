@@ -78,13 +78,16 @@ export function clinicianRoutes(deps: JourneyDeps): RouteDef[] {
         const requestId = requestIdOf(input.headers);
         const { reason, ...asked } = input.body;
         const reasonHash =
-          reason === undefined ? undefined : await deps.reasons.prepare(reasonOwner(user), requestId, reason);
+          reason === undefined
+            ? undefined
+            : await deps.reasons.prepare(reasonOwner(user), requestId, reason, asked.patientId);
         const entry = await ledger.as(user).access.request({
           ...asked,
           requestId,
           ...(reasonHash === undefined ? {} : { reasonHash }),
         });
-        if (reason !== undefined) await deps.reasons.link(reasonOwner(user), requestId, entry.entryId);
+        if (reason !== undefined)
+          await deps.reasons.link(reasonOwner(user), requestId, entry.entryId, asked.patientId);
         return entry;
       },
     }),
@@ -111,9 +114,9 @@ export function clinicianRoutes(deps: JourneyDeps): RouteDef[] {
         const user = caller(input);
         const requestId = requestIdOf(input.headers);
         const { reason, ...asked } = input.body;
-        const reasonHash = await deps.reasons.prepare(reasonOwner(user), requestId, reason);
+        const reasonHash = await deps.reasons.prepare(reasonOwner(user), requestId, reason, asked.patientId);
         const entry = await ledger.as(user).access.requestEmergency({ ...asked, reasonHash, requestId });
-        await deps.reasons.link(reasonOwner(user), requestId, entry.entryId);
+        await deps.reasons.link(reasonOwner(user), requestId, entry.entryId, asked.patientId);
         return entry;
       },
     }),
