@@ -10,7 +10,7 @@ import { MAX_CONTRIBUTION_BYTES } from '../contributions/content-store';
 import { GatewayError } from '../errors';
 import { defineRoute } from '../http/route';
 import type { RouteDef } from '../http/route';
-import { actorOf, caller, lake, readRecord, reasonOwner, requestIdOf } from './context';
+import { actorOf, caller, lake, readRecord, reasonOwner, refuseErased, requestIdOf } from './context';
 import type { JourneyDeps } from './context';
 import {
   Category,
@@ -77,6 +77,7 @@ export function clinicianRoutes(deps: JourneyDeps): RouteDef[] {
         const user = caller(input);
         const requestId = requestIdOf(input.headers);
         const { reason, ...asked } = input.body;
+        await refuseErased(deps, asked.patientId);
         const reasonHash =
           reason === undefined
             ? undefined
@@ -114,6 +115,7 @@ export function clinicianRoutes(deps: JourneyDeps): RouteDef[] {
         const user = caller(input);
         const requestId = requestIdOf(input.headers);
         const { reason, ...asked } = input.body;
+        await refuseErased(deps, asked.patientId);
         const reasonHash = await deps.reasons.prepare(reasonOwner(user), requestId, reason, asked.patientId);
         const entry = await ledger.as(user).access.requestEmergency({ ...asked, reasonHash, requestId });
         await deps.reasons.link(reasonOwner(user), requestId, entry.entryId, asked.patientId);
@@ -201,6 +203,7 @@ export function clinicianRoutes(deps: JourneyDeps): RouteDef[] {
       },
       handler: async (input) => {
         const { patientId } = input.params;
+        await refuseErased(deps, patientId);
         // Content first (addressed by its hash): a crash before the ledger commits leaves nothing the patient
         // sees. Refused by the ledger (no active grant, unknown patient, over quota), nothing new is kept.
         const stored = await deps.contributions.put(patientId, input.body.resource);
