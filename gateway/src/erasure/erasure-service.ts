@@ -56,7 +56,11 @@ export class ErasureService {
     return run;
   }
 
-  private async run(subject: ErasureSubject, execution: Execution, steps: ErasureSteps): Promise<ErasureCase> {
+  private async run(
+    subject: ErasureSubject,
+    execution: Execution,
+    steps: ErasureSteps,
+  ): Promise<ErasureCase> {
     const at = this.now().toISOString();
     let erasure = (await this.store.update(subject.patientId, (current) =>
       startErasure(current, subject, { ...execution, at }),

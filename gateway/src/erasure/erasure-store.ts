@@ -34,9 +34,7 @@ export class ErasureStore {
   async list(): Promise<ErasureCase[]> {
     const names = await readdir(this.directory).catch(() => [] as string[]);
     const cases = await Promise.all(
-      names
-        .filter((name) => name.endsWith('.json'))
-        .map((name) => this.get(name.slice(0, -'.json'.length))),
+      names.filter((name) => name.endsWith('.json')).map((name) => this.get(name.slice(0, -'.json'.length))),
     );
     return cases
       .filter((found): found is ErasureCase => found !== undefined)

@@ -74,7 +74,10 @@ export function requestIdOf(headers: { readonly 'idempotency-key'?: string }): s
 /** 410 PATIENT_ERASED when the patient's erasure started or finished: nothing new is stored or recorded for them. */
 export async function refuseErased(deps: Pick<JourneyDeps, 'erased'>, patientId: string): Promise<void> {
   if (await deps.erased.erasing(patientId))
-    throw new GatewayError('PATIENT_ERASED', 'this patient’s data was erased; nothing more is taken for them');
+    throw new GatewayError(
+      'PATIENT_ERASED',
+      'this patient’s data was erased; nothing more is taken for them',
+    );
 }
 
 /** Whose reasons these are, as the chaincode keys client request ids. */

@@ -28,8 +28,7 @@ const Reference = Type.String({
   description: 'the reference of a request verified outside Custodia (ticket or letter number; no names)',
 });
 
-export interface ErasureDeps
-  extends Pick<JourneyDeps, 'ledger' | 'datalake' | 'contributions' | 'reasons'> {
+export interface ErasureDeps extends Pick<JourneyDeps, 'ledger' | 'datalake' | 'contributions' | 'reasons'> {
   readonly identity: IdentityService;
   readonly uploads: UploadStore;
   readonly erasures: ErasureService;
