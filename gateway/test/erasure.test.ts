@@ -367,7 +367,7 @@ describe('before the erasure', () => {
       202,
     );
     expect(filed.status).toBe('requested');
-    expect(filed.statement.why).toMatch(/no longer|cannot be tied/);
+    expect(filed.statement.why).toMatch(/nothing on the ledger can be tied back to you/);
     // Replaying the request changes nothing.
     const replayed = await jsonOf<{ openedAt: string }>(
       await call('POST', `/patients/${patientId}/erasure-request`, patientToken, { confirm: true }),
@@ -489,7 +489,8 @@ describe('after the erasure', () => {
   it('refuses the clinician’s record and new requests, break-glass and contributions for her', async () => {
     const grant = await jsonOf<{ status: string }>(await get(`/grants/${grantId}`, 'dr.weber'), 200);
     expect(grant.status).toBe('revoked');
-    await problemOf(await get(`/grants/${grantId}/record`, 'dr.weber'), 410, 'PATIENT_ERASED');
+    // The ledger revoked the grant with the erasure: the data lake releases nothing under it.
+    await problemOf(await get(`/grants/${grantId}/record`, 'dr.weber'), 403, 'GRANT_NOT_ACTIVE');
     await problemOf(
       await send('POST', '/access-requests', 'dr.weber', {
         patientId,
