@@ -12,6 +12,8 @@ export const GATEWAY_ERROR_STATUS = {
   OTHER_ORGANISATION: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  /** The patient's data was erased (or is being erased): nothing more is recorded, stored or released for them. */
+  PATIENT_ERASED: 410,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_MANY_REQUESTS: 429,

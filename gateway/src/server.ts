@@ -36,6 +36,9 @@ import { clinicianRoutes } from './journeys/clinician';
 import { actorOf } from './journeys/context';
 import type { DataLake, JourneyDeps } from './journeys/context';
 import { EmergencyCards } from './journeys/emergency-card';
+import { erasureRoutes } from './journeys/erasure';
+import { ErasureService } from './erasure/erasure-service';
+import { ErasureStore } from './erasure/erasure-store';
 import { patientRoutes } from './journeys/patient';
 import { transactionRoutes } from './journeys/transactions';
 import { startEmergencyNotices } from './notifications/start';
@@ -181,6 +184,9 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
   prune();
   const pruner = setInterval(prune, UPLOAD_PRUNE_INTERVAL_MS);
   pruner.unref();
+  const erasureStore = new ErasureStore(path.join(config.dataDir, 'erasures'));
+  await erasureStore.ensure();
+  const erasures = new ErasureService(erasureStore, now);
   const journeys: JourneyDeps = {
     ledger,
     datalake,
@@ -188,6 +194,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     cards: new EmergencyCards(await persistentSecret(config.dataDir, 'card.secret')),
     contributions: new ContributionContent(path.join(config.dataDir, 'contributions'), box),
     reasons: new ReasonStore(path.join(config.dataDir, 'reasons'), box),
+    erased: erasures,
     patients: {
       exists: async (patientId) =>
         identity.listUsers().some((user) => user.role === 'patient' && user.ledgerId === patientId),
@@ -200,6 +207,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     ...centreRoutes({ ...journeys, uploads }),
     ...auditorRoutes({ ...journeys, audit: auditPort(ledger, datalake) }),
     ...adminRoutes({ identity, ledger, profile: deps.profile, datalake }),
+    ...erasureRoutes({ ...journeys, identity, uploads, erasures }),
     ...transactionRoutes(journeys),
     ...fhirRoutes(journeys),
   ];

@@ -542,6 +542,35 @@ describe('registries, erasure, disabled identities and who the chaincode admits'
     expect(found.detail).toContain('its patient was erased');
   });
 
+  it('accepts the erasure of a patient whose grant was delivered, and names a delivery planted after it', async () => {
+    const { chain, grantId } = await granted();
+    await chain.submit(
+      chain.clinician,
+      access.recordDelivery,
+      { grantId, manifestHash: 'ab'.repeat(32) },
+      { time: at(0.15) },
+    );
+    await chain.submit(chain.admin, patients.registerPatient, { patientId: PATIENT_B }, { time: at(0.2) });
+    await chain.submit(chain.admin, patients.markPatientErased, { patientId: PATIENT_A }, { time: at(0.3) });
+    expect((await replayChain(chain.blocks, { chaincodeName: CHAINCODE })).discrepancies).toEqual([]);
+
+    // The clinician's next transaction (a request about another patient) also writes a delivery of the erased
+    // patient's revoked grant.
+    const { txId } = await chain.submit(
+      chain.clinician,
+      access.requestAccess,
+      { patientId: PATIENT_B, categories: ['allergies'], purpose: 'TREAT', requestId: newRequestId() },
+      { time: at(0.4), tamper: plantDelivery(grantId, chain.clinician) },
+    );
+    const { discrepancies } = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+    expect(discrepancies).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: DISCREPANCY_KINDS.DELIVERY_AFTER_REVOCATION, txId }),
+      ]),
+    );
+    expect(discrepancies.every((found) => found.txId === txId)).toBe(true);
+  });
+
   it('names a disabled clinician whose grant stayed active', async () => {
     const { chain, grantId } = await granted();
     const disabled = await chain.submit(

@@ -10,6 +10,7 @@ import { write } from './io';
 import type { CliIo } from './io';
 import { gatewayUrl, parseBlockNumber, parseList, parsePositiveInt, signInFrom, UsageError } from './options';
 import type { GlobalOptions } from './options';
+import { erasePatient, listErasureRequests } from './patients';
 import { progressBar } from './progress';
 import { replay } from './replay';
 import { requestRecord } from './request';
@@ -42,7 +43,9 @@ export function buildProgram(
   hooks: ProgramHooks = {},
 ): Command {
   const program = new Command('custodia')
-    .description('Command-line client of the Custodia gateway (bulk upload, access requests, audit, users)')
+    .description(
+      'Command-line client of the Custodia gateway (bulk upload, access requests, audit, users, erasure)',
+    )
     .addOption(new Option('--url <url>', 'gateway URL (env CUSTODIA_URL; default http://localhost:8080)'))
     .addOption(new Option('--user <username>', 'login name (env CUSTODIA_USER)'))
     .addOption(new Option('--password <password>', 'password (prefer env CUSTODIA_PASSWORD)'))
@@ -234,6 +237,37 @@ export function buildProgram(
     .description('Disable a user: no more sign-ins, certificate revoked')
     .argument('<user>', 'user id or login name')
     .action(action(async (client, user: string) => disableUser(client, user, io)));
+
+  const patients = program.command('patients').description('Patients’ erasure (admin)');
+  patients
+    .command('erasure-requests')
+    .description('Erasure requests of your organisation’s patients (pending by default)')
+    .addOption(
+      new Option('--status <status>', 'which requests')
+        .choices(['pending', 'erased', 'all'])
+        .default('pending'),
+    )
+    .option('--json', 'as JSON')
+    .action(
+      action(async (client, options: { status: string; json?: boolean }) =>
+        listErasureRequests(client, { json: options.json === true, status: options.status }, io),
+      ),
+    );
+  patients
+    .command('erase')
+    .description(
+      'Erase a patient of your organisation: on the ledger, in the data lake, on the gateway, at the CA (run again to resume)',
+    )
+    .argument('<patientId>', 'the patient’s pseudonym (pt-…)')
+    .option(
+      '--reference <ref>',
+      'reference of a request verified offline (when the patient did not ask in Custodia)',
+    )
+    .action(
+      action(async (client, patientId: string, options: { reference?: string }) =>
+        erasePatient(client, patientId, options, io),
+      ),
+    );
 
   return program;
 }

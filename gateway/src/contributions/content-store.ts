@@ -57,6 +57,11 @@ export class ContributionContent {
     await rmdir(path.dirname(file)).catch(() => undefined);
   }
 
+  /** Removes everything kept for the patient (their erasure): every contribution's content, pending or decided. */
+  async removePatient(patientId: string): Promise<void> {
+    await rm(path.join(this.directory, encodeURIComponent(patientId)), { recursive: true, force: true });
+  }
+
   /** The content whose hash the ledger holds; NOT_FOUND when it is not kept here. */
   async get(patientId: string, contentHash: string): Promise<unknown> {
     return JSON.parse((await this.bytes(patientId, contentHash)).toString('utf8')) as unknown;

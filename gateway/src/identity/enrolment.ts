@@ -148,16 +148,18 @@ export class Enrolment {
 
   /** Revokes every certificate of the user at the CA and drops the identity from the wallet. */
   async revoke(mspId: string, ledgerId: string): Promise<void> {
+    await this.revokeCertificates(mspId, ledgerId, 'privilegewithdrawn');
+    await this.wallet.remove(mspId, ledgerId);
+  }
+
+  /** Revokes every certificate of the user at the CA (the wallet is left as it is). */
+  async revokeCertificates(mspId: string, ledgerId: string, reason: string): Promise<void> {
     const client = this.client(mspId);
     try {
-      await client.revoke(
-        { enrollmentID: ledgerId, reason: 'privilegewithdrawn' },
-        await this.registrarOf(mspId),
-      );
+      await client.revoke({ enrollmentID: ledgerId, reason }, await this.registrarOf(mspId));
     } catch (error) {
       throw caFailure(error, 'revocation');
     }
-    await this.wallet.remove(mspId, ledgerId);
   }
 
   private client(mspId: string): FabricCAServices {

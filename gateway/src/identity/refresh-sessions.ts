@@ -101,6 +101,16 @@ export class RefreshSessions {
   }
 
   /**
+   * Forgets every family and token of `userId` (the account is erased): a token of theirs presented later is
+   * unknown, hence invalid, like any made-up one.
+   */
+  forgetUser(userId: string): void {
+    for (const [id, family] of this.families) if (family.userId === userId) this.families.delete(id);
+    for (const [hash, record] of this.tokens)
+      if (!this.families.has(record.familyId)) this.tokens.delete(hash);
+  }
+
+  /**
    * Forgets what can no longer matter: families past their lifetime and their tokens. Revoked families are kept
    * until then, so a stolen token presented later is still recognised as revoked.
    */

@@ -388,6 +388,28 @@ export class IdentityService {
     return toUser(record);
   }
 
+  /**
+   * Erases a patient's account (their erasure, after the ledger and the data lake): every login and session
+   * forgotten, the account deleted (sign-in fails as for a name nobody holds), the identity's key deleted from the
+   * wallet. Idempotent: an account already gone is not an error.
+   */
+  async erasePatientAccount(patient: { userId?: string; mspId: string; ledgerId: string }): Promise<void> {
+    const record = patient.userId === undefined ? undefined : this.deps.users.get(patient.userId);
+    if (record !== undefined && record.role !== 'patient')
+      throw new IdentityError('INVALID_USER', 'only a patient’s account is erased', { field: 'userId' });
+    if (patient.userId !== undefined) {
+      await this.deps.tokens.forgetUser(patient.userId);
+      await this.deps.users.remove(patient.userId);
+    }
+    await this.deps.wallet.remove(patient.mspId, patient.ledgerId);
+    this.deps.logger?.info({ event: 'patient_account_erased', mspId: patient.mspId }, 'user');
+  }
+
+  /** Revokes every certificate of an erased patient's identity at their organisation's CA (idempotent). */
+  async revokeErasedIdentity(mspId: string, ledgerId: string): Promise<void> {
+    await this.deps.enrolment.revokeCertificates(mspId, ledgerId, 'cessationofoperation');
+  }
+
   /** The user's ledger identity (certificate + key from the wallet), for connect(). */
   async identityOf(user: AuthUser): Promise<Identity> {
     const record = this.deps.users.get(user.userId);

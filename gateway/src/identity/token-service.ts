@@ -156,6 +156,12 @@ export class TokenService {
     await this.persist();
   }
 
+  /** Ends and forgets every login of `userId` (an erased account): no trace of their sessions is kept. */
+  async forgetUser(userId: string): Promise<void> {
+    this.sessions.forgetUser(userId);
+    await this.persist();
+  }
+
   /**
    * The AuthUser of a valid access token whose login is still on; throws TOKEN_EXPIRED or TOKEN_INVALID. An access
    * token names its login (`sid`, the refresh family): a logout, a detected token reuse or a disabled account ends

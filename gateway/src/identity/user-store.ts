@@ -9,7 +9,7 @@
  * records are loaded (and opened) at start and kept in memory; writes are serialised, so login-name uniqueness
  * (case-insensitive) holds within the one gateway process that owns the directory.
  */
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomically } from '@custodia/ledger';
 import type { Sealed } from '@custodia/ledger';
@@ -153,6 +153,18 @@ export class UserStore {
     });
     this.writes = run.catch(() => undefined);
     return run;
+  }
+
+  /** Deletes the record of `userId` (its file and every index entry); nothing to do when there is none. */
+  async remove(userId: string): Promise<void> {
+    const run = this.writes.then(async () => {
+      await rm(join(this.dir, `${userId}.json`), { force: true });
+      const current = this.byId.get(userId);
+      this.byId.delete(userId);
+      if (current !== undefined) this.idByName.delete(normaliseUsername(current.username));
+    });
+    this.writes = run.catch(() => undefined);
+    await run;
   }
 
   private async write(record: UserRecord): Promise<void> {

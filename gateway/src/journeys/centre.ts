@@ -11,7 +11,7 @@ import { GatewayError } from '../errors';
 import { uploadFailure } from '../uploads/upload-failure';
 import type { UploadOwner, UploadSession, UploadStore } from '../uploads/upload-store';
 import { jobIdOf, partCount } from '../uploads/upload-store';
-import { actorOf, caller, lake } from './context';
+import { actorOf, caller, lake, refuseErased } from './context';
 import type { JourneyDeps } from './context';
 import { Paging, PatientId } from './schemas';
 
@@ -74,6 +74,7 @@ export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore
   /** Streams a binary upload's parts to the lake (hash, encrypt, register); parts are kept until it is stored. */
   const complete = async (session: UploadSession, user: ReturnType<typeof caller>) => {
     if (session.status === 'stored') return progress(session);
+    await refuseErased(deps, session.patientId);
     const attachment = await uploads.attachment(session);
     const content = await uploads.content(session);
     const storing = await uploads.mark(session, 'storing');
@@ -114,6 +115,7 @@ export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore
       },
       handler: async (input) => {
         const user = caller(input);
+        await refuseErased(deps, input.params.patientId);
         const type = (input.req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
         const session = await uploads.create({
           kind: 'fhir',
@@ -170,6 +172,7 @@ export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore
       },
       handler: async (input) => {
         const user = caller(input);
+        await refuseErased(deps, input.body.patientId);
         const session = await uploads.create({
           kind: 'document',
           owner: ownerOf(user),
@@ -201,10 +204,11 @@ export function centreRoutes(deps: JourneyDeps & { readonly uploads: UploadStore
           { additionalProperties: false },
         ),
       },
-      handler: async (input) =>
-        progress(
-          await uploads.putPart(input.params.uploadId, ownerOf(caller(input)), input.params.index, input.req),
-        ),
+      handler: async (input) => {
+        const owner = ownerOf(caller(input));
+        await refuseErased(deps, (await uploads.get(input.params.uploadId, owner)).patientId);
+        return progress(await uploads.putPart(input.params.uploadId, owner, input.params.index, input.req));
+      },
     }),
     defineRoute({
       method: 'get',

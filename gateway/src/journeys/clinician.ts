@@ -10,7 +10,7 @@ import { MAX_CONTRIBUTION_BYTES } from '../contributions/content-store';
 import { GatewayError } from '../errors';
 import { defineRoute } from '../http/route';
 import type { RouteDef } from '../http/route';
-import { actorOf, caller, lake, readRecord, reasonOwner, requestIdOf } from './context';
+import { actorOf, caller, lake, readRecord, reasonOwner, refuseErased, requestIdOf } from './context';
 import type { JourneyDeps } from './context';
 import {
   Category,
@@ -77,14 +77,18 @@ export function clinicianRoutes(deps: JourneyDeps): RouteDef[] {
         const user = caller(input);
         const requestId = requestIdOf(input.headers);
         const { reason, ...asked } = input.body;
+        await refuseErased(deps, asked.patientId);
         const reasonHash =
-          reason === undefined ? undefined : await deps.reasons.prepare(reasonOwner(user), requestId, reason);
+          reason === undefined
+            ? undefined
+            : await deps.reasons.prepare(reasonOwner(user), requestId, reason, asked.patientId);
         const entry = await ledger.as(user).access.request({
           ...asked,
           requestId,
           ...(reasonHash === undefined ? {} : { reasonHash }),
         });
-        if (reason !== undefined) await deps.reasons.link(reasonOwner(user), requestId, entry.entryId);
+        if (reason !== undefined)
+          await deps.reasons.link(reasonOwner(user), requestId, entry.entryId, asked.patientId);
         return entry;
       },
     }),
@@ -111,9 +115,10 @@ export function clinicianRoutes(deps: JourneyDeps): RouteDef[] {
         const user = caller(input);
         const requestId = requestIdOf(input.headers);
         const { reason, ...asked } = input.body;
-        const reasonHash = await deps.reasons.prepare(reasonOwner(user), requestId, reason);
+        await refuseErased(deps, asked.patientId);
+        const reasonHash = await deps.reasons.prepare(reasonOwner(user), requestId, reason, asked.patientId);
         const entry = await ledger.as(user).access.requestEmergency({ ...asked, reasonHash, requestId });
-        await deps.reasons.link(reasonOwner(user), requestId, entry.entryId);
+        await deps.reasons.link(reasonOwner(user), requestId, entry.entryId, asked.patientId);
         return entry;
       },
     }),
@@ -198,6 +203,7 @@ export function clinicianRoutes(deps: JourneyDeps): RouteDef[] {
       },
       handler: async (input) => {
         const { patientId } = input.params;
+        await refuseErased(deps, patientId);
         // Content first (addressed by its hash): a crash before the ledger commits leaves nothing the patient
         // sees. Refused by the ledger (no active grant, unknown patient, over quota), nothing new is kept.
         const stored = await deps.contributions.put(patientId, input.body.resource);

@@ -32,6 +32,11 @@ export interface PatientDirectory {
   exists(patientId: string): Promise<boolean>;
 }
 
+/** Whether an erasure of the patient started or finished on this gateway (nothing new is taken for them then). */
+export interface ErasedPatients {
+  erasing(patientId: string): Promise<boolean>;
+}
+
 export interface JourneyDeps {
   readonly ledger: UserLedger;
   /** Absent or down: routes that need data answer 503, everything else keeps working. */
@@ -42,6 +47,7 @@ export interface JourneyDeps {
   readonly contributions: ContributionContent;
   /** Clinicians' reasons (their words off-chain, sealed and erasable; a salted hash on-chain). */
   readonly reasons: ReasonStore;
+  readonly erased: ErasedPatients;
   readonly now: () => Date;
 }
 
@@ -63,6 +69,15 @@ export function lake(deps: Pick<JourneyDeps, 'datalake'>): DataLake {
  */
 export function requestIdOf(headers: { readonly 'idempotency-key'?: string }): string {
   return headers['idempotency-key'] ?? randomUUID();
+}
+
+/** 410 PATIENT_ERASED when the patient's erasure started or finished: nothing new is stored or recorded for them. */
+export async function refuseErased(deps: Pick<JourneyDeps, 'erased'>, patientId: string): Promise<void> {
+  if (await deps.erased.erasing(patientId))
+    throw new GatewayError(
+      'PATIENT_ERASED',
+      'this patient’s data was erased; nothing more is taken for them',
+    );
 }
 
 /** Whose reasons these are, as the chaincode keys client request ids. */

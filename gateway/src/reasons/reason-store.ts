@@ -8,9 +8,13 @@
  *
  * A crash between the ledger's commit and the link leaves the entry with its hash and no readable text until the
  * request is retried with the same key (the retry answers the logged entry and links it).
+ *
+ * Each patient's reasons are listed by name in a folder of their own (`patients/<hash of the pseudonym>/`, empty
+ * marker files named after the request and entry files), written before the reason itself, so their erasure finds
+ * every one of them without reading anyone else's.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FORMATS } from '@custodia/chaincode';
 import type { Sealed } from '@custodia/ledger';
@@ -40,6 +44,9 @@ interface Kept {
   readonly text: string;
 }
 
+const REQUEST_MARKER = 'request-';
+const ENTRY_MARKER = 'entry-';
+
 /** Different words one request id may carry before further ones are no longer kept (the ledger logs one). */
 const MAX_ATTEMPTS = 4;
 
@@ -54,8 +61,9 @@ export class ReasonStore {
    * with the same words, or a new one (other words under a request id the ledger already logged are refused by the
    * chaincode as CONFLICT).
    */
-  async prepare(owner: ReasonOwner, requestId: string, text: string): Promise<string> {
+  async prepare(owner: ReasonOwner, requestId: string, text: string, patientId: string): Promise<string> {
     const key = requestKey(owner, requestId);
+    await this.mark(patientId, `${REQUEST_MARKER}${key}`);
     const attempts = await this.readKept(key);
     const earlier = attempts.find((attempt) => attempt.text === text);
     if (earlier !== undefined) return reasonHash(Buffer.from(earlier.salt, 'hex'), text);
@@ -68,8 +76,10 @@ export class ReasonStore {
   }
 
   /** Links the request's reason to the access-log entry the ledger logged for it. */
-  async link(owner: ReasonOwner, requestId: string, entryId: string): Promise<void> {
-    await this.write(this.entryFile(entryId), { request: requestKey(owner, requestId) });
+  async link(owner: ReasonOwner, requestId: string, entryId: string, patientId: string): Promise<void> {
+    const file = this.entryFile(entryId);
+    await this.mark(patientId, `${ENTRY_MARKER}${path.basename(file, '.json')}`);
+    await this.write(file, { request: requestKey(owner, requestId) });
   }
 
   /** The reason of an entry, checked against its on-chain hash; undefined when none is kept (or it was erased). */
@@ -115,6 +125,26 @@ export class ReasonStore {
     await rm(this.entryFile(entryId), { force: true });
   }
 
+  /**
+   * Erases every reason given in a request about the patient (their erasure): texts, salts and links, then the
+   * patient's list. Returns how many requests' reasons went.
+   */
+  async erasePatient(patientId: string): Promise<number> {
+    const folder = this.patientFolder(patientId);
+    let erased = 0;
+    for (const name of await readdir(folder).catch(() => [] as string[])) {
+      if (name.startsWith(REQUEST_MARKER) && FORMATS.sha256Hex.test(name.slice(REQUEST_MARKER.length))) {
+        await rm(this.requestFile(name.slice(REQUEST_MARKER.length)), { force: true });
+        erased += 1;
+      } else if (name.startsWith(ENTRY_MARKER) && FORMATS.sha256Hex.test(name.slice(ENTRY_MARKER.length)))
+        await rm(path.join(this.directory, 'entries', `${name.slice(ENTRY_MARKER.length)}.json`), {
+          force: true,
+        });
+    }
+    await rm(folder, { recursive: true, force: true });
+    return erased;
+  }
+
   /** The words kept for a request; none when there are none, or they no longer open under it (moved, altered). */
   private async readKept(key: string): Promise<Kept[]> {
     try {
@@ -123,6 +153,17 @@ export class ReasonStore {
     } catch {
       return [];
     }
+  }
+
+  private patientFolder(patientId: string): string {
+    return path.join(this.directory, 'patients', digest(patientId));
+  }
+
+  /** Lists a request's or an entry's file under the patient (an empty file: its name is all it says). */
+  private async mark(patientId: string, name: string): Promise<void> {
+    const folder = this.patientFolder(patientId);
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    await writeFile(path.join(folder, name), '', { mode: 0o600 });
   }
 
   private requestFile(key: string): string {

@@ -344,6 +344,21 @@ export class UploadStore {
     return removed;
   }
 
+  /**
+   * Removes every upload about the patient, of every centre — parts, attachment, session and history entry — (their
+   * erasure). Reads every session: erasures are rare, and a session names its patient only inside its seal.
+   */
+  async removePatient(patientId: string): Promise<number> {
+    let removed = 0;
+    for (const { folder, session } of await this.all()) {
+      if (session?.patientId !== patientId) continue;
+      await rm(folder, { recursive: true, force: true });
+      await rm(path.join(this.historyFolder(path.dirname(folder)), markerOf(session)), { force: true });
+      removed += 1;
+    }
+    return removed;
+  }
+
   private async ownerFolders(): Promise<string[]> {
     const names = await readdir(this.directory).catch(() => [] as string[]);
     return names.filter((name) => /^[0-9a-f]{32}$/.test(name)).map((name) => path.join(this.directory, name));

@@ -18,6 +18,8 @@ import type {
   EmergencyPolicy,
   EmergencyPolicySpec,
   EmergencyReason,
+  ErasureCase,
+  ErasureRequestView,
   FhirBundle,
   FhirResource,
   GrantView,
@@ -93,6 +95,11 @@ export function patientApi(client: ApiClient, patientId: string) {
     contributionContent: (contributionId: string) =>
       client.json<FhirResource>('GET', `${base}/contributions/${seg(contributionId)}/content`),
     emergencyCard: () => client.json<EmergencyCard>('GET', `${base}/emergency-card`),
+    /** The patient's erasure request, if any, and what an erasure erases and keeps. */
+    erasureRequest: () => client.json<ErasureRequestView>('GET', `${base}/erasure-request`),
+    /** Asks for the erasure of all the patient's data (carried out by an administrator of their hospital). */
+    requestErasure: () =>
+      client.json<ErasureCase>('POST', `${base}/erasure-request`, { body: { confirm: true } }),
   };
 }
 

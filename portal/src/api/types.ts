@@ -9,6 +9,7 @@ import type {
   Purpose,
   Role,
 } from '@custodia/chaincode/model';
+import type { ErasureCase, ErasureStatement } from '@custodia/gateway/erasure';
 
 export type {
   Category,
@@ -199,3 +200,12 @@ export type {
   TransactionView,
   WriteView,
 } from '@custodia/gateway/audit';
+
+/** A patient's erasure request and the statement of what an erasure erases, typed by the gateway (types only). */
+export type { ErasureCase, ErasureStatement };
+
+/** The patient's erasure request, if any, with the statement shown before asking. */
+export interface ErasureRequestView {
+  readonly request: ErasureCase | null;
+  readonly statement: ErasureStatement;
+}

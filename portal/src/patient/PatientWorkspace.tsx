@@ -15,6 +15,7 @@ import { ContributionsView } from './ContributionsView';
 import { localNoticeStore } from './dismissed-notices';
 import type { NoticeStore } from './dismissed-notices';
 import { EmergencyCard, EmergencyPolicyForm } from './EmergencyView';
+import { ErasureView } from './ErasureView';
 import { RulesView } from './RulesView';
 
 /** Emergency accesses the patient has not yet said they have seen; dismissed ones stay dismissed. */
@@ -91,6 +92,7 @@ export function PatientWorkspace({
             ),
           },
           { id: 'additions', label: t('patient.additions'), render: () => <ContributionsView api={api} /> },
+          { id: 'erasure', label: t('patient.erasure'), render: () => <ErasureView api={api} /> },
         ]}
       />
     </>

@@ -246,6 +246,36 @@ export const de: Messages = {
     accesses: 'Wer hat zugegriffen',
     emergency: 'Notfall',
     additions: 'Ergänzungen',
+    erasure: 'Meine Daten löschen',
+  },
+  erasure: {
+    title: 'Meine Daten löschen',
+    lead: 'Sie können Ihr Krankenhaus bitten, alle Ihre Daten aus Custodia zu löschen. Eine Administratorin oder ein Administrator Ihres Krankenhauses prüft den Antrag und führt ihn aus; die Löschung kann nicht rückgängig gemacht werden.',
+    erasedTitle: 'Was gelöscht wird',
+    remainsTitle: 'Was im Ledger bleibt',
+    erased: {
+      records:
+        'Alle über Sie hochgeladenen Befunde, an jedem Speicherort, und ihr Index. Ihr eigener Schlüssel wird vernichtet, sodass Kopien in Sicherungen nicht mehr gelesen werden können.',
+      access:
+        'Jeder von Ihnen erteilte Zugriff endet sofort: Ihre Regeln werden widerrufen, laufende Zugriffe enden, offene Ergänzungen werden abgelehnt, und für Sie kann nichts Neues angefragt, hochgeladen oder freigegeben werden.',
+      gateway:
+        'Was dieser Dienst über Sie aufbewahrt hat: Ergänzungen von Ärztinnen und Ärzten, Uploads und ihr Verlauf, die Begründungen von Anfragen zu Ihren Daten, Ihr Konto, Ihre Anmeldung und Sitzungen.',
+      identity:
+        'Ihre digitale Identität: ihr Schlüssel wird gelöscht und ihr Zertifikat von Ihrem Krankenhaus widerrufen.',
+    },
+    remains: {
+      pseudonym: 'Ihr Pseudonym (ein Zufallscode wie pt-…) und die Tatsache, dass es gelöscht wurde.',
+      log: 'Der Verlauf des Ledgers: welche Regeln wann bestanden, wer welche Kategorien angefragt hat und was entschieden wurde, wann Befunde registriert und übermittelt wurden — nur mit Pseudonym, Codes, Daten und Fingerabdrücken.',
+      hashes:
+        'Fingerabdrücke (Hashes) von Befunden und von Begründungen; die Inhalte und Worte selbst werden gelöscht.',
+    },
+    why: 'Das Ledger wird von allen Krankenhäusern geteilt und kann nicht geändert werden; sein Verlauf bleibt daher für die Prüfung erhalten. Es enthielt nie Ihren Namen, Ihr Geburtsdatum, Ihre Befunde oder die Worte anderer. Sobald die Verbindung zwischen Ihrem Pseudonym und Ihnen gelöscht ist, lässt sich nichts im Ledger mehr Ihnen zuordnen.',
+    confirm:
+      'Ich habe gelesen, was gelöscht wird und was bleibt, und möchte alle meine Daten löschen lassen.',
+    ask: 'Löschung meiner Daten beantragen',
+    requested:
+      'Sie haben die Löschung am {{when}} beantragt. Eine Administratorin oder ein Administrator Ihres Krankenhauses führt sie aus; danach können Sie sich nicht mehr anmelden.',
+    underWay: 'Ihre Daten werden gelöscht.',
   },
   notices: {
     title_one: 'Ihre Akte wurde in einem Notfall geöffnet',

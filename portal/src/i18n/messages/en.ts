@@ -223,6 +223,34 @@ export const en = {
     accesses: 'Who looked',
     emergency: 'Emergency',
     additions: 'Additions',
+    erasure: 'Erase my data',
+  },
+  erasure: {
+    title: 'Erase my data',
+    lead: 'You can ask your hospital to erase all your data from Custodia. An administrator of your hospital checks the request and carries it out; it cannot be undone.',
+    erasedTitle: 'What is erased',
+    remainsTitle: 'What stays on the ledger',
+    erased: {
+      records:
+        'Every record uploaded about you, in every storage location, and its index. Your own key is destroyed, so copies in backups can no longer be read.',
+      access:
+        'Every access you granted ends at once: your rules are revoked, live accesses end, pending additions are rejected, and nothing new can be requested, uploaded or released for you.',
+      gateway:
+        'What this service kept about you: clinicians’ additions, uploads and their history, the reasons clinicians gave when asking for your records, your account, sign-in and sessions.',
+      identity: 'Your digital identity: its key is deleted and its certificate revoked by your hospital.',
+    },
+    remains: {
+      pseudonym: 'Your pseudonym (a random code such as pt-…) and the fact that it was erased.',
+      log: 'The ledger’s history: which rules existed and when, who asked for which categories and what was decided, when records were registered and delivered — by pseudonym, codes, dates and fingerprints only.',
+      hashes:
+        'Fingerprints (hashes) of records and of clinicians’ reasons; the content and the words themselves are deleted.',
+    },
+    why: 'The ledger is shared by every hospital and cannot be changed, so its history stays for auditors. It never held your name, birth date, records or anyone’s words. Once the link between your pseudonym and you is deleted, nothing on the ledger can be tied back to you.',
+    confirm: 'I have read what is erased and what stays, and I want all my data erased.',
+    ask: 'Ask to erase my data',
+    requested:
+      'You asked on {{when}}. An administrator of your hospital will carry out the erasure; you will then no longer be able to sign in.',
+    underWay: 'Your data is being erased.',
   },
   notices: {
     title_one: 'Your record was opened in an emergency',

@@ -236,6 +236,35 @@ export const fr: Messages = {
     accesses: 'Qui a consulté',
     emergency: 'Urgence',
     additions: 'Ajouts',
+    erasure: 'Effacer mes données',
+  },
+  erasure: {
+    title: 'Effacer mes données',
+    lead: 'Vous pouvez demander à votre hôpital d’effacer toutes vos données de Custodia. Un administrateur de votre hôpital vérifie la demande et l’exécute ; l’effacement est définitif.',
+    erasedTitle: 'Ce qui est effacé',
+    remainsTitle: 'Ce qui reste dans le registre',
+    erased: {
+      records:
+        'Tous les documents médicaux déposés à votre sujet, dans chaque lieu de stockage, et leur index. Votre propre clé est détruite : les copies de sauvegarde ne peuvent plus être lues.',
+      access:
+        'Chaque accès que vous avez accordé prend fin immédiatement : vos règles sont révoquées, les accès en cours prennent fin, les ajouts en attente sont refusés, et plus rien ne peut être demandé, déposé ou communiqué à votre sujet.',
+      gateway:
+        'Ce que ce service conservait à votre sujet : les ajouts des professionnels de santé, les dépôts et leur historique, les motifs donnés pour consulter votre dossier, votre compte, votre connexion et vos sessions.',
+      identity:
+        'Votre identité numérique : sa clé est supprimée et son certificat révoqué par votre hôpital.',
+    },
+    remains: {
+      pseudonym: 'Votre pseudonyme (un code aléatoire comme pt-…) et le fait qu’il a été effacé.',
+      log: 'L’historique du registre : quelles règles existaient et quand, qui a demandé quelles catégories et ce qui a été décidé, quand des documents ont été enregistrés et transmis — uniquement par pseudonyme, codes, dates et empreintes.',
+      hashes:
+        'Les empreintes (hachages) des documents et des motifs ; les contenus et les mots eux-mêmes sont effacés.',
+    },
+    why: 'Le registre est partagé par tous les hôpitaux et ne peut pas être modifié : son historique reste donc pour les auditeurs. Il n’a jamais contenu votre nom, votre date de naissance, vos documents ni les mots de quiconque. Une fois le lien entre votre pseudonyme et vous effacé, plus rien dans le registre ne peut vous être rattaché.',
+    confirm: 'J’ai lu ce qui est effacé et ce qui reste, et je veux que toutes mes données soient effacées.',
+    ask: 'Demander l’effacement de mes données',
+    requested:
+      'Vous avez fait la demande le {{when}}. Un administrateur de votre hôpital procédera à l’effacement ; vous ne pourrez ensuite plus vous connecter.',
+    underWay: 'Vos données sont en cours d’effacement.',
   },
   notices: {
     title_one: 'Votre dossier a été ouvert en urgence',

@@ -232,6 +232,36 @@ export const it: Messages = {
     accesses: 'Chi ha consultato',
     emergency: 'Emergenza',
     additions: 'Aggiunte',
+    erasure: 'Cancella i miei dati',
+  },
+  erasure: {
+    title: 'Cancella i miei dati',
+    lead: 'Può chiedere al suo ospedale di cancellare tutti i suoi dati da Custodia. Un amministratore del suo ospedale verifica la richiesta e la esegue; la cancellazione è definitiva.',
+    erasedTitle: 'Che cosa viene cancellato',
+    remainsTitle: 'Che cosa resta nel registro',
+    erased: {
+      records:
+        'Tutti i documenti caricati che la riguardano, in ogni luogo di archiviazione, e il loro indice. La sua chiave personale viene distrutta, quindi le copie nei backup non possono più essere lette.',
+      access:
+        'Ogni accesso che ha concesso termina subito: le sue regole sono revocate, gli accessi in corso terminano, le aggiunte in attesa sono rifiutate e nulla di nuovo può essere richiesto, caricato o rilasciato per lei.',
+      gateway:
+        'Ciò che questo servizio conservava su di lei: le aggiunte dei clinici, i caricamenti e la loro cronologia, i motivi indicati per consultare il suo fascicolo, il suo account, l’accesso e le sessioni.',
+      identity:
+        'La sua identità digitale: la chiave viene eliminata e il certificato revocato dal suo ospedale.',
+    },
+    remains: {
+      pseudonym: 'Il suo pseudonimo (un codice casuale come pt-…) e il fatto che è stato cancellato.',
+      log: 'La cronologia del registro: quali regole esistevano e quando, chi ha chiesto quali categorie e che cosa è stato deciso, quando i documenti sono stati registrati e consegnati — solo tramite pseudonimo, codici, date e impronte.',
+      hashes:
+        'Le impronte (hash) dei documenti e dei motivi; i contenuti e le parole stesse vengono cancellati.',
+    },
+    why: 'Il registro è condiviso da tutti gli ospedali e non può essere modificato, quindi la sua cronologia resta per i revisori. Non ha mai contenuto il suo nome, la sua data di nascita, i suoi documenti né le parole di nessuno. Una volta cancellato il legame tra il suo pseudonimo e lei, nulla nel registro può più essere ricondotto a lei.',
+    confirm:
+      'Ho letto che cosa viene cancellato e che cosa resta, e voglio che tutti i miei dati siano cancellati.',
+    ask: 'Chiedi la cancellazione dei miei dati',
+    requested:
+      'Ha fatto la richiesta il {{when}}. Un amministratore del suo ospedale eseguirà la cancellazione; poi non potrà più accedere.',
+    underWay: 'I suoi dati sono in corso di cancellazione.',
   },
   notices: {
     title_one: 'Il Suo fascicolo è stato aperto in emergenza',
