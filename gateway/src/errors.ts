@@ -12,6 +12,8 @@ export const GATEWAY_ERROR_STATUS = {
   OTHER_ORGANISATION: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  /** The answer cannot be given in a format the client accepts (FHIR `_format`, `Accept`). */
+  NOT_ACCEPTABLE: 406,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_MANY_REQUESTS: 429,

@@ -20,6 +20,8 @@ import { DatalakeError, isDatalakeError } from '../errors';
 import type { LedgerActor, LedgerPort } from '../ledger/port';
 import type { StorageLocation, StorageLocations } from '../storage/locations';
 import type { ConsumerZone } from '../zones/consumer';
+import type { ContextZone } from '../zones/context';
+import type { PatientIdentifications } from '../zones/identification';
 import type { DeliveryManifests } from '../zones/manifests';
 import { layout } from '../zones/layout';
 import type { RecordDocument, SealedObjectRef } from '../zones/record-document';
@@ -44,6 +46,10 @@ export interface AssemblyDeps {
   readonly structured: StructuredZone;
   /** The patients' home locations (where their temporary records are kept) and erasures. */
   readonly patients: PatientDirectory;
+  /** Who each patient is, as their home organisation gave it: the Patient of every record. */
+  readonly identifications: PatientIdentifications;
+  /** What the records reference (practitioners, organisations, encounters…), kept beside them. */
+  readonly context: ContextZone;
   readonly sealed: SealedObjects;
   readonly consumer: ConsumerZone;
   /** Where manifests are kept for auditors. */
@@ -54,7 +60,10 @@ export interface AssemblyDeps {
   readonly linkSecret: Buffer;
   /** Lifetime of a binary link (never past the grant's expiry). */
   readonly linkTtlMs: number;
-  /** Put before binary links' paths (the public prefix under which clients reach them). */
+  /**
+   * Put before binary links' paths: where clients reach them — absolute (`https://custodia.example/api`, the
+   * deployment's public base URL) so the record's attachment URLs work outside Custodia; a path is kept as is.
+   */
   readonly linkBase?: string;
   readonly now: () => Date;
   /** Exclusions are logged here (record and grant ids, reason). */
@@ -142,6 +151,10 @@ export class AssemblyService {
         })),
         excluded,
       };
+      const sourceLocations = [...new Set(records.map(({ document }) => document.country))].map((country) =>
+        this.deps.locations.forCountry(country),
+      );
+      const identification = await this.deps.identifications.get(home, grant.patientId);
       const bundle = buildPatientSummary({
         grant: {
           grantId,
@@ -151,6 +164,8 @@ export class AssemblyService {
           denied: grant.denied,
         },
         records,
+        context: await this.deps.context.ofPatient(sourceLocations, grant.patientId),
+        ...(identification === undefined ? {} : { patient: identification }),
         assembledAt,
       });
       const expiresAt = new Date(grant.expiresAt);

@@ -218,6 +218,7 @@ const ISSUE_CODES: Readonly<Record<number, string>> = {
   401: 'login',
   403: 'forbidden',
   404: 'not-found',
+  406: 'not-supported',
   409: 'conflict',
   413: 'too-costly',
   415: 'not-supported',
