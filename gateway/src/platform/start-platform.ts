@@ -128,7 +128,8 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       ...(options.portalDir === undefined ? {} : { portalDir: options.portalDir }),
     };
     // Where people reach the platform: CUSTODIA_PUBLIC_BASE_URL, else the gateway's own address when it is fixed.
-    const early = loadGatewayConfig(env, gatewayDefaults);
+    const { CUSTODIA_DATALAKE_URL: _url, CUSTODIA_DATALAKE_TOKEN: _token, ...withoutLake } = env;
+    const early = loadGatewayConfig(withoutLake, gatewayDefaults);
     const publicBase =
       early.publicBaseUrl ??
       (early.port === 0
