@@ -91,7 +91,7 @@ beforeAll(async () => {
   const stored = await resourceOf<{ result: { records: unknown[]; context?: number } }>(upload, 201);
   // The practitioners, organisations, encounters… the records reference are kept as their context.
   expect(stored.result.context).toBeGreaterThan(10);
-  await requestAccess('dr.weber', ANNA, (DEMO_RULES[0] as { categories: string[] }).categories);
+  await requestAccess('dr.weber', ANNA, DEMO_RULES[0]?.categories ?? []);
 });
 afterAll(async () => stack?.destroy());
 

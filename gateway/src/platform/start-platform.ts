@@ -128,8 +128,11 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       ...(options.portalDir === undefined ? {} : { portalDir: options.portalDir }),
     };
     // Where people reach the platform: CUSTODIA_PUBLIC_BASE_URL, else the gateway's own address when it is fixed.
-    const { CUSTODIA_DATALAKE_URL: _url, CUSTODIA_DATALAKE_TOKEN: _token, ...withoutLake } = env;
-    const early = loadGatewayConfig(withoutLake, gatewayDefaults);
+    // Read before the lake runs, so without the lake's address (its URL and token come together, later).
+    const early = loadGatewayConfig(
+      Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('CUSTODIA_DATALAKE_'))),
+      gatewayDefaults,
+    );
     const publicBase =
       early.publicBaseUrl ??
       (early.port === 0
