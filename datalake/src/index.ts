@@ -66,7 +66,7 @@ export { Erasure } from './zones/erasure';
 export type { ErasureDeps, ErasureReport } from './zones/erasure';
 export { AssemblyService, rawTarget } from './assembly/assemble';
 export type { AssemblyDeps, AssemblyResult } from './assembly/assemble';
-export { buildPatientSummary } from './assembly/ips-bundle';
+export { buildPatientSummary, IPS_BUNDLE_PROFILE, SOURCE_ORGANISATION_PREFIX } from './assembly/ips-bundle';
 export type { ContextResource, SummaryGrant, SummaryInput, SummaryRecord } from './assembly/ips-bundle';
 export { CUSTODIA_PATIENT_SYSTEM } from './assembly/patient';
 export { bold, escapeText, narrative, paragraph, text } from './assembly/narrative';

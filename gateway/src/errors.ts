@@ -12,6 +12,8 @@ export const GATEWAY_ERROR_STATUS = {
   OTHER_ORGANISATION: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  /** The answer cannot be given in a format the client accepts (FHIR `_format`, `Accept`). */
+  NOT_ACCEPTABLE: 406,
   /** The patient's data was erased (or is being erased): nothing more is recorded, stored or released for them. */
   PATIENT_ERASED: 410,
   PAYLOAD_TOO_LARGE: 413,

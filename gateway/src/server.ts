@@ -18,7 +18,7 @@ import { loadAuthorizer } from './authz/enforcer';
 import { errorCode } from './errors';
 import { ContributionContent } from './contributions/content-store';
 import type { GatewayConfig } from './config';
-import { fhirRoutes } from './fhir/summary';
+import { fhirRoutes } from './fhir/routes';
 import { createGatewayApp } from './http/app';
 import { createMetrics } from './http/metrics';
 import { networkPolicy } from './http/network-policy';
@@ -209,7 +209,11 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     ...adminRoutes({ identity, ledger, profile: deps.profile, datalake }),
     ...erasureRoutes({ ...journeys, identity, uploads, erasures }),
     ...transactionRoutes(journeys),
-    ...fhirRoutes(journeys),
+    ...fhirRoutes(journeys, {
+      publicBaseUrl: config.publicBaseUrl,
+      version: GATEWAY_VERSION,
+      startedAt: now(),
+    }),
   ];
   const app = createGatewayApp({
     config,

@@ -64,6 +64,12 @@ const EXPECTED: Readonly<Record<string, Access>> = {
   'GET /api/v1/grants/:grantId/binaries/:recordId': [C],
   'POST /api/v1/patients/:patientId/contributions': [C],
   'GET /fhir/Patient/:patientId/$summary': [C],
+  'POST /fhir/Patient/:patientId/$summary': [C],
+  'GET /fhir/Patient/$summary': [C],
+  'POST /fhir/Patient/$summary': [C],
+  'GET /fhir/metadata': 'public',
+  'GET /fhir/Consent': [P, AU],
+  'GET /fhir/AuditEvent': [P, AU],
 
   'POST /api/v1/patients/:patientId/records': [CE],
   'POST /api/v1/uploads': [CE],

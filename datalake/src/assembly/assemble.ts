@@ -34,6 +34,8 @@ import type { StorageLocation, StorageLocations } from '../storage/locations';
 import { wholeIfSmall } from '../stream/whole-if-small';
 import type { ConsumerZone } from '../zones/consumer';
 import { CuratedCopy } from '../zones/curated';
+import type { ContextZone } from '../zones/context';
+import type { PatientIdentifications } from '../zones/identification';
 import type { DeliveryManifests } from '../zones/manifests';
 import { layout } from '../zones/layout';
 import type { RecordDocument, SealedObjectRef } from '../zones/record-document';
@@ -58,6 +60,10 @@ export interface AssemblyDeps {
   readonly structured: StructuredZone;
   /** The patients' home locations (where their temporary records are kept). */
   readonly patients: PatientDirectory;
+  /** Who each patient is, as their home organisation gave it: the Patient of every record. */
+  readonly identifications: PatientIdentifications;
+  /** What the records reference (practitioners, organisations, encounters…), kept beside them. */
+  readonly context: ContextZone;
   readonly sealed: SealedObjects;
   readonly consumer: ConsumerZone;
   /** Where manifests are kept for auditors. */
@@ -68,7 +74,10 @@ export interface AssemblyDeps {
   readonly linkSecret: Buffer;
   /** Lifetime of a binary link (never past the grant's expiry). */
   readonly linkTtlMs: number;
-  /** Put before binary links' paths (the public prefix under which clients reach them). */
+  /**
+   * Put before binary links' paths: where clients reach them — absolute (`https://custodia.example/api`, the
+   * deployment's public base URL) so the record's attachment URLs work outside Custodia; a path is kept as is.
+   */
   readonly linkBase?: string;
   readonly now: () => Date;
   /** Exclusions are logged here (record and grant ids, reason). */
@@ -146,6 +155,10 @@ export class AssemblyService {
         })),
         excluded,
       };
+      const sourceLocations = [...new Set(records.map(({ document }) => document.country))].map((country) =>
+        this.deps.locations.forCountry(country),
+      );
+      const identification = await this.deps.identifications.get(home, grant.patientId);
       const bundle = buildPatientSummary({
         grant: {
           grantId,
@@ -155,6 +168,8 @@ export class AssemblyService {
           denied: grant.denied,
         },
         records,
+        context: await this.deps.context.ofPatient(sourceLocations, grant.patientId),
+        ...(identification === undefined ? {} : { patient: identification }),
         assembledAt,
       });
       const hash = manifestHash(manifest);

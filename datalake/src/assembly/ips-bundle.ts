@@ -26,14 +26,14 @@ import type {
   Resource,
 } from '@medplum/fhirtypes';
 import { canonical, CATEGORIES } from '@custodia/chaincode';
-import type { Category } from '@custodia/chaincode';
+import type { Category, Label } from '@custodia/chaincode';
 import { ACT_CODE_SYSTEM } from '../labelling';
 import type { RecordDocument } from '../zones/record-document';
 import { confidentialityCoding, recordConfidentiality } from './confidentiality';
 import { dateOf, entryNarrative, narrative, paragraph, table, text, titleOf } from './narrative';
 import { summaryPatient } from './patient';
 import type { PatientIdentification } from './patient';
-import { PROVENANCE_TYPES, ReferenceIndex, rewriteReferences } from './references';
+import { CONTEXT_TYPES, ReferenceIndex, rewriteReferences } from './references';
 import type { ReferenceTarget, RewriteContext } from './references';
 import { releasedCategories } from './select';
 import type { GrantScope } from './select';
@@ -71,12 +71,14 @@ export interface SummaryRecord {
   readonly sourceUrl?: string;
 }
 
-/** A resource of the patient's record that is not patient data (PROVENANCE_TYPES), from a source organisation. */
+/** A resource a source's records reference without being a record itself (CONTEXT_TYPES), from that source. */
 export interface ContextResource {
   /** MSP id of the organisation that sent it. */
   readonly organisation: string;
   readonly resource: Resource;
   readonly sourceUrl?: string;
+  /** Its security labels (decided at ingest): it is released only when the grant releases every one of them. */
+  readonly labels?: readonly Label[];
 }
 
 export interface SummaryInput {
@@ -85,7 +87,7 @@ export interface SummaryInput {
   readonly assembledAt: Date;
   /** The patient's identification set, from the home organisation. Without it the Bundle claims no IPS profile. */
   readonly patient?: PatientIdentification;
-  /** Practitioners, organisations, locations, medications the records may reference. */
+  /** Practitioners, organisations, locations, medications, encounters, care teams the records may reference. */
   readonly context?: readonly ContextResource[];
   /** Public base URL (scheme, host, optional path) that makes binary links absolute, e.g. https://custodia.example.org */
   readonly publicBaseUrl?: string;
@@ -198,8 +200,14 @@ function includedEntries(
     identifiers: identifiersOf(record.resource),
     fullUrl,
   }));
+  // A label the grant releases for no category keeps its context resource out (its references become displays).
+  const releasedLabels = new Set(input.grant.granted.flatMap((granted) => granted.labels));
   const context = (input.context ?? [])
-    .filter((each) => PROVENANCE_TYPES.has(each.resource.resourceType))
+    .filter(
+      (each) =>
+        CONTEXT_TYPES.has(each.resource.resourceType) &&
+        (each.labels ?? []).every((label) => releasedLabels.has(label)),
+    )
     .map((each, at) => {
       const key = each.resource.id ?? each.sourceUrl ?? String(at);
       return {
@@ -230,7 +238,7 @@ function includedEntries(
     const bound = bindSubject(record.resource, patientUrl);
     const rewritten = rewriteReferences(bound, contextFor(record.document.organisation, patientReferences));
     const resource = withAttachments(rewritten, record, input.publicBaseUrl);
-    return entry(fullUrl, withNarrative(resource, record.resource));
+    return entry(fullUrl, withSource(withNarrative(resource, record.resource), record.document.organisation));
   });
 
   // Provenance resources referenced by what is included (also by each other: a role's organisation).
@@ -241,7 +249,10 @@ function includedEntries(
       const rewritten = rewriteReferences(each.resource, contextFor(each.organisation, new Set()));
       contextEntries.set(
         target.fullUrl,
-        entry(target.fullUrl, withNarrative(withoutAttachmentPaths(rewritten), each.resource)),
+        entry(
+          target.fullUrl,
+          withSource(withNarrative(withoutAttachmentPaths(rewritten), each.resource), each.organisation),
+        ),
       );
     }
     pending = context.filter(
@@ -315,6 +326,13 @@ type Json = Record<string, unknown>;
 /** The entry's narrative is generated from the source resource; the source's own markup is never kept. */
 function withNarrative(resource: Resource, source: Resource): Resource {
   return { ...resource, text: entryNarrative(source as unknown as Json) } as Resource;
+}
+
+/** The organisation a released resource comes from, named in `meta.source` (its MSP id, as the ledger names it). */
+export const SOURCE_ORGANISATION_PREFIX = 'urn:custodia:organisation:';
+
+function withSource(resource: Resource, organisation: string): Resource {
+  return { ...resource, meta: { ...resource.meta, source: `${SOURCE_ORGANISATION_PREFIX}${organisation}` } };
 }
 
 function entry(fullUrl: string, resource: Resource): BundleEntry {

@@ -13,7 +13,6 @@ import { planFhirRecords } from '../ingest/fhir-records';
 import { validateFhir } from '../ingest/fhir-validation';
 import { buildPatientSummary } from './ips-bundle';
 import type { ContextResource, SummaryGrant, SummaryRecord } from './ips-bundle';
-import { PROVENANCE_TYPES } from './references';
 
 const ORGANISATION = 'HospitalDEMSP';
 const PATIENT = 'pt-0c1d2e';
@@ -62,13 +61,13 @@ const records: SummaryRecord[] = plan.records.map((planned, index) => {
     ...(sourceUrl === undefined ? {} : { sourceUrl }),
   };
 });
-const context: ContextResource[] = entries
-  .filter((entry) => PROVENANCE_TYPES.has(entry.resource?.resourceType ?? ''))
-  .map((entry) => ({
-    organisation: ORGANISATION,
-    resource: entry.resource as Resource,
-    ...(entry.fullUrl ? { sourceUrl: entry.fullUrl } : {}),
-  }));
+// What the lake keeps of the upload beside its records: the practitioners, organisations, encounters… they reference.
+const context: ContextResource[] = plan.context.map((kept) => ({
+  organisation: ORGANISATION,
+  resource: JSON.parse(kept.content.toString('utf8')) as Resource,
+  labels: kept.labels,
+  ...(kept.sourceUrl === undefined ? {} : { sourceUrl: kept.sourceUrl }),
+}));
 
 const everything: SummaryGrant = {
   grantId: 'g-corpus',
@@ -106,10 +105,12 @@ function normalised(value: unknown): unknown {
       Object.keys(object).every((key) => ['display', 'type'].includes(key)))
   )
     return 'Reference';
+  // meta.source is added (the source organisation); a meta holding only it was not in the source.
   return Object.fromEntries(
     Object.entries(object)
-      .filter(([key]) => key !== 'id' && key !== 'text')
-      .map(([key, child]) => [key, normalised(child)]),
+      .filter(([key]) => key !== 'id' && key !== 'text' && key !== 'source')
+      .map(([key, child]) => [key, normalised(child)])
+      .filter(([key, child]) => !(key === 'meta' && Object.keys(child as Json).length === 0)),
   );
 }
 
@@ -124,8 +125,11 @@ describe('a realistic upload assembled into the temporary record', () => {
     const bundle = summary(everything);
     expect(conformanceErrors(bundle, ['ips'])).toEqual([]);
     const types = new Set((bundle.entry ?? []).map((entry) => entry.resource?.resourceType));
-    for (const type of ['Practitioner', 'Organization', 'Location', 'Medication'])
+    for (const type of ['Practitioner', 'Organization', 'Location', 'Medication', 'Encounter', 'CareTeam'])
       expect(types).toContain(type);
+    // Every released resource names the organisation it came from.
+    for (const entry of (bundle.entry ?? []).slice(3))
+      expect(entry.resource?.meta?.source).toBe(`urn:custodia:organisation:${ORGANISATION}`);
   });
 
   it('keeps every record intact apart from its id, narrative and references (profiles, extensions, attachments)', () => {

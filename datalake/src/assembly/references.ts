@@ -24,21 +24,10 @@ export class ReferenceIndex {
 
   constructor(targets: readonly ReferenceTarget[]) {
     for (const target of targets) {
-      const keys = [
-        target.sourceId === undefined ? undefined : `${target.resourceType}/${target.sourceId}`,
-        target.sourceUrl,
-        // Synthea and most exporters give a urn:uuid entry the same uuid as resource id.
-        target.sourceId === undefined ? undefined : `urn:uuid:${target.sourceId}`,
-        ...target.identifiers
-          .filter((identifier) => identifier.value !== undefined)
-          .map(
-            (identifier) =>
-              `${target.resourceType}?identifier=${identifier.system ?? ''}|${identifier.value ?? ''}`,
-          ),
-      ];
+      const keys = referenceKeys(target);
       for (const key of keys) {
         // The first claim wins: a later resource cannot take over another's reference.
-        if (key !== undefined && !this.byKey.has(`${target.organisation}\0${key}`))
+        if (!this.byKey.has(`${target.organisation}\0${key}`))
           this.byKey.set(`${target.organisation}\0${key}`, target);
       }
     }
@@ -50,7 +39,7 @@ export class ReferenceIndex {
 }
 
 /** `Type?identifier=system|value` with the query decoded; other references as given. */
-function canonicalReference(reference: string): string {
+export function canonicalReference(reference: string): string {
   const conditional = /^([A-Z][A-Za-z]+)\?identifier=(.*)$/.exec(reference);
   if (conditional === null) return reference;
   try {
@@ -94,6 +83,43 @@ export const PROVENANCE_TYPES: ReadonlySet<string> = new Set([
   'Location',
   'Medication',
 ]);
+
+/**
+ * What a source's records may reference that the lake keeps beside them as their context (not records of their
+ * own: no IPS category): provenance, and the encounter or care team a record happened in. Released with a record
+ * that references it when the grant releases every security label it carries; otherwise the reference is reduced
+ * to a display.
+ */
+export const CONTEXT_TYPES: ReadonlySet<string> = new Set([...PROVENANCE_TYPES, 'Encounter', 'CareTeam']);
+
+/** The keys by which a source's references may name a resource (its type and id, its fullUrl, its identifiers). */
+export function referenceKeys(target: Omit<ReferenceTarget, 'organisation' | 'fullUrl'>): string[] {
+  return [
+    target.sourceId === undefined ? undefined : `${target.resourceType}/${target.sourceId}`,
+    target.sourceUrl,
+    // Synthea and most exporters give a urn:uuid entry the same uuid as resource id.
+    target.sourceId === undefined ? undefined : `urn:uuid:${target.sourceId}`,
+    ...target.identifiers
+      .filter((identifier) => identifier.value !== undefined)
+      .map(
+        (identifier) =>
+          `${target.resourceType}?identifier=${identifier.system ?? ''}|${identifier.value ?? ''}`,
+      ),
+  ].filter((key): key is string => key !== undefined);
+}
+
+/** Every reference string in `value` (contained `#id` references aside), as the index keys them. */
+export function referencesIn(value: unknown, found: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(value)) for (const item of value) referencesIn(item, found);
+  else if (typeof value === 'object' && value !== null) {
+    for (const [key, child] of Object.entries(value as Json)) {
+      if (key === 'reference' && typeof child === 'string' && !child.startsWith('#'))
+        found.add(canonicalReference(child));
+      else referencesIn(child, found);
+    }
+  }
+  return found;
+}
 
 /** The reference as the Bundle carries it: pointing at an entry, or only a display. */
 export function rewriteReference(reference: Reference, context: RewriteContext): Reference {

@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import type { Caller } from '@custodia/chaincode';
 import type { AssemblyResult } from '../assembly/assemble';
 import type { Manifest } from '../assembly/manifest';
+import type { PatientIdentification } from '../assembly/patient';
 import { DatalakeError } from '../errors';
 import type { IngestResult } from '../ingest/ingest-service';
 import type { JobView } from '../zones/job-documents';
@@ -74,12 +75,23 @@ export class DatalakeClient {
     });
   }
 
-  /** Registers a patient (the gateway does it when they enrol); idempotent. Admin or the patient. */
-  registerPatient(actor: DatalakeActor, patientId: string): Promise<void> {
+  /**
+   * Registers a patient (the gateway does it when they enrol); idempotent. Admin or the patient. The home
+   * organisation's admin gives the patient's identification set with it (and again whenever it changes): the lake
+   * keeps it sealed under the patient's key and puts it in the Patient of every record it assembles.
+   */
+  registerPatient(
+    actor: DatalakeActor,
+    patientId: string,
+    identification?: PatientIdentification,
+  ): Promise<void> {
     return this.transport.empty({
       method: 'PUT',
       path: `/v1/patients/${segment(patientId)}`,
       actor,
+      ...(identification === undefined
+        ? {}
+        : { body: Buffer.from(JSON.stringify({ identification })), contentType: 'application/json' }),
       expect: [204],
     });
   }

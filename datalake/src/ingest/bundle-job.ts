@@ -13,6 +13,7 @@ import { bundleParts } from '../json/bundle-stream';
 import type { BundleStreamLimits } from '../json/bundle-stream';
 import type { JobProgress, JobResult } from '../zones/job-documents';
 import type { FhirIssue } from './fhir-issue';
+import { ContextSelector } from './context-resources';
 import { BundlePlanner } from './fhir-records';
 import type { PlannedRecord } from './fhir-records';
 import { validateFhir } from './fhir-validation';
@@ -79,9 +80,11 @@ export async function runBundleJob(
   const sourceId = context.sourceToken;
   const inherited = ((members.meta as { security?: Coding[] } | undefined)?.security ?? []) as Coding[];
   const dryRun = new BundlePlanner(sourceId, deps.now(), inherited);
+  const selector = new ContextSelector(inherited);
   let categorised = 0;
   for await (const { index, entry } of entriesOf(open, deps.limits, deps.signal)) {
     if (patientIssues.length < MAX_ISSUES) patientIssues.push(...binding.entryIssues(entry, index));
+    selector.observe(entry);
     const planned = dryRun.plan(entry, index);
     if (planned !== undefined && !('reason' in planned)) categorised += 1;
   }
@@ -96,6 +99,7 @@ export async function runBundleJob(
     superseding: 0,
     labelled: 0,
     unrecognisedLabels: 0,
+    context: 0,
     skipped: { count: 0, entries: [] as { index: number; resourceType: string; reason: string }[] },
   };
   let processed = 0;
@@ -113,6 +117,13 @@ export async function runBundleJob(
       const planned = planner.plan(entry, index);
       if (planned === undefined) continue;
       if ('reason' in planned) {
+        const kept = selector.keep(entry);
+        if (kept !== undefined) {
+          await deps.ingest.storeContext(context, kept);
+          result.context += 1;
+          processed += 1;
+          continue;
+        }
         result.skipped.count += 1;
         if (result.skipped.entries.length < MAX_SKIPPED_LISTED) result.skipped.entries.push(planned);
         processed += 1;

@@ -12,6 +12,8 @@ import { contentKey } from './content-key';
 import { decideLabels, withLabels } from '../labelling';
 import { effectiveDate } from './effective-date';
 import { checkSubjectBinding } from './subject-binding';
+import { ContextSelector } from './context-resources';
+import type { PlannedContext } from './context-resources';
 
 export interface PlannedRecord {
   /** The source system's id of this record, unique within the organisation. */
@@ -39,6 +41,8 @@ export interface SkippedEntry {
 export interface FhirUploadPlan {
   readonly records: readonly PlannedRecord[];
   readonly skipped: readonly SkippedEntry[];
+  /** Entries kept as the records' context (context-resources.ts); not records, not skipped. */
+  readonly context: readonly PlannedContext[];
 }
 
 /** Plans the records of an upload for `patientId`; WRONG_PATIENT when anything in it is about someone else. */
@@ -56,21 +60,29 @@ export function planFhirRecords(
         resourceType: resource.resourceType,
       });
     }
-    return { records: [record], skipped: [] };
+    return { records: [record], skipped: [], context: [] };
   }
   const records: PlannedRecord[] = [];
   const skipped: SkippedEntry[] = [];
+  const context: PlannedContext[] = [];
+  const entries = (resource as Bundle).entry ?? [];
   const planner = new BundlePlanner(sourceId, now, resource.meta?.security ?? []);
-  ((resource as Bundle).entry ?? []).forEach((entry, index) => {
+  const selector = new ContextSelector(resource.meta?.security ?? []);
+  for (const entry of entries) selector.observe(entry);
+  entries.forEach((entry, index) => {
     const planned = planner.plan(entry, index);
     if (planned === undefined) return;
-    if ('reason' in planned) skipped.push(planned);
-    else records.push(planned);
+    if (!('reason' in planned)) records.push(planned);
+    else {
+      const kept = selector.keep(entry);
+      if (kept === undefined) skipped.push(planned);
+      else context.push(kept);
+    }
   });
   if (records.length === 0) {
     throw new DatalakeError('INVALID_INPUT', 'bundle has no entry with an IPS category');
   }
-  return { records, skipped };
+  return { records, skipped, context };
 }
 
 /**

@@ -28,6 +28,8 @@ import { validateFhir } from './fhir-validation';
 import { planFhirRecords } from './fhir-records';
 import { checkSubjectBinding } from './subject-binding';
 import type { PlannedRecord, SkippedEntry } from './fhir-records';
+import type { PlannedContext } from './context-resources';
+import type { ContextZone } from '../zones/context';
 import { recordIdFor } from './record-id';
 
 export interface UploadContext {
@@ -67,6 +69,8 @@ export interface IngestedRecord {
 export interface IngestResult {
   readonly records: readonly IngestedRecord[];
   readonly skipped: readonly SkippedEntry[];
+  /** Entries kept as the records' context (practitioners, organisations, encounters… they reference), when any. */
+  readonly context?: number;
 }
 
 export interface IngestDeps {
@@ -75,6 +79,8 @@ export interface IngestDeps {
   readonly index: RecordIndexes;
   readonly sealed: SealedObjects;
   readonly pending: PendingUploads;
+  /** Where the resources the records reference are kept. */
+  readonly context: ContextZone;
   readonly ledger: LedgerPort;
   /** Keyed hashes of source documents and contents (the index's deduplication keys). */
   readonly tokens: KeyedHash;
@@ -89,9 +95,20 @@ export class IngestService {
   /** Stores a validated FHIR resource or Bundle (one record per categorised entry). */
   async ingestFhir(context: UploadContext, resource: Resource): Promise<IngestResult> {
     const plan = planFhirRecords(resource, context.sourceToken, this.deps.now(), context.patientId);
+    // Context first: it is released only through a record that references it, so alone it shows nothing.
+    for (const kept of plan.context) await this.storeContext(context, kept);
     const records: IngestedRecord[] = [];
     for (const planned of plan.records) records.push(await this.storeFhirRecord(context, planned));
-    return { records, skipped: plan.skipped };
+    return {
+      records,
+      skipped: plan.skipped,
+      ...(plan.context.length === 0 ? {} : { context: plan.context.length }),
+    };
+  }
+
+  /** Keeps a resource the upload's records reference, in the upload's location, sealed for the patient. */
+  storeContext(context: UploadContext, planned: PlannedContext): Promise<void> {
+    return this.deps.context.put(context.actor.country, context.actor.mspId, context.patientId, planned);
   }
 
   /**

@@ -26,10 +26,12 @@ import type { JobDocument } from '../zones/job-documents';
 import type { LedgerActor, LedgerPort } from '../ledger/port';
 import type { Erasure } from '../zones/erasure';
 import type { DeliveryManifests } from '../zones/manifests';
+import type { PatientIdentifications } from '../zones/identification';
 import type { PatientDirectory } from '../zones/structured';
 import { actorOf, pathId } from './actor';
 import { requireServiceCredential } from './credential';
 import { decodeDocumentReference, DOCUMENT_REFERENCE_HEADER } from './document-header';
+import { decodeIdentification } from './identification';
 import { readDocumentUpload } from './multipart';
 import { errorHandler } from './problem';
 
@@ -42,6 +44,8 @@ export interface AppDeps {
   readonly ingest: IngestService;
   readonly jobs: IngestJobs;
   readonly patients: PatientDirectory;
+  /** The patients' identification sets, as their home organisations give them. */
+  readonly identifications: PatientIdentifications;
   readonly erasure: Erasure;
   readonly manifests: DeliveryManifests;
   readonly ledger: LedgerPort;
@@ -66,6 +70,8 @@ export interface AppDeps {
 const FHIR_JSON = ['application/fhir+json', 'application/json'];
 /** The SHA-256 of the delivery manifest (what the ledger's delivery holds) of a record or manifest answer. */
 export const MANIFEST_HASH_HEADER = 'custodia-manifest-hash';
+/** A registration's body: the identification set (a few names, a date, a few identifiers). */
+const MAX_REGISTRATION_BYTES = 16 * 1024;
 const SOURCE_ID = /^[A-Za-z0-9][A-Za-z0-9._:/#@-]{0,199}$/;
 
 export function createApp(deps: AppDeps): express.Express {
@@ -84,12 +90,31 @@ export function createApp(deps: AppDeps): express.Express {
    * The gateway registers a patient when they enrol; records are accepted for registered patients only. The
    * patient's home country — where their temporary records are assembled — is the registering organisation's.
    */
-  app.put('/v1/patients/:patientId', async (req, res) => {
+  app.put('/v1/patients/:patientId', express.json({ limit: MAX_REGISTRATION_BYTES }), async (req, res) => {
     const patientId = pathId(req.params.patientId, 'patientId');
     const actor = actorOf(req, ['admin', 'patient']);
     if (actor.role === 'patient' && actor.id !== patientId)
       throw new DatalakeError('FORBIDDEN', 'not this patient');
-    await deps.patients.register(patientId, await deps.organisations.countryOf(actor.mspId), deps.now());
+    if (
+      req.headers['content-length'] !== undefined &&
+      req.headers['content-length'] !== '0' &&
+      !req.is('json')
+    )
+      throw new DatalakeError('UNSUPPORTED_MEDIA_TYPE', 'send the registration as application/json');
+    const body = (req.body ?? {}) as { identification?: unknown };
+    const identification =
+      body.identification === undefined ? undefined : decodeIdentification(body.identification, deps.now());
+    // Who the patient is comes from their home organisation's administrator, never from anyone else.
+    if (identification !== undefined && actor.role !== 'admin')
+      throw new DatalakeError('FORBIDDEN', 'the identification set is given by the home organisation');
+    const country = await deps.organisations.countryOf(actor.mspId);
+    await deps.patients.register(patientId, country, deps.now());
+    if (identification !== undefined) {
+      const home = await deps.patients.home(patientId);
+      if (home.country !== country)
+        throw new DatalakeError('FORBIDDEN', 'not the patient’s home organisation');
+      await deps.identifications.put(home, patientId, actor.mspId, identification);
+    }
     res.status(204).end();
   });
 

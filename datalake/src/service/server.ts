@@ -29,6 +29,8 @@ import { MinioObjectStore } from '../storage/minio-store';
 import { startS3Server } from '../storage/embedded/s3-server';
 import type { RunningS3Server } from '../storage/embedded/s3-server';
 import { ConsumerZone } from '../zones/consumer';
+import { ContextZone } from '../zones/context';
+import { PatientIdentifications } from '../zones/identification';
 import { SealedDocuments } from '../zones/documents';
 import { JobDocuments } from '../zones/job-documents';
 import { Erasure } from '../zones/erasure';
@@ -147,6 +149,8 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
   );
   await index.open();
   const patients = new PatientDirectory(locations, documents, tokens, lakeOwner);
+  const identifications = new PatientIdentifications(documents, lakeOwner);
+  const context = new ContextZone(locations, documents, tokens);
   const consumer = new ConsumerZone(locations, sealed, documents, keyrings, lakeOwner, (country) =>
     logger.warn({ location: country }, 'an expiry marker failed authentication; not acted on'),
   );
@@ -161,6 +165,8 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
     index,
     patients,
     consumer,
+    context,
+    identifications,
     now,
   });
   const ingest = new IngestService({
@@ -169,6 +175,7 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
     index,
     sealed,
     pending,
+    context,
     ledger: deps.ledger,
     tokens,
     now,
@@ -220,6 +227,8 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
             index,
             structured,
             patients,
+            identifications,
+            context,
             sealed,
             consumer,
             manifests,
@@ -255,6 +264,7 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
     ingest,
     jobs,
     patients,
+    identifications,
     erasure,
     manifests,
     ledger: deps.ledger,

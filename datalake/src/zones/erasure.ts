@@ -6,7 +6,7 @@
  * 2. the patient's keys are destroyed in every location's keyring: from that moment every object and document of
  *    theirs is unreadable, wherever copies remain (backups of the buckets hold no patient key);
  * 3. every zone is emptied of them in every location — raw objects and job bodies, data keys, record documents,
- *    pending markers, job documents, temporary records (curated copies, consumer record, metadata, expiry markers)
+ *    their identification set, the context kept beside their records, pending markers, job documents, temporary records (curated copies, consumer record, metadata, expiry markers)
  *    and the directory entry;
  * 4. their index entries are deleted and compacted (no copy left in LevelDB's log or tables).
  *
@@ -17,6 +17,8 @@
 import type { Keyrings } from '../crypto/keyring';
 import type { StorageLocations } from '../storage/locations';
 import type { ConsumerZone } from './consumer';
+import type { ContextZone } from './context';
+import type { PatientIdentifications } from './identification';
 import type { JobDocuments } from './job-documents';
 import { layout } from './layout';
 import type { PendingUploads } from './pending';
@@ -42,6 +44,8 @@ export interface ErasureDeps {
   readonly index: RecordIndexes;
   readonly patients: PatientDirectory;
   readonly consumer: ConsumerZone;
+  readonly context: ContextZone;
+  readonly identifications: PatientIdentifications;
   readonly now: () => Date;
 }
 
@@ -71,6 +75,8 @@ export class Erasure {
     for (const marker of markers)
       await marker.location.store.remove(marker.location.bucket('consumer'), [marker.key]);
     let documentsRemoved = await this.deps.structured.removePatient(patientId);
+    documentsRemoved += await this.deps.context.removePatient(patientId);
+    documentsRemoved += await this.deps.identifications.remove(locations.all(), patientId);
     documentsRemoved += await this.deps.jobs.removePatient(patientId);
     await this.deps.pending.removePatient(patientId);
     const indexEntriesRemoved = await this.deps.index.removePatient(patientId);

@@ -40,6 +40,8 @@ export interface JobResult {
   readonly labelled: number;
   /** Records labelled V because a source label was not understood. */
   readonly unrecognisedLabels: number;
+  /** Entries kept as the records' context (what they reference); absent in jobs of earlier versions. */
+  readonly context?: number;
   readonly skipped: {
     readonly count: number;
     /** The first skipped entries (index, type, reason). */

@@ -15,6 +15,14 @@ export const layout = {
   recordDocuments: (patientId?: string) => (patientId === undefined ? 'records/' : `records/${patientId}/`),
   /** structured, in the patient's home location: the patient is registered there. */
   patientEntry: (patientId: string) => `patients/${patientId}.json`,
+  /** structured, in the patient's home location: their identification set, sealed under their key. */
+  identification: (patientId: string) => `identification/${patientId}.json`,
+  /**
+   * structured, in the upload's location: resources a source's records reference (practitioners, organisations,
+   * encounters…), kept as their context; named by a keyed token of the source organisation, type and id.
+   */
+  contextDocument: (patientId: string, token: string) => `context/${patientId}/${token}.json`,
+  contextDocuments: (patientId: string) => `context/${patientId}/`,
   /** structured, every location: the patient was erased (named by keyed token, not id). */
   erasedMarker: (patientToken: string) => `erased/${patientToken}.json`,
   /** structured: an upload in progress (its objects, its record, who registers it), removed once published. */

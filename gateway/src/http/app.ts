@@ -131,9 +131,10 @@ function routeHandler(route: RouteDef, deps: AppDeps): RequestHandler[] {
       return next();
     }
     if (schemas.body === undefined) return next();
-    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-    if (type !== 'application/json')
-      return next(new GatewayError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json'));
+    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    const accepted = route.contentTypes ?? ['application/json'];
+    if (!accepted.includes(type))
+      return next(new GatewayError('UNSUPPORTED_MEDIA_TYPE', `send the body as ${accepted.join(' or ')}`));
     return json(req, res, next);
   };
 

@@ -95,7 +95,12 @@ function operation(route: RouteDef): Json {
         : {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: plain(route.schemas.body) } },
+              content: Object.fromEntries(
+                (route.contentTypes ?? ['application/json']).map((type) => [
+                  type,
+                  { schema: plain(route.schemas.body as NonNullable<RouteDef['schemas']['body']>) },
+                ]),
+              ),
             },
           };
   return {

@@ -219,6 +219,7 @@ const ISSUE_CODES: Readonly<Record<number, string>> = {
   401: 'login',
   403: 'forbidden',
   404: 'not-found',
+  406: 'not-supported',
   409: 'conflict',
   410: 'deleted',
   413: 'too-costly',

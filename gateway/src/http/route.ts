@@ -50,6 +50,7 @@ export interface RouteDef<S extends RouteSchemas = RouteSchemas> {
    * request itself (binary parts, FHIR uploads) with `contentTypes` checked first.
    */
   readonly body?: 'json' | 'raw';
+  /** Media types of the request body this route takes (default for JSON bodies: application/json). */
   readonly contentTypes?: readonly string[];
   /** Largest JSON body this route takes (413 beyond); default the gateway's CUSTODIA_MAX_JSON_BYTES. */
   readonly maxBodyBytes?: number;

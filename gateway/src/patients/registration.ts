@@ -1,5 +1,6 @@
 /**
- * Creating a patient: a pseudonym the platform generates → the data lake learns of it → the patient's home
+ * Creating a patient: a pseudonym the platform generates → the data lake learns of it (with the patient's
+ * identification set, which it keeps sealed under the patient's key) → the patient's home
  * organisation registers it on-chain (`patients:registerPatient`, signed by the acting admin of that organisation)
  * → the patient is enrolled at the organisation's CA with it → the user store. The user exists only once every
  * step succeeded; a failure at any step leaves nothing half-visible: at most a pseudonym nobody holds (known to the
@@ -24,7 +25,8 @@ export async function createPatient(
   input: Omit<NewUser, 'ledgerId' | 'role'>,
 ): Promise<User> {
   const patientId = newPatientId();
-  await deps.datalake.registerPatient(registrar.actor, patientId);
+  // The home organisation's identification set goes with the registration: the lake releases it with every record.
+  await deps.datalake.registerPatient(registrar.actor, patientId, input.person);
   await registrar.ledger.patients.register(patientId);
   return deps.identity.createUser({ ...input, role: 'patient', ledgerId: patientId });
 }

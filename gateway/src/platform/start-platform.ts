@@ -122,6 +122,22 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const registry = await foundPlatformRegistry(ledger, admins);
     logger.info({ version: registry.version, members: registry.members.length }, 'organisation registry');
     const token = env.CUSTODIA_DATALAKE_TOKEN ?? randomBytes(24).toString('base64url');
+    const gatewayDefaults = {
+      dataDir: gatewayDir,
+      ...(options.port !== undefined ? { port: options.port } : options.ephemeralPorts ? { port: 0 } : {}),
+      ...(options.portalDir === undefined ? {} : { portalDir: options.portalDir }),
+    };
+    // Where people reach the platform: CUSTODIA_PUBLIC_BASE_URL, else the gateway's own address when it is fixed.
+    // Read before the lake runs, so without the lake's address (its URL and token come together, later).
+    const early = loadGatewayConfig(
+      Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('CUSTODIA_DATALAKE_'))),
+      gatewayDefaults,
+    );
+    const publicBase =
+      early.publicBaseUrl ??
+      (early.port === 0
+        ? undefined
+        : `http://${early.host === '0.0.0.0' ? 'localhost' : early.host}:${early.port}`);
     const lakeConfig = {
       ...loadDatalakeConfig({
         ...env,
@@ -138,8 +154,9 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
               network.profile.organisations.map((organisation) => [organisation.mspId, organisation.country]),
             ),
           ),
-        // Clients follow binary links through the gateway, which serves the lake's routes under /api.
-        CUSTODIA_DATALAKE_LINK_BASE: API_BASE.replace(/\/v1$/, ''),
+        // Clients follow binary links through the gateway, which serves the lake's routes under /api; absolute from
+        // the deployment's public base URL (the one the gateway's notices use), so records work outside Custodia.
+        CUSTODIA_DATALAKE_LINK_BASE: `${publicBase ?? ''}${API_BASE.replace(/\/v1$/, '')}`,
         ...(options.ephemeralPorts ? { CUSTODIA_S3_PORT: '0', CUSTODIA_DATALAKE_PORT: '0' } : {}),
       }),
       ledger: ledgerConfig,
@@ -151,11 +168,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
 
     const gatewayConfig = loadGatewayConfig(
       { ...env, CUSTODIA_DATALAKE_URL: lake.url, CUSTODIA_DATALAKE_TOKEN: token },
-      {
-        dataDir: gatewayDir,
-        ...(options.port !== undefined ? { port: options.port } : options.ephemeralPorts ? { port: 0 } : {}),
-        ...(options.portalDir === undefined ? {} : { portalDir: options.portalDir }),
-      },
+      gatewayDefaults,
     );
     const gateway = await startGateway(gatewayConfig, {
       identity,
