@@ -11,6 +11,7 @@ import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { Caller, Label, RecordMeta } from '@custodia/chaincode';
 import { CATEGORIES } from '@custodia/chaincode';
 import type { LedgerSession } from '@custodia/ledger';
+import { CONTEXT_TYPES } from '../src/assembly/references';
 import type { AssemblyResult } from '../src/assembly/assemble';
 import { ORG_DE, ORG_FR, pseudonym } from '../../network/test/fixtures/embedded-network';
 import { sensitiveCorpus } from './fixtures/sensitive-corpus';
@@ -87,7 +88,9 @@ async function releasedWith(labels: Label[]): Promise<string[]> {
     ).json()) as Bundle;
     // What the clinician can read is what the manifest lists: one entry per included record.
     const clinical = (bundle.entry ?? []).filter(
-      (each) => !['Composition', 'Patient', 'Device'].includes(each.resource?.resourceType ?? ''),
+      (each) =>
+        !['Composition', 'Patient', 'Device'].includes(each.resource?.resourceType ?? '') &&
+        !CONTEXT_TYPES.has(each.resource?.resourceType ?? ''),
     );
     expect(clinical).toHaveLength(result.included.length);
     return result.included.map((each) => each.recordId).sort();

@@ -54,6 +54,8 @@ const EXPECTED: Readonly<Record<string, Access>> = {
   'GET /api/v1/patients/:patientId/contributions/:contributionId/content': [P],
   'POST /api/v1/patients/:patientId/contributions/:contributionId/approve': [P],
   'POST /api/v1/patients/:patientId/contributions/:contributionId/reject': [P],
+  'POST /api/v1/patients/:patientId/erasure-request': [P],
+  'GET /api/v1/patients/:patientId/erasure-request': [P],
 
   'GET /api/v1/patients/lookup': [C],
   'POST /api/v1/access-requests': [C],
@@ -91,6 +93,8 @@ const EXPECTED: Readonly<Record<string, Access>> = {
   'GET /api/v1/admin/organisations': [AD],
   'GET /api/v1/admin/users': [AD],
   'POST /api/v1/admin/users': [AD],
+  'GET /api/v1/admin/erasure-requests': [AD],
+  'POST /api/v1/admin/patients/:patientId/erasure': [AD],
   'POST /api/v1/admin/users/:userId/disable': [AD],
 };
 
