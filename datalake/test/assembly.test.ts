@@ -256,6 +256,23 @@ it('refuses a revoked grant and deletes its record when the revocation commits',
   expect(await consumerKeys(grantId)).toEqual([]);
 });
 
+it('deletes the record of a grant its patient ended ("end now") when the ending commits', async () => {
+  await createRule({
+    effect: 'permit',
+    grantee: { kind: 'practitioner', id: clinician.id, mspId: clinician.mspId },
+    categories: ['procedures'],
+  });
+  const grantId = (await requestGrant(['procedures'])).grantId as string;
+  expect((await assemble(grantId)).status).toBe(201);
+  expect(await consumerKeys(grantId)).not.toEqual([]);
+  await patientLedger.access.endGrant(grantId);
+  const served = await download(grantId);
+  expect(served.status).toBe(403);
+  expect(((await served.json()) as { code: string }).code).toBe('GRANT_NOT_ACTIVE');
+  await until(async () => (await consumerKeys(grantId)).length === 0);
+  expect(await consumerKeys(grantId)).toEqual([]);
+});
+
 it('serves a released binary through its signed link to the requester only, byte for byte', async () => {
   const content = randomBytes(300 * 1024);
   const form = new FormData();

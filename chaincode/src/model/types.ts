@@ -157,7 +157,7 @@ export interface GrantRevocation {
   readonly txId: string;
   /**
    * The rule whose change revoked the grant, or one of `GRANT_REVOKERS` (emergency policy change,
-   * patient erasure, requester disabled).
+   * patient erasure, requester disabled, ended by the patient).
    */
   readonly ruleId: string;
 }

@@ -485,6 +485,63 @@ describe('revocation at the next transaction', () => {
   });
 });
 
+describe('a grant its patient ended', () => {
+  async function withGrant(): Promise<{ chain: TestChain; grant: Grant }> {
+    const chain = await buildTestChain();
+    await chain.submit(chain.patient, rules.createRule, {
+      requestId: newRequestId(),
+      rule: PERMIT_DE_CLINICIANS,
+    });
+    const granted = await requestAccess(chain, chain.clinician);
+    const entry = granted.result;
+    const grant: Grant = {
+      grantId: granted.txId,
+      patientId: entry.patientId,
+      requester: entry.requester,
+      purpose: entry.purpose,
+      emergency: false,
+      requested: entry.requested,
+      granted: grantedCategories(entry.decision),
+      denied: entry.decision.denied,
+      rules: entry.decision.rules,
+      issuedAt: entry.timestamp,
+      expiresAt: entry.expiresAt ?? '',
+    };
+    return { chain, grant };
+  }
+
+  it('replays clean when the patient ended it themself', async () => {
+    const { chain, grant } = await withGrant();
+    await chain.submit(chain.patient, access.endGrant, { grantId: grant.grantId }, { time: at(1) });
+    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+    expect(outcome.discrepancies).toEqual([]);
+  });
+
+  it('names a grant another party wrote as "ended by the patient"', async () => {
+    const { chain, grant } = await withGrant();
+    // The clinician's own transaction plants the revocation the patient alone may make.
+    const { txId } = await chain.submit(
+      chain.clinician,
+      access.requestAccess,
+      { patientId: PATIENT_A, categories: ['allergies'], purpose: 'TREAT', requestId: newRequestId() },
+      {
+        time: at(1),
+        tamper: (writes, tx) => [
+          ...writes,
+          {
+            key: compositeKey('grant', [grant.grantId]),
+            isDelete: false,
+            value: Buffer.from(
+              JSON.stringify({ ...grant, revoked: { at: tx.at, txId: tx.txId, ruleId: 'ended-by-patient' } }),
+            ),
+          },
+        ],
+      },
+    );
+    await onlyDiscrepancy(chain, DISCREPANCY_KINDS.GRANT_REVOKED_WITHOUT_CAUSE, txId);
+  });
+});
+
 describe('registries, erasure, disabled identities and who the chaincode admits', () => {
   const { organisations, patients, identities } = TRANSACTIONS;
   const json = (key: string, value: unknown): KeyWrite => ({
