@@ -36,7 +36,9 @@ import { clinicianRoutes } from './journeys/clinician';
 import { actorOf } from './journeys/context';
 import type { DataLake, JourneyDeps } from './journeys/context';
 import { EmergencyCards } from './journeys/emergency-card';
+import { directoryRoutes } from './journeys/directory';
 import { patientRoutes } from './journeys/patient';
+import { patientGrantRoutes } from './journeys/patient-grants';
 import { transactionRoutes } from './journeys/transactions';
 import { startEmergencyNotices } from './notifications/start';
 import { ReasonStore } from './reasons/reason-store';
@@ -189,8 +191,13 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     contributions: new ContributionContent(path.join(config.dataDir, 'contributions'), box),
     reasons: new ReasonStore(path.join(config.dataDir, 'reasons'), box),
     patients: {
-      exists: async (patientId) =>
-        identity.listUsers().some((user) => user.role === 'patient' && user.ledgerId === patientId),
+      find: async (patientId) => {
+        const user = identity
+          .listUsers()
+          .find((candidate) => candidate.role === 'patient' && candidate.ledgerId === patientId);
+        if (user === undefined) return undefined;
+        return user.person === undefined ? { mspId: user.mspId } : { mspId: user.mspId, person: user.person };
+      },
     },
   };
   const routes: RouteDef[] = [
@@ -201,6 +208,12 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     ...auditorRoutes({ ...journeys, audit: auditPort(ledger, datalake) }),
     ...adminRoutes({ identity, ledger, profile: deps.profile, datalake }),
     ...transactionRoutes(journeys),
+    ...patientGrantRoutes(journeys),
+    ...directoryRoutes({
+      ledger,
+      users: () => identity.listUsers(),
+      organisationNames: config.organisationNames,
+    }),
     ...fhirRoutes(journeys),
   ];
   const app = createGatewayApp({

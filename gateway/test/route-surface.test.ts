@@ -35,6 +35,8 @@ const EXPECTED: Readonly<Record<string, Access>> = {
   'GET /api/v1/auth/oidc/login': 'public',
   'GET /api/v1/auth/oidc/callback': 'public',
   'GET /api/v1/transactions/:transactionId': 'signed-in',
+  'GET /api/v1/directory': 'signed-in',
+  'GET /api/v1/directory/names': 'signed-in',
 
   'GET /api/v1/patients/:patientId/rules': [P, AU],
   'POST /api/v1/patients/:patientId/rules': [P],
@@ -47,7 +49,9 @@ const EXPECTED: Readonly<Record<string, Access>> = {
   'GET /api/v1/patients/:patientId/emergency-policy': [P, AU],
   'PUT /api/v1/patients/:patientId/emergency-policy': [P],
   'GET /api/v1/patients/:patientId/access-log': [P],
+  'GET /api/v1/patients/:patientId/grants': [P],
   'GET /api/v1/patients/:patientId/grants/:grantId': [P, AU],
+  'POST /api/v1/patients/:patientId/grants/:grantId/end': [P],
   'GET /api/v1/patients/:patientId/grants/:grantId/deliveries': [P, AU],
   'GET /api/v1/patients/:patientId/contributions': [P],
   'GET /api/v1/patients/:patientId/emergency-card': [P],
@@ -55,7 +59,7 @@ const EXPECTED: Readonly<Record<string, Access>> = {
   'POST /api/v1/patients/:patientId/contributions/:contributionId/approve': [P],
   'POST /api/v1/patients/:patientId/contributions/:contributionId/reject': [P],
 
-  'GET /api/v1/patients/lookup': [C],
+  'GET /api/v1/patients/lookup': [C, CE],
   'POST /api/v1/access-requests': [C],
   'POST /api/v1/emergency-access': [C],
   'GET /api/v1/grants/:grantId': [C],

@@ -22,6 +22,7 @@ import type { RunningGateway } from '../server';
 import { openPlatformNetwork } from './platform-network';
 import type { PlatformNetwork } from './platform-network';
 import { foundPlatformRegistry, organisationAdmins, patientRegistrars } from './organisation-admins';
+import { DEMO_ORGANISATION_NAMES } from './demo-data';
 import { seedDemo } from './seed';
 import type { DemoLogin } from './seed';
 
@@ -153,6 +154,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       { ...env, CUSTODIA_DATALAKE_URL: lake.url, CUSTODIA_DATALAKE_TOKEN: token },
       {
         dataDir: gatewayDir,
+        organisationNames: DEMO_ORGANISATION_NAMES,
         ...(options.port !== undefined ? { port: options.port } : options.ephemeralPorts ? { port: 0 } : {}),
         ...(options.portalDir === undefined ? {} : { portalDir: options.portalDir }),
       },
