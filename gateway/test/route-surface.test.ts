@@ -49,15 +49,16 @@ const EXPECTED: Readonly<Record<string, Access>> = {
   'GET /api/v1/patients/:patientId/emergency-policy': [P, AU],
   'PUT /api/v1/patients/:patientId/emergency-policy': [P],
   'GET /api/v1/patients/:patientId/access-log': [P],
-  'GET /api/v1/patients/:patientId/grants': [P],
   'GET /api/v1/patients/:patientId/grants/:grantId': [P, AU],
-  'POST /api/v1/patients/:patientId/grants/:grantId/end': [P],
   'GET /api/v1/patients/:patientId/grants/:grantId/deliveries': [P, AU],
   'GET /api/v1/patients/:patientId/contributions': [P],
   'GET /api/v1/patients/:patientId/emergency-card': [P],
   'GET /api/v1/patients/:patientId/contributions/:contributionId/content': [P],
   'POST /api/v1/patients/:patientId/contributions/:contributionId/approve': [P],
   'POST /api/v1/patients/:patientId/contributions/:contributionId/reject': [P],
+  // Registered after the shared journeys (patient-grants.ts): the owner check walks routes in that order.
+  'GET /api/v1/patients/:patientId/grants': [P],
+  'POST /api/v1/patients/:patientId/grants/:grantId/end': [P],
 
   'GET /api/v1/patients/lookup': [C, CE],
   'POST /api/v1/access-requests': [C],

@@ -2,6 +2,8 @@
 import { LIMITS } from '@custodia/chaincode/model';
 import type { ApiClient } from './client';
 import { ndjsonLines } from './ndjson';
+import type { PartyName, PartyRef } from '../directory/names';
+import { partyKey } from '../directory/names';
 import { ApiProblem } from './problem';
 import type { ProblemBody } from './problem';
 import type {
@@ -14,6 +16,8 @@ import type {
   Contribution,
   ContributionBody,
   Delivery,
+  DirectoryEntry,
+  DirectoryQuery,
   EmergencyCard,
   EmergencyPolicy,
   EmergencyPolicySpec,
@@ -93,6 +97,25 @@ export function patientApi(client: ApiClient, patientId: string) {
     contributionContent: (contributionId: string) =>
       client.json<FhirResource>('GET', `${base}/contributions/${seg(contributionId)}/content`),
     emergencyCard: () => client.json<EmergencyCard>('GET', `${base}/emergency-card`),
+    /** The patient's grants not yet over (active or narrowed), with who holds them, what and until when. */
+    liveGrants: (bookmark = '') =>
+      client.json<ListPage<GrantView>>('GET', `${base}/grants`, { query: { pageSize: PAGE_SIZE, bookmark } }),
+    /** Ends one of the patient's grants now ("end now"). */
+    endGrant: (grantId: string) => client.json<GrantView>('POST', `${base}/grants/${seg(grantId)}/end`),
+  };
+}
+
+/** The gateway's directory: people and organisations to pick by name, and the names of ids (never patients). */
+export function directoryApi(client: ApiClient) {
+  return {
+    search: (query: DirectoryQuery) =>
+      client.json<{ items: DirectoryEntry[] }>('GET', '/directory', { query: { ...query } }),
+    names: async (parties: readonly PartyRef[]): Promise<readonly PartyName[]> =>
+      (
+        await client.json<{ items: PartyName[] }>('GET', '/directory/names', {
+          query: { parties: parties.map(partyKey).join(',') },
+        })
+      ).items,
   };
 }
 
@@ -189,6 +212,7 @@ export function auditorApi(client: ApiClient) {
 }
 
 export type AuthApi = ReturnType<typeof authApi>;
+export type DirectoryApi = ReturnType<typeof directoryApi>;
 export type PatientApi = ReturnType<typeof patientApi>;
 export type ClinicianApi = ReturnType<typeof clinicianApi>;
 export type CentreApi = ReturnType<typeof centreApi>;
