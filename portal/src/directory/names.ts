@@ -4,7 +4,12 @@
  * book remembers what it asked, in memory only, so each id is asked about once per session; an id without a name
  * (a patient, an unknown id, the gateway out of reach) is shown as the id.
  */
-import type { Directory } from '../patient/rule-sentence';
+
+/** How the portal names people and organisations it knows; ids are shown when it does not. */
+export interface Directory {
+  practitioner?(mspId: string, id: string): string | undefined;
+  organisation?(mspId: string): string | undefined;
+}
 
 export interface PartyRef {
   readonly mspId: string;

@@ -3,9 +3,8 @@ import { useEffect, useMemo, useState } from 'react';
 import type { ApiClient } from '../api/client';
 import { directoryApi } from '../api/endpoints';
 import { useSession } from '../session/session';
-import type { Directory } from '../patient/rule-sentence';
 import { NameBook, partyKey } from './names';
-import type { PartyRef } from './names';
+import type { Directory, PartyRef } from './names';
 
 /** One book per signed-in client: a new session starts with an empty one. */
 const books = new WeakMap<ApiClient, NameBook>();
