@@ -4,6 +4,7 @@
  * book remembers what it asked, in memory only, so each id is asked about once per session; an id without a name
  * (a patient, an unknown id, the gateway out of reach) is shown as the id.
  */
+import type { Grantee } from '@custodia/chaincode/model';
 
 /** How the portal names people and organisations it knows; ids are shown when it does not. */
 export interface Directory {
@@ -22,6 +23,18 @@ export interface PartyName extends PartyRef {
 
 /** Most parties one request to the gateway names (its limit). */
 export const MAX_PARTIES_PER_REQUEST = 200;
+
+/** The party a rule names, if it names one (a role names nobody). */
+export function granteeParty(grantee: Grantee): PartyRef | undefined {
+  if (grantee.kind === 'practitioner') return { mspId: grantee.mspId, id: grantee.id };
+  if (grantee.kind === 'organization') return { mspId: grantee.mspId };
+  return undefined;
+}
+
+/** A requester (or submitter) and their organisation: both can have names. */
+export function requesterParties(requester: { readonly mspId: string; readonly id: string }): PartyRef[] {
+  return [{ mspId: requester.mspId, id: requester.id }, { mspId: requester.mspId }];
+}
 
 export function partyKey(party: PartyRef): string {
   return party.id === undefined ? party.mspId : `${party.mspId}/${party.id}`;

@@ -1,6 +1,6 @@
 /** @jest-environment ./portal/test/support/jsdom-environment.js */
 import '@testing-library/jest-dom';
-import { act, screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { logEntry, refusedEntry } from '../../test/support/ledger';
 import { problem } from '../../test/support/network';
@@ -203,5 +203,70 @@ describe('PatientWorkspace', () => {
       labels: [],
       maxDurationMinutes: 120,
     });
+  });
+
+  it('lists who can see the record now, by name, and ends one access at once', async () => {
+    const open = grantOf(logEntry({ grantId: 'grant-o', expiresAt: '2026-11-23T18:00:00.000Z' }), 'active');
+    const emergencyOpen = grantOf(emergency, 'active', { expiresAt: '2026-11-23T13:00:00.000Z' });
+    const over = grantOf(logEntry({ grantId: 'grant-x' }), 'expired');
+    let live = [open, emergencyOpen, over];
+    const { network } = renderAs('patient', <PatientWorkspace now={() => NOW} />, {
+      ...routes(),
+      [`GET ${BASE}/grants`]: () => ({ body: { items: live, bookmark: '' } }),
+      [`POST ${BASE}/grants/grant-o/end`]: () => {
+        live = [emergencyOpen, over];
+        return { body: { ...open, status: 'revoked' } };
+      },
+      'GET /directory/names': {
+        body: {
+          items: [
+            { mspId: 'HospitalFRMSP', id: 'dr-2', name: 'Dr. Claire Dubois' },
+            { mspId: 'HospitalFRMSP', name: 'Hôpital Saint-Louis Lyon' },
+          ],
+        },
+      },
+    });
+    await userEvent.click(screen.getByRole('button', { name: 'Open accesses' }));
+    const list = await screen.findByRole('list', { name: 'Who can see my record now' });
+    // Soonest to end first; an access that already ended is not offered.
+    await waitFor(() =>
+      expect(within(list).getAllByRole('listitem')[1]).toHaveTextContent(
+        'Dr. Claire Dubois (Clinician, Hôpital Saint-Louis Lyon, France)',
+      ),
+    );
+    const items = within(list).getAllByRole('listitem');
+    expect(items).toHaveLength(2);
+    expect(items[0]).toHaveTextContent('Clinician er-7 (HospitalITMSP, Italy)');
+    expect(items[0]).toHaveTextContent('Emergency access');
+    expect(items[1]).toHaveTextContent('May see: allergies.');
+
+    await userEvent.click(within(items[1] as HTMLElement).getByRole('button', { name: 'End now' }));
+    expect(network.callsTo(`POST ${BASE}/grants/grant-o/end`)).toHaveLength(0);
+    await userEvent.click(within(items[1] as HTMLElement).getByRole('button', { name: 'Yes, end it now' }));
+    expect(await screen.findByRole('status')).toHaveTextContent(
+      'The access of Dr. Claire Dubois (Clinician, Hôpital Saint-Louis Lyon, France) has ended.',
+    );
+    await waitFor(() =>
+      expect(
+        within(screen.getByRole('list', { name: 'Who can see my record now' })).getAllByRole('listitem'),
+      ).toHaveLength(1),
+    );
+    expect(network.callsTo(`POST ${BASE}/grants/grant-o/end`)).toHaveLength(1);
+  });
+
+  it('says why an access could not be ended, and keeps it listed', async () => {
+    const open = grantOf(logEntry({ grantId: 'grant-o' }), 'active');
+    renderAs('patient', <PatientWorkspace now={() => NOW} />, {
+      ...routes(),
+      [`GET ${BASE}/grants`]: { body: { items: [open], bookmark: '' } },
+      [`POST ${BASE}/grants/grant-o/end`]: problem(409, 'FAILED_PRECONDITION', 'grant is expired'),
+    });
+    await userEvent.click(screen.getByRole('button', { name: 'Open accesses' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'End now' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Yes, end it now' }));
+    expect(await screen.findByText(/This is no longer possible/)).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('list', { name: 'Who can see my record now' })).getAllByRole('listitem'),
+    ).toHaveLength(1);
   });
 });

@@ -4,6 +4,8 @@ import { patientApi } from '../api/endpoints';
 import { allPages } from '../api/paging';
 import type { AccessLogEntry } from '../api/types';
 import { emergencyAccesses } from '../access-log/counts';
+import { requesterParties } from '../directory/names';
+import { useNames } from '../directory/use-names';
 import { useWords } from '../i18n/use-words';
 import { useSession } from '../session/session';
 import { ProblemAlert } from '../ui/ProblemAlert';
@@ -15,6 +17,7 @@ import { ContributionsView } from './ContributionsView';
 import { localNoticeStore } from './dismissed-notices';
 import type { NoticeStore } from './dismissed-notices';
 import { EmergencyCard, EmergencyPolicyForm } from './EmergencyView';
+import { LiveGrants } from './LiveGrants';
 import { RulesView } from './RulesView';
 
 /** Emergency accesses the patient has not yet said they have seen; dismissed ones stay dismissed. */
@@ -23,6 +26,7 @@ function EmergencyNotices({ entries, store }: { entries: readonly AccessLogEntry
   const { t, format } = words;
   const [dismissed, setDismissed] = useState<ReadonlySet<string>>(() => store.dismissed());
   const notices = emergencyAccesses(entries).filter((e) => !dismissed.has(e.entryId));
+  const names = useNames(notices.slice(0, 5).flatMap((e) => requesterParties(e.requester)));
   if (notices.length === 0) return null;
   return (
     <div className="alert alert-warn" role="alert" aria-labelledby="emergency-title">
@@ -30,7 +34,7 @@ function EmergencyNotices({ entries, store }: { entries: readonly AccessLogEntry
       <ul>
         {notices.slice(0, 5).map((e) => (
           <li key={e.entryId}>
-            {format.dateTime(e.timestamp)} — {requesterText(words, e.requester)}
+            {format.dateTime(e.timestamp)} — {requesterText(words, e.requester, names)}
             {e.reason ? `: “${e.reason.text}”` : ''}
           </li>
         ))}
@@ -80,6 +84,7 @@ export function PatientWorkspace({
               </>
             ),
           },
+          { id: 'grants', label: t('patient.grants'), render: () => <LiveGrants api={api} now={now()} /> },
           {
             id: 'emergency',
             label: t('patient.emergency'),
