@@ -126,10 +126,15 @@ export function binaryPathOf(link: string): string {
   return `${path}${url.search}`;
 }
 
+/** Finds a patient by id or card code (a centre of their own organisation also gets their name and birth date). */
+function patientLookup(client: ApiClient) {
+  return (by: { id: string } | { card: string }) =>
+    client.json<PatientLookup>('GET', '/patients/lookup', { query: by });
+}
+
 export function clinicianApi(client: ApiClient) {
   return {
-    lookup: (by: { id: string } | { card: string }) =>
-      client.json<PatientLookup>('GET', '/patients/lookup', { query: by }),
+    lookup: patientLookup(client),
     requestAccess: (body: AccessRequestBody) =>
       client.json<AccessLogEntry>('POST', '/access-requests', { body }),
     /** `reason`: at least a sentence (20 characters, 4 words), kept off-chain. */
@@ -154,6 +159,8 @@ export function clinicianApi(client: ApiClient) {
 
 export function centreApi(client: ApiClient) {
   return {
+    /** Who a patient id is, to confirm before uploading. */
+    lookup: patientLookup(client),
     uploadRecords: (patientId: string, sourceId: string, document: FhirResource) =>
       client.json<RecordsUploadResult>('POST', `/patients/${seg(patientId)}/records`, {
         body: document,

@@ -52,6 +52,14 @@ const bundle: FhirBundle = {
         ],
       },
     },
+    {
+      fullUrl: 'urn:uuid:p',
+      resource: {
+        resourceType: 'Patient',
+        name: [{ use: 'official', family: 'Keller', given: ['Anna'] }],
+        birthDate: '1981-03-14',
+      },
+    },
     { fullUrl: 'urn:uuid:a', resource: penicillin('urn:custodia:HospitalDEMSP') },
     { fullUrl: 'urn:uuid:b', resource: penicillin('urn:custodia:HospitalITMSP') },
     {
@@ -159,6 +167,10 @@ describe('ClinicianWorkspace', () => {
     expect(record).toHaveTextContent('Not asked for: Problem list.');
     expect(within(record).getByRole('timer')).toHaveTextContent(/^1 h 5\d min left$/);
     expect(within(record).queryByRole('note', { name: 'Emergency access' })).not.toBeInTheDocument();
+    // The banner now names whom the record is about, as the record's Patient says.
+    expect(
+      await screen.findByRole('heading', { name: 'Patient Anna Keller, born March 14, 1981 patient-1' }),
+    ).toBeInTheDocument();
   });
 
   it('titles the record’s sections in French for a French clinician', async () => {

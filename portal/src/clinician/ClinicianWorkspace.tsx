@@ -9,6 +9,7 @@ import type { FormEvent } from 'react';
 import { clinicianApi } from '../api/endpoints';
 import type { ClinicianApi } from '../api/endpoints';
 import type { AccessLogEntry, Category, EmergencyReason, Purpose } from '../api/types';
+import type { PatientIdentity } from '../fhir/patient-identity';
 import { useWords } from '../i18n/use-words';
 import { useSession } from '../session/session';
 import { Chips } from '../ui/Chips';
@@ -186,14 +187,17 @@ function Outcome({ entry }: { entry: AccessLogEntry }) {
 }
 
 export function ClinicianWorkspace() {
-  const { t } = useWords();
+  const { t, format } = useWords();
   const { client } = useSession();
   const api = useMemo(() => clinicianApi(client), [client]);
   const [patientId, setPatientId] = useState<string | undefined>();
   const [outcome, setOutcome] = useState<AccessLogEntry | undefined>();
+  // Who the patient is, as their record says: known once a record was released and read.
+  const [identity, setIdentity] = useState<PatientIdentity | undefined>();
   const found = (id: string) => {
     setPatientId(id);
     setOutcome(undefined);
+    setIdentity(undefined);
   };
   return (
     <div>
@@ -202,7 +206,18 @@ export function ClinicianWorkspace() {
       {patientId && (
         <>
           <h2 className="patient-banner">
-            {t('clinician.patient')} <code>{patientId}</code>
+            {t('clinician.patient')}{' '}
+            {identity?.name && (
+              <span className="patient-person">
+                {identity.birthDate
+                  ? t('record.patientBorn', {
+                      name: identity.name,
+                      birthDate: format.calendarDay(identity.birthDate),
+                    })
+                  : identity.name}{' '}
+              </span>
+            )}
+            <code>{patientId}</code>
           </h2>
           {outcome && <Outcome entry={outcome} />}
           {outcome && (
@@ -211,7 +226,12 @@ export function ClinicianWorkspace() {
             </button>
           )}
           {outcome?.grantId && outcome.expiresAt ? (
-            <RecordView api={api} grantId={outcome.grantId} expiresAt={outcome.expiresAt} />
+            <RecordView
+              api={api}
+              grantId={outcome.grantId}
+              expiresAt={outcome.expiresAt}
+              onIdentified={setIdentity}
+            />
           ) : (
             !outcome && (
               <RequestAccess key={patientId} api={api} patientId={patientId} onOutcome={setOutcome} />
