@@ -81,9 +81,10 @@ export function patientApi(client: ApiClient, patientId: string) {
     emergencyPolicy: () => client.json<EmergencyPolicy>('GET', `${base}/emergency-policy`),
     setEmergencyPolicy: (spec: EmergencyPolicySpec) =>
       client.json<EmergencyPolicy>('PUT', `${base}/emergency-policy`, { body: spec }),
+    /** The patient's log, newest first, a page at a time. */
     accessLog: (bookmark = '') =>
       client.json<ListPage<AccessLogEntry>>('GET', `${base}/access-log`, {
-        query: { pageSize: PAGE_SIZE, bookmark },
+        query: { pageSize: PAGE_SIZE, bookmark, order: 'newest-first' },
       }),
     /** A grant made from the patient's rules, with its status now (revoked grants carry when and why). */
     grant: (grantId: string) => client.json<GrantView>('GET', `${base}/grants/${seg(grantId)}`),

@@ -4,6 +4,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { logEntry, refusedEntry } from '../../test/support/ledger';
 import { problem } from '../../test/support/network';
+import type { Call } from '../../test/support/network';
 import { renderAs } from '../../test/support/session';
 import type { AccessLogEntry, Contribution, Delivery, GrantView } from '../api/types';
 import { chooseLanguage } from '../i18n/i18n';
@@ -268,5 +269,30 @@ describe('PatientWorkspace', () => {
     expect(
       within(screen.getByRole('list', { name: 'Who can see my record now' })).getAllByRole('listitem'),
     ).toHaveLength(1);
+  });
+
+  it('shows the newest requests at once and older ones when asked', async () => {
+    const older = refusedEntry({ entryId: 'entry-old', timestamp: '2026-10-01T08:00:00.000Z' });
+    const { network } = renderAs('patient', <PatientWorkspace now={() => NOW} />, {
+      ...routes(),
+      [`GET ${BASE}/access-log`]: (call: Call) =>
+        call.query.get('bookmark') === 'page-2'
+          ? { body: { items: [older], bookmark: 'page-3' } }
+          : call.query.get('bookmark') === 'page-3'
+            ? EMPTY
+            : { body: { items: [emergency, refused], bookmark: 'page-2' } },
+    });
+    await userEvent.click(screen.getByRole('button', { name: 'Who looked' }));
+    const list = await screen.findByRole('list', { name: 'Requests, newest first' });
+    const shown = () => list.querySelectorAll(':scope > li').length;
+    await waitFor(() => expect(shown()).toBe(2));
+    expect(network.callsTo(`GET ${BASE}/access-log`)[0]?.query.get('order')).toBe('newest-first');
+    await userEvent.click(screen.getByRole('button', { name: 'Show older requests' }));
+    await waitFor(() => expect(shown()).toBe(3));
+    expect(within(list).getByText('Oct 1, 2026, 8:00 AM')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Show older requests' }));
+    await waitFor(() =>
+      expect(screen.queryByRole('button', { name: 'Show older requests' })).not.toBeInTheDocument(),
+    );
   });
 });

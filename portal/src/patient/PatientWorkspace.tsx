@@ -1,8 +1,7 @@
 /** The patient's workspace: rules, accesses (with emergency notices), emergency choices, additions. */
 import { useMemo, useState } from 'react';
 import { patientApi } from '../api/endpoints';
-import { allPages } from '../api/paging';
-import type { AccessLogEntry } from '../api/types';
+import type { AccessLogEntry, ListPage } from '../api/types';
 import { emergencyAccesses } from '../access-log/counts';
 import { requesterParties } from '../directory/names';
 import { useNames } from '../directory/use-names';
@@ -10,7 +9,7 @@ import { useWords } from '../i18n/use-words';
 import { useSession } from '../session/session';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { Sections } from '../ui/Sections';
-import { useLoad } from '../ui/use-async';
+import { useAction, useLoad } from '../ui/use-async';
 import { requesterText } from '../vocabulary/words';
 import { AccessTimeline } from './AccessTimeline';
 import { ContributionsView } from './ContributionsView';
@@ -65,8 +64,17 @@ export function PatientWorkspace({
   const { client, user } = useSession();
   const api = useMemo(() => patientApi(client, user.ledgerId), [client, user.ledgerId]);
   const store = useMemo(() => notices ?? localNoticeStore(user.userId), [notices, user.userId]);
-  const log = useLoad(() => allPages((bookmark) => api.accessLog(bookmark)), [api]);
-  const entries = log.data?.items ?? [];
+  // The newest page at once; older pages when the patient asks (the server answers newest first).
+  const log = useLoad(() => api.accessLog(), [api]);
+  const [older, setOlder] = useState<{ items: readonly AccessLogEntry[]; last: ListPage<AccessLogEntry> }>();
+  const last = older?.last ?? log.data;
+  const more = useAction(async () => {
+    const page = await api.accessLog(last?.bookmark ?? '');
+    setOlder({ items: [...(older?.items ?? []), ...page.items], last: page });
+  });
+  const entries = [...(log.data?.items ?? []), ...(older?.items ?? [])];
+  // The ledger's last page still carries a bookmark: a page that came back empty is the end.
+  const hasOlder = last !== undefined && (last.bookmark ?? '') !== '' && last.items.length > 0;
   return (
     <>
       {log.data && <EmergencyNotices entries={entries} store={store} />}
@@ -81,6 +89,12 @@ export function PatientWorkspace({
               <>
                 <ProblemAlert problem={log.problem} />
                 <AccessTimeline api={api} entries={entries} now={now()} />
+                <ProblemAlert problem={more.problem} />
+                {hasOlder && (
+                  <button type="button" disabled={more.pending} onClick={() => void more.run()}>
+                    {more.pending ? t('timeline.loadingOlder') : t('timeline.older')}
+                  </button>
+                )}
               </>
             ),
           },

@@ -350,6 +350,8 @@ export const de: Messages = {
     needConfirm: 'Prüfen und bestätigen Sie die Person vor dem Hochladen.',
   },
   timeline: {
+    older: 'Ältere Anfragen anzeigen',
+    loadingOlder: 'Ältere Anfragen werden geladen…',
     title: 'Wer hat auf meine Akte zugegriffen',
     chartTitle: 'Anfragen zu Ihrer Akte in den letzten 30 Tagen',
     listLabel: 'Anfragen, neueste zuerst',

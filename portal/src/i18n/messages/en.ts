@@ -326,6 +326,8 @@ export const en = {
     needConfirm: 'Check the patient and confirm who it is before uploading.',
   },
   timeline: {
+    older: 'Show older requests',
+    loadingOlder: 'Loading older requests…',
     title: 'Who looked at my record',
     chartTitle: 'Requests for your record, last 30 days',
     listLabel: 'Requests, newest first',

@@ -341,6 +341,8 @@ export const fr: Messages = {
     needConfirm: 'Vérifiez le patient et confirmez son identité avant l’envoi.',
   },
   timeline: {
+    older: 'Afficher les demandes plus anciennes',
+    loadingOlder: 'Chargement des demandes plus anciennes…',
     title: 'Qui a consulté mon dossier',
     chartTitle: 'Demandes d’accès à votre dossier, 30 derniers jours',
     listLabel: 'Demandes, les plus récentes d’abord',

@@ -336,6 +336,8 @@ export const it: Messages = {
     needConfirm: 'Verifichi e confermi il paziente prima di caricare.',
   },
   timeline: {
+    older: 'Mostra le richieste precedenti',
+    loadingOlder: 'Caricamento delle richieste precedenti…',
     title: 'Chi ha consultato il mio fascicolo',
     chartTitle: 'Richieste di accesso al Suo fascicolo, ultimi 30 giorni',
     listLabel: 'Richieste, dalla più recente',
