@@ -10,6 +10,7 @@ import {
   decide,
   decideEmergency,
   decoders,
+  emergencyRefusal,
   EMERGENCY_PURPOSE,
   EVENTS,
   GRANT_REVOKERS,
@@ -141,14 +142,14 @@ export class AccessContract extends CustodiaContract implements ContractFunction
         };
         const decision = decideEmergency(rules, policy, requester, asked.categories, ctx.now);
         await recordEmergencyUse(ctx.store, requester, ctx.now, ctx.txId);
+        const refusal = emergencyRefusal(policy, requester, decision);
         const created = await this.log(
           ctx,
           facts,
           decision,
           expiryOf(decision, rules, facts, ctx.now, emergencyDuration(policy)),
-          {
-            emergencyRequests24h: recent + 1,
-          },
+          { emergencyRequests24h: recent + 1 },
+          refusal === undefined ? {} : { emergencyRefusal: refusal },
         );
         return { id: created.entryId, value: created };
       },
@@ -297,11 +298,21 @@ export class AccessContract extends CustodiaContract implements ContractFunction
     decision: Decision,
     expiresAt: Instant | undefined,
     extra: Pick<AccessLogEntry, 'emergencyRequests24h'>,
+    /** Logged with the entry only (the event carries identifiers and counts). */
+    refusal: Pick<AccessLogEntry, 'emergencyRefusal'> = {},
   ): Promise<AccessLogEntry> {
     const at = ctx.now;
     const entryId = ctx.txId;
     const granted = expiresAt === undefined ? {} : { grantId: entryId, expiresAt };
-    const entry: AccessLogEntry = { entryId, timestamp: at, ...facts, decision, ...granted, ...extra };
+    const entry: AccessLogEntry = {
+      entryId,
+      timestamp: at,
+      ...facts,
+      decision,
+      ...granted,
+      ...extra,
+      ...refusal,
+    };
     await saveLogEntry(ctx.store, entry);
     if (expiresAt !== undefined) {
       const grant: Grant = {

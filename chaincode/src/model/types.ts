@@ -4,6 +4,7 @@ import type {
   ContributionStatus,
   Effect,
   EmergencyReason,
+  EmergencyRefusal,
   GrantStatus,
   Label,
   Purpose,
@@ -208,6 +209,8 @@ export interface AccessLogEntry extends RequestFacts {
    * and including this one (any patient), so auditors see repeated break-glass flagged.
    */
   readonly emergencyRequests24h?: number;
+  /** For emergency requests that released nothing: why (`EMERGENCY_REFUSALS`). */
+  readonly emergencyRefusal?: EmergencyRefusal;
 }
 
 export interface Delivery {

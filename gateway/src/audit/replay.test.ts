@@ -732,6 +732,30 @@ describe('registries, erasure, disabled identities and who the chaincode admits'
     ).not.toContain(DISCREPANCY_KINDS.EMERGENCY_LIMIT_EXCEEDED);
   });
 
+  it('names an emergency refusal logged with a reason the policy does not give', async () => {
+    const chain = await buildTestChain();
+    await chain.submit(chain.patient, emergency.setEmergencyPolicy, EMERGENCY_POLICY);
+    // The policy admits French clinicians but does not cover problems: the chaincode logs `not-covered`; a forged
+    // entry that says the patient has no policy at all misleads the clinician and is named.
+    const forged = await chain.submit(
+      chain.clinicianFr,
+      access.requestEmergencyAccess,
+      {
+        patientId: PATIENT_A,
+        categories: ['problems'],
+        reasonCode: 'unconscious',
+        reasonHash: REASON_HASH,
+        requestId: newRequestId(),
+      },
+      {
+        time: at(0.1),
+        tamper: editJson('access-log', (entry) => ({ ...entry, emergencyRefusal: 'no-policy' })),
+      },
+    );
+    const found = await onlyDiscrepancy(chain, DISCREPANCY_KINDS.DECISION_MISMATCH, forged.txId);
+    expect(found.detail).toContain('emergencyRefusal');
+  });
+
   it('names a delivery of a grant the rules in force no longer covered', async () => {
     const { chain, grantId } = await granted();
     // A deny of the category from 0.5 h on: the grant issued at 0.1 h is narrowed from then on.

@@ -244,24 +244,36 @@ describe('ClinicianWorkspace', () => {
     expect(alert).not.toHaveTextContent('rules do not allow');
   });
 
-  it('says when the emergency policy does not cover the request', async () => {
-    const notCovered = refusedEntry({
+  it.each([
+    [
+      'not-covered',
+      'This patient’s emergency access does not include what you asked for (allergies and medicines)',
+    ],
+    [
+      'country-not-admitted',
+      'This patient’s emergency access is not open to clinicians in your country (France).',
+    ],
+    ['role-not-admitted', 'This patient’s emergency access is not open to your role (Clinician).'],
+    ['policy-disabled', 'This patient has switched emergency access off'],
+  ])('says why the emergency policy released nothing: %s', async (emergencyRefusal, message) => {
+    const refused = refusedEntry({
       emergency: true,
       purpose: 'ETREAT',
       reasonCode: 'unconscious',
       emergencyPolicyVersion: 3,
+      emergencyRefusal: emergencyRefusal as AccessLogEntry['emergencyRefusal'],
     });
     renderAs('clinician', <ClinicianWorkspace />, {
       ...routes(),
-      'POST /emergency-access': { status: 201, body: notCovered },
+      'POST /emergency-access': { status: 201, body: refused },
     });
     await findByCard();
     await userEvent.click(screen.getByLabelText('Emergency: the patient cannot consent'));
     await userEvent.type(screen.getByLabelText(/^Reason/), 'unconscious on arrival, no relatives reachable');
     await userEvent.click(screen.getByRole('button', { name: 'Open in emergency' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent(
-      'The patient’s emergency choices do not cover this request (allergies and medicines)',
-    );
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(message);
+    expect(alert).not.toHaveTextContent('rules do not allow');
   });
 
   it('says in its own words that no patient matches a card code, with the gateway’s detail at hand', async () => {

@@ -16,7 +16,7 @@ import { Chips } from '../ui/Chips';
 import { RadioGroup } from '../ui/RadioGroup';
 import { Notice, ProblemAlert } from '../ui/ProblemAlert';
 import { useAction } from '../ui/use-async';
-import { categoryList, purposeName } from '../vocabulary/words';
+import { categoryList, purposeName, roleTitle } from '../vocabulary/words';
 import { categoryOptions } from '../vocabulary/options';
 import { ContributionForm } from './ContributionForm';
 import { requestOutcome } from './outcome';
@@ -155,7 +155,7 @@ function RequestAccess(props: {
 
 function Outcome({ entry }: { entry: AccessLogEntry }) {
   const words = useWords();
-  const { t } = words;
+  const { t, format } = words;
   const outcome = requestOutcome(entry);
   if (outcome === 'granted') {
     return (
@@ -166,20 +166,26 @@ function Outcome({ entry }: { entry: AccessLogEntry }) {
       </Notice>
     );
   }
+  const what = categoryList(words, entry.requested);
+  const refusal = outcome === 'refused' ? undefined : outcome.emergency;
+  const noAccess = refusal === 'no-policy' || refusal === 'policy-disabled';
   return (
     <div className="alert alert-error" role="alert">
-      <strong>
-        {outcome === 'no-emergency-policy' ? t('outcome.noPolicyTitle') : t('outcome.refusedTitle')}
-      </strong>
+      <strong>{noAccess ? t('outcome.noPolicyTitle') : t('outcome.refusedTitle')}</strong>
       <p>
-        {outcome === 'no-emergency-policy'
-          ? t('outcome.noPolicy')
-          : outcome === 'emergency-not-covered'
-            ? t('outcome.policyNotCovering', { what: categoryList(words, entry.requested) })
-            : t('outcome.refused', {
-                what: categoryList(words, entry.requested),
-                purpose: purposeName(words, entry.purpose),
-              })}{' '}
+        {refusal === undefined
+          ? t('outcome.refused', { what, purpose: purposeName(words, entry.purpose) })
+          : refusal === 'no-policy'
+            ? t('outcome.noPolicy')
+            : refusal === 'policy-disabled'
+              ? t('outcome.policyDisabled')
+              : refusal === 'role-not-admitted'
+                ? t('outcome.roleNotAdmitted', { role: roleTitle(words, entry.requester.role) })
+                : refusal === 'country-not-admitted'
+                  ? t('outcome.countryNotAdmitted', {
+                      country: entry.requester.country ? format.country(entry.requester.country) : '—',
+                    })
+                  : t('outcome.notCovered', { what })}{' '}
         {t('outcome.recorded')}
       </p>
     </div>

@@ -460,8 +460,14 @@ export const de: Messages = {
     noPolicyTitle: 'Kein Notfallzugriff für diese Patientin / diesen Patienten',
     noPolicy:
       'Diese Patientin / dieser Patient hat keinen Notfallzugriff eingerichtet; im Notfall kann daher nichts geöffnet werden.',
-    policyNotCovering:
-      'Die Notfall-Einstellungen der Patientin / des Patienten decken diese Anfrage ({{what}}) nicht ab: Der Notfallzugriff ist womöglich ausgeschaltet oder umfasst Ihre Rolle, Ihr Land oder diese Informationen nicht.',
+    policyDisabled:
+      'Diese Patientin / dieser Patient hat den Notfallzugriff ausgeschaltet; im Notfall kann daher nichts geöffnet werden.',
+    roleNotAdmitted:
+      'Der Notfallzugriff dieser Patientin / dieses Patienten ist für Ihre Rolle ({{role}}) nicht geöffnet.',
+    countryNotAdmitted:
+      'Der Notfallzugriff dieser Patientin / dieses Patienten ist für Ärztinnen und Ärzte in Ihrem Land ({{country}}) nicht geöffnet.',
+    notCovered:
+      'Der Notfallzugriff dieser Patientin / dieses Patienten umfasst das Angefragte ({{what}}) nicht, oder ihre / seine eigenen Regeln halten es zurück.',
     recorded: 'Die Anfrage wurde protokolliert.',
   },
   record: {

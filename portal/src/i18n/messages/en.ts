@@ -433,8 +433,13 @@ export const en = {
     refused: 'The patient’s rules do not allow you to see {{what}} for this purpose ({{purpose}}).',
     noPolicyTitle: 'No emergency access for this patient',
     noPolicy: 'This patient has not set up emergency access, so nothing can be opened in an emergency.',
-    policyNotCovering:
-      'The patient’s emergency choices do not cover this request ({{what}}): emergency access may be switched off, or not include your role, your country or this information.',
+    policyDisabled:
+      'This patient has switched emergency access off, so nothing can be opened in an emergency.',
+    roleNotAdmitted: 'This patient’s emergency access is not open to your role ({{role}}).',
+    countryNotAdmitted:
+      'This patient’s emergency access is not open to clinicians in your country ({{country}}).',
+    notCovered:
+      'This patient’s emergency access does not include what you asked for ({{what}}), or their own rules keep it back.',
     recorded: 'The request has been recorded.',
   },
   record: {

@@ -448,8 +448,12 @@ export const fr: Messages = {
     refused: 'Les règles du patient ne vous permettent pas de consulter : {{what}} (motif « {{purpose}} »).',
     noPolicyTitle: 'Pas d’accès d’urgence pour ce patient',
     noPolicy: 'Ce patient n’a pas configuré d’accès d’urgence : rien ne peut être ouvert en urgence.',
-    policyNotCovering:
-      'Les choix du patient pour les urgences ne couvrent pas cette demande ({{what}}) : l’accès d’urgence est peut-être désactivé, ou n’inclut pas votre rôle, votre pays ou ces informations.',
+    policyDisabled: 'Ce patient a désactivé l’accès d’urgence : rien ne peut être ouvert en urgence.',
+    roleNotAdmitted: 'L’accès d’urgence de ce patient n’est pas ouvert à votre rôle ({{role}}).',
+    countryNotAdmitted:
+      'L’accès d’urgence de ce patient n’est pas ouvert aux médecins de votre pays ({{country}}).',
+    notCovered:
+      'L’accès d’urgence de ce patient n’inclut pas ce que vous avez demandé ({{what}}), ou ses propres règles le retiennent.',
     recorded: 'La demande a été enregistrée.',
   },
   record: {

@@ -444,8 +444,13 @@ export const it: Messages = {
     noPolicyTitle: 'Nessun accesso in emergenza per questo paziente',
     noPolicy:
       'Questo paziente non ha impostato l’accesso in emergenza: in emergenza non si può aprire nulla.',
-    policyNotCovering:
-      'Le scelte del paziente per le emergenze non coprono questa richiesta ({{what}}): l’accesso in emergenza potrebbe essere disattivato o non includere il Suo ruolo, il Suo paese o queste informazioni.',
+    policyDisabled:
+      'Questo paziente ha disattivato l’accesso in emergenza: in emergenza non si può aprire nulla.',
+    roleNotAdmitted: 'L’accesso in emergenza di questo paziente non è aperto al Suo ruolo ({{role}}).',
+    countryNotAdmitted:
+      'L’accesso in emergenza di questo paziente non è aperto ai medici del Suo paese ({{country}}).',
+    notCovered:
+      'L’accesso in emergenza di questo paziente non include ciò che ha chiesto ({{what}}), oppure le sue regole lo trattengono.',
     recorded: 'La richiesta è stata registrata.',
   },
   record: {
