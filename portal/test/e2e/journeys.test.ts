@@ -209,12 +209,6 @@ describe('portal journeys on the real platform', () => {
     await check(page, 'clinician-request');
     await request.getByRole('button', { name: 'Demander l’accès' }).click();
     await page.getByText('Accès accordé : allergies, médicaments et problèmes de santé.').waitFor();
-    // The banner names the person from the record's Patient, to check against whom the clinician treats.
-    await page
-      .getByRole('heading', {
-        name: new RegExp(`^Patient Anna Keller, né\\(e\\) le 14 mars 1981 ${PATIENT}$`),
-      })
-      .waitFor();
     const record = page.getByRole('article', { name: 'Dossier temporaire' });
     const allergies = record.getByRole('region', { name: /^Allergies et intolérances/ });
     await allergies.getByText('Latex allergy').waitFor();
@@ -398,20 +392,30 @@ describe('portal journeys on the real platform', () => {
       .getByRole('figure', { name: 'Requests by requesting organisation' })
       .getByRole('row', { name: /HospitalFRMSP/ })
       .waitFor();
+    // Two break-glass requests by Dr. Dubois (Marco's refused, Anna's granted), each named beside its id.
     await page
       .getByRole('region', { name: 'Recent emergency uses' })
-      .getByText(/clin-dubois/)
+      .getByText(/Dr\. Claire Dubois/)
+      .first()
       .waitFor();
     await page
       .getByRole('region', { name: 'Recent refusals' })
       .getByText(/clin-dubois/)
+      .first()
       .waitFor();
     await page.locator('.chart-canvas svg').first().waitFor();
     await check(page, 'auditor-overview');
 
     // The log shows the last days at once, without a search.
     await page.getByRole('button', { name: 'Access log' }).click();
-    await seeRow(page, 'clin-dubois', 'Treatment', 'allergies');
+    await seeRow(
+      page,
+      'Dr. Claire Dubois',
+      'clin-dubois',
+      'Hôpital Saint-Louis Lyon',
+      'Treatment',
+      'allergies',
+    );
     await seeRow(page, 'clin-dubois', 'Emergency treatment', 'emergency');
     const first = page
       .getByRole('row')
