@@ -159,6 +159,39 @@ describe('live grants and "end now"', () => {
   });
 });
 
+describe('my record', () => {
+  it('gives the patient everything Custodia holds about them, sensitive parts included, never to be cached', async () => {
+    const response = await get(`/patients/${ANNA}/record`, 'anna');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const bundle = (await response.json()) as {
+      resourceType: string;
+      entry: { resource: { resourceType: string } }[];
+    };
+    expect(bundle.resourceType).toBe('Bundle');
+    expect(bundle.entry[0]?.resource.resourceType).toBe('Composition');
+    const text = JSON.stringify(bundle);
+    expect(text).toContain(ANNA);
+    expect(text).not.toContain(MARCO);
+    expect(text).toContain('Allergy to penicillin');
+    // Her psychiatric history, which no rule releases to anyone, is hers to see.
+    expect(text).toContain('Depressive disorder');
+  });
+
+  it('is no one else’s: another patient (by either path), a clinician and an auditor get nothing of it', async () => {
+    await problemOf(await get(`/patients/${ANNA}/record`, 'marco'), 403, 'NOT_OWNER');
+    await problemOf(await get(`/patients/${ANNA}/record`, 'dr.weber'), 403, 'FORBIDDEN');
+    await problemOf(await get(`/patients/${ANNA}/record`, 'auditor'), 403, 'FORBIDDEN');
+    const his = await get(`/patients/${MARCO}/record`, 'marco');
+    expect(his.status).toBe(200);
+    // The demo gives both the same synthetic records: his record is his, by his pseudonym, with nothing of hers.
+    const text = await his.text();
+    expect(text).toContain(MARCO);
+    expect(text).not.toContain(ANNA);
+  });
+});
+
 describe('a centre confirms whom it uploads for', () => {
   it('its own organisation’s patient: name and birth date; another organisation’s: only that she is registered', async () => {
     const own = await jsonOf<{ patientId: string; person?: unknown }>(

@@ -57,6 +57,7 @@ const EXPECTED: Readonly<Record<string, Access>> = {
   'POST /api/v1/patients/:patientId/contributions/:contributionId/approve': [P],
   'POST /api/v1/patients/:patientId/contributions/:contributionId/reject': [P],
   // Registered after the shared journeys (patient-grants.ts): the owner check walks routes in that order.
+  'GET /api/v1/patients/:patientId/record': [P],
   'GET /api/v1/patients/:patientId/grants': [P],
   'POST /api/v1/patients/:patientId/grants/:grantId/end': [P],
 

@@ -11,7 +11,7 @@
 import { Writable } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Resource } from '@medplum/fhirtypes';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { GrantView } from '@custodia/chaincode';
 import type { Logger } from 'pino';
 import { mapBounded } from '../concurrency/map-bounded';
@@ -30,6 +30,7 @@ import type { PatientDirectory, StructuredZone } from '../zones/structured';
 import { buildPatientSummary } from './ips-bundle';
 import type { SummaryRecord } from './ips-bundle';
 import { signLink } from './links';
+import { assembleOwnRecord } from './own-record';
 import type { ExclusionReason, Manifest } from './manifest';
 import { checkRequester } from './requester';
 import { releasedCategories, selectRecords } from './select';
@@ -218,6 +219,11 @@ export class AssemblyService {
       rawTarget(document, binary, this.deps.locations.forCountry(document.country)),
     );
     return { contentType: binary.contentType, size: binary.size, body };
+  }
+
+  /** The patient's own record (no grant: their certificate says it is them); see own-record.ts. */
+  ownRecord(patientId: string, actor: LedgerActor): Promise<Bundle> {
+    return assembleOwnRecord(this.deps, (indexed) => this.stored(indexed), patientId, actor);
   }
 
   /**

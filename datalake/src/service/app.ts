@@ -221,6 +221,16 @@ export function createApp(deps: AppDeps): express.Express {
     res.json(await deps.erasure.erasePatient(patientId));
   });
 
+  /** The patient's own record (IPS Bundle), for the patient alone, by their certificate; never stored. */
+  app.get('/v1/patients/:patientId/summary', async (req, res) => {
+    const patientId = pathId(req.params.patientId, 'patientId');
+    const actor = actorOf(req, ['patient']);
+    if (deps.assembly === undefined) throw new DatalakeError('NOT_FOUND', 'assembly is not configured');
+    const bundle = await deps.assembly.ownRecord(patientId, actor);
+    res.status(200).type('application/fhir+json').setHeader('cache-control', 'no-store');
+    res.send(JSON.stringify(bundle));
+  });
+
   /** The requester downloads the temporary record, while the grant is active on the ledger. */
   app.get('/v1/grants/:grantId/record', async (req, res) => {
     const grantId = pathId(req.params.grantId, 'grantId');

@@ -21,6 +21,7 @@ export type DataLake = Pick<
   | 'storeContribution'
   | 'assemble'
   | 'downloadRecord'
+  | 'ownRecord'
   | 'downloadBinary'
   | 'erasePatient'
   | 'residency'
