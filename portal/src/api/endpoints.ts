@@ -98,6 +98,8 @@ export function patientApi(client: ApiClient, patientId: string) {
     contributionContent: (contributionId: string) =>
       client.json<FhirResource>('GET', `${base}/contributions/${seg(contributionId)}/content`),
     emergencyCard: () => client.json<EmergencyCard>('GET', `${base}/emergency-card`),
+    /** Everything Custodia holds about the patient (an IPS Bundle), for the patient alone; never cached. */
+    ownRecord: () => client.json<FhirBundle>('GET', `${base}/record`, { accept: 'application/fhir+json' }),
     /** The patient's grants not yet over (active or narrowed), with who holds them, what and until when. */
     liveGrants: (bookmark = '') =>
       client.json<ListPage<GrantView>>('GET', `${base}/grants`, { query: { pageSize: PAGE_SIZE, bookmark } }),

@@ -2,7 +2,7 @@
 import '@testing-library/jest-dom';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { logEntry, refusedEntry } from '../../test/support/ledger';
+import { logEntry, refusedEntry, storedRule } from '../../test/support/ledger';
 import { problem } from '../../test/support/network';
 import type { Call } from '../../test/support/network';
 import { renderAs } from '../../test/support/session';
@@ -294,5 +294,69 @@ describe('PatientWorkspace', () => {
     await waitFor(() =>
       expect(screen.queryByRole('button', { name: 'Show older requests' })).not.toBeInTheDocument(),
     );
+  });
+
+  it('shows the patient their own record by section, and who their rules share each part with', async () => {
+    const LOINC = 'http://loinc.org';
+    const bundle = {
+      resourceType: 'Bundle',
+      entry: [
+        {
+          fullUrl: 'urn:uuid:c',
+          resource: {
+            resourceType: 'Composition',
+            section: [
+              {
+                title: 'Allergies',
+                code: { coding: [{ system: LOINC, code: '48765-2' }] },
+                entry: [{ reference: 'urn:uuid:a' }],
+              },
+              {
+                title: 'Problems',
+                code: { coding: [{ system: LOINC, code: '11450-4' }] },
+                entry: [{ reference: 'urn:uuid:p' }],
+              },
+            ],
+          },
+        },
+        {
+          fullUrl: 'urn:uuid:a',
+          resource: {
+            resourceType: 'AllergyIntolerance',
+            meta: { source: 'urn:custodia:HospitalDEMSP' },
+            code: { text: 'Allergy to penicillin' },
+          },
+        },
+        {
+          fullUrl: 'urn:uuid:p',
+          resource: {
+            resourceType: 'Condition',
+            meta: { security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'PSY' }] },
+            code: { text: 'Depressive disorder' },
+          },
+        },
+      ],
+    };
+    const weber = storedRule({
+      grantee: { kind: 'practitioner', id: 'clin-weber', mspId: 'HospitalDEMSP' },
+      categories: ['allergies', 'problems'],
+    });
+    renderAs('patient', <PatientWorkspace now={() => NOW} />, {
+      ...routes(),
+      [`GET ${BASE}/rules`]: { body: { items: [weber], bookmark: '' } },
+      [`GET ${BASE}/record`]: { body: bundle, contentType: 'application/fhir+json' },
+      'GET /directory/names': {
+        body: { items: [{ mspId: 'HospitalDEMSP', id: 'clin-weber', name: 'Dr. Jonas Weber' }] },
+      },
+    });
+    await userEvent.click(screen.getByRole('button', { name: 'My record' }));
+    const allergies = await screen.findByRole('region', { name: /^Allergies and intolerances/ });
+    expect(allergies).toHaveTextContent('Allergy to penicillin');
+    expect(allergies).toHaveTextContent('Source: urn:custodia:HospitalDEMSP');
+    await waitFor(() => expect(allergies).toHaveTextContent('Your rules share this with: Dr. Jonas Weber.'));
+    // The rule shares problems, but not the mental-health entry: no rule names that label.
+    const problems = screen.getByRole('region', { name: /^Problem list/ });
+    expect(problems).toHaveTextContent('Sensitive: mental health — shared only by a rule that names it.');
+    expect(within(problems).getByRole('listitem')).toHaveTextContent('Your rules share this with nobody.');
   });
 });

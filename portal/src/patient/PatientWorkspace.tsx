@@ -17,6 +17,7 @@ import { localNoticeStore } from './dismissed-notices';
 import type { NoticeStore } from './dismissed-notices';
 import { EmergencyCard, EmergencyPolicyForm } from './EmergencyView';
 import { LiveGrants } from './LiveGrants';
+import { MyRecord } from './MyRecord';
 import { RulesView } from './RulesView';
 
 /** Emergency accesses the patient has not yet said they have seen; dismissed ones stay dismissed. */
@@ -82,6 +83,7 @@ export function PatientWorkspace({
         label={t('patient.nav')}
         sections={[
           { id: 'rules', label: t('patient.rules'), render: () => <RulesView api={api} now={now} /> },
+          { id: 'record', label: t('patient.record'), render: () => <MyRecord api={api} /> },
           {
             id: 'accesses',
             label: t('patient.accesses'),

@@ -249,6 +249,17 @@ describe('portal journeys on the real platform', () => {
     await check(page, 'patient-rule-builder');
     await page.getByRole('button', { name: 'Cancel' }).click();
 
+    // Her own record: every section with its sources, and who her rules share each part with, by name.
+    await page.getByRole('button', { name: 'My record' }).click();
+    const allergies = page.getByRole('region', { name: /^Allergies and intolerances/ });
+    await allergies.getByText('Allergy to penicillin').first().waitFor();
+    await allergies.getByText(/^Your rules share this with: .*Dr\. Jonas Weber/).waitFor();
+    await page
+      .getByRole('region', { name: /^Problem list/ })
+      .getByText('Sensitive: mental health — shared only by a rule that names it.')
+      .waitFor();
+    await check(page, 'patient-my-record');
+
     await page.getByRole('button', { name: 'Who looked' }).click();
     const entries = page.getByRole('list', { name: 'Requests, newest first' });
     const dubois = entries
@@ -466,6 +477,16 @@ describe('portal journeys on the real platform', () => {
     );
     expect(progress.some((text) => /^\d+ of \d+ blocks verified$/.test(text))).toBe(true);
     await check(page, 'auditor-replay');
+    await page.close();
+  });
+
+  it('a patient in Italy reads his own record in Italian, which his (absent) rules share with nobody', async () => {
+    const page = await signIn('marco', 'it');
+    await page.getByRole('button', { name: 'La mia cartella' }).click();
+    const allergies = page.getByRole('region', { name: /^Allergie e intolleranze/ });
+    await allergies.getByText('Allergy to penicillin').first().waitFor();
+    await allergies.getByText('Le sue regole non la condividono con nessuno.').first().waitFor();
+    await check(page, 'patient-my-record-it');
     await page.close();
   });
 });

@@ -248,6 +248,7 @@ export const de: Messages = {
     accesses: 'Wer hat zugegriffen',
     emergency: 'Notfall',
     additions: 'Ergänzungen',
+    record: 'Meine Akte',
     grants: 'Offene Zugriffe',
   },
   notices: {
@@ -348,6 +349,15 @@ export const de: Messages = {
       'Diese Person ist bei einer anderen Einrichtung registriert: ihr Name kann hier nicht angezeigt werden.',
     confirm: 'Das ist die Person, deren Unterlagen ich hochlade',
     needConfirm: 'Prüfen und bestätigen Sie die Person vor dem Hochladen.',
+  },
+  myRecord: {
+    title: 'Meine Akte',
+    lead: 'Was Custodia über Sie gespeichert hat, nach Abschnitten, mit der Herkunft jedes Eintrags. Niemand sonst sieht diese Seite; unter jedem Abschnitt steht, mit wem Ihre Regeln ihn teilen.',
+    loading: 'Ihre Akte wird zusammengestellt…',
+    empty: 'Custodia hat noch nichts über Sie gespeichert.',
+    sharedWith: 'Ihre Regeln teilen dies mit: {{who}}.',
+    sharedWithNobody: 'Ihre Regeln teilen dies mit niemandem.',
+    sensitive: 'Vertraulich: {{labels}} — nur von einer Regel geteilt, die es ausdrücklich nennt.',
   },
   timeline: {
     older: 'Ältere Anfragen anzeigen',

@@ -225,6 +225,7 @@ export const en = {
     accesses: 'Who looked',
     emergency: 'Emergency',
     additions: 'Additions',
+    record: 'My record',
     grants: 'Open accesses',
   },
   notices: {
@@ -324,6 +325,15 @@ export const en = {
     registered: 'This patient is registered, with another organisation: their name cannot be shown here.',
     confirm: 'This is the patient whose records I am uploading',
     needConfirm: 'Check the patient and confirm who it is before uploading.',
+  },
+  myRecord: {
+    title: 'My record',
+    lead: 'What Custodia holds about you, by section, with where each entry came from. Nobody else sees this page; under each section, who your rules share it with.',
+    loading: 'Putting your record together…',
+    empty: 'Custodia holds nothing about you yet.',
+    sharedWith: 'Your rules share this with: {{who}}.',
+    sharedWithNobody: 'Your rules share this with nobody.',
+    sensitive: 'Sensitive: {{labels}} — shared only by a rule that names it.',
   },
   timeline: {
     older: 'Show older requests',

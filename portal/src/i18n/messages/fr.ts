@@ -238,6 +238,7 @@ export const fr: Messages = {
     accesses: 'Qui a consulté',
     emergency: 'Urgence',
     additions: 'Ajouts',
+    record: 'Mon dossier',
     grants: 'Accès ouverts',
   },
   notices: {
@@ -339,6 +340,15 @@ export const fr: Messages = {
       'Ce patient est enregistré auprès d’un autre établissement : son nom ne peut pas être affiché ici.',
     confirm: 'C’est bien le patient dont j’envoie les documents',
     needConfirm: 'Vérifiez le patient et confirmez son identité avant l’envoi.',
+  },
+  myRecord: {
+    title: 'Mon dossier',
+    lead: 'Ce que Custodia détient sur vous, par section, avec l’origine de chaque élément. Personne d’autre ne voit cette page ; sous chaque section, avec qui vos règles la partagent.',
+    loading: 'Préparation de votre dossier…',
+    empty: 'Custodia ne détient encore rien sur vous.',
+    sharedWith: 'Vos règles partagent ceci avec : {{who}}.',
+    sharedWithNobody: 'Vos règles ne partagent ceci avec personne.',
+    sensitive: 'Sensible : {{labels}} — partagé uniquement par une règle qui le nomme.',
   },
   timeline: {
     older: 'Afficher les demandes plus anciennes',

@@ -234,6 +234,7 @@ export const it: Messages = {
     accesses: 'Chi ha consultato',
     emergency: 'Emergenza',
     additions: 'Aggiunte',
+    record: 'La mia cartella',
     grants: 'Accessi aperti',
   },
   notices: {
@@ -334,6 +335,15 @@ export const it: Messages = {
       'Questo paziente è registrato presso un’altra struttura: il suo nome non può essere mostrato qui.',
     confirm: 'È il paziente di cui sto caricando i documenti',
     needConfirm: 'Verifichi e confermi il paziente prima di caricare.',
+  },
+  myRecord: {
+    title: 'La mia cartella',
+    lead: 'Ciò che Custodia conserva su di lei, per sezione, con la provenienza di ogni voce. Nessun altro vede questa pagina; sotto ogni sezione, con chi le sue regole la condividono.',
+    loading: 'Preparazione della sua cartella…',
+    empty: 'Custodia non conserva ancora nulla su di lei.',
+    sharedWith: 'Le sue regole la condividono con: {{who}}.',
+    sharedWithNobody: 'Le sue regole non la condividono con nessuno.',
+    sensitive: 'Sensibile: {{labels}} — condiviso solo da una regola che lo nomina.',
   },
   timeline: {
     older: 'Mostra le richieste precedenti',
