@@ -24,6 +24,7 @@ export {
   OBJECT_TYPES,
   TIME_INDEX_PREFIX,
   timeIndexKey,
+  descendingInstant,
   versionAttribute,
 } from './ledger/keys';
 export type { ObjectType } from './ledger/keys';

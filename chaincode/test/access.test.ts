@@ -260,6 +260,71 @@ describe('access: revocation', () => {
   });
 });
 
+describe('access: a patient ends a grant ("end now")', () => {
+  it('revokes the grant at once, names why, announces it, and lists it no more', async () => {
+    await h.submit(h.patientA, 'rules:createRule', [
+      ruleCreation(rule({ grantee: { kind: 'role', role: 'clinician' } })),
+    ]);
+    const kept = await request(h.clinician, ['allergies']);
+    const ended = await request(h.clinicianFr, ['allergies']);
+    const live = await h.evaluate<Page<GrantView>>(h.patientA, 'access:listMyGrants', ['10', ''], at(1));
+    expect(live.items.map((grant) => [grant.grantId, grant.status])).toEqual(
+      expect.arrayContaining([
+        [kept.entryId, 'active'],
+        [ended.entryId, 'active'],
+      ]),
+    );
+
+    const view = await h.submit<GrantView>(h.patientA, 'access:endGrant', [ended.entryId], at(1));
+    expect(view).toMatchObject({
+      grantId: ended.entryId,
+      status: 'revoked',
+      revoked: { at: at(1).toISOString(), ruleId: 'ended-by-patient' },
+    });
+    expect(h.lastEvent()).toEqual({
+      eventName: 'custodia.grant.ended',
+      payload: { patientId: PATIENT_A, grantId: ended.entryId, revokedGrantIds: [ended.entryId] },
+    });
+    expect(
+      (await h.evaluate<GrantView>(h.clinicianFr, 'access:getGrant', [ended.entryId], at(1))).status,
+    ).toBe('revoked');
+    // The requester can no longer have the record delivered; the other grant is untouched.
+    await h.rejects(
+      h.clinicianFr,
+      'access:recordDelivery',
+      [ended.entryId, HASH],
+      'FAILED_PRECONDITION',
+      at(1),
+    );
+    const after = await h.evaluate<Page<GrantView>>(h.patientA, 'access:listMyGrants', ['10', ''], at(1));
+    expect(after.items.map((grant) => grant.grantId)).toEqual([kept.entryId]);
+    await h.rejects(h.patientA, 'access:endGrant', [ended.entryId], 'FAILED_PRECONDITION', at(2));
+  });
+
+  it('refuses another patient, the requester, auditors and the platform: the grant stays active', async () => {
+    await h.submit(h.patientA, 'rules:createRule', [ruleCreation(rule())]);
+    const { entryId } = await request(h.clinician, ['allergies']);
+    for (const attacker of [h.patientB, h.clinician, h.clinicianFr, h.auditor, h.admin, h.centre]) {
+      await h.rejects(attacker, 'access:endGrant', [entryId], 'FORBIDDEN', at(1));
+    }
+    await h.rejects(h.patientA, 'access:endGrant', ['no-such-grant'], 'NOT_FOUND', at(1));
+    expect((await h.evaluate<GrantView>(h.clinician, 'access:getGrant', [entryId], at(1))).status).toBe(
+      'active',
+    );
+    // Another patient's list never shows it; clinicians have no list of patients' grants.
+    expect(
+      (await h.evaluate<Page<GrantView>>(h.patientB, 'access:listMyGrants', ['10', ''], at(1))).items,
+    ).toEqual([]);
+    await h.rejects(h.clinician, 'access:listMyGrants', ['10', ''], 'FORBIDDEN', at(1));
+  });
+
+  it('refuses to end a grant that already expired', async () => {
+    await h.submit(h.patientA, 'rules:createRule', [ruleCreation(rule({ notAfter: at(1).toISOString() }))]);
+    const { entryId } = await request(h.clinician, ['allergies']);
+    await h.rejects(h.patientA, 'access:endGrant', [entryId], 'FAILED_PRECONDITION', at(2));
+  });
+});
+
 describe('access: grants and deliveries', () => {
   it('lets the requester, the patient, auditors and the data lake read a grant, nobody else', async () => {
     await h.submit(h.patientA, 'rules:createRule', [ruleCreation(rule())]);

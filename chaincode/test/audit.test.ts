@@ -13,9 +13,10 @@ const ask = (who: Party, patientId: string, hours: number) =>
     [accessRequest(['allergies'], { patientId })],
     at(hours),
   );
-const byPatient = (patientId: string) => JSON.stringify({ by: 'patient', patientId });
-const byRequester = (mspId: string, requesterId: string) =>
-  JSON.stringify({ by: 'requester', mspId, requesterId });
+const byPatient = (patientId: string, order?: string) =>
+  JSON.stringify({ by: 'patient', patientId, ...(order === undefined ? {} : { order }) });
+const byRequester = (mspId: string, requesterId: string, order?: string) =>
+  JSON.stringify({ by: 'requester', mspId, requesterId, ...(order === undefined ? {} : { order }) });
 const byTime = (from: number, to?: number) =>
   JSON.stringify({
     by: 'time',
@@ -47,6 +48,46 @@ describe('audit: listAccessLog', () => {
     expect((await list(h.auditor, byTime(2, 5))).ids).toEqual(ids(1, 2, 3));
     expect((await list(h.auditor, byTime(0))).ids).toEqual(ids(0, 1, 2, 3, 4));
     expect(await list(h.auditor, byTime(4), 1)).toEqual({ ids: ids(3, 4), pages: 2 });
+  });
+
+  it('lists a patient’s and a requester’s log newest first when asked, across pages', async () => {
+    expect(await list(h.patientA, byPatient(PATIENT_A, 'newest-first'))).toEqual({
+      ids: ids(3, 1, 0),
+      pages: 2,
+    });
+    expect((await list(h.auditor, byRequester('Org1MSP', 'dr-a', 'newest-first'))).ids).toEqual(ids(3, 2, 0));
+    expect((await list(h.auditor, byPatient(PATIENT_A, 'oldest-first'))).ids).toEqual(ids(0, 1, 3));
+    await h.rejects(
+      h.auditor,
+      'audit:listAccessLog',
+      [byPatient(PATIENT_A, 'sideways'), '10', ''],
+      'INVALID_ARGUMENT',
+    );
+    // A bookmark of one patient's newest-first log does not page through another's, nor through the other order.
+    const first = await h.evaluate<Page<AccessLogEntry>>(h.patientA, 'audit:listAccessLog', [
+      byPatient(PATIENT_A, 'newest-first'),
+      '1',
+      '',
+    ]);
+    await h.rejects(
+      h.patientB,
+      'audit:listAccessLog',
+      [byPatient(PATIENT_B, 'newest-first'), '1', first.bookmark],
+      'INVALID_ARGUMENT',
+    );
+    await h.rejects(
+      h.patientA,
+      'audit:listAccessLog',
+      [byPatient(PATIENT_A), '1', first.bookmark],
+      'INVALID_ARGUMENT',
+    );
+    // Another patient cannot read hers in either order.
+    await h.rejects(
+      h.patientB,
+      'audit:listAccessLog',
+      [byPatient(PATIENT_A, 'newest-first'), '10', ''],
+      'FORBIDDEN',
+    );
   });
 
   it('answers an empty page when nothing matches', async () => {

@@ -181,6 +181,15 @@ describe('every entry round-trips through its contract', () => {
       await call(access.recordDelivery, h.clinician, { grantId, manifestHash: 'cd'.repeat(32) }),
     ).toMatchObject({ grantId });
     expect((await call(access.listDeliveries, h.patientA, { grantId, page })).items).toHaveLength(1);
+    const emergencyGrantId = emergencyEntry.grantId ?? '';
+    expect((await call(access.listMyGrants, h.patientA, { page })).items.map((g) => g.grantId)).toContain(
+      emergencyGrantId,
+    );
+    expect(await call(access.endGrant, h.patientA, { grantId: emergencyGrantId })).toMatchObject({
+      grantId: emergencyGrantId,
+      status: 'revoked',
+      revoked: { ruleId: 'ended-by-patient' },
+    });
     const preview = await call(access.previewAccess, h.patientA, {
       requester: { mspId: 'Org2MSP', role: 'clinician', id: 'dr-x' },
       categories: ['problems'],

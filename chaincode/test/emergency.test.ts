@@ -92,6 +92,7 @@ describe('requestEmergencyAccess', () => {
       grantId: entry.entryId,
       expiresAt: new Date(T0.getTime() + 30 * 60_000).toISOString(),
     });
+    expect(entry.emergencyRefusal).toBeUndefined();
     expect(entry.decision.granted).toEqual(['allergies']);
     expect(entry.decision.rules).toEqual([{ ruleId: 'emergency-policy', version: 1, effect: 'permit' }]);
     expect(h.lastEvent()).toEqual({
@@ -115,21 +116,31 @@ describe('requestEmergencyAccess', () => {
     const none = await emergency(h.clinician, ['allergies']);
     expect(none.grantId).toBeUndefined();
     expect(none.emergencyPolicyVersion).toBeUndefined();
+    expect(none.emergencyRefusal).toBe('no-policy');
 
     await h.submit(h.patientA, 'emergency:setEmergencyPolicy', [policy()]);
     const wrongCountry = await emergency(h.clinicianFr, ['allergies']);
     expect(wrongCountry.grantId).toBeUndefined();
     expect(wrongCountry.decision.denied).toEqual(['allergies']);
+    expect(wrongCountry.emergencyRefusal).toBe('country-not-admitted');
+    const notCovered = await emergency(h.clinician, ['problems']);
+    expect(notCovered).toMatchObject({ emergencyRefusal: 'not-covered', emergencyPolicyVersion: 1 });
+    expect(notCovered.grantId).toBeUndefined();
+
+    await h.submit(h.patientA, 'emergency:setEmergencyPolicy', [policy({ roles: ['centre'] })]);
+    expect((await emergency(h.clinician, ['allergies'])).emergencyRefusal).toBe('role-not-admitted');
 
     await h.submit(h.patientA, 'emergency:setEmergencyPolicy', [policy({ enabled: false })]);
-    expect((await emergency(h.clinician, ['allergies'])).grantId).toBeUndefined();
+    const disabled = await emergency(h.clinician, ['allergies']);
+    expect(disabled.grantId).toBeUndefined();
+    expect(disabled.emergencyRefusal).toBe('policy-disabled');
 
     const log = await h.evaluate<Page<AccessLogEntry>>(h.auditor, 'audit:listAccessLog', [
       JSON.stringify({ by: 'patient', patientId: PATIENT_A }),
       '10',
       '',
     ]);
-    expect(log.items).toHaveLength(3);
+    expect(log.items).toHaveLength(5);
     expect(log.items.every((e) => e.emergency)).toBe(true);
   });
 

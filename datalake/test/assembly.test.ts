@@ -255,6 +255,44 @@ it('refuses a revoked grant and deletes its record when the revocation commits',
   expect(await consumerKeys(grantId)).toEqual([]);
 });
 
+it('deletes the record of a grant its patient ended ("end now") when the ending commits', async () => {
+  await createRule({
+    effect: 'permit',
+    grantee: { kind: 'practitioner', id: clinician.id, mspId: clinician.mspId },
+    categories: ['procedures'],
+  });
+  const grantId = (await requestGrant(['procedures'])).grantId as string;
+  expect((await assemble(grantId)).status).toBe(201);
+  expect(await consumerKeys(grantId)).not.toEqual([]);
+  await patientLedger.access.endGrant(grantId);
+  const served = await download(grantId);
+  expect(served.status).toBe(403);
+  expect(((await served.json()) as { code: string }).code).toBe('GRANT_NOT_ACTIVE');
+  await until(async () => (await consumerKeys(grantId)).length === 0);
+  expect(await consumerKeys(grantId)).toEqual([]);
+});
+
+it('gives the patient their own record, by their own certificate, and nobody else', async () => {
+  const own = await env.call('GET', `/v1/patients/${PATIENT}/summary`, patient);
+  expect(own.status).toBe(200);
+  expect(own.headers.get('cache-control')).toBe('no-store');
+  const text = await own.text();
+  // Every record, the psychiatric one too (no rule decides what a patient sees of their own record).
+  expect(text).toContain('35489007');
+  expect(text).toContain('91936005');
+  // Nothing was kept: no temporary record, no curated copy.
+  expect(await consumerKeys('own-record')).toEqual([]);
+
+  // The attackers: a clinician, another patient, and the patient's id claimed from another organisation (no
+  // certificate of that patient there): the lake signs with the claimed identity and the ledger does not know it.
+  const otherPatient: Caller = { mspId: ORG_DE, id: pseudonym('asm-other'), role: 'patient' };
+  const forged: Caller = { ...patient, mspId: ORG_FR };
+  for (const attacker of [clinician, otherPatient, forged]) {
+    const refused = await env.call('GET', `/v1/patients/${PATIENT}/summary`, attacker);
+    expect(refused.status).toBe(403);
+  }
+});
+
 it('serves a released binary through its signed link to the requester only, byte for byte', async () => {
   const content = randomBytes(300 * 1024);
   const form = new FormData();

@@ -32,6 +32,8 @@ export interface GatewayConfig {
   readonly smtp: { readonly url: string; readonly from: string } | undefined;
   /** Where people reach this deployment (`https://…`, no trailing slash): links in notices, absolute FHIR URLs. */
   readonly publicBaseUrl: string | undefined;
+  /** What people call each organisation (by MSP id), for the directory; an organisation without one shows its id. */
+  readonly organisationNames: Readonly<Record<string, string>>;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -67,6 +69,13 @@ function isNetworks(value: unknown): value is Record<string, string[]> {
   );
 }
 
+function isNames(value: unknown): value is Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return Object.values(value).every(
+    (name) => typeof name === 'string' && name.trim() !== '' && name.length <= 200,
+  );
+}
+
 function isStrings(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((entry) => typeof entry === 'string');
 }
@@ -78,7 +87,8 @@ function isStrings(value: unknown): value is string[] {
  * CUSTODIA_API_RATE_LIMIT (1200/min), CUSTODIA_TRUST_PROXY (0), CUSTODIA_MAX_JSON_BYTES (5 MiB),
  * CUSTODIA_UPLOAD_PART_BYTES (8 MiB), CUSTODIA_UPLOAD_TTL_SECONDS (86400), CUSTODIA_DATALAKE_URL + CUSTODIA_DATALAKE_TOKEN
  * (the lake; required together), CUSTODIA_READINESS_TIMEOUT_MS (2000), CUSTODIA_UPLOAD_RETENTION_DAYS (30),
- * CUSTODIA_SMTP_URL + CUSTODIA_SMTP_FROM (notices by e-mail; required together), CUSTODIA_PUBLIC_BASE_URL (unset).
+ * CUSTODIA_SMTP_URL + CUSTODIA_SMTP_FROM (notices by e-mail; required together), CUSTODIA_PUBLIC_BASE_URL (unset),
+ * CUSTODIA_ORGANISATION_NAMES (JSON {mspId: name}, {}).
  */
 export function loadGatewayConfig(
   env: Env = process.env,
@@ -126,6 +136,7 @@ export function loadGatewayConfig(
       : (defaults.uploadRetentionMs ?? 30 * DAY_MS),
     smtp: smtpUrl !== undefined && smtpFrom !== undefined ? { url: smtpUrl, from: smtpFrom } : defaults.smtp,
     publicBaseUrl: publicBaseUrl(env.CUSTODIA_PUBLIC_BASE_URL) ?? defaults.publicBaseUrl,
+    organisationNames: json(env, 'CUSTODIA_ORGANISATION_NAMES', defaults.organisationNames ?? {}, isNames),
   };
 }
 

@@ -36,10 +36,12 @@ import { clinicianRoutes } from './journeys/clinician';
 import { actorOf } from './journeys/context';
 import type { DataLake, JourneyDeps } from './journeys/context';
 import { EmergencyCards } from './journeys/emergency-card';
+import { directoryRoutes } from './journeys/directory';
 import { erasureRoutes } from './journeys/erasure';
 import { ErasureService } from './erasure/erasure-service';
 import { ErasureStore } from './erasure/erasure-store';
 import { patientRoutes } from './journeys/patient';
+import { patientGrantRoutes } from './journeys/patient-grants';
 import { transactionRoutes } from './journeys/transactions';
 import { startEmergencyNotices } from './notifications/start';
 import { ReasonStore } from './reasons/reason-store';
@@ -196,8 +198,13 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     reasons: new ReasonStore(path.join(config.dataDir, 'reasons'), box),
     erased: erasures,
     patients: {
-      exists: async (patientId) =>
-        identity.listUsers().some((user) => user.role === 'patient' && user.ledgerId === patientId),
+      find: async (patientId) => {
+        const user = identity
+          .listUsers()
+          .find((candidate) => candidate.role === 'patient' && candidate.ledgerId === patientId);
+        if (user === undefined) return undefined;
+        return user.person === undefined ? { mspId: user.mspId } : { mspId: user.mspId, person: user.person };
+      },
     },
   };
   const routes: RouteDef[] = [
@@ -209,6 +216,12 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     ...adminRoutes({ identity, ledger, profile: deps.profile, datalake }),
     ...erasureRoutes({ ...journeys, identity, uploads, erasures }),
     ...transactionRoutes(journeys),
+    ...patientGrantRoutes(journeys),
+    ...directoryRoutes({
+      ledger,
+      users: () => identity.listUsers(),
+      organisationNames: config.organisationNames,
+    }),
     ...fhirRoutes(journeys, {
       publicBaseUrl: config.publicBaseUrl,
       version: GATEWAY_VERSION,

@@ -35,6 +35,8 @@ const EXPECTED: Readonly<Record<string, Access>> = {
   'GET /api/v1/auth/oidc/login': 'public',
   'GET /api/v1/auth/oidc/callback': 'public',
   'GET /api/v1/transactions/:transactionId': 'signed-in',
+  'GET /api/v1/directory': 'signed-in',
+  'GET /api/v1/directory/names': 'signed-in',
 
   'GET /api/v1/patients/:patientId/rules': [P, AU],
   'POST /api/v1/patients/:patientId/rules': [P],
@@ -56,8 +58,12 @@ const EXPECTED: Readonly<Record<string, Access>> = {
   'POST /api/v1/patients/:patientId/contributions/:contributionId/reject': [P],
   'POST /api/v1/patients/:patientId/erasure-request': [P],
   'GET /api/v1/patients/:patientId/erasure-request': [P],
+  // Registered after the shared journeys (patient-grants.ts): the owner check walks routes in that order.
+  'GET /api/v1/patients/:patientId/record': [P],
+  'GET /api/v1/patients/:patientId/grants': [P],
+  'POST /api/v1/patients/:patientId/grants/:grantId/end': [P],
 
-  'GET /api/v1/patients/lookup': [C],
+  'GET /api/v1/patients/lookup': [C, CE],
   'POST /api/v1/access-requests': [C],
   'POST /api/v1/emergency-access': [C],
   'GET /api/v1/grants/:grantId': [C],

@@ -29,6 +29,7 @@ import {
   CONTRIBUTION_STATUSES,
   EFFECTS,
   EMERGENCY_REASONS,
+  EMERGENCY_REFUSALS,
   GRANT_STATUSES,
   PURPOSES,
   REGISTRY_CHANGE_KINDS,
@@ -211,6 +212,7 @@ export const accessLogEntry = shape<AccessLogEntry>('an access-log entry', {
   grantId: 'string?',
   expiresAt: 'string?',
   emergencyRequests24h: 'number?',
+  emergencyRefusal: optional(EMERGENCY_REFUSALS),
 });
 
 export const grantView = shape<GrantView>('a grant', {

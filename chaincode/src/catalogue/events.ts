@@ -20,6 +20,7 @@ import type {
   EmergencyPolicySetEvent,
   EventName,
   EventPayloads,
+  GrantEndedEvent,
   IdentityEvent,
   PatientErasedEvent,
   PatientRegisteredEvent,
@@ -78,6 +79,7 @@ export const EVENT_PAYLOADS: { readonly [E in EventName]: Decoder<EventPayloads[
     grantId: 'string',
     patientId: 'string',
   }),
+  [EVENTS.grantEnded]: shape<GrantEndedEvent>('a grant-ended event', { ...revocations, grantId: 'string' }),
   [EVENTS.contributionSubmitted]: contributionEvent,
   [EVENTS.contributionDecided]: contributionEvent,
   [EVENTS.registryChangeApproved]: shape<RegistryChangeApprovedEvent>('a registry approval event', {

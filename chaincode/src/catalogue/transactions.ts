@@ -198,6 +198,12 @@ export const TRANSACTIONS = {
       accessLogEntry,
     ),
     getGrant: evaluated(['grantId'], (input: { readonly grantId: string }) => input, grantView),
+    endGrant: submitted(['grantId'], (input: { readonly grantId: string }) => input, grantView),
+    listMyGrants: evaluated(
+      ['pageSize', 'bookmark'],
+      (input: { readonly page: PageRequest }) => page(input.page),
+      pageOf(grantView),
+    ),
     recordDelivery: submitted(
       ['grantId', 'manifestHash'],
       (input: { readonly grantId: string; readonly manifestHash: string }) => input,

@@ -10,10 +10,13 @@ import {
   decide,
   decideEmergency,
   decoders,
+  emergencyRefusal,
   EMERGENCY_PURPOSE,
   EVENTS,
+  GRANT_REVOKERS,
   grantedCategories,
   grantExpiry,
+  grantLive,
   LIMITS,
   memberOf,
   parseArgument,
@@ -27,13 +30,21 @@ import type {
   Grant,
   GrantView,
   Instant,
+  Page,
   Requester,
   RequestFacts,
   Rule,
 } from '../model';
 import { loadLogEntry, saveLogEntry } from '../ledger/access-log';
 import { emergencyUseSince, recordEmergencyUse } from '../ledger/emergency-use';
-import { loadGrant, pageDeliveries, saveDelivery, saveGrant } from '../ledger/grants';
+import {
+  loadGrant,
+  pageDeliveries,
+  pagePatientLiveGrants,
+  revokeGrant,
+  saveDelivery,
+  saveGrant,
+} from '../ledger/grants';
 import { loadPatient } from '../ledger/patients';
 import { loadPolicy } from '../ledger/policies';
 import { patientRules } from '../ledger/rules';
@@ -131,14 +142,14 @@ export class AccessContract extends CustodiaContract implements ContractFunction
         };
         const decision = decideEmergency(rules, policy, requester, asked.categories, ctx.now);
         await recordEmergencyUse(ctx.store, requester, ctx.now, ctx.txId);
+        const refusal = emergencyRefusal(policy, requester, decision);
         const created = await this.log(
           ctx,
           facts,
           decision,
           expiryOf(decision, rules, facts, ctx.now, emergencyDuration(policy)),
-          {
-            emergencyRequests24h: recent + 1,
-          },
+          { emergencyRequests24h: recent + 1 },
+          refusal === undefined ? {} : { emergencyRefusal: refusal },
         );
         return { id: created.entryId, value: created };
       },
@@ -153,6 +164,47 @@ export class AccessContract extends CustodiaContract implements ContractFunction
     const grant = await this.readableGrant(ctx, grantId, 'getGrant');
     const view: GrantView = { ...grant, status: await currentStatus(ctx, grant) };
     return json(view);
+  }
+
+  /**
+   * The calling patient ends one of their own grants at once ("end now"): revoked with `ended-by-patient`, announced
+   * so the data lake deletes what it assembled for it. Only the grant's own patient may; a grant already revoked
+   * or expired is FAILED_PRECONDITION.
+   */
+  @Transaction()
+  @Returns('string')
+  async endGrant(ctx: CustodiaContext, grantId: string): Promise<string> {
+    const caller = ctx.callerAs(['patient'], 'endGrant');
+    const grant = await this.findGrant(ctx, grantId);
+    if (grant.patientId !== caller.id)
+      throw new ChaincodeError('FORBIDDEN', 'endGrant: not a grant of this patient');
+    if (!grantLive(grant, ctx.now))
+      throw new ChaincodeError('FAILED_PRECONDITION', `grant is ${grant.revoked ? 'revoked' : 'expired'}`);
+    const revocation = { at: ctx.now, txId: ctx.txId, ruleId: GRANT_REVOKERS.endedByPatient };
+    await revokeGrant(ctx.store, grant, revocation);
+    ctx.emit(EVENTS.grantEnded, {
+      patientId: grant.patientId,
+      grantId: grant.grantId,
+      revokedGrantIds: [grant.grantId],
+    });
+    const view: GrantView = { ...grant, revoked: revocation, status: 'revoked' };
+    return json(view);
+  }
+
+  /**
+   * The calling patient's grants not yet known to be over, each with its status now (`active`, `narrowed`, or
+   * `expired` until a writing transaction prunes it), oldest first.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async listMyGrants(ctx: CustodiaContext, pageSize: string, bookmark: string): Promise<string> {
+    const caller = ctx.callerAs(['patient'], 'listMyGrants');
+    const page = pageArgs(pageSize, bookmark);
+    const grants = await pagePatientLiveGrants(ctx.store, caller.id, page.pageSize, page.bookmark);
+    const items: GrantView[] = [];
+    for (const grant of grants.items) items.push({ ...grant, status: await currentStatus(ctx, grant) });
+    const views: Page<GrantView> = { items, bookmark: grants.bookmark };
+    return json(views);
   }
 
   /** Logs that the requester received the data of a grant the rules in force still fully cover. */
@@ -246,11 +298,21 @@ export class AccessContract extends CustodiaContract implements ContractFunction
     decision: Decision,
     expiresAt: Instant | undefined,
     extra: Pick<AccessLogEntry, 'emergencyRequests24h'>,
+    /** Logged with the entry only (the event carries identifiers and counts). */
+    refusal: Pick<AccessLogEntry, 'emergencyRefusal'> = {},
   ): Promise<AccessLogEntry> {
     const at = ctx.now;
     const entryId = ctx.txId;
     const granted = expiresAt === undefined ? {} : { grantId: entryId, expiresAt };
-    const entry: AccessLogEntry = { entryId, timestamp: at, ...facts, decision, ...granted, ...extra };
+    const entry: AccessLogEntry = {
+      entryId,
+      timestamp: at,
+      ...facts,
+      decision,
+      ...granted,
+      ...extra,
+      ...refusal,
+    };
     await saveLogEntry(ctx.store, entry);
     if (expiresAt !== undefined) {
       const grant: Grant = {

@@ -1,6 +1,6 @@
 /** The access log: one entry per request, indexed by patient, by requester and by time. */
 import type { AccessLogEntry, AccessLogQuery, Page } from '../model';
-import { OBJECT_TYPES, timeIndexKey, timeIndexRange } from './keys';
+import { descendingInstant, OBJECT_TYPES, timeIndexKey, timeIndexRange } from './keys';
 import type { Entry, Store } from './store';
 
 export function loadLogEntry(store: Store, entryId: string): Promise<AccessLogEntry | undefined> {
@@ -15,9 +15,14 @@ export async function saveLogEntry(store: Store, entry: AccessLogEntry): Promise
     store.key(OBJECT_TYPES.accessLogByRequester, [requester.mspId, requester.id, timestamp, entryId]),
   );
   await store.mark(timeIndexKey(timestamp, entryId));
+  const newest = descendingInstant(timestamp);
+  await store.mark(store.key(OBJECT_TYPES.accessLogByPatientNewest, [patientId, newest, entryId]));
+  await store.mark(
+    store.key(OBJECT_TYPES.accessLogByRequesterNewest, [requester.mspId, requester.id, newest, entryId]),
+  );
 }
 
-/** Oldest first. */
+/** Oldest first; a patient's or a requester's log newest first when the query asks. */
 export function pageLog(
   store: Store,
   query: AccessLogQuery,
@@ -29,7 +34,9 @@ export function pageLog(
   switch (query.by) {
     case 'patient':
       return store.page(
-        OBJECT_TYPES.accessLogByPatient,
+        query.order === 'newest-first'
+          ? OBJECT_TYPES.accessLogByPatientNewest
+          : OBJECT_TYPES.accessLogByPatient,
         [query.patientId],
         pageSize,
         bookmark,
@@ -37,7 +44,9 @@ export function pageLog(
       );
     case 'requester':
       return store.page(
-        OBJECT_TYPES.accessLogByRequester,
+        query.order === 'newest-first'
+          ? OBJECT_TYPES.accessLogByRequesterNewest
+          : OBJECT_TYPES.accessLogByRequester,
         [query.mspId, query.requesterId],
         pageSize,
         bookmark,

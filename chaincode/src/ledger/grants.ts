@@ -27,7 +27,8 @@ export async function saveGrant(store: Store, grant: Grant): Promise<void> {
   await store.mark(byRequesterKey(store, grant));
 }
 
-async function revoke(store: Store, grant: Grant, revocation: GrantRevocation): Promise<void> {
+/** Marks one grant revoked and drops it from the live indexes. */
+export async function revokeGrant(store: Store, grant: Grant, revocation: GrantRevocation): Promise<void> {
   await store.put(store.key(OBJECT_TYPES.grant, [grant.grantId]), { ...grant, revoked: revocation });
   await store.delete(store.key(OBJECT_TYPES.liveGrant, [grant.patientId, grant.grantId]));
   await store.delete(byRequesterKey(store, grant));
@@ -48,7 +49,7 @@ export async function revokeGrantsDecidedBy(
     // After this change the entry can never matter again: the grant is revoked or over.
     await store.delete(entry.key);
     if (grant && grantLive(grant, at)) {
-      await revoke(store, grant, { at, txId, ruleId });
+      await revokeGrant(store, grant, { at, txId, ruleId });
       revoked.push(grantId);
     }
   }
@@ -80,7 +81,7 @@ export async function revokeGrantsCutBy(
   const revoked: string[] = [];
   for (const grant of await liveGrants(store, await store.scan(OBJECT_TYPES.liveGrant, [patientId]), at)) {
     if (denyCutsGrant(deny, grant, at)) {
-      await revoke(store, grant, { at, txId, ruleId: deny.ruleId });
+      await revokeGrant(store, grant, { at, txId, ruleId: deny.ruleId });
       revoked.push(grant.grantId);
     }
   }
@@ -94,7 +95,7 @@ export async function revokePatientGrants(
   revocation: GrantRevocation,
 ): Promise<string[]> {
   const live = await liveGrants(store, await store.scan(OBJECT_TYPES.liveGrant, [patientId]), revocation.at);
-  for (const grant of live) await revoke(store, grant, revocation);
+  for (const grant of live) await revokeGrant(store, grant, revocation);
   return live.map((grant) => grant.grantId);
 }
 
@@ -106,7 +107,7 @@ export async function revokeRequesterGrants(
 ): Promise<string[]> {
   const entries = await store.scan(OBJECT_TYPES.grantByRequester, [requester.mspId, requester.id]);
   const live = await liveGrants(store, entries, revocation.at);
-  for (const grant of live) await revoke(store, grant, revocation);
+  for (const grant of live) await revokeGrant(store, grant, revocation);
   return live.map((grant) => grant.grantId);
 }
 
@@ -119,6 +120,21 @@ export async function requesterGrantsFor(
 ): Promise<Grant[]> {
   const entries = await store.scan(OBJECT_TYPES.grantByRequester, [requester.mspId, requester.id, patientId]);
   return liveGrants(store, entries, at);
+}
+
+/**
+ * The patient's grants not yet known to be over (the live index: revoked grants leave it at once, expired ones
+ * when a writing transaction next passes), oldest first.
+ */
+export function pagePatientLiveGrants(
+  store: Store,
+  patientId: string,
+  pageSize: number,
+  bookmark: string,
+): Promise<Page<Grant>> {
+  return store.page(OBJECT_TYPES.liveGrant, [patientId], pageSize, bookmark, async (entry) =>
+    loadGrant(store, store.attributes(entry.key).at(-1) ?? ''),
+  );
 }
 
 export async function saveDelivery(store: Store, delivery: Delivery): Promise<void> {

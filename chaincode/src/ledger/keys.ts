@@ -39,6 +39,10 @@ export const OBJECT_TYPES = {
   accessLogByPatient: 'access-log-by-patient',
   /** [requesterMspId, requesterId, timestamp, entryId] → marker */
   accessLogByRequester: 'access-log-by-requester',
+  /** [patientId, descending(timestamp), entryId] → marker: the patient's log newest first */
+  accessLogByPatientNewest: 'access-log-by-patient-newest',
+  /** [requesterMspId, requesterId, descending(timestamp), entryId] → marker: the requester's log newest first */
+  accessLogByRequesterNewest: 'access-log-by-requester-newest',
   /** [patientId, contributionId] → Contribution */
   contribution: 'contribution',
   /** [submitterMspId, submitterId, patientId, contributionId] → marker while pending: the quota */
@@ -59,6 +63,15 @@ export const OBJECT_TYPES = {
   clientRequest: 'client-request',
 } as const;
 export type ObjectType = (typeof OBJECT_TYPES)[keyof typeof OBJECT_TYPES];
+
+/**
+ * An instant as a key attribute that sorts newest first: every digit complemented (d → 9 − d). Instants are
+ * fixed-width, so the separators stay in place and ascending keys are descending times (Fabric iterates ascending
+ * only).
+ */
+export function descendingInstant(instant: Instant): string {
+  return instant.replace(/[0-9]/g, (digit) => String(9 - Number(digit)));
+}
 
 /**
  * The time index of the access log uses simple keys, because Fabric range queries (needed for

@@ -7,7 +7,7 @@ import { decide } from './decision';
 import type { Instant } from './time';
 import type { AccessRequest, Decision, EmergencyPolicySpec, Requester, Rule } from './types';
 import { EMERGENCY_PURPOSE } from './vocabulary';
-import type { Category } from './vocabulary';
+import type { Category, EmergencyRefusal } from './vocabulary';
 
 /** The rule id under which the emergency policy appears among a decision's rules. */
 export const EMERGENCY_POLICY_RULE_ID = 'emergency-policy';
@@ -46,4 +46,18 @@ export function decideEmergency(
   const request: AccessRequest = { requester, categories, purpose: EMERGENCY_PURPOSE };
   if (!policy || !policyAdmits(policy, requester)) return decide([], request, at);
   return decide([...rules, policyRule(policy, requester)], request, at);
+}
+
+/** Why an emergency decision released nothing; undefined when it released something. */
+export function emergencyRefusal(
+  policy: EmergencyPolicySpec | undefined,
+  requester: Requester,
+  decision: Decision,
+): EmergencyRefusal | undefined {
+  if (decision.granted.length > 0) return undefined;
+  if (!policy) return 'no-policy';
+  if (!policy.enabled) return 'policy-disabled';
+  if (!policy.roles.includes(requester.role)) return 'role-not-admitted';
+  if (!policyAdmits(policy, requester)) return 'country-not-admitted';
+  return 'not-covered';
 }

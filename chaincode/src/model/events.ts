@@ -11,6 +11,7 @@ export const EVENTS = {
   accessRequested: 'custodia.access.requested',
   emergencyAccess: 'custodia.access.emergency',
   deliveryRecorded: 'custodia.delivery.recorded',
+  grantEnded: 'custodia.grant.ended',
   contributionSubmitted: 'custodia.contribution.submitted',
   contributionDecided: 'custodia.contribution.decided',
   registryChangeApproved: 'custodia.registry.approved',
@@ -54,6 +55,14 @@ export interface AccessRequestedEvent {
   readonly expiresAt?: string;
   /** For emergency requests: the requester's emergency requests in the last 24 hours, this one included. */
   readonly emergencyRequests24h?: number;
+}
+
+/** A patient ended one of their grants: the data lake deletes what it assembled for it. */
+export interface GrantEndedEvent {
+  readonly patientId: string;
+  readonly grantId: string;
+  /** The ended grant (one id), named like every other revocation so the lake's listener reads one field. */
+  readonly revokedGrantIds: readonly string[];
 }
 
 export interface DeliveryRecordedEvent {
@@ -113,6 +122,7 @@ export interface EventPayloads {
   [EVENTS.accessRequested]: AccessRequestedEvent;
   [EVENTS.emergencyAccess]: AccessRequestedEvent;
   [EVENTS.deliveryRecorded]: DeliveryRecordedEvent;
+  [EVENTS.grantEnded]: GrantEndedEvent;
   [EVENTS.contributionSubmitted]: ContributionEvent;
   [EVENTS.contributionDecided]: ContributionEvent;
   [EVENTS.registryChangeApproved]: RegistryChangeApprovedEvent;

@@ -15,6 +15,8 @@ export const GRANT_REVOKERS = {
   emergencyPolicy: EMERGENCY_POLICY_RULE_ID,
   erasure: 'patient-erased',
   identityDisabled: 'identity-disabled',
+  /** The patient ended the grant themself ("end now"). */
+  endedByPatient: 'ended-by-patient',
 } as const;
 
 /** The parts of a grant its coverage depends on. */

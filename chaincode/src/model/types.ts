@@ -4,6 +4,7 @@ import type {
   ContributionStatus,
   Effect,
   EmergencyReason,
+  EmergencyRefusal,
   GrantStatus,
   Label,
   Purpose,
@@ -157,7 +158,7 @@ export interface GrantRevocation {
   readonly txId: string;
   /**
    * The rule whose change revoked the grant, or one of `GRANT_REVOKERS` (emergency policy change,
-   * patient erasure, requester disabled).
+   * patient erasure, requester disabled, ended by the patient).
    */
   readonly ruleId: string;
 }
@@ -208,6 +209,8 @@ export interface AccessLogEntry extends RequestFacts {
    * and including this one (any patient), so auditors see repeated break-glass flagged.
    */
   readonly emergencyRequests24h?: number;
+  /** For emergency requests that released nothing: why (`EMERGENCY_REFUSALS`). */
+  readonly emergencyRefusal?: EmergencyRefusal;
 }
 
 export interface Delivery {

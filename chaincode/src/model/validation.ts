@@ -245,15 +245,24 @@ export interface PreviewQuery {
 }
 const previewQuery: Decoder<PreviewQuery> = struct({ requester, categories, purpose }, { at: instant });
 
+/** The order of a patient's or a requester's log: oldest first unless asked otherwise. */
+export const LOG_ORDERS = ['oldest-first', 'newest-first'] as const;
+export type LogOrder = (typeof LOG_ORDERS)[number];
 export type AccessLogQuery =
-  | { readonly by: 'patient'; readonly patientId: string }
-  | { readonly by: 'requester'; readonly mspId: string; readonly requesterId: string }
+  | { readonly by: 'patient'; readonly patientId: string; readonly order?: LogOrder }
+  | {
+      readonly by: 'requester';
+      readonly mspId: string;
+      readonly requesterId: string;
+      readonly order?: LogOrder;
+    }
   | { readonly by: 'time'; readonly from: Instant; readonly to?: Instant };
+const logOrder = oneOf(LOG_ORDERS, 'log order');
 const accessLogQuery: Decoder<AccessLogQuery> = tagged<'by', AccessLogQuery>(
   'by',
   {
-    patient: struct({ by: literal('patient'), patientId }),
-    requester: struct({ by: literal('requester'), mspId, requesterId: id }),
+    patient: struct({ by: literal('patient'), patientId }, { order: logOrder }),
+    requester: struct({ by: literal('requester'), mspId, requesterId: id }, { order: logOrder }),
     time: refine(struct({ by: literal('time'), from: instant }, { to: instant }), (query) =>
       query.to !== undefined && toMillis(query.to) <= toMillis(query.from)
         ? { path: 'to', reason: 'must be after from' }

@@ -71,6 +71,20 @@ export const EMERGENCY_REASONS = [
 ] as const;
 export type EmergencyReason = (typeof EMERGENCY_REASONS)[number];
 
+/**
+ * Why an emergency request released nothing, so the clinician is told what stands in the way: the patient never set
+ * an emergency policy, switched it off, does not admit the requester's role or country, or (admitted) neither the
+ * policy nor the patient's rules release any category asked (`not-covered`).
+ */
+export const EMERGENCY_REFUSALS = [
+  'no-policy',
+  'policy-disabled',
+  'role-not-admitted',
+  'country-not-admitted',
+  'not-covered',
+] as const;
+export type EmergencyRefusal = (typeof EMERGENCY_REFUSALS)[number];
+
 /** Changes to the organisation registry; `genesis` founds it, the others need a majority of members. */
 export const REGISTRY_CHANGE_KINDS = ['genesis', 'add', 'change-country', 'remove'] as const;
 export type RegistryChangeKind = (typeof REGISTRY_CHANGE_KINDS)[number];

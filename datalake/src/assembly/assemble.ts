@@ -46,6 +46,7 @@ import { buildPatientSummary } from './ips-bundle';
 import type { SummaryRecord } from './ips-bundle';
 import { signLink } from './links';
 import { manifestHash } from './manifest';
+import { assembleOwnRecord } from './own-record';
 import type { ExclusionReason, Manifest } from './manifest';
 import { chooseListing, readRegistrations, registrationRefusal, sameSet } from './registrations';
 import { releasedCategories, selectRecords } from './select';
@@ -237,6 +238,11 @@ export class AssemblyService {
       rawTarget(document, binary, this.deps.locations.forCountry(document.country)),
     );
     return { contentType: binary.contentType, size: binary.size, body };
+  }
+
+  /** The patient's own record (no grant: their certificate says it is them); see own-record.ts. */
+  ownRecord(patientId: string, actor: LedgerActor): Promise<Bundle> {
+    return assembleOwnRecord(this.deps, (indexed) => this.stored(indexed), patientId, actor);
   }
 
   /**

@@ -5,6 +5,7 @@
  * assembly and one delivery on the ledger; each streams the same Bundle out.
  */
 import type { Readable } from 'node:stream';
+import type { Bundle } from '@medplum/fhirtypes';
 import { SingleFlight } from '../concurrency/single-flight';
 import { DatalakeError, isDatalakeError } from '../errors';
 import { jsonStream } from '../json/stringify-stream';
@@ -38,6 +39,11 @@ export class TemporaryRecords {
   /** Assemblies under way (at most one per grant). */
   get assembling(): number {
     return this.flights.size;
+  }
+
+  /** The patient's own record (no grant: their certificate says it is them); assembled, never stored. */
+  ownRecord(patientId: string, actor: LedgerActor): Promise<Bundle> {
+    return this.deps.assembly.ownRecord(patientId, actor);
   }
 
   /** The grant's temporary record for its requester, assembled first (once, however many ask) when there is none. */

@@ -216,6 +216,17 @@ export class DatalakeClient {
     return answer.body;
   }
 
+  /** The patient's own record (IPS Bundle JSON) as a stream, for that patient alone. */
+  async ownRecord(actor: DatalakeActor, patientId: string): Promise<Readable> {
+    const answer = await this.transport.send({
+      method: 'GET',
+      path: `/v1/patients/${segment(patientId)}/summary`,
+      actor,
+      expect: [200],
+    });
+    return answer.body;
+  }
+
   /** A binary of the temporary record through its signed link (the query of the link in the DocumentReference). */
   async downloadBinary(
     actor: DatalakeActor,

@@ -1,6 +1,7 @@
 /**
  * Deletes the temporary records of revoked grants as soon as the ledger says so: it follows the chaincode's events
- * (rule and emergency-policy changes, erasures and disabled identities name the grants they revoked) from a checkpoint
+ * (rule and emergency-policy changes, erasures, disabled identities and grants their patient ended name the grants
+ * they revoked) from a checkpoint
  * kept in the lake's data directory (`EventFollower`), so a restart resumes where it stopped and no revocation is
  * missed while the lake was down. The consumer zone also refuses revoked grants at read time (the ledger is asked on
  * every download); this listener is what makes the bytes go away.
@@ -29,7 +30,7 @@ export interface RevocationListenerDeps {
 
 /**
  * The grant ids a chaincode event revoked: rule and emergency-policy changes, a patient's erasure and a disabled
- * identity name them; other events none.
+ * identity name them, and so does a patient ending a grant; other events none.
  */
 export function revokedGrantIds(event: Pick<LedgerEvent, 'event'>): string[] {
   const decoded = event.event;
@@ -38,6 +39,7 @@ export function revokedGrantIds(event: Pick<LedgerEvent, 'event'>): string[] {
     case EVENTS.emergencyPolicySet:
     case EVENTS.patientErased:
     case EVENTS.identityDisabled:
+    case EVENTS.grantEnded:
       return [...decoded.payload.revokedGrantIds];
     default:
       return [];

@@ -246,6 +246,16 @@ export function createApp(deps: AppDeps): express.Express {
     res.json(await deps.erasure.erasePatient(patientId));
   });
 
+  /** The patient's own record (IPS Bundle), for the patient alone, by their certificate; never stored. */
+  app.get('/v1/patients/:patientId/summary', async (req, res) => {
+    const patientId = pathId(req.params.patientId, 'patientId');
+    const actor = actorOf(req, ['patient']);
+    if (deps.records === undefined) throw new DatalakeError('NOT_FOUND', 'assembly is not configured');
+    const bundle = await deps.records.ownRecord(patientId, actor);
+    res.status(200).type('application/fhir+json').setHeader('cache-control', 'no-store');
+    res.send(JSON.stringify(bundle));
+  });
+
   /**
    * The temporary record of the caller's grant, in one call: the grant read and checked once on the ledger, the
    * stored record streamed out — assembled first (and its delivery logged) when there is none yet.

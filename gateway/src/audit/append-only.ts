@@ -1,11 +1,18 @@
 /**
- * The chaincode only ever adds access-log entries (and their patient, requester and time indexes), deliveries,
+ * The chaincode only ever adds access-log entries (and their patient, requester and time indexes, oldest and
+ * newest first), deliveries,
  * rule and policy versions, record registrations, committed registry versions, client request ids and
  * emergency-use marks; an overwrite or delete of one is a rewrite of history.
- * An access-log entry must also carry its three index entries, or the patient's and the auditor's searches
+ * An access-log entry must also carry its five index entries, or the patient's and the auditor's searches
  * would never find it.
  */
-import { EMERGENCY_USE_PREFIX, OBJECT_TYPES, TIME_INDEX_PREFIX, timeIndexKey } from '@custodia/chaincode';
+import {
+  descendingInstant,
+  EMERGENCY_USE_PREFIX,
+  OBJECT_TYPES,
+  TIME_INDEX_PREFIX,
+  timeIndexKey,
+} from '@custodia/chaincode';
 import type { AccessLogEntry } from '@custodia/chaincode';
 import type { DecodedWrite } from './chain-decode';
 import type { LoggedBy } from './decision-check';
@@ -18,6 +25,8 @@ const APPEND_ONLY: ReadonlySet<string> = new Set([
   OBJECT_TYPES.accessLog,
   OBJECT_TYPES.accessLogByPatient,
   OBJECT_TYPES.accessLogByRequester,
+  OBJECT_TYPES.accessLogByPatientNewest,
+  OBJECT_TYPES.accessLogByRequesterNewest,
   OBJECT_TYPES.delivery,
   OBJECT_TYPES.ruleVersion,
   OBJECT_TYPES.policyVersion,
@@ -63,6 +72,17 @@ export function missingIndexes(
       entryId,
     ]),
     time: timeIndexKey(timestamp, entryId),
+    'patient (newest first)': compositeKey(OBJECT_TYPES.accessLogByPatientNewest, [
+      patientId,
+      descendingInstant(timestamp),
+      entryId,
+    ]),
+    'requester (newest first)': compositeKey(OBJECT_TYPES.accessLogByRequesterNewest, [
+      requester.mspId,
+      requester.id,
+      descendingInstant(timestamp),
+      entryId,
+    ]),
   };
   const missing = Object.entries(indexes)
     .filter(([, key]) => !writtenKeys.has(key))

@@ -4,12 +4,20 @@
  * compares it with what the access-log entry and its grant say — for break-glass also the requester's emergency
  * count of the last 24 hours and the hourly limit.
  */
-import { decide, decideEmergency, grantedCategories, grantExpiry, LIMITS } from '@custodia/chaincode';
+import {
+  decide,
+  decideEmergency,
+  emergencyRefusal,
+  grantedCategories,
+  grantExpiry,
+  LIMITS,
+} from '@custodia/chaincode';
 import type {
   AccessLogEntry,
   Caller,
   Decision,
   EmergencyPolicy,
+  EmergencyRefusal,
   Grant,
   Instant,
   Rule,
@@ -48,6 +56,7 @@ interface Derived {
   readonly decision: Decision;
   readonly expiresAt?: Instant;
   readonly emergencyPolicyVersion?: number;
+  readonly emergencyRefusal?: EmergencyRefusal;
 }
 
 /** What the contract decides and logs for this request (see AccessContract.requestAccess / requestEmergencyAccess). */
@@ -67,10 +76,12 @@ function derive(entry: AccessLogEntry, state: PatientState, at: Instant): Derive
     decision.granted.length > 0 && maxDurationMs > 0
       ? grantExpiry(decision, state.rules, request, at, maxDurationMs)
       : undefined;
+  const refusal = entry.emergency ? emergencyRefusal(state.policy, entry.requester, decision) : undefined;
   return {
     decision,
     ...(expiresAt !== undefined && { expiresAt }),
     ...(entry.emergency && state.policy && { emergencyPolicyVersion: state.policy.version }),
+    ...(refusal !== undefined && { emergencyRefusal: refusal }),
   };
 }
 
@@ -137,6 +148,7 @@ export function checkAccessDecision(
     expiresAt: entry.expiresAt,
     emergencyPolicyVersion: entry.emergencyPolicyVersion,
     emergencyRequests24h: entry.emergencyRequests24h,
+    emergencyRefusal: entry.emergencyRefusal,
   };
   const outcomeFields = differingFields(
     logged,
@@ -145,8 +157,9 @@ export function checkAccessDecision(
       expiresAt: derived.expiresAt,
       emergencyPolicyVersion: derived.emergencyPolicyVersion,
       emergencyRequests24h: entry.emergency ? emergencyUse.lastDay + 1 : undefined,
+      emergencyRefusal: derived.emergencyRefusal,
     },
-    ['grantId', 'expiresAt', 'emergencyPolicyVersion', 'emergencyRequests24h'],
+    ['grantId', 'expiresAt', 'emergencyPolicyVersion', 'emergencyRequests24h', 'emergencyRefusal'],
   );
   if (entry.emergency && emergencyUse.lastHour >= LIMITS.maxEmergencyRequestsPerHour) {
     report(

@@ -485,6 +485,63 @@ describe('revocation at the next transaction', () => {
   });
 });
 
+describe('a grant its patient ended', () => {
+  async function withGrant(): Promise<{ chain: TestChain; grant: Grant }> {
+    const chain = await buildTestChain();
+    await chain.submit(chain.patient, rules.createRule, {
+      requestId: newRequestId(),
+      rule: PERMIT_DE_CLINICIANS,
+    });
+    const granted = await requestAccess(chain, chain.clinician);
+    const entry = granted.result;
+    const grant: Grant = {
+      grantId: granted.txId,
+      patientId: entry.patientId,
+      requester: entry.requester,
+      purpose: entry.purpose,
+      emergency: false,
+      requested: entry.requested,
+      granted: grantedCategories(entry.decision),
+      denied: entry.decision.denied,
+      rules: entry.decision.rules,
+      issuedAt: entry.timestamp,
+      expiresAt: entry.expiresAt ?? '',
+    };
+    return { chain, grant };
+  }
+
+  it('replays clean when the patient ended it themself', async () => {
+    const { chain, grant } = await withGrant();
+    await chain.submit(chain.patient, access.endGrant, { grantId: grant.grantId }, { time: at(1) });
+    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+    expect(outcome.discrepancies).toEqual([]);
+  });
+
+  it('names a grant another party wrote as "ended by the patient"', async () => {
+    const { chain, grant } = await withGrant();
+    // The clinician's own transaction plants the revocation the patient alone may make.
+    const { txId } = await chain.submit(
+      chain.clinician,
+      access.requestAccess,
+      { patientId: PATIENT_A, categories: ['allergies'], purpose: 'TREAT', requestId: newRequestId() },
+      {
+        time: at(1),
+        tamper: (writes, tx) => [
+          ...writes,
+          {
+            key: compositeKey('grant', [grant.grantId]),
+            isDelete: false,
+            value: Buffer.from(
+              JSON.stringify({ ...grant, revoked: { at: tx.at, txId: tx.txId, ruleId: 'ended-by-patient' } }),
+            ),
+          },
+        ],
+      },
+    );
+    await onlyDiscrepancy(chain, DISCREPANCY_KINDS.GRANT_REVOKED_WITHOUT_CAUSE, txId);
+  });
+});
+
 describe('registries, erasure, disabled identities and who the chaincode admits', () => {
   const { organisations, patients, identities } = TRANSACTIONS;
   const json = (key: string, value: unknown): KeyWrite => ({
@@ -702,6 +759,30 @@ describe('registries, erasure, disabled identities and who the chaincode admits'
     expect(
       kinds(checkAccessDecision(first.result, undefined, state, logged, { lastDay: 0, lastHour: 0 })),
     ).not.toContain(DISCREPANCY_KINDS.EMERGENCY_LIMIT_EXCEEDED);
+  });
+
+  it('names an emergency refusal logged with a reason the policy does not give', async () => {
+    const chain = await buildTestChain();
+    await chain.submit(chain.patient, emergency.setEmergencyPolicy, EMERGENCY_POLICY);
+    // The policy admits French clinicians but does not cover problems: the chaincode logs `not-covered`; a forged
+    // entry that says the patient has no policy at all misleads the clinician and is named.
+    const forged = await chain.submit(
+      chain.clinicianFr,
+      access.requestEmergencyAccess,
+      {
+        patientId: PATIENT_A,
+        categories: ['problems'],
+        reasonCode: 'unconscious',
+        reasonHash: REASON_HASH,
+        requestId: newRequestId(),
+      },
+      {
+        time: at(0.1),
+        tamper: editJson('access-log', (entry) => ({ ...entry, emergencyRefusal: 'no-policy' })),
+      },
+    );
+    const found = await onlyDiscrepancy(chain, DISCREPANCY_KINDS.DECISION_MISMATCH, forged.txId);
+    expect(found.detail).toContain('emergencyRefusal');
   });
 
   it('names a delivery of a grant the rules in force no longer covered', async () => {

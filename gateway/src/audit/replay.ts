@@ -44,7 +44,7 @@ import { isAppendOnly, missingIndexes, rewritten } from './append-only';
 import { BlockSignatureVerifier } from './block-signatures';
 import { CreatorIdentities } from './creator';
 import { checkAccessDecision } from './decision-check';
-import { checkRevocations, grantsToRevoke } from './revocation-check';
+import { checkRevocations, endedByItsPatient, grantsToRevoke } from './revocation-check';
 import type { GrantAffectingChange } from './revocation-check';
 import type { EmergencyUse, LoggedBy } from './decision-check';
 import { checkDelivery } from './delivery-check';
@@ -176,15 +176,18 @@ class ChainReplay {
   }
 
   /**
-   * The rule versions and emergency policies a transaction wrote, the erasures it marked and the clinicians it
-   * disabled (revocations must follow them).
+   * The rule versions and emergency policies a transaction wrote, the erasures it marked, the clinicians it
+   * disabled and the grant a patient ended (revocations must follow them).
    */
-  private async changesIn(writes: readonly KeyedWrite[]): Promise<GrantAffectingChange[]> {
+  private async changesIn(writes: readonly KeyedWrite[], tx: LoggedBy): Promise<GrantAffectingChange[]> {
     const changes: GrantAffectingChange[] = [];
     for (const { split, ...write } of writes) {
       if (!split || write.isDelete) continue;
       const [first, second, third] = split.attributes;
-      if (split.objectType === OBJECT_TYPES.ruleVersion) {
+      if (split.objectType === OBJECT_TYPES.grant) {
+        const ended = endedByItsPatient(parsed<Grant>(write), tx);
+        if (ended) changes.push(ended);
+      } else if (split.objectType === OBJECT_TYPES.ruleVersion) {
         const version = parsed<RuleVersion>(write);
         if (version) changes.push({ kind: 'rule', version });
       } else if (split.objectType === OBJECT_TYPES.policy && first !== undefined) {
@@ -219,7 +222,7 @@ class ChainReplay {
   }
 
   private async checkRevocations(writes: readonly KeyedWrite[], tx: LoggedBy): Promise<void> {
-    const changes = await this.changesIn(writes);
+    const changes = await this.changesIn(writes, tx);
     const revokedHere = await this.revokedBy(writes, tx);
     if (changes.length === 0 && revokedHere.length === 0) return;
     // The live grants the changes could concern: a patient's (rules, policy, erasure) or a requester's.

@@ -2,10 +2,11 @@
  * Revocation takes effect at the next transaction: a rule change revokes, in the same transaction, every live
  * grant that rule decided; an active deny also revokes every live grant it cuts (the chaincode model's
  * denyCutsGrant); an emergency policy change revokes the grants the policy decided; a patient's erasure every live
- * grant of the patient; disabling an identity every live grant it holds. This module names the grants a change
+ * grant of the patient; disabling an identity every live grant it holds; a patient ending one of their grants that
+ * grant. This module names the grants a change
  * must revoke and checks that exactly those were revoked.
  */
-import { denyCutsGrant, EMERGENCY_POLICY_RULE_ID, grantLive } from '@custodia/chaincode';
+import { denyCutsGrant, EMERGENCY_POLICY_RULE_ID, GRANT_REVOKERS, grantLive } from '@custodia/chaincode';
 import type { Grant, Instant, RuleVersion } from '@custodia/chaincode';
 import { DISCREPANCY_KINDS } from './discrepancy';
 import type { Discrepancy } from './discrepancy';
@@ -16,7 +17,23 @@ export type GrantAffectingChange =
   | { readonly kind: 'rule'; readonly version: RuleVersion }
   | { readonly kind: 'policy'; readonly patientId: string }
   | { readonly kind: 'erasure'; readonly patientId: string }
-  | { readonly kind: 'identity-disabled'; readonly mspId: string; readonly id: string };
+  | { readonly kind: 'identity-disabled'; readonly mspId: string; readonly id: string }
+  | { readonly kind: 'ended-by-patient'; readonly patientId: string; readonly grantId: string };
+
+/**
+ * A grant this transaction wrote as ended by its patient, when the transaction's creator is that patient: the change
+ * that makes its revocation due. Written by anyone else, it is no cause, and the revocation is reported.
+ */
+export function endedByItsPatient(
+  written: Grant | undefined,
+  tx: Pick<LoggedBy, 'txId' | 'creator'>,
+): GrantAffectingChange | undefined {
+  const revocation = written?.revoked;
+  if (written === undefined || revocation === undefined) return undefined;
+  if (revocation.ruleId !== GRANT_REVOKERS.endedByPatient || revocation.txId !== tx.txId) return undefined;
+  if (tx.creator?.role !== 'patient' || tx.creator.id !== written.patientId) return undefined;
+  return { kind: 'ended-by-patient', patientId: written.patientId, grantId: written.grantId };
+}
 
 const decidedBy = (grant: Grant, ruleId: string) => grant.rules.some((ref) => ref.ruleId === ruleId);
 
@@ -30,6 +47,10 @@ function revocationCause(change: GrantAffectingChange, grant: Grant, at: Instant
     case 'identity-disabled':
       return grant.requester.mspId === change.mspId && grant.requester.id === change.id
         ? 'its requester was disabled'
+        : undefined;
+    case 'ended-by-patient':
+      return grant.grantId === change.grantId && grant.patientId === change.patientId
+        ? 'its patient ended it'
         : undefined;
     case 'rule':
       break;

@@ -34,24 +34,40 @@ export function clinicianRoutes(deps: JourneyDeps): RouteDef[] {
     defineRoute({
       method: 'get',
       path: '/patients/lookup',
-      summary: 'Find a patient by id or by the code of their emergency card',
+      summary:
+        'Find a patient by id or by the code of their emergency card. A medical centre of the patient’s own organisation also gets the name and birth date to confirm who it is before uploading; anyone else only that the patient is registered',
       tag: TAG,
       schemas: {
         query: Type.Object(
           { id: Type.Optional(PatientId), card: Type.Optional(Type.String({ maxLength: 300 })) },
           { additionalProperties: false },
         ),
-        response: Type.Object({ patientId: PatientId }),
+        response: Type.Object({
+          patientId: PatientId,
+          person: Type.Optional(
+            Type.Object({
+              given: Type.Array(Type.String()),
+              family: Type.String(),
+              birthDate: Type.String({ format: 'date' }),
+            }),
+          ),
+        }),
       },
       handler: async (input) => {
+        const user = caller(input);
         const { id, card } = input.query;
         if ((id === undefined) === (card === undefined))
           throw new GatewayError('VALIDATION_FAILED', 'give either id or card');
         const patientId = id ?? deps.cards.patientOf(card ?? '');
         if (patientId === undefined) throw new GatewayError('NOT_FOUND', 'this card code is not valid');
-        if (!(await deps.patients.exists(patientId)))
-          throw new GatewayError('NOT_FOUND', 'no patient with this id');
-        return { patientId };
+        const patient = await deps.patients.find(patientId);
+        if (patient === undefined) throw new GatewayError('NOT_FOUND', 'no patient with this id');
+        // Only the patient's home organisation's centre, which uploads their records, confirms the person; a
+        // clinician identifies them from the record a grant releases.
+        if (user.role !== 'centre' || user.mspId !== patient.mspId || patient.person === undefined)
+          return { patientId };
+        const { given, family, birthDate } = patient.person;
+        return { patientId, person: { given, family, birthDate } };
       },
     }),
     defineRoute({

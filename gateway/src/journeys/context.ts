@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { DatalakeActor, DatalakeClient } from '@custodia/datalake';
 import { GatewayError } from '../errors';
-import type { AuthUser } from '../identity/user';
+import type { AuthUser, PersonIdentification } from '../identity/user';
 import type { UserLedger } from '../ledger/users';
 import type { ContributionContent } from '../contributions/content-store';
 import type { ReasonOwner, ReasonStore } from '../reasons/reason-store';
@@ -21,15 +21,22 @@ export type DataLake = Pick<
   | 'storeContribution'
   | 'assemble'
   | 'openRecord'
+  | 'ownRecord'
   | 'downloadBinary'
   | 'erasePatient'
   | 'residency'
   | 'health'
 >;
 
-/** Whether a patient is known here (clinicians look patients up by id before asking). */
+/** A patient known here: their home organisation and, when it recorded one, their identification set. */
+export interface KnownPatient {
+  readonly mspId: string;
+  readonly person?: PersonIdentification;
+}
+
+/** The patients known here (clinicians and centres look patients up by id before acting). */
 export interface PatientDirectory {
-  exists(patientId: string): Promise<boolean>;
+  find(patientId: string): Promise<KnownPatient | undefined>;
 }
 
 /** Whether an erasure of the patient started or finished on this gateway (nothing new is taken for them then). */

@@ -16,6 +16,7 @@ import {
   IdempotencyHeaders,
   Id,
   Instant,
+  LogOrder,
   Paging,
   PatientGrantParams,
   PatientId,
@@ -163,15 +164,22 @@ export function patientRoutes(deps: JourneyDeps): RouteDef[] {
       method: 'get',
       path: '/patients/:patientId/access-log',
       summary:
-        'Who asked for what about this patient, what was decided and why (the reason in the requester’s words, checked against the hash on the ledger)',
+        'Who asked for what about this patient, what was decided and why (the reason in the requester’s words, checked against the hash on the ledger); newest first unless `order=oldest-first`',
       tag: TAG,
       ownedBy: 'patientId',
-      schemas: { params: PatientParams, query: Paging },
+      schemas: {
+        params: PatientParams,
+        query: Type.Object(
+          { ...Paging.properties, order: Type.Optional(LogOrder) },
+          { additionalProperties: false },
+        ),
+      },
       handler: async (input) => {
-        const page = await ledger
+        const { order = 'newest-first', ...page } = input.query;
+        const found = await ledger
           .as(caller(input))
-          .audit.listAccessLog({ by: 'patient', patientId: input.params.patientId }, input.query);
-        return { items: await deps.reasons.withReasons(page.items), bookmark: page.bookmark };
+          .audit.listAccessLog({ by: 'patient', patientId: input.params.patientId, order }, page);
+        return { items: await deps.reasons.withReasons(found.items), bookmark: found.bookmark };
       },
     }),
     defineRoute({

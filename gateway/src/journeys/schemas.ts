@@ -13,6 +13,7 @@ import {
   FORMATS,
   LABELS,
   LIMITS,
+  LOG_ORDERS,
   PURPOSES,
   ROLES,
 } from '@custodia/chaincode';
@@ -106,6 +107,9 @@ export const Paging = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** A patient's or requester's log: `newest-first` or `oldest-first`. */
+export const LogOrder = oneOf(LOG_ORDERS, 'the order of the entries');
 
 export const PatientParams = Type.Object({ patientId: PatientId }, { additionalProperties: false });
 export const RuleParams = Type.Object({ patientId: PatientId, ruleId: Id }, { additionalProperties: false });

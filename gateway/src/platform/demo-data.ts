@@ -13,6 +13,13 @@ import type { User } from '../identity/user';
 export type DemoUser = Pick<User, 'username' | 'displayName' | 'role' | 'mspId' | 'country'> &
   Pick<Partial<User>, 'ledgerId' | 'email' | 'person'>;
 
+/** What people call the demo's hospitals (the directory's organisation names; never on the ledger). */
+export const DEMO_ORGANISATION_NAMES: Readonly<Record<string, string>> = {
+  HospitalDEMSP: 'Klinikum Berlin-Mitte',
+  HospitalFRMSP: 'Hôpital Saint-Louis Lyon',
+  HospitalITMSP: 'Ospedale San Carlo Milano',
+};
+
 export const DEMO_PASSWORD = 'custodia-demo-2026';
 
 export const DEMO_USERS: readonly DemoUser[] = [

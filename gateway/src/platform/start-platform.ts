@@ -22,6 +22,7 @@ import type { RunningGateway } from '../server';
 import { openPlatformNetwork } from './platform-network';
 import type { PlatformNetwork } from './platform-network';
 import { foundPlatformRegistry, organisationAdmins, patientRegistrars } from './organisation-admins';
+import { DEMO_ORGANISATION_NAMES } from './demo-data';
 import { seedDemo } from './seed';
 import type { DemoLogin } from './seed';
 
@@ -168,7 +169,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
 
     const gatewayConfig = loadGatewayConfig(
       { ...env, CUSTODIA_DATALAKE_URL: lake.url, CUSTODIA_DATALAKE_TOKEN: token },
-      gatewayDefaults,
+      { ...gatewayDefaults, organisationNames: DEMO_ORGANISATION_NAMES },
     );
     const gateway = await startGateway(gatewayConfig, {
       identity,

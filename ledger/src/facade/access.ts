@@ -39,6 +39,16 @@ export class AccessCalls {
     return this.session.evaluate(access.getGrant, { grantId });
   }
 
+  /** The calling patient ends one of their own live grants now (revoked, `ended-by-patient`). */
+  async endGrant(grantId: string): Promise<GrantView> {
+    return (await this.session.submit(access.endGrant, { grantId })).value;
+  }
+
+  /** The calling patient's grants not yet known to be over, each with its status now, oldest first. */
+  listMine(page: PageRequest): Promise<Page<GrantView>> {
+    return this.session.evaluate(access.listMyGrants, { page });
+  }
+
   async recordDelivery(grantId: string, manifestHash: string): Promise<Delivery> {
     return (await this.session.submit(access.recordDelivery, { grantId, manifestHash })).value;
   }

@@ -2,6 +2,8 @@
 import { LIMITS } from '@custodia/chaincode/model';
 import type { ApiClient } from './client';
 import { ndjsonLines } from './ndjson';
+import type { PartyName, PartyRef } from '../directory/names';
+import { partyKey } from '../directory/names';
 import { ApiProblem } from './problem';
 import type { ProblemBody } from './problem';
 import type {
@@ -14,6 +16,8 @@ import type {
   Contribution,
   ContributionBody,
   Delivery,
+  DirectoryEntry,
+  DirectoryQuery,
   EmergencyCard,
   EmergencyPolicy,
   EmergencyPolicySpec,
@@ -79,9 +83,10 @@ export function patientApi(client: ApiClient, patientId: string) {
     emergencyPolicy: () => client.json<EmergencyPolicy>('GET', `${base}/emergency-policy`),
     setEmergencyPolicy: (spec: EmergencyPolicySpec) =>
       client.json<EmergencyPolicy>('PUT', `${base}/emergency-policy`, { body: spec }),
+    /** The patient's log, newest first, a page at a time. */
     accessLog: (bookmark = '') =>
       client.json<ListPage<AccessLogEntry>>('GET', `${base}/access-log`, {
-        query: { pageSize: PAGE_SIZE, bookmark },
+        query: { pageSize: PAGE_SIZE, bookmark, order: 'newest-first' },
       }),
     /** A grant made from the patient's rules, with its status now (revoked grants carry when and why). */
     grant: (grantId: string) => client.json<GrantView>('GET', `${base}/grants/${seg(grantId)}`),
@@ -100,6 +105,27 @@ export function patientApi(client: ApiClient, patientId: string) {
     /** Asks for the erasure of all the patient's data (carried out by an administrator of their hospital). */
     requestErasure: () =>
       client.json<ErasureCase>('POST', `${base}/erasure-request`, { body: { confirm: true } }),
+    /** Everything Custodia holds about the patient (an IPS Bundle), for the patient alone; never cached. */
+    ownRecord: () => client.json<FhirBundle>('GET', `${base}/record`, { accept: 'application/fhir+json' }),
+    /** The patient's grants not yet over (active or narrowed), with who holds them, what and until when. */
+    liveGrants: (bookmark = '') =>
+      client.json<ListPage<GrantView>>('GET', `${base}/grants`, { query: { pageSize: PAGE_SIZE, bookmark } }),
+    /** Ends one of the patient's grants now ("end now"). */
+    endGrant: (grantId: string) => client.json<GrantView>('POST', `${base}/grants/${seg(grantId)}/end`),
+  };
+}
+
+/** The gateway's directory: people and organisations to pick by name, and the names of ids (never patients). */
+export function directoryApi(client: ApiClient) {
+  return {
+    search: (query: DirectoryQuery) =>
+      client.json<{ items: DirectoryEntry[] }>('GET', '/directory', { query: { ...query } }),
+    names: async (parties: readonly PartyRef[]): Promise<readonly PartyName[]> =>
+      (
+        await client.json<{ items: PartyName[] }>('GET', '/directory/names', {
+          query: { parties: parties.map(partyKey).join(',') },
+        })
+      ).items,
   };
 }
 
@@ -110,10 +136,15 @@ export function binaryPathOf(link: string): string {
   return `${path}${url.search}`;
 }
 
+/** Finds a patient by id or card code (a centre of their own organisation also gets their name and birth date). */
+function patientLookup(client: ApiClient) {
+  return (by: { id: string } | { card: string }) =>
+    client.json<PatientLookup>('GET', '/patients/lookup', { query: by });
+}
+
 export function clinicianApi(client: ApiClient) {
   return {
-    lookup: (by: { id: string } | { card: string }) =>
-      client.json<PatientLookup>('GET', '/patients/lookup', { query: by }),
+    lookup: patientLookup(client),
     requestAccess: (body: AccessRequestBody) =>
       client.json<AccessLogEntry>('POST', '/access-requests', { body }),
     /** `reason`: at least a sentence (20 characters, 4 words), kept off-chain. */
@@ -138,6 +169,8 @@ export function clinicianApi(client: ApiClient) {
 
 export function centreApi(client: ApiClient) {
   return {
+    /** Who a patient id is, to confirm before uploading. */
+    lookup: patientLookup(client),
     uploadRecords: (patientId: string, sourceId: string, document: FhirResource) =>
       client.json<RecordsUploadResult>('POST', `/patients/${seg(patientId)}/records`, {
         body: document,
@@ -196,6 +229,7 @@ export function auditorApi(client: ApiClient) {
 }
 
 export type AuthApi = ReturnType<typeof authApi>;
+export type DirectoryApi = ReturnType<typeof directoryApi>;
 export type PatientApi = ReturnType<typeof patientApi>;
 export type ClinicianApi = ReturnType<typeof clinicianApi>;
 export type CentreApi = ReturnType<typeof centreApi>;

@@ -92,6 +92,38 @@ export interface EmergencyCard {
 
 export interface PatientLookup {
   readonly patientId: string;
+  /** Only for a medical centre of the patient's own organisation: whom it is about to upload for. */
+  readonly person?: {
+    readonly given: readonly string[];
+    readonly family: string;
+    /** `YYYY-MM-DD`. */
+    readonly birthDate: string;
+  };
+}
+
+/** Someone or an organisation of the gateway's directory (never a patient). */
+export type DirectoryEntry =
+  | {
+      readonly kind: 'practitioner';
+      readonly mspId: string;
+      readonly id: string;
+      readonly role: 'clinician' | 'centre';
+      readonly name: string;
+      readonly country: string;
+      readonly organisation: string;
+    }
+  | {
+      readonly kind: 'organization';
+      readonly mspId: string;
+      readonly name: string;
+      readonly country: string;
+    };
+
+export interface DirectoryQuery {
+  readonly q?: string;
+  readonly kind?: DirectoryEntry['kind'];
+  readonly role?: 'clinician' | 'centre';
+  readonly country?: string;
 }
 
 export interface AccessRequestBody {

@@ -8,6 +8,8 @@ import { EMERGENCY_POLICY_RULE_ID } from '@custodia/chaincode/model';
 import type { AuditorApi } from '../api/endpoints';
 import { allPages } from '../api/paging';
 import type { AccessLogEntry, AuditLogQuery } from '../api/types';
+import { requesterParties } from '../directory/names';
+import { useNames } from '../directory/use-names';
 import { useWords } from '../i18n/use-words';
 import { downloadText } from '../ui/download';
 import { Table } from '../ui/Table';
@@ -45,6 +47,7 @@ export function AccessLogSearch({
   const [ruleId, setRuleId] = useState<string | undefined>();
   const log = useLoad(() => allPages((bookmark) => api.accessLog(query, bookmark)), [query]);
   const entries = [...(log.data?.items ?? [])].sort((a, b) => b.timestamp.localeCompare(a.timestamp));
+  const names = useNames(entries.flatMap((e) => requesterParties(e.requester)));
   const set = (key: keyof typeof filters) => (e: { target: { value: string } }) =>
     setFilters((f) => ({ ...f, [key]: e.target.value }));
   const submit = (event: FormEvent) => {
@@ -62,7 +65,7 @@ export function AccessLogSearch({
     setQuery(any ? next : { from: periodStart(now(), RECENT_DAYS) });
   };
   const columns: Column<AccessLogEntry>[] = [
-    ...logColumns(words),
+    ...logColumns(words, names),
     {
       header: t('log.rules'),
       cell: (e) =>

@@ -6,6 +6,8 @@ import type { AuditorApi } from '../api/endpoints';
 import { allPages } from '../api/paging';
 import type { AccessLogEntry } from '../api/types';
 import { AccessesByDayChart, AccessesByOrganisationChart } from '../access-log/AccessCharts';
+import { requesterParties } from '../directory/names';
+import { useNames } from '../directory/use-names';
 import { useWords } from '../i18n/use-words';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { Table } from '../ui/Table';
@@ -25,6 +27,7 @@ function EntryTable({
   empty: string;
 }) {
   const words = useWords();
+  const names = useNames(entries.flatMap((e) => requesterParties(e.requester)));
   return (
     <section className="overview-list">
       <h2>{title}</h2>
@@ -36,7 +39,7 @@ function EntryTable({
           rows={entries}
           rowKey={(e) => e.entryId}
           rowClass={(e) => (e.emergency ? 'row-emergency' : undefined)}
-          columns={logColumns(words)}
+          columns={logColumns(words, names)}
         />
       )}
     </section>

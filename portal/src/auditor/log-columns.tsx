@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { EMERGENCY_POLICY_RULE_ID } from '@custodia/chaincode/model';
 import type { AuditorApi } from '../api/endpoints';
 import type { AccessLogEntry, Delivery, GrantView } from '../api/types';
+import type { Directory } from '../directory/names';
 import type { Words } from '../i18n/i18n';
 import { useWords } from '../i18n/use-words';
 import type { Column } from '../ui/Table';
@@ -11,7 +12,8 @@ import { ProblemAlert } from '../ui/ProblemAlert';
 import { categoryList, purposeName } from '../vocabulary/words';
 import { short } from './hash-text';
 
-export function logColumns(words: Words): Column<AccessLogEntry>[] {
+/** `names`: the directory's names of requesters and organisations (ids are shown, and kept, beside them). */
+export function logColumns(words: Words, names: Directory = {}): Column<AccessLogEntry>[] {
   const { t, format } = words;
   return [
     {
@@ -21,12 +23,17 @@ export function logColumns(words: Words): Column<AccessLogEntry>[] {
     { header: t('log.patient'), cell: (e) => <code>{e.patientId}</code> },
     {
       header: t('log.requester'),
-      cell: (e) => (
-        <>
-          <code>{e.requester.id}</code> ({e.requester.mspId}
-          {e.requester.country ? `, ${format.country(e.requester.country)}` : ''})
-        </>
-      ),
+      cell: (e) => {
+        const name = names.practitioner?.(e.requester.mspId, e.requester.id);
+        const organisation = names.organisation?.(e.requester.mspId) ?? e.requester.mspId;
+        return (
+          <>
+            {name !== undefined && <>{name} </>}
+            <code>{e.requester.id}</code> ({organisation}
+            {e.requester.country ? `, ${format.country(e.requester.country)}` : ''})
+          </>
+        );
+      },
     },
     {
       header: t('log.purpose'),

@@ -58,6 +58,17 @@ function routes() {
     [`PUT /uploads/${UPLOAD_ID}/parts/0`]: { body: session() },
     [`PUT /uploads/${UPLOAD_ID}/parts/2`]: { body: session() },
     [`POST /uploads/${UPLOAD_ID}/complete`]: { body: session({ status: 'stored' }) },
+    'GET /patients/lookup': (call: Call) =>
+      call.query.get('id') === 'patient-1'
+        ? {
+            body: {
+              patientId: 'patient-1',
+              person: { given: ['Anna'], family: 'Keller', birthDate: '1981-03-14' },
+            },
+          }
+        : call.query.get('id') === 'patient-9'
+          ? { body: { patientId: 'patient-9' } }
+          : problem(404, 'NOT_FOUND', 'no patient with this id'),
     'GET /uploads': {
       body: {
         items: [
@@ -86,10 +97,51 @@ function routes() {
   };
 }
 
+/** Types the patient's id, checks who it is and confirms it, as a records office does before uploading. */
+async function confirmPatient(id: string) {
+  await userEvent.type(screen.getByLabelText('Patient identifier'), id);
+  await userEvent.click(screen.getByRole('button', { name: 'Check who this is' }));
+  await userEvent.click(await screen.findByLabelText('This is the patient whose records I am uploading'));
+}
+
 describe('CentreWorkspace', () => {
-  it('uploads a dropped FHIR file with its tags and a scan in parts, each with its own progress', async () => {
+  it('shows whom an id names before anything is uploaded, and uploads nothing until it is confirmed', async () => {
     const { network } = renderAs('centre', <CentreWorkspace />, routes());
     await userEvent.type(screen.getByLabelText('Patient identifier'), 'patient-1');
+    await userEvent.upload(screen.getByLabelText('Files to upload'), [
+      new File(['0123456789'], 'scan.pdf', { type: 'application/pdf' }),
+    ]);
+    const send = screen.getByRole('button', { name: 'Upload files' });
+    expect(send).toBeDisabled();
+    await userEvent.click(screen.getByRole('button', { name: 'Check who this is' }));
+    expect(await screen.findByText('Anna Keller, born March 14, 1981')).toBeInTheDocument();
+    expect(send).toBeDisabled();
+    await userEvent.click(screen.getByLabelText('This is the patient whose records I am uploading'));
+    expect(send).toBeEnabled();
+    // Another id typed afterwards needs its own check: the confirmation was for Anna.
+    await userEvent.type(screen.getByLabelText('Patient identifier'), '0');
+    expect(screen.queryByText(/Anna Keller/)).not.toBeInTheDocument();
+    expect(send).toBeDisabled();
+    expect(network.callsTo('POST /uploads')).toHaveLength(0);
+  });
+
+  it('of another organisation’s patient says only that they are registered; an unknown id is not found', async () => {
+    renderAs('centre', <CentreWorkspace />, routes());
+    await userEvent.type(screen.getByLabelText('Patient identifier'), 'patient-9');
+    await userEvent.click(screen.getByRole('button', { name: 'Check who this is' }));
+    expect(await screen.findByText(/registered, with another organisation/)).toBeInTheDocument();
+    await userEvent.clear(screen.getByLabelText('Patient identifier'));
+    await userEvent.type(screen.getByLabelText('Patient identifier'), 'patient-404');
+    await userEvent.click(screen.getByRole('button', { name: 'Check who this is' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('This could not be found.');
+    expect(
+      screen.queryByLabelText('This is the patient whose records I am uploading'),
+    ).not.toBeInTheDocument();
+  });
+
+  it('uploads a dropped FHIR file with its tags and a scan in parts, each with its own progress', async () => {
+    const { network } = renderAs('centre', <CentreWorkspace />, routes());
+    await confirmPatient('patient-1');
     await userEvent.click(screen.getByText('Tags for this upload (optional)'));
     await userEvent.click(
       within(screen.getByRole('group', { name: 'Sensitivity' })).getByLabelText('Mental health'),
@@ -167,7 +219,7 @@ describe('CentreWorkspace', () => {
         },
       ),
     });
-    await userEvent.type(screen.getByLabelText('Patient identifier'), 'patient-1');
+    await confirmPatient('patient-1');
     await userEvent.upload(screen.getByLabelText('Files to upload'), [
       new File(['{"resourceType":"Nope"}'], 'bad.json', { type: 'application/json' }),
       new File(['0123456789'], 'scan.pdf', { type: 'application/pdf' }),

@@ -4,14 +4,14 @@ import type { DragEvent } from 'react';
 import { centreApi } from '../api/endpoints';
 import type { CentreApi } from '../api/endpoints';
 import { ApiProblem, asProblem } from '../api/problem';
-import type { Category, IngestResult, Label, UploadSession } from '../api/types';
+import type { Category, IngestResult, Label, PatientLookup, UploadSession } from '../api/types';
 import { useWords } from '../i18n/use-words';
 import { useSession } from '../session/session';
 import { Chips } from '../ui/Chips';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { problemText } from '../ui/problem-text';
 import { Sections } from '../ui/Sections';
-import { useLoad } from '../ui/use-async';
+import { useAction, useLoad } from '../ui/use-async';
 import { categoryOptions, labelOptions } from '../vocabulary/options';
 import { isFhirJson } from './parts';
 import { problemIssues, uploadReport } from './upload-report';
@@ -65,6 +65,15 @@ function Uploader({ api }: { api: CentreApi }) {
   const words = useWords();
   const { t, format } = words;
   const [patientId, setPatientId] = useState('');
+  const [confirmed, setConfirmed] = useState(false);
+  const [checked, setChecked] = useState<PatientLookup | undefined>();
+  const check = useAction(async () => setChecked(await api.lookup({ id: patientId.trim() })));
+  const choosePatient = (id: string) => {
+    setPatientId(id);
+    setChecked(undefined);
+    setConfirmed(false);
+    check.clear();
+  };
   const [categories, setCategories] = useState<Category[]>([]);
   const [labels, setLabels] = useState<Label[]>([]);
   const [queue, setQueue] = useState<readonly QueuedFile[]>([]);
@@ -109,10 +118,38 @@ function Uploader({ api }: { api: CentreApi }) {
   return (
     <div className="card">
       <h2>{t('upload.title')}</h2>
-      <label>
-        {t('upload.patient')}
-        <input required value={patientId} onChange={(e) => setPatientId(e.target.value)} autoComplete="off" />
-      </label>
+      <div className="patient-check">
+        <label>
+          {t('upload.patient')}
+          <input
+            required
+            value={patientId}
+            onChange={(e) => choosePatient(e.target.value)}
+            autoComplete="off"
+          />
+        </label>
+        <button type="button" disabled={!patientId.trim() || check.pending} onClick={() => void check.run()}>
+          {check.pending ? t('confirmPatient.checking') : t('confirmPatient.check')}
+        </button>
+      </div>
+      <ProblemAlert problem={check.problem} />
+      {checked && checked.patientId === patientId.trim() && (
+        <div className="patient-confirm" aria-live="polite">
+          <p className={checked.person ? 'patient-person' : 'muted'}>
+            {checked.person
+              ? t('confirmPatient.person', {
+                  name: [...checked.person.given, checked.person.family].join(' '),
+                  birthDate: format.calendarDay(checked.person.birthDate),
+                })
+              : t('confirmPatient.registered')}
+          </p>
+          <label className="radio">
+            <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />
+            {t('confirmPatient.confirm')}
+          </label>
+        </div>
+      )}
+      {!confirmed && patientId.trim() !== '' && <p className="muted">{t('confirmPatient.needConfirm')}</p>}
       <details>
         <summary>{t('upload.tags')}</summary>
         <Chips
@@ -180,7 +217,7 @@ function Uploader({ api }: { api: CentreApi }) {
       <button
         type="button"
         className="primary"
-        disabled={busy || !pending || !patientId.trim()}
+        disabled={busy || !pending || !patientId.trim() || !confirmed}
         onClick={() => void sendAll()}
       >
         {busy ? t('upload.sending') : t('upload.submit')}

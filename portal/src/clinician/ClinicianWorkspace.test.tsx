@@ -52,6 +52,14 @@ const bundle: FhirBundle = {
         ],
       },
     },
+    {
+      fullUrl: 'urn:uuid:p',
+      resource: {
+        resourceType: 'Patient',
+        name: [{ use: 'official', family: 'Keller', given: ['Anna'] }],
+        birthDate: '1981-03-14',
+      },
+    },
     { fullUrl: 'urn:uuid:a', resource: penicillin('urn:custodia:HospitalDEMSP') },
     { fullUrl: 'urn:uuid:b', resource: penicillin('urn:custodia:HospitalITMSP') },
     {
@@ -159,6 +167,10 @@ describe('ClinicianWorkspace', () => {
     expect(record).toHaveTextContent('Not asked for: Problem list.');
     expect(within(record).getByRole('timer')).toHaveTextContent(/^1 h 5\d min left$/);
     expect(within(record).queryByRole('note', { name: 'Emergency access' })).not.toBeInTheDocument();
+    // The banner now names whom the record is about, as the record's Patient says.
+    expect(
+      await screen.findByRole('heading', { name: 'Patient Anna Keller, born March 14, 1981 patient-1' }),
+    ).toBeInTheDocument();
   });
 
   it('titles the record’s sections in French for a French clinician', async () => {
@@ -232,24 +244,36 @@ describe('ClinicianWorkspace', () => {
     expect(alert).not.toHaveTextContent('rules do not allow');
   });
 
-  it('says when the emergency policy does not cover the request', async () => {
-    const notCovered = refusedEntry({
+  it.each([
+    [
+      'not-covered',
+      'This patient’s emergency access does not include what you asked for (allergies and medicines)',
+    ],
+    [
+      'country-not-admitted',
+      'This patient’s emergency access is not open to clinicians in your country (France).',
+    ],
+    ['role-not-admitted', 'This patient’s emergency access is not open to your role (Clinician).'],
+    ['policy-disabled', 'This patient has switched emergency access off'],
+  ])('says why the emergency policy released nothing: %s', async (emergencyRefusal, message) => {
+    const refused = refusedEntry({
       emergency: true,
       purpose: 'ETREAT',
       reasonCode: 'unconscious',
       emergencyPolicyVersion: 3,
+      emergencyRefusal: emergencyRefusal as AccessLogEntry['emergencyRefusal'],
     });
     renderAs('clinician', <ClinicianWorkspace />, {
       ...routes(),
-      'POST /emergency-access': { status: 201, body: notCovered },
+      'POST /emergency-access': { status: 201, body: refused },
     });
     await findByCard();
     await userEvent.click(screen.getByLabelText('Emergency: the patient cannot consent'));
     await userEvent.type(screen.getByLabelText(/^Reason/), 'unconscious on arrival, no relatives reachable');
     await userEvent.click(screen.getByRole('button', { name: 'Open in emergency' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent(
-      'The patient’s emergency choices do not cover this request (allergies and medicines)',
-    );
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(message);
+    expect(alert).not.toHaveTextContent('rules do not allow');
   });
 
   it('says in its own words that no patient matches a card code, with the gateway’s detail at hand', async () => {

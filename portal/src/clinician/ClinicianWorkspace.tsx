@@ -9,13 +9,14 @@ import type { FormEvent } from 'react';
 import { clinicianApi } from '../api/endpoints';
 import type { ClinicianApi } from '../api/endpoints';
 import type { AccessLogEntry, Category, EmergencyReason, Purpose } from '../api/types';
+import type { PatientIdentity } from '../fhir/patient-identity';
 import { useWords } from '../i18n/use-words';
 import { useSession } from '../session/session';
 import { Chips } from '../ui/Chips';
 import { RadioGroup } from '../ui/RadioGroup';
 import { Notice, ProblemAlert } from '../ui/ProblemAlert';
 import { useAction } from '../ui/use-async';
-import { categoryList, purposeName } from '../vocabulary/words';
+import { categoryList, purposeName, roleTitle } from '../vocabulary/words';
 import { categoryOptions } from '../vocabulary/options';
 import { ContributionForm } from './ContributionForm';
 import { requestOutcome } from './outcome';
@@ -154,7 +155,7 @@ function RequestAccess(props: {
 
 function Outcome({ entry }: { entry: AccessLogEntry }) {
   const words = useWords();
-  const { t } = words;
+  const { t, format } = words;
   const outcome = requestOutcome(entry);
   if (outcome === 'granted') {
     return (
@@ -165,20 +166,26 @@ function Outcome({ entry }: { entry: AccessLogEntry }) {
       </Notice>
     );
   }
+  const what = categoryList(words, entry.requested);
+  const refusal = outcome === 'refused' ? undefined : outcome.emergency;
+  const noAccess = refusal === 'no-policy' || refusal === 'policy-disabled';
   return (
     <div className="alert alert-error" role="alert">
-      <strong>
-        {outcome === 'no-emergency-policy' ? t('outcome.noPolicyTitle') : t('outcome.refusedTitle')}
-      </strong>
+      <strong>{noAccess ? t('outcome.noPolicyTitle') : t('outcome.refusedTitle')}</strong>
       <p>
-        {outcome === 'no-emergency-policy'
-          ? t('outcome.noPolicy')
-          : outcome === 'emergency-not-covered'
-            ? t('outcome.policyNotCovering', { what: categoryList(words, entry.requested) })
-            : t('outcome.refused', {
-                what: categoryList(words, entry.requested),
-                purpose: purposeName(words, entry.purpose),
-              })}{' '}
+        {refusal === undefined
+          ? t('outcome.refused', { what, purpose: purposeName(words, entry.purpose) })
+          : refusal === 'no-policy'
+            ? t('outcome.noPolicy')
+            : refusal === 'policy-disabled'
+              ? t('outcome.policyDisabled')
+              : refusal === 'role-not-admitted'
+                ? t('outcome.roleNotAdmitted', { role: roleTitle(words, entry.requester.role) })
+                : refusal === 'country-not-admitted'
+                  ? t('outcome.countryNotAdmitted', {
+                      country: entry.requester.country ? format.country(entry.requester.country) : '—',
+                    })
+                  : t('outcome.notCovered', { what })}{' '}
         {t('outcome.recorded')}
       </p>
     </div>
@@ -186,14 +193,17 @@ function Outcome({ entry }: { entry: AccessLogEntry }) {
 }
 
 export function ClinicianWorkspace() {
-  const { t } = useWords();
+  const { t, format } = useWords();
   const { client } = useSession();
   const api = useMemo(() => clinicianApi(client), [client]);
   const [patientId, setPatientId] = useState<string | undefined>();
   const [outcome, setOutcome] = useState<AccessLogEntry | undefined>();
+  // Who the patient is, as their record says: known once a record was released and read.
+  const [identity, setIdentity] = useState<PatientIdentity | undefined>();
   const found = (id: string) => {
     setPatientId(id);
     setOutcome(undefined);
+    setIdentity(undefined);
   };
   return (
     <div>
@@ -202,7 +212,18 @@ export function ClinicianWorkspace() {
       {patientId && (
         <>
           <h2 className="patient-banner">
-            {t('clinician.patient')} <code>{patientId}</code>
+            {t('clinician.patient')}{' '}
+            {identity?.name && (
+              <span className="patient-person">
+                {identity.birthDate
+                  ? t('record.patientBorn', {
+                      name: identity.name,
+                      birthDate: format.calendarDay(identity.birthDate),
+                    })
+                  : identity.name}{' '}
+              </span>
+            )}
+            <code>{patientId}</code>
           </h2>
           {outcome && <Outcome entry={outcome} />}
           {outcome && (
@@ -211,7 +232,12 @@ export function ClinicianWorkspace() {
             </button>
           )}
           {outcome?.grantId && outcome.expiresAt ? (
-            <RecordView api={api} grantId={outcome.grantId} expiresAt={outcome.expiresAt} />
+            <RecordView
+              api={api}
+              grantId={outcome.grantId}
+              expiresAt={outcome.expiresAt}
+              onIdentified={setIdentity}
+            />
           ) : (
             !outcome && (
               <RequestAccess key={patientId} api={api} patientId={patientId} onOutcome={setOutcome} />

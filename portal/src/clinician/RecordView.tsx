@@ -3,10 +3,12 @@
  * deleted, the sections with their entries (newest first, duplicates merged) and the empty sections in one line
  * each.
  */
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { ClinicianApi } from '../api/endpoints';
 import type { GrantView } from '../api/types';
 import { EntryDetails } from '../fhir/EntryDetails';
+import { patientIdentity } from '../fhir/patient-identity';
+import type { PatientIdentity } from '../fhir/patient-identity';
 import { readableSections } from '../fhir/readable';
 import type { ReadableSection } from '../fhir/readable';
 import { recordOverview } from '../fhir/record-overview';
@@ -101,11 +103,24 @@ function Entry({ api, entry }: { api: ClinicianApi; entry: MergedEntry }) {
 }
 
 /** The record itself: mounted only while the grant stands, so withdrawing it drops the data from the page. */
-function RecordSections({ api, grantId }: { api: ClinicianApi; grantId: string }) {
+function RecordSections({
+  api,
+  grantId,
+  onIdentified,
+}: {
+  api: ClinicianApi;
+  grantId: string;
+  onIdentified?: (identity: PatientIdentity | undefined) => void;
+}) {
   const { t, format } = useWords();
   const id = useId();
   // The gateway assembles the record on first read.
   const record = useLoad(() => api.record(grantId), [grantId]);
+  const identify = useRef(onIdentified);
+  identify.current = onIdentified;
+  useEffect(() => {
+    if (record.data) identify.current?.(patientIdentity(record.data));
+  }, [record.data]);
   const overview = record.data && recordOverview(readableSections(record.data));
   const titles = (sections: readonly ReadableSection[]) =>
     format.list(sections.map((s) => sectionTitle(t, s)));
@@ -160,10 +175,13 @@ export function RecordView({
   api,
   grantId,
   expiresAt,
+  onIdentified,
 }: {
   api: ClinicianApi;
   grantId: string;
   expiresAt: string;
+  /** Who the record is about (name, birth date), for the patient banner, once it is read. */
+  onIdentified?: (identity: PatientIdentity | undefined) => void;
 }) {
   const { t, format } = useWords();
   const now = useNow(1000);
@@ -208,7 +226,7 @@ export function RecordView({
       ) : left.expired ? (
         <p>{t('record.expired')}</p>
       ) : (
-        <RecordSections api={api} grantId={grantId} />
+        <RecordSections api={api} grantId={grantId} onIdentified={onIdentified} />
       )}
     </article>
   );

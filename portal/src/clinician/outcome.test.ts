@@ -9,11 +9,25 @@ describe('requestOutcome', () => {
     expect(requestOutcome(refusedEntry())).toBe('refused');
   });
 
-  it('tells an emergency request without any policy from one the policy does not cover', () => {
-    expect(requestOutcome(refusedEntry(emergency))).toBe('no-emergency-policy');
-    expect(requestOutcome(refusedEntry({ ...emergency, emergencyPolicyVersion: 3 }))).toBe(
-      'emergency-not-covered',
-    );
+  it('says why an emergency request released nothing, as the ledger logged it', () => {
+    for (const refusal of [
+      'no-policy',
+      'policy-disabled',
+      'role-not-admitted',
+      'country-not-admitted',
+      'not-covered',
+    ] as const) {
+      expect(requestOutcome(refusedEntry({ ...emergency, emergencyRefusal: refusal }))).toEqual({
+        emergency: refusal,
+      });
+    }
     expect(requestOutcome(logEntry({ ...emergency, emergencyPolicyVersion: 3 }))).toBe('granted');
+  });
+
+  it('reads entries logged before the ledger named the refusal', () => {
+    expect(requestOutcome(refusedEntry(emergency))).toEqual({ emergency: 'no-policy' });
+    expect(requestOutcome(refusedEntry({ ...emergency, emergencyPolicyVersion: 3 }))).toEqual({
+      emergency: 'not-covered',
+    });
   });
 });

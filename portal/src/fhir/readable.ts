@@ -3,7 +3,8 @@
  * clinician needs to read is extracted, as facts the view puts into words; unknown resources still show their
  * type and code. Clinical text (codes' displays, notes) is shown as the source wrote it.
  */
-import type { Category } from '@custodia/chaincode/model';
+import { LABELS } from '@custodia/chaincode/model';
+import type { Category, Label } from '@custodia/chaincode/model';
 import type { FhirBundle, FhirResource } from '../api/types';
 import { LOINC, SECTION_CATEGORY } from './ips-sections';
 
@@ -25,6 +26,8 @@ export interface ReadableEntry {
   readonly date?: string;
   /** Where it came from (`meta.source`), when the record says. */
   readonly source?: string;
+  /** Its sensitivity labels (`meta.security` codes Custodia knows), released only by a rule that names them. */
+  readonly labels?: readonly Label[];
   /** For documents and images: the attachment's title and type, fetched on demand. */
   readonly attachment?: {
     readonly title: string;
@@ -141,6 +144,9 @@ export function readableEntry(resource: FhirResource): ReadableEntry {
   const attachment = obj(obj(arr(r.content)[0])?.attachment);
   const date = firstDate(r);
   const source = str(obj(r.meta)?.source);
+  const labels = arr(obj(r.meta)?.security)
+    .map((coding) => str(obj(coding)?.code))
+    .filter((code): code is Label => code !== undefined && (LABELS as readonly string[]).includes(code));
   return {
     resourceType: resource.resourceType,
     ...(resource.id ? { id: resource.id } : {}),
@@ -148,6 +154,7 @@ export function readableEntry(resource: FhirResource): ReadableEntry {
     details,
     ...(date ? { date } : {}),
     ...(source ? { source } : {}),
+    ...(labels.length > 0 ? { labels: [...new Set(labels)] } : {}),
     ...(attachment
       ? {
           attachment: {

@@ -24,6 +24,10 @@ describe('catalogues', () => {
   const FORMATS = [
     'vocabulary.requester',
     'vocabulary.requesterInCountry',
+    'vocabulary.requesterNamed',
+    'vocabulary.requesterNamedInCountry',
+    'picker.practitionerLine',
+    'picker.organisationLine',
     'rules.versionOf',
     'rules.versionLine',
     'ruleHistory.version',

@@ -6,13 +6,26 @@ import type { PatientApi } from '../api/endpoints';
 import type { AccessLogEntry, Delivery, GrantView } from '../api/types';
 import { AccessesByDayChart } from '../access-log/AccessCharts';
 import { dailyCounts } from '../access-log/counts';
-import { EMERGENCY_POLICY_RULE_ID } from '@custodia/chaincode/model';
+import { EMERGENCY_POLICY_RULE_ID, GRANT_REVOKERS } from '@custodia/chaincode/model';
+import { requesterParties } from '../directory/names';
+import type { Directory } from '../directory/names';
+import { useNames } from '../directory/use-names';
 import { useWords } from '../i18n/use-words';
 import { useLoad } from '../ui/use-async';
 import { categoryList, purposeForPatient, requesterText } from '../vocabulary/words';
 
 /** The grant's fate: still open, ended, or withdrawn — and every time its record was opened. */
-function GrantFate({ api, grantId, now }: { api: PatientApi; grantId: string; now: number }) {
+function GrantFate({
+  api,
+  grantId,
+  now,
+  names,
+}: {
+  api: PatientApi;
+  grantId: string;
+  now: number;
+  names: Directory;
+}) {
   const words = useWords();
   const { t, format } = words;
   const fate = useLoad(async (): Promise<{ grant: GrantView; deliveries: readonly Delivery[] }> => {
@@ -29,7 +42,9 @@ function GrantFate({ api, grantId, now }: { api: PatientApi; grantId: string; no
         <p className="status status-revoked">
           {grant.revoked.ruleId === EMERGENCY_POLICY_RULE_ID
             ? t('timeline.withdrawnByPolicy', { when: format.dateTime(grant.revoked.at) })
-            : t('timeline.withdrawn', { when: format.dateTime(grant.revoked.at) })}
+            : grant.revoked.ruleId === GRANT_REVOKERS.endedByPatient
+              ? t('timeline.withdrawnByPatient', { when: format.dateTime(grant.revoked.at) })
+              : t('timeline.withdrawn', { when: format.dateTime(grant.revoked.at) })}
         </p>
       ) : grant.status === 'expired' ? (
         <p className="status status-expired">
@@ -51,7 +66,7 @@ function GrantFate({ api, grantId, now }: { api: PatientApi; grantId: string; no
             <li key={d.deliveryId}>
               {t('timeline.opened', {
                 when: format.dateTime(d.deliveredAt),
-                who: requesterText(words, d.requester),
+                who: requesterText(words, d.requester, names),
               })}
             </li>
           ))}
@@ -61,7 +76,17 @@ function GrantFate({ api, grantId, now }: { api: PatientApi; grantId: string; no
   );
 }
 
-function Entry({ api, entry, now }: { api: PatientApi; entry: AccessLogEntry; now: number }) {
+function Entry({
+  api,
+  entry,
+  now,
+  names,
+}: {
+  api: PatientApi;
+  entry: AccessLogEntry;
+  now: number;
+  names: Directory;
+}) {
   const words = useWords();
   const { t, format } = words;
   return (
@@ -71,7 +96,7 @@ function Entry({ api, entry, now }: { api: PatientApi; entry: AccessLogEntry; no
         <span className="muted">({format.relative(entry.timestamp, now)})</span>
       </p>
       <p>
-        <strong>{requesterText(words, entry.requester)}</strong>{' '}
+        <strong>{requesterText(words, entry.requester, names)}</strong>{' '}
         {t('timeline.asked', {
           what: categoryList(words, entry.requested),
           purpose: purposeForPatient(words, entry.purpose),
@@ -91,7 +116,7 @@ function Entry({ api, entry, now }: { api: PatientApi; entry: AccessLogEntry; no
         {entry.decision.denied.length > 0 &&
           ` ${t('timeline.refused', { what: categoryList(words, entry.decision.denied) })}`}
       </p>
-      {entry.grantId && <GrantFate api={api} grantId={entry.grantId} now={now} />}
+      {entry.grantId && <GrantFate api={api} grantId={entry.grantId} now={now} names={names} />}
     </li>
   );
 }
@@ -108,6 +133,7 @@ export function AccessTimeline({
   const { t, format } = useWords();
   const sorted = [...entries].sort((a, b) => b.timestamp.localeCompare(a.timestamp));
   const nowMs = Date.parse(now);
+  const names = useNames(entries.flatMap((entry) => requesterParties(entry.requester)));
   return (
     <div>
       <h1>{t('timeline.title')}</h1>
@@ -120,7 +146,7 @@ export function AccessTimeline({
       ) : (
         <ol className="timeline" aria-label={t('timeline.listLabel')}>
           {sorted.map((e) => (
-            <Entry key={e.entryId} api={api} entry={e} now={nowMs} />
+            <Entry key={e.entryId} api={api} entry={e} now={nowMs} names={names} />
           ))}
         </ol>
       )}

@@ -8,6 +8,9 @@ import { useWords } from '../i18n/use-words';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { useAction, useLoad } from '../ui/use-async';
 import { categoryList, requesterText } from '../vocabulary/words';
+import { requesterParties } from '../directory/names';
+import type { Directory } from '../directory/names';
+import { useNames } from '../directory/use-names';
 
 function ContributionContent({ api, contributionId }: { api: PatientApi; contributionId: string }) {
   const content = useLoad(() => api.contributionContent(contributionId), [contributionId]);
@@ -28,6 +31,7 @@ function ContributionContent({ api, contributionId }: { api: PatientApi; contrib
 function ContributionItem(props: {
   api: PatientApi;
   contribution: Contribution;
+  names: Directory;
   pending: boolean;
   onDecide: (id: string, decision: 'approve' | 'reject') => void;
 }) {
@@ -38,7 +42,7 @@ function ContributionItem(props: {
   return (
     <li className="card">
       <p>
-        <strong>{requesterText(words, c.submitter)}</strong>{' '}
+        <strong>{requesterText(words, c.submitter, props.names)}</strong>{' '}
         {t('contributions.added', {
           what: categoryList(words, c.categories),
           when: format.dateTime(c.submittedAt),
@@ -80,6 +84,7 @@ export function ContributionsView({ api }: { api: PatientApi }) {
     list.reload();
   });
   const items = [...(list.data?.items ?? [])].sort((a, b) => b.submittedAt.localeCompare(a.submittedAt));
+  const names = useNames(items.flatMap((c) => requesterParties(c.submitter)));
   return (
     <div>
       <h1>{t('contributions.title')}</h1>
@@ -92,6 +97,7 @@ export function ContributionsView({ api }: { api: PatientApi }) {
             key={c.contributionId}
             api={api}
             contribution={c}
+            names={names}
             pending={decide.pending}
             onDecide={(id, decision) => void decide.run(id, decision)}
           />

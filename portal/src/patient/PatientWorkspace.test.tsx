@@ -1,9 +1,10 @@
 /** @jest-environment ./portal/test/support/jsdom-environment.js */
 import '@testing-library/jest-dom';
-import { act, screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { logEntry, refusedEntry } from '../../test/support/ledger';
+import { logEntry, refusedEntry, storedRule } from '../../test/support/ledger';
 import { problem } from '../../test/support/network';
+import type { Call } from '../../test/support/network';
 import { renderAs } from '../../test/support/session';
 import type { AccessLogEntry, Contribution, Delivery, GrantView } from '../api/types';
 import { chooseLanguage } from '../i18n/i18n';
@@ -203,5 +204,159 @@ describe('PatientWorkspace', () => {
       labels: [],
       maxDurationMinutes: 120,
     });
+  });
+
+  it('lists who can see the record now, by name, and ends one access at once', async () => {
+    const open = grantOf(logEntry({ grantId: 'grant-o', expiresAt: '2026-11-23T18:00:00.000Z' }), 'active');
+    const emergencyOpen = grantOf(emergency, 'active', { expiresAt: '2026-11-23T13:00:00.000Z' });
+    const over = grantOf(logEntry({ grantId: 'grant-x' }), 'expired');
+    let live = [open, emergencyOpen, over];
+    const { network } = renderAs('patient', <PatientWorkspace now={() => NOW} />, {
+      ...routes(),
+      [`GET ${BASE}/grants`]: () => ({ body: { items: live, bookmark: '' } }),
+      [`POST ${BASE}/grants/grant-o/end`]: () => {
+        live = [emergencyOpen, over];
+        return { body: { ...open, status: 'revoked' } };
+      },
+      'GET /directory/names': {
+        body: {
+          items: [
+            { mspId: 'HospitalFRMSP', id: 'dr-2', name: 'Dr. Claire Dubois' },
+            { mspId: 'HospitalFRMSP', name: 'Hôpital Saint-Louis Lyon' },
+          ],
+        },
+      },
+    });
+    await userEvent.click(screen.getByRole('button', { name: 'Open accesses' }));
+    const list = await screen.findByRole('list', { name: 'Who can see my record now' });
+    // Soonest to end first; an access that already ended is not offered.
+    await waitFor(() =>
+      expect(within(list).getAllByRole('listitem')[1]).toHaveTextContent(
+        'Dr. Claire Dubois (Clinician, Hôpital Saint-Louis Lyon, France)',
+      ),
+    );
+    const items = within(list).getAllByRole('listitem');
+    expect(items).toHaveLength(2);
+    expect(items[0]).toHaveTextContent('Clinician er-7 (HospitalITMSP, Italy)');
+    expect(items[0]).toHaveTextContent('Emergency access');
+    expect(items[1]).toHaveTextContent('May see: allergies.');
+
+    await userEvent.click(within(items[1] as HTMLElement).getByRole('button', { name: 'End now' }));
+    expect(network.callsTo(`POST ${BASE}/grants/grant-o/end`)).toHaveLength(0);
+    await userEvent.click(within(items[1] as HTMLElement).getByRole('button', { name: 'Yes, end it now' }));
+    expect(await screen.findByRole('status')).toHaveTextContent(
+      'The access of Dr. Claire Dubois (Clinician, Hôpital Saint-Louis Lyon, France) has ended.',
+    );
+    await waitFor(() =>
+      expect(
+        within(screen.getByRole('list', { name: 'Who can see my record now' })).getAllByRole('listitem'),
+      ).toHaveLength(1),
+    );
+    expect(network.callsTo(`POST ${BASE}/grants/grant-o/end`)).toHaveLength(1);
+  });
+
+  it('says why an access could not be ended, and keeps it listed', async () => {
+    const open = grantOf(logEntry({ grantId: 'grant-o' }), 'active');
+    renderAs('patient', <PatientWorkspace now={() => NOW} />, {
+      ...routes(),
+      [`GET ${BASE}/grants`]: { body: { items: [open], bookmark: '' } },
+      [`POST ${BASE}/grants/grant-o/end`]: problem(409, 'FAILED_PRECONDITION', 'grant is expired'),
+    });
+    await userEvent.click(screen.getByRole('button', { name: 'Open accesses' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'End now' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Yes, end it now' }));
+    expect(await screen.findByText(/This is no longer possible/)).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('list', { name: 'Who can see my record now' })).getAllByRole('listitem'),
+    ).toHaveLength(1);
+  });
+
+  it('shows the newest requests at once and older ones when asked', async () => {
+    const older = refusedEntry({ entryId: 'entry-old', timestamp: '2026-10-01T08:00:00.000Z' });
+    const { network } = renderAs('patient', <PatientWorkspace now={() => NOW} />, {
+      ...routes(),
+      [`GET ${BASE}/access-log`]: (call: Call) =>
+        call.query.get('bookmark') === 'page-2'
+          ? { body: { items: [older], bookmark: 'page-3' } }
+          : call.query.get('bookmark') === 'page-3'
+            ? EMPTY
+            : { body: { items: [emergency, refused], bookmark: 'page-2' } },
+    });
+    await userEvent.click(screen.getByRole('button', { name: 'Who looked' }));
+    const list = await screen.findByRole('list', { name: 'Requests, newest first' });
+    const shown = () => list.querySelectorAll(':scope > li').length;
+    await waitFor(() => expect(shown()).toBe(2));
+    expect(network.callsTo(`GET ${BASE}/access-log`)[0]?.query.get('order')).toBe('newest-first');
+    await userEvent.click(screen.getByRole('button', { name: 'Show older requests' }));
+    await waitFor(() => expect(shown()).toBe(3));
+    expect(within(list).getByText('Oct 1, 2026, 8:00 AM')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Show older requests' }));
+    await waitFor(() =>
+      expect(screen.queryByRole('button', { name: 'Show older requests' })).not.toBeInTheDocument(),
+    );
+  });
+
+  it('shows the patient their own record by section, and who their rules share each part with', async () => {
+    const LOINC = 'http://loinc.org';
+    const bundle = {
+      resourceType: 'Bundle',
+      entry: [
+        {
+          fullUrl: 'urn:uuid:c',
+          resource: {
+            resourceType: 'Composition',
+            section: [
+              {
+                title: 'Allergies',
+                code: { coding: [{ system: LOINC, code: '48765-2' }] },
+                entry: [{ reference: 'urn:uuid:a' }],
+              },
+              {
+                title: 'Problems',
+                code: { coding: [{ system: LOINC, code: '11450-4' }] },
+                entry: [{ reference: 'urn:uuid:p' }],
+              },
+            ],
+          },
+        },
+        {
+          fullUrl: 'urn:uuid:a',
+          resource: {
+            resourceType: 'AllergyIntolerance',
+            meta: { source: 'urn:custodia:HospitalDEMSP' },
+            code: { text: 'Allergy to penicillin' },
+          },
+        },
+        {
+          fullUrl: 'urn:uuid:p',
+          resource: {
+            resourceType: 'Condition',
+            meta: { security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'PSY' }] },
+            code: { text: 'Depressive disorder' },
+          },
+        },
+      ],
+    };
+    const weber = storedRule({
+      grantee: { kind: 'practitioner', id: 'clin-weber', mspId: 'HospitalDEMSP' },
+      categories: ['allergies', 'problems'],
+    });
+    renderAs('patient', <PatientWorkspace now={() => NOW} />, {
+      ...routes(),
+      [`GET ${BASE}/rules`]: { body: { items: [weber], bookmark: '' } },
+      [`GET ${BASE}/record`]: { body: bundle, contentType: 'application/fhir+json' },
+      'GET /directory/names': {
+        body: { items: [{ mspId: 'HospitalDEMSP', id: 'clin-weber', name: 'Dr. Jonas Weber' }] },
+      },
+    });
+    await userEvent.click(screen.getByRole('button', { name: 'My record' }));
+    const allergies = await screen.findByRole('region', { name: /^Allergies and intolerances/ });
+    expect(allergies).toHaveTextContent('Allergy to penicillin');
+    expect(allergies).toHaveTextContent('Source: urn:custodia:HospitalDEMSP');
+    await waitFor(() => expect(allergies).toHaveTextContent('Your rules share this with: Dr. Jonas Weber.'));
+    // The rule shares problems, but not the mental-health entry: no rule names that label.
+    const problems = screen.getByRole('region', { name: /^Problem list/ });
+    expect(problems).toHaveTextContent('Sensitive: mental health — shared only by a rule that names it.');
+    expect(within(problems).getByRole('listitem')).toHaveTextContent('Your rules share this with nobody.');
   });
 });

@@ -1,6 +1,6 @@
 /** @jest-environment ./portal/test/support/jsdom-environment.js */
 import '@testing-library/jest-dom';
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { problem } from '../../test/support/network';
 import { storedRule } from '../../test/support/ledger';
@@ -10,6 +10,18 @@ import { useSession } from '../session/session';
 import { RulesView } from './RulesView';
 
 const BASE = '/patients/patient-1';
+const LYON = {
+  kind: 'organization',
+  mspId: 'HospitalFRMSP',
+  name: 'Hôpital Saint-Louis Lyon',
+  country: 'FR',
+};
+const MILANO = {
+  kind: 'organization',
+  mspId: 'HospitalITMSP',
+  name: 'Ospedale San Carlo Milano',
+  country: 'IT',
+};
 
 function View() {
   const { client } = useSession();
@@ -34,9 +46,21 @@ describe('RuleBuilder', () => {
     const { network } = await openBuilder({
       [`GET ${BASE}/rules`]: { body: { items: [deny], bookmark: '' } },
       [`POST ${BASE}/rules`]: { status: 201, body: storedRule({ ruleId: 'rule-9' }) },
+      'GET /directory': (call) => ({
+        body: {
+          items: [LYON, MILANO].filter((entry) =>
+            entry.name.toLowerCase().includes(call.query.get('q')?.toLowerCase() ?? ''),
+          ),
+        },
+      }),
+      'GET /directory/names': { body: { items: [{ mspId: 'HospitalFRMSP', name: LYON.name }] } },
     });
     await userEvent.click(screen.getByLabelText('Everyone at an organisation'));
-    await userEvent.type(screen.getByLabelText('Organisation code'), 'HospitalFRMSP');
+    // The patient finds the organisation by its name: no code is typed.
+    await userEvent.type(screen.getByLabelText('Find the organisation by name'), 'lyon');
+    await waitFor(() => expect(screen.queryByRole('button', { name: /Ospedale/ })).not.toBeInTheDocument());
+    await userEvent.click(screen.getByRole('button', { name: 'Hôpital Saint-Louis Lyon (France)' }));
+    expect(network.callsTo('GET /directory').at(-1)?.query.get('kind')).toBe('organization');
     await userEvent.click(screen.getByText(/Only in some countries/));
     await userEvent.click(screen.getByLabelText('France'));
     const what = screen.getByRole('group', { name: 'Which information?' });
@@ -50,7 +74,7 @@ describe('RuleBuilder', () => {
 
     expect(
       screen.getByText(
-        'Allow staff of HospitalFRMSP in France to see your allergies and medicines, including mental health, for treating you.',
+        'Allow staff of Hôpital Saint-Louis Lyon in France to see your allergies and medicines, including mental health, for treating you.',
       ),
     ).toBeInTheDocument();
     const preview = screen.getByRole('heading', { name: 'What they would receive' })
@@ -59,6 +83,7 @@ describe('RuleBuilder', () => {
     expect(within(preview).getByText('Not shared: medicines.', { exact: false })).toBeInTheDocument();
 
     await userEvent.click(screen.getByRole('button', { name: 'Save rule' }));
+    // Only the organisation's id goes to the ledger, never its name.
     expect(network.callsTo(`POST ${BASE}/rules`)[0]?.body).toEqual({
       effect: 'permit',
       grantee: { kind: 'organization', mspId: 'HospitalFRMSP', countries: ['FR'] },
@@ -72,7 +97,7 @@ describe('RuleBuilder', () => {
   it('says what is missing instead of sending an incomplete rule', async () => {
     const { network } = await openBuilder({ [`GET ${BASE}/rules`]: { body: { items: [], bookmark: '' } } });
     await userEvent.click(screen.getByRole('button', { name: 'Save rule' }));
-    expect(screen.getByText('Enter the clinician’s identifier and their organisation.')).toBeInTheDocument();
+    expect(screen.getByText('Find the clinician and choose them from the list.')).toBeInTheDocument();
     expect(screen.getByText('Choose at least one kind of information.')).toBeInTheDocument();
     expect(network.callsTo(`POST ${BASE}/rules`)).toHaveLength(0);
   });

@@ -3,6 +3,8 @@ import { useMemo, useState } from 'react';
 import type { FormEvent } from 'react';
 import { ROLES } from '@custodia/chaincode/model';
 import type { Category, Decision, RuleSpec, StoredRule } from '../api/types';
+import { PartyPicker } from '../directory/PartyPicker';
+import { useNames } from '../directory/use-names';
 import { useWords } from '../i18n/use-words';
 import { Chips, CountryChips } from '../ui/Chips';
 import { RadioGroup } from '../ui/RadioGroup';
@@ -56,6 +58,16 @@ export function RuleBuilder(props: {
   const { t } = words;
   const [draft, setDraft] = useState<RuleDraft>(props.editing ? specToDraft(props.editing) : EMPTY_DRAFT);
   const [showErrors, setShowErrors] = useState(false);
+  // The grantee chosen (or of the rule being changed) is named in the picker and the sentence.
+  const names = useNames(
+    draft.granteeKind === 'role' || draft.mspId === ''
+      ? []
+      : [
+          draft.granteeKind === 'practitioner'
+            ? { mspId: draft.mspId, id: draft.practitionerId }
+            : { mspId: draft.mspId },
+        ],
+  );
   const save = useAction(props.onSave);
   const result = useMemo(() => draftToSpec(draft), [draft]);
   const set = <K extends keyof RuleDraft>(key: K, value: RuleDraft[K]) =>
@@ -105,21 +117,22 @@ export function RuleBuilder(props: {
         onChange={(v) => set('granteeKind', v)}
         describedBy={errors.grantee ? 'err-grantee' : undefined}
       >
-        {draft.granteeKind === 'practitioner' && (
-          <label>
-            {t('builder.practitionerId')}
-            <input value={draft.practitionerId} onChange={(e) => set('practitionerId', e.target.value)} />
-          </label>
-        )}
         {draft.granteeKind !== 'role' && (
-          <label>
-            {t('builder.organisationCode')}
-            <input
-              value={draft.mspId}
-              placeholder={t('builder.organisationPlaceholder')}
-              onChange={(e) => set('mspId', e.target.value)}
-            />
-          </label>
+          <PartyPicker
+            key={draft.granteeKind}
+            kind={draft.granteeKind}
+            names={names}
+            value={
+              draft.mspId === ''
+                ? undefined
+                : draft.granteeKind === 'practitioner'
+                  ? { mspId: draft.mspId, id: draft.practitionerId }
+                  : { mspId: draft.mspId }
+            }
+            onChange={(party) =>
+              setDraft((d) => ({ ...d, mspId: party.mspId, practitionerId: party.id ?? '' }))
+            }
+          />
         )}
         {draft.granteeKind === 'role' && (
           <label>
@@ -177,7 +190,7 @@ export function RuleBuilder(props: {
 
       <div className="sentence" aria-live="polite">
         <h3>{t('builder.sentenceTitle')}</h3>
-        <p>{result.ok ? describeRule(words, result.spec) : t('builder.sentenceIncomplete')}</p>
+        <p>{result.ok ? describeRule(words, result.spec, names) : t('builder.sentenceIncomplete')}</p>
       </div>
       {preview && result.ok && <PreviewSummary decision={preview} asked={result.spec.categories} />}
       <ProblemAlert problem={save.problem} />

@@ -2,6 +2,9 @@
 import { useState } from 'react';
 import type { PatientApi } from '../api/endpoints';
 import type { StoredRule } from '../api/types';
+import { granteeParty } from '../directory/names';
+import type { Directory } from '../directory/names';
+import { useNames } from '../directory/use-names';
 import { useWords } from '../i18n/use-words';
 import { Notice, ProblemAlert } from '../ui/ProblemAlert';
 import { useAction, useLoad } from '../ui/use-async';
@@ -12,10 +15,12 @@ import { shownStatus, sortRules } from './rule-status';
 function RuleHistory({
   api,
   rule,
+  names,
   onRestored,
 }: {
   api: PatientApi;
   rule: StoredRule;
+  names: Directory;
   onRestored: () => void;
 }) {
   const words = useWords();
@@ -40,7 +45,7 @@ function RuleHistory({
               })}
               {v.restoredFrom !== undefined && ` ${t('rules.restoredFrom', { version: v.restoredFrom })}`}
             </span>
-            <p>{describeRule(words, v)}</p>
+            <p>{describeRule(words, v, names)}</p>
             {v.version !== rule.version && v.change !== 'revoked' && (
               <button type="button" disabled={restore.pending} onClick={() => void restore.run(v.version)}>
                 {t('rules.restore', { version: v.version })}
@@ -56,6 +61,7 @@ function RuleHistory({
 function RuleCard(props: {
   api: PatientApi;
   rule: StoredRule;
+  names: Directory;
   now: string;
   onEdit: () => void;
   onChanged: (message: string) => void;
@@ -81,7 +87,7 @@ function RuleCard(props: {
           {t('rules.versionOf', { version: rule.version, when: format.dateTime(rule.updatedAt) })}
         </span>
       </div>
-      <p className="rule-sentence">{describeRule(words, rule)}</p>
+      <p className="rule-sentence">{describeRule(words, rule, props.names)}</p>
       <ProblemAlert problem={revoke.problem} />
       <div className="actions">
         {rule.status === 'active' && (
@@ -114,7 +120,12 @@ function RuleCard(props: {
         </button>
       </div>
       {showHistory && (
-        <RuleHistory api={api} rule={rule} onRestored={() => props.onChanged(t('rules.restored'))} />
+        <RuleHistory
+          api={api}
+          rule={rule}
+          names={props.names}
+          onRestored={() => props.onChanged(t('rules.restored'))}
+        />
       )}
     </li>
   );
@@ -132,6 +143,7 @@ export function RulesView({
   const [editing, setEditing] = useState<StoredRule | 'new' | undefined>();
   const [message, setMessage] = useState<string | undefined>();
   const list = rules.data?.items ?? [];
+  const names = useNames(list.flatMap((rule) => granteeParty(rule.grantee) ?? []));
   const changed = (text: string) => {
     setMessage(text);
     setEditing(undefined);
@@ -172,6 +184,7 @@ export function RulesView({
             key={rule.ruleId}
             api={api}
             rule={rule}
+            names={names}
             now={now()}
             onEdit={() => setEditing(rule)}
             onChanged={changed}

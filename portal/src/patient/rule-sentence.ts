@@ -1,13 +1,8 @@
 /** Says in one plain sentence, in the reader's language, what a rule does, so a patient can check it before saving. */
 import type { Grantee, RuleSpec } from '@custodia/chaincode/model';
+import type { Directory } from '../directory/names';
 import type { Words } from '../i18n/i18n';
 import { categoryList, labelList, purposeForPatient } from '../vocabulary/words';
-
-/** How the portal names people and organisations it knows; ids are shown when it does not. */
-export interface Directory {
-  practitioner?(mspId: string, id: string): string | undefined;
-  organisation?(mspId: string): string | undefined;
-}
 
 export function describeGrantee(words: Words, grantee: Grantee, directory: Directory = {}): string {
   const { t, format } = words;

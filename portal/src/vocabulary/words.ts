@@ -1,6 +1,7 @@
 /** The ledger's codes in the reader's words (categories, labels, purposes, roles), and lists of them. */
 import type { Category, Label, Purpose, Requester, Role } from '@custodia/chaincode/model';
 import type { Words } from '../i18n/i18n';
+import type { Directory } from '../directory/names';
 
 /** Capitalises the first letter, for names that start a line or a chip. */
 export function capitalise(text: string): string {
@@ -38,14 +39,21 @@ export function roleTitle({ t }: Words, role: Role): string {
   return t(`vocabulary.role.${role}`);
 }
 
-/** "Clinician clin-dubois (HospitalFRMSP, France)": who asked, as the ledger knows them (names: phase B). */
-export function requesterText(words: Words, requester: Requester): string {
-  const facts = {
-    role: roleTitle(words, requester.role),
-    id: requester.id,
-    organisation: requester.mspId,
-  };
-  return requester.country
-    ? words.t('vocabulary.requesterInCountry', { ...facts, country: words.format.country(requester.country) })
+/**
+ * Who asked, in the reader's words: "Dr. Claire Dubois (Clinician, Hôpital Saint-Louis Lyon, France)" when the
+ * directory names them, else as the ledger knows them: "Clinician clin-dubois (HospitalFRMSP, France)".
+ */
+export function requesterText(words: Words, requester: Requester, directory: Directory = {}): string {
+  const name = directory.practitioner?.(requester.mspId, requester.id);
+  const organisation = directory.organisation?.(requester.mspId) ?? requester.mspId;
+  const role = roleTitle(words, requester.role);
+  const country = requester.country ? { country: words.format.country(requester.country) } : undefined;
+  if (name !== undefined)
+    return country
+      ? words.t('vocabulary.requesterNamedInCountry', { name, role, organisation, ...country })
+      : words.t('vocabulary.requesterNamed', { name, role, organisation });
+  const facts = { role, id: requester.id, organisation };
+  return country
+    ? words.t('vocabulary.requesterInCountry', { ...facts, ...country })
     : words.t('vocabulary.requester', facts);
 }

@@ -137,9 +137,14 @@ async function seeRow(page: Page, ...texts: string[]): Promise<void> {
 }
 
 describe('portal journeys on the real platform', () => {
-  it('a records office in Germany uploads in German: each file’s progress, what was stored, a refused file’s issues', async () => {
+  it('a records office in Germany confirms the patient and uploads in German: each file’s progress, what was stored, a refused file’s issues', async () => {
     const page = await signIn('centre.berlin', 'de');
     await page.getByLabel('Kennung der Patientin / des Patienten').fill(PATIENT);
+    // Before anything is sent, the office sees whom the id names, and confirms it.
+    await page.getByRole('button', { name: 'Prüfen, wer das ist' }).click();
+    await page.getByText('Anna Keller, geboren am 14. März 1981').waitFor();
+    await check(page, 'centre-confirm-patient');
+    await page.getByLabel('Das ist die Person, deren Unterlagen ich hochlade').check();
     await page.setInputFiles('input[type=file]', [
       { name: 'latex-allergy.json', mimeType: 'application/fhir+json', buffer: allergyBundle() },
       // Larger than one part: goes through the chunked upload routes.
@@ -225,25 +230,44 @@ describe('portal journeys on the real platform', () => {
     const page = await signIn('anna', 'en');
     await page.getByRole('heading', { name: 'My sharing rules' }).waitFor();
     await page.getByText('Allow any of the clinicians in France').waitFor();
+    // Rules name people by name, not by the ids the ledger holds.
+    await page.getByText(/^Allow Dr\. Jonas Weber to see your/).waitFor();
     await check(page, 'patient-rules');
 
-    // The builder says a rule back in plain words and previews it against the patient's real rules.
+    // The builder finds a clinician by name and country (no id typed), says the rule back in plain words and
+    // previews it against the patient's real rules.
     await page.getByRole('button', { name: 'New rule' }).click();
-    await page.getByLabel('Anyone with a role').check();
+    await page.getByLabel('A specific clinician').check();
+    await page.getByLabel('Find the clinician by name').fill('rossi');
+    await page
+      .getByRole('button', { name: /^Dr\. Paolo Rossi · Clinician, Ospedale San Carlo Milano \(Italy\)$/ })
+      .click();
+    await page.getByText('Chosen: Dr. Paolo Rossi').waitFor();
     await page.getByRole('group', { name: 'Which information?' }).getByLabel('Test results').check();
-    await page.getByText('Allow any of the clinicians to see your test results for treating you.').waitFor();
+    await page.getByText('Allow Dr. Paolo Rossi to see your test results for treating you.').waitFor();
     await page.getByRole('heading', { name: 'What they would receive' }).waitFor();
     await check(page, 'patient-rule-builder');
     await page.getByRole('button', { name: 'Cancel' }).click();
+
+    // Her own record: every section with its sources, and who her rules share each part with, by name.
+    await page.getByRole('button', { name: 'My record' }).click();
+    const allergies = page.getByRole('region', { name: /^Allergies and intolerances/ });
+    await allergies.getByText('Allergy to penicillin').first().waitFor();
+    await allergies.getByText(/^Your rules share this with: .*Dr\. Jonas Weber/).waitFor();
+    await page
+      .getByRole('region', { name: /^Problem list/ })
+      .getByText('Sensitive: mental health — shared only by a rule that names it.')
+      .waitFor();
+    await check(page, 'patient-my-record');
 
     await page.getByRole('button', { name: 'Who looked' }).click();
     const entries = page.getByRole('list', { name: 'Requests, newest first' });
     const dubois = entries
       .getByRole('listitem')
-      .filter({ hasText: 'Clinician clin-dubois (HospitalFRMSP, France)' });
+      .filter({ hasText: 'Dr. Claire Dubois (Clinician, Hôpital Saint-Louis Lyon, France)' });
     await dubois.getByText('Shared: allergies, medicines and health problems.', { exact: false }).waitFor();
     // Opened: the delivery of the record, at a time written for this reader (en-GB, Berlin), not in UTC.
-    await dubois.getByText(/^Opened on .* by Clinician clin-dubois/).waitFor();
+    await dubois.getByText(/^Opened on .* by Dr\. Claire Dubois/).waitFor();
     const when = await dubois.locator('time').first().getAttribute('datetime');
     expect(await dubois.locator('time').first().innerText()).toBe(asShown(when ?? ''));
     await page
@@ -279,7 +303,7 @@ describe('portal journeys on the real platform', () => {
     await page
       .getByRole('list', { name: 'Requests, newest first' })
       .getByRole('listitem')
-      .filter({ hasText: 'clin-dubois' })
+      .filter({ hasText: 'Dr. Claire Dubois' })
       .getByText(/^Access withdrawn on /)
       .waitFor();
     await page.close();
@@ -305,6 +329,18 @@ describe('portal journeys on the real platform', () => {
     expect(await page.getByRole('article', { name: 'Dossier temporaire' }).count()).toBe(0);
     await check(page, 'clinician-refused');
 
+    // Marco never set up emergency access: the refusal says so, not that his rules refuse.
+    await page.getByLabel('Identifiant du patient').fill(stack.login('marco').ledgerId);
+    await page.getByRole('button', { name: 'Rechercher' }).click();
+    await page.getByLabel('Urgence : le patient ne peut pas consentir').check();
+    await page
+      .getByLabel(/^Ce qui s’est passé/)
+      .fill('Inconscient à l’arrivée aux urgences, aucun proche joignable');
+    await page.getByRole('button', { name: 'Ouvrir en urgence' }).click();
+    const noPolicy = page.getByRole('alert').filter({ hasText: 'Pas d’accès d’urgence pour ce patient' });
+    await noPolicy.getByText(/n’a pas configuré d’accès d’urgence/).waitFor();
+    await check(page, 'clinician-no-emergency-policy');
+
     await page.getByLabel('Carte d’urgence (code scanné)').check();
     await page.getByLabel('Code de la carte').fill(cardCode);
     await page.getByRole('button', { name: 'Rechercher' }).click();
@@ -322,7 +358,7 @@ describe('portal journeys on the real platform', () => {
     await page.close();
   });
 
-  it('the patient is told about the emergency access once: dismissed, it stays dismissed at the next sign-in', async () => {
+  it('the patient is told about the emergency access once (dismissed, it stays dismissed) and ends it with “End now”', async () => {
     const page = await signIn('anna', 'en');
     const notice = page.getByRole('alert').filter({ hasText: 'Your record was opened in an emergency' });
     await notice.getByText(/Inconscient après un accident de la route/).waitFor();
@@ -340,6 +376,19 @@ describe('portal journeys on the real platform', () => {
       .getByText('Emergency access: “Inconscient après un accident de la route', { exact: false })
       .waitFor();
     expect(await again.getByText('Your record was opened in an emergency').count()).toBe(0);
+
+    // Who can see the record now: the emergency access, by name; the patient ends it at once.
+    await again.getByRole('button', { name: 'Open accesses' }).click();
+    const open = again.getByRole('list', { name: 'Who can see my record now' });
+    const emergencyAccess = open.getByRole('listitem').filter({ hasText: 'Dr. Claire Dubois' });
+    await emergencyAccess.getByText('Emergency access').waitFor();
+    await check(again, 'patient-open-accesses');
+    await emergencyAccess.getByRole('button', { name: 'End now' }).click();
+    await emergencyAccess.getByRole('button', { name: 'Yes, end it now' }).click();
+    await again.getByText(/^The access of Dr\. Claire Dubois .* has ended\./).waitFor();
+    await again.getByText('Nobody has an open access to your record.').waitFor();
+    await again.getByRole('button', { name: 'Who looked' }).click();
+    await again.getByText(/^Access ended on .*: you ended it\.$/).waitFor();
     await again.close();
   });
 
@@ -354,20 +403,30 @@ describe('portal journeys on the real platform', () => {
       .getByRole('figure', { name: 'Requests by requesting organisation' })
       .getByRole('row', { name: /HospitalFRMSP/ })
       .waitFor();
+    // Two break-glass requests by Dr. Dubois (Marco's refused, Anna's granted), each named beside its id.
     await page
       .getByRole('region', { name: 'Recent emergency uses' })
-      .getByText(/clin-dubois/)
+      .getByText(/Dr\. Claire Dubois/)
+      .first()
       .waitFor();
     await page
       .getByRole('region', { name: 'Recent refusals' })
       .getByText(/clin-dubois/)
+      .first()
       .waitFor();
     await page.locator('.chart-canvas svg').first().waitFor();
     await check(page, 'auditor-overview');
 
     // The log shows the last days at once, without a search.
     await page.getByRole('button', { name: 'Access log' }).click();
-    await seeRow(page, 'clin-dubois', 'Treatment', 'allergies');
+    await seeRow(
+      page,
+      'Dr. Claire Dubois',
+      'clin-dubois',
+      'Hôpital Saint-Louis Lyon',
+      'Treatment',
+      'allergies',
+    );
     await seeRow(page, 'clin-dubois', 'Emergency treatment', 'emergency');
     const first = page
       .getByRole('row')
@@ -418,6 +477,16 @@ describe('portal journeys on the real platform', () => {
     );
     expect(progress.some((text) => /^\d+ of \d+ blocks verified$/.test(text))).toBe(true);
     await check(page, 'auditor-replay');
+    await page.close();
+  });
+
+  it('a patient in Italy reads his own record in Italian, which his (absent) rules share with nobody', async () => {
+    const page = await signIn('marco', 'it');
+    await page.getByRole('button', { name: 'La mia cartella' }).click();
+    const allergies = page.getByRole('region', { name: /^Allergie e intolleranze/ });
+    await allergies.getByText('Allergy to penicillin').first().waitFor();
+    await allergies.getByText('Le sue regole non la condividono con nessuno.').first().waitFor();
+    await check(page, 'patient-my-record-it');
     await page.close();
   });
 });

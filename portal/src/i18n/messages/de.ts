@@ -170,6 +170,8 @@ export const de: Messages = {
     },
     requester: '{{role}} {{id}} ({{organisation}})',
     requesterInCountry: '{{role}} {{id}} ({{organisation}}, {{country}})',
+    requesterNamed: '{{name}} ({{role}}, {{organisation}})',
+    requesterNamedInCountry: '{{name}} ({{role}}, {{organisation}}, {{country}})',
     effect: { permit: 'Erlauben', deny: 'Sperren' },
     ruleStatus: {
       active: 'Aktiv',
@@ -246,6 +248,8 @@ export const de: Messages = {
     accesses: 'Wer hat zugegriffen',
     emergency: 'Notfall',
     additions: 'Ergänzungen',
+    record: 'Meine Akte',
+    grants: 'Offene Zugriffe',
     erasure: 'Meine Daten löschen',
   },
   erasure: {
@@ -314,9 +318,6 @@ export const de: Messages = {
     practitioner: 'Eine bestimmte Ärztin / einen bestimmten Arzt',
     organisation: 'Alle Mitarbeitenden einer Organisation',
     role: 'Alle mit einer bestimmten Rolle',
-    practitionerId: 'Kennung der Ärztin / des Arztes',
-    organisationCode: 'Kennung der Organisation',
-    organisationPlaceholder: 'z. B. HospitalDEMSP',
     roleLabel: 'Rolle',
     categoriesLegend: 'Welche Informationen?',
     labelsPermitLegend: 'Auch sensible Informationen teilen',
@@ -336,14 +337,61 @@ export const de: Messages = {
     save: 'Regel speichern',
     saving: 'Wird gespeichert …',
     error: {
-      practitioner: 'Geben Sie die Kennung der Ärztin / des Arztes und die Organisation ein.',
+      practitioner: 'Suchen Sie die Ärztin / den Arzt und wählen Sie sie / ihn aus der Liste.',
       organisation: 'Wählen Sie die Organisation.',
       categories: 'Wählen Sie mindestens eine Art von Information.',
       purposes: 'Wählen Sie mindestens einen Zweck.',
       period: 'Das Enddatum muss am oder nach dem Startdatum liegen.',
     },
   },
+  picker: {
+    findPractitioner: 'Ärztin oder Arzt nach Namen suchen',
+    findOrganisation: 'Einrichtung nach Namen suchen',
+    country: 'Land',
+    anyCountry: 'Jedes Land',
+    results: 'Treffer',
+    none: 'Niemand gefunden. Versuchen Sie eine andere Schreibweise oder ein anderes Land.',
+    choose: 'Auswählen',
+    chosen: 'Ausgewählt: {{name}}',
+    practitionerLine: '{{name}} · {{role}}, {{organisation}} ({{country}})',
+    organisationLine: '{{name}} ({{country}})',
+  },
+  grants: {
+    title: 'Wer meine Akte jetzt sehen kann',
+    lead: 'Ihre Regeln (oder Ihre Notfall-Einstellungen) haben diese Zugriffe geöffnet. Beenden Sie einen sofort, kann diese Person Ihre Akte nicht mehr öffnen; was für sie vorbereitet wurde, wird gelöscht.',
+    none: 'Niemand hat einen offenen Zugriff auf Ihre Akte.',
+    what: 'Darf sehen: {{what}}.',
+    until: 'Bis {{when}} ({{relative}}).',
+    emergency: 'Notfallzugriff',
+    narrowed: 'Ihre Regeln decken ihn nicht mehr ganz ab: er kann nicht mehr geöffnet werden.',
+    endNow: 'Jetzt beenden',
+    confirm: 'Den Zugriff von {{who}} jetzt beenden?',
+    confirmYes: 'Ja, jetzt beenden',
+    keep: 'Behalten',
+    ending: 'Wird beendet…',
+    ended: 'Der Zugriff von {{who}} ist beendet. Was für diese Person vorbereitet wurde, wird gelöscht.',
+  },
+  confirmPatient: {
+    check: 'Prüfen, wer das ist',
+    checking: 'Wird geprüft…',
+    person: '{{name}}, geboren am {{birthDate}}',
+    registered:
+      'Diese Person ist bei einer anderen Einrichtung registriert: ihr Name kann hier nicht angezeigt werden.',
+    confirm: 'Das ist die Person, deren Unterlagen ich hochlade',
+    needConfirm: 'Prüfen und bestätigen Sie die Person vor dem Hochladen.',
+  },
+  myRecord: {
+    title: 'Meine Akte',
+    lead: 'Was Custodia über Sie gespeichert hat, nach Abschnitten, mit der Herkunft jedes Eintrags. Niemand sonst sieht diese Seite; unter jedem Abschnitt steht, mit wem Ihre Regeln ihn teilen.',
+    loading: 'Ihre Akte wird zusammengestellt…',
+    empty: 'Custodia hat noch nichts über Sie gespeichert.',
+    sharedWith: 'Ihre Regeln teilen dies mit: {{who}}.',
+    sharedWithNobody: 'Ihre Regeln teilen dies mit niemandem.',
+    sensitive: 'Vertraulich: {{labels}} — nur von einer Regel geteilt, die es ausdrücklich nennt.',
+  },
   timeline: {
+    older: 'Ältere Anfragen anzeigen',
+    loadingOlder: 'Ältere Anfragen werden geladen…',
     title: 'Wer hat auf meine Akte zugegriffen',
     chartTitle: 'Anfragen zu Ihrer Akte in den letzten 30 Tagen',
     listLabel: 'Anfragen, neueste zuerst',
@@ -361,6 +409,7 @@ export const de: Messages = {
     withdrawn:
       'Zugriff entzogen am {{when}}: Eine Regel, auf der er beruhte, wurde geändert oder widerrufen.',
     withdrawnByPolicy: 'Zugriff entzogen am {{when}}: Ihre Notfall-Einstellungen wurden geändert.',
+    withdrawnByPatient: 'Zugriff am {{when}} beendet: Sie haben ihn beendet.',
     notOpened: 'Die Akte wurde nicht geöffnet.',
     opened: 'Geöffnet am {{when}} von {{who}}.',
   },
@@ -451,12 +500,19 @@ export const de: Messages = {
     noPolicyTitle: 'Kein Notfallzugriff für diese Patientin / diesen Patienten',
     noPolicy:
       'Diese Patientin / dieser Patient hat keinen Notfallzugriff eingerichtet; im Notfall kann daher nichts geöffnet werden.',
-    policyNotCovering:
-      'Die Notfall-Einstellungen der Patientin / des Patienten decken diese Anfrage ({{what}}) nicht ab: Der Notfallzugriff ist womöglich ausgeschaltet oder umfasst Ihre Rolle, Ihr Land oder diese Informationen nicht.',
+    policyDisabled:
+      'Diese Patientin / dieser Patient hat den Notfallzugriff ausgeschaltet; im Notfall kann daher nichts geöffnet werden.',
+    roleNotAdmitted:
+      'Der Notfallzugriff dieser Patientin / dieses Patienten ist für Ihre Rolle ({{role}}) nicht geöffnet.',
+    countryNotAdmitted:
+      'Der Notfallzugriff dieser Patientin / dieses Patienten ist für Ärztinnen und Ärzte in Ihrem Land ({{country}}) nicht geöffnet.',
+    notCovered:
+      'Der Notfallzugriff dieser Patientin / dieses Patienten umfasst das Angefragte ({{what}}) nicht, oder ihre / seine eigenen Regeln halten es zurück.',
     recorded: 'Die Anfrage wurde protokolliert.',
   },
   record: {
     title: 'Temporäre Akte',
+    patientBorn: '{{name}}, geboren am {{birthDate}}',
     emergencyBanner: 'NOTFALLZUGRIFF',
     emergencyBannerLabel: 'Notfallzugriff',
     emergencyBannerText:
