@@ -198,7 +198,7 @@ export class ConnectionPool {
 
   /**
    * Watches an endorsement sent with `endorsers` through `peer`: if it has not been answered after the probe delay,
-   * the profile's other peers that are not known down are probed; when that finds one down and changes which
+   * the profile's other peers are probed; when that finds one down and changes which
    * organisations should endorse, `signal` aborts (the endorsement is cancelled, to be sent again avoiding it).
    * Only for a profile that states its endorsement policy (otherwise there is nothing to route).
    */
@@ -212,9 +212,8 @@ export class ConnectionPool {
     const controller = new AbortController();
     let stopped = false;
     const timer = setTimeout(() => {
-      const others = topology.profile.peers
-        .map((_, index) => index)
-        .filter((index) => index !== peer && !topology.rotation.isDown(index));
+      // Every other peer, those known down too: one that answers again widens the organisations to choose from.
+      const others = topology.profile.peers.map((_, index) => index).filter((index) => index !== peer);
       void Promise.all(others.map((index) => this.check(topology, identity, index))).then(() => {
         const now = endorsersAvoidingDown(topology.profile, (index) => topology.rotation.isDown(index));
         if (!stopped && !sameOrganisations(now, endorsers)) controller.abort();
