@@ -279,6 +279,26 @@ describe('an endorser that hangs behind a gateway peer that answers (a profile s
     expect(a.received.submit).toHaveLength(1);
   });
 
+  it('answers a lost quorum as such when an organisation named turns out unreachable too', async () => {
+    const { a, client } = await threeOrganisations();
+    await client.raw(identity).submit('createRule'); // B is found hung; C is named from now on
+    started[2]?.down();
+    a.holdEndorsement = () => false;
+    // As a Fabric gateway peer answers: a named organisation without endorsers, then discovery finding no layout.
+    a.fail.endorse = () =>
+      a.endorsers.at(-1)?.length
+        ? { code: grpc.status.UNAVAILABLE, message: 'failed to find any endorsing peers for org(s): OrgC' }
+        : {
+            code: grpc.status.FAILED_PRECONDITION,
+            message: 'no combination of peers can be derived which satisfy the endorsement policy',
+          };
+    const { error, ms } = await failure(() => client.raw(identity).submit('revokeRule'));
+    expect(error).toBeInstanceOf(LedgerClientError);
+    expect((error as LedgerClientError).code).toBe(LedgerClientErrorCode.QuorumLost);
+    expect(ms).toBeLessThan(FROZEN_PEER_BUDGET_MS);
+    expect(a.endorsers.slice(-2)).toEqual([['OrgA', 'OrgC'], []]);
+  });
+
   it('keeps later endorsements away from it at once', async () => {
     const { a, client } = await threeOrganisations();
     await client.raw(identity).submit('createRule');

@@ -117,7 +117,9 @@ export class ConnectionPool {
       for (const peer of topology.rotation.order()) {
         const attempt = await this.attempt(topology, identity, peer, step, deadline, call);
         if (attempt.answered) return attempt.value;
-        failure = attempt.failure;
+        // What a peer that answered said of the network behind it outweighs peers that did not answer at all.
+        if (failure === undefined || failure.by === 'peer' || attempt.failure.by !== 'peer')
+          failure = attempt.failure;
         // Endorsers another gateway peer may reach are worth a try there; everything else is the network's answer.
         if (failure.by !== 'peer' && failure.by !== 'endorsers') throw failure;
       }
@@ -139,12 +141,14 @@ export class ConnectionPool {
     deadline: number | undefined,
     call: PeerCall<T>,
   ): Promise<{ answered: true; value: T } | { answered: false; failure: CallFailure }> {
+    // Once the organisations named turn out not all reachable from this peer, the peer chooses endorsers itself.
+    let routing = step === 'endorse';
     for (;;) {
       this.assertOpen();
       const channel = this.channel(topology, peer);
       const gateway = identity.on(channel);
       const prober = chainInfoProber(gateway, topology.profile.channelName);
-      const endorsers = step === 'endorse' ? this.endorsers(topology, identity) : undefined;
+      const endorsers = routing ? this.endorsers(topology, identity) : undefined;
       const watch = topology.health.begin(peer, prober);
       const reroute =
         step === 'endorse' ? this.watchEndorsers(topology, identity, peer, endorsers) : undefined;
@@ -169,6 +173,12 @@ export class ConnectionPool {
           throw error;
         }
         if (cause === 'peer') this.peerFailed(topology, peer, channel);
+        // An organisation named was not reachable after all ("failed to find any endorsing peers for org(s)"):
+        // the peer's own choice either finds endorsers or says the quorum is lost.
+        if (cause === 'endorsers' && endorsers !== undefined) {
+          routing = false;
+          continue;
+        }
         return { answered: false, failure: new CallFailure(cause, step, error) };
       } finally {
         watch.end();
