@@ -5,7 +5,7 @@
  * orderers, peers, the chaincode as a service), brought up from the release binaries on PATH or in FABRIC_BIN,
  * with CUSTODIA_NETWORK=fabric. Each test file that starts a network gets a fresh one (its users, rules and
  * logs start from nothing, as on the embedded network); the network is removed at the end. Not part of CI.
- * Prints the tests skipped here (those only the embedded network can run) and the counts.
+ * Prints the tests skipped here (those only the embedded network can run), the counts, and the fault tests' figures.
  */
 const { execFileSync, spawnSync } = require('node:child_process');
 const { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } = require('node:fs');
@@ -23,6 +23,8 @@ const FILES = [
     .map((name) => path.join('network', 'test', name)),
   path.join('gateway', 'test', 'audit-replay.test.ts'),
   path.join('gateway', 'test', 'journeys.test.ts'),
+  // Fabric only: peers and orderers frozen and stopped under load (skipped on the embedded network).
+  path.join('gateway', 'test', 'fabric-faults.test.ts'),
 ];
 /** A file that asks the fixtures for a network (or a platform) gets a fresh one. */
 const usesNetwork = (file) =>

@@ -236,6 +236,78 @@ describe('a frozen peer (it accepts calls and answers nothing, probes included)'
   });
 });
 
+describe('an endorser that hangs behind a gateway peer that answers (a profile stating MAJORITY endorsement)', () => {
+  /** Three organisations, a peer each; the first peer's gateway waits forever on any plan that may include B. */
+  async function threeOrganisations(): Promise<{ a: ScriptedPeer; b: ScriptedPeer; client: LedgerClient }> {
+    const [a, b, c] = await peers(3);
+    if (!a || !b || !c) throw new Error('no peers');
+    const profile: ConnectionProfile = {
+      ...profileOf([a, b, c]),
+      peers: [a, b, c].map((scripted, index) => ({
+        endpoint: scripted.endpoint,
+        mspId: ['OrgA', 'OrgB', 'OrgC'][index] ?? '',
+        tlsCaCertificate: identity.certificate,
+      })),
+      organisations: ['OrgA', 'OrgB', 'OrgC'].map((mspId) => ({ mspId, country: 'DE' })),
+      endorsementPolicy: 'majority',
+    };
+    a.holdEndorsement = (endorsers) => endorsers.length === 0 || endorsers.includes('OrgB');
+    b.mode = 'hang';
+    const config = { ...DEFAULTS, network: 'fabric' as const };
+    const client = new LedgerClient({
+      config,
+      profile,
+      openChannel: (endpoint) =>
+        new grpc.Client(
+          endpoint.endpoint,
+          grpc.credentials.createInsecure(),
+          channelOptions(endpoint, config.failover),
+        ),
+    });
+    clients.push(client);
+    return { a, b, client };
+  }
+
+  it('is found by probing the other peers when an endorsement is slow, and the same proposal is endorsed without it', async () => {
+    const { a, client } = await threeOrganisations();
+    const { value, ms } = await timed(() => client.raw(identity).submit('createRule'));
+    expect(value.payload).toEqual(ANSWER);
+    expect(ms).toBeLessThan(FROZEN_PEER_BUDGET_MS);
+    // One transaction: first sent for the peer to choose, then — the same id — naming the organisations that answer.
+    expect(distinct(a.received.endorse)).toHaveLength(1);
+    expect(a.endorsers).toEqual([[], ['OrgA', 'OrgC']]);
+    expect(a.received.submit).toHaveLength(1);
+  });
+
+  it('answers a lost quorum as such when an organisation named turns out unreachable too', async () => {
+    const { a, client } = await threeOrganisations();
+    await client.raw(identity).submit('createRule'); // B is found hung; C is named from now on
+    started[2]?.down();
+    a.holdEndorsement = () => false;
+    // As a Fabric gateway peer answers: a named organisation without endorsers, then discovery finding no layout.
+    a.fail.endorse = () =>
+      a.endorsers.at(-1)?.length
+        ? { code: grpc.status.UNAVAILABLE, message: 'failed to find any endorsing peers for org(s): OrgC' }
+        : {
+            code: grpc.status.FAILED_PRECONDITION,
+            message: 'no combination of peers can be derived which satisfy the endorsement policy',
+          };
+    const { error, ms } = await failure(() => client.raw(identity).submit('revokeRule'));
+    expect(error).toBeInstanceOf(LedgerClientError);
+    expect((error as LedgerClientError).code).toBe(LedgerClientErrorCode.QuorumLost);
+    expect(ms).toBeLessThan(FROZEN_PEER_BUDGET_MS);
+    expect(a.endorsers.slice(-2)).toEqual([['OrgA', 'OrgC'], []]);
+  });
+
+  it('keeps later endorsements away from it at once', async () => {
+    const { a, client } = await threeOrganisations();
+    await client.raw(identity).submit('createRule');
+    const { ms } = await timed(() => client.raw(identity).submit('createRule'));
+    expect(ms).toBeLessThan(500);
+    expect(a.endorsers.at(-1)).toEqual(['OrgA', 'OrgC']);
+  });
+});
+
 describe('a peer that answers', () => {
   it('slowly is kept: a call that outlasts the probe delay is waited for, not moved', async () => {
     const [a, b] = await peers(2);

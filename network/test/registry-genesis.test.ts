@@ -1,8 +1,9 @@
 /**
  * The organisation registry's genesis as an operator runs it on a Fabric network (`npm run fabric:found-registry`):
- * a founders file of each organisation's admin enrolment, a Fabric connection file, and the network reached as
- * `CUSTODIA_NETWORK=fabric` — here the embedded network, started without a registry. The ceremony completes what a
- * crashed run began, never runs twice, and no organisation can approve for another.
+ * a founders file of each organisation's admin enrolment (issued by that organisation's own CA), a connection
+ * file, and the network reached as `CUSTODIA_NETWORK=fabric` — the embedded network started without a registry, or
+ * under test:fabric a fresh local Fabric network (MAJORITY endorsement of every approval). The ceremony completes
+ * what a crashed run began, never runs twice, and no organisation can approve for another.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,8 +17,8 @@ import {
   readLedgerClientConfig,
 } from '@custodia/ledger';
 import type { Identity, LedgerClientConfig } from '@custodia/ledger';
-import { ORG_DE, ORG_FR, startEmbeddedTestNetwork } from './fixtures/embedded-network';
-import type { EmbeddedTestNetwork } from './fixtures/embedded-network';
+import { ORG_DE, ORG_FR, startTestNetwork } from './fixtures/test-network';
+import type { TestNetwork } from './fixtures/test-network';
 
 const ORG_IT = 'HospitalITMSP';
 const MEMBERS = [
@@ -26,7 +27,7 @@ const MEMBERS = [
   { mspId: ORG_IT, country: 'IT' },
 ];
 
-let net: EmbeddedTestNetwork;
+let net: TestNetwork;
 let dir: string;
 let config: LedgerClientConfig;
 let client: LedgerClient;
@@ -58,11 +59,9 @@ async function failure(call: Promise<unknown>): Promise<unknown> {
 }
 
 beforeAll(async () => {
-  net = await startEmbeddedTestNetwork({}, { registry: false });
+  net = await startTestNetwork({ registry: false });
   dir = mkdtempSync(join(tmpdir(), 'custodia-genesis-'));
-  const connectionFile = join(dir, 'connection.json');
-  writeFileSync(connectionFile, JSON.stringify(net.network.profile));
-  config = readLedgerClientConfig({ CUSTODIA_NETWORK: 'fabric', CUSTODIA_CONNECTION_FILE: connectionFile });
+  config = readLedgerClientConfig({ CUSTODIA_NETWORK: 'fabric', CUSTODIA_CONNECTION_FILE: net.profilePath });
   client = new LedgerClient({ config });
   for (const member of MEMBERS)
     admins.set(member.mspId, await net.enrol(member.mspId, `admin-${member.country}`, 'admin'));

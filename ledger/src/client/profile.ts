@@ -36,6 +36,12 @@ export interface ConnectionProfile {
   /** Tried in order; the client fails over to the next when one is unreachable. */
   readonly peers: readonly PeerEndpoint[];
   readonly organisations: readonly OrganisationProfile[];
+  /**
+   * The chaincode's endorsement policy over the organisations, when the network states it (a Fabric network's
+   * `MAJORITY Endorsement`): the client then keeps endorsements away from organisations whose peers it found down
+   * (`pool/endorsers.ts`). Absent: the gateway peer alone chooses endorsers.
+   */
+  readonly endorsementPolicy?: 'majority';
 }
 
 /** On disk, certificates may be inline PEM or a file path relative to the profile. */
@@ -52,6 +58,7 @@ interface ConnectionProfileFile {
   chaincodeName: string;
   peers: PeerEndpointFile[];
   organisations?: OrganisationProfile[];
+  endorsementPolicy?: 'majority';
 }
 
 const schema: JSONSchemaType<ConnectionProfileFile> = {
@@ -98,6 +105,7 @@ const schema: JSONSchemaType<ConnectionProfileFile> = {
         },
       },
     },
+    endorsementPolicy: { type: 'string', nullable: true, enum: ['majority'] },
   },
 };
 
@@ -130,6 +138,7 @@ export async function parseConnectionProfile(value: unknown, baseDir: string): P
     chaincodeName: value.chaincodeName,
     peers,
     organisations: value.organisations ?? [],
+    ...(value.endorsementPolicy === undefined ? {} : { endorsementPolicy: value.endorsementPolicy }),
   };
 }
 

@@ -14,6 +14,7 @@ import type { LedgerClientConfig } from '../client/config';
 import { LedgerClientError, LedgerClientErrorCode } from '../client/errors';
 import { readConnectionProfile } from '../client/profile';
 import type { ConnectionProfile, PeerEndpoint } from '../client/profile';
+import { endorsersAvoidingDown } from './endorsers';
 import { CallFailure, causeOf, needsProbe } from './failure-cause';
 import type { CallStep } from './failure-cause';
 import { PeerHealth } from './health';
@@ -46,8 +47,16 @@ export interface PoolStats {
   readonly identities: number;
 }
 
-/** One call on one peer: the gateway to call with, and the options (deadline, cancellation) to pass. */
-export type PeerCall<T> = (gateway: Gateway, options: CallOptions) => Promise<T>;
+/** Where an endorsement goes: the organisations to name as endorsers (absent: the gateway peer chooses). */
+export interface CallRoute {
+  readonly endorsers?: readonly string[];
+}
+
+/**
+ * One call on one peer: the gateway to call with, the options (deadline, cancellation) to pass, and for an
+ * endorsement the route to send it by.
+ */
+export type PeerCall<T> = (gateway: Gateway, options: CallOptions, route: CallRoute) => Promise<T>;
 
 export class ConnectionPool {
   private topology: Promise<Topology> | undefined;
@@ -96,6 +105,8 @@ export class ConnectionPool {
    * left for the next (its circuit opened), and so is one that reports endorsers unavailable (another gateway peer
    * may reach them). Throws what the peer answered (a chaincode or peer refusal) as it came, or a CallFailure
    * naming what failed: the peers, the endorsers, the endorsement quorum, the orderers, or a slow answer.
+   * An endorsement is routed away from organisations whose peers are down (`endorsers.ts`); one that is slow has the
+   * other peers probed, and when that finds one down it is sent again — the same signed proposal — avoiding it.
    */
   async run<T>(signer: Signer, step: CallStep, call: PeerCall<T>): Promise<T> {
     const identity = await this.identity(signer);
@@ -104,38 +115,128 @@ export class ConnectionPool {
     for (let reading = 0; reading < 2; reading += 1) {
       const topology = await this.currentTopology();
       for (const peer of topology.rotation.order()) {
-        this.assertOpen();
-        const channel = this.channel(topology, peer);
-        const gateway = identity.on(channel);
-        const prober = chainInfoProber(gateway, topology.profile.channelName);
-        const watch = topology.health.begin(peer, prober);
-        try {
-          const result = await call(gateway, callOptions(deadline, watch.signal));
-          watch.answered();
-          topology.rotation.succeeded(peer);
-          return result;
-        } catch (error) {
-          const hung = watch.signal.aborted;
-          if (!hung && !needsProbe(error)) watch.answered();
-          watch.end();
-          const answers = hung ? false : !needsProbe(error) || (await topology.health.check(peer, prober));
-          const cause = causeOf(step, error, answers);
-          if (cause === 'answer') {
-            topology.rotation.succeeded(peer);
-            throw error;
-          }
-          failure = new CallFailure(cause, step, error);
-          if (cause === 'peer') this.peerFailed(topology, peer, channel);
-          // Endorsers another gateway peer may reach are worth a try there; everything else is the network's answer.
-          else if (cause !== 'endorsers') throw failure;
-        } finally {
-          watch.end();
-        }
+        const attempt = await this.attempt(topology, identity, peer, step, deadline, call);
+        if (attempt.answered) return attempt.value;
+        // What a peer that answered said of the network behind it outweighs peers that did not answer at all.
+        if (failure === undefined || failure.by === 'peer' || attempt.failure.by !== 'peer')
+          failure = attempt.failure;
+        // Endorsers another gateway peer may reach are worth a try there; everything else is the network's answer.
+        if (failure.by !== 'peer' && failure.by !== 'endorsers') throw failure;
       }
       // The profile was not read again, or a peer answered: nothing new to try.
       if (this.loaded === topology || failure?.by !== 'peer') break;
     }
     throw failure ?? new CallFailure('peer', step, undefined);
+  }
+
+  /**
+   * `call` on one peer, until it answers or fails — sent again on the same peer when its endorsement was re-routed.
+   * Throws what the peer answered; resolves with the value, or the failure that moves the call on.
+   */
+  private async attempt<T>(
+    topology: Topology,
+    identity: IdentityGateways,
+    peer: number,
+    step: CallStep,
+    deadline: number | undefined,
+    call: PeerCall<T>,
+  ): Promise<{ answered: true; value: T } | { answered: false; failure: CallFailure }> {
+    // Once the organisations named turn out not all reachable from this peer, the peer chooses endorsers itself.
+    let routing = step === 'endorse';
+    for (;;) {
+      this.assertOpen();
+      const channel = this.channel(topology, peer);
+      const gateway = identity.on(channel);
+      const prober = chainInfoProber(gateway, topology.profile.channelName);
+      const endorsers = routing ? this.endorsers(topology, identity) : undefined;
+      const watch = topology.health.begin(peer, prober);
+      const reroute =
+        step === 'endorse' ? this.watchEndorsers(topology, identity, peer, endorsers) : undefined;
+      const signal = reroute ? AbortSignal.any([watch.signal, reroute.signal]) : watch.signal;
+      try {
+        const value = await call(gateway, callOptions(deadline, signal), {
+          ...(endorsers === undefined ? {} : { endorsers }),
+        });
+        watch.answered();
+        topology.rotation.succeeded(peer);
+        return { answered: true, value };
+      } catch (error) {
+        const hung = watch.signal.aborted;
+        // Endorsers were found down while this endorsement waited for them: the same proposal, avoiding them.
+        if (!hung && reroute?.signal.aborted) continue;
+        if (!hung && !needsProbe(error)) watch.answered();
+        watch.end();
+        const answers = hung ? false : !needsProbe(error) || (await topology.health.check(peer, prober));
+        const cause = causeOf(step, error, answers);
+        if (cause === 'answer') {
+          topology.rotation.succeeded(peer);
+          throw error;
+        }
+        if (cause === 'peer') this.peerFailed(topology, peer, channel);
+        // An organisation named was not reachable after all ("failed to find any endorsing peers for org(s)"):
+        // the peer's own choice either finds endorsers or says the quorum is lost.
+        if (cause === 'endorsers' && endorsers !== undefined) {
+          routing = false;
+          continue;
+        }
+        return { answered: false, failure: new CallFailure(cause, step, error) };
+      } finally {
+        watch.end();
+        reroute?.stop();
+      }
+    }
+  }
+
+  /**
+   * The organisations to name as endorsers now (undefined: the gateway peer chooses). Peers found down whose
+   * circuit has closed since are asked again, in the background, whether they answer.
+   */
+  private endorsers(topology: Topology, identity: IdentityGateways): readonly string[] | undefined {
+    if (topology.profile.endorsementPolicy === undefined) return undefined;
+    for (const peer of topology.rotation.dueForCheck()) void this.check(topology, identity, peer);
+    return endorsersAvoidingDown(topology.profile, (peer) => topology.rotation.isDown(peer));
+  }
+
+  /** Whether `peer` answers a probe now; one that does is no longer down, one that does not is left again. */
+  private async check(topology: Topology, identity: IdentityGateways, peer: number): Promise<boolean> {
+    if (this.closed) return false;
+    const prober = chainInfoProber(identity.on(this.channel(topology, peer)), topology.profile.channelName);
+    const alive = await topology.health.check(peer, prober);
+    if (alive) topology.rotation.succeeded(peer);
+    return alive;
+  }
+
+  /**
+   * Watches an endorsement sent with `endorsers` through `peer`: if it has not been answered after the probe delay,
+   * the profile's other peers are probed; when that finds one down and changes which
+   * organisations should endorse, `signal` aborts (the endorsement is cancelled, to be sent again avoiding it).
+   * Only for a profile that states its endorsement policy (otherwise there is nothing to route).
+   */
+  private watchEndorsers(
+    topology: Topology,
+    identity: IdentityGateways,
+    peer: number,
+    endorsers: readonly string[] | undefined,
+  ): { readonly signal: AbortSignal; stop(): void } | undefined {
+    if (topology.profile.endorsementPolicy === undefined) return undefined;
+    const controller = new AbortController();
+    let stopped = false;
+    const timer = setTimeout(() => {
+      // Every other peer, those known down too: one that answers again widens the organisations to choose from.
+      const others = topology.profile.peers.map((_, index) => index).filter((index) => index !== peer);
+      void Promise.all(others.map((index) => this.check(topology, identity, index))).then(() => {
+        const now = endorsersAvoidingDown(topology.profile, (index) => topology.rotation.isDown(index));
+        if (!stopped && !sameOrganisations(now, endorsers)) controller.abort();
+      });
+    }, this.options.config.failover.probeAfter);
+    timer.unref();
+    return {
+      signal: controller.signal,
+      stop() {
+        stopped = true;
+        clearTimeout(timer);
+      },
+    };
   }
 
   /**
@@ -332,4 +433,8 @@ function closeTopology(topology: Topology): void {
   topology.health.close();
   for (const channel of topology.channels) channel?.close();
   topology.channels.fill(undefined);
+}
+
+function sameOrganisations(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  return (a ?? []).length === (b ?? []).length && (a ?? []).every((mspId) => (b ?? []).includes(mspId));
 }

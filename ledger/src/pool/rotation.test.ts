@@ -34,4 +34,19 @@ describe('which peer calls go to', () => {
     rotation.succeeded(0); // 0 answered again: its circuit closes, but calls stay on 2
     expect(rotation.current()).toBe(2);
   });
+
+  it('keeps a failed peer down after its circuit closes, until it answers again', () => {
+    let now = 0;
+    const rotation = new PeerRotation(3, 30_000, () => now);
+    rotation.failed(0);
+    expect(rotation.dueForCheck()).toEqual([]);
+    now = 30_000;
+    // Its circuit closed, but nothing has heard from it: still down, and due to be asked.
+    expect(rotation.isBroken(0)).toBe(false);
+    expect(rotation.isDown(0)).toBe(true);
+    expect(rotation.dueForCheck()).toEqual([0]);
+    rotation.succeeded(0);
+    expect(rotation.isDown(0)).toBe(false);
+    expect(rotation.dueForCheck()).toEqual([]);
+  });
 });

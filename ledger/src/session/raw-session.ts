@@ -8,6 +8,7 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { CallOptions } from '@grpc/grpc-js';
 import { GatewayError } from '@hyperledger/fabric-gateway';
 import type { ChaincodeEvent, CloseableAsyncIterable, Gateway } from '@hyperledger/fabric-gateway';
+import { gateway as gatewayProtos } from '@hyperledger/fabric-protos';
 import type { common } from '@hyperledger/fabric-protos';
 import { LedgerClientError, LedgerClientErrorCode } from '../client/errors';
 import { toLedgerFailure, validationCodeName } from '../client/failures';
@@ -141,12 +142,16 @@ export class RawSession {
     const transactionId = proposal.value.getTransactionId();
     const ordering: Ordering = { mayBeOrdered: false };
     try {
-      const transaction = await this.onPeer(
-        'endorse',
-        proposal,
-        (other) => other.newProposal(proposal.value.getBytes()),
-        (current, call) => current.endorse(call),
-      );
+      // Endorsed where the policy routes it: on another peer, or towards other endorsers, the same signed
+      // proposal (the endorsers are named beside the signature, not under it).
+      const transaction = await this.pool.run(this.signer, 'endorse', async (gateway, call, route) => {
+        const endorsers = options.endorsingOrganizations ?? route.endorsers;
+        const current =
+          gateway === proposal.gateway && endorsers === options.endorsingOrganizations
+            ? proposal.value
+            : gateway.newProposal(withEndorsers(proposal.value.getBytes(), endorsers));
+        return { gateway, value: await current.endorse(call) };
+      });
       const submitted = await this.submitUntilTaken(transaction, ordering);
       const status = await this.onPeer(
         'commitStatus',
@@ -270,6 +275,13 @@ type SubmittedTransaction = Awaited<ReturnType<Transaction['submit']>>;
 /** Whether the transaction may have reached the ordering service (then a failure's outcome is unknown). */
 interface Ordering {
   mayBeOrdered: boolean;
+}
+
+/** A serialized proposal (fabric-gateway's ProposedTransaction) naming `endorsers` (none: the peer chooses). */
+function withEndorsers(bytes: Uint8Array, endorsers: readonly string[] | undefined): Uint8Array {
+  const proposed = gatewayProtos.ProposedTransaction.deserializeBinary(bytes);
+  proposed.setEndorsingOrganizationsList([...(endorsers ?? [])]);
+  return proposed.serializeBinary();
 }
 
 function contractOf(gateway: Gateway, profile: ConnectionProfile) {

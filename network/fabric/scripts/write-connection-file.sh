@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Writes what the Custodia gateway and tests need to reach the network:
 #   connection.json  — the file CUSTODIA_CONNECTION_FILE names: every hospital's peer (TLS CA inline), the
-#                      channel and chaincode, each organisation's country and CA (URL, name, TLS root);
+#                      channel and chaincode, each organisation's country and CA (URL, name, TLS root), the
+#                      chaincode's endorsement policy (MAJORITY);
 #   registrars.json  — the value of CUSTODIA_CA_REGISTRARS: each organisation's registrar id and the file
 #                      holding its secret (the secrets themselves stay in their 0600 files).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -43,6 +44,9 @@ write(join(dir, 'connection.json'), {
     country,
     ca: { url, caName, tlsCaCertificate: pem(tls) },
   })),
+  // The chaincode definition's policy: the channel's /Channel/Application/Endorsement, MAJORITY (configtx.yaml).
+  // With it the client keeps endorsements away from an organisation whose peers it found down or hung.
+  endorsementPolicy: 'majority',
 });
 write(
   join(dir, 'registrars.json'),
