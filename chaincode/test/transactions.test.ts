@@ -57,7 +57,7 @@ describe('every transaction', () => {
         checked++;
       }
     }
-    expect(checked).toBe(35);
+    expect(checked).toBe(37);
   });
 
   it('is deterministic: the same proposal twice gives the same reads, writes, answer and event', async () => {

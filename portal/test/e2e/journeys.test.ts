@@ -218,6 +218,8 @@ describe('portal journeys on the real platform', () => {
       .getByText('ramipril')
       .waitFor();
     expect(await record.getByRole('timer').innerText()).toMatch(/^encore \d+ h \d+ min$/);
+    // The identification set her hospital releases with every record: the clinician can tell who she is.
+    await page.getByRole('heading', { name: /Anna Keller, né\(e\) le 14 mars 1981/ }).waitFor();
     await check(page, 'clinician-record');
 
     await page.getByLabel('Note', { exact: true }).fill('Mild reaction to latex gloves during examination.');
