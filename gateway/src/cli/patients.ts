@@ -2,10 +2,12 @@
 import type { ErasureCase } from '../erasure/erasure-case';
 import type { ErasureStatement } from '../erasure/statement';
 import type { ApiClient } from './api-client';
+import { formatTable } from './table';
+import type { Columns } from './table';
 import { write } from './io';
 import type { CliIo } from './io';
 
-const COLUMNS: readonly (readonly [string, (erasure: ErasureCase) => string])[] = [
+const COLUMNS: Columns<ErasureCase> = [
   ['PATIENT', (erasure) => erasure.patientId],
   ['STATUS', (erasure) => erasure.status],
   ['OPENED', (erasure) => erasure.openedAt],
@@ -16,19 +18,7 @@ const COLUMNS: readonly (readonly [string, (erasure: ErasureCase) => string])[] 
 
 /** Aligned columns of erasure cases (pseudonyms, statuses and dates only). */
 export function formatErasures(erasures: readonly ErasureCase[]): string {
-  const rows = [
-    COLUMNS.map(([title]) => title),
-    ...erasures.map((erasure) => COLUMNS.map(([, cell]) => cell(erasure))),
-  ];
-  const widths = COLUMNS.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return formatTable(COLUMNS, erasures);
 }
 
 export async function listErasureRequests(

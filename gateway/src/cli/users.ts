@@ -1,6 +1,8 @@
 /** `custodia users list | create | disable`: the administrator's user management over the admin routes. */
 import type { User } from '../identity/user';
 import type { ApiClient } from './api-client';
+import { formatTable } from './table';
+import type { Columns } from './table';
 import { write } from './io';
 import type { CliIo } from './io';
 
@@ -18,7 +20,7 @@ export interface NewUser {
   readonly ledgerId?: string;
 }
 
-const COLUMNS: readonly (readonly [string, (user: UserView) => string])[] = [
+const COLUMNS: Columns<UserView> = [
   ['USERNAME', (user) => user.username],
   ['ROLE', (user) => user.role],
   ['ORGANISATION', (user) => user.mspId],
@@ -31,19 +33,7 @@ const COLUMNS: readonly (readonly [string, (user: UserView) => string])[] = [
 
 /** Aligned columns; display names are left out (they may be a person's name). */
 export function formatUsers(users: readonly UserView[]): string {
-  const rows = [
-    COLUMNS.map(([title]) => title),
-    ...users.map((user) => COLUMNS.map(([, cell]) => cell(user))),
-  ];
-  const widths = COLUMNS.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return formatTable(COLUMNS, users);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
