@@ -35,6 +35,8 @@ export { CONNECTION_PROFILE_FILE, DEFAULT_NETWORK_DIR, readLedgerClientConfig } 
 export type { LedgerClientConfig, NetworkKind } from './client/config';
 export { ChaincodeCallError, LedgerClientError, LedgerClientErrorCode } from './client/errors';
 export { toLedgerFailure, validationCodeName } from './client/failures';
+export { gatewayStatusDetails } from './client/error-details';
+export type { EndpointErrorDetail } from './client/error-details';
 export { parseConnectionProfile, readConnectionProfile } from './client/profile';
 export type { ConnectionProfile, OrganisationProfile, PeerEndpoint } from './client/profile';
 export * from './msp';
