@@ -6,6 +6,8 @@
  * with CUSTODIA_NETWORK=fabric. Each test file that starts a network gets a fresh one (its users, rules and
  * logs start from nothing, as on the embedded network); the network is removed at the end. Not part of CI.
  * Prints the tests skipped here (those only the embedded network can run), the counts, and the fault tests' figures.
+ *
+ *   npm run test:fabric [-- <test file>...]   (default: the files listed in FILES)
  */
 const { execFileSync, spawnSync } = require('node:child_process');
 const { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } = require('node:fs');
@@ -23,6 +25,8 @@ const FILES = [
     .map((name) => path.join('network', 'test', name)),
   path.join('gateway', 'test', 'audit-replay.test.ts'),
   path.join('gateway', 'test', 'journeys.test.ts'),
+  // The portal's calls: the directory, a patient's live grants and ending one, her record.
+  path.join('gateway', 'test', 'portal-capabilities.test.ts'),
   // Fabric only: peers and orderers frozen and stopped under load (skipped on the embedded network).
   path.join('gateway', 'test', 'fabric-faults.test.ts'),
 ];
@@ -101,15 +105,19 @@ async function main() {
   const results = [];
   const upTimes = [];
   try {
-    const withNetwork = FILES.filter(usesNetwork);
+    const requested = process.argv.slice(2);
+    const files = requested.length > 0 ? requested : FILES;
+    const withNetwork = files.filter(usesNetwork);
     for (const file of withNetwork) {
       process.stdout.write(`\n== test:fabric: a fresh Fabric network for ${file}\n`);
       upTimes.push(freshNetwork());
       results.push({ files: [file], report: jest([file]) });
     }
-    const rest = FILES.filter((file) => !withNetwork.includes(file));
-    process.stdout.write(`\n== test:fabric: the rest of network/test (no network of their own)\n`);
-    results.push({ files: rest, report: jest(rest) });
+    const rest = files.filter((file) => !withNetwork.includes(file));
+    if (rest.length > 0) {
+      process.stdout.write(`\n== test:fabric: the rest of network/test (no network of their own)\n`);
+      results.push({ files: rest, report: jest(rest) });
+    }
   } finally {
     network('down.sh', '--purge');
   }
