@@ -64,7 +64,8 @@ export type { JobDocument, JobProgress, JobResult, JobStatus, JobView } from './
 export { IngestJobs } from './ingest/ingest-jobs';
 export { Erasure } from './zones/erasure';
 export type { ErasureDeps, ErasureReport } from './zones/erasure';
-export { AssemblyService, rawTarget } from './assembly/assemble';
+export { AssemblyService } from './assembly/assemble';
+export { rawTarget } from './assembly/content';
 export type { AssemblyDeps, AssemblyResult } from './assembly/assemble';
 export { buildPatientSummary, IPS_BUNDLE_PROFILE, SOURCE_ORGANISATION_PREFIX } from './assembly/ips-bundle';
 export type { ContextResource, SummaryGrant, SummaryInput, SummaryRecord } from './assembly/ips-bundle';

@@ -2,7 +2,8 @@
  * The lake trusts nothing it reads back from S3 (issue #12, item 5): a record's metadata document changed in the
  * bucket, swapped with another record's or another patient's, an older version of it put back, or its raw object
  * swapped — each is detected at assembly, the record is excluded from the temporary record, the manifest says why
- * and a log line names it by ids only. Every attack is made with S3 write access to the buckets, the lake's own keys
+ * and a log line names it by ids only. Since #13 a record's resource travels sealed inside its document (assembly
+ * reads that one object); the raw zone keeps the original, and is what records stored before are read from. Every attack is made with S3 write access to the buckets, the lake's own keys
  * and keyrings untouched.
  */
 import { randomUUID } from 'node:crypto';
@@ -12,8 +13,9 @@ import type { Caller } from '@custodia/chaincode';
 import type { AssemblyResult } from '../src/assembly/assemble';
 import type { StorageLocation } from '../src/storage/locations';
 import { layout } from '../src/zones/layout';
+import { withoutContent } from '../src/zones/record-document';
 import { ORG_DE, ORG_FR, pseudonym } from '../../network/test/fixtures/embedded-network';
-import { startLakeOnLedger } from './lake-on-ledger';
+import { LAKE_ACTOR, startLakeOnLedger } from './lake-on-ledger';
 import type { LakeOnLedger } from './lake-on-ledger';
 
 const ANNA = pseudonym('patient-auth-anna');
@@ -191,7 +193,79 @@ it('excludes a record whose metadata document was replaced by an older version o
   );
 });
 
-it('excludes a record whose raw object, or raw object and data key, were swapped for another record’s or patient’s', async () => {
+/** Peanut's stored document rewritten as the layout before #13 wrote it: the same version, no resource inside. */
+async function inEarlierLayout(): Promise<() => Promise<void>> {
+  const key = docKey(ANNA, 'peanut');
+  const original = await read('structured', key);
+  const stored = await env.lake.structured.get('DE', ANNA, ids.peanut as string);
+  if (stored?.content === undefined) throw new Error('peanut’s document carries no resource');
+  await env.lake.structured.put(withoutContent(stored));
+  return () => write('structured', key, original);
+}
+
+it('keeps the resource inside its sealed document: one object per record, nothing of it in clear', async () => {
+  const stored = await env.lake.structured.get('DE', ANNA, ids.peanut as string);
+  expect(JSON.parse(stored?.content ?? '{}')).toMatchObject({ code: { coding: [{ code: '91936005' }] } });
+  // The index keeps the metadata only.
+  expect((await env.lake.index.of('DE').get(ANNA, ids.peanut as string))?.content).toBeUndefined();
+  const sealed = await read('structured', docKey(ANNA, 'peanut'));
+  expect(sealed.toString('latin1')).not.toContain('91936005');
+  expect(sealed.toString('latin1')).not.toContain('AllergyIntolerance');
+});
+
+it('releases what the authenticated document holds, whatever was put in the raw zone', async () => {
+  const index = env.lake.index.of('DE');
+  const peanut = (await index.get(ANNA, ids.peanut as string))?.resource.objectId as string;
+  const latex = (await index.get(ANNA, ids.latex as string))?.resource.objectId as string;
+  const result = await assembledUnder(async () => {
+    const restoreObject = await replaced(
+      'raw',
+      layout.rawObject(ANNA, peanut),
+      await read('raw', layout.rawObject(ANNA, latex)),
+    );
+    const restoreKey = await replaced(
+      'keys',
+      layout.dataKey(ANNA, peanut),
+      await read('keys', layout.dataKey(ANNA, latex)),
+    );
+    return async () => {
+      await restoreObject();
+      await restoreKey();
+    };
+  });
+  expect(result.excluded).toEqual([]);
+  const registered = await env.ledgerAs(LAKE_ACTOR).records.getMeta(ids.peanut as string);
+  expect(result.included).toContainEqual({
+    recordId: ids.peanut,
+    contentHash: registered.contentHash,
+  });
+});
+
+it('excludes a record whose document, sealed with the right key, carries another resource than the registered one', async () => {
+  // Not an S3 attack (the document's key is needed): a lake bug or an insider with the keyring. The ledger's hash
+  // still decides.
+  const key = docKey(ANNA, 'peanut');
+  const latex = await env.lake.structured.get('DE', ANNA, ids.latex as string);
+  expectExcluded(
+    await assembledUnder(async () => {
+      const original = await read('structured', key);
+      const stored = await env.lake.structured.get('DE', ANNA, ids.peanut as string);
+      if (stored === undefined || latex?.content === undefined) throw new Error('no documents');
+      await env.lake.structured.put({ ...stored, content: latex.content });
+      return () => write('structured', key, original);
+    }),
+    ids.peanut as string,
+    'hash-mismatch',
+  );
+});
+
+it('still opens a record stored in the earlier layout (resource in the raw zone only)', async () => {
+  const result = await assembledUnder(inEarlierLayout);
+  expect(result.excluded).toEqual([]);
+  expect(result.included.map((each) => each.recordId).sort()).toEqual([ids.peanut, ids.latex].sort());
+});
+
+it('excludes a record of the earlier layout whose raw object, or raw object and data key, were swapped for another record’s or patient’s', async () => {
   const index = env.lake.index.of('DE');
   const peanut = (await index.get(ANNA, ids.peanut as string))?.resource.objectId as string;
   const latex = (await index.get(ANNA, ids.latex as string))?.resource.objectId as string;
@@ -204,17 +278,26 @@ it('excludes a record whose raw object, or raw object and data key, were swapped
     const objectBytes = await read('raw', object);
     const keyBytes = await read('keys', key);
     expectExcluded(
-      await assembledUnder(() => replaced('raw', layout.rawObject(ANNA, peanut), objectBytes)),
+      await assembledUnder(async () => {
+        const restoreDocument = await inEarlierLayout();
+        const restoreObject = await replaced('raw', layout.rawObject(ANNA, peanut), objectBytes);
+        return async () => {
+          await restoreObject();
+          await restoreDocument();
+        };
+      }),
       ids.peanut as string,
       'unreadable',
     );
     expectExcluded(
       await assembledUnder(async () => {
+        const restoreDocument = await inEarlierLayout();
         const restoreObject = await replaced('raw', layout.rawObject(ANNA, peanut), objectBytes);
         const restoreKey = await replaced('keys', layout.dataKey(ANNA, peanut), keyBytes);
         return async () => {
           await restoreObject();
           await restoreKey();
+          await restoreDocument();
         };
       }),
       ids.peanut as string,

@@ -42,6 +42,7 @@ import type { RecordDocument, SealedObjectRef } from '../zones/record-document';
 import type { RecordIndexes } from '../zones/record-index';
 import type { SealedObjects } from '../zones/sealed-objects';
 import type { PatientDirectory, StructuredZone } from '../zones/structured';
+import { rawTarget, recordContent } from './content';
 import { buildPatientSummary } from './ips-bundle';
 import type { SummaryRecord } from './ips-bundle';
 import { signLink } from './links';
@@ -100,8 +101,10 @@ export interface Assembled {
 }
 
 export const FHIR_JSON = 'application/fhir+json';
-const MAX_RESOURCE_BYTES = 16 * 1024 * 1024;
-/** Records checked at once: each is three storage round trips (metadata, data key, object); more only queues. */
+/**
+ * Records checked at once: each is one storage read (its sealed document, resource inside) — three (document, data
+ * key, raw object) for documents of the earlier layout; more only queues at the S3 server.
+ */
 const READ_CONCURRENCY = 16;
 /** A temporary record that ends within this size goes up in one request; a larger one streams. */
 const SINGLE_PUT_BYTES = 1024 * 1024;
@@ -312,10 +315,7 @@ export class AssemblyService {
     try {
       if (document.binary !== undefined && !(await this.storedWhole(document, document.binary, source)))
         return { ok: false, reason: 'unreadable' };
-      const bytes = await this.deps.sealed.readBuffer(
-        rawTarget(document, document.resource, source),
-        MAX_RESOURCE_BYTES,
-      );
+      const bytes = await recordContent(this.deps.sealed, this.deps.locations, document);
       // A FHIR record's registered hash is its resource's; a binary's DocumentReference has the lake's own.
       const expected = document.binary === undefined ? registration.contentHash : document.resource.sha256;
       if (sha256Hex(bytes) !== expected) return { ok: false, reason: 'hash-mismatch' };
@@ -383,18 +383,6 @@ export class AssemblyService {
     );
     return stored !== undefined && stored.size === this.deps.sealed.sealedSize(binary.size);
   }
-}
-
-/** Where the ingest service sealed a record's object. */
-export function rawTarget(document: RecordDocument, ref: SealedObjectRef, location: StorageLocation) {
-  return {
-    location,
-    zone: 'raw' as const,
-    objectKey: layout.rawObject(document.patientId, ref.objectId),
-    keyKey: layout.dataKey(document.patientId, ref.objectId),
-    patientId: document.patientId,
-    objectId: ref.objectId,
-  };
 }
 
 /** The fields release is decided from agree (the index's copy and the stored document of one version). */

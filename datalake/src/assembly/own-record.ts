@@ -4,7 +4,7 @@
  * the caller from its certificate (it must be this patient), then reads every record's registration on the ledger as
  * the patient — the chaincode admits that certificate only as the patient its home organisation registered, and
  * lets a patient read their own registrations only. Each record is checked as for a release (authentic metadata,
- * registered, same hash, not superseded) and read from raw in its own location; nothing is copied or kept (no
+ * registered, same hash, not superseded) and read as for a release (content.ts); nothing is copied or kept (no
  * curated copy, no consumer zone): the Bundle is answered and gone. Binary links are not signed (they are a grant's).
  */
 import { createHash } from 'node:crypto';
@@ -15,14 +15,13 @@ import { DatalakeError, isDatalakeError } from '../errors';
 import type { LedgerActor } from '../ledger/port';
 import type { RecordDocument } from '../zones/record-document';
 import type { AssemblyDeps } from './assemble';
-import { rawTarget } from './assemble';
+import { recordContent } from './content';
 import { buildPatientSummary } from './ips-bundle';
 import type { SummaryRecord } from './ips-bundle';
 
 /** What the patient's own Bundle names where a temporary record names its grant. */
 export const OWN_RECORD_ID = 'own-record';
 
-const MAX_RESOURCE_BYTES = 16 * 1024 * 1024;
 const CHECK_CONCURRENCY = 8;
 
 export type StoredDocument = (
@@ -65,10 +64,7 @@ export async function assembleOwnRecord(
         return undefined;
       if (meta.contentHash !== document.contentHash) return undefined;
       try {
-        const bytes = await deps.sealed.readBuffer(
-          rawTarget(document, document.resource, deps.locations.forCountry(document.country)),
-          MAX_RESOURCE_BYTES,
-        );
+        const bytes = await recordContent(deps.sealed, deps.locations, document);
         const expected = document.kind === 'fhir' ? meta.contentHash : document.resource.sha256;
         if (createHash('sha256').update(bytes).digest('hex') !== expected) return undefined;
         return { document, resource: JSON.parse(bytes.toString('utf8')) as Resource };

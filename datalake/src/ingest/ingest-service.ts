@@ -16,7 +16,7 @@ import type { LedgerActor, LedgerPort } from '../ledger/port';
 import type { StorageLocation, StorageLocations } from '../storage/locations';
 import { layout } from '../zones/layout';
 import type { PendingUpload, PendingUploads } from '../zones/pending';
-import { nextVersion } from '../zones/record-document';
+import { inlineContent, nextVersion } from '../zones/record-document';
 import type { RecordDocument, SealedObjectRef } from '../zones/record-document';
 import type { RecordIndexes } from '../zones/record-index';
 import { newObjectId } from '../zones/sealed-objects';
@@ -204,6 +204,7 @@ export class IngestService {
       effectiveDate: registration.effectiveDate,
       contentHash: registration.contentHash,
       resource: sealed,
+      ...inlineContent(content),
       state: 'published',
       createdAt: this.deps.now().toISOString(),
       publishedAt: this.deps.now().toISOString(),
@@ -340,6 +341,8 @@ export class IngestService {
       effectiveDate: input.planned.effectiveDate,
       contentHash: input.contentHash,
       resource: input.resource,
+      // The resource travels sealed in its document too: assembly reads this one object (record-document.ts).
+      ...inlineContent(input.planned.content),
       ...(input.binary === undefined ? {} : { binary: input.binary }),
       ...input.dedup,
       state: 'pending',

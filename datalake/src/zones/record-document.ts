@@ -4,10 +4,23 @@
  * source id only as a keyed hash. A record is visible to readers only once `state` is `published`.
  * Stored sealed (zones/documents.ts); `version` grows with every write, so an older copy put back over a newer
  * one is recognised as a replay.
+ *
+ * A record's resource (for a binary, its DocumentReference) of up to INLINE_CONTENT_BYTES is carried inside its
+ * sealed document as well (`content`): assembly then reads one object per record instead of three (document, data
+ * key, raw object). The raw zone keeps the original for provenance and for documents written before (which have no
+ * `content` and are read from it). The index keeps documents without it (`withoutContent`).
  */
 import type { Category, Label } from '@custodia/chaincode';
 import { CATEGORIES, decoders, isMember, LABELS } from '@custodia/chaincode';
 import { DatalakeError } from '../errors';
+
+/** Resources up to this size travel inside their sealed document (typical FHIR resources are a few KiB). */
+export const INLINE_CONTENT_BYTES = 64 * 1024;
+/**
+ * Largest sealed record document read back: the metadata, an inline resource whose JSON escaping at most doubles
+ * it, and the seal.
+ */
+export const MAX_RECORD_DOCUMENT_BYTES = 4 * INLINE_CONTENT_BYTES;
 
 export const RECORD_STATES = ['pending', 'published'] as const;
 export type RecordState = (typeof RECORD_STATES)[number];
@@ -55,6 +68,29 @@ export interface RecordDocument {
   readonly supersededBy?: string;
   readonly createdAt: string;
   readonly publishedAt?: string;
+  /**
+   * The resource's bytes (UTF-8 JSON, exactly those `resource.sha256` — and for FHIR records the registration —
+   * hash), when they are at most INLINE_CONTENT_BYTES; absent in documents of the earlier layout and in the index.
+   */
+  readonly content?: string;
+}
+
+/** `content` for a resource of these bytes: present when small enough to travel inside the document. */
+export function inlineContent(bytes: Buffer): Pick<RecordDocument, 'content'> {
+  if (bytes.length > INLINE_CONTENT_BYTES) return {};
+  const content = bytes.toString('utf8');
+  // Bytes that are not UTF-8 would not survive the string: they stay in the raw zone only.
+  return Buffer.from(content, 'utf8').equals(bytes)
+    ? { content }
+    : {};
+}
+
+/** The document without its inline resource (what the index keeps: the resource is the structured zone's). */
+export function withoutContent(doc: RecordDocument): RecordDocument {
+  if (doc.content === undefined) return doc;
+  const copy: { -readonly [K in keyof RecordDocument]: RecordDocument[K] } = { ...doc };
+  delete copy.content;
+  return copy;
 }
 
 /** The next version of a document: `changes` applied, version one more. */
@@ -88,7 +124,8 @@ export function decodeRecordDocument(value: unknown): RecordDocument {
     (doc.sourceKey === undefined || decoders.sha256Hex(doc.sourceKey, 'sourceKey').ok) &&
     (doc.supersedes === undefined || decoders.id(doc.supersedes, 'supersedes').ok) &&
     (doc.supersededBy === undefined || decoders.id(doc.supersededBy, 'supersededBy').ok) &&
-    typeof doc.createdAt === 'string';
+    typeof doc.createdAt === 'string' &&
+    (doc.content === undefined || typeof doc.content === 'string');
   if (!valid) throw new DatalakeError('INTEGRITY_FAILED', 'record document is malformed');
   return doc as RecordDocument;
 }

@@ -11,7 +11,7 @@
 import { ClassicLevel } from 'classic-level';
 import type { KeyedHash } from '../crypto/keyed-hash';
 import type { SealedDocuments } from './documents';
-import { decodeRecordDocument } from './record-document';
+import { decodeRecordDocument, withoutContent } from './record-document';
 import type { RecordDocument } from './record-document';
 
 type Operation = { type: 'put'; key: string; value: Buffer } | { type: 'del'; key: string };
@@ -164,7 +164,7 @@ export class RecordIndex {
       this.country,
       this.where(key),
       { scope: 'patient', patientId: doc.patientId, owner: doc.organisation },
-      doc,
+      withoutContent(doc),
     );
     const located = patientKey(this.token(doc.patientId));
     const operations: Operation[] = [

@@ -9,10 +9,8 @@ import { DatalakeError, isDatalakeError } from '../errors';
 import type { StorageLocation, StorageLocations } from '../storage/locations';
 import type { SealedDocuments } from './documents';
 import { layout } from './layout';
-import { decodeRecordDocument } from './record-document';
+import { decodeRecordDocument, MAX_RECORD_DOCUMENT_BYTES as MAX_DOCUMENT_BYTES } from './record-document';
 import type { RecordDocument } from './record-document';
-
-const MAX_DOCUMENT_BYTES = 64 * 1024;
 
 /** A document read back from a zone: authentic, or the reason it is not. */
 export type ScannedDocument =
