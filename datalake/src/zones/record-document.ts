@@ -80,9 +80,7 @@ export function inlineContent(bytes: Buffer): Pick<RecordDocument, 'content'> {
   if (bytes.length > INLINE_CONTENT_BYTES) return {};
   const content = bytes.toString('utf8');
   // Bytes that are not UTF-8 would not survive the string: they stay in the raw zone only.
-  return Buffer.from(content, 'utf8').equals(bytes)
-    ? { content }
-    : {};
+  return Buffer.from(content, 'utf8').equals(bytes) ? { content } : {};
 }
 
 /** The document without its inline resource (what the index keeps: the resource is the structured zone's). */
