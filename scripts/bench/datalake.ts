@@ -9,14 +9,17 @@
  * MB/s each, the ratio, and the peak RSS of the lake process alone during each transfer.
  *
  * Assembly latency p50/p95 for patients with 50, 200 and 2,000 records: each run opens a new grant's record (one
- * call: grant read, registrations, every record's metadata and object read and checked, curated copy, IPS Bundle,
+ * call: grant read, registrations, every record's sealed document read and checked, curated copy, IPS Bundle,
  * consumer zone, delivery on-chain, the Bundle streamed out). Its baseline, measured in the same run for the same
  * patient: the I/O that opening cannot avoid, done by this process with no crypto and no logic — the grant read and
- * the registrations' pages on the ledger, every record's metadata document, data key and object fetched from S3
- * (16 in flight, as the lake does), one PUT of the record's size and one delivery committed on-chain. The ratio says
+ * the registrations' pages on the ledger, every record's sealed structured document (which carries its resource
+ * since #13: one GET per record) fetched from S3 (16 in flight, as the lake does), one PUT of the record's size and
+ * one delivery committed on-chain. The ratio says
  * how much the lake adds to the round trips; the target says whether a clinician waits too long.
  *
  *   npm run bench:datalake -- [--sizes 200,1024] [--records 50,200,2000] [--runs 10] [--profile <dir>]
+ *
+ * `--sizes 0` skips the throughput part.
  *
  * `--profile <dir>` runs the lake under `node --cpu-prof` and leaves the profile in <dir> (open in Chrome DevTools).
  */
@@ -75,6 +78,8 @@ function newPatientId(): string {
 function list(argv: readonly string[], name: string, fallback: number[]): number[] {
   const index = argv.indexOf(`--${name}`);
   if (index < 0) return fallback;
+  // `--sizes 0`: none (only the assembly latency).
+  if (argv[index + 1] === '0') return [];
   return (argv[index + 1] ?? '').split(',').map((each) => {
     const parsed = Number(each);
     if (!Number.isInteger(parsed) || parsed <= 0)
@@ -355,13 +360,13 @@ async function keysOf(
 
 /**
  * The baseline of one open: the round trips it cannot avoid, without the lake — the grant read, the registrations'
- * pages, each record's metadata document, data key and object fetched (16 records in flight), one PUT of the
- * record's size, one delivery committed on-chain. Returns milliseconds.
+ * pages, each record's structured document fetched (the record's one object: its metadata and resource, sealed;
+ * 16 in flight), one PUT of the record's size, one delivery committed on-chain. Returns milliseconds.
  */
 async function unavoidableIo(
   bench: Bench,
   minio: Client,
-  objects: { readonly documents: string[]; readonly keys: string[]; readonly raw: string[] },
+  documents: readonly string[],
   patientId: string,
   recordBytes: number,
 ): Promise<number> {
@@ -377,11 +382,8 @@ async function unavoidableIo(
       const page = await as(bench, lakeActor).records.listMeta(patientId, { pageSize: 100, bookmark });
       bookmark = page.bookmark;
     } while (bookmark !== '');
-    await pooled(objects.raw.length, ASSEMBLY_READS_IN_FLIGHT, async (index) => {
-      await get(objects.documents[index] ?? '');
-      // The data key and object of a record (which key goes with which object does not change the cost).
-      await get(objects.keys[index] ?? '');
-      await get(objects.raw[index] ?? '');
+    await pooled(documents.length, ASSEMBLY_READS_IN_FLIGHT, async (index) => {
+      await get(documents[index] ?? '');
     });
     await minio.putObject('bench-raw', `record-${grantId}`, randomBytes(recordBytes));
     await as(bench, clinician).access.recordDelivery(grantId, randomBytes(32).toString('hex'));
@@ -415,12 +417,8 @@ async function assemblyLatency(bench: Bench, records: number, runs: number): Pro
   const minio = rawS3(bench);
   if (!(await minio.bucketExists('bench-raw'))) await minio.makeBucket('bench-raw');
   const buckets = (await minio.listBuckets()).map((bucket) => bucket.name);
-  const objects = {
-    documents: await keysOf(minio, buckets, 'structured', layout.recordDocuments(patientId)),
-    keys: await keysOf(minio, buckets, 'keys', layout.dataKeysOfPatient(patientId)),
-    raw: await keysOf(minio, buckets, 'raw', layout.rawPatient(patientId)),
-  };
-  if (objects.raw.length !== records) throw new Error(`${objects.raw.length} raw objects, not ${records}`);
+  const documents = await keysOf(minio, buckets, 'structured', layout.recordDocuments(patientId));
+  if (documents.length !== records) throw new Error(`${documents.length} record documents, not ${records}`);
   const samples: number[] = [];
   const floor: number[] = [];
   let recordBytes = 0;
@@ -440,7 +438,7 @@ async function assemblyLatency(bench: Bench, records: number, runs: number): Pro
     // The Bundle holds the records, the Composition and the Patient.
     if (bundle.entry.length < records) throw new Error(`the record holds ${bundle.entry.length} entries`);
     samples.push(seconds * 1000);
-    floor.push(await unavoidableIo(bench, minio, objects, patientId, recordBytes));
+    floor.push(await unavoidableIo(bench, minio, documents, patientId, recordBytes));
   }
   samples.sort((a, b) => a - b);
   floor.sort((a, b) => a - b);
