@@ -68,7 +68,7 @@ const TARGETS = {
   lakePeakMiB: 160,
 };
 /** What the lake reads at once during assembly (its READ_CONCURRENCY), for the baseline. */
-const ASSEMBLY_READS_IN_FLIGHT = 16;
+const ASSEMBLY_READS_IN_FLIGHT = 32;
 
 /** A new patient pseudonym in the ledger's form (`pt-` + 26 base32 characters). */
 function newPatientId(): string {
@@ -369,27 +369,55 @@ async function unavoidableIo(
   documents: readonly string[],
   patientId: string,
   recordBytes: number,
-): Promise<number> {
+): Promise<BaselineRun> {
   const grantId = await grant(bench, patientId, ['allergies']);
   const get = async (path: string): Promise<void> => {
     const [bucket = '', ...key] = path.split('/');
     await drain(await minio.getObject(bucket, key.join('/')));
   };
+  const phases = { ledgerReads: 0, s3Reads: 0, put: 0, delivery: 0 };
   const { seconds } = await timed(async () => {
-    await as(bench, clinician).access.getGrant(grantId);
-    let bookmark = '';
-    do {
-      const page = await as(bench, lakeActor).records.listMeta(patientId, { pageSize: 100, bookmark });
-      bookmark = page.bookmark;
-    } while (bookmark !== '');
-    await pooled(documents.length, ASSEMBLY_READS_IN_FLIGHT, async (index) => {
-      await get(documents[index] ?? '');
-    });
-    await minio.putObject('bench-raw', `record-${grantId}`, randomBytes(recordBytes));
-    await as(bench, clinician).access.recordDelivery(grantId, randomBytes(32).toString('hex'));
+    phases.ledgerReads = (
+      await timed(async () => {
+        await as(bench, clinician).access.getGrant(grantId);
+        let bookmark = '';
+        do {
+          const page = await as(bench, lakeActor).records.listMeta(patientId, { pageSize: 100, bookmark });
+          bookmark = page.bookmark;
+        } while (bookmark !== '');
+      })
+    ).seconds;
+    phases.s3Reads = (
+      await timed(() =>
+        pooled(documents.length, ASSEMBLY_READS_IN_FLIGHT, async (index) => {
+          await get(documents[index] ?? '');
+        }),
+      )
+    ).seconds;
+    phases.put = (
+      await timed(() => minio.putObject('bench-raw', `record-${grantId}`, randomBytes(recordBytes)))
+    ).seconds;
+    phases.delivery = (
+      await timed(() => as(bench, clinician).access.recordDelivery(grantId, randomBytes(32).toString('hex')))
+    ).seconds;
   });
   await minio.removeObject('bench-raw', `record-${grantId}`);
-  return seconds * 1000;
+  return { ms: seconds * 1000, phasesMs: mapValues(phases, (each) => each * 1000) };
+}
+
+/** One baseline run: its total and where it went (milliseconds). */
+interface BaselineRun {
+  readonly ms: number;
+  readonly phasesMs: Readonly<Record<'ledgerReads' | 's3Reads' | 'put' | 'delivery', number>>;
+}
+
+function mapValues<K extends string>(
+  values: Readonly<Record<K, number>>,
+  map: (value: number) => number,
+): Record<K, number> {
+  return Object.fromEntries(
+    Object.entries(values).map(([key, value]) => [key, map(value as number)]),
+  ) as Record<K, number>;
 }
 
 async function assemblyLatency(bench: Bench, records: number, runs: number): Promise<void> {
@@ -421,6 +449,7 @@ async function assemblyLatency(bench: Bench, records: number, runs: number): Pro
   if (documents.length !== records) throw new Error(`${documents.length} record documents, not ${records}`);
   const samples: number[] = [];
   const floor: number[] = [];
+  const floorRuns: BaselineRun[] = [];
   let recordBytes = 0;
   // Where the opens' time goes: CPU seconds of the lake and of the S3 server against the wall time.
   const cpu = { lake: 0, s3: 0, wall: 0 };
@@ -438,7 +467,9 @@ async function assemblyLatency(bench: Bench, records: number, runs: number): Pro
     // The Bundle holds the records, the Composition and the Patient.
     if (bundle.entry.length < records) throw new Error(`the record holds ${bundle.entry.length} entries`);
     samples.push(seconds * 1000);
-    floor.push(await unavoidableIo(bench, minio, documents, patientId, recordBytes));
+    const baseline = await unavoidableIo(bench, minio, documents, patientId, recordBytes);
+    floor.push(baseline.ms);
+    floorRuns.push(baseline);
   }
   samples.sort((a, b) => a - b);
   floor.sort((a, b) => a - b);
@@ -456,6 +487,16 @@ async function assemblyLatency(bench: Bench, records: number, runs: number): Pro
   console.log(
     `  baseline: unavoidable ledger + S3 I/O    p50 ${percentile(floor, 50).toFixed(0)} ms, ` +
       `p95 ${percentile(floor, 95).toFixed(0)} ms   ratio p50 ${(p50 / percentile(floor, 50)).toFixed(2)}×`,
+  );
+  const phase = (name: keyof BaselineRun['phasesMs']): string =>
+    percentile(
+      floorRuns.map((run) => run.phasesMs[name]).sort((a, b) => a - b),
+      50,
+    ).toFixed(0);
+  console.log(
+    `    of which p50: grant + registrations ${phase('ledgerReads')} ms, ${records} documents from S3 ` +
+      `${phase('s3Reads')} ms (${ASSEMBLY_READS_IN_FLIGHT} in flight), PUT ${phase('put')} ms, ` +
+      `delivery ${phase('delivery')} ms`,
   );
   console.log(
     `  during the opens: lake CPU ${((cpu.lake / cpu.wall) * 100).toFixed(0)}% of the wall time, ` +

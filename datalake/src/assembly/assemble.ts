@@ -105,7 +105,7 @@ export const FHIR_JSON = 'application/fhir+json';
  * Records checked at once: each is one storage read (its sealed document, resource inside) — three (document, data
  * key, raw object) for documents of the earlier layout; more only queues at the S3 server.
  */
-const READ_CONCURRENCY = 16;
+const READ_CONCURRENCY = 32;
 /** A temporary record that ends within this size goes up in one request; a larger one streams. */
 const SINGLE_PUT_BYTES = 1024 * 1024;
 
@@ -131,10 +131,24 @@ export class AssemblyService {
     const published = await this.deps.index.published(patientId);
     const candidates = selectRecords(published, grant);
     const curated = new CuratedCopy(this.deps.sealed, grantId, patientId, this.deps.serviceKeyOwner);
+    // Who the patient is and what the records reference are read while the records are: neither depends on which
+    // records pass (the Bundle keeps only the context the released records reference).
+    const surroundings = Promise.all([
+      this.deps.identifications.get(home, patientId),
+      this.deps.context.ofPatient(
+        [...new Set(candidates.map(({ country }) => country))].map((country) =>
+          this.deps.locations.forCountry(country),
+        ),
+        patientId,
+      ),
+    ]);
+    surroundings.catch(() => undefined);
     let cleanup: Promise<void> | undefined;
     try {
       const checked = await this.checkAll(grant, candidates, published, curated);
-      await curated.close();
+      // The curated copy finishes uploading while the Bundle is built; it is stored before anything is delivered.
+      const curatedStored = curated.close();
+      curatedStored.catch(() => undefined);
       const records: SummaryRecord[] = [];
       const excluded: { recordId: string; reason: ExclusionReason }[] = [];
       for (const { recordId } of candidates) {
@@ -159,10 +173,7 @@ export class AssemblyService {
         })),
         excluded,
       };
-      const sourceLocations = [...new Set(records.map(({ document }) => document.country))].map((country) =>
-        this.deps.locations.forCountry(country),
-      );
-      const identification = await this.deps.identifications.get(home, grant.patientId);
+      const [identification, context] = await surroundings;
       const bundle = buildPatientSummary({
         grant: {
           grantId,
@@ -172,7 +183,7 @@ export class AssemblyService {
           denied: grant.denied,
         },
         records,
-        context: await this.deps.context.ofPatient(sourceLocations, grant.patientId),
+        context,
         ...(identification === undefined ? {} : { patient: identification }),
         assembledAt,
       });
@@ -182,6 +193,7 @@ export class AssemblyService {
         await this.deps.consumer.remove(grantId);
       // The manifest stays readable for auditors (exclusions included); the ledger holds its hash.
       await Promise.all([
+        curatedStored,
         this.deps.manifests.put(home, manifest),
         this.deps.consumer.put(
           home,

@@ -67,7 +67,9 @@ export class SealedObjects {
       owner: target.owner,
       wrapped: sealer.wrapped,
     };
-    await location.store.put(
+    // The key and the object go up together: neither opens without the other, so whichever lands first is
+    // unreadable alone (a failure leaves at most one of them, which erasure and the sweeps remove by prefix).
+    const keyStored = location.store.put(
       location.bucket('keys'),
       target.keyKey,
       Buffer.from(JSON.stringify(keyDocument)),
@@ -85,7 +87,8 @@ export class SealedObjects {
     });
     // If storage fails, stop reading the source too (e.g. the client's request).
     upload.catch((error: unknown) => sealer.stream.destroy(error as Error));
-    await Promise.all([sealing, upload]);
+    keyStored.catch((error: unknown) => sealer.stream.destroy(error as Error));
+    await Promise.all([keyStored, sealing, upload]);
     return { size: digest.bytes, sha256: digest.sha256 };
   }
 
