@@ -332,21 +332,21 @@ it('serves a released binary through its signed link to the requester only, byte
   expect((await env.call('GET', url.replace(/sig=[^&]+/, 'sig=forged'), clinician)).status).toBe(404);
 });
 
-it('excludes and reports a record whose raw object was altered', async () => {
+it('excludes and reports a record whose stored document (its resource inside) was altered', async () => {
   const document = await env.lake.index.get(PATIENT, recordIds.allergy as string);
   if (!document) throw new Error('no allergy document');
   const location = env.lake.locations.forCountry(document.country);
-  const key = layout.rawObject(PATIENT, document.resource.objectId);
-  const sealed = await location.store.getBuffer(location.bucket('raw'), key, 1024 * 1024);
-  if (!sealed) throw new Error('no raw object');
+  const key = layout.recordDocument(PATIENT, document.recordId);
+  const sealed = await location.store.getBuffer(location.bucket('structured'), key, 1024 * 1024);
+  if (!sealed) throw new Error('no record document');
   sealed[sealed.length - 20] = (sealed[sealed.length - 20] as number) ^ 0x01;
-  await location.store.put(location.bucket('raw'), key, sealed);
+  await location.store.put(location.bucket('structured'), key, sealed);
 
   const entry = await requestGrant(['allergies', 'problems']);
   const assembled = await assemble(entry.grantId as string);
   expect(assembled.status).toBe(201);
   const result = (await assembled.json()) as AssemblyResult;
-  expect(result.excluded).toEqual([{ recordId: recordIds.allergy, reason: 'unreadable' }]);
+  expect(result.excluded).toEqual([{ recordId: recordIds.allergy, reason: 'metadata-unauthentic' }]);
   expect(result.included.map((each) => each.recordId)).toEqual([recordIds.problem]);
   // Auditors find the exclusion in the stored manifest, whose SHA-256 is the one the ledger logged; at rest it is
   // sealed (not the canonical bytes in clear).
@@ -362,7 +362,7 @@ it('excludes and reports a record whose raw object was altered', async () => {
   const stored = Buffer.from(await served.arrayBuffer());
   expect(createHash('sha256').update(stored).digest('hex')).toBe(result.manifestHash);
   expect((JSON.parse(stored.toString('utf8')) as { excluded: unknown[] }).excluded).toEqual([
-    { recordId: recordIds.allergy, reason: 'unreadable' },
+    { recordId: recordIds.allergy, reason: 'metadata-unauthentic' },
   ]);
   const bundle = (await (await download(entry.grantId as string)).json()) as Bundle;
   expect(resourceTypes(bundle)).toEqual(['Condition']);
