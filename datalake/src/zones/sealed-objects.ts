@@ -9,7 +9,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DigestStream } from '../crypto/digest-stream';
 import { createOpener, createSealer } from '../crypto/envelope';
-import { DEFAULT_CHUNK_SIZE, sealedSize } from '../crypto/format';
+import { DEFAULT_CHUNK_SIZE, EARLIER_CHUNK_SIZE, isWholeSealedSize, sealedSize } from '../crypto/format';
 import type { Keyrings } from '../crypto/keyring';
 import { DatalakeError } from '../errors';
 import { readBounded } from '../stream/read-bounded';
@@ -111,6 +111,17 @@ export class SealedObjects {
   /** The stored size of an object of `plainBytes` bytes sealed here (a check that it is there whole). */
   sealedSize(plainBytes: number): number {
     return sealedSize(plainBytes, this.chunkSize ?? DEFAULT_CHUNK_SIZE);
+  }
+
+  /**
+   * Whether an object stored at `storedBytes` is the whole sealed form of `plainBytes` bytes (not gone, not cut
+   * short), at the chunk size sealed with now or before.
+   */
+  storedWhole(plainBytes: number, storedBytes: number): boolean {
+    return isWholeSealedSize(plainBytes, storedBytes, [
+      this.chunkSize ?? DEFAULT_CHUNK_SIZE,
+      EARLIER_CHUNK_SIZE,
+    ]);
   }
 
   /** Reads a small sealed object whole (FHIR resources), refusing more than maxBytes. */
