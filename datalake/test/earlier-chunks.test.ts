@@ -1,7 +1,8 @@
 /**
  * Binaries the lake sealed in 64 KiB chunks, before it sealed in 1 MiB chunks, against the embedded network and a
  * real s3rver: still released and served byte for byte; cut short at a chunk boundary, they are not released again
- * and the download stops short of its announced length.
+ * and the download stops short of its announced length. A binary sealed now in one chunk that fails authentication
+ * is answered as a problem before any of its bytes.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Bundle, DocumentReference } from '@medplum/fhirtypes';
@@ -136,4 +137,48 @@ it('refuses a binary of the earlier chunks cut short at a chunk boundary', async
   const again = await grantAndAssemble(['documents']);
   expect(again.result.excluded.map((each) => each.recordId)).toContain(recordId);
   expect(await binaryLink(again.grantId)).toBeUndefined();
+});
+
+it('refuses, with a problem and none of its bytes, a binary sealed now whose only chunk was changed', async () => {
+  const small = randomBytes(300 * 1024);
+  const form = new FormData();
+  form.append(
+    'documentReference',
+    JSON.stringify({
+      resourceType: 'DocumentReference',
+      status: 'current',
+      subject: { reference: `Patient/${PATIENT}` },
+      content: [{ attachment: { contentType: 'application/pdf', title: 'letter' } }],
+    }),
+  );
+  form.append('content', new Blob([small], { type: 'application/pdf' }), 'letter.pdf');
+  const uploaded = await env.call('POST', `/v1/patients/${PATIENT}/documents?sourceId=letter-1`, centre, {
+    body: form,
+  });
+  expect(uploaded.status).toBe(201);
+  const smallId = ((await uploaded.json()) as { records: { recordId: string }[] }).records[0]?.recordId ?? '';
+  const document = await env.lake.index.get(PATIENT, smallId);
+  const location = env.lake.locations.forCountry(document?.country ?? 'DE');
+  const key = layout.rawObject(PATIENT, document?.binary?.objectId ?? '');
+  const stored = (await location.store.getBuffer(location.bucket('raw'), key, 1 << 20)) as Buffer;
+  // Sealed in one 1 MiB chunk; an attacker with write access to the bucket flips one byte (same length).
+  expect(decodeHeader(stored).chunkSize).toBe(1024 * 1024);
+  const flipped = Buffer.from(stored);
+  flipped[HEADER_BYTES + 1000] = (flipped[HEADER_BYTES + 1000] as number) ^ 0x01;
+  await location.store.put(location.bucket('raw'), key, flipped);
+
+  const { grantId } = await grantAndAssemble(['documents']);
+  const bundle = (await (await env.call('GET', `/v1/grants/${grantId}/record`, clinician)).json()) as Bundle;
+  const link = bundle.entry
+    ?.map((each) => each.resource)
+    .filter((resource): resource is DocumentReference => resource?.resourceType === 'DocumentReference')
+    .map((reference) => reference.content[0]?.attachment.url ?? '')
+    .find((url) => url.includes(encodeURIComponent(smallId)) || url.includes(smallId));
+  expect(link).toBeDefined();
+  const served = await env.call('GET', link as string, clinician);
+  expect(served.status).toBe(500);
+  expect(served.headers.get('content-type')).toMatch(/problem\+json/);
+  const problem = (await served.json()) as { code?: string };
+  expect(problem.code).toBe('INTEGRITY_FAILED');
+  expect(JSON.stringify(problem)).not.toContain(small.subarray(0, 16).toString('base64'));
 });
