@@ -393,7 +393,7 @@ export class AssemblyService {
       source.bucket('raw'),
       layout.rawObject(document.patientId, binary.objectId),
     );
-    return stored !== undefined && stored.size === this.deps.sealed.sealedSize(binary.size);
+    return stored !== undefined && this.deps.sealed.storedWhole(binary.size, stored.size);
   }
 }
 

@@ -7,7 +7,7 @@ import type { KeyObject } from 'node:crypto';
 import { Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
 import { DatalakeError } from '../errors';
-import { ChunkBuffer } from './chunk-buffer';
+import { ChunkBuffer, splitTail } from './chunk-buffer';
 import { chunkAad, chunkNonce, decodeHeader, HEADER_BYTES, KEY_BYTES, TAG_BYTES } from './format';
 import type { SealHeader } from './format';
 
@@ -74,18 +74,19 @@ export class OpenStream extends Transform {
     return all.subarray(HEADER_BYTES);
   }
 
-  private open(sealed: Buffer, final: boolean): void {
+  /** Opens one stored chunk (its slices); its plaintext is pushed only once its tag verified. */
+  private open(sealed: readonly Buffer[], final: boolean): void {
     const header = this.header as SealHeader;
-    if (sealed.length < TAG_BYTES) throw new DatalakeError('INTEGRITY_FAILED', 'sealed object is truncated');
-    const cut = sealed.length - TAG_BYTES;
+    const { body, tail } = splitTail(sealed, TAG_BYTES);
+    if (tail.length < TAG_BYTES) throw new DatalakeError('INTEGRITY_FAILED', 'sealed object is truncated');
     const decipher = createDecipheriv(
       'aes-256-gcm',
       this.key,
       chunkNonce(header.noncePrefix, this.index, final),
     );
     decipher.setAAD(this.aad as Buffer);
-    decipher.setAuthTag(sealed.subarray(cut));
-    const plain = decipher.update(sealed.subarray(0, cut));
+    decipher.setAuthTag(tail);
+    const plain = body.map((slice) => decipher.update(slice));
     try {
       decipher.final();
     } catch {
@@ -93,7 +94,7 @@ export class OpenStream extends Transform {
         chunk: this.index,
       });
     }
-    if (plain.length > 0) this.push(plain);
+    for (const slice of plain) if (slice.length > 0) this.push(slice);
     this.index += 1;
   }
 }

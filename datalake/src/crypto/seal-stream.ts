@@ -62,12 +62,15 @@ export class SealStream extends Transform {
     }
   }
 
-  private seal(chunk: Buffer, final: boolean): void {
+  /** Seals one chunk, given as the slices of the writes it spans (no copy of them). */
+  private seal(chunk: readonly Buffer[], final: boolean): void {
     const cipher = createCipheriv('aes-256-gcm', this.key, chunkNonce(this.noncePrefix, this.index, final));
     cipher.setAAD(this.aad);
-    const body = cipher.update(chunk);
+    for (const slice of chunk) {
+      const body = cipher.update(slice);
+      if (body.length > 0) this.push(body);
+    }
     cipher.final();
-    this.push(body);
     this.push(cipher.getAuthTag());
     this.index += 1;
   }

@@ -354,7 +354,11 @@ async function uploadContext(req: Request, deps: AppDeps): Promise<UploadContext
   };
 }
 
-/** Pipes a sealed-object stream to the response; a failure mid-stream aborts the response, never truncates it silently. */
+/**
+ * Pipes a sealed-object stream to the response. A failure before the first byte is answered as a problem (the error
+ * handler; with 1 MiB chunks a small object's only chunk fails before anything is sent); a failure mid-stream aborts
+ * the response, never truncates it silently (the error handler destroys a response whose head is sent).
+ */
 function streamOut(
   body: NodeJS.ReadableStream & { destroy(error?: Error): void },
   res: Response,
@@ -366,7 +370,7 @@ function streamOut(
   }
   return new Promise((resolve, reject) => {
     body.on('error', (error) => {
-      res.destroy(error as Error);
+      body.unpipe(res);
       reject(error);
     });
     res.on('close', () => {

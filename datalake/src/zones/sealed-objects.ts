@@ -5,11 +5,11 @@
  * destroying it (erasure) shreds every copy, and a key document or object moved elsewhere does not open.
  */
 import { randomUUID } from 'node:crypto';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DigestStream } from '../crypto/digest-stream';
 import { createOpener, createSealer } from '../crypto/envelope';
-import { DEFAULT_CHUNK_SIZE, sealedSize } from '../crypto/format';
+import { DEFAULT_CHUNK_SIZE, EARLIER_CHUNK_SIZE, isWholeSealedSize, sealedSize } from '../crypto/format';
 import type { Keyrings } from '../crypto/keyring';
 import { DatalakeError } from '../errors';
 import { readBounded } from '../stream/read-bounded';
@@ -106,14 +106,28 @@ export class SealedObjects {
       .patient(target.patientId, keyDocument.owner, false);
     const opener = createOpener(patientKey, keyDocument.wrapped, objectContext(target));
     const sealed = await location.store.get(location.bucket(target.zone), target.objectKey);
-    const out = new PassThrough();
-    pipeline(sealed, opener, out).catch((error: unknown) => out.destroy(error as Error));
-    return out;
+    // The opener is what the caller reads: a failure of storage or of authentication destroys it with that error,
+    // and a reader that gives up destroys it, which ends the storage read (no hop in between, per chunk).
+    pipeline(sealed, opener).catch((error: unknown) => {
+      if (!opener.destroyed) opener.destroy(error as Error);
+    });
+    return opener;
   }
 
   /** The stored size of an object of `plainBytes` bytes sealed here (a check that it is there whole). */
   sealedSize(plainBytes: number): number {
     return sealedSize(plainBytes, this.chunkSize ?? DEFAULT_CHUNK_SIZE);
+  }
+
+  /**
+   * Whether an object stored at `storedBytes` is the whole sealed form of `plainBytes` bytes (not gone, not cut
+   * short), at the chunk size sealed with now or before.
+   */
+  storedWhole(plainBytes: number, storedBytes: number): boolean {
+    return isWholeSealedSize(plainBytes, storedBytes, [
+      this.chunkSize ?? DEFAULT_CHUNK_SIZE,
+      EARLIER_CHUNK_SIZE,
+    ]);
   }
 
   /** Reads a small sealed object whole (FHIR resources), refusing more than maxBytes. */
