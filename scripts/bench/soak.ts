@@ -20,7 +20,9 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import type { Dirent } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import type { ReplayReport } from '../../gateway/src/audit/report';
 import { ApiClient, ApiError } from '../../gateway/src/cli/api-client';
+import { NDJSON, progressResult } from '../../gateway/src/cli/progress-stream';
 import { demoLogin, pooled, rank, runBenchmark, servePlatform, startPlatformChild } from './platform-child';
 
 const SWEEP_INTERVAL_MS = 60_000;
@@ -582,17 +584,16 @@ async function bench(): Promise<void> {
     );
 
     const replayStart = performance.now();
-    const replay = await auditor.json<{
-      blocksChecked: number;
-      transactionsChecked: number;
-      decisionsChecked: number;
-      deliveriesChecked: number;
-      discrepancies: unknown[];
-      ok: boolean;
-    }>('POST', '/audit/replay', { query: { format: 'json' } });
+    // As the CLI and the portal ask it: a progress stream, so a long chain is not cut off by a client timeout.
+    const replayAnswer = await auditor.call('POST', '/audit/replay', {
+      query: { format: 'ndjson' },
+      accept: NDJSON,
+    });
+    const replay = await progressResult<unknown, ReplayReport>(replayAnswer);
     out(
       `replay: ${replay.blocksChecked} blocks, ${replay.transactionsChecked} transactions, ` +
-        `${replay.decisionsChecked} decisions, ${replay.deliveriesChecked} deliveries checked: ` +
+        `${replay.decisionsChecked} decisions, ${replay.deliveriesChecked} deliveries, ` +
+        `${replay.manifestsChecked} manifests checked: ` +
         `${replay.discrepancies.length} discrepancies (${replay.ok ? 'ok' : 'NOT ok'}), in ` +
         `${((performance.now() - replayStart) / 1000).toFixed(0)} s`,
     );
