@@ -6,7 +6,7 @@
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import pino from 'pino';
 import type { DemoLogin } from '@custodia/gateway';
 import { ApiError } from '../../gateway/src/cli/api-client';
@@ -28,7 +28,20 @@ export interface ChildStats {
   /** Buffers and other memory V8 does not manage (part of RSS, not of the heap). */
   readonly external: number;
   readonly arrayBuffers: number;
+  /**
+   * RSS split as the kernel counts it: anonymous memory (heap, buffers, native allocations — a leak shows here)
+   * and file pages mapped by the process (LevelDB maps its table files: they grow with the state, and the kernel
+   * can drop them under pressure).
+   */
+  readonly rssAnon: number;
+  readonly rssFile: number;
   readonly descriptors: number;
+}
+
+/** A `kB` field of /proc/self/status, in bytes. */
+function statusBytes(status: string, field: string): number {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+  return match === null ? NaN : Number(match[1]) * 1024;
 }
 
 /** The child's side: the platform, with `env` added to the environment, until the parent says stop. */
@@ -59,11 +72,14 @@ export async function servePlatform(env: Readonly<Record<string, string>>): Prom
     if (message === 'stop') stop();
     if (message === 'stats') {
       const memory = process.memoryUsage();
+      const status = readFileSync('/proc/self/status', 'utf8');
       process.send?.({
         rss: memory.rss,
         heapUsed: memory.heapUsed,
         external: memory.external,
         arrayBuffers: memory.arrayBuffers,
+        rssAnon: statusBytes(status, 'RssAnon'),
+        rssFile: statusBytes(status, 'RssFile'),
         descriptors: readdirSync('/proc/self/fd').length,
       } satisfies ChildStats);
     }

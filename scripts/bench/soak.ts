@@ -469,6 +469,8 @@ async function bench(): Promise<void> {
       rss: number;
       heap: number;
       external: number;
+      rssAnon: number;
+      rssFile: number;
       descriptors: number;
       disk: number;
       p99: Map<string, number>;
@@ -476,7 +478,7 @@ async function bench(): Promise<void> {
     out(
       `\nsoak: ${options.minutes} min at ~${options.rate} requests/s (open loop), sweep every ` +
         `${SWEEP_INTERVAL_MS / 1000} s\n` +
-        'min  RSS MB  heap MB  ext MB  fds  disk MB  5xx  overdue  requests  routes (p50/p99 ms)',
+        'min  RSS MB  anon MB  file MB  heap MB  ext MB  fds  disk MB  5xx  overdue  requests  routes (p50/p99 ms)',
     );
     const started = Date.now();
     const until = started + options.minutes * 60_000;
@@ -501,12 +503,15 @@ async function bench(): Promise<void> {
           rss: stats.rss,
           heap: stats.heapUsed,
           external: stats.external,
+          rssAnon: stats.rssAnon,
+          rssFile: stats.rssFile,
           descriptors: stats.descriptors,
           disk,
           p99,
         });
         out(
           `${String(perMinute.length).padStart(3)}  ${(stats.rss / MB).toFixed(0).padStart(6)}  ` +
+            `${(stats.rssAnon / MB).toFixed(0).padStart(7)}  ${(stats.rssFile / MB).toFixed(0).padStart(7)}  ` +
             `${(stats.heapUsed / MB).toFixed(0).padStart(7)}  ${(stats.external / MB).toFixed(0).padStart(6)}  ` +
             `${String(stats.descriptors).padStart(3)}  ` +
             `${(disk / MB).toFixed(0).padStart(7)}  ${String(recorder.serverErrors).padStart(3)}  ` +
@@ -532,7 +537,9 @@ async function bench(): Promise<void> {
     const steady = perMinute.slice(options.warmup);
     out(
       `slopes after ${options.warmup} min of warm-up (per minute, over ${steady.length} samples): ` +
-        `RSS ${(slope(steady.map((m) => m.rss)) / MB).toFixed(2)} MB, heap ${(slope(steady.map((m) => m.heap)) / MB).toFixed(2)} MB, ` +
+        `RSS ${(slope(steady.map((m) => m.rss)) / MB).toFixed(2)} MB ` +
+        `(anonymous ${(slope(steady.map((m) => m.rssAnon)) / MB).toFixed(2)} MB, ` +
+        `file-backed ${(slope(steady.map((m) => m.rssFile)) / MB).toFixed(2)} MB), heap ${(slope(steady.map((m) => m.heap)) / MB).toFixed(2)} MB, ` +
         `external ${(slope(steady.map((m) => m.external)) / MB).toFixed(2)} MB, ` +
         `descriptors ${slope(steady.map((m) => m.descriptors)).toFixed(2)}, disk ${(slope(steady.map((m) => m.disk)) / MB).toFixed(2)} MB`,
     );
