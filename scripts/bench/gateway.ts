@@ -18,7 +18,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { ApiClient, ApiError } from '../../gateway/src/cli/api-client';
-import { demoLogin, pooled, rank, runBenchmark, servePlatform, startPlatformChild } from './platform-child';
+import { pooled, rank } from './figures';
+import { demoLogin, runBenchmark, servePlatform, startPlatformChild } from './platform-child';
 
 const REFERENCE = { low: 40, high: 70 };
 const ORG = 'HospitalDEMSP';

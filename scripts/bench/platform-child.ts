@@ -2,7 +2,7 @@
  * The whole platform (embedded network, data lake, gateway) in a child process of a benchmark, so that the load
  * and the platform do not share an event loop: the benchmark's own file forked with `--serve`, a temp data dir,
  * ephemeral ports, the demo seeded. The child answers 'stats' with its memory and descriptors and stops on 'stop'
- * (or when the parent goes away). Also the small figures both HTTP benchmarks need (percentiles, a job pool).
+ * (or when the parent goes away).
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -133,27 +133,4 @@ export function demoLogin(ready: Ready, username: string): DemoLogin {
   const login = ready.demo.find((entry) => entry.username === username);
   if (login === undefined) throw new Error(`no demo user ${username}`);
   return login;
-}
-
-/** Runs `count` jobs, at most `width` at once. */
-export async function pooled(
-  count: number,
-  width: number,
-  job: (index: number) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < count) {
-        const index = next;
-        next += 1;
-        await job(index);
-      }
-    }),
-  );
-}
-
-/** Nearest-rank percentile of ascending samples. */
-export function rank(sorted: readonly number[], p: number): number {
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }

@@ -23,7 +23,8 @@ import path from 'node:path';
 import type { ReplayReport } from '../../gateway/src/audit/report';
 import { ApiClient, ApiError } from '../../gateway/src/cli/api-client';
 import { NDJSON, progressResult } from '../../gateway/src/cli/progress-stream';
-import { demoLogin, pooled, rank, runBenchmark, servePlatform, startPlatformChild } from './platform-child';
+import { pooled, rank } from './figures';
+import { demoLogin, runBenchmark, servePlatform, startPlatformChild } from './platform-child';
 
 const SWEEP_INTERVAL_MS = 60_000;
 const ORG = 'HospitalDEMSP';
