@@ -124,6 +124,18 @@ interface Sample {
   readonly ms: number;
 }
 
+/** The innermost code or message under an error that got no HTTP answer. */
+function transportCause(error: unknown): string {
+  let at: unknown = error;
+  let found = 'unknown';
+  for (let depth = 0; depth < 5 && at instanceof Error; depth += 1) {
+    const code = (at as NodeJS.ErrnoException).code;
+    found = typeof code === 'string' ? code : at.message;
+    at = at.cause;
+  }
+  return found;
+}
+
 /** What the load records: latencies per minute and route, and failures by status and code. */
 class Recorder {
   readonly minutes: Sample[][] = [[]];
@@ -141,7 +153,9 @@ class Recorder {
       const status = error instanceof ApiError ? error.status : 0;
       const code = error instanceof ApiError ? error.code : 'NETWORK';
       if (status >= 500 || status === 0) this.serverErrors += 1;
-      const key = `${route} ${status} ${code}`;
+      // No answer at all: say why (fetch's cause — a reset, a closed keep-alive socket, a timeout).
+      const why = status === 0 ? ` (${transportCause(error)})` : '';
+      const key = `${route} ${status} ${code}${why}`;
       this.failures.set(key, (this.failures.get(key) ?? 0) + 1);
       return undefined;
     }
