@@ -13,7 +13,7 @@ import type { LedgerSession } from '@custodia/ledger';
 import { ORG_DE, ORG_FR, pseudonym, startTestNetwork } from '../../network/test/fixtures/test-network';
 import type { TestNetwork } from '../../network/test/fixtures/test-network';
 import { AuditService, reportCsv } from '../src/audit';
-import type { ChainReader, ManifestSource, ReplayReport } from '../src/audit';
+import type { ChainReader, ManifestSource, ReplayProgress, ReplayReport } from '../src/audit';
 import { GatewayError } from '../src/errors';
 
 const RECORD = { recordId: 'rec-allergy-1', contentHash: '5a'.repeat(32) };
@@ -165,6 +165,30 @@ describe('replay & verify', () => {
       manifestsChecked: 1,
     });
     expect(reportCsv(replayed)).toBe('kind,block,txId,detail\r\n');
+  });
+
+  it('tells its progress through the blocks and then through the delivery manifests, ending at both totals', async () => {
+    const seen: ReplayProgress[] = [];
+    const report = await (
+      await AuditService.forSession(auditor, source)
+    ).replay({ onProgress: (progress) => seen.push(progress) });
+    expect(report.ok).toBe(true);
+    const blocks = seen.filter((each) => each.totalDeliveries === undefined);
+    const deliveries = seen.filter((each) => each.totalDeliveries !== undefined);
+    expect(blocks.at(-1)).toEqual({
+      blocksVerified: report.blocksChecked,
+      totalBlocks: report.blocksChecked,
+    });
+    expect(deliveries).toEqual([
+      {
+        blocksVerified: report.blocksChecked,
+        totalBlocks: report.blocksChecked,
+        deliveriesVerified: 1,
+        totalDeliveries: 1,
+      },
+    ]);
+    // Blocks first, then deliveries: never back.
+    expect(seen.indexOf(deliveries[0] as ReplayProgress)).toBe(seen.length - 1);
   });
 
   it('names a delivery whose manifest the data lake no longer has', async () => {

@@ -44,6 +44,7 @@ import type { ConnectionProfile, Identity, LedgerSession } from '@custodia/ledge
 import { DatalakeClient, DEFAULT_PART_SIZE, EMBEDDED_S3_REGION, layout } from '@custodia/datalake';
 import type { S3Credentials } from '@custodia/datalake';
 import { cpuSeconds, peakRssMiB, resetPeakRss, rssMiB, startService } from './datalake-processes';
+import { pooled, rank } from './figures';
 
 const MiB = 1024 * 1024;
 const TOKEN = 'bench-service-token-0123456789';
@@ -249,20 +250,6 @@ function rawS3(bench: Bench): Client {
   });
 }
 
-/** Runs `job` over `count` indexes, at most `width` at once. */
-async function pooled(count: number, width: number, job: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, count) }, async () => {
-      while (next < count) {
-        const index = next;
-        next += 1;
-        await job(index);
-      }
-    }),
-  );
-}
-
 const verdict = (met: boolean): string => (met ? 'met' : 'NOT MET');
 
 async function throughput(bench: Bench, sizeMiB: number): Promise<void> {
@@ -337,10 +324,6 @@ async function throughput(bench: Bench, sizeMiB: number): Promise<void> {
     `  first open of the record (the binary checked by registration and length, not decrypted) ` +
       `${(opened.seconds * 1000).toFixed(0)} ms`,
   );
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
 /** The objects of `prefix` in the lake's bucket of `zone` (its one location's). */
@@ -473,8 +456,8 @@ async function assemblyLatency(bench: Bench, records: number, runs: number): Pro
   }
   samples.sort((a, b) => a - b);
   floor.sort((a, b) => a - b);
-  const p50 = percentile(samples, 50);
-  const p95 = percentile(samples, 95);
+  const p50 = rank(samples, 50);
+  const p95 = rank(samples, 95);
   const target = TARGETS.assemblyP95Ms.get(records);
   console.log(
     `\nassembly, ${records} records (${runs} runs; uploaded in ${uploaded.seconds.toFixed(0)} s; ` +
@@ -485,8 +468,8 @@ async function assemblyLatency(bench: Bench, records: number, runs: number): Pro
       (target === undefined ? '' : `   target p95 ≤ ${target} ms: ${verdict(p95 <= target)}`),
   );
   console.log(
-    `  baseline: unavoidable ledger + S3 I/O    p50 ${percentile(floor, 50).toFixed(0)} ms, ` +
-      `p95 ${percentile(floor, 95).toFixed(0)} ms   ratio p50 ${(p50 / percentile(floor, 50)).toFixed(2)}×`,
+    `  baseline: unavoidable ledger + S3 I/O    p50 ${rank(floor, 50).toFixed(0)} ms, ` +
+      `p95 ${rank(floor, 95).toFixed(0)} ms   ratio p50 ${(p50 / rank(floor, 50)).toFixed(2)}×`,
   );
   const phase = (name: keyof BaselineRun['phasesMs']): string =>
     percentile(

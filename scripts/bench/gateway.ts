@@ -14,18 +14,12 @@
  *
  *   npm run bench:gateway -- [--clinicians 50] [--seconds 20] [--single 30]
  */
-import { fork } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
-import type { DemoLogin } from '@custodia/gateway';
 import { ApiClient, ApiError } from '../../gateway/src/cli/api-client';
-
-// fabric-contract-api logs every contract annotation at info when loaded: set before the platform is loaded
-// (lazily, below), here and in the child.
-process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'warning';
+import { pooled, rank } from './figures';
+import { demoLogin, runBenchmark, servePlatform, startPlatformChild } from './platform-child';
 
 const REFERENCE = { low: 40, high: 70 };
 const ORG = 'HospitalDEMSP';
@@ -40,39 +34,6 @@ const TARGETS = {
   loadedP99Ms: 2000,
 };
 
-interface Ready {
-  readonly url: string;
-  readonly demo: readonly DemoLogin[];
-}
-
-/** The child: the platform until the parent says stop (or goes away). */
-async function serve(): Promise<void> {
-  const dataDir = process.env.CUSTODIA_BENCH_DIR;
-  if (dataDir === undefined) throw new Error('CUSTODIA_BENCH_DIR is not set');
-  const { startPlatform } = await import('@custodia/gateway');
-  const platform = await startPlatform({
-    dataDir,
-    ephemeralPorts: true,
-    seed: true,
-    logger: pino({ level: 'warn' }),
-    env: {
-      ...process.env,
-      // The load comes from one address: per-IP limits would measure the limiter, not the platform.
-      CUSTODIA_API_RATE_LIMIT: '100000000',
-      CUSTODIA_AUTH_RATE_LIMIT: '100000',
-    },
-  });
-  const stop = (): void => {
-    platform.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('message', (message) => message === 'stop' && stop());
-  process.on('disconnect', stop);
-  process.send?.({ url: platform.url, demo: platform.demo } satisfies Ready);
-}
-
 function parseOptions(argv: readonly string[]): { clinicians: number; seconds: number; single: number } {
   const value = (name: string, fallback: number): number => {
     const index = argv.indexOf(`--${name}`);
@@ -81,38 +42,6 @@ function parseOptions(argv: readonly string[]): { clinicians: number; seconds: n
     return parsed;
   };
   return { clinicians: value('clinicians', 50), seconds: value('seconds', 20), single: value('single', 30) };
-}
-
-function startServer(dataDir: string): Promise<{ child: ChildProcess; ready: Ready }> {
-  const child = fork(__filename, ['--serve'], {
-    execArgv: process.execArgv,
-    env: { ...process.env, CUSTODIA_BENCH_DIR: dataDir },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('message', (ready) => resolve({ child, ready: ready as Ready }));
-    child.once('exit', (code) => reject(new Error(`the platform exited (${code}) before it was ready`)));
-  });
-}
-
-function demoLogin(ready: Ready, username: string): DemoLogin {
-  const login = ready.demo.find((entry) => entry.username === username);
-  if (login === undefined) throw new Error(`no demo user ${username}`);
-  return login;
-}
-
-/** Runs `jobs` a few at a time. */
-async function pooled(count: number, width: number, job: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < count) {
-        const index = next;
-        next += 1;
-        await job(index);
-      }
-    }),
-  );
 }
 
 /** A process and every process under it (the platform may run helpers), from /proc. */
@@ -129,11 +58,6 @@ function platformCpu(pid: number): number {
     const fields = readFileSync(`/proc/${each}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
     return total + (Number(fields[11]) + Number(fields[12])) / 100;
   }, 0);
-}
-
-/** Nearest-rank percentile of ascending samples. */
-function rank(sorted: readonly number[], p: number): number {
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
 interface Phase {
@@ -207,7 +131,8 @@ async function timedMs<T>(call: () => Promise<T>): Promise<{ ms: number; value: 
 async function bench(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const dataDir = mkdtempSync(path.join(tmpdir(), 'custodia-bench-gateway-'));
-  const { child, ready } = await startServer(dataDir);
+  const platform = await startPlatformChild(__filename, dataDir);
+  const { child, ready } = platform;
   const { totpCode } = await import('@custodia/gateway');
   try {
     const client = (): ApiClient => new ApiClient({ baseUrl: ready.url });
@@ -325,24 +250,9 @@ async function bench(): Promise<void> {
         `${p99.toFixed(0)} ms, ${p99 <= TARGETS.loadedP99Ms ? 'met' : 'NOT MET'}\n`,
     );
   } finally {
-    if (child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.send('stop');
-      await exited;
-    }
+    await platform.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-if (process.argv.includes('--serve'))
-  serve().catch((error: unknown) => {
-    process.stderr.write(`bench platform failed: ${(error as Error).message}\n`);
-    process.exit(1);
-  });
-else
-  bench().catch((error: unknown) => {
-    process.stderr.write(
-      `bench failed: ${error instanceof ApiError ? `${error.code} ${error.message}` : String(error)}\n`,
-    );
-    process.exit(1);
-  });
+runBenchmark('bench', () => servePlatform({}), bench);

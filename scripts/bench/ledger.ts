@@ -29,6 +29,7 @@ import {
   readLedgerClientConfig,
 } from '@custodia/ledger';
 import type { ConnectionProfile, Identity, LedgerSession } from '@custodia/ledger';
+import { rank } from './figures';
 
 interface Options {
   readonly clients: number;
@@ -149,11 +150,6 @@ async function enrolAll(
   return identities;
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
 interface PhaseResult {
   readonly completed: number;
   readonly failures: Map<string, number>;
@@ -215,7 +211,7 @@ function report(title: string, unit: string, result: PhaseResult): void {
     `  ${rate.toFixed(0)} ${unit}/s (${result.completed} in ${result.seconds.toFixed(1)} s); failures: ${failures}`,
   );
   console.log(
-    `  latency p50 ${percentile(result.latencies, 50).toFixed(1)} ms, p90 ${percentile(result.latencies, 90).toFixed(1)} ms, p99 ${percentile(result.latencies, 99).toFixed(1)} ms, max ${(result.latencies.at(-1) ?? NaN).toFixed(1)} ms`,
+    `  latency p50 ${rank(result.latencies, 50).toFixed(1)} ms, p90 ${rank(result.latencies, 90).toFixed(1)} ms, p99 ${rank(result.latencies, 99).toFixed(1)} ms, max ${(result.latencies.at(-1) ?? NaN).toFixed(1)} ms`,
   );
   const per = (cpu: number): string => `${((cpu / Math.max(result.completed, 1)) * 1000).toFixed(2)} ms`;
   console.log(

@@ -38,13 +38,19 @@ export interface BlockPage {
 export interface AuditReplayOptions {
   /** Last block to walk (default: the chain's last block). Replay always starts from block 0. */
   readonly toBlock?: number;
-  /** Told as blocks are verified: how many of how many (the total is fixed when replay starts). */
+  /**
+   * Told as blocks are verified (how many of how many: the total is fixed when replay starts), then, with a
+   * manifest source, as deliveries are checked against the data lake.
+   */
   readonly onProgress?: (progress: ReplayProgress) => void;
 }
 
 export interface ReplayProgress {
   readonly blocksVerified: number;
   readonly totalBlocks: number;
+  /** Once every block is verified: deliveries whose manifests are checked, of how many. */
+  readonly deliveriesVerified?: number;
+  readonly totalDeliveries?: number;
 }
 
 function blockNumber(value: number, name: string): number {
@@ -115,8 +121,18 @@ export class AuditService {
       }),
     });
     const manifests = this.options.manifests
-      ? await verifyManifests(outcome.deliveries, this.options.manifests, (recordId) =>
-          outcome.registration(recordId),
+      ? await verifyManifests(
+          outcome.deliveries,
+          this.options.manifests,
+          (recordId) => outcome.registration(recordId),
+          onProgress &&
+            ((deliveriesVerified) =>
+              onProgress({
+                blocksVerified: totalBlocks,
+                totalBlocks,
+                deliveriesVerified,
+                totalDeliveries: outcome.deliveries.length,
+              })),
         )
       : { manifestsChecked: 0, discrepancies: [] };
     const discrepancies = [...outcome.discrepancies, ...manifests.discrepancies];

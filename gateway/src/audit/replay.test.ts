@@ -1006,6 +1006,42 @@ describe('manifest verification', () => {
     ]);
   });
 
+  it('checks every delivery of a long day with several manifests in flight, and reports them in chain order', async () => {
+    const { chain, grantId, manifest } = await story();
+    const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });
+    const genuine = outcome.deliveries[0];
+    if (genuine === undefined) throw new Error('the story has no delivery');
+    // 40 deliveries; every third names a manifest hash the lake's manifest does not hash to (a forged log entry).
+    const forgedHash = 'cd'.repeat(32);
+    const deliveries = Array.from({ length: 40 }, (_, index) => ({
+      ...genuine,
+      block: 100 + index,
+      txId: `tx-${index}`,
+      ...(index % 3 === 0 && { manifestHash: forgedHash }),
+    }));
+    // The earliest deliveries answer last: completion order is the reverse of the chain's.
+    let calls = 0;
+    const slowFirst: ManifestSource = {
+      getManifest: async (asked) => {
+        const delay = 40 - calls;
+        calls += 1;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        return asked === grantId ? manifest : undefined;
+      },
+    };
+    const told: number[] = [];
+    const checked = await verifyManifests(deliveries, slowFirst, outcome.registration, (count) =>
+      told.push(count),
+    );
+    expect(checked.manifestsChecked).toBe(40);
+    expect(checked.discrepancies.map((each) => [each.kind, each.txId])).toEqual(
+      deliveries
+        .filter((_, index) => index % 3 === 0)
+        .map((each) => [DISCREPANCY_KINDS.MANIFEST_HASH_MISMATCH, each.txId]),
+    );
+    expect(told.at(-1)).toBe(40);
+  });
+
   it('names a delivery whose manifest the data lake does not have or cannot give', async () => {
     const { chain } = await story();
     const outcome = await replayChain(chain.blocks, { chaincodeName: CHAINCODE });

@@ -1,9 +1,12 @@
 /** `custodia replay`: replay & verify the whole chain as an auditor, write the report, fail on discrepancies. */
 import { writeFile } from 'node:fs/promises';
+// Pure formatting only (no server code): the CSV is the same one the gateway answers.
+import { reportCsv } from '../audit/report';
 import type { ReplayReport } from '../audit/report';
 import type { ApiClient } from './api-client';
 import { write } from './io';
 import type { CliIo } from './io';
+import { NDJSON, progressResult } from './progress-stream';
 
 export interface ReplayOptions {
   readonly json?: string;
@@ -34,23 +37,21 @@ export function replayExitCode(report: ReplayReportView): number {
 }
 
 export async function replay(client: ApiClient, options: ReplayOptions, io: CliIo): Promise<number> {
-  // Replay only reads the chain: repeating it after a transient failure is safe.
-  const report = await client.json<ReplayReportView>('POST', '/audit/replay', {
-    query: { format: 'json', toBlock: options.toBlock },
+  // Replay only reads the chain: repeating it after a transient failure is safe. Asked as a progress stream:
+  // a long chain takes minutes, and a plain JSON answer would send nothing until the end.
+  const response = await client.call('POST', '/audit/replay', {
+    query: { format: 'ndjson', toBlock: options.toBlock },
+    accept: NDJSON,
     retry: true,
   });
+  const report = await progressResult<unknown, ReplayReportView>(response);
   if (options.json !== undefined) {
     await writeFile(options.json, `${JSON.stringify(report, null, 2)}\n`);
     write(io.stderr, `JSON report written to ${options.json}`);
   }
   if (options.csv !== undefined) {
-    // The server's CSV of the same blocks (the chain may have grown since the JSON replay).
-    const response = await client.call('POST', '/audit/replay', {
-      query: { format: 'csv', toBlock: report.range.to >= 0 ? report.range.to : undefined },
-      accept: 'text/csv',
-      retry: true,
-    });
-    await writeFile(options.csv, await response.text());
+    // The CSV of this very report (the same blocks, no second replay): the gateway's own pure formatter.
+    await writeFile(options.csv, reportCsv(report));
     write(io.stderr, `CSV report written to ${options.csv}`);
   }
   write(io.stdout, formatReplay(report));

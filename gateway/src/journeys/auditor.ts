@@ -153,7 +153,8 @@ export function auditorRoutes(deps: JourneyDeps & { readonly audit: AuditPort })
       path: '/audit/replay',
       summary:
         'Replay & verify from block 0: every decision re-derived, every delivery checked (JSON, text/csv, ' +
-        'or application/x-ndjson: progress lines {"type":"progress","blocksVerified","totalBlocks"} then ' +
+        'or application/x-ndjson: progress lines {"type":"progress","blocksVerified","totalBlocks"} — then ' +
+        '"deliveriesVerified","totalDeliveries" as delivery manifests are checked — then ' +
         '{"type":"result","result":report})',
       tag: TAG,
       schemas: {
@@ -175,7 +176,14 @@ export function auditorRoutes(deps: JourneyDeps & { readonly audit: AuditPort })
           await streamProgress<ReplayProgress, unknown>(input.res, async (progress) => {
             const { report } = await audit.replay(caller(input), {
               ...range,
-              onProgress: (update) => progress(update, update.blocksVerified === update.totalBlocks),
+              // The last line of each stage is always written; between, the stream's throttle applies.
+              onProgress: (update) =>
+                progress(
+                  update,
+                  update.totalDeliveries === undefined
+                    ? update.blocksVerified === update.totalBlocks
+                    : update.deliveriesVerified === update.totalDeliveries,
+                ),
             });
             return report;
           });

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type S3rver from 's3rver';
+import S3Object from 's3rver/lib/models/object';
+import { storedKeys } from './stored-keys';
 
 type Store = S3rver['store'];
 type Written = Awaited<ReturnType<Store['putObject']>>;
@@ -16,6 +18,54 @@ type Written = Awaited<ReturnType<Store['putObject']>>;
 export function applyS3rverFixes(store: Store): void {
   tolerateConcurrentCleanup(store);
   answerAfterTheWrite(store);
+  listUnderThePrefixOnly(store);
+}
+
+/**
+ * s3rver lists by walking the bucket from its root with a synchronous stat of every entry on the way, so each
+ * listing — however narrow its prefix — blocked the event loop for O(objects beside it): with thousands of live
+ * grants every prefix delete, assembly and sweep stalled every request (see stored-keys). The listing keeps its
+ * contract (keys in order after `startAfter` under `prefix`, at most `maxKeys`, common prefixes under `delimiter`).
+ */
+function listUnderThePrefixOnly(store: Store): void {
+  store.listObjects = async (bucket, options) => {
+    const maxKeys = options.maxKeys ?? Number.POSITIVE_INFINITY;
+    const keys: string[] = [];
+    const commonPrefixes: string[] = [];
+    let isTruncated = false;
+    const walk = {
+      prefix: options.prefix ?? '',
+      startAfter: options.startAfter ?? '',
+      delimiter: options.delimiter ?? '',
+    };
+    for await (const entry of storedKeys(store.getBucketPath(bucket), walk)) {
+      if ('commonPrefix' in entry) {
+        commonPrefixes.push(entry.commonPrefix);
+        continue;
+      }
+      if (keys.length >= maxKeys) {
+        isTruncated = true;
+        break;
+      }
+      keys.push(entry.key);
+    }
+    const objects = await Promise.all(
+      keys.map(async (key) => {
+        try {
+          return new S3Object(bucket, key, null, await store.getMetadata(bucket, key));
+        } catch (error) {
+          // Deleted between the walk and its metadata read: not listed, as s3rver does.
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+          throw error;
+        }
+      }),
+    );
+    return {
+      objects: objects.filter((object): object is S3Object => object !== undefined),
+      commonPrefixes,
+      isTruncated,
+    };
+  };
 }
 
 /**

@@ -36,6 +36,7 @@ declare module 's3rver' {
     prefix?: string;
     startAfter?: string;
     maxKeys?: number;
+    delimiter?: string;
   }
 
   interface S3rverStore {
@@ -48,7 +49,11 @@ declare module 's3rver' {
     listObjects(
       bucket: string,
       options: ListOptions,
-    ): Promise<{ objects: ListedObject[]; isTruncated: boolean }>;
+    ): Promise<{ objects: ListedObject[]; commonPrefixes: string[]; isTruncated: boolean }>;
+    /** The stored metadata of a key (content-length, last-modified, etag, …); rejects ENOENT when there is none. */
+    getMetadata(bucket: string, key: string): Promise<Record<string, string>>;
+    /** `<root>/<bucket>` */
+    getBucketPath(bucket: string): string;
     /** `<root>/<bucket>/<key dirs>/<name>._S3rver_<resource>` */
     getResourcePath(bucket: string, key: string | undefined, resource: string): string;
   }
@@ -96,4 +101,24 @@ declare module 's3rver/lib/models/error' {
     expose: boolean;
   }
   export = S3Error;
+}
+
+/** s3rver's object model: what its controllers expect from a store's listing. */
+declare module 's3rver/lib/models/object' {
+  import type { Readable } from 'node:stream';
+
+  class S3Object {
+    constructor(
+      bucket: string,
+      key: string,
+      content: Readable | Buffer | null,
+      metadata: Record<string, string>,
+    );
+    readonly bucket: string;
+    readonly key: string;
+    metadata: { etag?: string } & Record<string, string | undefined>;
+    readonly size: number;
+    readonly lastModifiedDate: Date;
+  }
+  export = S3Object;
 }
