@@ -472,7 +472,7 @@ async function assemblyLatency(bench: Bench, records: number, runs: number): Pro
       `p95 ${rank(floor, 95).toFixed(0)} ms   ratio p50 ${(p50 / rank(floor, 50)).toFixed(2)}×`,
   );
   const phase = (name: keyof BaselineRun['phasesMs']): string =>
-    percentile(
+    rank(
       floorRuns.map((run) => run.phasesMs[name]).sort((a, b) => a - b),
       50,
     ).toFixed(0);
