@@ -6,22 +6,15 @@
  * also after a restart. The delivery manifest stays for auditors.
  */
 import { randomUUID } from 'node:crypto';
-import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Caller } from '@custodia/chaincode';
-import { isDatalakeError } from '../src/errors';
-import { startS3Server } from '../src/storage/embedded/s3-server';
-import type { RunningS3Server } from '../src/storage/embedded/s3-server';
-import { StorageLocations } from '../src/storage/locations';
-import { MinioObjectStore } from '../src/storage/minio-store';
-import { layout } from '../src/zones/layout';
 import type { ErasureReport } from '../src/zones/erasure';
 import { ORG_DE, ORG_FR, pseudonym } from '../../network/test/fixtures/embedded-network';
+import { filesHolding, readableInCopy } from './at-rest';
 import { startLakeOnLedger } from './lake-on-ledger';
 import type { LakeOnLedger } from './lake-on-ledger';
-import { zonesOn } from './zones';
-import type { TestZones } from './zones';
 
 const PATIENT = pseudonym('patient-erase-wilhelmina');
 const NAME = 'Quastorf';
@@ -50,82 +43,6 @@ function upload(sourceId: string, body: object, actor: Caller = centre): Promise
     body: JSON.stringify(body),
     contentType: 'application/fhir+json',
   });
-}
-
-/** Files under `dir` whose name or content holds any of `needles` (as `file: needle`). */
-async function grep(dir: string, needles: readonly string[]): Promise<string[]> {
-  const found: string[] = [];
-  for (const name of await readdir(dir, { recursive: true })) {
-    const file = path.join(dir, name);
-    const content = await readFile(file).then(
-      (bytes) => bytes.toString('latin1'),
-      () => '',
-    );
-    for (const needle of needles)
-      if (name.includes(needle) || content.includes(needle)) found.push(`${name}: ${needle}`);
-  }
-  return found;
-}
-
-/** The lake's keys as a process of its own would have them (same key files and hash key), over `locations`. */
-async function lakeKeys(locations: StorageLocations): Promise<TestZones> {
-  const hashKey = Buffer.from((await readFile(path.join(env.dir, 'lake', 'hash.key'), 'utf8')).trim(), 'hex');
-  return zonesOn(locations, path.join(env.dir, 'lake', 'keys'), hashKey);
-}
-
-/**
- * What can be read, with the lake's keys, from the copy of the buckets: every raw object of the patient and every
- * record document (served by an S3 server of its own over the copy).
- */
-async function readableInCopy(): Promise<{ objects: number; documents: number; refused: number }> {
-  let server: RunningS3Server | undefined;
-  try {
-    server = await startS3Server({ directory: backupDir });
-    const locations = new StorageLocations(
-      {
-        endpoint: { url: server.endpoint, ...server.credentials },
-        required: ['DE', 'FR', 'IT'],
-      },
-      (endpoint) => new MinioObjectStore(endpoint),
-    );
-    const zones = await lakeKeys(locations);
-    const de = locations.forCountry('DE');
-    const counts = { objects: 0, documents: 0, refused: 0 };
-    for await (const item of de.store.list(de.bucket('raw'), layout.rawPatient(PATIENT))) {
-      const objectId = item.key.split('/').pop() as string;
-      const kind = item.key.includes('/jobs/') ? 'jobs' : 'objects';
-      if (kind === 'jobs') continue;
-      try {
-        const body = await zones.sealed.readBuffer(
-          {
-            location: de,
-            zone: 'raw',
-            objectKey: item.key,
-            keyKey: layout.dataKey(PATIENT, objectId),
-            patientId: PATIENT,
-            objectId,
-          },
-          1 << 24,
-        );
-        if (body.length > 0) counts.objects += 1;
-      } catch (error) {
-        if (!isDatalakeError(error, 'INTEGRITY_FAILED')) throw error;
-        counts.refused += 1;
-      }
-    }
-    for await (const item of de.store.list(de.bucket('structured'), layout.recordDocuments(PATIENT))) {
-      try {
-        if ((await zones.documents.get(de, 'structured', item.key, 1 << 20, PATIENT)) !== undefined)
-          counts.documents += 1;
-      } catch (error) {
-        if (!isDatalakeError(error, 'INTEGRITY_FAILED')) throw error;
-        counts.refused += 1;
-      }
-    }
-    return counts;
-  } finally {
-    await server?.close();
-  }
 }
 
 beforeAll(async () => {
@@ -209,8 +126,8 @@ beforeAll(async () => {
   expect((await env.call('POST', `/v1/grants/${grantId}/assembly`, clinician)).status).toBe(201);
 
   // Nothing identifying in clear at rest before the erasure either (the id is a pseudonym the keys use).
-  expect(await grep(path.join(env.dir, 'lake'), PLANTED.slice(1))).toEqual([]);
-  expect(await grep(path.join(env.dir, 's3'), PLANTED.slice(1))).toEqual([]);
+  expect(await filesHolding(path.join(env.dir, 'lake'), PLANTED.slice(1))).toEqual([]);
+  expect(await filesHolding(path.join(env.dir, 's3'), PLANTED.slice(1))).toEqual([]);
 
   // The backup: a copy of the buckets (the S3 server's data), taken before the erasure.
   backupDir = await mkdtemp(path.join(tmpdir(), 'custodia-bucket-copy-'));
@@ -223,7 +140,7 @@ afterAll(async () => {
 });
 
 it('reads the copy of the buckets with the lake’s keys before the erasure (the check below can fail)', async () => {
-  const readable = await readableInCopy();
+  const readable = await readableInCopy(backupDir, path.join(env.dir, 'lake'), PATIENT);
   expect(readable.objects).toBeGreaterThanOrEqual(6);
   expect(readable.documents).toBeGreaterThanOrEqual(6);
   expect(readable.refused).toBe(0);
@@ -237,12 +154,12 @@ it('erases: the copy of the buckets no longer decrypts, and no file of the lake 
   expect(report.grantsRemoved).toBe(1);
   expect(report.indexEntriesRemoved).toBeGreaterThan(0);
 
-  const readable = await readableInCopy();
+  const readable = await readableInCopy(backupDir, path.join(env.dir, 'lake'), PATIENT);
   expect({ objects: readable.objects, documents: readable.documents }).toEqual({ objects: 0, documents: 0 });
   expect(readable.refused).toBeGreaterThanOrEqual(12);
 
-  expect(await grep(path.join(env.dir, 'lake'), PLANTED)).toEqual([]);
-  expect(await grep(path.join(env.dir, 's3'), PLANTED)).toEqual([]);
+  expect(await filesHolding(path.join(env.dir, 'lake'), PLANTED)).toEqual([]);
+  expect(await filesHolding(path.join(env.dir, 's3'), PLANTED)).toEqual([]);
 });
 
 it('refuses uploads, registration and release for the erased patient, also after a restart; keeps the manifest', async () => {
@@ -268,6 +185,6 @@ it('refuses uploads, registration and release for the erased patient, also after
   const manifest = await env.call('GET', `/v1/grants/${grantId}/manifest`, auditor);
   expect(manifest.status).toBe(200);
   expect(await manifest.text()).not.toContain(NAME);
-  expect(await grep(path.join(env.dir, 'lake'), PLANTED)).toEqual([]);
-  expect(await grep(path.join(env.dir, 's3'), PLANTED)).toEqual([]);
+  expect(await filesHolding(path.join(env.dir, 'lake'), PLANTED)).toEqual([]);
+  expect(await filesHolding(path.join(env.dir, 's3'), PLANTED)).toEqual([]);
 }, 120_000);

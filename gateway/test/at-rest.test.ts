@@ -5,8 +5,7 @@
  * gateway, data lake, S3 data) holds the planted name, birth date, source ids or file name in clear; and the
  * abandoned upload is removed once its time is up. No log line holds any of it either.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { filesHolding } from '../../datalake/test/at-rest';
 import { eventually, jsonOf } from './fixtures/answers';
 import { API, demoApi } from './fixtures/api';
 import { startTestPlatform } from './fixtures/platform';
@@ -44,20 +43,6 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => stack?.destroy());
-
-/** Files under the data directory whose name or bytes hold a needle, as `file: needle`. */
-async function inClear(): Promise<string[]> {
-  const found: string[] = [];
-  for (const name of await readdir(stack.dataDir, { recursive: true })) {
-    const content = await readFile(path.join(stack.dataDir, name)).then(
-      (bytes) => bytes.toString('latin1'),
-      () => '',
-    );
-    for (const needle of NEEDLES)
-      if (name.includes(needle) || content.includes(needle)) found.push(`${name}: ${needle}`);
-  }
-  return found;
-}
 
 const putPart = async (uploadId: string, index: number, bytes: Buffer) =>
   stack.call('PUT', `${API}/uploads/${uploadId}/parts/${index}`, await token('centre.berlin'), bytes, {
@@ -164,7 +149,7 @@ it('keeps no planted name, birth date, source id or file name in clear anywhere 
     expect.arrayContaining([planted.fhirSource, planted.binarySource, planted.abandonedSource]),
   );
   // … yet no file holds any of it in clear, and no log line.
-  expect(await inClear()).toEqual([]);
+  expect(await filesHolding(stack.dataDir, NEEDLES)).toEqual([]);
   expect(stack.logs.filter((line) => NEEDLES.some((needle) => line.includes(needle)))).toEqual([]);
 
   // The abandoned upload is removed once its time to live is over; the finished ones stay in the history.
@@ -175,5 +160,5 @@ it('keeps no planted name, birth date, source id or file name in clear anywhere 
     ),
   ).toBe(true);
   expect((await get(`/uploads/${complete.uploadId}`, 'centre.berlin')).status).toBe(200);
-  expect(await inClear()).toEqual([]);
+  expect(await filesHolding(stack.dataDir, NEEDLES)).toEqual([]);
 });

@@ -16,17 +16,9 @@
 import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  isDatalakeError,
-  layout,
-  MinioObjectStore,
-  startS3Server,
-  StorageLocations,
-} from '@custodia/datalake';
-import type { RunningS3Server } from '@custodia/datalake';
 import { SecretBox, UserStore } from '../src/identity';
 import { totpCode } from '../src/index';
-import { zonesOn } from '../../datalake/test/zones';
+import { filesHolding, readableInCopy } from '../../datalake/test/at-rest';
 import { jsonOf, problemOf } from './fixtures/answers';
 import { API, demoApi } from './fixtures/api';
 import { startTestPlatform } from './fixtures/platform';
@@ -76,20 +68,6 @@ const call = (method: string, route: string, bearer: string, body?: unknown) =>
 
 async function signIn(username: string, password: string): Promise<Response> {
   return stack.call('POST', `${API}/auth/login`, undefined, { username, password });
-}
-
-/** Files under `dir` whose name or raw bytes hold a needle, as `file: needle`. */
-async function inClear(dir: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const name of await readdir(dir, { recursive: true })) {
-    const content = await readFile(path.join(dir, name)).then(
-      (bytes) => bytes.toString('latin1'),
-      () => '',
-    );
-    for (const needle of NEEDLES)
-      if (name.includes(needle) || content.includes(needle)) found.push(`${name}: ${needle}`);
-  }
-  return found;
 }
 
 function announce(sourceId: string, size: number) {
@@ -143,59 +121,6 @@ async function otherHospitalAdmin(): Promise<string> {
     200,
   );
   return confirmed.accessToken;
-}
-
-/**
- * What the lake's keys still open in the copy of the buckets (served by an S3 server of its own): the patient's raw
- * objects and record documents in her country's location, and how many were refused.
- */
-async function readableInCopy(): Promise<{ objects: number; documents: number; refused: number }> {
-  let server: RunningS3Server | undefined;
-  try {
-    server = await startS3Server({ directory: backupDir });
-    const locations = new StorageLocations(
-      { endpoint: { url: server.endpoint, ...server.credentials }, required: ['DE', 'FR', 'IT'] },
-      (endpoint) => new MinioObjectStore(endpoint),
-    );
-    const lakeDir = path.join(stack.dataDir, 'datalake');
-    const hashKey = Buffer.from((await readFile(path.join(lakeDir, 'hash.key'), 'utf8')).trim(), 'hex');
-    const zones = zonesOn(locations, path.join(lakeDir, 'keys'), hashKey);
-    const de = locations.forCountry('DE');
-    const counts = { objects: 0, documents: 0, refused: 0 };
-    for await (const item of de.store.list(de.bucket('raw'), layout.rawPatient(patientId))) {
-      if (item.key.includes('/jobs/')) continue;
-      const objectId = item.key.split('/').pop() as string;
-      try {
-        const body = await zones.sealed.readBuffer(
-          {
-            location: de,
-            zone: 'raw',
-            objectKey: item.key,
-            keyKey: layout.dataKey(patientId, objectId),
-            patientId,
-            objectId,
-          },
-          1 << 24,
-        );
-        if (body.length > 0) counts.objects += 1;
-      } catch (error) {
-        if (!isDatalakeError(error, 'INTEGRITY_FAILED')) throw error;
-        counts.refused += 1;
-      }
-    }
-    for await (const item of de.store.list(de.bucket('structured'), layout.recordDocuments(patientId))) {
-      try {
-        if ((await zones.documents.get(de, 'structured', item.key, 1 << 20, patientId)) !== undefined)
-          counts.documents += 1;
-      } catch (error) {
-        if (!isDatalakeError(error, 'INTEGRITY_FAILED')) throw error;
-        counts.refused += 1;
-      }
-    }
-    return counts;
-  } finally {
-    await server?.close();
-  }
 }
 
 beforeAll(async () => {
@@ -343,7 +268,7 @@ afterAll(async () => {
 
 describe('before the erasure', () => {
   it('reads the copy of the buckets with the lake’s keys (so the check after the erasure can fail)', async () => {
-    const readable = await readableInCopy();
+    const readable = await readableInCopy(backupDir, path.join(stack.dataDir, 'datalake'), patientId);
     expect(readable.objects).toBeGreaterThanOrEqual(2);
     expect(readable.documents).toBeGreaterThanOrEqual(2);
     expect(readable.refused).toBe(0);
@@ -437,7 +362,7 @@ describe('the erasure', () => {
   });
 
   it('leaves none of the planted strings anywhere under the data directory, ledger files included', async () => {
-    expect(await inClear(stack.dataDir)).toEqual([]);
+    expect(await filesHolding(stack.dataDir, NEEDLES)).toEqual([]);
     expect(stack.logs.filter((line) => NEEDLES.some((needle) => line.includes(needle)))).toEqual([]);
   });
 
@@ -467,7 +392,7 @@ describe('the erasure', () => {
   });
 
   it('makes the copy of the buckets taken before the erasure undecryptable', async () => {
-    const readable = await readableInCopy();
+    const readable = await readableInCopy(backupDir, path.join(stack.dataDir, 'datalake'), patientId);
     expect({ objects: readable.objects, documents: readable.documents }).toEqual({
       objects: 0,
       documents: 0,
