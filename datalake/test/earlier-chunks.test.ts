@@ -15,6 +15,7 @@ import { SealedObjects } from '../src/zones/sealed-objects';
 import { ORG_DE, pseudonym } from '../../network/test/fixtures/embedded-network';
 import { startLakeOnLedger } from './lake-on-ledger';
 import type { LakeOnLedger } from './lake-on-ledger';
+import { documentForm } from './document-form';
 
 const PATIENT = pseudonym('chunks-1');
 const centre: Caller = { mspId: ORG_DE, id: 'centre-chunks', role: 'centre', country: 'DE' };
@@ -71,17 +72,7 @@ beforeAll(async () => {
   for (const actor of [centre, patient, clinician]) await env.enrol(actor);
   clinicianLedger = env.ledgerAs(clinician);
   expect((await env.call('PUT', `/v1/patients/${PATIENT}`, patient)).status).toBe(204);
-  const form = new FormData();
-  form.append(
-    'documentReference',
-    JSON.stringify({
-      resourceType: 'DocumentReference',
-      status: 'current',
-      subject: { reference: `Patient/${PATIENT}` },
-      content: [{ attachment: { contentType: 'application/pdf', title: 'scan' } }],
-    }),
-  );
-  form.append('content', new Blob([content], { type: 'application/pdf' }), 'scan.pdf');
+  const form = documentForm(PATIENT, content);
   const uploaded = await env.call('POST', `/v1/patients/${PATIENT}/documents?sourceId=scan-1`, centre, {
     body: form,
   });
@@ -141,17 +132,7 @@ it('refuses a binary of the earlier chunks cut short at a chunk boundary', async
 
 it('refuses, with a problem and none of its bytes, a binary sealed now whose only chunk was changed', async () => {
   const small = randomBytes(300 * 1024);
-  const form = new FormData();
-  form.append(
-    'documentReference',
-    JSON.stringify({
-      resourceType: 'DocumentReference',
-      status: 'current',
-      subject: { reference: `Patient/${PATIENT}` },
-      content: [{ attachment: { contentType: 'application/pdf', title: 'letter' } }],
-    }),
-  );
-  form.append('content', new Blob([small], { type: 'application/pdf' }), 'letter.pdf');
+  const form = documentForm(PATIENT, small, 'letter', 'letter.pdf');
   const uploaded = await env.call('POST', `/v1/patients/${PATIENT}/documents?sourceId=letter-1`, centre, {
     body: form,
   });

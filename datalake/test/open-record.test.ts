@@ -13,6 +13,7 @@ import { layout } from '../src/zones/layout';
 import { ORG_DE, ORG_FR, pseudonym } from '../../network/test/fixtures/embedded-network';
 import { startLakeOnLedger } from './lake-on-ledger';
 import type { LakeOnLedger, LedgerCalls } from './lake-on-ledger';
+import { documentForm } from './document-form';
 
 jest.setTimeout(240_000);
 
@@ -74,17 +75,7 @@ async function keys(zone: 'consumer' | 'structured' | 'curated', prefix: string)
 }
 
 async function uploadDocument(sourceId: string, content: Buffer): Promise<string> {
-  const form = new FormData();
-  form.append(
-    'documentReference',
-    JSON.stringify({
-      resourceType: 'DocumentReference',
-      status: 'current',
-      subject: { reference: `Patient/${PATIENT}` },
-      content: [{ attachment: { contentType: 'application/pdf', title: 'scan' } }],
-    }),
-  );
-  form.append('content', new Blob([content], { type: 'application/pdf' }), 'scan.pdf');
+  const form = documentForm(PATIENT, content);
   const uploaded = await env.call('POST', `/v1/patients/${PATIENT}/documents?sourceId=${sourceId}`, centre, {
     body: form,
   });

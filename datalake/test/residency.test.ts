@@ -17,6 +17,7 @@ import type { LakeOnLedger } from './lake-on-ledger';
 import { clientOn } from './s3';
 import { startS3Process } from './s3-process';
 import type { S3Process } from './s3-process';
+import { documentForm } from './document-form';
 
 const ANNA = pseudonym('patient-res-anna');
 const LEA = pseudonym('patient-res-lea');
@@ -121,17 +122,7 @@ afterAll(async () => {
 
 it('keeps every object of a German upload and of its assembly for a French clinician in Germany', async () => {
   await uploadFhir(centreDE, ANNA, 'anna-asthma', condition(ANNA, '195967001'));
-  const form = new FormData();
-  form.append(
-    'documentReference',
-    JSON.stringify({
-      resourceType: 'DocumentReference',
-      status: 'current',
-      subject: { reference: `Patient/${ANNA}` },
-      content: [{ attachment: { contentType: 'application/pdf', title: 'scan' } }],
-    }),
-  );
-  form.append('content', new Blob([Buffer.alloc(200_000, 7)], { type: 'application/pdf' }), 'scan.pdf');
+  const form = documentForm(ANNA, Buffer.alloc(200_000, 7));
   const uploaded = await env.call('POST', `/v1/patients/${ANNA}/documents?sourceId=anna-scan`, centreDE, {
     body: form,
   });

@@ -509,7 +509,10 @@ describe('auditor', () => {
     expect(progress[0]).toMatchObject({ blocksVerified: 0 });
     const total = progress[0]?.totalBlocks as number;
     expect(total).toBeGreaterThanOrEqual(report.blocksChecked);
-    expect(progress.at(-1)).toEqual({ type: 'progress', blocksVerified: total, totalBlocks: total });
+    // The last progress line: every block, then every delivery manifest verified.
+    const last = progress.at(-1);
+    expect(last).toMatchObject({ type: 'progress', blocksVerified: total, totalBlocks: total });
+    expect(last?.deliveriesVerified).toBe(last?.totalDeliveries);
     const verified = progress.map((line) => line.blocksVerified as number);
     expect([...verified].sort((a, b) => a - b)).toEqual(verified);
     expect(lines.at(-1)).toMatchObject({ type: 'result', result: { ok: true, discrepancies: [] } });
