@@ -5,9 +5,12 @@
  * and revocation are each seen where a user would notice them.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { Bundle, Composition, DocumentReference } from '@medplum/fhirtypes';
 import type { AccessLogEntry, Caller, Category, RuleSpec } from '@custodia/chaincode';
 import type { LedgerSession } from '@custodia/ledger';
+import { ClassicLevel } from 'classic-level';
 import type { AssemblyResult } from '../src/assembly/assemble';
 import { layout } from '../src/zones/layout';
 import { ORG_DE, ORG_FR, pseudonym } from '../../network/test/fixtures/embedded-network';
@@ -181,6 +184,31 @@ it('assembles, delivers and logs only the granted categories and labels, for the
   expect((await download(grantId, stranger)).status).toBe(403);
   const deliveries = await patientLedger.access.listDeliveries(grantId, { pageSize: 10 });
   expect(deliveries.items.map((delivery) => delivery.manifestHash)).toEqual([result.manifestHash]);
+});
+
+it('still releases every granted record from an index written before its category entries, once it is opened', async () => {
+  // The earlier format, in every location's index: record entries only, no category entries, no format key.
+  await env.lake.index.close();
+  try {
+    const folder = path.join(env.dir, 'lake', 'index');
+    for (const country of await readdir(folder)) {
+      const db = new ClassicLevel<string, Buffer>(path.join(folder, country), { valueEncoding: 'buffer' });
+      const added = (await db.keys().all()).filter((key) => key.startsWith('g!') || key.startsWith('v!'));
+      await db.batch(added.map((key) => ({ type: 'del' as const, key })));
+      await db.close();
+    }
+  } finally {
+    // As the lake opens its indexes when it starts.
+    await env.lake.index.open();
+  }
+  const entry = await requestGrant(['allergies', 'problems']);
+  const assembled = await assemble(entry.grantId as string);
+  expect(assembled.status).toBe(201);
+  const result = (await assembled.json()) as AssemblyResult;
+  expect(result.excluded).toEqual([]);
+  expect(result.included.map((each) => each.recordId).sort()).toEqual(
+    [recordIds.allergy, recordIds.problem].sort(),
+  );
 });
 
 it('withholds a record carrying two categories when only one of them is granted (issue #11, 5)', async () => {

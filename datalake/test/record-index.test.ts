@@ -1,11 +1,15 @@
 /**
  * The local index answers the deduplication lookups — current record by content, latest version of a source
- * document — and rebuilds them from the structured zone's documents alone (losing the index loses nothing).
+ * document — and rebuilds them from the structured zone's documents alone (losing the index loses nothing). It lists
+ * a patient's current records by category, so an assembly opens only the documents of the categories it releases;
+ * an index written before that listing is given it when opened.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Category } from '@custodia/chaincode';
+import { ClassicLevel } from 'classic-level';
 import type { RecordDocument } from '../src/zones/record-document';
 import { RecordIndex } from '../src/zones/record-index';
 import { zonesOn } from './zones';
@@ -32,13 +36,42 @@ const doc = (recordId: string, extra: Partial<RecordDocument>): RecordDocument =
 });
 
 let dir: string;
+let zones: ReturnType<typeof zonesOn>;
 let index: RecordIndex;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'custodia-index-'));
-  const zones = zonesOn(['DE'], path.join(dir, 'keys'), randomBytes(32));
+  zones = zonesOn(['DE'], path.join(dir, 'keys'), randomBytes(32));
   index = new RecordIndex(path.join(dir, 'index'), 'DE', zones.documents, zones.tokens);
   await index.open();
 });
+afterEach(() => {
+  jest.restoreAllMocks();
+});
+
+/** Every key of the index's LevelDB as stored, read with a handle of the test's own (the index closed meanwhile). */
+async function storedKeys(): Promise<string[]> {
+  await index.close();
+  const db = new ClassicLevel<string, Buffer>(path.join(dir, 'index'), { valueEncoding: 'buffer' });
+  try {
+    return await db.keys().all();
+  } finally {
+    await db.close();
+    await index.open();
+  }
+}
+
+/** How many index documents `action` opens (the real SealedDocuments, watched, not replaced). */
+async function documentsOpenedBy(action: () => Promise<unknown>): Promise<number> {
+  const open = jest.spyOn(zones.documents, 'open');
+  try {
+    await action();
+    return open.mock.calls.length;
+  } finally {
+    open.mockRestore();
+  }
+}
+
+const ids = (docs: readonly RecordDocument[]): string[] => docs.map((each) => each.recordId);
 afterAll(async () => {
   await index.close();
   await rm(dir, { recursive: true, force: true });
@@ -111,8 +144,26 @@ it('holds nothing in clear, and after a patient is removed no file of the index 
 
   await index.close();
   await index.open();
-  expect(await index.removePatient('patient-planted-7c1e')).toBe(3);
+  // Its record, content, source, category and token entries.
+  expect(await index.removePatient('patient-planted-7c1e')).toBe(5);
   expect(await index.published('patient-planted-7c1e')).toEqual([]);
+  expect(await index.published('patient-planted-7c1e', ['problems'])).toEqual([]);
+  // Not a key of theirs is left: none under their token, none with their record id or their category's token.
+  const keys = await storedKeys();
+  const token = zones.tokens.patientToken('patient-planted-7c1e');
+  expect(keys.filter((key) => key.includes(token))).toEqual([]);
+  expect(keys.filter((key) => key.includes('rec-planted'))).toEqual([]);
+  expect(
+    keys.filter((key) => key.includes(zones.tokens.categoryToken('patient-planted-7c1e', 'problems'))),
+  ).toEqual([]);
+  // The neighbour's entries are all still there.
+  const neighbourToken = zones.tokens.patientToken('patient-neighbour');
+  expect(
+    keys
+      .filter((key) => key.includes(neighbourToken))
+      .map((key) => key.slice(0, 2))
+      .sort(),
+  ).toEqual(['c!', 'g!', 'p!', 'r!', 's!']);
   await index.close();
   await index.open();
   const after = await filesUnder(path.join(dir, 'index'));
@@ -122,4 +173,109 @@ it('holds nothing in clear, and after a patient is removed no file of the index 
   expect((await index.published('patient-neighbour')).map((each) => each.recordId)).toEqual([
     'rec-neighbour',
   ]);
+});
+
+describe('current records by category', () => {
+  const PATIENT = 'patient-categories';
+  const of = (recordId: string, categories: Category[], extra: Partial<RecordDocument> = {}) =>
+    doc(recordId, { patientId: PATIENT, categories, ...extra });
+  const vitals = Array.from({ length: 40 }, (_, n) =>
+    of(`cat-vital-${String(n).padStart(2, '0')}`, ['vital-signs']),
+  );
+
+  beforeAll(async () => {
+    for (const each of [
+      of('cat-a', ['allergies']),
+      of('cat-ab', ['allergies', 'problems']),
+      of('cat-pending', ['allergies'], { state: 'pending' }),
+      of('cat-med-1', ['medications'], { supersededBy: 'cat-med-2' }),
+      of('cat-med-2', ['medications'], { supersedes: 'cat-med-1' }),
+      ...vitals,
+    ])
+      await index.upsert(each);
+  });
+
+  it('returns exactly the current records of the categories asked, each once, opening only their documents', async () => {
+    let found: RecordDocument[] = [];
+    const opened = await documentsOpenedBy(async () => {
+      found = await index.published(PATIENT, ['problems', 'allergies']);
+    });
+    // A record of both categories once; the pending one and the 40 vital signs are not even opened.
+    expect(ids(found)).toEqual(['cat-a', 'cat-ab']);
+    expect(opened).toBe(2);
+    expect(ids(await index.published(PATIENT, ['medications']))).toEqual(['cat-med-2']);
+    expect(ids(await index.published(PATIENT, ['vital-signs']))).toEqual(ids(vitals));
+    expect(await index.published(PATIENT, ['immunizations'])).toEqual([]);
+    expect(await index.published(PATIENT, [])).toEqual([]);
+    // Another patient's categories are not this one's.
+    expect(await index.published('patient-neighbour', ['allergies'])).toEqual([]);
+    // Without categories: every current record, as the patient's own record reads them.
+    expect((await index.published(PATIENT)).length).toBe(2 + 1 + vitals.length);
+  });
+
+  it('counts from keys alone: current records per category, every document in all', async () => {
+    let counts: Awaited<ReturnType<RecordIndex['counts']>> | undefined;
+    const opened = await documentsOpenedBy(async () => {
+      counts = await index.counts(PATIENT, [
+        'allergies',
+        'problems',
+        'medications',
+        'vital-signs',
+        'devices',
+      ]);
+    });
+    expect(opened).toBe(0);
+    expect(Object.fromEntries(counts?.byCategory ?? [])).toEqual({
+      allergies: 2,
+      problems: 1,
+      medications: 1,
+      'vital-signs': vitals.length,
+      devices: 0,
+    });
+    // Pending and superseded documents are counted too: an upper bound of the current records.
+    expect(counts?.total).toBe(5 + vitals.length);
+  });
+
+  it('takes a superseded record out of its categories, and lists its new version', async () => {
+    await index.upsert(of('cat-ab', ['allergies', 'problems'], { version: 3, supersededBy: 'cat-ab-2' }));
+    await index.upsert(of('cat-ab-2', ['allergies', 'problems'], { supersedes: 'cat-ab' }));
+    expect(ids(await index.published(PATIENT, ['problems']))).toEqual(['cat-ab-2']);
+    expect(ids(await index.published(PATIENT, ['allergies']))).toEqual(['cat-a', 'cat-ab-2']);
+    expect((await index.counts(PATIENT, ['problems'])).byCategory.get('problems')).toBe(1);
+  });
+
+  it('keeps no category in clear in its keys', async () => {
+    const keys = await storedKeys();
+    const categoryKeys = keys.filter((key) => key.startsWith('g!'));
+    expect(categoryKeys.length).toBeGreaterThan(0);
+    for (const category of ['allergies', 'problems', 'medications', 'vital-signs'])
+      expect(keys.filter((key) => key.includes(category))).toEqual([]);
+    // One patient's category token is not another's: keys do not line up across patients.
+    expect(zones.tokens.categoryToken(PATIENT, 'allergies')).not.toBe(
+      zones.tokens.categoryToken('patient-neighbour', 'allergies'),
+    );
+  });
+
+  it('gives an index written before the category entries its entries once, when opened', async () => {
+    const before = (await storedKeys()).filter((key) => key.startsWith('g!')).sort();
+    // The earlier format: no category entries, no format key.
+    await index.close();
+    const db = new ClassicLevel<string, Buffer>(path.join(dir, 'index'), { valueEncoding: 'buffer' });
+    const added = (await db.keys().all()).filter((key) => key.startsWith('g!') || key.startsWith('v!'));
+    await db.batch(added.map((key) => ({ type: 'del' as const, key })));
+    expect((await db.keys().all()).filter((key) => key.startsWith('g!'))).toEqual([]);
+    await db.close();
+    await index.open();
+    // The same entries as written record by record (none for pending or superseded records).
+    expect((await storedKeys()).filter((key) => key.startsWith('g!')).sort()).toEqual(before);
+    expect(ids(await index.published(PATIENT, ['allergies', 'medications']))).toEqual([
+      'cat-a',
+      'cat-ab-2',
+      'cat-med-2',
+    ]);
+    expect(ids(await index.published(PATIENT, ['vital-signs']))).toEqual(ids(vitals));
+    // Done once: opened again, no document is opened.
+    await index.close();
+    expect(await documentsOpenedBy(() => index.open())).toBe(0);
+  });
 });

@@ -39,7 +39,7 @@ import type { PatientIdentifications } from '../zones/identification';
 import type { DeliveryManifests } from '../zones/manifests';
 import { layout } from '../zones/layout';
 import type { RecordDocument, SealedObjectRef } from '../zones/record-document';
-import type { RecordIndexes } from '../zones/record-index';
+import type { RecordCounts, RecordIndexes } from '../zones/record-index';
 import type { SealedObjects } from '../zones/sealed-objects';
 import type { PatientDirectory, StructuredZone } from '../zones/structured';
 import { rawTarget, recordContent } from './content';
@@ -128,7 +128,13 @@ export class AssemblyService {
   async assemble(grant: GrantView, actor: LedgerActor, replace: boolean): Promise<Assembled> {
     const { grantId, patientId } = grant;
     const home = await this.deps.patients.home(patientId);
-    const published = await this.deps.index.published(patientId);
+    // Only the documents of the granted categories are opened (a record is released only when all its categories
+    // are); the listing is chosen from key counts.
+    const granted = grant.granted.map(({ category }) => category);
+    const [published, counts] = await Promise.all([
+      this.deps.index.published(patientId, granted),
+      this.deps.index.counts(patientId, granted),
+    ]);
     const candidates = selectRecords(published, grant);
     const curated = new CuratedCopy(this.deps.sealed, grantId, patientId, this.deps.serviceKeyOwner);
     // Who the patient is and what the records reference are read while the records are: neither depends on which
@@ -145,7 +151,7 @@ export class AssemblyService {
     surroundings.catch(() => undefined);
     let cleanup: Promise<void> | undefined;
     try {
-      const checked = await this.checkAll(grant, candidates, published, curated);
+      const checked = await this.checkAll(grant, candidates, counts, curated);
       // The curated copy finishes uploading while the Bundle is built; it is stored before anything is delivered.
       const curatedStored = curated.close();
       curatedStored.catch(() => undefined);
@@ -267,7 +273,7 @@ export class AssemblyService {
   private async checkAll(
     grant: GrantView,
     candidates: readonly RecordDocument[],
-    published: readonly RecordDocument[],
+    counts: RecordCounts,
     curated: CuratedCopy,
   ): Promise<Map<string, Checked>> {
     const checked = new Map<string, Checked>();
@@ -281,7 +287,7 @@ export class AssemblyService {
         this.deps.ledger,
         this.deps.serviceActor,
         grant.patientId,
-        chooseListing(candidates, published, grant),
+        chooseListing(candidates, counts, grant),
         (registrations) => {
           for (const registration of registrations) {
             const indexed = byId.get(registration.recordId);

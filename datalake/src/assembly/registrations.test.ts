@@ -1,5 +1,7 @@
+import { CATEGORIES } from '@custodia/chaincode';
 import type { Category, RecordMeta } from '@custodia/chaincode';
 import type { RecordDocument } from '../zones/record-document';
+import type { RecordCounts } from '../zones/record-index';
 import { chooseListing, registrationRefusal } from './registrations';
 
 const HASH = 'a'.repeat(64);
@@ -27,6 +29,17 @@ function doc(recordId: string, categories: Category[]): RecordDocument {
 const many = (count: number, category: Category, from = 0): RecordDocument[] =>
   Array.from({ length: count }, (_, index) => doc(`${category}-${from + index}`, [category]));
 
+/** What the index counts of these records (all of them current). */
+const countsOf = (published: readonly RecordDocument[]): RecordCounts => ({
+  total: published.length,
+  byCategory: new Map(
+    CATEGORIES.map((category) => [
+      category,
+      published.filter((each) => each.categories.includes(category)).length,
+    ]),
+  ),
+});
+
 const grantOf = (...categories: Category[]) => ({
   patientId: 'p-1',
   granted: categories.map((category) => ({ category, labels: [] })),
@@ -37,17 +50,17 @@ describe('chooseListing', () => {
     // Few records in three categories: one call, not three.
     const published = [...many(3, 'allergies'), ...many(2, 'problems'), ...many(4, 'medications')];
     const grant = grantOf('allergies', 'problems', 'medications');
-    expect(chooseListing(published, published, grant)).toEqual({ by: 'patient' });
+    expect(chooseListing(published, countsOf(published), grant)).toEqual({ by: 'patient' });
     // 2,000 records of one category: the same 20 pages either way.
     const allergies = many(2000, 'allergies');
-    expect(chooseListing(allergies, allergies, grantOf('allergies'))).toEqual({ by: 'patient' });
+    expect(chooseListing(allergies, countsOf(allergies), grantOf('allergies'))).toEqual({ by: 'patient' });
   });
 
   it('reads only the granted categories when the patient’s whole list is longer', () => {
     const published = [...many(150, 'allergies'), ...many(1500, 'results'), ...many(30, 'problems')];
     const grant = grantOf('allergies', 'problems');
     const candidates = published.filter((each) => !each.categories.includes('results'));
-    expect(chooseListing(candidates, published, grant)).toEqual({
+    expect(chooseListing(candidates, countsOf(published), grant)).toEqual({
       by: 'category',
       categories: ['allergies', 'problems'],
     });
@@ -56,7 +69,7 @@ describe('chooseListing', () => {
   it('lists a record under the first category it is released by, once', () => {
     const published = [doc('both', ['allergies', 'problems']), ...many(300, 'results')];
     expect(
-      chooseListing([published[0] as RecordDocument], published, grantOf('problems', 'allergies')),
+      chooseListing([published[0] as RecordDocument], countsOf(published), grantOf('problems', 'allergies')),
     ).toEqual({ by: 'category', categories: ['allergies'] });
   });
 });

@@ -7,6 +7,7 @@ import { LIMITS } from '@custodia/chaincode';
 import type { Category, GrantView, RecordMeta } from '@custodia/chaincode';
 import type { LedgerActor, LedgerPort } from '../ledger/port';
 import type { RecordDocument } from '../zones/record-document';
+import type { RecordCounts } from '../zones/record-index';
 import type { ExclusionReason } from './manifest';
 import { releasedCategories } from './select';
 
@@ -20,23 +21,21 @@ const pages = (records: number): number => Math.ceil(records / LIMITS.maxPageSiz
  * The cheaper way to find every candidate's registration. Each candidate is listed under one category it is
  * released by; per category the lists are read side by side, each page after the one before. The patient's
  * whole list is read instead when it takes no more pages one after another (few records: one call, not one per
- * category). `published` is everything of the patient's the index holds, standing in for what the ledger lists.
+ * category). `counts` are the index's, standing in for what the ledger lists, from its keys alone: per category
+ * the current records, in all every record document (superseded and pending ones too) — an upper bound, which the
+ * ledger's whole list (superseded versions stay registered) is closer to anyway; a guess too high only reads the
+ * category lists when the whole one would have done, never misses a record.
  */
 export function chooseListing(
   candidates: readonly RecordDocument[],
-  published: readonly RecordDocument[],
+  counts: RecordCounts,
   grant: Pick<GrantView, 'patientId' | 'granted'>,
 ): Listing {
   const categories = [
     ...new Set(candidates.map((document) => releasedCategories(document, grant)[0] as Category)),
   ];
-  const deepest = Math.max(
-    0,
-    ...categories.map((category) =>
-      pages(published.filter((document) => document.categories.includes(category)).length),
-    ),
-  );
-  return pages(published.length) <= deepest || categories.length === 0
+  const deepest = Math.max(0, ...categories.map((category) => pages(counts.byCategory.get(category) ?? 0)));
+  return pages(counts.total) <= deepest || categories.length === 0
     ? { by: 'patient' }
     : { by: 'category', categories };
 }

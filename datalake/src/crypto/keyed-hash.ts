@@ -19,4 +19,12 @@ export class KeyedHash {
   patientToken(patientId: string): string {
     return this.hex('patient-token', patientId).slice(0, 32);
   }
+
+  /**
+   * The token standing for a category of one patient's records in index keys: no category in clear, and the same
+   * category of two patients under different tokens (keys do not line up across patients).
+   */
+  categoryToken(patientId: string, category: string): string {
+    return this.hex('category-token', patientId, category).slice(0, 32);
+  }
 }
