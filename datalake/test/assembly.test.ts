@@ -16,6 +16,7 @@ import { layout } from '../src/zones/layout';
 import { ORG_DE, ORG_FR, pseudonym } from '../../network/test/fixtures/embedded-network';
 import { startLakeOnLedger } from './lake-on-ledger';
 import type { LakeOnLedger } from './lake-on-ledger';
+import { documentForm } from './document-form';
 
 const PATIENT = pseudonym('asm-1');
 const centre: Caller = { mspId: ORG_DE, id: 'centre-asm', role: 'centre', country: 'DE' };
@@ -323,17 +324,7 @@ it('gives the patient their own record, by their own certificate, and nobody els
 
 it('serves a released binary through its signed link to the requester only, byte for byte', async () => {
   const content = randomBytes(300 * 1024);
-  const form = new FormData();
-  form.append(
-    'documentReference',
-    JSON.stringify({
-      resourceType: 'DocumentReference',
-      status: 'current',
-      subject,
-      content: [{ attachment: { contentType: 'application/pdf', title: 'scan' } }],
-    }),
-  );
-  form.append('content', new Blob([content], { type: 'application/pdf' }), 'scan.pdf');
+  const form = documentForm(PATIENT, content);
   const uploaded = await env.call('POST', `/v1/patients/${PATIENT}/documents?sourceId=scan-1`, centre, {
     body: form,
   });

@@ -15,6 +15,7 @@ import { ORG_DE, ORG_FR, pseudonym } from '../../network/test/fixtures/embedded-
 import { filesHolding, readableInCopy } from './at-rest';
 import { startLakeOnLedger } from './lake-on-ledger';
 import type { LakeOnLedger } from './lake-on-ledger';
+import { documentForm } from './document-form';
 
 const PATIENT = pseudonym('patient-erase-wilhelmina');
 const NAME = 'Quastorf';
@@ -78,21 +79,7 @@ beforeAll(async () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   // A binary whose source id names the patient.
-  const form = new FormData();
-  form.append(
-    'documentReference',
-    JSON.stringify({
-      resourceType: 'DocumentReference',
-      status: 'current',
-      subject,
-      content: [{ attachment: { contentType: 'application/pdf', title: `Discharge ${NAME}` } }],
-    }),
-  );
-  form.append(
-    'content',
-    new Blob([`%PDF-1.7 ${NAME} born ${BIRTH_DATE}`], { type: 'application/pdf' }),
-    'scan.pdf',
-  );
+  const form = documentForm(PATIENT, `%PDF-1.7 ${NAME} born ${BIRTH_DATE}`, `Discharge ${NAME}`);
   const binary = await env.call(
     'POST',
     `/v1/patients/${PATIENT}/documents?sourceId=${encodeURIComponent(`${SOURCE_ID}.copy`)}`,
