@@ -1,20 +1,10 @@
 /**
- * @custodia/chaincode. The package's main: `fabric-chaincode-node start|server` loads `contracts`;
- * gateway and data lake import the pure model (types, validation, decision, errors, events).
+ * @custodia/chaincode as a library: the pure model (types, validation, decision, errors, events), the key layout
+ * and the transaction catalogue, which the gateway, the data lake and the ledger client import. The contracts
+ * themselves (fabric-contract-api, fabric-shim) are `@custodia/chaincode/contracts`, loaded only where chaincode
+ * runs: by fabric-chaincode-node through the package's main (`deploy.ts`) and by the embedded network.
  */
 export * from './model';
-export {
-  AccessContract,
-  AuditContract,
-  ContributionsContract,
-  contracts,
-  EmergencyContract,
-  IdentitiesContract,
-  OrganisationsContract,
-  PatientsContract,
-  RecordsContract,
-  RulesContract,
-} from './contracts';
 // The world-state key layout, for tools that read the chaincode's writes off the chain (auditors' replay).
 export {
   EMERGENCY_USE_PREFIX,

@@ -7,12 +7,12 @@ import 'reflect-metadata';
 import {
   argumentsOf,
   CONTRACT_NAMES,
-  contracts,
   decodeAnswer,
   decodeEvent,
   functionName,
   TRANSACTIONS,
 } from '../src';
+import { contracts } from '../src/contracts';
 import type { Transaction } from '../src';
 import { at, FOUNDERS, harness, PATIENT_A, pseudonym, T0 } from './fixtures/ledger';
 import type { Harness, Party } from './fixtures/ledger';

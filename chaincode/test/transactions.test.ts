@@ -1,7 +1,7 @@
 /** What holds for every transaction: coded errors for unknown calls, identities and oversize arguments. */
 import 'reflect-metadata';
 import { ChaincodeEngine, createSignedProposal } from '@custodia/network/engine';
-import { contracts } from '../src';
+import { contracts } from '../src/contracts';
 import { at, harness } from './fixtures/ledger';
 import type { Harness, Party } from './fixtures/ledger';
 import { accessRequest, ruleCreation } from './fixtures/requests';

@@ -7,7 +7,8 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { common, peer } from '@hyperledger/fabric-protos';
-import { argumentsOf, contracts, decodeAnswer, functionName, TRANSACTIONS } from '@custodia/chaincode';
+import { argumentsOf, decodeAnswer, functionName, TRANSACTIONS } from '@custodia/chaincode';
+import { contracts } from '@custodia/chaincode/contracts';
 import type { AccessLogEntry, Category, Transaction } from '@custodia/chaincode';
 import { createBlock, createGenesisBlock, sealBlock } from '@custodia/network';
 import { blockHash, MemoryState, sign } from '@custodia/ledger';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createPrivateKey, randomBytes } from 'node:crypto';
-import { contracts as custodiaContracts } from '@custodia/chaincode';
+import { contracts as custodiaContracts } from '@custodia/chaincode/contracts';
 import { startCaServer } from '../ca';
 import type { CaLogger, CaServer } from '../ca';
 import { CaStore } from '../ca/store';
