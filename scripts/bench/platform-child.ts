@@ -7,6 +7,7 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pino from 'pino';
 import type { DemoLogin } from '@custodia/gateway';
 import { ApiError } from '../../gateway/src/cli/api-client';
@@ -36,6 +37,12 @@ export interface ChildStats {
   readonly rssAnon: number;
   readonly rssFile: number;
   readonly descriptors: number;
+  /**
+   * The platform's event-loop delay since the previous stats (ms, 10 ms sampling): a stall here delays every
+   * request in flight, whatever its route, so a tail latency shared by all routes shows up here first.
+   */
+  readonly loopDelayP99: number;
+  readonly loopDelayMax: number;
 }
 
 /** A `kB` field of /proc/self/status, in bytes. */
@@ -49,6 +56,8 @@ export async function servePlatform(env: Readonly<Record<string, string>>): Prom
   const dataDir = process.env[DATA_DIR_VARIABLE];
   if (dataDir === undefined) throw new Error(`${DATA_DIR_VARIABLE} is not set`);
   const { startPlatform } = await import('@custodia/gateway');
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const platform = await startPlatform({
     dataDir,
     ephemeralPorts: true,
@@ -81,7 +90,11 @@ export async function servePlatform(env: Readonly<Record<string, string>>): Prom
         rssAnon: statusBytes(status, 'RssAnon'),
         rssFile: statusBytes(status, 'RssFile'),
         descriptors: readdirSync('/proc/self/fd').length,
+        // The histogram counts in nanoseconds.
+        loopDelayP99: loopDelay.percentile(99) / 1e6,
+        loopDelayMax: loopDelay.max / 1e6,
       } satisfies ChildStats);
+      loopDelay.reset();
     }
   });
   process.on('disconnect', stop);

@@ -488,12 +488,15 @@ async function bench(): Promise<void> {
       rssFile: number;
       descriptors: number;
       disk: number;
+      loopP99: number;
+      loopMax: number;
       p99: Map<string, number>;
     }[] = [];
     out(
       `\nsoak: ${options.minutes} min at ~${options.rate} requests/s (open loop), sweep every ` +
         `${SWEEP_INTERVAL_MS / 1000} s\n` +
-        'min  RSS MB  anon MB  file MB  heap MB  ext MB  fds  disk MB  5xx  overdue  requests  routes (p50/p99 ms)',
+        'min  RSS MB  anon MB  file MB  heap MB  ext MB  fds  disk MB  loop p99/max ms  5xx  overdue  requests  ' +
+        'routes (p50/p99 ms)',
     );
     const started = Date.now();
     const until = started + options.minutes * 60_000;
@@ -522,6 +525,8 @@ async function bench(): Promise<void> {
           rssFile: stats.rssFile,
           descriptors: stats.descriptors,
           disk,
+          loopP99: stats.loopDelayP99,
+          loopMax: stats.loopDelayMax,
           p99,
         });
         out(
@@ -529,7 +534,9 @@ async function bench(): Promise<void> {
             `${(stats.rssAnon / MB).toFixed(0).padStart(7)}  ${(stats.rssFile / MB).toFixed(0).padStart(7)}  ` +
             `${(stats.heapUsed / MB).toFixed(0).padStart(7)}  ${(stats.external / MB).toFixed(0).padStart(6)}  ` +
             `${String(stats.descriptors).padStart(3)}  ` +
-            `${(disk / MB).toFixed(0).padStart(7)}  ${String(recorder.serverErrors).padStart(3)}  ` +
+            `${(disk / MB).toFixed(0).padStart(7)}  ` +
+            `${`${stats.loopDelayP99.toFixed(0)}/${stats.loopDelayMax.toFixed(0)}`.padStart(15)}  ` +
+            `${String(recorder.serverErrors).padStart(3)}  ` +
             `${String(overdue()).padStart(7)}  ${String(samples.length).padStart(8)}  ${routes.join('; ')}`,
         );
       })();
