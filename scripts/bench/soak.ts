@@ -117,6 +117,23 @@ function slope(values: readonly number[]): number {
   return num / den;
 }
 
+/**
+ * Theil–Sen slope of `values` per step: the median of the slopes between every pair of samples. Beside the
+ * least-squares slope because one transient spike (a compaction's mapped files, say) moves that one a lot and this
+ * one hardly: flat memory with a spike reads flat here, steady growth reads as growth in both.
+ */
+function medianSlope(values: readonly number[]): number {
+  const slopes: number[] = [];
+  values.forEach((a, i) => values.slice(i + 1).forEach((b, k) => slopes.push((b - a) / (k + 1))));
+  slopes.sort((x, y) => x - y);
+  const mid = slopes.length / 2;
+  return slopes.length === 0
+    ? NaN
+    : slopes.length % 2 === 1
+      ? (slopes[Math.floor(mid)] as number)
+      : ((slopes[mid - 1] as number) + (slopes[mid] as number)) / 2;
+}
+
 const MB = 1024 * 1024;
 
 interface Sample {
@@ -483,6 +500,7 @@ async function bench(): Promise<void> {
     const perMinute: {
       rss: number;
       heap: number;
+      live: number;
       external: number;
       rssAnon: number;
       rssFile: number;
@@ -495,7 +513,7 @@ async function bench(): Promise<void> {
     out(
       `\nsoak: ${options.minutes} min at ~${options.rate} requests/s (open loop), sweep every ` +
         `${SWEEP_INTERVAL_MS / 1000} s\n` +
-        'min  RSS MB  anon MB  file MB  heap MB  ext MB  fds  disk MB  loop p99/max ms  5xx  overdue  requests  ' +
+        'min  RSS MB  anon MB  file MB  heap MB  live MB  ext MB  fds  disk MB  loop p99/max ms  5xx  overdue  requests  ' +
         'routes (p50/p99 ms)',
     );
     const started = Date.now();
@@ -520,6 +538,7 @@ async function bench(): Promise<void> {
         perMinute.push({
           rss: stats.rss,
           heap: stats.heapUsed,
+          live: stats.heapAfterMajorGc,
           external: stats.external,
           rssAnon: stats.rssAnon,
           rssFile: stats.rssFile,
@@ -532,7 +551,8 @@ async function bench(): Promise<void> {
         out(
           `${String(perMinute.length).padStart(3)}  ${(stats.rss / MB).toFixed(0).padStart(6)}  ` +
             `${(stats.rssAnon / MB).toFixed(0).padStart(7)}  ${(stats.rssFile / MB).toFixed(0).padStart(7)}  ` +
-            `${(stats.heapUsed / MB).toFixed(0).padStart(7)}  ${(stats.external / MB).toFixed(0).padStart(6)}  ` +
+            `${(stats.heapUsed / MB).toFixed(0).padStart(7)}  ${(stats.heapAfterMajorGc / MB).toFixed(0).padStart(7)}  ` +
+            `${(stats.external / MB).toFixed(0).padStart(6)}  ` +
             `${String(stats.descriptors).padStart(3)}  ` +
             `${(disk / MB).toFixed(0).padStart(7)}  ` +
             `${`${stats.loopDelayP99.toFixed(0)}/${stats.loopDelayMax.toFixed(0)}`.padStart(15)}  ` +
@@ -557,13 +577,22 @@ async function bench(): Promise<void> {
       out(`failures: ${[...recorder.failures].map(([key, count]) => `${key} ×${count}`).join(', ')}`);
 
     const steady = perMinute.slice(options.warmup);
+    const mbPerMinute = (pick: (minute: (typeof perMinute)[number]) => number): string =>
+      `${(slope(steady.map(pick)) / MB).toFixed(2)} MB`;
     out(
-      `slopes after ${options.warmup} min of warm-up (per minute, over ${steady.length} samples): ` +
-        `RSS ${(slope(steady.map((m) => m.rss)) / MB).toFixed(2)} MB ` +
-        `(anonymous ${(slope(steady.map((m) => m.rssAnon)) / MB).toFixed(2)} MB, ` +
-        `file-backed ${(slope(steady.map((m) => m.rssFile)) / MB).toFixed(2)} MB), heap ${(slope(steady.map((m) => m.heap)) / MB).toFixed(2)} MB, ` +
-        `external ${(slope(steady.map((m) => m.external)) / MB).toFixed(2)} MB, ` +
-        `descriptors ${slope(steady.map((m) => m.descriptors)).toFixed(2)}, disk ${(slope(steady.map((m) => m.disk)) / MB).toFixed(2)} MB`,
+      `slopes after ${options.warmup} min of warm-up (per minute, least squares over ${steady.length} samples): ` +
+        `RSS ${mbPerMinute((m) => m.rss)} (anonymous ${mbPerMinute((m) => m.rssAnon)}, ` +
+        `file-backed ${mbPerMinute((m) => m.rssFile)}), heap ${mbPerMinute((m) => m.heap)}, ` +
+        `heap after full GC ${mbPerMinute((m) => m.live)}, external ${mbPerMinute((m) => m.external)}, ` +
+        `descriptors ${slope(steady.map((m) => m.descriptors)).toFixed(2)}, disk ${mbPerMinute((m) => m.disk)}`,
+    );
+    const robust = (pick: (minute: (typeof perMinute)[number]) => number): string =>
+      `${(medianSlope(steady.map(pick)) / MB).toFixed(2)} MB`;
+    out(
+      '  the same, robust (Theil–Sen: median of pairwise slopes, one spike barely moves it): ' +
+        `RSS ${robust((m) => m.rss)} (anonymous ${robust((m) => m.rssAnon)}, file-backed ${robust((m) => m.rssFile)}), ` +
+        `heap ${robust((m) => m.heap)}, heap after full GC ${robust((m) => m.live)}, ` +
+        `descriptors ${medianSlope(steady.map((m) => m.descriptors)).toFixed(2)}`,
     );
     // Each window's p99 is read over all its samples pooled (the issue's "p99 of the first / last 3 minutes");
     // the worst single minute of each window is printed beside it, so a noisy minute is not hidden either.
