@@ -7,9 +7,10 @@
  * live temporary records (each a committed grant, assembled), and during it a patient keeps short-lived rules
  * whose grants expire while the load runs.
  *
- * Every minute it prints the platform process's RSS, V8 heap, open descriptors, the disk its data uses, 5xx so far,
- * expired records still on disk past one sweep interval, and p50/p99 per route. At the end: the slopes of RSS,
- * heap, descriptors and disk after warm-up (per minute), each route's last-3-minute p99 against its first 3
+ * Every minute it prints the platform process's RSS, V8 heap (and what was live after the latest full GC), open
+ * descriptors, the disk its data uses, its event-loop delay, 5xx so far, expired records still on disk past one
+ * sweep interval, and p50/p99 per route. At the end: the slopes of RSS, heap, descriptors and disk after warm-up
+ * (per minute; least squares and Theil–Sen), each route's last-3-minute p99 against its first 3
  * minutes, the auditors' replay of the whole chain, and the expiry check (every expired record deleted within one
  * sweep interval). Figures only: nothing is asserted (targets: 0 × 5xx, flat RSS and descriptors, p99 within
  * 1.5×, no record kept past its sweep).
