@@ -7,6 +7,9 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import type { NodeGCPerformanceDetail } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import pino from 'pino';
 import type { DemoLogin } from '@custodia/gateway';
 import { ApiError } from '../../gateway/src/cli/api-client';
@@ -25,6 +28,11 @@ export interface Ready {
 export interface ChildStats {
   readonly rss: number;
   readonly heapUsed: number;
+  /**
+   * The heap in use just after the latest full (mark-compact) GC: what is live, without the garbage `heapUsed`
+   * still counts between collections (±10 MB at this load, one full GC every few seconds).
+   */
+  readonly heapAfterMajorGc: number;
   /** Buffers and other memory V8 does not manage (part of RSS, not of the heap). */
   readonly external: number;
   readonly arrayBuffers: number;
@@ -36,6 +44,12 @@ export interface ChildStats {
   readonly rssAnon: number;
   readonly rssFile: number;
   readonly descriptors: number;
+  /**
+   * The platform's event-loop delay since the previous stats (ms, 10 ms sampling): a stall here delays every
+   * request in flight, whatever its route, so a tail latency shared by all routes shows up here first.
+   */
+  readonly loopDelayP99: number;
+  readonly loopDelayMax: number;
 }
 
 /** A `kB` field of /proc/self/status, in bytes. */
@@ -49,6 +63,19 @@ export async function servePlatform(env: Readonly<Record<string, string>>): Prom
   const dataDir = process.env[DATA_DIR_VARIABLE];
   if (dataDir === undefined) throw new Error(`${DATA_DIR_VARIABLE} is not set`);
   const { startPlatform } = await import('@custodia/gateway');
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  let heapAfterMajorGc = NaN;
+  // Read when the observer is told, a moment after the collection: a little new garbage may be counted.
+  new PerformanceObserver((list) => {
+    const major = list.getEntries().some(
+      // A gc entry carries its kind in `detail` (@types/node types it on marks and measures only).
+      (entry) =>
+        (entry as { readonly detail?: NodeGCPerformanceDetail }).detail?.kind ===
+        constants.NODE_PERFORMANCE_GC_MAJOR,
+    );
+    if (major) heapAfterMajorGc = getHeapStatistics().used_heap_size;
+  }).observe({ entryTypes: ['gc'] });
   const platform = await startPlatform({
     dataDir,
     ephemeralPorts: true,
@@ -76,12 +103,17 @@ export async function servePlatform(env: Readonly<Record<string, string>>): Prom
       process.send?.({
         rss: memory.rss,
         heapUsed: memory.heapUsed,
+        heapAfterMajorGc,
         external: memory.external,
         arrayBuffers: memory.arrayBuffers,
         rssAnon: statusBytes(status, 'RssAnon'),
         rssFile: statusBytes(status, 'RssFile'),
         descriptors: readdirSync('/proc/self/fd').length,
+        // The histogram counts in nanoseconds.
+        loopDelayP99: loopDelay.percentile(99) / 1e6,
+        loopDelayMax: loopDelay.max / 1e6,
       } satisfies ChildStats);
+      loopDelay.reset();
     }
   });
   process.on('disconnect', stop);

@@ -7,9 +7,10 @@
  * live temporary records (each a committed grant, assembled), and during it a patient keeps short-lived rules
  * whose grants expire while the load runs.
  *
- * Every minute it prints the platform process's RSS, V8 heap, open descriptors, the disk its data uses, 5xx so far,
- * expired records still on disk past one sweep interval, and p50/p99 per route. At the end: the slopes of RSS,
- * heap, descriptors and disk after warm-up (per minute), each route's last-3-minute p99 against its first 3
+ * Every minute it prints the platform process's RSS, V8 heap (and what was live after the latest full GC), open
+ * descriptors, the disk its data uses, its event-loop delay, 5xx so far, expired records still on disk past one
+ * sweep interval, and p50/p99 per route. At the end: the slopes of RSS, heap, descriptors and disk after warm-up
+ * (per minute; least squares and Theil–Sen), each route's last-3-minute p99 against its first 3
  * minutes, the auditors' replay of the whole chain, and the expiry check (every expired record deleted within one
  * sweep interval). Figures only: nothing is asserted (targets: 0 × 5xx, flat RSS and descriptors, p99 within
  * 1.5×, no record kept past its sweep).
@@ -115,6 +116,23 @@ function slope(values: readonly number[]): number {
     den += (x - meanX) ** 2;
   });
   return num / den;
+}
+
+/**
+ * Theil–Sen slope of `values` per step: the median of the slopes between every pair of samples. Beside the
+ * least-squares slope because one transient spike (a compaction's mapped files, say) moves that one a lot and this
+ * one hardly: flat memory with a spike reads flat here, steady growth reads as growth in both.
+ */
+function medianSlope(values: readonly number[]): number {
+  const slopes: number[] = [];
+  values.forEach((a, i) => values.slice(i + 1).forEach((b, k) => slopes.push((b - a) / (k + 1))));
+  slopes.sort((x, y) => x - y);
+  const mid = slopes.length / 2;
+  return slopes.length === 0
+    ? NaN
+    : slopes.length % 2 === 1
+      ? (slopes[Math.floor(mid)] as number)
+      : ((slopes[mid - 1] as number) + (slopes[mid] as number)) / 2;
 }
 
 const MB = 1024 * 1024;
@@ -483,17 +501,21 @@ async function bench(): Promise<void> {
     const perMinute: {
       rss: number;
       heap: number;
+      live: number;
       external: number;
       rssAnon: number;
       rssFile: number;
       descriptors: number;
       disk: number;
+      loopP99: number;
+      loopMax: number;
       p99: Map<string, number>;
     }[] = [];
     out(
       `\nsoak: ${options.minutes} min at ~${options.rate} requests/s (open loop), sweep every ` +
         `${SWEEP_INTERVAL_MS / 1000} s\n` +
-        'min  RSS MB  anon MB  file MB  heap MB  ext MB  fds  disk MB  5xx  overdue  requests  routes (p50/p99 ms)',
+        'min  RSS MB  anon MB  file MB  heap MB  live MB  ext MB  fds  disk MB  loop p99/max ms  5xx  overdue  requests  ' +
+        'routes (p50/p99 ms)',
     );
     const started = Date.now();
     const until = started + options.minutes * 60_000;
@@ -517,19 +539,25 @@ async function bench(): Promise<void> {
         perMinute.push({
           rss: stats.rss,
           heap: stats.heapUsed,
+          live: stats.heapAfterMajorGc,
           external: stats.external,
           rssAnon: stats.rssAnon,
           rssFile: stats.rssFile,
           descriptors: stats.descriptors,
           disk,
+          loopP99: stats.loopDelayP99,
+          loopMax: stats.loopDelayMax,
           p99,
         });
         out(
           `${String(perMinute.length).padStart(3)}  ${(stats.rss / MB).toFixed(0).padStart(6)}  ` +
             `${(stats.rssAnon / MB).toFixed(0).padStart(7)}  ${(stats.rssFile / MB).toFixed(0).padStart(7)}  ` +
-            `${(stats.heapUsed / MB).toFixed(0).padStart(7)}  ${(stats.external / MB).toFixed(0).padStart(6)}  ` +
+            `${(stats.heapUsed / MB).toFixed(0).padStart(7)}  ${(stats.heapAfterMajorGc / MB).toFixed(0).padStart(7)}  ` +
+            `${(stats.external / MB).toFixed(0).padStart(6)}  ` +
             `${String(stats.descriptors).padStart(3)}  ` +
-            `${(disk / MB).toFixed(0).padStart(7)}  ${String(recorder.serverErrors).padStart(3)}  ` +
+            `${(disk / MB).toFixed(0).padStart(7)}  ` +
+            `${`${stats.loopDelayP99.toFixed(0)}/${stats.loopDelayMax.toFixed(0)}`.padStart(15)}  ` +
+            `${String(recorder.serverErrors).padStart(3)}  ` +
             `${String(overdue()).padStart(7)}  ${String(samples.length).padStart(8)}  ${routes.join('; ')}`,
         );
       })();
@@ -550,13 +578,22 @@ async function bench(): Promise<void> {
       out(`failures: ${[...recorder.failures].map(([key, count]) => `${key} ×${count}`).join(', ')}`);
 
     const steady = perMinute.slice(options.warmup);
+    const mbPerMinute = (pick: (minute: (typeof perMinute)[number]) => number): string =>
+      `${(slope(steady.map(pick)) / MB).toFixed(2)} MB`;
     out(
-      `slopes after ${options.warmup} min of warm-up (per minute, over ${steady.length} samples): ` +
-        `RSS ${(slope(steady.map((m) => m.rss)) / MB).toFixed(2)} MB ` +
-        `(anonymous ${(slope(steady.map((m) => m.rssAnon)) / MB).toFixed(2)} MB, ` +
-        `file-backed ${(slope(steady.map((m) => m.rssFile)) / MB).toFixed(2)} MB), heap ${(slope(steady.map((m) => m.heap)) / MB).toFixed(2)} MB, ` +
-        `external ${(slope(steady.map((m) => m.external)) / MB).toFixed(2)} MB, ` +
-        `descriptors ${slope(steady.map((m) => m.descriptors)).toFixed(2)}, disk ${(slope(steady.map((m) => m.disk)) / MB).toFixed(2)} MB`,
+      `slopes after ${options.warmup} min of warm-up (per minute, least squares over ${steady.length} samples): ` +
+        `RSS ${mbPerMinute((m) => m.rss)} (anonymous ${mbPerMinute((m) => m.rssAnon)}, ` +
+        `file-backed ${mbPerMinute((m) => m.rssFile)}), heap ${mbPerMinute((m) => m.heap)}, ` +
+        `heap after full GC ${mbPerMinute((m) => m.live)}, external ${mbPerMinute((m) => m.external)}, ` +
+        `descriptors ${slope(steady.map((m) => m.descriptors)).toFixed(2)}, disk ${mbPerMinute((m) => m.disk)}`,
+    );
+    const robust = (pick: (minute: (typeof perMinute)[number]) => number): string =>
+      `${(medianSlope(steady.map(pick)) / MB).toFixed(2)} MB`;
+    out(
+      '  the same, robust (Theil–Sen: median of pairwise slopes, one spike barely moves it): ' +
+        `RSS ${robust((m) => m.rss)} (anonymous ${robust((m) => m.rssAnon)}, file-backed ${robust((m) => m.rssFile)}), ` +
+        `heap ${robust((m) => m.heap)}, heap after full GC ${robust((m) => m.live)}, ` +
+        `descriptors ${medianSlope(steady.map((m) => m.descriptors)).toFixed(2)}`,
     );
     // Each window's p99 is read over all its samples pooled (the issue's "p99 of the first / last 3 minutes");
     // the worst single minute of each window is printed beside it, so a noisy minute is not hidden either.

@@ -26,24 +26,47 @@ export function defaultEndorsers(policy: EndorsementPolicy, localMspId: string):
 }
 
 const PEER_ROLE = 'peer';
-const MEMO_LIMIT = 100_000;
 
 /**
- * Endorsement signatures this process produced, with a digest of what each one signed. The committing side
- * accepts such a signature over exactly that message without re-verifying it: the result of verification is
- * already known. Any other signature (another payload, another endorser, a foreign peer) is verified.
+ * How many endorsement signatures made here may await their commit at once. An entry lives from endorsement to the
+ * commit that checks it, so this covers ~2,000 transactions in flight (MAJORITY of three signs twice); a signature
+ * endorsed but never submitted, or pushed out by newer ones, is simply verified if it ever comes — the bound costs
+ * at worst a verification, never a wrong answer. About 200 bytes each.
+ */
+export const PENDING_ENDORSEMENT_LIMIT = 4_096;
+
+/**
+ * Endorsement signatures this process produced and that no commit has checked yet, with a digest of what each one
+ * signed. The committing side accepts such a signature over exactly that message without re-verifying it (the
+ * result of verification is already known) and forgets it: before, every signature stayed until 100,000 had
+ * accumulated (~20 MB of heap, all cleared at once), a heap that grew with every transaction (issue #17's soak).
+ * Any other signature (another payload, another endorser, a foreign peer, one forgotten) is verified.
  */
 export class SignedEndorsements {
-  private readonly signed = new Map<string, string>();
+  /** Signature (base64) → digest of the message it signed; insertion order is age, oldest first. */
+  private readonly pending = new Map<string, string>();
 
-  remember(message: Uint8Array, signature: Uint8Array): void {
-    if (this.signed.size >= MEMO_LIMIT) this.signed.clear();
-    this.signed.set(Buffer.from(signature).toString('base64'), digest(message));
+  constructor(private readonly limit: number = PENDING_ENDORSEMENT_LIMIT) {}
+
+  get size(): number {
+    return this.pending.size;
   }
 
-  produced(message: Uint8Array, signature: Uint8Array): boolean {
-    const known = this.signed.get(Buffer.from(signature).toString('base64'));
-    return known !== undefined && known === digest(message);
+  remember(message: Uint8Array, signature: Uint8Array): void {
+    if (this.pending.size >= this.limit) {
+      const oldest = this.pending.keys().next();
+      if (oldest.done !== true) this.pending.delete(oldest.value);
+    }
+    this.pending.set(Buffer.from(signature).toString('base64'), digest(message));
+  }
+
+  /** Whether this process made `signature` over exactly `message`; a match is forgotten (checked once, at commit). */
+  consume(message: Uint8Array, signature: Uint8Array): boolean {
+    const key = Buffer.from(signature).toString('base64');
+    const known = this.pending.get(key);
+    if (known === undefined || known !== digest(message)) return false;
+    this.pending.delete(key);
+    return true;
   }
 }
 
@@ -65,7 +88,7 @@ function endorsingOrganisations(
       if (identity.organizationalUnits[0] !== PEER_ROLE) continue;
       const signed = Buffer.concat([responsePayload, endorsement.endorser]);
       const valid =
-        own?.produced(signed, endorsement.signature) === true ||
+        own?.consume(signed, endorsement.signature) === true ||
         verify(identity.publicKey, signed, endorsement.signature);
       if (valid) organisations.add(identity.mspId);
     } catch (error) {

@@ -3,20 +3,21 @@
  * maintained). Each one fixes a behaviour the data lake hit under load; the object layout on disk is unchanged.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type S3rver from 's3rver';
 import S3Object from 's3rver/lib/models/object';
+import { removeEmptiedDirectories } from './emptied-directories';
 import { storedKeys } from './stored-keys';
 
 type Store = S3rver['store'];
 type Written = Awaited<ReturnType<Store['putObject']>>;
 
 export function applyS3rverFixes(store: Store): void {
-  tolerateConcurrentCleanup(store);
+  deleteWithoutReadingDirectories(store);
   answerAfterTheWrite(store);
   listUnderThePrefixOnly(store);
 }
@@ -71,18 +72,21 @@ function listUnderThePrefixOnly(store: Store): void {
 /**
  * s3rver deletes the objects of a multi-object delete concurrently, and each deletion then removes the directories
  * it emptied — without tolerating that a concurrent deletion removed them first (ENOENT from readdir/rmdir) or that
- * a concurrent upload refilled them (ENOTEMPTY). Deleting every object under a prefix thus failed with 500 although
- * every object was gone. The object files are unlinked before the cleanup, so these errors mean success.
+ * a concurrent upload refilled them (ENOTEMPTY): deleting every object under a prefix failed with 500 although every
+ * object was gone. Its check of each directory also read it synchronously, the first non-empty one included
+ * (`grants/`, `expiry/`: one entry per live grant). Here the object's files are unlinked as s3rver does, and the
+ * emptied directories go without being read (see emptied-directories).
  */
-function tolerateConcurrentCleanup(store: Store): void {
-  const deleteObject = store.deleteObject.bind(store);
+function deleteWithoutReadingDirectories(store: Store): void {
   store.deleteObject = async (bucket, key) => {
-    try {
-      await deleteObject(bucket, key);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTEMPTY') throw error;
-    }
+    await Promise.all(
+      (['object', 'object.md5', 'metadata.json'] as const).map((resource) =>
+        unlink(store.getResourcePath(bucket, key, resource)).catch((error: unknown) => {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        }),
+      ),
+    );
+    await removeEmptiedDirectories(store.getBucketPath(bucket), key);
   };
 }
 
