@@ -40,10 +40,7 @@ export function loadFhirDefinitions(): void {
   bindings = new RequiredBindings({
     types,
     resources,
-    valueSets: [
-      readDefinitions('fhir/r4/valuesets.json'),
-      readDefinitions('fhir/r4/v3-codesystems.json'),
-    ],
+    valueSets: [readDefinitions('fhir/r4/valuesets.json'), readDefinitions('fhir/r4/v3-codesystems.json')],
   });
 }
 
