@@ -10,10 +10,12 @@ import { parentPort } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { openSealed } from '../crypto/open-stream';
 import { DatalakeError } from '../errors';
+import { v8Collector } from '../memory/collector';
 import { MinioObjectStore } from '../storage/minio-store';
 import type { S3Endpoint } from '../storage/minio-store';
 import type { FromWorker, OpenRequest, ToWorker } from './protocol';
 import { SlotRing } from './slot-ring';
+import type { FilledSlot } from './slot-ring';
 
 interface OpenedStream {
   readonly ring: SlotRing;
@@ -24,12 +26,33 @@ interface OpenedStream {
   opener?: Readable;
 }
 
+/**
+ * Plaintext handed out between two young-generation collections. Every socket read and cipher output is a buffer
+ * that dies within a chunk, but V8 acts on such external memory only once tens of MiB of it piled up — by marking
+ * the whole heap, and the process's resident set grows by that much meanwhile. A scavenge of this thread's small
+ * young generation every MiB (a fraction of a millisecond) gives the buffers back as they die. Measured on 1 GiB
+ * (a harness: S3 process → worker → socket): worker CPU 2.8 s without, 1.5–2.0 s with; the download's RSS growth
+ * 80 → 40 MiB (of which the worker itself ~27).
+ */
+const COLLECT_EVERY_BYTES = 1024 * 1024;
+const collect = v8Collector();
+let sinceCollected = 0;
+
 const port = parentPort as MessagePort;
 const stores = new Map<string, MinioObjectStore>();
 const streams = new Map<number, OpenedStream>();
 
 function post(message: FromWorker): void {
   port.postMessage(message);
+}
+
+function handOut(stream: number, filled: FilledSlot): void {
+  post({ type: 'data', stream, ...filled });
+  sinceCollected += filled.length;
+  if (sinceCollected >= COLLECT_EVERY_BYTES) {
+    sinceCollected = 0;
+    collect?.({ type: 'minor' });
+  }
 }
 
 function storeOf(endpoint: S3Endpoint): MinioObjectStore {
@@ -73,12 +96,12 @@ async function run(request: OpenRequest): Promise<void> {
         }
         at += copied;
         const full = ring.takeFull();
-        if (full !== undefined) post({ type: 'data', stream, ...full });
+        if (full !== undefined) handOut(stream, full);
       }
     }
     if (state.cancelled) return;
     const rest = ring.takeRest();
-    if (rest !== undefined) post({ type: 'data', stream, ...rest });
+    if (rest !== undefined) handOut(stream, rest);
     post({ type: 'end', stream });
   } catch (error) {
     if (state.cancelled) return;
