@@ -84,11 +84,7 @@ export class TemporaryRecords {
   }
 
   /** A released binary of the grant, for its requester (the signed link was checked by the caller). */
-  async openBinary(
-    grantId: string,
-    recordId: string,
-    actor: LedgerActor,
-  ): Promise<OpenedBinary> {
+  async openBinary(grantId: string, recordId: string, actor: LedgerActor): Promise<OpenedBinary> {
     return this.deps.assembly.openBinary(await releasableGrant(this.deps, grantId, actor), recordId);
   }
 

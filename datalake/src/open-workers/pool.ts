@@ -19,6 +19,12 @@ import { RingStream } from './ring-stream';
 
 /** Two workers: the machine the lake is sized for has two cores, and one worker keeps up with one download. */
 export const DEFAULT_OPEN_WORKERS = 2;
+/**
+ * Objects smaller than this (one sealed chunk) are opened in the calling thread: their buffers, about twice their
+ * size, are far below what sets off V8's external-memory collections, and a worker's hop (a cold start is ~150 ms
+ * and ~27 MiB) would cost more than it saves.
+ */
+export const OFF_THREAD_MIN_BYTES = 1024 * 1024;
 /** Bytes per slot of a stream's ring. */
 export const DEFAULT_SLOT_BYTES = 1024 * 1024;
 /** Slots per stream: how far the storage read may run ahead of the response. */
@@ -52,7 +58,9 @@ interface PoolWorker {
 function workerEntry(): { filename: string; execArgv?: string[] } {
   const extension = path.extname(__filename);
   const filename = path.join(__dirname, `worker${extension}`);
-  return extension === '.ts' ? { filename, execArgv: ['--require', require.resolve('tsx/cjs')] } : { filename };
+  return extension === '.ts'
+    ? { filename, execArgv: ['--require', require.resolve('tsx/cjs')] }
+    : { filename };
 }
 
 export class OpenWorkers {

@@ -33,6 +33,11 @@ export type FromWorker =
   /** Every chunk was authenticated and handed out. */
   | { readonly type: 'end'; readonly stream: number }
   /** The stream failed (storage, authentication): a code of the lake's, never content. */
-  | { readonly type: 'error'; readonly stream: number; readonly code: DatalakeErrorCode; readonly message: string }
+  | {
+      readonly type: 'error';
+      readonly stream: number;
+      readonly code: DatalakeErrorCode;
+      readonly message: string;
+    }
   /** The worker holds nothing of the stream any more (its storage read is closed). */
   | { readonly type: 'closed'; readonly stream: number };

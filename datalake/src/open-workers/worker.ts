@@ -86,7 +86,7 @@ async function run(request: OpenRequest): Promise<void> {
     key.fill(0);
     state.opener = opener;
     for await (const slice of opener as AsyncIterable<Buffer>) {
-      for (let at = 0; at < slice.length; ) {
+      for (let at = 0; at < slice.length;) {
         if (state.cancelled) return;
         const copied = ring.write(slice, at);
         if (copied === 0) {

@@ -14,6 +14,7 @@ import { unwrapDataKey } from '../crypto/keyring';
 import type { Keyrings } from '../crypto/keyring';
 import { openSealed } from '../crypto/open-stream';
 import { DatalakeError } from '../errors';
+import { OFF_THREAD_MIN_BYTES } from '../open-workers/pool';
 import type { OpenWorkers } from '../open-workers/pool';
 import { readableOutgoing } from '../stream/outgoing';
 import type { Outgoing } from '../stream/outgoing';
@@ -121,11 +122,12 @@ export class SealedObjects {
   }
 
   /**
-   * A large object (a binary) streamed out, opened on a worker thread when the lake has them: what it allocates
-   * reading and decrypting stays off the main thread's heap. Fails as `read` does; `plainBytes` sizes its buffers.
+   * A binary streamed out. From OFF_THREAD_MIN_BYTES of plaintext on, it is opened on a worker thread when the lake
+   * has them: what reading and decrypting allocate stays off the main thread's heap. Fails as `read` does.
    */
   async stream(target: Omit<SealedTarget, 'owner'>, plainBytes: number): Promise<Outgoing> {
-    if (this.workers === undefined) return readableOutgoing(await this.read(target));
+    if (this.workers === undefined || plainBytes < OFF_THREAD_MIN_BYTES)
+      return readableOutgoing(await this.read(target));
     const { location } = target;
     const source = await this.source(target);
     try {
