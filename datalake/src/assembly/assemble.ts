@@ -21,7 +21,6 @@
  * and the final flag): a changed, swapped, reordered or cut byte stops the download before the bytes are released,
  * so what arrives whole is what was sealed at ingest — and that is what was registered.
  */
-import type { Readable } from 'node:stream';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { GrantView, RecordMeta } from '@custodia/chaincode';
 import type { Logger } from 'pino';
@@ -42,6 +41,7 @@ import type { RecordDocument, SealedObjectRef } from '../zones/record-document';
 import type { RecordCounts, RecordIndexes } from '../zones/record-index';
 import type { SealedObjects } from '../zones/sealed-objects';
 import type { PatientDirectory, StructuredZone } from '../zones/structured';
+import type { Outgoing } from '../stream/outgoing';
 import { rawTarget, recordContent } from './content';
 import { buildPatientSummary } from './ips-bundle';
 import type { SummaryRecord } from './ips-bundle';
@@ -51,6 +51,13 @@ import { assembleOwnRecord } from './own-record';
 import type { ExclusionReason, Manifest } from './manifest';
 import { chooseListing, readRegistrations, registrationRefusal, sameSet } from './registrations';
 import { releasedCategories, selectRecords } from './select';
+
+/** A released binary: its type and size, and its plaintext to send (authenticated chunk by chunk as it goes). */
+export interface OpenedBinary {
+  readonly contentType: string;
+  readonly size: number;
+  readonly body: Outgoing;
+}
 
 export interface AssemblyDeps {
   readonly ledger: LedgerPort;
@@ -240,10 +247,7 @@ export class AssemblyService {
   }
 
   /** A released binary of `grant` (read and checked by the caller; the link was checked too). */
-  async openBinary(
-    grant: GrantView,
-    recordId: string,
-  ): Promise<{ contentType: string; size: number; body: Readable }> {
+  async openBinary(grant: GrantView, recordId: string): Promise<OpenedBinary> {
     const indexed = await this.deps.index.get(grant.patientId, recordId);
     const verified = indexed === undefined ? undefined : await this.stored(indexed);
     const document = verified?.ok === true ? verified.document : undefined;
@@ -255,8 +259,9 @@ export class AssemblyService {
       releasedCategories(document, grant).length === 0
     )
       throw new DatalakeError('NOT_FOUND', 'no such binary in this grant');
-    const body = await this.deps.sealed.read(
+    const body = await this.deps.sealed.stream(
       rawTarget(document, binary, this.deps.locations.forCountry(document.country)),
+      binary.size,
     );
     return { contentType: binary.contentType, size: binary.size, body };
   }

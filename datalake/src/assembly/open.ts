@@ -13,7 +13,7 @@ import type { LedgerActor } from '../ledger/port';
 import type { StorageLocation } from '../storage/locations';
 import type { ConsumerZone } from '../zones/consumer';
 import { FHIR_JSON } from './assemble';
-import type { Assembled, AssemblyResult, AssemblyService } from './assemble';
+import type { Assembled, AssemblyResult, AssemblyService, OpenedBinary } from './assemble';
 import { releasableGrant } from './grant';
 import type { GrantReading } from './grant';
 
@@ -84,11 +84,7 @@ export class TemporaryRecords {
   }
 
   /** A released binary of the grant, for its requester (the signed link was checked by the caller). */
-  async openBinary(
-    grantId: string,
-    recordId: string,
-    actor: LedgerActor,
-  ): Promise<{ contentType: string; size: number; body: Readable }> {
+  async openBinary(grantId: string, recordId: string, actor: LedgerActor): Promise<OpenedBinary> {
     return this.deps.assembly.openBinary(await releasableGrant(this.deps, grantId, actor), recordId);
   }
 

@@ -5,7 +5,8 @@
 import { createDecipheriv, createSecretKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { Transform } from 'node:stream';
-import type { TransformCallback } from 'node:stream';
+import type { Readable, TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { DatalakeError } from '../errors';
 import { ChunkBuffer, splitTail } from './chunk-buffer';
 import { chunkAad, chunkNonce, decodeHeader, HEADER_BYTES, KEY_BYTES, TAG_BYTES } from './format';
@@ -97,4 +98,16 @@ export class OpenStream extends Transform {
     for (const slice of plain) if (slice.length > 0) this.push(slice);
     this.index += 1;
   }
+}
+
+/**
+ * The plaintext of the sealed bytes `sealed`, as the opener itself (no hop in between): a failure of the source or of
+ * authentication destroys it with that error, and a reader that gives up destroys it, which ends the source's read.
+ */
+export function openSealed(sealed: Readable, key: Buffer, options: OpenOptions = {}): OpenStream {
+  const opener = new OpenStream(key, options);
+  pipeline(sealed, opener).catch((error: unknown) => {
+    if (!opener.destroyed) opener.destroy(error as Error);
+  });
+  return opener;
 }

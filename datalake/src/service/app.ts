@@ -21,6 +21,8 @@ import type { IngestService, UploadContext } from '../ingest/ingest-service';
 import type { KeyedHash } from '../crypto/keyed-hash';
 import type { OrganisationCountries } from '../residency/organisations';
 import type { ResidencyReport } from '../residency/report';
+import { readableOutgoing } from '../stream/outgoing';
+import type { Outgoing } from '../stream/outgoing';
 import { jobView } from '../zones/job-documents';
 import type { JobDocument } from '../zones/job-documents';
 import type { LedgerActor, LedgerPort } from '../ledger/port';
@@ -271,7 +273,7 @@ export function createApp(deps: AppDeps): express.Express {
       .type(record.contentType)
       .setHeader('cache-control', 'no-store')
       .setHeader(MANIFEST_HASH_HEADER, record.manifestHash);
-    await streamOut(record.body, res);
+    await streamOut(readableOutgoing(record.body), res);
   });
 
   /** Assembles the record of the caller's active grant anew (replacing a stored one); answers its manifest. */
@@ -355,29 +357,23 @@ async function uploadContext(req: Request, deps: AppDeps): Promise<UploadContext
 }
 
 /**
- * Pipes a sealed-object stream to the response. A failure before the first byte is answered as a problem (the error
- * handler; with 1 MiB chunks a small object's only chunk fails before anything is sent); a failure mid-stream aborts
- * the response, never truncates it silently (the error handler destroys a response whose head is sent).
+ * Sends a body to the response. A failure before the first byte is answered as a problem (the error handler; with
+ * 1 MiB chunks a small object's only chunk fails before anything is sent); a failure mid-stream aborts the response,
+ * never truncates it silently (the error handler destroys a response whose head is sent). A response that closes
+ * (the client went away) stops the body's source.
  */
-function streamOut(
-  body: NodeJS.ReadableStream & { destroy(error?: Error): void },
-  res: Response,
-): Promise<void> {
+function streamOut(body: Outgoing, res: Response): Promise<void> {
   // The caller went away while the answer was being prepared (an abandoned open): nothing to send.
   if (res.destroyed) {
-    body.destroy();
+    body.cancel();
     return Promise.resolve();
   }
   return new Promise((resolve, reject) => {
-    body.on('error', (error) => {
-      body.unpipe(res);
-      reject(error);
-    });
     res.on('close', () => {
-      body.destroy();
+      body.cancel();
       resolve();
     });
-    body.pipe(res);
+    body.writeTo(res).catch(reject);
   });
 }
 

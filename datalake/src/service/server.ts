@@ -37,6 +37,7 @@ import { DeliveryManifests } from '../zones/manifests';
 import { PendingUploads } from '../zones/pending';
 import { RecordIndex, RecordIndexes } from '../zones/record-index';
 import { SealedObjects } from '../zones/sealed-objects';
+import { OpenWorkers } from '../open-workers/pool';
 import { PatientDirectory, StructuredZone } from '../zones/structured';
 import { ExpirySweeper } from '../zones/sweeper';
 import { createApp } from './app';
@@ -86,6 +87,8 @@ export interface RunningDatalake {
   readonly records?: TemporaryRecords;
   readonly revocations?: RevocationListener;
   readonly sweeper: ExpirySweeper;
+  /** The worker threads binaries are opened on. */
+  readonly openWorkers: OpenWorkers;
   close(): Promise<void>;
 }
 
@@ -136,7 +139,9 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
     ),
   );
   const documents = new SealedDocuments(keyrings);
-  const sealed = new SealedObjects(keyrings);
+  // Binaries are opened on worker threads (created at the first download), documents in this one.
+  const openWorkers = new OpenWorkers({ logger });
+  const sealed = new SealedObjects(keyrings, undefined, openWorkers);
   const structured = new StructuredZone(locations, documents);
   const index = new RecordIndexes(
     new Map(
@@ -306,6 +311,7 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
     ...(records === undefined ? {} : { records }),
     ...(revocations === undefined ? {} : { revocations }),
     sweeper,
+    openWorkers,
     close: async () => {
       await sweeper.stop();
       await revocations?.stop();
@@ -314,6 +320,7 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await openWorkers.close();
       await index.close();
       await s3?.close();
     },

@@ -37,6 +37,8 @@ export interface StorageLocation {
   readonly store: ObjectStore;
   /** The endpoint URL (reported by the residency check). */
   readonly endpoint: string;
+  /** The endpoint and its keys, for a worker thread that reads through a store of its own (open-workers/). */
+  readonly s3: S3Endpoint;
   bucket(zone: Zone): string;
 }
 
@@ -80,6 +82,7 @@ export class StorageLocations {
         country,
         store: store(endpoint),
         endpoint: endpoint.url,
+        s3: endpoint,
         bucket: (zone) => buckets.get(zone) as string,
       });
     }

@@ -8,10 +8,16 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DigestStream } from '../crypto/digest-stream';
-import { createOpener, createSealer } from '../crypto/envelope';
+import { createSealer } from '../crypto/envelope';
 import { DEFAULT_CHUNK_SIZE, EARLIER_CHUNK_SIZE, isWholeSealedSize, sealedSize } from '../crypto/format';
+import { unwrapDataKey } from '../crypto/keyring';
 import type { Keyrings } from '../crypto/keyring';
+import { openSealed } from '../crypto/open-stream';
 import { DatalakeError } from '../errors';
+import { OFF_THREAD_MIN_BYTES } from '../open-workers/pool';
+import type { OpenWorkers } from '../open-workers/pool';
+import { readableOutgoing } from '../stream/outgoing';
+import type { Outgoing } from '../stream/outgoing';
 import { readBounded } from '../stream/read-bounded';
 import type { StorageLocation, Zone } from '../storage/locations';
 
@@ -51,10 +57,21 @@ function objectContext(target: Omit<SealedTarget, 'owner'>): string {
   return `custodia-object/2\0${location.country}\0${patientId}\0${zone}\0${objectKey}\0${objectId}`;
 }
 
+/** Where a sealed object's bytes are, and the data key that opens them (wiped by whoever took it). */
+interface SealedSource {
+  readonly bucket: string;
+  readonly dataKey: Buffer;
+  readonly context: string;
+}
+
 export class SealedObjects {
+  /**
+   * @param workers where large objects (binaries, `stream`) are opened, off the main thread; without, in this thread.
+   */
   constructor(
     private readonly keyrings: Keyrings,
     private readonly chunkSize?: number,
+    private readonly workers?: OpenWorkers,
   ) {}
 
   /** Streams `body` into the target; rejects (and leaves no readable object) on any failure or past maxBytes. */
@@ -95,6 +112,41 @@ export class SealedObjects {
   /** The plaintext of a sealed object as a stream that fails with INTEGRITY_FAILED on any tampering. */
   async read(target: Omit<SealedTarget, 'owner'>): Promise<Readable> {
     const { location } = target;
+    const source = await this.source(target);
+    try {
+      const sealed = await location.store.get(source.bucket, target.objectKey);
+      return openSealed(sealed, source.dataKey, { context: source.context });
+    } finally {
+      source.dataKey.fill(0);
+    }
+  }
+
+  /**
+   * A binary streamed out. From OFF_THREAD_MIN_BYTES of plaintext on, it is opened on a worker thread when the lake
+   * has them: what reading and decrypting allocate stays off the main thread's heap. Fails as `read` does.
+   */
+  async stream(target: Omit<SealedTarget, 'owner'>, plainBytes: number): Promise<Outgoing> {
+    if (this.workers === undefined || plainBytes < OFF_THREAD_MIN_BYTES)
+      return readableOutgoing(await this.read(target));
+    const { location } = target;
+    const source = await this.source(target);
+    try {
+      return await this.workers.open({
+        endpoint: location.s3,
+        bucket: source.bucket,
+        key: target.objectKey,
+        dataKey: source.dataKey,
+        context: source.context,
+        plainBytes,
+      });
+    } finally {
+      source.dataKey.fill(0);
+    }
+  }
+
+  /** The object's data key, checked to be its own and unwrapped by the patient's key of its location. */
+  private async source(target: Omit<SealedTarget, 'owner'>): Promise<SealedSource> {
+    const { location } = target;
     const keyBytes = await location.store.getBuffer(location.bucket('keys'), target.keyKey, MAX_KEY_DOCUMENT);
     if (keyBytes === undefined) throw new DatalakeError('NOT_FOUND', 'data key not found');
     const keyDocument = parseKeyDocument(keyBytes);
@@ -104,14 +156,12 @@ export class SealedObjects {
     const patientKey = await this.keyrings
       .of(location.country)
       .patient(target.patientId, keyDocument.owner, false);
-    const opener = createOpener(patientKey, keyDocument.wrapped, objectContext(target));
-    const sealed = await location.store.get(location.bucket(target.zone), target.objectKey);
-    // The opener is what the caller reads: a failure of storage or of authentication destroys it with that error,
-    // and a reader that gives up destroys it, which ends the storage read (no hop in between, per chunk).
-    pipeline(sealed, opener).catch((error: unknown) => {
-      if (!opener.destroyed) opener.destroy(error as Error);
-    });
-    return opener;
+    const context = objectContext(target);
+    return {
+      bucket: location.bucket(target.zone),
+      dataKey: unwrapDataKey(patientKey, keyDocument.wrapped, context),
+      context,
+    };
   }
 
   /** The stored size of an object of `plainBytes` bytes sealed here (a check that it is there whole). */
