@@ -4,14 +4,7 @@
  * contract's order, and every entry's encoder and decoder round-trip through the contract it names.
  */
 import 'reflect-metadata';
-import {
-  argumentsOf,
-  CONTRACT_NAMES,
-  decodeAnswer,
-  decodeEvent,
-  functionName,
-  TRANSACTIONS,
-} from '../src';
+import { argumentsOf, CONTRACT_NAMES, decodeAnswer, decodeEvent, functionName, TRANSACTIONS } from '../src';
 import { contracts } from '../src/contracts';
 import type { Transaction } from '../src';
 import { at, FOUNDERS, harness, PATIENT_A, pseudonym, T0 } from './fixtures/ledger';
