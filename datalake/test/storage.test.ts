@@ -150,6 +150,26 @@ describe('the S3 server through the minio client', () => {
     expect(await s3.client().listIncompleteUploads(lengths, '', true).toArray()).toEqual([]);
   });
 
+  it('stores short streams whole whether their length is declared, declared short or not declared', async () => {
+    const store = s3.store(5 * MiB);
+    const short = s3.bucket('short');
+    await store.ensureBucket(short);
+    const KiB = 1024;
+    for (const total of [0, 10, 64 * KiB - 1, 64 * KiB, 64 * KiB + 1, 200 * KiB + 7, 5 * MiB + 1]) {
+      for (const declared of [undefined, total, Math.floor(total / 3)]) {
+        const digest = new DigestStream();
+        const key = `object-${total}-${declared ?? 'unknown'}`;
+        // Odd-sized chunks, so the first buffer fills mid-chunk as it grows.
+        await store.put(short, key, generatedStream(total, 10_007).pipe(digest), {
+          ...(declared === undefined ? {} : { size: declared }),
+        });
+        expect((await store.stat(short, key))?.size).toBe(total);
+        expect(await sha256(await store.get(short, key))).toBe(digest.sha256);
+      }
+    }
+    expect(await s3.client().listIncompleteUploads(short, '', true).toArray()).toEqual([]);
+  });
+
   it('stops reading a streamed upload that storage refuses, after at most two parts of it', async () => {
     // Wrong keys: every request is refused, the first once the first part is full.
     const refused = new MinioObjectStore({ ...s3.endpoint, secretKey: 'not-the-secret', partSize: 5 * MiB });

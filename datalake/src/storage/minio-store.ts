@@ -83,7 +83,7 @@ export class MinioObjectStore implements ObjectStore {
   }
 
   async put(bucket: string, key: string, body: Readable | Buffer, options: PutOptions = {}): Promise<void> {
-    const { contentType } = options;
+    const { contentType, size } = options;
     if (Buffer.isBuffer(body)) {
       const meta = contentType === undefined ? {} : { 'Content-Type': contentType };
       await storage(() => this.client.putObject(bucket, key, body, body.length, meta));
@@ -93,7 +93,13 @@ export class MinioObjectStore implements ObjectStore {
     await storage(() =>
       uploadStream(
         this.client,
-        { bucket, key, partSize: this.partSize, ...(contentType === undefined ? {} : { contentType }) },
+        {
+          bucket,
+          key,
+          partSize: this.partSize,
+          ...(contentType === undefined ? {} : { contentType }),
+          ...(size === undefined ? {} : { size }),
+        },
         body,
       ),
     );

@@ -11,6 +11,12 @@ import type { Client } from 'minio';
 
 /** What one streamed upload holds in memory: this many parts of the store's part size. */
 export const PARTS_HELD = 2;
+/**
+ * The first buffer of a stream whose length is not known, doubled as the stream outgrows it up to a part: most of
+ * what the lake stores (sealed FHIR documents, temporary records) is a few KiB, and a part's 8 MiB allocated for each
+ * of them cost more than the copies of the doubling.
+ */
+const FIRST_BUFFER_BYTES = 64 * 1024;
 
 export interface StreamTarget {
   readonly bucket: string;
@@ -18,14 +24,18 @@ export interface StreamTarget {
   readonly contentType?: string;
   /** Bytes per part (S3: at least 5 MiB but for the last). */
   readonly partSize: number;
+  /** The stream's length, when known: a stream shorter than a part is held in a buffer of its size. */
+  readonly size?: number;
 }
 
 /** Uploads `body` whole or not at all: on any failure, of the source or of storage, the multipart upload is aborted. */
 export async function uploadStream(client: Client, target: StreamTarget, body: Readable): Promise<void> {
   const { bucket, key, partSize } = target;
   const headers = target.contentType === undefined ? {} : { 'Content-Type': target.contentType };
-  // The first buffer at once; the second only when the stream outgrows one part.
-  const buffers: (Buffer | undefined)[] = [Buffer.allocUnsafeSlow(partSize), undefined];
+  // The first buffer at once, of the stream's size if it is known to fit in a part (else grown as it fills up to a
+  // part); the second only when the stream outgrows one part.
+  const first = Math.min(partSize, Math.max(1, target.size ?? FIRST_BUFFER_BYTES));
+  const buffers: (Buffer | undefined)[] = [Buffer.allocUnsafeSlow(first), undefined];
   let current = 0;
   let filled = 0;
   let uploadId: string | undefined;
@@ -49,7 +59,14 @@ export async function uploadStream(client: Client, target: StreamTarget, body: R
   try {
     for await (const chunk of body as AsyncIterable<Buffer>) {
       for (let offset = 0; offset < chunk.length;) {
-        const copied = chunk.copy(buffers[current] as Buffer, filled, offset);
+        let buffer = buffers[current] as Buffer;
+        if (filled === buffer.length) {
+          // Only the first buffer is ever smaller than a part: it grows before the first part goes up.
+          const grown = Buffer.allocUnsafeSlow(Math.min(partSize, buffer.length * 2));
+          buffer.copy(grown, 0, 0, filled);
+          buffers[current] = buffer = grown;
+        }
+        const copied = chunk.copy(buffer, filled, offset);
         offset += copied;
         filled += copied;
         if (filled === partSize) await sendFilled();
