@@ -95,12 +95,22 @@ function grantsOnDisk(s3Dir: string): Set<string> {
       if (!entry.isDirectory()) continue;
       const full = path.join(at, entry.name);
       if (path.basename(at) === 'grants') {
-        if (readdirSync(full).some((name) => name.startsWith('record'))) found.add(entry.name);
+        if (recordIn(full)) found.add(entry.name);
       } else walk(full);
     }
   };
   walk(s3Dir);
   return found;
+}
+
+/** Whether a grant's directory holds its record; one the sweeper removed meanwhile holds none. */
+function recordIn(grantDir: string): boolean {
+  try {
+    return readdirSync(grantDir).some((name) => name.startsWith('record'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
 }
 
 /** Least-squares slope of `values` per step. */
