@@ -15,7 +15,7 @@ import type { StorageLocation } from '../src/storage/locations';
 import { layout } from '../src/zones/layout';
 import { withoutContent } from '../src/zones/record-document';
 import { ORG_DE, ORG_FR, pseudonym } from '../../network/test/fixtures/embedded-network';
-import { LAKE_ACTOR, startLakeOnLedger } from './lake-on-ledger';
+import { LAKE_ACTOR, permitClinicians, startLakeOnLedger } from './lake-on-ledger';
 import type { LakeOnLedger } from './lake-on-ledger';
 
 const ANNA = pseudonym('patient-auth-anna');
@@ -127,16 +127,7 @@ beforeAll(async () => {
   expect(pendingKey).toBe(docKey(ANNA, 'peanut'));
   ids.latex = await recordIdOf(await upload(ANNA, 'latex', allergy(ANNA, '300916003')));
   ids.benPenicillin = await recordIdOf(await upload(BEN, 'penicillin', allergy(BEN, '91936005')));
-  await env.ledgerAs(anna).rules.create({
-    requestId: randomUUID(),
-    rule: {
-      effect: 'permit',
-      grantee: { kind: 'role', role: 'clinician' },
-      categories: ['allergies'],
-      labels: [],
-      purposes: ['TREAT'],
-    },
-  });
+  await permitClinicians(env.ledgerAs(anna), ['allergies']);
 }, 240_000);
 
 afterAll(async () => {

@@ -13,7 +13,7 @@ import type { AssemblyResult } from '../src/assembly/assemble';
 import { DEFAULT_CHUNK_SIZE, HEADER_BYTES, TAG_BYTES } from '../src/crypto/format';
 import { layout } from '../src/zones/layout';
 import { ORG_DE, pseudonym } from '../../network/test/fixtures/embedded-network';
-import { startLakeOnLedger } from './lake-on-ledger';
+import { permitClinicians, startLakeOnLedger } from './lake-on-ledger';
 import type { LakeOnLedger } from './lake-on-ledger';
 import { documentForm } from './document-form';
 
@@ -139,16 +139,7 @@ beforeAll(async () => {
   ids.scan = await upload('scan', scan);
   ids.other = await upload('other', other);
   ids.large = await upload('large', large);
-  await env.ledgerAs(patient).rules.create({
-    requestId: randomUUID(),
-    rule: {
-      effect: 'permit',
-      grantee: { kind: 'role', role: 'clinician' },
-      categories: ['documents'],
-      labels: [],
-      purposes: ['TREAT'],
-    },
-  });
+  await permitClinicians(env.ledgerAs(patient), ['documents']);
   links = await grantLinks();
 }, 240_000);
 

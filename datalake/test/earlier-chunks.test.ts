@@ -13,7 +13,7 @@ import { decodeHeader, EARLIER_CHUNK_SIZE, HEADER_BYTES, TAG_BYTES } from '../sr
 import { layout } from '../src/zones/layout';
 import { SealedObjects } from '../src/zones/sealed-objects';
 import { ORG_DE, pseudonym } from '../../network/test/fixtures/embedded-network';
-import { startLakeOnLedger } from './lake-on-ledger';
+import { permitClinicians, startLakeOnLedger } from './lake-on-ledger';
 import type { LakeOnLedger } from './lake-on-ledger';
 import { documentForm } from './document-form';
 
@@ -78,16 +78,7 @@ beforeAll(async () => {
   });
   expect(uploaded.status).toBe(201);
   recordId = ((await uploaded.json()) as { records: { recordId: string }[] }).records[0]?.recordId ?? '';
-  await env.ledgerAs(patient).rules.create({
-    requestId: randomUUID(),
-    rule: {
-      effect: 'permit',
-      grantee: { kind: 'role', role: 'clinician' },
-      categories: ['documents'],
-      labels: [],
-      purposes: ['TREAT'],
-    },
-  });
+  await permitClinicians(env.ledgerAs(patient), ['documents']);
   // The same bytes sealed again as the earlier lake sealed them: 64 KiB chunks, the same place, key and owner.
   await new SealedObjects(env.lake.keyrings, EARLIER_CHUNK_SIZE).write(await rawPlace(), content);
 }, 180_000);

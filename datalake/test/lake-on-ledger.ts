@@ -3,11 +3,12 @@
  * embedded server, or the external one of `npm run test:s3`: see ./s3.ts) talking to the ledger through FabricLedgerPort — the whole path a deployment uses, wired as `main.ts` wires it
  * (configuration from environment variables, `startDatalakeWithWallet`).
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import type { Caller } from '@custodia/chaincode';
+import type { Caller, Category } from '@custodia/chaincode';
 import { FileWallet, LedgerClient } from '@custodia/ledger';
 import type { Identity, LedgerSession } from '@custodia/ledger';
 import { FabricLedgerPort } from '../src/ledger/fabric-port';
@@ -209,4 +210,18 @@ export async function startLakeOnLedger(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The patient's rule that lets any clinician see `categories` for treatment (the tests' usual permit). */
+export async function permitClinicians(patient: LedgerSession, categories: Category[]): Promise<void> {
+  await patient.rules.create({
+    requestId: randomUUID(),
+    rule: {
+      effect: 'permit',
+      grantee: { kind: 'role', role: 'clinician' },
+      categories,
+      labels: [],
+      purposes: ['TREAT'],
+    },
+  });
 }
