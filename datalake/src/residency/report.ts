@@ -124,7 +124,7 @@ async function checkLocation(deps: ResidencyDeps, location: StorageLocation): Pr
   const countries = Object.keys(holds).sort();
   return {
     country: location.country,
-    endpoint: location.endpoint,
+    endpoint: location.endpoint.url,
     countries,
     holds,
     temporaryRecords,

@@ -35,10 +35,11 @@ export interface StorageLocation {
   /** The country the location belongs to (ISO alpha-2). */
   readonly country: string;
   readonly store: ObjectStore;
-  /** The endpoint URL (reported by the residency check). */
-  readonly endpoint: string;
-  /** The endpoint and its keys, for a worker thread that reads through a store of its own (open-workers/). */
-  readonly s3: S3Endpoint;
+  /**
+   * The endpoint and its keys: its URL is what the residency check reports, and a worker thread reads through a
+   * store of its own made from it (open-workers/).
+   */
+  readonly endpoint: S3Endpoint;
   bucket(zone: Zone): string;
 }
 
@@ -81,13 +82,14 @@ export class StorageLocations {
       this.byCountry.set(country, {
         country,
         store: store(endpoint),
-        endpoint: endpoint.url,
-        s3: endpoint,
+        endpoint,
         bucket: (zone) => buckets.get(zone) as string,
       });
     }
     // Bucket names are per endpoint, whatever keys reach them.
-    const names = this.all().flatMap((each) => ZONES.map((zone) => `${each.endpoint}/${each.bucket(zone)}`));
+    const names = this.all().flatMap((each) =>
+      ZONES.map((zone) => `${each.endpoint.url}/${each.bucket(zone)}`),
+    );
     if (new Set(names).size !== names.length) {
       throw new DatalakeError('INVALID_INPUT', 'two storage locations share buckets on one endpoint');
     }

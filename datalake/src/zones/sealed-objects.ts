@@ -132,7 +132,7 @@ export class SealedObjects {
     const source = await this.source(target);
     try {
       return await this.workers.open({
-        endpoint: location.s3,
+        endpoint: location.endpoint,
         bucket: source.bucket,
         key: target.objectKey,
         dataKey: source.dataKey,
