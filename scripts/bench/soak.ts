@@ -9,18 +9,22 @@
  *
  * Every minute it prints the platform process's RSS, V8 heap (and what was live after the latest full GC), open
  * descriptors, the disk its data uses, its event-loop delay, 5xx so far, expired records still on disk past one
- * sweep interval, and p50/p99 per route. At the end: the slopes of RSS, heap, descriptors and disk after warm-up
- * (per minute; least squares and Theil–Sen), each route's last-3-minute p99 against its first 3
- * minutes, the auditors' replay of the whole chain, and the expiry check (every expired record deleted within one
+ * sweep interval, and p50/p99 per route — and, to show the figures are the platform's, the load driver's own longest
+ * event-loop delay that minute and how long reading the disk figures took (beside the load: see `diskBytes`). At
+ * the end: the slopes of RSS, heap, descriptors and disk after warm-up (per minute; least squares and Theil–Sen),
+ * each route's last-3-minute p99 against its first 3 minutes, the auditors' replay of the whole chain, and the expiry check (every expired record deleted within one
  * sweep interval). Figures only: nothing is asserted (targets: 0 × 5xx, flat RSS and descriptors, p99 within
  * 1.5×, no record kept past its sweep).
  *
  *   npm run bench:soak -- [--minutes 15] [--rate 16] [--grants 5200] [--warmup 3]
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import type { Dirent } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { ReplayReport } from '../../gateway/src/audit/report';
 import { ApiClient, ApiError } from '../../gateway/src/cli/api-client';
 import { NDJSON, progressResult } from '../../gateway/src/cli/progress-stream';
@@ -61,56 +65,59 @@ function parseOptions(argv: readonly string[]): Options {
   };
 }
 
-/** Bytes under `dir` (files only). */
-function diskUsed(dir: string): number {
-  let total = 0;
-  const walk = (at: string): void => {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(at, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      const full = path.join(at, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile()) total += statSync(full, { throwIfNoEntry: false })?.size ?? 0;
-    }
-  };
-  walk(dir);
-  return total;
+/** `null` for a file or directory that is gone (the sweeper removes records while the soak looks). */
+function absent(error: unknown): null {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+  throw error;
 }
 
-/** Grant ids with a temporary record in the embedded S3 server's files (`…/grants/<grantId>/record…`). */
-function grantsOnDisk(s3Dir: string): Set<string> {
-  const found = new Set<string>();
-  const walk = (at: string): void => {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(at, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      if (!entry.isDirectory()) continue;
-      const full = path.join(at, entry.name);
-      if (path.basename(at) === 'grants') {
-        if (recordIn(full)) found.add(entry.name);
-      } else walk(full);
-    }
-  };
-  walk(s3Dir);
-  return found;
+/**
+ * Bytes the data directory takes, by `du` in a process of its own. What the soak reads of the platform's files while
+ * the load runs must not cost the load driver's event loop nor many CPU-seconds: a walk of the tens of thousands of
+ * files a soak leaves held the driver ~1.4 s a minute when synchronous (every request in flight was timed that much
+ * slower, and the schedule's catch-up burst after it made each route's p99), and ran 5–7 s a minute beside the load
+ * when asynchronous, busy in the driver's process — growing with the files, so the last minutes were measured on a
+ * busier machine than the first. `du` reads them in a fraction of a second; expired records are looked for one by one (`recordOnDisk`).
+ */
+async function diskBytes(dir: string): Promise<number> {
+  // Files removed while du walks make it warn and exit 1; its total is still printed.
+  const output = await promisify(execFile)('du', ['--summarize', '--bytes', dir]).then(
+    ({ stdout }) => stdout,
+    (error: { readonly stdout?: string }) => error.stdout ?? '',
+  );
+  return Number(/^(\d+)/.exec(output)?.[1] ?? NaN);
 }
 
-/** Whether a grant's directory holds its record; one the sweeper removed meanwhile holds none. */
-function recordIn(grantDir: string): boolean {
-  try {
-    return readdirSync(grantDir).some((name) => name.startsWith('record'));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
+/** The buckets' `grants/` directories in the embedded S3 server's files (`<s3Dir>/<bucket>/grants/`). */
+async function grantDirectories(s3Dir: string): Promise<string[]> {
+  const buckets = (await readdir(s3Dir, { withFileTypes: true }).catch(absent)) ?? [];
+  const found = await Promise.all(
+    buckets
+      .filter((bucket) => bucket.isDirectory())
+      .map(async (bucket) => {
+        const grants = path.join(s3Dir, bucket.name, 'grants');
+        return (await stat(grants).catch(absent))?.isDirectory() === true ? grants : null;
+      }),
+  );
+  return found.filter((dir) => dir !== null);
+}
+
+/** Whether a grant still has a temporary record on disk (`…/grants/<grantId>/record…`, in any bucket). */
+async function recordOnDisk(grantDirs: readonly string[], grantId: string): Promise<boolean> {
+  for (const dir of grantDirs) {
+    const names = (await readdir(path.join(dir, grantId)).catch(absent)) ?? [];
+    if (names.some((name) => name.startsWith('record'))) return true;
   }
+  return false;
+}
+
+/** Every grant with a temporary record on disk (thousands of directories: read once the load has stopped). */
+async function grantsWithRecord(s3Dir: string): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const dir of await grantDirectories(s3Dir))
+    for (const grantId of (await readdir(dir).catch(absent)) ?? [])
+      if (await recordOnDisk([dir], grantId)) found.add(grantId);
+  return found;
 }
 
 /** Least-squares slope of `values` per step. */
@@ -499,12 +506,17 @@ async function bench(): Promise<void> {
     ];
 
     const s3Dir = path.join(dataDir, 's3');
-    const overdue = (): number => {
-      const onDisk = grantsOnDisk(s3Dir);
-      const now = Date.now();
+    /** Short-lived grants whose record was seen deleted: not looked for again (the end check reads them all). */
+    const deleted = new Set<string>();
+    /** Short-lived grants expired more than one sweep interval before `now` and still on disk. */
+    const overdue = async (now: number): Promise<number> => {
+      const dirs = await grantDirectories(s3Dir);
       let count = 0;
-      for (const [grantId, expiresAt] of expiring)
-        if (expiresAt + SWEEP_INTERVAL_MS < now && onDisk.has(grantId)) count += 1;
+      for (const [grantId, expiresAt] of expiring) {
+        if (expiresAt + SWEEP_INTERVAL_MS >= now || deleted.has(grantId)) continue;
+        if (await recordOnDisk(dirs, grantId)) count += 1;
+        else deleted.add(grantId);
+      }
       return count;
     };
 
@@ -524,56 +536,71 @@ async function bench(): Promise<void> {
     out(
       `\nsoak: ${options.minutes} min at ~${options.rate} requests/s (open loop), sweep every ` +
         `${SWEEP_INTERVAL_MS / 1000} s\n` +
-        'min  RSS MB  anon MB  file MB  heap MB  live MB  ext MB  fds  disk MB  loop p99/max ms  5xx  overdue  requests  ' +
-        'routes (p50/p99 ms)',
+        'min  RSS MB  anon MB  file MB  heap MB  live MB  ext MB  fds  disk MB  loop p99/max ms  driver ms    du s  ' +
+        '5xx  overdue  requests  routes (p50/p99 ms)',
     );
+    // The platform's event-loop histogram runs from its start: read it once here, so minute 1 counts the soak only.
+    await platform.stats();
     const started = Date.now();
     const until = started + options.minutes * 60_000;
-    const ticker = setInterval(() => {
-      void (async () => {
-        const samples = recorder.minutes.at(-1) ?? [];
-        recorder.minutes.push([]);
-        const stats = await platform.stats();
-        const disk = diskUsed(dataDir);
-        const byRoute = new Map<string, number[]>();
-        for (const sample of samples)
-          (byRoute.get(sample.route) ?? byRoute.set(sample.route, []).get(sample.route))?.push(sample.ms);
-        const p99 = new Map<string, number>();
-        const routes = [...byRoute]
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([route, values]) => {
-            values.sort((a, b) => a - b);
-            p99.set(route, rank(values, 99));
-            return `${route} ${rank(values, 50).toFixed(0)}/${rank(values, 99).toFixed(0)}`;
-          });
-        perMinute.push({
-          rss: stats.rss,
-          heap: stats.heapUsed,
-          live: stats.heapAfterMajorGc,
-          external: stats.external,
-          rssAnon: stats.rssAnon,
-          rssFile: stats.rssFile,
-          descriptors: stats.descriptors,
-          disk,
-          loopP99: stats.loopDelayP99,
-          loopMax: stats.loopDelayMax,
-          p99,
+    const driverLoop = monitorEventLoopDelay({ resolution: 10 });
+    driverLoop.enable();
+    const reportMinute = async (): Promise<void> => {
+      const samples = recorder.minutes.at(-1) ?? [];
+      recorder.minutes.push([]);
+      const driverMax = driverLoop.max / 1e6;
+      driverLoop.reset();
+      const stats = await platform.stats();
+      const duStart = performance.now();
+      const duAt = Date.now();
+      const [disk, overdueNow] = await Promise.all([diskBytes(dataDir), overdue(duAt)]);
+      const duMs = performance.now() - duStart;
+      const byRoute = new Map<string, number[]>();
+      for (const sample of samples)
+        (byRoute.get(sample.route) ?? byRoute.set(sample.route, []).get(sample.route))?.push(sample.ms);
+      const p99 = new Map<string, number>();
+      const routes = [...byRoute]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([route, values]) => {
+          values.sort((a, b) => a - b);
+          p99.set(route, rank(values, 99));
+          return `${route} ${rank(values, 50).toFixed(0)}/${rank(values, 99).toFixed(0)}`;
         });
-        out(
-          `${String(perMinute.length).padStart(3)}  ${(stats.rss / MB).toFixed(0).padStart(6)}  ` +
-            `${(stats.rssAnon / MB).toFixed(0).padStart(7)}  ${(stats.rssFile / MB).toFixed(0).padStart(7)}  ` +
-            `${(stats.heapUsed / MB).toFixed(0).padStart(7)}  ${(stats.heapAfterMajorGc / MB).toFixed(0).padStart(7)}  ` +
-            `${(stats.external / MB).toFixed(0).padStart(6)}  ` +
-            `${String(stats.descriptors).padStart(3)}  ` +
-            `${(disk / MB).toFixed(0).padStart(7)}  ` +
-            `${`${stats.loopDelayP99.toFixed(0)}/${stats.loopDelayMax.toFixed(0)}`.padStart(15)}  ` +
-            `${String(recorder.serverErrors).padStart(3)}  ` +
-            `${String(overdue()).padStart(7)}  ${String(samples.length).padStart(8)}  ${routes.join('; ')}`,
-        );
-      })();
+      perMinute.push({
+        rss: stats.rss,
+        heap: stats.heapUsed,
+        live: stats.heapAfterMajorGc,
+        external: stats.external,
+        rssAnon: stats.rssAnon,
+        rssFile: stats.rssFile,
+        descriptors: stats.descriptors,
+        disk,
+        loopP99: stats.loopDelayP99,
+        loopMax: stats.loopDelayMax,
+        p99,
+      });
+      out(
+        `${String(perMinute.length).padStart(3)}  ${(stats.rss / MB).toFixed(0).padStart(6)}  ` +
+          `${(stats.rssAnon / MB).toFixed(0).padStart(7)}  ${(stats.rssFile / MB).toFixed(0).padStart(7)}  ` +
+          `${(stats.heapUsed / MB).toFixed(0).padStart(7)}  ${(stats.heapAfterMajorGc / MB).toFixed(0).padStart(7)}  ` +
+          `${(stats.external / MB).toFixed(0).padStart(6)}  ` +
+          `${String(stats.descriptors).padStart(3)}  ` +
+          `${(disk / MB).toFixed(0).padStart(7)}  ` +
+          `${`${stats.loopDelayP99.toFixed(0)}/${stats.loopDelayMax.toFixed(0)}`.padStart(15)}  ` +
+          `${driverMax.toFixed(0).padStart(9)}  ${(duMs / 1000).toFixed(1).padStart(6)}  ` +
+          `${String(recorder.serverErrors).padStart(3)}  ` +
+          `${String(overdueNow).padStart(7)}  ${String(samples.length).padStart(8)}  ${routes.join('; ')}`,
+      );
+    };
+    // One minute's report at a time, each awaited before the summary: a report still reading the disk figures when
+    // the load ends must land before the windows are read.
+    let reporting = Promise.resolve();
+    const ticker = setInterval(() => {
+      reporting = reporting.then(reportMinute);
     }, 60_000);
     await drive(tasks, recorder, until);
     clearInterval(ticker);
+    await reporting;
 
     const total = recorder.minutes.reduce((sum, minute) => sum + minute.length, 0);
     const elapsed = (Date.now() - started) / 1000;
@@ -644,8 +671,9 @@ async function bench(): Promise<void> {
     const latest = Math.max(...expiring.values());
     const checkAt = Math.min(latest, expiredSince) + SWEEP_INTERVAL_MS + 5_000;
     if (checkAt > Date.now()) await new Promise((resolve) => setTimeout(resolve, checkAt - Date.now()));
-    const onDisk = grantsOnDisk(s3Dir);
-    const due = [...expiring].filter(([, expiresAt]) => expiresAt + SWEEP_INTERVAL_MS < Date.now());
+    const checkedAt = Date.now();
+    const onDisk = await grantsWithRecord(s3Dir);
+    const due = [...expiring].filter(([, expiresAt]) => expiresAt + SWEEP_INTERVAL_MS < checkedAt);
     const kept = due.filter(([grantId]) => onDisk.has(grantId));
     out(
       `expiry: ${onDisk.size} temporary records on disk (live grants), ${expiring.size} short-lived grants ` +
