@@ -10,7 +10,7 @@ import { parentPort } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { openSealed } from '../crypto/open-stream';
 import { DatalakeError } from '../errors';
-import { v8Collector } from '../memory/collector';
+import { youngCollection } from '../memory/young-collection';
 import { sendSignedGet } from '../storage/signed-get';
 import type { FromWorker, OpenRequest, ToWorker } from './protocol';
 import { SlotRing } from './slot-ring';
@@ -26,17 +26,11 @@ interface OpenedStream {
 }
 
 /**
- * Plaintext handed out between two young-generation collections. Every socket read and cipher output is a buffer
- * that dies within a chunk, but V8 acts on such external memory only once tens of MiB of it piled up — by marking
- * the whole heap, and the process's resident set grows by that much meanwhile. A scavenge of this thread's small
- * young generation every MiB (a fraction of a millisecond) gives the buffers back as they die. Measured on 1 GiB
- * (a harness: S3 process → worker → socket): worker CPU 2.8 s without, 1.5–2.0 s with; the download's RSS growth
- * 80 → 40 MiB (of which the worker itself ~27).
+ * Plaintext handed out between two scavenges of this thread's small young generation (memory/young-collection.ts).
+ * Measured on 1 GiB (a harness: S3 process → worker → socket): worker CPU 2.8 s without, 1.5–2.0 s with; the
+ * download's RSS growth 80 → 40 MiB (of which the worker itself ~27).
  */
-const COLLECT_EVERY_BYTES = 1024 * 1024;
-const collect = v8Collector();
-let sinceCollected = 0;
-let collectSoon = false;
+const handedOut = youngCollection();
 
 const port = parentPort as MessagePort;
 const streams = new Map<number, OpenedStream>();
@@ -47,17 +41,7 @@ function post(message: FromWorker): void {
 
 function handOut(stream: number, filled: FilledSlot): void {
   post({ type: 'data', stream, ...filled });
-  sinceCollected += filled.length;
-  if (sinceCollected < COLLECT_EVERY_BYTES || collectSoon) return;
-  sinceCollected = 0;
-  // Not here, within the opener's push of a chunk, where that chunk's buffers are all still alive: they would
-  // survive, and a buffer that survives twice is moved to the old generation, which only a full collection frees
-  // (measured: the worker's malloc heap grew to 60 MiB in a 1 GiB download). Once the push has returned, they are dead.
-  collectSoon = true;
-  setImmediate(() => {
-    collectSoon = false;
-    collect?.({ type: 'minor' });
-  });
+  handedOut(filled.length);
 }
 
 function stop(state: OpenedStream): void {
