@@ -6,6 +6,7 @@ import { mapBounded } from '../src/concurrency/map-bounded';
 import { DatalakeError } from '../src/errors';
 import { StorageLocations } from '../src/storage/locations';
 import { MinioObjectStore } from '../src/storage/minio-store';
+import { sendSignedGet } from '../src/storage/signed-get';
 import { generatedStream } from './generated';
 import { startTestS3 } from './s3';
 import type { TestS3 } from './s3';
@@ -209,6 +210,39 @@ describe('the S3 server through the minio client', () => {
     expect(await store.stat(failing, 'cut.bin')).toBeUndefined();
     // Nor its parts: the multipart upload it began is aborted (S3 keeps the parts of an unfinished one, and bills them).
     expect(await s3.client().listIncompleteUploads(failing, 'cut.bin', true).toArray()).toEqual([]);
+  });
+
+  it('reads an object with a GET signed for it (a worker thread’s read), and that credential reads nothing else', async () => {
+    const store = s3.store();
+    const bucket = s3.bucket('signed');
+    await store.ensureBucket(bucket);
+    const secret = randomBytes(3 * MiB + 5);
+    await store.put(bucket, 'raw/patient/object-1', secret);
+    await store.put(bucket, 'raw/patient/object-2', Buffer.from('another patient’s object'));
+    const signed = await store.signedGet(bucket, 'raw/patient/object-1');
+    expect((await buffer(await sendSignedGet(signed))).equals(secret)).toBe(true);
+    // Sent again (it is a credential for that read, not for one request): still that object only.
+    expect((await buffer(await sendSignedGet(signed))).equals(secret)).toBe(true);
+
+    // Whoever holds it points it at another object, another bucket, or adds a header S3 would act on: refused.
+    const refusals = [
+      { url: signed.url.replace('object-1', 'object-2'), headers: signed.headers },
+      { url: signed.url.replace(bucket, s3.bucket('basic')), headers: signed.headers },
+      { url: `${signed.url}?versionId=1`, headers: signed.headers },
+      { url: signed.url, headers: { ...signed.headers, 'x-amz-server-side-encryption': 'AES256' } },
+      { url: signed.url, headers: { ...signed.headers, 'x-amz-date': '20200101T000000Z' } },
+    ];
+    for (const forged of refusals)
+      await expect(sendSignedGet(forged)).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+    // Nor does its signature make any other request: the method is signed too.
+    const put = await fetch(signed.url, { method: 'PUT', headers: signed.headers, body: 'overwritten' });
+    expect(put.status).toBe(403);
+    expect((await store.getBuffer(bucket, 'raw/patient/object-1', 4 * MiB))?.equals(secret)).toBe(true);
+
+    // An object that is not there is NOT_FOUND, as through the client.
+    await expect(sendSignedGet(await store.signedGet(bucket, 'raw/patient/none'))).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 
   it('reports an unreachable endpoint as STORAGE_UNAVAILABLE', async () => {

@@ -591,7 +591,9 @@ async function main(): Promise<void> {
       ledger,
     };
     console.log(`processes: network ${network.child.pid}, S3 ${s3.child.pid}, data lake ${lakePid}`);
-    console.log(`lake RSS at rest ${peakRssMiB(lakePid).toFixed(0)} MiB (peak since start)`);
+    console.log(
+      `lake RSS at rest ${rssMiB(lakePid).toFixed(0)} MiB (peak since start ${peakRssMiB(lakePid).toFixed(0)} MiB)`,
+    );
     for (const size of sizes) await throughput(bench, size);
     for (const records of recordCounts) await assemblyLatency(bench, records, runs);
   } finally {

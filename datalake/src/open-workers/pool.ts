@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { DatalakeError } from '../errors';
-import type { S3Endpoint } from '../storage/minio-store';
+import type { SignedGet } from '../storage/object-store';
 import type { Outgoing } from '../stream/outgoing';
 import type { FromWorker, ToWorker } from './protocol';
 import { RingStream } from './ring-stream';
@@ -39,9 +39,8 @@ export interface OpenWorkersOptions {
 
 /** A sealed object to open on a worker. */
 export interface WorkerOpen {
-  readonly endpoint: S3Endpoint;
-  readonly bucket: string;
-  readonly key: string;
+  /** The sealed object's GET, signed: the worker reads it with no S3 client or keys of its own. */
+  readonly read: SignedGet;
   /** Copied to the worker; the caller wipes its own copy. */
   readonly dataKey: Buffer;
   readonly context: string;
@@ -93,9 +92,7 @@ export class OpenWorkers {
     const message: ToWorker = {
       type: 'open',
       stream,
-      endpoint: request.endpoint,
-      bucket: request.bucket,
-      key: request.key,
+      read: request.read,
       dataKey,
       context: request.context,
       ring,

@@ -1,14 +1,13 @@
 /** The messages between the lake's main thread and a worker that opens sealed objects (see pool.ts). */
 import type { DatalakeErrorCode } from '../errors';
-import type { S3Endpoint } from '../storage/minio-store';
+import type { SignedGet } from '../storage/object-store';
 
-/** Main thread → worker: open the sealed object at `bucket/key` into `ring`, one stream of many. */
+/** Main thread → worker: open the sealed object `url` reads into `ring`, one stream of many. */
 export interface OpenRequest {
   readonly type: 'open';
   readonly stream: number;
-  readonly endpoint: S3Endpoint;
-  readonly bucket: string;
-  readonly key: string;
+  /** The sealed object's GET, signed by the main thread (storage/signed-get.ts): a credential, never logged. */
+  readonly read: SignedGet;
   /** The object's data key, transferred (the worker wipes it once its opener holds it). */
   readonly dataKey: Uint8Array;
   /** What the object was sealed with (its place), as the opener needs it. */

@@ -1,6 +1,6 @@
 /**
  * The entry of a worker thread that opens sealed objects for the main thread (see pool.ts): it reads the object from
- * storage through the lake's own store, authenticates and decrypts it chunk by chunk with the lake's own opener, and
+ * storage with the GET the main thread's store signed, authenticates and decrypts it chunk by chunk with the lake's own opener, and
  * copies the plaintext into the stream's ring of shared slots, waiting for a free slot when the reader is behind.
  * Every buffer a read allocates (socket reads, cipher output) lives and dies in this thread's small heap, not in the
  * main thread's, whose collector would otherwise mark its whole heap again and again for them.
@@ -10,9 +10,8 @@ import { parentPort } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { openSealed } from '../crypto/open-stream';
 import { DatalakeError } from '../errors';
-import { v8Collector } from '../memory/collector';
-import { MinioObjectStore } from '../storage/minio-store';
-import type { S3Endpoint } from '../storage/minio-store';
+import { youngCollection } from '../memory/young-collection';
+import { sendSignedGet } from '../storage/signed-get';
 import type { FromWorker, OpenRequest, ToWorker } from './protocol';
 import { SlotRing } from './slot-ring';
 import type { FilledSlot } from './slot-ring';
@@ -20,26 +19,20 @@ import type { FilledSlot } from './slot-ring';
 interface OpenedStream {
   readonly ring: SlotRing;
   cancelled: boolean;
-  /** Set while the stream waits for a free slot (or for its storage answer). */
+  /** Called when the reader gave a slot back or the stream was cancelled (set once the ring is being filled). */
   wake?: () => void;
   source?: Readable;
   opener?: Readable;
 }
 
 /**
- * Plaintext handed out between two young-generation collections. Every socket read and cipher output is a buffer
- * that dies within a chunk, but V8 acts on such external memory only once tens of MiB of it piled up — by marking
- * the whole heap, and the process's resident set grows by that much meanwhile. A scavenge of this thread's small
- * young generation every MiB (a fraction of a millisecond) gives the buffers back as they die. Measured on 1 GiB
- * (a harness: S3 process → worker → socket): worker CPU 2.8 s without, 1.5–2.0 s with; the download's RSS growth
- * 80 → 40 MiB (of which the worker itself ~27).
+ * Plaintext handed out between two scavenges of this thread's small young generation (memory/young-collection.ts).
+ * Measured on 1 GiB (a harness: S3 process → worker → socket): worker CPU 2.8 s without, 1.5–2.0 s with; the
+ * download's RSS growth 80 → 40 MiB (of which the worker itself ~27).
  */
-const COLLECT_EVERY_BYTES = 1024 * 1024;
-const collect = v8Collector();
-let sinceCollected = 0;
+const handedOut = youngCollection();
 
 const port = parentPort as MessagePort;
-const stores = new Map<string, MinioObjectStore>();
 const streams = new Map<number, OpenedStream>();
 
 function post(message: FromWorker): void {
@@ -48,27 +41,60 @@ function post(message: FromWorker): void {
 
 function handOut(stream: number, filled: FilledSlot): void {
   post({ type: 'data', stream, ...filled });
-  sinceCollected += filled.length;
-  if (sinceCollected >= COLLECT_EVERY_BYTES) {
-    sinceCollected = 0;
-    collect?.({ type: 'minor' });
-  }
-}
-
-function storeOf(endpoint: S3Endpoint): MinioObjectStore {
-  const key = `${endpoint.url}\n${endpoint.accessKey}`;
-  let store = stores.get(key);
-  if (store === undefined) {
-    store = new MinioObjectStore(endpoint);
-    stores.set(key, store);
-  }
-  return store;
+  handedOut(filled.length);
 }
 
 function stop(state: OpenedStream): void {
   state.cancelled = true;
   state.opener?.destroy();
   state.wake?.();
+}
+
+/**
+ * Copies the opener's plaintext into the ring slice by slice as it is pushed ('data' events). (An async iterator's
+ * `read()` joined a chunk's slices into one new buffer first: an allocation and a copy of every byte, and a promise
+ * per read.) With no free slot the opener is paused, and with it the storage read, until the reader gives one back.
+ * Resolves once every slice is in the ring; rejects when the opener fails or closes short of its end (cancelled).
+ */
+function pump(opener: Readable, state: OpenedStream, stream: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const queue: Buffer[] = [];
+    let at = 0;
+    let ended = false;
+    /** Copies what the queue holds into the ring; false while something is left (no free slot). */
+    const fill = (): boolean => {
+      for (let slice = queue[0]; slice !== undefined; slice = queue[0]) {
+        if (state.cancelled) return false;
+        const copied = state.ring.write(slice, at);
+        if (copied === 0) return false;
+        at += copied;
+        if (at === slice.length) {
+          queue.shift();
+          at = 0;
+        }
+        const full = state.ring.takeFull();
+        if (full !== undefined) handOut(stream, full);
+      }
+      return true;
+    };
+    state.wake = () => {
+      if (!fill()) return;
+      if (ended) resolve();
+      else opener.resume();
+    };
+    opener.on('data', (slice: Buffer) => {
+      queue.push(slice);
+      if (!fill()) opener.pause();
+    });
+    opener.once('end', () => {
+      ended = true;
+      if (queue.length === 0) resolve();
+    });
+    opener.once('error', reject);
+    opener.once('close', () => {
+      if (!ended) reject(new DatalakeError('STORAGE_UNAVAILABLE', 'the read of the object stopped'));
+    });
+  });
 }
 
 async function run(request: OpenRequest): Promise<void> {
@@ -78,27 +104,14 @@ async function run(request: OpenRequest): Promise<void> {
   const state: OpenedStream = { ring, cancelled: false };
   streams.set(stream, state);
   try {
-    const source = await storeOf(request.endpoint).get(request.bucket, request.key);
+    const source = await sendSignedGet(request.read);
     state.source = source;
     if (state.cancelled) return;
     post({ type: 'opened', stream });
     const opener = openSealed(source, key, { context: request.context });
     key.fill(0);
     state.opener = opener;
-    for await (const slice of opener as AsyncIterable<Buffer>) {
-      for (let at = 0; at < slice.length;) {
-        if (state.cancelled) return;
-        const copied = ring.write(slice, at);
-        if (copied === 0) {
-          await new Promise<void>((resolve) => (state.wake = resolve));
-          state.wake = undefined;
-          continue;
-        }
-        at += copied;
-        const full = ring.takeFull();
-        if (full !== undefined) handOut(stream, full);
-      }
-    }
+    await pump(opener, state, stream);
     if (state.cancelled) return;
     const rest = ring.takeRest();
     if (rest !== undefined) handOut(stream, rest);

@@ -36,8 +36,8 @@ export interface StorageLocation {
   readonly country: string;
   readonly store: ObjectStore;
   /**
-   * The endpoint and its keys: its URL is what the residency check reports, and a worker thread reads through a
-   * store of its own made from it (open-workers/).
+   * The endpoint its store was made from: its URL is what the residency check reports and what tells two locations'
+   * buckets apart.
    */
   readonly endpoint: S3Endpoint;
   bucket(zone: Zone): string;

@@ -1,11 +1,13 @@
 /** ObjectStore over the minio client — the only S3 client of the data lake (embedded s3rver or MinIO). */
 import { createHash } from 'node:crypto';
 import { Client } from 'minio';
+import { signV4 } from 'minio/dist/main/signing.js';
 import type { Readable } from 'node:stream';
 import { DatalakeError } from '../errors';
 import { readBounded } from '../stream/read-bounded';
+import { codeOf, idempotent } from './idempotent-read';
 import { uploadStream } from './multipart-upload';
-import type { ListOptions, ObjectInfo, ObjectStore, PutOptions } from './object-store';
+import type { ListOptions, ObjectInfo, ObjectStore, PutOptions, SignedGet } from './object-store';
 
 export interface S3Endpoint {
   /** e.g. `http://127.0.0.1:9000` */
@@ -19,6 +21,8 @@ export interface S3Endpoint {
 
 /** 8 MiB: one part is sent while the next is filled, so a streamed upload holds 16 MiB (S3 minimum: 5 MiB). */
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+/** SHA-256 of no bytes: the payload hash a signed GET carries. */
+const EMPTY_SHA256 = createHash('sha256').digest('hex');
 const NOT_FOUND_CODES = new Set(['NoSuchKey', 'NotFound', 'NoSuchBucket']);
 const DELETE_BATCH = 1000;
 const MAX_PAGE = 1000;
@@ -38,19 +42,23 @@ export class MinioObjectStore implements ObjectStore {
   private readonly client: Client;
   private readonly buckets = new Set<string>();
   private readonly partSize: number;
+  private readonly url: URL;
+  private readonly region: string;
 
-  constructor(endpoint: S3Endpoint) {
-    this.partSize = endpoint.partSize ?? DEFAULT_PART_SIZE;
-    const url = new URL(endpoint.url);
+  constructor(private readonly keys: S3Endpoint) {
+    this.partSize = keys.partSize ?? DEFAULT_PART_SIZE;
+    const url = new URL(keys.url);
+    this.url = url;
+    // A fixed region spares a GetBucketLocation round trip before each request.
+    this.region = keys.region ?? 'us-east-1';
     const useSSL = url.protocol === 'https:';
     this.client = new Client({
       endPoint: url.hostname,
       port: url.port === '' ? (useSSL ? 443 : 80) : Number(url.port),
       useSSL,
-      accessKey: endpoint.accessKey,
-      secretKey: endpoint.secretKey,
-      // A fixed region spares a GetBucketLocation round trip before each request.
-      region: endpoint.region ?? 'us-east-1',
+      accessKey: keys.accessKey,
+      secretKey: keys.secretKey,
+      region: this.region,
       partSize: this.partSize,
       pathStyle: true,
     });
@@ -111,6 +119,30 @@ export class MinioObjectStore implements ObjectStore {
     return stream;
   }
 
+  /**
+   * A GET of the object signed here (SigV4, as minio signs its own requests), sent by whoever holds it: a worker
+   * thread that opens a binary reads with no S3 client or keys of its own (signed-get.ts).
+   */
+  signedGet(bucket: string, key: string): Promise<SignedGet> {
+    const now = new Date();
+    const path = `/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+    const headers: Record<string, string> = {
+      host: this.url.host,
+      'x-amz-date': now.toISOString().replace(/[-:]|\.\d{3}/g, ''),
+      'x-amz-content-sha256': EMPTY_SHA256,
+    };
+    const request = { protocol: this.url.protocol, method: 'GET', path, headers };
+    headers.authorization = signV4(
+      request,
+      this.keys.accessKey,
+      this.keys.secretKey,
+      this.region,
+      now,
+      EMPTY_SHA256,
+    );
+    return Promise.resolve({ url: `${this.url.origin}${path}`, headers });
+  }
+
   async getBuffer(bucket: string, key: string, maxBytes: number): Promise<Buffer | undefined> {
     const stream = await storage(() => idempotent(() => this.client.getObject(bucket, key)));
     if (stream === undefined) return undefined;
@@ -158,19 +190,6 @@ export class MinioObjectStore implements ObjectStore {
 }
 
 /**
- * A read that may be sent again: when the connection it went out on was reset before any answer — a kept-alive
- * socket the server closed as the request left (the idle-timeout race of HTTP keep-alive) — it is sent once more.
- */
-async function idempotent<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (codeOf(error) !== 'ECONNRESET' && codeOf(error) !== 'EPIPE') throw error;
-    return call();
-  }
-}
-
-/**
  * Runs a storage call: "not found" becomes undefined, an S3 refusal or an unreachable endpoint
  * becomes STORAGE_UNAVAILABLE (the caller retries; nothing half-written is ever published).
  */
@@ -193,10 +212,4 @@ function unavailable(error: unknown): DatalakeError {
     },
     error,
   );
-}
-
-function codeOf(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
 }

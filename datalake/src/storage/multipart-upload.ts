@@ -8,6 +8,8 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Client } from 'minio';
+import { releaseNow } from '../memory/release';
+import { youngCollection } from '../memory/young-collection';
 
 /** What one streamed upload holds in memory: this many parts of the store's part size. */
 export const PARTS_HELD = 2;
@@ -56,8 +58,12 @@ export async function uploadStream(client: Client, target: StreamTarget, body: R
     buffers[current] ??= Buffer.allocUnsafeSlow(partSize);
     filled = 0;
   };
+  // What a large upload allocates (socket reads, cipher output) dies within a part: given back as it dies, not once
+  // tens of MiB of it piled up in the main thread (which glibc then kept).
+  const passed = youngCollection();
   try {
     for await (const chunk of body as AsyncIterable<Buffer>) {
+      passed(chunk.length);
       for (let offset = 0; offset < chunk.length;) {
         let buffer = buffers[current] as Buffer;
         if (filled === buffer.length) {
@@ -78,6 +84,9 @@ export async function uploadStream(client: Client, target: StreamTarget, body: R
     }
     if (filled > 0) await sendFilled();
     await sending;
+    // Every part is answered: nothing writes from the buffers any more. (After a failure a part's write may still be
+    // pending: those are left to the collector.)
+    releaseNow(buffers.filter((buffer): buffer is Buffer => buffer !== undefined));
     await client.completeMultipartUpload(bucket, key, uploadId, parts);
   } catch (error) {
     await sending?.catch(() => undefined);

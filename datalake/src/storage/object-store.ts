@@ -22,6 +22,12 @@ export interface PutOptions {
   readonly size?: number;
 }
 
+/** A signed S3 request: its URL and every header it must be sent with (the signature covers them). */
+export interface SignedGet {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
 export interface ObjectStore {
   /** Creates the bucket when missing. */
   ensureBucket(bucket: string): Promise<void>;
@@ -29,6 +35,12 @@ export interface ObjectStore {
   put(bucket: string, key: string, body: Readable | Buffer, options?: PutOptions): Promise<void>;
   /** The object's bytes as a stream; NOT_FOUND when absent. */
   get(bucket: string, key: string): Promise<Readable>;
+  /**
+   * A GET of the object, signed: how a worker thread reads a binary without an S3 client or keys of its own
+   * (signed-get.ts). A credential for that one read (S3 accepts it for 15 minutes): it never leaves the process and
+   * is never logged.
+   */
+  signedGet(bucket: string, key: string): Promise<SignedGet>;
   /** A small object read whole (metadata documents); undefined when absent, PAYLOAD_TOO_LARGE past maxBytes. */
   getBuffer(bucket: string, key: string, maxBytes: number): Promise<Buffer | undefined>;
   stat(bucket: string, key: string): Promise<ObjectInfo | undefined>;

@@ -132,9 +132,7 @@ export class SealedObjects {
     const source = await this.source(target);
     try {
       return await this.workers.open({
-        endpoint: location.endpoint,
-        bucket: source.bucket,
-        key: target.objectKey,
+        read: await location.store.signedGet(source.bucket, target.objectKey),
         dataKey: source.dataKey,
         context: source.context,
         plainBytes,
