@@ -4,16 +4,17 @@
  * at about `--rate` requests/s — patients (rules, previews, their access log), clinicians (access requests, the
  * released record, grants), a centre (FHIR uploads, its upload history), an auditor (access log, block explorer),
  * a load balancer (/readyz) — for `--minutes`. Before it, the consumer zone is filled with more than `--grants`
- * live temporary records (each a committed grant, assembled), and during it a patient keeps short-lived rules
- * whose grants expire while the load runs.
+ * live temporary records (each a committed grant, assembled), and from the start of that filling a patient keeps
+ * short-lived rules whose grants expire — so the sweeper is already deleting records at its steady pace when the
+ * measured load begins, and keeps deleting while it runs.
  *
  * Every minute it prints the platform process's RSS, V8 heap (and what was live after the latest full GC), open
  * descriptors, the disk its data uses, its event-loop delay, 5xx so far, expired records still on disk past one
  * sweep interval, and p50/p99 per route — and, to show the figures are the platform's, the load driver's own longest
  * event-loop delay that minute and how long reading the disk figures took (beside the load: see `diskBytes`). At
  * the end: the slopes of RSS, heap, descriptors and disk after warm-up (per minute; least squares and Theil–Sen),
- * each route's last-3-minute p99 against its first 3 minutes, the auditors' replay of the whole chain, and the expiry check (every expired record deleted within one
- * sweep interval). Figures only: nothing is asserted (targets: 0 × 5xx, flat RSS and descriptors, p99 within
+ * each route's last-3-minute p99 against its first 3 minutes, the auditors' replay of the whole chain, and the
+ * expiry check (every expired record deleted within one sweep interval). Figures only: nothing is asserted (targets: 0 × 5xx, flat RSS and descriptors, p99 within
  * 1.5×, no record kept past its sweep).
  *
  *   npm run bench:soak -- [--minutes 15] [--rate 16] [--grants 5200] [--warmup 3]
@@ -205,7 +206,12 @@ interface Task {
   run(): Promise<unknown>;
 }
 
-async function drive(tasks: readonly Task[], recorder: Recorder, until: number): Promise<void> {
+/** Runs `tasks` until `ended` says a start at that time (epoch ms) would be one too many. */
+async function drive(
+  tasks: readonly Task[],
+  recorder: Recorder,
+  ended: (at: number) => boolean,
+): Promise<void> {
   await Promise.all(
     tasks.map(async (task) => {
       const inFlight = new Set<Promise<unknown>>();
@@ -214,7 +220,7 @@ async function drive(tasks: readonly Task[], recorder: Recorder, until: number):
         // Open loop: starts are scheduled, not waited for, so a slow platform shows as latency, not as less load.
         next += (1000 / task.perSecond) * (0.5 + Math.random());
         const wait = next - performance.now();
-        if (Date.now() + Math.max(0, wait) >= until) break;
+        if (ended(Date.now() + Math.max(0, wait))) break;
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         if (inFlight.size >= task.width) {
           recorder.shed += 1;
@@ -305,6 +311,35 @@ async function bench(): Promise<void> {
       return (await response.arrayBuffer()).byteLength;
     };
 
+    /** The rate as a multiple of the mix's 16 requests/s. */
+    const r = options.rate / 16;
+    /** Short-lived grants with a record, and when each expires. */
+    const expiring = new Map<string, number>();
+    /** The patient's short-lived rules and the clinicians' grants under them, which expire while the load runs. */
+    const expiringTasks = (recorder: Recorder): Task[] => [
+      {
+        name: 'clinician short grant + record',
+        perSecond: 1 * r,
+        width: 8,
+        run: async () => {
+          const by = nextClinician();
+          const answer = await recorder.time('POST /access-requests', () => grant([SHORT_CATEGORY])(by));
+          const { grantId, expiresAt } = answer ?? {};
+          if (grantId === undefined || expiresAt === undefined) return;
+          const bytes = await recorder.time('GET /grants/:id/record', () => record(by, grantId));
+          if (bytes !== undefined) expiring.set(grantId, Date.parse(expiresAt));
+        },
+      },
+    ];
+    // Expiry in its steady state before the first measured minute: short-lived grants are made from the start of
+    // the seeding, so that when the measured load begins, grants made a rule's lifetime earlier are expiring and the
+    // sweeper deletes about as many records a minute as it will at the end. (Started with the load, the first three
+    // minutes measured a platform that deleted nothing and the last three one deleting ~60 records a minute.)
+    const priming = new Recorder();
+    let seedingDone = false;
+    const primedAt = Date.now() + SHORT_RULE_MINUTES * 60_000 + SWEEP_INTERVAL_MS;
+    const primingExpiry = drive(expiringTasks(priming), priming, (at) => seedingDone && at >= primedAt);
+
     // Live temporary records: committed grants, each assembled into the consumer zone (24 h expiry).
     const seeding = performance.now();
     let seeded = 0;
@@ -319,8 +354,12 @@ async function bench(): Promise<void> {
           `  seeded ${seeded} live records (${(seeded / ((performance.now() - seeding) / 1000)).toFixed(1)}/s)`,
         );
     });
+    seedingDone = true;
+    await primingExpiry;
+    const primingFailures = [...priming.failures].map(([key, count]) => `${key} ×${count}`);
     out(
-      `platform at ${ready.url}; setup (users, rules, ${seeded} live temporary records) in ` +
+      `platform at ${ready.url}; setup (users, rules, ${seeded} live temporary records, ${expiring.size} ` +
+        `short-lived ones${primingFailures.length === 0 ? '' : `; failures: ${primingFailures.join(', ')}`}) in ` +
         `${((performance.now() - setup) / 1000).toFixed(0)} s; machine: ${cpus().length} cores, load ` +
         `${loadavg()
           .map((load) => load.toFixed(1))
@@ -328,12 +367,10 @@ async function bench(): Promise<void> {
     );
 
     const recorder = new Recorder();
-    /** Short-lived grants with a record, and when each expires. */
-    const expiring = new Map<string, number>();
     let uploads = 0;
     let blockHeight = 1;
-    const r = options.rate / 16;
     const tasks: Task[] = [
+      ...expiringTasks(recorder),
       {
         name: 'patient reads',
         perSecond: 2 * r,
@@ -394,19 +431,6 @@ async function bench(): Promise<void> {
           const answer = await recorder.time('POST /access-requests', () => grant(LONG_CATEGORIES)(by));
           if (answer?.grantId !== undefined)
             await recorder.time('GET /grants/:id/record', () => record(by, answer.grantId as string));
-        },
-      },
-      {
-        name: 'clinician short grant + record',
-        perSecond: 1 * r,
-        width: 8,
-        run: async () => {
-          const by = nextClinician();
-          const answer = await recorder.time('POST /access-requests', () => grant([SHORT_CATEGORY])(by));
-          const { grantId, expiresAt } = answer ?? {};
-          if (grantId === undefined || expiresAt === undefined) return;
-          const bytes = await recorder.time('GET /grants/:id/record', () => record(by, grantId));
-          if (bytes !== undefined) expiring.set(grantId, Date.parse(expiresAt));
         },
       },
       {
@@ -598,7 +622,7 @@ async function bench(): Promise<void> {
     const ticker = setInterval(() => {
       reporting = reporting.then(reportMinute);
     }, 60_000);
-    await drive(tasks, recorder, until);
+    await drive(tasks, recorder, (at) => at >= until);
     clearInterval(ticker);
     await reporting;
 
