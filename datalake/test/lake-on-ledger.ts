@@ -97,9 +97,14 @@ export async function startLakeOnLedger(
     readonly relays?: number;
     /**
      * When given, the lake's ledger calls are noted here: the lake is then started as `startDatalakeWithWallet`
-     * starts it, its port wrapped by `recordingLedger`.
+     * starts it, its port wrapped by `recordingLedger` (so it is with `wrapLedger`).
      */
     readonly ledgerCalls?: LedgerCalls;
+    /**
+     * The lake's port as the lake sees it, wrapped by the test (e.g. to hold a call while it looks at what the lake
+     * lets out meanwhile); the real port answers every call.
+     */
+    readonly wrapLedger?: (port: LedgerPort) => LedgerPort;
   } = {},
 ): Promise<LakeOnLedger> {
   const net = await startEmbeddedTestNetwork();
@@ -160,11 +165,13 @@ export async function startLakeOnLedger(
   const ledger = new FabricLedgerPort({ identities: new WalletIdentities(wallet), client });
   const logger = pino({ level: 'silent' });
   const start = (): Promise<RunningDatalake> => {
-    const { ledgerCalls } = options;
-    if (ledgerCalls === undefined) return startDatalakeWithWallet(config, { wallet, logger, ...deps });
+    const { ledgerCalls, wrapLedger } = options;
+    if (ledgerCalls === undefined && wrapLedger === undefined)
+      return startDatalakeWithWallet(config, { wallet, logger, ...deps });
     const lakeLedger = new FabricLedgerPort({ identities: new WalletIdentities(wallet), client });
+    const recorded = ledgerCalls === undefined ? lakeLedger : recordingLedger(lakeLedger, ledgerCalls);
     return startDatalake(config, {
-      ledger: recordingLedger(lakeLedger, ledgerCalls),
+      ledger: wrapLedger === undefined ? recorded : wrapLedger(recorded),
       events: lakeLedger,
       logger,
       ...deps,

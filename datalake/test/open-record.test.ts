@@ -13,6 +13,7 @@ import { layout } from '../src/zones/layout';
 import { ORG_DE, ORG_FR, pseudonym } from '../../network/test/fixtures/embedded-network';
 import { startLakeOnLedger } from './lake-on-ledger';
 import type { LakeOnLedger, LedgerCalls } from './lake-on-ledger';
+import type { LedgerPort } from '../src/ledger/port';
 import { documentForm } from './document-form';
 
 jest.setTimeout(240_000);
@@ -27,6 +28,28 @@ const ALLERGIES = 105;
 
 let env: LakeOnLedger;
 const calls: LedgerCalls = [];
+/** While set, the lake's deliveries wait at the ledger's door until `release` settles (then go on unchanged). */
+let heldDelivery: { readonly reached: () => void; readonly release: Promise<void> } | undefined;
+
+/** The lake's port with its deliveries held while `heldDelivery` is set; every call is the real one. */
+function holdingDeliveries(port: LedgerPort): LedgerPort {
+  return new Proxy(port, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (property !== 'recordDelivery' || typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        const held = heldDelivery;
+        if (held !== undefined) {
+          held.reached();
+          await held.release;
+        }
+        return (value as (...parameters: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let patientLedger: LedgerSession;
 let clinicianLedger: LedgerSession;
 
@@ -84,7 +107,7 @@ async function uploadDocument(sourceId: string, content: Buffer): Promise<string
 }
 
 beforeAll(async () => {
-  env = await startLakeOnLedger({}, {}, { ledgerCalls: calls });
+  env = await startLakeOnLedger({}, {}, { ledgerCalls: calls, wrapLedger: holdingDeliveries });
   for (const actor of [centre, patient, clinician, colleague]) await env.enrol(actor);
   patientLedger = env.ledgerAs(patient);
   clinicianLedger = env.ledgerAs(clinician);
@@ -215,6 +238,76 @@ it('gives concurrent openers one assembly and one delivery, and nothing to anoth
   expect(await deliveries(grantId)).toHaveLength(1);
   expect(await keys('structured', layout.deliveryManifests(grantId))).toHaveLength(1);
   expect(env.lake.records?.assembling).toBe(0);
+});
+
+it('lets nothing out before its delivery is on the ledger: not to a second opener, not after a crash', async () => {
+  const grantId = (await request(['allergies'])).grantId as string;
+  let reached = (): void => undefined;
+  const atLedger = new Promise<void>((resolve) => {
+    reached = resolve;
+  });
+  let release = (): void => undefined;
+  heldDelivery = { reached, release: new Promise<void>((resolve) => (release = resolve)) };
+  let first: Promise<Response> | undefined;
+  let second: Promise<Response> | undefined;
+  try {
+    first = open(grantId);
+    // The record is assembled and its delivery is on its way to the ledger, held there.
+    await atLedger;
+    // What a crash at this moment would leave behind: nothing anyone can open.
+    expect(await env.lake.consumer.meta(env.lake.locations.forCountry('DE'), grantId)).toBeUndefined();
+    // The same clinician opens it again meanwhile (another tab, a retry): nothing comes back yet.
+    second = open(grantId);
+    const early = await Promise.race([second.then(() => 'answered'), sleep(1_000).then(() => 'waiting')]);
+    expect(early).toBe('waiting');
+    expect(await deliveries(grantId)).toEqual([]);
+  } finally {
+    heldDelivery = undefined;
+    release();
+  }
+  const answers = await Promise.all([first, second]);
+  expect(answers.map((answer) => answer?.status)).toEqual([200, 200]);
+  const logged = await deliveries(grantId);
+  expect(logged).toEqual([answers[0]?.headers.get('custodia-manifest-hash')]);
+  const [one, two] = await Promise.all(answers.map((answer) => answer?.text()));
+  expect(two).toBe(one);
+});
+
+it('releases nothing, to any opener, of a record whose delivery the ledger refuses (revoked meanwhile)', async () => {
+  const ruleId = await createRule({
+    effect: 'permit',
+    grantee: { kind: 'practitioner', id: clinician.id, mspId: clinician.mspId },
+    categories: ['procedures'],
+    labels: [],
+    purposes: ['TREAT'],
+  });
+  const grantId = (await request(['procedures'])).grantId as string;
+  let reached = (): void => undefined;
+  const atLedger = new Promise<void>((resolve) => {
+    reached = resolve;
+  });
+  let release = (): void => undefined;
+  heldDelivery = { reached, release: new Promise<void>((resolve) => (release = resolve)) };
+  let first: Promise<Response> | undefined;
+  let second: Promise<Response> | undefined;
+  try {
+    first = open(grantId);
+    await atLedger;
+    // A second opener, its grant read while still active, asks while the record waits for its delivery; then the
+    // patient revokes, and the ledger refuses the delivery.
+    second = open(grantId);
+    await sleep(1_000);
+    await patientLedger.rules.revoke(ruleId);
+  } finally {
+    heldDelivery = undefined;
+    release();
+  }
+  const answers = await Promise.all([first, second]);
+  for (const answer of answers)
+    expect(await refusal(answer as Response)).toEqual({ status: 403, code: 'GRANT_NOT_ACTIVE' });
+  expect(await deliveries(grantId)).toEqual([]);
+  expect(await keys('consumer', layout.consumerGrant(grantId))).toEqual([]);
+  expect(await env.lake.consumer.meta(env.lake.locations.forCountry('DE'), grantId)).toBeUndefined();
 });
 
 it('lets a retry join the assembly its abandoned first attempt started', async () => {

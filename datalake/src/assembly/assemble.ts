@@ -5,13 +5,14 @@
  * - its stored metadata document is read back and authenticated (not changed, not another record's or patient's,
  *   not an older version than the index's);
  * - its on-chain registration must agree with it — registrations are read in pages (`registrations.ts`) rather than
- *   one ledger call per record, and each page's records are checked while the next page is read;
+ *   one ledger call per record, while the stored documents are read: neither waits for the other;
  * - its raw object is read and decrypted (a bounded number at a time) in the record's own location, hashed against
  *   the registration, and copied once per grant into the curated zone of that location (it never leaves its
  *   country, and is never read back: what was read is what goes on).
  *
- * The IPS Bundle is written to the consumer zone of the patient's home country piece by piece until the grant
- * expires, the manifest beside it for auditors; the delivery with the manifest's hash goes on-chain. The curated
+ * The IPS Bundle is written to the consumer zone of the patient's home country until the grant expires, the
+ * manifest beside it for auditors, while the delivery with the manifest's hash goes on-chain; the record becomes
+ * readable (its metadata written) only once that delivery is committed, and nobody receives it before. The curated
  * copies are removed when assembly ends, whatever happens.
  *
  * Binaries are not decrypted here. Their bytes were hashed at ingest in the same pass that sealed them, and that
@@ -31,7 +32,7 @@ import { jsonStream } from '../json/stringify-stream';
 import type { LedgerActor, LedgerPort } from '../ledger/port';
 import type { StorageLocation, StorageLocations } from '../storage/locations';
 import { wholeIfSmall } from '../stream/whole-if-small';
-import type { ConsumerZone } from '../zones/consumer';
+import type { ConsumerRecordMeta, ConsumerZone } from '../zones/consumer';
 import { CuratedCopy } from '../zones/curated';
 import type { ContextZone } from '../zones/context';
 import type { PatientIdentifications } from '../zones/identification';
@@ -49,7 +50,13 @@ import { signLink } from './links';
 import { manifestHash } from './manifest';
 import { assembleOwnRecord } from './own-record';
 import type { ExclusionReason, Manifest } from './manifest';
-import { chooseListing, readRegistrations, registrationRefusal, sameSet } from './registrations';
+import {
+  chooseListing,
+  readRegistrations,
+  registrationRefusal,
+  Registrations,
+  sameSet,
+} from './registrations';
 import { releasedCategories, selectRecords } from './select';
 
 /** A released binary: its type and size, and its plaintext to send (authenticated chunk by chunk as it goes). */
@@ -105,6 +112,8 @@ export interface AssemblyResult {
 export interface Assembled {
   readonly result: AssemblyResult;
   readonly bundle: Bundle;
+  /** The Bundle's JSON as stored, when small enough to have been held whole (else serialised again to stream). */
+  readonly serialized?: Buffer;
 }
 
 export const FHIR_JSON = 'application/fhir+json';
@@ -186,6 +195,10 @@ export class AssemblyService {
         })),
         excluded,
       };
+      // The manifest stays readable for auditors (exclusions included); stored while the Bundle is built, and before
+      // the ledger holds its hash.
+      const manifestStored = this.deps.manifests.put(home, manifest);
+      manifestStored.catch(() => undefined);
       const [identification, context] = await surroundings;
       const bundle = buildPatientSummary({
         grant: {
@@ -204,33 +217,40 @@ export class AssemblyService {
       const expiresAt = new Date(grant.expiresAt);
       if (replace && (await this.deps.consumer.meta(home, grantId).catch(() => undefined)) !== undefined)
         await this.deps.consumer.remove(grantId);
-      // The manifest stays readable for auditors (exclusions included); the ledger holds its hash.
-      await Promise.all([
-        curatedStored,
-        this.deps.manifests.put(home, manifest),
-        this.deps.consumer.put(
-          home,
-          {
-            grantId,
-            patientId,
-            sources: [...new Set(records.map(({ document }) => document.country))].sort(),
-            requester: { mspId: actor.mspId, id: actor.id },
-            expiresAt,
-            contentType: FHIR_JSON,
-            manifestHash: hash,
-          },
-          await wholeIfSmall(jsonStream(bundle), SINGLE_PUT_BYTES),
-        ),
-      ]);
-      // The curated copies are no longer needed: removed while the delivery goes on-chain.
-      cleanup = curated.remove();
+      // Serialised once: stored, and (when small) streamed to whoever waits on this assembly.
+      const serialized = await wholeIfSmall(jsonStream(bundle), SINGLE_PUT_BYTES);
+      // The temporary record is stored while its delivery goes on-chain, but nobody can read it yet.
+      const stored = this.deps.consumer.store(
+        home,
+        {
+          grantId,
+          patientId,
+          sources: [...new Set(records.map(({ document }) => document.country))].sort(),
+          requester: { mspId: actor.mspId, id: actor.id },
+          expiresAt,
+          contentType: FHIR_JSON,
+          manifestHash: hash,
+        },
+        serialized,
+      );
+      stored.catch(() => undefined);
+      let meta: ConsumerRecordMeta;
       try {
+        // The manifest and the curated copy are complete before anything is delivered.
+        await Promise.all([curatedStored, manifestStored]);
+        // The curated copies are no longer needed: removed while the delivery goes on-chain.
+        cleanup = curated.remove();
         await this.deps.ledger.recordDelivery(actor, grantId, hash);
+        meta = await stored;
       } catch (error) {
-        // Nothing is released without its delivery on the ledger.
+        // Nothing is released without its delivery on the ledger, and nothing of a failed assembly is kept.
+        await stored.catch(() => undefined);
         await this.deps.consumer.remove(grantId);
         throw error;
       }
+      // Readable only from now on: its delivery is on the ledger. (Published before, a second opener — or any
+      // opener after a crash before the delivery — would have read a record the ledger never logged.)
+      await this.deps.consumer.publish(home, meta);
       return {
         result: {
           grantId,
@@ -240,6 +260,7 @@ export class AssemblyService {
           excluded,
         },
         bundle,
+        ...(Buffer.isBuffer(serialized) ? { serialized } : {}),
       };
     } finally {
       await (cleanup ?? curated.remove());
@@ -272,8 +293,9 @@ export class AssemblyService {
   }
 
   /**
-   * Checks every candidate against its registration as the ledger's pages arrive, at most READ_CONCURRENCY records
-   * in flight; a candidate the listings never name stays unchecked (not registered).
+   * Checks every candidate against its registration. The candidates' stored documents are read from the start (at
+   * most READ_CONCURRENCY at a time) while the ledger's pages of registrations arrive, so neither round trip waits
+   * for the other; a record is checked once both are in. A candidate the listings never name is not registered.
    */
   private async checkAll(
     grant: GrantView,
@@ -283,51 +305,49 @@ export class AssemblyService {
   ): Promise<Map<string, Checked>> {
     const checked = new Map<string, Checked>();
     if (candidates.length === 0) return checked;
-    const byId = new Map(candidates.map((document) => [document.recordId, document]));
+    const registrations = new Registrations(candidates.map(({ recordId }) => recordId));
     const limit = createLimit(READ_CONCURRENCY);
-    const running: Promise<void>[] = [];
-    let settled: PromiseSettledResult<void>[] = [];
-    try {
-      await readRegistrations(
+    const running = candidates.map(async (indexed) => {
+      // The slot is freed once the document is read: reads never stall behind a page still to come.
+      const verified = await limit(() => this.stored(indexed));
+      const registration = await registrations.of(indexed.recordId);
+      checked.set(indexed.recordId, await limit(() => this.check(grant, verified, registration, curated)));
+    });
+    const [listed, ...settled] = await Promise.allSettled([
+      readRegistrations(
         this.deps.ledger,
         this.deps.serviceActor,
         grant.patientId,
         chooseListing(candidates, counts, grant),
-        (registrations) => {
-          for (const registration of registrations) {
-            const indexed = byId.get(registration.recordId);
-            // A record listed under two categories is checked once.
-            if (indexed === undefined) continue;
-            byId.delete(registration.recordId);
-            running.push(
-              limit(() => this.check(grant, indexed, registration, curated)).then((outcome) => {
-                checked.set(indexed.recordId, outcome);
-              }),
-            );
-          }
+        (page) => registrations.named(page),
+      ).then(
+        () => registrations.end(),
+        (error: unknown) => {
+          registrations.abort(error);
+          throw error;
         },
-      );
-    } finally {
+      ),
       // Every read in flight ends before the curated copy is removed.
-      settled = await Promise.allSettled(running);
-    }
-    const failure = settled.find((outcome) => outcome.status === 'rejected');
-    if (failure !== undefined) throw failure.reason;
+      ...running,
+    ]);
+    const failure = [listed, ...settled].find((outcome) => outcome?.status === 'rejected');
+    if (failure?.status === 'rejected') throw failure.reason;
     return checked;
   }
 
   /**
-   * One record: its stored metadata (authentic, current), its registration (same hash, categories and labels, not
-   * superseded), then its raw resource decrypted (a tampered object fails authentication: 'unreadable'), hashed
-   * against what is registered (a substituted one: 'hash-mismatch') and added to the curated copy of its location.
+   * One record: its registration (none: 'not-registered'), its stored metadata (authentic, current), the two
+   * agreeing (same hash, categories and labels, not superseded), then its resource — from the document, or the raw
+   * zone for the earlier layout (a tampered object fails authentication: 'unreadable') — hashed against what is
+   * registered (a substituted one: 'hash-mismatch') and added to the curated copy of its location.
    */
   private async check(
     grant: GrantView,
-    indexed: RecordDocument,
-    registration: RecordMeta,
+    verified: Stored,
+    registration: RecordMeta | undefined,
     curated: CuratedCopy,
   ): Promise<Checked> {
-    const verified = await this.stored(indexed);
+    if (registration === undefined) return { ok: false, reason: 'not-registered' };
     if (!verified.ok) return verified;
     const { document } = verified;
     if (document.supersededBy !== undefined) return { ok: false, reason: 'superseded' };

@@ -4,7 +4,7 @@
  * arrive together (a clinician's double click, a retry while the first attempt is still working), they share one
  * assembly and one delivery on the ledger; each streams the same Bundle out.
  */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Bundle } from '@medplum/fhirtypes';
 import { SingleFlight } from '../concurrency/single-flight';
 import { DatalakeError, isDatalakeError } from '../errors';
@@ -64,7 +64,10 @@ export class TemporaryRecords {
       return {
         contentType: FHIR_JSON,
         manifestHash: assembled.result.manifestHash,
-        body: jsonStream(assembled.bundle),
+        body:
+          assembled.serialized === undefined
+            ? jsonStream(assembled.bundle)
+            : Readable.from([assembled.serialized], { objectMode: false }),
       };
     const now = await this.stored(home, grantId, actor);
     if (now === undefined) throw new DatalakeError('NOT_FOUND', 'no temporary record for this grant');

@@ -2,7 +2,7 @@ import { CATEGORIES } from '@custodia/chaincode';
 import type { Category, RecordMeta } from '@custodia/chaincode';
 import type { RecordDocument } from '../zones/record-document';
 import type { RecordCounts } from '../zones/record-index';
-import { chooseListing, registrationRefusal } from './registrations';
+import { chooseListing, registrationRefusal, Registrations } from './registrations';
 
 const HASH = 'a'.repeat(64);
 
@@ -105,5 +105,55 @@ describe('registrationRefusal', () => {
       'metadata-mismatch',
     );
     expect(registrationRefusal(document, registration({ labels: ['PSY'] }))).toBe('metadata-mismatch');
+  });
+});
+
+describe('Registrations', () => {
+  const meta = (recordId: string, overrides: Partial<RecordMeta> = {}): RecordMeta =>
+    ({
+      recordId,
+      patientId: 'p-1',
+      contentHash: HASH,
+      categories: ['results'],
+      labels: [],
+      ...overrides,
+    }) as RecordMeta;
+
+  it('gives each record its registration as soon as a page names it, before the listing ends', async () => {
+    const registrations = new Registrations(['r-1', 'r-2']);
+    registrations.named([meta('r-2')]);
+    await expect(registrations.of('r-2')).resolves.toEqual(meta('r-2'));
+    let settled = false;
+    void registrations.of('r-1').then(() => (settled = true));
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    registrations.named([meta('r-1')]);
+    await expect(registrations.of('r-1')).resolves.toEqual(meta('r-1'));
+  });
+
+  it('keeps the first registration named for a record, and ignores records it was not asked about', async () => {
+    const registrations = new Registrations(['r-1']);
+    registrations.named([meta('r-1'), meta('r-9')]);
+    // The same record listed again (under a second category, or forged in a later page) changes nothing.
+    registrations.named([meta('r-1', { contentHash: 'b'.repeat(64) })]);
+    registrations.end();
+    await expect(registrations.of('r-1')).resolves.toEqual(meta('r-1'));
+    await expect(registrations.of('r-9')).resolves.toBeUndefined();
+  });
+
+  it('answers "not registered" for a record the finished listing never named', async () => {
+    const registrations = new Registrations(['r-1', 'r-2']);
+    registrations.named([meta('r-1')]);
+    registrations.end();
+    await expect(registrations.of('r-2')).resolves.toBeUndefined();
+  });
+
+  it('fails the records still waiting when the listing fails, and leaves named ones as they were', async () => {
+    const registrations = new Registrations(['r-1', 'r-2']);
+    registrations.named([meta('r-1')]);
+    registrations.abort(new Error('ledger unavailable'));
+    await expect(registrations.of('r-1')).resolves.toEqual(meta('r-1'));
+    // Failed, never "not registered": a record is not excluded because the ledger did not answer.
+    await expect(registrations.of('r-2')).rejects.toThrow('ledger unavailable');
   });
 });

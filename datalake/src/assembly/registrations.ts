@@ -66,6 +66,61 @@ export async function readRegistrations(
 }
 
 /**
+ * The registrations of a known set of records, each awaited on its own while the pages that name them arrive: a
+ * record's check waits for its own registration, not for the whole listing. The first registration named for a
+ * record counts (a record listed under two categories is checked once); names outside the set are ignored.
+ */
+export class Registrations {
+  private readonly pending = new Map<
+    string,
+    {
+      readonly promise: Promise<RecordMeta | undefined>;
+      readonly settle: (registration: RecordMeta | undefined) => void;
+      readonly fail: (reason: unknown) => void;
+    }
+  >();
+
+  constructor(recordIds: Iterable<string>) {
+    for (const recordId of recordIds) {
+      if (this.pending.has(recordId)) continue;
+      let settle: (registration: RecordMeta | undefined) => void = () => undefined;
+      let fail: (reason: unknown) => void = () => undefined;
+      const promise = new Promise<RecordMeta | undefined>((resolve, reject) => {
+        settle = resolve;
+        fail = reject;
+      });
+      // A failed listing may settle a record nobody awaits yet: not an unhandled rejection.
+      promise.catch(() => undefined);
+      this.pending.set(recordId, { promise, settle, fail });
+    }
+  }
+
+  /** The record's registration once a page names it; undefined when the listing ended without it. */
+  of(recordId: string): Promise<RecordMeta | undefined> {
+    return this.pending.get(recordId)?.promise ?? Promise.resolve(undefined);
+  }
+
+  /** A page arrived: the records it names have their registration. */
+  named(page: readonly RecordMeta[]): void {
+    for (const registration of page) {
+      const entry = this.pending.get(registration.recordId);
+      // Settled once: a later listing of the same record changes nothing.
+      entry?.settle(registration);
+    }
+  }
+
+  /** The listing ended: records it did not name are not registered. */
+  end(): void {
+    for (const entry of this.pending.values()) entry.settle(undefined);
+  }
+
+  /** The listing failed: records not named yet wait no more, and fail with `reason`. */
+  abort(reason: unknown): void {
+    for (const entry of this.pending.values()) entry.fail(reason);
+  }
+}
+
+/**
  * Why a record may not be released on its registration (undefined: it may): none, another patient's, another
  * hash than the lake's document holds, already replaced by a newer version, or other categories or labels than
  * the lake's document says (the ledger's are the ones rules were decided on).

@@ -62,8 +62,22 @@ export class ConsumerZone {
     private readonly onForgedMarker: (location: string) => void = () => undefined,
   ) {}
 
-  /** Stores the record in `location` (the patient's home); it becomes readable only when its metadata is written, last. */
+  /** Stores the record in `location` (the patient's home) and makes it readable: `store`, then `publish`. */
   async put(
+    location: StorageLocation,
+    spec: ConsumerRecordSpec,
+    body: Readable | Buffer,
+  ): Promise<ConsumerRecordMeta> {
+    const meta = await this.store(location, spec, body);
+    await this.publish(location, meta);
+    return meta;
+  }
+
+  /**
+   * Stores the record's sealed object in `location` (the patient's home), its expiry marker first; nobody can read
+   * it until `publish` writes its metadata. Assembly publishes only once the delivery is on the ledger.
+   */
+  async store(
     location: StorageLocation,
     spec: ConsumerRecordSpec,
     body: Readable | Buffer,
@@ -94,7 +108,7 @@ export class ConsumerZone {
       },
       body,
     );
-    const meta: ConsumerRecordMeta = {
+    return {
       ...spec,
       schema: 2,
       expiresAt: spec.expiresAt.toISOString(),
@@ -102,14 +116,17 @@ export class ConsumerZone {
       size: written.size,
       sha256: written.sha256,
     };
+  }
+
+  /** Makes a stored record readable by its requester: its metadata, written last. */
+  async publish(location: StorageLocation, meta: ConsumerRecordMeta): Promise<void> {
     await this.documents.put(
       location,
       'consumer',
-      layout.consumerMeta(spec.grantId),
-      { scope: 'patient', patientId: spec.patientId, owner: this.owner, named: true },
+      layout.consumerMeta(meta.grantId),
+      { scope: 'patient', patientId: meta.patientId, owner: this.owner, named: true },
       meta,
     );
-    return meta;
   }
 
   /** The record's metadata in `location`; undefined when absent; INTEGRITY_FAILED when not authentic. */
