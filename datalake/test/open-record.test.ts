@@ -31,6 +31,23 @@ const calls: LedgerCalls = [];
 /** While set, the lake's deliveries wait at the ledger's door until `release` settles (then go on unchanged). */
 let heldDelivery: { readonly reached: () => void; readonly release: Promise<void> } | undefined;
 
+/** Holds the lake's next deliveries at the ledger's door: `atLedger` once one arrives; `release` lets them all go. */
+function holdDeliveries(): { readonly atLedger: Promise<void>; readonly release: () => void } {
+  let reached = (): void => undefined;
+  const atLedger = new Promise<void>((resolve) => {
+    reached = resolve;
+  });
+  let release = (): void => undefined;
+  heldDelivery = { reached, release: new Promise<void>((resolve) => (release = resolve)) };
+  return {
+    atLedger,
+    release: () => {
+      heldDelivery = undefined;
+      release();
+    },
+  };
+}
+
 /** The lake's port with its deliveries held while `heldDelivery` is set; every call is the real one. */
 function holdingDeliveries(port: LedgerPort): LedgerPort {
   return new Proxy(port, {
@@ -242,12 +259,7 @@ it('gives concurrent openers one assembly and one delivery, and nothing to anoth
 
 it('lets nothing out before its delivery is on the ledger: not to a second opener, not after a crash', async () => {
   const grantId = (await request(['allergies'])).grantId as string;
-  let reached = (): void => undefined;
-  const atLedger = new Promise<void>((resolve) => {
-    reached = resolve;
-  });
-  let release = (): void => undefined;
-  heldDelivery = { reached, release: new Promise<void>((resolve) => (release = resolve)) };
+  const { atLedger, release } = holdDeliveries();
   let first: Promise<Response> | undefined;
   let second: Promise<Response> | undefined;
   try {
@@ -262,7 +274,6 @@ it('lets nothing out before its delivery is on the ledger: not to a second opene
     expect(early).toBe('waiting');
     expect(await deliveries(grantId)).toEqual([]);
   } finally {
-    heldDelivery = undefined;
     release();
   }
   const answers = await Promise.all([first, second]);
@@ -282,12 +293,7 @@ it('releases nothing, to any opener, of a record whose delivery the ledger refus
     purposes: ['TREAT'],
   });
   const grantId = (await request(['procedures'])).grantId as string;
-  let reached = (): void => undefined;
-  const atLedger = new Promise<void>((resolve) => {
-    reached = resolve;
-  });
-  let release = (): void => undefined;
-  heldDelivery = { reached, release: new Promise<void>((resolve) => (release = resolve)) };
+  const { atLedger, release } = holdDeliveries();
   let first: Promise<Response> | undefined;
   let second: Promise<Response> | undefined;
   try {
@@ -299,7 +305,6 @@ it('releases nothing, to any opener, of a record whose delivery the ledger refus
     await sleep(1_000);
     await patientLedger.rules.revoke(ruleId);
   } finally {
-    heldDelivery = undefined;
     release();
   }
   const answers = await Promise.all([first, second]);

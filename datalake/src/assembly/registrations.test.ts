@@ -26,6 +26,17 @@ function doc(recordId: string, categories: Category[]): RecordDocument {
   };
 }
 
+/** A registration as the ledger lists it. */
+const meta = (recordId: string, overrides: Partial<RecordMeta> = {}): RecordMeta =>
+  ({
+    recordId,
+    patientId: 'p-1',
+    contentHash: HASH,
+    categories: ['results'],
+    labels: [],
+    ...overrides,
+  }) as RecordMeta;
+
 const many = (count: number, category: Category, from = 0): RecordDocument[] =>
   Array.from({ length: count }, (_, index) => doc(`${category}-${from + index}`, [category]));
 
@@ -75,15 +86,7 @@ describe('chooseListing', () => {
 });
 
 describe('registrationRefusal', () => {
-  const registration = (overrides: Partial<RecordMeta>): RecordMeta =>
-    ({
-      recordId: 'r-1',
-      patientId: 'p-1',
-      contentHash: HASH,
-      categories: ['results'],
-      labels: [],
-      ...overrides,
-    }) as RecordMeta;
+  const registration = (overrides: Partial<RecordMeta>): RecordMeta => meta('r-1', overrides);
   const document = doc('r-1', ['results']);
 
   it('releases a record registered with the lake’s hash for its patient', () => {
@@ -109,16 +112,6 @@ describe('registrationRefusal', () => {
 });
 
 describe('Registrations', () => {
-  const meta = (recordId: string, overrides: Partial<RecordMeta> = {}): RecordMeta =>
-    ({
-      recordId,
-      patientId: 'p-1',
-      contentHash: HASH,
-      categories: ['results'],
-      labels: [],
-      ...overrides,
-    }) as RecordMeta;
-
   it('gives each record its registration as soon as a page names it, before the listing ends', async () => {
     const registrations = new Registrations(['r-1', 'r-2']);
     registrations.named([meta('r-2')]);
