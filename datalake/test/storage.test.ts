@@ -239,6 +239,11 @@ describe('the S3 server through the minio client', () => {
     expect(put.status).toBe(403);
     expect((await store.getBuffer(bucket, 'raw/patient/object-1', 4 * MiB))?.equals(secret)).toBe(true);
 
+    // A key with characters SigV4 encodes and encodeURIComponent does not: signed as sent.
+    await store.put(bucket, "raw/patient/it's (1)!*~.bin", Buffer.from('odd key'));
+    const odd = await sendSignedGet(await store.signedGet(bucket, "raw/patient/it's (1)!*~.bin"));
+    expect((await buffer(odd)).toString()).toBe('odd key');
+
     // An object that is not there is NOT_FOUND, as through the client.
     await expect(sendSignedGet(await store.signedGet(bucket, 'raw/patient/none'))).rejects.toMatchObject({
       code: 'NOT_FOUND',

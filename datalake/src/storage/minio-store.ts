@@ -23,6 +23,12 @@ export interface S3Endpoint {
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 /** SHA-256 of no bytes: the payload hash a signed GET carries. */
 const EMPTY_SHA256 = createHash('sha256').digest('hex');
+/**
+ * A key segment as SigV4 signs it: every byte but A–Z a–z 0–9 `-_.~` percent-encoded (encodeURIComponent leaves
+ * `!'()*` as they are, and S3 would then sign another path than the one it is sent).
+ */
+const uriEncode = (segment: string): string =>
+  encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 const NOT_FOUND_CODES = new Set(['NoSuchKey', 'NotFound', 'NoSuchBucket']);
 const DELETE_BATCH = 1000;
 const MAX_PAGE = 1000;
@@ -125,7 +131,7 @@ export class MinioObjectStore implements ObjectStore {
    */
   signedGet(bucket: string, key: string): Promise<SignedGet> {
     const now = new Date();
-    const path = `/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+    const path = `/${bucket}/${key.split('/').map(uriEncode).join('/')}`;
     const headers: Record<string, string> = {
       host: this.url.host,
       'x-amz-date': now.toISOString().replace(/[-:]|\.\d{3}/g, ''),
