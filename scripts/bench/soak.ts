@@ -623,6 +623,11 @@ async function bench(): Promise<void> {
       reporting = reporting.then(reportMinute);
     }, 60_000);
     await drive(tasks, recorder, (at) => at >= until);
+    // Every run reports exactly `--minutes` minutes: the last minute's report is taken at its end even when the load
+    // finished a few ms before it (else whether it was printed depended on that, and with it which minutes the last
+    // window held).
+    const lastReport = started + options.minutes * 60_000 + 1_000 - Date.now();
+    if (lastReport > 0) await new Promise((resolve) => setTimeout(resolve, lastReport));
     clearInterval(ticker);
     await reporting;
 
