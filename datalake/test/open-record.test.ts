@@ -48,6 +48,30 @@ function holdDeliveries(): { readonly atLedger: Promise<void>; readonly release:
   };
 }
 
+/**
+ * Opens the grant with the delivery held at the ledger's door: `whileHeld` runs once the first open's delivery reached
+ * it (and may open again, `openAgain`); the deliveries go on when it returns. Answers every open, the first first.
+ */
+async function openAroundHeldDelivery(
+  grantId: string,
+  whileHeld: (openAgain: () => Promise<Response>) => Promise<void>,
+): Promise<Response[]> {
+  const { atLedger, release } = holdDeliveries();
+  const opens: Promise<Response>[] = [];
+  try {
+    opens.push(open(grantId));
+    await atLedger;
+    await whileHeld(() => {
+      const again = open(grantId);
+      opens.push(again);
+      return again;
+    });
+  } finally {
+    release();
+  }
+  return Promise.all(opens);
+}
+
 /** The lake's port with its deliveries held while `heldDelivery` is set; every call is the real one. */
 function holdingDeliveries(port: LedgerPort): LedgerPort {
   return new Proxy(port, {
@@ -259,24 +283,16 @@ it('gives concurrent openers one assembly and one delivery, and nothing to anoth
 
 it('lets nothing out before its delivery is on the ledger: not to a second opener, not after a crash', async () => {
   const grantId = (await request(['allergies'])).grantId as string;
-  const { atLedger, release } = holdDeliveries();
-  let first: Promise<Response> | undefined;
-  let second: Promise<Response> | undefined;
-  try {
-    first = open(grantId);
-    // The record is assembled and its delivery is on its way to the ledger, held there.
-    await atLedger;
+  // The record is assembled and its delivery is on its way to the ledger, held there.
+  const answers = await openAroundHeldDelivery(grantId, async (openAgain) => {
     // What a crash at this moment would leave behind: nothing anyone can open.
     expect(await env.lake.consumer.meta(env.lake.locations.forCountry('DE'), grantId)).toBeUndefined();
     // The same clinician opens it again meanwhile (another tab, a retry): nothing comes back yet.
-    second = open(grantId);
+    const second = openAgain();
     const early = await Promise.race([second.then(() => 'answered'), sleep(1_000).then(() => 'waiting')]);
     expect(early).toBe('waiting');
     expect(await deliveries(grantId)).toEqual([]);
-  } finally {
-    release();
-  }
-  const answers = await Promise.all([first, second]);
+  });
   expect(answers.map((answer) => answer?.status)).toEqual([200, 200]);
   const logged = await deliveries(grantId);
   expect(logged).toEqual([answers[0]?.headers.get('custodia-manifest-hash')]);
@@ -293,21 +309,13 @@ it('releases nothing, to any opener, of a record whose delivery the ledger refus
     purposes: ['TREAT'],
   });
   const grantId = (await request(['procedures'])).grantId as string;
-  const { atLedger, release } = holdDeliveries();
-  let first: Promise<Response> | undefined;
-  let second: Promise<Response> | undefined;
-  try {
-    first = open(grantId);
-    await atLedger;
+  const answers = await openAroundHeldDelivery(grantId, async (openAgain) => {
     // A second opener, its grant read while still active, asks while the record waits for its delivery; then the
     // patient revokes, and the ledger refuses the delivery.
-    second = open(grantId);
+    openAgain();
     await sleep(1_000);
     await patientLedger.rules.revoke(ruleId);
-  } finally {
-    release();
-  }
-  const answers = await Promise.all([first, second]);
+  });
   for (const answer of answers)
     expect(await refusal(answer as Response)).toEqual({ status: 403, code: 'GRANT_NOT_ACTIVE' });
   expect(await deliveries(grantId)).toEqual([]);
