@@ -6,8 +6,8 @@
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { readdirSync, readFileSync, stat } from 'node:fs';
+import { constants, createHistogram, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import type { NodeGCPerformanceDetail } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import pino from 'pino';
@@ -50,7 +50,32 @@ export interface ChildStats {
    */
   readonly loopDelayP99: number;
   readonly loopDelayMax: number;
+  /**
+   * How long a trivial file-system call (a `stat` of the data dir, every 100 ms) took since the previous stats (ms):
+   * it runs on libuv's thread pool, which the embedded S3 server's files and LevelDB's reads and writes share, so a
+   * request waiting on queued I/O — with an idle event loop — shows up here. It includes the loop delay of its
+   * callback.
+   */
+  readonly ioProbeP99: number;
+  readonly ioProbeMax: number;
+  /** The longest garbage-collection pause since the previous stats, and all of them added up (ms). */
+  readonly gcPauseMax: number;
+  readonly gcPauseTotal: number;
+  /** Since the previous stats, each I/O probe over `STALL_MS` and each GC pause over it: when (epoch ms) and how long. */
+  readonly stalls: readonly Stall[];
 }
+
+export interface Stall {
+  readonly kind: 'io' | 'gc';
+  readonly at: number;
+  readonly ms: number;
+}
+
+/** An I/O probe or GC pause this long is listed in `ChildStats.stalls`. */
+const STALL_MS = 20;
+
+/** How often the I/O probe stats the data dir. */
+const IO_PROBE_INTERVAL_MS = 100;
 
 /** A `kB` field of /proc/self/status, in bytes. */
 function statusBytes(status: string, field: string): number {
@@ -65,9 +90,29 @@ export async function servePlatform(env: Readonly<Record<string, string>>): Prom
   const { startPlatform } = await import('@custodia/gateway');
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
+  const ioProbe = createHistogram();
+  let stalls: Stall[] = [];
+  setInterval(() => {
+    const at = Date.now();
+    const start = process.hrtime.bigint();
+    stat(dataDir, () => {
+      const elapsed = process.hrtime.bigint() - start;
+      ioProbe.record(elapsed);
+      const ms = Number(elapsed) / 1e6;
+      if (ms >= STALL_MS) stalls.push({ kind: 'io', at, ms });
+    });
+  }, IO_PROBE_INTERVAL_MS).unref();
   let heapAfterMajorGc = NaN;
+  let gcPauseMax = 0;
+  let gcPauseTotal = 0;
   // Read when the observer is told, a moment after the collection: a little new garbage may be counted.
   new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gcPauseMax = Math.max(gcPauseMax, entry.duration);
+      gcPauseTotal += entry.duration;
+      if (entry.duration >= STALL_MS)
+        stalls.push({ kind: 'gc', at: performance.timeOrigin + entry.startTime, ms: entry.duration });
+    }
     const major = list.getEntries().some(
       // A gc entry carries its kind in `detail` (@types/node types it on marks and measures only).
       (entry) =>
@@ -112,8 +157,17 @@ export async function servePlatform(env: Readonly<Record<string, string>>): Prom
         // The histogram counts in nanoseconds.
         loopDelayP99: loopDelay.percentile(99) / 1e6,
         loopDelayMax: loopDelay.max / 1e6,
+        ioProbeP99: ioProbe.percentile(99) / 1e6,
+        ioProbeMax: ioProbe.max / 1e6,
+        gcPauseMax,
+        gcPauseTotal,
+        stalls,
       } satisfies ChildStats);
+      stalls = [];
       loopDelay.reset();
+      ioProbe.reset();
+      gcPauseMax = 0;
+      gcPauseTotal = 0;
     }
   });
   process.on('disconnect', stop);

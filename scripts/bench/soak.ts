@@ -17,7 +17,11 @@
  * expiry check (every expired record deleted within one sweep interval). Figures only: nothing is asserted (targets: 0 × 5xx, flat RSS and descriptors, p99 within
  * 1.5×, no record kept past its sweep).
  *
- *   npm run bench:soak -- [--minutes 15] [--rate 16] [--grants 5200] [--warmup 3]
+ * With `--trace-slow`, it also lists in time order each request of the two windows slower than 1.5× its route's
+ * first-window p99, beside the platform's stalls of the same moments (a slow file-system probe or GC pause), to
+ * tell what a window's tail was made of.
+ *
+ *   npm run bench:soak -- [--minutes 15] [--rate 16] [--grants 5200] [--warmup 3] [--trace-slow]
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -31,6 +35,7 @@ import { ApiClient, ApiError } from '../../gateway/src/cli/api-client';
 import { NDJSON, progressResult } from '../../gateway/src/cli/progress-stream';
 import { pooled, rank } from './figures';
 import { demoLogin, runBenchmark, servePlatform, startPlatformChild } from './platform-child';
+import type { Stall } from './platform-child';
 
 const SWEEP_INTERVAL_MS = 60_000;
 const ORG = 'HospitalDEMSP';
@@ -49,6 +54,8 @@ interface Options {
   readonly rate: number;
   readonly grants: number;
   readonly warmup: number;
+  /** List, in time order, the requests of both windows over 1.5× their route's first-window p99 and the platform's stalls around them. */
+  readonly traceSlow: boolean;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -63,6 +70,7 @@ function parseOptions(argv: readonly string[]): Options {
     rate: value('rate', 16),
     grants: value('grants', 5_200),
     warmup: value('warmup', 3),
+    traceSlow: argv.includes('--trace-slow'),
   };
 }
 
@@ -157,6 +165,8 @@ const MB = 1024 * 1024;
 
 interface Sample {
   readonly route: string;
+  /** When the request started (epoch ms). */
+  readonly at: number;
   readonly ms: number;
 }
 
@@ -180,10 +190,11 @@ class Recorder {
   shed = 0;
 
   async time<T>(route: string, call: () => Promise<T>): Promise<T | undefined> {
+    const at = Date.now();
     const start = performance.now();
     try {
       const value = await call();
-      this.minutes.at(-1)?.push({ route, ms: performance.now() - start });
+      this.minutes.at(-1)?.push({ route, at, ms: performance.now() - start });
       return value;
     } catch (error) {
       const status = error instanceof ApiError ? error.status : 0;
@@ -557,10 +568,12 @@ async function bench(): Promise<void> {
       loopMax: number;
       p99: Map<string, number>;
     }[] = [];
+    const stalls: Stall[] = [];
     out(
       `\nsoak: ${options.minutes} min at ~${options.rate} requests/s (open loop), sweep every ` +
         `${SWEEP_INTERVAL_MS / 1000} s\n` +
-        'min  RSS MB  anon MB  file MB  heap MB  live MB  ext MB  fds  disk MB  loop p99/max ms  driver ms    du s  ' +
+        'min  RSS MB  anon MB  file MB  heap MB  live MB  ext MB  fds  disk MB  loop p99/max ms  io p99/max ms  ' +
+          'gc max/sum ms  driver ms    du s  ' +
         '5xx  overdue  requests  routes (p50/p99 ms)',
     );
     // The platform's event-loop histogram runs from its start: read it once here, so minute 1 counts the soak only.
@@ -575,6 +588,7 @@ async function bench(): Promise<void> {
       const driverMax = driverLoop.max / 1e6;
       driverLoop.reset();
       const stats = await platform.stats();
+      stalls.push(...stats.stalls);
       const duStart = performance.now();
       const duAt = Date.now();
       const [disk, overdueNow] = await Promise.all([diskBytes(dataDir), overdue(duAt)]);
@@ -611,6 +625,8 @@ async function bench(): Promise<void> {
           `${String(stats.descriptors).padStart(3)}  ` +
           `${(disk / MB).toFixed(0).padStart(7)}  ` +
           `${`${stats.loopDelayP99.toFixed(0)}/${stats.loopDelayMax.toFixed(0)}`.padStart(15)}  ` +
+          `${`${stats.ioProbeP99.toFixed(0)}/${stats.ioProbeMax.toFixed(0)}`.padStart(13)}  ` +
+          `${`${stats.gcPauseMax.toFixed(0)}/${stats.gcPauseTotal.toFixed(0)}`.padStart(13)}  ` +
           `${driverMax.toFixed(0).padStart(9)}  ${(duMs / 1000).toFixed(1).padStart(6)}  ` +
           `${String(recorder.serverErrors).padStart(3)}  ` +
           `${String(overdueNow).padStart(7)}  ${String(samples.length).padStart(8)}  ${routes.join('; ')}`,
@@ -693,6 +709,32 @@ async function bench(): Promise<void> {
           `   [worst minute ${ms(worstBefore, 5)} → ${ms(worstAfter, 5)} ms, ` +
           `${(worstAfter / worstBefore).toFixed(2)}×]`,
       );
+    }
+
+    if (options.traceSlow) {
+      const threshold = new Map([...routes].map((route) => [route, 1.5 * pooledP99(firstMinutes, route)]));
+      for (const [name, minutes] of [
+        ['first', firstMinutes],
+        ['last', lastMinutes],
+      ] as const) {
+        const slow = minutes.flat().filter((sample) => sample.ms > (threshold.get(sample.route) ?? Infinity));
+        const from = Math.min(...minutes.flat().map((sample) => sample.at));
+        const to = Math.max(...minutes.flat().map((sample) => sample.at + sample.ms));
+        const events = [
+          ...slow.map((sample) => ({ at: sample.at, line: `${sample.route} ${sample.ms.toFixed(0)} ms` })),
+          ...stalls
+            .filter((stall) => stall.at >= from && stall.at <= to)
+            .map((stall) => ({
+              at: stall.at,
+              line: `  platform ${stall.kind === 'io' ? 'I/O probe' : 'GC pause'} ${stall.ms.toFixed(0)} ms`,
+            })),
+        ].sort((a, b) => a.at - b.at);
+        out(
+          `${name} window: ${slow.length} requests over 1.5× their route's first-window p99, beside the platform's ` +
+            'stalls (time from the start of the load):',
+        );
+        for (const event of events) out(`  ${((event.at - started) / 1000).toFixed(2).padStart(8)} s  ${event.line}`);
+      }
     }
 
     // The expiry check: every short-lived grant that expired more than one sweep interval ago has no record left.

@@ -12,6 +12,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Caller } from '@custodia/chaincode';
 import { DatalakeError, isDatalakeErrorCode } from '../errors';
+import { keepAliveAgent } from '../net/keep-alive';
 import { ACTOR_HEADERS } from '../service/actor';
 import { readBounded } from '../stream/read-bounded';
 
@@ -55,7 +56,7 @@ export class Transport {
     const secure = this.base.protocol === 'https:';
     if (!secure && this.base.protocol !== 'http:')
       throw new DatalakeError('INVALID_INPUT', 'the data-lake URL must be http(s)');
-    this.agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+    this.agent = keepAliveAgent(secure ? 'https:' : 'http:');
     this.request = secure ? https.request : http.request;
   }
 

@@ -7,12 +7,13 @@ import http from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import { DatalakeError } from '../errors';
+import { keepAliveAgent } from '../net/keep-alive';
 import { codeOf, idempotent } from './idempotent-read';
 import type { SignedGet } from './object-store';
 
 const agents = {
-  'http:': new http.Agent({ keepAlive: true }),
-  'https:': new https.Agent({ keepAlive: true }),
+  'http:': keepAliveAgent('http:'),
+  'https:': keepAliveAgent('https:'),
 };
 
 /** The object's bytes as a stream; NOT_FOUND when S3 has no such object, STORAGE_UNAVAILABLE on any other failure. */
