@@ -254,8 +254,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       // Names and codes only: messages of lower layers may quote stored values.
       const code =
         typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+      // A system error's code under it (ECONNRESET, ETIMEDOUT) names no one and says which failure it was.
+      const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
       logger.error(
-        { code: typeof code === 'string' ? code : mapped.code, err: (error as Error)?.name },
+        {
+          code: typeof code === 'string' ? code : mapped.code,
+          err: (error as Error)?.name,
+          ...(typeof cause === 'string' && /^E[A-Z_]+$/.test(cause) ? { cause } : {}),
+        },
         'request failed',
       );
     }
