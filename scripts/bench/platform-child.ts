@@ -6,7 +6,11 @@
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { subscribe } from 'node:diagnostics_channel';
 import { readdirSync, readFileSync, stat } from 'node:fs';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { constants, createHistogram, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import type { NodeGCPerformanceDetail } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
@@ -61,18 +65,35 @@ export interface ChildStats {
   /** The longest garbage-collection pause since the previous stats, and all of them added up (ms). */
   readonly gcPauseMax: number;
   readonly gcPauseTotal: number;
-  /** Since the previous stats, each I/O probe over `STALL_MS` and each GC pause over it: when (epoch ms) and how long. */
+  /** The longest fsync or fdatasync of a file (the ledger makes each block durable so) since the previous stats (ms). */
+  readonly fsyncMax: number;
+  /**
+   * Since the previous stats, each I/O probe, GC pause and fsync over `STALL_MS`: when (epoch ms) and how long.
+   */
   readonly stalls: readonly Stall[];
 }
 
 export interface Stall {
-  readonly kind: 'io' | 'gc';
+  readonly kind: 'io' | 'gc' | 'fsync' | 'http';
+  /** For 'http': which server or client, the method and the path's shape (ids elided). */
+  readonly label?: string;
   readonly at: number;
   readonly ms: number;
 }
 
-/** An I/O probe or GC pause this long is listed in `ChildStats.stalls`. */
+/** An I/O probe, GC pause or fsync this long is listed in `ChildStats.stalls`. */
 const STALL_MS = 20;
+/** An HTTP exchange inside the platform (served by it, or sent by it to its lake or S3) this long is listed. */
+const SLOW_HTTP_MS = 60;
+
+/** A request's path with anything that is not a plain word (ids, keys) elided. */
+function pathShape(url: string | undefined): string {
+  const path = (url ?? '').split('?')[0] ?? '';
+  return path
+    .split('/')
+    .map((segment) => (segment === '' || /^[a-z][a-z-]*$/.test(segment) ? segment : ':id'))
+    .join('/');
+}
 
 /** How often the I/O probe stats the data dir. */
 const IO_PROBE_INTERVAL_MS = 100;
@@ -102,6 +123,54 @@ export async function servePlatform(env: Readonly<Record<string, string>>): Prom
       if (ms >= STALL_MS) stalls.push({ kind: 'io', at, ms });
     });
   }, IO_PROBE_INTERVAL_MS).unref();
+  // Every HTTP exchange of the platform timed, served (gateway, lake, S3 server) or sent (to the lake, to S3), from
+  // node's own diagnostics channels.
+  const started = new WeakMap<object, { readonly at: number; readonly start: number }>();
+  const begin = ({ request }: { request: object }): void => {
+    started.set(request, { at: Date.now(), start: performance.now() });
+  };
+  const finish = (label: string, request: object): void => {
+    const start = started.get(request);
+    if (start === undefined) return;
+    const ms = performance.now() - start.start;
+    if (ms >= SLOW_HTTP_MS) stalls.push({ kind: 'http', at: start.at, ms, label });
+  };
+  subscribe('http.server.request.start', (message) => begin(message as { request: object }));
+  subscribe('http.server.response.finish', (message) => {
+    const { request } = message as { request: IncomingMessage };
+    finish(
+      `served :${request.socket.localPort ?? '?'} ${request.method ?? ''} ${pathShape(request.url)}`,
+      request,
+    );
+  });
+  subscribe('http.client.request.start', (message) => begin(message as { request: object }));
+  subscribe('http.client.response.finish', (message) => {
+    const { request } = message as { request: ClientRequest };
+    finish(
+      `sent to ${request.host}:${request.socket?.remotePort ?? '?'} ${request.method} ${pathShape(request.path)}`,
+      request,
+    );
+  });
+  // Every fsync of the platform timed: FileHandle's own methods wrapped (the class is not exported: reached through
+  // a handle), before the platform opens any file.
+  let fsyncMax = 0;
+  const probeHandle = await open(dataDir, 'r');
+  const handles = Object.getPrototypeOf(probeHandle) as Pick<FileHandle, 'sync' | 'datasync'>;
+  await probeHandle.close();
+  for (const method of ['sync', 'datasync'] as const) {
+    const original = handles[method];
+    handles[method] = async function timed(this: FileHandle): Promise<void> {
+      const at = Date.now();
+      const start = performance.now();
+      try {
+        await original.call(this);
+      } finally {
+        const ms = performance.now() - start;
+        fsyncMax = Math.max(fsyncMax, ms);
+        if (ms >= STALL_MS) stalls.push({ kind: 'fsync', at, ms });
+      }
+    };
+  }
   let heapAfterMajorGc = NaN;
   let gcPauseMax = 0;
   let gcPauseTotal = 0;
@@ -161,6 +230,7 @@ export async function servePlatform(env: Readonly<Record<string, string>>): Prom
         ioProbeMax: ioProbe.max / 1e6,
         gcPauseMax,
         gcPauseTotal,
+        fsyncMax,
         stalls,
       } satisfies ChildStats);
       stalls = [];
@@ -168,6 +238,7 @@ export async function servePlatform(env: Readonly<Record<string, string>>): Prom
       ioProbe.reset();
       gcPauseMax = 0;
       gcPauseTotal = 0;
+      fsyncMax = 0;
     }
   });
   process.on('disconnect', stop);

@@ -17,8 +17,7 @@
  * expiry check (every expired record deleted within one sweep interval). Figures only: nothing is asserted (targets: 0 × 5xx, flat RSS and descriptors, p99 within
  * 1.5×, no record kept past its sweep).
  *
- * With `--trace-slow`, it also lists in time order each request of the two windows slower than 1.5× its route's
- * first-window p99, beside the platform's stalls of the same moments (a slow file-system probe or GC pause), to
+ * With `--trace-slow`, it also lists in time order each request slower than 1.5× its route's first-window p99, beside the platform's stalls of the same moments (a slow file-system probe or GC pause), to
  * tell what a window's tail was made of.
  *
  *   npm run bench:soak -- [--minutes 15] [--rate 16] [--grants 5200] [--warmup 3] [--trace-slow]
@@ -54,7 +53,7 @@ interface Options {
   readonly rate: number;
   readonly grants: number;
   readonly warmup: number;
-  /** List, in time order, the requests of both windows over 1.5× their route's first-window p99 and the platform's stalls around them. */
+  /** List, in time order, the requests over 1.5× their route's first-window p99 and the platform's stalls. */
   readonly traceSlow: boolean;
 }
 
@@ -162,6 +161,12 @@ function medianSlope(values: readonly number[]): number {
 }
 
 const MB = 1024 * 1024;
+const STALL_NAMES: Readonly<Record<Stall['kind'], string>> = {
+  io: 'I/O probe',
+  gc: 'GC pause',
+  fsync: 'fsync',
+  http: 'HTTP',
+};
 
 interface Sample {
   readonly route: string;
@@ -573,7 +578,7 @@ async function bench(): Promise<void> {
       `\nsoak: ${options.minutes} min at ~${options.rate} requests/s (open loop), sweep every ` +
         `${SWEEP_INTERVAL_MS / 1000} s\n` +
         'min  RSS MB  anon MB  file MB  heap MB  live MB  ext MB  fds  disk MB  loop p99/max ms  io p99/max ms  ' +
-          'gc max/sum ms  driver ms    du s  ' +
+        'gc max/sum ms  fsync ms  driver ms    du s  ' +
         '5xx  overdue  requests  routes (p50/p99 ms)',
     );
     // The platform's event-loop histogram runs from its start: read it once here, so minute 1 counts the soak only.
@@ -627,6 +632,7 @@ async function bench(): Promise<void> {
           `${`${stats.loopDelayP99.toFixed(0)}/${stats.loopDelayMax.toFixed(0)}`.padStart(15)}  ` +
           `${`${stats.ioProbeP99.toFixed(0)}/${stats.ioProbeMax.toFixed(0)}`.padStart(13)}  ` +
           `${`${stats.gcPauseMax.toFixed(0)}/${stats.gcPauseTotal.toFixed(0)}`.padStart(13)}  ` +
+          `${stats.fsyncMax.toFixed(0).padStart(8)}  ` +
           `${driverMax.toFixed(0).padStart(9)}  ${(duMs / 1000).toFixed(1).padStart(6)}  ` +
           `${String(recorder.serverErrors).padStart(3)}  ` +
           `${String(overdueNow).padStart(7)}  ${String(samples.length).padStart(8)}  ${routes.join('; ')}`,
@@ -713,28 +719,29 @@ async function bench(): Promise<void> {
 
     if (options.traceSlow) {
       const threshold = new Map([...routes].map((route) => [route, 1.5 * pooledP99(firstMinutes, route)]));
-      for (const [name, minutes] of [
-        ['first', firstMinutes],
-        ['last', lastMinutes],
-      ] as const) {
-        const slow = minutes.flat().filter((sample) => sample.ms > (threshold.get(sample.route) ?? Infinity));
-        const from = Math.min(...minutes.flat().map((sample) => sample.at));
-        const to = Math.max(...minutes.flat().map((sample) => sample.at + sample.ms));
-        const events = [
-          ...slow.map((sample) => ({ at: sample.at, line: `${sample.route} ${sample.ms.toFixed(0)} ms` })),
-          ...stalls
-            .filter((stall) => stall.at >= from && stall.at <= to)
-            .map((stall) => ({
-              at: stall.at,
-              line: `  platform ${stall.kind === 'io' ? 'I/O probe' : 'GC pause'} ${stall.ms.toFixed(0)} ms`,
-            })),
-        ].sort((a, b) => a.at - b.at);
-        out(
-          `${name} window: ${slow.length} requests over 1.5× their route's first-window p99, beside the platform's ` +
-            'stalls (time from the start of the load):',
-        );
-        for (const event of events) out(`  ${((event.at - started) / 1000).toFixed(2).padStart(8)} s  ${event.line}`);
-      }
+      const samples = completed.flat();
+      const slow = samples.filter((sample) => sample.ms > (threshold.get(sample.route) ?? Infinity));
+      const events = [
+        ...slow.map((sample) => ({ at: sample.at, line: `${sample.route} ${sample.ms.toFixed(0)} ms` })),
+        ...stalls
+          // Those around a slow request: from a second before it started to a second after it ended.
+          .filter((stall) =>
+            slow.some(
+              (sample) =>
+                stall.at + stall.ms >= sample.at - 1_000 && stall.at <= sample.at + sample.ms + 1_000,
+            ),
+          )
+          .map((stall) => ({
+            at: stall.at,
+            line: `  platform ${STALL_NAMES[stall.kind]}${stall.label === undefined ? '' : ` ${stall.label}`} ${stall.ms.toFixed(0)} ms`,
+          })),
+      ].sort((a, b) => a.at - b.at);
+      out(
+        `${slow.length} requests over 1.5× their route's first-window p99, beside the platform's stalls ` +
+          '(time from the start of the load):',
+      );
+      for (const event of events)
+        out(`  ${((event.at - started) / 1000).toFixed(2).padStart(8)} s  ${event.line}`);
     }
 
     // The expiry check: every short-lived grant that expired more than one sweep interval ago has no record left.

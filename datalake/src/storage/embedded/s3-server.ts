@@ -11,7 +11,6 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from 'pino';
 import { mkdir } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import S3rver from 's3rver';
@@ -38,7 +37,12 @@ export interface S3ServerOptions {
   /** The only keys accepted; default: generated once and kept in the directory (credentials.ts). */
   readonly credentials?: S3Credentials;
   /** Refused requests are logged here (their S3 code and method: no path, no key). */
-  readonly logger?: Logger;
+  readonly logger?: RefusalLog;
+}
+
+/** The one thing the server logs: a refused request (a pino logger is one). */
+export interface RefusalLog {
+  warn(fields: { readonly code: string; readonly method: string | undefined }, message: string): void;
 }
 
 export interface RunningS3Server {
