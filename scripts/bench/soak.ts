@@ -9,7 +9,8 @@
  * measured load begins, and keeps deleting while it runs.
  *
  * Every minute it prints the platform process's RSS, V8 heap (and what was live after the latest full GC), open
- * descriptors, the disk its data uses, its event-loop delay, 5xx so far, expired records still on disk past one
+ * descriptors, the disk its data uses, its event-loop delay, the delay of a file-system call on libuv's pool (which
+ * its S3 files and LevelDB share), its longest and total GC pauses, its longest fsync, 5xx so far, expired records still on disk past one
  * sweep interval, and p50/p99 per route — and, to show the figures are the platform's, the load driver's own longest
  * event-loop delay that minute and how long reading the disk figures took (beside the load: see `diskBytes`). At
  * the end: the slopes of RSS, heap, descriptors and disk after warm-up (per minute; least squares and Theil–Sen),
@@ -17,8 +18,10 @@
  * expiry check (every expired record deleted within one sweep interval). Figures only: nothing is asserted (targets: 0 × 5xx, flat RSS and descriptors, p99 within
  * 1.5×, no record kept past its sweep).
  *
- * With `--trace-slow`, it also lists in time order each request slower than 1.5× its route's first-window p99, beside the platform's stalls of the same moments (a slow file-system probe or GC pause), to
- * tell what a window's tail was made of.
+ * With `--trace-slow`, it also lists in time order each request slower than 1.5× its route's first-window p99,
+ * beside what the platform did around it (from a second before to a second after): slow file-system probes, GC
+ * pauses and fsyncs, and its HTTP exchanges over 60 ms — served by the gateway or the lake, or sent to the lake or
+ * S3 — to tell what a window's tail was made of.
  *
  *   npm run bench:soak -- [--minutes 15] [--rate 16] [--grants 5200] [--warmup 3] [--trace-slow]
  */
