@@ -101,9 +101,9 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
   collectStartupGarbage();
   let s3: RunningS3Server | undefined;
   if (config.embeddedS3 !== undefined) {
-    // On a thread of its own (s3-thread.ts): s3rver, and Koa under it, are loaded only there.
-    const { startS3ServerThread } = await import('../storage/embedded/s3-thread');
-    s3 = await startS3ServerThread(config.embeddedS3, logger.child({ service: 'embedded-s3' }));
+    // Loaded only when it runs: s3rver, and Koa under it, hold some 8 MB of heap that a lake on MinIO never uses.
+    const { startS3Server } = await import('../storage/embedded/s3-server');
+    s3 = await startS3Server({ ...config.embeddedS3, logger: logger.child({ service: 'embedded-s3' }) });
   }
   const defaultEndpoint =
     config.locations.endpoint ?? (s3 === undefined ? undefined : { url: s3.endpoint, ...s3.credentials });

@@ -11,6 +11,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
 import { mkdir } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import S3rver from 's3rver';
@@ -37,12 +38,7 @@ export interface S3ServerOptions {
   /** The only keys accepted; default: generated once and kept in the directory (credentials.ts). */
   readonly credentials?: S3Credentials;
   /** Refused requests are logged here (their S3 code and method: no path, no key). */
-  readonly logger?: RefusalLog;
-}
-
-/** The one thing the server logs: a refused request (a pino logger is one). */
-export interface RefusalLog {
-  warn(fields: { readonly code: string; readonly method: string | undefined }, message: string): void;
+  readonly logger?: Logger;
 }
 
 export interface RunningS3Server {
