@@ -10,8 +10,8 @@
  *
  * Every minute it prints the platform process's RSS, V8 heap (and what was live after the latest full GC), open
  * descriptors, the disk its data uses, its event-loop delay, the delay of a file-system call on libuv's pool (which
- * its S3 files and LevelDB share), its longest and total GC pauses, its longest fsync, 5xx so far, expired records still on disk past one
- * sweep interval, and p50/p99 per route — and, to show the figures are the platform's, the load driver's own longest
+ * its S3 files and LevelDB share), its longest and total GC pauses, its longest fsync, 5xx so far, expired records
+ * still on disk past one sweep interval, and p50/p99 per route — and, to show the figures are the platform's, the load driver's own longest
  * event-loop delay that minute and how long reading the disk figures took (beside the load: see `diskBytes`). At
  * the end: the slopes of RSS, heap, descriptors and disk after warm-up (per minute; least squares and Theil–Sen),
  * each route's last-3-minute p99 against its first 3 minutes, the auditors' replay of the whole chain, and the
