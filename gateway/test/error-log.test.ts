@@ -39,6 +39,11 @@ beforeAll(async () => {
       new Error('patient Anna Muster'),
     );
   });
+  // A lower layer's error whose `code` carries a stored value instead of a system error code.
+  app.get('/coded-value', () => {
+    const odd = Object.assign(new Error('failed'), { code: 'Anna Muster' });
+    throw new DatalakeError('DATALAKE_UNAVAILABLE', 'the data lake is unavailable', {}, odd);
+  });
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       logged.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
@@ -74,6 +79,13 @@ it('logs the system error code under a failure', async () => {
 
 it('logs no message of a lower layer, and no cause that is not a system error code', async () => {
   expect((await fetch(`${base}/quoted`)).status).toBe(500);
+  expect(logged).toHaveLength(1);
+  expect(logged[0]).not.toHaveProperty('cause');
+  expect(JSON.stringify(logged)).not.toContain('Anna');
+});
+
+it('logs no code under a failure that is not shaped as a system error code', async () => {
+  expect((await fetch(`${base}/coded-value`)).status).toBe(503);
   expect(logged).toHaveLength(1);
   expect(logged[0]).not.toHaveProperty('cause');
   expect(JSON.stringify(logged)).not.toContain('Anna');

@@ -23,6 +23,8 @@ import { ApiError } from '../../gateway/src/cli/api-client';
 process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'warning';
 
 const DATA_DIR_VARIABLE = 'CUSTODIA_BENCH_DIR';
+/** Set to '1' when the parent asked for `ChildStats.stalls` (startPlatformChild's `trace`). */
+const TRACE_VARIABLE = 'CUSTODIA_BENCH_TRACE';
 
 export interface Ready {
   readonly url: string;
@@ -68,7 +70,9 @@ export interface ChildStats {
   /** The longest fsync or fdatasync of a file (the ledger makes each block durable so) since the previous stats (ms). */
   readonly fsyncMax: number;
   /**
-   * Since the previous stats, each I/O probe, GC pause and fsync over `STALL_MS`: when (epoch ms) and how long.
+   * Since the previous stats, each I/O probe, GC pause and fsync over `STALL_MS` and each HTTP exchange over
+   * `SLOW_HTTP_MS`: when (epoch ms) and how long. Only when the child was started with `trace` (the HTTP timing
+   * costs every request something, and a benchmark that never reads stats would keep every entry): else empty.
    */
   readonly stalls: readonly Stall[];
 }
@@ -112,7 +116,11 @@ export async function servePlatform(env: Readonly<Record<string, string>>): Prom
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   const ioProbe = createHistogram();
+  const trace = process.env[TRACE_VARIABLE] === '1';
   let stalls: Stall[] = [];
+  const stalled = (stall: Stall): void => {
+    if (trace) stalls.push(stall);
+  };
   setInterval(() => {
     const at = Date.now();
     const start = process.hrtime.bigint();
@@ -120,7 +128,7 @@ export async function servePlatform(env: Readonly<Record<string, string>>): Prom
       const elapsed = process.hrtime.bigint() - start;
       ioProbe.record(elapsed);
       const ms = Number(elapsed) / 1e6;
-      if (ms >= STALL_MS) stalls.push({ kind: 'io', at, ms });
+      if (ms >= STALL_MS) stalled({ kind: 'io', at, ms });
     });
   }, IO_PROBE_INTERVAL_MS).unref();
   // Every HTTP exchange of the platform timed, served (gateway, lake, S3 server) or sent (to the lake, to S3), from
@@ -133,24 +141,26 @@ export async function servePlatform(env: Readonly<Record<string, string>>): Prom
     const start = started.get(request);
     if (start === undefined) return;
     const ms = performance.now() - start.start;
-    if (ms >= SLOW_HTTP_MS) stalls.push({ kind: 'http', at: start.at, ms, label });
+    if (ms >= SLOW_HTTP_MS) stalled({ kind: 'http', at: start.at, ms, label });
   };
-  subscribe('http.server.request.start', (message) => begin(message as { request: object }));
-  subscribe('http.server.response.finish', (message) => {
-    const { request } = message as { request: IncomingMessage };
-    finish(
-      `served :${request.socket.localPort ?? '?'} ${request.method ?? ''} ${pathShape(request.url)}`,
-      request,
-    );
-  });
-  subscribe('http.client.request.start', (message) => begin(message as { request: object }));
-  subscribe('http.client.response.finish', (message) => {
-    const { request } = message as { request: ClientRequest };
-    finish(
-      `sent to ${request.host}:${request.socket?.remotePort ?? '?'} ${request.method} ${pathShape(request.path)}`,
-      request,
-    );
-  });
+  if (trace) {
+    subscribe('http.server.request.start', (message) => begin(message as { request: object }));
+    subscribe('http.server.response.finish', (message) => {
+      const { request } = message as { request: IncomingMessage };
+      finish(
+        `served :${request.socket.localPort ?? '?'} ${request.method ?? ''} ${pathShape(request.url)}`,
+        request,
+      );
+    });
+    subscribe('http.client.request.start', (message) => begin(message as { request: object }));
+    subscribe('http.client.response.finish', (message) => {
+      const { request } = message as { request: ClientRequest };
+      finish(
+        `sent to ${request.host}:${request.socket?.remotePort ?? '?'} ${request.method} ${pathShape(request.path)}`,
+        request,
+      );
+    });
+  }
   // Every fsync of the platform timed: FileHandle's own methods wrapped (the class is not exported: reached through
   // a handle), before the platform opens any file.
   let fsyncMax = 0;
@@ -167,7 +177,7 @@ export async function servePlatform(env: Readonly<Record<string, string>>): Prom
       } finally {
         const ms = performance.now() - start;
         fsyncMax = Math.max(fsyncMax, ms);
-        if (ms >= STALL_MS) stalls.push({ kind: 'fsync', at, ms });
+        if (ms >= STALL_MS) stalled({ kind: 'fsync', at, ms });
       }
     };
   }
@@ -180,7 +190,7 @@ export async function servePlatform(env: Readonly<Record<string, string>>): Prom
       gcPauseMax = Math.max(gcPauseMax, entry.duration);
       gcPauseTotal += entry.duration;
       if (entry.duration >= STALL_MS)
-        stalls.push({ kind: 'gc', at: performance.timeOrigin + entry.startTime, ms: entry.duration });
+        stalled({ kind: 'gc', at: performance.timeOrigin + entry.startTime, ms: entry.duration });
     }
     const major = list.getEntries().some(
       // A gc entry carries its kind in `detail` (@types/node types it on marks and measures only).
@@ -252,11 +262,22 @@ export interface PlatformChild {
   stop(): Promise<void>;
 }
 
-/** The parent's side: forks `file` (the benchmark itself) with `--serve` and waits until the platform is up. */
-export function startPlatformChild(file: string, dataDir: string): Promise<PlatformChild> {
+/**
+ * The parent's side: forks `file` (the benchmark itself) with `--serve` and waits until the platform is up. With
+ * `trace`, its stats list the platform's stalls and slow HTTP exchanges (`ChildStats.stalls`).
+ */
+export function startPlatformChild(
+  file: string,
+  dataDir: string,
+  options: { readonly trace?: boolean } = {},
+): Promise<PlatformChild> {
   const child = fork(file, ['--serve'], {
     execArgv: process.execArgv,
-    env: { ...process.env, [DATA_DIR_VARIABLE]: dataDir },
+    env: {
+      ...process.env,
+      [DATA_DIR_VARIABLE]: dataDir,
+      ...(options.trace === true ? { [TRACE_VARIABLE]: '1' } : {}),
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const stats = (): Promise<ChildStats> =>

@@ -257,7 +257,7 @@ async function bench(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const dataDir = mkdtempSync(path.join(tmpdir(), 'custodia-bench-soak-'));
   const setup = performance.now();
-  const platform = await startPlatformChild(__filename, dataDir);
+  const platform = await startPlatformChild(__filename, dataDir, { trace: options.traceSlow });
   const { ready } = platform;
   const { totpCode } = await import('@custodia/gateway');
   const out = (line: string): boolean => process.stdout.write(`${line}\n`);
