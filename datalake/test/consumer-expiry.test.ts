@@ -8,6 +8,7 @@ import type { StorageLocation } from '../src/storage/locations';
 import { MinioObjectStore } from '../src/storage/minio-store';
 import type { ConsumerRecordSpec, ConsumerZone } from '../src/zones/consumer';
 import { layout } from '../src/zones/layout';
+import { CuratedLeftovers } from '../src/zones/curated';
 import { ExpirySweeper } from '../src/zones/sweeper';
 import { startTestS3 } from './s3';
 import type { TestS3 } from './s3';
@@ -94,7 +95,10 @@ describe('consumer zone expiry', () => {
     // The service goes down; two hours pass; a new process over the same data directory starts.
     s3 = await s3.restart();
     const restarted = consumerOn(s3);
-    const sweeper = new ExpirySweeper(restarted.zone, { intervalMs: 60_000, now: () => hours(2) });
+    const sweeper = new ExpirySweeper(restarted.zone, new CuratedLeftovers(restarted.locations), {
+      intervalMs: 60_000,
+      now: () => hours(2),
+    });
     expect(await sweeper.start()).toEqual(['grant-soon']);
     await sweeper.stop();
 
@@ -106,7 +110,10 @@ describe('consumer zone expiry', () => {
     const later = await restarted.zone.open(restarted.de, 'grant-later', requester, hours(2));
     expect((await buffer(later.body)).toString()).toContain('"later"');
 
-    const lateSweep = new ExpirySweeper(restarted.zone, { intervalMs: 60_000, now: () => hours(4) });
+    const lateSweep = new ExpirySweeper(restarted.zone, new CuratedLeftovers(restarted.locations), {
+      intervalMs: 60_000,
+      now: () => hours(4),
+    });
     expect(await lateSweep.sweepOnce()).toEqual(['grant-later']);
     expect(await objectsOf(s3, 'custodia-consumer', '')).toEqual([]);
   });

@@ -2,7 +2,10 @@
  * The expiry sweep with more than 1,000 live grants (issue #17 item 7): the embedded s3rver's listings failed past
  * 1,000 keys, so from about 1,100 live grants on no expired record was deleted any more. Now one sweep deletes every
  * record that is due, and reads only the due part of the expiry index — counted on the wire, by a proxy between the
- * lake's S3 client and the server — not the markers of every live grant.
+ * lake's S3 client and the server — not the markers of every live grant; and removes each expired grant with a few
+ * requests in its own location, not a listing and a delete of every prefix in every location (the soak's tail:
+ * the sweep's S3 requests queued beside every other request of the platform). The curated zone's leftovers go in
+ * one listing per bucket.
  */
 import { createServer, request as httpRequest } from 'node:http';
 import type { Server } from 'node:http';
@@ -17,6 +20,7 @@ import type { StorageLocation } from '../src/storage/locations';
 import { MinioObjectStore } from '../src/storage/minio-store';
 import type { ConsumerRecordSpec, ConsumerZone } from '../src/zones/consumer';
 import { layout } from '../src/zones/layout';
+import { CURATED_LEFTOVER_AGE_MS, CuratedLeftovers } from '../src/zones/curated';
 import { ExpirySweeper } from '../src/zones/sweeper';
 import { startTestS3 } from './s3';
 import type { TestS3 } from './s3';
@@ -31,13 +35,16 @@ const requester = { mspId: 'HospitalB', id: 'dr-b' };
 interface CountingProxy {
   readonly url: string;
   markersListed: number;
+  /** Every request forwarded. */
+  requests: number;
   close(): Promise<void>;
 }
 
 async function startCountingProxy(target: string): Promise<CountingProxy> {
   const upstream = new URL(target);
-  const proxy: CountingProxy = { url: '', markersListed: 0, close: async () => {} };
+  const proxy: CountingProxy = { url: '', markersListed: 0, requests: 0, close: async () => {} };
   const server: Server = createServer((req, res) => {
+    proxy.requests += 1;
     const listsMarkers =
       req.method === 'GET' &&
       /[?&]list-type=2(&|$)/.test(req.url ?? '') &&
@@ -101,7 +108,8 @@ beforeAll(async () => {
   locations = new StorageLocations(
     {
       endpoint: { ...s3.endpoint, url: proxy.url },
-      countries: { DE: { bucketPrefix: s3.bucketPrefix } },
+      // A second location holds none of these grants: the sweep must not spend requests on it per grant.
+      countries: { DE: { bucketPrefix: s3.bucketPrefix }, FR: { bucketPrefix: `${s3.bucketPrefix}fr-` } },
     },
     (endpoint) => new MinioObjectStore(endpoint),
   );
@@ -128,7 +136,10 @@ async function keysUnder(bucket: string, prefix: string): Promise<string[]> {
 
 it(`deletes every due record in one sweep among ${LIVE} live grants, reading only the due markers`, async () => {
   let now = new Date(T0);
-  const sweeper = new ExpirySweeper(zone, { intervalMs: 60_000, now: () => now });
+  const sweeper = new ExpirySweeper(zone, new CuratedLeftovers(locations), {
+    intervalMs: 60_000,
+    now: () => now,
+  });
   const consumer = de.bucket('consumer');
 
   proxy.markersListed = 0;
@@ -139,8 +150,12 @@ it(`deletes every due record in one sweep among ${LIVE} live grants, reading onl
   // 45 minutes later every due grant has expired; the next sweep deletes them all.
   now = new Date(T0 + 45 * 60_000);
   proxy.markersListed = 0;
+  proxy.requests = 0;
   expect(await sweeper.sweepOnce()).toEqual(due);
   expect(proxy.markersListed).toBeLessThanOrEqual(2 * (DUE + 1));
+  // Per grant: its listing, metadata, data-key listing and delete, record, marker (6); per sweep: the index's pages
+  // in each location (doubling: 6 + 1) and the curated zone's two listings in each (4). Before: 16 a grant here.
+  expect(proxy.requests).toBeLessThanOrEqual(6 * DUE + 12);
 
   for (const grantId of due) {
     await expect(zone.open(de, grantId, requester, now)).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -153,3 +168,30 @@ it(`deletes every due record in one sweep among ${LIVE} live grants, reading onl
   expect(opened.meta.grantId).toBe(live[LIVE - 1]);
   expect(await keysUnder(consumer, layout.expiryMarkers())).toHaveLength(LIVE);
 }, 120_000);
+
+it('removes what assemblies left in the curated zone: copies of swept grants, and any older than an assembly takes', async () => {
+  const fr = locations.forCountry('FR');
+  const leftovers = new CuratedLeftovers(locations);
+  const copies = [
+    { location: de, grantId: 'grant-swept' },
+    { location: fr, grantId: 'grant-in-progress' },
+  ];
+  for (const { location, grantId } of copies) {
+    await location.store.put(location.bucket('curated'), layout.curatedReleased(grantId), Buffer.from('x'));
+    await location.store.put(location.bucket('keys'), layout.curatedKey(grantId, 'obj-1'), Buffer.from('{}'));
+  }
+  const held = async (location: StorageLocation, grantId: string): Promise<string[]> => [
+    ...(await keysUnder(location.bucket('keys'), layout.curatedKeys(grantId))),
+    ...(await keysUnder(location.bucket('curated'), layout.curatedGrant(grantId))),
+  ];
+
+  // Now: the swept grant's copy and key go; the copy of an assembly in progress stays.
+  expect(await leftovers.sweep(new Date(), new Set(['grant-swept']))).toBe(2);
+  expect(await held(de, 'grant-swept')).toEqual([]);
+  expect(await held(fr, 'grant-in-progress')).toHaveLength(2);
+
+  // Past the age no assembly reaches, it is a leftover too.
+  expect(await leftovers.sweep(new Date(Date.now() + CURATED_LEFTOVER_AGE_MS - 60_000), new Set())).toBe(0);
+  expect(await leftovers.sweep(new Date(Date.now() + CURATED_LEFTOVER_AGE_MS + 60_000), new Set())).toBe(2);
+  expect(await held(fr, 'grant-in-progress')).toEqual([]);
+});

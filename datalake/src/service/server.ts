@@ -29,6 +29,7 @@ import { MinioObjectStore } from '../storage/minio-store';
 import type { RunningS3Server } from '../storage/embedded/s3-server';
 import { ConsumerZone } from '../zones/consumer';
 import { ContextZone } from '../zones/context';
+import { CuratedLeftovers } from '../zones/curated';
 import { PatientIdentifications } from '../zones/identification';
 import { SealedDocuments } from '../zones/documents';
 import { JobDocuments } from '../zones/job-documents';
@@ -246,7 +247,11 @@ export async function startDatalake(config: DatalakeConfig, deps: DatalakeDeps):
             logger,
           }),
         });
-  const sweeper = new ExpirySweeper(consumer, { intervalMs: config.sweepIntervalMs, now, logger });
+  const sweeper = new ExpirySweeper(consumer, new CuratedLeftovers(locations), {
+    intervalMs: config.sweepIntervalMs,
+    now,
+    logger,
+  });
   await sweeper.start();
   await mkdir(config.dataDir, { recursive: true });
   const revocations =

@@ -174,31 +174,49 @@ export class ConsumerZone {
   }
 
   /**
-   * Deletes a grant's record and what assembly left of it (revocation, expiry, erasure), in every location:
-   * metadata first, so it stops being readable at once; its expiry marker last (when its metadata still says which).
+   * Deletes a grant's record and what assembly left of it (revocation, erasure, a replaced record), in every
+   * location — where it was assembled is not known here — including its curated copies.
    */
   async remove(grantId: string): Promise<void> {
-    for (const location of this.locations.all()) {
-      const meta = await this.meta(location, grantId).catch(() => undefined);
-      const { store } = location;
-      const bucket = location.bucket('consumer');
-      await store.remove(bucket, [layout.consumerMeta(grantId)]);
-      await store.removePrefix(location.bucket('keys'), layout.consumerGrant(grantId));
-      await store.removePrefix(bucket, layout.consumerGrant(grantId));
-      await store.removePrefix(location.bucket('curated'), layout.curatedGrant(grantId));
-      await store.removePrefix(location.bucket('keys'), layout.curatedKeys(grantId));
-      if (meta !== undefined) {
-        const expiresAt = Date.parse(meta.expiresAt);
-        await store.remove(bucket, [
-          layout.expiryMarker(
-            new Date(expiresAt),
-            grantId,
-            meta.patientId,
-            await this.mac(location, expiresAt, grantId, meta.patientId),
-          ),
-        ]);
+    for (const location of this.locations.all()) await this.removeIn(location, grantId);
+  }
+
+  /**
+   * Deletes a grant's objects in one location: its metadata first, so it stops being readable at once; its data
+   * keys next, so what is left is unreadable even if a later step fails; then the rest; its expiry marker last (the
+   * `expired` one the sweep found, or the one the metadata names), so a sweep interrupted midway finds the grant
+   * again. Objects are found by listing the grant's prefixes, so what a crash left (a record stored and never
+   * published, a data key whose object never came) goes too. Removal on request (no `expired`) also deletes the
+   * grant's curated copies, and deletes its metadata even when none was listed (a publish racing the removal).
+   */
+  private async removeIn(location: StorageLocation, grantId: string, expired?: LocatedMarker): Promise<void> {
+    const { store } = location;
+    const consumerBucket = location.bucket('consumer');
+    const keysBucket = location.bucket('keys');
+    const metaKey = layout.consumerMeta(grantId);
+    const stored = await keysUnder(location, 'consumer', layout.consumerGrant(grantId));
+    let marker = expired?.key;
+    if (stored.includes(metaKey) || expired === undefined) {
+      if (marker === undefined && stored.includes(metaKey)) {
+        const meta = await this.meta(location, grantId).catch(() => undefined);
+        if (meta !== undefined) marker = await this.markerKey(location, meta);
       }
+      await store.remove(consumerBucket, [metaKey]);
     }
+    const dataKeys = await keysUnder(location, 'keys', layout.consumerGrant(grantId));
+    if (expired === undefined) {
+      dataKeys.push(...(await keysUnder(location, 'keys', layout.curatedKeys(grantId))));
+      await store.remove(keysBucket, dataKeys);
+      const copies = await keysUnder(location, 'curated', layout.curatedGrant(grantId));
+      await store.remove(location.bucket('curated'), copies);
+    } else {
+      await store.remove(keysBucket, dataKeys);
+    }
+    await store.remove(
+      consumerBucket,
+      stored.filter((key) => key !== metaKey),
+    );
+    if (marker !== undefined) await store.remove(consumerBucket, [marker]);
   }
 
   /** Authentic expiry markers of a location due at `now`, oldest first; reads O(due) markers (pages from one key, doubling). */
@@ -218,13 +236,17 @@ export class ConsumerZone {
     }
   }
 
-  /** Deletes every grant whose expiry has passed, in every location, and its marker last; returns the grant ids. */
+  /**
+   * Deletes every grant whose expiry has passed, and its marker last; returns the grant ids. A marker is stored
+   * beside its record (`store`), so a grant is removed in its marker's location only: about six requests a grant,
+   * whatever the number of locations. What assembly left in the curated zone is the curated zone's sweep
+   * (`CuratedLeftovers`).
+   */
   async sweep(now: Date): Promise<string[]> {
     const removed: string[] = [];
     for (const location of this.locations.all()) {
       for await (const marker of this.due(location, now)) {
-        await this.remove(marker.grantId);
-        await location.store.remove(location.bucket('consumer'), [marker.key]);
+        await this.removeIn(location, marker.grantId, marker);
         removed.push(marker.grantId);
       }
     }
@@ -242,6 +264,16 @@ export class ConsumerZone {
       }
     }
     return markers;
+  }
+
+  private async markerKey(location: StorageLocation, meta: ConsumerRecordMeta): Promise<string> {
+    const expiresAt = Date.parse(meta.expiresAt);
+    return layout.expiryMarker(
+      new Date(expiresAt),
+      meta.grantId,
+      meta.patientId,
+      await this.mac(location, expiresAt, meta.grantId, meta.patientId),
+    );
   }
 
   private async mac(
@@ -263,4 +295,15 @@ export class ConsumerZone {
     );
     return timingSafeEqual(expected, Buffer.from(marker.mac, 'hex'));
   }
+}
+
+/** Every key of a zone's bucket under `prefix` (a grant's objects: a handful). */
+async function keysUnder(
+  location: StorageLocation,
+  zone: 'consumer' | 'keys' | 'curated',
+  prefix: string,
+): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const item of location.store.list(location.bucket(zone), prefix)) keys.push(item.key);
+  return keys;
 }

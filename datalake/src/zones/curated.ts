@@ -7,11 +7,17 @@
  */
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
-import type { StorageLocation } from '../storage/locations';
+import type { StorageLocation, StorageLocations } from '../storage/locations';
 import { wholeIfSmall } from '../stream/whole-if-small';
 import { layout } from './layout';
 import { newObjectId } from './sealed-objects';
 import type { SealedObjects } from './sealed-objects';
+
+/**
+ * Curated copies older than this are what an assembly left behind (it crashed, or its removal failed): an assembly
+ * takes seconds, and a copy is never read, so removing one an assembly still holds costs nothing but the copy.
+ */
+export const CURATED_LEFTOVER_AGE_MS = 60 * 60_000;
 
 /** A copy that ends within this size goes up in one request; a larger one streams as a multipart upload. */
 const SINGLE_PUT_BYTES = 1024 * 1024;
@@ -90,5 +96,35 @@ export class CuratedCopy {
     const copy = { location, input, objectId, written };
     this.copies.set(location, copy);
     return copy;
+  }
+}
+
+/**
+ * The curated zone's sweep: removes what assemblies left behind — copies older than `CURATED_LEFTOVER_AGE_MS`, and
+ * any copy of a grant just swept. The zone holds only the copies of assemblies in progress, so one listing of each
+ * bucket a location holds them in reads a handful of keys, however many grants are live.
+ */
+export class CuratedLeftovers {
+  constructor(private readonly locations: StorageLocations) {}
+
+  /** Removes the leftovers of every location (data keys first); returns how many objects went. */
+  async sweep(now: Date, sweptGrants: ReadonlySet<string>): Promise<number> {
+    const before = now.getTime() - CURATED_LEFTOVER_AGE_MS;
+    let removed = 0;
+    for (const location of this.locations.all()) {
+      for (const [zone, prefix] of [
+        ['keys', layout.curatedKeys()],
+        ['curated', layout.curatedGrant()],
+      ] as const) {
+        const leftovers: string[] = [];
+        for await (const item of location.store.list(location.bucket(zone), prefix)) {
+          const grantId = item.key.slice(prefix.length).split('/')[0] ?? '';
+          if (item.lastModified.getTime() < before || sweptGrants.has(grantId)) leftovers.push(item.key);
+        }
+        await location.store.remove(location.bucket(zone), leftovers);
+        removed += leftovers.length;
+      }
+    }
+    return removed;
   }
 }

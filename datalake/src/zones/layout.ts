@@ -37,12 +37,12 @@ export const layout = {
   deliveryManifest: (grantId: string, manifestHash: string) => `manifests/${grantId}/${manifestHash}.json`,
   deliveryManifests: (grantId: string) => `manifests/${grantId}/`,
   /** curated: per-grant copies, removed when assembly ends. */
-  curatedGrant: (grantId: string) => `grants/${grantId}/`,
+  curatedGrant: (grantId?: string) => (grantId === undefined ? 'grants/' : `grants/${grantId}/`),
   /** curated: every record released to a grant from one location, in one object (see zones/curated.ts). */
   curatedReleased: (grantId: string) => `grants/${grantId}/released.ndjson`,
   /** keys bucket: the curated copies' data keys, apart from the consumer record's (both are per grant). */
   curatedKey: (grantId: string, objectId: string) => `curated/${grantId}/${objectId}.json`,
-  curatedKeys: (grantId: string) => `curated/${grantId}/`,
+  curatedKeys: (grantId?: string) => (grantId === undefined ? 'curated/' : `curated/${grantId}/`),
   /** consumer: the assembled record, its metadata, and the markers the sweeper walks. */
   consumerRecord: (grantId: string) => `grants/${grantId}/record`,
   consumerMeta: (grantId: string) => `grants/${grantId}/meta.json`,

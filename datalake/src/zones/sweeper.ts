@@ -1,9 +1,11 @@
 /**
- * Runs the consumer-zone expiry sweep at start and then periodically. The schedule lives in the
- * bucket (expiry markers), so a restarted service deletes whatever expired while it was down.
+ * Runs the consumer-zone expiry sweep at start and then periodically, and after it the curated zone's sweep of
+ * what assemblies left behind. The schedule lives in the bucket (expiry markers), so a restarted service deletes
+ * whatever expired while it was down.
  */
 import type { Logger } from 'pino';
 import type { ConsumerZone } from './consumer';
+import type { CuratedLeftovers } from './curated';
 
 export interface SweeperOptions {
   readonly intervalMs: number;
@@ -17,6 +19,7 @@ export class ExpirySweeper {
 
   constructor(
     private readonly consumer: ConsumerZone,
+    private readonly curated: CuratedLeftovers,
     private readonly options: SweeperOptions,
   ) {}
 
@@ -40,23 +43,31 @@ export class ExpirySweeper {
   sweepOnce(): Promise<string[]> {
     if (this.running !== undefined) return this.running;
     const now = (this.options.now ?? (() => new Date()))();
-    this.running = this.consumer
-      .sweep(now)
-      .then((removed) => {
-        if (removed.length > 0)
-          this.options.logger?.info({ grants: removed.length }, 'expired temporary records deleted');
-        return removed;
-      })
-      .catch((error: unknown) => {
-        this.options.logger?.warn(
-          { code: (error as { code?: string }).code },
-          'expiry sweep failed; will retry',
-        );
-        return [];
-      })
-      .finally(() => {
-        this.running = undefined;
-      });
+    this.running = this.sweep(now).finally(() => {
+      this.running = undefined;
+    });
     return this.running;
+  }
+
+  private async sweep(now: Date): Promise<string[]> {
+    let removed: string[] = [];
+    try {
+      removed = await this.consumer.sweep(now);
+      if (removed.length > 0)
+        this.options.logger?.info({ grants: removed.length }, 'expired temporary records deleted');
+    } catch (error) {
+      this.warn(error, 'expiry sweep failed; will retry');
+    }
+    try {
+      const leftovers = await this.curated.sweep(now, new Set(removed));
+      if (leftovers > 0) this.options.logger?.info({ objects: leftovers }, 'curated leftovers deleted');
+    } catch (error) {
+      this.warn(error, 'curated leftovers sweep failed; will retry');
+    }
+    return removed;
+  }
+
+  private warn(error: unknown, message: string): void {
+    this.options.logger?.warn({ code: (error as { code?: string }).code }, message);
   }
 }
