@@ -29,6 +29,8 @@ interface Copy {
   readonly objectId: string;
   /** Settles when the sealed object is stored (or failed). */
   readonly written: Promise<void>;
+  /** While the input is full: settles when it drains (or the upload fails); shared by every adder waiting. */
+  drained?: Promise<unknown>;
 }
 
 export class CuratedCopy {
@@ -47,8 +49,13 @@ export class CuratedCopy {
   async add(location: StorageLocation, resource: Buffer): Promise<void> {
     const copy = this.copyIn(location);
     const flowing = copy.input.write(resource) && copy.input.write(NEWLINE);
-    // A failed upload never drains: its failure is the answer then.
-    if (!flowing) await Promise.race([once(copy.input, 'drain'), copy.written]);
+    if (flowing) return;
+    // A failed upload never drains: its failure is the answer then. One wait for all adders (each its own would
+    // put a listener per record read in flight on the stream).
+    copy.drained ??= Promise.race([once(copy.input, 'drain'), copy.written]).finally(() => {
+      copy.drained = undefined;
+    });
+    await copy.drained;
   }
 
   /** Ends every copy and waits until each is stored. */
