@@ -1,4 +1,46 @@
-import { encodeToken, listObjectsXml, parseListObjects } from './list-objects';
+import type S3rver from 's3rver';
+import { encodeToken, listObjectsXml, listPage, parseListObjects } from './list-objects';
+import type { ListObjectsRequest } from './list-objects';
+
+/** A store over sorted keys that records how many keys each of its listings was asked for. */
+function storeOf(keys: readonly string[]): { store: S3rver['store']; asked: number[] } {
+  const asked: number[] = [];
+  const store = {
+    listObjects: (
+      _bucket: string,
+      options: { prefix?: string; startAfter?: string; maxKeys?: number },
+    ): Promise<unknown> => {
+      const maxKeys = options.maxKeys ?? Number.POSITIVE_INFINITY;
+      asked.push(maxKeys);
+      const after = keys.filter(
+        (key) => key.startsWith(options.prefix ?? '') && key > (options.startAfter ?? ''),
+      );
+      return Promise.resolve({
+        objects: after.slice(0, maxKeys).map((key) => ({
+          key,
+          size: 0,
+          lastModifiedDate: new Date(0),
+          metadata: {},
+        })),
+        commonPrefixes: [],
+        isTruncated: after.length > maxKeys,
+      });
+    },
+  };
+  return { store: store as unknown as S3rver['store'], asked };
+}
+
+function request(fields: Partial<ListObjectsRequest>): ListObjectsRequest {
+  return {
+    bucket: 'b12',
+    prefix: '',
+    delimiter: '',
+    maxKeys: 1000,
+    after: { value: '', commonPrefix: false },
+    encodeUrl: false,
+    ...fields,
+  };
+}
 
 describe('ListObjectsV2 requests and answers', () => {
   it('recognises a path-style ListObjectsV2 and nothing else', () => {
@@ -58,5 +100,36 @@ describe('ListObjectsV2 requests and answers', () => {
     );
     expect(xml).toContain('<ETag>&#34;e&#34;</ETag>');
     expect(xml).toContain('<KeyCount>1</KeyCount>');
+  });
+
+  it('reads one key past a page, not 1,000 (a page of one expiry marker read every marker)', async () => {
+    const markers = Array.from({ length: 5000 }, (_, i) => `expiry/${String(i).padStart(15, '0')}/g/p/m`);
+    const { store, asked } = storeOf(markers);
+    const first = await listPage(store, request({ prefix: 'expiry/', maxKeys: 1 }));
+    expect(first.contents.map((entry) => entry.key)).toEqual([markers[0]]);
+    expect(first.next).toEqual({ value: markers[0], commonPrefix: false });
+    expect(asked).toEqual([2]);
+
+    // Paging through in small pages still returns every key once, in order.
+    const listed: string[] = [];
+    let after = { value: '', commonPrefix: false };
+    for (;;) {
+      const page = await listPage(store, request({ prefix: 'expiry/', maxKeys: 700, after }));
+      listed.push(...page.contents.map((entry) => entry.key));
+      if (page.next === undefined) break;
+      after = page.next;
+    }
+    expect(listed).toEqual(markers);
+  });
+
+  it('reads as many keys as folding under a delimiter needs', async () => {
+    const keys = [...Array.from({ length: 1500 }, (_, i) => `a/${String(i).padStart(5, '0')}`), 'b/1', 'c'];
+    const { store } = storeOf(keys);
+    const page = await listPage(store, request({ delimiter: '/', maxKeys: 2 }));
+    expect(page.commonPrefixes).toEqual(['a/', 'b/']);
+    expect(page.next).toEqual({ value: 'b/', commonPrefix: true });
+    const rest = await listPage(store, request({ delimiter: '/', maxKeys: 2, after: page.next }));
+    expect(rest.contents.map((entry) => entry.key)).toEqual(['c']);
+    expect(rest.next).toBeUndefined();
   });
 });

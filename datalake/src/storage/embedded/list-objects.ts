@@ -97,11 +97,19 @@ export async function listPage(store: Store, request: ListObjectsRequest): Promi
   // A page that ended on a common prefix continues after every key under it.
   let skipping = request.after.commonPrefix ? request.after.value : undefined;
   let startAfter = request.after.value;
+  // Without folding, a page needs one key past its end (to know that more follow): read no more. The store reads
+  // each key it returns (its directories, its metadata): asked for 1,000 keys, a page of one key of the expiry index
+  // read 1,000 markers — the sweep's pages of 1, 2, 4… each took 300–560 ms at 7,000 live grants and flooded the
+  // thread pool every request's file reads share (issue #17's soak). Folding may consume many keys an entry.
+  const batchKeys =
+    request.delimiter === '' && !request.after.commonPrefix
+      ? Math.min(MAX_LIST_KEYS, request.maxKeys + 1)
+      : MAX_LIST_KEYS;
   for (;;) {
     const batch = await store.listObjects(request.bucket, {
       prefix: request.prefix,
       startAfter,
-      maxKeys: MAX_LIST_KEYS,
+      maxKeys: batchKeys,
     });
     for (const object of batch.objects) {
       startAfter = object.key;

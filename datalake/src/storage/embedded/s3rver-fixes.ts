@@ -10,6 +10,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type S3rver from 's3rver';
 import S3Object from 's3rver/lib/models/object';
+import { mapBounded } from '../../concurrency/map-bounded';
 import { removeEmptiedDirectories } from './emptied-directories';
 import { storedKeys } from './stored-keys';
 
@@ -21,6 +22,9 @@ export function applyS3rverFixes(store: Store): void {
   answerAfterTheWrite(store);
   listUnderThePrefixOnly(store);
 }
+
+/** Metadata files a listing reads at once (libuv's pool has 4 threads, shared with every other file access). */
+const METADATA_READS = 8;
 
 /**
  * s3rver lists by walking the bucket from its root with a synchronous stat of every entry on the way, so each
@@ -50,17 +54,17 @@ function listUnderThePrefixOnly(store: Store): void {
       }
       keys.push(entry.key);
     }
-    const objects = await Promise.all(
-      keys.map(async (key) => {
-        try {
-          return new S3Object(bucket, key, null, await store.getMetadata(bucket, key));
-        } catch (error) {
-          // Deleted between the walk and its metadata read: not listed, as s3rver does.
-          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-          throw error;
-        }
-      }),
-    );
+    // A bounded number at a time: all of a 1,000-key page at once queued thousands of reads on the thread pool that
+    // every other request's file access waits in.
+    const objects = await mapBounded(keys, METADATA_READS, async (key) => {
+      try {
+        return new S3Object(bucket, key, null, await store.getMetadata(bucket, key));
+      } catch (error) {
+        // Deleted between the walk and its metadata read: not listed, as s3rver does.
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
+    });
     return {
       objects: objects.filter((object): object is S3Object => object !== undefined),
       commonPrefixes,
