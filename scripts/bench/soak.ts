@@ -700,12 +700,15 @@ async function bench(): Promise<void> {
           .sort((a, b) => a - b),
         99,
       );
+    const count = (minutes: readonly (readonly Sample[])[], route: string): number =>
+      minutes.flat().filter((sample) => sample.route === route).length;
     const worstMinute = (minutes: typeof perMinute, route: string): number =>
       Math.max(...minutes.map((minute) => minute.p99.get(route) ?? NaN).filter(Number.isFinite));
     const routes = new Set(perMinute.flatMap((minute) => [...minute.p99.keys()]));
     out(
       `p99 per route, first ${WINDOW_MINUTES} minutes → last ${WINDOW_MINUTES} minutes: all samples of each ` +
-        'window pooled (target ≤ 1.5×); in brackets the worst single minute of each window',
+        'window pooled (target ≤ 1.5×); in brackets the worst single minute of each window; n: samples of each ' +
+        'window (under 100, the nearest-rank p99 is the largest sample)',
     );
     const ms = (value: number, width: number): string => value.toFixed(0).padStart(width);
     for (const route of [...routes].sort()) {
@@ -716,7 +719,8 @@ async function bench(): Promise<void> {
       out(
         `  ${route.padEnd(38)} ${ms(before, 6)} → ${ms(after, 6)} ms  (${(after / before).toFixed(2)}×)` +
           `   [worst minute ${ms(worstBefore, 5)} → ${ms(worstAfter, 5)} ms, ` +
-          `${(worstAfter / worstBefore).toFixed(2)}×]`,
+          `${(worstAfter / worstBefore).toFixed(2)}×]   n ${count(firstMinutes, route)} → ` +
+          `${count(lastMinutes, route)}`,
       );
     }
 
