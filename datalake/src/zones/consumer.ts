@@ -191,32 +191,27 @@ export class ConsumerZone {
    */
   private async removeIn(location: StorageLocation, grantId: string, expired?: LocatedMarker): Promise<void> {
     const { store } = location;
-    const consumerBucket = location.bucket('consumer');
-    const keysBucket = location.bucket('keys');
+    const bucket = location.bucket('consumer');
     const metaKey = layout.consumerMeta(grantId);
-    const stored = await keysUnder(location, 'consumer', layout.consumerGrant(grantId));
-    let marker = expired?.key;
-    if (stored.includes(metaKey) || expired === undefined) {
-      if (marker === undefined && stored.includes(metaKey)) {
-        const meta = await this.meta(location, grantId).catch(() => undefined);
-        if (meta !== undefined) marker = await this.markerKey(location, meta);
-      }
-      await store.remove(consumerBucket, [metaKey]);
-    }
-    const dataKeys = await keysUnder(location, 'keys', layout.consumerGrant(grantId));
+    const stored: string[] = [];
+    for await (const item of store.list(bucket, layout.consumerGrant(grantId))) stored.push(item.key);
+    const published = stored.includes(metaKey);
+    const meta =
+      expired === undefined && published
+        ? await this.meta(location, grantId).catch(() => undefined)
+        : undefined;
+    if (published || expired === undefined) await store.remove(bucket, [metaKey]);
+    await store.removePrefix(location.bucket('keys'), layout.consumerGrant(grantId));
     if (expired === undefined) {
-      dataKeys.push(...(await keysUnder(location, 'keys', layout.curatedKeys(grantId))));
-      await store.remove(keysBucket, dataKeys);
-      const copies = await keysUnder(location, 'curated', layout.curatedGrant(grantId));
-      await store.remove(location.bucket('curated'), copies);
-    } else {
-      await store.remove(keysBucket, dataKeys);
+      await store.removePrefix(location.bucket('keys'), layout.curatedKeys(grantId));
+      await store.removePrefix(location.bucket('curated'), layout.curatedGrant(grantId));
     }
     await store.remove(
-      consumerBucket,
+      bucket,
       stored.filter((key) => key !== metaKey),
     );
-    if (marker !== undefined) await store.remove(consumerBucket, [marker]);
+    const marker = expired?.key ?? (meta === undefined ? undefined : await this.markerKey(location, meta));
+    if (marker !== undefined) await store.remove(bucket, [marker]);
   }
 
   /** Authentic expiry markers of a location due at `now`, oldest first; reads O(due) markers (pages from one key, doubling). */
@@ -295,15 +290,4 @@ export class ConsumerZone {
     );
     return timingSafeEqual(expected, Buffer.from(marker.mac, 'hex'));
   }
-}
-
-/** Every key of a zone's bucket under `prefix` (a grant's objects: a handful). */
-async function keysUnder(
-  location: StorageLocation,
-  zone: 'consumer' | 'keys' | 'curated',
-  prefix: string,
-): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const item of location.store.list(location.bucket(zone), prefix)) keys.push(item.key);
-  return keys;
 }
