@@ -6,8 +6,9 @@
  * A server closes a kept-alive connection after its own idle timeout (node's: 5 s); a client that sends its next
  * request on that connection as the server closes it gets a reset — a failed request that reached no handler (the
  * likely cause of a lone 503 DATALAKE_UNAVAILABLE on an upload in a soak: the log then named no cause). Node's agent
- * closes an idle connection a second before the timeout the server announces (`Keep-Alive: timeout=5`) only when the agent has a timeout of its own that is
- * longer; without one, it ignores the announcement and keeps the connection until the server drops it.
+ * closes an idle connection a second before the timeout the server announces (`Keep-Alive: timeout=5`) only when
+ * the agent has a timeout of its own that is longer; without one, it ignores the announcement and keeps the
+ * connection until the server drops it.
  */
 import http from 'node:http';
 import https from 'node:https';
