@@ -9,7 +9,7 @@ export type { GatewayDeps, RunningGateway } from './server';
 export { API_BASE, FHIR_BASE } from './http/route';
 export type { RouteDef } from './http/route';
 export { startPlatform, LAKE_IDENTITY } from './platform/start-platform';
-export type { PlatformDatalake, PlatformOptions, RunningPlatform } from './platform/start-platform';
+export type { PlatformOptions, RunningPlatform } from './platform/start-platform';
 export { totpCode } from './platform/seed';
 export type { DemoLogin } from './platform/seed';
 export type { AuthUser, User } from './identity/user';

@@ -92,8 +92,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 describeOnFabric('one node down on the three-hospital Fabric network', () => {
   beforeAll(async () => {
-    // The lake in this thread: the revocation test looks in its consumer zone for the record's bytes.
-    stack = await startTestPlatform({ datalake: 'in-process' });
+    stack = await startTestPlatform();
     anna = stack.patientId('anna');
     // Every user's identity loaded and the peer's connections open before anything is frozen.
     expect((await get(`/patients/${anna}/rules`, 'anna')).status).toBe(200);
@@ -142,7 +141,7 @@ describeOnFabric('one node down on the three-hospital Fabric network', () => {
     const { grantId } = await requestAccess('dr.weber', anna, ['allergies']);
     if (grantId === undefined) throw new Error('no grant');
     expect((await get(`/grants/${grantId}/record`, 'dr.weber')).status).toBe(200);
-    const lake = stack.platform.datalake()?.service;
+    const lake = stack.platform.datalake();
     if (lake === undefined) throw new Error('the lake is not running');
     const home = lake.locations.forCountry('DE');
     expect(await lake.consumer.meta(home, grantId)).toBeDefined();

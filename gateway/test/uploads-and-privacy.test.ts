@@ -50,8 +50,6 @@ const { token, get, send, requestAccess } = demoApi(() => stack);
 
 beforeAll(async () => {
   stack = await startTestPlatform({
-    // In this thread: the revocation test looks in the consumer zone for the record's bytes.
-    datalake: 'in-process',
     env: { CUSTODIA_UPLOAD_PART_BYTES: String(PART_BYTES), CUSTODIA_MAX_JSON_BYTES: String(MAX_JSON_BYTES) },
   });
   ANNA = stack.patientId('anna');
@@ -358,7 +356,7 @@ describe('the patient’s rules protect her data end to end', () => {
     expect(granted.decision.granted).toEqual(['immunizations']);
     const record = await jsonOf<Bundle>(await get(`/grants/${grantId}/record`, 'dr.rossi'), 200);
     expect(record.entry.map((item) => item.resource.resourceType)).toContain('Immunization');
-    const lake = stack.platform.datalake()?.service;
+    const lake = stack.platform.datalake();
     // Anna's temporary records are kept in her home country's location (Germany).
     const home = lake?.locations.forCountry('DE');
     if (lake === undefined || home === undefined) throw new Error('the data lake is not running');

@@ -76,5 +76,3 @@ export { CodedError } from './coded-error';
 export { createSecretFileOnce, writeFileAtomically } from './durable-file';
 export { runService } from './service/run-service';
 export type { Closable, ServiceLogger } from './service/run-service';
-export { workerScript } from './service/worker-script';
-export type { WorkerScript } from './service/worker-script';

@@ -32,12 +32,7 @@ export interface Ready {
 }
 
 export interface ChildStats {
-  /** The whole process: the gateway's thread and the embedded network's and the data lake's (start-platform.ts). */
   readonly rss: number;
-  /**
-   * This and the other heap, buffer, event-loop, GC and fsync figures are the gateway's thread's; the network's and
-   * the lake's threads have their own heaps and loops (counted in RSS) and make their own fsyncs.
-   */
   readonly heapUsed: number;
   /**
    * The heap in use just after the latest full (mark-compact) GC: what is live, without the garbage `heapUsed`

@@ -8,9 +8,9 @@
  * Workers are created when first needed, up to `workers`; a stream goes to the least busy one. A worker that dies
  * fails its own streams (STORAGE_UNAVAILABLE) and is replaced at the next open; `close` terminates them all.
  */
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import { workerScript } from '@custodia/ledger';
 import { DatalakeError } from '../errors';
 import type { SignedGet } from '../storage/object-store';
 import type { Outgoing } from '../stream/outgoing';
@@ -51,6 +51,15 @@ export interface WorkerOpen {
 interface PoolWorker {
   readonly worker: Worker;
   readonly streams: Map<number, RingStream>;
+}
+
+/** The worker's entry beside this module: compiled JavaScript in production, TypeScript (through tsx) from source. */
+function workerEntry(): { filename: string; execArgv?: string[] } {
+  const extension = path.extname(__filename);
+  const filename = path.join(__dirname, `worker${extension}`);
+  return extension === '.ts'
+    ? { filename, execArgv: ['--require', require.resolve('tsx/cjs')] }
+    : { filename };
 }
 
 export class OpenWorkers {
@@ -122,7 +131,7 @@ export class OpenWorkers {
   }
 
   private start(): PoolWorker {
-    const { filename, execArgv } = workerScript(__filename, 'worker');
+    const { filename, execArgv } = workerEntry();
     const worker = new Worker(filename, execArgv === undefined ? {} : { execArgv });
     const holder: PoolWorker = { worker, streams: new Map() };
     // Read now: a worker that stopped reports -1.

@@ -1,17 +1,15 @@
 /**
- * The ledger the platform runs on: by default the embedded network, started in this process on a thread of its
- * own; with CUSTODIA_NETWORK=fabric a running Fabric network described by its connection file
- * (CUSTODIA_CONNECTION_FILE), whose organisations' CAs the gateway reaches with their own registrars
- * (CUSTODIA_CA_REGISTRARS).
+ * The ledger the platform runs on: by default the embedded network, started in this process; with
+ * CUSTODIA_NETWORK=fabric a running Fabric network described by its connection file (CUSTODIA_CONNECTION_FILE),
+ * whose organisations' CAs the gateway reaches with their own registrars (CUSTODIA_CA_REGISTRARS).
  */
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { readConnectionProfile, readLedgerClientConfig } from '@custodia/ledger';
 import type { ConnectionProfile, LedgerClientConfig, NetworkKind } from '@custodia/ledger';
-import { readEmbeddedConfig } from '@custodia/network/embedded';
+import { readEmbeddedConfig, startEmbeddedNetwork } from '@custodia/network/embedded';
 import type { EmbeddedNetwork } from '@custodia/network/embedded';
 import { caEndpoints, readRegistrars } from '../identity';
-import { startNetworkThread } from './network-thread';
 import type { Registrars } from '../identity';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -66,8 +64,9 @@ export async function openPlatformNetwork(
         organisations: configured.organisations.map((organisation) => ({ ...organisation, caPort: 0 })),
       }
     : configured;
-  // On a thread of its own (network-thread.ts).
-  const embedded = await startNetworkThread(config, options.logger.child({ service: 'network' }));
+  const embedded = await startEmbeddedNetwork(config, {
+    logger: options.logger.child({ service: 'network' }),
+  });
   return {
     kind: 'embedded',
     profile: embedded.profile,

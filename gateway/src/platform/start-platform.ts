@@ -1,8 +1,7 @@
 /**
  * The whole platform in one process: the ledger (the embedded Fabric-compatible network by default, or a running
  * Fabric network with CUSTODIA_NETWORK=fabric), the data lake (with its embedded S3 server) and the gateway
- * serving the portal; the embedded network and the lake each on a thread of their own (service-thread.ts), the
- * gateway on this one. `npm start` and the end-to-end tests use it; production starts the same services separately
+ * serving the portal. `npm start` and the end-to-end tests use it; production starts the same services separately
  * (CUSTODIA_NETWORK=fabric, a MinIO endpoint).
  */
 import { randomBytes } from 'node:crypto';
@@ -20,7 +19,6 @@ import { caEndpoints, Enrolment, openIdentityService, readOidcConfig } from '../
 import type { IdentityService } from '../identity';
 import { startGateway, walletSigner } from '../server';
 import type { RunningGateway } from '../server';
-import { startDatalakeThread } from './datalake-thread';
 import { openPlatformNetwork } from './platform-network';
 import type { PlatformNetwork } from './platform-network';
 import { foundPlatformRegistry, organisationAdmins, patientRegistrars } from './organisation-admins';
@@ -49,20 +47,6 @@ export interface PlatformOptions {
    * own). Fault tests put freezable relays in front of it.
    */
   readonly peerEndpoints?: (endpoint: string) => Promise<readonly string[]>;
-  /**
-   * Where the data lake runs: on a worker thread of its own (default; see datalake-thread.ts), or in this thread,
-   * sharing the gateway's ledger client, for tests that look inside it (`PlatformDatalake.service`).
-   */
-  readonly datalake?: 'thread' | 'in-process';
-}
-
-/** The running data lake, as the platform holds it. */
-export interface PlatformDatalake {
-  /** Where the gateway reaches it (its token is the platform's). */
-  readonly url: string;
-  /** The service itself, when it runs in the platform's thread (`datalake: 'in-process'`). */
-  readonly service?: RunningDatalake;
-  close(): Promise<void>;
 }
 
 export interface RunningPlatform {
@@ -72,7 +56,7 @@ export interface RunningPlatform {
   readonly identity: IdentityService;
   readonly wallet: Wallet;
   /** The data lake while it runs (`stopDatalake` stops it, e.g. to show what still works without it). */
-  datalake(): PlatformDatalake | undefined;
+  datalake(): RunningDatalake | undefined;
   stopDatalake(): Promise<void>;
   /** Demo logins (seeded now or on an earlier start). */
   readonly demo: readonly DemoLogin[];
@@ -102,8 +86,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const home = network.profile.organisations[0];
     if (home === undefined) throw new Error('the connection profile names no organisation');
 
-    const walletDir = path.join(root, 'wallet');
-    const wallet = await FileWallet.open(walletDir, { env });
+    const wallet = await FileWallet.open(path.join(root, 'wallet'), { env });
     const gatewayDir = path.join(root, 'gateway');
     const oidc = readOidcConfig(env);
     const identity = await openIdentityService({
@@ -132,8 +115,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
             ...network.profile,
             peers: (await options.peerEndpoints(peer.endpoint)).map((endpoint) => ({ ...peer, endpoint })),
           };
-    // One ledger client for the platform's thread: the gateway (and a lake in this thread) share its channel and its
-    // identities' pool; the lake's thread has its own.
+    // One ledger client for the process: the lake and the gateway share its channel and its identities' pool.
     const ledger = new LedgerClient({ config: ledgerConfig, profile: ledgerProfile });
     closers.push(async () => ledger.close());
     // The network's organisations and countries (its configuration) found the on-chain registry, once.
@@ -180,28 +162,13 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       }),
       ledger: ledgerConfig,
     };
-    const lakeLogger = logger.child({ service: 'datalake' });
-    const started: PlatformDatalake =
-      options.datalake === 'in-process'
-        ? await startDatalakeWithWallet(lakeConfig, { wallet, ledger, logger: lakeLogger }).then(
-            (service) => ({
-              url: service.url,
-              service,
-              close: () => service.close(),
-            }),
-          )
-        : await startDatalakeThread({
-            config: lakeConfig,
-            walletDir,
-            env,
-            profile: ledgerProfile,
-            logger: lakeLogger,
-          });
-    let lake: PlatformDatalake | undefined = started;
+    const startLake = (): Promise<RunningDatalake> =>
+      startDatalakeWithWallet(lakeConfig, { wallet, ledger, logger: logger.child({ service: 'datalake' }) });
+    let lake: RunningDatalake | undefined = await startLake();
     closers.push(async () => lake?.close());
 
     const gatewayConfig = loadGatewayConfig(
-      { ...env, CUSTODIA_DATALAKE_URL: started.url, CUSTODIA_DATALAKE_TOKEN: token },
+      { ...env, CUSTODIA_DATALAKE_URL: lake.url, CUSTODIA_DATALAKE_TOKEN: token },
       { ...gatewayDefaults, organisationNames: DEMO_ORGANISATION_NAMES },
     );
     const gateway = await startGateway(gatewayConfig, {
