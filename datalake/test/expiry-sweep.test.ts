@@ -195,3 +195,35 @@ it('removes what assemblies left in the curated zone: copies of swept grants, an
   expect(await leftovers.sweep(new Date(Date.now() + CURATED_LEFTOVER_AGE_MS + 60_000), new Set())).toBe(2);
   expect(await held(fr, 'grant-in-progress')).toEqual([]);
 });
+
+it('deletes the metadata of a record published just after the sweep listed its expired grant', async () => {
+  const racing = 'grant-racing-publish';
+  // Stored by an assembly of a grant that expires while it runs; the sweep lists the grant before it is published.
+  const stored = await zone.store(
+    de,
+    spec(racing, 0, T0 + 50 * 60_000),
+    Buffer.from('{"resourceType":"Bundle"}'),
+  );
+  const list = de.store.list.bind(de.store);
+  const listed = jest.spyOn(de.store, 'list').mockImplementation(async function* (bucket, prefix, options) {
+    yield* list(bucket, prefix, options);
+    // The assembly publishes right after the sweep's listing of the grant found no metadata.
+    if (prefix === layout.consumerGrant(racing)) await zone.publish(de, stored);
+  });
+  try {
+    const sweeper = new ExpirySweeper(zone, new CuratedLeftovers(locations), {
+      intervalMs: 60_000,
+      now: () => new Date(T0 + 55 * 60_000),
+    });
+    expect(await sweeper.sweepOnce()).toContain(racing);
+  } finally {
+    listed.mockRestore();
+  }
+  // Before, the sweep deleted the metadata only when it had listed it: it stayed, with no marker left to sweep it.
+  expect(await zone.meta(de, racing)).toBeUndefined();
+  expect(await keysUnder(de.bucket('consumer'), layout.consumerGrant(racing))).toEqual([]);
+  expect(await keysUnder(de.bucket('keys'), layout.consumerGrant(racing))).toEqual([]);
+  expect(
+    (await keysUnder(de.bucket('consumer'), layout.expiryMarkers())).filter((key) => key.includes(racing)),
+  ).toEqual([]);
+});

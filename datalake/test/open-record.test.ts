@@ -91,6 +91,10 @@ function holdingDeliveries(port: LedgerPort): LedgerPort {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits (up to 20 s) until `done` holds. */
+async function until(done: () => boolean | Promise<boolean>): Promise<void> {
+  for (let waited = 0; !(await done()) && waited < 20_000; waited += 50) await sleep(50);
+}
 let patientLedger: LedgerSession;
 let clinicianLedger: LedgerSession;
 
@@ -321,6 +325,46 @@ it('releases nothing, to any opener, of a record whose delivery the ledger refus
   expect(await deliveries(grantId)).toEqual([]);
   expect(await keys('consumer', layout.consumerGrant(grantId))).toEqual([]);
   expect(await env.lake.consumer.meta(env.lake.locations.forCountry('DE'), grantId)).toBeUndefined();
+});
+
+it('hands out nothing and leaves nothing when the grant is revoked after its delivery, before its record is published', async () => {
+  const ruleId = await createRule({
+    effect: 'permit',
+    grantee: { kind: 'practitioner', id: clinician.id, mspId: clinician.mspId },
+    categories: ['procedures'],
+    labels: [],
+    purposes: ['TREAT'],
+  });
+  const grantId = (await request(['procedures'])).grantId as string;
+  const home = env.lake.locations.forCountry('DE');
+  const { consumer } = env.lake;
+  const publish = consumer.publish.bind(consumer);
+  const since = performance.now();
+  // The race, for real: the delivery is committed; before the record is published the patient revokes, and the lake's
+  // revocation listener, following the ledger's events, removes what it finds of the grant's record.
+  const raced = jest.spyOn(consumer, 'publish').mockImplementation(async (location, meta) => {
+    if (meta.grantId === grantId) {
+      await patientLedger.rules.revoke(ruleId);
+      await until(() => consumer.removedSince(grantId, since));
+      await until(async () => (await keys('consumer', layout.consumerGrant(grantId))).length === 0);
+    }
+    return publish(location, meta);
+  });
+  try {
+    // Before: the Bundle went to the opener, and the metadata of a record whose data was gone stayed until expiry.
+    expect(await refusal(await open(grantId))).toEqual({ status: 403, code: 'GRANT_NOT_ACTIVE' });
+  } finally {
+    raced.mockRestore();
+  }
+  // The delivery was committed before the revocation: the ledger keeps it; nothing of the record is left.
+  expect(await deliveries(grantId)).toHaveLength(1);
+  expect(await keys('consumer', layout.consumerGrant(grantId))).toEqual([]);
+  expect(await consumer.meta(home, grantId)).toBeUndefined();
+  const dataKeys: string[] = [];
+  for await (const item of home.store.list(home.bucket('keys'), layout.consumerGrant(grantId)))
+    dataKeys.push(item.key);
+  expect(dataKeys).toEqual([]);
+  expect((await keys('consumer', layout.expiryMarkers())).filter((key) => key.includes(grantId))).toEqual([]);
 });
 
 it('lets a retry join the assembly its abandoned first attempt started', async () => {

@@ -49,6 +49,11 @@ export interface LocatedMarker extends ExpiryMarker {
 }
 
 const MAX_META_BYTES = 16 * 1024;
+/**
+ * Grants whose removal on request this zone remembers (`removedSince`): the most recent ones. An assembly needs the
+ * removals that ran while it did (a few hundred milliseconds); this many would have to happen meanwhile to push one out.
+ */
+const REMEMBERED_REMOVALS = 10_000;
 
 export class ConsumerZone {
   constructor(
@@ -61,6 +66,9 @@ export class ConsumerZone {
     /** Told of markers that fail authentication (the sweeper skips them). */
     private readonly onForgedMarker: (location: string) => void = () => undefined,
   ) {}
+
+  /** When each recently removed grant's removal began (performance.now()), oldest first. */
+  private readonly removals = new Map<string, number>();
 
   /** Stores the record in `location` (the patient's home) and makes it readable: `store`, then `publish`. */
   async put(
@@ -177,17 +185,37 @@ export class ConsumerZone {
    * Deletes a grant's record and what assembly left of it (revocation, erasure, a replaced record), in every
    * location — where it was assembled is not known here — including its curated copies.
    */
-  async remove(grantId: string): Promise<void> {
+  async remove(grantId: string, options: { readonly own?: boolean } = {}): Promise<void> {
+    if (options.own !== true) {
+      this.removals.delete(grantId);
+      this.removals.set(grantId, performance.now());
+      for (const [oldest] of this.removals) {
+        if (this.removals.size <= REMEMBERED_REMOVALS) break;
+        this.removals.delete(oldest);
+      }
+    }
     for (const location of this.locations.all()) await this.removeIn(location, grantId);
   }
 
   /**
-   * Deletes a grant's objects in one location: its metadata first, so it stops being readable at once; its data
-   * keys next, so what is left is unreadable even if a later step fails; then the rest; its expiry marker last (the
+   * Whether a removal of the grant on request (a revocation, an erasure: not `own`, an assembly clearing its own
+   * record) began at or after `since` (performance.now()). An assembly asks once it has published: a removal that
+   * ran meanwhile may have missed what it stored or published after the removal's listing.
+   */
+  removedSince(grantId: string, since: number): boolean {
+    return (this.removals.get(grantId) ?? -Infinity) >= since;
+  }
+
+  /**
+   * Deletes a grant's objects in one location: on request (no `expired`), its metadata first, so it stops being
+   * readable at once (an expired record is refused by its expiry already); its data keys next, so what is left is
+   * unreadable even if a later step fails; then the rest, and the metadata (again); its expiry marker last (the
    * `expired` one the sweep found, or the one the metadata names), so a sweep interrupted midway finds the grant
    * again. Objects are found by listing the grant's prefixes, so what a crash left (a record stored and never
-   * published, a data key whose object never came) goes too. Removal on request (no `expired`) also deletes the
-   * grant's curated copies, and deletes its metadata even when none was listed (a publish racing the removal).
+   * published, a data key whose object never came) goes too. Removal on request also deletes the grant's curated
+   * copies. The metadata is deleted after the data whether or not it was listed: a publish racing the removal that
+   * lands before that goes with it; one that lands after finds, once published, that a removal on request ran
+   * (`removedSince`) or that the grant has expired, and removes the record itself (AssemblyService.assemble).
    */
   private async removeIn(location: StorageLocation, grantId: string, expired?: LocatedMarker): Promise<void> {
     const { store } = location;
@@ -200,7 +228,7 @@ export class ConsumerZone {
       expired === undefined && published
         ? await this.meta(location, grantId).catch(() => undefined)
         : undefined;
-    if (published || expired === undefined) await store.remove(bucket, [metaKey]);
+    if (expired === undefined) await store.remove(bucket, [metaKey]);
     await store.removePrefix(location.bucket('keys'), layout.consumerGrant(grantId));
     if (expired === undefined) {
       await store.removePrefix(location.bucket('keys'), layout.curatedKeys(grantId));
@@ -210,6 +238,7 @@ export class ConsumerZone {
       bucket,
       stored.filter((key) => key !== metaKey),
     );
+    await store.remove(bucket, [metaKey]);
     const marker = expired?.key ?? (meta === undefined ? undefined : await this.markerKey(location, meta));
     if (marker !== undefined) await store.remove(bucket, [marker]);
   }
