@@ -120,6 +120,18 @@ async function createRule(rule: RuleSpec): Promise<string> {
   return (await patientLedger.rules.create({ requestId: randomUUID(), rule })).ruleId;
 }
 
+/** A grant of `category` to the clinician, by a rule of its own (which the test may revoke). */
+async function revocableGrant(category: Category): Promise<{ ruleId: string; grantId: string }> {
+  const ruleId = await createRule({
+    effect: 'permit',
+    grantee: { kind: 'practitioner', id: clinician.id, mspId: clinician.mspId },
+    categories: [category],
+    labels: [],
+    purposes: ['TREAT'],
+  });
+  return { ruleId, grantId: (await request([category])).grantId as string };
+}
+
 function open(grantId: string, actor: Caller = clinician, signal?: AbortSignal): Promise<Response> {
   return env.call('GET', `/v1/grants/${grantId}/record`, actor, signal === undefined ? {} : { signal });
 }
@@ -305,14 +317,7 @@ it('lets nothing out before its delivery is on the ledger: not to a second opene
 });
 
 it('releases nothing, to any opener, of a record whose delivery the ledger refuses (revoked meanwhile)', async () => {
-  const ruleId = await createRule({
-    effect: 'permit',
-    grantee: { kind: 'practitioner', id: clinician.id, mspId: clinician.mspId },
-    categories: ['procedures'],
-    labels: [],
-    purposes: ['TREAT'],
-  });
-  const grantId = (await request(['procedures'])).grantId as string;
+  const { ruleId, grantId } = await revocableGrant('procedures');
   const answers = await openAroundHeldDelivery(grantId, async (openAgain) => {
     // A second opener, its grant read while still active, asks while the record waits for its delivery; then the
     // patient revokes, and the ledger refuses the delivery.
@@ -328,14 +333,7 @@ it('releases nothing, to any opener, of a record whose delivery the ledger refus
 });
 
 it('hands out nothing and leaves nothing when the grant is revoked after its delivery, before its record is published', async () => {
-  const ruleId = await createRule({
-    effect: 'permit',
-    grantee: { kind: 'practitioner', id: clinician.id, mspId: clinician.mspId },
-    categories: ['procedures'],
-    labels: [],
-    purposes: ['TREAT'],
-  });
-  const grantId = (await request(['procedures'])).grantId as string;
+  const { ruleId, grantId } = await revocableGrant('procedures');
   const home = env.lake.locations.forCountry('DE');
   const { consumer } = env.lake;
   const publish = consumer.publish.bind(consumer);
