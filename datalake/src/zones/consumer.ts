@@ -183,7 +183,8 @@ export class ConsumerZone {
 
   /**
    * Deletes a grant's record and what assembly left of it (revocation, erasure, a replaced record), in every
-   * location — where it was assembled is not known here — including its curated copies.
+   * location — where it was assembled is not known here — including its curated copies. `own`: an assembly
+   * clearing what it stored itself (a replaced or failed record), which `removedSince` does not count.
    */
   async remove(grantId: string, options: { readonly own?: boolean } = {}): Promise<void> {
     if (options.own !== true) {
