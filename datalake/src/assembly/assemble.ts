@@ -141,13 +141,7 @@ export class AssemblyService {
    * location and logs the delivery. `replace`: a record already stored for the grant is removed first (an assembly
    * asked for again).
    */
-  async assemble(
-    grant: GrantView,
-    actor: LedgerActor,
-    replace: boolean,
-    /** When the grant was read (performance.now()): a removal on request since then ends this assembly. */
-    grantReadAt: number,
-  ): Promise<Assembled> {
+  async assemble(grant: GrantView, actor: LedgerActor, replace: boolean): Promise<Assembled> {
     const { grantId, patientId } = grant;
     const home = await this.deps.patients.home(patientId);
     // Only the documents of the granted categories are opened (a record is released only when all its categories
@@ -222,7 +216,7 @@ export class AssemblyService {
       const hash = manifestHash(manifest);
       const expiresAt = new Date(grant.expiresAt);
       if (replace && (await this.deps.consumer.meta(home, grantId).catch(() => undefined)) !== undefined)
-        await this.deps.consumer.remove(grantId, { own: true });
+        await this.deps.consumer.remove(grantId);
       // Serialised once: stored, and (when small) streamed to whoever waits on this assembly.
       const serialized = await wholeIfSmall(jsonStream(bundle), SINGLE_PUT_BYTES);
       // The temporary record is stored while its delivery goes on-chain, but nobody can read it yet.
@@ -251,20 +245,20 @@ export class AssemblyService {
       } catch (error) {
         // Nothing is released without its delivery on the ledger, and nothing of a failed assembly is kept.
         await stored.catch(() => undefined);
-        await this.deps.consumer.remove(grantId, { own: true });
+        await this.deps.consumer.remove(grantId);
         throw error;
       }
       // Readable only from now on: its delivery is on the ledger. (Published before, a second opener — or any
       // opener after a crash before the delivery — would have read a record the ledger never logged.)
       await this.deps.consumer.publish(home, meta);
-      // The grant may have ended while this ran: revoked (the lake's revocation listener removed its record), the
-      // patient's data erased, or expired (the sweep removed it). A removal that listed the grant's objects before
-      // they were all written or published has left them behind: they go now, and nobody receives them.
+      // The grant may have ended while this ran: revoked (a revocation listener removed its record), the patient's
+      // data erased, or expired (the sweep removes it). A removal that listed the grant's objects before the
+      // metadata was written has left it behind: it goes now, and nobody receives the record.
       if (
-        this.deps.consumer.removedSince(grantId, grantReadAt) ||
-        expiresAt.getTime() <= this.deps.now().getTime()
+        expiresAt.getTime() <= this.deps.now().getTime() ||
+        !(await this.deps.consumer.intact(home, meta))
       ) {
-        await this.deps.consumer.remove(grantId, { own: true });
+        await this.deps.consumer.remove(grantId);
         throw new DatalakeError('GRANT_NOT_ACTIVE', 'the grant ended while its record was assembled');
       }
       return {

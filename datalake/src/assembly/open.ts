@@ -48,7 +48,6 @@ export class TemporaryRecords {
 
   /** The grant's temporary record for its requester, assembled first (once, however many ask) when there is none. */
   async open(grantId: string, actor: LedgerActor): Promise<OpenedRecord> {
-    const grantReadAt = performance.now();
     const grant = await releasableGrant(this.deps, grantId, actor);
     // The temporary record is kept in the patient's home location.
     const home = await this.deps.patients.home(grant.patientId);
@@ -57,7 +56,7 @@ export class TemporaryRecords {
     // Looked for again inside the flight: a flight that ended since the look above has stored a record.
     const assembled = await this.flights.run(grantId, async () =>
       (await this.deps.consumer.meta(home, grantId)) === undefined
-        ? this.deps.assembly.assemble(grant, actor, false, grantReadAt)
+        ? this.deps.assembly.assemble(grant, actor, false)
         : undefined,
     );
     // Whoever waited on the assembly streams the Bundle it stored, without reading it back.
@@ -77,11 +76,10 @@ export class TemporaryRecords {
 
   /** Assembles the grant's record anew (replacing a stored one) and answers its manifest. */
   async assemble(grantId: string, actor: LedgerActor): Promise<AssemblyResult> {
-    const grantReadAt = performance.now();
     const grant = await releasableGrant(this.deps, grantId, actor);
     for (;;) {
       const assembled = await this.flights.run(grantId, () =>
-        this.deps.assembly.assemble(grant, actor, true, grantReadAt),
+        this.deps.assembly.assemble(grant, actor, true),
       );
       // Joined an opener's flight that found a record already there: this one asked for a new assembly.
       if (assembled !== undefined) return assembled.result;

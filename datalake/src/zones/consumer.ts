@@ -49,11 +49,6 @@ export interface LocatedMarker extends ExpiryMarker {
 }
 
 const MAX_META_BYTES = 16 * 1024;
-/**
- * Grants whose removal on request this zone remembers (`removedSince`): the most recent ones. An assembly needs the
- * removals that ran while it did (a few hundred milliseconds); this many would have to happen meanwhile to push one out.
- */
-const REMEMBERED_REMOVALS = 10_000;
 
 export class ConsumerZone {
   constructor(
@@ -66,9 +61,6 @@ export class ConsumerZone {
     /** Told of markers that fail authentication (the sweeper skips them). */
     private readonly onForgedMarker: (location: string) => void = () => undefined,
   ) {}
-
-  /** When each recently removed grant's removal began (performance.now()), oldest first. */
-  private readonly removals = new Map<string, number>();
 
   /** Stores the record in `location` (the patient's home) and makes it readable: `store`, then `publish`. */
   async put(
@@ -109,7 +101,7 @@ export class ConsumerZone {
         location,
         zone: 'consumer',
         objectKey: layout.consumerRecord(spec.grantId),
-        keyKey: `${layout.consumerGrant(spec.grantId)}${objectId}.json`,
+        keyKey: layout.consumerKey(spec.grantId, objectId),
         patientId: spec.patientId,
         owner: this.owner,
         objectId,
@@ -174,7 +166,7 @@ export class ConsumerZone {
       location,
       zone: 'consumer',
       objectKey: layout.consumerRecord(grantId),
-      keyKey: `${layout.consumerGrant(grantId)}${meta.objectId}.json`,
+      keyKey: layout.consumerKey(grantId, meta.objectId),
       patientId: meta.patientId,
       objectId: meta.objectId,
     });
@@ -183,28 +175,24 @@ export class ConsumerZone {
 
   /**
    * Deletes a grant's record and what assembly left of it (revocation, erasure, a replaced record), in every
-   * location — where it was assembled is not known here — including its curated copies. `own`: an assembly
-   * clearing what it stored itself (a replaced or failed record), which `removedSince` does not count.
+   * location — where it was assembled is not known here — including its curated copies.
    */
-  async remove(grantId: string, options: { readonly own?: boolean } = {}): Promise<void> {
-    if (options.own !== true) {
-      this.removals.delete(grantId);
-      this.removals.set(grantId, performance.now());
-      for (const [oldest] of this.removals) {
-        if (this.removals.size <= REMEMBERED_REMOVALS) break;
-        this.removals.delete(oldest);
-      }
-    }
+  async remove(grantId: string): Promise<void> {
     for (const location of this.locations.all()) await this.removeIn(location, grantId);
   }
 
   /**
-   * Whether a removal of the grant on request (a revocation, an erasure: not `own`, an assembly clearing its own
-   * record) began at or after `since` (performance.now()). An assembly asks once it has published: a removal that
-   * ran meanwhile may have missed what it stored or published after the removal's listing.
+   * Whether the published record's data key is still there. An assembly asks once it has published: a removal
+   * (revocation, erasure, sweep — by this lake instance or another) that listed the grant before the metadata was
+   * written deletes the data key, and its second deletion of the metadata may already be past.
    */
-  removedSince(grantId: string, since: number): boolean {
-    return (this.removals.get(grantId) ?? -Infinity) >= since;
+  async intact(location: StorageLocation, meta: ConsumerRecordMeta): Promise<boolean> {
+    return (
+      (await location.store.stat(
+        location.bucket('keys'),
+        layout.consumerKey(meta.grantId, meta.objectId),
+      )) !== undefined
+    );
   }
 
   /**
@@ -215,8 +203,8 @@ export class ConsumerZone {
    * again. Objects are found by listing the grant's prefixes, so what a crash left (a record stored and never
    * published, a data key whose object never came) goes too. Removal on request also deletes the grant's curated
    * copies. The metadata is deleted after the data whether or not it was listed: a publish racing the removal that
-   * lands before that goes with it; one that lands after finds, once published, that a removal on request ran
-   * (`removedSince`) or that the grant has expired, and removes the record itself (AssemblyService.assemble).
+   * lands before that goes with it; one that lands after finds, once published, that its data key is gone
+   * (`intact`) or that the grant has expired, and removes the record itself (AssemblyService.assemble).
    */
   private async removeIn(location: StorageLocation, grantId: string, expired?: LocatedMarker): Promise<void> {
     const { store } = location;

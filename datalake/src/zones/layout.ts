@@ -47,6 +47,8 @@ export const layout = {
   consumerRecord: (grantId: string) => `grants/${grantId}/record`,
   consumerMeta: (grantId: string) => `grants/${grantId}/meta.json`,
   consumerGrant: (grantId: string) => `grants/${grantId}/`,
+  /** keys bucket: the data key of a grant's record object (under `consumerGrant`, like the record itself). */
+  consumerKey: (grantId: string, objectId: string) => `grants/${grantId}/${objectId}.json`,
   /**
    * Zero-padded epoch milliseconds sort chronologically, so the sweeper stops at the first future one. `mac`
    * authenticates the rest of the key (the sweeper deletes what markers say: a forged one must not).
