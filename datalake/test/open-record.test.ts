@@ -5,10 +5,12 @@
  * assembly and authenticated chunk by chunk when downloaded. Every rule is also tried by someone getting round it.
  */
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { Bundle, DocumentReference } from '@medplum/fhirtypes';
 import type { AccessLogEntry, Caller, Category, RuleSpec } from '@custodia/chaincode';
 import type { LedgerSession } from '@custodia/ledger';
 import type { AssemblyResult } from '../src/assembly/assemble';
+import { DatalakeError } from '../src/errors';
 import { layout } from '../src/zones/layout';
 import { ORG_DE, ORG_FR, pseudonym } from '../../network/test/fixtures/embedded-network';
 import { startLakeOnLedger } from './lake-on-ledger';
@@ -362,6 +364,51 @@ it('hands out nothing and leaves nothing when the grant is revoked after its del
     dataKeys.push(item.key);
   expect(dataKeys).toEqual([]);
   expect((await keys('consumer', layout.expiryMarkers())).filter((key) => key.includes(grantId))).toEqual([]);
+});
+
+it('sends the delivery while the curated copy is stored, and publishes nothing when that copy fails', async () => {
+  const grantId = (await request(['allergies'])).grantId as string;
+  const home = env.lake.locations.forCountry('DE');
+  const put = home.store.put.bind(home.store);
+  let failCopy = (): void => undefined;
+  const copyHeld = new Promise<void>((resolve) => (failCopy = resolve));
+  const held = jest.spyOn(home.store, 'put').mockImplementation(async (bucket, key, body, options) => {
+    if (bucket !== home.bucket('curated') || !key.includes(grantId)) return put(bucket, key, body, options);
+    // The copy's upload is held — and fails.
+    if (Readable.isReadable(body as Readable)) (body as Readable).resume();
+    await copyHeld;
+    throw new DatalakeError('STORAGE_UNAVAILABLE', 'the curated copy could not be stored');
+  });
+  const { atLedger, release } = holdDeliveries();
+  try {
+    const opened = open(grantId);
+    // The delivery reaches the ledger while the curated copy is still on its way (it used to wait for the copy).
+    await Promise.race([
+      atLedger,
+      sleep(10_000).then(() => {
+        throw new Error('the delivery waited for the curated copy');
+      }),
+    ]);
+    release();
+    await until(async () => (await deliveries(grantId)).length === 1);
+    expect(await keys('consumer', layout.consumerGrant(grantId))).not.toEqual([]);
+    expect(await env.lake.consumer.meta(home, grantId)).toBeUndefined();
+    failCopy();
+    expect((await opened).status).toBe(503);
+  } finally {
+    release();
+    held.mockRestore();
+  }
+  // Logged too much, never too little: the delivery stays on the ledger; nothing of the record is readable or left.
+  expect(await deliveries(grantId)).toHaveLength(1);
+  expect(await env.lake.consumer.meta(home, grantId)).toBeUndefined();
+  expect(await keys('consumer', layout.consumerGrant(grantId))).toEqual([]);
+  expect(await keys('curated', layout.curatedGrant(grantId))).toEqual([]);
+  // The next open assembles anew, and delivers that.
+  const retried = await open(grantId);
+  expect(retried.status).toBe(200);
+  await retried.arrayBuffer();
+  expect(await deliveries(grantId)).toHaveLength(2);
 });
 
 it('lets a retry join the assembly its abandoned first attempt started', async () => {

@@ -236,11 +236,18 @@ export class AssemblyService {
       stored.catch(() => undefined);
       let meta: ConsumerRecordMeta;
       try {
-        // The manifest and the curated copy are complete before anything is delivered.
-        await Promise.all([curatedStored, manifestStored]);
-        // The curated copies are no longer needed: removed while the delivery goes on-chain.
-        cleanup = curated.remove();
-        await this.deps.ledger.recordDelivery(actor, grantId, hash);
+        // The ledger never holds the hash of a manifest auditors cannot read: it is stored first. The curated copy
+        // completes while the delivery goes on-chain (it is off the clinician's wait: nothing is published before
+        // both are done), then goes: no longer needed.
+        await manifestStored;
+        const steps = await Promise.allSettled([
+          curatedStored.finally(() => {
+            cleanup = curated.remove();
+          }),
+          this.deps.ledger.recordDelivery(actor, grantId, hash),
+        ]);
+        const failed = steps.find((step) => step.status === 'rejected');
+        if (failed !== undefined) throw failed.reason;
         meta = await stored;
       } catch (error) {
         // Nothing is released without its delivery on the ledger, and nothing of a failed assembly is kept.

@@ -3,6 +3,7 @@ import { x509 } from './x509';
 import { FABRIC_ATTRIBUTES_OID, decodeAttributes } from './attributes';
 import type { Attributes } from './attributes';
 import { MspError, MspErrorCode } from './errors';
+import { boundedMemo } from './bounded-memo';
 
 /** What the platform reads from an enrolment certificate. */
 export interface CertificateInfo {
@@ -31,8 +32,27 @@ function malformed(): MspError {
   return new MspError(MspErrorCode.MalformedIdentity, 'identity is not a well-formed X.509 certificate');
 }
 
-/** Parses a PEM or DER certificate; throws MspError(MSP_IDENTITY_MALFORMED). */
+/** Certificates whose fields are kept once read (see bounded-memo.ts). */
+const READ_CACHE_LIMIT = 10_000;
+const readPem = boundedMemo(READ_CACHE_LIMIT, (pem) => Object.freeze(parseCertificate(pem)));
+
+/**
+ * Parses a PEM or DER certificate; throws MspError(MSP_IDENTITY_MALFORMED). A PEM read before is answered from
+ * memory (a copy: the caller may change what it gets).
+ */
 export function readCertificate(certificate: string | Uint8Array): CertificateInfo {
+  if (typeof certificate !== 'string') return parseCertificate(certificate);
+  const info = readPem(certificate);
+  return {
+    ...info,
+    organizationalUnits: [...info.organizationalUnits],
+    notBefore: new Date(info.notBefore),
+    notAfter: new Date(info.notAfter),
+    attrs: { ...info.attrs },
+  };
+}
+
+function parseCertificate(certificate: string | Uint8Array): CertificateInfo {
   let cert: x509.X509Certificate;
   try {
     cert = new x509.X509Certificate(typeof certificate === 'string' ? certificate : Buffer.from(certificate));

@@ -1,35 +1,24 @@
 import { createPrivateKey, sign as cryptoSign, verify as cryptoVerify, X509Certificate } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import { boundedMemo } from './bounded-memo';
 import { decodeDerSignature, encodeDerSignature } from './der-signature';
 
 /** Order of the P-256 group; Fabric accepts only signatures with s <= n/2 (no malleable twins). */
 const P256_ORDER = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
 const P256_HALF_ORDER = P256_ORDER >> 1n;
 
-// Parsing PEM costs more than verifying; the network verifies the same few certificates constantly.
+/** Parsing PEM costs more than verifying; the network verifies the same few certificates constantly. */
 const KEY_CACHE_LIMIT = 10_000;
-const privateKeys = new Map<string, KeyObject>();
-const publicKeys = new Map<string, KeyObject>();
-
-function cached(cache: Map<string, KeyObject>, pem: string, parse: (pem: string) => KeyObject): KeyObject {
-  let key = cache.get(pem);
-  if (!key) {
-    if (cache.size >= KEY_CACHE_LIMIT) cache.clear();
-    key = parse(pem);
-    cache.set(pem, key);
-  }
-  return key;
-}
+const privateKeyOf = boundedMemo(KEY_CACHE_LIMIT, (pem) => createPrivateKey(pem));
+const publicKeyOfPem = boundedMemo(KEY_CACHE_LIMIT, (pem) => new X509Certificate(pem).publicKey);
 
 function publicKeyOf(certificate: string | KeyObject): KeyObject {
-  if (typeof certificate !== 'string') return certificate;
-  return cached(publicKeys, certificate, (pem) => new X509Certificate(pem).publicKey);
+  return typeof certificate === 'string' ? publicKeyOfPem(certificate) : certificate;
 }
 
 /** ECDSA-SHA256 over `message`, DER encoded, normalised to low-S as Fabric requires. */
 export function sign(privateKeyPem: string | KeyObject, message: Uint8Array): Uint8Array {
-  const key =
-    typeof privateKeyPem === 'string' ? cached(privateKeys, privateKeyPem, createPrivateKey) : privateKeyPem;
+  const key = typeof privateKeyPem === 'string' ? privateKeyOf(privateKeyPem) : privateKeyPem;
   const der = cryptoSign('sha256', message, { key, dsaEncoding: 'der' });
   const values = decodeDerSignature(der);
   if (!values) throw new Error('node:crypto produced an undecodable ECDSA signature');

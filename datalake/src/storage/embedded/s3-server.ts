@@ -21,7 +21,7 @@ import { listObjectsXml, listPage, parseListObjects } from './list-objects';
 import { emptyListUploadsXml, parseListUploads } from './list-uploads';
 import { PayloadCheck } from './payload-check';
 import { sendS3Error, sendXml } from './s3-xml';
-import { applyS3rverFixes } from './s3rver-fixes';
+import { applyS3rverFixes, withoutRequestLog } from './s3rver-fixes';
 import { EMPTY_SHA256, S3_REFUSALS, splitTarget, verifySigV4 } from './sigv4';
 import type { S3Credentials, S3Refusal, SignedPayload } from './sigv4';
 
@@ -56,6 +56,7 @@ export async function startS3Server(options: S3ServerOptions): Promise<RunningS3
   const host = options.host ?? '127.0.0.1';
   const s3 = new S3rver({ directory: options.directory, silent: true, vhostBuckets: false });
   applyS3rverFixes(s3.store);
+  withoutRequestLog(s3);
   const handle = s3.callback();
 
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

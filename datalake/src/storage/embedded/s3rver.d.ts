@@ -52,6 +52,15 @@ declare module 's3rver' {
     ): Promise<{ objects: ListedObject[]; commonPrefixes: string[]; isTruncated: boolean }>;
     /** The stored metadata of a key (content-length, last-modified, etag, …); rejects ENOENT when there is none. */
     getMetadata(bucket: string, key: string): Promise<Record<string, string>>;
+    /** A bucket's configuration of `type` (`cors`, `website`…) with `key` undefined; null when it has none. */
+    getSubresource(bucket: string, key: string | undefined, type: string): Promise<unknown>;
+    putSubresource(
+      bucket: string,
+      key: string | undefined,
+      resource: { readonly type: string },
+    ): Promise<void>;
+    deleteSubresource(bucket: string, key: string | undefined, type: string): Promise<void>;
+    deleteBucket(bucket: string): Promise<void>;
     /** `<root>/<bucket>` */
     getBucketPath(bucket: string): string;
     /** `<root>/<bucket>/<key dirs>/<name>._S3rver_<resource>` */
@@ -81,9 +90,16 @@ declare module 's3rver' {
       >;
   }
 
+  /** A Koa middleware, as far as the server needs to tell them apart. */
+  type Middleware = ((context: unknown, next: () => Promise<void>) => Promise<void>) & {
+    readonly name: string;
+  };
+
   class S3rver {
     constructor(options: S3rverOptions);
     readonly store: S3rverStore;
+    /** Koa's middleware chain, in order; `callback()` composes it. */
+    middleware: Middleware[];
     readonly logger: S3rverLogger;
     /** Koa's request handler, for mounting in our own HTTP server. */
     callback(): (req: S3rver.Request, res: ServerResponse) => void;
