@@ -366,49 +366,82 @@ it('hands out nothing and leaves nothing when the grant is revoked after its del
   expect((await keys('consumer', layout.expiryMarkers())).filter((key) => key.includes(grantId))).toEqual([]);
 });
 
-it('sends the delivery while the curated copy is stored, and publishes nothing when that copy fails', async () => {
-  const grantId = (await request(['allergies'])).grantId as string;
+/**
+ * Holds the upload of `grantId`'s curated copy (in the patient's home location) until `failCopy`, which fails it;
+ * `restore` puts the store back.
+ */
+function holdCuratedCopy(grantId: string): { readonly failCopy: () => void; readonly restore: () => void } {
   const home = env.lake.locations.forCountry('DE');
   const put = home.store.put.bind(home.store);
   let failCopy = (): void => undefined;
   const copyHeld = new Promise<void>((resolve) => (failCopy = resolve));
   const held = jest.spyOn(home.store, 'put').mockImplementation(async (bucket, key, body, options) => {
     if (bucket !== home.bucket('curated') || !key.includes(grantId)) return put(bucket, key, body, options);
-    // The copy's upload is held — and fails.
     if (Readable.isReadable(body as Readable)) (body as Readable).resume();
     await copyHeld;
     throw new DatalakeError('STORAGE_UNAVAILABLE', 'the curated copy could not be stored');
   });
+  return { failCopy, restore: () => held.mockRestore() };
+}
+
+it('sends the delivery while the curated copy is stored, and publishes nothing when that copy fails', async () => {
+  const grantId = (await request(['allergies'])).grantId as string;
+  const home = env.lake.locations.forCountry('DE');
+  const { failCopy, restore } = holdCuratedCopy(grantId);
   const { atLedger, release } = holdDeliveries();
   try {
     const opened = open(grantId);
     // The delivery reaches the ledger while the curated copy is still on its way (it used to wait for the copy).
     await Promise.race([
       atLedger,
-      sleep(10_000).then(() => {
+      sleep(30_000).then(() => {
         throw new Error('the delivery waited for the curated copy');
       }),
     ]);
     release();
+    // Committed while the copy is still held.
     await until(async () => (await deliveries(grantId)).length === 1);
+    expect(await deliveries(grantId)).toHaveLength(1);
     expect(await keys('consumer', layout.consumerGrant(grantId))).not.toEqual([]);
     expect(await env.lake.consumer.meta(home, grantId)).toBeUndefined();
     failCopy();
     expect((await opened).status).toBe(503);
   } finally {
     release();
-    held.mockRestore();
+    restore();
   }
   // Logged too much, never too little: the delivery stays on the ledger; nothing of the record is readable or left.
   expect(await deliveries(grantId)).toHaveLength(1);
   expect(await env.lake.consumer.meta(home, grantId)).toBeUndefined();
   expect(await keys('consumer', layout.consumerGrant(grantId))).toEqual([]);
   expect(await keys('curated', layout.curatedGrant(grantId))).toEqual([]);
+  const curatedKeys: string[] = [];
+  for await (const item of home.store.list(home.bucket('keys'), layout.curatedKeys(grantId)))
+    curatedKeys.push(item.key);
+  expect(curatedKeys).toEqual([]);
   // The next open assembles anew, and delivers that.
   const retried = await open(grantId);
   expect(retried.status).toBe(200);
   await retried.arrayBuffer();
   expect(await deliveries(grantId)).toHaveLength(2);
+});
+
+it('answers the ledger’s refusal, not "retry", when the delivery is refused and the curated copy fails too', async () => {
+  // A grant releasing records (so with a curated copy), which the patient then ends ("end now").
+  const grantId = (await request(['allergies'])).grantId as string;
+  const { failCopy, restore } = holdCuratedCopy(grantId);
+  try {
+    const [answer] = await openAroundHeldDelivery(grantId, async () => {
+      await patientLedger.access.endGrant(grantId);
+      failCopy();
+    });
+    expect(await refusal(answer as Response)).toEqual({ status: 403, code: 'GRANT_NOT_ACTIVE' });
+  } finally {
+    restore();
+  }
+  expect(await deliveries(grantId)).toEqual([]);
+  expect(await keys('consumer', layout.consumerGrant(grantId))).toEqual([]);
+  expect(await keys('curated', layout.curatedGrant(grantId))).toEqual([]);
 });
 
 it('lets a retry join the assembly its abandoned first attempt started', async () => {

@@ -168,7 +168,8 @@ export class AssemblyService {
     let cleanup: Promise<void> | undefined;
     try {
       const checked = await this.checkAll(grant, candidates, counts, curated);
-      // The curated copy finishes uploading while the Bundle is built; it is stored before anything is delivered.
+      // The curated copy finishes uploading while the Bundle is built and the delivery goes on-chain; nothing is
+      // published before it is stored.
       const curatedStored = curated.close();
       curatedStored.catch(() => undefined);
       const records: SummaryRecord[] = [];
@@ -240,14 +241,21 @@ export class AssemblyService {
         // completes while the delivery goes on-chain (it is off the clinician's wait: nothing is published before
         // both are done), then goes: no longer needed.
         await manifestStored;
-        const steps = await Promise.allSettled([
+        const [copy, delivery] = await Promise.allSettled([
           curatedStored.finally(() => {
             cleanup = curated.remove();
+            // Awaited when the assembly ends; a failure meanwhile must not go unhandled.
+            cleanup.catch(() => undefined);
           }),
           this.deps.ledger.recordDelivery(actor, grantId, hash),
         ]);
-        const failed = steps.find((step) => step.status === 'rejected');
-        if (failed !== undefined) throw failed.reason;
+        // The ledger's answer first: a refused delivery (the grant ended) is what the opener must hear, not "retry".
+        if (delivery.status === 'rejected') {
+          if (copy.status === 'rejected')
+            this.deps.logger?.warn({ grantId, error: errorName(copy.reason) }, 'the curated copy failed too');
+          throw delivery.reason;
+        }
+        if (copy.status === 'rejected') throw copy.reason;
         meta = await stored;
       } catch (error) {
         // Nothing is released without its delivery on the ledger, and nothing of a failed assembly is kept.
@@ -443,6 +451,12 @@ export class AssemblyService {
     );
     return stored !== undefined && this.deps.sealed.storedWhole(binary.size, stored.size);
   }
+}
+
+/** An error's name or code for a log line (never its message: it may quote content). */
+function errorName(error: unknown): string {
+  if (isDatalakeError(error)) return error.code;
+  return error instanceof Error ? error.name : typeof error;
 }
 
 /** The fields release is decided from agree (the index's copy and the stored document of one version). */

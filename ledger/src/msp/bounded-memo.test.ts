@@ -5,7 +5,7 @@ import { testIdentity } from '../../test/fixtures/identity';
 describe('boundedMemo', () => {
   it('computes each key once while it is kept', () => {
     const compute = jest.fn((key: string) => ({ key }));
-    const memo = boundedMemo(10, compute);
+    const memo = boundedMemo({ limit: 10, maxKeyLength: 100 }, compute);
     const first = memo('a');
     expect(memo('a')).toBe(first);
     memo('b');
@@ -14,7 +14,7 @@ describe('boundedMemo', () => {
 
   it('keeps nothing of a computation that throws', () => {
     let attempts = 0;
-    const memo = boundedMemo(10, (key: string) => {
+    const memo = boundedMemo({ limit: 10, maxKeyLength: 100 }, (key: string) => {
       attempts += 1;
       if (attempts === 1) throw new Error('malformed');
       return key.length;
@@ -26,7 +26,7 @@ describe('boundedMemo', () => {
 
   it('holds at most its limit, forgetting what it held when full', () => {
     const compute = jest.fn((key: string) => key.toUpperCase());
-    const memo = boundedMemo(2, compute);
+    const memo = boundedMemo({ limit: 2, maxKeyLength: 100 }, compute);
     memo('a');
     memo('b');
     memo('c');
@@ -34,6 +34,17 @@ describe('boundedMemo', () => {
     expect(compute).toHaveBeenCalledTimes(3);
     memo('a');
     expect(compute).toHaveBeenCalledTimes(4);
+  });
+
+  it('keeps nothing of a key longer than its bound (what an attacker inflates is computed, not kept)', () => {
+    const compute = jest.fn((key: string) => key.length);
+    const memo = boundedMemo({ limit: 10, maxKeyLength: 4 }, compute);
+    expect(memo('padded')).toBe(6);
+    expect(memo('padded')).toBe(6);
+    expect(compute).toHaveBeenCalledTimes(2);
+    memo('abcd');
+    memo('abcd');
+    expect(compute).toHaveBeenCalledTimes(3);
   });
 });
 

@@ -3,7 +3,7 @@ import { x509 } from './x509';
 import { FABRIC_ATTRIBUTES_OID, decodeAttributes } from './attributes';
 import type { Attributes } from './attributes';
 import { MspError, MspErrorCode } from './errors';
-import { boundedMemo } from './bounded-memo';
+import { boundedMemo, PEM_MEMO } from './bounded-memo';
 
 /** What the platform reads from an enrolment certificate. */
 export interface CertificateInfo {
@@ -33,8 +33,7 @@ function malformed(): MspError {
 }
 
 /** Certificates whose fields are kept once read (see bounded-memo.ts). */
-const READ_CACHE_LIMIT = 10_000;
-const readPem = boundedMemo(READ_CACHE_LIMIT, (pem) => Object.freeze(parseCertificate(pem)));
+const readPem = boundedMemo(PEM_MEMO, (pem) => Object.freeze(parseCertificate(pem)));
 
 /**
  * Parses a PEM or DER certificate; throws MspError(MSP_IDENTITY_MALFORMED). A PEM read before is answered from

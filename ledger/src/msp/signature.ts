@@ -1,6 +1,6 @@
 import { createPrivateKey, sign as cryptoSign, verify as cryptoVerify, X509Certificate } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { boundedMemo } from './bounded-memo';
+import { boundedMemo, PEM_MEMO } from './bounded-memo';
 import { decodeDerSignature, encodeDerSignature } from './der-signature';
 
 /** Order of the P-256 group; Fabric accepts only signatures with s <= n/2 (no malleable twins). */
@@ -8,9 +8,8 @@ const P256_ORDER = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b
 const P256_HALF_ORDER = P256_ORDER >> 1n;
 
 /** Parsing PEM costs more than verifying; the network verifies the same few certificates constantly. */
-const KEY_CACHE_LIMIT = 10_000;
-const privateKeyOf = boundedMemo(KEY_CACHE_LIMIT, (pem) => createPrivateKey(pem));
-const publicKeyOfPem = boundedMemo(KEY_CACHE_LIMIT, (pem) => new X509Certificate(pem).publicKey);
+const privateKeyOf = boundedMemo(PEM_MEMO, (pem) => createPrivateKey(pem));
+const publicKeyOfPem = boundedMemo(PEM_MEMO, (pem) => new X509Certificate(pem).publicKey);
 
 function publicKeyOf(certificate: string | KeyObject): KeyObject {
   return typeof certificate === 'string' ? publicKeyOfPem(certificate) : certificate;

@@ -1,5 +1,6 @@
 import { msp } from '@hyperledger/fabric-protos';
 import { CertificateAuthority } from './authority';
+import * as ledger from '@custodia/ledger';
 import { MspErrorCode } from '@custodia/ledger';
 import { MspRegistry } from './registry';
 import type { Identity } from '@custodia/ledger';
@@ -44,6 +45,22 @@ describe('MspRegistry', () => {
     expect(() => registry.validate(serialize(identity, 'HospitalFRMSP'))).toThrow(
       refused(MspErrorCode.UntrustedIssuer),
     );
+  });
+
+  it('keeps nothing of a certificate no MSP of the channel issued: it is refused before it is read', async () => {
+    // An attacker's own CA: certificates sent to the peer by whoever reaches its endpoint must not fill its memory.
+    const rogue = await CertificateAuthority.create({ mspId: 'HospitalDEMSP', country: 'DE' });
+    const forged = await rogue.issue({ enrollmentId: 'dr-forged', attrs: { 'custodia.role': 'clinician' } });
+    const read = jest.spyOn(ledger, 'readCertificate');
+    try {
+      expect(() => registry.validate(serialize(forged))).toThrow(refused(MspErrorCode.UntrustedIssuer));
+      expect(read).not.toHaveBeenCalled();
+      // A certificate the MSP did issue is read (and its fields then kept).
+      registry.validate(serialize(await de.issue({ enrollmentId: 'dr-real' })));
+      expect(read).toHaveBeenCalledTimes(1);
+    } finally {
+      read.mockRestore();
+    }
   });
 
   it('refuses expired and not-yet-valid certificates', async () => {

@@ -121,8 +121,7 @@ export class MspRegistry {
     } catch {
       throw new MspError(MspErrorCode.MalformedIdentity, 'identity is not a well-formed X.509 certificate');
     }
-    const info = readCertificate(pem);
-    if (info.isCa || cert.ca) throw new MspError(MspErrorCode.CaCertificate, 'a CA certificate cannot sign');
+    if (cert.ca) throw new MspError(MspErrorCode.CaCertificate, 'a CA certificate cannot sign');
     const trusted = entry.roots.some((root) => cert.checkIssued(root) && cert.verify(root.publicKey));
     if (!trusted) {
       throw new MspError(
@@ -130,6 +129,10 @@ export class MspRegistry {
         `identity was not issued by MSP ${JSON.stringify(mspId)}`,
       );
     }
+    // Read (and so kept in readCertificate's memo) only once the MSP's CA vouches for it: whatever else arrives at the
+    // peer is not kept.
+    const info = readCertificate(pem);
+    if (info.isCa) throw new MspError(MspErrorCode.CaCertificate, 'a CA certificate cannot sign');
     const checked: ChainChecked = { ...info, mspId, certificate: pem, publicKey: cert.publicKey };
     if (this.chainChecked.size >= CACHE_LIMIT) this.chainChecked.clear();
     this.chainChecked.set(cacheKey, checked);
