@@ -148,7 +148,7 @@ async function deliveries(grantId: string): Promise<string[]> {
   return page.items.map((delivery) => delivery.manifestHash);
 }
 
-async function keys(zone: 'consumer' | 'structured' | 'curated', prefix: string): Promise<string[]> {
+async function keys(zone: 'consumer' | 'structured' | 'curated' | 'keys', prefix: string): Promise<string[]> {
   // The patient's home location (Germany): where the temporary record and the curated copies are.
   const location = env.lake.locations.forCountry('DE');
   const found: string[] = [];
@@ -359,10 +359,7 @@ it('hands out nothing and leaves nothing when the grant is revoked after its del
   expect(await deliveries(grantId)).toHaveLength(1);
   expect(await keys('consumer', layout.consumerGrant(grantId))).toEqual([]);
   expect(await consumer.meta(home, grantId)).toBeUndefined();
-  const dataKeys: string[] = [];
-  for await (const item of home.store.list(home.bucket('keys'), layout.consumerGrant(grantId)))
-    dataKeys.push(item.key);
-  expect(dataKeys).toEqual([]);
+  expect(await keys('keys', layout.consumerGrant(grantId))).toEqual([]);
   expect((await keys('consumer', layout.expiryMarkers())).filter((key) => key.includes(grantId))).toEqual([]);
 });
 
@@ -415,10 +412,7 @@ it('sends the delivery while the curated copy is stored, and publishes nothing w
   expect(await env.lake.consumer.meta(home, grantId)).toBeUndefined();
   expect(await keys('consumer', layout.consumerGrant(grantId))).toEqual([]);
   expect(await keys('curated', layout.curatedGrant(grantId))).toEqual([]);
-  const curatedKeys: string[] = [];
-  for await (const item of home.store.list(home.bucket('keys'), layout.curatedKeys(grantId)))
-    curatedKeys.push(item.key);
-  expect(curatedKeys).toEqual([]);
+  expect(await keys('keys', layout.curatedKeys(grantId))).toEqual([]);
   // The next open assembles anew, and delivers that.
   const retried = await open(grantId);
   expect(retried.status).toBe(200);
