@@ -364,8 +364,8 @@ it('hands out nothing and leaves nothing when the grant is revoked after its del
 });
 
 /**
- * Holds the upload of `grantId`'s curated copy (in the patient's home location) until `failCopy`, which fails it;
- * `restore` puts the store back.
+ * Holds the upload of `grantId`'s curated copy (in the patient's home location) until `failCopy`, which fails it, and
+ * slows the storing of its manifest; `restore` puts the store back.
  */
 function holdCuratedCopy(grantId: string): { readonly failCopy: () => void; readonly restore: () => void } {
   const home = env.lake.locations.forCountry('DE');
@@ -373,6 +373,11 @@ function holdCuratedCopy(grantId: string): { readonly failCopy: () => void; read
   let failCopy = (): void => undefined;
   const copyHeld = new Promise<void>((resolve) => (failCopy = resolve));
   const held = jest.spyOn(home.store, 'put').mockImplementation(async (bucket, key, body, options) => {
+    // The grant's manifest is slow to store: the delivery must still wait for it.
+    if (key.startsWith(layout.deliveryManifests(grantId))) {
+      await sleep(300);
+      return put(bucket, key, body, options);
+    }
     if (bucket !== home.bucket('curated') || !key.includes(grantId)) return put(bucket, key, body, options);
     if (Readable.isReadable(body as Readable)) (body as Readable).resume();
     await copyHeld;
@@ -395,6 +400,8 @@ it('sends the delivery while the curated copy is stored, and publishes nothing w
         throw new Error('the delivery waited for the curated copy');
       }),
     ]);
+    // The manifest, though, is stored before the ledger holds its hash: auditors can always read what it hashes.
+    expect(await keys('structured', layout.deliveryManifests(grantId))).toHaveLength(1);
     release();
     // Committed while the copy is still held.
     await until(async () => (await deliveries(grantId)).length === 1);

@@ -5,5 +5,7 @@ export { FABRIC_ATTRIBUTES_OID, decodeAttributes, encodeAttributes } from './att
 export type { Attributes } from './attributes';
 export { isIssuedBy, normaliseSerial, readCertificate } from './certificate';
 export type { CertificateInfo } from './certificate';
+export { boundedMemo, PEM_MEMO } from './bounded-memo';
+export type { MemoBounds } from './bounded-memo';
 export { MspError, MspErrorCode } from './errors';
 export { x509 } from './x509';

@@ -1,7 +1,14 @@
 import { X509Certificate } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { msp } from '@hyperledger/fabric-protos';
-import { normaliseSerial, readCertificate, MspError, MspErrorCode } from '@custodia/ledger';
+import {
+  boundedMemo,
+  normaliseSerial,
+  PEM_MEMO,
+  readCertificate,
+  MspError,
+  MspErrorCode,
+} from '@custodia/ledger';
 import type { CertificateInfo } from '@custodia/ledger';
 
 /** An identity the registry accepted: who it is and the key to check its signatures with. */
@@ -20,9 +27,6 @@ interface MspEntry {
 
 type ChainChecked = ValidatedIdentity;
 
-// Chain verification is the expensive part and its answer does not change; time and revocation do.
-const CACHE_LIMIT = 10_000;
-
 /**
  * The channel's MSPs as a peer sees them: mspId → CA certificates and revoked serials. Validates
  * creators the way Fabric does for proposals: the certificate must chain to that MSP's CA, be a leaf
@@ -30,7 +34,15 @@ const CACHE_LIMIT = 10_000;
  */
 export class MspRegistry {
   private readonly msps = new Map<string, MspEntry>();
-  private readonly chainChecked = new Map<string, ChainChecked>();
+  /**
+   * Chain verification is the expensive part and its answer does not change (roots are only ever added); time and
+   * revocation do, and are checked on every call. Keyed by MSP id and PEM; refusals are not kept.
+   */
+  private readonly chainChecked = boundedMemo(PEM_MEMO, (key): ChainChecked => {
+    const at = key.indexOf('\n');
+    const mspId = key.slice(0, at);
+    return this.checkChain(mspId, this.entry(mspId), key.slice(at + 1));
+  });
 
   /** Adds (or extends) an MSP with its root CA certificate(s). */
   add(mspId: string, caCertificates: string | readonly string[]): void {
@@ -91,7 +103,7 @@ export class MspRegistry {
   /** Validates a PEM certificate claimed to belong to `mspId`. */
   validateCertificate(mspId: string, certificate: string, at: Date = new Date()): ValidatedIdentity {
     const entry = this.entry(mspId);
-    const identity = this.checkChain(mspId, entry, certificate);
+    const identity = this.chainChecked(`${mspId}\n${certificate}`);
     if (at < identity.notBefore) {
       throw new MspError(MspErrorCode.NotYetValid, 'identity certificate is not yet valid');
     }
@@ -109,9 +121,6 @@ export class MspRegistry {
   }
 
   private checkChain(mspId: string, entry: MspEntry, pem: string): ChainChecked {
-    const cacheKey = `${mspId}\n${pem}`;
-    const hit = this.chainChecked.get(cacheKey);
-    if (hit) return hit;
     if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
       throw new MspError(MspErrorCode.MalformedIdentity, 'identity is not a PEM certificate');
     }
@@ -133,9 +142,6 @@ export class MspRegistry {
     // peer is not kept.
     const info = readCertificate(pem);
     if (info.isCa) throw new MspError(MspErrorCode.CaCertificate, 'a CA certificate cannot sign');
-    const checked: ChainChecked = { ...info, mspId, certificate: pem, publicKey: cert.publicKey };
-    if (this.chainChecked.size >= CACHE_LIMIT) this.chainChecked.clear();
-    this.chainChecked.set(cacheKey, checked);
-    return checked;
+    return { ...info, mspId, certificate: pem, publicKey: cert.publicKey };
   }
 }
