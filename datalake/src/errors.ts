@@ -13,6 +13,8 @@ export const DATALAKE_ERROR_CODES = [
   'UNKNOWN_PATIENT',
   /** The patient's data was erased: nothing more is stored or released for them. */
   'PATIENT_ERASED',
+  /** An erasure asked of the lake that the ledger does not record (the patient is not marked erased on-chain). */
+  'ERASURE_NOT_RECORDED',
   /** The acting organisation is not in the lake's registry of organisations (so its country is unknown). */
   'UNKNOWN_ORGANISATION',
   /** The lake holds no storage location for the country the data belongs to: it stores it nowhere else. */
@@ -48,6 +50,7 @@ export const DATALAKE_ERROR_STATUS: Readonly<Record<DatalakeErrorCode, number>> 
   NOT_FOUND: 404,
   UNKNOWN_PATIENT: 404,
   PATIENT_ERASED: 410,
+  ERASURE_NOT_RECORDED: 409,
   UNKNOWN_ORGANISATION: 403,
   NO_LOCATION: 409,
   CONFLICT: 409,

@@ -267,7 +267,15 @@ it('runs the residency check for an auditor, and refuses it to anyone else', asy
   expect((await failure(client.residency(clinician))).status).toBe(403);
 });
 
-it('erases a patient through the client', async () => {
+it('erases a patient through the client, once the ledger records the erasure', async () => {
+  const refused = await failure(client.erasePatient(patient, PATIENT));
+  expect({ code: refused.code, status: refused.status }).toEqual({
+    code: 'ERASURE_NOT_RECORDED',
+    status: 409,
+  });
+  const admin: Caller = { mspId: ORG_DE, id: 'admin-client', role: 'admin', country: 'DE' };
+  await env.enrol(admin);
+  await env.ledgerAs(admin).patients.markErased(PATIENT);
   const report = await client.erasePatient(patient, PATIENT);
   expect(report.patientKeysDestroyed).toBeGreaterThan(0);
   expect(report.dataKeysDestroyed).toBeGreaterThan(0);

@@ -25,6 +25,10 @@ const centre: Caller = { mspId: ORG_DE, id: 'centre-erase', role: 'centre', coun
 const patient: Caller = { mspId: ORG_DE, id: PATIENT, role: 'patient' };
 const clinician: Caller = { mspId: ORG_FR, id: 'dr-erase', role: 'clinician', country: 'FR' };
 const auditor: Caller = { mspId: ORG_FR, id: 'auditor-erase', role: 'auditor', country: 'FR' };
+/** An administrator of the patient's home organisation: marks the erasure on the ledger. */
+const homeAdmin: Caller = { mspId: ORG_DE, id: 'admin-erase', role: 'admin', country: 'DE' };
+/** Another organisation's administrator. */
+const otherAdmin: Caller = { mspId: ORG_FR, id: 'admin-erase-fr', role: 'admin', country: 'FR' };
 const PLANTED = [PATIENT, NAME, BIRTH_DATE, SOURCE_ID, 'wilhelmina-quastorf'];
 
 let env: LakeOnLedger;
@@ -48,7 +52,7 @@ function upload(sourceId: string, body: object, actor: Caller = centre): Promise
 
 beforeAll(async () => {
   env = await startLakeOnLedger({}, { CUSTODIA_SYNC_BUNDLE_ENTRIES: '3' });
-  for (const actor of [centre, patient, clinician, auditor]) await env.enrol(actor);
+  for (const actor of [centre, patient, clinician, auditor, homeAdmin]) await env.enrol(actor);
   expect((await env.call('PUT', `/v1/patients/${PATIENT}`, patient)).status).toBe(204);
 
   // A large Bundle (a job) with the patient's Patient resource: name and birth date.
@@ -133,12 +137,33 @@ it('reads the copy of the buckets with the lake’s keys before the erasure (the
   expect(readable.refused).toBe(0);
 });
 
+it('erases nothing the ledger does not record as erased: not on the patient’s word, nor on any administrator’s', async () => {
+  // Whoever holds the lake's service credential can name any actor: the ledger decides, read with the lake's own
+  // identity.
+  for (const actor of [patient, homeAdmin, otherAdmin]) {
+    const refused = await env.call('DELETE', `/v1/patients/${PATIENT}`, actor);
+    expect({ status: refused.status, code: ((await refused.json()) as { code: string }).code }).toEqual({
+      status: 409,
+      code: 'ERASURE_NOT_RECORDED',
+    });
+  }
+  // Nothing went: the clinician still reads the released record, and the patient's keys still open the copy.
+  expect((await env.call('GET', `/v1/grants/${grantId}/record`, clinician)).status).toBe(200);
+  const readable = await readableInCopy(backupDir, path.join(env.dir, 'lake'), PATIENT);
+  expect(readable.objects).toBeGreaterThanOrEqual(6);
+  expect(readable.refused).toBe(0);
+});
+
 it('erases: the copy of the buckets no longer decrypts, and no file of the lake holds the planted identifiers', async () => {
+  // The patient's home organisation records the erasure on the ledger first (it revokes the patient's grants), as
+  // the gateway's erasure does.
+  await env.ledgerAs(homeAdmin).patients.markErased(PATIENT);
   const response = await env.call('DELETE', `/v1/patients/${PATIENT}`, patient);
   expect(response.status).toBe(200);
   const report = (await response.json()) as ErasureReport;
   expect(report.patientKeysDestroyed).toBeGreaterThanOrEqual(2);
-  expect(report.grantsRemoved).toBe(1);
+  // The grant's record goes here, or before, when the lake heard of the revocation the erasure made on-chain.
+  expect(report.grantsRemoved).toBeLessThanOrEqual(1);
   expect(report.indexEntriesRemoved).toBeGreaterThan(0);
 
   const readable = await readableInCopy(backupDir, path.join(env.dir, 'lake'), PATIENT);
@@ -160,8 +185,18 @@ it('refuses uploads, registration and release for the erased patient, also after
   for (let round = 0; round < 2; round += 1) {
     await expectErased(upload('after-erasure', condition('38341003')));
     await expectErased(env.call('PUT', `/v1/patients/${PATIENT}`, patient));
-    await expectErased(env.call('POST', `/v1/grants/${grantId}/assembly`, clinician));
-    await expectErased(env.call('GET', `/v1/grants/${grantId}/record`, clinician));
+    // The erasure on the ledger revoked the grant: the ledger refuses its release before the lake's own marker is
+    // asked (as the gateway answers, gateway/test/erasure.test.ts).
+    for (const release of [
+      env.call('POST', `/v1/grants/${grantId}/assembly`, clinician),
+      env.call('GET', `/v1/grants/${grantId}/record`, clinician),
+    ]) {
+      const answer = await release;
+      expect({ status: answer.status, code: ((await answer.json()) as { code: string }).code }).toEqual({
+        status: 403,
+        code: 'GRANT_NOT_ACTIVE',
+      });
+    }
     if (round === 0) {
       await env.restartLake();
       env.refreshProfile();

@@ -26,6 +26,7 @@ function refusingLedger(): LedgerPort & { calls: string[] } {
     registerRecord: () => refuse('registerRecord'),
     getRecordMeta: () => refuse('getRecordMeta'),
     listRecordMeta: () => refuse('listRecordMeta'),
+    getPatient: () => refuse('getPatient'),
     getGrant: () => refuse('getGrant'),
     recordDelivery: () => refuse('recordDelivery'),
     signerOf: () => refuse('signerOf'),
@@ -276,5 +277,32 @@ describe('data-lake HTTP service', () => {
       code: 'UNKNOWN_ORGANISATION',
     });
     expect(await storedObjects()).toEqual(before);
+  });
+
+  it('erases nothing without a ledger identity to read the erasure with: 409, the patient kept', async () => {
+    const before = await storedObjects();
+    const calls = ledger.calls.length;
+    const erase = await call('DELETE', `/v1/patients/${PATIENT}`, {
+      headers: {
+        'custodia-actor-msp': 'HospitalA',
+        'custodia-actor-id': 'admin-a',
+        'custodia-actor-role': 'admin',
+      },
+    });
+    expect({ status: erase.status, code: (await problem(erase)).code }).toEqual({
+      status: 409,
+      code: 'ERASURE_NOT_RECORDED',
+    });
+    expect(ledger.calls.length).toBe(calls);
+    expect(await storedObjects()).toEqual(before);
+    // Still registered, not erased: registering again is accepted (an erased patient answers 410).
+    const again = await call('PUT', `/v1/patients/${PATIENT}`, {
+      headers: {
+        'custodia-actor-msp': 'HospitalA',
+        'custodia-actor-id': 'admin-a',
+        'custodia-actor-role': 'admin',
+      },
+    });
+    expect(again.status).toBe(204);
   });
 });

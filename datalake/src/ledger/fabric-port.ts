@@ -10,6 +10,7 @@ import type {
   GrantView,
   Page,
   PageRequest,
+  PatientRegistration,
   RecordMeta,
   RecordRegistration,
 } from '@custodia/chaincode';
@@ -87,6 +88,10 @@ export class FabricLedgerPort implements LedgerPort, LedgerEventSource {
     category?: Category,
   ): Promise<Page<RecordMeta>> {
     return this.call(() => this.as(actor).records.listMeta(patientId, page, category));
+  }
+
+  getPatient(actor: LedgerActor, patientId: string): Promise<PatientRegistration | undefined> {
+    return this.call(() => orUndefined(this.as(actor).patients.get(patientId)));
   }
 
   getGrant(actor: LedgerActor, grantId: string): Promise<GrantView | undefined> {

@@ -10,6 +10,7 @@ import type {
   GrantView,
   Page,
   PageRequest,
+  PatientRegistration,
   RecordMeta,
   RecordRegistration,
 } from '@custodia/chaincode';
@@ -30,6 +31,8 @@ export interface LedgerPort {
     page: PageRequest,
     category?: Category,
   ): Promise<Page<RecordMeta>>;
+  /** `patients:getPatient` (erased or not); undefined when the patient is not registered. */
+  getPatient(actor: LedgerActor, patientId: string): Promise<PatientRegistration | undefined>;
   /** `access:getGrant`, evaluated at the query's transaction time; undefined when there is no such grant. */
   getGrant(actor: LedgerActor, grantId: string): Promise<GrantView | undefined>;
   /** `access:recordDelivery`: logs that the requester received the record with this manifest hash. */

@@ -25,6 +25,7 @@ import { readableOutgoing } from '../stream/outgoing';
 import type { Outgoing } from '../stream/outgoing';
 import { jobView } from '../zones/job-documents';
 import type { JobDocument } from '../zones/job-documents';
+import { requireErasureOnLedger } from '../ledger/erasure-record';
 import type { LedgerActor, LedgerPort } from '../ledger/port';
 import type { Erasure } from '../zones/erasure';
 import type { DeliveryManifests } from '../zones/manifests';
@@ -245,6 +246,7 @@ export function createApp(deps: AppDeps): express.Express {
       throw new DatalakeError('FORBIDDEN', 'not this patient');
     // Erasing again finishes an erasure a stop interrupted; a patient never registered is not found.
     if (!(await deps.patients.isErased(patientId))) await deps.patients.require(patientId);
+    await requireErasureOnLedger(deps.ledger, deps.serviceActor, patientId);
     res.json(await deps.erasure.erasePatient(patientId));
   });
 
