@@ -64,3 +64,7 @@ it('patches once, however often it is called', () => {
   skipDisabledLogLines();
   expect(winston.Logger.prototype.write).toBe(write);
 });
+
+it('changes nothing for a library it cannot find', () => {
+  expect(() => skipDisabledLogLines(['no-such-logging-library'])).not.toThrow();
+});

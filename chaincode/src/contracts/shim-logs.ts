@@ -23,18 +23,28 @@ interface WinstonLogger {
   [SKIPS]?: true;
 }
 
-/** The winston `Logger` class a library resolves (each may have its own copy). */
-function loggerClassOf(library: string): { prototype: WinstonLogger } {
-  const winston = createRequire(require.resolve(library))('winston') as {
-    Logger: { prototype: WinstonLogger };
-  };
-  return winston.Logger;
+/**
+ * The winston `Logger` prototype a library resolves (each may have its own copy); undefined when the library no
+ * longer logs through a winston that has one with `isLevelEnabled` (a later version): then nothing is changed.
+ */
+function loggerPrototypeOf(library: string): WinstonLogger | undefined {
+  let winston: { Logger?: { prototype?: Partial<WinstonLogger> } };
+  try {
+    winston = createRequire(require.resolve(library))('winston') as typeof winston;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined;
+    throw error;
+  }
+  const proto = winston.Logger?.prototype;
+  return typeof proto?.write === 'function' && typeof proto.isLevelEnabled === 'function'
+    ? (proto as WinstonLogger)
+    : undefined;
 }
 
 export function skipDisabledLogLines(libraries = ['fabric-shim', 'fabric-contract-api']): void {
   for (const library of libraries) {
-    const proto = loggerClassOf(library).prototype;
-    if (proto[SKIPS] === true) continue;
+    const proto = loggerPrototypeOf(library);
+    if (proto === undefined || proto[SKIPS] === true) continue;
     const write = proto.write;
     proto.write = function skipDisabled(this: WinstonLogger, chunk: unknown, ...rest: unknown[]): boolean {
       const level =
