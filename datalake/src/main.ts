@@ -13,7 +13,7 @@ runService('data lake', logger, async () => {
   const config = loadConfig(process.env);
   logger.level = config.logLevel;
   if (config.serviceActor === undefined)
-    logger.warn('CUSTODIA_DATALAKE_IDENTITY is not set: ingestion and erasure only, no assembly');
+    logger.warn('CUSTODIA_DATALAKE_IDENTITY is not set: ingestion only, no assembly, no erasure');
   const wallet = await FileWallet.open(config.walletDir);
   const lake = await startDatalakeWithWallet(config, { wallet, logger });
   logger.info({ url: lake.url, embeddedS3: lake.s3?.endpoint, network: config.ledger.network }, 'ready');

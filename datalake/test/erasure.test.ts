@@ -6,10 +6,11 @@
  * also after a restart. The delivery manifest stays for auditors.
  */
 import { randomUUID } from 'node:crypto';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Caller } from '@custodia/chaincode';
+import type { LedgerPort } from '../src/ledger/port';
 import type { ErasureReport } from '../src/zones/erasure';
 import { ORG_DE, ORG_FR, pseudonym } from '../../network/test/fixtures/embedded-network';
 import { filesHolding, readableInCopy } from './at-rest';
@@ -34,6 +35,29 @@ const PLANTED = [PATIENT, NAME, BIRTH_DATE, SOURCE_ID, 'wilhelmina-quastorf'];
 let env: LakeOnLedger;
 let backupDir: string;
 let grantId: string;
+/** While set, the lake's ledger answers as a peer that has not seen the erasure's revocation: grants read active. */
+let grantsReadActive = false;
+
+function unrevokedWhileSet(port: LedgerPort): LedgerPort {
+  return new Proxy(port, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (property !== 'getGrant' || typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        const grant = (await (value as LedgerPort['getGrant']).apply(target, args as never)) as Awaited<
+          ReturnType<LedgerPort['getGrant']>
+        >;
+        return grantsReadActive && grant !== undefined ? { ...grant, status: 'active' } : grant;
+      };
+    },
+  });
+}
+
+/** Files of the embedded S3 server under a path segment named `grantId`, its delivery manifests aside. */
+async function filesOfGrant(id: string): Promise<string[]> {
+  const files = await readdir(path.join(env.dir, 's3'), { recursive: true });
+  return files.filter((file) => file.split(path.sep).includes(id) && !file.includes(`manifests${path.sep}`));
+}
 
 const subject = { reference: `Patient/${PATIENT}` };
 const condition = (code: string, note?: string) => ({
@@ -51,7 +75,11 @@ function upload(sourceId: string, body: object, actor: Caller = centre): Promise
 }
 
 beforeAll(async () => {
-  env = await startLakeOnLedger({}, { CUSTODIA_SYNC_BUNDLE_ENTRIES: '3' });
+  env = await startLakeOnLedger(
+    {},
+    { CUSTODIA_SYNC_BUNDLE_ENTRIES: '3' },
+    { wrapLedger: (port) => unrevokedWhileSet(port) },
+  );
   for (const actor of [centre, patient, clinician, auditor, homeAdmin]) await env.enrol(actor);
   expect((await env.call('PUT', `/v1/patients/${PATIENT}`, patient)).status).toBe(204);
 
@@ -162,8 +190,10 @@ it('erases: the copy of the buckets no longer decrypts, and no file of the lake 
   expect(response.status).toBe(200);
   const report = (await response.json()) as ErasureReport;
   expect(report.patientKeysDestroyed).toBeGreaterThanOrEqual(2);
-  // The grant's record goes here, or before, when the lake heard of the revocation the erasure made on-chain.
+  // The grant's record went here, or before, when the lake heard of the revocation the erasure made on-chain;
+  // either way nothing of it is left but its manifest.
   expect(report.grantsRemoved).toBeLessThanOrEqual(1);
+  expect(await filesOfGrant(grantId)).toEqual([]);
   expect(report.indexEntriesRemoved).toBeGreaterThan(0);
 
   const readable = await readableInCopy(backupDir, path.join(env.dir, 'lake'), PATIENT);
@@ -196,6 +226,14 @@ it('refuses uploads, registration and release for the erased patient, also after
         status: 403,
         code: 'GRANT_NOT_ACTIVE',
       });
+    }
+    // A ledger answer that still reads the grant active (a peer behind) meets the lake's own erasure marker.
+    grantsReadActive = true;
+    try {
+      await expectErased(env.call('POST', `/v1/grants/${grantId}/assembly`, clinician));
+      await expectErased(env.call('GET', `/v1/grants/${grantId}/record`, clinician));
+    } finally {
+      grantsReadActive = false;
     }
     if (round === 0) {
       await env.restartLake();

@@ -1,11 +1,13 @@
 /**
- * Creating a patient: a pseudonym the platform generates → the data lake learns of it (with the patient's
- * identification set, which it keeps sealed under the patient's key) → the patient's home
- * organisation registers it on-chain (`patients:registerPatient`, signed by the acting admin of that organisation)
- * → the patient is enrolled at the organisation's CA with it → the user store. The user exists only once every
- * step succeeded; a failure at any step leaves nothing half-visible: at most a pseudonym nobody holds (known to the
- * lake without data, or registered on-chain without any certificate that can act as it). A retry starts again
- * with a new pseudonym, so it never meets the CA's or the ledger's record of the failed attempt.
+ * Creating a patient: a pseudonym the platform generates → the patient's home organisation registers it on-chain
+ * (`patients:registerPatient`, signed by the acting admin of that organisation) → the data lake learns of it (with
+ * the patient's identification set, which it keeps sealed under the patient's key) → the patient is enrolled at the
+ * organisation's CA with it → the user store. The user exists only once every step succeeded; a failure at any step
+ * leaves nothing half-visible: at most a pseudonym nobody holds, registered on-chain without any certificate that
+ * can act as it, and perhaps known to the lake. The ledger comes first because the lake erases only a patient the
+ * ledger records as erased (`markPatientErased` needs the registration): an identification set the lake held for a
+ * pseudonym the ledger never registered could never be erased. A retry starts again with a new pseudonym, so it
+ * never meets the CA's or the ledger's record of the failed attempt.
  */
 import type { DatalakeActor } from '@custodia/datalake';
 import type { LedgerSession } from '@custodia/ledger';
@@ -25,8 +27,8 @@ export async function createPatient(
   input: Omit<NewUser, 'ledgerId' | 'role'>,
 ): Promise<User> {
   const patientId = newPatientId();
+  await registrar.ledger.patients.register(patientId);
   // The home organisation's identification set goes with the registration: the lake releases it with every record.
   await deps.datalake.registerPatient(registrar.actor, patientId, input.person);
-  await registrar.ledger.patients.register(patientId);
   return deps.identity.createUser({ ...input, role: 'patient', ledgerId: patientId });
 }
