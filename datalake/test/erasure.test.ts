@@ -175,8 +175,10 @@ it('erases nothing the ledger does not record as erased: not on the patient’s 
       code: 'ERASURE_NOT_RECORDED',
     });
   }
-  // Nothing went: the clinician still reads the released record, and the patient's keys still open the copy.
+  // Nothing went: the clinician still reads the released record, its objects are there, and the patient's keys
+  // still open the copy.
   expect((await env.call('GET', `/v1/grants/${grantId}/record`, clinician)).status).toBe(200);
+  expect((await filesOfGrant(grantId)).length).toBeGreaterThanOrEqual(3);
   const readable = await readableInCopy(backupDir, path.join(env.dir, 'lake'), PATIENT);
   expect(readable.objects).toBeGreaterThanOrEqual(6);
   expect(readable.refused).toBe(0);
