@@ -14,7 +14,7 @@ import type { LedgerPort } from '../src/ledger/port';
 import type { ErasureReport } from '../src/zones/erasure';
 import { ORG_DE, ORG_FR, pseudonym } from '../../network/test/fixtures/embedded-network';
 import { filesHolding, readableInCopy } from './at-rest';
-import { startLakeOnLedger } from './lake-on-ledger';
+import { aroundLedgerCall, startLakeOnLedger } from './lake-on-ledger';
 import type { LakeOnLedger } from './lake-on-ledger';
 import { documentForm } from './document-form';
 
@@ -39,17 +39,9 @@ let grantId: string;
 let grantsReadActive = false;
 
 function unrevokedWhileSet(port: LedgerPort): LedgerPort {
-  return new Proxy(port, {
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (property !== 'getGrant' || typeof value !== 'function') return value;
-      return async (...args: unknown[]) => {
-        const grant = (await (value as LedgerPort['getGrant']).apply(target, args as never)) as Awaited<
-          ReturnType<LedgerPort['getGrant']>
-        >;
-        return grantsReadActive && grant !== undefined ? { ...grant, status: 'active' } : grant;
-      };
-    },
+  return aroundLedgerCall(port, 'getGrant', (getGrant) => async (actor, id) => {
+    const grant = await getGrant(actor, id);
+    return grantsReadActive && grant !== undefined ? { ...grant, status: 'active' } : grant;
   });
 }
 

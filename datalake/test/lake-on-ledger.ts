@@ -88,6 +88,19 @@ export function recordingLedger(port: LedgerPort, calls: LedgerCalls): LedgerPor
   });
 }
 
+/** `port` with its `method` replaced by what `around` makes of the real one; every other call is the port's own. */
+export function aroundLedgerCall<K extends keyof LedgerPort>(
+  port: LedgerPort,
+  method: K,
+  around: (real: LedgerPort[K]) => LedgerPort[K],
+): LedgerPort {
+  const replaced = around((port[method] as (...args: never[]) => unknown).bind(port) as LedgerPort[K]);
+  return new Proxy(port, {
+    get: (target, property, receiver) =>
+      property === method ? replaced : (Reflect.get(target, property, receiver) as unknown),
+  });
+}
+
 export async function startLakeOnLedger(
   deps: Pick<DatalakeDeps, 'now' | 'logger'> = {},
   /** More configuration variables (limits, thresholds). */

@@ -13,7 +13,7 @@ import type { AssemblyResult } from '../src/assembly/assemble';
 import { DatalakeError } from '../src/errors';
 import { layout } from '../src/zones/layout';
 import { ORG_DE, ORG_FR, pseudonym } from '../../network/test/fixtures/embedded-network';
-import { startLakeOnLedger } from './lake-on-ledger';
+import { aroundLedgerCall, startLakeOnLedger } from './lake-on-ledger';
 import type { LakeOnLedger, LedgerCalls } from './lake-on-ledger';
 import type { LedgerPort } from '../src/ledger/port';
 import { documentForm } from './document-form';
@@ -76,19 +76,13 @@ async function openAroundHeldDelivery(
 
 /** The lake's port with its deliveries held while `heldDelivery` is set; every call is the real one. */
 function holdingDeliveries(port: LedgerPort): LedgerPort {
-  return new Proxy(port, {
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (property !== 'recordDelivery' || typeof value !== 'function') return value;
-      return async (...args: unknown[]) => {
-        const held = heldDelivery;
-        if (held !== undefined) {
-          held.reached();
-          await held.release;
-        }
-        return (value as (...parameters: unknown[]) => unknown).apply(target, args);
-      };
-    },
+  return aroundLedgerCall(port, 'recordDelivery', (recordDelivery) => async (actor, grantId, hash) => {
+    const held = heldDelivery;
+    if (held !== undefined) {
+      held.reached();
+      await held.release;
+    }
+    return recordDelivery(actor, grantId, hash);
   });
 }
 

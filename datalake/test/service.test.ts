@@ -33,6 +33,12 @@ function refusingLedger(): LedgerPort & { calls: string[] } {
   };
 }
 
+const admin = {
+  'custodia-actor-msp': 'HospitalA',
+  'custodia-actor-id': 'admin-a',
+  'custodia-actor-role': 'admin',
+};
+
 const centre = {
   'custodia-actor-msp': 'HospitalA',
   'custodia-actor-id': 'centre-a',
@@ -72,11 +78,7 @@ describe('data-lake HTTP service', () => {
     });
     lake = await startDatalake(config, { ledger, logger: pino({ level: 'silent' }) });
     const registered = await call('PUT', `/v1/patients/${PATIENT}`, {
-      headers: {
-        'custodia-actor-msp': 'HospitalA',
-        'custodia-actor-id': 'admin-a',
-        'custodia-actor-role': 'admin',
-      },
+      headers: admin,
     });
     expect(registered.status).toBe(204);
   });
@@ -283,11 +285,7 @@ describe('data-lake HTTP service', () => {
     const before = await storedObjects();
     const calls = ledger.calls.length;
     const erase = await call('DELETE', `/v1/patients/${PATIENT}`, {
-      headers: {
-        'custodia-actor-msp': 'HospitalA',
-        'custodia-actor-id': 'admin-a',
-        'custodia-actor-role': 'admin',
-      },
+      headers: admin,
     });
     expect({ status: erase.status, code: (await problem(erase)).code }).toEqual({
       status: 409,
@@ -297,11 +295,7 @@ describe('data-lake HTTP service', () => {
     expect(await storedObjects()).toEqual(before);
     // Still registered, not erased: registering again is accepted (an erased patient answers 410).
     const again = await call('PUT', `/v1/patients/${PATIENT}`, {
-      headers: {
-        'custodia-actor-msp': 'HospitalA',
-        'custodia-actor-id': 'admin-a',
-        'custodia-actor-role': 'admin',
-      },
+      headers: admin,
     });
     expect(again.status).toBe(204);
   });
