@@ -17,7 +17,7 @@ export type { IdentityResolver } from './ledger/identity';
 export * from './crypto';
 export { startS3Server, EMBEDDED_S3_REGION } from './storage/embedded/s3-server';
 export type { RunningS3Server, S3ServerOptions } from './storage/embedded/s3-server';
-export type { S3Credentials } from './storage/embedded/sigv4';
+export type { S3Credentials } from './storage/sigv4';
 export { MinioObjectStore, DEFAULT_PART_SIZE } from './storage/minio-store';
 export type { S3Endpoint } from './storage/minio-store';
 export type { ObjectInfo, ObjectStore, PutOptions } from './storage/object-store';

@@ -9,13 +9,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import { Client } from 'minio';
-import {
-  canonicalPath,
-  canonicalRequest,
-  signingKey,
-  splitTarget,
-  stringToSign,
-} from '../src/storage/embedded/sigv4';
+import { canonicalPath, canonicalRequest, signingKey, splitTarget, stringToSign } from '../src/storage/sigv4';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import nodePath from 'node:path';

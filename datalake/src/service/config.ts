@@ -5,7 +5,7 @@ import { readLedgerClientConfig } from '@custodia/ledger';
 import type { LedgerClientConfig } from '@custodia/ledger';
 import { DatalakeError } from '../errors';
 import type { LedgerActor } from '../ledger/port';
-import type { S3Credentials } from '../storage/embedded/sigv4';
+import type { S3Credentials } from '../storage/sigv4';
 import { bucketName, COUNTRY } from '../storage/locations';
 import type { LocationSpec } from '../storage/locations';
 import type { S3Endpoint } from '../storage/minio-store';

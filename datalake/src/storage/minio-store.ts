@@ -1,13 +1,13 @@
 /** ObjectStore over the minio client — the only S3 client of the data lake (embedded s3rver or MinIO). */
 import { createHash } from 'node:crypto';
 import { Client } from 'minio';
-import { signV4 } from 'minio/dist/main/signing.js';
 import type { Readable } from 'node:stream';
 import { DatalakeError } from '../errors';
 import { readBounded } from '../stream/read-bounded';
 import { codeOf, idempotent } from './idempotent-read';
 import { uploadStream } from './multipart-upload';
 import type { ListOptions, ObjectInfo, ObjectStore, PutOptions, SignedGet } from './object-store';
+import { EMPTY_SHA256, signedAuthorization, uriEncode } from './sigv4';
 
 export interface S3Endpoint {
   /** e.g. `http://127.0.0.1:9000` */
@@ -21,14 +21,6 @@ export interface S3Endpoint {
 
 /** 8 MiB: one part is sent while the next is filled, so a streamed upload holds 16 MiB (S3 minimum: 5 MiB). */
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
-/** SHA-256 of no bytes: the payload hash a signed GET carries. */
-const EMPTY_SHA256 = createHash('sha256').digest('hex');
-/**
- * A key segment as SigV4 signs it: every byte but A–Z a–z 0–9 `-_.~` percent-encoded (encodeURIComponent leaves
- * `!'()*` as they are, and S3 would then sign another path than the one it is sent).
- */
-const uriEncode = (segment: string): string =>
-  encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 const NOT_FOUND_CODES = new Set(['NoSuchKey', 'NotFound', 'NoSuchBucket']);
 const DELETE_BATCH = 1000;
 const MAX_PAGE = 1000;
@@ -126,7 +118,7 @@ export class MinioObjectStore implements ObjectStore {
   }
 
   /**
-   * A GET of the object signed here (SigV4, as minio signs its own requests), sent by whoever holds it: a worker
+   * A GET of the object signed here (SigV4, `sigv4.ts`, as minio signs its own requests), sent by whoever holds it: a worker
    * thread that opens a binary reads with no S3 client or keys of its own (signed-get.ts).
    */
   signedGet(bucket: string, key: string): Promise<SignedGet> {
@@ -137,15 +129,7 @@ export class MinioObjectStore implements ObjectStore {
       'x-amz-date': now.toISOString().replace(/[-:]|\.\d{3}/g, ''),
       'x-amz-content-sha256': EMPTY_SHA256,
     };
-    const request = { protocol: this.url.protocol, method: 'GET', path, headers };
-    headers.authorization = signV4(
-      request,
-      this.keys.accessKey,
-      this.keys.secretKey,
-      this.region,
-      now,
-      EMPTY_SHA256,
-    );
+    headers.authorization = signedAuthorization({ method: 'GET', path, headers }, this.keys, this.region);
     return Promise.resolve({ url: `${this.url.origin}${path}`, headers });
   }
 

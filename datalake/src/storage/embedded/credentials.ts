@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { readKeyFile } from '../../crypto/key-file';
-import type { S3Credentials } from './sigv4';
+import type { S3Credentials } from '../sigv4';
 
 /** A dot-name: never a bucket (bucket names start with a letter or digit), so s3rver never lists it. */
 export const SECRET_FILE = '.custodia-s3-secret.key';

@@ -7,7 +7,7 @@
  */
 import type S3rver from 's3rver';
 import { element, S3_NS } from './s3-xml';
-import { splitTarget, uriEncode } from './sigv4';
+import { splitTarget, uriEncode } from '../sigv4';
 
 type Store = S3rver['store'];
 

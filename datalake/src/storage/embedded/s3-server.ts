@@ -22,8 +22,8 @@ import { emptyListUploadsXml, parseListUploads } from './list-uploads';
 import { PayloadCheck } from './payload-check';
 import { sendS3Error, sendXml } from './s3-xml';
 import { applyS3rverFixes, withoutRequestLog } from './s3rver-fixes';
-import { EMPTY_SHA256, S3_REFUSALS, splitTarget, verifySigV4 } from './sigv4';
-import type { S3Credentials, S3Refusal, SignedPayload } from './sigv4';
+import { EMPTY_SHA256, S3_REFUSALS, splitTarget, verifySigV4 } from '../sigv4';
+import type { S3Credentials, S3Refusal, SignedPayload } from '../sigv4';
 
 const KEEP_ALIVE_MS = 65_000;
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { verifySigV4 } from './sigv4';
+import { signedAuthorization, uriEncode, verifySigV4 } from './sigv4';
 import type { SignedRequest, SigV4Verdict } from './sigv4';
 
 /**
@@ -187,5 +187,85 @@ describe('AWS Signature V4 verification', () => {
       ),
     ).toBe('NotImplemented');
     expect(refusal(verifySigV4({ ...getObject, url: '/test%zz.txt' }, options))).toBe('InvalidURI');
+  });
+});
+
+describe('AWS Signature V4 signing', () => {
+  const signature = (header: string) => /Signature=([0-9a-f]{64})$/.exec(header)?.[1];
+
+  it('signs the S3 reference examples as S3 published them: GET with Range, PUT with a signed payload', () => {
+    const get = signedAuthorization(
+      {
+        method: 'GET',
+        path: '/test.txt',
+        headers: {
+          host: HOST,
+          range: 'bytes=0-9',
+          'x-amz-content-sha256': EMPTY,
+          'x-amz-date': '20130524T000000Z',
+        },
+      },
+      AWS_KEYS,
+      'us-east-1',
+    );
+    expect(get).toContain('Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request');
+    expect(get).toContain('SignedHeaders=host;range;x-amz-content-sha256;x-amz-date');
+    expect(signature(get)).toBe('f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41');
+    const put = signedAuthorization(
+      {
+        method: 'PUT',
+        path: '/test%24file.text',
+        headers: {
+          date: 'Fri, 24 May 2013 00:00:00 GMT',
+          host: HOST,
+          'x-amz-content-sha256': createHash('sha256').update('Welcome to Amazon S3.').digest('hex'),
+          'x-amz-date': '20130524T000000Z',
+          'x-amz-storage-class': 'REDUCED_REDUNDANCY',
+        },
+      },
+      AWS_KEYS,
+      'us-east-1',
+    );
+    expect(signature(put)).toBe('98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd');
+  });
+
+  it('signs a GET of a key with reserved and non-ASCII characters that the verifier accepts, and only that GET', () => {
+    const now = new Date('2030-01-02T03:04:05Z');
+    const path = `/bucket/${['raw', "a b!'()*", 'résumé+%.pdf'].map(uriEncode).join('/')}`;
+    const headers = {
+      host: 'localhost:9000',
+      'x-amz-content-sha256': EMPTY,
+      'x-amz-date': '20300102T030405Z',
+    };
+    const authorization = signedAuthorization({ method: 'GET', path, headers }, AWS_KEYS, 'us-east-1');
+    const request = (url: string, method = 'GET'): SignedRequest => ({
+      method,
+      url,
+      rawHeaders: [...Object.entries(headers).flat(), 'Authorization', authorization],
+    });
+    const verify = (signed: SignedRequest): SigV4Verdict => verifySigV4(signed, { ...options, now });
+    expect(verify(request(path))).toEqual({ ok: true, payload: { kind: 'sha256', sha256: EMPTY } });
+    expect(verify(request(path.replace('raw', 'curated')))).toMatchObject({ ok: false });
+    expect(verify(request(path, 'DELETE'))).toMatchObject({ ok: false });
+  });
+
+  it('refuses to sign a request without host, a valid x-amz-date or its payload hash', () => {
+    const headers = { host: HOST, 'x-amz-content-sha256': EMPTY, 'x-amz-date': '20130524T000000Z' };
+    for (const broken of [
+      { ...headers, host: undefined },
+      { ...headers, 'x-amz-date': 'yesterday' },
+      { ...headers, 'x-amz-content-sha256': '' },
+    ])
+      expect(() =>
+        signedAuthorization(
+          {
+            method: 'GET',
+            path: '/x',
+            headers: JSON.parse(JSON.stringify(broken)) as Record<string, string>,
+          },
+          AWS_KEYS,
+          'us-east-1',
+        ),
+      ).toThrow(/SigV4/);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * AWS Signature Version 4 as S3 verifies it, for requests signed in the Authorization header (what the minio client
- * sends): the canonical request (method, URI-encoded path, sorted query, the signed headers, the payload hash), the
+ * sends) — verified by the embedded S3 server (`verifySigV4`), and signed by the lake for the GETs its worker
+ * threads send without an S3 client (`signedAuthorization`): the canonical request (method, URI-encoded path, sorted query, the signed headers, the payload hash), the
  * string to sign over the credential scope, and the HMAC chain of the signing key — as the S3 API reference
  * ("Signature Calculations for the Authorization Header") defines them. Pure: the server decides what to do with
  * the verdict, and checks the body against the signed payload hash as it streams.
@@ -154,6 +155,42 @@ export function verifySigV4(request: SignedRequest, options: VerifyOptions): Sig
       'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
     );
   return { ok: true, payload };
+}
+
+/** A request to sign: its method, path as sent (segments URI-encoded) and query, and every header it signs. */
+export interface RequestToSign {
+  readonly method: string;
+  readonly path: string;
+  readonly query?: readonly (readonly [string, string])[];
+  /** Lowercase names; must hold `host`, `x-amz-date` (e.g. 20130524T000000Z) and `x-amz-content-sha256`. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** The Authorization header of `request` signed with `credentials` for `region`: every header given is signed. */
+export function signedAuthorization(
+  request: RequestToSign,
+  credentials: S3Credentials,
+  region: string,
+): string {
+  const amzDate = request.headers['x-amz-date'] ?? '';
+  const payloadHash = request.headers['x-amz-content-sha256'] ?? '';
+  if (parseAmzDate(amzDate) === undefined || request.headers.host === undefined || payloadHash === '')
+    throw new Error('a SigV4 request signs host, a valid x-amz-date and x-amz-content-sha256');
+  const names = Object.keys(request.headers).sort(compare);
+  const canonical = canonicalRequest({
+    method: request.method,
+    canonicalUri: canonicalPath(request.path),
+    query: request.query ?? [],
+    headers: names.map((name) => [name, (request.headers[name] ?? '').trim().replace(/ +/g, ' ')] as const),
+    payloadHash,
+  });
+  const date = amzDate.slice(0, 8);
+  const scope = `${date}/${region}/${SERVICE}/${TERMINATOR}`;
+  const signature = hmac(
+    signingKey(credentials.secretKey, date, region, SERVICE),
+    stringToSign(amzDate, scope, canonical),
+  ).toString('hex');
+  return `${ALGORITHM} Credential=${credentials.accessKey}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
 }
 
 export interface CanonicalRequestParts {
