@@ -7,10 +7,6 @@ import { OrganisationsContract } from './organisations';
 import { PatientsContract } from './patients';
 import { RecordsContract } from './records';
 import { RulesContract } from './rules';
-import { skipDisabledLogLines } from './shim-logs';
-
-// Loaded only where chaincode runs: the shim's debug lines are not formatted when Fabric's level drops them.
-skipDisabledLogLines();
 
 export {
   AccessContract,
