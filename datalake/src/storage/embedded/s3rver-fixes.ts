@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import type S3rver from 's3rver';
 import S3Object from 's3rver/lib/models/object';
 import { mapBounded } from '../../concurrency/map-bounded';
+import { Turns } from '../../concurrency/turns';
 import { removeEmptiedDirectories } from './emptied-directories';
 import { storedKeys } from './stored-keys';
 
@@ -18,11 +19,16 @@ type Store = S3rver['store'];
 type Written = Awaited<ReturnType<Store['putObject']>>;
 
 export function applyS3rverFixes(store: Store): void {
-  deleteWithoutReadingDirectories(store);
-  answerAfterTheWrite(store);
-  listUnderThePrefixOnly(store);
+  const turns = new Turns<string>();
+  deleteWithoutReadingDirectories(store, turns);
+  answerAfterTheWrite(store, turns);
+  oneVersionPerRead(store, turns);
+  listUnderThePrefixOnly(store, turns);
   bucketConfigurationsInMemory(store);
 }
+
+/** The turn of one object's files: its reads, replacements and removal take turns (see oneVersionPerRead). */
+const objectTurn = (bucket: string, key: string): string => `${bucket}/${key}`;
 
 /**
  * s3rver logs every request through koa-logger into a winston logger even when `silent` (the console transport drops
@@ -100,7 +106,7 @@ const METADATA_READS = 8;
  * grants every prefix delete, assembly and sweep stalled every request (see stored-keys). The listing keeps its
  * contract (keys in order after `startAfter` under `prefix`, at most `maxKeys`, common prefixes under `delimiter`).
  */
-function listUnderThePrefixOnly(store: Store): void {
+function listUnderThePrefixOnly(store: Store, turns: Turns<string>): void {
   store.listObjects = async (bucket, options) => {
     const maxKeys = options.maxKeys ?? Number.POSITIVE_INFINITY;
     const keys: string[] = [];
@@ -126,7 +132,8 @@ function listUnderThePrefixOnly(store: Store): void {
     // every other request's file access waits in.
     const objects = await mapBounded(keys, METADATA_READS, async (key) => {
       try {
-        return new S3Object(bucket, key, null, await store.getMetadata(bucket, key));
+        const metadata = await turns.take(objectTurn(bucket, key), () => store.getMetadata(bucket, key));
+        return new S3Object(bucket, key, null, metadata);
       } catch (error) {
         // Deleted between the walk and its metadata read: not listed, as s3rver does.
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
@@ -149,13 +156,15 @@ function listUnderThePrefixOnly(store: Store): void {
  * (`grants/`, `expiry/`: one entry per live grant). Here the object's files are unlinked as s3rver does, and the
  * emptied directories go without being read (see emptied-directories).
  */
-function deleteWithoutReadingDirectories(store: Store): void {
+function deleteWithoutReadingDirectories(store: Store, turns: Turns<string>): void {
   store.deleteObject = async (bucket, key) => {
-    await Promise.all(
-      (['object', 'object.md5', 'metadata.json'] as const).map((resource) =>
-        unlink(store.getResourcePath(bucket, key, resource)).catch((error: unknown) => {
-          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        }),
+    await turns.take(objectTurn(bucket, key), () =>
+      Promise.all(
+        (['object', 'object.md5', 'metadata.json'] as const).map((resource) =>
+          unlink(store.getResourcePath(bucket, key, resource)).catch((error: unknown) => {
+            if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+          }),
+        ),
       ),
     );
     await removeEmptiedDirectories(store.getBucketPath(bucket), key);
@@ -173,11 +182,16 @@ function deleteWithoutReadingDirectories(store: Store): void {
  * cleanup removed it meanwhile (a put and a delete in one directory — an upload's marker written while another's is
  * removed — failed with 500 when the cleanup won the race); once the file is there, the directory is not empty.
  */
-function answerAfterTheWrite(store: Store): void {
+function answerAfterTheWrite(store: Store, turns: Turns<string>): void {
   store.putObject = async (object) => {
     const objectPath = store.getResourcePath(object.bucket, object.key, 'object');
-    return writeThenRename(object.content, objectPath, (written) =>
-      store.putMetadata(object.bucket, object.key, object.metadata, written.md5),
+    // The body is written outside the object's turn (readers go on reading the current version meanwhile); its
+    // files are replaced in it.
+    return writeThenRename(object.content, objectPath, (written, replace) =>
+      turns.take(objectTurn(object.bucket, object.key), async () => {
+        await store.putMetadata(object.bucket, object.key, object.metadata, written.md5);
+        await replace();
+      }),
     );
   };
   store.putPart = async (bucket, uploadId, partNumber, content) => {
@@ -186,17 +200,38 @@ function answerAfterTheWrite(store: Store): void {
       uploadId,
       String(partNumber),
     );
-    return writeThenRename(content, partPath, (written) => writeFile(`${partPath}.md5`, written.md5));
+    return writeThenRename(content, partPath, async (written, replace) => {
+      await writeFile(`${partPath}.md5`, written.md5);
+      await replace();
+    });
   };
 }
 
-/** Temporary names end unlike s3rver's resource suffixes, so listings never show them. */
+/** A temporary name beside `file`; it ends unlike s3rver's resource suffixes, so listings never show it. */
+const temporaryName = (file: string): string => `${file}.${randomBytes(6).toString('hex')}.upload`;
+
+/** `file` replaced by `content` at once: written beside it, then renamed over it. */
+async function replaceFile(file: string, content: string): Promise<void> {
+  const temporary = temporaryName(file);
+  try {
+    await writeFile(temporary, content, { mode: 0o600 });
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Writes `content` to a temporary file beside `file`; `install` then puts it in place (`replace`: the rename) with
+ * whatever must change with it.
+ */
 async function writeThenRename(
   content: Readable | Buffer,
   file: string,
-  beforeRename: (written: Written) => Promise<void>,
+  install: (written: Written, replace: () => Promise<void>) => Promise<void>,
 ): Promise<Written> {
-  const temporary = `${file}.${randomBytes(6).toString('hex')}.upload`;
+  const temporary = temporaryName(file);
   const handle = await createInDirectory(temporary);
   const md5 = createHash('md5');
   let size = 0;
@@ -213,8 +248,7 @@ async function writeThenRename(
       handle.createWriteStream(),
     );
     const written = { size, md5: md5.digest('hex') };
-    await beforeRename(written);
-    await rename(temporary, file);
+    await install(written, () => rename(temporary, file));
     return written;
   } catch (error) {
     await handle.close().catch(() => undefined);
@@ -233,4 +267,60 @@ async function createInDirectory(file: string): Promise<FileHandle> {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 10) throw error;
     }
   }
+}
+
+/**
+ * One version per read. s3rver keeps an object in three files (its content, MD5 and metadata) and replaced them one
+ * after the other by writing over them, while a read stat-ed the content, read the two others and only then opened
+ * the content by name. A read beside an overwrite of the same key could answer 500 (a metadata file read half
+ * written), the ETag of one version with the body of another, or a body of another length than its Content-Length
+ * (the connection reset): 4 readers beside 300 overwrites of one key saw all three (s3rver-fixes.test.ts). Here a
+ * key's reads, replacements and removal take turns — the server is the only writer of its directory — and a read
+ * opens the content within its turn: it streams the version whose metadata it answered, whatever replaces it after.
+ * The MD5 and metadata files are replaced by a rename, so no crash leaves one half written. (A crash between the
+ * renames of one replacement can still pair the new metadata with the old content; the lake's authenticated
+ * encryption refuses such a body.)
+ */
+function oneVersionPerRead(store: Store, turns: Turns<string>): void {
+  store.putMetadata = async (bucket, key, metadata, md5) => {
+    const kept = Object.fromEntries(
+      Object.entries(metadata).filter(
+        ([name]) => S3Object.ALLOWED_METADATA.includes(name) || name.startsWith('x-amz-meta-'),
+      ),
+    );
+    if (md5) await replaceFile(store.getResourcePath(bucket, key, 'object.md5'), md5);
+    await replaceFile(store.getResourcePath(bucket, key, 'metadata.json'), JSON.stringify(kept, null, 2));
+  };
+  store.getObject = (bucket, key, options) =>
+    turns.take(objectTurn(bucket, key), async () => {
+      let metadata: Record<string, string>;
+      let handle: FileHandle;
+      try {
+        metadata = await store.getMetadata(bucket, key);
+        handle = await open(store.getResourcePath(bucket, key, 'object'), 'r');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw error;
+      }
+      // s3rver's range rule (an unreadable start is 0, an open end the last byte, a start past it not satisfiable),
+      // except that an end of 0 is the first byte, not the last.
+      const lastByte = Math.max(0, Number(metadata['content-length']) - 1);
+      const given = (bound: number | undefined): bound is number =>
+        bound !== undefined && !Number.isNaN(bound);
+      const range = {
+        start: given(options?.start) ? options.start : 0,
+        end: Math.min(given(options?.end) ? options.end : Number.POSITIVE_INFINITY, lastByte),
+      };
+      const ranged = options !== undefined && (options.start !== undefined || options.end !== undefined);
+      const satisfiable = range.start >= 0 && range.end >= range.start;
+      if (!satisfiable) await handle.close();
+      const object = new S3Object(
+        bucket,
+        key,
+        satisfiable ? handle.createReadStream({ start: range.start, end: range.end }) : null,
+        metadata,
+      );
+      if (ranged) object.range = range;
+      return object;
+    });
 }

@@ -2,6 +2,7 @@
 declare module 's3rver' {
   import type { IncomingMessage, ServerResponse } from 'node:http';
   import type { Readable } from 'node:stream';
+  import type S3Object from 's3rver/lib/models/object';
 
   interface S3rverObject {
     bucket: string;
@@ -41,6 +42,12 @@ declare module 's3rver' {
 
   interface S3rverStore {
     getBucket(name: string): Promise<{ name: string } | null>;
+    /** The object (its content opened, within `options`' byte range when given), or null when there is none. */
+    getObject(
+      bucket: string,
+      key: string,
+      options?: { start?: number; end?: number },
+    ): Promise<S3Object | null>;
     deleteObject(bucket: string, key: string): Promise<void>;
     putObject(object: S3rverObject): Promise<Written>;
     putPart(bucket: string, uploadId: string, partNumber: number, content: Readable): Promise<Written>;
@@ -135,6 +142,10 @@ declare module 's3rver/lib/models/object' {
     metadata: { etag?: string } & Record<string, string | undefined>;
     readonly size: number;
     readonly lastModifiedDate: Date;
+    /** The bytes a ranged read answers (inclusive). */
+    range?: { start: number; end: number };
+    /** The metadata a PUT keeps besides the x-amz-meta- headers. */
+    static readonly ALLOWED_METADATA: readonly string[];
   }
   export = S3Object;
 }
