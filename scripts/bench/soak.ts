@@ -171,6 +171,57 @@ const STALL_NAMES: Readonly<Record<Stall['kind'], string>> = {
   http: 'HTTP',
 };
 
+/** Random draws of two windows for the chance of a first → last difference (see windowsByChance). */
+const CHANCE_DRAWS = 2_000;
+
+/**
+ * Draws CHANCE_DRAWS pairs of disjoint windows of WINDOW_MINUTES whole minutes from `minutes` (seeded, so a run's
+ * figures can be read again) and gives each route's ratio of the second window's p99 to the first's, sorted, and the
+ * share of draws in which at least one route's ratio is over 1.5. Undefined with fewer than two windows of minutes.
+ */
+function windowsByChance(
+  minutes: readonly (readonly Sample[])[],
+  routes: readonly string[],
+  p99: (window: readonly (readonly Sample[])[], route: string) => number,
+): { ratios: Map<string, number[]>; anyOver: number } | undefined {
+  if (minutes.length < 2 * WINDOW_MINUTES) return undefined;
+  let seed = 0x2545f491;
+  const random = (): number => {
+    // xorshift32: reproducible, and good enough to shuffle fifteen minutes.
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) / 2 ** 32;
+  };
+  const ratios = new Map(routes.map((route) => [route, [] as number[]]));
+  let anyOver = 0;
+  for (let draw = 0; draw < CHANCE_DRAWS; draw += 1) {
+    const order = minutes.map((_, index) => index);
+    for (let i = order.length - 1; i > 0; i -= 1) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    const first = order.slice(0, WINDOW_MINUTES).map((index) => minutes[index]);
+    const second = order.slice(WINDOW_MINUTES, 2 * WINDOW_MINUTES).map((index) => minutes[index]);
+    let over = false;
+    for (const route of routes) {
+      const ratio = p99(second, route) / p99(first, route);
+      if (!Number.isFinite(ratio)) continue;
+      ratios.get(route)?.push(ratio);
+      if (ratio > 1.5) over = true;
+    }
+    if (over) anyOver += 1;
+  }
+  for (const values of ratios.values()) values.sort((a, b) => a - b);
+  return { ratios, anyOver: anyOver / CHANCE_DRAWS };
+}
+
+/** The share of `sorted` values at or above `value`, as a percentage. */
+function percentOf(sorted: readonly number[], value: number): string {
+  const at = sorted.filter((ratio) => ratio >= value).length;
+  return `${((at / Math.max(1, sorted.length)) * 100).toFixed(0)} %`;
+}
+
 interface Sample {
   readonly route: string;
   /** When the request started (epoch ms). */
@@ -721,6 +772,29 @@ async function bench(): Promise<void> {
           `   [worst minute ${ms(worstBefore, 5)} → ${ms(worstAfter, 5)} ms, ` +
           `${(worstAfter / worstBefore).toFixed(2)}×]   n ${count(firstMinutes, route)} → ` +
           `${count(lastMinutes, route)}`,
+      );
+    }
+
+    // How much of a first → last difference a run without any drift would show: the same ratio between two windows
+    // of WINDOW_MINUTES minutes each drawn at random from this run's minutes (so each window keeps its minutes'
+    // bursts together). If the platform does not degrade, first and last are two such windows.
+    const chance = windowsByChance(completed, [...routes], pooledP99);
+    if (chance !== undefined) {
+      out(
+        `the same ratio between two windows of ${WINDOW_MINUTES} minutes drawn at random from this run ` +
+          `(${CHANCE_DRAWS} draws): what a run without drift shows`,
+      );
+      for (const route of [...routes].sort()) {
+        const observed = pooledP99(lastMinutes, route) / pooledP99(firstMinutes, route);
+        const ratios = chance.ratios.get(route) ?? [];
+        out(
+          `  ${route.padEnd(38)} median ${rank(ratios, 50).toFixed(2)}×, 95th percentile ${rank(ratios, 95).toFixed(2)}×; ` +
+            `first → last ${observed.toFixed(2)}× is exceeded by ${percentOf(ratios, observed)} of draws`,
+        );
+      }
+      out(
+        `  draws in which some route is over 1.5×: ${(chance.anyOver * 100).toFixed(0)} % ` +
+          "(how often this criterion fails on this run's own minutes, without any drift)",
       );
     }
 
