@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
+import type { NodeGCPerformanceDetail } from 'node:perf_hooks';
 import { Transport } from '../src/client/transport';
 
 const MiB = 1024 * 1024;
@@ -43,7 +44,10 @@ it('a 64 MiB download through the transport is scavenged as it passes, up to onc
   let scavenges = 0;
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries())
-      if ((entry.detail as { kind?: number } | undefined)?.kind === constants.NODE_PERFORMANCE_GC_MINOR)
+      if (
+        (entry as { readonly detail?: NodeGCPerformanceDetail }).detail?.kind ===
+        constants.NODE_PERFORMANCE_GC_MINOR
+      )
         scavenges += 1;
   });
   observer.observe({ entryTypes: ['gc'] });
