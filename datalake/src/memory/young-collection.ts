@@ -8,6 +8,7 @@
  * middle of a stream's push, that chunk's buffers are all still alive, would survive, and a buffer that survives
  * twice is moved to the old generation, which only a full collection frees.
  */
+import { Transform } from 'node:stream';
 import { v8Collector } from './collector';
 
 export const DEFAULT_SCAVENGE_BYTES = 1024 * 1024;
@@ -27,4 +28,18 @@ export function youngCollection(everyBytes = DEFAULT_SCAVENGE_BYTES): (bytes: nu
       collect({ type: 'minor' });
     });
   };
+}
+
+/**
+ * A stream stage that passes every chunk on unchanged and counts it for `youngCollection`: for a transfer whose
+ * buffers are allocated and dropped by code the caller does not own (a socket's reads, a file stream's reads).
+ */
+export function collectedAsPassed(everyBytes = DEFAULT_SCAVENGE_BYTES): Transform {
+  const passed = youngCollection(everyBytes);
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      passed(chunk.length);
+      callback(null, chunk);
+    },
+  });
 }
