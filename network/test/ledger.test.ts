@@ -129,6 +129,21 @@ describe('Ledger + Committer', () => {
     }
   });
 
+  it('cuts a transaction that finds the orderer quiet at once, and batches those that follow a cut closely', async () => {
+    await ledger.close();
+    rmSync(dir, { recursive: true, force: true });
+    dir = mkdtempSync(join(tmpdir(), 'custodia-ledger-'));
+    ledger = await Ledger.open(options({ batch: { maxMessageCount: 3, timeoutMs: 600_000 } }));
+    // A lone transaction is not kept waiting for others (cut only by its timeout, it would wait ten minutes).
+    expect((await commit(transaction({ writes: [put('lone', '1')] }))).blockNumber).toBe(1);
+    // Transactions that arrive within the timeout of that cut wait for each other: one block of three, cut by count.
+    const burst = await Promise.all(
+      [0, 1, 2].map((i) => commit(transaction({ writes: [put(`burst-${i}`, 'x')] }))),
+    );
+    expect(burst.map((status) => status.blockNumber)).toEqual([2, 2, 2]);
+    expect(ledger.blocks.height).toBe(3);
+  });
+
   it('commits the loser of two concurrent updates of one key as MVCC_READ_CONFLICT', async () => {
     await commit(transaction({ writes: [put('counter', '0')] }));
     const version = (await ledger.state.get(NS, 'counter'))?.version ?? null;

@@ -23,7 +23,10 @@ export interface EmbeddedNetworkConfig {
   readonly chaincodeName: string;
   /** The first organisation runs the gateway peer. */
   readonly organisations: readonly EmbeddedOrganisation[];
-  /** Block cutting: at this many transactions, or this long after the first one waited. */
+  /**
+   * Block cutting: at this many transactions, or this long after the first one waited — at once when that one
+   * found no block cut for this long (ledger/committer.ts).
+   */
   readonly batch: { readonly maxMessageCount: number; readonly timeoutMs: number };
   /** The CAs' bootstrap registrar; without a secret, one is generated on first start and kept in the data dir. */
   readonly registrar: { readonly id: string; readonly secret?: string };
