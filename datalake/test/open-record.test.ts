@@ -293,6 +293,48 @@ it('gives concurrent openers one assembly and one delivery, and nothing to anoth
   expect(env.lake.records?.assembling).toBe(0);
 });
 
+it('looks for a stored record a second time only when a flight ended since the first look', async () => {
+  const consumer = env.lake.consumer;
+  const looks = jest.spyOn(consumer, 'meta');
+  try {
+    // A lone first open: one look, then the assembly — no second look at what nobody could have stored meanwhile.
+    const lone = (await request(['allergies'])).grantId as string;
+    expect((await open(lone)).status).toBe(200);
+    expect(looks.mock.calls.filter(([, grantId]) => grantId === lone).length).toBe(1);
+
+    // An opener whose look missed while another opener's flight ran, and that goes on after it ended: it looks
+    // again, and streams the stored record instead of assembling and delivering it a second time.
+    const grantId = (await request(['allergies'])).grantId as string;
+    let lookMissed = (): void => undefined;
+    const missed = new Promise<void>((resolve) => (lookMissed = resolve));
+    let goOn = (): void => undefined;
+    const resumed = new Promise<void>((resolve) => (goOn = resolve));
+    const look = consumer.open.bind(consumer);
+    jest.spyOn(consumer, 'open').mockImplementationOnce(async (...args) => {
+      try {
+        return await look(...args);
+      } finally {
+        lookMissed();
+        await resumed;
+      }
+    });
+    calls.splice(0);
+    const late = open(grantId);
+    await missed;
+    const first = await open(grantId);
+    expect(first.status).toBe(200);
+    const body = await first.text();
+    goOn();
+    const second = await late;
+    expect(second.status).toBe(200);
+    expect(await second.text()).toBe(body);
+    expect(calls.filter((name) => name === 'recordDelivery')).toHaveLength(1);
+    expect(await deliveries(grantId)).toHaveLength(1);
+  } finally {
+    jest.restoreAllMocks();
+  }
+});
+
 it('lets nothing out before its delivery is on the ledger: not to a second opener, not after a crash', async () => {
   const grantId = (await request(['allergies'])).grantId as string;
   // The record is assembled and its delivery is on its way to the ledger, held there.

@@ -33,6 +33,8 @@ export interface OpenedRecord {
 export class TemporaryRecords {
   /** The assembly under way per grant; undefined when the flight found a record already stored. */
   private readonly flights = new SingleFlight<string, Assembled | undefined>();
+  /** Flights of any grant that ended in this process: an opener that saw none end since its look need not look again. */
+  private flightsEnded = 0;
 
   constructor(private readonly deps: TemporaryRecordsDeps) {}
 
@@ -51,13 +53,17 @@ export class TemporaryRecords {
     const grant = await releasableGrant(this.deps, grantId, actor);
     // The temporary record is kept in the patient's home location.
     const home = await this.deps.patients.home(grant.patientId);
+    const endedBeforeLook = this.flightsEnded;
     const stored = await this.stored(home, grantId, actor);
     if (stored !== undefined) return stored;
-    // Looked for again inside the flight: a flight that ended since the look above has stored a record.
-    const assembled = await this.flights.run(grantId, async () =>
-      (await this.deps.consumer.meta(home, grantId)) === undefined
-        ? this.deps.assembly.assemble(grant, actor, false)
-        : undefined,
+    // A flight that ended since the look above may have stored this grant's record: then it is looked for again
+    // inside the new flight. (Only this process's flights are counted — as only they share a flight.)
+    const assembled = await this.flights.run(grantId, () =>
+      this.settled(async () =>
+        this.flightsEnded === endedBeforeLook || (await this.deps.consumer.meta(home, grantId)) === undefined
+          ? this.deps.assembly.assemble(grant, actor, false)
+          : undefined,
+      ),
     );
     // Whoever waited on the assembly streams the Bundle it stored, without reading it back.
     if (assembled !== undefined)
@@ -79,7 +85,7 @@ export class TemporaryRecords {
     const grant = await releasableGrant(this.deps, grantId, actor);
     for (;;) {
       const assembled = await this.flights.run(grantId, () =>
-        this.deps.assembly.assemble(grant, actor, true),
+        this.settled(() => this.deps.assembly.assemble(grant, actor, true)),
       );
       // Joined an opener's flight that found a record already there: this one asked for a new assembly.
       if (assembled !== undefined) return assembled.result;
@@ -89,6 +95,15 @@ export class TemporaryRecords {
   /** A released binary of the grant, for its requester (the signed link was checked by the caller). */
   async openBinary(grantId: string, recordId: string, actor: LedgerActor): Promise<OpenedBinary> {
     return this.deps.assembly.openBinary(await releasableGrant(this.deps, grantId, actor), recordId);
+  }
+
+  /** Runs a flight's task and counts it as ended once it settles, before its flight lets the grant go. */
+  private async settled<T>(task: () => Promise<T>): Promise<T> {
+    try {
+      return await task();
+    } finally {
+      this.flightsEnded += 1;
+    }
   }
 
   /** The stored record; undefined when there is none. */
