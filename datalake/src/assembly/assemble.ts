@@ -168,10 +168,6 @@ export class AssemblyService {
     let cleanup: Promise<void> | undefined;
     try {
       const checked = await this.checkAll(grant, candidates, counts, curated);
-      // The curated copy finishes uploading while the Bundle is built and the delivery goes on-chain; nothing is
-      // published before it is stored.
-      const curatedStored = curated.close();
-      curatedStored.catch(() => undefined);
       const records: SummaryRecord[] = [];
       const excluded: { recordId: string; reason: ExclusionReason }[] = [];
       for (const { recordId } of candidates) {
@@ -200,6 +196,12 @@ export class AssemblyService {
       // the ledger holds its hash.
       const manifestStored = this.deps.manifests.put(home, manifest);
       manifestStored.catch(() => undefined);
+      // The curated copy is finished once the manifest is stored — the delivery waits for the manifest, not for the
+      // copy, so S3 serves the manifest first — and completes while the delivery goes on-chain; nothing is published
+      // before it is stored. (Finished at once, the two together kept the manifest, and so the delivery, waiting
+      // ~13 ms longer: median of 20 opens of 50 records.)
+      const curatedStored = manifestStored.then(() => curated.close());
+      curatedStored.catch(() => undefined);
       const [identification, context] = await surroundings;
       const bundle = buildPatientSummary({
         grant: {
