@@ -255,3 +255,24 @@ test("a large object's bytes are scavenged as the server sends them, and arrive 
   for await (const chunk of again) tail.push(chunk as Buffer);
   expect(Buffer.concat(tail)).toEqual(content.subarray(size - 3));
 });
+
+test('a bucket is there from its making to its deletion, for every request, however often it was looked at', async () => {
+  const bucket = 'coming-and-going';
+  expect(await client.bucketExists(bucket)).toBe(false);
+  await client.makeBucket(bucket, 'us-east-1');
+  for (let round = 0; round < 2; round += 1) {
+    expect(await client.bucketExists(bucket)).toBe(true);
+    await client.putObject(bucket, 'kept', Buffer.from('x'));
+    expect((await client.statObject(bucket, 'kept')).size).toBe(1);
+    await client.removeObject(bucket, 'kept');
+    await client.removeBucket(bucket);
+    expect(await client.bucketExists(bucket)).toBe(false);
+    await expect(client.putObject(bucket, 'kept', Buffer.from('x'))).rejects.toMatchObject({
+      code: 'NoSuchBucket',
+    });
+    await expect(client.listObjectsV2(bucket, '', true).toArray()).rejects.toMatchObject({
+      code: 'NoSuchBucket',
+    });
+    if (round === 0) await client.makeBucket(bucket, 'us-east-1');
+  }
+});

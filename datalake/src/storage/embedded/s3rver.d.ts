@@ -42,6 +42,7 @@ declare module 's3rver' {
 
   interface S3rverStore {
     getBucket(name: string): Promise<{ name: string } | null>;
+    putBucket(name: string): Promise<{ name: string } | null>;
     /** The object (its content opened, within `options`' byte range when given), or null when there is none. */
     getObject(
       bucket: string,
