@@ -11,7 +11,7 @@ import path from 'node:path';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import type { NodeGCPerformanceDetail } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
-import { Client } from 'minio';
+import { Client, CopyDestinationOptions, CopySourceOptions } from 'minio';
 import S3rver from 's3rver';
 import { startS3Server } from './s3-server';
 import type { RunningS3Server } from './s3-server';
@@ -275,4 +275,59 @@ test('a bucket is there from its making to its deletion, for every request, howe
     });
     if (round === 0) await client.makeBucket(bucket, 'us-east-1');
   }
+});
+
+test('an object answers its latest metadata after every kind of change: overwrite, copy onto it, multipart, deletion', async () => {
+  const seen = async (key: string) => {
+    const stat = await client.statObject(BUCKET, key);
+    const parts: Buffer[] = [];
+    for await (const part of await client.getObject(BUCKET, key)) parts.push(part as Buffer);
+    return {
+      etag: stat.etag,
+      size: stat.size,
+      version: stat.metaData['version'] as string | undefined,
+      body: Buffer.concat(parts).toString('utf8'),
+    };
+  };
+  const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+  await client.putObject(BUCKET, 'changing', Buffer.from('one'), 3, { 'x-amz-meta-version': '1' });
+  // Read again and again, so what is read is what is remembered.
+  for (let read = 0; read < 3; read += 1)
+    expect(await seen('changing')).toEqual({ etag: md5('one'), size: 3, version: '1', body: 'one' });
+
+  await client.putObject(BUCKET, 'changing', Buffer.from('second'), 6, { 'x-amz-meta-version': '2' });
+  expect(await seen('changing')).toEqual({ etag: md5('second'), size: 6, version: '2', body: 'second' });
+
+  await client.putObject(BUCKET, 'source', Buffer.from('copied!'), 7, { 'x-amz-meta-version': 'source' });
+  await client.copyObject(BUCKET, 'changing', `/${BUCKET}/source`);
+  expect(await seen('changing')).toEqual({
+    etag: md5('copied!'),
+    size: 7,
+    version: 'source',
+    body: 'copied!',
+  });
+
+  await client.copyObject(
+    new CopySourceOptions({ Bucket: BUCKET, Object: 'changing' }),
+    new CopyDestinationOptions({
+      Bucket: BUCKET,
+      Object: 'changing',
+      MetadataDirective: 'REPLACE',
+      UserMetadata: { version: '3' },
+    }),
+  );
+  expect(await seen('changing')).toEqual({ etag: md5('copied!'), size: 7, version: '3', body: 'copied!' });
+
+  const uploadId = await client.initiateNewMultipartUpload(BUCKET, 'changing', { 'x-amz-meta-version': '4' });
+  const part = await client.uploadPart(
+    { bucketName: BUCKET, objectName: 'changing', uploadID: uploadId, partNumber: 1, headers: {} },
+    Buffer.from('in parts'),
+  );
+  await client.completeMultipartUpload(BUCKET, 'changing', uploadId, [{ part: 1, etag: part.etag }]);
+  const multipart = await seen('changing');
+  expect(multipart).toMatchObject({ size: 8, version: '4', body: 'in parts' });
+
+  await client.removeObject(BUCKET, 'changing');
+  await expect(client.statObject(BUCKET, 'changing')).rejects.toMatchObject({ code: 'NotFound' });
+  await expect(client.getObject(BUCKET, 'changing')).rejects.toMatchObject({ code: 'NoSuchKey' });
 });

@@ -21,12 +21,14 @@ type Written = Awaited<ReturnType<Store['putObject']>>;
 
 export function applyS3rverFixes(store: Store): void {
   const turns = new Turns<string>();
-  deleteWithoutReadingDirectories(store, turns);
+  const kept = new KeptMetadata();
+  deleteWithoutReadingDirectories(store, turns, kept);
   answerAfterTheWrite(store, turns);
-  oneVersionPerRead(store, turns);
+  oneVersionPerRead(store, turns, kept);
   listUnderThePrefixOnly(store, turns);
   bucketConfigurationsInMemory(store);
   bucketsInMemory(store);
+  metadataInMemory(store, turns, kept);
 }
 
 /** The turn of one object's files: its reads, replacements and removal take turns (see oneVersionPerRead). */
@@ -158,17 +160,18 @@ function listUnderThePrefixOnly(store: Store, turns: Turns<string>): void {
  * (`grants/`, `expiry/`: one entry per live grant). Here the object's files are unlinked as s3rver does, and the
  * emptied directories go without being read (see emptied-directories).
  */
-function deleteWithoutReadingDirectories(store: Store, turns: Turns<string>): void {
+function deleteWithoutReadingDirectories(store: Store, turns: Turns<string>, kept: KeptMetadata): void {
   store.deleteObject = async (bucket, key) => {
-    await turns.take(objectTurn(bucket, key), () =>
-      Promise.all(
+    await turns.take(objectTurn(bucket, key), () => {
+      kept.forget(bucket, key);
+      return Promise.all(
         (['object', 'object.md5', 'metadata.json'] as const).map((resource) =>
           unlink(store.getResourcePath(bucket, key, resource)).catch((error: unknown) => {
             if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
           }),
         ),
-      ),
-    );
+      );
+    });
     await removeEmptiedDirectories(store.getBucketPath(bucket), key);
   };
 }
@@ -191,6 +194,7 @@ function answerAfterTheWrite(store: Store, turns: Turns<string>): void {
     // files are replaced in it.
     return writeThenRename(object.content, objectPath, (written, replace) =>
       turns.take(objectTurn(object.bucket, object.key), async () => {
+        // (putMetadata forgets the metadata kept for the object: no read comes between it and the rename.)
         await store.putMetadata(object.bucket, object.key, object.metadata, written.md5);
         await replace();
       }),
@@ -296,15 +300,16 @@ function readCollected(file: Readable): Readable {
   return passed;
 }
 
-function oneVersionPerRead(store: Store, turns: Turns<string>): void {
+function oneVersionPerRead(store: Store, turns: Turns<string>, kept: KeptMetadata): void {
   store.putMetadata = async (bucket, key, metadata, md5) => {
-    const kept = Object.fromEntries(
+    kept.forget(bucket, key);
+    const allowed = Object.fromEntries(
       Object.entries(metadata).filter(
         ([name]) => S3Object.ALLOWED_METADATA.includes(name) || name.startsWith('x-amz-meta-'),
       ),
     );
     if (md5) await replaceFile(store.getResourcePath(bucket, key, 'object.md5'), md5);
-    await replaceFile(store.getResourcePath(bucket, key, 'metadata.json'), JSON.stringify(kept, null, 2));
+    await replaceFile(store.getResourcePath(bucket, key, 'metadata.json'), JSON.stringify(allowed, null, 2));
   };
   store.getObject = (bucket, key, options) =>
     turns.take(objectTurn(bucket, key), async () => {
@@ -380,4 +385,58 @@ function bucketsInMemory(store: Store): void {
       found.delete(bucket);
     }
   };
+}
+
+/** Objects whose metadata is kept in memory, the most recently read last. */
+const KEPT_METADATA = 4096;
+
+/** Object metadata as last read within the object's turn; forgotten within the turn of any change of the object. */
+class KeptMetadata {
+  private readonly kept = new Map<string, Readonly<Record<string, string>>>();
+
+  get(bucket: string, key: string): Record<string, string> | undefined {
+    const name = objectTurn(bucket, key);
+    const metadata = this.kept.get(name);
+    if (metadata === undefined) return undefined;
+    this.kept.delete(name);
+    this.kept.set(name, metadata);
+    return { ...metadata };
+  }
+
+  keep(bucket: string, key: string, metadata: Record<string, string>): void {
+    this.kept.set(objectTurn(bucket, key), { ...metadata });
+    if (this.kept.size > KEPT_METADATA) this.kept.delete(this.kept.keys().next().value as string);
+  }
+
+  forget(bucket: string, key: string): void {
+    this.kept.delete(objectTurn(bucket, key));
+  }
+}
+
+/**
+ * s3rver reads an object's metadata from three files (a stat of its content, its MD5 file, its metadata file) on
+ * every read. The server is the only writer of its directory, every change of an object — put, delete, a copy onto
+ * it, a multipart upload's completion (a put) — happens within the object's turn and forgets what was kept, and the
+ * metadata is only read within the object's turn (a read, a listing, a copy): so what is kept is what the files say.
+ * Kept for the latest KEPT_METADATA objects read.
+ */
+function metadataInMemory(store: Store, turns: Turns<string>, kept: KeptMetadata): void {
+  const read = store.getMetadata.bind(store);
+  const copy = store.copyObject.bind(store);
+  store.getMetadata = async (bucket, key) => {
+    const known = kept.get(bucket, key);
+    if (known !== undefined) return known;
+    const metadata = await read(bucket, key);
+    kept.keep(bucket, key, metadata);
+    return metadata;
+  };
+  store.copyObject = (srcBucket, srcKey, destBucket, destKey, replacementMetadata) =>
+    turns.take(objectTurn(destBucket, destKey), async () => {
+      kept.forget(destBucket, destKey);
+      try {
+        return await copy(srcBucket, srcKey, destBucket, destKey, replacementMetadata);
+      } finally {
+        kept.forget(destBucket, destKey);
+      }
+    });
 }

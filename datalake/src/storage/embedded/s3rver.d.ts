@@ -50,6 +50,14 @@ declare module 's3rver' {
       options?: { start?: number; end?: number },
     ): Promise<S3Object | null>;
     deleteObject(bucket: string, key: string): Promise<void>;
+    /** Copies an object (its metadata replaced when given) and answers the copy's metadata. */
+    copyObject(
+      srcBucket: string,
+      srcKey: string,
+      destBucket: string,
+      destKey: string,
+      replacementMetadata?: Record<string, string>,
+    ): Promise<Record<string, string>>;
     putObject(object: S3rverObject): Promise<Written>;
     putPart(bucket: string, uploadId: string, partNumber: number, content: Readable): Promise<Written>;
     putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5: string): Promise<void>;
