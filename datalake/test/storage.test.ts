@@ -1,5 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { inspect } from 'node:util';
+import pino from 'pino';
+import { format } from 'pretty-format';
 import { buffer } from 'node:stream/consumers';
 import { DigestStream } from '../src/crypto/digest-stream';
 import { mapBounded } from '../src/concurrency/map-bounded';
@@ -324,6 +327,34 @@ describe('per-country storage locations', () => {
     const de = locations.forCountry('DE');
     await de.store.ensureBucket(de.bucket('raw'));
     expect(await home.store().stat(home.bucket('fr-custodia-raw'), 'anything')).toBeUndefined();
+  });
+
+  it('never shows its keys: not in a log line, not when inspected, not in an assertion’s output', async () => {
+    const secretKey = 'france-account-secret-to-keep';
+    const locations = new StorageLocations(
+      {
+        endpoint: home.endpoint,
+        bucketPrefix: home.bucketPrefix,
+        countries: { FR: { endpoint: { ...home.endpoint, secretKey }, bucketPrefix: home.bucket('fr-') } },
+      },
+      (endpoint) => new MinioObjectStore(endpoint),
+    );
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    for (const location of locations.all()) {
+      logger.info({ location }, 'a location');
+      const shown = [
+        JSON.stringify(location),
+        inspect(location, { depth: 10, showHidden: true }),
+        lines.join(''),
+        // As jest prints a value in a failed assertion.
+        format(location),
+      ];
+      for (const text of shown) {
+        expect(text).toContain(home.endpoint.url.replace(/\/$/, ''));
+        for (const secret of [secretKey, home.endpoint.secretKey]) expect(text).not.toContain(secret);
+      }
+    }
   });
 
   it('refuses two locations that would share buckets', () => {

@@ -36,10 +36,10 @@ export interface StorageLocation {
   readonly country: string;
   readonly store: ObjectStore;
   /**
-   * The endpoint its store was made from: its URL is what the residency check reports and what tells two locations'
-   * buckets apart.
+   * The URL of the endpoint its store was made from: what the residency check reports and what tells two locations'
+   * buckets apart. (The keys stay with the store, which never shows them.)
    */
-  readonly endpoint: S3Endpoint;
+  readonly endpoint: { readonly url: string };
   bucket(zone: Zone): string;
 }
 
@@ -82,7 +82,7 @@ export class StorageLocations {
       this.byCountry.set(country, {
         country,
         store: store(endpoint),
-        endpoint,
+        endpoint: { url: endpoint.url },
         bucket: (zone) => buckets.get(zone) as string,
       });
     }

@@ -1,5 +1,6 @@
 /** ObjectStore over the minio client — the only S3 client of the data lake (embedded s3rver or MinIO). */
 import { createHash } from 'node:crypto';
+import { inspect } from 'node:util';
 import { Client } from 'minio';
 import type { Readable } from 'node:stream';
 import { DatalakeError } from '../errors';
@@ -60,6 +61,15 @@ export class MinioObjectStore implements ObjectStore {
       partSize: this.partSize,
       pathStyle: true,
     });
+  }
+
+  /** What a log line or a debugger shows of the store: where it is, never its keys (nor its client's). */
+  toJSON(): { readonly url: string; readonly region: string } {
+    return { url: this.url.href, region: this.region };
+  }
+
+  [inspect.custom](): string {
+    return `MinioObjectStore ${inspect(this.toJSON())}`;
   }
 
   async ensureBucket(bucket: string): Promise<void> {
