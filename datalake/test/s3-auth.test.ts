@@ -111,6 +111,7 @@ function signedHeaders(
   path: string,
   at: Date,
   body: string | { unsigned: true } = '',
+  extra: Record<string, string> = {},
 ): Record<string, string> {
   const payloadHash =
     typeof body === 'string' ? createHash('sha256').update(body).digest('hex') : 'UNSIGNED-PAYLOAD';
@@ -118,6 +119,7 @@ function signedHeaders(
     host: new URL(s3.endpoint.url).host,
     'x-amz-content-sha256': payloadHash,
     'x-amz-date': at.toISOString().replace(/[-:]|\.\d{3}/g, ''),
+    ...extra,
   };
   const target = splitTarget(path);
   return {
@@ -277,6 +279,50 @@ it('serves requests signed now, an unsigned payload too, and refuses one signed 
     const answer = await send('PUT', path, signedHeaders('PUT', path, new Date(), 'x'), 'x');
     expect(answer.status).toBe(400);
     expect(answer.code).toBe('InvalidURI');
+  },
+);
+
+(externalTestS3() === undefined ? it : it.skip)(
+  'refuses every other way to a key’s file or out of its bucket: encoded separators, empty segments, a copy’s source, a deletion’s list',
+  async () => {
+    const other = s3.bucket('neighbour');
+    await s3.store().ensureBucket(other);
+    await s3.store().put(other, 'kept', Buffer.from('neighbour'));
+    const put = (path: string, extra: Record<string, string> = {}) =>
+      send('PUT', path, signedHeaders('PUT', path, new Date(), 'x', extra), 'x');
+    const refusals = [
+      // Another key's file, by an encoded separator, or by an empty segment; the other bucket, by an encoded `..`.
+      await put(`/${bucket}/records%2F.%2Fa.json`),
+      await put(`/${bucket}/records//a.json`),
+      await put(`/${bucket}/records/a.json/`),
+      await put(`/${bucket}/records%2F..%2F..%2F${other}%2Fkept`),
+      // A copy onto an ordinary key, from outside the bucket.
+      await send(
+        'PUT',
+        `/${bucket}/records/copied.json`,
+        signedHeaders('PUT', `/${bucket}/records/copied.json`, new Date(), '', {
+          'x-amz-copy-source': `/${bucket}/records%2F..%2F..%2F${other}%2Fkept`,
+        }),
+        '',
+      ),
+    ];
+    for (const refusal of refusals) expect(refusal).toMatchObject({ status: 400, code: 'InvalidURI' });
+    // A multi-object delete names its keys in its body: the store refuses to name a file for one outside the bucket.
+    const list = `<Delete><Object><Key>../${other}/kept</Key></Object></Delete>`;
+    const deletion = `/${bucket}?delete`;
+    const answer = await send(
+      'POST',
+      deletion,
+      {
+        ...signedHeaders('POST', deletion, new Date(), list),
+        'content-md5': createHash('md5').update(list).digest('base64'),
+      },
+      list,
+    );
+    expect(answer.body).not.toContain('<Deleted>');
+    expect(await content('records/a.json')).toBe(ORIGINAL);
+    expect(await content('records/copied.json')).toBeUndefined();
+    expect((await s3.store().getBuffer(other, 'kept', 64))?.toString('utf8')).toBe('neighbour');
   },
 );
 

@@ -57,7 +57,10 @@ export class TemporaryRecords {
     const stored = await this.stored(home, grantId, actor);
     if (stored !== undefined) return stored;
     // A flight that ended since the look above may have stored this grant's record: then it is looked for again
-    // inside the new flight. (Only this process's flights are counted — as only they share a flight.)
+    // inside the new flight. Only this process's flights are counted: a record another lake process publishes in
+    // the moment between the look and the flight is assembled again here (a second delivery on the ledger, the
+    // record replaced by an equal one) — as two processes opening one grant at once always could. A record whose
+    // metadata is there but whose body is not (a removal under way) is assembled again too, not answered NOT_FOUND.
     const assembled = await this.flights.run(grantId, () =>
       this.settled(async () =>
         this.flightsEnded === endedBeforeLook || (await this.deps.consumer.meta(home, grantId)) === undefined

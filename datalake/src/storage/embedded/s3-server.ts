@@ -20,6 +20,7 @@ import { embeddedCredentials } from './credentials';
 import { listObjectsXml, listPage, parseListObjects } from './list-objects';
 import { emptyListUploadsXml, parseListUploads } from './list-uploads';
 import { PayloadCheck } from './payload-check';
+import { unsafeTarget } from './safe-keys';
 import { sendS3Error, sendXml } from './s3-xml';
 import { applyS3rverFixes, withoutRequestLog } from './s3rver-fixes';
 import { EMPTY_SHA256, S3_REFUSALS, splitTarget, verifySigV4 } from '../sigv4';
@@ -68,8 +69,8 @@ export async function startS3Server(options: S3ServerOptions): Promise<RunningS3
       options.logger?.warn({ code: verdict.refusal.code, method: req.method }, 'S3 request refused');
       return refuse(req, res, verdict.refusal);
     }
-    const unsafeKey = unsafePath(req.url ?? '/');
-    if (unsafeKey !== undefined) return refuse(req, res, unsafeKey);
+    const unsafe = unsafePath(req);
+    if (unsafe !== undefined) return refuse(req, res, unsafe);
     // Verified: s3rver's own check (V2 signatures, its fixed development account) must not see it.
     delete req.headers.authorization;
     const body = checkedBody(req, verdict.payload);
@@ -156,17 +157,15 @@ function checkedBody(req: IncomingMessage, payload: SignedPayload): CheckedBody 
 
 const MISMATCH = "The provided 'x-amz-content-sha256' header does not match what was computed.";
 
-/**
- * s3rver maps a key's path segments to directories: a `.` or `..` segment would reach outside its bucket. S3 itself
- * allows such keys; the lake never makes them, so the embedded server refuses them.
- */
-function unsafePath(url: string): S3Refusal | undefined {
-  // The signature check has decoded this path already: it is well-formed.
-  const segments = splitTarget(url)
-    .path.split('/')
-    .map((segment) => decodeURIComponent(segment));
-  return segments.some((segment) => segment === '.' || segment === '..')
-    ? { code: 'InvalidURI', message: 'Keys with . or .. path segments are not accepted by this server.' }
+/** A refusal when the request's path or copy source names a key the server does not store (safe-keys.ts). */
+function unsafePath(req: IncomingMessage): S3Refusal | undefined {
+  const copySource = req.headers['x-amz-copy-source'];
+  const targets = [splitTarget(req.url ?? '/').path, ...(typeof copySource === 'string' ? [copySource] : [])];
+  return targets.some(unsafeTarget)
+    ? {
+        code: 'InvalidURI',
+        message: 'Keys with empty, . or .. path segments are not accepted by this server.',
+      }
     : undefined;
 }
 

@@ -228,7 +228,8 @@ test("a large object's bytes are scavenged as the server sends them, and arrive 
   const hash = createHash('sha256');
   let received = 0;
   try {
-    // This client does not scavenge on its own (only the lake's transport does): what is counted is the server's.
+    // Every scavenge of this process is counted, the client's too; this client asks for none (the lake's transport
+    // does), and V8 alone scavenged ~6 times in the whole transfer.
     for await (const chunk of await client.getObject(BUCKET, 'large')) {
       hash.update(chunk as Buffer);
       received += (chunk as Buffer).length;
@@ -239,17 +240,20 @@ test("a large object's bytes are scavenged as the server sends them, and arrive 
   }
   expect(received).toBe(size);
   expect(hash.digest('hex')).toBe(createHash('sha256').update(content).digest('hex'));
-  // One a MiB at most (64); without them V8 scavenged ~3 times in the whole transfer.
+  // One a MiB at most (64).
   expect(scavenges).toBeGreaterThanOrEqual(16);
 
   // A reader that goes away early: the server is not left holding the file, and the key is readable again.
   const early = await client.getObject(BUCKET, 'large');
   for await (const chunk of early) if ((chunk as Buffer).length > 0) break;
   early.destroy();
-  const until = Date.now() + 5_000;
-  while ((await filesOpenUnder(directory)) > 0 && Date.now() < until)
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  expect(await filesOpenUnder(directory)).toBe(0);
+  // (Descriptors are read from Linux's /proc.)
+  if (process.platform === 'linux') {
+    const until = Date.now() + 5_000;
+    while ((await filesOpenUnder(directory)) > 0 && Date.now() < until)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await filesOpenUnder(directory)).toBe(0);
+  }
   const again = await client.getPartialObject(BUCKET, 'large', size - 3, 3);
   const tail: Buffer[] = [];
   for await (const chunk of again) tail.push(chunk as Buffer);

@@ -14,14 +14,16 @@ import { mapBounded } from '../../concurrency/map-bounded';
 import { Turns } from '../../concurrency/turns';
 import { collectedAsPassed } from '../../memory/young-collection';
 import { removeEmptiedDirectories } from './emptied-directories';
+import { unsafeKey } from './safe-keys';
 import { storedKeys } from './stored-keys';
 
 type Store = S3rver['store'];
 type Written = Awaited<ReturnType<Store['putObject']>>;
 
 export function applyS3rverFixes(store: Store): void {
+  keysWithinTheirBucket(store);
   const turns = new Turns<string>();
-  const kept = new KeptMetadata();
+  const kept = new KeptMetadata(store);
   deleteWithoutReadingDirectories(store, turns, kept);
   answerAfterTheWrite(store, turns);
   oneVersionPerRead(store, turns, kept);
@@ -31,8 +33,13 @@ export function applyS3rverFixes(store: Store): void {
   metadataInMemory(store, turns, kept);
 }
 
-/** The turn of one object's files: its reads, replacements and removal take turns (see oneVersionPerRead). */
-const objectTurn = (bucket: string, key: string): string => `${bucket}/${key}`;
+/**
+ * The turn of one object's files: its reads, replacements and removal take turns (see oneVersionPerRead). Named by
+ * the object's file, so two keys that s3rver would store in one file (were one let through) share a turn and what is
+ * kept of it.
+ */
+const objectTurn = (store: Store, bucket: string, key: string): string =>
+  store.getResourcePath(bucket, key, 'object');
 
 /**
  * s3rver logs every request through koa-logger into a winston logger even when `silent` (the console transport drops
@@ -75,30 +82,49 @@ function bucketConfigurationsInMemory(store: Store): void {
     }
     return config;
   };
-  store.putSubresource = async (bucket, key, resource) => {
-    if (key === undefined) known.delete(name(bucket, resource.type));
-    try {
-      await put(bucket, key, resource);
-    } finally {
-      if (key === undefined) known.delete(name(bucket, resource.type));
-    }
+  store.putSubresource = (bucket, key, resource) =>
+    key === undefined
+      ? forgettingAround(
+          () => known.delete(name(bucket, resource.type)),
+          () => put(bucket, key, resource),
+        )
+      : put(bucket, key, resource);
+  store.deleteSubresource = (bucket, key, type) =>
+    key === undefined
+      ? forgettingAround(
+          () => known.delete(name(bucket, type)),
+          () => remove(bucket, key, type),
+        )
+      : remove(bucket, key, type);
+  store.deleteBucket = (bucket) =>
+    forgettingAround(
+      () => forgetBucket(bucket),
+      () => deleteBucket(bucket),
+    );
+}
+
+/**
+ * The front refuses requests whose path or copy source names an unsafe key (s3-server.ts); a key inside a request's
+ * body (a multi-object delete's list) reaches the store unchecked, so the store refuses to name a file for one
+ * (the request fails) rather than reach outside the key's bucket or another key's file.
+ */
+function keysWithinTheirBucket(store: Store): void {
+  const resourcePath = store.getResourcePath.bind(store);
+  store.getResourcePath = (bucket, key, resource) => {
+    if (unsafeKey(bucket) || (key !== undefined && key !== '' && unsafeKey(key)))
+      throw new Error('the embedded S3 server does not store keys with empty, . or .. segments');
+    return resourcePath(bucket, key, resource);
   };
-  store.deleteSubresource = async (bucket, key, type) => {
-    if (key === undefined) known.delete(name(bucket, type));
-    try {
-      await remove(bucket, key, type);
-    } finally {
-      if (key === undefined) known.delete(name(bucket, type));
-    }
-  };
-  store.deleteBucket = async (bucket) => {
-    forgetBucket(bucket);
-    try {
-      await deleteBucket(bucket);
-    } finally {
-      forgetBucket(bucket);
-    }
-  };
+}
+
+/** Runs `change` with what it changes forgotten before it starts and again once it settled (whatever a read kept meanwhile). */
+async function forgettingAround<T>(forget: () => void, change: () => Promise<T>): Promise<T> {
+  forget();
+  try {
+    return await change();
+  } finally {
+    forget();
+  }
 }
 
 /** Metadata files a listing reads at once (libuv's pool has 4 threads, shared with every other file access). */
@@ -136,7 +162,9 @@ function listUnderThePrefixOnly(store: Store, turns: Turns<string>): void {
     // every other request's file access waits in.
     const objects = await mapBounded(keys, METADATA_READS, async (key) => {
       try {
-        const metadata = await turns.take(objectTurn(bucket, key), () => store.getMetadata(bucket, key));
+        const metadata = await turns.take(objectTurn(store, bucket, key), () =>
+          store.getMetadata(bucket, key),
+        );
         return new S3Object(bucket, key, null, metadata);
       } catch (error) {
         // Deleted between the walk and its metadata read: not listed, as s3rver does.
@@ -162,7 +190,7 @@ function listUnderThePrefixOnly(store: Store, turns: Turns<string>): void {
  */
 function deleteWithoutReadingDirectories(store: Store, turns: Turns<string>, kept: KeptMetadata): void {
   store.deleteObject = async (bucket, key) => {
-    await turns.take(objectTurn(bucket, key), () => {
+    await turns.take(objectTurn(store, bucket, key), () => {
       kept.forget(bucket, key);
       return Promise.all(
         (['object', 'object.md5', 'metadata.json'] as const).map((resource) =>
@@ -193,7 +221,7 @@ function answerAfterTheWrite(store: Store, turns: Turns<string>): void {
     // The body is written outside the object's turn (readers go on reading the current version meanwhile); its
     // files are replaced in it.
     return writeThenRename(object.content, objectPath, (written, replace) =>
-      turns.take(objectTurn(object.bucket, object.key), async () => {
+      turns.take(objectTurn(store, object.bucket, object.key), async () => {
         // (putMetadata forgets the metadata kept for the object: no read comes between it and the rename.)
         await store.putMetadata(object.bucket, object.key, object.metadata, written.md5);
         await replace();
@@ -276,6 +304,19 @@ async function createInDirectory(file: string): Promise<FileHandle> {
 }
 
 /**
+ * An object's bytes as the server sends them, scavenged as they pass (memory/young-collection.ts). Each file read is
+ * a buffer that dies once written to the socket; without, this process's collector marked its whole heap again and
+ * again through a large download, freeing nothing (the data-lake benchmark's raw 1 GiB read: 0.7–2.0 CPU-seconds of
+ * this process, and the rate swung 636–1,435 MB/s from run to run). The file is closed when the stream ends, fails or
+ * is destroyed (a reader gone early); one s3rver never sends (its 304 answers) stays open until collected, as before.
+ */
+function readCollected(file: Readable): Readable {
+  const passed = collectedAsPassed();
+  streamPipeline(file, passed, () => undefined);
+  return passed;
+}
+
+/**
  * One version per read. s3rver keeps an object in three files (its content, MD5 and metadata) and replaced them one
  * after the other by writing over them, while a read stat-ed the content, read the two others and only then opened
  * the content by name. A read beside an overwrite of the same key could answer 500 (a metadata file read half
@@ -288,18 +329,6 @@ async function createInDirectory(file: string): Promise<FileHandle> {
  * renames of one replacement can still pair the new metadata with the old content; the lake's authenticated
  * encryption refuses such a body.)
  */
-/**
- * An object's bytes as the server sends them, scavenged as they pass (memory/young-collection.ts). Each file read is
- * a buffer that dies once written to the socket; without, this process's collector marked its whole heap again and
- * again through a large download, freeing nothing (the data-lake benchmark's raw 1 GiB read: 0.7–2.0 CPU-seconds of
- * this process, and the rate swung 636–1,435 MB/s from run to run). The file is closed when either side ends early.
- */
-function readCollected(file: Readable): Readable {
-  const passed = collectedAsPassed();
-  streamPipeline(file, passed, () => undefined);
-  return passed;
-}
-
 function oneVersionPerRead(store: Store, turns: Turns<string>, kept: KeptMetadata): void {
   store.putMetadata = async (bucket, key, metadata, md5) => {
     kept.forget(bucket, key);
@@ -312,7 +341,7 @@ function oneVersionPerRead(store: Store, turns: Turns<string>, kept: KeptMetadat
     await replaceFile(store.getResourcePath(bucket, key, 'metadata.json'), JSON.stringify(allowed, null, 2));
   };
   store.getObject = (bucket, key, options) =>
-    turns.take(objectTurn(bucket, key), async () => {
+    turns.take(objectTurn(store, bucket, key), async () => {
       let metadata: Record<string, string>;
       let handle: FileHandle;
       try {
@@ -369,22 +398,16 @@ function bucketsInMemory(store: Store): void {
     }
     return known;
   };
-  store.putBucket = async (bucket) => {
-    found.delete(bucket);
-    try {
-      return await make(bucket);
-    } finally {
-      found.delete(bucket);
-    }
-  };
-  store.deleteBucket = async (bucket) => {
-    found.delete(bucket);
-    try {
-      await deleteBucket(bucket);
-    } finally {
-      found.delete(bucket);
-    }
-  };
+  store.putBucket = (bucket) =>
+    forgettingAround(
+      () => found.delete(bucket),
+      () => make(bucket),
+    );
+  store.deleteBucket = (bucket) =>
+    forgettingAround(
+      () => found.delete(bucket),
+      () => deleteBucket(bucket),
+    );
 }
 
 /** Objects whose metadata is kept in memory, the most recently read last. */
@@ -394,8 +417,10 @@ const KEPT_METADATA = 4096;
 class KeptMetadata {
   private readonly kept = new Map<string, Readonly<Record<string, string>>>();
 
+  constructor(private readonly store: Store) {}
+
   get(bucket: string, key: string): Record<string, string> | undefined {
-    const name = objectTurn(bucket, key);
+    const name = objectTurn(this.store, bucket, key);
     const metadata = this.kept.get(name);
     if (metadata === undefined) return undefined;
     this.kept.delete(name);
@@ -404,21 +429,29 @@ class KeptMetadata {
   }
 
   keep(bucket: string, key: string, metadata: Record<string, string>): void {
-    this.kept.set(objectTurn(bucket, key), { ...metadata });
+    this.kept.set(objectTurn(this.store, bucket, key), { ...metadata });
     if (this.kept.size > KEPT_METADATA) this.kept.delete(this.kept.keys().next().value as string);
   }
 
   forget(bucket: string, key: string): void {
-    this.kept.delete(objectTurn(bucket, key));
+    this.kept.delete(objectTurn(this.store, bucket, key));
+  }
+
+  /** Forgets every object of `bucket` (the bucket is deleted with whatever it held). */
+  forgetBucket(bucket: string): void {
+    const within = `${this.store.getBucketPath(bucket)}${path.sep}`;
+    for (const name of this.kept.keys()) if (name.startsWith(within)) this.kept.delete(name);
   }
 }
 
 /**
  * s3rver reads an object's metadata from three files (a stat of its content, its MD5 file, its metadata file) on
- * every read. The server is the only writer of its directory, every change of an object — put, delete, a copy onto
- * it, a multipart upload's completion (a put) — happens within the object's turn and forgets what was kept, and the
- * metadata is only read within the object's turn (a read, a listing, a copy): so what is kept is what the files say.
- * Kept for the latest KEPT_METADATA objects read.
+ * every read. The server is the only writer of its directory; every change of an object — put, deletion, a copy onto
+ * it, a multipart upload's completion (a put) — happens within the object's turn and forgets what was kept, the
+ * deletion of a bucket forgets all of its objects, and metadata is read only within the object's turn (a read, a
+ * listing, the destination of a copy): so what is kept is what the files say. Kept for the latest KEPT_METADATA
+ * objects read. (A copy reads its source's files outside the source's turn, as s3rver always did; the lake copies
+ * nothing.)
  */
 function metadataInMemory(store: Store, turns: Turns<string>, kept: KeptMetadata): void {
   const read = store.getMetadata.bind(store);
@@ -430,13 +463,17 @@ function metadataInMemory(store: Store, turns: Turns<string>, kept: KeptMetadata
     kept.keep(bucket, key, metadata);
     return metadata;
   };
+  const deleteBucket = store.deleteBucket.bind(store);
   store.copyObject = (srcBucket, srcKey, destBucket, destKey, replacementMetadata) =>
-    turns.take(objectTurn(destBucket, destKey), async () => {
-      kept.forget(destBucket, destKey);
-      try {
-        return await copy(srcBucket, srcKey, destBucket, destKey, replacementMetadata);
-      } finally {
-        kept.forget(destBucket, destKey);
-      }
-    });
+    turns.take(objectTurn(store, destBucket, destKey), () =>
+      forgettingAround(
+        () => kept.forget(destBucket, destKey),
+        () => copy(srcBucket, srcKey, destBucket, destKey, replacementMetadata),
+      ),
+    );
+  store.deleteBucket = (bucket) =>
+    forgettingAround(
+      () => kept.forgetBucket(bucket),
+      () => deleteBucket(bucket),
+    );
 }
