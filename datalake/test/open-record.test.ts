@@ -422,6 +422,38 @@ function holdCuratedCopy(grantId: string): { readonly failCopy: () => void; read
   return { failCopy, restore: () => held.mockRestore() };
 }
 
+it('delivers nothing and leaves nothing when the manifest cannot be stored, the curated copy unfinished', async () => {
+  const grantId = (await request(['allergies'])).grantId as string;
+  const home = env.lake.locations.forCountry('DE');
+  const put = home.store.put.bind(home.store);
+  const curatedPuts: string[] = [];
+  const failing = jest.spyOn(home.store, 'put').mockImplementation(async (bucket, key, body, options) => {
+    if (bucket === home.bucket('curated')) curatedPuts.push(key);
+    if (!key.startsWith(layout.deliveryManifests(grantId))) return put(bucket, key, body, options);
+    throw new DatalakeError('STORAGE_UNAVAILABLE', 'the manifest could not be stored');
+  });
+  calls.splice(0);
+  try {
+    expect((await open(grantId)).status).toBe(503);
+  } finally {
+    failing.mockRestore();
+  }
+  // The ledger never holds the hash of a manifest nobody can read, and the copy was never finished nor left behind.
+  expect(calls.filter((name) => name === 'recordDelivery')).toHaveLength(0);
+  expect(await deliveries(grantId)).toEqual([]);
+  expect(curatedPuts.filter((key) => key.includes(grantId))).toEqual([]);
+  expect(await keys('curated', layout.curatedGrant(grantId))).toEqual([]);
+  expect(await keys('keys', layout.curatedKeys(grantId))).toEqual([]);
+  expect(await keys('consumer', layout.consumerGrant(grantId))).toEqual([]);
+  expect(await env.lake.consumer.meta(home, grantId)).toBeUndefined();
+  expect(env.lake.records?.assembling).toBe(0);
+  // The next open assembles anew, and delivers that.
+  const retried = await open(grantId);
+  expect(retried.status).toBe(200);
+  await retried.arrayBuffer();
+  expect(await deliveries(grantId)).toHaveLength(1);
+});
+
 it('sends the delivery while the curated copy is stored, and publishes nothing when that copy fails', async () => {
   const grantId = (await request(['allergies'])).grantId as string;
   const home = env.lake.locations.forCountry('DE');
