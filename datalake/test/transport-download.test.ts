@@ -7,9 +7,8 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { constants, PerformanceObserver } from 'node:perf_hooks';
-import type { NodeGCPerformanceDetail } from 'node:perf_hooks';
 import { Transport } from '../src/client/transport';
+import { countScavenges } from './scavenges';
 
 const MiB = 1024 * 1024;
 const TOTAL = 64 * MiB;
@@ -41,16 +40,7 @@ afterAll(async () => {
 });
 
 it('a 64 MiB download through the transport is scavenged as it passes, up to once a MiB, and arrives whole', async () => {
-  let scavenges = 0;
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries())
-      if (
-        (entry as { readonly detail?: NodeGCPerformanceDetail }).detail?.kind ===
-        constants.NODE_PERFORMANCE_GC_MINOR
-      )
-        scavenges += 1;
-  });
-  observer.observe({ entryTypes: ['gc'] });
+  const scavenged = countScavenges();
   const transport = new Transport({ baseUrl: url, token: 'token', timeoutMs: 5_000 });
   let received = 0;
   try {
@@ -59,8 +49,7 @@ it('a 64 MiB download through the transport is scavenged as it passes, up to onc
   } finally {
     transport.close();
   }
-  await new Promise((resolve) => setImmediate(resolve));
-  observer.disconnect();
+  const scavenges = await scavenged();
   expect(received).toBe(TOTAL);
   // V8 alone scavenged this transfer 3 times (its young generation barely fills); with the transport's own, ~30 (one
   // a MiB at most: several socket reads can arrive before the scheduled one runs).
