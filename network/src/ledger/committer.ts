@@ -255,20 +255,16 @@ export class Committer {
   private schedule(): void {
     if (this.pending.length >= this.batch.maxMessageCount) {
       this.due = true;
-    } else if (!this.timer && this.pending.length > 0 && !this.due && this.quiet()) {
-      this.due = true;
     } else if (!this.timer && this.pending.length > 0 && !this.due) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.due = true;
-        this.kick();
-      }, this.batch.timeoutMs);
+      if (performance.now() - this.lastCut >= this.batch.timeoutMs) this.due = true;
+      else
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.due = true;
+          this.kick();
+        }, this.batch.timeoutMs);
     }
     this.kick();
-  }
-
-  private quiet(): boolean {
-    return performance.now() - this.lastCut >= this.batch.timeoutMs;
   }
 
   private kick(): void {

@@ -12,7 +12,7 @@ import type S3rver from 's3rver';
 import S3Object from 's3rver/lib/models/object';
 import { mapBounded } from '../../concurrency/map-bounded';
 import { Turns } from '../../concurrency/turns';
-import { collectedAsPassed } from '../../memory/young-collection';
+import { collectedAsPassed, DEFAULT_SCAVENGE_BYTES } from '../../memory/young-collection';
 import { removeEmptiedDirectories } from './emptied-directories';
 import { unsafeKey } from './safe-keys';
 import { storedKeys } from './stored-keys';
@@ -304,13 +304,16 @@ async function createInDirectory(file: string): Promise<FileHandle> {
 }
 
 /**
- * An object's bytes as the server sends them, scavenged as they pass (memory/young-collection.ts). Each file read is
- * a buffer that dies once written to the socket; without, this process's collector marked its whole heap again and
- * again through a large download, freeing nothing (the data-lake benchmark's raw 1 GiB read: 0.7–2.0 CPU-seconds of
- * this process, and the rate swung 636–1,435 MB/s from run to run). The file is closed when the stream ends, fails or
- * is destroyed (a reader gone early); one s3rver never sends (its 304 answers) stays open until collected, as before.
+ * An object's bytes as the server sends them; a body of a MiB or more is scavenged as it passes
+ * (memory/young-collection.ts). Each file read is a buffer that dies once written to the socket; without, this
+ * process's collector marked its whole heap again and again through a large download, freeing nothing (the data-lake
+ * benchmark's raw 1 GiB read: 0.7–2.0 CPU-seconds of this process, and the rate swung 636–1,435 MB/s from run to
+ * run). The file is closed when the stream ends, fails or is destroyed (a reader gone early); one s3rver never sends
+ * (its 304 answers) stays open until collected, as before.
  */
-function readCollected(file: Readable): Readable {
+function readCollected(file: Readable, range: { start: number; end: number }): Readable {
+  // A smaller body never reaches a scavenge: it is sent as it is, without a stage of its own.
+  if (range.end - range.start + 1 < DEFAULT_SCAVENGE_BYTES) return file;
   const passed = collectedAsPassed();
   streamPipeline(file, passed, () => undefined);
   return passed;
@@ -366,7 +369,9 @@ function oneVersionPerRead(store: Store, turns: Turns<string>, kept: KeptMetadat
       const object = new S3Object(
         bucket,
         key,
-        satisfiable ? readCollected(handle.createReadStream({ start: range.start, end: range.end })) : null,
+        satisfiable
+          ? readCollected(handle.createReadStream({ start: range.start, end: range.end }), range)
+          : null,
         metadata,
       );
       if (ranged) object.range = range;
