@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
  * `npm start`: the whole platform on its embedded default, in one process, from the built packages — the
- * embedded Fabric-compatible network (or, with CUSTODIA_NETWORK=fabric, a running Fabric network), the data lake
- * with its embedded S3 server, and the gateway serving the portal at http://localhost:8080. The first start seeds a demo and prints its logins. Data persists under
- * .custodia/ across restarts; Ctrl-C stops everything cleanly.
+ * embedded Fabric-compatible network (or, with CUSTODIA_NETWORK=fabric, a running Fabric network) and the embedded
+ * S3 server, each on a thread of its own, the data lake, and the gateway serving the portal at
+ * http://localhost:8080. A thread that fails stops the platform with exit code 1 (for a supervisor to restart it).
+ * The first start seeds a demo and prints its logins. Data persists under .custodia/ across restarts; Ctrl-C stops
+ * everything cleanly.
  */
 // fabric-contract-api logs every contract annotation at info level; warnings are what an operator needs.
 process.env.CUSTODIA_LOG_LEVEL ??= 'info';
@@ -21,6 +23,11 @@ runService('custodia', logger, async () => {
     portalDir: process.env.CUSTODIA_PORTAL_DIR ?? path.join(root, 'portal', 'dist'),
     seed: process.env.CUSTODIA_SEED !== 'false',
     logger,
+    // Logged by the platform; then everything is closed cleanly and the process exits 1.
+    onServiceStopped: () => {
+      process.exitCode = 1;
+      process.kill(process.pid, 'SIGTERM');
+    },
   });
   const url = platform.url.replace('127.0.0.1', 'localhost');
   const lines = [

@@ -17,6 +17,8 @@ export type { IdentityResolver } from './ledger/identity';
 export * from './crypto';
 export { startS3Server, EMBEDDED_S3_REGION } from './storage/embedded/s3-server';
 export type { RunningS3Server, S3ServerOptions } from './storage/embedded/s3-server';
+export { startS3ServerOnThread } from './storage/embedded/on-thread';
+export type { S3ServerOnThread, S3ServerThreadData } from './storage/embedded/on-thread';
 export type { S3Credentials } from './storage/sigv4';
 export { MinioObjectStore, DEFAULT_PART_SIZE } from './storage/minio-store';
 export type { S3Endpoint } from './storage/minio-store';

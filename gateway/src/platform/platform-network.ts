@@ -1,5 +1,5 @@
 /**
- * The ledger the platform runs on: by default the embedded network, started in this process; with
+ * The ledger the platform runs on: by default the embedded network, started on a thread of this process; with
  * CUSTODIA_NETWORK=fabric a running Fabric network described by its connection file (CUSTODIA_CONNECTION_FILE),
  * whose organisations' CAs the gateway reaches with their own registrars (CUSTODIA_CA_REGISTRARS).
  */
@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { readConnectionProfile, readLedgerClientConfig } from '@custodia/ledger';
 import type { ConnectionProfile, LedgerClientConfig, NetworkKind } from '@custodia/ledger';
-import { readEmbeddedConfig, startEmbeddedNetwork } from '@custodia/network/embedded';
+import { readEmbeddedConfig, startEmbeddedNetworkOnThread } from '@custodia/network/embedded';
 import type { EmbeddedNetwork } from '@custodia/network/embedded';
 import { caEndpoints, readRegistrars } from '../identity';
 import type { Registrars } from '../identity';
@@ -34,6 +34,8 @@ export interface PlatformNetworkOptions {
   /** Embedded network: peer and CA ports picked free. */
   readonly ephemeralPorts?: boolean;
   readonly logger: Logger;
+  /** The embedded network's thread stopped without being closed. */
+  readonly onStopped?: (error: Error) => void;
 }
 
 export async function openPlatformNetwork(
@@ -64,8 +66,9 @@ export async function openPlatformNetwork(
         organisations: configured.organisations.map((organisation) => ({ ...organisation, caPort: 0 })),
       }
     : configured;
-  const embedded = await startEmbeddedNetwork(config, {
+  const embedded = await startEmbeddedNetworkOnThread(config, {
     logger: options.logger.child({ service: 'network' }),
+    ...(options.onStopped === undefined ? {} : { onStopped: options.onStopped }),
   });
   return {
     kind: 'embedded',

@@ -1,15 +1,21 @@
 /**
  * The whole platform in one process: the ledger (the embedded Fabric-compatible network by default, or a running
- * Fabric network with CUSTODIA_NETWORK=fabric), the data lake (with its embedded S3 server) and the gateway
- * serving the portal. `npm start` and the end-to-end tests use it; production starts the same services separately
- * (CUSTODIA_NETWORK=fabric, a MinIO endpoint).
+ * Fabric network with CUSTODIA_NETWORK=fabric), the data lake (with its embedded S3 server, or MinIO with
+ * CUSTODIA_S3_ENDPOINT) and the gateway serving the portal. The embedded network and the embedded S3 server run on
+ * threads of their own, each with its own event loop: on one loop with the gateway and the lake they took turns on
+ * one core of two (see the README's figures). `npm start` and the end-to-end tests use it; production starts the
+ * same services separately (CUSTODIA_NETWORK=fabric, a MinIO endpoint).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Caller } from '@custodia/chaincode';
-import { loadConfig as loadDatalakeConfig, startDatalakeWithWallet } from '@custodia/datalake';
+import {
+  loadConfig as loadDatalakeConfig,
+  startDatalakeWithWallet,
+  startS3ServerOnThread,
+} from '@custodia/datalake';
 import type { RunningDatalake } from '@custodia/datalake';
 import { FileWallet, LedgerClient } from '@custodia/ledger';
 import type { Wallet } from '@custodia/ledger';
@@ -47,6 +53,12 @@ export interface PlatformOptions {
    * own). Fault tests put freezable relays in front of it.
    */
   readonly peerEndpoints?: (endpoint: string) => Promise<readonly string[]>;
+  /**
+   * A service the platform runs on a thread of its own (the embedded network, the embedded S3 server) stopped
+   * without being closed: it failed. It is logged as an error either way; requests that need it fail with 503 from
+   * then on. `npm start` stops the platform with a failure code, for its supervisor to restart it.
+   */
+  readonly onServiceStopped?: (error: Error) => void;
 }
 
 export interface RunningPlatform {
@@ -75,10 +87,18 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const closeAll = async (): Promise<void> => {
     for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
   };
+  const serviceStopped = (error: Error): void => {
+    logger.error(
+      { code: (error as { code?: string }).code, message: error.message },
+      'a platform service stopped',
+    );
+    options.onServiceStopped?.(error);
+  };
   try {
     const network = await openPlatformNetwork(env, {
       networkDir: path.join(root, 'network'),
       logger,
+      onStopped: serviceStopped,
       ...(options.ephemeralPorts ? { ephemeralPorts: true } : {}),
     });
     closers.push(() => network.close());
@@ -139,7 +159,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       (early.port === 0
         ? undefined
         : `http://${early.host === '0.0.0.0' ? 'localhost' : early.host}:${early.port}`);
-    const lakeConfig = {
+    const configured = {
       ...loadDatalakeConfig({
         ...env,
         CUSTODIA_DATALAKE_TOKEN: token,
@@ -162,6 +182,24 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       }),
       ledger: ledgerConfig,
     };
+    // The embedded S3 server runs on a thread of its own (datalake storage/embedded/on-thread.ts): the lake reaches
+    // it as it reaches MinIO, at an endpoint with keys.
+    const s3 =
+      configured.embeddedS3 === undefined
+        ? undefined
+        : await startS3ServerOnThread(configured.embeddedS3, {
+            logger: logger.child({ service: 'embedded-s3' }),
+            onStopped: serviceStopped,
+          });
+    if (s3 !== undefined) closers.push(() => s3.close());
+    const lakeConfig =
+      s3 === undefined
+        ? configured
+        : {
+            ...configured,
+            embeddedS3: undefined,
+            locations: { ...configured.locations, endpoint: { url: s3.endpoint, ...s3.credentials } },
+          };
     const startLake = (): Promise<RunningDatalake> =>
       startDatalakeWithWallet(lakeConfig, { wallet, ledger, logger: logger.child({ service: 'datalake' }) });
     let lake: RunningDatalake | undefined = await startLake();

@@ -20,7 +20,8 @@ export function runService(name: string, logger: ServiceLogger, start: () => Pro
         stopping = true;
         logger.info({ signal }, 'stopping');
         service.close().then(
-          () => process.exit(0),
+          // 0, unless the service set a failure code before it asked to stop (process.exitCode).
+          () => process.exit(),
           (error: unknown) => {
             logger.error({ code: (error as { code?: string }).code ?? 'ERROR' }, 'close failed');
             process.exit(1);

@@ -1,4 +1,4 @@
-/** @custodia/network/embedded: the embedded Fabric-compatible network, started in this process. */
+/** @custodia/network/embedded: the embedded Fabric-compatible network, started in this process or on a thread of it. */
 export {
   DEFAULT_ORGANISATIONS,
   EmbeddedConfigError,
@@ -8,3 +8,5 @@ export {
 export type { EmbeddedNetworkConfig, EmbeddedNetworkSettings, EmbeddedOrganisation } from './config';
 export { startEmbeddedNetwork } from './network';
 export type { EmbeddedNetwork, NetworkLogger, StartedOrganisation, StartOptions } from './network';
+export { startEmbeddedNetworkOnThread } from './on-thread';
+export type { EmbeddedNetworkOnThread, NetworkThreadOptions } from './on-thread';

@@ -11,7 +11,6 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from 'pino';
 import { mkdir } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import S3rver from 's3rver';
@@ -39,7 +38,7 @@ export interface S3ServerOptions {
   /** The only keys accepted; default: generated once and kept in the directory (credentials.ts). */
   readonly credentials?: S3Credentials;
   /** Refused requests are logged here (their S3 code and method: no path, no key). */
-  readonly logger?: Logger;
+  readonly logger?: { warn(fields: Record<string, unknown>, message: string): void };
 }
 
 export interface RunningS3Server {

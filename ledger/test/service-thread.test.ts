@@ -1,0 +1,163 @@
+/**
+ * Services on threads (service/service-thread.ts), with a real worker thread running a small service
+ * (fixtures/thread-service.js): what it reports, its log lines, a refused start, its close, a crash, a close that
+ * never ends.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { threadId } from 'node:worker_threads';
+import { compiledEntry, ServiceThreadError, startServiceThread } from '../src/service';
+import type { ThreadLogger } from '../src/service';
+
+const ENTRY = path.join(__dirname, 'fixtures', 'thread-service.js');
+
+interface Line {
+  readonly level: string;
+  readonly fields: Record<string, unknown>;
+  readonly message: string;
+}
+
+function recording(): { logger: ThreadLogger; lines: Line[] } {
+  const lines: Line[] = [];
+  const at =
+    (level: string) =>
+    (fields: Record<string, unknown>, message: string): void => {
+      lines.push({ level, fields, message });
+    };
+  return { logger: { info: at('info'), warn: at('warn'), error: at('error') }, lines };
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'custodia-service-thread-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+it('reports what the service reported, sees the environment as the host does, and forwards its log lines', async () => {
+  process.env.SERVICE_THREAD_TEST = 'as the host sees it';
+  const { logger, lines } = recording();
+  const closedFile = path.join(dir, 'reports');
+  const thread = await startServiceThread<{ echo: unknown; environment: string }>(
+    'a test service',
+    ENTRY,
+    { mode: 'ok', value: { nested: [1, 'two'] }, closedFile },
+    { logger },
+  );
+  try {
+    expect(thread.ready).toEqual({ echo: { nested: [1, 'two'] }, environment: 'as the host sees it' });
+    expect(thread.threadId).toBeGreaterThan(0);
+    expect(thread.threadId).not.toBe(threadId);
+    expect(lines).toEqual([{ level: 'info', fields: { mode: 'ok', nested: { n: 1 } }, message: 'starting' }]);
+  } finally {
+    await thread.close();
+    delete process.env.SERVICE_THREAD_TEST;
+  }
+});
+
+it('rejects a refused start with the service’s own code and message', async () => {
+  const started = startServiceThread('a test service', ENTRY, {
+    mode: 'refuse',
+    closedFile: path.join(dir, 'x'),
+  });
+  await expect(started).rejects.toBeInstanceOf(ServiceThreadError);
+  await expect(started).rejects.toMatchObject({
+    code: 'PORT_TAKEN',
+    message: 'a test service failed to start: the port is taken',
+  });
+});
+
+it('closes the service, ends the thread, and does not call a close a failure', async () => {
+  const stopped = jest.fn();
+  const closedFile = path.join(dir, 'closes');
+  const thread = await startServiceThread(
+    'a test service',
+    ENTRY,
+    { mode: 'ok', closedFile },
+    { onStopped: stopped },
+  );
+  expect(existsSync(closedFile)).toBe(false);
+  await thread.close();
+  expect(existsSync(closedFile)).toBe(true);
+  // A second close has nothing left to do.
+  await thread.close();
+  expect(stopped).not.toHaveBeenCalled();
+});
+
+it('reports a service that fails after its start, once, through onStopped', async () => {
+  const stopped = jest.fn<void, [ServiceThreadError]>();
+  const closedFile = path.join(dir, 'crashes');
+  const thread = await startServiceThread(
+    'a test service',
+    ENTRY,
+    { mode: 'crash-later', closedFile },
+    { onStopped: stopped },
+  );
+  await new Promise<void>((resolve) => {
+    const poll = setInterval(() => {
+      if (stopped.mock.calls.length > 0) {
+        clearInterval(poll);
+        resolve();
+      }
+    }, 10);
+  });
+  expect(stopped).toHaveBeenCalledTimes(1);
+  expect(stopped.mock.calls[0]?.[0]).toBeInstanceOf(ServiceThreadError);
+  expect(stopped.mock.calls[0]?.[0].message).toBe('a test service failed: Error');
+  // Closing a stopped service does nothing (its close never ran).
+  await thread.close();
+  expect(existsSync(closedFile)).toBe(false);
+  expect(stopped).toHaveBeenCalledTimes(1);
+});
+
+it('ends a thread whose close does not finish in time, and says so', async () => {
+  const { logger, lines } = recording();
+  const thread = await startServiceThread(
+    'a test service',
+    ENTRY,
+    { mode: 'hang', closedFile: path.join(dir, 'hangs') },
+    { logger, closeTimeoutMs: 100 },
+  );
+  await thread.close();
+  expect(lines.at(-1)).toEqual({
+    level: 'error',
+    fields: { service: 'a test service' },
+    message: 'a service thread did not close in time; ending it',
+  });
+});
+
+it('keeps a log line whose fields cannot cross threads, without them', async () => {
+  const { logger, lines } = recording();
+  const thread = await startServiceThread(
+    'a test service',
+    ENTRY,
+    { mode: 'unclonable', closedFile: path.join(dir, 'unclonable') },
+    { logger },
+  );
+  await thread.close();
+  expect(lines[1]).toEqual({ level: 'warn', fields: {}, message: 'a field that cannot cross' });
+});
+
+describe('compiledEntry', () => {
+  it('is the module beside a compiled file', () => {
+    expect(compiledEntry('/app/ledger/dist/service/host.js', 'entry')).toBe(
+      '/app/ledger/dist/service/entry.js',
+    );
+  });
+
+  it('is the package’s build of the module beside a source file', () => {
+    const built = path.join(dir, 'pkg', 'dist', 'embedded');
+    mkdirSync(built, { recursive: true });
+    writeFileSync(path.join(built, 'entry.js'), '');
+    expect(compiledEntry(path.join(dir, 'pkg', 'src', 'embedded', 'host.ts'), 'entry')).toBe(
+      path.join(built, 'entry.js'),
+    );
+  });
+
+  it('asks for a build when the source has none, and refuses a file outside a src folder', () => {
+    expect(() => compiledEntry(path.join(dir, 'unbuilt', 'src', 'host.ts'), 'entry')).toThrow(
+      /is not built: run `npm run build`/,
+    );
+    expect(() => compiledEntry('/app/elsewhere/host.ts', 'entry')).toThrow(/not in a package's src folder/);
+  });
+});
