@@ -16,7 +16,8 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   modulePathIgnorePatterns: ['<rootDir>/[^/]+/dist/'],
   transform: { '^.+\\.tsx?$': tsJest },
-  // Tests run against the sources of sibling workspaces, never their build output.
+  // Tests run against the sources of sibling workspaces, never their build output — except the platform's service
+  // threads (the embedded network, the embedded S3 server), which run the build (`npm test` builds first).
   moduleNameMapper: {
     '^@custodia/([a-z]+)$': '<rootDir>/$1/src/index.ts',
     '^@custodia/([a-z]+)/(.+)$': '<rootDir>/$1/src/$2',

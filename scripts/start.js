@@ -23,7 +23,8 @@ runService('custodia', logger, async () => {
     portalDir: process.env.CUSTODIA_PORTAL_DIR ?? path.join(root, 'portal', 'dist'),
     seed: process.env.CUSTODIA_SEED !== 'false',
     logger,
-    // Logged by the platform; then everything is closed cleanly and the process exits 1.
+    // Logged by the platform; then everything is closed cleanly and the process exits 1 (runService stops on the
+    // signal, once the platform has started if it is still starting).
     onServiceStopped: () => {
       process.exitCode = 1;
       process.kill(process.pid, 'SIGTERM');

@@ -3,7 +3,7 @@
  * (fixtures/thread-service.js): what it reports, its log lines, a refused start, its close, a crash, a close that
  * never ends.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
@@ -84,14 +84,15 @@ it('closes the service, ends the thread, and does not call a close a failure', a
   expect(stopped).not.toHaveBeenCalled();
 });
 
-it('reports a service that fails after its start, once, through onStopped', async () => {
+it('reports a service that fails after its start, once, through onStopped, logging where but not what', async () => {
   const stopped = jest.fn<void, [ServiceThreadError]>();
+  const { logger, lines } = recording();
   const closedFile = path.join(dir, 'crashes');
   const thread = await startServiceThread(
     'a test service',
     ENTRY,
     { mode: 'crash-later', closedFile },
-    { onStopped: stopped },
+    { onStopped: stopped, logger },
   );
   await new Promise<void>((resolve) => {
     const poll = setInterval(() => {
@@ -103,7 +104,11 @@ it('reports a service that fails after its start, once, through onStopped', asyn
   });
   expect(stopped).toHaveBeenCalledTimes(1);
   expect(stopped.mock.calls[0]?.[0]).toBeInstanceOf(ServiceThreadError);
-  expect(stopped.mock.calls[0]?.[0].message).toBe('a test service failed: Error');
+  expect(stopped.mock.calls[0]?.[0]).toMatchObject({ message: 'a test service failed: Error', code: 'EIO' });
+  const failed = lines.find((line) => line.message === 'a service thread failed');
+  expect(failed?.fields).toMatchObject({ service: 'a test service', code: 'EIO' });
+  expect((failed?.fields.frames as string[]).some((frame) => frame.includes('thread-service.js'))).toBe(true);
+  expect(JSON.stringify(lines)).not.toContain('Jane Roe');
   // Closing a stopped service does nothing (its close never ran).
   await thread.close();
   expect(existsSync(closedFile)).toBe(false);
@@ -118,12 +123,56 @@ it('ends a thread whose close does not finish in time, and says so', async () =>
     { mode: 'hang', closedFile: path.join(dir, 'hangs') },
     { logger, closeTimeoutMs: 100 },
   );
-  await thread.close();
+  await expect(thread.close()).rejects.toMatchObject({
+    message: 'a test service did not close in time and was ended',
+  });
   expect(lines.at(-1)).toEqual({
     level: 'error',
     fields: { service: 'a test service' },
     message: 'a service thread did not close in time; ending it',
   });
+});
+
+it.each([
+  ['fails', 'close-fails', { message: 'a test service failed to close', code: 'ENOSPC' }],
+  ['ends the thread', 'crash-on-close', { message: 'a test service stopped while closing (exit code 3)' }],
+])('rejects a close when the service’s close %s', async (_, mode, failure) => {
+  const stopped = jest.fn();
+  const thread = await startServiceThread(
+    'a test service',
+    ENTRY,
+    { mode, closedFile: path.join(dir, mode) },
+    { onStopped: stopped },
+  );
+  await expect(thread.close()).rejects.toMatchObject(failure);
+  // The same answer to a second close; a close is not a failure of the running service.
+  await expect(thread.close()).rejects.toMatchObject(failure);
+  expect(stopped).not.toHaveBeenCalled();
+});
+
+it('keeps going when onStopped throws', async () => {
+  const unhandled = jest.fn();
+  process.on('unhandledRejection', unhandled);
+  const { logger, lines } = recording();
+  try {
+    await startServiceThread(
+      'a test service',
+      ENTRY,
+      { mode: 'crash-later', closedFile: path.join(dir, 'throws') },
+      {
+        logger,
+        onStopped: () => {
+          throw new Error('the host failed too');
+        },
+      },
+    );
+    while (!lines.some((line) => line.message === 'onStopped failed'))
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(unhandled).not.toHaveBeenCalled();
+  } finally {
+    process.off('unhandledRejection', unhandled);
+  }
 });
 
 it('keeps a log line whose fields cannot cross threads, without them', async () => {
@@ -152,6 +201,18 @@ describe('compiledEntry', () => {
     expect(compiledEntry(path.join(dir, 'pkg', 'src', 'embedded', 'host.ts'), 'entry')).toBe(
       path.join(built, 'entry.js'),
     );
+  });
+
+  it('refuses a build older than the entry’s source', () => {
+    const sources = path.join(dir, 'stale', 'src');
+    const built = path.join(dir, 'stale', 'dist');
+    mkdirSync(sources, { recursive: true });
+    mkdirSync(built, { recursive: true });
+    writeFileSync(path.join(built, 'entry.js'), '');
+    writeFileSync(path.join(sources, 'entry.ts'), '');
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(path.join(sources, 'entry.ts'), later, later);
+    expect(() => compiledEntry(path.join(sources, 'host.ts'), 'entry')).toThrow(/is older than its source/);
   });
 
   it('asks for a build when the source has none, and refuses a file outside a src folder', () => {

@@ -55,8 +55,9 @@ export interface PlatformOptions {
   readonly peerEndpoints?: (endpoint: string) => Promise<readonly string[]>;
   /**
    * A service the platform runs on a thread of its own (the embedded network, the embedded S3 server) stopped
-   * without being closed: it failed. It is logged as an error either way; requests that need it fail with 503 from
-   * then on. `npm start` stops the platform with a failure code, for its supervisor to restart it.
+   * without being closed: it failed. It is logged as an error either way; requests that need it then fail as they do
+   * when a separate network or S3 is unreachable. `npm start` stops the platform with exit code 1, for its supervisor
+   * to restart it.
    */
   readonly onServiceStopped?: (error: Error) => void;
 }
@@ -72,6 +73,7 @@ export interface RunningPlatform {
   stopDatalake(): Promise<void>;
   /** Demo logins (seeded now or on an earlier start). */
   readonly demo: readonly DemoLogin[];
+  /** Closes every service; rejects (once all were closed) when one did not close cleanly. */
   close(): Promise<void>;
 }
 
@@ -84,8 +86,14 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const root = path.resolve(options.dataDir);
   await mkdir(root, { recursive: true, mode: 0o700 });
   const closers: (() => Promise<void>)[] = [];
+  /** Closes everything started, newest first; rejects with the first failure once all were tried. */
   const closeAll = async (): Promise<void> => {
-    for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
+    let failure: unknown;
+    for (const close of closers.splice(0).reverse())
+      await close().catch((error: unknown) => {
+        failure ??= error;
+      });
+    if (failure !== undefined) throw failure;
   };
   const serviceStopped = (error: Error): void => {
     logger.error(
@@ -245,7 +253,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       close: closeAll,
     };
   } catch (error) {
-    await closeAll();
+    await closeAll().catch(() => undefined);
     throw error;
   }
 }

@@ -1,6 +1,7 @@
 /**
- * How every Custodia process runs: start, then on SIGINT/SIGTERM close cleanly and exit; a start failure prints
- * its stable code (never patient data) and exits 1.
+ * How every Custodia process runs: start, then on SIGINT/SIGTERM close cleanly and exit (with `process.exitCode`, 0
+ * unless the service set one; 1 when its close failed); a start failure prints its stable code (never patient data)
+ * and exits 1. A signal while it starts stops it once started; a second one exits at once, with 1.
  */
 export interface ServiceLogger {
   info(fields: Record<string, unknown>, message: string): void;
@@ -12,24 +13,37 @@ export interface Closable {
 }
 
 export function runService(name: string, logger: ServiceLogger, start: () => Promise<Closable>): void {
+  let service: Closable | undefined;
+  /** The signal that asked to stop while the service was still starting: it stops once started. */
+  let requested: string | undefined;
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (service === undefined) {
+      // A second signal during the start does not wait for it.
+      if (requested !== undefined) process.exit(1);
+      requested = signal;
+      logger.info({ signal }, 'stopping once started');
+      return;
+    }
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    service.close().then(
+      // 0, unless the service set a failure code before it asked to stop (process.exitCode).
+      () => process.exit(),
+      (error: unknown) => {
+        logger.error({ code: (error as { code?: string }).code ?? 'ERROR' }, 'close failed');
+        process.exit(1);
+      },
+    );
+  };
+  // From the start on: a signal while the service starts (a part of it failed, or Ctrl-C) closes what started.
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
   start().then(
-    (service) => {
-      let stopping = false;
-      const stop = (signal: string): void => {
-        if (stopping) return;
-        stopping = true;
-        logger.info({ signal }, 'stopping');
-        service.close().then(
-          // 0, unless the service set a failure code before it asked to stop (process.exitCode).
-          () => process.exit(),
-          (error: unknown) => {
-            logger.error({ code: (error as { code?: string }).code ?? 'ERROR' }, 'close failed');
-            process.exit(1);
-          },
-        );
-      };
-      process.on('SIGINT', () => stop('SIGINT'));
-      process.on('SIGTERM', () => stop('SIGTERM'));
+    (started) => {
+      service = started;
+      if (requested !== undefined) stop(requested);
     },
     (error: unknown) => {
       const { code, message } = error as { code?: string; message?: string };

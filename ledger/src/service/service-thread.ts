@@ -1,7 +1,7 @@
 /**
  * A service the platform runs on a worker thread of its own process — the embedded network, the embedded S3 server.
- * It gets an event loop and a heap of its own, so on the two cores the platform is sized for it computes beside the
- * gateway and the data lake instead of taking turns with them on one loop. Clients reach it over its sockets (gRPC,
+ * It gets an event loop and a heap of its own, so on the two cores the platform is sized for it can compute while the
+ * gateway and the data lake do, instead of taking turns with them on one loop. Clients reach it over its sockets (gRPC,
  * HTTP) exactly as they reach a separate deployment; only its start, its log lines and its stop pass between threads.
  *
  * The thread's side (`serveOnThread`) starts the service from the data it was given, reports what its clients need
@@ -9,7 +9,7 @@
  * (`startServiceThread`) rejects when the start failed, and reports a thread that stops on its own (its service
  * crashed) through `onStopped`: the host decides what follows.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 
@@ -30,7 +30,8 @@ type FromThread =
       readonly fields: Record<string, unknown>;
       readonly message: string;
     }
-  | { readonly type: 'closed' };
+  /** The service's close ended; `failed` is its error's code when it failed. */
+  | { readonly type: 'closed'; readonly failed?: string };
 
 type ToThread = { readonly type: 'close' };
 
@@ -38,7 +39,10 @@ type ToThread = { readonly type: 'close' };
 export interface ServiceThread<T> {
   readonly ready: T;
   readonly threadId: number;
-  /** Closes the service (its data made durable) and ends the thread; safe to call more than once. */
+  /**
+   * Closes the service and ends the thread; safe to call more than once. Rejects when the close did not end as it
+   * should: the service's close failed, the thread stopped while closing, or it was ended after `closeTimeoutMs`.
+   */
   close(): Promise<void>;
 }
 
@@ -77,6 +81,10 @@ export function startServiceThread<T>(
   const worker = new Worker(entry, { workerData: data, env: process.env });
   let state: 'starting' | 'running' | 'closing' | 'stopped' = 'starting';
   let failure: ServiceThreadError | undefined;
+  /** Set when a close did not end as it should: the service's close failed, the thread crashed or was ended. */
+  let closeFailure: ServiceThreadError | undefined;
+  /** The service's close reported back. */
+  let closed = false;
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
   return new Promise((resolve, reject) => {
     const close = async (): Promise<void> => {
@@ -84,13 +92,19 @@ export function startServiceThread<T>(
         state = 'closing';
         worker.postMessage({ type: 'close' } satisfies ToThread);
         const timer = setTimeout(() => {
+          closeFailure ??= new ServiceThreadError(`${name} did not close in time and was ended`);
           options.logger?.error({ service: name }, 'a service thread did not close in time; ending it');
           void worker.terminate();
         }, options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS);
-        await exited;
+        const exitCode = await exited;
         clearTimeout(timer);
+        // Ended before its service's close reported back (a thread ended after 'closed' exits with 1: it was ended).
+        if (!closed)
+          closeFailure ??=
+            failure ?? new ServiceThreadError(`${name} stopped while closing (exit code ${exitCode})`);
       }
       await exited;
+      if (closeFailure !== undefined) throw closeFailure;
     };
     worker.on('message', (message: FromThread) => {
       switch (message.type) {
@@ -106,13 +120,22 @@ export function startServiceThread<T>(
           void worker.terminate();
           return;
         case 'closed':
-          // Everything durable is done: nothing the thread still holds is worth waiting for.
+          closed = true;
+          if (message.failed !== undefined)
+            closeFailure ??= new ServiceThreadError(`${name} failed to close`, message.failed);
+          // The service's close resolved: what it wrote is written; nothing the thread still holds is worth waiting for.
           void worker.terminate();
           return;
       }
     });
-    worker.on('error', (error) => {
-      failure ??= new ServiceThreadError(`${name} failed: ${error.name}`);
+    worker.on('error', (error: Error & { code?: unknown }) => {
+      // An uncaught error of the service: its code and where it was thrown, never its message (it may name data).
+      const code = typeof error.code === 'string' ? error.code : undefined;
+      options.logger?.error(
+        { service: name, code, frames: stackFrames(error.stack) },
+        'a service thread failed',
+      );
+      failure ??= new ServiceThreadError(`${name} failed: ${error.name}`, code);
     });
     void exited.then((exitCode) => {
       const before = state;
@@ -121,10 +144,24 @@ export function startServiceThread<T>(
         reject(
           failure ?? new ServiceThreadError(`${name} stopped before it was ready (exit code ${exitCode})`),
         );
-      else if (before === 'running')
-        options.onStopped?.(failure ?? new ServiceThreadError(`${name} stopped (exit code ${exitCode})`));
+      else if (before === 'running') {
+        try {
+          options.onStopped?.(failure ?? new ServiceThreadError(`${name} stopped (exit code ${exitCode})`));
+        } catch (error) {
+          options.logger?.error({ service: name, error: (error as Error).name }, 'onStopped failed');
+        }
+      }
     });
   });
+}
+
+/** The frames of a stack (file, line, function), without its first line: the error's message. */
+function stackFrames(stack: string | undefined): string[] {
+  return (stack ?? '')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('at '));
 }
 
 /** What a service started on a thread hands back: what its clients need, and its stop. */
@@ -162,8 +199,8 @@ export function serveOnThread<D, T>(
         service.close().then(
           () => post({ type: 'closed' }),
           (error: unknown) => {
-            logger.error({ code: (error as { code?: string }).code ?? 'ERROR' }, 'close failed');
-            post({ type: 'closed' });
+            const code = (error as { code?: unknown }).code;
+            post({ type: 'closed', failed: typeof code === 'string' ? code : 'ERROR' });
           },
         );
       });
@@ -183,7 +220,9 @@ export function serveOnThread<D, T>(
 /**
  * The compiled module `name` beside `filename` (a thread's entry). From the compiled packages that is the file next to
  * it; from the sources (tests, tsx), the package's build of it — `src/…` read as `dist/…` — since a thread runs plain
- * JavaScript: the chaincode's contracts need the decorator metadata only the TypeScript compiler emits.
+ * JavaScript: the chaincode's contracts need the decorator metadata only the TypeScript compiler emits. A build older
+ * than the entry's source is refused (`npm test` builds first; a lone `npx jest` after an edit may not have). Only the
+ * entry's own source is compared: a build stale in another file goes unnoticed.
  */
 export function compiledEntry(filename: string, name: string): string {
   const directory = path.dirname(filename);
@@ -197,7 +236,10 @@ export function compiledEntry(filename: string, name: string): string {
     ...parts.slice(source + 1),
     `${name}.js`,
   );
-  if (!existsSync(built))
-    throw new Error(`${built} is not built: run \`npm run build\` (or \`tsc -b\`) first`);
+  const rebuild = 'run `npm run build` (or `tsc -b`) first';
+  if (!existsSync(built)) throw new Error(`${built} is not built: ${rebuild}`);
+  const entrySource = path.join(directory, `${name}.ts`);
+  if (existsSync(entrySource) && statSync(entrySource).mtimeMs > statSync(built).mtimeMs)
+    throw new Error(`${built} is older than its source: ${rebuild}`);
   return built;
 }

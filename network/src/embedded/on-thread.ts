@@ -1,6 +1,6 @@
 /**
  * The embedded network on a worker thread of this process (network-thread.ts), as the platform runs it: the peer,
- * the orderer, the chaincode and the CAs get an event loop of their own, on the machine's other core, and the
+ * the orderer, the chaincode and the CAs get an event loop of their own, which can run while the platform's does, and the
  * gateway and the data lake reach them over gRPC and HTTPS as before. Measured with `scripts/bench/gateway.ts`
  * (issue #13): with the network and the S3 server on the platform's one event loop, 50 clinicians' request + record
  * ran at 34–36 requests/s, the platform using 1.3 of 2 cores; see the README for the figures with threads.

@@ -1,6 +1,6 @@
 /**
  * The embedded S3 server on a worker thread of this process (s3-thread.ts), as the platform runs it: s3rver, Koa and
- * the SigV4 front get an event loop of their own, on the machine's other core, and the data lake reaches them over
+ * the SigV4 front get an event loop of their own, which can run while the platform's does, and the data lake reaches them over
  * HTTP as it reaches MinIO. (On the platform's one event loop, the S3 server took about a fifth of it under the load of
  * `scripts/bench/gateway.ts`.) The data lake started on its own still runs the server in its process (server.ts).
  */

@@ -13,6 +13,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdir } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
 import S3rver from 's3rver';
 import S3Error from 's3rver/lib/models/error';
 import { embeddedCredentials } from './credentials';
@@ -26,6 +27,8 @@ import { EMPTY_SHA256, S3_REFUSALS, splitTarget, verifySigV4 } from '../sigv4';
 import type { S3Credentials, S3Refusal, SignedPayload } from '../sigv4';
 
 const KEEP_ALIVE_MS = 65_000;
+/** The longest a close waits for the requests being handled. */
+const CLOSE_WAIT_MS = 10_000;
 
 /** The region the server signs for; the minio client is configured with it too. */
 export const EMBEDDED_S3_REGION = 'us-east-1';
@@ -78,23 +81,29 @@ export async function startS3Server(options: S3ServerOptions): Promise<RunningS3
     const objects = parseListObjects(req.method, req.url);
     if (objects !== undefined) {
       if (!objects.ok) return refuse(req, res, { code: 'InvalidArgument', message: objects.message });
-      if ((await s3.store.getBucket(objects.request.bucket)) === null) return handle(req, res);
+      if ((await s3.store.getBucket(objects.request.bucket)) === null) return await handle(req, res);
       return sendXml(res, 200, listObjectsXml(objects.request, await listPage(s3.store, objects.request)));
     }
     const uploads = parseListUploads(req.method, req.url);
     if (uploads !== undefined) {
       // Unknown buckets go to s3rver, which answers NoSuchBucket as S3 does.
-      if ((await s3.store.getBucket(uploads.bucket)) === null) return handle(req, res);
+      if ((await s3.store.getBucket(uploads.bucket)) === null) return await handle(req, res);
       return sendXml(res, 200, emptyListUploadsXml(uploads));
     }
-    handle(body.request, res);
+    await handle(body.request, res);
   };
 
+  // Requests being handled: a close waits for them, so no write of the store is cut off between its steps (a
+  // replacement's metadata written, its content not yet renamed) by what follows the close.
+  const handling = new Set<Promise<void>>();
   const server = createServer((req, res) => {
-    serve(req, res).catch(() => {
-      if (!res.headersSent) sendS3Error(res, 500, 'InternalError', 'We encountered an internal error.', '');
-      else res.destroy();
-    });
+    const handled = serve(req, res)
+      .catch(() => {
+        if (!res.headersSent) sendS3Error(res, 500, 'InternalError', 'We encountered an internal error.', '');
+        else res.destroy();
+      })
+      .finally(() => handling.delete(handled));
+    handling.add(handled);
   });
   // Idle kept-alive connections stay open longer than a client leaves them idle between requests of one job (a large
   // upload's passes): a server closing one as a client reuses it makes that request fail with a reset.
@@ -112,6 +121,8 @@ export async function startS3Server(options: S3ServerOptions): Promise<RunningS3
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       });
+      // Bounded: a handler waiting on a body that never comes must not hold the close forever.
+      await Promise.race([Promise.all(handling), delay(CLOSE_WAIT_MS, undefined, { ref: false })]);
       s3.logger.close();
     },
   };

@@ -118,7 +118,8 @@ declare module 's3rver' {
     middleware: Middleware[];
     readonly logger: S3rverLogger;
     /** Koa's request handler, for mounting in our own HTTP server. */
-    callback(): (req: S3rver.Request, res: ServerResponse) => void;
+    /** Resolves once the middleware chain has run and the answer was handed to the response (its body may still stream). */
+    callback(): (req: S3rver.Request, res: ServerResponse) => Promise<void>;
   }
 
   export = S3rver;
