@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { compiledEntry, ServiceThreadError, startServiceThread } from '../src/service';
-import type { ThreadLogger } from '../src/service';
+import type { ServiceThread, ServiceThreadOptions, ThreadLogger } from '../src/service';
 
 const ENTRY = path.join(__dirname, 'fixtures', 'thread-service.js');
 
@@ -29,6 +29,23 @@ function recording(): { logger: ThreadLogger; lines: Line[] } {
 }
 
 let dir: string;
+
+/** The fixture service started in `mode` (its close writes a file named after the mode). */
+function started<T = unknown>(
+  mode: string,
+  options: ServiceThreadOptions = {},
+  value?: unknown,
+): Promise<ServiceThread<T>> {
+  return startServiceThread<T>(
+    'a test service',
+    ENTRY,
+    { mode, value, closedFile: closedFile(mode) },
+    options,
+  );
+}
+
+const closedFile = (mode: string): string => path.join(dir, `${mode}.closed`);
+
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'custodia-service-thread-'));
 });
@@ -37,12 +54,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 it('reports what the service reported, sees the environment as the host does, and forwards its log lines', async () => {
   process.env.SERVICE_THREAD_TEST = 'as the host sees it';
   const { logger, lines } = recording();
-  const closedFile = path.join(dir, 'reports');
-  const thread = await startServiceThread<{ echo: unknown; environment: string }>(
-    'a test service',
-    ENTRY,
-    { mode: 'ok', value: { nested: [1, 'two'] }, closedFile },
+  const thread = await started<{ echo: unknown; environment: string }>(
+    'ok',
     { logger },
+    { nested: [1, 'two'] },
   );
   try {
     expect(thread.ready).toEqual({ echo: { nested: [1, 'two'] }, environment: 'as the host sees it' });
@@ -56,12 +71,9 @@ it('reports what the service reported, sees the environment as the host does, an
 });
 
 it('rejects a refused start with the service’s own code and message', async () => {
-  const started = startServiceThread('a test service', ENTRY, {
-    mode: 'refuse',
-    closedFile: path.join(dir, 'x'),
-  });
-  await expect(started).rejects.toBeInstanceOf(ServiceThreadError);
-  await expect(started).rejects.toMatchObject({
+  const refused = started('refuse');
+  await expect(refused).rejects.toBeInstanceOf(ServiceThreadError);
+  await expect(refused).rejects.toMatchObject({
     code: 'PORT_TAKEN',
     message: 'a test service failed to start: the port is taken',
   });
@@ -69,16 +81,10 @@ it('rejects a refused start with the service’s own code and message', async ()
 
 it('closes the service, ends the thread, and does not call a close a failure', async () => {
   const stopped = jest.fn();
-  const closedFile = path.join(dir, 'closes');
-  const thread = await startServiceThread(
-    'a test service',
-    ENTRY,
-    { mode: 'ok', closedFile },
-    { onStopped: stopped },
-  );
-  expect(existsSync(closedFile)).toBe(false);
+  const thread = await started('closes', { onStopped: stopped });
+  expect(existsSync(closedFile('closes'))).toBe(false);
   await thread.close();
-  expect(existsSync(closedFile)).toBe(true);
+  expect(existsSync(closedFile('closes'))).toBe(true);
   // A second close has nothing left to do.
   await thread.close();
   expect(stopped).not.toHaveBeenCalled();
@@ -87,13 +93,7 @@ it('closes the service, ends the thread, and does not call a close a failure', a
 it('reports a service that fails after its start, once, through onStopped, logging where but not what', async () => {
   const stopped = jest.fn<void, [ServiceThreadError]>();
   const { logger, lines } = recording();
-  const closedFile = path.join(dir, 'crashes');
-  const thread = await startServiceThread(
-    'a test service',
-    ENTRY,
-    { mode: 'crash-later', closedFile },
-    { onStopped: stopped, logger },
-  );
+  const thread = await started('crash-later', { onStopped: stopped, logger });
   await new Promise<void>((resolve) => {
     const poll = setInterval(() => {
       if (stopped.mock.calls.length > 0) {
@@ -111,18 +111,13 @@ it('reports a service that fails after its start, once, through onStopped, loggi
   expect(JSON.stringify(lines)).not.toContain('Jane Roe');
   // Closing a stopped service does nothing (its close never ran).
   await thread.close();
-  expect(existsSync(closedFile)).toBe(false);
+  expect(existsSync(closedFile('crash-later'))).toBe(false);
   expect(stopped).toHaveBeenCalledTimes(1);
 });
 
 it('ends a thread whose close does not finish in time, and says so', async () => {
   const { logger, lines } = recording();
-  const thread = await startServiceThread(
-    'a test service',
-    ENTRY,
-    { mode: 'hang', closedFile: path.join(dir, 'hangs') },
-    { logger, closeTimeoutMs: 100 },
-  );
+  const thread = await started('hang', { logger, closeTimeoutMs: 100 });
   await expect(thread.close()).rejects.toMatchObject({
     message: 'a test service did not close in time and was ended',
   });
@@ -138,12 +133,7 @@ it.each([
   ['ends the thread', 'crash-on-close', { message: 'a test service stopped while closing (exit code 3)' }],
 ])('rejects a close when the service’s close %s', async (_, mode, failure) => {
   const stopped = jest.fn();
-  const thread = await startServiceThread(
-    'a test service',
-    ENTRY,
-    { mode, closedFile: path.join(dir, mode) },
-    { onStopped: stopped },
-  );
+  const thread = await started(mode, { onStopped: stopped });
   await expect(thread.close()).rejects.toMatchObject(failure);
   // The same answer to a second close; a close is not a failure of the running service.
   await expect(thread.close()).rejects.toMatchObject(failure);
@@ -155,17 +145,12 @@ it('keeps going when onStopped throws', async () => {
   process.on('unhandledRejection', unhandled);
   const { logger, lines } = recording();
   try {
-    await startServiceThread(
-      'a test service',
-      ENTRY,
-      { mode: 'crash-later', closedFile: path.join(dir, 'throws') },
-      {
-        logger,
-        onStopped: () => {
-          throw new Error('the host failed too');
-        },
+    await started('crash-later', {
+      logger,
+      onStopped: () => {
+        throw new Error('the host failed too');
       },
-    );
+    });
     while (!lines.some((line) => line.message === 'onStopped failed'))
       await new Promise((resolve) => setTimeout(resolve, 10));
     await new Promise((resolve) => setImmediate(resolve));
@@ -177,12 +162,7 @@ it('keeps going when onStopped throws', async () => {
 
 it('keeps a log line whose fields cannot cross threads, without them', async () => {
   const { logger, lines } = recording();
-  const thread = await startServiceThread(
-    'a test service',
-    ENTRY,
-    { mode: 'unclonable', closedFile: path.join(dir, 'unclonable') },
-    { logger },
-  );
+  const thread = await started('unclonable', { logger });
   await thread.close();
   expect(lines[1]).toEqual({ level: 'warn', fields: {}, message: 'a field that cannot cross' });
 });

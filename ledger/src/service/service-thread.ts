@@ -164,6 +164,24 @@ function stackFrames(stack: string | undefined): string[] {
     .filter((line) => line.startsWith('at '));
 }
 
+/** A service started on a thread as its clients use it: what it reported when ready, its thread and its stop. */
+export type OnThread<T> = T & {
+  readonly threadId: number;
+  /** See `ServiceThread.close`. */
+  close(): Promise<void>;
+};
+
+/** `startServiceThread`, answered as the service's own description with the thread's id and stop beside it. */
+export async function startOnThread<T extends object>(
+  name: string,
+  entry: string,
+  data: unknown,
+  options: ServiceThreadOptions = {},
+): Promise<OnThread<T>> {
+  const thread = await startServiceThread<T>(name, entry, data, options);
+  return { ...thread.ready, threadId: thread.threadId, close: () => thread.close() };
+}
+
 /** What a service started on a thread hands back: what its clients need, and its stop. */
 export interface ThreadService<T> {
   readonly ready: T;

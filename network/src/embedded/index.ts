@@ -9,4 +9,4 @@ export type { EmbeddedNetworkConfig, EmbeddedNetworkSettings, EmbeddedOrganisati
 export { startEmbeddedNetwork } from './network';
 export type { EmbeddedNetwork, NetworkLogger, StartedOrganisation, StartOptions } from './network';
 export { startEmbeddedNetworkOnThread } from './on-thread';
-export type { EmbeddedNetworkOnThread, NetworkThreadOptions } from './on-thread';
+export type { EmbeddedNetworkOnThread } from './on-thread';

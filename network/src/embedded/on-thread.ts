@@ -8,33 +8,25 @@
  * The thread runs the compiled network (ledger/service compiledEntry); the network's own tests start it in-process
  * (network.ts).
  */
-import { compiledEntry, startServiceThread } from '@custodia/ledger/service';
-import type { ServiceThreadError, ThreadLogger } from '@custodia/ledger/service';
+import { compiledEntry, startOnThread } from '@custodia/ledger/service';
+import type { OnThread, ServiceThreadOptions } from '@custodia/ledger/service';
 import type { EmbeddedNetworkConfig } from './config';
 import type { EmbeddedNetwork } from './network';
 
 /** What the thread reports once the network runs: everything of a started network but its stop. */
 export type EmbeddedNetworkDescription = Omit<EmbeddedNetwork, 'close'>;
 
-export interface NetworkThreadOptions {
-  readonly logger?: ThreadLogger;
-  /** The network's thread stopped without being closed (the network failed). */
-  readonly onStopped?: (error: ServiceThreadError) => void;
-}
+export type EmbeddedNetworkOnThread = OnThread<EmbeddedNetworkDescription>;
 
-export interface EmbeddedNetworkOnThread extends EmbeddedNetwork {
-  readonly threadId: number;
-}
-
-export async function startEmbeddedNetworkOnThread(
+/** `options.onStopped`: the network's thread stopped without being closed (the network failed). */
+export function startEmbeddedNetworkOnThread(
   config: EmbeddedNetworkConfig,
-  options: NetworkThreadOptions = {},
+  options: ServiceThreadOptions = {},
 ): Promise<EmbeddedNetworkOnThread> {
-  const thread = await startServiceThread<EmbeddedNetworkDescription>(
+  return startOnThread<EmbeddedNetworkDescription>(
     'the embedded network',
     compiledEntry(__filename, 'network-thread'),
     config,
     options,
   );
-  return { ...thread.ready, threadId: thread.threadId, close: () => thread.close() };
 }

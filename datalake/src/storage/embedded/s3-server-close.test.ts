@@ -8,7 +8,8 @@ import { request } from 'node:http';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from 'minio';
+import type { Client } from 'minio';
+import { clientOn } from '../../../test/s3';
 import { signedAuthorization } from '../sigv4';
 import { EMBEDDED_S3_REGION, startS3Server } from './s3-server';
 import type { RunningS3Server } from './s3-server';
@@ -22,15 +23,7 @@ let client: Client;
 beforeEach(async () => {
   directory = await mkdtemp(path.join(tmpdir(), 's3-server-close-'));
   server = await startS3Server({ directory });
-  client = new Client({
-    endPoint: server.host,
-    port: server.port,
-    useSSL: false,
-    accessKey: server.credentials.accessKey,
-    secretKey: server.credentials.secretKey,
-    region: 'us-east-1',
-    retryOptions: { disableRetry: true },
-  });
+  client = clientOn({ url: server.endpoint, ...server.credentials });
   await client.makeBucket(BUCKET, 'us-east-1');
 });
 
