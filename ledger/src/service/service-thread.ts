@@ -240,7 +240,8 @@ export function serveOnThread<D, T>(
  * it; from the sources (tests, tsx), the package's build of it — `src/…` read as `dist/…` — since a thread runs plain
  * JavaScript: the chaincode's contracts need the decorator metadata only the TypeScript compiler emits. A build older
  * than the entry's source is refused (`npm test` builds first; a lone `npx jest` after an edit may not have). Only the
- * entry's own source is compared: a build stale in another file goes unnoticed.
+ * entry's own source is compared: a build stale in another file goes unnoticed. (The data lake's open workers, which
+ * need no decorator metadata, run from the sources under tsx in tests: datalake/src/open-workers/pool.ts.)
  */
 export function compiledEntry(filename: string, name: string): string {
   const directory = path.dirname(filename);
